@@ -1,0 +1,65 @@
+/**
+ * Errors a person can meet. Every one has a stable `code`, a plain-words message, and the
+ * row / column / field / stage it concerns where there is one, so the UI and the CLI can show
+ * it without parsing text. Internal bugs stay plain `Error`s.
+ */
+
+export interface ErrorLocation {
+  /** 1-based data row number (the header is row 0), as a person counts rows in a spreadsheet. */
+  row?: number;
+  /** Several rows, e.g. the ragged ones. */
+  rows?: number[];
+  column?: string;
+  /** A field of a structured input (a bundle path such as `model.state.left[12]`, an option name). */
+  field?: string;
+  /** Pipeline stage: ingestion, transformation, training, evaluation, prediction. */
+  stage?: PipelineStage;
+}
+
+export type PipelineStage = 'ingestion' | 'transformation' | 'training' | 'evaluation' | 'prediction';
+
+export class LoupeError extends Error {
+  readonly code: string;
+  readonly where: ErrorLocation;
+  constructor(code: string, message: string, where: ErrorLocation = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+    this.where = where;
+  }
+  toJSON(): { name: string; code: string; message: string; where: ErrorLocation } {
+    return { name: this.name, code: this.code, message: this.message, where: this.where };
+  }
+}
+
+/** The CSV could not be read as a table: empty, header only, bad encoding, duplicate names, not a CSV. */
+export class CsvError extends LoupeError {}
+
+/** Input values a model or transformer cannot accept: NaN/Infinity, empty input, shape mismatch. */
+export class InvalidInputError extends LoupeError {}
+
+/** A hyperparameter or option outside its allowed range; `where.field` names it. */
+export class InvalidParamsError extends LoupeError {}
+
+/** A recipe that cannot be applied: unknown column, a filter that removes every row, ... */
+export class RecipeError extends LoupeError {}
+
+/** A model bundle that fails validation; `where.field` names the offending path. */
+export class BundleError extends LoupeError {}
+
+/** A problem with one row during prediction (missing column, unseen category, not a number). */
+export class RowError extends LoupeError {}
+
+/** A pipeline stage failed; `where.stage` names it and `cause` holds the underlying error. */
+export class PipelineError extends LoupeError {}
+
+/** The work was cancelled through its AbortSignal. */
+export class CancelledError extends LoupeError {
+  constructor(message = 'Cancelled.') {
+    super('cancelled', message);
+  }
+}
+
+export function isCancelled(e: unknown): e is CancelledError {
+  return e instanceof CancelledError || (e instanceof Error && e.name === 'AbortError');
+}

@@ -1,0 +1,89 @@
+/**
+ * The estimator contract (scikit-learn's, in TypeScript).
+ *
+ * Hyperparameters live in a plain, documented options object validated in one place; fitted
+ * state is kept apart. `toJSON()` gives `{type, params, state}` and the registry rebuilds the
+ * estimator from it. State may hold typed arrays as they are: the bundle layer encodes them.
+ */
+import type { FitHistory } from './history';
+
+/** A dense row-major matrix: element (i, j) is data[i * cols + j]. NaN marks a missing value. */
+export interface Matrix {
+  readonly data: Float64Array;
+  readonly rows: number;
+  readonly cols: number;
+  /** Per feature: name and whether it holds categorical codes (0..levels-1, NaN missing). */
+  readonly features?: FeatureInfo[];
+}
+
+export interface FeatureInfo {
+  name: string;
+  /** Categorical codes rather than a quantity; tree models may split on them natively. */
+  categorical?: boolean;
+  /** Number of levels when categorical. */
+  levels?: number;
+}
+
+export interface FitProgress {
+  /** 0..1 of this fit. */
+  fraction: number;
+  /** Boosting iteration, epoch or tree number just finished. */
+  step?: number;
+  totalSteps?: number;
+  /** Latest losses, e.g. { train: 0.12, validation: 0.15 }. */
+  loss?: { train?: number; validation?: number };
+}
+
+export interface FitOptions {
+  signal?: AbortSignalLike;
+  onProgress?: (p: FitProgress) => void;
+  /** Held-out rows for early stopping and validation curves (models that use it). */
+  validation?: { X: Matrix; y: Float64Array };
+}
+
+/** Values allowed in serialized state: JSON plus typed arrays. */
+export type StateValue =
+  | number
+  | string
+  | boolean
+  | null
+  | Float64Array
+  | Float32Array
+  | Int32Array
+  | Uint32Array
+  | Uint16Array
+  | Uint8Array
+  | StateValue[]
+  | { [key: string]: StateValue };
+
+export interface SerializedModel {
+  type: ModelType;
+  params: Record<string, unknown>;
+  state: { [key: string]: StateValue };
+}
+
+export type ModelType =
+  | 'linear'
+  | 'ridge'
+  | 'lasso'
+  | 'elasticnet'
+  | 'knn'
+  | 'tree'
+  | 'forest'
+  | 'gbdt'
+  | 'mlp';
+
+export interface Regressor<P extends object = object> {
+  readonly type: ModelType;
+  /** Hyperparameters with defaults filled in. */
+  readonly params: Readonly<P>;
+  /** Learns state; rejects NaN/Infinity/empty input with InvalidInputError; honours `signal`. */
+  fit(X: Matrix, y: Float64Array, options?: FitOptions): Promise<this>;
+  /** One prediction per row of X, in order. Throws if not fitted or on a column-count mismatch. */
+  predict(X: Matrix): Float64Array;
+  /** Per-step losses recorded during the last fit (empty for one-shot models). */
+  history(): FitHistory;
+  /** Per-feature importance when the model has a natural one (gain, |coef|), else undefined. */
+  featureImportance?(): Float64Array | undefined;
+  toJSON(): SerializedModel;
+}
