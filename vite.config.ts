@@ -28,6 +28,19 @@ export default defineConfig({
           pool: 'forks',
         },
       },
+      {
+        // Browser tests: build the app, serve dist/ and drive Debian's Chromium with playwright-core.
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['tests/e2e/**/*.e2e.ts'],
+          globalSetup: ['tests/e2e/global-setup.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+          pool: 'forks',
+        },
+      },
     ],
   },
 });

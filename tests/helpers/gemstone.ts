@@ -1,0 +1,118 @@
+/**
+ * The reference split of ../shared/data/gemstone.csv for model tests and benchmarks, read
+ * without the project's own CSV or preprocessing code so that model tests do not depend on them.
+ * `raw`: numeric columns as they are, cut/color/clarity as ordinal codes in their known order.
+ * `std`: scikit-learn's reference pipeline (median impute + StandardScaler on everything),
+ * using the statistics computed here on the training rows.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Matrix } from '../../src/core/models/types';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const GEMSTONE_CSV = resolve(ROOT, '../shared/data/gemstone.csv');
+export const TEST_IDS = resolve(ROOT, '../shared/reference/gemstone-test-ids.txt');
+export const SKLEARN_LINEAR = resolve(ROOT, '../shared/reference/sklearn-linear-gemstone.json');
+
+export const haveGemstone = existsSync(GEMSTONE_CSV) && existsSync(TEST_IDS) && existsSync(SKLEARN_LINEAR);
+export const SKIP_MESSAGE = `skipped: ${GEMSTONE_CSV} or the reference split is absent`;
+
+export const FEATURES = ['carat', 'depth', 'table', 'x', 'y', 'z', 'cut', 'color', 'clarity'] as const;
+export const ORDERS: Record<'cut' | 'color' | 'clarity', string[]> = {
+  cut: ['Fair', 'Good', 'Very Good', 'Premium', 'Ideal'],
+  color: ['J', 'I', 'H', 'G', 'F', 'E', 'D'],
+  clarity: ['I1', 'SI2', 'SI1', 'VS2', 'VS1', 'VVS2', 'VVS1', 'IF'],
+};
+
+export interface GemstoneSplit {
+  features: readonly string[];
+  trainRaw: Matrix;
+  testRaw: Matrix;
+  trainStd: Matrix;
+  testStd: Matrix;
+  yTrain: Float64Array;
+  yTest: Float64Array;
+  trainIds: Int32Array;
+  testIds: Int32Array;
+}
+
+let cached: GemstoneSplit | undefined;
+
+export function loadGemstoneSplit(): GemstoneSplit {
+  if (cached) return cached;
+  const lines = readFileSync(GEMSTONE_CSV, 'utf8').trim().split(/\r?\n/);
+  const header = lines[0].split(',');
+  const idx = (name: string): number => header.indexOf(name);
+  const testSet = new Set(readFileSync(TEST_IDS, 'utf8').trim().split(/\s+/).map(Number));
+  const p = FEATURES.length;
+  const rowsTrain: number[][] = [];
+  const rowsTest: number[][] = [];
+  const yTr: number[] = [];
+  const yTe: number[] = [];
+  const idTr: number[] = [];
+  const idTe: number[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const f = lines[i].split(',');
+    const id = Number(f[idx('id')]);
+    const row = FEATURES.map((name) =>
+      name === 'cut' || name === 'color' || name === 'clarity' ? ORDERS[name].indexOf(f[idx(name)]) : Number(f[idx(name)]),
+    );
+    if (testSet.has(id)) {
+      rowsTest.push(row);
+      yTe.push(Number(f[idx('price')]));
+      idTe.push(id);
+    } else {
+      rowsTrain.push(row);
+      yTr.push(Number(f[idx('price')]));
+      idTr.push(id);
+    }
+  }
+  const toMatrix = (rows: number[][]): Matrix => {
+    const data = new Float64Array(rows.length * p);
+    rows.forEach((r, i) => data.set(r, i * p));
+    return {
+      data,
+      rows: rows.length,
+      cols: p,
+      features: FEATURES.map((name) =>
+        name in ORDERS ? { name, categorical: true, levels: ORDERS[name as keyof typeof ORDERS].length } : { name },
+      ),
+    };
+  };
+  const trainRaw = toMatrix(rowsTrain);
+  const testRaw = toMatrix(rowsTest);
+  // Standardize with training statistics (population std), as scikit-learn's StandardScaler does.
+  const mean = new Float64Array(p);
+  const sd = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    let s = 0;
+    for (let i = 0; i < trainRaw.rows; i++) s += trainRaw.data[i * p + j];
+    mean[j] = s / trainRaw.rows;
+    let q = 0;
+    for (let i = 0; i < trainRaw.rows; i++) q += (trainRaw.data[i * p + j] - mean[j]) ** 2;
+    sd[j] = Math.sqrt(q / trainRaw.rows);
+  }
+  const standardize = (m: Matrix): Matrix => {
+    const data = new Float64Array(m.data.length);
+    for (let i = 0; i < m.rows; i++) for (let j = 0; j < p; j++) data[i * p + j] = (m.data[i * p + j] - mean[j]) / sd[j];
+    return { data, rows: m.rows, cols: p, features: FEATURES.map((name) => ({ name })) };
+  };
+  cached = {
+    features: FEATURES,
+    trainRaw,
+    testRaw,
+    trainStd: standardize(trainRaw),
+    testStd: standardize(testRaw),
+    yTrain: Float64Array.from(yTr),
+    yTest: Float64Array.from(yTe),
+    trainIds: Int32Array.from(idTr),
+    testIds: Int32Array.from(idTe),
+  };
+  return cached;
+}
+
+export function rmse(pred: Float64Array, y: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < y.length; i++) s += (pred[i] - y[i]) ** 2;
+  return Math.sqrt(s / y.length);
+}
