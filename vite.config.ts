@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import SummaryReporter from './tests/summary-reporter';
 
 /** Cross-origin isolation lets the tfjs WASM backend use its threaded SIMD build. */
 const isolation = {
@@ -16,6 +17,7 @@ export default defineConfig({
   preview: { headers: isolation, port: 4173, strictPort: false },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   test: {
+    reporters: ['default', new SummaryReporter()],
     projects: [
       {
         test: {
