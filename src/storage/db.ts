@@ -1,0 +1,102 @@
+/**
+ * The Loupe IndexedDB database and its migrations. This directory is the only code that
+ * touches IndexedDB.
+ *
+ * Migrations are an ordered list: MIGRATIONS[i] upgrades version i to version i + 1. The
+ * database version is MIGRATIONS.length. To add stores (runs, models, registry, reports),
+ * append a step — never edit a released one — so existing data is kept.
+ */
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
+import type { ColumnProfile, ColumnSchema, DatasetWarning, RaggedRows, Table } from '../core/data/types';
+
+export const DB_NAME = 'loupe';
+
+/** What the list of stored datasets shows, without loading columns or bytes. */
+export interface DatasetMeta {
+  /** SHA-256 hex of the file's bytes: the dataset version id. */
+  id: string;
+  name: string;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  /** Epoch milliseconds: last rename or re-load of the same bytes. */
+  updatedAt: number;
+  rowCount: number;
+  columnCount: number;
+  /** Size of the raw file in bytes. */
+  bytes: number;
+  delimiter: string;
+  schema: ColumnSchema[];
+  profile: ColumnProfile[];
+  warnings: DatasetWarning[];
+  ragged: RaggedRows;
+}
+
+export interface StoredFile {
+  id: string;
+  blob: Blob;
+}
+
+export interface StoredColumns {
+  id: string;
+  /** Typed arrays stored as they are (structured clone). */
+  table: Table;
+}
+
+export interface SettingRecord {
+  key: string;
+  value: unknown;
+}
+
+export interface LoupeSchema extends DBSchema {
+  datasets: { key: string; value: DatasetMeta; indexes: { 'by-updated': number } };
+  'dataset-files': { key: string; value: StoredFile };
+  'dataset-columns': { key: string; value: StoredColumns };
+  settings: { key: string; value: SettingRecord };
+}
+
+export type StoreName = 'datasets' | 'dataset-files' | 'dataset-columns' | 'settings';
+export type LoupeDb = IDBPDatabase<LoupeSchema>;
+
+/** One upgrade step (version N → N+1). Untyped on purpose: a step sees the schema of its own time. */
+export type Migration = (
+  db: IDBPDatabase<unknown>,
+  tx: IDBPTransaction<unknown, string[], 'versionchange'>,
+) => void;
+
+export const MIGRATIONS: readonly Migration[] = [
+  // 0 → 1: datasets (metadata, raw file, parsed columns) and small settings.
+  (db) => {
+    const meta = db.createObjectStore('datasets', { keyPath: 'id' });
+    meta.createIndex('by-updated', 'updatedAt');
+    db.createObjectStore('dataset-files', { keyPath: 'id' });
+    db.createObjectStore('dataset-columns', { keyPath: 'id' });
+    db.createObjectStore('settings', { keyPath: 'key' });
+  },
+];
+
+export interface OpenOptions {
+  /** Database name (tests use a fresh one each). Default 'loupe'. */
+  name?: string;
+  /** Migration list; default MIGRATIONS. Tests pass a prefix to simulate an older version. */
+  migrations?: readonly Migration[];
+}
+
+export async function openLoupeDb(options: OpenOptions = {}): Promise<LoupeDb> {
+  const migrations = options.migrations ?? MIGRATIONS;
+  const db = await openDB<LoupeSchema>(options.name ?? DB_NAME, migrations.length, {
+    upgrade(database, oldVersion, newVersion, transaction) {
+      const target = newVersion ?? migrations.length;
+      for (let v = oldVersion; v < target; v++) {
+        migrations[v](
+          database as unknown as IDBPDatabase<unknown>,
+          transaction as unknown as IDBPTransaction<unknown, string[], 'versionchange'>,
+        );
+      }
+    },
+    blocking() {
+      // A newer tab wants to upgrade: let it, rather than blocking it forever.
+      db.close();
+    },
+  });
+  return db;
+}
