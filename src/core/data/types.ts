@@ -141,3 +141,9 @@ export interface ByteSource {
   read(offset: number, length: number): Promise<Uint8Array>;
 }
 export type CsvInput = string | Uint8Array | ByteSource;
+
+/** What `profileTable` returns: one profile per column (in table order) and the dataset's warnings. */
+export interface TableProfile {
+  columns: ColumnProfile[];
+  warnings: DatasetWarning[];
+}

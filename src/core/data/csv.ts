@@ -1,0 +1,420 @@
+/**
+ * Streaming CSV reader: bytes → UTF-8 text → records (papaparse) → columns (ColumnBuilder).
+ *
+ * The bytes are read in chunks. Each decoded chunk is cut at its last line break that lies
+ * outside a quoted field; the complete piece before it is split into records by papaparse and the
+ * rest is carried over to the next chunk. No row is kept as strings or objects once its fields
+ * have been pushed into the column builders.
+ */
+import Papa from 'papaparse';
+import { checkpoint } from '../abort';
+import { CancelledError, CsvError } from '../errors';
+import { ColumnBuilder, MissingMarkers } from './column-builder';
+import type { ByteSource, CsvInput, ParseOptions, RaggedRows, Table } from './types';
+
+export const DEFAULT_MISSING_MARKERS: readonly string[] = ['', 'NA', 'N/A', 'null', 'NaN', '?', '-'];
+export const DEFAULT_CHUNK_BYTES = 4 << 20;
+const CANDIDATE_DELIMITERS = [',', ';', '\t', '|'] as const;
+const MAX_LISTED_ROWS = 100;
+
+/** What the reader produced before schema inference. */
+export interface RawDataset {
+  table: Table;
+  ragged: RaggedRows;
+  bytes: number;
+  delimiter: string;
+}
+
+/** A ByteSource over bytes already in memory. */
+export function bytesSource(bytes: Uint8Array): ByteSource {
+  return {
+    size: bytes.length,
+    read: (offset, length) => Promise.resolve(bytes.subarray(offset, Math.min(bytes.length, offset + length))),
+  };
+}
+
+export function toByteSource(input: CsvInput): ByteSource {
+  if (typeof input === 'string') return bytesSource(new TextEncoder().encode(input));
+  if (input instanceof Uint8Array) return bytesSource(input);
+  return input;
+}
+
+/** Reads every byte of an input (for hashing a dataset version). */
+export async function readAllBytes(input: CsvInput): Promise<Uint8Array> {
+  if (typeof input === 'string') return new TextEncoder().encode(input);
+  if (input instanceof Uint8Array) return input;
+  const out = new Uint8Array(input.size);
+  const step = 16 << 20;
+  for (let o = 0; o < input.size; o += step) out.set(await input.read(o, Math.min(step, input.size - o)), o);
+  return out;
+}
+
+function plural(n: number, word: string): string {
+  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export function listRows(rows: readonly number[], total: number, max = 10): string {
+  const shown = rows.slice(0, max).join(', ');
+  return total > max ? `${shown} and ${(total - max).toLocaleString('en-US')} more` : shown;
+}
+
+/**
+ * Finds cut points: the last '\n' outside quotes. A quote opens a field only at a field's start
+ * (as papaparse reads it); inside quotes `""` is an escaped quote. State carries across chunks.
+ */
+class LineCutter {
+  private inQuotes = false;
+  private atFieldStart = true;
+  private justClosed = false;
+  constructor(private readonly delim: number) {}
+
+  /** Scans text[from..] and returns the index of the last cut point in it, or -1. */
+  scan(text: string, from: number): number {
+    const n = text.length;
+    if (from >= n) return -1;
+    if (!this.inQuotes && !this.justClosed && text.indexOf('"', from) === -1) {
+      // Fast path: no quotes at all in the new text.
+      const c = text.charCodeAt(n - 1);
+      this.atFieldStart = c === 10 || c === 13 || c === this.delim;
+      const last = text.lastIndexOf('\n');
+      return last >= from ? last : -1;
+    }
+    let last = -1;
+    let inQ = this.inQuotes;
+    let start = this.atFieldStart;
+    let closed = this.justClosed;
+    const d = this.delim;
+    for (let i = from; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (inQ) {
+        if (c === 34) {
+          inQ = false;
+          closed = true;
+        }
+        continue;
+      }
+      if (c === 34) {
+        if (closed || start) inQ = true; // reopen after `""`, or open a quoted field
+        closed = false;
+        start = false;
+        continue;
+      }
+      closed = false;
+      if (c === 10) {
+        last = i;
+        start = true;
+      } else if (c === d) start = true;
+      else if (c !== 13) start = false;
+    }
+    this.inQuotes = inQ;
+    this.atFieldStart = start;
+    this.justClosed = closed;
+    return last;
+  }
+}
+
+/** Offset of the first byte that is not valid UTF-8, or -1. */
+export function firstInvalidUtf8(b: Uint8Array): number {
+  const n = b.length;
+  let i = 0;
+  while (i < n) {
+    const c = b[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let min: number;
+    if (c >= 0xc2 && c <= 0xdf) {
+      need = 1;
+      min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      need = 2;
+      min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      need = 3;
+      min = 0x10000;
+    } else return i;
+    if (i + need >= n) return i; // truncated at the end
+    let cp = c & (need === 1 ? 0x1f : need === 2 ? 0x0f : 0x07);
+    for (let k = 1; k <= need; k++) {
+      const cc = b[i + k];
+      if ((cc & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += need + 1;
+  }
+  return -1;
+}
+
+function countNewlines(b: Uint8Array, end: number): number {
+  let k = 0;
+  for (let i = 0; i < end; i++) if (b[i] === 10) k++;
+  return k;
+}
+
+interface DelimiterGuess {
+  delimiter: string;
+  /** A delimiter gave a consistent field count of at least 2. */
+  confident: boolean;
+}
+
+/** Picks among , ; \t | the delimiter that splits the first lines into the most consistent (≥ 2) fields. */
+export function detectDelimiter(text: string): DelimiterGuess {
+  let sample = text.slice(0, 65536);
+  const cut = sample.lastIndexOf('\n');
+  if (cut > 0 && text.length > sample.length) sample = sample.slice(0, cut);
+  sample = sample.replace(/\r\n?/g, '\n');
+  let best: { d: string; score: number; fields: number } | null = null;
+  for (const d of CANDIDATE_DELIMITERS) {
+    const rows = Papa.parse<string[]>(sample, { delimiter: d, newline: '\n', preview: 30 }).data.filter(
+      (r) => !(r.length === 1 && r[0] === ''),
+    );
+    if (rows.length === 0) continue;
+    const h = rows[0].length;
+    if (h < 2) continue;
+    let same = 0;
+    for (const r of rows) if (r.length === h) same++;
+    const consistency = same / rows.length;
+    if (consistency < 0.5) continue;
+    const score = consistency * 1000 + Math.min(h, 999);
+    if (!best || score > best.score) best = { d, score, fields: h };
+  }
+  return best ? { delimiter: best.d, confident: true } : { delimiter: ',', confident: false };
+}
+
+function looksLikeProse(firstLine: string): boolean {
+  const t = firstLine.trim();
+  if (/^[{[<]/.test(t)) return true; // JSON, HTML, XML
+  const words = t.split(/\s+/).length;
+  return t.length > 60 && words >= 8;
+}
+
+/** Reads a CSV into columns. Throws CsvError (with code and rows) or CancelledError. */
+export async function readCsv(input: CsvInput, options: ParseOptions = {}): Promise<RawDataset> {
+  const signal = options.signal;
+  if (signal?.aborted) throw new CancelledError();
+  const source = toByteSource(input);
+  const total = source.size;
+  const chunkBytes = Math.max(1, Math.floor(options.chunkBytes ?? DEFAULT_CHUNK_BYTES));
+  const markers = new MissingMarkers(options.missingMarkers ?? DEFAULT_MISSING_MARKERS);
+  if (options.delimiter !== undefined && options.delimiter.length !== 1) {
+    throw new CsvError('bad-delimiter', `The delimiter must be one character, got ${JSON.stringify(options.delimiter)}.`, {
+      stage: 'ingestion',
+    });
+  }
+  if (total === 0) throw new CsvError('empty-file', 'The file is empty.', { stage: 'ingestion' });
+
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let delimiter = options.delimiter ?? '';
+  let confident = options.delimiter !== undefined;
+  let cutter: LineCutter | null = null;
+  let carry = '';
+  let offset = 0;
+  let builders: ColumnBuilder[] | null = null;
+  let rows = 0; // data rows so far
+  let raggedCount = 0;
+  const raggedRows: number[] = [];
+  let sawText = false;
+
+  const parsePiece = (piece: string): void => {
+    if (piece.length === 0) return;
+    if (piece.charCodeAt(piece.length - 1) === 13) piece = piece.slice(0, -1);
+    if (piece.indexOf('\r') !== -1) piece = piece.replace(/\r\n?/g, '\n');
+    const res = Papa.parse<string[]>(piece, {
+      delimiter,
+      newline: '\n',
+      quoteChar: '"',
+      escapeChar: '"',
+      header: false,
+      dynamicTyping: false,
+      skipEmptyLines: false,
+    });
+    for (const e of res.errors) {
+      if (e.code === 'MissingQuotes') {
+        const row = rows + (e.row ?? 0) + (builders ? 0 : -1) + 1;
+        throw new CsvError(
+          'unterminated-quote',
+          `A quoted field starting in row ${row} is never closed: the rest of the file would be read as one value.`,
+          { row, stage: 'ingestion' },
+        );
+      }
+    }
+    const data = res.data;
+    let i = 0;
+    if (!builders) {
+      // Skip blank lines before the header.
+      while (i < data.length && data[i].length === 1 && data[i][0].trim() === '') i++;
+      if (i === data.length) return;
+      builders = makeBuilders(data[i], markers);
+      if (!confident && builders.length === 1 && looksLikeProse(data[i][0])) {
+        throw new CsvError('not-csv', 'This does not look like a CSV file: its first line reads like prose, not column names.', {
+          stage: 'ingestion',
+        });
+      }
+      i++;
+    }
+    const b = builders;
+    const ncols = b.length;
+    for (; i < data.length; i++) {
+      const rec = data[i];
+      const len = rec.length;
+      if (len === 1 && rec[0] === '') continue; // blank line: not a row
+      rows++;
+      if (len === ncols) {
+        for (let j = 0; j < ncols; j++) b[j].push(rec[j]);
+        continue;
+      }
+      raggedCount++;
+      if (raggedRows.length < MAX_LISTED_ROWS) raggedRows.push(rows);
+      for (let j = 0; j < ncols; j++) b[j].push(j < len ? rec[j] : '');
+    }
+  };
+
+  while (offset < total || carry.length > 0) {
+    const atEnd = offset >= total;
+    let text: string;
+    let scanFrom = carry.length;
+    if (!atEnd) {
+      const len = Math.min(chunkBytes, total - offset);
+      const bytes = await source.read(offset, len);
+      if (offset === 0) {
+        const probe = Math.min(bytes.length, 65536);
+        for (let i = 0; i < probe; i++) {
+          if (bytes[i] === 0) {
+            throw new CsvError('not-csv', `This is not a CSV text file: it contains binary data (a NUL byte at offset ${i}).`, {
+              stage: 'ingestion',
+            });
+          }
+        }
+      }
+      let decoded: string;
+      try {
+        decoded = decoder.decode(bytes, { stream: offset + bytes.length < total });
+      } catch (e) {
+        const bad = Math.max(0, firstInvalidUtf8(bytes));
+        const row = rows + (builders ? 1 : 0) + countCharNewlines(carry) + countNewlines(bytes, bad);
+        throw new CsvError(
+          'not-utf8',
+          `The file is not UTF-8 text: invalid bytes near byte ${(offset + bad).toLocaleString('en-US')} (around ${
+            builders || row > 0 ? `data row ${row}` : 'the header'
+          }). Save it as UTF-8 and try again.`,
+          { row, stage: 'ingestion' },
+          { cause: e },
+        );
+      }
+      offset += bytes.length;
+      if (bytes.length === 0) offset = total; // a source shorter than it claims: stop
+      if (!sawText) {
+        if (decoded.charCodeAt(0) === 0xfeff) decoded = decoded.slice(1);
+        if (decoded.trim().length > 0) sawText = true;
+      }
+      text = carry.length ? carry + decoded : decoded;
+    } else {
+      text = carry;
+      scanFrom = text.length;
+    }
+    carry = '';
+    if (!sawText) continue;
+    if (!cutter) {
+      if (!delimiter) {
+        if (offset < total && text.length < 65536 && text.indexOf('\n') === -1) {
+          carry = text; // not even one line yet: read more before guessing
+          continue;
+        }
+        const g = detectDelimiter(text);
+        delimiter = g.delimiter;
+        confident = g.confident;
+      }
+      cutter = new LineCutter(delimiter.charCodeAt(0));
+      scanFrom = 0;
+    }
+    const done = offset >= total;
+    const cut = cutter.scan(text, scanFrom);
+    if (done) {
+      parsePiece(text);
+    } else if (cut >= 0) {
+      parsePiece(text.slice(0, cut));
+      carry = text.slice(cut + 1);
+    } else {
+      carry = text;
+    }
+    options.onProgress?.({ bytesRead: offset, totalBytes: total, rows });
+    if (!done) await checkpoint(signal);
+    if (done) break;
+  }
+  try {
+    decoder.decode();
+  } catch (e) {
+    throw new CsvError('not-utf8', 'The file is not UTF-8 text: it ends in the middle of a character.', { stage: 'ingestion' }, { cause: e });
+  }
+
+  if (!builders) throw new CsvError('empty-file', 'The file is empty: it has no header and no rows.', { stage: 'ingestion' });
+  const cols: ColumnBuilder[] = builders;
+  if (rows === 0) {
+    throw new CsvError('header-only', `The file has a header (${plural(cols.length, 'column')}) but no data rows.`, {
+      stage: 'ingestion',
+    });
+  }
+  if (raggedCount * 2 > rows) {
+    const first = listRows(raggedRows, raggedCount);
+    if (!confident) {
+      throw new CsvError(
+        'not-csv',
+        `This does not look like a CSV file: no delimiter splits its lines consistently (${plural(raggedCount, 'row')} of ${rows.toLocaleString('en-US')} have a different number of fields than the header, e.g. rows ${first}).`,
+        { rows: raggedRows.slice(0, 10), stage: 'ingestion' },
+      );
+    }
+    throw new CsvError(
+      'ragged',
+      `${plural(raggedCount, 'row')} of ${rows.toLocaleString('en-US')} have a different number of fields than the header's ${cols.length} (rows ${first}). Check the delimiter and quoting.`,
+      { rows: raggedRows.slice(0, 10), stage: 'ingestion' },
+    );
+  }
+  const columns = cols.map((c) => c.finish());
+  return {
+    table: { rowCount: rows, columns },
+    ragged: { count: raggedCount, rows: raggedRows, policy: 'padded-or-truncated' },
+    bytes: total,
+    delimiter,
+  };
+}
+
+function countCharNewlines(s: string): number {
+  let k = 0;
+  for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) k++;
+  return k;
+}
+
+function makeBuilders(header: string[], markers: MissingMarkers): ColumnBuilder[] {
+  const names = header.map((h) => h.replace(/^\uFEFF/, '').trim());
+  const seen = new Map<string, number>();
+  const dups: string[] = [];
+  names.forEach((name, i) => {
+    if (name === '') {
+      throw new CsvError(
+        'blank-column',
+        `Column ${i + 1} of ${names.length} has no name in the header. Give every column a name.`,
+        { column: `#${i + 1}`, row: 0, stage: 'ingestion' },
+      );
+    }
+    if (seen.has(name)) {
+      if (!dups.includes(name)) dups.push(name);
+    } else seen.set(name, i);
+  });
+  if (dups.length > 0) {
+    const detail = dups
+      .map((d) => {
+        const at = names.flatMap((n, i) => (n === d ? [i + 1] : []));
+        return `"${d}" (columns ${at.join(', ')})`;
+      })
+      .join(', ');
+    throw new CsvError('duplicate-column', `The header names a column more than once: ${detail}. Column names must be unique.`, {
+      column: dups[0],
+      row: 0,
+      stage: 'ingestion',
+    });
+  }
+  return names.map((n) => new ColumnBuilder(n, markers));
+}

@@ -1,0 +1,36 @@
+/**
+ * The data core: CSV ingestion into columns, schema inference, profiling, row selection and
+ * seeded splits. Everything public is named here; the other files are internal.
+ */
+import { sha256Hex } from '../hash';
+import { readAllBytes, readCsv } from './csv';
+import { profileTable } from './profile';
+import { applySchema, inferSchema } from './schema';
+import type { CsvInput, ParsedDataset, ParseOptions } from './types';
+
+export * from './types';
+export { readCsv, bytesSource, toByteSource, readAllBytes, detectDelimiter, DEFAULT_MISSING_MARKERS, DEFAULT_CHUNK_BYTES } from './csv';
+export type { RawDataset } from './csv';
+export { inferSchema, applySchema, splitUnit, looksLikeIdName, looksLikeFlagName } from './schema';
+export { profileTable, quantileSorted } from './profile';
+export { takeRows, columnByName } from './table';
+export { trainTestSplit, kFold } from './split';
+export type { SplitIndices, TrainTestSplitOptions } from './split';
+
+/**
+ * Reads a CSV (string, bytes or a chunked ByteSource), proposes a schema, converts columns to it
+ * and profiles them. Throws CsvError (code + rows/column) for unreadable input and CancelledError
+ * when `options.signal` fires.
+ */
+export async function parseCsv(input: CsvInput, options: ParseOptions = {}): Promise<ParsedDataset> {
+  const raw = await readCsv(input, options);
+  const schema = inferSchema(raw.table);
+  const table = applySchema(raw.table, schema);
+  const { columns, warnings } = profileTable(table, schema, raw.ragged);
+  return { table, schema, profile: columns, warnings, ragged: raw.ragged, bytes: raw.bytes, delimiter: raw.delimiter };
+}
+
+/** The dataset version of an input: SHA-256 (hex) of its bytes (a string is hashed as UTF-8). */
+export async function hashInput(input: CsvInput): Promise<string> {
+  return sha256Hex(await readAllBytes(input));
+}

@@ -1,0 +1,36 @@
+/** Row selection and column lookup on a columnar Table. */
+import { CsvError } from '../errors';
+import type { Column, Table } from './types';
+
+/** A new table holding the given rows, in the given order (indices are 0-based row positions). */
+export function takeRows(table: Table, indices: Uint32Array | Int32Array): Table {
+  const n = table.rowCount;
+  const m = indices.length;
+  for (let i = 0; i < m; i++) {
+    const r = indices[i];
+    if (r < 0 || r >= n) throw new RangeError(`takeRows: index ${r} at position ${i} is outside 0..${n - 1}`);
+  }
+  const columns: Column[] = table.columns.map((col) => {
+    if (col.type === 'numeric') {
+      const src = col.values;
+      const values = new Float64Array(m);
+      for (let i = 0; i < m; i++) values[i] = src[indices[i]];
+      return col.unit !== undefined ? { type: 'numeric', name: col.name, values, unit: col.unit } : { type: 'numeric', name: col.name, values };
+    }
+    const src = col.codes;
+    const codes = new Int32Array(m);
+    for (let i = 0; i < m; i++) codes[i] = src[indices[i]];
+    return { type: 'categorical', name: col.name, codes, levels: col.levels };
+  });
+  return { rowCount: m, columns };
+}
+
+/** The column called `name`; throws CsvError 'unknown-column' naming it when there is none. */
+export function columnByName(table: Table, name: string): Column {
+  const col = table.columns.find((c) => c.name === name);
+  if (!col) {
+    const names = table.columns.map((c) => c.name).join(', ');
+    throw new CsvError('unknown-column', `There is no column "${name}" (the columns are: ${names}).`, { column: name });
+  }
+  return col;
+}
