@@ -1,0 +1,186 @@
+/**
+ * Binning: every feature is mapped to at most 255 bins of non-missing values plus one bin for
+ * missing values, so the booster works on one byte per value (column-major Uint8Array).
+ *
+ * Numeric features: bin edges are quantiles of the (sub-sampled) training values, or the
+ * midpoints between distinct values when there are few. Bin b holds edges[b-1] < v ≤ edges[b].
+ * Categorical features: the integer code is the bin. NaN, and categorical codes never seen in
+ * training (negative, non-integer or too large), fall in the missing bin, whose index is the
+ * feature's count of non-missing bins.
+ */
+import type { Matrix } from '../types';
+import { Rng } from '../../random';
+
+export interface Binning {
+  readonly nFeatures: number;
+  /** Non-missing bins per feature; the missing bin's index equals this count. */
+  readonly nBins: Int32Array;
+  /** 1 when the feature is split natively as categories. */
+  readonly categorical: Uint8Array;
+  /** Numeric features: the nBins−1 upper bin edges, ascending (empty for categorical ones). */
+  readonly edges: Float64Array[];
+  /** Offset of each feature's bins in a histogram; the last entry is the total bin count. */
+  readonly offsets: Int32Array;
+}
+
+export interface BinningOptions {
+  maxBins: number;
+  /** Per feature: bin by category code. */
+  categorical: boolean[];
+  /** At most this many rows are used to find the edges. */
+  subsample: number;
+  seed: number;
+}
+
+/**
+ * Learns the bins from the rows `rows` of X (all rows when null).
+ */
+export function fitBinning(X: Matrix, rows: Uint32Array | null, opts: BinningOptions): Binning {
+  const p = X.cols;
+  const n = rows ? rows.length : X.rows;
+  let sample: Uint32Array;
+  if (n > opts.subsample) {
+    // Partial Fisher–Yates: a seeded uniform sample of `subsample` rows.
+    const rng = new Rng(opts.seed ^ 0x5bd1e995);
+    const all = new Uint32Array(n);
+    for (let i = 0; i < n; i++) all[i] = rows ? rows[i] : i;
+    for (let i = 0; i < opts.subsample; i++) {
+      const j = i + rng.nextInt(n - i);
+      const t = all[i];
+      all[i] = all[j];
+      all[j] = t;
+    }
+    sample = all.slice(0, opts.subsample).sort();
+  } else {
+    sample = rows ?? Uint32Array.from({ length: n }, (_, i) => i);
+  }
+  const nBins = new Int32Array(p);
+  const categorical = new Uint8Array(p);
+  const edges: Float64Array[] = [];
+  const values = new Float64Array(sample.length);
+  for (let j = 0; j < p; j++) {
+    let m = 0;
+    for (let k = 0; k < sample.length; k++) {
+      const v = X.data[sample[k] * p + j];
+      if (v === v) values[m++] = v;
+    }
+    const col = values.subarray(0, m);
+    if (opts.categorical[j]) {
+      const nb = categoricalBinCount(X, j, rows, opts.maxBins);
+      if (nb > 0) {
+        categorical[j] = 1;
+        nBins[j] = nb;
+        edges.push(new Float64Array(0));
+        continue;
+      }
+    }
+    const e = numericEdges(col.slice().sort(), opts.maxBins);
+    edges.push(e);
+    nBins[j] = e.length + 1;
+  }
+  const offsets = new Int32Array(p + 1);
+  for (let j = 0; j < p; j++) offsets[j + 1] = offsets[j] + nBins[j] + 1;
+  return { nFeatures: p, nBins, categorical, edges, offsets };
+}
+
+/**
+ * Number of category bins for feature j (largest code + 1), or 0 when the codes do not fit in
+ * maxBins bins or are not integers (the feature is then binned as a number).
+ */
+function categoricalBinCount(X: Matrix, j: number, rows: Uint32Array | null, maxBins: number): number {
+  const p = X.cols;
+  const n = rows ? rows.length : X.rows;
+  let maxCode = -1;
+  for (let k = 0; k < n; k++) {
+    const v = X.data[(rows ? rows[k] : k) * p + j];
+    if (v !== v || v < 0) continue;
+    if (v !== Math.floor(v) || v >= maxBins) return 0;
+    if (v > maxCode) maxCode = v;
+  }
+  const levels = X.features?.[j]?.levels ?? 0;
+  return Math.max(1, Math.min(maxBins, Math.max(levels, maxCode + 1)));
+}
+
+/** Upper bin edges of sorted finite values: midpoints of distinct values, or midpoint-quantiles. */
+export function numericEdges(sorted: Float64Array, maxBins: number): Float64Array {
+  const n = sorted.length;
+  if (n === 0) return new Float64Array(0);
+  const distinct: number[] = [sorted[0]];
+  for (let i = 1; i < n && distinct.length <= maxBins; i++) if (sorted[i] !== sorted[i - 1]) distinct.push(sorted[i]);
+  const out: number[] = [];
+  if (distinct.length <= maxBins) {
+    for (let i = 1; i < distinct.length; i++) out.push(midpoint(distinct[i - 1], distinct[i]));
+  } else {
+    // Percentiles 100·k/maxBins, k = 1..maxBins−1, 'midpoint' interpolation (as scikit-learn).
+    for (let k = 1; k < maxBins; k++) {
+      const pos = (k / maxBins) * (n - 1);
+      const e = (sorted[Math.floor(pos)] + sorted[Math.ceil(pos)]) / 2;
+      if (out.length === 0 || e > out[out.length - 1]) out.push(e);
+    }
+    // An edge equal to the maximum would leave the last bin empty.
+    while (out.length > 0 && out[out.length - 1] >= sorted[n - 1]) out.pop();
+  }
+  return Float64Array.from(out);
+}
+
+function midpoint(a: number, b: number): number {
+  const m = a + (b - a) / 2;
+  return m < b ? m : a;
+}
+
+/** Bin of one value of feature j. */
+export function binValue(b: Binning, j: number, v: number): number {
+  const nb = b.nBins[j];
+  if (v !== v) return nb;
+  if (b.categorical[j]) return v >= 0 && v < nb && v === Math.floor(v) ? v : nb;
+  const e = b.edges[j];
+  // First edge ≥ v (lower bound): the number of edges below v.
+  let lo = 0;
+  let hi = e.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (e[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Bins the rows `rows` of X (all when null) into a column-major Uint8Array: the bin of row k,
+ * feature j is at j·m + k where m is the number of rows binned.
+ */
+export function binMatrix(X: Matrix, rows: Uint32Array | null, b: Binning): Uint8Array {
+  const p = X.cols;
+  const m = rows ? rows.length : X.rows;
+  const out = new Uint8Array(p * m);
+  const d = X.data;
+  for (let j = 0; j < p; j++) {
+    const base = j * m;
+    const nb = b.nBins[j];
+    if (b.categorical[j]) {
+      for (let k = 0; k < m; k++) {
+        const v = d[(rows ? rows[k] : k) * p + j];
+        out[base + k] = v >= 0 && v < nb && v === Math.floor(v) ? v : nb;
+      }
+      continue;
+    }
+    const e = b.edges[j];
+    const ne = e.length;
+    for (let k = 0; k < m; k++) {
+      const v = d[(rows ? rows[k] : k) * p + j];
+      if (v !== v) {
+        out[base + k] = nb;
+        continue;
+      }
+      let lo = 0;
+      let hi = ne;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (e[mid] < v) lo = mid + 1;
+        else hi = mid;
+      }
+      out[base + k] = lo;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,277 @@
+/**
+ * The histogram gradient-boosted tree regressor (LightGBM / scikit-learn HistGradientBoosting
+ * design): bin once, then per iteration compute gradients, grow one best-first tree on the
+ * histograms, and add its shrunken leaf values to the predictions. Early stopping watches a
+ * validation loss and keeps the best iteration.
+ */
+import { Checkpointer, throwIfAborted } from '../../abort';
+import { BundleError, InvalidInputError, InvalidParamsError } from '../../errors';
+import { Rng, permutation } from '../../random';
+import type { FitHistory } from '../history';
+import { emptyHistory } from '../history';
+import type { FitOptions, Matrix, Regressor, SerializedModel, StateValue } from '../types';
+import { checkFitInput, checkPredictInput } from '../validate';
+import { binMatrix, fitBinning } from './binning';
+import { TreeGrower } from './grow';
+import { lossByName } from './loss';
+import { resolveGbdtParams, type GbdtParams } from './params';
+import { Forest, ForestBuilder } from './tree';
+
+interface FittedState {
+  nFeatures: number;
+  baseline: number;
+  forest: Forest;
+  history: FitHistory;
+}
+
+export class GradientBoostingRegressor implements Regressor<GbdtParams> {
+  readonly type = 'gbdt' as const;
+  readonly params: Readonly<GbdtParams>;
+  private fitted: FittedState | undefined;
+
+  constructor(params: Partial<GbdtParams> = {}) {
+    this.params = Object.freeze(resolveGbdtParams(params));
+  }
+
+  async fit(X: Matrix, y: Float64Array, options: FitOptions = {}): Promise<this> {
+    const P = this.params;
+    const signal = options.signal;
+    throwIfAborted(signal);
+    checkFitInput(X, y, { allowMissingX: true });
+    const val = options.validation;
+    if (val) {
+      checkPredictInput(val.X, X.cols, { allowMissingX: true });
+      if (val.y.length !== val.X.rows)
+        throw new InvalidInputError('shape', `Validation target has ${val.y.length} values but there are ${val.X.rows} validation rows.`);
+      for (let i = 0; i < val.y.length; i++)
+        if (!Number.isFinite(val.y[i]))
+          throw new InvalidInputError('non-finite-target', `Validation target at row ${i + 1} is ${val.y[i]}; it must be a finite number.`, { row: i + 1 });
+    }
+    const cp = new Checkpointer(signal, 50);
+    const loss = lossByName(P.loss);
+    const rng = new Rng(P.seed);
+    const n = X.rows;
+    const p = X.cols;
+
+    // Which rows train, which validate.
+    const earlyStopping = P.earlyStopping === 'auto' ? n > 10_000 || val !== undefined : P.earlyStopping;
+    let trainRows: Uint32Array | null = null;
+    let valX: Matrix | null = null;
+    let valRows: Uint32Array | null = null;
+    let yVal: Float64Array | null = null;
+    if (val) {
+      valX = val.X;
+      yVal = val.y;
+    } else if (earlyStopping) {
+      const nVal = Math.max(1, Math.round(n * P.validationFraction));
+      if (n - nVal < 2) throw new InvalidInputError('too-few-rows', `Early stopping needs more rows: ${n} rows leave ${n - nVal} for training.`);
+      const perm = permutation(n, rng.fork());
+      valRows = perm.slice(0, nVal).sort();
+      trainRows = perm.slice(nVal).sort();
+      valX = X;
+      yVal = new Float64Array(nVal);
+      for (let k = 0; k < nVal; k++) yVal[k] = y[valRows[k]];
+    }
+    const nTrain = trainRows ? trainRows.length : n;
+    const yTrain = trainRows ? Float64Array.from(trainRows, (r) => y[r]) : y;
+
+    const categorical = Array.from({ length: p }, (_, j) => P.categoricalSplit === 'native' && X.features?.[j]?.categorical === true);
+    const binning = fitBinning(X, trainRows, { maxBins: P.maxBins, categorical, subsample: P.binSubsample, seed: P.seed });
+    const bins = binMatrix(X, trainRows, binning);
+    const nVal = valX ? (valRows ? valRows.length : valX.rows) : 0;
+    const valBins = valX ? binMatrix(valX, valRows, binning) : null;
+    throwIfAborted(signal);
+
+    const baseline = loss.baseline(yTrain);
+    const raw = new Float64Array(nTrain).fill(baseline);
+    const rawVal = new Float64Array(nVal).fill(baseline);
+    const g = new Float64Array(nTrain);
+    const h = new Float64Array(nTrain);
+    if (loss.constantHessian === loss.constantHessian) h.fill(loss.constantHessian);
+    const grower = new TreeGrower({ bins, nRows: nTrain, gradients: g, hessians: h, constantHessian: loss.constantHessian }, binning, {
+      numLeaves: P.numLeaves,
+      maxDepth: P.maxDepth ?? Infinity,
+      learningRate: P.learningRate,
+      lambda: P.l2Regularization,
+      minSamplesLeaf: P.minSamplesLeaf,
+      minHessianLeaf: P.minHessianLeaf,
+      minGainToSplit: P.minGainToSplit,
+      maxCatThreshold: P.maxCatThreshold,
+      catSmooth: P.catSmooth,
+      catL2: P.catL2,
+      maxCatToOnehot: P.maxCatToOnehot,
+    });
+    const builder = new ForestBuilder(binning);
+    const features = new Int32Array(p);
+    const allFeatures = Int32Array.from({ length: p }, (_, j) => j);
+    const nColSample = Math.max(1, Math.round(p * P.colSubsample));
+    const nRowSample = Math.max(1, Math.round(nTrain * P.rowSubsample));
+    const bagging = nRowSample < nTrain;
+    const sampleRng = rng.fork();
+    const rowPerm = bagging ? Uint32Array.from({ length: nTrain }, (_, i) => i) : null;
+
+    const history: FitHistory = { unit: 'iteration', metric: loss.metric, train: [], validation: [] };
+    const valMse: number[] = [];
+    let best = 0;
+    const idx = grower.idx;
+    for (let it = 0; it < P.maxIterations; it++) {
+      loss.gradients(yTrain, raw, g, h);
+      let nFeat = p;
+      if (nColSample < p) {
+        const perm = permutation(p, sampleRng);
+        const chosen = Array.from(perm.subarray(0, nColSample)).sort((a, b) => a - b);
+        features.set(chosen);
+        nFeat = nColSample;
+      } else features.set(allFeatures);
+      let nRows = nTrain;
+      if (rowPerm) {
+        // Partial Fisher–Yates, then sorted so that the tree's row accesses stay sequential.
+        for (let i = 0; i < nRowSample; i++) {
+          const j = i + sampleRng.nextInt(nTrain - i);
+          const t = rowPerm[i];
+          rowPerm[i] = rowPerm[j];
+          rowPerm[j] = t;
+        }
+        idx.set(rowPerm.subarray(0, nRowSample));
+        idx.subarray(0, nRowSample).sort();
+        nRows = nRowSample;
+      } else {
+        for (let i = 0; i < nTrain; i++) idx[i] = i;
+      }
+      const tree = grower.grow(nRows, !bagging, features, nFeat);
+      if (bagging) tree.addPredictionsBinned(bins, nTrain, raw);
+      else {
+        for (const leaf of grower.grownLeaves) {
+          const v = tree.value[leaf.node];
+          for (let k = leaf.start; k < leaf.end; k++) raw[idx[k]] += v;
+        }
+      }
+      builder.add(tree);
+      const trainLoss = loss.evaluate(yTrain, raw);
+      history.train.push(trainLoss);
+      let valLoss: number | undefined;
+      if (valBins && yVal) {
+        tree.addPredictionsBinned(valBins, nVal, rawVal);
+        valLoss = loss.evaluate(yVal, rawVal);
+        history.validation.push(valLoss);
+        valMse.push(valLoss * valLoss);
+        if (valMse[it] < valMse[best]) best = it;
+      }
+      options.onProgress?.({
+        fraction: (it + 1) / P.maxIterations,
+        step: it + 1,
+        totalSteps: P.maxIterations,
+        loss: valLoss === undefined ? { train: trainLoss } : { train: trainLoss, validation: valLoss },
+      });
+      if (earlyStopping && shouldStop(valMse, P.nIterNoChange, P.tol)) break;
+      await cp.maybe();
+    }
+    let kept = builder.treeCount;
+    if (earlyStopping && valMse.length > 0) {
+      history.bestStep = best;
+      kept = best + 1;
+    }
+    options.onProgress?.({ fraction: 1, step: builder.treeCount, totalSteps: builder.treeCount });
+    this.fitted = { nFeatures: p, baseline, forest: builder.build(kept), history };
+    return this;
+  }
+
+  predict(X: Matrix): Float64Array {
+    const f = this.fitted;
+    if (!f) throw new Error('GradientBoostingRegressor: predict called before fit.');
+    checkPredictInput(X, f.nFeatures, { allowMissingX: true });
+    const out = new Float64Array(X.rows).fill(f.baseline);
+    f.forest.addPredictions(X, out);
+    return out;
+  }
+
+  history(): FitHistory {
+    const h = this.fitted?.history;
+    if (!h) return emptyHistory();
+    return { ...h, train: h.train.slice(), validation: h.validation.slice() };
+  }
+
+  /** Total split gain per feature over the kept trees. */
+  featureImportance(): Float64Array | undefined {
+    const f = this.fitted;
+    return f ? f.forest.featureImportance(f.nFeatures) : undefined;
+  }
+
+  /** Number of trees kept (the best iteration + 1 after early stopping). */
+  get iterations(): number {
+    return this.fitted?.forest.nTrees ?? 0;
+  }
+
+  toJSON(): SerializedModel {
+    const f = this.fitted;
+    const params = { ...this.params } as Record<string, unknown>;
+    if (!f) return { type: 'gbdt', params, state: {} };
+    const h = f.history;
+    const history: { [k: string]: StateValue } = {
+      unit: h.unit,
+      metric: h.metric,
+      train: Float64Array.from(h.train),
+      validation: Float64Array.from(h.validation),
+    };
+    if (h.bestStep !== undefined) history.bestStep = h.bestStep;
+    return {
+      type: 'gbdt',
+      params,
+      state: { nFeatures: f.nFeatures, baseline: f.baseline, forest: { ...f.forest.state }, history },
+    };
+  }
+
+  static fromJSON(s: SerializedModel): GradientBoostingRegressor {
+    if (s === null || typeof s !== 'object') throw new BundleError('bad-model', 'model: must be an object.', { field: 'model' });
+    if (s.type !== 'gbdt') throw new BundleError('bad-model', `type: expected 'gbdt', got ${String(s.type)}.`, { field: 'type' });
+    let m: GradientBoostingRegressor;
+    try {
+      m = new GradientBoostingRegressor((s.params ?? {}) as Partial<GbdtParams>);
+    } catch (e) {
+      if (e instanceof InvalidParamsError)
+        throw new BundleError('bad-model-params', `params: ${e.message}`, { field: `params.${e.where.field ?? ''}` }, { cause: e });
+      throw e;
+    }
+    const st = s.state as Record<string, unknown> | undefined;
+    if (st === null || typeof st !== 'object') throw new BundleError('bad-model-state', 'state: must be an object.', { field: 'state' });
+    if (Object.keys(st).length === 0) return m; // never fitted
+    const bad = (field: string, msg: string): never => {
+      throw new BundleError('bad-model-state', `state.${field}: ${msg}`, { field: `state.${field}` });
+    };
+    const nFeatures = st.nFeatures;
+    if (typeof nFeatures !== 'number' || !Number.isInteger(nFeatures) || nFeatures < 1 || nFeatures > 1e6)
+      bad('nFeatures', `must be a positive integer, got ${String(nFeatures)}.`);
+    const baseline = st.baseline;
+    if (typeof baseline !== 'number' || !Number.isFinite(baseline)) bad('baseline', `must be a finite number, got ${String(baseline)}.`);
+    const forest = Forest.fromState(st.forest, nFeatures as number, 'state.forest');
+    const hs = st.history as Record<string, unknown> | undefined;
+    if (hs === null || typeof hs !== 'object') bad('history', 'must be an object.');
+    const h = hs as Record<string, unknown>;
+    if (!(h.train instanceof Float64Array)) bad('history.train', 'must be a Float64Array.');
+    if (!(h.validation instanceof Float64Array)) bad('history.validation', 'must be a Float64Array.');
+    if (h.metric !== 'rmse') bad('history.metric', `must be 'rmse', got ${String(h.metric)}.`);
+    const train = Array.from(h.train as Float64Array);
+    const validation = Array.from(h.validation as Float64Array);
+    const history: FitHistory = { unit: 'iteration', metric: 'rmse', train, validation };
+    if (h.bestStep !== undefined) {
+      const b = h.bestStep;
+      if (typeof b !== 'number' || !Number.isInteger(b) || b < 0 || b >= Math.max(1, validation.length))
+        bad('history.bestStep', `must be an iteration index below ${validation.length}, got ${String(b)}.`);
+      history.bestStep = b as number;
+    }
+    m.fitted = { nFeatures: nFeatures as number, baseline: baseline as number, forest, history };
+    return m;
+  }
+}
+
+/**
+ * scikit-learn's rule: stop when none of the last `k` validation losses improved on the one
+ * `k` iterations earlier by more than `tol`.
+ */
+function shouldStop(valMse: number[], k: number, tol: number): boolean {
+  const n = valMse.length;
+  if (n <= k) return false;
+  const ref = valMse[n - k - 1] - tol;
+  for (let i = n - k; i < n; i++) if (valMse[i] < ref) return false;
+  return true;
+}

@@ -1,0 +1,204 @@
+/**
+ * Best-first (leaf-wise) growth, as LightGBM: repeatedly split the leaf whose best split gains
+ * most, until numLeaves leaves, maxDepth, or no split gains anything. Rows of a node are a
+ * contiguous range of one index array, partitioned in place (stably) at each split; only the
+ * smaller child's histogram is built from rows, the larger one is parent − smaller.
+ */
+import type { Binning } from './binning';
+import { buildHistogram, buildRootHistogram, subtractInto, type HistogramInput } from './histogram';
+import { findBestSplit, SplitCandidate, SplitScratch, type SplitParams } from './split';
+import { GrownTree } from './tree';
+
+export interface GrowParams extends SplitParams {
+  numLeaves: number;
+  /** Infinity for no limit. */
+  maxDepth: number;
+  learningRate: number;
+}
+
+interface Leaf {
+  node: number;
+  start: number;
+  end: number;
+  depth: number;
+  G: number;
+  H: number;
+  C: number;
+  /** Histogram buffer, or null when the leaf cannot be split. */
+  hist: Float64Array | null;
+  split: SplitCandidate;
+}
+
+export class TreeGrower {
+  readonly tree: GrownTree;
+  /** Row indices; after growth, leaf i's rows are idx[leafStart[i]..leafEnd[i]). */
+  readonly idx: Uint32Array;
+  private readonly scratchIdx: Uint32Array;
+  private readonly og: Float64Array;
+  private readonly oh: Float64Array;
+  private readonly histSize: number;
+  private readonly freeHists: Float64Array[] = [];
+  private readonly freeSplits: SplitCandidate[] = [];
+  private readonly scratch = new SplitScratch();
+  private leaves: Leaf[] = [];
+
+  constructor(
+    private readonly input: HistogramInput,
+    private readonly binning: Binning,
+    private readonly p: GrowParams,
+  ) {
+    const n = input.nRows;
+    this.tree = new GrownTree(2 * p.numLeaves - 1);
+    this.idx = new Uint32Array(n);
+    this.scratchIdx = new Uint32Array(n);
+    this.og = new Float64Array(n);
+    this.oh = new Float64Array(n);
+    this.histSize = binning.offsets[binning.nFeatures] * 3;
+  }
+
+  /** Leaves of the last grown tree: node, row range. */
+  get grownLeaves(): readonly Leaf[] {
+    return this.leaves;
+  }
+
+  private takeHist(): Float64Array {
+    return this.freeHists.pop() ?? new Float64Array(this.histSize);
+  }
+
+  private takeSplit(): SplitCandidate {
+    return this.freeSplits.pop() ?? new SplitCandidate();
+  }
+
+  /**
+   * Grows one tree on the rows idx[0..nRows) (the caller fills idx; all rows 0..n−1 in order
+   * when `allRows`) over features[0..nFeatures). Leaf values get the learning rate applied.
+   */
+  grow(nRows: number, allRows: boolean, features: Int32Array, nFeatures: number): GrownTree {
+    const { input, binning, p, tree } = this;
+    tree.reset();
+    for (const l of this.leaves) {
+      if (l.hist) this.freeHists.push(l.hist);
+      this.freeSplits.push(l.split);
+    }
+    this.leaves = [];
+    const g = input.gradients;
+    const h = input.hessians;
+    const idx = this.idx;
+    let G = 0;
+    let H = 0;
+    const constH = input.constantHessian === input.constantHessian;
+    for (let k = 0; k < nRows; k++) G += g[idx[k]];
+    if (constH) H = nRows * input.constantHessian;
+    else for (let k = 0; k < nRows; k++) H += h[idx[k]];
+
+    const root: Leaf = { node: tree.addLeaf(), start: 0, end: nRows, depth: 0, G, H, C: nRows, hist: null, split: this.takeSplit() };
+    root.split.reset();
+    if (this.splittable(root)) {
+      root.hist = this.takeHist();
+      if (allRows) buildRootHistogram(root.hist, input, binning, features, nFeatures);
+      else buildHistogram(root.hist, input, binning, features, nFeatures, idx, 0, nRows, this.og, this.oh);
+      findBestSplit(root.hist, binning, features, nFeatures, G, H, nRows, p, root.split, this.scratch);
+    }
+    const leaves = this.leaves;
+    leaves.push(root);
+    while (leaves.length < p.numLeaves) {
+      let bi = -1;
+      let bestGain = 0;
+      for (let i = 0; i < leaves.length; i++) {
+        const gn = leaves[i].split.gain;
+        if (gn > bestGain) {
+          bestGain = gn;
+          bi = i;
+        }
+      }
+      if (bi < 0) break;
+      const parent = leaves[bi];
+      const s = parent.split;
+      const mid = this.partition(parent.start, parent.end, s.feature, s.goesLeft);
+      const node = parent.node;
+      tree.feature[node] = s.feature;
+      tree.bin[node] = s.bin;
+      tree.categorical[node] = s.categorical ? 1 : 0;
+      tree.missingLeft[node] = s.missingLeft ? 1 : 0;
+      tree.gain[node] = s.gain;
+      tree.goesLeft.set(s.goesLeft, node * 256);
+      const left: Leaf = {
+        node: tree.addLeaf(),
+        start: parent.start,
+        end: mid,
+        depth: parent.depth + 1,
+        G: s.gradLeft,
+        H: s.hessLeft,
+        C: s.countLeft,
+        hist: null,
+        split: this.takeSplit(),
+      };
+      const right: Leaf = {
+        node: tree.addLeaf(),
+        start: mid,
+        end: parent.end,
+        depth: parent.depth + 1,
+        G: parent.G - s.gradLeft,
+        H: parent.H - s.hessLeft,
+        C: parent.C - s.countLeft,
+        hist: null,
+        split: this.takeSplit(),
+      };
+      tree.left[node] = left.node;
+      tree.right[node] = right.node;
+      left.split.reset();
+      right.split.reset();
+      leaves[bi] = left;
+      leaves.push(right);
+      this.freeSplits.push(s);
+      const parentHist = parent.hist as Float64Array;
+      parent.hist = null;
+      const room = leaves.length < p.numLeaves;
+      const lOk = room && this.splittable(left);
+      const rOk = room && this.splittable(right);
+      if (lOk || rOk) {
+        const [small, large] = left.C <= right.C ? [left, right] : [right, left];
+        small.hist = this.takeHist();
+        buildHistogram(small.hist, input, binning, features, nFeatures, idx, small.start, small.end, this.og, this.oh);
+        subtractInto(parentHist, small.hist, binning, features, nFeatures);
+        large.hist = parentHist;
+        for (const c of [left, right]) {
+          if (c === left ? lOk : rOk) {
+            findBestSplit(c.hist as Float64Array, binning, features, nFeatures, c.G, c.H, c.C, p, c.split, this.scratch);
+          }
+          if (c.split.gain === -Infinity && c.hist) {
+            this.freeHists.push(c.hist);
+            c.hist = null;
+          }
+        }
+      } else {
+        this.freeHists.push(parentHist);
+      }
+    }
+    const lambda = p.lambda;
+    const lr = p.learningRate;
+    for (const l of leaves) tree.value[l.node] = (-l.G / (l.H + lambda)) * lr;
+    return tree;
+  }
+
+  private splittable(l: Leaf): boolean {
+    return l.depth < this.p.maxDepth && l.C >= 2 * this.p.minSamplesLeaf && l.H >= 2 * this.p.minHessianLeaf;
+  }
+
+  /** Stable in-place partition of idx[start..end) by goesLeft[bin]; returns the first right position. */
+  private partition(start: number, end: number, feature: number, goesLeft: Uint8Array): number {
+    const idx = this.idx;
+    const tmp = this.scratchIdx;
+    const bins = this.input.bins;
+    const base = feature * this.input.nRows;
+    let l = start;
+    let r = 0;
+    for (let k = start; k < end; k++) {
+      const i = idx[k];
+      if (goesLeft[bins[base + i]] === 1) idx[l++] = i;
+      else tmp[r++] = i;
+    }
+    idx.set(tmp.subarray(0, r), l);
+    return l;
+  }
+}
