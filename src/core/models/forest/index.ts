@@ -1,0 +1,3 @@
+export { RandomForestRegressor } from './random-forest';
+export { ForestTreeTrainer, treeRng } from './trainer';
+export { FOREST_DEFAULTS, resolveForestParams, type ForestParams } from './params';

@@ -1,0 +1,184 @@
+/**
+ * RandomForestRegressor: bootstrap-aggregated CART trees (scikit-learn's semantics: bootstrap
+ * counts as sample weights, maxFeatures features tried per split, prediction = mean over trees).
+ *
+ * Trees are independent given (data, params, tree index), so an app can train them in a worker
+ * pool with ForestTreeTrainer.fitTree(t) (or RandomForestRegressor.fitTree) and assemble them
+ * with RandomForestRegressor.fromTrees, in any order, into the same forest `fit` builds.
+ */
+import { Checkpointer, throwIfAborted } from '../../abort';
+import { BundleError, InvalidInputError, InvalidParamsError } from '../../errors';
+import { emptyHistory, type FitHistory } from '../history';
+import type { FitOptions, Matrix, Regressor, SerializedModel, StateValue } from '../types';
+import { checkPredictInput } from '../validate';
+import { accumulatePredictions, flatTreeFromState, flatTreeToState, normalizedImportance, type FlatTree } from '../tree/flat-tree';
+import { resolveForestParams, type ForestParams } from './params';
+import { ForestTreeTrainer } from './trainer';
+
+export class RandomForestRegressor implements Regressor<ForestParams> {
+  readonly type = 'forest' as const;
+  readonly params: Readonly<ForestParams>;
+  private trees: FlatTree[] | undefined;
+  private oob: number | null = null;
+
+  constructor(params: Partial<ForestParams> = {}) {
+    this.params = Object.freeze(resolveForestParams(params));
+  }
+
+  async fit(X: Matrix, y: Float64Array, options: FitOptions = {}): Promise<this> {
+    const { signal, onProgress } = options;
+    throwIfAborted(signal);
+    const trainer = new ForestTreeTrainer(X, y, this.params);
+    const cp = new Checkpointer(signal);
+    await cp.maybe();
+    const total = this.params.nEstimators;
+    const trees: FlatTree[] = [];
+    const oobSum = this.params.oobScore ? new Float64Array(X.rows) : undefined;
+    const oobCount = this.params.oobScore ? new Int32Array(X.rows) : undefined;
+    for (let t = 0; t < total; t++) {
+      const tree = await trainer.fitTreeAsync(t, cp);
+      trees.push(tree);
+      if (oobSum && oobCount) addOutOfBag(tree, X, trainer.sampleCounts(t)!, oobSum, oobCount);
+      onProgress?.({ fraction: (t + 1) / total, step: t + 1, totalSteps: total });
+      await cp.maybe();
+    }
+    this.trees = trees;
+    this.oob = oobSum && oobCount ? outOfBagR2(oobSum, oobCount, y) : null;
+    return this;
+  }
+
+  /**
+   * Grows tree `treeIndex` of the forest that `fit(X, y)` with these params would build. To
+   * train many trees in one worker, build one ForestTreeTrainer and call its fitTree instead
+   * (it sorts the features once).
+   */
+  static fitTree(X: Matrix, y: Float64Array, params: Partial<ForestParams>, treeIndex: number): FlatTree {
+    return new ForestTreeTrainer(X, y, params).fitTree(treeIndex);
+  }
+
+  /**
+   * Assembles a fitted forest from trees trained separately; `trees[t]` must be tree t
+   * (params.nEstimators of them, all on the same number of features).
+   */
+  static fromTrees(params: Partial<ForestParams>, trees: FlatTree[]): RandomForestRegressor {
+    const m = new RandomForestRegressor(params);
+    if (trees.length !== m.params.nEstimators)
+      throw new InvalidParamsError('invalid-param', `nEstimators: the params ask for ${m.params.nEstimators} trees but ${trees.length} were given.`, {
+        field: 'nEstimators',
+      });
+    const p = trees[0].nFeatures;
+    for (const t of trees) if (t.nFeatures !== p) throw new InvalidInputError('shape', `Trees disagree on the number of features (${p} vs ${t.nFeatures}).`);
+    m.trees = trees.slice();
+    return m;
+  }
+
+  predict(X: Matrix): Float64Array {
+    const trees = this.fitted();
+    checkPredictInput(X, trees[0].nFeatures);
+    const out = new Float64Array(X.rows);
+    for (const t of trees) accumulatePredictions(t, X.data, X.rows, X.cols, out, 1);
+    const k = trees.length;
+    for (let i = 0; i < out.length; i++) out[i] /= k;
+    return out;
+  }
+
+  history(): FitHistory {
+    return emptyHistory();
+  }
+
+  /** Mean over trees of each tree's normalized squared-error decrease, summing to 1 (scikit-learn's). */
+  featureImportance(): Float64Array | undefined {
+    if (!this.trees) return undefined;
+    const p = this.trees[0].nFeatures;
+    const acc = new Float64Array(p);
+    for (const t of this.trees) {
+      if (t.feature.length <= 1) continue;
+      const imp = normalizedImportance(t.importance);
+      for (let j = 0; j < p; j++) acc[j] += imp[j];
+    }
+    return normalizedImportance(acc);
+  }
+
+  /** Out-of-bag R² of the last fit (params.oobScore), else null. */
+  oobScore(): number | null {
+    return this.oob;
+  }
+
+  /** The fitted trees, tree t at index t (read-only views). */
+  estimators(): readonly FlatTree[] {
+    return this.fitted();
+  }
+
+  toJSON(): SerializedModel {
+    const trees = this.fitted();
+    const state: { [k: string]: StateValue } = {
+      nFeatures: trees[0].nFeatures,
+      trees: trees.map(flatTreeToState),
+      oobScore: this.oob,
+    };
+    return { type: 'forest', params: { ...this.params }, state };
+  }
+
+  static fromJSON(s: SerializedModel): RandomForestRegressor {
+    if (s.type !== 'forest') throw new BundleError('bad-type', `Expected a model of type "forest", got "${String(s.type)}".`, { field: 'type' });
+    let m: RandomForestRegressor;
+    try {
+      m = new RandomForestRegressor(s.params as Partial<ForestParams>);
+    } catch (e) {
+      const field = e instanceof InvalidParamsError ? e.where.field : undefined;
+      throw new BundleError('bad-params', `params: ${(e as Error).message}`, { field: `params${field ? '.' + field : ''}` }, { cause: e });
+    }
+    const st = s.state;
+    const nFeatures = st.nFeatures;
+    if (typeof nFeatures !== 'number' || !Number.isInteger(nFeatures) || nFeatures < 1)
+      throw new BundleError('bad-state', 'state.nFeatures: must be an integer ≥ 1.', { field: 'state.nFeatures' });
+    const trees = st.trees;
+    if (!Array.isArray(trees)) throw new BundleError('bad-state', 'state.trees: must be a list of trees.', { field: 'state.trees' });
+    if (trees.length !== m.params.nEstimators)
+      throw new BundleError('bad-state', `state.trees: holds ${trees.length} trees but params.nEstimators is ${m.params.nEstimators}.`, {
+        field: 'state.trees',
+      });
+    m.trees = trees.map((t, i) => flatTreeFromState(t, `state.trees[${i}]`, nFeatures));
+    const oob = st.oobScore;
+    if (oob !== null && oob !== undefined && (typeof oob !== 'number' || !Number.isFinite(oob)))
+      throw new BundleError('bad-state', 'state.oobScore: must be null or a finite number.', { field: 'state.oobScore' });
+    m.oob = typeof oob === 'number' ? oob : null;
+    return m;
+  }
+
+  private fitted(): FlatTree[] {
+    if (!this.trees) throw new InvalidInputError('not-fitted', 'This random forest has not been fitted yet.');
+    return this.trees;
+  }
+}
+
+function addOutOfBag(tree: FlatTree, X: Matrix, counts: Int32Array, sum: Float64Array, count: Int32Array): void {
+  const { feature, threshold, left, right, value } = tree;
+  const p = X.cols;
+  const d = X.data;
+  for (let r = 0; r < X.rows; r++) {
+    if (counts[r] !== 0) continue;
+    let node = 0;
+    const o = r * p;
+    while (feature[node] >= 0) node = d[o + feature[node]] <= threshold[node] ? left[node] : right[node];
+    sum[r] += value[node];
+    count[r]++;
+  }
+}
+
+/** R² over the rows that were out of bag at least once (scikit-learn warns when some never are). */
+function outOfBagR2(sum: Float64Array, count: Int32Array, y: Float64Array): number | null {
+  let n = 0;
+  let mean = 0;
+  for (let i = 0; i < y.length; i++) if (count[i] > 0) { n++; mean += y[i]; }
+  if (n < 2) return null;
+  mean /= n;
+  let sse = 0;
+  let sst = 0;
+  for (let i = 0; i < y.length; i++) {
+    if (count[i] === 0) continue;
+    sse += (sum[i] / count[i] - y[i]) ** 2;
+    sst += (y[i] - mean) ** 2;
+  }
+  return sst > 0 ? 1 - sse / sst : null;
+}

@@ -1,0 +1,79 @@
+/**
+ * Trains the trees of a random forest one at a time, independently of each other: tree t
+ * depends only on the data, the params and t (its Rng is derived from the forest seed), so
+ * trees can be trained in any order, in several workers, and assembled with
+ * RandomForestRegressor.fromTrees into exactly the forest `fit` would build.
+ */
+import { Checkpointer } from '../../abort';
+import { Rng } from '../../random';
+import type { Matrix } from '../types';
+import { checkFitInput } from '../validate';
+import type { FlatTree } from '../tree/flat-tree';
+import { prepareTreeData, TreeGrower, TreeWorkspace, type TreeData } from '../tree/grower';
+import { growthSettings, type GrowthSettings } from '../tree/params';
+import { resolveForestParams, resolveMaxSamples, type ForestParams } from './params';
+
+/** The Rng of tree `treeIndex`: the (treeIndex+1)-th fork of Rng(seed). */
+export function treeRng(seed: number, treeIndex: number): Rng {
+  const master = new Rng(seed);
+  for (let k = 0; k < treeIndex; k++) master.nextU32();
+  return master.fork();
+}
+
+export class ForestTreeTrainer {
+  readonly params: Readonly<ForestParams>;
+  private readonly data: TreeData;
+  private readonly ws: TreeWorkspace;
+  private readonly settings: GrowthSettings;
+  private readonly nDraws: number;
+  private readonly counts: Int32Array;
+
+  /** Validates input and params and sorts every feature once (O(p·n log n)); reuse it for many trees. */
+  constructor(X: Matrix, y: Float64Array, params: Partial<ForestParams> = {}) {
+    this.params = Object.freeze(resolveForestParams(params));
+    checkFitInput(X, y);
+    this.settings = growthSettings(this.params, X.cols);
+    this.nDraws = resolveMaxSamples(this.params.maxSamples, X.rows);
+    this.data = prepareTreeData(X, y);
+    this.ws = new TreeWorkspace(this.data);
+    this.counts = new Int32Array(X.rows);
+  }
+
+  get rows(): number {
+    return this.data.rows;
+  }
+
+  /**
+   * Bootstrap counts of tree `treeIndex` (how often each row was drawn; 0 = out of bag), or
+   * null when bootstrap is off. Draws come first from the tree's Rng, as in scikit-learn.
+   */
+  sampleCounts(treeIndex: number, rng = treeRng(this.params.seed, treeIndex)): Int32Array | null {
+    if (!this.params.bootstrap) return null;
+    const n = this.data.rows;
+    const c = this.counts;
+    c.fill(0);
+    for (let k = 0; k < this.nDraws; k++) c[rng.nextInt(n)]++;
+    return c;
+  }
+
+  private grower(treeIndex: number): TreeGrower {
+    if (!(Number.isInteger(treeIndex) && treeIndex >= 0)) throw new RangeError(`treeIndex must be an integer ≥ 0, got ${treeIndex}`);
+    const rng = treeRng(this.params.seed, treeIndex);
+    const counts = this.sampleCounts(treeIndex, rng);
+    return new TreeGrower(this.ws, counts, this.settings, rng);
+  }
+
+  /** Grows tree `treeIndex` synchronously (for a worker that trains a share of the trees). */
+  fitTree(treeIndex: number): FlatTree {
+    const g = this.grower(treeIndex);
+    g.grow();
+    return g.result();
+  }
+
+  /** Same tree, yielding to the event loop at `cp` every few tens of milliseconds. */
+  async fitTreeAsync(treeIndex: number, cp: Checkpointer): Promise<FlatTree> {
+    const g = this.grower(treeIndex);
+    while (!g.grow(performance.now() + 40)) await cp.maybe();
+    return g.result();
+  }
+}
