@@ -1,0 +1,201 @@
+import { describe, expect, it } from 'vitest';
+import { parseCsv, readCsv, detectDelimiter } from '../../../src/core/data/index';
+import { CancelledError } from '../../../src/core/errors';
+import { cat, countingSource, csvError, enc, num, plain } from './helpers';
+
+describe('parseCsv: reading', () => {
+  it('reads numbers and labels into typed columns', async () => {
+    const d = await parseCsv('a,b,c\n1,x,2.5\n2,y,-3e2\n3,x,\n');
+    expect(d.table.rowCount).toBe(3);
+    expect(d.delimiter).toBe(',');
+    expect(Array.from(num(d.table, 'a').values)).toEqual([1, 2, 3]);
+    const b = cat(d.table, 'b');
+    expect(b.levels).toEqual(['x', 'y']);
+    expect(Array.from(b.codes)).toEqual([0, 1, 0]);
+    expect(plain(num(d.table, 'c'))).toEqual([2.5, -300, null]);
+    expect(d.bytes).toBe(enc('a,b,c\n1,x,2.5\n2,y,-3e2\n3,x,\n').length);
+  });
+
+  it.each([
+    [';', 'a;b\n1,5;x\n2;y\n3;z\n'],
+    ['\t', 'a\tb\n1\tx,y\n2\ty\n3\tz\n'],
+    ['|', 'a|b\n1|x\n2|y;z\n3|z\n'],
+    [',', 'a,b\n"1;2",x\n2,y\n3,z\n'],
+  ])('detects the delimiter %j', async (d, text) => {
+    const ds = await parseCsv(text);
+    expect(ds.delimiter).toBe(d);
+    expect(ds.table.columns.map((c) => c.name)).toEqual(['a', 'b']);
+    expect(ds.ragged.count).toBe(0);
+  });
+
+  it('ignores delimiters inside quotes when detecting', () => {
+    expect(detectDelimiter('"a;b;c",d\n"1;2;3",4\n').delimiter).toBe(',');
+  });
+
+  it('strips a UTF-8 BOM and reads CRLF line endings', async () => {
+    const d = await parseCsv('\uFEFFname,v\r\nä,1\r\nö,2\r\n');
+    expect(d.table.columns.map((c) => c.name)).toEqual(['name', 'v']);
+    expect(cat(d.table, 'name').levels).toEqual(['ä', 'ö']);
+    expect(Array.from(num(d.table, 'v').values)).toEqual([1, 2]);
+  });
+
+  it('reads quoted fields with newlines, delimiters and escaped quotes as one row each', async () => {
+    const d = await parseCsv('k,t\n1,"line one\nline two"\n2,"a, ""b"""\n3,plain\n4,x,extra\n');
+    expect(plain(cat(d.table, 't'))).toEqual(['line one\nline two', 'a, "b"', 'plain', 'x']);
+    // Row 4 is ragged: the multi-line quoted field counted as one row.
+    expect(d.ragged.rows).toEqual([4]);
+  });
+
+  it('treats the default missing markers as missing, case-insensitively and trimmed', async () => {
+    const d = await parseCsv('v,w\n1,a\nNA,b\n n/a ,c\nnull,d\nNaN,e\n?,f\n-,g\n,h\n8,NULL\n');
+    expect(plain(num(d.table, 'v'))).toEqual([1, null, null, null, null, null, null, null, 8]);
+    expect(plain(cat(d.table, 'w'))[8]).toBeNull();
+  });
+
+  it('uses configured missing markers instead of the defaults', async () => {
+    const values = Array.from({ length: 60 }, (_, i) => String(i + 1));
+    const d = await parseCsv(`v\n-999\nNA\n${values.join('\n')}\n`, { missingMarkers: ['-999', ''] });
+    // 'NA' is no longer a marker: one label among 60 numbers, read as missing and said so in the reason.
+    const s = d.schema[0];
+    expect(s.kind).toBe('numeric');
+    expect(s.reason).toContain('"NA"');
+    expect(plain(num(d.table, 'v')).slice(0, 4)).toEqual([null, null, 1, 2]);
+    const small = await parseCsv('v\n1\n-999\nNA\n4\n', { missingMarkers: ['-999'] });
+    expect(small.schema[0].kind).toBe('categorical'); // one label in three values is not a stray
+  });
+
+  it('does not read hex, Infinity or thousands separators as numbers', async () => {
+    const raw = await readCsv('v\n0x1F\nInfinity\n1,000\n12\n', { delimiter: ';' });
+    const col = raw.table.columns[0];
+    expect(col.type).toBe('categorical');
+  });
+
+  it('gives the same table from a string and from a ByteSource read in tiny chunks', async () => {
+    const text =
+      '\uFEFFid,name,note,price\r\n1,"Smith, J","said ""hi""\r\nthen left",10.5\r\n2,Ödön,,7\r\n3,李,"x",NA\r\n4,a,b,c,d\r\n';
+    const a = await parseCsv(text);
+    for (const chunkBytes of [1, 2, 3, 7, 64]) {
+      const src = countingSource(enc(text));
+      const b = await parseCsv(src, { chunkBytes });
+      expect(b.table.columns.map(plain)).toEqual(a.table.columns.map(plain));
+      expect(b.ragged).toEqual(a.ragged);
+      expect(b.schema).toEqual(a.schema);
+      if (chunkBytes === 1) expect(src.reads).toBeGreaterThan(50);
+    }
+    expect(plain(cat(a.table, 'name'))).toEqual(['Smith, J', 'Ödön', '李', 'a']);
+  });
+
+  it('reports progress per chunk, ending at the total byte count', async () => {
+    const text = 'a,b\n' + Array.from({ length: 1000 }, (_, i) => `${i},${i % 3}`).join('\n') + '\n';
+    const seen: { bytesRead: number; totalBytes: number; rows: number }[] = [];
+    const d = await parseCsv(text, { chunkBytes: 256, onProgress: (p) => seen.push(p) });
+    expect(seen.length).toBeGreaterThan(5);
+    for (let i = 1; i < seen.length; i++) expect(seen[i].bytesRead).toBeGreaterThanOrEqual(seen[i - 1].bytesRead);
+    const last = seen[seen.length - 1];
+    expect(last.bytesRead).toBe(d.bytes);
+    expect(last.totalBytes).toBe(d.bytes);
+    expect(last.rows).toBe(1000);
+  });
+
+  it('stops with CancelledError when the signal fires between chunks', async () => {
+    const text = 'a,b\n' + Array.from({ length: 500 }, (_, i) => `${i},${i}`).join('\n');
+    const ctl = new AbortController();
+    const p = parseCsv(text, {
+      chunkBytes: 128,
+      signal: ctl.signal,
+      onProgress: (pr) => {
+        if (pr.rows > 50) ctl.abort();
+      },
+    });
+    await expect(p).rejects.toBeInstanceOf(CancelledError);
+    const pre = new AbortController();
+    pre.abort();
+    await expect(parseCsv('a\n1\n', { signal: pre.signal })).rejects.toBeInstanceOf(CancelledError);
+  });
+
+  it('yields to the event loop between chunks so a cancel message can arrive', async () => {
+    const text = 'a\n' + Array.from({ length: 2000 }, (_, i) => String(i)).join('\n');
+    const ctl = new AbortController();
+    setTimeout(() => ctl.abort(), 0); // only runs if the parser yields
+    await expect(parseCsv(text, { chunkBytes: 16, signal: ctl.signal })).rejects.toBeInstanceOf(CancelledError);
+  });
+});
+
+describe('parseCsv: errors name what is wrong', () => {
+  it('empty file', async () => {
+    await csvError(parseCsv(''), 'empty-file');
+    await csvError(parseCsv('\uFEFF  \n\n'), 'empty-file');
+    await csvError(parseCsv(new Uint8Array(0)), 'empty-file');
+  });
+
+  it('header only', async () => {
+    const e = await csvError(parseCsv('a,b,c\n'), 'header-only');
+    expect(e.message).toContain('3 columns');
+    await csvError(parseCsv('a,b,c'), 'header-only');
+  });
+
+  it('duplicate column names, naming them and their positions', async () => {
+    const e = await csvError(parseCsv('a,b,a,c,b\n1,2,3,4,5\n'), 'duplicate-column');
+    expect(e.message).toContain('"a" (columns 1, 3)');
+    expect(e.message).toContain('"b" (columns 2, 5)');
+    expect(e.where.column).toBe('a');
+  });
+
+  it('blank column names, giving the position', async () => {
+    const e = await csvError(parseCsv('a,,c\n1,2,3\n'), 'blank-column');
+    expect(e.message).toContain('Column 2 of 3');
+    expect(e.where.column).toBe('#2');
+  });
+
+  it('non-UTF-8 bytes, naming the byte offset and row', async () => {
+    const head = enc('name,v\nabc,1\ndef,2\n');
+    const bytes = new Uint8Array([...head, 0x63, 0x61, 0x66, 0xe9, 0x2c, 0x33, 0x0a]); // "caf\xe9,3" in Latin-1
+    for (const chunkBytes of [undefined, 5]) {
+      const e = await csvError(parseCsv(bytes, chunkBytes ? { chunkBytes } : {}), 'not-utf8');
+      expect(e.message).toContain('UTF-8');
+      expect(e.where.row).toBe(3);
+      if (!chunkBytes) expect(e.message).toContain(`byte ${head.length + 3}`);
+    }
+  });
+
+  it('binary data is not a CSV', async () => {
+    const bytes = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+    const e = await csvError(parseCsv(bytes), 'not-csv');
+    expect(e.message).toContain('binary');
+  });
+
+  it('prose is not a CSV', async () => {
+    const prose =
+      'It was the best of times, it was the worst of times, it was the age of wisdom, it was the age of foolishness.\n' +
+      'There were a king with a large jaw and a queen with a plain face on the throne of England.\n' +
+      'In both countries it was clearer than crystal to the lords of the State preserves, that things in general were settled for ever.\n' +
+      'It was the year of Our Lord one thousand seven hundred and seventy-five.\n';
+    await csvError(parseCsv(prose), 'not-csv');
+    await csvError(parseCsv('<!doctype html>\n<html><body>hello</body></html>\n'), 'not-csv');
+  });
+
+  it('ragged rows: kept, counted, listed with 1-based data-row numbers and warned about', async () => {
+    const d = await parseCsv('a,b,c\n1,2,3\n4,5\n6,7,8\n9,10,11,12\n13,14,15\n');
+    expect(d.table.rowCount).toBe(5);
+    expect(d.ragged).toEqual({ count: 2, rows: [2, 4], policy: 'padded-or-truncated' });
+    expect(plain(num(d.table, 'c'))).toEqual([3, null, 8, 11, 15]);
+    const w = d.warnings.find((x) => x.kind === 'ragged-rows');
+    expect(w?.rows).toEqual([2, 4]);
+    expect(w?.message).toContain('rows 2, 4');
+  });
+
+  it('mostly ragged rows throw "ragged" naming the first bad rows', async () => {
+    const e = await csvError(parseCsv('a,b,c\n1,2,3\n4,5,6\n7,8\n9,10\n11,12\n'), 'ragged');
+    expect(e.where.rows).toEqual([3, 4, 5]);
+    expect(e.message).toContain('rows 3, 4, 5');
+  });
+
+  it('an unterminated quote names the row where it starts', async () => {
+    const e = await csvError(parseCsv('a,b\n1,x\n2,"never closed\n3,y\n'), 'unterminated-quote');
+    expect(e.where.row).toBe(2);
+  });
+
+  it('a forced delimiter must be one character', async () => {
+    await csvError(parseCsv('a,b\n1,2\n', { delimiter: ',,' }), 'bad-delimiter');
+  });
+});
