@@ -29,6 +29,8 @@ export interface DatasetMeta {
   profile: ColumnProfile[];
   warnings: DatasetWarning[];
   ragged: RaggedRows;
+  /** Set for Loupe's generated sample data, so the UI can label it as synthetic. */
+  synthetic?: boolean;
 }
 
 export interface StoredFile {

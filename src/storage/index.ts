@@ -2,5 +2,5 @@
 export { openLoupeDb, MIGRATIONS, DB_NAME } from './db';
 export type { DatasetMeta, LoupeDb, LoupeSchema, Migration, OpenOptions, StoredColumns, StoredFile } from './db';
 export { DatasetStore, storageEstimate, requestPersistence } from './dataset-store';
-export type { PutResult, StorageEstimate } from './dataset-store';
+export type { PutOptions, PutResult, StorageEstimate } from './dataset-store';
 export { StorageError, isQuotaError, toStorageError } from './errors';

@@ -1,0 +1,175 @@
+/**
+ * The Data page's state: the stored datasets, the one that is open, loading a new file through
+ * the ingest worker, and storage usage. A failed load never replaces the open dataset.
+ */
+import type { ParseProgress, Table } from '../core/data/types';
+import { generateSampleGemstones, SAMPLE_FILE_NAME } from '../core/sample';
+import {
+  DatasetStore,
+  openLoupeDb,
+  requestPersistence,
+  storageEstimate,
+  type DatasetMeta,
+  type StorageEstimate,
+} from '../storage';
+import { IngestClient } from './IngestClient.svelte';
+import { describeProblem, isCancelled, type Problem } from './problems';
+
+export interface OpenDataset {
+  meta: DatasetMeta;
+  table: Table;
+}
+
+export interface LoadingState {
+  name: string;
+  progress: ParseProgress | null;
+}
+
+export interface StorageStatus extends StorageEstimate {
+  /** null until asked; false when the browser may evict data under pressure. */
+  persisted: boolean | null;
+}
+
+export class DatasetLibrary {
+  /** Stored datasets, most recently used first. */
+  datasets = $state.raw<DatasetMeta[]>([]);
+  /** The open dataset (columns as typed arrays): $state.raw, never deeply proxied. */
+  current = $state.raw<OpenDataset | null>(null);
+  /** The last problem (bad file, storage failure), shown until dismissed or the next success. */
+  problem = $state.raw<Problem | null>(null);
+  /** A short note, e.g. that the same file was already stored. */
+  notice = $state<string | null>(null);
+  storage = $state.raw<StorageStatus>({ usage: null, quota: null, persisted: null });
+  /** False until the stored datasets have been read. */
+  ready = $state(false);
+
+  #loadingName = $state<string | null>(null);
+  readonly #client = new IngestClient();
+  #store: DatasetStore | null = null;
+  /** Increments per open/load so a slower, older request cannot overwrite a newer one. */
+  #generation = 0;
+  /** Increments per file load; only the newest load may report. */
+  #loads = 0;
+
+  /** Non-null while a file is being read. */
+  readonly loading: LoadingState | null = $derived(
+    this.#loadingName === null ? null : { name: this.#loadingName, progress: this.#client.progress },
+  );
+
+  async init(): Promise<void> {
+    try {
+      this.#store = new DatasetStore(await openLoupeDb());
+      this.datasets = await this.#store.list();
+      const last = await this.#store.getLastOpened();
+      if (last && this.datasets.some((d) => d.id === last)) await this.open(last);
+    } catch (e) {
+      this.problem = describeProblem(e, 'Could not open the stored datasets');
+    } finally {
+      this.ready = true;
+    }
+    void this.#refreshStorage(true);
+  }
+
+  /** Reads a CSV file in the worker, stores it and opens it. */
+  async loadFile(file: File): Promise<void> {
+    await this.#ingest(file, file.name, false);
+  }
+
+  /** Generates the synthetic sample and loads it like a file. */
+  async loadSample(rows = 5000, seed = 1): Promise<void> {
+    const csv = generateSampleGemstones(rows, seed);
+    await this.#ingest(new Blob([csv], { type: 'text/csv' }), SAMPLE_FILE_NAME, true);
+  }
+
+  cancelLoad(): void {
+    this.#client.cancel();
+  }
+
+  async open(id: string): Promise<void> {
+    const gen = ++this.#generation;
+    try {
+      const store = this.#requireStore();
+      const [meta, table] = await Promise.all([store.get(id), store.loadTable(id)]);
+      if (gen !== this.#generation) return;
+      if (!meta) throw new Error(`Dataset ${id} is not stored.`);
+      this.current = { meta, table };
+      await store.setLastOpened(id);
+    } catch (e) {
+      if (gen === this.#generation) this.problem = describeProblem(e, 'Could not open the dataset');
+    }
+  }
+
+  async rename(id: string, name: string): Promise<void> {
+    try {
+      const meta = await this.#requireStore().rename(id, name);
+      if (this.current?.meta.id === id) this.current = { ...this.current, meta };
+      await this.#refreshList();
+    } catch (e) {
+      this.problem = describeProblem(e, 'Could not rename the dataset');
+    }
+  }
+
+  async remove(id: string): Promise<void> {
+    try {
+      await this.#requireStore().delete(id);
+      if (this.current?.meta.id === id) this.current = null;
+      await this.#refreshList();
+      void this.#refreshStorage(false);
+    } catch (e) {
+      this.problem = describeProblem(e, 'Could not delete the dataset');
+    }
+  }
+
+  dismissProblem(): void {
+    this.problem = null;
+  }
+
+  dispose(): void {
+    this.#client.dispose();
+  }
+
+  async #ingest(file: Blob, name: string, synthetic: boolean): Promise<void> {
+    const gen = ++this.#generation;
+    const load = ++this.#loads;
+    this.#loadingName = name;
+    this.notice = null;
+    try {
+      const { dataset, hash } = await this.#client.parse(file);
+      if (load !== this.#loads) return; // superseded by a newer file
+      const res = await this.#requireStore().put(dataset, file, name, { id: hash, synthetic });
+      await this.#refreshList();
+      void this.#refreshStorage(false);
+      if (gen !== this.#generation) return; // another dataset was opened meanwhile: keep it open
+      // A reused version keeps its stored name; its columns equal the freshly parsed ones.
+      this.current = { meta: res.meta, table: dataset.table };
+      this.problem = null;
+      if (res.reused) this.notice = `This file was already stored as “${res.meta.name}”; that version was opened.`;
+      await this.#requireStore().setLastOpened(res.id);
+    } catch (e) {
+      if (load !== this.#loads) return;
+      if (isCancelled(e)) this.notice = `Loading “${name}” was cancelled.`;
+      else this.problem = describeProblem(e, `Could not load “${name}”`);
+    } finally {
+      if (load === this.#loads) this.#loadingName = null;
+    }
+  }
+
+  async #refreshList(): Promise<void> {
+    this.datasets = await this.#requireStore().list();
+  }
+
+  async #refreshStorage(askPersistence: boolean): Promise<void> {
+    try {
+      const persisted = askPersistence ? await requestPersistence() : this.storage.persisted;
+      this.storage = { ...(await storageEstimate()), persisted };
+    } catch (e) {
+      // Storage estimates are informative only; show why they are missing.
+      this.problem = describeProblem(e, 'Could not read storage usage');
+    }
+  }
+
+  #requireStore(): DatasetStore {
+    if (!this.#store) throw new Error('Storage is not open yet.');
+    return this.#store;
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * Owns the ingest worker. One parse at a time: a new `parse` supersedes the previous one (which
+ * is cancelled and whose answer is ignored). `cancel()` rejects the pending parse at once; if the
+ * worker does not stop within a moment, it is terminated and a fresh one is started next time.
+ */
+import { proxy, wrap, type Remote } from 'comlink';
+import { CancelledError } from '../core/errors';
+import type { ParseProgress } from '../core/data/types';
+import { installErrorTransfer } from '../../workers/error-transfer';
+import type { IngestApi, IngestResult } from '../../workers/protocol';
+
+const TERMINATE_AFTER_MS = 1500;
+
+interface Pending {
+  reject: (e: unknown) => void;
+  /** The page's promise has been settled (answered, failed, cancelled or superseded). */
+  settled: boolean;
+  /** The worker has answered (result or error). */
+  answered: boolean;
+}
+
+export class IngestClient {
+  /** Progress of the parse in flight, or null. */
+  progress = $state.raw<ParseProgress | null>(null);
+  /** True while a parse is in flight. */
+  busy = $state(false);
+
+  #worker: Worker | null = null;
+  #api: Remote<IngestApi> | null = null;
+  #pending: Pending | null = null;
+
+  #ensure(): Remote<IngestApi> {
+    if (!this.#api) {
+      installErrorTransfer();
+      this.#worker = new Worker(new URL('../../workers/ingest.worker.ts', import.meta.url), { type: 'module', name: 'ingest' });
+      this.#api = wrap<IngestApi>(this.#worker);
+    }
+    return this.#api;
+  }
+
+  /** Parses a file (or the sample, as a Blob) in the worker. Rejects with CsvError or CancelledError. */
+  parse(file: Blob): Promise<IngestResult> {
+    const previous = this.#pending;
+    if (previous) {
+      this.#settle(previous, () => previous.reject(new CancelledError('Superseded by a newer file.')));
+      // Do not queue the new file behind the old one: start on a fresh worker.
+      if (!previous.answered) this.#terminate();
+    }
+    const api = this.#ensure();
+    const pending: Pending = { reject: () => {}, settled: false, answered: false };
+    this.#pending = pending;
+    this.busy = true;
+    this.progress = { bytesRead: 0, totalBytes: file.size, rows: 0 };
+    const onProgress = proxy((p: ParseProgress) => {
+      if (this.#pending === pending) this.progress = p;
+    });
+    return new Promise<IngestResult>((resolve, reject) => {
+      pending.reject = reject;
+      api.parse(file, onProgress).then(
+        (r) => {
+          pending.answered = true;
+          this.#settle(pending, () => resolve(r));
+        },
+        (e: unknown) => {
+          pending.answered = true;
+          this.#settle(pending, () => reject(e));
+        },
+      );
+    });
+  }
+
+  /**
+   * Cancels the parse in flight: its promise rejects with CancelledError now, and the worker is
+   * told to stop; if it has not stopped within a moment it is replaced.
+   */
+  cancel(): void {
+    const p = this.#pending;
+    if (!p) return;
+    this.#settle(p, () => p.reject(new CancelledError('Loading was cancelled.')));
+    const worker = this.#worker;
+    void this.#api?.cancel();
+    setTimeout(() => {
+      if (!p.answered && this.#worker === worker && this.#pending === null) this.#terminate();
+    }, TERMINATE_AFTER_MS);
+  }
+
+  /** Stops the worker for good (page teardown). */
+  dispose(): void {
+    this.cancel();
+    this.#terminate();
+  }
+
+  #settle(p: Pending, done: () => void): void {
+    if (p.settled) return; // already cancelled or superseded: ignore the stale answer
+    p.settled = true;
+    if (this.#pending === p) {
+      this.#pending = null;
+      this.busy = false;
+      this.progress = null;
+    }
+    done();
+  }
+
+  #terminate(): void {
+    this.#worker?.terminate();
+    this.#worker = null;
+    this.#api = null;
+  }
+}

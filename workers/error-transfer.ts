@@ -1,0 +1,70 @@
+/**
+ * Comlink sends a thrown Error across threads as {name, message, stack} only. Loupe's typed
+ * errors also carry `code` and `where` (row, column, field), which the UI shows; this handler
+ * keeps them and rebuilds the right class on the receiving side. Install it on both sides.
+ */
+import { transferHandlers, type TransferHandler } from 'comlink';
+import {
+  BundleError,
+  CancelledError,
+  CsvError,
+  InvalidInputError,
+  InvalidParamsError,
+  LoupeError,
+  PipelineError,
+  RecipeError,
+  RowError,
+  type ErrorLocation,
+} from '../src/core/errors';
+
+interface SerializedLoupeError {
+  loupe: true;
+  name: string;
+  code: string;
+  message: string;
+  where: ErrorLocation;
+  stack?: string;
+}
+
+const CLASSES: Record<string, new (code: string, message: string, where?: ErrorLocation) => LoupeError> = {
+  CsvError,
+  InvalidInputError,
+  InvalidParamsError,
+  RecipeError,
+  BundleError,
+  RowError,
+  PipelineError,
+  LoupeError,
+};
+
+function revive(s: SerializedLoupeError): LoupeError {
+  if (s.name === 'CancelledError') return new CancelledError(s.message);
+  const Cls = CLASSES[s.name] ?? LoupeError;
+  const e = new Cls(s.code, s.message, s.where);
+  if (!CLASSES[s.name]) e.name = s.name; // e.g. StorageError: keep its name, code and where
+  return e;
+}
+
+let installed = false;
+
+export function installErrorTransfer(): void {
+  if (installed) return;
+  installed = true;
+  const base = transferHandlers.get('throw') as TransferHandler<{ value: unknown }, unknown>;
+  const handler: TransferHandler<{ value: unknown }, unknown> = {
+    canHandle: (v): v is { value: unknown } => base.canHandle(v),
+    serialize(thrown) {
+      const e = thrown.value;
+      if (e instanceof LoupeError) {
+        const s: SerializedLoupeError = { loupe: true, name: e.name, code: e.code, message: e.message, where: e.where, stack: e.stack };
+        return [s, []];
+      }
+      return base.serialize(thrown);
+    },
+    deserialize(s) {
+      if (typeof s === 'object' && s !== null && (s as { loupe?: unknown }).loupe === true) throw revive(s as SerializedLoupeError);
+      return base.deserialize(s);
+    },
+  };
+  transferHandlers.set('throw', handler as TransferHandler<unknown, unknown>);
+}

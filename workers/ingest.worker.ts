@@ -1,0 +1,43 @@
+/// <reference lib="webworker" />
+import { expose, transfer } from 'comlink';
+import { parseCsv } from '../src/core/data';
+import type { ByteSource, ParseProgress } from '../src/core/data/types';
+import { sha256Hex } from '../src/core/hash';
+import { throwIfAborted } from '../src/core/abort';
+import { installErrorTransfer } from './error-transfer';
+import type { IngestApi, IngestResult } from './protocol';
+
+installErrorTransfer();
+
+let current: AbortController | null = null;
+
+function fileSource(file: Blob): ByteSource {
+  return {
+    size: file.size,
+    read: async (offset, length) => new Uint8Array(await file.slice(offset, offset + length).arrayBuffer()),
+  };
+}
+
+const api: IngestApi = {
+  async parse(file: Blob, onProgress?: (p: ParseProgress) => void): Promise<IngestResult> {
+    current?.abort();
+    const controller = new AbortController();
+    current = controller;
+    try {
+      const dataset = await parseCsv(fileSource(file), { signal: controller.signal, onProgress });
+      throwIfAborted(controller.signal);
+      const hash = await sha256Hex(new Uint8Array(await file.arrayBuffer()));
+      throwIfAborted(controller.signal);
+      const buffers = new Set<ArrayBuffer>();
+      for (const c of dataset.table.columns) buffers.add((c.type === 'numeric' ? c.values : c.codes).buffer as ArrayBuffer);
+      return transfer({ dataset, hash }, [...buffers]);
+    } finally {
+      if (current === controller) current = null;
+    }
+  },
+  cancel(): void {
+    current?.abort();
+  },
+};
+
+expose(api);
