@@ -24,29 +24,38 @@ import type { GrowthSettings } from './params';
 export interface TreeData {
   rows: number;
   cols: number;
-  /** Column-major copy of X: value of row i, feature f at f·rows + i. */
-  xcol: Float64Array;
+  /** Rank of each value among its feature's distinct values: row i, feature f at f·rows + i. */
+  code: Int32Array;
+  /** Distinct values of feature f, ascending, at valueOffset[f] .. valueOffset[f+1] − 1. */
+  values: Float64Array;
+  valueOffset: Int32Array;
   /** Per feature f, at f·rows .. f·rows + rows − 1: row indices sorted by value (ties by row). */
   order: Int32Array;
   y: Float64Array;
 }
 
-/** Transposes X and sorts every feature once: O(p·n log n) via a sort of the values plus a counting pass. */
+/**
+ * Sorts every feature once: O(p·n log n) via a native sort of the values, a binary search per
+ * value for its rank, and a counting pass. Splits compare ranks (integers) instead of values.
+ */
 export function prepareTreeData(X: Matrix, y: Float64Array): TreeData {
   const n = X.rows;
   const p = X.cols;
-  const xcol = new Float64Array(n * p);
   const src = X.data;
-  for (let i = 0; i < n; i++) for (let f = 0, o = i * p; f < p; f++) xcol[f * n + i] = src[o + f];
+  const code = new Int32Array(n * p);
   const order = new Int32Array(n * p);
-  const code = new Int32Array(n);
+  const distinct: Float64Array[] = [];
+  const valueOffset = new Int32Array(p + 1);
+  const col = new Float64Array(n);
   for (let f = 0; f < p; f++) {
-    const col = xcol.subarray(f * n, f * n + n);
+    for (let i = 0; i < n; i++) col[i] = src[i * p + f];
     const sorted = col.slice().sort();
-    // Distinct values in ascending order.
     let u = 0;
     for (let k = 0; k < n; k++) if (k === 0 || sorted[k] !== sorted[u - 1]) sorted[u++] = sorted[k];
+    distinct.push(sorted.slice(0, u));
+    valueOffset[f + 1] = valueOffset[f] + u;
     const counts = new Int32Array(u + 1);
+    const cf = code.subarray(f * n, f * n + n);
     for (let i = 0; i < n; i++) {
       const v = col[i];
       let lo = 0;
@@ -56,23 +65,36 @@ export function prepareTreeData(X: Matrix, y: Float64Array): TreeData {
         if (sorted[mid] < v) lo = mid + 1;
         else hi = mid;
       }
-      code[i] = lo;
+      cf[i] = lo;
       counts[lo + 1]++;
     }
     for (let c = 0; c < u; c++) counts[c + 1] += counts[c];
     const out = order.subarray(f * n, f * n + n);
-    for (let i = 0; i < n; i++) out[counts[code[i]]++] = i;
+    for (let i = 0; i < n; i++) out[counts[cf[i]]++] = i;
   }
-  return { rows: n, cols: p, xcol, order, y };
+  const values = new Float64Array(valueOffset[p]);
+  for (let f = 0; f < p; f++) values.set(distinct[f], valueOffset[f]);
+  return { rows: n, cols: p, code, values, valueOffset, order, y };
 }
 
-/** Scratch buffers for growing trees on one TreeData; reuse it across the trees of a forest. */
+/**
+ * Scratch buffers for growing trees on one TreeData; reuse it across the trees of a forest.
+ * A tree renumbers its in-bag rows 0..m−1 ("compact" ids) and copies their ranks, weights and
+ * targets into dense arrays, so the random reads of the hot loops stay within a small, cached
+ * working set.
+ */
 export class TreeWorkspace {
+  /** Per feature f at f·rows: compact ids of the tree's rows, partitioned by node, sorted within. */
   readonly sorted: Int32Array;
+  /** Ranks by compact id: feature f at f·rows + c. */
+  readonly codeC: Int32Array;
+  readonly wC: Float64Array;
+  readonly wyC: Float64Array;
+  readonly yC: Float64Array;
+  /** Row index → compact id (−1 when out of bag). */
+  readonly compact: Int32Array;
   readonly tmp: Int32Array;
   readonly goLeft: Uint8Array;
-  readonly w: Float64Array;
-  readonly wy: Float64Array;
   readonly feats: Int32Array;
   readonly stack: Int32Array;
   readonly nodeFeature: Int32Array;
@@ -84,10 +106,13 @@ export class TreeWorkspace {
   constructor(readonly data: TreeData) {
     const n = data.rows;
     this.sorted = new Int32Array(n * data.cols);
+    this.codeC = new Int32Array(n * data.cols);
+    this.wC = new Float64Array(n);
+    this.wyC = new Float64Array(n);
+    this.yC = new Float64Array(n);
+    this.compact = new Int32Array(n);
     this.tmp = new Int32Array(n);
     this.goLeft = new Uint8Array(n);
-    this.w = new Float64Array(n);
-    this.wy = new Float64Array(n);
     this.feats = new Int32Array(data.cols);
     const cap = 2 * n + 1;
     this.stack = new Int32Array(STACK_WIDTH * (n + 2));
@@ -124,32 +149,39 @@ export class TreeGrower {
     private readonly s: GrowthSettings,
     private readonly rng: Rng,
   ) {
-    const { data, w, wy, sorted, feats } = ws;
+    const { data, wC, wyC, yC, codeC, compact, sorted, feats } = ws;
     const n = data.rows;
     const p = data.cols;
     const y = data.y;
-    if (weights) for (let i = 0; i < n; i++) { w[i] = weights[i]; wy[i] = weights[i] * y[i]; }
-    else for (let i = 0; i < n; i++) { w[i] = 1; wy[i] = y[i]; }
     let nIn = 0;
+    let wTotal = 0;
+    for (let i = 0; i < n; i++) {
+      const wi = weights ? weights[i] : 1;
+      if (wi > 0) {
+        compact[i] = nIn;
+        wC[nIn] = wi;
+        wyC[nIn] = wi * y[i];
+        yC[nIn] = y[i];
+        wTotal += wi;
+        nIn++;
+      } else compact[i] = -1;
+    }
+    const order = data.order;
+    const code = data.code;
     for (let f = 0; f < p; f++) {
       const base = f * n;
-      const order = data.order;
       let k = base;
-      if (weights) {
-        for (let r = base; r < base + n; r++) {
-          const i = order[r];
-          if (w[i] > 0) sorted[k++] = i;
-        }
-      } else {
-        sorted.set(order.subarray(base, base + n), base);
-        k = base + n;
+      for (let r = base; r < base + n; r++) {
+        const c = compact[order[r]];
+        if (c >= 0) sorted[k++] = c;
       }
-      nIn = k - base;
+      for (let i = 0; i < n; i++) {
+        const c = compact[i];
+        if (c >= 0) codeC[base + c] = code[base + i];
+      }
     }
     for (let f = 0; f < p; f++) feats[f] = f;
     this.nIn = nIn;
-    let wTotal = 0;
-    for (let k = 0; k < nIn; k++) wTotal += w[sorted[k]];
     this.wTotal = wTotal;
     this.importance = new Float64Array(p);
     if (nIn === 0) throw new Error('TreeGrower: no rows with positive weight.');
@@ -175,8 +207,8 @@ export class TreeGrower {
 
   grow(deadline = Infinity): boolean {
     const ws = this.ws;
-    const { sorted, tmp, goLeft, w, wy, feats, stack } = ws;
-    const { xcol, y } = ws.data;
+    const { sorted, tmp, goLeft, wC, wyC, yC, codeC, feats, stack } = ws;
+    const { values, valueOffset } = ws.data;
     const n = ws.data.rows;
     const p = ws.data.cols;
     const { nodeFeature, nodeThreshold, nodeLeft, nodeRight, nodeValue, nodeSamples } = ws;
@@ -204,13 +236,13 @@ export class TreeGrower {
       const m = end - start;
       let W = 0;
       let S = 0;
-      const y0 = y[sorted[statBase + start]];
+      const y0 = yC[sorted[statBase + start]];
       let pure = true;
       for (let k = statBase + start; k < statBase + end; k++) {
         const i = sorted[k];
-        W += w[i];
-        S += wy[i];
-        if (y[i] !== y0) pure = false;
+        W += wC[i];
+        S += wyC[i];
+        if (yC[i] !== y0) pure = false;
       }
       nodeFeature[id] = -1;
       nodeThreshold[id] = 0;
@@ -224,7 +256,8 @@ export class TreeGrower {
       let bestProxy = -Infinity;
       let bestF = -1;
       let bestPos = 0;
-      let bestThr = 0;
+      let bestLo = 0;
+      let bestHi = 0;
       let visited = 0;
       for (let fi = 0; fi < p && visited < maxFeatures; fi++) {
         const r = fi + rng.nextInt(p - fi);
@@ -232,9 +265,8 @@ export class TreeGrower {
         feats[r] = feats[fi];
         feats[fi] = f;
         const base = f * n;
-        const xo = f * n;
-        const first = xcol[xo + sorted[base + start]];
-        const last = xcol[xo + sorted[base + end - 1]];
+        const first = codeC[base + sorted[base + start]];
+        const last = codeC[base + sorted[base + end - 1]];
         if (first === last) continue; // constant in this node: does not count
         visited++;
         let wl = 0;
@@ -246,11 +278,11 @@ export class TreeGrower {
         const kLo = base + start + minSamplesLeaf - 1;
         const kHi = base + end - 1 - minSamplesLeaf;
         for (let k = base + start; k < kEnd; k++) {
-          wl += w[i];
-          sl += wy[i];
+          wl += wC[i];
+          sl += wyC[i];
           const j = sorted[k + 1];
-          const xj = xcol[xo + j];
-          if (xj > xi && k >= kLo && k <= kHi) {
+          const xj = codeC[base + j];
+          if (xj !== xi && k >= kLo && k <= kHi) {
             const wr = W - wl;
             const sr = S - sl;
             const proxy = (sl * sl) / wl + (sr * sr) / wr;
@@ -258,9 +290,8 @@ export class TreeGrower {
               bestProxy = proxy;
               bestF = f;
               bestPos = k + 1 - base - start;
-              let thr = xi / 2 + xj / 2;
-              if (thr === xj || !Number.isFinite(thr)) thr = xi;
-              bestThr = thr;
+              bestLo = xi;
+              bestHi = xj;
             }
           }
           i = j;
@@ -272,7 +303,13 @@ export class TreeGrower {
       if (decrease / wTotal + EPSILON < minImpurityDecrease) continue;
 
       nodeFeature[id] = bestF;
-      nodeThreshold[id] = bestThr;
+      // scikit-learn's threshold: the midpoint, or the lower value when the midpoint rounds up to the upper.
+      const vo = valueOffset[bestF];
+      const lo = values[vo + bestLo];
+      const hi = values[vo + bestHi];
+      let thr = lo / 2 + hi / 2;
+      if (thr === hi || !Number.isFinite(thr)) thr = lo;
+      nodeThreshold[id] = thr;
       importance[bestF] += decrease > 0 ? decrease : 0;
       const mid = start + bestPos;
       const childDepth = depth + 1;
