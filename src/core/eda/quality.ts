@@ -9,7 +9,7 @@ import { InvalidParamsError } from '../errors';
 import { pearson } from './correlation';
 import { findDuplicateRows } from './duplicates';
 import { levelCounts } from './distribution';
-import { checkInt, finiteSorted, formatCount, formatPercent, moments, withDefaults } from './stats';
+import { checkInt, finiteSorted, formatCount, formatFixed, formatPercent, moments, withDefaults } from './stats';
 
 export type FindingKind =
   | 'duplicate-rows'
@@ -170,10 +170,6 @@ function firstRows(n: number, max: number, pred: (i: number) => boolean): number
 
 function q(name: string): string {
   return `"${name}"`;
-}
-
-function fmt(x: number, digits = 2): string {
-  return Number.isFinite(x) ? x.toFixed(digits) : String(x);
 }
 
 function rowList(rows: number[], total: number): string {
@@ -442,7 +438,7 @@ function skewFinding(col: NumericColumn, skew: number, s: NumericScan): Finding 
   else if (s.min > 0) {
     const logs = new Float64Array(col.values.length);
     for (let i = 0; i < logs.length; i++) logs[i] = Math.log10(col.values[i]); // NaN stays NaN
-    suggestion = `A log transform would make it more symmetric (skewness of log10(${col.name}): ${fmt(moments(logs).skewness)}); this helps linear models and, for a target, RMSE on large values.`;
+    suggestion = `A log transform would make it more symmetric (skewness of log10(${col.name}): ${formatFixed(moments(logs).skewness)}); this helps linear models and, for a target, RMSE on large values.`;
   } else if (s.min >= 0) suggestion = `Try log(1 + ${col.name}) to make it more symmetric (it has zeros, so plain log cannot be used).`;
   else suggestion = `It has negative values, so a log cannot be used; a Yeo-Johnson transform would make it more symmetric.`;
   return {
@@ -451,7 +447,7 @@ function skewFinding(col: NumericColumn, skew: number, s: NumericScan): Finding 
     columns: [col.name],
     count: s.present,
     value: skew,
-    message: `${q(col.name)} is strongly ${right ? 'right' : 'left'}-skewed (skewness ${fmt(skew)}): ${right ? 'most values are small, with a long tail of large ones' : 'most values are large, with a long tail of small ones'}.`,
+    message: `${q(col.name)} is strongly ${right ? 'right' : 'left'}-skewed (skewness ${formatFixed(skew)}): ${right ? 'most values are small, with a long tail of large ones' : 'most values are large, with a long tail of small ones'}.`,
     suggestion,
   };
 }
@@ -481,7 +477,7 @@ function correlationFinding(a: string, b: string, r: number, n: number): Finding
     columns: [a, b],
     count: n,
     value: r,
-    message: `${q(a)} and ${q(b)} are almost perfectly ${r > 0 ? 'correlated' : 'anti-correlated'} (r = ${fmt(r, 3)} over ${formatCount(n)} rows): they carry nearly the same information.`,
+    message: `${q(a)} and ${q(b)} are almost perfectly ${r > 0 ? 'correlated' : 'anti-correlated'} (r = ${formatFixed(r, 3)} over ${formatCount(n)} rows): they carry nearly the same information.`,
     suggestion: `Linear models get unstable coefficients with both; keep one, combine them, or use regularisation (Ridge). Tree models are not harmed.`,
   };
 }

@@ -152,14 +152,23 @@ export function formatCount(n: number): string {
   return n < 0 ? `-${s}` : s;
 }
 
-/** A share as a short percentage for messages: 0.0123 → "1.2%". */
+/** A share as a short percentage for messages: 0.0123 → "1.2%"; never rounds 99.96% up to 100%. */
 export function formatPercent(share: number): string {
   const p = share * 100;
   if (p === 0) return '0%';
   if (p < 0.01) return '<0.01%';
   if (p < 1) return `${p.toFixed(2)}%`;
   if (p < 10) return `${p.toFixed(1)}%`;
-  return `${Math.round(p)}%`;
+  if (p < 99) return `${Math.round(p)}%`;
+  if (p < 100) return p.toFixed(1) === '100.0' ? '>99.9%' : `${p.toFixed(1)}%`;
+  return '100%';
+}
+
+/** A number with fixed decimals for messages, without "-0.00". */
+export function formatFixed(x: number, digits = 2): string {
+  if (!Number.isFinite(x)) return String(x);
+  const s = x.toFixed(digits);
+  return Number(s) === 0 ? (0).toFixed(digits) : s;
 }
 
 /** `defaults` overridden by the fields of `o` that are not undefined. */
