@@ -14,7 +14,7 @@
  * one-hot indicators are plain quantities (no flag): threshold splits already see the order.
  */
 import * as v from 'valibot';
-import { InvalidInputError, InvalidParamsError, RowError } from '../errors';
+import { BundleError, InvalidInputError, InvalidParamsError, RowError } from '../errors';
 import type { Column, Table } from '../data/types';
 import type { FeatureInfo, Matrix } from '../models/types';
 import { SimpleImputer, type SimpleImputerOptions } from './simple-imputer';
@@ -256,26 +256,45 @@ export class ColumnTransformer {
     };
   }
 
-  static fromJSON(s: unknown): ColumnTransformer {
-    const p = parseOrThrow(CT_SCHEMA, s, 'column-transformer');
-    const ct = new ColumnTransformer(p.params as ColumnTransformerOptions);
+  static fromJSON(s: unknown, root = 'column-transformer'): ColumnTransformer {
+    const p = parseOrThrow(CT_SCHEMA, s, root);
+    let ct: ColumnTransformer;
+    try {
+      ct = new ColumnTransformer(p.params as ColumnTransformerOptions);
+    } catch (e) {
+      if (e instanceof InvalidParamsError) throw new BundleError('bad-params', `${root}.params.${e.where.field}: ${e.message}`, { field: `${root}.params.${e.where.field}` });
+      throw e;
+    }
     if (p.state) {
       if (p.state.columns.length !== ct.params.columns.length)
-        throw new InvalidInputError('bad-state', 'column-transformer.state.columns: one fitted chain per column is required.', { field: 'column-transformer.state.columns' });
+        throw new BundleError('bad-state', `${root}.state.columns: one fitted chain per column is required.`, { field: `${root}.state.columns` });
       ct.fittedColumns = p.state.columns.map((c, i) => {
         const spec = ct.params.columns[i];
-        const at = `column-transformer.state.columns[${i}]`;
-        const bad = (what: string) => new InvalidInputError('bad-state', `${at}: ${what} does not match column ${spec.column}.`, { field: at });
-        const f: FittedColumn = { imputer: SimpleImputer.fromJSON(c.imputer) };
+        const at = `${root}.state.columns[${i}]`;
+        const bad = (what: string) => new BundleError('bad-state', `${at}.${what} does not match column ${spec.column}.`, { field: `${at}.${what}` });
+        for (const part of ['imputer', 'encoder', 'scaler'] as const) {
+          const x = c[part];
+          if (x !== null && typeof x === 'object' && (x as { state?: unknown }).state === null)
+            throw new BundleError('bad-state', `${at}.${part}.state: a fitted column needs fitted state.`, { field: `${at}.${part}.state` });
+        }
+        const f: FittedColumn = { imputer: SimpleImputer.fromJSON(c.imputer, `${at}.imputer`) };
+        const fill = f.imputer.fill;
         if (spec.input === 'number') {
-          if (c.min === null || c.max === null || c.encoder !== null) throw bad('the fitted state');
+          if (c.min === null || c.max === null) throw bad('min');
+          if (c.encoder !== null) throw bad('encoder');
+          if (typeof fill !== 'number') throw bad('imputer');
           f.min = c.min;
           f.max = c.max;
-        } else if (spec.encode === 'ordinal') f.ordinal = OrdinalEncoder.fromJSON(c.encoder);
-        else f.onehot = OneHotEncoder.fromJSON(c.encoder);
+        } else {
+          if (typeof fill !== 'string') throw bad('imputer');
+          if (spec.encode === 'ordinal') {
+            f.ordinal = OrdinalEncoder.fromJSON(c.encoder, `${at}.encoder`);
+            if (f.ordinal.code(fill) < 0) throw bad('encoder');
+          } else f.onehot = OneHotEncoder.fromJSON(c.encoder, `${at}.encoder`);
+        }
         const scale = spec.scale ?? 'none';
-        if ((scale === 'none') !== (c.scaler === null)) throw bad('the scaler');
-        if (c.scaler) f.scaler = scale === 'standard' ? StandardScaler.fromJSON(c.scaler) : MinMaxScaler.fromJSON(c.scaler);
+        if ((scale === 'none') !== (c.scaler === null)) throw bad('scaler');
+        if (c.scaler) f.scaler = scale === 'standard' ? StandardScaler.fromJSON(c.scaler, `${at}.scaler`) : MinMaxScaler.fromJSON(c.scaler, `${at}.scaler`);
         return f;
       });
       ct.featureInfo = ct.describe();

@@ -109,8 +109,8 @@ export class OrdinalEncoder {
     return { type: 'ordinal-encoder', params: { ...this.params }, state: this.state ? { categories: [...this.state.categories] } : null };
   }
 
-  static fromJSON(s: unknown): OrdinalEncoder {
-    const p = parseOrThrow(ORDINAL_SCHEMA, s, 'ordinal-encoder');
+  static fromJSON(s: unknown, root?: string): OrdinalEncoder {
+    const p = parseOrThrow(ORDINAL_SCHEMA, s, root ?? 'ordinal-encoder');
     const e = new OrdinalEncoder(p.params);
     if (p.state) e.state = { categories: p.state.categories };
     return e;
@@ -249,8 +249,8 @@ export class OneHotEncoder {
     return { type: 'one-hot-encoder', params: { ...this.params }, state: s ? { categories: [...s.categories], infrequent: [...s.infrequent] } : null };
   }
 
-  static fromJSON(s: unknown): OneHotEncoder {
-    const p = parseOrThrow(ONEHOT_SCHEMA, s, 'one-hot-encoder');
+  static fromJSON(s: unknown, root?: string): OneHotEncoder {
+    const p = parseOrThrow(ONEHOT_SCHEMA, s, root ?? 'one-hot-encoder');
     const e = new OneHotEncoder(p.params);
     if (p.state) e.state = p.state;
     return e;

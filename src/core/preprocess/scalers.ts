@@ -101,8 +101,8 @@ export class StandardScaler {
     return { type: 'standard-scaler', params: { ...this.params }, state: this.state ? { ...this.state } : null };
   }
 
-  static fromJSON(s: unknown): StandardScaler {
-    const p = parseOrThrow(STANDARD_SCHEMA, s, 'standard-scaler');
+  static fromJSON(s: unknown, root?: string): StandardScaler {
+    const p = parseOrThrow(STANDARD_SCHEMA, s, root ?? 'standard-scaler');
     const sc = new StandardScaler(p.params);
     if (p.state) sc.state = p.state;
     return sc;
@@ -196,8 +196,8 @@ export class MinMaxScaler {
     return { type: 'min-max-scaler', params: { featureRange: [...this.params.featureRange] }, state: this.state ? { ...this.state } : null };
   }
 
-  static fromJSON(s: unknown): MinMaxScaler {
-    const p = parseOrThrow(MINMAX_SCHEMA, s, 'min-max-scaler');
+  static fromJSON(s: unknown, root?: string): MinMaxScaler {
+    const p = parseOrThrow(MINMAX_SCHEMA, s, root ?? 'min-max-scaler');
     const sc = new MinMaxScaler({ featureRange: [p.params.featureRange[0], p.params.featureRange[1]] });
     if (p.state) sc.state = p.state;
     return sc;

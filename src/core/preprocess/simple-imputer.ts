@@ -119,8 +119,8 @@ export class SimpleImputer {
     return { type: 'simple-imputer', params: { ...this.params }, state: this.state ? { ...this.state } : null };
   }
 
-  static fromJSON(s: unknown): SimpleImputer {
-    const p = parseOrThrow(SCHEMA, s, 'simple-imputer');
+  static fromJSON(s: unknown, root?: string): SimpleImputer {
+    const p = parseOrThrow(SCHEMA, s, root ?? 'simple-imputer');
     const imp = new SimpleImputer(p.params);
     if (p.state) {
       if ((p.state.input === 'number') !== (typeof p.state.fill === 'number'))

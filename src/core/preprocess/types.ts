@@ -64,8 +64,8 @@ export function parseOrThrow<TSchema extends v.GenericSchema>(
   const r = v.safeParse(schema, value);
   if (r.success) return r.output;
   const issue = r.issues[0];
-  const field = issuePath(issue, root);
-  throw make(`${field || root}: ${issue.message}`, field || root);
+  const field = issuePath(issue, root) || root || 'value';
+  throw make(`${field}: ${issue.message}`, field);
 }
 
 /** Value as a person reads it in a message. */
