@@ -13,7 +13,7 @@
  * decides where it stops), which needs an exact Gram. And this loop (n·p(p+1)/2 multiply-adds) took
  * 19 ms against 139 ms for the f32 route with its f64→f32 copies and uploads. Result: every
  * coefficient within 2e-9 relative of scikit-learn. tfjs does the dense math where float32 is
- * enough: the * k-NN distance matrix and the MLP.
+ * enough: the k-NN distance matrix and the MLP.
  */
 import { Checkpointer, throwIfAborted } from '../../abort';
 import type { FitOptions, Matrix } from '../types';

@@ -1,0 +1,1 @@
+export { KNeighborsRegressor, K_NEIGHBORS_DEFAULTS, type KNeighborsOptions } from './k-neighbors';
