@@ -19,6 +19,8 @@ import {
 
 interface SerializedLoupeError {
   loupe: true;
+  /** Stable class tag. Not `e.name`: a production build minifies class names. */
+  kind: string;
   name: string;
   code: string;
   message: string;
@@ -26,22 +28,30 @@ interface SerializedLoupeError {
   stack?: string;
 }
 
-const CLASSES: Record<string, new (code: string, message: string, where?: ErrorLocation) => LoupeError> = {
-  CsvError,
-  InvalidInputError,
-  InvalidParamsError,
-  RecipeError,
-  BundleError,
-  RowError,
-  PipelineError,
-  LoupeError,
-};
+type LoupeErrorClass = new (code: string, message: string, where?: ErrorLocation) => LoupeError;
+
+/** Most specific first; LoupeError last catches any other subclass. */
+const CLASSES: ReadonlyArray<readonly [string, LoupeErrorClass]> = [
+  ['CsvError', CsvError],
+  ['InvalidInputError', InvalidInputError],
+  ['InvalidParamsError', InvalidParamsError],
+  ['RecipeError', RecipeError],
+  ['BundleError', BundleError],
+  ['RowError', RowError],
+  ['PipelineError', PipelineError],
+  ['LoupeError', LoupeError],
+];
+
+function kindOf(e: LoupeError): string {
+  if (e instanceof CancelledError) return 'CancelledError';
+  return CLASSES.find(([, C]) => e instanceof C)?.[0] ?? 'LoupeError';
+}
 
 function revive(s: SerializedLoupeError): LoupeError {
-  if (s.name === 'CancelledError') return new CancelledError(s.message);
-  const Cls = CLASSES[s.name] ?? LoupeError;
+  if (s.kind === 'CancelledError') return new CancelledError(s.message);
+  const Cls = CLASSES.find(([k]) => k === s.kind)?.[1] ?? LoupeError;
   const e = new Cls(s.code, s.message, s.where);
-  if (!CLASSES[s.name]) e.name = s.name; // e.g. StorageError: keep its name, code and where
+  if (s.stack) e.stack = s.stack;
   return e;
 }
 
@@ -56,7 +66,7 @@ export function installErrorTransfer(): void {
     serialize(thrown) {
       const e = thrown.value;
       if (e instanceof LoupeError) {
-        const s: SerializedLoupeError = { loupe: true, name: e.name, code: e.code, message: e.message, where: e.where, stack: e.stack };
+        const s: SerializedLoupeError = { loupe: true, kind: kindOf(e), name: e.name, code: e.code, message: e.message, where: e.where, stack: e.stack };
         return [s, []];
       }
       return base.serialize(thrown);

@@ -1,5 +1,6 @@
 /** Turns errors into what the UI shows: a title, plain words, and the rows/column concerned. */
 import { CsvError, LoupeError, isCancelled } from '../core/errors';
+import { StorageError } from '../storage';
 
 export interface Problem {
   /** Short heading, e.g. "This file could not be read as a table". */
@@ -8,21 +9,26 @@ export interface Problem {
   message: string;
   /** Stable code of a LoupeError ('quota-exceeded', ...), or 'unexpected'. */
   code: string;
+  /** 1-based data rows concerned (never the header). */
   rows?: number[];
   column?: string;
+  /** The problem is in the header row. */
+  inHeader?: boolean;
 }
 
 export function describeProblem(e: unknown, context: string): Problem {
-  if (e instanceof LoupeError || (e instanceof Error && 'code' in e && 'where' in e)) {
-    const le = e as LoupeError;
+  // instanceof, not `name`: production builds minify class names.
+  if (e instanceof LoupeError) {
+    const le = e;
     const title =
-      e instanceof CsvError || le.name === 'CsvError'
+      e instanceof CsvError
         ? `${context}: the file could not be read as a table`
-        : le.name === 'StorageError'
+        : e instanceof StorageError
           ? `${context}: the browser could not store it`
           : context;
-    const rows = le.where?.rows ?? (le.where?.row !== undefined ? [le.where.row] : undefined);
-    return { title, message: le.message, code: le.code, rows, column: le.where?.column };
+    const row = le.where?.row;
+    const rows = le.where?.rows ?? (row !== undefined && row > 0 ? [row] : undefined);
+    return { title, message: le.message, code: le.code, rows, column: le.where?.column, inHeader: row === 0 };
   }
   const message = e instanceof Error ? e.message : String(e);
   return { title: `${context}: something went wrong`, message, code: 'unexpected' };
