@@ -19,6 +19,7 @@ import { BundleError, LoupeError, RecipeError } from '../errors';
 import type { CategoricalColumn, Column, NumericColumn, Table } from '../data/types';
 import type { FeatureInfo, Matrix } from '../models/types';
 import { ColumnTransformer, type ColumnSpec } from '../preprocess/column-transformer';
+import { MinMaxScaler, StandardScaler } from '../preprocess/scalers';
 import { type CellProblem, type SerializedTransformer, parseOrThrow, finiteNumber } from '../preprocess/types';
 import { computeDerived, describeDerived } from './derived';
 import { recipeInputs } from './inputs';
@@ -59,6 +60,21 @@ export interface RecordsTransform {
   problems: RowProblem[];
   problemCount: number;
   valid: Uint8Array;
+}
+
+/** Statistics learned for one feature column. */
+export interface LearnedColumn {
+  column: string;
+  /** Imputation fill value. */
+  fill: number | string;
+  /** StandardScaler mean and scale. */
+  mean?: number;
+  scale?: number;
+  /** MinMaxScaler training minimum and maximum. */
+  dataMin?: number;
+  dataMax?: number;
+  /** Ordinal order, or one-hot output categories. */
+  categories?: string[];
 }
 
 /** Serialized form, stored in bundles. */
@@ -286,6 +302,24 @@ export class FittedRecipe {
         if (f.ordinal) out.levels = [...f.ordinal.categories];
         else if (f.onehot) out.levels = [...f.onehot.fittedState.categories, ...f.onehot.fittedState.infrequent];
       }
+      return out;
+    });
+  }
+
+  /** What was learned per feature column (fill value, scaler statistics, categories), in output order. */
+  learned(): LearnedColumn[] {
+    return this.transformer.params.columns.map((spec, j) => {
+      const f = this.transformer.fitted(j);
+      const out: LearnedColumn = { column: spec.column, fill: f.imputer.fill };
+      if (f.scaler instanceof StandardScaler) {
+        out.mean = f.scaler.mean;
+        out.scale = f.scaler.scale;
+      } else if (f.scaler instanceof MinMaxScaler) {
+        out.dataMin = f.scaler.dataMin;
+        out.dataMax = f.scaler.dataMax;
+      }
+      if (f.ordinal) out.categories = [...f.ordinal.categories];
+      if (f.onehot) out.categories = f.onehot.outputLevels();
       return out;
     });
   }
