@@ -146,8 +146,9 @@ export function binValue(b: Binning, j: number, v: number): number {
 }
 
 /**
- * Bins the rows `rows` of X (all when null) into a column-major Uint8Array: the bin of row k,
- * feature j is at j·m + k where m is the number of rows binned.
+ * Bins the rows `rows` of X (all when null) into a row-major Uint8Array: the bin of binned row
+ * k, feature j is at k·p + j (a row's bins share a cache line, which suits row-wise histogram
+ * building and tree traversal).
  */
 export function binMatrix(X: Matrix, rows: Uint32Array | null, b: Binning): Uint8Array {
   const p = X.cols;
@@ -155,12 +156,11 @@ export function binMatrix(X: Matrix, rows: Uint32Array | null, b: Binning): Uint
   const out = new Uint8Array(p * m);
   const d = X.data;
   for (let j = 0; j < p; j++) {
-    const base = j * m;
     const nb = b.nBins[j];
     if (b.categorical[j]) {
       for (let k = 0; k < m; k++) {
         const v = d[(rows ? rows[k] : k) * p + j];
-        out[base + k] = v >= 0 && v < nb && v === Math.floor(v) ? v : nb;
+        out[k * p + j] = v >= 0 && v < nb && v === Math.floor(v) ? v : nb;
       }
       continue;
     }
@@ -169,7 +169,7 @@ export function binMatrix(X: Matrix, rows: Uint32Array | null, b: Binning): Uint
     for (let k = 0; k < m; k++) {
       const v = d[(rows ? rows[k] : k) * p + j];
       if (v !== v) {
-        out[base + k] = nb;
+        out[k * p + j] = nb;
         continue;
       }
       let lo = 0;
@@ -179,7 +179,7 @@ export function binMatrix(X: Matrix, rows: Uint32Array | null, b: Binning): Uint
         if (e[mid] < v) lo = mid + 1;
         else hi = mid;
       }
-      out[base + k] = lo;
+      out[k * p + j] = lo;
     }
   }
   return out;

@@ -13,9 +13,10 @@ import type { FitOptions, Matrix, Regressor, SerializedModel, StateValue } from 
 import { checkFitInput, checkPredictInput } from '../validate';
 import { binMatrix, fitBinning } from './binning';
 import { TreeGrower } from './grow';
+import { FeatureSet } from './histogram';
 import { lossByName } from './loss';
 import { resolveGbdtParams, type GbdtParams } from './params';
-import { Forest, ForestBuilder } from './tree';
+import { Forest, ForestBuilder, type GrownTree } from './tree';
 
 interface FittedState {
   nFeatures: number;
@@ -102,8 +103,8 @@ export class GradientBoostingRegressor implements Regressor<GbdtParams> {
       maxCatToOnehot: P.maxCatToOnehot,
     });
     const builder = new ForestBuilder(binning);
-    const features = new Int32Array(p);
-    const allFeatures = Int32Array.from({ length: p }, (_, j) => j);
+    const fs = new FeatureSet(p);
+    const allFeatures = Array.from({ length: p }, (_, j) => j);
     const nColSample = Math.max(1, Math.round(p * P.colSubsample));
     const nRowSample = Math.max(1, Math.round(nTrain * P.rowSubsample));
     const bagging = nRowSample < nTrain;
@@ -116,42 +117,26 @@ export class GradientBoostingRegressor implements Regressor<GbdtParams> {
     const idx = grower.idx;
     for (let it = 0; it < P.maxIterations; it++) {
       loss.gradients(yTrain, raw, g, h);
-      let nFeat = p;
       if (nColSample < p) {
         const perm = permutation(p, sampleRng);
-        const chosen = Array.from(perm.subarray(0, nColSample)).sort((a, b) => a - b);
-        features.set(chosen);
-        nFeat = nColSample;
-      } else features.set(allFeatures);
-      let nRows = nTrain;
+        fs.set(Array.from(perm.subarray(0, nColSample)).sort((a, b) => a - b), binning);
+      } else fs.set(allFeatures, binning);
+      let tree: GrownTree;
       if (rowPerm) {
-        // Partial Fisher–Yates, then sorted so that the tree's row accesses stay sequential.
-        for (let i = 0; i < nRowSample; i++) {
-          const j = i + sampleRng.nextInt(nTrain - i);
-          const t = rowPerm[i];
-          rowPerm[i] = rowPerm[j];
-          rowPerm[j] = t;
-        }
-        idx.set(rowPerm.subarray(0, nRowSample));
-        idx.subarray(0, nRowSample).sort();
-        nRows = nRowSample;
+        sampleRows(rowPerm, nRowSample, sampleRng, idx);
+        tree = grower.grow(nRowSample, false, fs);
+        tree.addPredictionsBinned(bins, nTrain, p, raw);
       } else {
-        for (let i = 0; i < nTrain; i++) idx[i] = i;
-      }
-      const tree = grower.grow(nRows, !bagging, features, nFeat);
-      if (bagging) tree.addPredictionsBinned(bins, nTrain, raw);
-      else {
-        for (const leaf of grower.grownLeaves) {
-          const v = tree.value[leaf.node];
-          for (let k = leaf.start; k < leaf.end; k++) raw[idx[k]] += v;
-        }
+        fillIdentity(idx, nTrain);
+        tree = grower.grow(nTrain, true, fs);
+        addLeafValues(tree, grower, raw);
       }
       builder.add(tree);
       const trainLoss = loss.evaluate(yTrain, raw);
       history.train.push(trainLoss);
       let valLoss: number | undefined;
       if (valBins && yVal) {
-        tree.addPredictionsBinned(valBins, nVal, rawVal);
+        tree.addPredictionsBinned(valBins, nVal, p, rawVal);
         valLoss = loss.evaluate(yVal, rawVal);
         history.validation.push(valLoss);
         valMse.push(valLoss * valLoss);
@@ -261,6 +246,32 @@ export class GradientBoostingRegressor implements Regressor<GbdtParams> {
     }
     m.fitted = { nFeatures: nFeatures as number, baseline: baseline as number, forest, history };
     return m;
+  }
+}
+
+/** A seeded sample of `count` of the rows (partial Fisher–Yates), sorted so that accesses stay sequential. */
+function sampleRows(perm: Uint32Array, count: number, rng: Rng, idx: Uint32Array): void {
+  const n = perm.length;
+  for (let i = 0; i < count; i++) {
+    const j = i + rng.nextInt(n - i);
+    const t = perm[i];
+    perm[i] = perm[j];
+    perm[j] = t;
+  }
+  idx.set(perm.subarray(0, count));
+  idx.subarray(0, count).sort();
+}
+
+function fillIdentity(idx: Uint32Array, n: number): void {
+  for (let i = 0; i < n; i++) idx[i] = i;
+}
+
+/** Adds each leaf's value to the training rows it holds (no traversal needed). */
+function addLeafValues(tree: GrownTree, grower: TreeGrower, raw: Float64Array): void {
+  const idx = grower.idx;
+  for (const leaf of grower.grownLeaves) {
+    const v = tree.value[leaf.node];
+    for (let k = leaf.start; k < leaf.end; k++) raw[idx[k]] += v;
   }
 }
 

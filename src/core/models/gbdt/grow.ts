@@ -5,7 +5,7 @@
  * smaller child's histogram is built from rows, the larger one is parent − smaller.
  */
 import type { Binning } from './binning';
-import { buildHistogram, buildRootHistogram, subtractInto, type HistogramInput } from './histogram';
+import { buildHistogram, subtractInto, type FeatureSet, type HistogramInput } from './histogram';
 import { findBestSplit, SplitCandidate, SplitScratch, type SplitParams } from './split';
 import { GrownTree } from './tree';
 
@@ -34,8 +34,6 @@ export class TreeGrower {
   /** Row indices; after growth, leaf i's rows are idx[leafStart[i]..leafEnd[i]). */
   readonly idx: Uint32Array;
   private readonly scratchIdx: Uint32Array;
-  private readonly og: Float64Array;
-  private readonly oh: Float64Array;
   private readonly histSize: number;
   private readonly freeHists: Float64Array[] = [];
   private readonly freeSplits: SplitCandidate[] = [];
@@ -51,8 +49,6 @@ export class TreeGrower {
     this.tree = new GrownTree(2 * p.numLeaves - 1);
     this.idx = new Uint32Array(n);
     this.scratchIdx = new Uint32Array(n);
-    this.og = new Float64Array(n);
-    this.oh = new Float64Array(n);
     this.histSize = binning.offsets[binning.nFeatures] * 3;
   }
 
@@ -71,9 +67,9 @@ export class TreeGrower {
 
   /**
    * Grows one tree on the rows idx[0..nRows) (the caller fills idx; all rows 0..n−1 in order
-   * when `allRows`) over features[0..nFeatures). Leaf values get the learning rate applied.
+   * when `allRows`) over the selected features. Leaf values get the learning rate applied.
    */
-  grow(nRows: number, allRows: boolean, features: Int32Array, nFeatures: number): GrownTree {
+  grow(nRows: number, allRows: boolean, fs: FeatureSet): GrownTree {
     const { input, binning, p, tree } = this;
     tree.reset();
     for (const l of this.leaves) {
@@ -95,9 +91,8 @@ export class TreeGrower {
     root.split.reset();
     if (this.splittable(root)) {
       root.hist = this.takeHist();
-      if (allRows) buildRootHistogram(root.hist, input, binning, features, nFeatures);
-      else buildHistogram(root.hist, input, binning, features, nFeatures, idx, 0, nRows, this.og, this.oh);
-      findBestSplit(root.hist, binning, features, nFeatures, G, H, nRows, p, root.split, this.scratch);
+      buildHistogram(root.hist, input, binning, fs, allRows ? null : idx, 0, nRows);
+      findBestSplit(root.hist, binning, fs, G, H, nRows, p, root.split, this.scratch);
     }
     const leaves = this.leaves;
     leaves.push(root);
@@ -159,12 +154,12 @@ export class TreeGrower {
       if (lOk || rOk) {
         const [small, large] = left.C <= right.C ? [left, right] : [right, left];
         small.hist = this.takeHist();
-        buildHistogram(small.hist, input, binning, features, nFeatures, idx, small.start, small.end, this.og, this.oh);
-        subtractInto(parentHist, small.hist, binning, features, nFeatures);
+        buildHistogram(small.hist, input, binning, fs, idx, small.start, small.end);
+        subtractInto(parentHist, small.hist, binning, fs);
         large.hist = parentHist;
         for (const c of [left, right]) {
           if (c === left ? lOk : rOk) {
-            findBestSplit(c.hist as Float64Array, binning, features, nFeatures, c.G, c.H, c.C, p, c.split, this.scratch);
+            findBestSplit(c.hist as Float64Array, binning, fs, c.G, c.H, c.C, p, c.split, this.scratch);
           }
           if (c.split.gain === -Infinity && c.hist) {
             this.freeHists.push(c.hist);
@@ -190,13 +185,18 @@ export class TreeGrower {
     const idx = this.idx;
     const tmp = this.scratchIdx;
     const bins = this.input.bins;
-    const base = feature * this.input.nRows;
+    const p = this.binning.nFeatures;
     let l = start;
     let r = 0;
+    // Branch-free: write the index to both sides and advance one of them (a data-dependent
+    // branch here would mispredict about half the time).
     for (let k = start; k < end; k++) {
       const i = idx[k];
-      if (goesLeft[bins[base + i]] === 1) idx[l++] = i;
-      else tmp[r++] = i;
+      const gl = goesLeft[bins[i * p + feature]];
+      idx[l] = i;
+      tmp[r] = i;
+      l += gl;
+      r += 1 - gl;
     }
     idx.set(tmp.subarray(0, r), l);
     return l;

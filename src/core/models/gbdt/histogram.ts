@@ -5,12 +5,16 @@
  * [sum of gradients, sum of hessians, row count]. Only the features sampled for the current
  * tree are filled. The larger child of a split gets parent − smaller child (`subtractInto`),
  * so only the smaller child is ever built from rows.
+ *
+ * Bins are row-major (a row's p bytes together) and histograms are built row-wise: each row's
+ * gradient is read once and its p updates hit p different histograms, so consecutive updates
+ * rarely wait on one another (column-wise loops stall when neighbouring rows share a bin).
  */
 import type { Binning } from './binning';
 
 /** Row data the histograms are built from. */
 export interface HistogramInput {
-  /** Column-major bins: feature j of row i at j·nRows + i. */
+  /** Row-major bins: feature j of row i at i·nFeatures + j. */
   readonly bins: Uint8Array;
   readonly nRows: number;
   readonly gradients: Float64Array;
@@ -20,103 +24,112 @@ export interface HistogramInput {
 }
 
 /**
- * Fills `hist` for the features listed in features[0..nFeatures) from the rows
- * idx[start..end). `og`/`oh` are scratch arrays (≥ end − start) that receive the node's
- * gradients/hessians in index order (LightGBM's "ordered gradients"), so that the per-feature
- * loops read them sequentially.
+ * Per-tree feature selection in the form the hot loops want: the features' column indices and
+ * their histogram offsets (×3).
+ */
+export class FeatureSet {
+  readonly columns: Int32Array;
+  readonly offsets3: Int32Array;
+  count = 0;
+  constructor(nFeatures: number) {
+    this.columns = new Int32Array(nFeatures);
+    this.offsets3 = new Int32Array(nFeatures);
+  }
+  set(columns: ArrayLike<number>, binning: Binning): void {
+    this.count = columns.length;
+    for (let f = 0; f < columns.length; f++) {
+      this.columns[f] = columns[f];
+      this.offsets3[f] = binning.offsets[columns[f]] * 3;
+    }
+  }
+}
+
+function clear(hist: Float64Array, binning: Binning, fs: FeatureSet): void {
+  const off = binning.offsets;
+  for (let f = 0; f < fs.count; f++) {
+    const j = fs.columns[f];
+    hist.fill(0, off[j] * 3, off[j + 1] * 3);
+  }
+}
+
+function fillConstantHessian(hist: Float64Array, binning: Binning, fs: FeatureSet, h: number): void {
+  const off = binning.offsets;
+  for (let f = 0; f < fs.count; f++) {
+    const j = fs.columns[f];
+    const hi = off[j + 1] * 3;
+    for (let t = off[j] * 3; t < hi; t += 3) hist[t + 1] = hist[t + 2] * h;
+  }
+}
+
+/**
+ * Fills `hist` for the selected features from the rows idx[start..end), or from rows
+ * start..end−1 themselves when idx is null (the root without row sampling).
  */
 export function buildHistogram(
   hist: Float64Array,
   input: HistogramInput,
   binning: Binning,
-  features: Int32Array,
-  nFeatures: number,
-  idx: Uint32Array,
+  fs: FeatureSet,
+  idx: Uint32Array | null,
   start: number,
   end: number,
-  og: Float64Array,
-  oh: Float64Array,
 ): void {
-  const m = end - start;
+  clear(hist, binning, fs);
   const g = input.gradients;
   const h = input.hessians;
-  const constH = input.constantHessian;
-  const hasConstH = constH === constH;
-  for (let k = 0; k < m; k++) og[k] = g[idx[start + k]];
-  if (!hasConstH) for (let k = 0; k < m; k++) oh[k] = h[idx[start + k]];
   const bins = input.bins;
-  const nRows = input.nRows;
-  const offsets = binning.offsets;
-  for (let f = 0; f < nFeatures; f++) {
-    const j = features[f];
-    const off = offsets[j];
-    const lo = off * 3;
-    const hi = offsets[j + 1] * 3;
-    hist.fill(0, lo, hi);
-    const base = j * nRows;
-    if (hasConstH) {
-      for (let k = 0; k < m; k++) {
-        const t = (off + bins[base + idx[start + k]]) * 3;
-        hist[t] += og[k];
-        hist[t + 2] += 1;
+  const p = binning.nFeatures;
+  const nf = fs.count;
+  const cols = fs.columns;
+  const off3 = fs.offsets3;
+  const constH = input.constantHessian;
+  if (constH === constH) {
+    if (nf === p) {
+      // All features: the column is the loop index itself.
+      for (let k = start; k < end; k++) {
+        const i = idx === null ? k : idx[k];
+        const gi = g[i];
+        const rb = i * p;
+        for (let j = 0; j < p; j++) {
+          const t = off3[j] + bins[rb + j] * 3;
+          hist[t] += gi;
+          hist[t + 2] += 1;
+        }
       }
-      for (let t = lo; t < hi; t += 3) hist[t + 1] = hist[t + 2] * constH;
     } else {
-      for (let k = 0; k < m; k++) {
-        const t = (off + bins[base + idx[start + k]]) * 3;
-        hist[t] += og[k];
-        hist[t + 1] += oh[k];
-        hist[t + 2] += 1;
+      for (let k = start; k < end; k++) {
+        const i = idx === null ? k : idx[k];
+        const gi = g[i];
+        const rb = i * p;
+        for (let f = 0; f < nf; f++) {
+          const t = off3[f] + bins[rb + cols[f]] * 3;
+          hist[t] += gi;
+          hist[t + 2] += 1;
+        }
       }
+    }
+    fillConstantHessian(hist, binning, fs, constH);
+    return;
+  }
+  for (let k = start; k < end; k++) {
+    const i = idx === null ? k : idx[k];
+    const gi = g[i];
+    const hi = h[i];
+    const rb = i * p;
+    for (let f = 0; f < nf; f++) {
+      const t = off3[f] + bins[rb + cols[f]] * 3;
+      hist[t] += gi;
+      hist[t + 1] += hi;
+      hist[t + 2] += 1;
     }
   }
 }
 
-/** Histogram of every row 0..nRows−1 (the root without bagging): no index indirection. */
-export function buildRootHistogram(
-  hist: Float64Array,
-  input: HistogramInput,
-  binning: Binning,
-  features: Int32Array,
-  nFeatures: number,
-): void {
-  const g = input.gradients;
-  const h = input.hessians;
-  const constH = input.constantHessian;
-  const hasConstH = constH === constH;
-  const bins = input.bins;
-  const n = input.nRows;
+/** parent −= child over the selected features: the parent's buffer becomes the larger sibling's histogram. */
+export function subtractInto(parent: Float64Array, child: Float64Array, binning: Binning, fs: FeatureSet): void {
   const offsets = binning.offsets;
-  for (let f = 0; f < nFeatures; f++) {
-    const j = features[f];
-    const off = offsets[j];
-    const lo = off * 3;
-    const hi = offsets[j + 1] * 3;
-    hist.fill(0, lo, hi);
-    const base = j * n;
-    if (hasConstH) {
-      for (let i = 0; i < n; i++) {
-        const t = (off + bins[base + i]) * 3;
-        hist[t] += g[i];
-        hist[t + 2] += 1;
-      }
-      for (let t = lo; t < hi; t += 3) hist[t + 1] = hist[t + 2] * constH;
-    } else {
-      for (let i = 0; i < n; i++) {
-        const t = (off + bins[base + i]) * 3;
-        hist[t] += g[i];
-        hist[t + 1] += h[i];
-        hist[t + 2] += 1;
-      }
-    }
-  }
-}
-
-/** parent −= child over the listed features: the parent's buffer becomes the larger sibling's histogram. */
-export function subtractInto(parent: Float64Array, child: Float64Array, binning: Binning, features: Int32Array, nFeatures: number): void {
-  const offsets = binning.offsets;
-  for (let f = 0; f < nFeatures; f++) {
-    const j = features[f];
+  for (let f = 0; f < fs.count; f++) {
+    const j = fs.columns[f];
     const hi = offsets[j + 1] * 3;
     for (let t = offsets[j] * 3; t < hi; t++) parent[t] -= child[t];
   }

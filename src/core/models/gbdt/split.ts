@@ -8,6 +8,7 @@
  * either end (at most maxCatThreshold categories) goes left.
  */
 import type { Binning } from './binning';
+import type { FeatureSet } from './histogram';
 
 export interface SplitParams {
   lambda: number;
@@ -55,14 +56,13 @@ export class SplitScratch {
 }
 
 /**
- * Best split of a node with totals (G, H, C) over the listed features, written into `out`
+ * Best split of a node with totals (G, H, C) over the selected features, written into `out`
  * (out.gain stays −Infinity when none is valid or none gains more than minGainToSplit).
  */
 export function findBestSplit(
   hist: Float64Array,
   binning: Binning,
-  features: Int32Array,
-  nFeatures: number,
+  fs: FeatureSet,
   G: number,
   H: number,
   C: number,
@@ -85,8 +85,8 @@ export function findBestSplit(
   const minLeaf = p.minSamplesLeaf;
   const minH = p.minHessianLeaf;
   const offsets = binning.offsets;
-  for (let f = 0; f < nFeatures; f++) {
-    const j = features[f];
+  for (let f = 0; f < fs.count; f++) {
+    const j = fs.columns[f];
     const off = offsets[j];
     const nb = binning.nBins[j];
     if (binning.categorical[j]) {

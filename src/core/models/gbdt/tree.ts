@@ -53,8 +53,8 @@ export class GrownTree {
     return n;
   }
 
-  /** Adds value[leaf] to out[k] for every row k of column-major bins with nRows rows. */
-  addPredictionsBinned(bins: Uint8Array, nRows: number, out: Float64Array): void {
+  /** Adds value[leaf] to out[k] for every row k of row-major bins (nRows × p). */
+  addPredictionsBinned(bins: Uint8Array, nRows: number, p: number, out: Float64Array): void {
     const F = this.feature;
     const L = this.left;
     const R = this.right;
@@ -64,11 +64,56 @@ export class GrownTree {
       let n = 0;
       let l = L[0];
       while (l >= 0) {
-        n = GL[(n << 8) | bins[F[n] * nRows + k]] === 1 ? l : R[n];
+        n = GL[(n << 8) | bins[k * p + F[n]]] === 1 ? l : R[n];
         l = L[n];
       }
       out[k] += V[n];
     }
+  }
+}
+
+function descend(
+  d: Float64Array,
+  p: number,
+  n: number,
+  root: number,
+  depth: number,
+  F: Int32Array,
+  T: Float64Array,
+  SL: Int32Array,
+  V: Float64Array,
+  out: Float64Array,
+): void {
+  for (let i = 0; i < n; i++) {
+    const rb = i * p;
+    let node = root;
+    for (let k = 0; k < depth; k++) node = SL[node] + (d[rb + F[node]] > T[node] ? 1 : 0);
+    out[i] += V[node];
+  }
+}
+
+function descendWithMissing(
+  d: Float64Array,
+  p: number,
+  n: number,
+  root: number,
+  depth: number,
+  F: Int32Array,
+  T: Float64Array,
+  SL: Int32Array,
+  MR: Uint8Array,
+  V: Float64Array,
+  out: Float64Array,
+): void {
+  for (let i = 0; i < n; i++) {
+    const rb = i * p;
+    let node = root;
+    for (let k = 0; k < depth; k++) {
+      const v = d[rb + F[node]];
+      // NaN compares false: it goes right only where missing values go right.
+      node = SL[node] + ((v > T[node] ? 1 : 0) | (v !== v ? MR[node] : 0));
+    }
+    out[i] += V[node];
   }
 }
 
@@ -178,6 +223,18 @@ export class Forest {
   private readonly gLeft: Int32Array;
   private readonly gRight: Int32Array;
   private readonly treeHasCat: Uint8Array;
+  /** 1 when missing values go right (the complement of missingLeft), for branch-free descent. */
+  private readonly missingRight: Uint8Array;
+  /** Every internal node's right child is its left child + 1 (trees grown here are). */
+  private readonly adjacentChildren: boolean;
+  /**
+   * Fixed-depth descent tables: a leaf steps to itself (threshold +∞, missing goes "left"),
+   * so every row takes exactly `treeDepth[t]` steps with no data-dependent branch.
+   */
+  private readonly stepLeft: Int32Array;
+  private readonly stepThreshold: Float64Array;
+  private readonly stepFeature: Int32Array;
+  private readonly treeDepth: Int32Array;
 
   /** Trusts `state`: call `Forest.fromState` for anything that comes from outside. */
   constructor(readonly state: ForestState) {
@@ -186,6 +243,38 @@ export class Forest {
     this.gLeft = new Int32Array(s.left.length);
     this.gRight = new Int32Array(s.right.length);
     this.treeHasCat = new Uint8Array(this.nTrees);
+    this.missingRight = new Uint8Array(s.missingLeft.length);
+    let adjacent = true;
+    for (let n = 0; n < s.left.length; n++) {
+      this.missingRight[n] = 1 - s.missingLeft[n];
+      if (s.left[n] >= 0 && s.right[n] !== s.left[n] + 1) adjacent = false;
+    }
+    this.adjacentChildren = adjacent;
+    this.stepLeft = new Int32Array(s.left.length);
+    this.stepThreshold = new Float64Array(s.left.length);
+    this.stepFeature = new Int32Array(s.left.length);
+    this.treeDepth = new Int32Array(this.nTrees);
+    const depth = new Int32Array(s.left.length);
+    for (let t = 0; t < this.nTrees; t++) {
+      const o = s.treeOffsets[t];
+      let maxDepth = 0;
+      for (let n = o; n < s.treeOffsets[t + 1]; n++) {
+        // Children come after their parent, so a parent's depth is known before its children's.
+        if (s.left[n] < 0) {
+          this.stepLeft[n] = n;
+          this.stepThreshold[n] = Infinity;
+          this.missingRight[n] = 0;
+          if (depth[n] > maxDepth) maxDepth = depth[n];
+        } else {
+          this.stepLeft[n] = s.left[n] + o;
+          this.stepThreshold[n] = s.threshold[n];
+          this.stepFeature[n] = s.feature[n];
+          depth[s.left[n] + o] = depth[n] + 1;
+          depth[s.right[n] + o] = depth[n] + 1;
+        }
+      }
+      this.treeDepth[t] = maxDepth;
+    }
     for (let t = 0; t < this.nTrees; t++) {
       const o = s.treeOffsets[t];
       for (let n = o; n < s.treeOffsets[t + 1]; n++) {
@@ -211,9 +300,27 @@ export class Forest {
     const CI = s.catIndex;
     const bits = s.catBits;
     const catCount = s.categoryCount;
+    let hasNaN = false;
+    for (let k = 0; k < d.length; k++)
+      if (d[k] !== d[k]) {
+        hasNaN = true;
+        break;
+      }
+    const MR = this.missingRight;
+    const fast = this.adjacentChildren;
     // Tree-outer, row-inner: one tree's nodes stay in L1 cache while all rows stream past.
     for (let t = 0; t < this.nTrees; t++) {
       const root = s.treeOffsets[t];
+      if (this.treeHasCat[t] === 0 && fast) {
+        // Right child = left + 1, so the step is arithmetic rather than a branch.
+        const SL = this.stepLeft;
+        const ST = this.stepThreshold;
+        const SF = this.stepFeature;
+        const depth = this.treeDepth[t];
+        if (hasNaN) descendWithMissing(d, p, n, root, depth, SF, ST, SL, MR, V, out);
+        else descend(d, p, n, root, depth, SF, ST, SL, V, out);
+        continue;
+      }
       if (this.treeHasCat[t] === 0) {
         for (let i = 0; i < n; i++) {
           const rb = i * p;
