@@ -219,7 +219,7 @@ export class FittedRecipe {
       if (!columnByName(table, s.name))
         throw new RecipeError('missing-column', `Column "${s.name}" is missing from the table; the model needs it.`, { column: s.name, stage: 'prediction' });
     const X = this.encode(this.resolveTable(table, log), n, log);
-    const out: TableTransform = { X, problems: sortProblems(log.list), problemCount: log.count, valid: log.valid };
+    const out: TableTransform = { X, problems: this.sortProblems(log.list), problemCount: log.count, valid: log.valid };
     const yc = columnByName(table, this.recipe.target);
     if (yc) out.y = yc.type === 'numeric' ? Float64Array.from(yc.values) : toNumbers(yc, undefined).values;
     return out;
@@ -272,7 +272,7 @@ export class FittedRecipe {
       }
     }
     const X = this.encode(resolved, n, log);
-    return { X, problems: sortProblems(log.list), problemCount: log.count, valid: log.valid };
+    return { X, problems: this.sortProblems(log.list), problemCount: log.count, valid: log.valid };
   }
 
   /** The target as the model learns it (log1p when the recipe says so; NaN for values ≤ −1). */
@@ -369,6 +369,18 @@ export class FittedRecipe {
 
   // ---- internals ----
 
+  /** By row, then column (inputs, then derived features), then discovery order. */
+  private sortProblems(list: RowProblem[]): RowProblem[] {
+    const order = new Map<string, number>();
+    for (const s of this.inputs) order.set(s.name, order.size);
+    for (const f of this.recipe.features) order.set(f.name, order.size);
+    const rank = (c: string) => order.get(c) ?? order.size;
+    return list
+      .map((p, i) => ({ p, i }))
+      .sort((a, b) => a.p.row - b.p.row || rank(a.p.column) - rank(b.p.column) || a.i - b.i)
+      .map((x) => x.p);
+  }
+
   private reportAbsent(log: ProblemLog, s: InputState, i: number): void {
     const j = this.transformer.params.columns.findIndex((c) => c.column === s.name);
     const fill = j >= 0 ? this.transformer.fitted(j).imputer.fill : undefined;
@@ -421,6 +433,7 @@ export class FittedRecipe {
       onProblem: (p) => {
         if (log.isFlagged(p.column, p.row)) return;
         const f = derived.get(p.column);
+        if (f && f.columns.some((c) => log.isFlagged(c, p.row))) return; // its source already has a problem
         if (f && p.reason === 'missing-value') {
           const fill = p.message.replace(/^missing; /, '');
           log.add({ ...p, message: `could not be computed as ${describeDerived(f)}; ${fill}` });
@@ -500,9 +513,6 @@ function toLabels(c: NumericColumn): CategoricalColumn {
   return { type: 'categorical', name: c.name, codes, levels };
 }
 
-function sortProblems(list: RowProblem[]): RowProblem[] {
-  return list.map((p, i) => ({ p, i })).sort((a, b) => a.p.row - b.p.row || a.i - b.i).map((x) => x.p);
-}
 
 const FITTED_SCHEMA = v.strictObject({
   type: v.literal('fitted-recipe'),
