@@ -1,0 +1,229 @@
+/**
+ * The model bundle: one versioned, self-describing JSON file holding everything needed to
+ * predict and to audit a model — input schema, fitted recipe, model, metrics, lineage and the
+ * training data's reference profile. Typed arrays are base64 (see codec.ts).
+ *
+ * Loading validates strictly, outside in: the envelope (format, version, required fields and
+ * their types) with valibot, then the recipe and the model state with their own validators
+ * (model `fromJSON` checks array lengths and tree indices). Nothing in a bundle is executed.
+ */
+import * as v from 'valibot';
+import { BundleError, LoupeError } from '../errors';
+import type { RegressionMetrics } from '../metrics';
+import { modelFromJSON, MODEL_TYPES } from '../models/registry';
+import type { ModelType, Regressor, SerializedModel, StateValue } from '../models/types';
+import { FittedRecipe } from '../recipe';
+import { LOUPE_VERSION } from '../version';
+import { decodeState, encodeState, type EncodedValue } from './codec';
+import type { ReferenceProfile } from './reference-profile';
+import type { SplitInfo } from '../pipeline/train';
+
+export const BUNDLE_FORMAT = 'loupe-model-bundle';
+export const BUNDLE_VERSION = 1;
+
+export interface BundleLineage {
+  datasetHash: string;
+  datasetName?: string;
+  /** Rows of the dataset before cleaning. */
+  datasetRows: number;
+  split: SplitInfo;
+  seed: number;
+  runId?: string;
+  createdAt: string;
+  loupeVersion: string;
+}
+
+export interface BundleInputColumn {
+  name: string;
+  kind: string;
+  levels?: string[];
+  min?: number;
+  max?: number;
+  unit?: string;
+}
+
+export interface ModelBundle {
+  format: typeof BUNDLE_FORMAT;
+  formatVersion: typeof BUNDLE_VERSION;
+  name: string;
+  target: string;
+  inputSchema: BundleInputColumn[];
+  recipe: unknown;
+  model: { type: ModelType; params: Record<string, unknown>; state: EncodedValue };
+  metrics: { test?: RegressionMetrics; folds?: RegressionMetrics[]; fitSeconds?: number; predictSeconds?: number };
+  lineage: BundleLineage;
+  referenceProfile: ReferenceProfile;
+}
+
+/** A validated bundle, ready to predict. */
+export interface LoadedBundle {
+  bundle: ModelBundle;
+  recipe: FittedRecipe;
+  model: Regressor;
+}
+
+const finite = v.pipe(v.number(), v.finite());
+const metricsSchema = v.object({
+  r2: v.number(),
+  rmse: v.number(),
+  mae: v.number(),
+  mape: v.number(),
+  medianAe: v.number(),
+  maxError: v.number(),
+});
+const refColumn = v.variant('kind', [
+  v.object({
+    name: v.string(),
+    kind: v.literal('numeric'),
+    count: finite,
+    missing: finite,
+    mean: v.number(),
+    std: v.number(),
+    min: v.number(),
+    max: v.number(),
+    edges: v.array(finite),
+    counts: v.array(finite),
+  }),
+  v.object({
+    name: v.string(),
+    kind: v.literal('categorical'),
+    count: finite,
+    missing: finite,
+    levels: v.array(v.object({ level: v.string(), count: finite })),
+  }),
+]);
+
+const envelope = v.object({
+  format: v.literal(BUNDLE_FORMAT),
+  formatVersion: v.number(),
+  name: v.string(),
+  target: v.pipe(v.string(), v.minLength(1)),
+  inputSchema: v.array(
+    v.object({
+      name: v.string(),
+      kind: v.string(),
+      levels: v.optional(v.array(v.string())),
+      min: v.optional(v.number()),
+      max: v.optional(v.number()),
+      unit: v.optional(v.string()),
+    }),
+  ),
+  recipe: v.unknown(),
+  model: v.object({
+    type: v.string(),
+    params: v.record(v.string(), v.unknown()),
+    state: v.unknown(),
+  }),
+  metrics: v.object({
+    test: v.optional(metricsSchema),
+    folds: v.optional(v.array(metricsSchema)),
+    fitSeconds: v.optional(v.number()),
+    predictSeconds: v.optional(v.number()),
+  }),
+  lineage: v.object({
+    datasetHash: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hex digest')),
+    datasetName: v.optional(v.string()),
+    datasetRows: finite,
+    split: v.object({
+      kind: v.picklist(['holdout', 'test-table', 'kfold']),
+      seed: finite,
+      testSize: v.optional(finite),
+      k: v.optional(finite),
+      trainRows: finite,
+      testRows: finite,
+      removedByCleaning: finite,
+    }),
+    seed: finite,
+    runId: v.optional(v.string()),
+    createdAt: v.string(),
+    loupeVersion: v.string(),
+  }),
+  referenceProfile: v.object({ rows: finite, columns: v.array(refColumn) }),
+});
+
+export interface CreateBundleInput {
+  name: string;
+  recipe: FittedRecipe;
+  model: Regressor;
+  metrics: ModelBundle['metrics'];
+  lineage: Omit<BundleLineage, 'createdAt' | 'loupeVersion'> & { createdAt?: string };
+  referenceProfile: ReferenceProfile;
+}
+
+export function createBundle(input: CreateBundleInput): ModelBundle {
+  const s = input.model.toJSON();
+  return {
+    format: BUNDLE_FORMAT,
+    formatVersion: BUNDLE_VERSION,
+    name: input.name,
+    target: input.recipe.recipe.target,
+    inputSchema: input.recipe.inputSchema(),
+    recipe: input.recipe.toJSON(),
+    model: { type: s.type, params: s.params, state: encodeState(s.state) },
+    metrics: input.metrics,
+    lineage: { ...input.lineage, createdAt: input.lineage.createdAt ?? new Date().toISOString(), loupeVersion: LOUPE_VERSION },
+    referenceProfile: input.referenceProfile,
+  };
+}
+
+export function serializeBundle(b: ModelBundle): string {
+  return JSON.stringify(b);
+}
+
+/** Parses and validates a bundle file's text; every failure is a BundleError naming the field. */
+export function parseBundle(text: string): LoadedBundle {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new BundleError('not-json', `This file is not a Loupe model bundle: it is not valid JSON (${(e as Error).message}). It may be truncated.`);
+  }
+  return loadBundle(json);
+}
+
+export function loadBundle(json: unknown): LoadedBundle {
+  if (typeof json !== 'object' || json === null || (json as { format?: unknown }).format !== BUNDLE_FORMAT)
+    throw new BundleError('wrong-format', `This file is not a Loupe model bundle (expected "format": "${BUNDLE_FORMAT}").`, { field: 'format' });
+  const version = (json as { formatVersion?: unknown }).formatVersion;
+  if (version !== BUNDLE_VERSION)
+    throw new BundleError(
+      'wrong-version',
+      typeof version === 'number' && version > BUNDLE_VERSION
+        ? `This bundle has format version ${version}, newer than this Loupe understands (${BUNDLE_VERSION}). Update Loupe to open it.`
+        : `Unsupported bundle format version ${String(version)}; this Loupe reads version ${BUNDLE_VERSION}.`,
+      { field: 'formatVersion' },
+    );
+  const parsed = v.safeParse(envelope, json);
+  if (!parsed.success) {
+    const issue = parsed.issues[0];
+    const field = v.getDotPath(issue) ?? '(root)';
+    throw new BundleError('invalid-bundle', `Invalid bundle: ${field}: ${issue.message}.`, { field });
+  }
+  const b = parsed.output as unknown as ModelBundle;
+  if (!(MODEL_TYPES as readonly string[]).includes(b.model.type))
+    throw new BundleError('unknown-model-type', `Unknown model type "${b.model.type}" in model.type; this Loupe knows ${MODEL_TYPES.join(', ')}.`, { field: 'model.type' });
+  let recipe: FittedRecipe;
+  try {
+    recipe = FittedRecipe.fromJSON(b.recipe);
+  } catch (e) {
+    throw rethrow(e, 'recipe');
+  }
+  let model: Regressor;
+  try {
+    const state = decodeState(b.model.state, 'model.state') as { [k: string]: StateValue };
+    const serialized: SerializedModel = { type: b.model.type, params: b.model.params, state };
+    model = modelFromJSON(serialized);
+  } catch (e) {
+    throw rethrow(e, 'model');
+  }
+  return { bundle: b, recipe, model };
+}
+
+function rethrow(e: unknown, prefix: string): BundleError {
+  if (e instanceof BundleError) {
+    const field = e.where.field && !e.where.field.startsWith(prefix) ? `${prefix}.${e.where.field}` : (e.where.field ?? prefix);
+    return new BundleError(e.code, e.message, { ...e.where, field }, { cause: e });
+  }
+  if (e instanceof LoupeError) return new BundleError(e.code, `Invalid bundle ${prefix}: ${e.message}`, { ...e.where, field: e.where.field ?? prefix }, { cause: e });
+  return new BundleError('invalid-bundle', `Invalid bundle ${prefix}: ${e instanceof Error ? e.message : String(e)}`, { field: prefix }, { cause: e });
+}
