@@ -325,9 +325,13 @@ export class TreeGrower {
           let wpos = base + start;
           let t = 0;
           for (let k = base + start; k < base + end; k++) {
+            // Branch-free: the side is random, so a branch would mispredict half the time.
             const i = sorted[k];
-            if (goLeft[i] === 1) sorted[wpos++] = i;
-            else tmp[t++] = i;
+            const g = goLeft[i];
+            sorted[wpos] = i;
+            tmp[t] = i;
+            wpos += g;
+            t += 1 - g;
           }
           for (let q = 0; q < t; q++) sorted[wpos + q] = tmp[q];
         }
