@@ -209,6 +209,18 @@ describe('FittedRecipe', () => {
     expect(problems[0].message).toContain('"heavy"');
     expect(row(X, 0)).toEqual(row(f.transformTable(gems).X, 1));
   });
+  it('records typed as text encode exactly like the table they came from', () => {
+    const f = fitRecipe(recipe(), gems);
+    const records = Array.from({ length: gems.rowCount }, (_, i) =>
+      Object.fromEntries(
+        gems.columns.map((c) => [c.name, c.type === 'numeric' ? (Number.isNaN(c.values[i]) ? 'NA' : String(c.values[i])) : c.codes[i] < 0 ? '' : c.levels[c.codes[i]]]),
+      ),
+    );
+    const a = f.transformRecords(records);
+    const b = f.transformTable(gems);
+    expect(Array.from(a.X.data)).toEqual(Array.from(b.X.data));
+    expect(a.problems).toEqual(b.problems);
+  });
   it('unit columns accept their unit in typed values', () => {
     const t = makeTable({ mileage: [20, 25, 30], y: [1, 2, 3] }, {}, { mileage: 'kmpl' });
     const f = fitRecipe(defaultRecipe([col('mileage', 'unit', 'numeric', { unit: 'kmpl' }), col('y', 'numeric', 'numeric')], 'y'), t);
