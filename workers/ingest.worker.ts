@@ -9,6 +9,9 @@ import type { IngestApi, IngestResult } from './protocol';
 
 installErrorTransfer();
 
+/** Smaller than the core default (4 MiB): finer progress and a quicker stop on cancel. */
+const CHUNK_BYTES = 1 << 20;
+
 let current: AbortController | null = null;
 
 function fileSource(file: Blob): ByteSource {
@@ -24,7 +27,7 @@ const api: IngestApi = {
     const controller = new AbortController();
     current = controller;
     try {
-      const dataset = await parseCsv(fileSource(file), { signal: controller.signal, onProgress });
+      const dataset = await parseCsv(fileSource(file), { signal: controller.signal, onProgress, chunkBytes: CHUNK_BYTES });
       throwIfAborted(controller.signal);
       const hash = await sha256Hex(new Uint8Array(await file.arrayBuffer()));
       throwIfAborted(controller.signal);

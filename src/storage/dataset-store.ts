@@ -75,16 +75,21 @@ export class DatasetStore {
           ...(options.synthetic ? { synthetic: true } : {}),
         };
         reused = false;
-        await Promise.all([
-          metas.put(meta),
-          tx.objectStore('dataset-files').put({ id: key, blob: file }),
-          tx.objectStore('dataset-columns').put({ id: key, table: parsed.table }),
-        ]);
+        // One request at a time: a failing request then leaves no other request's promise unobserved.
+        await metas.put(meta);
+        await tx.objectStore('dataset-files').put({ id: key, blob: file });
+        await tx.objectStore('dataset-columns').put({ id: key, table: parsed.table });
       }
       await tx.done;
       return { id: key, reused, meta };
     } catch (e) {
-      tx.done.catch(() => {}); // the abort is reported once, below
+      // All or nothing: never leave metadata without its file or columns.
+      tx.done.catch(() => {}); // the failure is reported once, below
+      try {
+        tx.abort();
+      } catch {
+        // already aborted or finished by the failure itself
+      }
       throw toStorageError(e, `store the dataset "${name}"`);
     }
   }
@@ -133,12 +138,10 @@ export class DatasetStore {
   async delete(id: string): Promise<void> {
     const tx = this.#db.transaction(['datasets', 'dataset-files', 'dataset-columns', 'settings'], 'readwrite');
     const last = await tx.objectStore('settings').get(LAST_OPENED);
-    await Promise.all([
-      tx.objectStore('datasets').delete(id),
-      tx.objectStore('dataset-files').delete(id),
-      tx.objectStore('dataset-columns').delete(id),
-      last?.value === id ? tx.objectStore('settings').delete(LAST_OPENED) : Promise.resolve(),
-    ]);
+    await tx.objectStore('datasets').delete(id);
+    await tx.objectStore('dataset-files').delete(id);
+    await tx.objectStore('dataset-columns').delete(id);
+    if (last?.value === id) await tx.objectStore('settings').delete(LAST_OPENED);
     await tx.done;
   }
 
