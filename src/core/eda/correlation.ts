@@ -3,15 +3,14 @@
  * observations: each pair uses the rows where both values are present.
  *
  * Spearman ranks are average ranks (ties share the mean of their positions). Each column is
- * sorted once; a column's ranks over all its present rows come from binary search in that sorted
- * copy. When the other column of a pair is missing on some rows, the ranks are recomputed for
- * the pair's rows only, still without sorting again: the values of the dropped rows (usually few)
- * are sorted and removed from the column's sorted copy by a merge.
+ * argsorted once (radix sort); its ranks follow from one walk over that order. When the other
+ * column of a pair is missing on some rows, the pair's ranks come from another walk over the same
+ * order that skips those rows: no second sort.
  */
-import type { NumericColumn, Table } from '../data/types';
+import type { Table } from '../data/types';
 import { InvalidParamsError } from '../errors';
 import { findNumeric } from './columns';
-import { finiteSorted, lowerBound, upperBound } from './stats';
+import { type Argsort, argsortFinite } from './sort';
 
 export type CorrelationMethod = 'pearson' | 'spearman';
 
@@ -38,8 +37,9 @@ export function correlationMatrix(table: Table, columns: readonly string[], meth
   const matrix = new Float64Array(p * p);
   const n = new Float64Array(p * p);
   const missing = cols.map((c) => countMissing(c.values));
-  const sorted = method === 'spearman' ? cols.map((c) => finiteSorted(c.values)) : [];
-  const fullRanks = method === 'spearman' ? cols.map((c, i) => ranksIn(c.values, sorted[i], null)) : [];
+  const sorts = method === 'spearman' ? cols.map((c) => argsortFinite(c.values)) : [];
+  const rows = table.rowCount;
+  const fullRanks = sorts.map((s) => ranksFromOrder(s, rows, null));
   for (let i = 0; i < p; i++) {
     for (let j = i; j < p; j++) {
       let a: Float64Array = cols[i].values;
@@ -47,8 +47,8 @@ export function correlationMatrix(table: Table, columns: readonly string[], meth
       if (method === 'spearman') {
         // Ranks over the pair's complete rows. A column's own full ranks serve when the other
         // column is present wherever this one is.
-        a = i === j || missing[j] === 0 ? fullRanks[i] : pairRanks(cols[i], sorted[i], cols[j]);
-        b = i === j || missing[i] === 0 ? fullRanks[j] : pairRanks(cols[j], sorted[j], cols[i]);
+        a = i === j || missing[j] === 0 ? fullRanks[i] : ranksFromOrder(sorts[i], rows, cols[j].values);
+        b = i === j || missing[i] === 0 ? fullRanks[j] : ranksFromOrder(sorts[j], rows, cols[i].values);
       }
       const { r, count } = pearson(a, b);
       matrix[i * p + j] = matrix[j * p + i] = i === j && count >= 2 && r === r ? 1 : r;
@@ -65,42 +65,31 @@ function countMissing(v: Float64Array): number {
 }
 
 /**
- * Average 1-based ranks of `values` within `sorted`, for rows where `values` is present and
- * `mask` (if given) is present too; NaN elsewhere.
+ * Average 1-based ranks by walking the argsort: equal values form a run and share the mean of
+ * its positions. With `mask`, rows where the mask is missing are skipped (left NaN), so the
+ * ranks are those within the rows where both columns are present.
  */
-function ranksIn(values: Float64Array, sorted: Float64Array, mask: Float64Array | null): Float64Array {
-  const out = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v - v !== 0 || (mask !== null && mask[i] - mask[i] !== 0)) {
-      out[i] = NaN;
-      continue;
+function ranksFromOrder(s: Argsort, rows: number, mask: Float64Array | null): Float64Array {
+  const out = new Float64Array(rows).fill(NaN);
+  const { sorted, order } = s;
+  const n = sorted.length;
+  let rank = 0; // ranks given so far
+  let k = 0;
+  while (k < n) {
+    // A run of equal values: sorted[k .. end).
+    let end = k + 1;
+    while (end < n && sorted[end] === sorted[k]) end++;
+    let kept = 0;
+    for (let t = k; t < end; t++) if (mask === null || mask[order[t]] - mask[order[t]] === 0) kept++;
+    const avg = rank + (kept + 1) / 2;
+    for (let t = k; t < end; t++) {
+      const row = order[t];
+      if (mask === null || mask[row] - mask[row] === 0) out[row] = avg;
     }
-    // Ties occupy positions lo+1 .. hi; their average rank is (lo + 1 + hi) / 2.
-    out[i] = (lowerBound(sorted, v) + upperBound(sorted, v) + 1) / 2;
+    rank += kept;
+    k = end;
   }
   return out;
-}
-
-/** Ranks of `col` over the rows where `other` is present too. */
-function pairRanks(col: NumericColumn, sorted: Float64Array, other: NumericColumn): Float64Array {
-  const v = col.values;
-  const w = other.values;
-  let k = 0;
-  for (let i = 0; i < v.length; i++) if (v[i] - v[i] === 0 && w[i] - w[i] !== 0) k++;
-  const dropped = new Float64Array(k);
-  k = 0;
-  for (let i = 0; i < v.length; i++) if (v[i] - v[i] === 0 && w[i] - w[i] !== 0) dropped[k++] = v[i] === 0 ? 0 : v[i];
-  dropped.sort();
-  // Multiset difference sorted − dropped, by merge (dropped ⊆ sorted).
-  const kept = new Float64Array(sorted.length - dropped.length);
-  let d = 0;
-  let o = 0;
-  for (let s = 0; s < sorted.length; s++) {
-    if (d < dropped.length && sorted[s] === dropped[d]) d++;
-    else kept[o++] = sorted[s];
-  }
-  return ranksIn(v, kept, w);
 }
 
 /** Pearson r over rows where both are present (two passes: means, then centred sums). */

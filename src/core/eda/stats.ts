@@ -4,18 +4,11 @@
  * which min/max, quantiles, outlier counts, histograms and ranks all follow without re-sorting.
  */
 import { InvalidParamsError } from '../errors';
+import { sortFinite } from './sort';
 
-/** Finite (non-missing) values of `values`, ascending. NaN and ±Infinity count as missing. */
+/** Finite (non-missing) values of `values`, ascending, −0 read as 0. NaN and ±Infinity count as missing. */
 export function finiteSorted(values: Float64Array): Float64Array {
-  let n = 0;
-  for (let i = 0; i < values.length; i++) if (values[i] - values[i] === 0) n++;
-  const out = new Float64Array(n);
-  let k = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v - v === 0) out[k++] = v === 0 ? 0 : v; // -0 → 0 so that ties compare equal
-  }
-  return out.sort();
+  return sortFinite(values);
 }
 
 /** True for a finite number (`v - v` is NaN for NaN and ±Infinity). */

@@ -9,6 +9,7 @@ import type { CategoricalColumn, NumericColumn, Table } from '../data/types';
 import { InvalidParamsError } from '../errors';
 import { Rng } from '../random';
 import { findColumn, findNumeric } from './columns';
+import { argsortFinite } from './sort';
 import { checkInt, quantileSorted, withDefaults } from './stats';
 
 export interface TargetVsFeatureOptions {
@@ -270,7 +271,8 @@ function categoricalView(t: NumericColumn, f: CategoricalColumn, o: Required<Tar
     shown = shown.filter((c) => keep.has(c));
     hasOther = true;
   }
-  // group[c]: box index of level c (the "other" box is last), then a counting sort of the target by box.
+  // group[c]: box index of level c (the "other" box is last). The target is sorted once; walking
+  // it in order and appending each value to its box's segment leaves every segment sorted.
   const g = shown.length + (hasOther ? 1 : 0);
   const group = new Int32Array(k).fill(hasOther ? shown.length : -1);
   shown.forEach((c, i) => (group[c] = i));
@@ -278,16 +280,16 @@ function categoricalView(t: NumericColumn, f: CategoricalColumn, o: Required<Tar
   for (let c = 0; c < k; c++) if (group[c] >= 0) start[group[c] + 1] += counts[c];
   for (let b = 0; b < g; b++) start[b + 1] += start[b];
   const pos = start.slice(0, g);
-  const grouped = new Float64Array(n);
-  for (let i = 0; i < rows; i++) {
-    const c = codes[i];
-    const y = ys[i];
-    if (c < 0 || c >= k || y - y !== 0) continue;
-    grouped[pos[group[c]]++] = y === 0 ? 0 : y;
+  const grouped = new Float64Array(start[g]);
+  const { sorted, order } = argsortFinite(ys);
+  for (let t = 0; t < sorted.length; t++) {
+    const c = codes[order[t]];
+    if (c < 0 || c >= k || group[c] < 0) continue;
+    grouped[pos[group[c]]++] = sorted[t];
   }
   const groups: BoxStats[] = [];
   for (let b = 0; b < g; b++) {
-    const seg = grouped.subarray(start[b], start[b + 1]).sort();
+    const seg = grouped.subarray(start[b], start[b + 1]);
     const other = b === shown.length;
     groups.push(boxStats(other ? 'other' : f.levels[shown[b]], other, seg));
   }
