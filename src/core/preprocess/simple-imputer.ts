@@ -59,9 +59,11 @@ export class SimpleImputer {
         this.state = { input: 'number', fill: f };
         return this;
       }
-      const xs: number[] = [];
-      for (let i = 0; i < values.length; i++) if (values[i] === values[i]) xs.push(values[i]);
-      if (xs.length === 0) throw allMissing(column);
+      let n = 0;
+      for (let i = 0; i < values.length; i++) if (values[i] === values[i]) n++;
+      if (n === 0) throw allMissing(column);
+      const xs = new Float64Array(n);
+      for (let i = 0, k = 0; i < values.length; i++) if (values[i] === values[i]) xs[k++] = values[i];
       this.state = { input: 'number', fill: numericFill(xs, strategy) };
       return this;
     }
@@ -149,17 +151,23 @@ function allMissing(column: string): InvalidInputError {
   return new InvalidInputError('all-missing', `${column}: every training value is missing, so there is nothing to impute from.`, { column });
 }
 
-function numericFill(xs: number[], strategy: Exclude<ImputeStrategy, 'constant'>): number {
+/** Fill value over the observed values `xs` (sorted in place; typed-array sort is numeric). */
+function numericFill(xs: Float64Array, strategy: Exclude<ImputeStrategy, 'constant'>): number {
   if (strategy === 'mean') {
     let s = 0;
     for (const x of xs) s += x;
     return s / xs.length;
   }
-  xs.sort((a, b) => a - b);
   if (strategy === 'median') {
+    // Quickselect (O(n)); for an even count the lower middle is the largest value left of m.
     const m = xs.length >> 1;
-    return xs.length % 2 ? xs[m] : (xs[m - 1] + xs[m]) / 2;
+    select(xs, m);
+    if (xs.length % 2) return xs[m];
+    let lower = -Infinity;
+    for (let i = 0; i < m; i++) if (xs[i] > lower) lower = xs[i];
+    return (lower + xs[m]) / 2;
   }
+  xs.sort();
   // most_frequent over sorted values: the first longest run is the smallest of the tied modes.
   let best = xs[0];
   let bestRun = 0;
@@ -173,4 +181,29 @@ function numericFill(xs: number[], strategy: Exclude<ImputeStrategy, 'constant'>
     i = j;
   }
   return best;
+}
+
+/** Rearranges `a` so that a[k] is the k-th smallest, smaller values before it, larger after (Hoare). */
+function select(a: Float64Array, k: number): void {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (hi > lo) {
+    const pivot = a[(lo + hi) >> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
 }

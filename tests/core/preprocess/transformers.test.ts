@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { SimpleImputer, StandardScaler, MinMaxScaler, OrdinalEncoder, OneHotEncoder, ColumnTransformer, type CellProblem, type Labels } from '../../../src/core/preprocess';
 import { InvalidInputError, InvalidParamsError, RowError, BundleError } from '../../../src/core/errors';
 import { makeTable, row } from '../recipe/make-table';
@@ -20,6 +21,17 @@ describe('SimpleImputer (sklearn semantics)', () => {
     const imp = new SimpleImputer({ strategy: 'median' }).fit(nums(10, 1, null, 4, 3));
     expect(imp.fill).toBe(3.5);
     expect(Array.from(imp.transform(nums(null, 2)))).toEqual([3.5, 2]);
+  });
+  it('median (quickselect) equals the sorted definition on arbitrary inputs with ties', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -5, max: 5 }), { minLength: 1, maxLength: 60 }), (xs) => {
+        const s = [...xs].sort((a, b) => a - b);
+        const m = s.length >> 1;
+        const want = s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+        expect(new SimpleImputer({ strategy: 'median' }).fit(Float64Array.from(xs)).fill).toBe(want);
+      }),
+      { seed: 42, numRuns: 300 },
+    );
   });
   it('mean ignores missing values', () => {
     expect(new SimpleImputer({ strategy: 'mean' }).fit(nums(1, null, 2, 6)).fill).toBe(3);
