@@ -27,7 +27,10 @@ export class IngestClient {
 
   #worker: Worker | null = null;
   #api: Remote<IngestApi> | null = null;
+  /** The parse the page is waiting for. */
   #pending: Pending | null = null;
+  /** The last parse sent to the worker (it may be cancelled yet still running there). */
+  #inFlight: Pending | null = null;
 
   #ensure(): Remote<IngestApi> {
     if (!this.#api) {
@@ -41,14 +44,14 @@ export class IngestClient {
   /** Parses a file (or the sample, as a Blob) in the worker. Rejects with CsvError or CancelledError. */
   parse(file: Blob): Promise<IngestResult> {
     const previous = this.#pending;
-    if (previous) {
-      this.#settle(previous, () => previous.reject(new CancelledError('Superseded by a newer file.')));
-      // Do not queue the new file behind the old one: start on a fresh worker.
-      if (!previous.answered) this.#terminate();
-    }
+    if (previous) this.#settle(previous, () => previous.reject(new CancelledError('Superseded by a newer file.')));
+    // Never queue a file behind a parse the worker is still busy with (superseded or cancelled
+    // but not yet stopped): start on a fresh worker instead.
+    if (this.#inFlight && !this.#inFlight.answered) this.#terminate();
     const api = this.#ensure();
     const pending: Pending = { reject: () => {}, settled: false, answered: false };
     this.#pending = pending;
+    this.#inFlight = pending;
     this.busy = true;
     this.progress = { bytesRead: 0, totalBytes: file.size, rows: 0 };
     const onProgress = proxy((p: ParseProgress) => {
@@ -77,10 +80,9 @@ export class IngestClient {
     const p = this.#pending;
     if (!p) return;
     this.#settle(p, () => p.reject(new CancelledError('Loading was cancelled.')));
-    const worker = this.#worker;
     void this.#api?.cancel();
     setTimeout(() => {
-      if (!p.answered && this.#worker === worker && this.#pending === null) this.#terminate();
+      if (!p.answered && this.#inFlight === p) this.#terminate();
     }, TERMINATE_AFTER_MS);
   }
 
@@ -102,6 +104,7 @@ export class IngestClient {
   }
 
   #terminate(): void {
+    this.#inFlight = null;
     this.#worker?.terminate();
     this.#worker = null;
     this.#api = null;
