@@ -1,19 +1,15 @@
 /**
  * Builds one column incrementally while the CSV streams by, without keeping the row strings.
  *
- * Per field it records the parsed number (NaN when missing or not a number) and, for labels, a
- * dictionary code. Numeric strings also enter the dictionary until it holds DICT_CAP distinct
- * values while the column has seen no label at all; past that the column is clearly numeric with
- * high cardinality (an id, a price) and the dictionary is dropped to save time and memory. If a
- * label turns up later, earlier numbers are recovered as `String(number)` should the column end
- * up categorical.
+ * Per field it records the parsed number (NaN when missing or not a number) or, for a label, a
+ * dictionary code. Numbers never enter the dictionary (that would cost a hash lookup per field
+ * of every numeric column); should a column mix numbers and labels, its numbers become the
+ * levels `String(number)`.
  */
 import type { Column } from './types';
 
 const BLOCK = 1 << 16;
-/** Distinct numeric strings tracked before a pure-number column stops keeping its dictionary. */
-export const DICT_CAP = 4096;
-/** Code for "numeric value not in the dictionary: use String(number)". */
+/** Code for "a number (or missing) in a label column: resolved in finish()". */
 const NUM_CODE = -2;
 
 /** Append-only Float64 storage in fixed blocks (no doubling copies; one concat at the end). */
@@ -82,8 +78,15 @@ export class MissingMarkers {
   /** First character codes (any case) that can start a marker, for a fast negative test. */
   private readonly firstChars = new Uint8Array(128);
   private readonly nonAsciiFirst: boolean;
+  /** '' is a marker (the default): empty and blank fields are missing. */
+  readonly emptyIsMissing: boolean;
+  /** Values of markers that read as numbers ("-999"): the fast number path defers to the string rules for them. */
+  readonly numericValues: Set<number> | null;
   constructor(markers: readonly string[]) {
     this.set = new Set(markers.map((m) => m.trim().toLowerCase()));
+    this.emptyIsMissing = this.set.has('');
+    const nums = [...this.set].map((m) => parseNumber(m)).filter((v) => v === v);
+    this.numericValues = nums.length ? new Set(nums) : null;
     this.maxLen = 0;
     let nonAscii = false;
     for (const m of this.set) {
@@ -108,22 +111,59 @@ export class MissingMarkers {
   }
 }
 
-/** True for plain decimal numbers: optional sign, digits, optional fraction and exponent. */
-function isPlainNumberStart(c: number): boolean {
-  // 0-9 . + -
-  return (c >= 48 && c <= 57) || c === 46 || c === 43 || c === 45;
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
+/**
+ * Parses a trimmed field as a finite decimal number, or returns NaN.
+ *
+ * Fast path: up to 15 digits with an optional sign and point, no exponent. The digits form an
+ * integer m < 2^53 and the result is m / 10^k with k ≤ 22; both are exact doubles and IEEE
+ * division rounds correctly, so this equals `Number(s)` (Clinger's fast path). Anything else goes
+ * to `Number(s)`, minus the forms it accepts that are not plain decimals (hex, binary, octal,
+ * Infinity).
+ */
+export function parseNumber(s: string): number {
+  const v = parseDecimalRange(s, 0, s.length);
+  return v === v ? v : parseNumberSlow(s);
 }
 
 /**
- * Parses a trimmed field as a finite decimal number, or returns NaN. `+s` accepts hex ("0x1f"),
- * binary/octal prefixes and "Infinity"; those are rejected so that only plain decimals count.
+ * The fast path of parseNumber on text[a..b) (ASCII blanks around it skipped), without making a
+ * substring. NaN means "not a plain short decimal": the caller falls back to the full rules.
  */
-export function parseNumber(s: string): number {
+export function parseDecimalRange(text: string, a: number, b: number): number {
+  while (a < b && text.charCodeAt(a) === 32) a++;
+  while (b > a && text.charCodeAt(b - 1) === 32) b--;
+  let c = text.charCodeAt(a);
+  let neg = false;
+  if (c === 45 || c === 43) {
+    neg = c === 45;
+    a++;
+  }
+  let m = 0;
+  let digits = 0;
+  let scale = 0;
+  let dot = false;
+  for (let i = a; i < b; i++) {
+    c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      digits++;
+      if (dot) scale++;
+    } else if (c === 46 && !dot) dot = true;
+    else return NaN;
+  }
+  if (digits === 0 || digits > 15) return NaN;
+  const v = scale === 0 ? m : m / POW10[scale];
+  return neg ? -v : v;
+}
+
+function parseNumberSlow(s: string): number {
   const c0 = s.charCodeAt(0);
-  if (!isPlainNumberStart(c0)) return NaN;
+  // Must start like a decimal: 0-9 . + -
+  if (!((c0 >= 48 && c0 <= 57) || c0 === 46 || c0 === 43 || c0 === 45)) return NaN;
   const v = +s;
-  if (v !== v) return NaN;
-  if (v === Infinity || v === -Infinity) return NaN;
+  if (v !== v || v === Infinity || v === -Infinity) return NaN;
   // Reject 0x.. / 0b.. / 0o.. (the only non-decimal forms `+` accepts that start with a digit).
   if (s.length > 2 && c0 === 48) {
     const c1 = s.charCodeAt(1) | 32;
@@ -140,110 +180,131 @@ export interface ColumnStats {
   missing: number;
 }
 
+/**
+ * One column under construction. Numbers go to a Float64 store, labels to a dictionary with
+ * Int32 codes; each store is created on the first value that needs it (earlier rows filled in),
+ * so a label column holds no Float64 array and a number column no codes.
+ */
 export class ColumnBuilder {
   readonly name: string;
   private readonly markers: MissingMarkers;
-  private nums = new F64Blocks();
-  private codes: I32Blocks | null = new I32Blocks();
-  private dict: Map<string, number> | null = new Map();
+  private nums: F64Blocks | null = null;
+  private codes: I32Blocks | null = null;
+  private dict = new Map<string, number>();
   private levels: string[] = [];
   /** Rows pushed so far. */
   length = 0;
   readonly stats: ColumnStats = { numeric: 0, labels: 0, missing: 0 };
-  /** The dictionary was dropped for numbers (pure-number column past DICT_CAP distinct values). */
-  private numbersOnly = false;
 
   constructor(name: string, markers: MissingMarkers) {
     this.name = name;
     this.markers = markers;
   }
 
-  push(raw: string): void {
+  /**
+   * Pushes the field text[a..b) without making a string when it is a plain number or blank.
+   * Same result as `push(text.slice(a, b))`.
+   */
+  pushRange(text: string, a: number, b: number): void {
+    const v = parseDecimalRange(text, a, b);
+    if (v === v && (this.markers.numericValues === null || !this.markers.numericValues.has(v))) {
+      this.stats.numeric++;
+      if (!this.nums) {
+        this.nums = new F64Blocks();
+        this.nums.fill(NaN, this.length);
+      }
+      this.nums.push(v);
+      if (this.codes) this.codes.push(NUM_CODE);
+      this.length++;
+      return;
+    }
+    if (a === b && this.markers.emptyIsMissing) {
+      this.pushMissing();
+      return;
+    }
+    this.push(text.slice(a, b));
+  }
+
+  pushMissing(): void {
+    this.stats.missing++;
+    if (this.nums) this.nums.push(NaN);
+    if (this.codes) this.codes.push(-1);
     this.length++;
+  }
+
+  push(raw: string): void {
     let s = raw;
     const n = s.length;
     if (n !== 0 && (s.charCodeAt(0) <= 32 || s.charCodeAt(n - 1) <= 32)) s = s.trim();
     if (this.markers.isMissing(s)) {
       this.stats.missing++;
-      this.nums.push(NaN);
+      if (this.nums) this.nums.push(NaN);
       if (this.codes) this.codes.push(-1);
+      this.length++;
       return;
     }
     const v = parseNumber(s);
     if (v === v) {
       this.stats.numeric++;
-      this.nums.push(v);
-      if (this.numbersOnly) {
-        if (this.codes) this.codes.push(NUM_CODE);
-        return;
+      if (!this.nums) {
+        this.nums = new F64Blocks();
+        this.nums.fill(NaN, this.length);
       }
-      this.codes!.push(this.code(s));
-      if (this.stats.labels === 0 && this.levels.length > DICT_CAP) this.dropDictionary();
+      this.nums.push(v);
+      if (this.codes) this.codes.push(NUM_CODE);
+      this.length++;
       return;
     }
     this.stats.labels++;
-    this.nums.push(NaN);
+    if (this.nums) this.nums.push(NaN);
     if (!this.codes) {
-      // First label after the dictionary was dropped: earlier rows are numbers or missing.
+      // Earlier rows were numbers or missing: NUM_CODE, resolved in finish().
       this.codes = new I32Blocks();
-      this.codes.fill(NUM_CODE, this.length - 1);
-      this.dict = new Map();
-      this.levels = [];
+      this.codes.fill(NUM_CODE, this.length);
     }
-    this.codes.push(this.code(s));
-  }
-
-  private code(s: string): number {
-    const dict = this.dict!;
-    let c = dict.get(s);
+    let c = this.dict.get(s);
     if (c === undefined) {
       c = this.levels.length;
-      dict.set(s, c);
+      this.dict.set(s, c);
       this.levels.push(s);
     }
-    return c;
-  }
-
-  private dropDictionary(): void {
-    this.numbersOnly = true;
-    this.codes = null;
-    this.dict = null;
-    this.levels = [];
+    this.codes.push(c);
+    this.length++;
   }
 
   /**
    * Final storage: a NumericColumn when every non-missing value is a number, otherwise a
-   * CategoricalColumn of the raw (trimmed) strings. Schema inference may convert it later
-   * (mostly-numeric columns, numbers with units).
+   * CategoricalColumn of the (trimmed) strings, where numbers among labels read as
+   * `String(number)` ("1.50" → "1.5"). Schema inference may convert it later (mostly-numeric
+   * columns, numbers with units).
    */
   finish(): Column {
     const n = this.length;
-    const values = this.nums.finish(n);
-    if (this.stats.labels === 0) {
-      this.codes = null;
-      this.dict = null;
-      return { type: 'numeric', name: this.name, values };
-    }
+    const values = this.nums ? this.nums.finish(n) : new Float64Array(n).fill(NaN);
+    this.nums = null;
+    if (this.stats.labels === 0) return { type: 'numeric', name: this.name, values };
     const codes = this.codes!.finish(n);
     this.codes = null;
     const levels = this.levels;
-    const dict = this.dict!;
-    this.dict = null;
-    for (let i = 0; i < n; i++) {
-      if (codes[i] !== NUM_CODE) continue;
-      const v = values[i];
-      if (v !== v) {
-        codes[i] = -1; // a missing value among the rows filled before the dictionary came back
-        continue;
+    const dict = this.dict;
+    this.dict = new Map();
+    if (this.stats.numeric > 0 || this.stats.missing > 0) {
+      for (let i = 0; i < n; i++) {
+        if (codes[i] !== NUM_CODE) continue;
+        const v = values[i];
+        if (v !== v) {
+          codes[i] = -1;
+          continue;
+        }
+        const s = String(v);
+        let c = dict.get(s);
+        if (c === undefined) {
+          c = levels.length;
+          dict.set(s, c);
+          levels.push(s);
+        }
+        codes[i] = c;
       }
-      const s = String(v);
-      let c = dict.get(s);
-      if (c === undefined) {
-        c = levels.length;
-        dict.set(s, c);
-        levels.push(s);
-      }
-      codes[i] = c;
     }
     return { type: 'categorical', name: this.name, codes, levels };
   }

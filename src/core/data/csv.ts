@@ -10,12 +10,14 @@ import Papa from 'papaparse';
 import { checkpoint } from '../abort';
 import { CancelledError, CsvError } from '../errors';
 import { ColumnBuilder, MissingMarkers } from './column-builder';
-import type { ByteSource, CsvInput, ParseOptions, RaggedRows, Table } from './types';
+import type { ByteSource, CsvInput, ParseOptions, ParseProgress, RaggedRows, Table } from './types';
 
 export const DEFAULT_MISSING_MARKERS: readonly string[] = ['', 'NA', 'N/A', 'null', 'NaN', '?', '-'];
 export const DEFAULT_CHUNK_BYTES = 4 << 20;
 const CANDIDATE_DELIMITERS = [',', ';', '\t', '|'] as const;
 const MAX_LISTED_ROWS = 100;
+/** Characters handed to papaparse at a time (see the loop in readCsv). */
+const PIECE_CHARS = 1 << 17;
 
 /** What the reader produced before schema inference. */
 export interface RawDataset {
@@ -66,18 +68,30 @@ class LineCutter {
   private inQuotes = false;
   private atFieldStart = true;
   private justClosed = false;
+  private quoteText = '';
+  private quoteAt = -1;
   constructor(private readonly delim: number) {}
 
-  /** Scans text[from..] and returns the index of the last cut point in it, or -1. */
-  scan(text: string, from: number): number {
-    const n = text.length;
+  /** Scans text[from..end) and returns the index of the last cut point in it, or -1. */
+  scan(text: string, from: number, end: number = text.length): number {
+    const n = end;
     if (from >= n) return -1;
-    if (!this.inQuotes && !this.justClosed && text.indexOf('"', from) === -1) {
-      // Fast path: no quotes at all in the new text.
-      const c = text.charCodeAt(n - 1);
-      this.atFieldStart = c === 10 || c === 13 || c === this.delim;
-      const last = text.lastIndexOf('\n');
-      return last >= from ? last : -1;
+    if (!this.inQuotes && !this.justClosed) {
+      // Next quote at or after `from`, cached per text: indexOf would otherwise rescan the
+      // rest of a quote-free chunk for every window.
+      if (text !== this.quoteText || this.quoteAt < from) {
+        this.quoteText = text;
+        this.quoteAt = text.indexOf('"', from);
+        if (this.quoteAt === -1) this.quoteAt = Infinity;
+      }
+      const q = this.quoteAt;
+      if (q >= n) {
+        // Fast path: no quote in the window.
+        const c = text.charCodeAt(n - 1);
+        this.atFieldStart = c === 10 || c === 13 || c === this.delim;
+        const last = text.lastIndexOf('\n', n - 1);
+        return last >= from ? last : -1;
+      }
     }
     let last = -1;
     let inQ = this.inQuotes;
@@ -191,19 +205,47 @@ function looksLikeProse(firstLine: string): boolean {
   return t.length > 60 && words >= 8;
 }
 
-/** Reads a CSV into columns. Throws CsvError (with code and rows) or CancelledError. */
-export async function readCsv(input: CsvInput, options: ParseOptions = {}): Promise<RawDataset> {
-  const signal = options.signal;
-  if (signal?.aborted) throw new CancelledError();
-  const source = toByteSource(input);
-  const total = source.size;
-  const chunkBytes = Math.max(1, Math.floor(options.chunkBytes ?? DEFAULT_CHUNK_BYTES));
-  const markers = new MissingMarkers(options.missingMarkers ?? DEFAULT_MISSING_MARKERS);
-  if (options.delimiter !== undefined && options.delimiter.length !== 1) {
-    throw new CsvError('bad-delimiter', `The delimiter must be one character, got ${JSON.stringify(options.delimiter)}.`, {
+/** Receives the text of a CSV cut into pieces of whole records (see forEachPiece). */
+interface PieceSink {
+  /** A piece: whole records, CRLF/CR normalized to LF, no trailing line break, never empty. */
+  piece(text: string): void | Promise<void>;
+  /** Data rows read so far (for progress and error positions). */
+  rows(): number;
+  headerSeen(): boolean;
+}
+
+interface PieceStreamInfo {
+  bytes: number;
+  delimiter: string;
+  /** The delimiter was given, or detected from consistent field counts. */
+  confident: boolean;
+}
+
+function checkDelimiterOption(delimiter: string | undefined): void {
+  if (delimiter !== undefined && delimiter.length !== 1) {
+    throw new CsvError('bad-delimiter', `The delimiter must be one character, got ${JSON.stringify(delimiter)}.`, {
       stage: 'ingestion',
     });
   }
+}
+
+/**
+ * The streaming part shared by readCsv and streamCsvRows: reads chunks, rejects binary data,
+ * decodes UTF-8 (fatal), strips the BOM, detects the delimiter, cuts the text into pieces of
+ * whole records at line breaks outside quotes, reports progress and yields between chunks.
+ */
+async function forEachPiece(
+  input: CsvInput,
+  options: Pick<ParseOptions, 'delimiter' | 'chunkBytes' | 'signal' | 'onProgress'>,
+  sink: PieceSink,
+  setDelimiter: (delimiter: string, confident: boolean) => void,
+): Promise<PieceStreamInfo> {
+  const signal = options.signal;
+  if (signal?.aborted) throw new CancelledError();
+  checkDelimiterOption(options.delimiter);
+  const source = toByteSource(input);
+  const total = source.size;
+  const chunkBytes = Math.max(1, Math.floor(options.chunkBytes ?? DEFAULT_CHUNK_BYTES));
   if (total === 0) throw new CsvError('empty-file', 'The file is empty.', { stage: 'ingestion' });
 
   const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -212,48 +254,224 @@ export async function readCsv(input: CsvInput, options: ParseOptions = {}): Prom
   let cutter: LineCutter | null = null;
   let carry = '';
   let offset = 0;
+  let sawText = false;
+
+  const emit = async (piece: string): Promise<void> => {
+    if (piece.length === 0) return;
+    if (piece.charCodeAt(piece.length - 1) === 13) piece = piece.slice(0, -1);
+    if (piece.indexOf('\r') !== -1) piece = piece.replace(/\r\n?/g, '\n');
+    if (piece.length === 0) return;
+    const r = sink.piece(piece);
+    if (r) await r;
+  };
+
+  while (offset < total) {
+    const len = Math.min(chunkBytes, total - offset);
+    const bytes = await source.read(offset, len);
+    if (offset === 0) {
+      const probe = Math.min(bytes.length, 65536);
+      for (let i = 0; i < probe; i++) {
+        if (bytes[i] === 0) {
+          throw new CsvError('not-csv', `This is not a CSV text file: it contains binary data (a NUL byte at offset ${i}).`, {
+            stage: 'ingestion',
+          });
+        }
+      }
+    }
+    let decoded: string;
+    try {
+      decoded = decoder.decode(bytes, { stream: offset + bytes.length < total });
+    } catch (e) {
+      const bad = Math.max(0, firstInvalidUtf8(bytes));
+      const header = sink.headerSeen();
+      const row = sink.rows() + (header ? 1 : 0) + countCharNewlines(carry) + countNewlines(bytes, bad);
+      throw new CsvError(
+        'not-utf8',
+        `The file is not UTF-8 text: invalid bytes near byte ${(offset + bad).toLocaleString('en-US')} (around ${
+          header || row > 0 ? `data row ${row}` : 'the header'
+        }). Save it as UTF-8 and try again.`,
+        { row, stage: 'ingestion' },
+        { cause: e },
+      );
+    }
+    offset += bytes.length;
+    if (bytes.length === 0) offset = total; // a source shorter than it claims: stop
+    const done = offset >= total;
+    if (!sawText) {
+      if (decoded.charCodeAt(0) === 0xfeff) decoded = decoded.slice(1);
+      if (decoded.trim().length > 0) sawText = true;
+    }
+    const text = carry.length ? carry + decoded : decoded;
+    let scanFrom = carry.length;
+    carry = '';
+    if (!sawText) continue;
+    if (!cutter) {
+      if (!delimiter) {
+        if (!done && text.length < 65536 && text.indexOf('\n') === -1) {
+          carry = text; // not even one line yet: read more before guessing
+          continue;
+        }
+        const g = detectDelimiter(text);
+        delimiter = g.delimiter;
+        confident = g.confident;
+      }
+      setDelimiter(delimiter, confident);
+      cutter = new LineCutter(delimiter.charCodeAt(0));
+      scanFrom = 0;
+    }
+    // Hand over pieces of about PIECE_CHARS so that whatever is built per record dies young
+    // (cheap scavenges) instead of a whole chunk's worth being promoted to the old generation.
+    let pieceStart = 0;
+    for (let from = scanFrom; from < text.length; ) {
+      const end = Math.min(text.length, from + PIECE_CHARS);
+      const cut = cutter.scan(text, from, end);
+      if (cut >= 0) {
+        await emit(text.slice(pieceStart, cut));
+        pieceStart = cut + 1;
+      }
+      from = end;
+    }
+    if (done) await emit(text.slice(pieceStart));
+    else carry = pieceStart === 0 ? text : text.slice(pieceStart);
+    options.onProgress?.({ bytesRead: offset, totalBytes: total, rows: sink.rows() });
+    if (!done) await checkpoint(signal);
+  }
+  try {
+    decoder.decode();
+  } catch (e) {
+    throw new CsvError('not-utf8', 'The file is not UTF-8 text: it ends in the middle of a character.', { stage: 'ingestion' }, { cause: e });
+  }
+  if (!sawText) throw new CsvError('empty-file', 'The file is empty: it has no header and no rows.', { stage: 'ingestion' });
+  return { bytes: total, delimiter: delimiter || ',', confident };
+}
+
+/** Splits a piece into records with papaparse; an unterminated quote is a CsvError naming its row. */
+function papaRecords(piece: string, delimiter: string, rowsBefore: number, headerSeen: boolean): string[][] {
+  const res = Papa.parse<string[]>(piece, {
+    delimiter,
+    newline: '\n',
+    quoteChar: '"',
+    escapeChar: '"',
+    header: false,
+    dynamicTyping: false,
+    skipEmptyLines: false,
+  });
+  for (const e of res.errors) {
+    if (e.code === 'MissingQuotes') {
+      const row = rowsBefore + (e.row ?? 0) + (headerSeen ? 0 : -1) + 1;
+      throw new CsvError(
+        'unterminated-quote',
+        `A quoted field starting in row ${row} is never closed: the rest of the file would be read as one value.`,
+        { row, stage: 'ingestion' },
+      );
+    }
+  }
+  return res.data;
+}
+
+const isBlankRecord = (r: string[]): boolean => r.length === 1 && r[0] === '';
+
+/**
+ * Finds the header among `data` from index `i` (blank lines before it are skipped), checks its
+ * names and returns them with the index after it, or null when the piece held only blank lines.
+ */
+function takeHeader(data: string[][], i: number, confident: boolean): { names: string[]; next: number } | null {
+  while (i < data.length && data[i].length === 1 && data[i][0].trim() === '') i++;
+  if (i === data.length) return null;
+  const names = checkHeader(data[i]);
+  if (!confident && names.length === 1 && looksLikeProse(data[i][0])) {
+    throw new CsvError('not-csv', 'This does not look like a CSV file: its first line reads like prose, not column names.', {
+      stage: 'ingestion',
+    });
+  }
+  return { names, next: i + 1 };
+}
+
+/** Handlers for streamCsvRows. */
+export interface CsvRowHandlers {
+  /** The header's column names (trimmed, checked: none blank, none repeated). */
+  header(names: string[]): void | Promise<void>;
+  /**
+   * A batch of data rows as read: string fields, not trimmed, not typed. A row may have more or
+   * fewer fields than the header (ragged): the caller decides. Blank lines are not rows.
+   */
+  rows(rows: string[][]): void | Promise<void>;
+  progress?(p: ParseProgress): void;
+}
+
+/**
+ * Streams a CSV as batches of raw string rows (for prediction over a file): the same decoding,
+ * delimiter detection, quoting and errors as readCsv, without building columns. Batches are
+ * awaited, so a slow consumer holds the reader back.
+ */
+export async function streamCsvRows(
+  input: CsvInput,
+  handlers: CsvRowHandlers,
+  options: Pick<ParseOptions, 'delimiter' | 'chunkBytes' | 'signal'> = {},
+): Promise<{ rows: number; bytes: number; delimiter: string; header: string[] }> {
+  let header: string[] | null = null;
+  let rows = 0;
+  let delimiter = ',';
+  let confident = false;
+  const info = await forEachPiece(
+    input,
+    { ...options, ...(handlers.progress ? { onProgress: handlers.progress } : {}) },
+    {
+      piece: async (piece) => {
+        const data = papaRecords(piece, delimiter, rows, header !== null);
+        let i = 0;
+        if (!header) {
+          const h = takeHeader(data, 0, confident);
+          if (!h) return;
+          header = h.names;
+          i = h.next;
+          await handlers.header(header);
+        }
+        const batch: string[][] = [];
+        for (; i < data.length; i++) if (!isBlankRecord(data[i])) batch.push(data[i]);
+        if (batch.length === 0) return;
+        rows += batch.length;
+        await handlers.rows(batch);
+      },
+      rows: () => rows,
+      headerSeen: () => header !== null,
+    },
+    (d, c) => {
+      delimiter = d;
+      confident = c;
+    },
+  );
+  if (!header) throw new CsvError('empty-file', 'The file is empty: it has no header and no rows.', { stage: 'ingestion' });
+  return { rows, bytes: info.bytes, delimiter: info.delimiter, header };
+}
+
+/** Reads a CSV into columns. Throws CsvError (with code and rows) or CancelledError. */
+export async function readCsv(input: CsvInput, options: ParseOptions = {}): Promise<RawDataset> {
+  const markers = new MissingMarkers(options.missingMarkers ?? DEFAULT_MISSING_MARKERS);
+  let delimiter = ',';
+  let confident = false;
   let builders: ColumnBuilder[] | null = null;
   let rows = 0; // data rows so far
   let raggedCount = 0;
   const raggedRows: number[] = [];
-  let sawText = false;
+
+  const ragged = (): void => {
+    raggedCount++;
+    if (raggedRows.length < MAX_LISTED_ROWS) raggedRows.push(rows);
+  };
 
   const parsePiece = (piece: string): void => {
-    if (piece.length === 0) return;
-    if (piece.charCodeAt(piece.length - 1) === 13) piece = piece.slice(0, -1);
-    if (piece.indexOf('\r') !== -1) piece = piece.replace(/\r\n?/g, '\n');
-    const res = Papa.parse<string[]>(piece, {
-      delimiter,
-      newline: '\n',
-      quoteChar: '"',
-      escapeChar: '"',
-      header: false,
-      dynamicTyping: false,
-      skipEmptyLines: false,
-    });
-    for (const e of res.errors) {
-      if (e.code === 'MissingQuotes') {
-        const row = rows + (e.row ?? 0) + (builders ? 0 : -1) + 1;
-        throw new CsvError(
-          'unterminated-quote',
-          `A quoted field starting in row ${row} is never closed: the rest of the file would be read as one value.`,
-          { row, stage: 'ingestion' },
-        );
-      }
+    if (builders && piece.indexOf('"') === -1) {
+      parsePlain(piece, builders);
+      return;
     }
-    const data = res.data;
+    const data = papaRecords(piece, delimiter, rows, builders !== null);
     let i = 0;
     if (!builders) {
-      // Skip blank lines before the header.
-      while (i < data.length && data[i].length === 1 && data[i][0].trim() === '') i++;
-      if (i === data.length) return;
-      builders = makeBuilders(data[i], markers);
-      if (!confident && builders.length === 1 && looksLikeProse(data[i][0])) {
-        throw new CsvError('not-csv', 'This does not look like a CSV file: its first line reads like prose, not column names.', {
-          stage: 'ingestion',
-        });
-      }
-      i++;
+      const h = takeHeader(data, 0, confident);
+      if (!h) return;
+      builders = h.names.map((n) => new ColumnBuilder(n, markers));
+      i = h.next;
     }
     const b = builders;
     const ncols = b.length;
@@ -266,90 +484,58 @@ export async function readCsv(input: CsvInput, options: ParseOptions = {}): Prom
         for (let j = 0; j < ncols; j++) b[j].push(rec[j]);
         continue;
       }
-      raggedCount++;
-      if (raggedRows.length < MAX_LISTED_ROWS) raggedRows.push(rows);
-      for (let j = 0; j < ncols; j++) b[j].push(j < len ? rec[j] : '');
+      ragged();
+      for (let j = 0; j < ncols; j++) {
+        if (j < len) b[j].push(rec[j]);
+        else b[j].pushMissing();
+      }
     }
   };
 
-  while (offset < total || carry.length > 0) {
-    const atEnd = offset >= total;
-    let text: string;
-    let scanFrom = carry.length;
-    if (!atEnd) {
-      const len = Math.min(chunkBytes, total - offset);
-      const bytes = await source.read(offset, len);
-      if (offset === 0) {
-        const probe = Math.min(bytes.length, 65536);
-        for (let i = 0; i < probe; i++) {
-          if (bytes[i] === 0) {
-            throw new CsvError('not-csv', `This is not a CSV text file: it contains binary data (a NUL byte at offset ${i}).`, {
-              stage: 'ingestion',
-            });
-          }
-        }
+  /**
+   * Fast path for a piece without any quote character: fields are exactly the text between
+   * delimiters and line breaks (what papaparse does in that case), pushed without substrings.
+   */
+  const parsePlain = (piece: string, b: ColumnBuilder[]): void => {
+    const ncols = b.length;
+    const d = delimiter.charCodeAt(0);
+    const n = piece.length;
+    let pos = 0;
+    while (pos < n) {
+      let eol = piece.indexOf('\n', pos);
+      if (eol === -1) eol = n;
+      if (eol === pos) {
+        pos++; // blank line: not a row
+        continue;
       }
-      let decoded: string;
-      try {
-        decoded = decoder.decode(bytes, { stream: offset + bytes.length < total });
-      } catch (e) {
-        const bad = Math.max(0, firstInvalidUtf8(bytes));
-        const row = rows + (builders ? 1 : 0) + countCharNewlines(carry) + countNewlines(bytes, bad);
-        throw new CsvError(
-          'not-utf8',
-          `The file is not UTF-8 text: invalid bytes near byte ${(offset + bad).toLocaleString('en-US')} (around ${
-            builders || row > 0 ? `data row ${row}` : 'the header'
-          }). Save it as UTF-8 and try again.`,
-          { row, stage: 'ingestion' },
-          { cause: e },
-        );
+      rows++;
+      let j = 0;
+      let a = pos;
+      for (let i = pos; i < eol; i++) {
+        if (piece.charCodeAt(i) !== d) continue;
+        if (j < ncols) b[j].pushRange(piece, a, i);
+        j++;
+        a = i + 1;
       }
-      offset += bytes.length;
-      if (bytes.length === 0) offset = total; // a source shorter than it claims: stop
-      if (!sawText) {
-        if (decoded.charCodeAt(0) === 0xfeff) decoded = decoded.slice(1);
-        if (decoded.trim().length > 0) sawText = true;
+      if (j < ncols) b[j].pushRange(piece, a, eol);
+      j++;
+      if (j !== ncols) {
+        ragged();
+        for (; j < ncols; j++) b[j].pushMissing();
       }
-      text = carry.length ? carry + decoded : decoded;
-    } else {
-      text = carry;
-      scanFrom = text.length;
+      pos = eol + 1;
     }
-    carry = '';
-    if (!sawText) continue;
-    if (!cutter) {
-      if (!delimiter) {
-        if (offset < total && text.length < 65536 && text.indexOf('\n') === -1) {
-          carry = text; // not even one line yet: read more before guessing
-          continue;
-        }
-        const g = detectDelimiter(text);
-        delimiter = g.delimiter;
-        confident = g.confident;
-      }
-      cutter = new LineCutter(delimiter.charCodeAt(0));
-      scanFrom = 0;
-    }
-    const done = offset >= total;
-    const cut = cutter.scan(text, scanFrom);
-    if (done) {
-      parsePiece(text);
-    } else if (cut >= 0) {
-      parsePiece(text.slice(0, cut));
-      carry = text.slice(cut + 1);
-    } else {
-      carry = text;
-    }
-    options.onProgress?.({ bytesRead: offset, totalBytes: total, rows });
-    if (!done) await checkpoint(signal);
-    if (done) break;
-  }
-  try {
-    decoder.decode();
-  } catch (e) {
-    throw new CsvError('not-utf8', 'The file is not UTF-8 text: it ends in the middle of a character.', { stage: 'ingestion' }, { cause: e });
-  }
+  };
 
+  const info = await forEachPiece(
+    input,
+    options,
+    { piece: parsePiece, rows: () => rows, headerSeen: () => builders !== null },
+    (d, c) => {
+      delimiter = d;
+      confident = c;
+    },
+  );
   if (!builders) throw new CsvError('empty-file', 'The file is empty: it has no header and no rows.', { stage: 'ingestion' });
   const cols: ColumnBuilder[] = builders;
   if (rows === 0) {
@@ -359,7 +545,7 @@ export async function readCsv(input: CsvInput, options: ParseOptions = {}): Prom
   }
   if (raggedCount * 2 > rows) {
     const first = listRows(raggedRows, raggedCount);
-    if (!confident) {
+    if (!info.confident) {
       throw new CsvError(
         'not-csv',
         `This does not look like a CSV file: no delimiter splits its lines consistently (${plural(raggedCount, 'row')} of ${rows.toLocaleString('en-US')} have a different number of fields than the header, e.g. rows ${first}).`,
@@ -376,8 +562,8 @@ export async function readCsv(input: CsvInput, options: ParseOptions = {}): Prom
   return {
     table: { rowCount: rows, columns },
     ragged: { count: raggedCount, rows: raggedRows, policy: 'padded-or-truncated' },
-    bytes: total,
-    delimiter,
+    bytes: info.bytes,
+    delimiter: info.delimiter,
   };
 }
 
@@ -387,7 +573,8 @@ function countCharNewlines(s: string): number {
   return k;
 }
 
-function makeBuilders(header: string[], markers: MissingMarkers): ColumnBuilder[] {
+/** Trimmed header names; throws for blank or repeated names. */
+function checkHeader(header: string[]): string[] {
   const names = header.map((h) => h.replace(/^\uFEFF/, '').trim());
   const seen = new Map<string, number>();
   const dups: string[] = [];
@@ -416,5 +603,5 @@ function makeBuilders(header: string[], markers: MissingMarkers): ColumnBuilder[
       stage: 'ingestion',
     });
   }
-  return names.map((n) => new ColumnBuilder(n, markers));
+  return names;
 }

@@ -199,3 +199,33 @@ describe('parseCsv: errors name what is wrong', () => {
     await csvError(parseCsv('a,b\n1,2\n', { delimiter: ',,' }), 'bad-delimiter');
   });
 });
+
+describe('streamCsvRows', () => {
+  it('hands over the checked header and batches of raw rows, ragged rows as they are', async () => {
+    const { streamCsvRows } = await import('../../../src/core/data/csv');
+    const text = ' a ,b\r\n1,"x\r\ny"\r\n\r\n2,z,extra\r\n' + Array.from({ length: 300 }, (_, i) => `${i},q`).join('\n');
+    let header: string[] = [];
+    const rows: string[][] = [];
+    let batches = 0;
+    const res = await streamCsvRows(
+      enc(text),
+      {
+        header: (h) => {
+          header = h;
+        },
+        rows: async (b) => {
+          batches++;
+          rows.push(...b);
+        },
+      },
+      { chunkBytes: 64 },
+    );
+    expect(header).toEqual(['a', 'b']);
+    expect(rows[0]).toEqual(['1', 'x\ny']);
+    expect(rows[1]).toEqual(['2', 'z', 'extra']);
+    expect(rows).toHaveLength(302);
+    expect(res.rows).toBe(302);
+    expect(batches).toBeGreaterThan(1);
+    await csvError(streamCsvRows('a,a\n1,2\n', { header: () => {}, rows: () => {} }), 'duplicate-column');
+  });
+});
