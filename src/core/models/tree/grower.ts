@@ -79,21 +79,23 @@ export function prepareTreeData(X: Matrix, y: Float64Array): TreeData {
 
 /**
  * Scratch buffers for growing trees on one TreeData; reuse it across the trees of a forest.
- * A tree renumbers its in-bag rows 0..m−1 ("compact" ids) and copies their ranks, weights and
- * targets into dense arrays, so the random reads of the hot loops stay within a small, cached
- * working set.
+ *
+ * A tree renumbers its in-bag rows 0..m−1 ("compact" ids). Per feature f, the lists at
+ * f·rows .. f·rows + m − 1 hold, in that feature's order and partitioned by node, each row's
+ * compact id, rank, weight and weight·target side by side, so the split scan reads memory
+ * sequentially. There are two copies (A and B): splitting a node writes its children's lists
+ * from one copy into the other in a single pass (left rows from `start`, right rows from `mid`).
  */
 export class TreeWorkspace {
-  /** Per feature f at f·rows: compact ids of the tree's rows, partitioned by node, sorted within. */
-  readonly sorted: Int32Array;
-  /** Ranks by compact id: feature f at f·rows + c. */
-  readonly codeC: Int32Array;
+  readonly idx: [Int32Array, Int32Array];
+  readonly code: [Int32Array, Int32Array];
+  /** Weight and weight·target by compact id. */
   readonly wC: Float64Array;
   readonly wyC: Float64Array;
+  /** Target by compact id (for the pure-node test). */
   readonly yC: Float64Array;
   /** Row index → compact id (−1 when out of bag). */
   readonly compact: Int32Array;
-  readonly tmp: Int32Array;
   readonly goLeft: Uint8Array;
   readonly feats: Int32Array;
   readonly stack: Int32Array;
@@ -105,13 +107,13 @@ export class TreeWorkspace {
   readonly nodeSamples: Int32Array;
   constructor(readonly data: TreeData) {
     const n = data.rows;
-    this.sorted = new Int32Array(n * data.cols);
-    this.codeC = new Int32Array(n * data.cols);
+    const np = n * data.cols;
+    this.idx = [new Int32Array(np), new Int32Array(np)];
+    this.code = [new Int32Array(np), new Int32Array(np)];
     this.wC = new Float64Array(n);
     this.wyC = new Float64Array(n);
     this.yC = new Float64Array(n);
     this.compact = new Int32Array(n);
-    this.tmp = new Int32Array(n);
     this.goLeft = new Uint8Array(n);
     this.feats = new Int32Array(data.cols);
     const cap = 2 * n + 1;
@@ -125,7 +127,8 @@ export class TreeWorkspace {
   }
 }
 
-const STACK_WIDTH = 6; // start, end, depth, parent, side (0 left, 1 right), feature whose list is partitioned
+// start, end, depth, parent, side (0 left, 1 right), feature whose list holds the node's rows, copy (0 A, 1 B)
+const STACK_WIDTH = 7;
 
 /**
  * Grows one tree depth-first (left child first, so node ids are in preorder like scikit-learn's).
@@ -138,18 +141,21 @@ export class TreeGrower {
   private readonly nIn: number;
   private readonly wTotal: number;
   private readonly importance: Float64Array;
+  /** xorshift32 state for the feature order, seeded from the tree's Rng (cheaper than Rng per draw). */
+  private fx: number;
 
   /**
    * @param weights per-row integer weights (bootstrap counts; 0 = out of bag) or null for all 1.
-   * @param rng     draws the feature order at every node; owned by this tree.
+   * @param rng     seeds the feature order drawn at every node; owned by this tree.
    */
   constructor(
     private readonly ws: TreeWorkspace,
-    weights: Float64Array | Int32Array | null,
+    weights: Int32Array | null,
     private readonly s: GrowthSettings,
-    private readonly rng: Rng,
+    rng: Rng,
   ) {
-    const { data, wC, wyC, yC, codeC, compact, sorted, feats } = ws;
+    const { data, yC, compact, feats } = ws;
+    const [I, C, wC, wyC] = [ws.idx[0], ws.code[0], ws.wC, ws.wyC];
     const n = data.rows;
     const p = data.cols;
     const y = data.y;
@@ -159,9 +165,9 @@ export class TreeGrower {
       const wi = weights ? weights[i] : 1;
       if (wi > 0) {
         compact[i] = nIn;
+        yC[nIn] = y[i];
         wC[nIn] = wi;
         wyC[nIn] = wi * y[i];
-        yC[nIn] = y[i];
         wTotal += wi;
         nIn++;
       } else compact[i] = -1;
@@ -172,23 +178,24 @@ export class TreeGrower {
       const base = f * n;
       let k = base;
       for (let r = base; r < base + n; r++) {
-        const c = compact[order[r]];
-        if (c >= 0) sorted[k++] = c;
-      }
-      for (let i = 0; i < n; i++) {
+        const i = order[r];
         const c = compact[i];
-        if (c >= 0) codeC[base + c] = code[base + i];
+        if (c < 0) continue;
+        I[k] = c;
+        C[k] = code[base + i];
+        k++;
       }
     }
     for (let f = 0; f < p; f++) feats[f] = f;
     this.nIn = nIn;
     this.wTotal = wTotal;
     this.importance = new Float64Array(p);
+    this.fx = rng.nextU32() | 1;
     if (nIn === 0) throw new Error('TreeGrower: no rows with positive weight.');
-    this.push(0, nIn, 0, -1, 0, 0);
+    this.push(0, nIn, 0, -1, 0, 0, 0);
   }
 
-  private push(start: number, end: number, depth: number, parent: number, side: number, statF: number): void {
+  private push(start: number, end: number, depth: number, parent: number, side: number, statF: number, copy: number): void {
     const st = this.ws.stack;
     const o = this.sp * STACK_WIDTH;
     st[o] = start;
@@ -197,6 +204,7 @@ export class TreeGrower {
     st[o + 3] = parent;
     st[o + 4] = side;
     st[o + 5] = statF;
+    st[o + 6] = copy;
     this.sp++;
   }
 
@@ -207,20 +215,23 @@ export class TreeGrower {
 
   grow(deadline = Infinity): boolean {
     const ws = this.ws;
-    const { sorted, tmp, goLeft, wC, wyC, yC, codeC, feats, stack } = ws;
+    const { goLeft, yC, wC, wyC, feats, stack } = ws;
     const { values, valueOffset } = ws.data;
     const n = ws.data.rows;
     const p = ws.data.cols;
     const { nodeFeature, nodeThreshold, nodeLeft, nodeRight, nodeValue, nodeSamples } = ws;
     const { maxDepth, minSamplesSplit, minSamplesLeaf, maxFeatures, minImpurityDecrease } = this.s;
     const minSplitRows = Math.max(minSamplesSplit, 2 * minSamplesLeaf);
-    const rng = this.rng;
     const importance = this.importance;
     const wTotal = this.wTotal;
+    let fx = this.fx;
     let tick = 0;
 
     while (this.sp > 0) {
-      if ((++tick & 31) === 0 && performance.now() > deadline) return false;
+      if ((++tick & 31) === 0 && performance.now() > deadline) {
+        this.fx = fx;
+        return false;
+      }
       const o = --this.sp * STACK_WIDTH;
       const start = stack[o];
       const end = stack[o + 1];
@@ -228,6 +239,9 @@ export class TreeGrower {
       const parent = stack[o + 3];
       const side = stack[o + 4];
       const statBase = stack[o + 5] * n;
+      const copy = stack[o + 6];
+      const I = ws.idx[copy];
+      const C = ws.code[copy];
       const id = this.nodes++;
       if (parent >= 0) {
         if (side === 0) nodeLeft[parent] = id;
@@ -236,10 +250,10 @@ export class TreeGrower {
       const m = end - start;
       let W = 0;
       let S = 0;
-      const y0 = yC[sorted[statBase + start]];
+      const y0 = yC[I[statBase + start]];
       let pure = true;
       for (let k = statBase + start; k < statBase + end; k++) {
-        const i = sorted[k];
+        const i = I[k];
         W += wC[i];
         S += wyC[i];
         if (yC[i] !== y0) pure = false;
@@ -260,28 +274,29 @@ export class TreeGrower {
       let bestHi = 0;
       let visited = 0;
       for (let fi = 0; fi < p && visited < maxFeatures; fi++) {
-        const r = fi + rng.nextInt(p - fi);
+        fx ^= fx << 13;
+        fx ^= fx >>> 17;
+        fx ^= fx << 5;
+        const r = fi + Math.floor(((fx >>> 0) * (p - fi)) / 4294967296);
         const f = feats[r];
         feats[r] = feats[fi];
         feats[fi] = f;
         const base = f * n;
-        const first = codeC[base + sorted[base + start]];
-        const last = codeC[base + sorted[base + end - 1]];
-        if (first === last) continue; // constant in this node: does not count
+        const first = C[base + start];
+        if (first === C[base + end - 1]) continue; // constant in this node: does not count
         visited++;
         let wl = 0;
         let sl = 0;
-        let i = sorted[base + start];
         let xi = first;
         const kEnd = base + end - 1;
-        // Left side holds rows start..k; a split is allowed between distinct consecutive values.
+        // The left side holds positions start..k; a cut is allowed between distinct consecutive ranks.
         const kLo = base + start + minSamplesLeaf - 1;
         const kHi = base + end - 1 - minSamplesLeaf;
         for (let k = base + start; k < kEnd; k++) {
+          const i = I[k];
           wl += wC[i];
           sl += wyC[i];
-          const j = sorted[k + 1];
-          const xj = codeC[base + j];
+          const xj = C[k + 1];
           if (xj !== xi && k >= kLo && k <= kHi) {
             const wr = W - wl;
             const sr = S - sl;
@@ -294,7 +309,6 @@ export class TreeGrower {
               bestHi = xj;
             }
           }
-          i = j;
           xi = xj;
         }
       }
@@ -302,44 +316,57 @@ export class TreeGrower {
       const decrease = bestProxy - (S * S) / W;
       if (decrease / wTotal + EPSILON < minImpurityDecrease) continue;
 
-      nodeFeature[id] = bestF;
       // scikit-learn's threshold: the midpoint, or the lower value when the midpoint rounds up to the upper.
       const vo = valueOffset[bestF];
       const lo = values[vo + bestLo];
       const hi = values[vo + bestHi];
       let thr = lo / 2 + hi / 2;
       if (thr === hi || !Number.isFinite(thr)) thr = lo;
+      nodeFeature[id] = bestF;
       nodeThreshold[id] = thr;
       importance[bestF] += decrease > 0 ? decrease : 0;
       const mid = start + bestPos;
       const childDepth = depth + 1;
       const leftGrows = childDepth < maxDepth && bestPos >= minSplitRows;
       const rightGrows = childDepth < maxDepth && end - mid >= minSplitRows;
-      if (leftGrows || rightGrows) {
-        const bb = bestF * n;
-        for (let k = bb + start; k < bb + mid; k++) goLeft[sorted[k]] = 1;
-        for (let k = bb + mid; k < bb + end; k++) goLeft[sorted[k]] = 0;
-        for (let f = 0; f < p; f++) {
-          if (f === bestF) continue;
-          const base = f * n;
-          let wpos = base + start;
-          let t = 0;
+      if (!leftGrows && !rightGrows) {
+        // Both children are leaves: their rows are read from the best feature's list, already split at mid.
+        this.push(mid, end, childDepth, id, 1, bestF, copy);
+        this.push(start, mid, childDepth, id, 0, bestF, copy);
+        continue;
+      }
+      const other = 1 - copy;
+      const I2 = ws.idx[other];
+      const C2 = ws.code[other];
+      const bb = bestF * n;
+      for (let k = bb + start; k < bb + mid; k++) goLeft[I[k]] = 1;
+      for (let k = bb + mid; k < bb + end; k++) goLeft[I[k]] = 0;
+      for (let f = 0; f < p; f++) {
+        const base = f * n;
+        if (f === bestF) {
           for (let k = base + start; k < base + end; k++) {
-            // Branch-free: the side is random, so a branch would mispredict half the time.
-            const i = sorted[k];
-            const g = goLeft[i];
-            sorted[wpos] = i;
-            tmp[t] = i;
-            wpos += g;
-            t += 1 - g;
+            I2[k] = I[k];
+            C2[k] = C[k];
           }
-          for (let q = 0; q < t; q++) sorted[wpos + q] = tmp[q];
+          continue;
+        }
+        let l = base + start;
+        let rr = base + mid;
+        for (let k = base + start; k < base + end; k++) {
+          const i = I[k];
+          const g = goLeft[i];
+          // Branch-free: the side is random, so a branch would mispredict half the time.
+          const d = g === 1 ? l : rr;
+          l += g;
+          rr += 1 - g;
+          I2[d] = i;
+          C2[d] = C[k];
         }
       }
-      // Children's own statistics are read from the best feature's list, partitioned in every case.
-      this.push(mid, end, childDepth, id, 1, bestF);
-      this.push(start, mid, childDepth, id, 0, bestF);
+      this.push(mid, end, childDepth, id, 1, bestF, other);
+      this.push(start, mid, childDepth, id, 0, bestF, other);
     }
+    this.fx = fx;
     return true;
   }
 
