@@ -165,7 +165,9 @@ export class FittedRecipe {
         throw new RecipeError('not-numeric', `"${name}" is a ${c.kind} column; derived features need numbers.`, { column: name, field: 'features' });
       return s;
     });
-    const transformer = new ColumnTransformer({ columns: buildSpecs(recipe) });
+    const specs = buildSpecs(recipe);
+    if (specs.length === 0) throw new RecipeError('no-features', 'No column is a feature: the model would have nothing to learn from.', { field: 'columns' });
+    const transformer = new ColumnTransformer({ columns: specs });
     const fitted = new FittedRecipe(recipe, inputs, transformer);
     const log = new ProblemLog(table.rowCount, 1, 1);
     const resolved = fitted.resolveTable(table, log);

@@ -1,4 +1,17 @@
-/** The Recipe: declared preprocessing (cleaning, derived features, per-column encoding, target transform). */
+/**
+ * The Recipe: declared preprocessing (cleaning, derived features, per-column encoding, target
+ * transform), JSON in and JSON out, never code.
+ *
+ * Flow: `defaultRecipe` → person edits → `checkRecipe` (inline issues) → `applyCleaning` (training
+ * rows only) → `fitRecipe` on the training rows → `FittedRecipe.transformTable` for train/test,
+ * `transformRecords` for a form or CSV chunks → model fits on `encodeTarget(y)`, predictions go
+ * through `decodeTarget`. `transformTable` returns y in the target's own units.
+ *
+ * Decisions: categorical levels are matched by string; missing values and unseen ordinal
+ * categories (unknown 'nan') are imputed with a warning; text in a number column, and unseen
+ * categories with unknown 'error', make the row invalid (valid[i] = 0) but keep it; only an
+ * unscaled ordinal column is flagged `categorical: true, levels: k` for tree models.
+ */
 export type {
   Recipe,
   ColumnRecipe,

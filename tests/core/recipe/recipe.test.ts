@@ -175,6 +175,26 @@ describe('FittedRecipe', () => {
     expect(row(f.transformTable(other).X, 0)).toEqual(row(f.transformTable(gems).X, 1));
     expect(Array.from(f.transformTable(other).y!)).toEqual([1000]);
   });
+  it('fit refuses a recipe without features, an order missing a training level, and a derived feature over the target', () => {
+    const r = recipe();
+    expect(wrapErr(() => fitRecipe({ ...r, features: [], columns: r.columns.map((c) => ({ ...c, role: 'ignore' as const })) }, gems)).code).toBe('no-features');
+    const short = recipe();
+    short.columns.find((c) => c.name === 'cut')!.order = ['Fair', 'Good', 'Ideal'];
+    const e = wrapErr(() => fitRecipe(short, gems));
+    expect(e.where.column).toBe('cut');
+    expect(e.message).toContain('"Premium"');
+    expect(wrapErr(() => fitRecipe({ ...r, features: [{ name: 'leak', op: 'log', columns: ['price'] }] }, gems)).code).toBe('target-leak');
+  });
+  it("ordinal unknown 'error' marks the row invalid in a table too, without dropping it", () => {
+    const r = recipe();
+    r.columns.find((c) => c.name === 'cut')!.unknown = 'error';
+    const f = fitRecipe(r, gems);
+    const t = makeTable({ carat: [1, 1], cut: ['Good', 'Astor'], color: ['D', 'D'], shop: ['a', 'a'], x: [5, 5] });
+    const { X, valid, problems } = f.transformTable(t, { firstRowNumber: 7 });
+    expect(X.rows).toBe(2);
+    expect(Array.from(valid)).toEqual([1, 0]);
+    expect(problems).toEqual([{ row: 8, column: 'cut', reason: 'unseen-category', severity: 'error', message: 'cut: "Astor" was not seen in training.' }]);
+  });
   it('a needed column absent from a table is a whole-file RecipeError naming it', () => {
     const f = fitRecipe(recipe(), gems);
     const e = wrapErr(() => f.transformTable(makeTable({ carat: [1], cut: ['Good'], color: ['E'], shop: ['a'] })));
