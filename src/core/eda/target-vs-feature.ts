@@ -21,6 +21,10 @@ export interface TargetVsFeatureOptions {
   maxPoints?: number;
   /** Seed of the point sample. Default 0. */
   seed?: number;
+  /** Numeric feature: bin the feature on log10 (for positive, right-skewed features); rows with a value ≤ 0 are dropped. Default false. */
+  logX?: boolean;
+  /** Bin the target on log10 (e.g. prices); rows with a target ≤ 0 are dropped. Numeric features only. Default false. */
+  logY?: boolean;
   /** Categorical feature: level order of the boxes (e.g. an ordinal order, lowest first). Levels not listed follow in the column's order. Default: the column's level order. */
   order?: string[];
   /** Categorical feature: most boxes drawn (1–500); the least frequent levels beyond it are merged into one "other" box. Default 50. */
@@ -32,6 +36,8 @@ export const TARGET_VS_FEATURE_DEFAULTS: Required<TargetVsFeatureOptions> = {
   gridY: 40,
   maxPoints: 5000,
   seed: 0,
+  logX: false,
+  logY: false,
   order: [],
   maxLevels: 50,
 };
@@ -43,12 +49,18 @@ function resolveOptions(o: TargetVsFeatureOptions): Required<TargetVsFeatureOpti
   checkInt('maxPoints', r.maxPoints, 0, 20000);
   checkInt('seed', r.seed, 0, 0xffffffff);
   checkInt('maxLevels', r.maxLevels, 1, 500);
+  for (const field of ['logX', 'logY'] as const)
+    if (typeof r[field] !== 'boolean')
+      throw new InvalidParamsError('invalid-param', `${field}: must be true or false; got ${String(r[field])}.`, { field });
   if (!Array.isArray(r.order) || r.order.some((s) => typeof s !== 'string'))
     throw new InvalidParamsError('invalid-param', 'order: must be a list of level names.', { field: 'order' });
   return r;
 }
 
 export interface DensityGrid {
+  /** How the edges are spaced: 'log' means evenly in log10 (draw that axis on a log scale). */
+  xScale: 'linear' | 'log';
+  yScale: 'linear' | 'log';
   /** gx+1 edges along the feature, in data units. */
   xEdges: number[];
   /** gy+1 edges along the target, in data units. */
@@ -60,9 +72,9 @@ export interface DensityGrid {
 }
 
 export interface BinnedMean {
-  /** Centre of each x bin (the grid's x bins). */
+  /** Centre of each x bin (the grid's x bins; the geometric centre on a log scale). */
   x: number[];
-  /** Mean target in the bin; NaN for an empty bin. */
+  /** Mean target in the bin, in data units; NaN for an empty bin. */
   mean: number[];
   count: number[];
 }
@@ -73,7 +85,7 @@ export interface NumericFeatureView {
   feature: string;
   /** Rows with both values present (the ones drawn). */
   n: number;
-  /** Rows left out because the target or the feature is missing. */
+  /** Rows left out because the target or the feature is missing (or ≤ 0 on a log axis). */
   dropped: number;
   grid: DensityGrid;
   meanLine: BinnedMean;
@@ -120,8 +132,12 @@ export function targetVsFeature(table: Table, target: string, feature: string, o
 }
 
 function numericView(t: NumericColumn, f: NumericColumn, o: Required<TargetVsFeatureOptions>): NumericFeatureView {
-  const xs = f.values;
-  const ys = t.values;
+  // Binning happens on xs/ys (log10 of the values on a log axis, NaN for values ≤ 0); sums and
+  // points use the raw values.
+  const rawX = f.values;
+  const rawY = t.values;
+  const xs = o.logX ? log10OrNaN(rawX) : rawX;
+  const ys = o.logY ? log10OrNaN(rawY) : rawY;
   const rows = ys.length;
   let n = 0;
   let xMin = Infinity;
@@ -163,16 +179,20 @@ function numericView(t: NumericColumn, f: NumericColumn, o: Required<TargetVsFea
       if (by >= gy) by = gy - 1;
       else if (by < 0) by = 0;
       counts[by * gx + bx]++;
-      sums[bx] += y;
+      sums[bx] += rawY[i];
       colCounts[bx]++;
     }
   }
+  const xBins = xEdges.slice();
+  if (o.logX) xEdges = xEdges.map((e) => Math.pow(10, e));
+  if (o.logY) yEdges = yEdges.map((e) => Math.pow(10, e));
   let maxCount = 0;
   for (let k = 0; k < counts.length; k++) if (counts[k] > maxCount) maxCount = counts[k];
   const meanLine: BinnedMean = { x: [], mean: [], count: [] };
   if (n > 0)
     for (let b = 0; b < gx; b++) {
-      meanLine.x.push((xEdges[b] + xEdges[b + 1]) / 2);
+      const mid = (xBins[b] + xBins[b + 1]) / 2;
+      meanLine.x.push(o.logX ? Math.pow(10, mid) : mid);
       meanLine.mean.push(colCounts[b] > 0 ? sums[b] / colCounts[b] : NaN);
       meanLine.count.push(colCounts[b]);
     }
@@ -182,10 +202,16 @@ function numericView(t: NumericColumn, f: NumericColumn, o: Required<TargetVsFea
     feature: f.name,
     n,
     dropped: rows - n,
-    grid: { xEdges, yEdges, counts, maxCount },
+    grid: { xScale: o.logX ? 'log' : 'linear', yScale: o.logY ? 'log' : 'linear', xEdges, yEdges, counts, maxCount },
     meanLine,
-    points: samplePoints(xs, ys, n, o.maxPoints, o.seed),
+    points: samplePoints(xs, ys, rawX, rawY, n, o.maxPoints, o.seed),
   };
+}
+
+function log10OrNaN(v: Float64Array): Float64Array {
+  const out = new Float64Array(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = v[i] > 0 ? Math.log10(v[i]) : NaN;
+  return out;
 }
 
 function edgesOf(min: number, max: number, bins: number): number[] {
@@ -202,8 +228,19 @@ function edgesOf(min: number, max: number, bins: number): number[] {
   return e;
 }
 
-/** All complete rows when n ≤ k, else k of them chosen by Floyd's algorithm with a seeded Rng, in row order. */
-function samplePoints(xs: Float64Array, ys: Float64Array, n: number, k: number, seed: number): NumericFeatureView['points'] {
+/**
+ * All complete rows (present in xs and ys) when n ≤ k, else k of them chosen by Floyd's
+ * algorithm with a seeded Rng, in row order; the points carry the raw values.
+ */
+function samplePoints(
+  xs: Float64Array,
+  ys: Float64Array,
+  rawX: Float64Array,
+  rawY: Float64Array,
+  n: number,
+  k: number,
+  seed: number,
+): NumericFeatureView['points'] {
   const sampled = n > k;
   const m = sampled ? k : n;
   // pick[j] = 1 when the j-th complete row is kept.
@@ -227,8 +264,8 @@ function samplePoints(xs: Float64Array, ys: Float64Array, n: number, k: number, 
     const b = ys[i];
     if (a - a !== 0 || b - b !== 0) continue;
     if (pick === null || pick[j]) {
-      x[o] = a;
-      y[o] = b;
+      x[o] = rawX[i];
+      y[o] = rawY[i];
       row[o] = i + 1;
       o++;
     }

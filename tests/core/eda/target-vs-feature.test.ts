@@ -9,6 +9,7 @@ describe('targetVsFeature, numeric feature', () => {
     expect(v.kind).toBe('numeric');
     expect(v.n).toBe(5);
     expect(v.dropped).toBe(1);
+    expect([v.grid.xScale, v.grid.yScale]).toEqual(['linear', 'linear']);
     expect(v.grid.xEdges).toEqual([0, 2, 4]);
     expect(v.grid.yEdges).toEqual([0, 20, 40]);
     // counts[yi * gx + xi]: (0,0) and (1,10) low-left; 2..4 / 20..40 high-right (last bins closed).
@@ -18,6 +19,20 @@ describe('targetVsFeature, numeric feature', () => {
     expect(v.points.sampled).toBe(false);
     expect(Array.from(v.points.row)).toEqual([1, 2, 3, 4, 5]);
     expect(Array.from(v.points.y)).toEqual([0, 10, 20, 30, 40]);
+  });
+
+  it('bins on log10 when asked, edges and means in data units, non-positive rows dropped', () => {
+    const t = table(num('carat', [1, 10, 100, 1000, 0, 5]), num('price', [1, 10, 100, 1000, 5, -1]));
+    const v = targetVsFeature(t, 'price', 'carat', { gridX: 3, gridY: 3, logX: true, logY: true }) as NumericFeatureView;
+    expect(v.n).toBe(4);
+    expect(v.dropped).toBe(2);
+    expect([v.grid.xScale, v.grid.yScale]).toEqual(['log', 'log']);
+    expect(v.grid.xEdges.map((e) => Number(e.toPrecision(10)))).toEqual([1, 10, 100, 1000]);
+    // Diagonal: (1,1) (10,10) and both of (100,100), (1000,1000) in the last, closed bin.
+    expect(Array.from(v.grid.counts)).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 2]);
+    expect(v.meanLine.x.map((x) => Number(x.toPrecision(10)))).toEqual([10 ** 0.5, 10 ** 1.5, 10 ** 2.5].map((x) => Number(x.toPrecision(10))));
+    expect(v.meanLine.mean).toEqual([1, 10, 550]);
+    expect(Array.from(v.points.x)).toEqual([1, 10, 100, 1000]);
   });
 
   it('samples points deterministically when there are more than maxPoints', () => {
