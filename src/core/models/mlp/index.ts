@@ -1,0 +1,1 @@
+export { MlpRegressor, MLP_DEFAULTS, type MlpOptions } from './mlp-regressor';

@@ -1,0 +1,434 @@
+/**
+ * Multilayer perceptron regressor on tfjs-core ops (no tfjs-layers: fewer kernels per step and
+ * full control of seeding). ReLU hidden layers through tf.fused.matMul, a linear output, squared
+ * error on the standardized target plus scikit-learn's L2 term α/(2·batch)·ΣW², Adam written
+ * out with tf ops (so the learning-rate schedule is ours), seeded Glorot-uniform init and seeded
+ * per-epoch shuffling: the same seed on the same backend gives bit-identical predictions.
+ *
+ * Weights are kept as Float32Arrays in state; predict always runs the same forward pass from
+ * those arrays, so a model restored with fromJSON predicts bit-identically.
+ */
+import { Checkpointer, throwIfAborted } from '../../abort';
+import { BundleError, InvalidParamsError } from '../../errors';
+import { Rng, permutation } from '../../random';
+import { ensureTf, requireTf, tf } from '../../tf';
+import { emptyHistory, type FitHistory } from '../history';
+import { checkBoolean, checkChoice, checkNumber, expectType, paramsFromBundle, rejectUnknown, stateArray, stateNumber } from '../linear/state-check';
+import type { FitOptions, Matrix, Regressor, SerializedModel, StateValue } from '../types';
+import { checkFitInput, checkPredictInput } from '../validate';
+
+export interface MlpOptions {
+  /** Units per hidden layer, input side first. */
+  hiddenLayers: number[];
+  /** Hidden-layer activation. */
+  activation: 'relu';
+  /** Adam's initial step size. */
+  learningRate: number;
+  /** How the step size falls over the epochs: 'cosine' to 0 at maxEpochs, or 'constant'. */
+  schedule: 'cosine' | 'constant';
+  /** Rows per Adam step. */
+  batchSize: number;
+  /** Passes over the training rows. */
+  maxEpochs: number;
+  /** Keep the epoch with the best validation loss and stop after nIterNoChange epochs without improvement. */
+  earlyStopping: boolean;
+  /** Share of training rows held out for early stopping when fit() gets no `validation` set. */
+  validationFraction: number;
+  /** Patience, in epochs, of early stopping. */
+  nIterNoChange: number;
+  /** Improvement in validation loss (relative) below which an epoch counts as no change. */
+  tol: number;
+  /** L2 penalty on the weights (scikit-learn's alpha). */
+  alpha: number;
+  /** Seed of the weight init, the validation split and the shuffling. */
+  seed: number;
+}
+
+export const MLP_DEFAULTS: Readonly<MlpOptions> = Object.freeze({
+  hiddenLayers: [64, 64],
+  activation: 'relu',
+  learningRate: 3e-3,
+  schedule: 'cosine',
+  batchSize: 512,
+  maxEpochs: 30,
+  earlyStopping: false,
+  validationFraction: 0.1,
+  nIterNoChange: 10,
+  tol: 1e-4,
+  alpha: 1e-4,
+  seed: 0,
+});
+
+function validate(o: Partial<MlpOptions>): MlpOptions {
+  if (o === null || typeof o !== 'object') throw new InvalidParamsError('bad-param', 'Options must be an object.', { field: 'options' });
+  rejectUnknown(o, Object.keys(MLP_DEFAULTS));
+  const p = { ...MLP_DEFAULTS, ...o };
+  if (!Array.isArray(p.hiddenLayers) || p.hiddenLayers.length === 0)
+    throw new InvalidParamsError('bad-param', 'hiddenLayers must be a non-empty list of layer sizes.', { field: 'hiddenLayers' });
+  return {
+    hiddenLayers: p.hiddenLayers.map((u, i) => checkNumber(`hiddenLayers[${i}]`, u, { min: 1, max: 4096, integer: true })),
+    activation: checkChoice('activation', p.activation, ['relu'] as const),
+    learningRate: checkNumber('learningRate', p.learningRate, { min: 0, minExclusive: true }),
+    schedule: checkChoice('schedule', p.schedule, ['cosine', 'constant'] as const),
+    batchSize: checkNumber('batchSize', p.batchSize, { min: 1, integer: true }),
+    maxEpochs: checkNumber('maxEpochs', p.maxEpochs, { min: 1, integer: true }),
+    earlyStopping: checkBoolean('earlyStopping', p.earlyStopping),
+    validationFraction: checkNumber('validationFraction', p.validationFraction, { min: 0, max: 0.5, minExclusive: true }),
+    nIterNoChange: checkNumber('nIterNoChange', p.nIterNoChange, { min: 1, integer: true }),
+    tol: checkNumber('tol', p.tol, { min: 0 }),
+    alpha: checkNumber('alpha', p.alpha, { min: 0 }),
+    seed: checkNumber('seed', p.seed, { integer: true, min: 0, max: 0xffffffff }),
+  };
+}
+
+interface MlpState {
+  /** Layer sizes: input, hidden…, 1. */
+  sizes: number[];
+  /** Per layer, row-major [fanIn, fanOut]. */
+  weights: Float32Array[];
+  biases: Float32Array[];
+  yMean: number;
+  yStd: number;
+  epochs: number;
+}
+
+const ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+const PREDICT_BLOCK = 8192;
+
+type Tensor2D = ReturnType<typeof tf.tensor2d>;
+
+function forward(x: Tensor2D, W: Tensor2D[], b: ReturnType<typeof tf.tensor1d>[]): Tensor2D {
+  let h = x;
+  const last = W.length - 1;
+  for (let l = 0; l < last; l++) h = tf.fused.matMul({ a: h, b: W[l], bias: b[l], activation: 'relu' }) as Tensor2D;
+  return tf.add(tf.matMul(h, W[last]), b[last]) as Tensor2D;
+}
+
+/**
+ * Loss and gradients by hand-written backprop (the tfjs-core CommonJS bundle that Node loads
+ * registers no gradient functions, and hand-written backprop needs fewer kernels per step).
+ * Loss = ½·mean((ŷ − y)²) + α/(2·batch)·ΣW². Returns gradients in [W…, b…] order.
+ */
+function backward(
+  x: Tensor2D,
+  y: Tensor2D,
+  W: Tensor2D[],
+  b: ReturnType<typeof tf.tensor1d>[],
+  alpha: number,
+): { loss: ReturnType<typeof tf.scalar>; g: ReturnType<typeof tf.tensor>[] } {
+  const L = W.length;
+  const acts: Tensor2D[] = [x];
+  for (let l = 0; l < L - 1; l++) acts.push(tf.fused.matMul({ a: acts[l], b: W[l], bias: b[l], activation: 'relu' }) as Tensor2D);
+  const out = tf.add(tf.matMul(acts[L - 1], W[L - 1]), b[L - 1]) as Tensor2D;
+  const size = x.shape[0];
+  const err = tf.sub(out, y);
+  let loss = tf.div(tf.mean(tf.square(err)), 2) as ReturnType<typeof tf.scalar>;
+  if (alpha > 0) {
+    let l2 = tf.scalar(0);
+    for (const w of W) l2 = tf.add(l2, tf.sum(tf.square(w)));
+    loss = tf.add(loss, tf.mul(l2, alpha / (2 * size))) as ReturnType<typeof tf.scalar>;
+  }
+  const gW: ReturnType<typeof tf.tensor>[] = new Array(L);
+  const gb: ReturnType<typeof tf.tensor>[] = new Array(L);
+  let delta = tf.div(err, size) as Tensor2D; // dLoss/d(pre-activation) of layer l
+  for (let l = L - 1; l >= 0; l--) {
+    let gw = tf.matMul(acts[l], delta, true, false);
+    if (alpha > 0) gw = tf.add(gw, tf.mul(W[l], alpha / size));
+    gW[l] = gw;
+    gb[l] = tf.sum(delta, 0);
+    if (l > 0) delta = tf.mul(tf.matMul(delta, W[l], false, true), tf.step(acts[l])) as Tensor2D;
+  }
+  return { loss, g: [...gW, ...gb] };
+}
+
+function toF32(X: Matrix, rows?: Uint32Array | Int32Array): Float32Array {
+  const p = X.cols;
+  if (!rows) return Float32Array.from(X.data);
+  const out = new Float32Array(rows.length * p);
+  for (let r = 0; r < rows.length; r++) for (let j = 0; j < p; j++) out[r * p + j] = X.data[rows[r] * p + j];
+  return out;
+}
+
+export class MlpRegressor implements Regressor<MlpOptions> {
+  readonly type = 'mlp' as const;
+  readonly params: Readonly<MlpOptions>;
+  private state_: MlpState | undefined;
+  private history_: FitHistory = emptyHistory();
+
+  constructor(options: Partial<MlpOptions> = {}) {
+    const p = validate(options);
+    this.params = Object.freeze({ ...p, hiddenLayers: Object.freeze([...p.hiddenLayers]) as number[] });
+  }
+
+  async fit(X: Matrix, y: Float64Array, options: FitOptions = {}): Promise<this> {
+    checkFitInput(X, y);
+    if (options.validation) checkPredictInput(options.validation.X, X.cols);
+    throwIfAborted(options.signal);
+    await ensureTf();
+    const P = this.params;
+    const rng = new Rng(P.seed);
+    const p = X.cols;
+
+    // Training / validation rows.
+    let trainRows: Uint32Array | undefined;
+    let val: { x: Float32Array; y: Float64Array; rows: number } | undefined;
+    if (options.validation) {
+      const v = options.validation;
+      val = { x: toF32(v.X), y: v.y, rows: v.X.rows };
+    } else if (P.earlyStopping) {
+      const perm = permutation(X.rows, rng.fork());
+      const nVal = Math.max(1, Math.round(X.rows * P.validationFraction));
+      if (X.rows - nVal < 1) throw new InvalidParamsError('bad-param', 'validationFraction leaves no training rows.', { field: 'validationFraction' });
+      const vRows = perm.slice(0, nVal).sort();
+      trainRows = perm.slice(nVal).sort();
+      const vy = new Float64Array(nVal);
+      for (let i = 0; i < nVal; i++) vy[i] = y[vRows[i]];
+      val = { x: toF32(X, vRows), y: vy, rows: nVal };
+    }
+    const n = trainRows ? trainRows.length : X.rows;
+    const yTrain = trainRows ? Float64Array.from(trainRows, (r) => y[r]) : y;
+
+    // Standardized target.
+    let yMean = 0;
+    for (let i = 0; i < n; i++) yMean += yTrain[i];
+    yMean /= n;
+    let yVar = 0;
+    for (let i = 0; i < n; i++) yVar += (yTrain[i] - yMean) ** 2;
+    const yStd = Math.sqrt(yVar / n) || 1;
+    const ys = new Float32Array(n);
+    for (let i = 0; i < n; i++) ys[i] = (yTrain[i] - yMean) / yStd;
+
+    // Seeded Glorot-uniform init, as scikit-learn's MLP (weights and biases).
+    const sizes = [p, ...P.hiddenLayers, 1];
+    const initRng = rng.fork();
+    const w0: Float32Array[] = [];
+    const b0: Float32Array[] = [];
+    for (let l = 0; l + 1 < sizes.length; l++) {
+      const bound = Math.sqrt(6 / (sizes[l] + sizes[l + 1]));
+      w0.push(Float32Array.from({ length: sizes[l] * sizes[l + 1] }, () => (2 * initRng.next() - 1) * bound));
+      b0.push(Float32Array.from({ length: sizes[l + 1] }, () => (2 * initRng.next() - 1) * bound));
+    }
+    const shuffleRng = rng.fork();
+
+    const history: FitHistory = { unit: 'epoch', metric: 'rmse', train: [], validation: [] };
+    const owned: { dispose(): void }[] = [];
+    const keep = <T extends { dispose(): void }>(t: T): T => {
+      owned.push(t);
+      return t;
+    };
+    let best: { w: Float32Array[]; b: Float32Array[]; epoch: number; loss: number } | undefined;
+    let epochsRun = 0;
+    try {
+      const Xt = keep(tf.tensor2d(toF32(X, trainRows), [n, p]));
+      const Yt = keep(tf.tensor2d(ys, [n, 1]));
+      const Xv = val ? keep(tf.tensor2d(val.x, [val.rows, p])) : undefined;
+      // All weights and biases live in one flat variable θ (W₁…W_L, b₁…b_L), so Adam is ten
+      // kernels per step instead of ten per parameter tensor; layers are slices of θ.
+      const shapes: [number, number][] = sizes.slice(0, -1).map((f, l) => [f, sizes[l + 1]]);
+      const theta0 = new Float32Array([...w0, ...b0].reduce((a, v) => a + v.length, 0));
+      let off = 0;
+      for (const a of [...w0, ...b0]) {
+        theta0.set(a, off);
+        off += a.length;
+      }
+      const theta = keep(tf.tidy(() => tf.variable(tf.tensor1d(theta0))));
+      const M = keep(tf.tidy(() => tf.variable(tf.zeros([theta0.length]), false)));
+      const V = keep(tf.tidy(() => tf.variable(tf.zeros([theta0.length]), false)));
+      const unpack = (): { W: Tensor2D[]; B: ReturnType<typeof tf.tensor1d>[] } => {
+        const W: Tensor2D[] = [];
+        const B: ReturnType<typeof tf.tensor1d>[] = [];
+        let o = 0;
+        for (const [f, u] of shapes) {
+          W.push(tf.reshape(tf.slice(theta, [o], [f * u]), [f, u]) as Tensor2D);
+          o += f * u;
+        }
+        for (const [, u] of shapes) {
+          B.push(tf.slice(theta, [o], [u]) as ReturnType<typeof tf.tensor1d>);
+          o += u;
+        }
+        return { W, B };
+      };
+      const snapshot = (): { w: Float32Array[]; b: Float32Array[] } => {
+        const all = theta.dataSync() as Float32Array;
+        const w: Float32Array[] = [];
+        const b: Float32Array[] = [];
+        let o = 0;
+        for (const [f, u] of shapes) {
+          w.push(all.slice(o, o + f * u));
+          o += f * u;
+        }
+        for (const [, u] of shapes) {
+          b.push(all.slice(o, o + u));
+          o += u;
+        }
+        return { w, b };
+      };
+      const bs = Math.min(P.batchSize, n);
+      const steps = Math.ceil(n / bs);
+      const cp = new Checkpointer(options.signal);
+      let t = 0;
+      let sinceBest = 0;
+      for (let epoch = 0; epoch < P.maxEpochs; epoch++) {
+        const lr = P.schedule === 'cosine' ? (P.learningRate * (1 + Math.cos((Math.PI * epoch) / P.maxEpochs))) / 2 : P.learningRate;
+        const perm = tf.tensor1d(Int32Array.from(permutation(n, shuffleRng)), 'int32');
+        let lossSum = tf.scalar(0);
+        try {
+          for (let s = 0; s < steps; s++) {
+            t++;
+            const size = Math.min(bs, n - s * bs);
+            const c1 = lr * Math.sqrt(1 - ADAM.beta2 ** t) / (1 - ADAM.beta1 ** t);
+            const next = tf.tidy(() => {
+              const idx = tf.slice(perm, [s * bs], [size]);
+              const xb = tf.gather(Xt, idx);
+              const yb = tf.gather(Yt, idx);
+              const { W, B } = unpack();
+              const grads = backward(xb, yb, W, B, P.alpha);
+              const g = tf.concat(grads.g.map((t) => tf.reshape(t, [-1])));
+              const m = tf.add(tf.mul(M, ADAM.beta1), tf.mul(g, 1 - ADAM.beta1));
+              const vv = tf.add(tf.mul(V, ADAM.beta2), tf.mul(tf.square(g), 1 - ADAM.beta2));
+              M.assign(m);
+              V.assign(vv);
+              theta.assign(tf.sub(theta, tf.div(tf.mul(m, c1), tf.add(tf.sqrt(vv), ADAM.eps))));
+              const value = grads.loss;
+              return tf.add(lossSum, value) as ReturnType<typeof tf.scalar>;
+            });
+            lossSum.dispose();
+            lossSum = next;
+            await cp.maybe();
+          }
+          const trainMse = ((lossSum.dataSync()[0] as number) / steps) * 2; // ≈ mean squared error (standardized)
+          history.train.push(Math.sqrt(Math.max(trainMse, 0)) * yStd);
+        } finally {
+          perm.dispose();
+          lossSum.dispose();
+        }
+        epochsRun = epoch + 1;
+        let valRmse: number | undefined;
+        if (val && Xv) {
+          const pv = tf.tidy(() => {
+            const { W, B } = unpack();
+            return forward(Xv, W, B);
+          });
+          const d = pv.dataSync();
+          pv.dispose();
+          let s2 = 0;
+          for (let i = 0; i < val.rows; i++) s2 += (d[i] * yStd + yMean - val.y[i]) ** 2;
+          valRmse = Math.sqrt(s2 / val.rows);
+          history.validation.push(valRmse);
+        }
+        options.onProgress?.({
+          fraction: epochsRun / P.maxEpochs,
+          step: epochsRun,
+          totalSteps: P.maxEpochs,
+          loss: { train: history.train[epoch], validation: valRmse },
+        });
+        await cp.maybe();
+        if (P.earlyStopping && valRmse !== undefined) {
+          if (!best || valRmse < best.loss * (1 - P.tol)) sinceBest = 0;
+          else sinceBest++;
+          if (!best || valRmse < best.loss) {
+            best = { ...snapshot(), epoch, loss: valRmse };
+          }
+          if (sinceBest >= P.nIterNoChange) break;
+        }
+      }
+      const final = best ?? { ...snapshot(), epoch: epochsRun - 1 };
+      if (best) history.bestStep = best.epoch;
+      this.state_ = {
+        sizes,
+        weights: final.w.map((w) => Float32Array.from(w)),
+        biases: final.b.map((b) => Float32Array.from(b)),
+        yMean,
+        yStd,
+        epochs: epochsRun,
+      };
+      this.history_ = history;
+    } finally {
+      for (const o of owned) o.dispose();
+    }
+    return this;
+  }
+
+  predict(X: Matrix): Float64Array {
+    const s = this.fitted();
+    checkPredictInput(X, s.sizes[0]);
+    const tfr = requireTf();
+    const p = X.cols;
+    const out = new Float64Array(X.rows);
+    const W = s.weights.map((w, l) => tfr.tensor2d(w, [s.sizes[l], s.sizes[l + 1]]));
+    const B = s.biases.map((b) => tfr.tensor1d(b));
+    try {
+      for (let start = 0; start < X.rows; start += PREDICT_BLOCK) {
+        const end = Math.min(X.rows, start + PREDICT_BLOCK);
+        const x32 = new Float32Array((end - start) * p);
+        for (let k = 0; k < x32.length; k++) x32[k] = X.data[start * p + k];
+        const r = tfr.tidy(() => forward(tfr.tensor2d(x32, [end - start, p]), W, B));
+        const d = r.dataSync();
+        r.dispose();
+        for (let i = start; i < end; i++) out[i] = d[i - start] * s.yStd + s.yMean;
+      }
+    } finally {
+      for (const t of [...W, ...B]) t.dispose();
+    }
+    return out;
+  }
+
+  history(): FitHistory {
+    return { ...this.history_, train: [...this.history_.train], validation: [...this.history_.validation] };
+  }
+
+  toJSON(): SerializedModel {
+    const s = this.fitted();
+    const state: { [k: string]: StateValue } = {
+      sizes: [...s.sizes],
+      weights: s.weights.map((w) => w.slice()),
+      biases: s.biases.map((b) => b.slice()),
+      yMean: s.yMean,
+      yStd: s.yStd,
+      epochs: s.epochs,
+    };
+    return { type: this.type, params: { ...this.params, hiddenLayers: [...this.params.hiddenLayers] }, state };
+  }
+
+  static fromJSON(s: SerializedModel): MlpRegressor {
+    expectType(s, 'mlp');
+    const m = paramsFromBundle(() => new MlpRegressor(s.params as Partial<MlpOptions>));
+    const st = s.state;
+    const sizes = st.sizes;
+    const want = [null, ...m.params.hiddenLayers, 1];
+    if (!Array.isArray(sizes) || sizes.length !== want.length)
+      throw new BundleError('bad-state', `state.sizes must list ${want.length} layer sizes.`, { field: 'state.sizes' });
+    sizes.forEach((v, i) => {
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || (want[i] !== null && v !== want[i]))
+        throw new BundleError('bad-state', `state.sizes[${i}] is ${String(v)}; it does not match the params.`, { field: `state.sizes[${i}]` });
+    });
+    const sz = sizes as number[];
+    const layerArrays = (key: 'weights' | 'biases'): Float32Array[] => {
+      const arr = st[key];
+      if (!Array.isArray(arr) || arr.length !== sz.length - 1)
+        throw new BundleError('bad-state', `state.${key} must hold ${sz.length - 1} arrays.`, { field: `state.${key}` });
+      return arr.map((_, l) => {
+        try {
+          return stateArray(arr as unknown as Record<string, StateValue>, String(l), Float32Array, key === 'weights' ? sz[l] * sz[l + 1] : sz[l + 1]).slice();
+        } catch (e) {
+          if (!(e instanceof BundleError)) throw e;
+          const field = `state.${key}[${l}]`;
+          throw new BundleError('bad-state', e.message.replace(`state.${l}`, field), { field });
+        }
+      });
+    };
+    const weights = layerArrays('weights');
+    const biases = layerArrays('biases');
+    const yMean = stateNumber(st, 'yMean');
+    const yStd = stateNumber(st, 'yStd');
+    if (!(yStd > 0)) throw new BundleError('bad-state', 'state.yStd must be positive.', { field: 'state.yStd' });
+    const epochs = stateNumber(st, 'epochs', { integer: true, min: 1 });
+    m.state_ = { sizes: [...sz], weights, biases, yMean, yStd, epochs };
+    return m;
+  }
+
+  private fitted(): MlpState {
+    if (!this.state_) throw new Error('mlp model is not fitted: call fit() first.');
+    return this.state_;
+  }
+}
