@@ -359,6 +359,12 @@ export class FittedRecipe {
     const wantInputs = recipeInputs(recipe);
     if (wantInputs.join('\u0000') !== p.inputs.map((s) => s.name).join('\u0000'))
       throw new BundleError('bad-state', 'inputs: the input columns do not match the recipe.', { field: 'inputs' });
+    const byName = new Map(recipe.columns.map((c) => [c.name, c]));
+    p.inputs.forEach((s, i) => {
+      const c = byName.get(s.name);
+      if (s.kind !== (c ? c.kind : 'numeric') || (s.unit ?? '') !== (c?.unit || ''))
+        throw new BundleError('bad-state', `inputs[${i}]: the kind or unit of "${s.name}" does not match the recipe.`, { field: `inputs[${i}]`, column: s.name });
+    });
     const inputs: InputState[] = p.inputs.map((s) => {
       const o: InputState = { name: s.name, kind: s.kind };
       if (s.unit !== undefined) o.unit = s.unit;
