@@ -23,8 +23,8 @@ export function describeProblem(e: unknown, context: string): Problem {
     const title =
       e instanceof CsvError
         ? `${context}: the file could not be read as a table`
-        : e instanceof StorageError
-          ? `${context}: the browser could not store it`
+        : e instanceof StorageError && e.code === 'quota-exceeded'
+          ? `${context}: this browser's storage is full`
           : context;
     const row = le.where?.row;
     const rows = le.where?.rows ?? (row !== undefined && row > 0 ? [row] : undefined);
