@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { BundleError, CancelledError, InvalidParamsError } from '../../../src/core/errors';
+import { MlpRegressor } from '../../../src/core/models/mlp';
+import { initTf, tf } from '../../../src/core/tf';
+import { synthetic } from '../../conformance/suite';
+
+const small = { hiddenLayers: [16, 16], batchSize: 32, maxEpochs: 8, learningRate: 1e-2 };
+
+describe('MlpRegressor', () => {
+  const train = synthetic(600, 5, 31);
+  const val = synthetic(150, 5, 32);
+
+  it('leaves no tensors behind after fits, predictions and a cancelled fit', async () => {
+    await initTf();
+    const before = tf.memory().numTensors;
+    const m = await new MlpRegressor(small).fit(train.X, train.y, { validation: val });
+    m.predict(val.X);
+    await new MlpRegressor({ ...small, earlyStopping: true }).fit(train.X, train.y);
+    const ac = new AbortController();
+    await expect(
+      new MlpRegressor(small).fit(train.X, train.y, { signal: ac.signal, onProgress: () => ac.abort() }),
+    ).rejects.toBeInstanceOf(CancelledError);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('records per-epoch losses and reports progress every epoch', async () => {
+    const seen: number[] = [];
+    const m = await new MlpRegressor(small).fit(train.X, train.y, { validation: val, onProgress: (p) => seen.push(p.step ?? -1) });
+    const h = m.history();
+    expect(h.unit).toBe('epoch');
+    expect(h.train.length).toBe(8);
+    expect(h.validation.length).toBe(8);
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(h.train[7]).toBeLessThan(h.train[0]);
+  });
+
+  it('early stopping on an internal split keeps the best epoch and stops when patience runs out', async () => {
+    const m = await new MlpRegressor({ ...small, maxEpochs: 200, learningRate: 5e-2, schedule: 'constant', earlyStopping: true, nIterNoChange: 3 }).fit(
+      train.X,
+      train.y,
+    );
+    const h = m.history();
+    expect(h.validation.length).toBeLessThan(200);
+    expect(h.bestStep).toBe(h.validation.indexOf(Math.min(...h.validation)));
+    expect(h.validation.length - 1 - h.bestStep!).toBeGreaterThanOrEqual(3);
+  });
+
+  it('gives different models for different seeds and identical ones for the same seed', async () => {
+    const a = (await new MlpRegressor({ ...small, seed: 1 }).fit(train.X, train.y)).predict(val.X);
+    const b = (await new MlpRegressor({ ...small, seed: 2 }).fit(train.X, train.y)).predict(val.X);
+    const c = (await new MlpRegressor({ ...small, seed: 1 }).fit(train.X, train.y)).predict(val.X);
+    expect(Array.from(a)).not.toEqual(Array.from(b));
+    expect(Array.from(c)).toEqual(Array.from(a));
+  });
+
+  it('validates options and bundles, naming the field', async () => {
+    expect(() => new MlpRegressor({ hiddenLayers: [8, 0] })).toThrow(InvalidParamsError);
+    try {
+      new MlpRegressor({ hiddenLayers: [8, 0] });
+    } catch (e) {
+      expect((e as InvalidParamsError).where.field).toBe('hiddenLayers[1]');
+    }
+    expect(() => new MlpRegressor({ learningRate: 0 })).toThrow(InvalidParamsError);
+    const m = await new MlpRegressor(small).fit(train.X, train.y);
+    const s = m.toJSON();
+    const weights = (s.state.weights as Float32Array[]).slice();
+    weights[1] = weights[1].slice(1);
+    try {
+      MlpRegressor.fromJSON({ ...s, state: { ...s.state, weights } });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(BundleError);
+      expect((e as BundleError).where.field).toBe('state.weights[1]');
+    }
+    expect(() => MlpRegressor.fromJSON({ ...s, state: { ...s.state, yStd: 0 } })).toThrow(BundleError);
+  });
+});
