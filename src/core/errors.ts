@@ -23,7 +23,8 @@ export class LoupeError extends Error {
   readonly where: ErrorLocation;
   constructor(code: string, message: string, where: ErrorLocation = {}, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = new.target.name;
+    // Not new.target.name: minified builds rename classes, and the UI and worker transfer rely on names.
+    this.name = 'LoupeError';
     this.code = code;
     this.where = where;
   }
@@ -33,28 +34,43 @@ export class LoupeError extends Error {
 }
 
 /** The CSV could not be read as a table: empty, header only, bad encoding, duplicate names, not a CSV. */
-export class CsvError extends LoupeError {}
+export class CsvError extends LoupeError {
+  override name = 'CsvError';
+}
 
 /** Input values a model or transformer cannot accept: NaN/Infinity, empty input, shape mismatch. */
-export class InvalidInputError extends LoupeError {}
+export class InvalidInputError extends LoupeError {
+  override name = 'InvalidInputError';
+}
 
 /** A hyperparameter or option outside its allowed range; `where.field` names it. */
-export class InvalidParamsError extends LoupeError {}
+export class InvalidParamsError extends LoupeError {
+  override name = 'InvalidParamsError';
+}
 
 /** A recipe that cannot be applied: unknown column, a filter that removes every row, ... */
-export class RecipeError extends LoupeError {}
+export class RecipeError extends LoupeError {
+  override name = 'RecipeError';
+}
 
 /** A model bundle that fails validation; `where.field` names the offending path. */
-export class BundleError extends LoupeError {}
+export class BundleError extends LoupeError {
+  override name = 'BundleError';
+}
 
 /** A problem with one row during prediction (missing column, unseen category, not a number). */
-export class RowError extends LoupeError {}
+export class RowError extends LoupeError {
+  override name = 'RowError';
+}
 
 /** A pipeline stage failed; `where.stage` names it and `cause` holds the underlying error. */
-export class PipelineError extends LoupeError {}
+export class PipelineError extends LoupeError {
+  override name = 'PipelineError';
+}
 
 /** The work was cancelled through its AbortSignal. */
 export class CancelledError extends LoupeError {
+  override name = 'CancelledError';
   constructor(message = 'Cancelled.') {
     super('cancelled', message);
   }

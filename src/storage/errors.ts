@@ -1,7 +1,9 @@
 import { LoupeError } from '../core/errors';
 
 /** The browser refused to store data: the site's quota is full or storage is unavailable. */
-export class StorageError extends LoupeError {}
+export class StorageError extends LoupeError {
+  override name = 'StorageError';
+}
 
 export function isQuotaError(e: unknown): boolean {
   if (!(e instanceof Error) && !(typeof e === 'object' && e !== null && 'name' in e)) return false;
