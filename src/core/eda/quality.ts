@@ -222,6 +222,8 @@ export function dataQualityFindings(
       const major = majorityValue(col.values);
       if (major && major.count / scan.present >= o.nearConstantShare)
         findings.push(nearConstantFinding(col.name, fmtValue(major.value), major.count, scan.present));
+      // Codes of labels stored as numbers (schema: categorical, ordinal, boolean) are not measurements.
+      if (!measured(s)) continue;
       const zf = zerosFinding(col, scan, o);
       if (zf) {
         findings.push(zf);
@@ -271,7 +273,8 @@ export function dataQualityFindings(
   }
 
   const candidates = table.columns.filter(
-    (c): c is NumericColumn => c.type === 'numeric' && !idColumns.has(c.name) && !constantColumns.has(c.name) && c.name !== o.target,
+    (c): c is NumericColumn =>
+      c.type === 'numeric' && measured(kindOf.get(c.name)) && !idColumns.has(c.name) && !constantColumns.has(c.name) && c.name !== o.target,
   );
   for (let i = 0; i < candidates.length; i++)
     for (let j = i + 1; j < candidates.length; j++) {
@@ -283,6 +286,11 @@ export function dataQualityFindings(
     .map((f, i) => ({ f, i }))
     .sort((a, b) => SEVERITY_RANK[a.f.severity] - SEVERITY_RANK[b.f.severity] || a.i - b.i)
     .map(({ f }) => f);
+}
+
+/** A numeric column the schema does not call something else (a label code, a flag). */
+function measured(s: ColumnSchema | undefined): boolean {
+  return s === undefined || s.kind === 'numeric' || s.kind === 'unit';
 }
 
 function missingRows(v: Float64Array): number {

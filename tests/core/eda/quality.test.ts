@@ -174,6 +174,18 @@ describe('column findings', () => {
     expect(f.message).toMatch(/^"carat" and "x" are almost perfectly correlated \(r = 0\.9[5-8]\d over 200 rows\)/);
   });
 
+  it('does not treat numeric codes of labels (schema: ordinal) as measurements', () => {
+    const rating = Array.from({ length: n }, (_, i) => (i < 150 ? 1 : i < 190 ? 2 : i < 199 ? 3 : 0));
+    const copy = rating.map((r) => r * 2);
+    const t = table(num('rating', rating), num('size', copy));
+    const schema: ColumnSchema[] = [{ name: 'rating', kind: 'ordinal', reason: 'four levels', storage: 'numeric' }];
+    const fs = dataQualityFindings(t, schema);
+    expect(fs.filter((f) => f.columns.includes('rating')).map((f) => f.kind)).toEqual([]);
+    // Without the schema the same column is skewed and correlated with its copy.
+    const plain = dataQualityFindings(t);
+    expect(plain.filter((f) => f.columns.includes('rating')).map((f) => f.kind).sort()).toEqual(['high-correlation', 'skewed']);
+  });
+
   it('orders findings by severity and rejects bad options by name', () => {
     const w = wave(n);
     w[0] = NaN;
