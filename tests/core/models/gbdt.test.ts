@@ -71,6 +71,19 @@ describe('binning', () => {
     expect(binValue(b, 0, -1)).toBe(4);
   });
 
+  it('does not waste bins on heavily repeated values (equal-frequency over distinct values)', () => {
+    // Half the rows hold 0; the rest are 0.001..1. Plain percentiles collapse onto 0.
+    const rows = Array.from({ length: 2000 }, (_, i) => [i < 1000 ? 0 : (i - 999) / 1000]);
+    const b = fitBinning(matrix(rows), null, { maxBins: 20, categorical: [false], subsample: 200_000, seed: 0 });
+    expect(b.nBins[0]).toBe(20);
+    const bins = binMatrix(matrix(rows), null, b);
+    expect(bins[0]).toBe(0);
+    expect(bins[1000]).toBe(1); // the tied value has a bin of its own
+    const counts = new Array(20).fill(0);
+    for (let i = 1000; i < 2000; i++) counts[bins[i]]++;
+    for (let k = 1; k < 20; k++) expect(Math.abs(counts[k] - 1000 / 19)).toBeLessThanOrEqual(2);
+  });
+
   it('computes the edges from a seeded subsample of the rows when there are more than `subsample`', () => {
     const n = 20_000;
     const X = matrix(Array.from({ length: n }, (_, i) => [(i * 7919) % n]));
@@ -285,6 +298,47 @@ describe('GradientBoostingRegressor', () => {
     expect(h.validation[best]).toBe(Math.min(...h.validation));
     expect(m.iterations).toBe(best + 1);
     expect(h.train[h.train.length - 1]).toBeLessThan(h.train[0]);
+  });
+
+  it('with the log-link loss, fits multiplicative positive targets and rejects y ≤ 0', async () => {
+    const rng = new Rng(2);
+    const n = 2000;
+    const data = new Float64Array(n * 2);
+    const y = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      data[i * 2] = rng.next() * 3;
+      data[i * 2 + 1] = rng.nextInt(4);
+      y[i] = Math.exp(data[i * 2]) * (1 + data[i * 2 + 1]);
+    }
+    const X = { data, rows: n, cols: 2 };
+    const m = await new GradientBoostingRegressor({ loss: 'squared_error_log_link', maxIterations: 200, earlyStopping: false }).fit(X, y);
+    const p = m.predict(X);
+    let sse = 0;
+    let sst = 0;
+    const mean = y.reduce((a, v) => a + v, 0) / n;
+    for (let i = 0; i < n; i++) {
+      sse += (p[i] - y[i]) ** 2;
+      sst += (y[i] - mean) ** 2;
+      expect(p[i]).toBeGreaterThan(0);
+    }
+    expect(1 - sse / sst).toBeGreaterThan(0.99);
+    const bad = y.slice();
+    bad[7] = 0;
+    await expect(new GradientBoostingRegressor({ loss: 'squared_error_log_link' }).fit(X, bad)).rejects.toThrow(/row 8/);
+  });
+
+  it('is deterministic with per-node feature sampling, and the sampling changes the model', async () => {
+    const rng = new Rng(8);
+    const n = 600;
+    const data = Float64Array.from({ length: n * 4 }, () => rng.normal());
+    const y = Float64Array.from({ length: n }, (_, i) => data[i * 4] + data[i * 4 + 1] * data[i * 4 + 2]);
+    const X = { data, rows: n, cols: 4 };
+    const fit = (colSubsampleByNode: number) => new GradientBoostingRegressor({ colSubsampleByNode, maxIterations: 20, seed: 4 }).fit(X, y);
+    const a = (await fit(0.5)).predict(X);
+    const b = (await fit(0.5)).predict(X);
+    const c = (await fit(1)).predict(X);
+    expect(Array.from(a)).toEqual(Array.from(b));
+    expect(Array.from(a)).not.toEqual(Array.from(c));
   });
 
   it('rejects bad params naming the field', () => {

@@ -101,24 +101,46 @@ function categoricalBinCount(X: Matrix, j: number, rows: Uint32Array | null, max
   return Math.max(1, Math.min(maxBins, Math.max(levels, maxCode + 1)));
 }
 
-/** Upper bin edges of sorted finite values: midpoints of distinct values, or midpoint-quantiles. */
+/**
+ * Upper bin edges of sorted finite values. Few distinct values: one bin each (edges at the
+ * midpoints). Otherwise equal-frequency (quantile) bins over the distinct values, as
+ * LightGBM's greedy binning: the target size is recomputed after every cut (remaining rows /
+ * remaining bins) and a value frequent enough to fill a bin gets one of its own, so heavy ties
+ * do not waste bins (plain percentiles collapse onto repeated values and leave bins unused).
+ */
 export function numericEdges(sorted: Float64Array, maxBins: number): Float64Array {
   const n = sorted.length;
   if (n === 0) return new Float64Array(0);
-  const distinct: number[] = [sorted[0]];
-  for (let i = 1; i < n && distinct.length <= maxBins; i++) if (sorted[i] !== sorted[i - 1]) distinct.push(sorted[i]);
-  const out: number[] = [];
-  if (distinct.length <= maxBins) {
-    for (let i = 1; i < distinct.length; i++) out.push(midpoint(distinct[i - 1], distinct[i]));
-  } else {
-    // Percentiles 100·k/maxBins, k = 1..maxBins−1, 'midpoint' interpolation (as scikit-learn).
-    for (let k = 1; k < maxBins; k++) {
-      const pos = (k / maxBins) * (n - 1);
-      const e = (sorted[Math.floor(pos)] + sorted[Math.ceil(pos)]) / 2;
-      if (out.length === 0 || e > out[out.length - 1]) out.push(e);
+  const values: number[] = [];
+  const counts: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (i > 0 && sorted[i] === sorted[i - 1]) counts[counts.length - 1]++;
+    else {
+      values.push(sorted[i]);
+      counts.push(1);
     }
-    // An edge equal to the maximum would leave the last bin empty.
-    while (out.length > 0 && out[out.length - 1] >= sorted[n - 1]) out.pop();
+  }
+  const nd = values.length;
+  const out: number[] = [];
+  if (nd <= maxBins) {
+    for (let k = 1; k < nd; k++) out.push(midpoint(values[k - 1], values[k]));
+    return Float64Array.from(out);
+  }
+  let remainingRows = n;
+  let remainingBins = maxBins;
+  let acc = 0;
+  for (let k = 0; k < nd - 1 && remainingBins > 1; k++) {
+    acc += counts[k];
+    const target = remainingRows / remainingBins;
+    const distinctLeft = nd - 1 - k;
+    // Cut when this bin is full (rounding to the nearer size), when the next value deserves a
+    // bin of its own, or when each remaining value can have its own bin.
+    if (acc + counts[k + 1] / 2 > target || counts[k + 1] >= target || distinctLeft <= remainingBins - 1) {
+      out.push(midpoint(values[k], values[k + 1]));
+      remainingRows -= acc;
+      remainingBins--;
+      acc = 0;
+    }
   }
   return Float64Array.from(out);
 }

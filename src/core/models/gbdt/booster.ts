@@ -50,6 +50,10 @@ export class GradientBoostingRegressor implements Regressor<GbdtParams> {
     }
     const cp = new Checkpointer(signal, 50);
     const loss = lossByName(P.loss);
+    for (const [t, where] of [[y, 'Target'], [val?.y, 'Validation target']] as const) {
+      const problem = t && loss.checkTarget?.(t);
+      if (problem) throw new InvalidInputError('target-domain', `${where}: ${problem}`);
+    }
     const rng = new Rng(P.seed);
     const n = X.rows;
     const p = X.cols;
@@ -101,7 +105,8 @@ export class GradientBoostingRegressor implements Regressor<GbdtParams> {
       catSmooth: P.catSmooth,
       catL2: P.catL2,
       maxCatToOnehot: P.maxCatToOnehot,
-    });
+      colSubsampleByNode: P.colSubsampleByNode,
+    }, rng.fork());
     const builder = new ForestBuilder(binning);
     const fs = new FeatureSet(p);
     const allFeatures = Array.from({ length: p }, (_, j) => j);
@@ -167,6 +172,7 @@ export class GradientBoostingRegressor implements Regressor<GbdtParams> {
     checkPredictInput(X, f.nFeatures, { allowMissingX: true });
     const out = new Float64Array(X.rows).fill(f.baseline);
     f.forest.addPredictions(X, out);
+    lossByName(this.params.loss).inverseLink(out);
     return out;
   }
 

@@ -5,15 +5,18 @@
  * smaller child's histogram is built from rows, the larger one is parent − smaller.
  */
 import type { Binning } from './binning';
-import { buildHistogram, subtractInto, type FeatureSet, type HistogramInput } from './histogram';
+import { buildHistogram, FeatureSet, subtractInto, type HistogramInput } from './histogram';
 import { findBestSplit, SplitCandidate, SplitScratch, type SplitParams } from './split';
 import { GrownTree } from './tree';
+import { Rng } from '../../random';
 
 export interface GrowParams extends SplitParams {
   numLeaves: number;
   /** Infinity for no limit. */
   maxDepth: number;
   learningRate: number;
+  /** Fraction of the tree's features considered at each node (1: all). */
+  colSubsampleByNode: number;
 }
 
 interface Leaf {
@@ -39,12 +42,34 @@ export class TreeGrower {
   private readonly freeSplits: SplitCandidate[] = [];
   private readonly scratch = new SplitScratch();
   private leaves: Leaf[] = [];
+  private readonly nodeFeatures: FeatureSet;
+  private treeFeatures: FeatureSet | null = null;
+
+  /** The features a node's split may use: the tree's, or a seeded sample of them. */
+  private featuresForNode(): FeatureSet {
+    const fs = this.treeFeatures as FeatureSet;
+    const frac = this.p.colSubsampleByNode;
+    if (frac >= 1) return fs;
+    const k = Math.max(1, Math.round(fs.count * frac));
+    if (k >= fs.count) return fs;
+    const pick = Array.from(fs.columns.subarray(0, fs.count));
+    for (let i = 0; i < k; i++) {
+      const j = i + this.rng.nextInt(pick.length - i);
+      const t = pick[i];
+      pick[i] = pick[j];
+      pick[j] = t;
+    }
+    this.nodeFeatures.set(pick.slice(0, k).sort((a, b) => a - b), this.binning);
+    return this.nodeFeatures;
+  }
 
   constructor(
     private readonly input: HistogramInput,
     private readonly binning: Binning,
     private readonly p: GrowParams,
+    private readonly rng: Rng = new Rng(0),
   ) {
+    this.nodeFeatures = new FeatureSet(binning.nFeatures);
     const n = input.nRows;
     this.tree = new GrownTree(2 * p.numLeaves - 1);
     this.idx = new Uint32Array(n);
@@ -72,6 +97,7 @@ export class TreeGrower {
   grow(nRows: number, allRows: boolean, fs: FeatureSet): GrownTree {
     const { input, binning, p, tree } = this;
     tree.reset();
+    this.treeFeatures = fs;
     for (const l of this.leaves) {
       if (l.hist) this.freeHists.push(l.hist);
       this.freeSplits.push(l.split);
@@ -92,7 +118,7 @@ export class TreeGrower {
     if (this.splittable(root)) {
       root.hist = this.takeHist();
       buildHistogram(root.hist, input, binning, fs, allRows ? null : idx, 0, nRows);
-      findBestSplit(root.hist, binning, fs, G, H, nRows, p, root.split, this.scratch);
+      findBestSplit(root.hist, binning, this.featuresForNode(), G, H, nRows, p, root.split, this.scratch);
     }
     const leaves = this.leaves;
     leaves.push(root);
@@ -159,7 +185,7 @@ export class TreeGrower {
         large.hist = parentHist;
         for (const c of [left, right]) {
           if (c === left ? lOk : rOk) {
-            findBestSplit(c.hist as Float64Array, binning, fs, c.G, c.H, c.C, p, c.split, this.scratch);
+            findBestSplit(c.hist as Float64Array, binning, this.featuresForNode(), c.G, c.H, c.C, p, c.split, this.scratch);
           }
           if (c.split.gain === -Infinity && c.hist) {
             this.freeHists.push(c.hist);

@@ -16,6 +16,10 @@ export interface BoostingLoss {
   gradients(y: Float64Array, raw: Float64Array, g: Float64Array, h: Float64Array): void;
   /** The recorded metric (lower is better). */
   evaluate(y: Float64Array, raw: Float64Array): number;
+  /** Maps raw scores to predictions in place (identity for squared error). */
+  inverseLink(raw: Float64Array): void;
+  /** Throws a message when the targets are outside the loss's domain, else returns undefined. */
+  checkTarget?(y: Float64Array): string | undefined;
 }
 
 /** ½(ŷ − y)²: gradient ŷ − y, hessian 1. Recorded as RMSE. */
@@ -39,11 +43,54 @@ export const squaredError: BoostingLoss = {
     }
     return Math.sqrt(s / y.length);
   },
+  inverseLink() {},
 };
 
-export function lossByName(name: 'squared_error'): BoostingLoss {
+/**
+ * ½(exp(F) − y)²: squared error on the price scale with trees adding up in log space (a
+ * multiplicative model, natural for prices). Gauss–Newton hessian μ² (always positive).
+ * Needs y > 0.
+ */
+export const squaredErrorLogLink: BoostingLoss = {
+  name: 'squared_error_log_link',
+  metric: 'rmse',
+  constantHessian: NaN,
+  baseline(y) {
+    let s = 0;
+    for (let i = 0; i < y.length; i++) s += y[i];
+    return Math.log(s / y.length);
+  },
+  gradients(y, raw, g, h) {
+    for (let i = 0; i < y.length; i++) {
+      const mu = Math.exp(raw[i]);
+      g[i] = (mu - y[i]) * mu;
+      h[i] = mu * mu;
+    }
+  },
+  evaluate(y, raw) {
+    let s = 0;
+    for (let i = 0; i < y.length; i++) {
+      const e = Math.exp(raw[i]) - y[i];
+      s += e * e;
+    }
+    return Math.sqrt(s / y.length);
+  },
+  inverseLink(raw) {
+    for (let i = 0; i < raw.length; i++) raw[i] = Math.exp(raw[i]);
+  },
+  checkTarget(y) {
+    for (let i = 0; i < y.length; i++) if (!(y[i] > 0)) return `row ${i + 1} has target ${y[i]}; the log-link loss needs targets > 0.`;
+    return undefined;
+  },
+};
+
+export type LossName = 'squared_error' | 'squared_error_log_link';
+
+export function lossByName(name: LossName): BoostingLoss {
   switch (name) {
     case 'squared_error':
       return squaredError;
+    case 'squared_error_log_link':
+      return squaredErrorLogLink;
   }
 }

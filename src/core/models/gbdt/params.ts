@@ -29,6 +29,8 @@ export interface GbdtParams {
   rowSubsample: number;
   /** Fraction of features sampled for each tree, (0, 1]. */
   colSubsample: number;
+  /** Fraction of the tree's features sampled anew at each node for its split search, (0, 1]. */
+  colSubsampleByNode: number;
   /** Early stopping on a validation loss: true, false, or 'auto' (on when there are more than 10,000 rows or a validation set is given). */
   earlyStopping: 'auto' | boolean;
   /** Share of training rows held out (seeded) for early stopping when fit options carry no validation set, (0, 1). */
@@ -48,7 +50,7 @@ export interface GbdtParams {
   /** Native categorical splits: up to this many categories, try one-vs-rest splits instead of sorting. */
   maxCatToOnehot: number;
   /** Loss to minimise. */
-  loss: 'squared_error';
+  loss: 'squared_error' | 'squared_error_log_link';
   /** Seed of every random choice: validation hold-out, bin subsample, row and column sampling. */
   seed: number;
 }
@@ -67,6 +69,7 @@ export const GBDT_DEFAULTS: Readonly<GbdtParams> = Object.freeze({
   binSubsample: 200_000,
   rowSubsample: 1,
   colSubsample: 1,
+  colSubsampleByNode: 1,
   earlyStopping: 'auto',
   validationFraction: 0.1,
   nIterNoChange: 10,
@@ -113,6 +116,7 @@ export function resolveGbdtParams(input: Partial<GbdtParams> | Record<string, un
   num(p, 'binSubsample', 1000, 1e9, { int: true });
   num(p, 'rowSubsample', 0, 1, { loOpen: true });
   num(p, 'colSubsample', 0, 1, { loOpen: true });
+  num(p, 'colSubsampleByNode', 0, 1, { loOpen: true });
   if (p.earlyStopping !== 'auto' && typeof p.earlyStopping !== 'boolean') fail('earlyStopping', `must be 'auto', true or false, got ${String(p.earlyStopping)}.`);
   num(p, 'validationFraction', 0, 1, { loOpen: true, hiOpen: true });
   num(p, 'nIterNoChange', 1, 1e6, { int: true });
@@ -122,7 +126,8 @@ export function resolveGbdtParams(input: Partial<GbdtParams> | Record<string, un
   num(p, 'catSmooth', 0, 1e9);
   num(p, 'catL2', 0, 1e12);
   num(p, 'maxCatToOnehot', 1, 255, { int: true });
-  if (p.loss !== 'squared_error') fail('loss', `must be 'squared_error', got ${String(p.loss)}.`);
+  if (p.loss !== 'squared_error' && p.loss !== 'squared_error_log_link')
+    fail('loss', `must be 'squared_error' or 'squared_error_log_link', got ${String(p.loss)}.`);
   num(p, 'seed', 0, 0xffffffff, { int: true });
   return p as unknown as GbdtParams;
 }

@@ -72,22 +72,19 @@ export class GrownTree {
   }
 }
 
-function descend(
-  d: Float64Array,
-  p: number,
-  n: number,
-  root: number,
-  depth: number,
-  F: Int32Array,
-  T: Float64Array,
-  SL: Int32Array,
-  V: Float64Array,
-  out: Float64Array,
-): void {
+/*
+ * Descent tables: a leaf steps to itself (threshold +∞, missing goes "left"), and right = left
+ * + 1, so a step is arithmetic (no data-dependent branch); the loop ends on the self-loop.
+ */
+function descend(d: Float64Array, p: number, n: number, root: number, F: Int32Array, T: Float64Array, SL: Int32Array, V: Float64Array, out: Float64Array): void {
   for (let i = 0; i < n; i++) {
     const rb = i * p;
     let node = root;
-    for (let k = 0; k < depth; k++) node = SL[node] + (d[rb + F[node]] > T[node] ? 1 : 0);
+    let l = SL[node];
+    while (l !== node) {
+      node = l + (d[rb + F[node]] > T[node] ? 1 : 0);
+      l = SL[node];
+    }
     out[i] += V[node];
   }
 }
@@ -97,7 +94,6 @@ function descendWithMissing(
   p: number,
   n: number,
   root: number,
-  depth: number,
   F: Int32Array,
   T: Float64Array,
   SL: Int32Array,
@@ -108,10 +104,12 @@ function descendWithMissing(
   for (let i = 0; i < n; i++) {
     const rb = i * p;
     let node = root;
-    for (let k = 0; k < depth; k++) {
+    let l = SL[node];
+    while (l !== node) {
       const v = d[rb + F[node]];
       // NaN compares false: it goes right only where missing values go right.
-      node = SL[node] + ((v > T[node] ? 1 : 0) | (v !== v ? MR[node] : 0));
+      node = l + ((v > T[node] ? 1 : 0) | (v !== v ? MR[node] : 0));
+      l = SL[node];
     }
     out[i] += V[node];
   }
@@ -227,14 +225,10 @@ export class Forest {
   private readonly missingRight: Uint8Array;
   /** Every internal node's right child is its left child + 1 (trees grown here are). */
   private readonly adjacentChildren: boolean;
-  /**
-   * Fixed-depth descent tables: a leaf steps to itself (threshold +∞, missing goes "left"),
-   * so every row takes exactly `treeDepth[t]` steps with no data-dependent branch.
-   */
+  /** Descent tables (see `descend`). */
   private readonly stepLeft: Int32Array;
   private readonly stepThreshold: Float64Array;
   private readonly stepFeature: Int32Array;
-  private readonly treeDepth: Int32Array;
 
   /** Trusts `state`: call `Forest.fromState` for anything that comes from outside. */
   constructor(readonly state: ForestState) {
@@ -253,27 +247,19 @@ export class Forest {
     this.stepLeft = new Int32Array(s.left.length);
     this.stepThreshold = new Float64Array(s.left.length);
     this.stepFeature = new Int32Array(s.left.length);
-    this.treeDepth = new Int32Array(this.nTrees);
-    const depth = new Int32Array(s.left.length);
     for (let t = 0; t < this.nTrees; t++) {
       const o = s.treeOffsets[t];
-      let maxDepth = 0;
       for (let n = o; n < s.treeOffsets[t + 1]; n++) {
-        // Children come after their parent, so a parent's depth is known before its children's.
         if (s.left[n] < 0) {
           this.stepLeft[n] = n;
           this.stepThreshold[n] = Infinity;
           this.missingRight[n] = 0;
-          if (depth[n] > maxDepth) maxDepth = depth[n];
         } else {
           this.stepLeft[n] = s.left[n] + o;
           this.stepThreshold[n] = s.threshold[n];
           this.stepFeature[n] = s.feature[n];
-          depth[s.left[n] + o] = depth[n] + 1;
-          depth[s.right[n] + o] = depth[n] + 1;
         }
       }
-      this.treeDepth[t] = maxDepth;
     }
     for (let t = 0; t < this.nTrees; t++) {
       const o = s.treeOffsets[t];
@@ -316,9 +302,8 @@ export class Forest {
         const SL = this.stepLeft;
         const ST = this.stepThreshold;
         const SF = this.stepFeature;
-        const depth = this.treeDepth[t];
-        if (hasNaN) descendWithMissing(d, p, n, root, depth, SF, ST, SL, MR, V, out);
-        else descend(d, p, n, root, depth, SF, ST, SL, V, out);
+        if (hasNaN) descendWithMissing(d, p, n, root, SF, ST, SL, MR, V, out);
+        else descend(d, p, n, root, SF, ST, SL, V, out);
         continue;
       }
       if (this.treeHasCat[t] === 0) {
