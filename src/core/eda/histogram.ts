@@ -75,9 +75,9 @@ function fixedEdges(min: number, max: number, bins: number): number[] {
     lo -= 0.5;
     hi += 0.5;
   }
-  const w = (hi - lo) / bins;
   const edges = new Array<number>(bins + 1);
-  for (let i = 0; i <= bins; i++) edges[i] = lo + i * w;
+  // A weighted mean of lo and hi: unlike lo + i·(hi − lo)/bins it cannot overflow near ±1e308.
+  for (let i = 0; i <= bins; i++) edges[i] = lo * (1 - i / bins) + hi * (i / bins);
   edges[bins] = hi;
   return edges;
 }
@@ -98,8 +98,9 @@ function niceEdges(min: number, max: number, bins: number, maxBins: number): num
     const step = min === 0 ? 1 : niceStep(Math.abs(min) / 10);
     return [clean(min - step / 2), clean(min + step / 2)];
   }
-  let step = niceStep((max - min) / bins);
-  for (;;) {
+  let step = niceStep(max / bins - min / bins);
+  // Ranges near the limits of doubles (overflowing or subnormal) get plain equal-width bins.
+  for (let attempt = 0; attempt < 40 && step > 0 && Number.isFinite(step) && Number.isFinite(max - min); attempt++) {
     const lo = Math.floor(min / step) * step;
     let k = Math.ceil((max - lo) / step);
     if (k < 1) k = 1;
@@ -111,6 +112,7 @@ function niceEdges(min: number, max: number, bins: number, maxBins: number): num
     }
     step = niceStep(step * 1.5);
   }
+  return fixedEdges(min, max, bins);
 }
 
 function clean(v: number): number {
@@ -122,11 +124,12 @@ function countSorted(s: Float64Array, edges: number[]): number[] {
   const bins = edges.length - 1;
   const counts = new Array<number>(bins).fill(0);
   const lo = edges[0];
-  const w = (edges[bins] - lo) / bins;
+  const inv = 1 / (edges[bins] / bins - lo / bins);
+  const off = lo * inv;
   for (let i = 0; i < s.length; i++) {
     const v = s[i];
-    let b = Math.floor((v - lo) / w);
-    if (b < 0) b = 0;
+    let b = Math.floor(v * inv - off);
+    if (!(b >= 0)) b = 0; // also NaN, from a subnormal range
     else if (b >= bins) b = bins - 1;
     // Floating-point division can land one bin off next to an edge.
     if (v < edges[b] && b > 0) b--;

@@ -164,20 +164,21 @@ function numericView(t: NumericColumn, f: NumericColumn, o: Required<TargetVsFea
   if (n > 0) {
     xEdges = edgesOf(xMin, xMax, gx);
     yEdges = edgesOf(yMin, yMax, gy);
-    const x0 = xEdges[0];
-    const y0 = yEdges[0];
-    const sx = gx / (xEdges[gx] - x0);
-    const sy = gy / (yEdges[gy] - y0);
+    // Bin = floor(v·s − e0·s) with s = 1 / width; width as e_n/n − e0/n so that ±1e308 cannot overflow.
+    const sx = 1 / (xEdges[gx] / gx - xEdges[0] / gx);
+    const sy = 1 / (yEdges[gy] / gy - yEdges[0] / gy);
+    const ox = xEdges[0] * sx;
+    const oy = yEdges[0] * sy;
     for (let i = 0; i < rows; i++) {
       const x = xs[i];
       const y = ys[i];
       if (x - x !== 0 || y - y !== 0) continue;
-      let bx = Math.floor((x - x0) * sx);
+      let bx = Math.floor(x * sx - ox);
       if (bx >= gx) bx = gx - 1;
-      else if (bx < 0) bx = 0;
-      let by = Math.floor((y - y0) * sy);
+      else if (!(bx >= 0)) bx = 0;
+      let by = Math.floor(y * sy - oy);
       if (by >= gy) by = gy - 1;
-      else if (by < 0) by = 0;
+      else if (!(by >= 0)) by = 0;
       counts[by * gx + bx]++;
       sums[bx] += rawY[i];
       colCounts[bx]++;
@@ -223,7 +224,7 @@ function edgesOf(min: number, max: number, bins: number): number[] {
     hi += pad;
   }
   const e = new Array<number>(bins + 1);
-  for (let i = 0; i <= bins; i++) e[i] = lo + ((hi - lo) * i) / bins;
+  for (let i = 0; i <= bins; i++) e[i] = lo * (1 - i / bins) + hi * (i / bins); // cannot overflow near ±1e308
   e[bins] = hi;
   return e;
 }

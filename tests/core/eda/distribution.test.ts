@@ -76,6 +76,20 @@ describe('columnDistribution, numbers', () => {
     expect(d.missing).toBe(1);
   });
 
+  it('terminates and counts every value at the limits of doubles', () => {
+    for (const values of [
+      [-1e308, 1e308, 0, 5],
+      [5e-324, 1e-323, 1.5e-323, 5e-324],
+      [1e-300, 2e-300, 3e-300],
+    ]) {
+      for (const opts of [{}, { bins: 7 }]) {
+        const h = numeric(values, opts).histogram;
+        expect(h.counts.reduce((a, b) => a + b, 0)).toBe(values.length);
+        expect(h.edges.every(Number.isFinite)).toBe(true);
+      }
+    }
+  });
+
   it('an all-missing column gives an empty histogram and NaN statistics', () => {
     const d = numeric([NaN, NaN]);
     expect(d.missingShare).toBe(1);

@@ -35,6 +35,13 @@ describe('targetVsFeature, numeric feature', () => {
     expect(Array.from(v.points.x)).toEqual([1, 10, 100, 1000]);
   });
 
+  it('counts every row when values span nearly all doubles', () => {
+    const t = table(num('x', [-1e308, 1e308, 0, 1]), num('y', [5e-324, 1e-323, 0, 1e300]));
+    const v = targetVsFeature(t, 'y', 'x') as NumericFeatureView;
+    expect(v.grid.counts.reduce((a, b) => a + b, 0)).toBe(4);
+    expect(v.meanLine.count.reduce((a, b) => a + b, 0)).toBe(4);
+  });
+
   it('samples points deterministically when there are more than maxPoints', () => {
     const n = 1000;
     const t = table(num('x', Array.from({ length: n }, (_, i) => i)), num('y', Array.from({ length: n }, (_, i) => 2 * i)));
