@@ -111,7 +111,8 @@ export class MissingMarkers {
   }
 }
 
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+/** Exact powers of ten 10^0..10^22 (all exactly representable as doubles). */
+export const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
 /**
  * Parses a trimmed field as a finite decimal number, or returns NaN.
@@ -223,6 +224,18 @@ export class ColumnBuilder {
       return;
     }
     this.push(text.slice(a, b));
+  }
+
+  /** Pushes a number already parsed from the field (not a missing marker). */
+  pushNumber(v: number): void {
+    this.stats.numeric++;
+    if (!this.nums) {
+      this.nums = new F64Blocks();
+      this.nums.fill(NaN, this.length);
+    }
+    this.nums.push(v);
+    if (this.codes) this.codes.push(NUM_CODE);
+    this.length++;
   }
 
   pushMissing(): void {

@@ -9,7 +9,7 @@
 import Papa from 'papaparse';
 import { checkpoint } from '../abort';
 import { CancelledError, CsvError } from '../errors';
-import { ColumnBuilder, MissingMarkers } from './column-builder';
+import { ColumnBuilder, MissingMarkers, POW10 } from './column-builder';
 import type { ByteSource, CsvInput, ParseOptions, ParseProgress, RaggedRows, Table } from './types';
 
 export const DEFAULT_MISSING_MARKERS: readonly string[] = ['', 'NA', 'N/A', 'null', 'NaN', '?', '-'];
@@ -58,6 +58,21 @@ function plural(n: number, word: string): string {
 export function listRows(rows: readonly number[], total: number, max = 10): string {
   const shown = rows.slice(0, max).join(', ');
   return total > max ? `${shown} and ${(total - max).toLocaleString('en-US')} more` : shown;
+}
+
+/** Answers "does `ch` occur in text[from..end)?" for increasing ranges of one text, scanning it once. */
+class CharFinder {
+  private text = '';
+  private at = -1;
+  constructor(private readonly ch: string) {}
+  within(text: string, from: number, end: number): boolean {
+    if (text !== this.text || this.at < from) {
+      this.text = text;
+      this.at = text.indexOf(this.ch, from);
+      if (this.at === -1) this.at = Infinity;
+    }
+    return this.at < end;
+  }
 }
 
 /**
@@ -207,8 +222,11 @@ function looksLikeProse(firstLine: string): boolean {
 
 /** Receives the text of a CSV cut into pieces of whole records (see forEachPiece). */
 interface PieceSink {
-  /** A piece: whole records, CRLF/CR normalized to LF, no trailing line break, never empty. */
-  piece(text: string): void | Promise<void>;
+  /**
+   * A piece text[start..end): whole records, CRLF/CR normalized to LF, no trailing line break,
+   * never empty. Handed over as a range of the decoded chunk so that no substring is made.
+   */
+  piece(text: string, start: number, end: number): void | Promise<void>;
   /** Data rows read so far (for progress and error positions). */
   rows(): number;
   headerSeen(): boolean;
@@ -256,12 +274,24 @@ async function forEachPiece(
   let offset = 0;
   let sawText = false;
 
-  const emit = async (piece: string): Promise<void> => {
-    if (piece.length === 0) return;
-    if (piece.charCodeAt(piece.length - 1) === 13) piece = piece.slice(0, -1);
-    if (piece.indexOf('\r') !== -1) piece = piece.replace(/\r\n?/g, '\n');
-    if (piece.length === 0) return;
-    const r = sink.piece(piece);
+  const cr = new CharFinder('\r');
+  const emit = async (prefix: string, text: string, start: number, end: number): Promise<void> => {
+    let t = text;
+    let a = start;
+    let b = end;
+    if (prefix.length > 0) {
+      t = prefix + text.slice(start, end);
+      a = 0;
+      b = t.length;
+    }
+    if (b > a && t.charCodeAt(b - 1) === 13) b--;
+    if (cr.within(t, a, b)) {
+      t = t.slice(a, b).replace(/\r\n?/g, '\n');
+      a = 0;
+      b = t.length;
+    }
+    if (b <= a) return;
+    const r = sink.piece(t, a, b);
     if (r) await r;
   };
 
@@ -301,11 +331,15 @@ async function forEachPiece(
       if (decoded.charCodeAt(0) === 0xfeff) decoded = decoded.slice(1);
       if (decoded.trim().length > 0) sawText = true;
     }
-    const text = carry.length ? carry + decoded : decoded;
-    let scanFrom = carry.length;
+    let text = decoded;
+    // Text carried over from the previous chunk (already scanned), to prefix the first piece.
+    // Kept apart rather than concatenated so a 4 MB chunk is never copied into a new string.
+    let prefix = carry;
     carry = '';
     if (!sawText) continue;
     if (!cutter) {
+      text = prefix + decoded;
+      prefix = '';
       if (!delimiter) {
         if (!done && text.length < 65536 && text.indexOf('\n') === -1) {
           carry = text; // not even one line yet: read more before guessing
@@ -317,22 +351,22 @@ async function forEachPiece(
       }
       setDelimiter(delimiter, confident);
       cutter = new LineCutter(delimiter.charCodeAt(0));
-      scanFrom = 0;
     }
     // Hand over pieces of about PIECE_CHARS so that whatever is built per record dies young
     // (cheap scavenges) instead of a whole chunk's worth being promoted to the old generation.
     let pieceStart = 0;
-    for (let from = scanFrom; from < text.length; ) {
+    for (let from = 0; from < text.length; ) {
       const end = Math.min(text.length, from + PIECE_CHARS);
       const cut = cutter.scan(text, from, end);
       if (cut >= 0) {
-        await emit(text.slice(pieceStart, cut));
+        await emit(prefix, text, pieceStart, cut);
+        prefix = '';
         pieceStart = cut + 1;
       }
       from = end;
     }
-    if (done) await emit(text.slice(pieceStart));
-    else carry = pieceStart === 0 ? text : text.slice(pieceStart);
+    if (done) await emit(prefix, text, pieceStart, text.length);
+    else carry = prefix + (pieceStart === 0 ? text : text.slice(pieceStart));
     options.onProgress?.({ bytesRead: offset, totalBytes: total, rows: sink.rows() });
     if (!done) await checkpoint(signal);
   }
@@ -417,8 +451,8 @@ export async function streamCsvRows(
     input,
     { ...options, ...(handlers.progress ? { onProgress: handlers.progress } : {}) },
     {
-      piece: async (piece) => {
-        const data = papaRecords(piece, delimiter, rows, header !== null);
+      piece: async (text, start, end) => {
+        const data = papaRecords(text.slice(start, end), delimiter, rows, header !== null);
         let i = 0;
         if (!header) {
           const h = takeHeader(data, 0, confident);
@@ -460,12 +494,13 @@ export async function readCsv(input: CsvInput, options: ParseOptions = {}): Prom
     if (raggedRows.length < MAX_LISTED_ROWS) raggedRows.push(rows);
   };
 
-  const parsePiece = (piece: string): void => {
-    if (builders && piece.indexOf('"') === -1) {
-      parsePlain(piece, builders);
+  const quotes = new CharFinder('"');
+  const parsePiece = (text: string, start: number, end: number): void => {
+    if (builders && !quotes.within(text, start, end)) {
+      parsePlain(text, start, end, builders);
       return;
     }
-    const data = papaRecords(piece, delimiter, rows, builders !== null);
+    const data = papaRecords(text.slice(start, end), delimiter, rows, builders !== null);
     let i = 0;
     if (!builders) {
       const h = takeHeader(data, 0, confident);
@@ -493,37 +528,61 @@ export async function readCsv(input: CsvInput, options: ParseOptions = {}): Prom
   };
 
   /**
-   * Fast path for a piece without any quote character: fields are exactly the text between
-   * delimiters and line breaks (what papaparse does in that case), pushed without substrings.
+   * Fast path for text[start..end) without any quote character: fields are exactly the text
+   * between delimiters and line breaks (what papaparse does in that case). One pass over the
+   * characters splits fields and reads plain decimals (see parseNumber's fast path) at once; only
+   * labels and unusual numbers become strings.
    */
-  const parsePlain = (piece: string, b: ColumnBuilder[]): void => {
+  const parsePlain = (text: string, start: number, end: number, b: ColumnBuilder[]): void => {
     const ncols = b.length;
     const d = delimiter.charCodeAt(0);
-    const n = piece.length;
-    let pos = 0;
-    while (pos < n) {
-      let eol = piece.indexOf('\n', pos);
-      if (eol === -1) eol = n;
-      if (eol === pos) {
-        pos++; // blank line: not a row
+    const numericMarkers = markers.numericValues;
+    let i = start;
+    while (i < end) {
+      if (text.charCodeAt(i) === 10) {
+        i++; // blank line: not a row
         continue;
       }
       rows++;
       let j = 0;
-      let a = pos;
-      for (let i = pos; i < eol; i++) {
-        if (piece.charCodeAt(i) !== d) continue;
-        if (j < ncols) b[j].pushRange(piece, a, i);
+      for (;;) {
+        const a = i;
+        let c = i < end ? text.charCodeAt(i) : 10;
+        let neg = false;
+        if (c === 45 || c === 43) {
+          neg = c === 45;
+          c = ++i < end ? text.charCodeAt(i) : 10;
+        }
+        let m = 0;
+        let digits = 0;
+        let scale = 0;
+        let dot = false;
+        let plain = true;
+        while (c !== d && c !== 10) {
+          if (c >= 48 && c <= 57) {
+            m = m * 10 + (c - 48);
+            digits++;
+            if (dot) scale++;
+          } else if (c === 46 && !dot) dot = true;
+          else plain = false;
+          c = ++i < end ? text.charCodeAt(i) : 10;
+        }
+        if (j < ncols) {
+          if (plain && digits > 0 && digits <= 15) {
+            let v = scale === 0 ? m : m / POW10[scale];
+            if (neg) v = -v;
+            if (numericMarkers === null || !numericMarkers.has(v)) b[j].pushNumber(v);
+            else b[j].pushRange(text, a, i);
+          } else b[j].pushRange(text, a, i);
+        }
         j++;
-        a = i + 1;
+        i++; // past the delimiter or line break
+        if (c === 10) break;
       }
-      if (j < ncols) b[j].pushRange(piece, a, eol);
-      j++;
       if (j !== ncols) {
         ragged();
         for (; j < ncols; j++) b[j].pushMissing();
       }
-      pos = eol + 1;
     }
   };
 

@@ -39,64 +39,198 @@ export function quantileSorted(sorted: Float64Array, q: number): number {
   return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
 }
 
+/** Columns with at most this many distinct values are profiled from a value → count table, without sorting. */
+const COUNT_TABLE_CAP = 1 << 16;
+
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+
+/** Hash of a double's bits (callers pass no NaN and no -0). */
+function hashDouble(x: number): number {
+  f64[0] = x;
+  let h = Math.imul(u32[0] ^ Math.imul(u32[1], 0x9e3779b1), 0x85ebca6b);
+  h ^= h >>> 15;
+  return Math.imul(h, 0x2c1b3c6d) ^ (h >>> 12);
+}
+
+/**
+ * Distinct values (sorted) and their counts, or null when there are more than `cap` of them.
+ * Open addressing on the value's bits, NaN marks an empty slot (missing values are skipped).
+ */
+function valueCounts(v: Float64Array, cap: number): { keys: Float64Array; counts: Float64Array } | null {
+  let size = 1024;
+  let keys = new Float64Array(size).fill(NaN);
+  let counts = new Float64Array(size);
+  let used = 0;
+  for (let i = 0; i < v.length; i++) {
+    let x = v[i];
+    if (x !== x) continue;
+    if (x === 0) x = 0; // -0 → 0
+    let slot = hashDouble(x) & (size - 1);
+    for (;;) {
+      const k = keys[slot];
+      if (k === x) {
+        counts[slot]++;
+        break;
+      }
+      if (k !== k) {
+        keys[slot] = x;
+        counts[slot] = 1;
+        if (++used > cap) return null;
+        if (used * 2 > size) {
+          // Grow and rehash.
+          const oldKeys = keys;
+          const oldCounts = counts;
+          size *= 2;
+          keys = new Float64Array(size).fill(NaN);
+          counts = new Float64Array(size);
+          for (let s = 0; s < oldKeys.length; s++) {
+            const kk = oldKeys[s];
+            if (kk !== kk) continue;
+            let t = hashDouble(kk) & (size - 1);
+            while (keys[t] === keys[t]) t = (t + 1) & (size - 1);
+            keys[t] = kk;
+            counts[t] = oldCounts[s];
+          }
+        }
+        break;
+      }
+      slot = (slot + 1) & (size - 1);
+    }
+  }
+  const outKeys = new Float64Array(used);
+  let k = 0;
+  for (let s = 0; s < size; s++) if (keys[s] === keys[s]) outKeys[k++] = keys[s];
+  outKeys.sort();
+  const outCounts = new Float64Array(used);
+  for (let j = 0; j < used; j++) {
+    const x = outKeys[j];
+    let slot = hashDouble(x) & (size - 1);
+    while (keys[slot] !== x) slot = (slot + 1) & (size - 1);
+    outCounts[j] = counts[slot];
+  }
+  return { keys: outKeys, counts: outCounts };
+}
+
+/** Quantile (linear interpolation, as quantileSorted) from sorted distinct values and their counts. */
+function quantileCounted(keys: Float64Array, cum: Float64Array, n: number, q: number): number {
+  const h = (n - 1) * q;
+  const lo = Math.floor(h);
+  const at = (rank: number): number => {
+    // First j with cum[j] > rank (cum[j] = number of values ≤ keys[j]).
+    let a = 0;
+    let b = cum.length - 1;
+    while (a < b) {
+      const m = (a + b) >> 1;
+      if (cum[m] > rank) b = m;
+      else a = m + 1;
+    }
+    return keys[a];
+  };
+  const vlo = at(lo);
+  const vhi = at(Math.min(n - 1, lo + 1));
+  return vlo + (h - lo) * (vhi - vlo);
+}
+
 function numericProfile(col: NumericColumn): ColumnProfile {
   const v = col.values;
   const n = v.length;
   let present = 0;
-  for (let i = 0; i < n; i++) if (v[i] === v[i]) present++;
-  const sorted = new Float64Array(present);
-  let k = 0;
   let sum = 0;
   let zeros = 0;
+  let ascending = true;
+  let prev = -Infinity;
   for (let i = 0; i < n; i++) {
     const x = v[i];
     if (x !== x) continue;
-    sorted[k++] = x;
+    present++;
     sum += x;
     if (x === 0) zeros++;
+    if (x < prev) ascending = false;
+    prev = x;
   }
-  sorted.sort();
-  let distinct = present > 0 ? 1 : 0;
-  for (let i = 1; i < present; i++) if (sorted[i] !== sorted[i - 1]) distinct++;
-  const profile: ColumnProfile = { name: col.name, count: present, missing: n - present, distinct };
-  if (present === 0) return profile;
+  if (present === 0) return { name: col.name, count: 0, missing: n, distinct: 0 };
   const mean = sum / present;
+  const table = ascending ? null : valueCounts(v, COUNT_TABLE_CAP);
+  let distinct: number;
+  let min: number;
+  let max: number;
   let ss = 0;
-  for (let i = 0; i < present; i++) {
-    const d = sorted[i] - mean;
-    ss += d * d;
-  }
-  const min = sorted[0];
-  const max = sorted[present - 1];
-  profile.numeric = {
-    min,
-    max,
-    mean,
-    std: Math.sqrt(ss / present),
-    quantiles: {
+  let quantiles: NumericSummary['quantiles'];
+  let hist: NumericSummary['histogram'];
+  if (table) {
+    const { keys, counts } = table;
+    distinct = keys.length;
+    min = keys[0];
+    max = keys[distinct - 1];
+    const cum = new Float64Array(distinct);
+    let c = 0;
+    for (let j = 0; j < distinct; j++) {
+      c += counts[j];
+      cum[j] = c;
+      const d = keys[j] - mean;
+      ss += counts[j] * d * d;
+    }
+    const q = (p: number): number => quantileCounted(keys, cum, present, p);
+    quantiles = { p05: q(0.05), p25: q(0.25), p50: q(0.5), p75: q(0.75), p95: q(0.95) };
+    hist = histogram(keys, min, max, counts);
+  } else {
+    // Many distinct values: sort a copy (or use the values as they are when already ascending).
+    let sorted: Float64Array;
+    if (ascending && present === n) sorted = v;
+    else {
+      sorted = new Float64Array(present);
+      let k = 0;
+      for (let i = 0; i < n; i++) if (v[i] === v[i]) sorted[k++] = v[i];
+      if (!ascending) sorted.sort();
+    }
+    distinct = present > 0 ? 1 : 0;
+    for (let i = 1; i < present; i++) if (sorted[i] !== sorted[i - 1]) distinct++;
+    for (let i = 0; i < present; i++) {
+      const d = sorted[i] - mean;
+      ss += d * d;
+    }
+    min = sorted[0];
+    max = sorted[present - 1];
+    quantiles = {
       p05: quantileSorted(sorted, 0.05),
       p25: quantileSorted(sorted, 0.25),
       p50: quantileSorted(sorted, 0.5),
       p75: quantileSorted(sorted, 0.75),
       p95: quantileSorted(sorted, 0.95),
-    },
-    zeros,
-    histogram: histogram(sorted, min, max),
+    };
+    hist = histogram(sorted, min, max, null);
+  }
+  return {
+    name: col.name,
+    count: present,
+    missing: n - present,
+    distinct,
+    numeric: { min, max, mean, std: Math.sqrt(ss / present), quantiles, zeros, histogram: hist },
   };
-  return profile;
 }
 
-/** Equal-width bins over [min, max]; the last bin includes max. One bin when min = max. */
-function histogram(sorted: Float64Array, min: number, max: number): NumericSummary['histogram'] {
-  if (min === max) return { edges: [min, max], counts: [sorted.length] };
+/**
+ * Equal-width bins over [min, max]; the last bin includes max. One bin when min = max.
+ * `weights`: the count of each value (for distinct values), or null for one each.
+ */
+function histogram(values: Float64Array, min: number, max: number, weights: Float64Array | null): NumericSummary['histogram'] {
+  if (min === max) {
+    let total = values.length;
+    if (weights) {
+      total = 0;
+      for (let i = 0; i < weights.length; i++) total += weights[i];
+    }
+    return { edges: [min, max], counts: [total] };
+  }
   const width = (max - min) / HISTOGRAM_BINS;
   const edges: number[] = [];
   for (let b = 0; b <= HISTOGRAM_BINS; b++) edges.push(b === HISTOGRAM_BINS ? max : min + b * width);
   const counts = new Array<number>(HISTOGRAM_BINS).fill(0);
-  for (let i = 0; i < sorted.length; i++) {
-    let b = Math.floor((sorted[i] - min) / width);
+  for (let i = 0; i < values.length; i++) {
+    let b = Math.floor((values[i] - min) / width);
     if (b >= HISTOGRAM_BINS) b = HISTOGRAM_BINS - 1;
-    counts[b]++;
+    counts[b] += weights ? weights[i] : 1;
   }
   return { edges, counts };
 }
@@ -133,52 +267,62 @@ function firstRows(n: number, test: (i: number) => boolean): { rows: number[]; c
   return { rows, count };
 }
 
-/** Per-row 53-bit hash over the given columns, for duplicate detection. */
-function rowHashes(table: Table, columns: readonly number[]): Float64Array {
+/**
+ * Rows equal to an earlier row over the given columns. Rows are compared by a 53-bit hash of
+ * their values (NaN equals NaN, 0 equals -0), inserted in an open-addressing table; a false match
+ * needs a hash collision, about n²/2⁵⁴ (1e-4 for a million rows).
+ */
+function duplicateRows(table: Table, columns: readonly number[]): { rows: number[]; count: number } {
   const n = table.rowCount;
+  if (n < 2 || columns.length === 0) return { rows: [], count: 0 };
   const h1 = new Uint32Array(n).fill(0x811c9dc5);
   const h2 = new Uint32Array(n).fill(0x9e3779b9);
   const f = new Float64Array(1);
   const u = new Uint32Array(f.buffer);
-  const mix = (i: number, a: number, b: number): void => {
-    h1[i] = Math.imul(h1[i] ^ a, 0x01000193) ^ Math.imul(b, 0x5bd1e995);
-    h2[i] = Math.imul((h2[i] << 5) | (h2[i] >>> 27), 0x27d4eb2f) ^ a ^ Math.imul(b ^ (b >>> 13), 0x85ebca6b);
-  };
   for (const j of columns) {
     const col = table.columns[j];
     if (col.type === 'numeric') {
       const v = col.values;
       for (let i = 0; i < n; i++) {
         const x = v[i];
-        f[0] = x !== x ? NaN : x === 0 ? 0 : x; // one NaN, +0 = -0
-        mix(i, u[0], u[1]);
+        f[0] = x !== x ? NaN : x === 0 ? 0 : x;
+        const a = u[0];
+        const b = u[1];
+        h1[i] = Math.imul(h1[i] ^ a, 0x01000193) ^ Math.imul(b, 0x5bd1e995);
+        h2[i] = Math.imul((h2[i] << 5) | (h2[i] >>> 27), 0x27d4eb2f) ^ a ^ Math.imul(b ^ (b >>> 13), 0x85ebca6b);
       }
     } else {
       const c = col.codes;
-      for (let i = 0; i < n; i++) mix(i, c[i], j);
+      for (let i = 0; i < n; i++) {
+        const a = c[i];
+        h1[i] = Math.imul(h1[i] ^ a, 0x01000193) ^ Math.imul(j, 0x5bd1e995);
+        h2[i] = Math.imul((h2[i] << 5) | (h2[i] >>> 27), 0x27d4eb2f) ^ a ^ Math.imul(j ^ (j >>> 13), 0x85ebca6b);
+      }
     }
   }
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = (h1[i] & 0x1fffff) * 4294967296 + h2[i];
-  return out;
-}
-
-function duplicateRows(table: Table, columns: readonly number[]): { rows: number[]; count: number } {
-  const n = table.rowCount;
-  if (n < 2 || columns.length === 0) return { rows: [], count: 0 };
-  const hashes = rowHashes(table, columns);
-  const sorted = Float64Array.from(hashes).sort();
-  const repeated = new Set<number>();
-  for (let i = 1; i < n; i++) if (sorted[i] === sorted[i - 1]) repeated.add(sorted[i]);
-  if (repeated.size === 0) return { rows: [], count: 0 };
-  const seen = new Set<number>();
-  return firstRows(n, (i) => {
-    const h = hashes[i];
-    if (!repeated.has(h)) return false;
-    if (seen.has(h)) return true;
-    seen.add(h);
-    return false;
-  });
+  let size = 1;
+  while (size < 2 * n) size *= 2;
+  const slots = new Float64Array(size).fill(-1);
+  const rows: number[] = [];
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const key = (h1[i] & 0x1fffff) * 4294967296 + h2[i];
+    let s = (h2[i] ^ Math.imul(h1[i], 0x9e3779b1)) & (size - 1);
+    for (;;) {
+      const k = slots[s];
+      if (k === -1) {
+        slots[s] = key;
+        break;
+      }
+      if (k === key) {
+        count++;
+        if (rows.length < LISTED_ROWS) rows.push(i + 1);
+        break;
+      }
+      s = (s + 1) & (size - 1);
+    }
+  }
+  return { rows, count };
 }
 
 /**
