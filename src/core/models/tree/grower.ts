@@ -97,6 +97,17 @@ export class TreeWorkspace {
   /** Row index → compact id (−1 when out of bag). */
   readonly compact: Int32Array;
   readonly goLeft: Uint8Array;
+  /** Rows of each large node (compact ids), partitioned by node: the histogram phase's only list. */
+  readonly rowsList: Int32Array;
+  readonly rowsTmp: Int32Array;
+  /** Ranks by compact id, row-major (c·cols + f): one cache line per row when building histograms. */
+  readonly codeR: Int32Array;
+  /** Per-rank histograms (rows, weight, weight·target), feature f at data.valueOffset[f]. */
+  readonly histN: Int32Array;
+  readonly histW: Float64Array;
+  readonly histS: Float64Array;
+  /** Sort keys for turning a node's rows into per-feature sorted lists. */
+  readonly keys: Float64Array;
   readonly feats: Int32Array;
   readonly stack: Int32Array;
   readonly nodeFeature: Int32Array;
@@ -105,6 +116,8 @@ export class TreeWorkspace {
   readonly nodeRight: Int32Array;
   readonly nodeValue: Float64Array;
   readonly nodeSamples: Int32Array;
+  /** Nodes with more rows than this are split with histograms; smaller ones with sorted lists. */
+  readonly largeNode: number;
   constructor(readonly data: TreeData) {
     const n = data.rows;
     const np = n * data.cols;
@@ -115,6 +128,15 @@ export class TreeWorkspace {
     this.yC = new Float64Array(n);
     this.compact = new Int32Array(n);
     this.goLeft = new Uint8Array(n);
+    this.rowsList = new Int32Array(n);
+    this.rowsTmp = new Int32Array(n);
+    this.codeR = new Int32Array(np);
+    const bins = data.valueOffset[data.cols];
+    this.histN = new Int32Array(bins + 1);
+    this.histW = new Float64Array(bins);
+    this.histS = new Float64Array(bins);
+    this.largeNode = Math.min(LARGE_NODE_MAX, Math.max(LARGE_NODE_MIN, bins));
+    this.keys = new Float64Array(Math.min(n, this.largeNode));
     this.feats = new Int32Array(data.cols);
     const cap = 2 * n + 1;
     this.stack = new Int32Array(STACK_WIDTH * (n + 2));
@@ -127,8 +149,13 @@ export class TreeWorkspace {
   }
 }
 
-// start, end, depth, parent, side (0 left, 1 right), feature whose list holds the node's rows, copy (0 A, 1 B)
+// start, end, depth, parent, side (0 left, 1 right), feature whose list holds the node's rows
+// (−1: the rows list of the histogram phase), copy of the lists (0 A, 1 B)
 const STACK_WIDTH = 7;
+/** Smallest "large node": below it a node's sorted lists are cheaper than scanning every bin. */
+const LARGE_NODE_MIN = 512;
+const LARGE_NODE_MAX = 65536;
+const KEY_SHIFT = 1048576; // 2^20 > any node size in the sorted phase
 
 /**
  * Grows one tree depth-first (left child first, so node ids are in preorder like scikit-learn's).
@@ -155,7 +182,7 @@ export class TreeGrower {
     rng: Rng,
   ) {
     const { data, yC, compact, feats } = ws;
-    const [I, C, wC, wyC] = [ws.idx[0], ws.code[0], ws.wC, ws.wyC];
+    const { wC, wyC } = ws;
     const n = data.rows;
     const p = data.cols;
     const y = data.y;
@@ -172,19 +199,13 @@ export class TreeGrower {
         nIn++;
       } else compact[i] = -1;
     }
-    const order = data.order;
     const code = data.code;
-    for (let f = 0; f < p; f++) {
-      const base = f * n;
-      let k = base;
-      for (let r = base; r < base + n; r++) {
-        const i = order[r];
-        const c = compact[i];
-        if (c < 0) continue;
-        I[k] = c;
-        C[k] = code[base + i];
-        k++;
-      }
+    const { rowsList, codeR } = ws;
+    for (let i = 0; i < n; i++) {
+      const c = compact[i];
+      if (c < 0) continue;
+      rowsList[c] = c;
+      for (let f = 0, o = c * p; f < p; f++) codeR[o + f] = code[f * n + i];
     }
     for (let f = 0; f < p; f++) feats[f] = f;
     this.nIn = nIn;
@@ -192,7 +213,7 @@ export class TreeGrower {
     this.importance = new Float64Array(p);
     this.fx = rng.nextU32() | 1;
     if (nIn === 0) throw new Error('TreeGrower: no rows with positive weight.');
-    this.push(0, nIn, 0, -1, 0, 0, 0);
+    this.push(0, nIn, 0, -1, 0, -1, 0);
   }
 
   private push(start: number, end: number, depth: number, parent: number, side: number, statF: number, copy: number): void {
@@ -215,7 +236,7 @@ export class TreeGrower {
 
   grow(deadline = Infinity): boolean {
     const ws = this.ws;
-    const { goLeft, yC, wC, wyC, feats, stack } = ws;
+    const { goLeft, yC, wC, wyC, feats, stack, rowsList, largeNode } = ws;
     const { values, valueOffset } = ws.data;
     const n = ws.data.rows;
     const p = ws.data.cols;
@@ -238,10 +259,8 @@ export class TreeGrower {
       const depth = stack[o + 2];
       const parent = stack[o + 3];
       const side = stack[o + 4];
-      const statBase = stack[o + 5] * n;
-      const copy = stack[o + 6];
-      const I = ws.idx[copy];
-      const C = ws.code[copy];
+      const statF = stack[o + 5];
+      let copy = stack[o + 6];
       const id = this.nodes++;
       if (parent >= 0) {
         if (side === 0) nodeLeft[parent] = id;
@@ -250,10 +269,13 @@ export class TreeGrower {
       const m = end - start;
       let W = 0;
       let S = 0;
-      const y0 = yC[I[statBase + start]];
       let pure = true;
-      for (let k = statBase + start; k < statBase + end; k++) {
-        const i = I[k];
+      // The node's rows: the histogram phase's rows list, or any list already split at this node.
+      const src = statF < 0 ? rowsList : ws.idx[copy];
+      const sb = statF < 0 ? 0 : statF * n;
+      const y0 = yC[src[sb + start]];
+      for (let k = sb + start; k < sb + end; k++) {
+        const i = src[k];
         W += wC[i];
         S += wyC[i];
         if (yC[i] !== y0) pure = false;
@@ -265,6 +287,16 @@ export class TreeGrower {
       nodeValue[id] = S / W;
       nodeSamples[id] = m;
       if (pure || depth >= maxDepth || m < minSplitRows) continue;
+      if (statF < 0 && m > largeNode) {
+        fx = this.splitLarge(id, start, end, depth, W, S, fx);
+        continue;
+      }
+      if (statF < 0) {
+        this.buildLists(start, end);
+        copy = 0;
+      }
+      const I = ws.idx[copy];
+      const C = ws.code[copy];
 
       // --- best split over features drawn in random order ---
       let bestProxy = -Infinity;
@@ -368,6 +400,150 @@ export class TreeGrower {
     }
     this.fx = fx;
     return true;
+  }
+
+  /**
+   * Splits a large node with per-rank histograms (one pass over its rows for all features, then
+   * a scan over the ranks), which finds the same candidate cuts as the sorted scan: between
+   * consecutive ranks present in the node. Partitions the rows list and pushes the children.
+   * Returns the updated feature-order generator state.
+   */
+  private splitLarge(id: number, start: number, end: number, depth: number, W: number, S: number, fxIn: number): number {
+    const ws = this.ws;
+    const { rowsList, rowsTmp, codeR, histN, histW, histS, wC, wyC, feats, nodeFeature, nodeThreshold } = ws;
+    const { values, valueOffset } = ws.data;
+    const p = ws.data.cols;
+    const { minSamplesLeaf, maxFeatures, minImpurityDecrease } = this.s;
+    const m = end - start;
+    histN.fill(0);
+    histW.fill(0);
+    histS.fill(0);
+    for (let k = start; k < end; k++) {
+      const c = rowsList[k];
+      const w = wC[c];
+      const sy = wyC[c];
+      for (let f = 0, o = c * p; f < p; f++) {
+        const b = valueOffset[f] + codeR[o + f];
+        histN[b]++;
+        histW[b] += w;
+        histS[b] += sy;
+      }
+    }
+    let fx = fxIn;
+    let bestProxy = -Infinity;
+    let bestF = -1;
+    let bestPos = 0;
+    let bestLo = 0;
+    let bestHi = 0;
+    let visited = 0;
+    for (let fi = 0; fi < p && visited < maxFeatures; fi++) {
+      fx ^= fx << 13;
+      fx ^= fx >>> 17;
+      fx ^= fx << 5;
+      const r = fi + Math.floor(((fx >>> 0) * (p - fi)) / 4294967296);
+      const f = feats[r];
+      feats[r] = feats[fi];
+      feats[fi] = f;
+      const vo = valueOffset[f];
+      const ve = valueOffset[f + 1];
+      let nl = 0;
+      let wl = 0;
+      let sl = 0;
+      let prev = -1;
+      let present = 0;
+      for (let b = vo; b < ve; b++) {
+        const cnt = histN[b];
+        if (cnt === 0) continue;
+        present++;
+        if (prev >= 0 && nl >= minSamplesLeaf && m - nl >= minSamplesLeaf) {
+          const wr = W - wl;
+          const sr = S - sl;
+          const proxy = (sl * sl) / wl + (sr * sr) / wr;
+          if (proxy > bestProxy) {
+            bestProxy = proxy;
+            bestF = f;
+            bestPos = nl;
+            bestLo = prev - vo;
+            bestHi = b - vo;
+          }
+        }
+        nl += cnt;
+        wl += histW[b];
+        sl += histS[b];
+        prev = b;
+      }
+      if (present > 1) visited++; // a constant feature does not count
+    }
+    if (bestF < 0) return fx;
+    const decrease = bestProxy - (S * S) / W;
+    if (decrease / this.wTotal + EPSILON < minImpurityDecrease) return fx;
+    const vo = valueOffset[bestF];
+    const lo = values[vo + bestLo];
+    const hi = values[vo + bestHi];
+    let thr = lo / 2 + hi / 2;
+    if (thr === hi || !Number.isFinite(thr)) thr = lo;
+    nodeFeature[id] = bestF;
+    nodeThreshold[id] = thr;
+    this.importance[bestF] += decrease > 0 ? decrease : 0;
+    // Stable partition of the rows list: left rows keep their order, right rows follow.
+    let l = start;
+    let t = 0;
+    for (let k = start; k < end; k++) {
+      const c = rowsList[k];
+      const g = codeR[c * p + bestF] <= bestLo ? 1 : 0;
+      rowsList[l] = c;
+      rowsTmp[t] = c;
+      l += g;
+      t += 1 - g;
+    }
+    for (let q = 0; q < t; q++) rowsList[l + q] = rowsTmp[q];
+    const mid = start + bestPos;
+    this.push(mid, end, depth + 1, id, 1, -1, 0);
+    this.push(start, mid, depth + 1, id, 0, -1, 0);
+    return fx;
+  }
+
+  /**
+   * Fills copy A's per-feature lists for the rows of a node leaving the histogram phase: a
+   * counting sort by rank (O(m + ranks)) when the node is large against the feature's number of
+   * ranks, a native sort of (rank, position) keys otherwise. Ties keep the rows list's order.
+   */
+  private buildLists(start: number, end: number): void {
+    const ws = this.ws;
+    const { rowsList, codeR, keys, histN } = ws;
+    const { valueOffset } = ws.data;
+    const I = ws.idx[0];
+    const C = ws.code[0];
+    const n = ws.data.rows;
+    const p = ws.data.cols;
+    const m = end - start;
+    for (let f = 0; f < p; f++) {
+      const base = f * n + start;
+      const vo = valueOffset[f];
+      const u = valueOffset[f + 1] - vo;
+      if (m * 8 >= u) {
+        for (let b = vo; b <= vo + u; b++) histN[b] = 0;
+        for (let k = start; k < end; k++) histN[vo + 1 + codeR[rowsList[k] * p + f]]++;
+        for (let b = vo; b < vo + u; b++) histN[b + 1] += histN[b];
+        for (let k = start; k < end; k++) {
+          const c = rowsList[k];
+          const rank = codeR[c * p + f];
+          const d = base + histN[vo + rank]++;
+          I[d] = c;
+          C[d] = rank;
+        }
+        continue;
+      }
+      const kk = keys.subarray(0, m);
+      for (let j = 0; j < m; j++) kk[j] = codeR[rowsList[start + j] * p + f] * KEY_SHIFT + j;
+      kk.sort();
+      for (let j = 0; j < m; j++) {
+        const key = kk[j];
+        const rank = Math.floor(key / KEY_SHIFT);
+        I[base + j] = rowsList[start + (key - rank * KEY_SHIFT)];
+        C[base + j] = rank;
+      }
+    }
   }
 
   /** The finished tree (copies out of the workspace). */
