@@ -8,6 +8,7 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { ColumnProfile, ColumnSchema, DatasetWarning, RaggedRows, Table } from '../core/data/types';
+import type { AliasRecord, ModelVersionRecord, RegisteredModelRecord, Run, RunModel, RunStatus, StoredBundle } from './records';
 
 export const DB_NAME = 'loupe';
 
@@ -54,9 +55,29 @@ export interface LoupeSchema extends DBSchema {
   'dataset-files': { key: string; value: StoredFile };
   'dataset-columns': { key: string; value: StoredColumns };
   settings: { key: string; value: SettingRecord };
+  runs: {
+    key: string;
+    value: Run;
+    indexes: { 'by-experiment': string; 'by-status': RunStatus; 'by-dataset': string; 'by-started': number };
+  };
+  'run-models': { key: string; value: RunModel };
+  'registered-models': { key: string; value: RegisteredModelRecord };
+  'model-versions': { key: string; value: ModelVersionRecord; indexes: { 'by-name-version': [string, number] } };
+  'model-bundles': { key: string; value: StoredBundle };
+  aliases: { key: [string, string]; value: AliasRecord; indexes: { 'by-version': [string, number] } };
 }
 
-export type StoreName = 'datasets' | 'dataset-files' | 'dataset-columns' | 'settings';
+export type StoreName =
+  | 'datasets'
+  | 'dataset-files'
+  | 'dataset-columns'
+  | 'settings'
+  | 'runs'
+  | 'run-models'
+  | 'registered-models'
+  | 'model-versions'
+  | 'model-bundles'
+  | 'aliases';
 export type LoupeDb = IDBPDatabase<LoupeSchema>;
 
 /** One upgrade step (version N → N+1). Untyped on purpose: a step sees the schema of its own time. */
@@ -74,6 +95,22 @@ export const MIGRATIONS: readonly Migration[] = [
     db.createObjectStore('dataset-columns', { keyPath: 'id' });
     db.createObjectStore('settings', { keyPath: 'key' });
   },
+  // 1 → 2: experiment tracking (runs and their fitted models) and the model registry.
+  (db) => {
+    const runs = db.createObjectStore('runs', { keyPath: 'id' });
+    runs.createIndex('by-experiment', 'experiment');
+    runs.createIndex('by-status', 'status');
+    runs.createIndex('by-dataset', 'datasetId');
+    runs.createIndex('by-started', 'startedAt');
+    db.createObjectStore('run-models', { keyPath: 'runId' });
+    db.createObjectStore('registered-models', { keyPath: 'name' });
+    const versions = db.createObjectStore('model-versions', { keyPath: 'id' });
+    // Unique: two tabs can never both store version N of one model.
+    versions.createIndex('by-name-version', ['name', 'version'], { unique: true });
+    db.createObjectStore('model-bundles', { keyPath: 'id' });
+    const aliases = db.createObjectStore('aliases', { keyPath: ['name', 'alias'] });
+    aliases.createIndex('by-version', ['name', 'version']);
+  },
 ];
 
 export interface OpenOptions {
@@ -81,6 +118,11 @@ export interface OpenOptions {
   name?: string;
   /** Migration list; default MIGRATIONS. Tests pass a prefix to simulate an older version. */
   migrations?: readonly Migration[];
+  /**
+   * Another tab wants to upgrade the schema: this connection has been closed so it can, and
+   * the app should reload (or reopen) to use the new version.
+   */
+  onVersionChange?: () => void;
 }
 
 export async function openLoupeDb(options: OpenOptions = {}): Promise<LoupeDb> {
@@ -98,6 +140,7 @@ export async function openLoupeDb(options: OpenOptions = {}): Promise<LoupeDb> {
     blocking() {
       // A newer tab wants to upgrade: let it, rather than blocking it forever.
       db.close();
+      options.onVersionChange?.();
     },
   });
   return db;

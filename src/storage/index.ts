@@ -4,3 +4,28 @@ export type { DatasetMeta, LoupeDb, LoupeSchema, Migration, OpenOptions, StoredC
 export { DatasetStore, storageEstimate, requestPersistence } from './dataset-store';
 export type { PutOptions, PutResult, StorageEstimate } from './dataset-store';
 export { StorageError, isQuotaError, toStorageError } from './errors';
+export { RunStore, normalizeTags, sortRuns } from './runs-store';
+export type { RunInit, RunOutcome, RunFilter, RunSort, MetricName, ExperimentSummary, RunStoreOptions } from './runs-store';
+export { RegistryStore } from './registry-store';
+export type { RegisterOptions, RegisterSource, ImportOptions, RegistryStoreOptions } from './registry-store';
+export type {
+  Run,
+  RunStatus,
+  RunEnvironment,
+  RunError,
+  RunModel,
+  RegisteredModel,
+  RegisteredModelRecord,
+  ModelVersion,
+  ModelVersionRecord,
+  AliasRecord,
+  StoredBundle,
+  StoredItem,
+} from './records';
+export { runsToCsv, runsToJson, RUNS_JSON_FORMAT } from './export';
+export type { RunsJson } from './export';
+export { CHANNEL_NAME, onStorageChange, postStorageChange } from './broadcast';
+export type { StorageChange, StorageChangeType } from './broadcast';
+export { startTabSession, browserLocks, sessionLockName } from './session';
+export type { TabSession, LocksLike } from './session';
+export { largestItems, estimateBytes, formatBytes } from './space';

@@ -1,0 +1,156 @@
+/**
+ * Records kept for experiment tracking (runs) and the model registry (registered models,
+ * versions, aliases). Typed arrays inside models are stored as they are (structured clone).
+ */
+import type { ModelBundle, BundleLineage } from '../core/bundle/bundle';
+import type { PipelineStage } from '../core/errors';
+import type { RegressionMetrics } from '../core/metrics';
+import type { FitHistory } from '../core/models/history';
+import type { ModelType, SerializedModel } from '../core/models/types';
+import type { LogLine } from '../core/pipeline/log';
+import type { SplitInfo } from '../core/pipeline/train';
+import type { FittedRecipeJSON, Recipe } from '../core/recipe';
+
+export type RunStatus = 'running' | 'finished' | 'failed' | 'cancelled' | 'interrupted';
+
+/** Where a run was trained; passed in by the caller (the page knows, storage does not). */
+export interface RunEnvironment {
+  loupeVersion: string;
+  /** tfjs backend name, e.g. 'wasm' or 'cpu'. */
+  backend?: string;
+  userAgent?: string;
+  /** navigator.hardwareConcurrency. */
+  hardwareThreads?: number;
+}
+
+export interface RunError {
+  code: string;
+  message: string;
+  stage?: PipelineStage;
+}
+
+/** One training candidate: what was trained, on what, how it went. The fitted model is apart (RunModel). */
+export interface Run {
+  /** crypto.randomUUID(). */
+  id: string;
+  /** Named group of runs; defaults to the dataset's name. */
+  experiment: string;
+  /** Candidate display name, e.g. "Gradient boosting #2". */
+  name: string;
+  /** Epoch milliseconds. */
+  startedAt: number;
+  /** Epoch milliseconds; set when the run leaves 'running'. */
+  endedAt?: number;
+  /** Epoch milliseconds of the last sign of life from the tab training it. */
+  heartbeatAt: number;
+  status: RunStatus;
+  /** SHA-256 hex of the dataset's bytes (the dataset version). */
+  datasetId: string;
+  datasetName: string;
+  recipe: Recipe;
+  modelType: ModelType;
+  /** Hyperparameters with defaults filled in. */
+  params: Record<string, unknown>;
+  seed: number;
+  /** Known once the data is split; may be given at start or at finish. */
+  split?: SplitInfo;
+  /** Test metrics (k-fold: mean over folds). */
+  metrics?: RegressionMetrics;
+  folds?: RegressionMetrics[];
+  fitSeconds?: number;
+  predictSeconds?: number;
+  history?: FitHistory;
+  environment: RunEnvironment;
+  logs: LogLine[];
+  error?: RunError;
+  tags: string[];
+  note: string;
+  /** The tab session that trains it (see markInterrupted). */
+  sessionId: string;
+  /** Estimated size of the stored model, set at finish. */
+  modelBytes?: number;
+}
+
+/** The fitted model of a finished run: model + fitted recipe, and/or the whole bundle. */
+export interface RunModel {
+  runId: string;
+  model?: SerializedModel;
+  recipe?: FittedRecipeJSON;
+  bundle?: ModelBundle;
+  /** Estimated stored size in bytes. */
+  bytes: number;
+}
+
+export interface RegisteredModelRecord {
+  name: string;
+  description: string;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  updatedAt: number;
+  /** Highest version number ever assigned: numbers are never reused after a delete. */
+  lastVersion: number;
+}
+
+/** A registered model as listed: record plus its versions' summary. */
+export interface RegisteredModel extends RegisteredModelRecord {
+  versionCount: number;
+  /** Highest existing version, if any. */
+  latestVersion?: number;
+  /** alias → version. */
+  aliases: Record<string, number>;
+}
+
+export interface ModelVersionRecord {
+  /** crypto.randomUUID(); the bundle is stored under the same id. */
+  id: string;
+  /** Registered model name. */
+  name: string;
+  /** 1, 2, 3, … per name, assigned inside the registering transaction. */
+  version: number;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  /** 'you' unless a name is given. */
+  author: string;
+  description: string;
+  tags: string[];
+  /** 'run': registered from a tracked run; 'import': from a bundle file. */
+  source: 'run' | 'import';
+  sourceRunId?: string;
+  modelType: ModelType;
+  target: string;
+  metrics: ModelBundle['metrics'];
+  /** run → dataset version → split/seed, copied from the bundle. */
+  lineage: BundleLineage;
+  /** Estimated size of the stored bundle. */
+  bytes: number;
+}
+
+/** A model version as the UI sees it: the record plus the aliases pointing at it. */
+export interface ModelVersion extends ModelVersionRecord {
+  aliases: string[];
+}
+
+export interface StoredBundle {
+  /** The ModelVersionRecord id. */
+  id: string;
+  bundle: ModelBundle;
+}
+
+export interface AliasRecord {
+  /** Registered model name. */
+  name: string;
+  alias: string;
+  version: number;
+  /** Epoch milliseconds. */
+  setAt: number;
+}
+
+/** Something stored that could be deleted to free space, with its estimated size. */
+export interface StoredItem {
+  kind: 'run' | 'model-version' | 'dataset';
+  /** Run id, `name@version`, or dataset id. */
+  id: string;
+  /** Plain words for a person: `run "Linear" (gems.csv)`. */
+  label: string;
+  bytes: number;
+}
