@@ -2,7 +2,7 @@
  * The app's screens and which one is shown. Add a screen here (and its component in
  * src/ui/App.svelte); the URL hash (#/data) keeps the screen across reloads.
  */
-export type ScreenId = 'data';
+export type ScreenId = 'data' | 'explore' | 'prepare' | 'train' | 'predict' | 'runs' | 'models';
 
 export interface Screen {
   id: ScreenId;
@@ -13,6 +13,12 @@ export interface Screen {
 
 export const SCREENS: readonly Screen[] = [
   { id: 'data', label: 'Data', description: 'Load a CSV, check its schema and profile, and keep it in this browser.' },
+  { id: 'explore', label: 'Explore', description: 'Distributions, correlations, the target against each feature, and data-quality findings.' },
+  { id: 'prepare', label: 'Prepare', description: 'Choose the target and build the recipe: cleaning, derived features, imputation and encoding.' },
+  { id: 'train', label: 'Train', description: 'Train candidate models side by side in workers and pick the best by R².' },
+  { id: 'predict', label: 'Predict', description: 'Predict one row from a form, or a whole CSV file streamed through the model.' },
+  { id: 'runs', label: 'Runs', description: 'Every training run recorded: compare parameters, metrics and learning curves.' },
+  { id: 'models', label: 'Models', description: 'Registered model versions, aliases such as champion, lineage, export and import.' },
 ];
 
 function fromHash(hash: string): ScreenId | null {

@@ -3,3 +3,5 @@ export { DatasetLibrary, type OpenDataset, type LoadingState, type StorageStatus
 export { IngestClient } from './IngestClient.svelte';
 export { Navigation, SCREENS, type Screen, type ScreenId } from './Navigation.svelte';
 export { describeProblem, type Problem } from './problems';
+export { RecipeState, defaultTarget, initialRecipe } from './RecipeState.svelte';
+export { ModelShelf, type ShelfModel } from './ModelShelf.svelte';
