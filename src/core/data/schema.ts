@@ -8,9 +8,11 @@ import type { CategoricalColumn, Column, ColumnKind, ColumnSchema, NumericColumn
 
 /** Share of non-missing values that must be numbers for a mixed column to be read as numeric. */
 const NUMERIC_SHARE = 0.98;
-/** A label column with more distinct values than this share of its values (and > TEXT_MIN_DISTINCT) is text. */
+/** A label column with more distinct values than this share of its values, and more than TEXT_MIN_DISTINCT, is text... */
 const TEXT_DISTINCT_SHARE = 0.5;
 const TEXT_MIN_DISTINCT = 20;
+/** ...or, in a small table, when its labels average this many characters (names, sentences). */
+const TEXT_MIN_LENGTH = 15;
 /** Share of values (numbers or number+unit) needed for a unit column, and of those in the main unit. */
 const UNIT_SHARE = 0.95;
 const MAIN_UNIT_SHARE = 0.8;
@@ -188,7 +190,10 @@ function inferCategorical(col: CategoricalColumn): ColumnSchema {
   if (looksLikeIdName(col.name) && missing === 0 && distinct === n) {
     return { ...base, kind: 'id', reason: `named like an identifier and all ${fmt(n)} values are distinct` };
   }
-  if (distinct > TEXT_MIN_DISTINCT && distinct > TEXT_DISTINCT_SHARE * present) {
+  let chars = 0;
+  for (let c = 0; c < counts.length; c++) if (counts[c] > 0) chars += col.levels[c].length;
+  const longLabels = chars / distinct >= TEXT_MIN_LENGTH;
+  if (distinct > TEXT_DISTINCT_SHARE * present && (distinct > TEXT_MIN_DISTINCT || (longLabels && distinct >= 5))) {
     return {
       ...base,
       kind: 'text',

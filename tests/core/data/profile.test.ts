@@ -102,3 +102,38 @@ describe('takeRows and columnByName', () => {
     expect(() => columnByName(d.table, 'price')).toThrow(/"price"/);
   });
 });
+
+describe('profile paths agree with a direct computation', () => {
+  const direct = (values: number[]) => {
+    const s = Float64Array.from(values.filter((v) => !Number.isNaN(v))).sort();
+    const mean = s.reduce((a, b) => a + b, 0) / s.length;
+    return {
+      min: s[0],
+      max: s[s.length - 1],
+      mean,
+      std: Math.sqrt(s.reduce((a, b) => a + (b - mean) ** 2, 0) / s.length),
+      distinct: new Set(s).size,
+      q: [0.05, 0.25, 0.5, 0.75, 0.95].map((q) => quantileSorted(s, q)),
+    };
+  };
+  it.each([
+    ['few distinct values (value-count table)', 5000, (i: number) => ((i * 7919) % 37) / 4],
+    ['many distinct values (sorted copy)', 70000, (i: number) => ((i * 7919) % 70001) * 0.5 - 100],
+    ['already ascending', 70000, (i: number) => i * 3],
+  ])('%s', async (_, n, gen) => {
+    const values = Array.from({ length: n }, (_, i) => (i % 101 === 5 ? NaN : gen(i)));
+    const text = 'v\n' + values.map((v) => (Number.isNaN(v) ? 'NA' : String(v))).join('\n');
+    const d = await parseCsv(text);
+    const p = d.profile[0];
+    const e = direct(values);
+    expect(p.distinct).toBe(e.distinct);
+    expect(p.missing).toBe(values.filter((v) => Number.isNaN(v)).length);
+    const s = p.numeric!;
+    expect([s.min, s.max]).toEqual([e.min, e.max]);
+    expect(s.mean).toBeCloseTo(e.mean, 9);
+    expect(s.std).toBeCloseTo(e.std, 9);
+    const q = [s.quantiles.p05, s.quantiles.p25, s.quantiles.p50, s.quantiles.p75, s.quantiles.p95];
+    q.forEach((x, k) => expect(x).toBeCloseTo(e.q[k], 9));
+    expect(s.histogram.counts.reduce((a, b) => a + b, 0)).toBe(p.count);
+  });
+});
