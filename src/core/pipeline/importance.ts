@@ -1,0 +1,79 @@
+/**
+ * Permutation importance (Breiman; scikit-learn's `permutation_importance` with the R² scorer):
+ * for each feature, shuffle its column of the evaluation matrix with a seeded generator, score
+ * the model again and report the drop in R² from the unshuffled baseline, averaged over a few
+ * repeats. Works for any model, since it only needs predictions.
+ */
+import { checkpoint, throwIfAborted } from '../abort';
+import { InvalidParamsError } from '../errors';
+import { r2 } from '../metrics';
+import type { Matrix } from '../models/types';
+import { Rng, shuffleInPlace } from '../random';
+
+export interface PermutationImportanceOptions {
+  /** Shuffles per feature, averaged (default 3). Integer ≥ 1. */
+  repeats?: number;
+  /** Seed of the shuffles (default 0). */
+  seed?: number;
+  signal?: AbortSignalLike;
+  /** Called after each feature with the fraction done (0..1). */
+  onProgress?: (fraction: number) => void;
+}
+
+export interface PermutationImportance {
+  /** R² of the unshuffled predictions. */
+  baseline: number;
+  /** Per feature: mean drop in R² (baseline − shuffled) over the repeats. */
+  mean: Float64Array;
+  /** Per feature: standard deviation of the drop over the repeats (population). */
+  std: Float64Array;
+  repeats: number;
+}
+
+/** Predictions for the rows of X, in the target's own units. */
+export type Predictor = (X: Matrix) => Float64Array | Promise<Float64Array>;
+
+export async function permutationImportance(
+  predict: Predictor,
+  X: Matrix,
+  y: Float64Array,
+  options: PermutationImportanceOptions = {},
+): Promise<PermutationImportance> {
+  const repeats = options.repeats ?? 3;
+  const seed = options.seed ?? 0;
+  if (!(Number.isInteger(repeats) && repeats >= 1)) throw new InvalidParamsError('invalid-param', `repeats: must be an integer ≥ 1, got ${repeats}.`, { field: 'repeats' });
+  if (!Number.isInteger(seed)) throw new InvalidParamsError('invalid-param', `seed: must be an integer, got ${seed}.`, { field: 'seed' });
+  if (y.length !== X.rows)
+    throw new InvalidParamsError('shape', `The matrix has ${X.rows} rows but there are ${y.length} targets.`, { field: 'y' });
+  throwIfAborted(options.signal);
+  const { rows, cols } = X;
+  const baseline = r2(y, await predict(X));
+  const data = Float64Array.from(X.data);
+  const work: Matrix = { data, rows, cols, features: X.features };
+  const column = new Float64Array(rows);
+  const shuffled = new Float64Array(rows);
+  const rng = new Rng(seed);
+  const mean = new Float64Array(cols);
+  const std = new Float64Array(cols);
+  const drops = new Float64Array(repeats);
+  for (let j = 0; j < cols; j++) {
+    for (let i = 0; i < rows; i++) column[i] = data[i * cols + j];
+    for (let r = 0; r < repeats; r++) {
+      shuffled.set(column);
+      shuffleInPlace(shuffled, rng);
+      for (let i = 0; i < rows; i++) data[i * cols + j] = shuffled[i];
+      drops[r] = baseline - r2(y, await predict(work));
+      await checkpoint(options.signal);
+    }
+    for (let i = 0; i < rows; i++) data[i * cols + j] = column[i];
+    let m = 0;
+    for (const d of drops) m += d;
+    m /= repeats;
+    let v = 0;
+    for (const d of drops) v += (d - m) ** 2;
+    mean[j] = m;
+    std[j] = Math.sqrt(v / repeats);
+    options.onProgress?.((j + 1) / cols);
+  }
+  return { baseline, mean, std, repeats };
+}
