@@ -7,10 +7,14 @@
 import { LoupeError } from '../core/errors';
 import { UsageError } from './args';
 import type { Command, CommandIo } from './command';
+import { predictCommand } from './predict';
 import { profileCommand } from './profile';
+import { trainCommand } from './train';
 
 const COMMANDS: Command[] = [
   profileCommand,
+  trainCommand,
+  predictCommand,
 ];
 
 function usage(): string {

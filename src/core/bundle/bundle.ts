@@ -13,6 +13,7 @@ import type { RegressionMetrics } from '../metrics';
 import { modelFromJSON, MODEL_TYPES } from '../models/registry';
 import type { ModelType, Regressor, SerializedModel, StateValue } from '../models/types';
 import { FittedRecipe } from '../recipe';
+import { ensureTf } from '../tf';
 import { LOUPE_VERSION } from '../version';
 import { decodeState, encodeState, type EncodedValue } from './codec';
 import type { ReferenceProfile } from './reference-profile';
@@ -226,4 +227,14 @@ function rethrow(e: unknown, prefix: string): BundleError {
   }
   if (e instanceof LoupeError) return new BundleError(e.code, `Invalid bundle ${prefix}: ${e.message}`, { ...e.where, field: e.where.field ?? prefix }, { cause: e });
   return new BundleError('invalid-bundle', `Invalid bundle ${prefix}: ${e instanceof Error ? e.message : String(e)}`, { field: prefix }, { cause: e });
+}
+
+/** Models whose predict runs on tfjs: the backend must be ready before a synchronous predict. */
+const TF_MODELS: readonly ModelType[] = ['knn', 'mlp'];
+
+/** parseBundle, then readies what the model needs to predict (the tfjs backend for KNN and MLP). */
+export async function openBundle(text: string): Promise<LoadedBundle> {
+  const loaded = parseBundle(text);
+  if (TF_MODELS.includes(loaded.bundle.model.type)) await ensureTf();
+  return loaded;
 }

@@ -1,0 +1,74 @@
+/**
+ * `loupe predict <model.json> <file.csv> [--out predictions.csv]`: streams the CSV through a
+ * model bundle chunk by chunk and writes the input columns plus `prediction` and `error`
+ * columns. Rows with problems are kept (error column filled) and summarised on stderr.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { openBundle } from '../core/bundle/bundle';
+import { predictCsv, predictionChunkToCsv } from '../core/pipeline/predict';
+import { numberOption, parseArgs, rejectUnknown, stringOption, UsageError } from './args';
+import type { Command } from './command';
+import { openFileSource } from './node-source';
+
+const USAGE = `loupe predict <model.json> <file.csv> [--out predictions.csv] [--chunk-rows n]
+
+Predicts every row of the CSV with the model bundle and writes CSV: the input columns, a
+"prediction" column and an "error" column (why a row could not be predicted). Without --out
+the CSV goes to stdout. A summary (rows, predicted, problems) goes to stderr.
+  --out <file>       write the predictions CSV here
+  --chunk-rows <n>   rows per chunk (default 10000)
+  --strict           exit with status 1 when any row could not be predicted`;
+
+function write(stream: WriteStream | NodeJS.WriteStream, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (stream.write(text)) resolve();
+    else {
+      stream.once('drain', resolve);
+      stream.once('error', reject);
+    }
+  });
+}
+
+export const predictCommand: Command = {
+  name: 'predict',
+  summary: 'predict a CSV with a model bundle; writes input columns + prediction',
+  usage: USAGE,
+  async run(argv, io) {
+    const args = parseArgs(argv, ['out', 'chunk-rows']);
+    rejectUnknown(args, ['out', 'chunk-rows', 'strict', 'help']);
+    if (args.positionals.length !== 2) throw new UsageError('predict takes a model bundle and a CSV file');
+    const [modelPath, csvPath] = args.positionals;
+    const chunkRows = numberOption(args, 'chunk-rows') ?? 10_000;
+    if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new UsageError('--chunk-rows must be a positive integer');
+    const loaded = await openBundle(await readFile(modelPath, 'utf8'));
+    const outPath = stringOption(args, 'out');
+    const source = await openFileSource(csvPath);
+    const out = outPath !== undefined ? createWriteStream(outPath) : process.stdout;
+    let first = true;
+    const listed: string[] = [];
+    try {
+      const summary = await predictCsv(loaded, source, {
+        chunkRows,
+        onChunk: async (chunk) => {
+          await write(out, predictionChunkToCsv(chunk, first));
+          first = false;
+          for (const p of chunk.problems) if (p.severity === 'error' && listed.length < 20) listed.push(`  row ${p.row}: ${p.message}`);
+        },
+      });
+      if (first) await write(out, ''); // no rows: nothing to write
+      io.err(
+        `${summary.rows.toLocaleString('en-US')} rows: ${summary.predicted.toLocaleString('en-US')} predicted, ${summary.failed.toLocaleString('en-US')} could not be predicted` +
+          (summary.raggedRows ? `, ${summary.raggedRows} with a different number of fields than the header` : ''),
+      );
+      const warnings = Object.entries(summary.problemCounts).filter(([k]) => k.endsWith(':warning'));
+      if (warnings.length) io.err(`warnings: ${warnings.map(([k, n]) => `${n} ${k.replace(':warning', '')}`).join(', ')}`);
+      if (listed.length) io.err(['rows that could not be predicted:', ...listed, summary.failed > listed.length ? `  … and ${summary.failed - listed.length} more` : ''].filter(Boolean).join('\n'));
+      if (outPath !== undefined) io.err(`wrote ${outPath}`);
+      return args.options.get('strict') === true && summary.failed > 0 ? 1 : 0;
+    } finally {
+      await source.close();
+      if (out !== process.stdout) await new Promise<void>((resolve) => (out as WriteStream).end(resolve));
+    }
+  },
+};

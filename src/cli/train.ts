@@ -1,0 +1,251 @@
+/**
+ * `loupe train <file.csv> --target <col> ...`: trains candidate models with the training
+ * pipeline, prints the leaderboard, and writes the JSON report and the best model's bundle.
+ * The report's shape is a public interface: extend it compatibly, never rename fields.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { createBundle, serializeBundle } from '../core/bundle/bundle';
+import { referenceProfile } from '../core/bundle/reference-profile';
+import { parseCsv, type ParsedDataset } from '../core/data/index';
+import { isModelType, MODEL_TYPES, modelLabel } from '../core/models/registry';
+import type { ModelType } from '../core/models/types';
+import { formatLogLine } from '../core/pipeline/log';
+import { trainCandidates, type CandidateResult, type SplitSpec, type TrainingResult } from '../core/pipeline/train';
+import { defaultRecipe, parseRecipe, type Recipe } from '../core/recipe';
+import { initTf, tfBackendInfo } from '../core/tf';
+import { LOUPE_VERSION } from '../core/version';
+import { numberOption, parseArgs, rejectUnknown, stringOption, UsageError, type ParsedArgs } from './args';
+import type { Command, CommandIo } from './command';
+import { fileSha256, openFileSource } from './node-source';
+
+const USAGE = `loupe train <file.csv> --target <col> [options]
+
+Trains the chosen models, prints a leaderboard sorted by R² and picks the best.
+  --target <col>       the numeric column to predict (default: the last numeric column)
+  --test <file.csv>    score on this file instead of a random split
+  --test-size <f>      share of rows held out for testing (default 0.2)
+  --folds <k>          k-fold cross-validation instead of a hold-out split
+  --seed <n>           seed for the split and the models (default 42)
+  --models <list>      comma-separated: ${MODEL_TYPES.join(',')} (default: all)
+  --params <json>      hyperparameters per model, e.g. '{"gbdt":{"learningRate":0.05}}'
+  --recipe <file>      a Recipe JSON (default: inferred from the schema; id columns dropped)
+  --out <model.json>   write the best model's bundle here
+  --report <file>      write the JSON report here
+  --json               print the JSON report on stdout instead of the table
+  --verbose            print the pipeline's log lines on stderr`;
+
+const VALUE_OPTIONS = ['target', 'test', 'test-size', 'folds', 'seed', 'models', 'params', 'recipe', 'out', 'report'];
+
+/** The JSON report (public interface). */
+export interface TrainReport {
+  loupeVersion: string;
+  dataset: { path: string; rows: number; hash: string };
+  target: string;
+  split: TrainingResult['split'];
+  models: Array<{
+    name: string;
+    label: string;
+    status: CandidateResult['status'];
+    r2: number | null;
+    rmse: number | null;
+    mae: number | null;
+    mape: number | null;
+    medianAe: number | null;
+    maxError: number | null;
+    fitSeconds: number;
+    predictSeconds: number;
+    params: Record<string, unknown>;
+    iterations?: number;
+    error?: string;
+  }>;
+  best: string;
+  bundle?: string;
+  tfBackend?: string;
+}
+
+function parseModels(s: string | undefined): ModelType[] {
+  if (s === undefined) return [...MODEL_TYPES];
+  const list = s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean);
+  if (list.length === 0) throw new UsageError('--models needs at least one model');
+  for (const m of list) if (!isModelType(m)) throw new UsageError(`unknown model "${m}" in --models; choose from ${MODEL_TYPES.join(',')}`);
+  return [...new Set(list)] as ModelType[];
+}
+
+function parseParams(s: string | undefined): Record<string, Record<string, unknown>> {
+  if (s === undefined) return {};
+  let v: unknown;
+  try {
+    v = JSON.parse(s);
+  } catch {
+    throw new UsageError('--params must be JSON, e.g. \'{"gbdt":{"learningRate":0.05}}\'');
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new UsageError('--params must be a JSON object keyed by model');
+  for (const [k, p] of Object.entries(v)) {
+    if (!isModelType(k)) throw new UsageError(`--params: unknown model "${k}"`);
+    if (typeof p !== 'object' || p === null || Array.isArray(p)) throw new UsageError(`--params: "${k}" must map to an object of hyperparameters`);
+  }
+  return v as Record<string, Record<string, unknown>>;
+}
+
+async function readDataset(path: string): Promise<ParsedDataset> {
+  const source = await openFileSource(path);
+  try {
+    return await parseCsv(source);
+  } finally {
+    await source.close();
+  }
+}
+
+function chooseTarget(ds: ParsedDataset, given: string | undefined, io: CommandIo): string {
+  if (given !== undefined) {
+    const s = ds.schema.find((c) => c.name === given);
+    if (!s) throw new UsageError(`--target "${given}" is not a column; columns: ${ds.schema.map((c) => c.name).join(', ')}`);
+    return given;
+  }
+  const numeric = ds.schema.filter((c) => (c.kind === 'numeric' || c.kind === 'unit') && c.storage === 'numeric');
+  if (numeric.length === 0) throw new UsageError('no numeric column to predict; pass --target');
+  const t = numeric[numeric.length - 1].name;
+  io.err(`note: no --target given; predicting "${t}" (the last numeric column)`);
+  return t;
+}
+
+function splitFrom(args: ParsedArgs, seed: number, testTable: ParsedDataset | undefined): SplitSpec {
+  const testSize = numberOption(args, 'test-size');
+  const folds = numberOption(args, 'folds');
+  const chosen = [testTable !== undefined, testSize !== undefined, folds !== undefined].filter(Boolean).length;
+  if (chosen > 1) throw new UsageError('choose one of --test, --test-size and --folds');
+  if (testTable) return { kind: 'test-table', table: testTable.table, seed };
+  if (folds !== undefined) {
+    if (!Number.isInteger(folds) || folds < 2) throw new UsageError('--folds must be an integer ≥ 2');
+    return { kind: 'kfold', k: folds, seed };
+  }
+  const ts = testSize ?? 0.2;
+  if (!(ts > 0 && ts < 1)) throw new UsageError('--test-size must be between 0 and 1');
+  return { kind: 'holdout', testSize: ts, seed };
+}
+
+const fmt = (v: number | undefined, digits: number): string => (v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
+
+export function leaderboardTable(rows: CandidateResult[], best: string | undefined): string {
+  const head = ['#', 'model', 'R²', 'RMSE', 'MAE', 'MAPE %', 'fit s', 'predict s'];
+  const body = rows.map((r, i) => [
+    r.status === 'finished' ? String(i + 1) : '-',
+    `${r.name}${r.name === best ? ' *' : ''}${r.status !== 'finished' ? ` (${r.status})` : ''}`,
+    fmt(r.metrics?.r2, 5),
+    fmt(r.metrics?.rmse, 2),
+    fmt(r.metrics?.mae, 2),
+    fmt(r.metrics ? r.metrics.mape * 100 : undefined, 2),
+    r.status === 'finished' ? r.fitSeconds.toFixed(3) : '—',
+    r.status === 'finished' ? r.predictSeconds.toFixed(4) : '—',
+  ]);
+  const widths = head.map((h, j) => Math.max(h.length, ...body.map((b) => b[j].length)));
+  const line = (cells: string[]): string => cells.map((c, j) => (j === 1 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+export const trainCommand: Command = {
+  name: 'train',
+  summary: 'train models on a CSV, print the leaderboard, write the report and the best model',
+  usage: USAGE,
+  async run(argv, io) {
+    const args = parseArgs(argv, VALUE_OPTIONS);
+    rejectUnknown(args, [...VALUE_OPTIONS, 'json', 'verbose', 'help']);
+    if (args.positionals.length !== 1) throw new UsageError('train takes exactly one CSV file');
+    const file = args.positionals[0];
+    const seed = numberOption(args, 'seed') ?? 42;
+    if (!Number.isInteger(seed) || seed < 0) throw new UsageError('--seed must be a non-negative integer');
+    const models = parseModels(stringOption(args, 'models'));
+    const params = parseParams(stringOption(args, 'params'));
+    const json = args.options.get('json') === true;
+    const verbose = args.options.get('verbose') === true;
+
+    const ds = await readDataset(file);
+    const testPath = stringOption(args, 'test');
+    const testDs = testPath !== undefined ? await readDataset(testPath) : undefined;
+    const target = chooseTarget(ds, stringOption(args, 'target'), io);
+    const recipePath = stringOption(args, 'recipe');
+    const recipe: Recipe = recipePath !== undefined ? parseRecipe(JSON.parse(await readFile(recipePath, 'utf8'))) : defaultRecipe(ds.schema, target, ds.table);
+    if (recipe.target !== target) throw new UsageError(`the recipe predicts "${recipe.target}" but --target is "${target}"`);
+    const split = splitFrom(args, seed, testDs);
+    if (models.includes('mlp') || models.includes('knn')) await initTf();
+
+    const hash = await fileSha256(file);
+    const result = await trainCandidates({
+      table: ds.table,
+      recipe,
+      split,
+      candidates: models.map((type) => ({ name: type, type, params: { ...(hasSeed(type) ? { seed } : {}), ...(params[type] ?? {}) } })),
+      onLog: verbose ? (l) => io.err(formatLogLine(l)) : undefined,
+      onCandidateDone: json
+        ? undefined
+        : (r) =>
+            io.err(
+              r.status === 'finished'
+                ? `  ${r.name.padEnd(10)} R² ${fmt(r.metrics?.r2, 5)}  RMSE ${fmt(r.metrics?.rmse, 2)}  (${r.fitSeconds.toFixed(2)} s)`
+                : `  ${r.name.padEnd(10)} ${r.status}: ${r.error?.message ?? ''}`,
+            ),
+    });
+    const best = result.leaderboard.find((r) => r.name === result.best)!;
+
+    let bundlePath: string | undefined;
+    const out = stringOption(args, 'out');
+    if (out !== undefined) {
+      const bundle = createBundle({
+        name: `${target} — ${modelLabel(best.type)}`,
+        recipe: result.recipe,
+        model: best.model!,
+        metrics: { test: best.metrics, folds: best.folds, fitSeconds: best.fitSeconds, predictSeconds: best.predictSeconds },
+        lineage: { datasetHash: hash, datasetName: file.split(/[\\/]/).pop(), datasetRows: ds.table.rowCount, split: result.split, seed },
+        referenceProfile: referenceProfile(result.trainRows, [...result.recipe.inputSchema().map((c) => c.name), target]),
+      });
+      await writeFile(out, serializeBundle(bundle));
+      bundlePath = out;
+    }
+
+    const report: TrainReport = {
+      loupeVersion: LOUPE_VERSION,
+      dataset: { path: file, rows: ds.table.rowCount, hash },
+      target,
+      split: result.split,
+      models: result.leaderboard.map((r) => ({
+        name: r.name,
+        label: modelLabel(r.type),
+        status: r.status,
+        r2: r.metrics?.r2 ?? null,
+        rmse: r.metrics?.rmse ?? null,
+        mae: r.metrics?.mae ?? null,
+        mape: r.metrics?.mape ?? null,
+        medianAe: r.metrics?.medianAe ?? null,
+        maxError: r.metrics?.maxError ?? null,
+        fitSeconds: r.fitSeconds,
+        predictSeconds: r.predictSeconds,
+        params: r.params,
+        ...(r.history.train.length || r.history.validation.length ? { iterations: Math.max(r.history.train.length, r.history.validation.length) } : {}),
+        ...(r.error ? { error: r.error.message } : {}),
+      })),
+      best: best.name,
+      ...(bundlePath ? { bundle: bundlePath } : {}),
+      ...(tfBackendInfo() ? { tfBackend: tfBackendInfo()!.backend } : {}),
+    };
+    const reportPath = stringOption(args, 'report');
+    if (reportPath !== undefined) await writeFile(reportPath, JSON.stringify(report, null, 2) + '\n');
+
+    if (json) io.out(JSON.stringify(report, null, 2));
+    else {
+      const s = result.split;
+      io.out(
+        `${file}: ${ds.table.rowCount.toLocaleString('en-US')} rows → ${s.kind === 'kfold' ? `${s.k}-fold cross-validation` : `${s.trainRows.toLocaleString('en-US')} train / ${s.testRows.toLocaleString('en-US')} test`} (seed ${seed}); target "${target}"`,
+      );
+      io.out(leaderboardTable(result.leaderboard, result.best));
+      io.out(`best: ${best.name} (${modelLabel(best.type)}), R² ${fmt(best.metrics?.r2, 5)}, RMSE ${fmt(best.metrics?.rmse, 2)}`);
+      if (bundlePath) io.out(`model bundle: ${bundlePath}`);
+      if (reportPath) io.out(`report: ${reportPath}`);
+    }
+    return 0;
+  },
+};
+
+/** Models whose fit draws random numbers take the run's seed unless --params overrides it. */
+function hasSeed(type: ModelType): boolean {
+  return type === 'tree' || type === 'forest' || type === 'gbdt' || type === 'mlp';
+}

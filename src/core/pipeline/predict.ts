@@ -1,0 +1,257 @@
+/**
+ * The prediction pipeline: a loaded model bundle + rows (records from a form, or a CSV streamed
+ * chunk by chunk) → predictions in the input order. Rows with problems are never dropped: each
+ * problem names its row and column; a row that cannot be predicted gets NaN (an empty cell in
+ * the output CSV) and its reason in the error column.
+ */
+import Papa from 'papaparse';
+import { checkpoint, throwIfAborted } from '../abort';
+import type { LoadedBundle } from '../bundle/bundle';
+import { streamCsvRows } from '../data/csv';
+import type { CsvInput, ParseProgress } from '../data/types';
+import { RowError } from '../errors';
+import type { RecordValue, RowProblem } from '../recipe';
+
+export interface RecordsPrediction {
+  /** One per record; NaN where the row has an error problem. */
+  predictions: Float64Array;
+  valid: Uint8Array;
+  problems: RowProblem[];
+}
+
+/** Predicts typed records (a form, JSON rows). `firstRow` numbers the first record in problems. */
+export function predictRecords(loaded: LoadedBundle, records: Array<Record<string, RecordValue>>, firstRow = 1): RecordsPrediction {
+  const { X, problems, valid } = loaded.recipe.transformRecords(records, firstRow);
+  const raw = loaded.recipe.decodeTarget(predictValid(loaded, X.data, X.rows, X.cols, valid));
+  for (let i = 0; i < raw.length; i++) if (!valid[i]) raw[i] = NaN;
+  return { predictions: raw, valid, problems };
+}
+
+/** Predicts only valid rows (invalid ones may hold NaN the model would reject). */
+function predictValid(loaded: LoadedBundle, data: Float64Array, rows: number, cols: number, valid: Uint8Array): Float64Array {
+  let nValid = 0;
+  for (let i = 0; i < rows; i++) nValid += valid[i];
+  const out = new Float64Array(rows).fill(NaN);
+  if (nValid === 0) return out;
+  if (nValid === rows) return loaded.model.predict({ data, rows, cols, features: loaded.recipe.features });
+  const sub = new Float64Array(nValid * cols);
+  const idx = new Int32Array(nValid);
+  for (let i = 0, k = 0; i < rows; i++) {
+    if (!valid[i]) continue;
+    sub.set(data.subarray(i * cols, i * cols + cols), k * cols);
+    idx[k++] = i;
+  }
+  const p = loaded.model.predict({ data: sub, rows: nValid, cols, features: loaded.recipe.features });
+  for (let k = 0; k < nValid; k++) out[idx[k]] = p[k];
+  return out;
+}
+
+export interface PredictionChunk {
+  /** 1-based data row number of the chunk's first row. */
+  firstRow: number;
+  header: string[];
+  /** The input rows as read (strings), for writing them back out. */
+  rows: string[][];
+  predictions: Float64Array;
+  valid: Uint8Array;
+  /** Per row: why it could not be predicted ('' when it was). */
+  errors: string[];
+  /** Problems of this chunk (errors and warnings), capped at maxProblemsPerChunk. */
+  problems: RowProblem[];
+}
+
+export interface PredictionSummary {
+  rows: number;
+  predicted: number;
+  failed: number;
+  /** Problem counts by reason and severity, e.g. { 'unseen-category:warning': 12 }. */
+  problemCounts: Record<string, number>;
+  /** Rows whose field count differs from the header's (padded/truncated, predicted if possible). */
+  raggedRows: number;
+  distribution: { min: number; max: number; mean: number; std: number; histogram: { edges: number[]; counts: number[] } };
+}
+
+export interface PredictCsvOptions {
+  /** Rows per chunk handed to the model (default 10,000). */
+  chunkRows?: number;
+  signal?: AbortSignalLike;
+  onProgress?: (p: ParseProgress & { predicted: number }) => void;
+  /** Receives every chunk in order; write it out and let it go (nothing is kept). */
+  onChunk: (chunk: PredictionChunk) => void | Promise<void>;
+  /** Problems kept per chunk (all are counted). Default 1,000. */
+  maxProblemsPerChunk?: number;
+}
+
+/**
+ * Streams a CSV through the model chunk by chunk: memory stays bounded by the chunk size,
+ * whatever the file size. Throws RowError 'missing-column' when the file lacks a column the
+ * model needs (checked on the header, before any row is predicted).
+ */
+export async function predictCsv(loaded: LoadedBundle, input: CsvInput, options: PredictCsvOptions): Promise<PredictionSummary> {
+  const chunkRows = options.chunkRows ?? 10_000;
+  const needed = loaded.recipe.inputSchema().map((c) => c.name);
+  const stats = new RunningStats();
+  const problemCounts: Record<string, number> = {};
+  let rowsSeen = 0;
+  let predicted = 0;
+  let ragged = 0;
+  let header: string[] = [];
+  let pending: string[][] = [];
+  let pendingFirst = 1;
+  let lastProgress: ParseProgress = { bytesRead: 0, totalBytes: 0, rows: 0 };
+
+  const flush = async (): Promise<void> => {
+    if (pending.length === 0) return;
+    throwIfAborted(options.signal);
+    const rows = pending;
+    const first = pendingFirst;
+    pending = [];
+    pendingFirst = first + rows.length;
+    const records = rows.map((r) => {
+      const o: Record<string, RecordValue> = {};
+      const n = Math.min(r.length, header.length);
+      for (let j = 0; j < n; j++) o[header[j]] = r[j];
+      if (r.length !== header.length) ragged++;
+      return o;
+    });
+    const res = predictRecords(loaded, records, first);
+    for (const p of res.problems) {
+      const key = `${p.reason}:${p.severity}`;
+      problemCounts[key] = (problemCounts[key] ?? 0) + 1;
+    }
+    for (let i = 0; i < res.predictions.length; i++) {
+      if (res.valid[i]) {
+        predicted++;
+        stats.push(res.predictions[i]);
+      }
+    }
+    rowsSeen += rows.length;
+    const errors = new Array<string>(rows.length).fill('');
+    for (const p of res.problems) {
+      if (p.severity !== 'error') continue;
+      const i = p.row - first;
+      errors[i] = errors[i] ? `${errors[i]}; ${p.message}` : p.message;
+    }
+    for (let i = 0; i < rows.length; i++) if (!res.valid[i] && !errors[i]) errors[i] = 'could not be predicted';
+    await options.onChunk({
+      firstRow: first,
+      header,
+      rows,
+      predictions: res.predictions,
+      valid: res.valid,
+      errors,
+      problems: res.problems.slice(0, options.maxProblemsPerChunk ?? 1000),
+    });
+    options.onProgress?.({ ...lastProgress, predicted: rowsSeen });
+    await checkpoint(options.signal);
+  };
+
+  await streamCsvRows(
+    input,
+    {
+      header: (names) => {
+        header = names;
+        const missing = needed.filter((n) => !names.includes(n));
+        if (missing.length > 0)
+          throw new RowError(
+            'missing-column',
+            `The file lacks ${missing.length === 1 ? 'a column' : 'columns'} the model needs: ${missing.map((m) => `"${m}"`).join(', ')}.`,
+            { column: missing[0], stage: 'prediction' },
+          );
+      },
+      rows: async (rows) => {
+        for (const r of rows) {
+          pending.push(r);
+          if (pending.length >= chunkRows) await flush();
+        }
+      },
+      progress: (p) => {
+        lastProgress = p;
+      },
+    },
+    { signal: options.signal },
+  );
+  await flush();
+  return {
+    rows: rowsSeen,
+    predicted,
+    failed: rowsSeen - predicted,
+    problemCounts,
+    raggedRows: ragged,
+    distribution: stats.summary(),
+  };
+}
+
+/** Streaming min/max/mean/std and a histogram over a reservoir of predictions (bounded memory). */
+class RunningStats {
+  private n = 0;
+  private mean = 0;
+  private m2 = 0;
+  private min = Infinity;
+  private max = -Infinity;
+  private readonly sample: number[] = [];
+  private seen = 0;
+  private state = 0x9e3779b9;
+  push(v: number): void {
+    this.n++;
+    const d = v - this.mean;
+    this.mean += d / this.n;
+    this.m2 += d * (v - this.mean);
+    if (v < this.min) this.min = v;
+    if (v > this.max) this.max = v;
+    // Reservoir sample of 20,000 values for the histogram (deterministic LCG).
+    this.seen++;
+    if (this.sample.length < 20_000) this.sample.push(v);
+    else {
+      this.state = (Math.imul(this.state, 1664525) + 1013904223) >>> 0;
+      const j = this.state % this.seen;
+      if (j < 20_000) this.sample[j] = v;
+    }
+  }
+  summary(): PredictionSummary['distribution'] {
+    const bins = 30;
+    const edges: number[] = [];
+    const counts = new Array<number>(bins).fill(0);
+    if (this.n > 0) {
+      const lo = this.min;
+      const w = (this.max - lo) / bins || 1;
+      for (let b = 0; b <= bins; b++) edges.push(lo + b * w);
+      const scale = this.n / this.sample.length;
+      for (const v of this.sample) counts[Math.min(bins - 1, Math.floor((v - lo) / w))] += scale;
+      for (let b = 0; b < bins; b++) counts[b] = Math.round(counts[b]);
+    }
+    return {
+      min: this.n ? this.min : NaN,
+      max: this.n ? this.max : NaN,
+      mean: this.n ? this.mean : NaN,
+      std: this.n ? Math.sqrt(this.m2 / this.n) : NaN,
+      histogram: { edges, counts },
+    };
+  }
+}
+
+/** Name of the prediction column: `prediction`, or `prediction_2`, ... when the input has one. */
+export function predictionColumnName(header: string[], base = 'prediction'): string {
+  let name = base;
+  for (let k = 2; header.includes(name); k++) name = `${base}_${k}`;
+  return name;
+}
+
+/**
+ * CSV text for a chunk: the input columns, the prediction, and an error column holding the
+ * reasons a row could not be predicted (warnings, such as an imputed value, are not errors).
+ * The header line is written when `withHeader` is true (the first chunk).
+ */
+export function predictionChunkToCsv(chunk: PredictionChunk, withHeader: boolean): string {
+  const predName = predictionColumnName(chunk.header);
+  const errName = predictionColumnName([...chunk.header, predName], 'error');
+  const width = chunk.header.length;
+  const out = chunk.rows.map((r, i) => {
+    const cells = r.length === width ? r.slice() : Array.from({ length: width }, (_, j) => r[j] ?? '');
+    const v = chunk.predictions[i];
+    cells.push(Number.isFinite(v) ? String(v) : '', chunk.errors[i]);
+    return cells;
+  });
+  const text = Papa.unparse(withHeader ? [[...chunk.header, predName, errName], ...out] : out, { newline: '\n' });
+  return text + '\n';
+}

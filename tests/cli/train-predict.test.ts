@@ -1,0 +1,105 @@
+/**
+ * The CLI's train and predict commands, run in-process through main() on a generated sample:
+ * the leaderboard, the JSON report (a public interface), the bundle, and predictions through
+ * `predict` equal to the pipeline's own.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Papa from 'papaparse';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main';
+import { openBundle } from '../../src/core/bundle/bundle';
+import { predictRecords } from '../../src/core/pipeline/predict';
+import { generateSampleGemstones } from '../../src/core/sample';
+
+async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (t) => (out += t + '\n'), err: (t) => (err += t + '\n') });
+  return { code, out, err };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'loupe-cli-'));
+const trainCsv = join(dir, 'train.csv');
+const predictCsvPath = join(dir, 'to-predict.csv');
+
+beforeAll(() => {
+  writeFileSync(trainCsv, generateSampleGemstones(1200, 4));
+  // Rows to predict: the same columns without price, plus two bad rows.
+  const rows = Papa.parse<string[]>(generateSampleGemstones(50, 99).trim()).data;
+  const header = rows[0];
+  const p = header.indexOf('price');
+  const body = rows.slice(1).map((r) => r.filter((_, j) => j !== p));
+  body.push(['9001', 'abc', 'Ideal', 'G', 'VS1', '61', '57', '5', '5', '3']);
+  body.push(['9002', '0.5', 'Superb', 'G', 'VS1', '61', '57', '5', '5', '3']);
+  writeFileSync(predictCsvPath, Papa.unparse([header.filter((_, j) => j !== p), ...body], { newline: '\n' }) + '\n');
+});
+
+describe('cli train', () => {
+  const model = join(dir, 'model.json');
+  const report = join(dir, 'report.json');
+
+  it('trains, prints the leaderboard, writes the report and the bundle', async () => {
+    const r = await run(['train', trainCsv, '--target', 'price', '--models', 'linear,tree,gbdt', '--seed', '7', '--out', model, '--report', report]);
+    expect(r.err).not.toMatch(/^error/m);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/R²/);
+    expect(r.out).toMatch(/best: \w+/);
+    const rep = JSON.parse(readFileSync(report, 'utf8'));
+    expect(rep.dataset).toMatchObject({ rows: 1200 });
+    expect(rep.dataset.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(rep.split).toMatchObject({ kind: 'holdout', seed: 7, testSize: 0.2, trainRows: 960, testRows: 240 });
+    expect(rep.models.map((m: { name: string }) => m.name).sort()).toEqual(['gbdt', 'linear', 'tree']);
+    for (const m of rep.models) {
+      for (const k of ['r2', 'rmse', 'mae', 'mape', 'fitSeconds', 'predictSeconds']) expect(typeof m[k]).toBe('number');
+      expect(typeof m.params).toBe('object');
+    }
+    const r2s = rep.models.map((m: { r2: number }) => m.r2);
+    expect([...r2s].sort((a: number, b: number) => b - a)).toEqual(r2s);
+    expect(rep.best).toBe(rep.models[0].name);
+    expect(rep.bundle).toBe(model);
+  });
+
+  it('predict writes the input columns plus a prediction column, the same numbers as the bundle', async () => {
+    const out = join(dir, 'pred.csv');
+    const r = await run(['predict', model, predictCsvPath, '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/52 rows: 51 predicted, 1 could not be predicted/);
+    expect(r.err).toMatch(/row 51: carat: "abc" is not a number/);
+    const parsed = Papa.parse<Record<string, string>>(readFileSync(out, 'utf8').trim(), { header: true });
+    expect(parsed.meta.fields).toEqual(['id', 'carat', 'cut', 'color', 'clarity', 'depth', 'table', 'x', 'y', 'z', 'prediction', 'error']);
+    expect(parsed.data).toHaveLength(52);
+    expect(parsed.data[50].prediction).toBe('');
+    expect(parsed.data[50].error).toMatch(/not a number/);
+    expect(Number(parsed.data[51].prediction)).toBeGreaterThan(0); // unseen category: imputed, predicted
+    const loaded = await openBundle(readFileSync(model, 'utf8'));
+    const direct = predictRecords(loaded, parsed.data.slice(0, 50)).predictions;
+    for (let i = 0; i < 50; i++) expect(Number(parsed.data[i].prediction)).toBe(direct[i]);
+  });
+
+  it('k-fold and an explicit test file', async () => {
+    const k = await run(['train', trainCsv, '--target', 'price', '--models', 'ridge', '--folds', '3', '--json']);
+    expect(k.code).toBe(0);
+    expect(JSON.parse(k.out).split).toMatchObject({ kind: 'kfold', k: 3 });
+    const t = await run(['train', trainCsv, '--target', 'price', '--models', 'linear', '--test', trainCsv, '--json']);
+    expect(JSON.parse(t.out).split).toMatchObject({ kind: 'test-table', trainRows: 1200, testRows: 1200 });
+  });
+
+  it('bad arguments and files give a clear message and a non-zero exit', async () => {
+    expect((await run(['train', trainCsv, '--models', 'linear,boost'])).code).toBe(2);
+    expect((await run(['train', trainCsv, '--models', 'linear,boost'])).err).toMatch(/unknown model "boost"/);
+    expect((await run(['train', trainCsv, '--target', 'nope'])).err).toMatch(/--target "nope" is not a column/);
+    expect((await run(['train', trainCsv, '--test-size', '1.5'])).code).toBe(2);
+    expect((await run(['train', trainCsv, '--test', trainCsv, '--folds', '3'])).code).toBe(2);
+    expect((await run(['train', join(dir, 'missing.csv')])).code).toBe(1);
+    const notBundle = join(dir, 'not-a-bundle.json');
+    writeFileSync(notBundle, '{"hello": 1}');
+    const p = await run(['predict', notBundle, predictCsvPath]);
+    expect(p.code).toBe(1);
+    expect(p.err).toMatch(/error \[wrong-format\].*not a Loupe model bundle/);
+    const m = await run(['predict', join(dir, 'model.json'), trainCsv.replace('train', 'nothing')]);
+    expect(m.code).toBe(1);
+    expect((await run(['predict', join(dir, 'model.json')])).code).toBe(2);
+  });
+});
