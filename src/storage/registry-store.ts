@@ -89,8 +89,11 @@ export class RegistryStore {
    * bundle's own name.
    */
   async importBundle(text: string, options: ImportOptions = {}): Promise<ModelVersion> {
-    const { bundle } = parseBundle(text);
-    return this.register({ bundle }, { ...options, name: options.name ?? bundle.name, description: options.description ?? '' });
+    const { bundle: checked } = parseBundle(text);
+    // Store the file's own JSON (now validated), not the validator's output: the validator drops
+    // fields it does not declare, and an export must give back exactly what was imported.
+    const bundle = JSON.parse(text) as ModelBundle;
+    return this.register({ bundle }, { ...options, name: options.name ?? checked.name, description: options.description ?? '' });
   }
 
   /** The bundle file text of a version (serializeBundle), exactly as registered. */
