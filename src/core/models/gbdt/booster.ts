@@ -98,6 +98,7 @@ export class GradientBoostingRegressor implements Regressor<GbdtParams> {
       maxDepth: P.maxDepth ?? Infinity,
       learningRate: P.learningRate,
       lambda: P.l2Regularization,
+      constantHessian: loss.constantHessian,
       minSamplesLeaf: P.minSamplesLeaf,
       minHessianLeaf: P.minHessianLeaf,
       minGainToSplit: P.minGainToSplit,
@@ -114,7 +115,7 @@ export class GradientBoostingRegressor implements Regressor<GbdtParams> {
     const nRowSample = Math.max(1, Math.round(nTrain * P.rowSubsample));
     const bagging = nRowSample < nTrain;
     const sampleRng = rng.fork();
-    const rowPerm = bagging ? Uint32Array.from({ length: nTrain }, (_, i) => i) : null;
+    const rowPerm = bagging ? Int32Array.from({ length: nTrain }, (_, i) => i) : null;
 
     const history: FitHistory = { unit: 'iteration', metric: loss.metric, train: [], validation: [] };
     const valMse: number[] = [];
@@ -256,7 +257,7 @@ export class GradientBoostingRegressor implements Regressor<GbdtParams> {
 }
 
 /** A seeded sample of `count` of the rows (partial Fisher–Yates), sorted so that accesses stay sequential. */
-function sampleRows(perm: Uint32Array, count: number, rng: Rng, idx: Uint32Array): void {
+function sampleRows(perm: Int32Array, count: number, rng: Rng, idx: Int32Array): void {
   const n = perm.length;
   for (let i = 0; i < count; i++) {
     const j = i + rng.nextInt(n - i);
@@ -268,7 +269,7 @@ function sampleRows(perm: Uint32Array, count: number, rng: Rng, idx: Uint32Array
   idx.subarray(0, count).sort();
 }
 
-function fillIdentity(idx: Uint32Array, n: number): void {
+function fillIdentity(idx: Int32Array, n: number): void {
   for (let i = 0; i < n; i++) idx[i] = i;
 }
 

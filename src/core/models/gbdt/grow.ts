@@ -35,8 +35,8 @@ interface Leaf {
 export class TreeGrower {
   readonly tree: GrownTree;
   /** Row indices; after growth, leaf i's rows are idx[leafStart[i]..leafEnd[i]). */
-  readonly idx: Uint32Array;
-  private readonly scratchIdx: Uint32Array;
+  readonly idx: Int32Array;
+  private readonly scratchIdx: Int32Array;
   private readonly histSize: number;
   private readonly freeHists: Float64Array[] = [];
   private readonly freeSplits: SplitCandidate[] = [];
@@ -72,8 +72,8 @@ export class TreeGrower {
     this.nodeFeatures = new FeatureSet(binning.nFeatures);
     const n = input.nRows;
     this.tree = new GrownTree(2 * p.numLeaves - 1);
-    this.idx = new Uint32Array(n);
-    this.scratchIdx = new Uint32Array(n);
+    this.idx = new Int32Array(n);
+    this.scratchIdx = new Int32Array(n);
     this.histSize = binning.offsets[binning.nFeatures] * 3;
   }
 

@@ -2,7 +2,8 @@
  * Per-node histograms of gradient, hessian and row count over the binned features.
  *
  * Layout: one Float64Array per node; bin b of feature j sits at 3·(offsets[j] + b) as
- * [sum of gradients, sum of hessians, row count]. Only the features sampled for the current
+ * [sum of gradients, sum of hessians, row count]. With a constant hessian the hessian slot is
+ * left at 0 (it is count × the constant; split finding knows). Only the features sampled for the current
  * tree are filled. The larger child of a split gets parent − smaller child (`subtractInto`),
  * so only the smaller child is ever built from rows.
  *
@@ -52,15 +53,6 @@ function clear(hist: Float64Array, binning: Binning, fs: FeatureSet): void {
   }
 }
 
-function fillConstantHessian(hist: Float64Array, binning: Binning, fs: FeatureSet, h: number): void {
-  const off = binning.offsets;
-  for (let f = 0; f < fs.count; f++) {
-    const j = fs.columns[f];
-    const hi = off[j + 1] * 3;
-    for (let t = off[j] * 3; t < hi; t += 3) hist[t + 1] = hist[t + 2] * h;
-  }
-}
-
 /**
  * Fills `hist` for the selected features from the rows idx[start..end), or from rows
  * start..end−1 themselves when idx is null (the root without row sampling).
@@ -70,7 +62,7 @@ export function buildHistogram(
   input: HistogramInput,
   binning: Binning,
   fs: FeatureSet,
-  idx: Uint32Array | null,
+  idx: Int32Array | null,
   start: number,
   end: number,
 ): void {
@@ -84,31 +76,9 @@ export function buildHistogram(
   const off3 = fs.offsets3;
   const constH = input.constantHessian;
   if (constH === constH) {
-    if (nf === p) {
-      // All features: the column is the loop index itself.
-      for (let k = start; k < end; k++) {
-        const i = idx === null ? k : idx[k];
-        const gi = g[i];
-        const rb = i * p;
-        for (let j = 0; j < p; j++) {
-          const t = off3[j] + bins[rb + j] * 3;
-          hist[t] += gi;
-          hist[t + 2] += 1;
-        }
-      }
-    } else {
-      for (let k = start; k < end; k++) {
-        const i = idx === null ? k : idx[k];
-        const gi = g[i];
-        const rb = i * p;
-        for (let f = 0; f < nf; f++) {
-          const t = off3[f] + bins[rb + cols[f]] * 3;
-          hist[t] += gi;
-          hist[t + 2] += 1;
-        }
-      }
-    }
-    fillConstantHessian(hist, binning, fs, constH);
+    if (idx === null) countGradAll(hist, g, bins, p, off3, start, end);
+    else if (nf === p) countGradAllFeatures(hist, g, bins, p, off3, idx, start, end);
+    else countGrad(hist, g, bins, p, nf, cols, off3, idx, start, end);
     return;
   }
   for (let k = start; k < end; k++) {
@@ -120,6 +90,59 @@ export function buildHistogram(
       const t = off3[f] + bins[rb + cols[f]] * 3;
       hist[t] += gi;
       hist[t + 1] += hi;
+      hist[t + 2] += 1;
+    }
+  }
+}
+
+// Constant-hessian kernels (gradient and count only), one per access pattern so each loop is
+// monomorphic: every row 0..n−1 (the root), indexed rows over all features, indexed rows
+// over a feature subset.
+
+function countGradAll(hist: Float64Array, g: Float64Array, bins: Uint8Array, p: number, off3: Int32Array, start: number, end: number): void {
+  for (let i = start; i < end; i++) {
+    const gi = g[i];
+    const rb = i * p;
+    for (let j = 0; j < p; j++) {
+      const t = off3[j] + bins[rb + j] * 3;
+      hist[t] += gi;
+      hist[t + 2] += 1;
+    }
+  }
+}
+
+function countGradAllFeatures(hist: Float64Array, g: Float64Array, bins: Uint8Array, p: number, off3: Int32Array, idx: Int32Array, start: number, end: number): void {
+  for (let k = start; k < end; k++) {
+    const i = idx[k];
+    const gi = g[i];
+    const rb = i * p;
+    for (let j = 0; j < p; j++) {
+      const t = off3[j] + bins[rb + j] * 3;
+      hist[t] += gi;
+      hist[t + 2] += 1;
+    }
+  }
+}
+
+function countGrad(
+  hist: Float64Array,
+  g: Float64Array,
+  bins: Uint8Array,
+  p: number,
+  nf: number,
+  cols: Int32Array,
+  off3: Int32Array,
+  idx: Int32Array,
+  start: number,
+  end: number,
+): void {
+  for (let k = start; k < end; k++) {
+    const i = idx[k];
+    const gi = g[i];
+    const rb = i * p;
+    for (let f = 0; f < nf; f++) {
+      const t = off3[f] + bins[rb + cols[f]] * 3;
+      hist[t] += gi;
       hist[t + 2] += 1;
     }
   }

@@ -55,9 +55,18 @@ export interface GbdtParams {
   seed: number;
 }
 
-/** The defaults, in one place. See the report in bench/gbdt.ts for how they were chosen. */
+/**
+ * The defaults, in one place. Chosen on the reference gemstone split (52,428 training rows,
+ * mean test RMSE over validation seeds 0–4): scikit-learn's shape (31 leaves, 20 rows per
+ * leaf, 255 bins, early stopping on a 10% hold-out after 10 flat iterations) with a smaller
+ * learning rate (0.04 rather than 0.1: 574.0 vs 575.5) and 70% of the features searched per
+ * node (574.0 vs 575.2 without). Per-tree feature or row sampling, L2, deeper/shallower trees,
+ * the log-link loss and native categorical splits for the ordinal codes all scored worse or
+ * no better (see the report of the gbdt work). 'ordinal' categorical handling is the default
+ * because native splits lose 4–5 RMSE on the ordered cut/color/clarity codes.
+ */
 export const GBDT_DEFAULTS: Readonly<GbdtParams> = Object.freeze({
-  learningRate: 0.1,
+  learningRate: 0.04,
   maxIterations: 1000,
   numLeaves: 31,
   maxDepth: null,
@@ -69,7 +78,7 @@ export const GBDT_DEFAULTS: Readonly<GbdtParams> = Object.freeze({
   binSubsample: 200_000,
   rowSubsample: 1,
   colSubsample: 1,
-  colSubsampleByNode: 1,
+  colSubsampleByNode: 0.7,
   earlyStopping: 'auto',
   validationFraction: 0.1,
   nIterNoChange: 10,

@@ -12,6 +12,11 @@ import type { FeatureSet } from './histogram';
 
 export interface SplitParams {
   lambda: number;
+  /**
+   * The hessian of every row when constant (squared error: 1), else NaN. When constant, the
+   * histograms' hessian slots are not filled: a bin's hessian is its count × this value.
+   */
+  constantHessian: number;
   minSamplesLeaf: number;
   minHessianLeaf: number;
   minGainToSplit: number;
@@ -85,6 +90,8 @@ export function findBestSplit(
   const minLeaf = p.minSamplesLeaf;
   const minH = p.minHessianLeaf;
   const offsets = binning.offsets;
+  const hc = p.constantHessian;
+  const constH = hc === hc;
   for (let f = 0; f < fs.count; f++) {
     const j = fs.columns[f];
     const off = offsets[j];
@@ -106,7 +113,7 @@ export function findBestSplit(
     }
     const m = (off + nb) * 3;
     const gM = hist[m];
-    const hM = hist[m + 1];
+    const hM = constH ? hist[m + 2] * hc : hist[m + 1];
     const cM = hist[m + 2];
     // Pass 1: missing values go right. With missing values present, "every non-missing value
     // left" (t = nb − 1) is a split too.
@@ -119,7 +126,7 @@ export function findBestSplit(
       const c = hist[q + 2];
       if (c === 0) continue;
       gl += hist[q];
-      hl += hist[q + 1];
+      hl += constH ? c * hc : hist[q + 1];
       cl += c;
       if (cl < minLeaf || hl < minH) continue;
       const cr = C - cl;
@@ -150,7 +157,7 @@ export function findBestSplit(
       const c = hist[q + 2];
       if (c === 0) continue;
       gl += hist[q];
-      hl += hist[q + 1];
+      hl += constH ? c * hc : hist[q + 1];
       cl += c;
       if (cl < minLeaf || hl < minH) continue;
       const cr = C - cl;
@@ -187,6 +194,10 @@ export function findBestSplit(
     for (let b = 0; b <= bestBin; b++) gl[b] = 1;
     gl[nb] = bestMissingLeft ? 1 : 0;
   }
+}
+
+function hessianOf(hist: Float64Array, q: number, constantHessian: number): number {
+  return constantHessian === constantHessian ? hist[q + 2] * constantHessian : hist[q + 1];
 }
 
 const catResult = { score: -Infinity, gl: 0, hl: 0, cl: 0 };
@@ -228,7 +239,7 @@ function categoricalSplit(
     for (let u = 0; u < nUsed; u++) {
       const q = (off + cats[u]) * 3;
       const gl = hist[q];
-      const hl = hist[q + 1];
+      const hl = hessianOf(hist, q, p.constantHessian);
       const cl = hist[q + 2];
       const cr = C - cl;
       const hr = H - hl;
@@ -252,7 +263,7 @@ function categoricalSplit(
   // Many-vs-many: sort the used categories by smoothed mean gradient.
   for (let u = 0; u < nUsed; u++) {
     const q = (off + cats[u]) * 3;
-    key[cats[u]] = hist[q] / (hist[q + 1] + p.catSmooth);
+    key[cats[u]] = hist[q] / (hessianOf(hist, q, p.constantHessian) + p.catSmooth);
   }
   const sorted = Array.from(cats.subarray(0, nUsed)).sort((a, b) => key[a] - key[b] || a - b);
   const lambda = p.lambda + p.catL2;
@@ -265,7 +276,7 @@ function categoricalSplit(
       const b = dir === 0 ? sorted[k] : sorted[nUsed - 1 - k];
       const q = (off + b) * 3;
       gl += hist[q];
-      hl += hist[q + 1];
+      hl += hessianOf(hist, q, p.constantHessian);
       cl += hist[q + 2];
       if (cl < minLeaf || hl < minH) continue;
       const cr = C - cl;
