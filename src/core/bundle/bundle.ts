@@ -41,6 +41,8 @@ export interface BundleInputColumn {
   min?: number;
   max?: number;
   unit?: string;
+  /** Value used when the input is missing. */
+  fill?: number | string;
 }
 
 export interface ModelBundle {
@@ -107,6 +109,7 @@ const envelope = v.object({
       min: v.optional(v.number()),
       max: v.optional(v.number()),
       unit: v.optional(v.string()),
+      fill: v.optional(v.union([v.number(), v.string()])),
     }),
   ),
   recipe: v.unknown(),
