@@ -49,7 +49,7 @@ async function run(make: () => Regressor, repeats: number): Promise<Record<strin
     model = m;
   }
   const preds: number[] = [];
-  let p = new Float64Array(0);
+  let p: Float64Array = new Float64Array(0);
   for (let r = 0; r < 3; r++) {
     const t0 = performance.now();
     p = model!.predict(s.testStd);

@@ -1,17 +1,22 @@
 /**
- * Exact CART growth for squared error, O(n·p) per depth level.
+ * Exact CART growth for squared error, O(n·p) per depth level, no per-node sorting.
  *
- * Each feature is sorted once per dataset (`prepareTreeData`). A tree keeps, per feature, the
- * in-bag row indices in that feature's order, in one segment per node: a node is a range
- * [start, end) that is the same in every feature's list. Finding a split scans each feature's
- * range once, accumulating weighted target sums; splitting a node stably partitions every
- * feature's range into left rows then right rows, so children stay sorted without re-sorting.
- * Bootstrap copies are integer sample weights (scikit-learn does the same), so a forest tree
- * works on the ~63% distinct rows, not on duplicated ones.
+ * Every feature is sorted once per dataset (`prepareTreeData`) and its values replaced by their
+ * rank among the feature's distinct values. A tree then grows in two phases:
+ * - Large nodes (more rows than the total number of distinct values, at least 512): one pass over
+ *   the node's rows builds per-rank histograms (rows, weight, weight·target) for every feature;
+ *   scanning the ranks present in the node gives exactly the candidate cuts of a sorted scan.
+ *   Only one list (the node's rows) is partitioned.
+ * - Small nodes: per feature, the node's rows in that feature's order (a counting sort by rank
+ *   when a node leaves the histogram phase). A split scans each list once and writes the
+ *   children's lists into a second copy in one pass (left rows from `start`, right from `mid`),
+ *   so they stay sorted without re-sorting.
+ * Bootstrap copies are integer sample weights (as scikit-learn does), so a forest tree works on
+ * the ~63% distinct rows, not on duplicated ones.
  *
  * Semantics follow scikit-learn's BestSplitter + MSE criterion: candidate thresholds are the
  * midpoints between consecutive distinct values in the node; features are visited in a random
- * order drawn from the tree's Rng and the first strictly best split wins (so the seed breaks
+ * order drawn under the tree's seed and the first strictly best split wins (so the seed breaks
  * ties); constant features do not count towards maxFeatures; min_samples_* count distinct rows;
  * a node whose rows share one target value is a leaf.
  */
