@@ -5,3 +5,12 @@ export { Navigation, SCREENS, type Screen, type ScreenId } from './Navigation.sv
 export { describeProblem, type Problem } from './problems';
 export { RecipeState, defaultTarget, initialRecipe } from './RecipeState.svelte';
 export { ModelShelf, type ShelfModel } from './ModelShelf.svelte';
+export { Predictor, modelInputs, shelfName } from './Predictor.svelte';
+export { PredictForm, checkField, defaultValue, defaultValues, FORM_DEBOUNCE_MS, type FieldCheck, type RowPrediction } from './PredictForm.svelte';
+export { FilePrediction, outputFileName, type FileResult, type RunningFile } from './FilePrediction.svelte';
+export { PredictClient } from './PredictClient';
+export { TrainingSession, type CandidateView, type CandidateStatus, type LossPoint, type SplitSettings, type ImportanceState } from './TrainingSession.svelte';
+export { TrainWorkerPool, defaultPoolSize, type JobHandlers, type PoolOptions } from './WorkerPool';
+export { RunRecorder, type RunStart } from './RunRecorder';
+export { PARAM_SPECS, MODEL_NOTES, DEFAULT_SELECTION, defaultDraft, readParams, type ParamSpec, type ParamDraft, type ReadParams } from './train-params';
+export { Exploration, type Slot, MAX_HEATMAP_COLUMNS, RELATION_GRID, RELATION_MAX_POINTS, RELATION_MAX_LEVELS } from './Exploration.svelte';
