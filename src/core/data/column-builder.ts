@@ -11,6 +11,9 @@ import type { Column } from './types';
 const BLOCK = 1 << 16;
 /** Code for "a number (or missing) in a label column: resolved in finish()". */
 const NUM_CODE = -2;
+/** Labels longer than this, or beyond FAST_LABEL_CAP distinct ones, go through the Map only. */
+const FAST_LABEL_MAX = 64;
+const FAST_LABEL_CAP = 1 << 16;
 
 /** Append-only Float64 storage in fixed blocks (no doubling copies; one concat at the end). */
 class F64Blocks {
@@ -195,6 +198,15 @@ export class ColumnBuilder {
   private levels: string[] = [];
   /** Rows pushed so far. */
   length = 0;
+  /** Code given to the last label pushed. */
+  private lastCode = -1;
+  /**
+   * Labels by a hash of their characters, so a repeated label is found without making a
+   * substring (see pushLabelRange): open addressing, slot → code (-1 empty) and the hash.
+   */
+  private fastCodes = new Int32Array(256).fill(-1);
+  private fastHashes = new Int32Array(256);
+  private fastUsed = 0;
   readonly stats: ColumnStats = { numeric: 0, labels: 0, missing: 0 };
 
   constructor(name: string, markers: MissingMarkers) {
@@ -236,6 +248,62 @@ export class ColumnBuilder {
     this.nums.push(v);
     if (this.codes) this.codes.push(NUM_CODE);
     this.length++;
+  }
+
+  /**
+   * Pushes text[a..b) that is not a plain short decimal (typically a label). A label seen before
+   * is found by hashing its characters, without a substring; anything else takes pushRange.
+   */
+  pushLabelRange(text: string, a: number, b: number): void {
+    const len = b - a;
+    if (len === 0 || len > FAST_LABEL_MAX || text.charCodeAt(a) <= 32 || text.charCodeAt(b - 1) <= 32) {
+      this.pushRange(text, a, b);
+      return;
+    }
+    let h = 0x811c9dc5 | 0;
+    for (let i = a; i < b; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    const codes = this.fastCodes;
+    const mask = codes.length - 1;
+    let slot = h & mask;
+    for (;;) {
+      const code = codes[slot];
+      if (code === -1) break;
+      if (this.fastHashes[slot] === h) {
+        const level = this.levels[code];
+        if (level.length === len) {
+          let k = 0;
+          while (k < len && level.charCodeAt(k) === text.charCodeAt(a + k)) k++;
+          if (k === len) {
+            this.stats.labels++;
+            if (this.nums) this.nums.push(NaN);
+            this.codes!.push(code);
+            this.length++;
+            return;
+          }
+        }
+      }
+      slot = (slot + 1) & mask;
+    }
+    const labels = this.stats.labels;
+    this.pushRange(text, a, b);
+    if (this.stats.labels > labels && this.fastUsed < FAST_LABEL_CAP) this.rememberLabel(h, this.lastCode);
+  }
+
+  private rememberLabel(h: number, code: number): void {
+    if ((this.fastUsed + 1) * 2 > this.fastCodes.length) {
+      const oldCodes = this.fastCodes;
+      const oldHashes = this.fastHashes;
+      this.fastCodes = new Int32Array(oldCodes.length * 2).fill(-1);
+      this.fastHashes = new Int32Array(oldCodes.length * 2);
+      this.fastUsed = 0;
+      for (let s = 0; s < oldCodes.length; s++) if (oldCodes[s] !== -1) this.rememberLabel(oldHashes[s], oldCodes[s]);
+    }
+    const mask = this.fastCodes.length - 1;
+    let slot = h & mask;
+    while (this.fastCodes[slot] !== -1) slot = (slot + 1) & mask;
+    this.fastCodes[slot] = code;
+    this.fastHashes[slot] = h;
+    this.fastUsed++;
   }
 
   pushMissing(): void {
@@ -282,6 +350,7 @@ export class ColumnBuilder {
       this.levels.push(s);
     }
     this.codes.push(c);
+    this.lastCode = c;
     this.length++;
   }
 

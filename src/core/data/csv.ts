@@ -573,7 +573,7 @@ export async function readCsv(input: CsvInput, options: ParseOptions = {}): Prom
             if (neg) v = -v;
             if (numericMarkers === null || !numericMarkers.has(v)) b[j].pushNumber(v);
             else b[j].pushRange(text, a, i);
-          } else b[j].pushRange(text, a, i);
+          } else b[j].pushLabelRange(text, a, i);
         }
         j++;
         i++; // past the delimiter or line break
