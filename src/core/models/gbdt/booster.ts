@@ -25,6 +25,16 @@ interface FittedState {
   history: FitHistory;
 }
 
+/**
+ * Histogram gradient-boosted regression trees.
+ *
+ * ```ts
+ * const m = await new GradientBoostingRegressor({ learningRate: 0.05 }).fit(X, y, { signal, onProgress });
+ * const yHat = m.predict(Xnew); // NaN in X is fine (learned missing directions)
+ * ```
+ * Features flagged `categorical` in `X.features` are split as category sets when
+ * `categoricalSplit` is 'native', else as ordered codes.
+ */
 export class GradientBoostingRegressor implements Regressor<GbdtParams> {
   readonly type = 'gbdt' as const;
   readonly params: Readonly<GbdtParams>;
@@ -34,6 +44,14 @@ export class GradientBoostingRegressor implements Regressor<GbdtParams> {
     this.params = Object.freeze(resolveGbdtParams(params));
   }
 
+  /**
+   * Boosts up to `maxIterations` trees. Validation: `options.validation` when given (its curve
+   * is always recorded; early stopping uses it unless `earlyStopping` is false), else with
+   * early stopping on a seeded `validationFraction` hold-out of X. With early stopping the
+   * trees after the best validation iteration are dropped. `onProgress` fires after every
+   * iteration with train/validation RMSE; `signal` is checked after every iteration.
+   * Throws InvalidInputError for NaN/±Infinity in y, ±Infinity in X or empty input.
+   */
   async fit(X: Matrix, y: Float64Array, options: FitOptions = {}): Promise<this> {
     const P = this.params;
     const signal = options.signal;
