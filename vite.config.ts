@@ -1,6 +1,33 @@
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import SummaryReporter from './tests/summary-reporter.ts';
+import { createReadStream, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Plugin } from 'vite';
+
+/**
+ * Serves the tfjs WASM binaries at `tfjs/<file>.wasm` (dev server) and writes them there in the
+ * build, straight from node_modules: the binaries are never committed. Workers pass
+ * `new URL('tfjs/', document.baseURI)` as `wasmPaths`.
+ */
+function tfjsWasm(): Plugin {
+  const dir = join(import.meta.dirname, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
+  const files = () => readdirSync(dir).filter((f) => f.endsWith('.wasm'));
+  return {
+    name: 'loupe-tfjs-wasm',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const m = /\/tfjs\/([\w.-]+\.wasm)(\?.*)?$/.exec(req.url ?? '');
+        if (!m || !files().includes(m[1])) return next();
+        res.setHeader('Content-Type', 'application/wasm');
+        createReadStream(join(dir, m[1])).pipe(res);
+      });
+    },
+    generateBundle() {
+      for (const f of files()) this.emitFile({ type: 'asset', fileName: `tfjs/${f}`, source: readFileSync(join(dir, f)) });
+    },
+  };
+}
 
 /** Cross-origin isolation lets the tfjs WASM backend use its threaded SIMD build. */
 const isolation = {
@@ -11,7 +38,7 @@ const isolation = {
 export default defineConfig({
   base: './',
   publicDir: 'static',
-  plugins: [svelte()],
+  plugins: [svelte(), tfjsWasm()],
   worker: { format: 'es' },
   server: { headers: isolation },
   preview: { headers: isolation, port: 4173, strictPort: false },

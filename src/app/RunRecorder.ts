@@ -1,0 +1,109 @@
+/**
+ * Records each training candidate as a run in the experiment-tracking store (src/storage's
+ * RunStore): started when the candidate starts, then finished (metrics, history, logs, bundle),
+ * failed or cancelled. A heartbeat marks running runs alive every few seconds. Storage failures
+ * never stop training: they are reported through `onProblem`.
+ */
+import type { Recipe } from '../core/recipe';
+import { LOUPE_VERSION } from '../core/version';
+import { openLoupeDb, RunStore, type RunEnvironment } from '../storage';
+import type { TrainJobResult } from '../../workers/protocol';
+
+const HEARTBEAT_MS = 5000;
+
+export interface RunStart {
+  datasetId: string;
+  datasetName: string;
+  recipe: Recipe;
+  name: string;
+  modelType: TrainJobResult['type'];
+  params: Record<string, unknown>;
+  seed: number;
+  backend?: string;
+}
+
+export class RunRecorder {
+  #store: Promise<RunStore> | null = null;
+  readonly #running = new Set<string>();
+  #timer: ReturnType<typeof setInterval> | null = null;
+  readonly #onProblem: (e: unknown) => void;
+  readonly #open: () => Promise<RunStore>;
+
+  constructor(onProblem: (e: unknown) => void, open: () => Promise<RunStore> = async () => new RunStore(await openLoupeDb())) {
+    this.#onProblem = onProblem;
+    this.#open = open;
+  }
+
+  #storeP(): Promise<RunStore> {
+    this.#store ??= this.#open();
+    return this.#store;
+  }
+
+  /** Records a running run; resolves to its id, or null when it could not be stored. */
+  async start(s: RunStart): Promise<string | null> {
+    try {
+      const env: RunEnvironment = {
+        loupeVersion: LOUPE_VERSION,
+        backend: s.backend,
+        userAgent: typeof navigator !== 'undefined' ? navigator.userAgent : undefined,
+        hardwareThreads: typeof navigator !== 'undefined' ? navigator.hardwareConcurrency : undefined,
+      };
+      const run = await (await this.#storeP()).start({
+        datasetId: s.datasetId,
+        datasetName: s.datasetName,
+        recipe: s.recipe,
+        name: s.name,
+        modelType: s.modelType,
+        params: s.params,
+        seed: s.seed,
+        environment: env,
+      });
+      this.#running.add(run.id);
+      this.#beat();
+      return run.id;
+    } catch (e) {
+      this.#onProblem(e);
+      return null;
+    }
+  }
+
+  /** Closes the run with the job's outcome. */
+  async end(runId: string | null, r: TrainJobResult): Promise<void> {
+    if (!runId) return;
+    this.#running.delete(runId);
+    try {
+      const store = await this.#storeP();
+      if (r.status === 'finished' && r.metrics && r.bundle) {
+        await store.finish(runId, {
+          metrics: r.metrics,
+          folds: r.folds,
+          fitSeconds: r.fitSeconds,
+          predictSeconds: r.predictSeconds,
+          history: r.history,
+          logs: r.logs,
+          split: r.split,
+          bundle: { ...r.bundle, lineage: { ...r.bundle.lineage, runId } },
+        });
+      } else if (r.status === 'cancelled') {
+        await store.cancel(runId, r.logs);
+      } else {
+        await store.fail(runId, { code: r.error?.code ?? 'error', message: r.error?.message ?? 'Training failed.', stage: 'training' }, r.logs);
+      }
+    } catch (e) {
+      this.#onProblem(e);
+    }
+  }
+
+  dispose(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+  }
+
+  #beat(): void {
+    if (this.#timer) return;
+    this.#timer = setInterval(() => {
+      if (this.#running.size === 0) return this.dispose();
+      void this.#storeP().then((s) => Promise.all([...this.#running].map((id) => s.heartbeat(id)))).catch((e: unknown) => this.#onProblem(e));
+    }, HEARTBEAT_MS);
+  }
+}

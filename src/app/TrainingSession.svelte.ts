@@ -1,0 +1,335 @@
+/**
+ * The Train screen's state: which models to train with which hyperparameters, the split, and the
+ * run in progress (one entry per candidate: status, progress, elapsed time, ETA, live losses,
+ * result). Candidates train in a TrainWorkerPool; when the run ends every finished candidate's
+ * bundle goes onto the model shelf (best first, selected) and each candidate is recorded as a
+ * run (RunRecorder). Views are published at most every PUBLISH_MS so the page stays responsive.
+ */
+import { MODEL_TYPES, modelLabel } from '../core/models/registry';
+import type { ModelType } from '../core/models/types';
+import type { TfBackendInfo } from '../core/tf';
+import type { PermutationImportanceResult, TrainJobProgress, TrainJobResult, TrainSplit } from '../../workers/protocol';
+import type { DatasetLibrary } from './DatasetLibrary.svelte';
+import type { ModelShelf, ShelfModel } from './ModelShelf.svelte';
+import { describeProblem, type Problem } from './problems';
+import type { RecipeState } from './RecipeState.svelte';
+import { RunRecorder } from './RunRecorder';
+import { DEFAULT_SELECTION, defaultDraft, defaultDrafts, readParams, type ParamDraft, type ReadParams } from './train-params';
+import { TrainWorkerPool } from './WorkerPool';
+
+const PUBLISH_MS = 150;
+
+export type CandidateStatus = 'queued' | 'running' | 'finished' | 'failed' | 'cancelled';
+
+export interface LossPoint {
+  step: number;
+  train?: number;
+  validation?: number;
+}
+
+export interface CandidateView {
+  id: string;
+  name: string;
+  type: ModelType;
+  status: CandidateStatus;
+  /** 0..1 of this candidate. */
+  fraction: number;
+  step?: number;
+  totalSteps?: number;
+  /** Milliseconds since it started (frozen when it ends). */
+  elapsedMs: number;
+  /** Estimated milliseconds left, from fraction and elapsed; null when unknown. */
+  etaMs: number | null;
+  /** Live losses (train/validation per step). */
+  losses: LossPoint[];
+  /** Set when it ends. */
+  result?: TrainJobResult;
+  /** The run record's id, when it was recorded. */
+  runId?: string | null;
+}
+
+export interface SplitSettings {
+  kind: 'holdout' | 'kfold';
+  testSize: number;
+  k: number;
+  seed: number;
+}
+
+export type ImportanceState = { status: 'running' } | { status: 'done'; result: PermutationImportanceResult } | { status: 'failed'; message: string };
+
+interface Rec {
+  view: CandidateView;
+  startedAt: number | null;
+  endedAt: number | null;
+}
+
+function tfLabel(b: TfBackendInfo): string {
+  if (b.backend !== 'wasm') return `tfjs: ${b.backend}${b.fallbackReason ? ` (WASM unavailable: ${b.fallbackReason})` : ''}`;
+  const build = b.multithread ? 'threaded SIMD' : b.simd ? 'SIMD' : 'plain';
+  const threads = b.multithread ? `${b.threads ?? 1} threads` : '1 thread';
+  return `tfjs: wasm (${build}, ${threads})`;
+}
+
+export class TrainingSession {
+  /** Models ticked for the next run. */
+  selected = $state<Record<ModelType, boolean>>(Object.fromEntries(MODEL_TYPES.map((t) => [t, DEFAULT_SELECTION.includes(t)])) as Record<ModelType, boolean>);
+  /** Hyperparameters as edited (text per field). */
+  drafts = $state<Record<ModelType, ParamDraft>>(defaultDrafts());
+  split = $state<SplitSettings>({ kind: 'holdout', testSize: 0.2, k: 5, seed: 42 });
+
+  /** The current (or last) run's candidates, in the order they were queued. */
+  candidates = $state.raw<CandidateView[]>([]);
+  /** tfjs backend of the training workers, once known. */
+  backend = $state.raw<TfBackendInfo | null>(null);
+  backendError = $state<string | null>(null);
+  problem = $state.raw<Problem | null>(null);
+  /** Candidate shown in detail (plots, importance); defaults to the best. */
+  focusId = $state<string | null>(null);
+  importance = $state.raw<Record<string, ImportanceState>>({});
+  /** Epoch ms of the run's start and end. */
+  runStartedAt = $state<number | null>(null);
+  runEndedAt = $state<number | null>(null);
+
+  readonly poolSize: number;
+  readonly #library: DatasetLibrary;
+  readonly #recipe: RecipeState;
+  readonly #shelf: ModelShelf;
+  #pool: TrainWorkerPool | null = null;
+  readonly #recorder: RunRecorder;
+  #recs: Rec[] = [];
+  #timer: ReturnType<typeof setInterval> | null = null;
+  #dirty = false;
+  #generation = 0;
+
+  constructor(library: DatasetLibrary, recipe: RecipeState, shelf: ModelShelf, pool?: TrainWorkerPool) {
+    this.#library = library;
+    this.#recipe = recipe;
+    this.#shelf = shelf;
+    this.#pool = pool ?? null;
+    this.poolSize = pool?.size ?? Math.max(1, (typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 2 : 2) - 1);
+    this.#recorder = new RunRecorder((e) => (this.problem = describeProblem(e, 'Could not record the run')));
+  }
+
+  readonly backendLabel: string | null = $derived(this.backend ? tfLabel(this.backend) : null);
+
+  /** Per model: params read from the drafts and problems by field. */
+  readonly paramCheck: Record<ModelType, ReadParams> = $derived(
+    Object.fromEntries(MODEL_TYPES.map((t) => [t, readParams(t, this.drafts[t])])) as Record<ModelType, ReadParams>,
+  );
+
+  readonly splitError: string | null = $derived.by(() => {
+    const s = this.split;
+    if (!Number.isInteger(s.seed)) return 'The seed must be a whole number.';
+    if (s.kind === 'holdout') return s.testSize > 0 && s.testSize < 1 ? null : 'The test share must be between 0 and 1 (e.g. 0.2).';
+    return Number.isInteger(s.k) && s.k >= 2 && s.k <= 20 ? null : 'k must be a whole number from 2 to 20.';
+  });
+
+  readonly running: boolean = $derived(this.candidates.some((c) => c.status === 'queued' || c.status === 'running'));
+
+  /** Why the run cannot start, or null. */
+  readonly blocker: string | null = $derived.by(() => {
+    if (!this.#library.current) return 'Open a dataset on the Data screen first.';
+    if (!this.#recipe.recipe) return 'The dataset has no numeric column to predict.';
+    const issue = this.#recipe.issues.find((i) => i.severity === 'error');
+    if (issue) return `Fix the recipe on the Prepare screen first: ${issue.message}`;
+    const chosen = MODEL_TYPES.filter((t) => this.selected[t]);
+    if (chosen.length === 0) return 'Choose at least one model.';
+    const bad = chosen.find((t) => Object.keys(this.paramCheck[t].errors).length > 0);
+    if (bad) return `Fix the hyperparameters of ${modelLabel(bad)}.`;
+    return this.splitError;
+  });
+
+  /** Finished candidates by R² (best first), then the others. */
+  readonly leaderboard: CandidateView[] = $derived(
+    [...this.candidates].sort((a, b) => {
+      const ra = a.result?.status === 'finished' ? (a.result.metrics?.r2 ?? -Infinity) : -Infinity;
+      const rb = b.result?.status === 'finished' ? (b.result.metrics?.r2 ?? -Infinity) : -Infinity;
+      return rb - ra;
+    }),
+  );
+
+  readonly best: CandidateView | null = $derived(this.leaderboard.find((c) => c.status === 'finished') ?? null);
+  readonly focus: CandidateView | null = $derived(this.candidates.find((c) => c.id === this.focusId) ?? this.best);
+
+  setDraft(type: ModelType, field: string, value: string): void {
+    this.drafts = { ...this.drafts, [type]: { ...this.drafts[type], [field]: value } };
+  }
+
+  resetDraft(type: ModelType): void {
+    this.drafts = { ...this.drafts, [type]: defaultDraft(type) };
+  }
+
+  /** Asks a worker for the backend (starts one) so the screen can say which is active. */
+  async probeBackend(): Promise<void> {
+    if (this.backend) return;
+    try {
+      this.backend = await this.#ensurePool().backend();
+    } catch (e) {
+      this.backendError = e instanceof Error ? e.message : String(e);
+    }
+  }
+
+  /** Queues every selected model. */
+  start(): void {
+    if (this.blocker || this.running) return;
+    const cur = this.#library.current!;
+    const recipe = $state.snapshot(this.#recipe.recipe!);
+    const pool = this.#ensurePool();
+    pool.release();
+    pool.setTable(cur.meta.id, cur.table);
+    const gen = ++this.#generation;
+    const s = this.split;
+    const split: TrainSplit = s.kind === 'holdout' ? { kind: 'holdout', testSize: s.testSize, seed: s.seed } : { kind: 'kfold', k: s.k, seed: s.seed };
+    const types = MODEL_TYPES.filter((t) => this.selected[t]);
+    this.problem = null;
+    this.focusId = null;
+    this.importance = {};
+    this.runStartedAt = Date.now();
+    this.runEndedAt = null;
+    this.#recs = types.map((type, i) => ({
+      view: { id: `${gen}-${i}-${type}`, name: modelLabel(type), type, status: 'queued', fraction: 0, elapsedMs: 0, etaMs: null, losses: [] },
+      startedAt: null,
+      endedAt: null,
+    }));
+    this.#publish();
+    this.#startTicker();
+    void this.probeBackend();
+    const jobs = this.#recs.map(async (rec) => {
+      const v = rec.view;
+      const params = $state.snapshot(this.paramCheck[v.type].params) as Record<string, unknown>;
+      let runId: Promise<string | null> = Promise.resolve(null);
+      const result = await pool.run(
+        {
+          jobId: v.id,
+          tableKey: cur.meta.id,
+          dataset: { id: cur.meta.id, name: cur.meta.name, rows: cur.table.rowCount },
+          recipe,
+          candidate: { type: v.type, name: v.name, params },
+          split,
+        },
+        {
+          onStart: () => {
+            if (gen !== this.#generation) return;
+            rec.startedAt = performance.now();
+            v.status = 'running';
+            this.#dirty = true;
+            runId = this.#recorder.start({
+              datasetId: cur.meta.id,
+              datasetName: cur.meta.name,
+              recipe,
+              name: v.name,
+              modelType: v.type,
+              params,
+              seed: s.seed,
+              backend: this.backend?.backend,
+            });
+          },
+          onProgress: (p) => gen === this.#generation && this.#onProgress(rec, p),
+        },
+      );
+      const id = await runId;
+      await this.#recorder.end(id, result);
+      if (gen !== this.#generation) return; // a newer run superseded this one
+      rec.endedAt = performance.now();
+      v.result = result;
+      v.runId = id;
+      v.status = result.status;
+      v.fraction = result.status === 'finished' ? 1 : v.fraction;
+      if (result.history.train.length > 0 && v.losses.length < result.history.train.length)
+        v.losses = result.history.train.map((t, i) => ({ step: i + 1, train: t, validation: result.history.validation[i] }));
+      this.#dirty = true;
+      this.#publish();
+    });
+    void Promise.all(jobs).then(() => {
+      if (gen === this.#generation) this.#finishRun();
+    });
+  }
+
+  cancel(id: string): void {
+    this.#pool?.cancel(id);
+  }
+
+  cancelAll(): void {
+    this.#pool?.cancelAll();
+  }
+
+  /** Permutation importance of a finished candidate, computed in the worker that trained it. */
+  async computeImportance(id: string): Promise<void> {
+    const gen = this.#generation;
+    this.importance = { ...this.importance, [id]: { status: 'running' } };
+    let next: ImportanceState;
+    try {
+      next = { status: 'done', result: await this.#ensurePool().permutationImportance(id, { repeats: 3, seed: this.split.seed, maxRows: 5000 }) };
+    } catch (e) {
+      next = { status: 'failed', message: e instanceof Error ? e.message : String(e) };
+    }
+    if (gen === this.#generation) this.importance = { ...this.importance, [id]: next };
+  }
+
+  dispose(): void {
+    this.#stopTicker();
+    this.#recorder.dispose();
+    this.#pool?.dispose();
+  }
+
+  #ensurePool(): TrainWorkerPool {
+    if (!this.#pool) {
+      const wasmPaths = new URL('tfjs/', typeof document !== 'undefined' ? document.baseURI : location.href).href;
+      this.#pool = new TrainWorkerPool({ wasmPaths });
+    }
+    return this.#pool;
+  }
+
+  #onProgress(rec: Rec, p: TrainJobProgress): void {
+    const v = rec.view;
+    if (v.status !== 'running') return;
+    v.fraction = p.fraction;
+    v.step = p.step;
+    v.totalSteps = p.totalSteps;
+    if (p.losses.length) v.losses = [...v.losses, ...p.losses];
+    this.#dirty = true;
+  }
+
+  #finishRun(): void {
+    this.runEndedAt = Date.now();
+    this.#stopTicker();
+    this.#publish();
+    const finished = this.leaderboard.filter((c) => c.status === 'finished' && c.result?.bundle);
+    const now = Date.now();
+    const models: ShelfModel[] = finished.map((c) => ({
+      id: c.runId ?? `session:${c.id}`,
+      name: `${c.name} — R² ${c.result!.metrics!.r2.toFixed(3)}`,
+      bundle: c.runId ? { ...c.result!.bundle!, lineage: { ...c.result!.bundle!.lineage, runId: c.runId } } : c.result!.bundle!,
+      source: 'session',
+      addedAt: now,
+    }));
+    if (models.length) this.#shelf.add(models, true);
+  }
+
+  #startTicker(): void {
+    this.#stopTicker();
+    this.#timer = setInterval(() => this.#publish(), PUBLISH_MS);
+  }
+
+  #stopTicker(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+  }
+
+  #publish(): void {
+    const now = performance.now();
+    let any = this.#dirty;
+    for (const r of this.#recs) {
+      if (r.startedAt === null) continue;
+      const v = r.view;
+      const end = r.endedAt ?? now;
+      const elapsed = end - r.startedAt;
+      if (elapsed !== v.elapsedMs) any = true;
+      v.elapsedMs = elapsed;
+      v.etaMs = v.status === 'running' && v.fraction > 0.01 ? (elapsed * (1 - v.fraction)) / v.fraction : v.status === 'running' ? null : 0;
+    }
+    if (!any) return;
+    this.#dirty = false;
+    this.candidates = this.#recs.map((r) => ({ ...r.view }));
+  }
+}

@@ -1,0 +1,213 @@
+/**
+ * A pool of training workers: at most `size` (default max(1, hardwareConcurrency − 1)), created
+ * on demand, each set up once (tfjs backend) and sent the dataset table once. Jobs wait in a
+ * queue; `cancel` removes a queued job or stops a running one in its worker (a worker that does
+ * not answer within a moment is terminated and replaced). Permutation importance goes to the
+ * worker that trained the job, which keeps the model.
+ */
+import { proxy, wrap, type Remote } from 'comlink';
+import type { Table } from '../core/data/types';
+import type { TfBackendInfo } from '../core/tf';
+import { installErrorTransfer } from '../../workers/error-transfer';
+import type { PermutationImportanceResult, TrainApi, TrainJob, TrainJobProgress, TrainJobResult } from '../../workers/protocol';
+
+const TERMINATE_AFTER_MS = 3000;
+
+export interface JobHandlers {
+  /** The job left the queue and started in a worker. */
+  onStart?: () => void;
+  onProgress?: (p: TrainJobProgress) => void;
+}
+
+export interface PoolOptions {
+  /** Workers at most; default max(1, hardwareConcurrency − 1). */
+  size?: number;
+  /** Folder URL of the tfjs .wasm files. */
+  wasmPaths: string;
+  /** For tests: how a worker is made. */
+  createWorker?: () => Worker;
+}
+
+interface Slot {
+  worker: Worker;
+  api: Remote<TrainApi>;
+  ready: Promise<TfBackendInfo>;
+  tableKey: string | null;
+  job: Queued | null;
+  alive: boolean;
+}
+
+interface Queued {
+  job: TrainJob;
+  handlers: JobHandlers;
+  resolve: (r: TrainJobResult) => void;
+  settled: boolean;
+  slot: Slot | null;
+}
+
+export function defaultPoolSize(): number {
+  const hc = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 2 : 2;
+  return Math.max(1, hc - 1);
+}
+
+function cancelledResult(job: TrainJob, message: string): TrainJobResult {
+  return {
+    jobId: job.jobId,
+    name: job.candidate.name,
+    type: job.candidate.type,
+    params: job.candidate.params ?? {},
+    status: 'cancelled',
+    fitSeconds: 0,
+    predictSeconds: 0,
+    history: { unit: 'none', metric: 'mse', train: [], validation: [] },
+    featureNames: [],
+    error: { code: 'cancelled', message, stage: 'training' },
+    logs: [],
+  };
+}
+
+export class TrainWorkerPool {
+  readonly size: number;
+  readonly #opts: PoolOptions;
+  readonly #slots: Slot[] = [];
+  readonly #queue: Queued[] = [];
+  /** Which slot trained which finished job (for permutation importance). */
+  readonly #owner = new Map<string, Slot>();
+  #table: { key: string; table: Table } | null = null;
+  #backend: Promise<TfBackendInfo> | null = null;
+
+  constructor(opts: PoolOptions) {
+    this.#opts = opts;
+    this.size = Math.max(1, opts.size ?? defaultPoolSize());
+  }
+
+  /** The tfjs backend of the pool's workers (starts one worker if none is running). */
+  backend(): Promise<TfBackendInfo> {
+    if (!this.#backend) this.#backend = this.#slot().ready;
+    return this.#backend;
+  }
+
+  /** The table later jobs name by `key`; sent to each worker once, before its first job on it. */
+  setTable(key: string, table: Table): void {
+    if (this.#table?.key === key && this.#table.table === table) return;
+    this.#table = { key, table };
+    for (const s of this.#slots) if (s.tableKey !== key) s.tableKey = null;
+  }
+
+  /** Queues a job. The promise never rejects for a model failure or a cancel: the result's status says so. */
+  run(job: TrainJob, handlers: JobHandlers = {}): Promise<TrainJobResult> {
+    return new Promise<TrainJobResult>((resolve) => {
+      const q: Queued = { job, handlers, resolve, settled: false, slot: null };
+      q.resolve = (r) => {
+        if (q.settled) return; // cancelled meanwhile: ignore the late answer
+        q.settled = true;
+        resolve(r);
+      };
+      this.#queue.push(q);
+      this.#pump();
+    });
+  }
+
+  /** Removes a queued job or stops a running one. */
+  cancel(jobId: string): void {
+    const i = this.#queue.findIndex((q) => q.job.jobId === jobId);
+    if (i >= 0) {
+      const [q] = this.#queue.splice(i, 1);
+      q.resolve(cancelledResult(q.job, 'Cancelled before it started.'));
+      return;
+    }
+    const slot = this.#slots.find((s) => s.job?.job.jobId === jobId);
+    if (!slot) return;
+    const q = slot.job!;
+    void slot.api.cancel(jobId);
+    setTimeout(() => {
+      if (!q.settled && slot.job === q) {
+        this.#terminate(slot);
+        q.resolve(cancelledResult(q.job, 'Cancelled (the worker was stopped).'));
+        this.#pump();
+      }
+    }, TERMINATE_AFTER_MS);
+  }
+
+  cancelAll(): void {
+    for (const q of [...this.#queue]) this.cancel(q.job.jobId);
+    for (const s of this.#slots) if (s.job) this.cancel(s.job.job.jobId);
+  }
+
+  async permutationImportance(jobId: string, opts?: { repeats?: number; seed?: number; maxRows?: number }): Promise<PermutationImportanceResult> {
+    const slot = this.#owner.get(jobId);
+    if (!slot || !slot.alive) throw new Error('The worker that trained this model has been stopped; train it again to compute permutation importance.');
+    return slot.api.permutationImportance(jobId, opts);
+  }
+
+  /** Forgets the models the workers keep for finished jobs. */
+  release(): void {
+    this.#owner.clear();
+    for (const s of this.#slots) void s.api.release();
+  }
+
+  dispose(): void {
+    this.cancelAll();
+    for (const s of [...this.#slots]) this.#terminate(s);
+  }
+
+  #slot(): Slot {
+    const idle = this.#slots.find((s) => !s.job);
+    if (idle || this.#slots.length >= this.size) return idle ?? this.#slots[0];
+    installErrorTransfer();
+    const worker = this.#opts.createWorker?.() ?? new Worker(new URL('../../workers/train.worker.ts', import.meta.url), { type: 'module', name: `train-${this.#slots.length + 1}` });
+    const api = wrap<TrainApi>(worker);
+    const hc = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 1 : 1;
+    const threads = Math.max(1, Math.floor(hc / this.size));
+    const slot: Slot = { worker, api, ready: api.init({ wasmPaths: this.#opts.wasmPaths, threads }), tableKey: null, job: null, alive: true };
+    this.#slots.push(slot);
+    return slot;
+  }
+
+  #pump(): void {
+    while (this.#queue.length > 0) {
+      const hasIdle = this.#slots.some((s) => !s.job) || this.#slots.length < this.size;
+      if (!hasIdle) return;
+      const slot = this.#slot();
+      const q = this.#queue.shift()!;
+      slot.job = q;
+      q.slot = slot;
+      void this.#runOn(slot, q);
+    }
+  }
+
+  async #runOn(slot: Slot, q: Queued): Promise<void> {
+    try {
+      await slot.ready;
+      const t = this.#table;
+      if (!t || t.key !== q.job.tableKey) throw new Error('The dataset for this job is no longer open.');
+      if (slot.tableKey !== t.key) {
+        await slot.api.setTable(t.key, t.table);
+        slot.tableKey = t.key;
+      }
+      if (q.settled) return;
+      q.handlers.onStart?.();
+      const onProgress = proxy((p: TrainJobProgress) => {
+        if (!q.settled) q.handlers.onProgress?.(p);
+      });
+      const r = await slot.api.train(q.job, onProgress);
+      if (r.status === 'finished') this.#owner.set(q.job.jobId, slot);
+      q.resolve(r);
+    } catch (e) {
+      if (!q.settled)
+        q.resolve({ ...cancelledResult(q.job, ''), status: 'failed', error: { code: 'worker-error', message: e instanceof Error ? e.message : String(e), stage: 'training' } });
+    } finally {
+      if (slot.job === q) slot.job = null;
+      this.#pump();
+    }
+  }
+
+  #terminate(slot: Slot): void {
+    slot.alive = false;
+    slot.worker.terminate();
+    slot.job = null;
+    const i = this.#slots.indexOf(slot);
+    if (i >= 0) this.#slots.splice(i, 1);
+    if (this.#backend && this.#slots.length === 0) this.#backend = null;
+  }
+}
