@@ -22,7 +22,7 @@ const TF_MODELS: readonly string[] = ['knn', 'mlp'];
  * Where the app serves the tfjs .wasm binaries (static/ is served at the app's root). Until they
  * are there, the cpu backend is used.
  */
-const WASM_DIR = new URL('../', import.meta.url).href;
+const WASM_DIR = new URL('../', self.location.href).href;
 
 const loaded = new Map<string, LoadedBundle>();
 let current: AbortController | null = null;
