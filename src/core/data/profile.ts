@@ -268,9 +268,9 @@ function firstRows(n: number, test: (i: number) => boolean): { rows: number[]; c
 }
 
 /**
- * Rows equal to an earlier row over the given columns. Rows are compared by a 53-bit hash of
- * their values (NaN equals NaN, 0 equals -0), inserted in an open-addressing table; a false match
- * needs a hash collision, about n²/2⁵⁴ (1e-4 for a million rows).
+ * Rows equal to an earlier row over the given columns. Rows are compared by a 64-bit hash of
+ * their values (NaN equals NaN, 0 equals -0) in two 32-bit halves, through an open-addressing
+ * table of row numbers; a false match needs a 64-bit collision, about n²/2⁶⁵ (3e-8 at 1M rows).
  */
 function duplicateRows(table: Table, columns: readonly number[]): { rows: number[]; count: number } {
   const n = table.rowCount;
@@ -300,26 +300,29 @@ function duplicateRows(table: Table, columns: readonly number[]): { rows: number
       }
     }
   }
+  // Open addressing over row numbers (-1 empty): a slot holds the first row with that hash.
   let size = 1;
   while (size < 2 * n) size *= 2;
-  const slots = new Float64Array(size).fill(-1);
+  const slots = new Int32Array(size).fill(-1);
+  const mask = size - 1;
   const rows: number[] = [];
   let count = 0;
   for (let i = 0; i < n; i++) {
-    const key = (h1[i] & 0x1fffff) * 4294967296 + h2[i];
-    let s = (h2[i] ^ Math.imul(h1[i], 0x9e3779b1)) & (size - 1);
+    const a = h1[i];
+    const b = h2[i];
+    let s = (b ^ Math.imul(a, 0x9e3779b1)) & mask;
     for (;;) {
-      const k = slots[s];
-      if (k === -1) {
-        slots[s] = key;
+      const r = slots[s];
+      if (r === -1) {
+        slots[s] = i;
         break;
       }
-      if (k === key) {
+      if (h1[r] === a && h2[r] === b) {
         count++;
         if (rows.length < LISTED_ROWS) rows.push(i + 1);
         break;
       }
-      s = (s + 1) & (size - 1);
+      s = (s + 1) & mask;
     }
   }
   return { rows, count };
