@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BundleError, InvalidInputError, InvalidParamsError } from '../../../src/core/errors';
 import { GradientBoostingRegressor } from '../../../src/core/models/gbdt/index';
-import { binMatrix, binValue, fitBinning, type Binning } from '../../../src/core/models/gbdt/binning';
+import { binMatrix, binValue, fitBinning, transposeBins, type Binning } from '../../../src/core/models/gbdt/binning';
 import { buildHistogram, FeatureSet, subtractInto, type HistogramInput } from '../../../src/core/models/gbdt/histogram';
 import { findBestSplit, SplitCandidate, SplitScratch, type SplitParams } from '../../../src/core/models/gbdt/split';
 import type { Matrix, SerializedModel, StateValue } from '../../../src/core/models/types';
@@ -60,6 +60,11 @@ describe('binning', () => {
     expect(b.nBins[0]).toBe(3);
     expect(Array.from(binMatrix(X, null, b))).toEqual([0, 0, 1, 2, 3, 2]);
     expect(b.offsets[1]).toBe(4); // three value bins + the missing bin
+    // Two features: bins are row-major; transposeBins gives the column-major copy.
+    const X2 = matrix([[1, 5], [2, NaN], [5, 1]]);
+    const two = binMatrix(X2, null, fitBinning(X2, null, { maxBins: 255, categorical: [false, false], subsample: 200_000, seed: 0 }));
+    expect(Array.from(two)).toEqual([0, 1, 1, 2, 2, 0]);
+    expect(Array.from(transposeBins(two, 3, 2))).toEqual([0, 1, 2, 1, 2, 0]);
   });
 
   it('bins categorical codes by the code itself; NaN and unseen codes go to the missing bin', () => {
@@ -108,7 +113,7 @@ function tinyProblem(seed: number, n = 40) {
   const bins = binMatrix(X, null, b);
   const g = Float64Array.from({ length: n }, () => rng.normal());
   const h = Float64Array.from({ length: n }, () => 0.5 + rng.next());
-  const input: HistogramInput = { bins, nRows: n, gradients: g, hessians: h, constantHessian: NaN };
+  const input: HistogramInput = { bins, binsByColumn: transposeBins(bins, n, 3), nRows: n, gradients: g, hessians: h, constantHessian: NaN };
   return { X, b, bins, g, h, input, n };
 }
 
@@ -234,7 +239,8 @@ describe('split finding', () => {
     const X = matrix(rows, [{ name: 'c', categorical: true, levels: 8 }]);
     const b = fitBinning(X, null, { maxBins: 255, categorical: [true], subsample: 200_000, seed: 0 });
     const g = Float64Array.from(grads);
-    const input: HistogramInput = { bins: binMatrix(X, null, b), nRows: 160, gradients: g, hessians: new Float64Array(160).fill(1), constantHessian: 1 };
+    const catBins = binMatrix(X, null, b);
+    const input: HistogramInput = { bins: catBins, binsByColumn: transposeBins(catBins, 160, 1), nRows: 160, gradients: g, hessians: new Float64Array(160).fill(1), constantHessian: 1 };
     const out = new SplitCandidate();
     const G = g.reduce((a, x) => a + x, 0);
     findBestSplit(histOf(b, input, Array.from({ length: 160 }, (_, i) => i)), b, allFeatures(b), G, 160, 160, { ...SPLIT, constantHessian: 1, catSmooth: 10, catL2: 1 }, out, new SplitScratch());

@@ -206,3 +206,13 @@ export function binMatrix(X: Matrix, rows: Uint32Array | null, b: Binning): Uint
   }
   return out;
 }
+
+/** Column-major copy of row-major bins (nRows × p): feature j of row i at j·nRows + i. */
+export function transposeBins(bins: Uint8Array, nRows: number, p: number): Uint8Array {
+  const out = new Uint8Array(bins.length);
+  for (let j = 0; j < p; j++) {
+    const base = j * nRows;
+    for (let i = 0; i < nRows; i++) out[base + i] = bins[i * p + j];
+  }
+  return out;
+}

@@ -11,7 +11,7 @@ import type { FitHistory } from '../history';
 import { emptyHistory } from '../history';
 import type { FitOptions, Matrix, Regressor, SerializedModel, StateValue } from '../types';
 import { checkFitInput, checkPredictInput } from '../validate';
-import { binMatrix, fitBinning } from './binning';
+import { binMatrix, fitBinning, transposeBins } from './binning';
 import { TreeGrower } from './grow';
 import { FeatureSet } from './histogram';
 import { lossByName } from './loss';
@@ -111,7 +111,7 @@ export class GradientBoostingRegressor implements Regressor<GbdtParams> {
     const g = new Float64Array(nTrain);
     const h = new Float64Array(nTrain);
     if (loss.constantHessian === loss.constantHessian) h.fill(loss.constantHessian);
-    const grower = new TreeGrower({ bins, nRows: nTrain, gradients: g, hessians: h, constantHessian: loss.constantHessian }, binning, {
+    const grower = new TreeGrower({ bins, binsByColumn: transposeBins(bins, nTrain, p), nRows: nTrain, gradients: g, hessians: h, constantHessian: loss.constantHessian }, binning, {
       numLeaves: P.numLeaves,
       maxDepth: P.maxDepth ?? Infinity,
       learningRate: P.learningRate,

@@ -210,15 +210,15 @@ export class TreeGrower {
   private partition(start: number, end: number, feature: number, goesLeft: Uint8Array): number {
     const idx = this.idx;
     const tmp = this.scratchIdx;
-    const bins = this.input.bins;
-    const p = this.binning.nFeatures;
+    const col = this.input.binsByColumn;
+    const base = feature * this.input.nRows;
     let l = start;
     let r = 0;
     // Branch-free: write the index to both sides and advance one of them (a data-dependent
     // branch here would mispredict about half the time).
     for (let k = start; k < end; k++) {
       const i = idx[k];
-      const gl = goesLeft[bins[i * p + feature]];
+      const gl = goesLeft[col[base + i]];
       idx[l] = i;
       tmp[r] = i;
       l += gl;

@@ -17,6 +17,11 @@ import type { Binning } from './binning';
 export interface HistogramInput {
   /** Row-major bins: feature j of row i at i·nFeatures + j. */
   readonly bins: Uint8Array;
+  /**
+   * The same bins column-major (feature j of row i at j·nRows + i), for partitioning: a node's
+   * row indices are ascending, so reading one feature's column for them is near-sequential.
+   */
+  readonly binsByColumn: Uint8Array;
   readonly nRows: number;
   readonly gradients: Float64Array;
   readonly hessians: Float64Array;
