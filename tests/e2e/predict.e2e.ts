@@ -167,6 +167,17 @@ describe('Predict page', () => {
     await page.getByTestId('flag-carat').waitFor({ state: 'detached' });
   });
 
+  it('refuses a file that lacks a column the model needs, naming it', async () => {
+    const keep = header.filter((h) => h !== 'carat');
+    const rows = lines.slice(0, 50).map((l) => l.split(',').filter((_, j) => header[j] !== 'carat').join(','));
+    await page.getByLabel('CSV file to predict').setInputFiles({ name: 'no-carat.csv', mimeType: 'text/csv', buffer: Buffer.from([keep.join(','), ...rows].join('\n')) });
+    const problem = page.getByTestId('problem').filter({ hasText: 'no-carat.csv' });
+    await problem.waitFor();
+    expect(await problem.textContent()).toMatch(/lacks a column the model needs: "carat"/);
+    expect(await page.getByTestId('predict-result').count()).toBe(0);
+    await s.shot('file-missing-column');
+  });
+
   it('predicts a 10,000-row file, lists the bad rows, and the download matches Node', async () => {
     const rows = lines.slice(0, 10_000).map((l) => l.split(','));
     const cutAt = header.indexOf('cut');
@@ -238,6 +249,23 @@ describe('Predict page', () => {
       pump();
     });
 
+    // Cancel stops a running file at once and leaves no result.
+    await page.getByLabel('CSV file to predict').setInputFiles(input);
+    await page.getByTestId('predict-progress').getByText(/rows predicted/).waitFor({ timeout: 60_000 });
+    await page.getByTestId('predict-progress').getByRole('button', { name: 'Cancel' }).click();
+    await page.getByTestId('predict-notice').filter({ hasText: 'was cancelled' }).waitFor();
+    expect(await page.getByTestId('predict-progress').count()).toBe(0);
+    expect(await page.getByTestId('predict-result').count()).toBe(0);
+    await s.shot('file-1m-cancelled');
+
+    // Long tasks on the page's main thread while the worker streams the file.
+    await page.evaluate(() => {
+      const w = window as unknown as { __longTasks: number[] };
+      w.__longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.__longTasks.push(e.duration);
+      }).observe({ type: 'longtask' });
+    });
     const rss = new RssSampler();
     const heap: number[] = [];
     const started = Date.now();
@@ -259,11 +287,16 @@ describe('Predict page', () => {
     const wall = (Date.now() - started) / 1000;
     expect(await page.getByTestId('summary-rows').textContent()).toBe(BIG_ROWS.toLocaleString('en-US'));
     await s.shot('file-1m-predicted');
+    const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
+    const workerSeconds = Number(/in ([\d.]+) s/.exec((await page.getByTestId('predict-result').textContent()) ?? '')?.[1]);
     console.log(
       JSON.stringify({
         bench: 'predict-e2e-1m',
         rows: BIG_ROWS,
         wallSeconds: wall,
+        workerSeconds,
+        mainThreadLongTasks: longTasks.length,
+        longestTaskMs: Math.round(Math.max(0, ...longTasks)),
         pageHeapPeakMB: Math.round(Math.max(0, ...heap) / 2 ** 20),
         rendererRssPeakMB: rss.peakMB,
       }),
