@@ -81,7 +81,7 @@ describe('DecisionTreeRegressor', () => {
   });
 
   it('chooses at every node the best split a brute-force search finds (ties and duplicates included)', async () => {
-    // The last case has nodes above 512 rows, which are split from histograms.
+    // The last case has nodes above 256 rows, which are split from histograms.
     for (let seed = 0; seed < 6; seed++) {
       const rng = new Rng(100 + seed);
       const n = seed === 5 ? 3000 : 60;
