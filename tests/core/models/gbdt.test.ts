@@ -358,6 +358,29 @@ describe('GradientBoostingRegressor', () => {
     expect(Array.from(a)).not.toEqual(Array.from(c));
   });
 
+  it('predicts large batches (several row blocks) exactly as row by row, on every descent path', async () => {
+    const rng = new Rng(12);
+    const n = 2600;
+    const data = new Float64Array(n * 3);
+    const y = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      data[i * 3] = rng.normal();
+      data[i * 3 + 1] = rng.nextInt(6);
+      data[i * 3 + 2] = rng.next() < 0.1 ? NaN : rng.normal();
+      y[i] = data[i * 3] + (data[i * 3 + 1] % 2) * 2 + (data[i * 3 + 2] || 0);
+    }
+    const features = [{ name: 'a' }, { name: 'c', categorical: true, levels: 6 }, { name: 'b' }];
+    for (const categoricalSplit of ['ordinal', 'native'] as const) {
+      const X = { data, rows: n, cols: 3, features };
+      const m = await new GradientBoostingRegressor({ maxIterations: 15, categoricalSplit }).fit(X, y);
+      const noNaN = { ...X, data: data.map((v) => (v === v ? v : 0)) };
+      for (const M of [X, noNaN]) {
+        const batch = m.predict(M);
+        for (let i = 0; i < n; i += 97) expect(m.predict({ data: M.data.slice(i * 3, i * 3 + 3), rows: 1, cols: 3 })[0]).toBe(batch[i]);
+      }
+    }
+  });
+
   it('rejects bad params naming the field', () => {
     expect(() => new GradientBoostingRegressor({ learningRate: 0 })).toThrow(InvalidParamsError);
     try {
