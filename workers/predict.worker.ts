@@ -19,10 +19,11 @@ const MAX_LOADED = 4;
 /** Models whose predict runs on tfjs. */
 const TF_MODELS: readonly string[] = ['knn', 'mlp'];
 /**
- * Where the app serves the tfjs .wasm binaries (static/ is served at the app's root). Until they
- * are there, the cpu backend is used.
+ * Where the app serves the tfjs .wasm binaries: `tfjs/` at the app's root (the build writes them
+ * there from node_modules; the dev server serves them). Worker scripts live one folder below the
+ * root (assets/ in the build). If they cannot be fetched, the cpu backend is used.
  */
-const WASM_DIR = new URL('../', self.location.href).href;
+const WASM_DIR = new URL('../tfjs/', self.location.href).href;
 
 const loaded = new Map<string, LoadedBundle>();
 let current: AbortController | null = null;
