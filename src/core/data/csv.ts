@@ -295,9 +295,18 @@ async function forEachPiece(
     if (r) await r;
   };
 
+  // The next chunk is requested before the current one is parsed, so reading overlaps parsing.
+  // A read left pending by an error or a cancel must not become an unhandled rejection.
+  const request = (at: number): Promise<Uint8Array> => {
+    const p = source.read(at, Math.min(chunkBytes, total - at));
+    p.catch(() => undefined);
+    return p;
+  };
+  let pending: Promise<Uint8Array> | null = request(0);
   while (offset < total) {
-    const len = Math.min(chunkBytes, total - offset);
-    const bytes = await source.read(offset, len);
+    const bytes: Uint8Array = await pending!;
+    const nextOffset = offset + bytes.length;
+    pending = bytes.length > 0 && nextOffset < total ? request(nextOffset) : null;
     if (offset === 0) {
       const probe = Math.min(bytes.length, 65536);
       for (let i = 0; i < probe; i++) {

@@ -9,8 +9,8 @@ import { applySchema, inferSchema } from './schema';
 import type { CsvInput, ParsedDataset, ParseOptions } from './types';
 
 export * from './types';
-export { readCsv, bytesSource, toByteSource, readAllBytes, detectDelimiter, DEFAULT_MISSING_MARKERS, DEFAULT_CHUNK_BYTES } from './csv';
-export type { RawDataset } from './csv';
+export { readCsv, streamCsvRows, bytesSource, toByteSource, readAllBytes, detectDelimiter, DEFAULT_MISSING_MARKERS, DEFAULT_CHUNK_BYTES } from './csv';
+export type { RawDataset, CsvRowHandlers } from './csv';
 export { inferSchema, applySchema, splitUnit, looksLikeIdName, looksLikeFlagName } from './schema';
 export { profileTable, quantileSorted } from './profile';
 export { takeRows, columnByName } from './table';
