@@ -186,7 +186,7 @@ export interface TrainApi {
 // ---------------------------------------------------------------------------------------------
 // EDA worker (Explore screen)
 // (Imports kept with this section so that edits of the other sections never collide with it.)
-import type { ColumnProfile as EdaColumnProfile, ColumnSchema as EdaColumnSchema, Table as EdaTable } from '../src/core/data/types';
+import type { Column as EdaColumn, ColumnProfile as EdaColumnProfile, ColumnSchema as EdaColumnSchema } from '../src/core/data/types';
 import type {
   ColumnDistribution,
   CorrelationMatrix,
@@ -214,10 +214,13 @@ export interface EdaRequest {
 
 export interface EdaApi {
   /**
-   * Keeps a copy of `table` (structured clone) with its schema and profile for the requests
-   * that follow; replaces the dataset loaded before.
+   * Starts receiving dataset `dataset` (replacing the one before): its size, schema and profile.
+   * Its columns follow one `addColumn` call each (one structured clone per page task, so that a
+   * wide or long table never blocks the page in one go); requests wait until all have arrived.
    */
-  load(dataset: string, table: EdaTable, schema: EdaColumnSchema[], profile: EdaColumnProfile[]): void;
+  open(dataset: string, rowCount: number, columnCount: number, schema: EdaColumnSchema[], profile: EdaColumnProfile[]): void;
+  /** One column of the dataset being received, in table order (a copy: the page keeps its own). */
+  addColumn(dataset: string, column: EdaColumn): void;
   /** Data-quality findings in plain words (the target is left out of correlation pairs). */
   findings(req: EdaRequest, target: string | null): Promise<Finding[]>;
   /** Histogram and summary of the target, binned on log10 when `log`. */
@@ -228,4 +231,63 @@ export interface EdaApi {
   distributions(req: EdaRequest, columns: string[]): Promise<ColumnDistribution[]>;
   /** The target against one feature: density grid + binned mean + points, or box stats per level (typed arrays transferred). */
   targetVsFeature(req: EdaRequest, target: string, feature: string, options: TargetVsFeatureOptions): Promise<TargetVsFeature>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Prepare worker (Prepare screen: rows each cleaning step removes, derived-feature previews)
+// (Imports kept with this section so that edits of the other sections never collide with it.)
+import type { Table as PrepareTable } from '../src/core/data/types';
+import type { DerivedFeature as PrepareDerivedFeature, Recipe as PrepareRecipe } from '../src/core/recipe';
+
+/** The Prepare screen's two kinds of request; a newer one of a kind supersedes the older. */
+export type PrepareSlot = 'cleaning' | 'derived';
+
+export interface PrepareRequest {
+  /** Dataset version id the request is about (must be the loaded one). */
+  dataset: string;
+  slot: PrepareSlot;
+  /** Increases per slot on the page; the worker skips a request that a newer one overtook. */
+  seq: number;
+}
+
+/** What one cleaning step does to the rows the earlier steps left. */
+export type CleaningStepOutcome =
+  | { status: 'ok'; description: string; /** Rows before the step. */ before: number; removed: number }
+  /** The step cannot run (missing column, bad value) or would remove every remaining row. */
+  | { status: 'error'; code: string; field: string; message: string; before: number }
+  /** Not counted: an earlier step failed. */
+  | { status: 'skipped' };
+
+export interface CleaningCounts {
+  /** Rows of the table before cleaning. */
+  rows: number;
+  /** One outcome per step of the recipe, in order. */
+  steps: CleaningStepOutcome[];
+  /** Rows left after every step that ran. */
+  kept: number;
+}
+
+/** A derived feature over the whole table: its first values and a summary, or why it cannot be computed. */
+export type DerivedPreview =
+  | {
+      status: 'ok';
+      name: string;
+      /** The first rows' values (NaN: missing). */
+      head: number[];
+      min: number;
+      median: number;
+      max: number;
+      /** Rows where the result is missing (missing input, zero denominator, log of ≤ 0, ...). */
+      missing: number;
+      rows: number;
+    }
+  | { status: 'error'; name: string; message: string };
+
+export interface PrepareApi {
+  /** Keeps a copy of `table` (structured clone) for the requests that follow; replaces the one before. */
+  load(dataset: string, table: PrepareTable): void;
+  /** Runs the recipe's cleaning steps in order (as `applyCleaning` does) and counts the rows each removes. */
+  cleaning(req: PrepareRequest, recipe: PrepareRecipe): Promise<CleaningCounts>;
+  /** Computes `features` in order (each may use earlier ones) and previews each: the first `head` rows and a summary. */
+  derived(req: PrepareRequest, features: PrepareDerivedFeature[], head: number): Promise<DerivedPreview[]>;
 }

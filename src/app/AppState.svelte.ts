@@ -4,7 +4,10 @@ import { Exploration } from './Exploration.svelte';
 import { ModelShelf } from './ModelShelf.svelte';
 import { Navigation } from './Navigation.svelte';
 import { Predictor } from './Predictor.svelte';
+import { RecipeEditor } from './RecipeEditor.svelte';
 import { RecipeState } from './RecipeState.svelte';
+import { Registry } from './Registry.svelte';
+import { RunsView } from './RunsView.svelte';
 import { TrainingSession } from './TrainingSession.svelte';
 
 export class AppState {
@@ -12,6 +15,8 @@ export class AppState {
   readonly library = new DatasetLibrary();
   /** The recipe for the open dataset (Prepare edits it, Train uses it). */
   readonly recipe = new RecipeState(this.library);
+  /** The Prepare screen: edits of the recipe, rows each cleaning step removes, derived-feature previews (worker). */
+  readonly prepare = new RecipeEditor(this.library, this.recipe);
   /** The Explore screen: EDA aggregates of the open dataset, computed in a worker. */
   readonly explore = new Exploration(this.library, this.recipe);
   /** Models to predict with (Train adds session models, Models adds registered ones). */
@@ -20,15 +25,24 @@ export class AppState {
   readonly training = new TrainingSession(this.library, this.recipe, this.shelf);
   /** The Predict screen: one-row form and whole-file prediction with a shelf model. */
   readonly predictor = new Predictor(this.shelf);
+  /** The Runs screen: recorded runs, comparison, tags and notes, deletion, export. */
+  readonly runs = new RunsView();
+  /** The Models screen: registered models, versions, aliases, import/export, reproduction; puts versions on the shelf. */
+  readonly registry = new Registry(this.shelf);
 
   async init(): Promise<void> {
-    await this.library.init();
+    // Runs: marks runs of dead tabs 'interrupted' once per page load (this tab's lock held first).
+    await Promise.all([this.library.init(), this.runs.init(), this.registry.init()]);
   }
 
   dispose(): void {
     this.library.dispose();
+    this.recipe.dispose();
+    this.prepare.dispose();
     this.explore.dispose();
     this.training.dispose();
     this.predictor.dispose();
+    this.runs.dispose();
+    this.registry.dispose();
   }
 }

@@ -3,7 +3,9 @@ export { DatasetLibrary, type OpenDataset, type LoadingState, type StorageStatus
 export { IngestClient } from './IngestClient.svelte';
 export { Navigation, SCREENS, type Screen, type ScreenId } from './Navigation.svelte';
 export { describeProblem, type Problem } from './problems';
-export { RecipeState, defaultTarget, initialRecipe } from './RecipeState.svelte';
+export { RecipeState, defaultTarget, initialRecipe, cleaningKey, type RecipeStateOptions } from './RecipeState.svelte';
+export { RecipeEditor, issueText, PREVIEW_ROWS, MAX_LEVELS_FROM_NUMBERS, type Computed } from './RecipeEditor.svelte';
+export { PrepareClient } from './PrepareClient';
 export { ModelShelf, type ShelfModel } from './ModelShelf.svelte';
 export { Predictor, modelInputs, shelfName } from './Predictor.svelte';
 export { PredictForm, checkField, defaultValue, defaultValues, FORM_DEBOUNCE_MS, type FieldCheck, type RowPrediction } from './PredictForm.svelte';
@@ -14,3 +16,5 @@ export { TrainWorkerPool, defaultPoolSize, type JobHandlers, type PoolOptions } 
 export { RunRecorder, type RunStart } from './RunRecorder';
 export { PARAM_SPECS, MODEL_NOTES, DEFAULT_SELECTION, defaultDraft, readParams, type ParamSpec, type ParamDraft, type ReadParams } from './train-params';
 export { Exploration, type Slot, MAX_HEATMAP_COLUMNS, RELATION_GRID, RELATION_MAX_POINTS, RELATION_MAX_LEVELS } from './Exploration.svelte';
+export { RunsView, RUN_COLUMNS, METRICS, compareParams, matchesFilter, paramText, type RunColumn, type RunFilterDraft, type ParamRow, type SpaceReport } from './RunsView.svelte';
+export { Registry, ALIAS_SUGGESTIONS, bundleRecipe, recipeSummary, sameMetrics, shelfId, type PendingImport, type ReproduceState, type Lineage } from './Registry.svelte';
