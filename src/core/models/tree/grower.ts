@@ -86,16 +86,17 @@ export function prepareTreeData(X: Matrix, y: Float64Array): TreeData {
 /**
  * Scratch buffers for growing trees on one TreeData; reuse it across the trees of a forest.
  *
- * A tree renumbers its in-bag rows 0..m−1 ("compact" ids). Per feature f, the lists at
- * f·rows .. f·rows + m − 1 hold, in that feature's order and partitioned by node, each row's
- * compact id, rank, weight and weight·target side by side, so the split scan reads memory
- * sequentially. There are two copies (A and B): splitting a node writes its children's lists
- * from one copy into the other in a single pass (left rows from `start`, right rows from `mid`).
+ * A tree renumbers its in-bag rows 0..m−1 ("compact" ids) and copies their ranks, weights and
+ * targets into dense arrays, so the random reads of the hot loops stay in a small working set.
+ * Sorted phase: per feature f, the lists at f·rows .. f·rows + m − 1 hold, in that feature's
+ * order and partitioned by node, each row's compact id with its rank alongside. There are two
+ * copies (A and B): splitting a node writes its children's lists from one copy into the other in
+ * a single pass (left rows from `start`, right rows from `mid`).
  */
 export class TreeWorkspace {
+  /** Copies A and B of the per-feature lists: compact row ids, and their ranks alongside. */
   readonly idx: [Int32Array, Int32Array];
   readonly code: [Int32Array, Int32Array];
-  /** Weight and weight·target by compact id. */
   /** Interleaved by compact id: weight at 2c, weight·target at 2c+1 (one cache line per row). */
   readonly wwy: Float64Array;
   /** Target by compact id (for the pure-node test). */
