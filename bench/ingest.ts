@@ -139,4 +139,4 @@ async function main(): Promise<void> {
   });
 }
 
-await main();
+if (resolve(process.argv[1] ?? '') === SCRIPT) await main();

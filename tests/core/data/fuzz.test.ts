@@ -60,7 +60,7 @@ describe('parser fuzzing', () => {
         fc.record({
           t: fc.constant(t),
           cells: fc.array(
-            fc.tuple(...t.kinds.map((k) => fc.option(k === 'numeric' ? number : label, { freq: 6 }))),
+            fc.tuple(...t.kinds.map((k) => fc.option<string | number>(k === 'numeric' ? number : label, { freq: 6 }))),
             { minLength: t.rows, maxLength: t.rows },
           ),
         }),
