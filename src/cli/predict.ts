@@ -56,7 +56,6 @@ export const predictCommand: Command = {
           for (const p of chunk.problems) if (p.severity === 'error' && listed.length < 20) listed.push(`  row ${p.row}: ${p.message}`);
         },
       });
-      if (first) await write(out, ''); // no rows: nothing to write
       io.err(
         `${summary.rows.toLocaleString('en-US')} rows: ${summary.predicted.toLocaleString('en-US')} predicted, ${summary.failed.toLocaleString('en-US')} could not be predicted` +
           (summary.raggedRows ? `, ${summary.raggedRows} with a different number of fields than the header` : ''),

@@ -172,6 +172,9 @@ export async function predictCsv(loaded: LoadedBundle, input: CsvInput, options:
     { signal: options.signal },
   );
   await flush();
+  // A header without rows still yields one (empty) chunk, so writers emit the header line.
+  if (rowsSeen === 0 && header.length > 0)
+    await options.onChunk({ firstRow: 1, header, rows: [], predictions: new Float64Array(0), valid: new Uint8Array(0), errors: [], problems: [] });
   return {
     rows: rowsSeen,
     predicted,
