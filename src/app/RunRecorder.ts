@@ -1,12 +1,15 @@
 /**
  * Records each training candidate as a run in the experiment-tracking store (src/storage's
  * RunStore): started when the candidate starts, then finished (metrics, history, logs, bundle),
- * failed or cancelled. A heartbeat marks running runs alive every few seconds. Storage failures
+ * failed or cancelled. A heartbeat marks running runs alive every few seconds. By default the
+ * page's shared RunStore (tracking-db.ts), whose tab session lock keeps other tabs from marking
+ * these runs interrupted. Storage failures
  * never stop training: they are reported through `onProblem`.
  */
 import type { Recipe } from '../core/recipe';
 import { LOUPE_VERSION } from '../core/version';
-import { openLoupeDb, RunStore, type RunEnvironment } from '../storage';
+import type { RunStore, RunEnvironment } from '../storage';
+import { sharedRunStore } from './tracking-db';
 import type { TrainJobResult } from '../../workers/protocol';
 
 const HEARTBEAT_MS = 5000;
@@ -29,7 +32,7 @@ export class RunRecorder {
   readonly #onProblem: (e: unknown) => void;
   readonly #open: () => Promise<RunStore>;
 
-  constructor(onProblem: (e: unknown) => void, open: () => Promise<RunStore> = async () => new RunStore(await openLoupeDb())) {
+  constructor(onProblem: (e: unknown) => void, open: () => Promise<RunStore> = sharedRunStore) {
     this.#onProblem = onProblem;
     this.#open = open;
   }

@@ -1,0 +1,277 @@
+/**
+ * The Runs screen's state: every recorded run (refreshed when any tab writes), filters, sorting,
+ * visible columns, the runs picked for comparison, editing tags and notes, deleting runs with the
+ * space reclaimed, and exporting an experiment's history. On `init` (once per page load) runs
+ * left 'running' by a tab that died are marked 'interrupted'.
+ */
+import type { ModelType } from '../core/models/types';
+import {
+  largestItems,
+  onStorageChange,
+  sortRuns,
+  storageEstimate,
+  type ExperimentSummary,
+  type MetricName,
+  type Run,
+  type RunSort,
+  type RunStatus,
+  type StorageEstimate,
+  type StoredItem,
+} from '../storage';
+import { describeProblem, type Problem } from './problems';
+import { onVersionChange, sharedRunStore, trackingDb } from './tracking-db';
+
+export type RunColumn = 'experiment' | 'model' | 'status' | 'started' | 'duration' | 'dataset' | 'seed' | 'r2' | 'rmse' | 'mae' | 'mape' | 'params' | 'tags';
+
+export const RUN_COLUMNS: readonly { id: RunColumn; label: string }[] = [
+  { id: 'experiment', label: 'Experiment' },
+  { id: 'model', label: 'Model' },
+  { id: 'status', label: 'Status' },
+  { id: 'started', label: 'Started' },
+  { id: 'duration', label: 'Duration' },
+  { id: 'dataset', label: 'Dataset' },
+  { id: 'seed', label: 'Seed' },
+  { id: 'r2', label: 'R²' },
+  { id: 'rmse', label: 'RMSE' },
+  { id: 'mae', label: 'MAE' },
+  { id: 'mape', label: 'MAPE' },
+  { id: 'params', label: 'Parameters' },
+  { id: 'tags', label: 'Tags' },
+];
+
+export const METRICS: readonly MetricName[] = ['r2', 'rmse', 'mae', 'mape', 'medianAe', 'maxError'];
+
+/** Filter fields as typed in the form ('' = any). */
+export interface RunFilterDraft {
+  experiment: string;
+  modelType: string;
+  status: string;
+  tag: string;
+  metric: MetricName;
+  min: string;
+  max: string;
+}
+
+/** One hyperparameter across the compared runs. */
+export interface ParamRow {
+  name: string;
+  /** Display text per compared run ('' when the run has no such parameter). */
+  values: string[];
+  /** True when not every run has the same value. */
+  differs: boolean;
+}
+
+/** Space before and after a delete: the browser's usage and the store's own estimate. */
+export interface SpaceReport {
+  runs: number;
+  before: StorageEstimate;
+  after: StorageEstimate;
+  /** RunStore.delete's estimate of the bytes removed. */
+  reclaimedEstimate: number;
+}
+
+const DEFAULT_COLUMNS: RunColumn[] = ['experiment', 'model', 'status', 'started', 'duration', 'r2', 'rmse', 'mae', 'params', 'tags'];
+
+export function paramText(v: unknown): string {
+  if (v === undefined) return '';
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(6)));
+  if (typeof v === 'string') return v;
+  return JSON.stringify(v);
+}
+
+/** Parameters of the compared runs side by side, differing ones first flagged. */
+export function compareParams(runs: readonly Run[]): ParamRow[] {
+  const names = [...new Set(runs.flatMap((r) => Object.keys(r.params)))].sort();
+  const rows: ParamRow[] = [
+    { name: 'model', values: runs.map((r) => r.modelType), differs: false },
+    { name: 'split seed', values: runs.map((r) => String(r.seed)), differs: false },
+    ...names.map((name) => ({ name, values: runs.map((r) => paramText(r.params[name])), differs: false })),
+  ];
+  for (const row of rows) row.differs = row.values.some((v) => v !== row.values[0]);
+  return rows;
+}
+
+export function matchesFilter(r: Run, f: RunFilterDraft): boolean {
+  if (f.experiment && r.experiment !== f.experiment) return false;
+  if (f.modelType && r.modelType !== f.modelType) return false;
+  if (f.status && r.status !== f.status) return false;
+  if (f.tag && !r.tags.includes(f.tag)) return false;
+  const min = f.min.trim() === '' ? undefined : Number(f.min);
+  const max = f.max.trim() === '' ? undefined : Number(f.max);
+  if ((min !== undefined && Number.isFinite(min)) || (max !== undefined && Number.isFinite(max))) {
+    const v = r.metrics?.[f.metric];
+    if (v === undefined || !Number.isFinite(v)) return false;
+    if (min !== undefined && Number.isFinite(min) && v < min) return false;
+    if (max !== undefined && Number.isFinite(max) && v > max) return false;
+  }
+  return true;
+}
+
+export function download(fileName: string, text: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function safeFileName(s: string): string {
+  return s.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'export';
+}
+
+export class RunsView {
+  /** Every stored run, newest first. */
+  runs = $state.raw<Run[]>([]);
+  experiments = $state.raw<ExperimentSummary[]>([]);
+  ready = $state(false);
+  filter = $state<RunFilterDraft>({ experiment: '', modelType: '', status: '', tag: '', metric: 'r2', min: '', max: '' });
+  sort = $state<Required<RunSort>>({ by: 'startedAt', direction: 'desc' });
+  columns = $state<RunColumn[]>([...DEFAULT_COLUMNS]);
+  /** Runs ticked for comparison or deletion, in the order ticked. */
+  selectedIds = $state<string[]>([]);
+  problem = $state.raw<Problem | null>(null);
+  notice = $state<string | null>(null);
+  /** Ids this page load marked 'interrupted'. */
+  interrupted = $state.raw<string[]>([]);
+  space = $state.raw<SpaceReport | null>(null);
+  usage = $state.raw<StorageEstimate | null>(null);
+  /** Largest stored items (shown when storage is full, or on request). */
+  largest = $state.raw<StoredItem[]>([]);
+  /** Another tab upgraded the database: this tab must reload. */
+  mustReload = $state(false);
+
+  #unsubscribe: (() => void) | null = null;
+  #initialized: Promise<void> | null = null;
+  #refreshing = 0;
+
+  readonly visible: Run[] = $derived(
+    sortRuns(
+      this.runs.filter((r) => matchesFilter(r, this.filter)),
+      this.sort,
+    ),
+  );
+  readonly selected: Run[] = $derived(this.selectedIds.map((id) => this.runs.find((r) => r.id === id)).filter((r): r is Run => r !== undefined));
+  readonly params: ParamRow[] = $derived(compareParams(this.selected));
+  readonly tags: string[] = $derived([...new Set(this.runs.flatMap((r) => r.tags))].sort());
+  readonly modelTypes: ModelType[] = $derived([...new Set(this.runs.map((r) => r.modelType))].sort());
+  /** Numeric hyperparameters found on the runs (for the scatter chart). */
+  readonly numericParams: string[] = $derived(
+    [...new Set(this.runs.flatMap((r) => Object.entries(r.params).filter(([, v]) => typeof v === 'number').map(([k]) => k)))].sort(),
+  );
+
+  /** Once per page load: marks orphaned runs interrupted, reads the runs, follows other tabs' writes. */
+  init(): Promise<void> {
+    this.#initialized ??= this.#init();
+    return this.#initialized;
+  }
+
+  async #init(): Promise<void> {
+    onVersionChange(() => (this.mustReload = true));
+    try {
+      const store = await sharedRunStore();
+      this.interrupted = await store.markInterrupted();
+    } catch (e) {
+      this.problem = describeProblem(e, 'Could not check for interrupted runs');
+    }
+    this.#unsubscribe = onStorageChange((c) => {
+      if (c.type === 'runs-changed') void this.refresh();
+    });
+    await this.refresh();
+    this.ready = true;
+  }
+
+  async refresh(): Promise<void> {
+    const n = ++this.#refreshing;
+    try {
+      const store = await sharedRunStore();
+      const [runs, experiments] = await Promise.all([store.list(), store.listExperiments()]);
+      if (n !== this.#refreshing) return; // a newer refresh is under way
+      this.runs = runs;
+      this.experiments = experiments;
+      const ids = new Set(runs.map((r) => r.id));
+      if (this.selectedIds.some((id) => !ids.has(id))) this.selectedIds = this.selectedIds.filter((id) => ids.has(id));
+    } catch (e) {
+      this.problem = describeProblem(e, 'Could not read the recorded runs');
+    }
+  }
+
+  toggle(id: string): void {
+    this.selectedIds = this.selectedIds.includes(id) ? this.selectedIds.filter((x) => x !== id) : [...this.selectedIds, id];
+  }
+
+  clearSelection(): void {
+    this.selectedIds = [];
+  }
+
+  sortBy(by: Required<RunSort>['by']): void {
+    this.sort = this.sort.by === by ? { by, direction: this.sort.direction === 'desc' ? 'asc' : 'desc' } : { by, direction: 'desc' };
+  }
+
+  toggleColumn(id: RunColumn): void {
+    this.columns = this.columns.includes(id) ? this.columns.filter((c) => c !== id) : RUN_COLUMNS.map((c) => c.id).filter((c) => c === id || this.columns.includes(c));
+  }
+
+  clearFilter(): void {
+    this.filter = { experiment: '', modelType: '', status: '', tag: '', metric: this.filter.metric, min: '', max: '' };
+  }
+
+  async edit(id: string, patch: { tags?: string[]; note?: string }): Promise<boolean> {
+    try {
+      const next = await (await sharedRunStore()).update(id, patch);
+      this.runs = this.runs.map((r) => (r.id === id ? next : r));
+      return true;
+    } catch (e) {
+      await this.#fail(e, 'Could not save the run');
+      return false;
+    }
+  }
+
+  /** Deletes runs with their models; reports the browser's usage before and after and the store's estimate. */
+  async remove(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    try {
+      const before = await storageEstimate();
+      const reclaimedEstimate = await (await sharedRunStore()).delete(ids);
+      const after = await storageEstimate();
+      this.space = { runs: ids.length, before, after, reclaimedEstimate };
+      this.usage = after;
+      this.selectedIds = this.selectedIds.filter((id) => !ids.includes(id));
+      await this.refresh();
+    } catch (e) {
+      await this.#fail(e, 'Could not delete the runs');
+    }
+  }
+
+  async readUsage(): Promise<void> {
+    try {
+      this.usage = await storageEstimate();
+      this.largest = await largestItems(await trackingDb(), 8);
+    } catch (e) {
+      this.problem = describeProblem(e, 'Could not read storage usage');
+    }
+  }
+
+  /** Downloads an experiment's run history as CSV or JSON. */
+  async exportExperiment(experiment: string, format: 'csv' | 'json'): Promise<void> {
+    try {
+      const text = await (await sharedRunStore()).exportExperiment(experiment, format);
+      download(`${safeFileName(experiment)}-runs.${format}`, text, format === 'csv' ? 'text/csv' : 'application/json');
+    } catch (e) {
+      this.problem = describeProblem(e, 'Could not export the runs');
+    }
+  }
+
+  dispose(): void {
+    this.#unsubscribe?.();
+  }
+
+  async #fail(e: unknown, context: string): Promise<void> {
+    this.problem = describeProblem(e, context);
+    if (this.problem.code === 'quota-exceeded') await this.readUsage();
+  }
+}
+
+export type { RunStatus };

@@ -1,0 +1,55 @@
+/**
+ * The Runs screen's charts (Observable Plot): learning curves of compared runs overlaid, and one
+ * hyperparameter against one metric across runs. Curves are thinned to ≤ 400 points per series.
+ */
+import * as Plot from '@observablehq/plot';
+import type { Run } from '../../storage';
+
+const MAX_POINTS = 400;
+
+/** Short label that tells compared runs apart: "Gradient-boosted trees · 3f2a". */
+export function runLabel(r: Run): string {
+  return `${r.name} · ${r.id.slice(0, 4)}`;
+}
+
+/** Train (solid) and validation (dashed) loss per step, one colour per run. */
+export function learningCurves(runs: readonly Run[], width = 640): SVGSVGElement | HTMLElement {
+  const rows: { step: number; loss: number; run: string; series: string }[] = [];
+  for (const r of runs) {
+    const h = r.history;
+    if (!h) continue;
+    for (const [series, values] of [['train', h.train], ['validation', h.validation]] as const) {
+      const stride = Math.max(1, Math.ceil(values.length / MAX_POINTS));
+      for (let i = 0; i < values.length; i += stride)
+        if (Number.isFinite(values[i]) && values[i] > 0) rows.push({ step: i + 1, loss: values[i], run: runLabel(r), series });
+    }
+  }
+  const unit = runs.find((r) => r.history && r.history.unit !== 'none')?.history?.unit ?? 'step';
+  return Plot.plot({
+    width,
+    height: 260,
+    marginLeft: 60,
+    y: { type: 'log', label: 'loss', grid: true },
+    x: { label: unit },
+    color: { legend: true, label: 'run' },
+    marks: [
+      Plot.line(rows.filter((d) => d.series === 'train'), { x: 'step', y: 'loss', stroke: 'run', z: 'run' }),
+      Plot.line(rows.filter((d) => d.series === 'validation'), { x: 'step', y: 'loss', stroke: 'run', z: 'run', strokeDasharray: '5,3' }),
+    ],
+  });
+}
+
+/** One dot per run: a hyperparameter against a test metric. */
+export function paramScatter(points: { x: number; y: number; label: string; model: string }[], param: string, metric: string, width = 560): SVGSVGElement | HTMLElement {
+  return Plot.plot({
+    width,
+    height: 300,
+    marginLeft: 60,
+    x: { label: param, grid: true },
+    y: { label: metric, grid: true },
+    color: { legend: true, label: 'model' },
+    marks: [
+      Plot.dot(points, { x: 'x', y: 'y', stroke: 'model', fill: 'model', r: 4, tip: true, title: 'label' }),
+    ],
+  });
+}
