@@ -8,69 +8,65 @@
  */
 import type { Column } from './types';
 
-const BLOCK = 1 << 16;
 /** Code for "a number (or missing) in a label column: resolved in finish()". */
 const NUM_CODE = -2;
 /** Labels longer than this, or beyond FAST_LABEL_CAP distinct ones, go through the Map only. */
 const FAST_LABEL_MAX = 64;
 const FAST_LABEL_CAP = 1 << 16;
 
-/** Append-only Float64 storage in fixed blocks (no doubling copies; one concat at the end). */
-class F64Blocks {
-  private blocks: Float64Array[] = [];
-  private cur: Float64Array = new Float64Array(BLOCK);
-  private pos = 0;
+/**
+ * Append-only typed storage sized from an estimate of the row count (see ColumnBuilder's
+ * `capacity`), growing by a quarter when the estimate was short. One allocation per column in
+ * the usual case; the final array is cut to the exact length, one column at a time, so the
+ * peak is the table plus one column rather than twice the table.
+ */
+class F64Store {
+  data: Float64Array;
+  n = 0;
+  constructor(capacity: number) {
+    this.data = new Float64Array(Math.max(16, capacity));
+  }
   push(v: number): void {
-    if (this.pos === BLOCK) this.grow();
-    this.cur[this.pos++] = v;
+    if (this.n === this.data.length) this.grow();
+    this.data[this.n++] = v;
   }
   private grow(): void {
-    this.blocks.push(this.cur);
-    this.cur = new Float64Array(BLOCK);
-    this.pos = 0;
+    const next = new Float64Array(Math.ceil(this.data.length * 1.25) + 4096);
+    next.set(this.data);
+    this.data = next;
   }
-  fill(v: number, n: number): void {
-    for (let i = 0; i < n; i++) this.push(v);
+  fill(v: number, count: number): void {
+    for (let i = 0; i < count; i++) this.push(v);
   }
   finish(length: number): Float64Array {
-    const out = new Float64Array(length);
-    let o = 0;
-    for (const b of this.blocks) {
-      out.set(b, o);
-      o += b.length;
-    }
-    out.set(this.cur.subarray(0, this.pos), o);
-    this.blocks = [];
-    return out;
+    const d = this.data;
+    this.data = new Float64Array(0);
+    return d.length === length ? d : d.slice(0, length);
   }
 }
 
-class I32Blocks {
-  private blocks: Int32Array[] = [];
-  private cur: Int32Array = new Int32Array(BLOCK);
-  private pos = 0;
+class I32Store {
+  data: Int32Array;
+  n = 0;
+  constructor(capacity: number) {
+    this.data = new Int32Array(Math.max(16, capacity));
+  }
   push(v: number): void {
-    if (this.pos === BLOCK) this.grow();
-    this.cur[this.pos++] = v;
+    if (this.n === this.data.length) this.grow();
+    this.data[this.n++] = v;
   }
   private grow(): void {
-    this.blocks.push(this.cur);
-    this.cur = new Int32Array(BLOCK);
-    this.pos = 0;
+    const next = new Int32Array(Math.ceil(this.data.length * 1.25) + 4096);
+    next.set(this.data);
+    this.data = next;
   }
-  fill(v: number, n: number): void {
-    for (let i = 0; i < n; i++) this.push(v);
+  fill(v: number, count: number): void {
+    for (let i = 0; i < count; i++) this.push(v);
   }
   finish(length: number): Int32Array {
-    const out = new Int32Array(length);
-    let o = 0;
-    for (const b of this.blocks) {
-      out.set(b, o);
-      o += b.length;
-    }
-    out.set(this.cur.subarray(0, this.pos), o);
-    this.blocks = [];
-    return out;
+    const d = this.data;
+    this.data = new Int32Array(0);
+    return d.length === length ? d : d.slice(0, length);
   }
 }
 
@@ -192,8 +188,8 @@ export interface ColumnStats {
 export class ColumnBuilder {
   readonly name: string;
   private readonly markers: MissingMarkers;
-  private nums: F64Blocks | null = null;
-  private codes: I32Blocks | null = null;
+  private nums: F64Store | null = null;
+  private codes: I32Store | null = null;
   private dict = new Map<string, number>();
   private levels: string[] = [];
   /** Rows pushed so far. */
@@ -209,9 +205,13 @@ export class ColumnBuilder {
   private fastUsed = 0;
   readonly stats: ColumnStats = { numeric: 0, labels: 0, missing: 0 };
 
-  constructor(name: string, markers: MissingMarkers) {
+  /** Expected number of rows: the initial size of the column's arrays. */
+  private readonly capacity: number;
+
+  constructor(name: string, markers: MissingMarkers, capacity = 1024) {
     this.name = name;
     this.markers = markers;
+    this.capacity = capacity;
   }
 
   /**
@@ -223,7 +223,7 @@ export class ColumnBuilder {
     if (v === v && (this.markers.numericValues === null || !this.markers.numericValues.has(v))) {
       this.stats.numeric++;
       if (!this.nums) {
-        this.nums = new F64Blocks();
+        this.nums = new F64Store(this.capacity);
         this.nums.fill(NaN, this.length);
       }
       this.nums.push(v);
@@ -242,7 +242,7 @@ export class ColumnBuilder {
   pushNumber(v: number): void {
     this.stats.numeric++;
     if (!this.nums) {
-      this.nums = new F64Blocks();
+      this.nums = new F64Store(this.capacity);
       this.nums.fill(NaN, this.length);
     }
     this.nums.push(v);
@@ -328,7 +328,7 @@ export class ColumnBuilder {
     if (v === v) {
       this.stats.numeric++;
       if (!this.nums) {
-        this.nums = new F64Blocks();
+        this.nums = new F64Store(this.capacity);
         this.nums.fill(NaN, this.length);
       }
       this.nums.push(v);
@@ -340,7 +340,7 @@ export class ColumnBuilder {
     if (this.nums) this.nums.push(NaN);
     if (!this.codes) {
       // Earlier rows were numbers or missing: NUM_CODE, resolved in finish().
-      this.codes = new I32Blocks();
+      this.codes = new I32Store(this.capacity);
       this.codes.fill(NUM_CODE, this.length);
     }
     let c = this.dict.get(s);

@@ -230,6 +230,8 @@ interface PieceSink {
   /** Data rows read so far (for progress and error positions). */
   rows(): number;
   headerSeen(): boolean;
+  /** Called once, before the first piece: the row count expected from the first chunk's lines. */
+  estimate?(rows: number): void;
 }
 
 interface PieceStreamInfo {
@@ -360,6 +362,12 @@ async function forEachPiece(
       }
       setDelimiter(delimiter, confident);
       cutter = new LineCutter(delimiter.charCodeAt(0));
+      if (sink.estimate) {
+        let lines = 0;
+        for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
+        // Only from a fair sample: a tiny first chunk of a huge file would overshoot wildly.
+        if (lines >= 100) sink.estimate(Math.min(Math.ceil(((lines + 1) * total * 1.02) / offset) + 16, Math.ceil(total / 2) + 16));
+      }
     }
     // Hand over pieces of about PIECE_CHARS so that whatever is built per record dies young
     // (cheap scavenges) instead of a whole chunk's worth being promoted to the old generation.
@@ -494,6 +502,7 @@ export async function readCsv(input: CsvInput, options: ParseOptions = {}): Prom
   let delimiter = ',';
   let confident = false;
   let builders: ColumnBuilder[] | null = null;
+  let expectedRows = 1024;
   let rows = 0; // data rows so far
   let raggedCount = 0;
   const raggedRows: number[] = [];
@@ -514,7 +523,7 @@ export async function readCsv(input: CsvInput, options: ParseOptions = {}): Prom
     if (!builders) {
       const h = takeHeader(data, 0, confident);
       if (!h) return;
-      builders = h.names.map((n) => new ColumnBuilder(n, markers));
+      builders = h.names.map((n) => new ColumnBuilder(n, markers, expectedRows));
       i = h.next;
     }
     const b = builders;
@@ -598,7 +607,14 @@ export async function readCsv(input: CsvInput, options: ParseOptions = {}): Prom
   const info = await forEachPiece(
     input,
     options,
-    { piece: parsePiece, rows: () => rows, headerSeen: () => builders !== null },
+    {
+      piece: parsePiece,
+      rows: () => rows,
+      headerSeen: () => builders !== null,
+      estimate: (n) => {
+        expectedRows = n;
+      },
+    },
     (d, c) => {
       delimiter = d;
       confident = c;
