@@ -229,3 +229,18 @@ describe('streamCsvRows', () => {
     await csvError(streamCsvRows('a,a\n1,2\n', { header: () => {}, rows: () => {} }), 'duplicate-column');
   });
 });
+
+describe('column storage growth', () => {
+  it('a small first chunk (no row estimate) grows the columns and gives the same table', async () => {
+    const text = 'n,k\n' + Array.from({ length: 5000 }, (_, i) => `${i * 0.5},${i % 7 === 0 ? 'NA' : `k${i % 3}`}`).join('\n') + '\n';
+    const whole = await parseCsv(text);
+    const small = await parseCsv(text, { chunkBytes: 300 });
+    expect(small.table.rowCount).toBe(5000);
+    expect(small.table.columns.map(plain)).toEqual(whole.table.columns.map(plain));
+    const n = num(small.table, 'n');
+    expect(n.values.length).toBe(5000);
+    expect(n.values.buffer.byteLength).toBe(5000 * 8); // exact storage, no slack
+    expect(cat(small.table, 'k').codes.buffer.byteLength).toBe(5000 * 4);
+    expect(n.values[4999]).toBe(2499.5);
+  });
+});
