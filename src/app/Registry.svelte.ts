@@ -57,13 +57,14 @@ export function bundleRecipe(b: ModelBundle): Recipe | undefined {
   return r && typeof r === 'object' && r.recipe && typeof r.recipe === 'object' ? r.recipe : undefined;
 }
 
-/** "target price (log1p) · 9 columns (1 dropped) · 2 cleaning steps · 1 derived feature" */
+/** "target price (log1p) · 9 feature columns (1 ignored) · 2 cleaning steps · 1 derived feature" */
 export function recipeSummary(r: Recipe | undefined): string {
   if (!r) return 'recipe unknown';
-  const dropped = r.columns.filter((c) => (c as { role?: string }).role === 'drop' || (c as { drop?: boolean }).drop === true).length;
+  const features = r.columns.filter((c) => c.role === 'feature').length;
+  const ignored = r.columns.length - features;
   const parts = [
     `target ${r.target}${r.targetTransform === 'log1p' ? ' (log1p)' : ''}`,
-    `${r.columns.length} column${r.columns.length === 1 ? '' : 's'}${dropped ? ` (${dropped} dropped)` : ''}`,
+    `${features} feature column${features === 1 ? '' : 's'}${ignored ? ` (${ignored} ignored)` : ''}`,
     `${r.cleaning.length} cleaning step${r.cleaning.length === 1 ? '' : 's'}`,
     `${r.features.length} derived feature${r.features.length === 1 ? '' : 's'}`,
   ];

@@ -235,7 +235,18 @@ describe('Experiment tracking and model registry', () => {
       await b.shot('bad-bundle');
       await p.getByTestId('registry-import-problem').getByRole('button', { name: 'Dismiss' }).click();
 
-      await p.getByLabel('Bundle file to import').setInputFiles(bundlePath);
+      // Dropped onto the Models screen (the file input is the other way in, used above).
+      const drop = await p.evaluateHandle(
+        (text) => {
+          const dt = new DataTransfer();
+          dt.items.add(new File([text], 'price-v1.json', { type: 'application/json' }));
+          return dt;
+        },
+        readFileSync(bundlePath, 'utf8'),
+      );
+      const screen = p.getByRole('region', { name: /drop a model bundle/ });
+      await screen.dispatchEvent('dragover', { dataTransfer: drop });
+      await screen.dispatchEvent('drop', { dataTransfer: drop });
       const preview = p.getByTestId('import-preview');
       await preview.waitFor();
       expect(await preview.getByTestId('import-metrics').textContent()).toMatch(/R² 0\.\d{4}/);
