@@ -29,6 +29,24 @@ function tfjsWasm(): Plugin {
   };
 }
 
+/**
+ * The threaded tfjs WASM build starts its pthread workers from a Blob made of
+ * `wasmFactoryThreadedSimd.toString()`; once minified, that function refers to renamed outer
+ * variables (`e is not defined` in the pthread workers, and the backend never becomes ready).
+ * This puts the package's original, unminified factory source in the Blob instead.
+ */
+function tfjsThreadedBlob(): Plugin {
+  const factory = join(import.meta.dirname, 'node_modules/@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js');
+  const call = /`var WasmBackendModuleThreadedSimd = `\s*\+\s*wasmFactoryThreadedSimd\.toString\(\)/;
+  return {
+    name: 'loupe-tfjs-threaded-blob',
+    transform(code, id) {
+      if (!id.includes('tfjs-backend-wasm') || !call.test(code)) return null;
+      return { code: code.replace(call, () => JSON.stringify(readFileSync(factory, 'utf8'))), map: null };
+    },
+  };
+}
+
 /** Cross-origin isolation lets the tfjs WASM backend use its threaded SIMD build. */
 const isolation = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -38,8 +56,8 @@ const isolation = {
 export default defineConfig({
   base: './',
   publicDir: 'static',
-  plugins: [svelte(), tfjsWasm()],
-  worker: { format: 'es' },
+  plugins: [svelte(), tfjsWasm(), tfjsThreadedBlob()],
+  worker: { format: 'es', plugins: () => [tfjsThreadedBlob()] },
   server: { headers: isolation },
   preview: { headers: isolation, port: 4173, strictPort: false },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },

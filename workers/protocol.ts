@@ -181,6 +181,11 @@ export interface TrainApi {
   permutationImportance(jobId: string, opts?: { repeats?: number; seed?: number; maxRows?: number }): Promise<PermutationImportanceResult>;
   /** Forgets finished jobs' models (all when no ids are given). */
   release(jobIds?: string[]): void;
+  /**
+   * Marks the run `runId` (started by the page) finished with a finished job's outcome and
+   * bundle, written to IndexedDB from the worker so the page never clones the bundle.
+   */
+  finishRun(jobId: string, runId: string): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@
  * importance until released.
  */
 import { expose, transfer } from 'comlink';
-import { createBundle } from '../src/core/bundle/bundle';
+import { createBundle, type ModelBundle } from '../src/core/bundle/bundle';
 import { referenceProfile } from '../src/core/bundle/reference-profile';
 import { takeRows } from '../src/core/data';
 import { trainTestSplit } from '../src/core/data/split';
@@ -20,6 +20,7 @@ import { trainCandidates, type CandidateResult, type TrainingResult } from '../s
 import { permutation, Rng } from '../src/core/random';
 import type { FittedRecipe } from '../src/core/recipe';
 import { initTf } from '../src/core/tf';
+import { openLoupeDb, RunStore, type RunOutcome } from '../src/storage';
 import { installErrorTransfer } from './error-transfer';
 import type { PermutationImportanceResult, TrainApi, TrainJob, TrainJobProgress, TrainJobResult } from './protocol';
 
@@ -30,7 +31,8 @@ const PROGRESS_MS = 100;
 let table: { key: string; table: Table } | null = null;
 const running = new Map<string, AbortController>();
 /** Finished jobs' models and evaluation rows, for permutation importance. */
-const kept = new Map<string, { model: Regressor; recipe: FittedRecipe; X: Matrix; y: Float64Array }>();
+const kept = new Map<string, { model: Regressor; recipe: FittedRecipe; X: Matrix; y: Float64Array; outcome: RunOutcome & { bundle: ModelBundle } }>();
+let runStore: Promise<RunStore> | null = null;
 
 function evaluationRows(res: TrainingResult, job: TrainJob): { rows: Table; inSample: boolean } {
   if (job.split.kind === 'holdout') {
@@ -112,7 +114,6 @@ const api: TrainApi = {
       const { X, y } = recipe.transformTable(ev.rows);
       const actual = y ?? new Float64Array(0);
       const predicted = !ev.inSample && r.testPredictions ? r.testPredictions : recipe.decodeTarget(model.predict(X));
-      kept.set(job.jobId, { model, recipe, X, y: actual });
       const inputs = recipe.inputSchema().map((c) => c.name);
       const bundle = createBundle({
         name: job.candidate.name,
@@ -121,6 +122,13 @@ const api: TrainApi = {
         metrics: { test: r.metrics, folds: r.folds, fitSeconds: r.fitSeconds, predictSeconds: r.predictSeconds },
         lineage: { datasetHash: job.dataset.id, datasetName: job.dataset.name, datasetRows: job.dataset.rows, split: res.split, seed: job.split.seed },
         referenceProfile: referenceProfile(res.trainRows, [...inputs, recipe.target]),
+      });
+      kept.set(job.jobId, {
+        model,
+        recipe,
+        X,
+        y: actual,
+        outcome: { metrics: r.metrics!, folds: r.folds, fitSeconds: r.fitSeconds, predictSeconds: r.predictSeconds, history: r.history, logs: res.logs, split: res.split, bundle },
       });
       pending.fraction = 1;
       flush();
@@ -176,6 +184,14 @@ const api: TrainApi = {
     const res = await permutationImportance((m) => k.recipe.decodeTarget(k.model.predict(m)), X, y, { repeats: opts.repeats ?? 3, seed });
     const out: PermutationImportanceResult = { featureNames: k.recipe.featureNames, baseline: res.baseline, mean: res.mean, std: res.std, repeats: res.repeats, rows: X.rows };
     return transfer(out, [out.mean.buffer as ArrayBuffer, out.std.buffer as ArrayBuffer]);
+  },
+
+  async finishRun(jobId, runId) {
+    const k = kept.get(jobId);
+    if (!k) throw new Error('This model is no longer kept in its worker; its run could not be saved.');
+    runStore ??= openLoupeDb().then((db) => new RunStore(db));
+    const o = k.outcome;
+    await (await runStore).finish(runId, { ...o, bundle: { ...o.bundle, lineage: { ...o.bundle.lineage, runId } } });
   },
 
   release(jobIds) {

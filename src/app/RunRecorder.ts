@@ -70,13 +70,18 @@ export class RunRecorder {
     }
   }
 
-  /** Closes the run with the job's outcome. */
-  async end(runId: string | null, r: TrainJobResult): Promise<void> {
+  /**
+   * Closes the run with the job's outcome. `finishElsewhere`, when given, saves a finished run
+   * (the training worker does it, so the page never clones the bundle into IndexedDB).
+   */
+  async end(runId: string | null, r: TrainJobResult, finishElsewhere?: (runId: string) => Promise<void>): Promise<void> {
     if (!runId) return;
     this.#running.delete(runId);
     try {
       const store = await this.#storeP();
-      if (r.status === 'finished' && r.metrics && r.bundle) {
+      if (r.status === 'finished' && finishElsewhere) {
+        await finishElsewhere(runId);
+      } else if (r.status === 'finished' && r.metrics && r.bundle) {
         await store.finish(runId, {
           metrics: r.metrics,
           folds: r.folds,

@@ -58,7 +58,11 @@ export interface SplitSettings {
 export type ImportanceState = { status: 'running' } | { status: 'done'; result: PermutationImportanceResult } | { status: 'failed'; message: string };
 
 interface Rec {
+  /** Mutable working copy. */
   view: CandidateView;
+  /** The last published copy: kept as is while nothing changed, so views and charts of finished candidates do not re-render. */
+  out: CandidateView | null;
+  dirty: boolean;
   startedAt: number | null;
   endedAt: number | null;
 }
@@ -66,7 +70,8 @@ interface Rec {
 function tfLabel(b: TfBackendInfo): string {
   if (b.backend !== 'wasm') return `tfjs: ${b.backend}${b.fallbackReason ? ` (WASM unavailable: ${b.fallbackReason})` : ''}`;
   const build = b.multithread ? 'threaded SIMD' : b.simd ? 'SIMD' : 'plain';
-  const threads = b.multithread ? `${b.threads ?? 1} threads` : '1 thread';
+  const n = b.multithread ? (b.threads ?? 1) : 1;
+  const threads = `${n} thread${n === 1 ? '' : 's'}`;
   return `tfjs: wasm (${build}, ${threads})`;
 }
 
@@ -188,6 +193,8 @@ export class TrainingSession {
     this.runEndedAt = null;
     this.#recs = types.map((type, i) => ({
       view: { id: `${gen}-${i}-${type}`, name: modelLabel(type), type, status: 'queued', fraction: 0, elapsedMs: 0, etaMs: null, losses: [] },
+      out: null,
+      dirty: true,
       startedAt: null,
       endedAt: null,
     }));
@@ -212,6 +219,7 @@ export class TrainingSession {
             if (gen !== this.#generation) return;
             rec.startedAt = performance.now();
             v.status = 'running';
+            rec.dirty = true;
             this.#dirty = true;
             runId = this.#recorder.start({
               datasetId: cur.meta.id,
@@ -228,7 +236,7 @@ export class TrainingSession {
         },
       );
       const id = await runId;
-      await this.#recorder.end(id, result);
+      await this.#recorder.end(id, result, (runId) => pool.finishRun(v.id, runId));
       if (gen !== this.#generation) return; // a newer run superseded this one
       rec.endedAt = performance.now();
       v.result = result;
@@ -237,6 +245,7 @@ export class TrainingSession {
       v.fraction = result.status === 'finished' ? 1 : v.fraction;
       if (result.history.train.length > 0 && v.losses.length < result.history.train.length)
         v.losses = result.history.train.map((t, i) => ({ step: i + 1, train: t, validation: result.history.validation[i] }));
+      rec.dirty = true;
       this.#dirty = true;
       this.#publish();
     });
@@ -287,6 +296,7 @@ export class TrainingSession {
     v.step = p.step;
     v.totalSteps = p.totalSteps;
     if (p.losses.length) v.losses = [...v.losses, ...p.losses];
+    rec.dirty = true;
     this.#dirty = true;
   }
 
@@ -324,12 +334,18 @@ export class TrainingSession {
       const v = r.view;
       const end = r.endedAt ?? now;
       const elapsed = end - r.startedAt;
-      if (elapsed !== v.elapsedMs) any = true;
+      if (elapsed !== v.elapsedMs) r.dirty = any = true;
       v.elapsedMs = elapsed;
       v.etaMs = v.status === 'running' && v.fraction > 0.01 ? (elapsed * (1 - v.fraction)) / v.fraction : v.status === 'running' ? null : 0;
     }
     if (!any) return;
     this.#dirty = false;
-    this.candidates = this.#recs.map((r) => ({ ...r.view }));
+    this.candidates = this.#recs.map((r) => {
+      if (r.dirty || !r.out) {
+        r.out = { ...r.view };
+        r.dirty = false;
+      }
+      return r.out;
+    });
   }
 }

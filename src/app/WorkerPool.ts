@@ -140,6 +140,13 @@ export class TrainWorkerPool {
     return slot.api.permutationImportance(jobId, opts);
   }
 
+  /** Saves a finished job's run (outcome and bundle) from the worker that trained it. */
+  async finishRun(jobId: string, runId: string): Promise<void> {
+    const slot = this.#owner.get(jobId);
+    if (!slot || !slot.alive) throw new Error('The worker that trained this model has been stopped; its run could not be saved.');
+    await slot.api.finishRun(jobId, runId);
+  }
+
   /** Forgets the models the workers keep for finished jobs. */
   release(): void {
     this.#owner.clear();

@@ -34,15 +34,55 @@ export function lossChart(losses: LossPoint[], unit: string, width = 320): SVGSV
   });
 }
 
-/** Binned density of predicted vs actual with the y = x line. */
-export function predictedVsActual(actual: Float64Array, predicted: Float64Array, target: string, width = 420): SVGSVGElement | HTMLElement {
-  const idx = Array.from({ length: actual.length }, (_, i) => i);
+const BINS = 40;
+
+interface Cell {
+  x1: number;
+  x2: number;
+  y1: number;
+  y2: number;
+  count: number;
+}
+
+/** Counts points on a BINS×BINS grid in one pass over typed arrays; only non-empty cells are kept. */
+export function binGrid(xs: ArrayLike<number>, ys: ArrayLike<number>, xDomain: [number, number], yDomain: [number, number], bins = BINS): Cell[] {
+  const [x0, x1] = xDomain;
+  const [y0, y1] = yDomain;
+  const wx = (x1 - x0) / bins || 1;
+  const wy = (y1 - y0) / bins || 1;
+  const counts = new Uint32Array(bins * bins);
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i];
+    const y = ys[i];
+    if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+    const bx = Math.min(bins - 1, Math.max(0, Math.floor((x - x0) / wx)));
+    const by = Math.min(bins - 1, Math.max(0, Math.floor((y - y0) / wy)));
+    counts[by * bins + bx]++;
+  }
+  const out: Cell[] = [];
+  for (let by = 0; by < bins; by++)
+    for (let bx = 0; bx < bins; bx++) {
+      const c = counts[by * bins + bx];
+      if (c > 0) out.push({ x1: x0 + bx * wx, x2: x0 + (bx + 1) * wx, y1: y0 + by * wy, y2: y0 + (by + 1) * wy, count: c });
+    }
+  return out;
+}
+
+function extent(...arrays: ArrayLike<number>[]): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
-  for (let i = 0; i < actual.length; i++) {
-    lo = Math.min(lo, actual[i], predicted[i]);
-    hi = Math.max(hi, actual[i], predicted[i]);
-  }
+  for (const a of arrays)
+    for (let i = 0; i < a.length; i++) {
+      const v = a[i];
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  return lo <= hi ? [lo, hi] : [0, 1];
+}
+
+/** Binned density of predicted vs actual with the y = x line (at most 40×40 rects). */
+export function predictedVsActual(actual: Float64Array, predicted: Float64Array, target: string, width = 420): SVGSVGElement | HTMLElement {
+  const [lo, hi] = extent(actual, predicted);
   return Plot.plot({
     width,
     height: width,
@@ -51,7 +91,7 @@ export function predictedVsActual(actual: Float64Array, predicted: Float64Array,
     y: { label: `predicted ${target}`, domain: [lo, hi], grid: true },
     color: { scheme: 'blues', type: 'log', legend: true, label: 'rows' },
     marks: [
-      Plot.rect(idx, Plot.bin({ fill: 'count' }, { x: (i: number) => actual[i], y: (i: number) => predicted[i], thresholds: 60 })),
+      Plot.rect(binGrid(actual, predicted, [lo, hi], [lo, hi]), { x1: 'x1', x2: 'x2', y1: 'y1', y2: 'y2', fill: 'count' }),
       Plot.line([[lo, lo], [hi, hi]], { stroke: '#b42318', strokeDasharray: '4,3' }),
     ],
   });
@@ -59,18 +99,18 @@ export function predictedVsActual(actual: Float64Array, predicted: Float64Array,
 
 /** Binned density of residual (actual − predicted) against predicted. */
 export function residualPlot(actual: Float64Array, predicted: Float64Array, target: string, width = 420): SVGSVGElement | HTMLElement {
-  const idx = Array.from({ length: actual.length }, (_, i) => i);
+  const res = new Float64Array(actual.length);
+  for (let i = 0; i < res.length; i++) res[i] = actual[i] - predicted[i];
+  const xd = extent(predicted);
+  const yd = extent(res);
   return Plot.plot({
     width,
     height: 300,
     marginLeft: 60,
-    x: { label: `predicted ${target}` },
-    y: { label: 'residual (actual − predicted)', grid: true },
+    x: { label: `predicted ${target}`, domain: xd },
+    y: { label: 'residual (actual − predicted)', domain: yd, grid: true },
     color: { scheme: 'blues', type: 'log', legend: true, label: 'rows' },
-    marks: [
-      Plot.rect(idx, Plot.bin({ fill: 'count' }, { x: (i: number) => predicted[i], y: (i: number) => actual[i] - predicted[i], thresholds: 60 })),
-      Plot.ruleY([0], { stroke: '#b42318', strokeDasharray: '4,3' }),
-    ],
+    marks: [Plot.rect(binGrid(predicted, res, xd, yd), { x1: 'x1', x2: 'x2', y1: 'y1', y2: 'y2', fill: 'count' }), Plot.ruleY([0], { stroke: '#b42318', strokeDasharray: '4,3' })],
   });
 }
 
