@@ -1,0 +1,293 @@
+/**
+ * The Explore screen's state: which target, column, scale and correlation method are shown, and
+ * the aggregates behind each chart, computed in the EDA worker. Every chart has a slot; a newer
+ * request of a slot supersedes an older one, whose answer is dropped (so quick clicks through
+ * columns never leave a stale chart). Results are kept for the open dataset while the person
+ * visits other screens.
+ *
+ * The page calls `sync()` from an effect: it reads the open dataset and the recipe's target and
+ * (re)computes what changed. Picking a target here only changes what Explore shows; the recipe
+ * keeps its own until `useAsRecipeTarget()` is called.
+ */
+import { untrack } from 'svelte';
+import type { ColumnSchema } from '../core/data/types';
+import type {
+  ColumnDistribution,
+  CorrelationMatrix,
+  CorrelationMethod,
+  Finding,
+  TargetDistribution,
+  TargetVsFeature,
+  TargetVsFeatureOptions,
+} from '../core/eda';
+import { isCancelled } from '../core/errors';
+import type { Remote } from 'comlink';
+import type { EdaApi, EdaRequest, EdaSlot } from '../../workers/protocol';
+import type { DatasetLibrary, OpenDataset } from './DatasetLibrary.svelte';
+import { EdaClient, STALE } from './eda-client';
+import { describeProblem, type Problem } from './problems';
+import { defaultTarget, type RecipeState } from './RecipeState.svelte';
+
+/** One chart's data: the aggregate (null until computed), whether a request is in flight, and its failure. */
+export interface Slot<T> {
+  value: T | null;
+  loading: boolean;
+  problem: Problem | null;
+}
+
+interface SlotValues {
+  findings: Finding[];
+  target: TargetDistribution;
+  correlation: CorrelationMatrix;
+  columns: ColumnDistribution[];
+  relation: TargetVsFeature;
+}
+
+/** At most this many columns in the correlation heatmap (the most complete numeric ones, in table order). */
+export const MAX_HEATMAP_COLUMNS = 30;
+/** Density grid resolution and scatter budget of the target-vs-feature chart. */
+export const RELATION_GRID = 40;
+export const RELATION_MAX_POINTS = 5000;
+/** Most boxes in a box-plot chart; rarer levels merge into "other". */
+export const RELATION_MAX_LEVELS = 30;
+
+const idle = <T>(): Slot<T> => ({ value: null, loading: false, problem: null });
+
+/** Kinds of numeric columns that measure something (not ids, constants or label codes). */
+function isMeasure(s: ColumnSchema): boolean {
+  return s.storage === 'numeric' && (s.kind === 'numeric' || s.kind === 'unit');
+}
+
+export class Exploration {
+  /** The column whose distribution and relations are shown (numeric), or null when the dataset has none. */
+  target = $state<string | null>(null);
+  /** Target on a log10 scale: its histogram is binned on log10, and target-vs-feature uses a log y axis. */
+  targetLog = $state(false);
+  method = $state<CorrelationMethod>('pearson');
+  /** The column picked in the column list. */
+  selected = $state<string | null>(null);
+
+  findings = $state.raw<Slot<Finding[]>>(idle());
+  targetDistribution = $state.raw<Slot<TargetDistribution>>(idle());
+  correlation = $state.raw<Slot<CorrelationMatrix>>(idle());
+  /** Distribution of every column, in table order (the column list and the picked column's chart). */
+  columns = $state.raw<Slot<ColumnDistribution[]>>(idle());
+  /** The target against the selected column. */
+  relation = $state.raw<Slot<TargetVsFeature>>(idle());
+
+  /** The dataset shown (the library's open one once `sync` has run). */
+  dataset = $state.raw<OpenDataset | null>(null);
+
+  readonly #library: DatasetLibrary;
+  readonly #recipe: RecipeState;
+  readonly #client = new EdaClient();
+  /** The recipe's target when last synced: a change there moves Explore's target too. */
+  #recipeTarget: string | null = null;
+
+  constructor(library: DatasetLibrary, recipe: RecipeState) {
+    this.#library = library;
+    this.#recipe = recipe;
+  }
+
+  readonly schema: ColumnSchema[] = $derived(this.dataset?.meta.schema ?? []);
+
+  /** Columns that can be the target: numeric measurements. */
+  readonly targetChoices: string[] = $derived(this.schema.filter(isMeasure).map((s) => s.name));
+
+  /** Numeric measurement columns in the heatmap (at most MAX_HEATMAP_COLUMNS). */
+  readonly heatmapColumns: string[] = $derived(this.targetChoices.slice(0, MAX_HEATMAP_COLUMNS));
+
+  /** Why there is no target-vs-feature chart for the selected column, or null when there is one. */
+  readonly relationNote: string | null = $derived.by(() => {
+    const sel = this.selected;
+    if (sel === null) return 'Pick a column to see how the target moves with it.';
+    if (this.target === null) return 'There is no numeric column to use as the target.';
+    if (sel === this.target) return `“${sel}” is the target; pick another column to see the target against it.`;
+    const kind = this.schema.find((s) => s.name === sel)?.kind;
+    if (kind === 'id') return `“${sel}” is a row identifier, not a feature: the target against it says nothing about new rows.`;
+    if (kind === 'constant') return `“${sel}” never changes, so the target cannot depend on it.`;
+    return null;
+  });
+
+  /** Whether the recipe (Prepare, Train) uses another target than the one shown here. */
+  readonly differsFromRecipe: boolean = $derived.by(() => {
+    const r = this.#recipe.recipe;
+    return this.target !== null && r !== null && r.target !== this.target;
+  });
+
+  /**
+   * Reads the open dataset and the recipe's target (call it from an effect, so that it runs
+   * again when they change) and requests whatever is missing or out of date.
+   */
+  sync(): void {
+    const current = this.#library.current;
+    const recipeTarget = this.#recipe.recipe?.target ?? null;
+    untrack(() => this.#sync(current, recipeTarget));
+  }
+
+  setTarget(name: string): void {
+    if (name === this.target || !this.targetChoices.includes(name)) return;
+    this.target = name;
+    this.#requestTarget();
+    this.#requestRelation();
+    this.#requestFindings();
+  }
+
+  setTargetLog(log: boolean): void {
+    if (log === this.targetLog) return;
+    this.targetLog = log;
+    this.#requestTarget(true);
+    this.#requestRelation(true);
+  }
+
+  setMethod(method: CorrelationMethod): void {
+    if (method === this.method) return;
+    this.method = method;
+    this.#requestCorrelation(true);
+  }
+
+  select(column: string): void {
+    if (column === this.selected) return;
+    this.selected = column;
+    this.#requestRelation();
+  }
+
+  /** Makes the shown target the recipe's (Prepare and Train): the recipe goes back to its default for that target. */
+  useAsRecipeTarget(): void {
+    if (this.target === null) return;
+    this.#recipeTarget = this.target;
+    this.#recipe.reset(this.target);
+  }
+
+  dispose(): void {
+    this.#client.dispose();
+  }
+
+  #sync(current: OpenDataset | null, recipeTarget: string | null): void {
+    if (!current) {
+      if (this.dataset) this.#clear();
+      return;
+    }
+    if (current.meta.id === this.dataset?.meta.id) {
+      this.dataset = current; // e.g. renamed: same version, new meta
+      if (recipeTarget !== this.#recipeTarget) {
+        this.#recipeTarget = recipeTarget;
+        if (recipeTarget !== null) this.setTarget(recipeTarget);
+      }
+      return;
+    }
+    this.#clear();
+    this.dataset = current;
+    this.#recipeTarget = recipeTarget;
+    const { schema, profile } = current.meta;
+    const choices = schema.filter(isMeasure).map((s) => s.name);
+    const fallback = defaultTarget(schema);
+    this.target =
+      recipeTarget !== null && choices.includes(recipeTarget)
+        ? recipeTarget
+        : fallback !== null && choices.includes(fallback)
+          ? fallback
+          : (choices[choices.length - 1] ?? null);
+    this.selected = schema.find((s) => s.name !== this.target && s.kind !== 'id' && s.kind !== 'constant')?.name ?? null;
+    this.#client.load(current.meta.id, current.table, schema, profile);
+    // The worker answers in this order: the target's histogram first, the slower findings last.
+    this.#requestTarget();
+    this.#requestCorrelation();
+    this.#requestColumns();
+    this.#requestRelation();
+    this.#requestFindings();
+  }
+
+  #clear(): void {
+    this.dataset = null;
+    this.target = null;
+    this.selected = null;
+    this.targetLog = false;
+    for (const slot of ['findings', 'target', 'correlation', 'columns', 'relation'] as const) {
+      this.#client.invalidate(slot);
+      this.#set(slot, idle());
+    }
+  }
+
+  #requestTarget(keep = false): void {
+    const target = this.target;
+    const log = this.targetLog;
+    if (target === null) return this.#drop('target');
+    void this.#fetch('target', keep, (api, req) => api.targetDistribution(req, target, log));
+  }
+
+  #requestCorrelation(keep = false): void {
+    const columns = this.heatmapColumns;
+    const method = this.method;
+    if (columns.length < 2) return this.#drop('correlation');
+    void this.#fetch('correlation', keep, (api, req) => api.correlation(req, columns, method));
+  }
+
+  #requestColumns(): void {
+    const columns = this.schema.map((s) => s.name);
+    void this.#fetch('columns', false, (api, req) => api.distributions(req, columns));
+  }
+
+  #requestFindings(): void {
+    const target = this.target;
+    void this.#fetch('findings', true, (api, req) => api.findings(req, target));
+  }
+
+  #requestRelation(keep = false): void {
+    const target = this.target;
+    const feature = this.selected;
+    if (target === null || feature === null || this.relationNote !== null) return this.#drop('relation');
+    const s = this.schema.find((c) => c.name === feature);
+    const options: TargetVsFeatureOptions =
+      s?.storage === 'categorical'
+        ? { order: s.order ?? [], maxLevels: RELATION_MAX_LEVELS }
+        : { gridX: RELATION_GRID, gridY: RELATION_GRID, maxPoints: RELATION_MAX_POINTS, logY: this.targetLog };
+    void this.#fetch('relation', keep, (api, req) => api.targetVsFeature(req, target, feature, options));
+  }
+
+  /** Nothing to show in the slot: any pending answer is dropped. */
+  #drop(slot: EdaSlot): void {
+    this.#client.invalidate(slot);
+    this.#set(slot, idle());
+  }
+
+  /** `keep`: leave the previous chart up (dimmed) while the new one is computed, e.g. for a scale toggle. */
+  async #fetch<K extends EdaSlot>(
+    slot: K,
+    keep: boolean,
+    call: (api: Remote<EdaApi>, req: EdaRequest) => Promise<SlotValues[K]>,
+  ): Promise<void> {
+    this.#set(slot, { value: keep ? this.#get(slot).value : null, loading: true, problem: null });
+    try {
+      const value = await this.#client.request(slot, call);
+      if (value === STALE) return;
+      this.#set(slot, { value, loading: false, problem: null });
+    } catch (e) {
+      // A cancellation is only ever the answer to a superseded request, which request() drops.
+      const problem = isCancelled(e)
+        ? { title: 'The computation was cancelled', message: String(e), code: 'cancelled' }
+        : describeProblem(e, 'Could not compute this chart');
+      this.#set(slot, { value: null, loading: false, problem });
+    }
+  }
+
+  #get<K extends EdaSlot>(slot: K): Slot<SlotValues[K]> {
+    const slots: { [S in EdaSlot]: Slot<SlotValues[S]> } = {
+      findings: this.findings,
+      target: this.targetDistribution,
+      correlation: this.correlation,
+      columns: this.columns,
+      relation: this.relation,
+    };
+    return slots[slot];
+  }
+
+  #set<K extends EdaSlot>(slot: K, s: Slot<SlotValues[K]>): void {
+    // One assignment per slot: each chart depends on its own slot only.
+    if (slot === 'findings') this.findings = s as Slot<Finding[]>;
+    else if (slot === 'target') this.targetDistribution = s as Slot<TargetDistribution>;
+    else if (slot === 'correlation') this.correlation = s as Slot<CorrelationMatrix>;
+    else if (slot === 'columns') this.columns = s as Slot<ColumnDistribution[]>;
+    else this.relation = s as Slot<TargetVsFeature>;
+  }
+}
