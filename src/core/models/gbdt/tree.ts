@@ -75,67 +75,6 @@ export class GrownTree {
   }
 }
 
-/*
- * Descent tables: a leaf steps to itself (threshold +∞, missing goes "left"), and right = left
- * + 1, so a step is arithmetic (no data-dependent branch); the loop ends on the self-loop.
- */
-function descend(d: Float64Array, p: number, start: number, end: number, root: number, F: Int32Array, T: Float64Array, SL: Int32Array, V: Float64Array, out: Float64Array): void {
-  for (let i = start; i < end; i++) {
-    const rb = i * p;
-    let node = root;
-    let l = SL[node];
-    while (l !== node) {
-      node = l + (d[rb + F[node]] > T[node] ? 1 : 0);
-      l = SL[node];
-    }
-    out[i] += V[node];
-  }
-}
-
-/** As `descend`, with the step-left node and the feature packed in one word (one load fewer per step). */
-function descendPacked(d: Float64Array, p: number, start: number, end: number, root: number, P: Int32Array, bits: number, T: Float64Array, V: Float64Array, out: Float64Array): void {
-  const mask = (1 << bits) - 1;
-  for (let i = start; i < end; i++) {
-    const rb = i * p;
-    let node = root;
-    let w = P[node];
-    let l = w >> bits;
-    while (l !== node) {
-      node = l + (d[rb + (w & mask)] > T[node] ? 1 : 0);
-      w = P[node];
-      l = w >> bits;
-    }
-    out[i] += V[node];
-  }
-}
-
-function descendWithMissing(
-  d: Float64Array,
-  p: number,
-  start: number,
-  end: number,
-  root: number,
-  F: Int32Array,
-  T: Float64Array,
-  SL: Int32Array,
-  MR: Uint8Array,
-  V: Float64Array,
-  out: Float64Array,
-): void {
-  for (let i = start; i < end; i++) {
-    const rb = i * p;
-    let node = root;
-    let l = SL[node];
-    while (l !== node) {
-      const v = d[rb + F[node]];
-      // NaN compares false: it goes right only where missing values go right.
-      node = l + ((v > T[node] ? 1 : 0) | (v !== v ? MR[node] : 0));
-      l = SL[node];
-    }
-    out[i] += V[node];
-  }
-}
-
 /** Serialized forest: all trees concatenated; left/right are indices within the tree. */
 export interface ForestState {
   [key: string]: StateValue;
@@ -238,21 +177,16 @@ export class ForestBuilder {
 
 export class Forest {
   readonly nTrees: number;
-  /** Global child indices (tree offset added), for prediction. */
+  /** Global child indices (tree offset added), for the raw-value descent. */
   private readonly gLeft: Int32Array;
   private readonly gRight: Int32Array;
-  private readonly treeHasCat: Uint8Array;
-  /** 1 when missing values go right (the complement of missingLeft), for branch-free descent. */
-  private readonly missingRight: Uint8Array;
-  /** Every internal node's right child is its left child + 1 (trees grown here are). */
-  private readonly adjacentChildren: boolean;
-  /** Descent tables (see `descend`). */
-  private readonly stepLeft: Int32Array;
-  private readonly stepThreshold: Float64Array;
-  private readonly stepFeature: Int32Array;
-  /** (step-left node << featureBits) | feature, or null when it would not fit in 31 bits. */
-  private readonly stepPacked: Int32Array | null;
-  private readonly featureBits: number;
+  /**
+   * 1 for trees that descend on raw values (`addTreeRaw`): those with a categorical node or
+   * with a right child that is not left + 1 (trees grown here never have one).
+   */
+  private readonly treeRaw: Uint8Array;
+  /** Integer-coded descent tables, built on the first prediction. */
+  private coded: CodedForest | null = null;
 
   /** Trusts `state`: call `Forest.fromState` for anything that comes from outside. */
   constructor(readonly state: ForestState) {
@@ -260,67 +194,52 @@ export class Forest {
     this.nTrees = s.treeOffsets.length - 1;
     this.gLeft = new Int32Array(s.left.length);
     this.gRight = new Int32Array(s.right.length);
-    this.treeHasCat = new Uint8Array(this.nTrees);
-    this.missingRight = new Uint8Array(s.missingLeft.length);
-    let adjacent = true;
-    for (let n = 0; n < s.left.length; n++) {
-      this.missingRight[n] = 1 - s.missingLeft[n];
-      if (s.left[n] >= 0 && s.right[n] !== s.left[n] + 1) adjacent = false;
-    }
-    this.adjacentChildren = adjacent;
-    this.stepLeft = new Int32Array(s.left.length);
-    this.stepThreshold = new Float64Array(s.left.length);
-    this.stepFeature = new Int32Array(s.left.length);
-    let maxFeature = 0;
-    for (let n = 0; n < s.feature.length; n++) if (s.feature[n] > maxFeature) maxFeature = s.feature[n];
-    this.featureBits = Math.max(1, Math.ceil(Math.log2(maxFeature + 1)));
-    const packable = s.left.length < 2 ** (31 - this.featureBits);
-    for (let t = 0; t < this.nTrees; t++) {
-      const o = s.treeOffsets[t];
-      for (let n = o; n < s.treeOffsets[t + 1]; n++) {
-        if (s.left[n] < 0) {
-          this.stepLeft[n] = n;
-          this.stepThreshold[n] = Infinity;
-          this.missingRight[n] = 0;
-        } else {
-          this.stepLeft[n] = s.left[n] + o;
-          this.stepThreshold[n] = s.threshold[n];
-          this.stepFeature[n] = s.feature[n];
-        }
-      }
-    }
-    this.stepPacked = packable ? new Int32Array(s.left.length) : null;
-    if (this.stepPacked)
-      for (let n = 0; n < s.left.length; n++) this.stepPacked[n] = (this.stepLeft[n] << this.featureBits) | this.stepFeature[n];
+    this.treeRaw = new Uint8Array(this.nTrees);
     for (let t = 0; t < this.nTrees; t++) {
       const o = s.treeOffsets[t];
       for (let n = o; n < s.treeOffsets[t + 1]; n++) {
         this.gLeft[n] = s.left[n] < 0 ? -1 : s.left[n] + o;
         this.gRight[n] = s.right[n] < 0 ? -1 : s.right[n] + o;
-        if (s.catIndex[n] >= 0) this.treeHasCat[t] = 1;
+        if (s.catIndex[n] >= 0 || (s.left[n] >= 0 && s.right[n] !== s.left[n] + 1)) this.treeRaw[t] = 1;
       }
     }
   }
 
-  /** Adds every tree's prediction to out[i] for each row i of X (row-major, NaN = missing). */
+  /**
+   * Adds every tree's prediction to out[i] for each row i of X (row-major, NaN = missing).
+   *
+   * Rows are coded block by block: a value becomes the number of the forest's thresholds on
+   * its feature that lie below it, and a node's threshold becomes its rank among them, so
+   * "value ≤ threshold" is exactly "code ≤ rank" (NaN gets a code of its own). Then every
+   * tree walks the block: its nodes stay in L1 while the block's codes stream past.
+   */
   addPredictions(X: Matrix, out: Float64Array): void {
-    const d = X.data;
-    const n = X.rows;
-    let hasNaN = false;
-    for (let k = 0; k < d.length; k++)
-      if (d[k] !== d[k]) {
-        hasNaN = true;
-        break;
+    const c = (this.coded ??= new CodedForest(this.state, this.treeRaw));
+    const p = X.cols;
+    const blockRows = Math.max(4, Math.min(ROW_BLOCK, Math.floor(16384 / p)));
+    const codes = new Int32Array(blockRows * p);
+    for (let b0 = 0; b0 < X.rows; b0 += blockRows) {
+      const b1 = Math.min(X.rows, b0 + blockRows);
+      const hasNaN = c.codeRows(X.data, p, b0, b1, codes);
+      for (let t = 0; t < this.nTrees; t++) {
+        if (this.treeRaw[t] === 1) this.addTreeRaw(t, X, b0, b1, out);
+        else c.addTree(t, this.state.treeOffsets[t], this.state.value, codes, p, b0, b1, hasNaN, out);
       }
-    // Row blocks × trees: a block of rows (≤ 1024 × p doubles) stays in cache while every
-    // tree walks it, and within a tree its nodes stay in L1 as the block's rows stream past.
-    for (let b0 = 0; b0 < n; b0 += ROW_BLOCK) {
-      const b1 = Math.min(n, b0 + ROW_BLOCK);
-      this.addBlock(X, b0, b1, hasNaN, out);
     }
   }
 
-  private addBlock(X: Matrix, b0: number, b1: number, hasNaN: boolean, out: Float64Array): void {
+  /**
+   * Reference path: every tree descends on the raw values, one row at a time (the semantics
+   * the coded path must reproduce bit for bit). Trees with categorical nodes always use it.
+   */
+  addPredictionsRaw(X: Matrix, out: Float64Array): void {
+    for (let b0 = 0; b0 < X.rows; b0 += ROW_BLOCK) {
+      const b1 = Math.min(X.rows, b0 + ROW_BLOCK);
+      for (let t = 0; t < this.nTrees; t++) this.addTreeRaw(t, X, b0, b1, out);
+    }
+  }
+
+  private addTreeRaw(t: number, X: Matrix, b0: number, b1: number, out: Float64Array): void {
     const s = this.state;
     const d = X.data;
     const p = X.cols;
@@ -333,51 +252,24 @@ export class Forest {
     const CI = s.catIndex;
     const bits = s.catBits;
     const catCount = s.categoryCount;
-    const MR = this.missingRight;
-    const fast = this.adjacentChildren;
-    for (let t = 0; t < this.nTrees; t++) {
-      const root = s.treeOffsets[t];
-      if (this.treeHasCat[t] === 0 && fast) {
-        const SL = this.stepLeft;
-        const ST = this.stepThreshold;
-        const SF = this.stepFeature;
-        if (hasNaN) descendWithMissing(d, p, b0, b1, root, SF, ST, SL, MR, V, out);
-        else if (this.stepPacked) descendPacked(d, p, b0, b1, root, this.stepPacked, this.featureBits, ST, V, out);
-        else descend(d, p, b0, b1, root, SF, ST, SL, V, out);
-        continue;
+    const root = s.treeOffsets[t];
+    for (let i = b0; i < b1; i++) {
+      const rb = i * p;
+      let node = root;
+      let l = L[node];
+      while (l >= 0) {
+        const f = F[node];
+        const v = d[rb + f];
+        const ci = CI[node];
+        let goLeft: boolean;
+        // NaN fails `v <= T`; it then follows the learned missing direction.
+        if (ci < 0) goLeft = v <= T[node] || (v !== v && ML[node] === 1);
+        else if (v >= 0 && v < catCount[f] && v === Math.floor(v)) goLeft = ((bits[ci * CAT_WORDS + (v >>> 5)] >>> (v & 31)) & 1) === 1;
+        else goLeft = ML[node] === 1; // missing or never-seen category
+        node = goLeft ? l : R[node];
+        l = L[node];
       }
-      if (this.treeHasCat[t] === 0) {
-        for (let i = b0; i < b1; i++) {
-          const rb = i * p;
-          let node = root;
-          let l = L[node];
-          while (l >= 0) {
-            const v = d[rb + F[node]];
-            // NaN fails `v <= T`; it then follows the learned missing direction.
-            node = v <= T[node] || (v !== v && ML[node] === 1) ? l : R[node];
-            l = L[node];
-          }
-          out[i] += V[node];
-        }
-        continue;
-      }
-      for (let i = b0; i < b1; i++) {
-        const rb = i * p;
-        let node = root;
-        let l = L[node];
-        while (l >= 0) {
-          const f = F[node];
-          const v = d[rb + f];
-          const ci = CI[node];
-          let goLeft: boolean;
-          if (ci < 0) goLeft = v <= T[node] || (v !== v && ML[node] === 1);
-          else if (v >= 0 && v < catCount[f] && v === Math.floor(v)) goLeft = ((bits[ci * CAT_WORDS + (v >>> 5)] >>> (v & 31)) & 1) === 1;
-          else goLeft = ML[node] === 1; // missing or never-seen category
-          node = goLeft ? l : R[node];
-          l = L[node];
-        }
-        out[i] += V[node];
-      }
+      out[i] += V[node];
     }
   }
 
@@ -467,5 +359,261 @@ export class Forest {
       }
     }
     return new Forest({ treeOffsets, feature, threshold, left, right, value, missingLeft, catIndex, catBits, gain, categoryCount });
+  }
+}
+
+/** Code of a missing value: above every threshold rank, so it goes right unless told otherwise. */
+const MISSING_CODE = 0x3ffffffe;
+/** Threshold rank of a leaf in the coded tables: no code exceeds it, so a leaf steps to itself. */
+const LEAF_RANK = 0x3fffffff;
+/** Packed tables (one word per node): bits of the feature, of the rank, and the shift of the left child. */
+const PACK_FEATURE_BITS = 8;
+const PACK_RANK_BITS = 9;
+const PACK_LEFT_SHIFT = PACK_FEATURE_BITS + PACK_RANK_BITS;
+const PACK_LEAF_RANK = (1 << PACK_RANK_BITS) - 1;
+
+/**
+ * Integer-coded descent tables of a forest's numeric trees (the trees `raw` does not flag).
+ *
+ * A row's value of feature j is coded as the number of the forest's distinct thresholds on j
+ * below it, and a node's threshold as its rank among them: "value ≤ threshold" is exactly
+ * "code ≤ rank". Node n occupies nodes[4n..4n+3]: the node to step to when going left (right
+ * is left + 1; a leaf steps to itself), the feature, the rank (LEAF_RANK for a leaf) and 1 when
+ * missing values go left. Every row takes exactly depth[t] steps in tree t with no
+ * data-dependent branch ((rank − code) >>> 31 is 1 when code > rank), so several rows can
+ * descend side by side. When features, ranks and tree sizes are small (as with 255 bins and
+ * ≤ 8,192 leaves), `packed` holds each node in one word: tree-local left child, rank, feature.
+ */
+class CodedForest {
+  readonly nodes: Int32Array;
+  readonly packed: Int32Array | null;
+  /** Per tree: the depth of its deepest leaf. */
+  readonly depth: Int32Array;
+  /** Per feature: its distinct thresholds ascending, padded with +∞ to a power of two; null when unused. */
+  readonly cuts: (Float64Array | null)[];
+
+  constructor(s: ForestState, raw: Uint8Array) {
+    const nNodes = s.feature.length;
+    const nTrees = s.treeOffsets.length - 1;
+    const nFeatures = s.categoryCount.length;
+    const byFeature: number[][] = Array.from({ length: nFeatures }, () => []);
+    for (let t = 0; t < nTrees; t++) {
+      if (raw[t] === 1) continue;
+      for (let n = s.treeOffsets[t]; n < s.treeOffsets[t + 1]; n++) if (s.left[n] >= 0) byFeature[s.feature[n]].push(s.threshold[n]);
+    }
+    let maxCuts = 0;
+    this.cuts = byFeature.map((ts) => {
+      if (ts.length === 0) return null;
+      ts.sort((a, b) => a - b);
+      const distinct: number[] = [];
+      for (const t of ts) if (distinct.length === 0 || distinct[distinct.length - 1] !== t) distinct.push(t);
+      maxCuts = Math.max(maxCuts, distinct.length);
+      let size = 1;
+      while (size < distinct.length) size *= 2;
+      const a = new Float64Array(size).fill(Infinity);
+      a.set(distinct);
+      return a;
+    });
+    this.nodes = new Int32Array(4 * nNodes);
+    this.depth = new Int32Array(nTrees);
+    const nodeDepth = new Int32Array(nNodes);
+    let maxTreeSize = 0;
+    for (let t = 0; t < nTrees; t++) {
+      if (raw[t] === 1) continue;
+      const o = s.treeOffsets[t];
+      maxTreeSize = Math.max(maxTreeSize, s.treeOffsets[t + 1] - o);
+      let maxDepth = 0;
+      for (let n = o; n < s.treeOffsets[t + 1]; n++) {
+        const q = 4 * n;
+        if (s.left[n] < 0) {
+          this.nodes[q] = n;
+          this.nodes[q + 2] = LEAF_RANK;
+          if (nodeDepth[n] > maxDepth) maxDepth = nodeDepth[n];
+          continue;
+        }
+        // Children come after their parent (fromState checks it), so depths fill in order.
+        nodeDepth[s.left[n] + o] = nodeDepth[n] + 1;
+        nodeDepth[s.right[n] + o] = nodeDepth[n] + 1;
+        const f = s.feature[n];
+        this.nodes[q] = s.left[n] + o;
+        this.nodes[q + 1] = f;
+        this.nodes[q + 2] = countBelow(this.cuts[f] as Float64Array, s.threshold[n]);
+        this.nodes[q + 3] = s.missingLeft[n];
+      }
+      this.depth[t] = maxDepth;
+    }
+    // Codes reach maxCuts, which must stay below the packed leaf rank.
+    const packable = nFeatures <= 1 << PACK_FEATURE_BITS && maxCuts < PACK_LEAF_RANK && maxTreeSize <= 1 << (31 - PACK_LEFT_SHIFT);
+    this.packed = packable ? new Int32Array(nNodes) : null;
+    if (this.packed)
+      for (let t = 0; t < nTrees; t++) {
+        if (raw[t] === 1) continue;
+        const o = s.treeOffsets[t];
+        for (let n = o; n < s.treeOffsets[t + 1]; n++) {
+          const q = 4 * n;
+          const leaf = s.left[n] < 0;
+          this.packed[n] = ((this.nodes[q] - o) << PACK_LEFT_SHIFT) | ((leaf ? PACK_LEAF_RANK : this.nodes[q + 2]) << PACK_FEATURE_BITS) | this.nodes[q + 1];
+        }
+      }
+  }
+
+  /**
+   * Writes the codes of rows b0..b1−1 of row-major `d` (p columns) into `codes` (row-major,
+   * from 0); returns true when one of them is missing.
+   */
+  codeRows(d: Float64Array, p: number, b0: number, b1: number, codes: Int32Array): boolean {
+    let missing = false;
+    for (let j = 0; j < p; j++) {
+      const cuts = this.cuts[j];
+      if (cuts === null) continue;
+      const size = cuts.length;
+      for (let i = b0, q = j; i < b1; i++, q += p) {
+        const v = d[i * p + j];
+        if (v !== v) {
+          codes[q] = MISSING_CODE;
+          missing = true;
+          continue;
+        }
+        // Lower bound over a power-of-two array (+∞ padding is never below v): cuts below v.
+        let pos = 0;
+        for (let step = size >> 1; step > 0; step >>= 1) if (cuts[pos + step - 1] < v) pos += step;
+        codes[q] = cuts[pos] < v ? pos + 1 : pos;
+      }
+    }
+    return missing;
+  }
+
+  /** Adds tree t's leaf values to out[b0..b1) for the coded rows (codes row 0 is row b0). */
+  addTree(t: number, root: number, V: Float64Array, codes: Int32Array, p: number, b0: number, b1: number, hasMissing: boolean, out: Float64Array): void {
+    if (hasMissing) descendCodedMissing(this.nodes, V, codes, p, b0, b1, root, this.depth[t], out);
+    else if (this.packed) descendPacked8(this.packed, V, codes, p, b0, b1, root, this.depth[t], out);
+    else descendCoded4(this.nodes, V, codes, p, b0, b1, root, this.depth[t], out);
+  }
+}
+
+/** Number of entries of ascending `a` strictly below v. */
+function countBelow(a: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Packed tables, no missing codes: eight rows side by side (independent chains of loads the
+ * CPU overlaps), `depth` steps each. Node indices are tree-local (o: the tree's offset).
+ */
+function descendPacked8(P: Int32Array, V: Float64Array, C: Int32Array, p: number, b0: number, b1: number, o: number, depth: number, out: Float64Array): void {
+  const RM = PACK_LEAF_RANK;
+  const FM = (1 << PACK_FEATURE_BITS) - 1;
+  const FB = PACK_FEATURE_BITS;
+  const LS = PACK_LEFT_SHIFT;
+  let i = b0;
+  let r = 0;
+  for (; i + 7 < b1; i += 8, r += 8 * p) {
+    const r1 = r + p;
+    const r2 = r1 + p;
+    const r3 = r2 + p;
+    const r4 = r3 + p;
+    const r5 = r4 + p;
+    const r6 = r5 + p;
+    const r7 = r6 + p;
+    let n0 = 0;
+    let n1 = 0;
+    let n2 = 0;
+    let n3 = 0;
+    let n4 = 0;
+    let n5 = 0;
+    let n6 = 0;
+    let n7 = 0;
+    for (let k = 0; k < depth; k++) {
+      const w0 = P[o + n0];
+      const w1 = P[o + n1];
+      const w2 = P[o + n2];
+      const w3 = P[o + n3];
+      const w4 = P[o + n4];
+      const w5 = P[o + n5];
+      const w6 = P[o + n6];
+      const w7 = P[o + n7];
+      n0 = (w0 >>> LS) + ((((w0 >>> FB) & RM) - C[r + (w0 & FM)]) >>> 31);
+      n1 = (w1 >>> LS) + ((((w1 >>> FB) & RM) - C[r1 + (w1 & FM)]) >>> 31);
+      n2 = (w2 >>> LS) + ((((w2 >>> FB) & RM) - C[r2 + (w2 & FM)]) >>> 31);
+      n3 = (w3 >>> LS) + ((((w3 >>> FB) & RM) - C[r3 + (w3 & FM)]) >>> 31);
+      n4 = (w4 >>> LS) + ((((w4 >>> FB) & RM) - C[r4 + (w4 & FM)]) >>> 31);
+      n5 = (w5 >>> LS) + ((((w5 >>> FB) & RM) - C[r5 + (w5 & FM)]) >>> 31);
+      n6 = (w6 >>> LS) + ((((w6 >>> FB) & RM) - C[r6 + (w6 & FM)]) >>> 31);
+      n7 = (w7 >>> LS) + ((((w7 >>> FB) & RM) - C[r7 + (w7 & FM)]) >>> 31);
+    }
+    out[i] += V[o + n0];
+    out[i + 1] += V[o + n1];
+    out[i + 2] += V[o + n2];
+    out[i + 3] += V[o + n3];
+    out[i + 4] += V[o + n4];
+    out[i + 5] += V[o + n5];
+    out[i + 6] += V[o + n6];
+    out[i + 7] += V[o + n7];
+  }
+  for (; i < b1; i++, r += p) {
+    let n = 0;
+    for (let k = 0; k < depth; k++) {
+      const w = P[o + n];
+      n = (w >>> LS) + ((((w >>> FB) & RM) - C[r + (w & FM)]) >>> 31);
+    }
+    out[i] += V[o + n];
+  }
+}
+
+/** Four-word tables, no missing codes: four rows side by side, `depth` steps each. */
+function descendCoded4(N: Int32Array, V: Float64Array, C: Int32Array, p: number, b0: number, b1: number, root: number, depth: number, out: Float64Array): void {
+  let i = b0;
+  let r = 0;
+  for (; i + 3 < b1; i += 4, r += 4 * p) {
+    const r1 = r + p;
+    const r2 = r1 + p;
+    const r3 = r2 + p;
+    let n0 = root;
+    let n1 = root;
+    let n2 = root;
+    let n3 = root;
+    for (let k = 0; k < depth; k++) {
+      const q0 = n0 << 2;
+      const q1 = n1 << 2;
+      const q2 = n2 << 2;
+      const q3 = n3 << 2;
+      n0 = N[q0] + ((N[q0 + 2] - C[r + N[q0 + 1]]) >>> 31);
+      n1 = N[q1] + ((N[q1 + 2] - C[r1 + N[q1 + 1]]) >>> 31);
+      n2 = N[q2] + ((N[q2 + 2] - C[r2 + N[q2 + 1]]) >>> 31);
+      n3 = N[q3] + ((N[q3 + 2] - C[r3 + N[q3 + 1]]) >>> 31);
+    }
+    out[i] += V[n0];
+    out[i + 1] += V[n1];
+    out[i + 2] += V[n2];
+    out[i + 3] += V[n3];
+  }
+  for (; i < b1; i++, r += p) {
+    let n = root;
+    for (let k = 0; k < depth; k++) {
+      const q = n << 2;
+      n = N[q] + ((N[q + 2] - C[r + N[q + 1]]) >>> 31);
+    }
+    out[i] += V[n];
+  }
+}
+
+/** Four-word tables, block with missing codes: those go left where the node says so. */
+function descendCodedMissing(N: Int32Array, V: Float64Array, C: Int32Array, p: number, b0: number, b1: number, root: number, depth: number, out: Float64Array): void {
+  for (let i = b0, r = 0; i < b1; i++, r += p) {
+    let n = root;
+    for (let k = 0; k < depth; k++) {
+      const q = n << 2;
+      const c = C[r + N[q + 1]];
+      // A missing code exceeds every rank (1), flipped to 0 where missing values go left.
+      n = N[q] + (((N[q + 2] - c) >>> 31) ^ (c === MISSING_CODE ? N[q + 3] : 0));
+    }
+    out[i] += V[n];
   }
 }
