@@ -14,7 +14,7 @@ import type { CleaningCounts, CleaningStepOutcome, DerivedPreview, PrepareApi, P
 
 installErrorTransfer();
 
-let loaded: { id: string; table: Table } | null = null;
+let loaded: { id: string; table: { rowCount: number; columns: Table['columns'] } } | null = null;
 const newest = new Map<PrepareSlot, number>();
 
 async function begin(req: PrepareRequest): Promise<Table> {
@@ -109,8 +109,11 @@ function previewDerived(table: Table, features: DerivedFeature[], head: number):
 }
 
 const api: PrepareApi = {
-  load(dataset, table) {
-    loaded = { id: dataset, table };
+  open(dataset, rowCount) {
+    loaded = { id: dataset, table: { rowCount, columns: [] } };
+  },
+  addColumn(dataset, column) {
+    if (loaded?.id === dataset) loaded.table.columns.push(column);
   },
   async cleaning(req, recipe) {
     return countCleaning(await begin(req), recipe);

@@ -241,7 +241,7 @@ export interface EdaApi {
 // ---------------------------------------------------------------------------------------------
 // Prepare worker (Prepare screen: rows each cleaning step removes, derived-feature previews)
 // (Imports kept with this section so that edits of the other sections never collide with it.)
-import type { Table as PrepareTable } from '../src/core/data/types';
+import type { Column as PrepareColumn } from '../src/core/data/types';
 import type { DerivedFeature as PrepareDerivedFeature, Recipe as PrepareRecipe } from '../src/core/recipe';
 
 /** The Prepare screen's two kinds of request; a newer one of a kind supersedes the older. */
@@ -289,8 +289,14 @@ export type DerivedPreview =
   | { status: 'error'; name: string; message: string };
 
 export interface PrepareApi {
-  /** Keeps a copy of `table` (structured clone) for the requests that follow; replaces the one before. */
-  load(dataset: string, table: PrepareTable): void;
+  /**
+   * Starts receiving dataset `dataset` (replacing the one before). Its columns follow, one
+   * `addColumn` each (one structured clone per page task, so a long or wide table never blocks
+   * the page in one go); the page sends requests only once all have been sent.
+   */
+  open(dataset: string, rowCount: number): void;
+  /** One column of the dataset being received, in table order (a copy: the page keeps its own). */
+  addColumn(dataset: string, column: PrepareColumn): void;
   /** Runs the recipe's cleaning steps in order (as `applyCleaning` does) and counts the rows each removes. */
   cleaning(req: PrepareRequest, recipe: PrepareRecipe): Promise<CleaningCounts>;
   /** Computes `features` in order (each may use earlier ones) and previews each: the first `head` rows and a summary. */

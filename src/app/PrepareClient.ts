@@ -18,6 +18,8 @@ export class PrepareClient {
   #api: Remote<PrepareApi> | null = null;
   #dataset: string | null = null;
   readonly #seq: Record<PrepareSlot, number> = { cleaning: 0, derived: 0 };
+  /** Resolves once every column of the current dataset has been posted. */
+  #sent: Promise<void> = Promise.resolve();
 
   #ensure(): Remote<PrepareApi> {
     if (!this.#api) {
@@ -33,14 +35,24 @@ export class PrepareClient {
     return this.#dataset;
   }
 
-  /** Sends the table to the worker unless it already holds it; earlier requests' answers become stale. */
+  /**
+   * Sends the table to the worker unless it already holds it, one column per page task (each
+   * postMessage clones its buffers on this thread); earlier requests' answers become stale.
+   */
   load(id: string, table: Table): void {
     if (this.#dataset === id) return;
     this.#seq.cleaning++;
     this.#seq.derived++;
     this.#dataset = id;
-    // Structured clone copies the buffers once; messages are handled in order, so later requests find it loaded.
-    void this.#ensure().load(id, table);
+    const api = this.#ensure();
+    this.#sent = (async () => {
+      void api.open(id, table.rowCount);
+      for (const column of table.columns) {
+        if (this.#dataset !== id) return;
+        await new Promise((ok) => setTimeout(ok, 0));
+        void api.addColumn(id, column);
+      }
+    })();
   }
 
   cleaning(recipe: Recipe): Promise<CleaningCounts | Stale> {
@@ -57,6 +69,9 @@ export class PrepareClient {
     const seq = ++this.#seq[slot];
     const current = (): boolean => this.#seq[slot] === seq && this.#dataset === dataset;
     try {
+      // Messages are handled in order: a request posted after the last column finds the table whole.
+      await this.#sent;
+      if (!current()) return STALE;
       const answer = await call(this.#ensure(), { dataset, slot, seq });
       return current() ? answer : STALE;
     } catch (e) {
