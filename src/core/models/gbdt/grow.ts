@@ -42,6 +42,12 @@ export class TreeGrower {
   private readonly freeSplits: SplitCandidate[] = [];
   private readonly scratch = new SplitScratch();
   private leaves: Leaf[] = [];
+  /**
+   * The root histogram carried from one tree to the next (see `grow`): valid when the last
+   * tree was grown on every row and feature with a constant hessian and its root had one.
+   */
+  private rootHist: Float64Array | null = null;
+  private rootValid = false;
   private readonly nodeFeatures: FeatureSet;
   private treeFeatures: FeatureSet | null = null;
 
@@ -93,6 +99,12 @@ export class TreeGrower {
   /**
    * Grows one tree on the rows idx[0..nRows) (the caller fills idx; all rows 0..n−1 in order
    * when `allRows`) over the selected features. Leaf values get the learning rate applied.
+   *
+   * With a constant hessian, all rows and all features, the root histogram is not rebuilt
+   * from rows: the caller adds each leaf's value to its rows' predictions, so every row's
+   * gradient (prediction − target, times the constant) moves by its leaf's value, and the
+   * next root histogram is this one plus, per leaf, value × the leaf's row count in each bin
+   * (a bin's count slot of the leaf's histogram). Every leaf therefore keeps a histogram.
    */
   grow(nRows: number, allRows: boolean, fs: FeatureSet): GrownTree {
     const { input, binning, p, tree } = this;
@@ -109,6 +121,8 @@ export class TreeGrower {
     let G = 0;
     let H = 0;
     const constH = input.constantHessian === input.constantHessian;
+    const carry = constH && allRows && fs.count === binning.nFeatures;
+    if (!carry) this.rootValid = false;
     for (let k = 0; k < nRows; k++) G += g[idx[k]];
     if (constH) H = nRows * input.constantHessian;
     else for (let k = 0; k < nRows; k++) H += h[idx[k]];
@@ -117,10 +131,17 @@ export class TreeGrower {
     root.split.reset();
     if (this.splittable(root)) {
       root.hist = this.takeHist();
-      buildHistogram(root.hist, input, binning, fs, allRows ? null : idx, 0, nRows);
+      if (carry && this.rootValid) root.hist.set(this.rootHist as Float64Array);
+      else {
+        buildHistogram(root.hist, input, binning, fs, allRows ? null : idx, 0, nRows);
+        if (carry) (this.rootHist ??= new Float64Array(this.histSize)).set(root.hist);
+      }
+      this.rootValid = carry;
       findBestSplit(root.hist, binning, this.featuresForNode(), G, H, nRows, p, root.split, this.scratch);
     }
     const leaves = this.leaves;
+    if (root.hist === null) this.rootValid = false;
+    const keepHists = this.rootValid;
     leaves.push(root);
     while (leaves.length < p.numLeaves) {
       let bi = -1;
@@ -177,7 +198,7 @@ export class TreeGrower {
       const room = leaves.length < p.numLeaves;
       const lOk = room && this.splittable(left);
       const rOk = room && this.splittable(right);
-      if (lOk || rOk) {
+      if (lOk || rOk || keepHists) {
         const [small, large] = left.C <= right.C ? [left, right] : [right, left];
         small.hist = this.takeHist();
         buildHistogram(small.hist, input, binning, fs, idx, small.start, small.end);
@@ -187,7 +208,7 @@ export class TreeGrower {
           if (c === left ? lOk : rOk) {
             findBestSplit(c.hist as Float64Array, binning, this.featuresForNode(), c.G, c.H, c.C, p, c.split, this.scratch);
           }
-          if (c.split.gain === -Infinity && c.hist) {
+          if (c.split.gain === -Infinity && c.hist && !keepHists) {
             this.freeHists.push(c.hist);
             c.hist = null;
           }
@@ -199,6 +220,15 @@ export class TreeGrower {
     const lambda = p.lambda;
     const lr = p.learningRate;
     for (const l of leaves) tree.value[l.node] = (-l.G / (l.H + lambda)) * lr;
+    if (keepHists) {
+      const R = this.rootHist as Float64Array;
+      const end = this.histSize;
+      for (const l of leaves) {
+        const v = tree.value[l.node] * input.constantHessian;
+        const hist = l.hist as Float64Array;
+        for (let t = 0; t < end; t += 3) R[t] += v * hist[t + 2];
+      }
+    }
     return tree;
   }
 
