@@ -91,6 +91,7 @@ export class RecipeEditor {
   constructor(library: DatasetLibrary, state: RecipeState) {
     this.#library = library;
     this.#state = state;
+    this.#target = $derived(state.recipe?.target ?? null);
   }
 
   /** The shared recipe (RecipeState's) for the open dataset. */
@@ -115,15 +116,18 @@ export class RecipeEditor {
   }
   readonly #bySchema = $derived(new Map(this.schema.map((s) => [s.name, s])));
 
+  /** The target alone, so that the defaults (a pass over the table) are recomputed only when it changes. */
+  readonly #target: string | null;
+
   /** Columns that can be the target: numbers. */
   readonly targetChoices: string[] = $derived(this.schema.filter((s) => s.storage === 'numeric').map((s) => s.name));
 
   /** The recipe inferred for the current target: what "default" means beside each choice. */
   readonly defaults: Recipe | null = $derived.by(() => {
-    const r = this.recipe;
+    const target = this.#target;
     const t = this.#table;
-    if (!r || !t || !this.#bySchema.has(r.target)) return null;
-    return defaultRecipe(this.schema, r.target, t);
+    if (target === null || !t || !this.#bySchema.has(target)) return null;
+    return defaultRecipe(this.schema, target, t);
   });
 
   /** Levels observed in each categorical column (in the table's level order), computed once per dataset. */
