@@ -128,3 +128,15 @@ export function importanceChart(names: string[], values: Float64Array, label: st
     marks: [Plot.barX(shown, { x: 'value', y: 'name', fill: '#2857d6' }), Plot.ruleX([0])],
   });
 }
+
+/**
+ * Draws one small chart of each kind off-screen, so Plot's code is compiled while the page is
+ * idle rather than in the task that shows the first result.
+ */
+export function warmUpCharts(): void {
+  const a = Float64Array.from([1, 2, 3]);
+  lossChart([{ step: 1, train: 1, validation: 2 }, { step: 2, train: 0.5, validation: 1 }], 'step');
+  predictedVsActual(a, a, 'y');
+  residualPlot(a, a, 'y');
+  importanceChart(['a', 'b'], Float64Array.from([1, 2]), 'x');
+}
