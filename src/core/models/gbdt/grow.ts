@@ -104,7 +104,7 @@ export class TreeGrower {
    * from rows: the caller adds each leaf's value to its rows' predictions, so every row's
    * gradient (prediction − target, times the constant) moves by its leaf's value, and the
    * next root histogram is this one plus, per leaf, value × the leaf's row count in each bin
-   * (a bin's count slot of the leaf's histogram). Every leaf therefore keeps a histogram.
+   * (a bin's count slot of the leaf's histogram), accumulated split by split (`carryLeaves`).
    */
   grow(nRows: number, allRows: boolean, fs: FeatureSet): GrownTree {
     const { input, binning, p, tree } = this;
@@ -141,7 +141,8 @@ export class TreeGrower {
     }
     const leaves = this.leaves;
     if (root.hist === null) this.rootValid = false;
-    const keepHists = this.rootValid;
+    const carrying = this.rootValid;
+    if (carrying) this.carryLeaves(root, null, null);
     leaves.push(root);
     while (leaves.length < p.numLeaves) {
       let bi = -1;
@@ -198,17 +199,18 @@ export class TreeGrower {
       const room = leaves.length < p.numLeaves;
       const lOk = room && this.splittable(left);
       const rOk = room && this.splittable(right);
-      if (lOk || rOk || keepHists) {
+      if (lOk || rOk || carrying) {
         const [small, large] = left.C <= right.C ? [left, right] : [right, left];
         small.hist = this.takeHist();
         buildHistogram(small.hist, input, binning, fs, idx, small.start, small.end);
         subtractInto(parentHist, small.hist, binning, fs);
         large.hist = parentHist;
+        if (carrying) this.carryLeaves(parent, left, right);
         for (const c of [left, right]) {
           if (c === left ? lOk : rOk) {
             findBestSplit(c.hist as Float64Array, binning, this.featuresForNode(), c.G, c.H, c.C, p, c.split, this.scratch);
           }
-          if (c.split.gain === -Infinity && c.hist && !keepHists) {
+          if ((c.split.gain === -Infinity || !(c === left ? lOk : rOk)) && c.hist) {
             this.freeHists.push(c.hist);
             c.hist = null;
           }
@@ -217,19 +219,35 @@ export class TreeGrower {
         this.freeHists.push(parentHist);
       }
     }
-    const lambda = p.lambda;
-    const lr = p.learningRate;
-    for (const l of leaves) tree.value[l.node] = (-l.G / (l.H + lambda)) * lr;
-    if (keepHists) {
-      const R = this.rootHist as Float64Array;
-      const end = this.histSize;
-      for (const l of leaves) {
-        const v = tree.value[l.node] * input.constantHessian;
-        const hist = l.hist as Float64Array;
-        for (let t = 0; t < end; t += 3) R[t] += v * hist[t + 2];
-      }
-    }
+    for (const l of leaves) tree.value[l.node] = this.leafValue(l);
     return tree;
+  }
+
+  /** A leaf's value as `grow` sets it (learning rate applied). */
+  private leafValue(l: Leaf): number {
+    return (-l.G / (l.H + this.p.lambda)) * this.p.learningRate;
+  }
+
+  /**
+   * Keeps the carried root histogram up to date: after the tree, it must have grown by
+   * value × bin count of every final leaf. Called with the root alone (it is the only leaf),
+   * then at every split, where the parent's term is swapped for its children's.
+   */
+  private carryLeaves(parent: Leaf, left: Leaf | null, right: Leaf | null): void {
+    const R = this.rootHist as Float64Array;
+    const end = this.histSize;
+    const c = this.input.constantHessian;
+    const vp = this.leafValue(parent) * c;
+    if (left === null || right === null) {
+      const hp = parent.hist as Float64Array;
+      for (let t = 0; t < end; t += 3) R[t] += vp * hp[t + 2];
+      return;
+    }
+    const dl = this.leafValue(left) * c - vp;
+    const dr = this.leafValue(right) * c - vp;
+    const hl = left.hist as Float64Array;
+    const hr = right.hist as Float64Array;
+    for (let t = 0; t < end; t += 3) R[t] += dl * hl[t + 2] + dr * hr[t + 2];
   }
 
   private splittable(l: Leaf): boolean {
