@@ -81,7 +81,10 @@ describe.skipIf(!haveGemstone)('Train screen', () => {
     const t0 = Date.now();
     await page.getByRole('button', { name: 'Train 3 models' }).click();
     await page.locator('[data-testid^="candidate-"][data-status="running"]').first().waitFor({ timeout: 60_000 });
+    // A full-page screenshot blocks the renderer itself: its window is left out of the long-task check.
+    const shotStart = await page.evaluate(() => performance.now());
     await s.shot('training-progress');
+    const shotEnd = await page.evaluate(() => performance.now());
     for (const t of ['linear', 'gbdt', 'mlp'] as const) await waitStatus(t, 'finished');
     const seconds = (Date.now() - t0) / 1000;
     await page.getByTestId('leaderboard').waitFor();
@@ -89,8 +92,17 @@ describe.skipIf(!haveGemstone)('Train screen', () => {
       const w = window as unknown as { __long: { start: number; duration: number }[]; __t0: number };
       return w.__long.filter((e) => e.start >= w.__t0);
     });
-    const maxLong = long.reduce((m, e) => Math.max(m, e.duration), 0);
-    console.log(JSON.stringify({ trainLinearGbdtMlpSeconds: seconds, longTasks: long.length, maxLongTaskMs: maxLong }));
+    const appTasks = long.filter((e) => e.start + e.duration < shotStart || e.start > shotEnd);
+    const maxLong = appTasks.reduce((m, e) => Math.max(m, e.duration), 0);
+    console.log(
+      JSON.stringify({
+        trainLinearGbdtMlpSeconds: seconds,
+        longTasks: appTasks.length,
+        maxLongTaskMs: maxLong,
+        over200: appTasks.filter((e) => e.duration > 200).map((e) => [Math.round(e.start), Math.round(e.duration)]),
+        screenshotTasks: long.length - appTasks.length,
+      }),
+    );
     expect(maxLong).toBeLessThanOrEqual(200);
 
     const rows = page.getByTestId('leaderboard-row');
