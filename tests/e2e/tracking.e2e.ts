@@ -118,7 +118,8 @@ describe('Experiment tracking and model registry', () => {
     await a.shot('trained-two');
     await go(page, 'Runs');
     await expect.poll(() => runRows(page).count(), { timeout: 10_000 }).toBe(2);
-    expect(await page.locator('[data-testid="run-row"][data-status="finished"]').count()).toBe(2);
+    // The training worker saves a finished run itself; the list follows its change notice.
+    await expect.poll(() => page.locator('[data-testid="run-row"][data-status="finished"]').count(), { timeout: 10_000 }).toBe(2);
     await a.shot('runs-list');
   });
 
