@@ -362,9 +362,14 @@ export class ColumnBuilder {
    */
   finish(): Column {
     const n = this.length;
-    const values = this.nums ? this.nums.finish(n) : new Float64Array(n).fill(NaN);
+    if (this.stats.labels === 0) {
+      const values = this.nums ? this.nums.finish(n) : new Float64Array(n).fill(NaN);
+      this.nums = null;
+      return { type: 'numeric', name: this.name, values };
+    }
+    // A label column: its numbers (if any) are read from the number store as it is, uncut.
+    const values = this.nums ? this.nums.data : null;
     this.nums = null;
-    if (this.stats.labels === 0) return { type: 'numeric', name: this.name, values };
     const codes = this.codes!.finish(n);
     this.codes = null;
     const levels = this.levels;
@@ -373,7 +378,7 @@ export class ColumnBuilder {
     if (this.stats.numeric > 0 || this.stats.missing > 0) {
       for (let i = 0; i < n; i++) {
         if (codes[i] !== NUM_CODE) continue;
-        const v = values[i];
+        const v = values ? values[i] : NaN;
         if (v !== v) {
           codes[i] = -1;
           continue;

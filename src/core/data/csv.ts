@@ -10,6 +10,7 @@ import Papa from 'papaparse';
 import { checkpoint } from '../abort';
 import { CancelledError, CsvError } from '../errors';
 import { ColumnBuilder, MissingMarkers, POW10 } from './column-builder';
+import { formatCount } from './format';
 import type { ByteSource, CsvInput, ParseOptions, ParseProgress, RaggedRows, Table } from './types';
 
 export const DEFAULT_MISSING_MARKERS: readonly string[] = ['', 'NA', 'N/A', 'null', 'NaN', '?', '-'];
@@ -18,6 +19,8 @@ const CANDIDATE_DELIMITERS = [',', ';', '\t', '|'] as const;
 const MAX_LISTED_ROWS = 100;
 /** Characters handed to papaparse at a time (see the loop in readCsv). */
 const PIECE_CHARS = 1 << 17;
+/** Bytes decoded into one string at a time (a chunk is decoded in slices of this size). */
+const DECODE_BYTES = 1 << 16;
 
 /** What the reader produced before schema inference. */
 export interface RawDataset {
@@ -52,12 +55,12 @@ export async function readAllBytes(input: CsvInput): Promise<Uint8Array> {
 }
 
 function plural(n: number, word: string): string {
-  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+  return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
 }
 
 export function listRows(rows: readonly number[], total: number, max = 10): string {
   const shown = rows.slice(0, max).join(', ');
-  return total > max ? `${shown} and ${(total - max).toLocaleString('en-US')} more` : shown;
+  return total > max ? `${shown} and ${formatCount(total - max)} more` : shown;
 }
 
 /** Answers "does `ch` occur in text[from..end)?" for increasing ranges of one text, scanning it once. */
@@ -177,9 +180,10 @@ export function firstInvalidUtf8(b: Uint8Array): number {
   return -1;
 }
 
-function countNewlines(b: Uint8Array, end: number): number {
+/** Line breaks among b[from..end). */
+function countNewlines(b: Uint8Array, end: number, from = 0): number {
   let k = 0;
-  for (let i = 0; i < end; i++) if (b[i] === 10) k++;
+  for (let i = from; i < end; i++) if (b[i] === 10) k++;
   return k;
 }
 
@@ -307,6 +311,7 @@ async function forEachPiece(
   let pending: Promise<Uint8Array> | null = request(0);
   while (offset < total) {
     const bytes: Uint8Array = await pending!;
+    const chunkStart = offset;
     const nextOffset = offset + bytes.length;
     pending = bytes.length > 0 && nextOffset < total ? request(nextOffset) : null;
     if (offset === 0) {
@@ -319,73 +324,100 @@ async function forEachPiece(
         }
       }
     }
-    let decoded: string;
-    try {
-      decoded = decoder.decode(bytes, { stream: offset + bytes.length < total });
-    } catch (e) {
-      const bad = Math.max(0, firstInvalidUtf8(bytes));
-      const header = sink.headerSeen();
-      const row = sink.rows() + (header ? 1 : 0) + countCharNewlines(carry) + countNewlines(bytes, bad);
-      throw new CsvError(
-        'not-utf8',
-        `The file is not UTF-8 text: invalid bytes near byte ${(offset + bad).toLocaleString('en-US')} (around ${
-          header || row > 0 ? `data row ${row}` : 'the header'
-        }). Save it as UTF-8 and try again.`,
-        { row, stage: 'ingestion' },
-        { cause: e },
-      );
-    }
     offset += bytes.length;
     if (bytes.length === 0) offset = total; // a source shorter than it claims: stop
-    const done = offset >= total;
-    if (!sawText) {
-      if (decoded.charCodeAt(0) === 0xfeff) decoded = decoded.slice(1);
-      if (decoded.trim().length > 0) sawText = true;
-    }
-    let text = decoded;
-    // Text carried over from the previous chunk (already scanned), to prefix the first piece.
-    // Kept apart rather than concatenated so a 4 MB chunk is never copied into a new string.
-    let prefix = carry;
-    carry = '';
-    if (!sawText) continue;
-    if (!cutter) {
-      text = prefix + decoded;
-      prefix = '';
-      if (!delimiter) {
-        if (!done && text.length < 65536 && text.indexOf('\n') === -1) {
-          carry = text; // not even one line yet: read more before guessing
-          continue;
+    const last = offset >= total;
+    // The chunk is decoded in slices of at most DECODE_BYTES cut at line breaks, so that
+    // each decoded text is a small string that dies young, instead of a multi-megabyte string
+    // allocated (and page-faulted in) afresh for every chunk.
+    for (let s = 0, first = true; first || s < bytes.length; first = false) {
+      let e = Math.min(bytes.length, s + DECODE_BYTES);
+      if (e < bytes.length) {
+        // End the slice after a line break when there is one, so that a piece rarely needs text
+        // carried over from the previous slice (a concatenated string is slower to scan);
+        // otherwise at a character boundary.
+        const nl = bytes.lastIndexOf(10, e - 1);
+        if (nl >= s) e = nl + 1;
+        else {
+          let k = e;
+          while (k > s && e - k < 3 && (bytes[k] & 0xc0) === 0x80) k--;
+          if (k > s && (bytes[k] & 0xc0) !== 0x80) e = k;
         }
-        const g = detectDelimiter(text);
-        delimiter = g.delimiter;
-        confident = g.confident;
       }
-      setDelimiter(delimiter, confident);
-      cutter = new LineCutter(delimiter.charCodeAt(0));
-      if (sink.estimate) {
-        let lines = 0;
-        for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
-        // Only from a fair sample: a tiny first chunk of a huge file would overshoot wildly.
-        if (lines >= 100) sink.estimate(Math.min(Math.ceil(((lines + 1) * total * 1.02) / offset) + 16, Math.ceil(total / 2) + 16));
+      const slice = s === 0 && e === bytes.length ? bytes : bytes.subarray(s, e);
+      const done = last && e >= bytes.length;
+      let decoded: string;
+      try {
+        decoded = decoder.decode(slice, { stream: !done });
+      } catch (err) {
+        // The first invalid byte of the chunk (it may start a character cut by the slice's start).
+        const bad = Math.max(0, firstInvalidUtf8(bytes));
+        const header = sink.headerSeen();
+        const row =
+          sink.rows() + (header ? 1 : 0) + countCharNewlines(carry) + (bad >= s ? countNewlines(bytes, bad, s) : -countNewlines(bytes, s, bad));
+        throw new CsvError(
+          'not-utf8',
+          `The file is not UTF-8 text: invalid bytes near byte ${formatCount(chunkStart + bad)} (around ${
+            header || row > 0 ? `data row ${row}` : 'the header'
+          }). Save it as UTF-8 and try again.`,
+          { row, stage: 'ingestion' },
+          { cause: err },
+        );
       }
-    }
-    // Hand over pieces of about PIECE_CHARS so that whatever is built per record dies young
-    // (cheap scavenges) instead of a whole chunk's worth being promoted to the old generation.
-    let pieceStart = 0;
-    for (let from = 0; from < text.length; ) {
-      const end = Math.min(text.length, from + PIECE_CHARS);
-      const cut = cutter.scan(text, from, end);
-      if (cut >= 0) {
-        await emit(prefix, text, pieceStart, cut);
+      s = e;
+      if (!sawText) {
+        if (decoded.charCodeAt(0) === 0xfeff) decoded = decoded.slice(1);
+        if (decoded.trim().length > 0) sawText = true;
+      }
+      let text = decoded;
+      // Text carried over from the previous slice (already scanned), to prefix the first piece.
+      // Kept apart rather than concatenated so the slice's text is not copied into a new string.
+      let prefix = carry;
+      carry = '';
+      if (!sawText) continue;
+      if (!cutter) {
+        text = prefix + decoded;
         prefix = '';
-        pieceStart = cut + 1;
+        if (!delimiter) {
+          if (!done && text.length < 65536 && text.indexOf('\n') === -1) {
+            carry = text; // not even one line yet: read more before guessing
+            continue;
+          }
+          // Detect from the rest of the chunk too, as when the whole chunk was one text.
+          const sample = text.length <= 65536 && e < bytes.length ? text + decodeAhead(bytes, e, 65537 - text.length) : text;
+          const g = detectDelimiter(sample);
+          delimiter = g.delimiter;
+          confident = g.confident;
+        }
+        setDelimiter(delimiter, confident);
+        cutter = new LineCutter(delimiter.charCodeAt(0));
+        if (sink.estimate) {
+          // Lines in the text so far and in the rest of this chunk (counted as bytes: a UTF-8
+          // line break is the byte 10 and never part of another character).
+          let lines = countCharNewlines(text);
+          for (let i = e; i < bytes.length; i++) if (bytes[i] === 10) lines++;
+          // Only from a fair sample: a tiny first chunk of a huge file would overshoot wildly.
+          if (lines >= 100) sink.estimate(Math.min(Math.ceil(((lines + 1) * total * 1.02) / offset) + 16, Math.ceil(total / 2) + 16));
+        }
       }
-      from = end;
+      // Hand over pieces of about PIECE_CHARS so that whatever is built per record dies young
+      // (cheap scavenges) instead of being promoted to the old generation.
+      let pieceStart = 0;
+      for (let from = 0; from < text.length; ) {
+        const end = Math.min(text.length, from + PIECE_CHARS);
+        const cut = cutter.scan(text, from, end);
+        if (cut >= 0) {
+          await emit(prefix, text, pieceStart, cut);
+          prefix = '';
+          pieceStart = cut + 1;
+        }
+        from = end;
+      }
+      if (done) await emit(prefix, text, pieceStart, text.length);
+      else carry = prefix + (pieceStart === 0 ? text : text.slice(pieceStart));
     }
-    if (done) await emit(prefix, text, pieceStart, text.length);
-    else carry = prefix + (pieceStart === 0 ? text : text.slice(pieceStart));
     options.onProgress?.({ bytesRead: offset, totalBytes: total, rows: sink.rows() });
-    if (!done) await checkpoint(signal);
+    if (offset < total) await checkpoint(signal);
   }
   try {
     decoder.decode();
@@ -632,13 +664,13 @@ export async function readCsv(input: CsvInput, options: ParseOptions = {}): Prom
     if (!info.confident) {
       throw new CsvError(
         'not-csv',
-        `This does not look like a CSV file: no delimiter splits its lines consistently (${plural(raggedCount, 'row')} of ${rows.toLocaleString('en-US')} have a different number of fields than the header, e.g. rows ${first}).`,
+        `This does not look like a CSV file: no delimiter splits its lines consistently (${plural(raggedCount, 'row')} of ${formatCount(rows)} have a different number of fields than the header, e.g. rows ${first}).`,
         { rows: raggedRows.slice(0, 10), stage: 'ingestion' },
       );
     }
     throw new CsvError(
       'ragged',
-      `${plural(raggedCount, 'row')} of ${rows.toLocaleString('en-US')} have a different number of fields than the header's ${cols.length} (rows ${first}). Check the delimiter and quoting.`,
+      `${plural(raggedCount, 'row')} of ${formatCount(rows)} have a different number of fields than the header's ${cols.length} (rows ${first}). Check the delimiter and quoting.`,
       { rows: raggedRows.slice(0, 10), stage: 'ingestion' },
     );
   }
@@ -649,6 +681,11 @@ export async function readCsv(input: CsvInput, options: ParseOptions = {}): Prom
     bytes: info.bytes,
     delimiter: info.delimiter,
   };
+}
+
+/** Decodes (leniently) about `chars` characters of b from `from`, for a look-ahead sample. */
+function decodeAhead(b: Uint8Array, from: number, chars: number): string {
+  return new TextDecoder('utf-8').decode(b.subarray(from, Math.min(b.length, from + 4 * chars + 4)));
 }
 
 function countCharNewlines(s: string): number {

@@ -3,6 +3,7 @@
  * (ragged rows, id and constant columns, implausible zeros, high cardinality, missing values,
  * duplicate rows).
  */
+import { formatCount } from './format';
 import type {
   CategoricalColumn,
   ColumnProfile,
@@ -27,7 +28,7 @@ const RARE_ZERO_SHARE = 0.01;
 /** ...or, at any share, in columns whose names say zero is not a real value (sizes, weights, prices). */
 const NO_ZERO_NAME = /^(x|y|z|length|width|height|depth|weight|size|area|volume|carat|price|mass|diameter)$/i;
 
-const fmt = (n: number): string => n.toLocaleString('en-US');
+const fmt = formatCount;
 
 /** Quantile with linear interpolation between order statistics (numpy's default, R type 7). */
 export function quantileSorted(sorted: Float64Array, q: number): number {
@@ -53,19 +54,46 @@ function hashDouble(x: number): number {
   return Math.imul(h, 0x2c1b3c6d) ^ (h >>> 12);
 }
 
+/** What one pass over a numeric column finds (see scanNumeric). */
+interface NumericScan {
+  present: number;
+  sum: number;
+  zeros: number;
+  /** The non-missing values never decrease. */
+  ascending: boolean;
+  /** Distinct values (sorted) and their counts, or null when there are more than the cap. */
+  table: { keys: Float64Array; counts: Float64Array } | null;
+}
+
 /**
- * Distinct values (sorted) and their counts, or null when there are more than `cap` of them.
- * Open addressing on the value's bits, NaN marks an empty slot (missing values are skipped).
+ * One pass over a column: count, sum, zeros, order, and a value → count table while the column
+ * has at most `cap` distinct values (open addressing on the value's bits, NaN marks an empty
+ * slot; missing values are skipped).
  */
-function valueCounts(v: Float64Array, cap: number): { keys: Float64Array; counts: Float64Array } | null {
+function scanNumeric(v: Float64Array, cap: number): NumericScan {
   let size = 1024;
   let keys = new Float64Array(size).fill(NaN);
   let counts = new Float64Array(size);
   let used = 0;
-  for (let i = 0; i < v.length; i++) {
+  let counting = true;
+  let present = 0;
+  let sum = 0;
+  let zeros = 0;
+  let ascending = true;
+  let prev = -Infinity;
+  const n = v.length;
+  for (let i = 0; i < n; i++) {
     let x = v[i];
     if (x !== x) continue;
-    if (x === 0) x = 0; // -0 → 0
+    present++;
+    sum += x;
+    if (x === 0) {
+      zeros++;
+      x = 0; // -0 → 0 (after the sum, which keeps -0 as it is)
+    }
+    if (x < prev) ascending = false;
+    prev = x;
+    if (!counting) continue;
     let slot = hashDouble(x) & (size - 1);
     for (;;) {
       const k = keys[slot];
@@ -74,9 +102,12 @@ function valueCounts(v: Float64Array, cap: number): { keys: Float64Array; counts
         break;
       }
       if (k !== k) {
+        if (++used > cap) {
+          counting = false;
+          break;
+        }
         keys[slot] = x;
         counts[slot] = 1;
-        if (++used > cap) return null;
         if (used * 2 > size) {
           // Grow and rehash.
           const oldKeys = keys;
@@ -98,6 +129,7 @@ function valueCounts(v: Float64Array, cap: number): { keys: Float64Array; counts
       slot = (slot + 1) & (size - 1);
     }
   }
+  if (!counting) return { present, sum, zeros, ascending, table: null };
   const outKeys = new Float64Array(used);
   let k = 0;
   for (let s = 0; s < size; s++) if (keys[s] === keys[s]) outKeys[k++] = keys[s];
@@ -109,7 +141,7 @@ function valueCounts(v: Float64Array, cap: number): { keys: Float64Array; counts
     while (keys[slot] !== x) slot = (slot + 1) & (size - 1);
     outCounts[j] = counts[slot];
   }
-  return { keys: outKeys, counts: outCounts };
+  return { present, sum, zeros, ascending, table: { keys: outKeys, counts: outCounts } };
 }
 
 /** Quantile (linear interpolation, as quantileSorted) from sorted distinct values and their counts. */
@@ -135,23 +167,12 @@ function quantileCounted(keys: Float64Array, cum: Float64Array, n: number, q: nu
 function numericProfile(col: NumericColumn): ColumnProfile {
   const v = col.values;
   const n = v.length;
-  let present = 0;
-  let sum = 0;
-  let zeros = 0;
-  let ascending = true;
-  let prev = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const x = v[i];
-    if (x !== x) continue;
-    present++;
-    sum += x;
-    if (x === 0) zeros++;
-    if (x < prev) ascending = false;
-    prev = x;
-  }
+  const scan = scanNumeric(v, COUNT_TABLE_CAP);
+  const { present, sum, zeros, ascending } = scan;
   if (present === 0) return { name: col.name, count: 0, missing: n, distinct: 0 };
   const mean = sum / present;
-  const table = ascending ? null : valueCounts(v, COUNT_TABLE_CAP);
+  // Ascending columns take the sorted path (they are their own sorted copy when complete).
+  const table = ascending ? null : scan.table;
   let distinct: number;
   let min: number;
   let max: number;
@@ -267,62 +288,75 @@ function firstRows(n: number, test: (i: number) => boolean): { rows: number[]; c
   return { rows, count };
 }
 
+/** Rows hashed per block in duplicateRows: the block's hashes stay in the cache. */
+const HASH_BLOCK = 4096;
+
 /**
  * Rows equal to an earlier row over the given columns. Rows are compared by a 64-bit hash of
  * their values (NaN equals NaN, 0 equals -0) in two 32-bit halves, through an open-addressing
- * table of row numbers; a false match needs a 64-bit collision, about n²/2⁶⁵ (3e-8 at 1M rows).
+ * table of the hashes seen; a false match needs a 64-bit collision, about n²/2⁶⁵ (3e-8 at 1M rows).
+ * Rows are hashed a block at a time, column by column, so no per-row array spans the table.
  */
 function duplicateRows(table: Table, columns: readonly number[]): { rows: number[]; count: number } {
   const n = table.rowCount;
   if (n < 2 || columns.length === 0) return { rows: [], count: 0 };
-  const h1 = new Uint32Array(n).fill(0x811c9dc5);
-  const h2 = new Uint32Array(n).fill(0x9e3779b9);
+  const h1 = new Uint32Array(HASH_BLOCK);
+  const h2 = new Uint32Array(HASH_BLOCK);
   const f = new Float64Array(1);
   const u = new Uint32Array(f.buffer);
-  for (const j of columns) {
-    const col = table.columns[j];
-    if (col.type === 'numeric') {
-      const v = col.values;
-      for (let i = 0; i < n; i++) {
-        const x = v[i];
-        f[0] = x !== x ? NaN : x === 0 ? 0 : x;
-        const a = u[0];
-        const b = u[1];
-        h1[i] = Math.imul(h1[i] ^ a, 0x01000193) ^ Math.imul(b, 0x5bd1e995);
-        h2[i] = Math.imul((h2[i] << 5) | (h2[i] >>> 27), 0x27d4eb2f) ^ a ^ Math.imul(b ^ (b >>> 13), 0x85ebca6b);
-      }
-    } else {
-      const c = col.codes;
-      for (let i = 0; i < n; i++) {
-        const a = c[i];
-        h1[i] = Math.imul(h1[i] ^ a, 0x01000193) ^ Math.imul(j, 0x5bd1e995);
-        h2[i] = Math.imul((h2[i] << 5) | (h2[i] >>> 27), 0x27d4eb2f) ^ a ^ Math.imul(j ^ (j >>> 13), 0x85ebca6b);
-      }
-    }
-  }
-  // Open addressing over row numbers (-1 empty): a slot holds the first row with that hash.
+  // Open addressing over hash pairs (h1, h2) side by side; (0, 0) marks an empty slot, so a row
+  // hashing to (0, 0) is stored as (0, 1).
   let size = 1;
   while (size < 2 * n) size *= 2;
-  const slots = new Int32Array(size).fill(-1);
+  const slots = new Uint32Array(2 * size);
   const mask = size - 1;
   const rows: number[] = [];
   let count = 0;
-  for (let i = 0; i < n; i++) {
-    const a = h1[i];
-    const b = h2[i];
-    let s = (b ^ Math.imul(a, 0x9e3779b1)) & mask;
-    for (;;) {
-      const r = slots[s];
-      if (r === -1) {
-        slots[s] = i;
-        break;
+  for (let start = 0; start < n; start += HASH_BLOCK) {
+    const m = Math.min(HASH_BLOCK, n - start);
+    h1.fill(0x811c9dc5);
+    h2.fill(0x9e3779b9);
+    for (const j of columns) {
+      const col = table.columns[j];
+      if (col.type === 'numeric') {
+        const v = col.values;
+        for (let k = 0; k < m; k++) {
+          const x = v[start + k];
+          f[0] = x !== x ? NaN : x === 0 ? 0 : x;
+          const a = u[0];
+          const b = u[1];
+          h1[k] = Math.imul(h1[k] ^ a, 0x01000193) ^ Math.imul(b, 0x5bd1e995);
+          h2[k] = Math.imul((h2[k] << 5) | (h2[k] >>> 27), 0x27d4eb2f) ^ a ^ Math.imul(b ^ (b >>> 13), 0x85ebca6b);
+        }
+      } else {
+        const c = col.codes;
+        for (let k = 0; k < m; k++) {
+          const a = c[start + k];
+          h1[k] = Math.imul(h1[k] ^ a, 0x01000193) ^ Math.imul(j, 0x5bd1e995);
+          h2[k] = Math.imul((h2[k] << 5) | (h2[k] >>> 27), 0x27d4eb2f) ^ a ^ Math.imul(j ^ (j >>> 13), 0x85ebca6b);
+        }
       }
-      if (h1[r] === a && h2[r] === b) {
-        count++;
-        if (rows.length < LISTED_ROWS) rows.push(i + 1);
-        break;
+    }
+    for (let k = 0; k < m; k++) {
+      const a = h1[k];
+      let b = h2[k];
+      if ((a | b) === 0) b = 1;
+      let s = (b ^ Math.imul(a, 0x9e3779b1)) & mask;
+      for (;;) {
+        const sa = slots[2 * s];
+        const sb = slots[2 * s + 1];
+        if ((sa | sb) === 0) {
+          slots[2 * s] = a;
+          slots[2 * s + 1] = b;
+          break;
+        }
+        if (sa === a && sb === b) {
+          count++;
+          if (rows.length < LISTED_ROWS) rows.push(start + k + 1);
+          break;
+        }
+        s = (s + 1) & mask;
       }
-      s = (s + 1) & mask;
     }
   }
   return { rows, count };

@@ -4,6 +4,7 @@
  */
 import { CsvError } from '../errors';
 import { parseNumber } from './column-builder';
+import { formatCount } from './format';
 import type { CategoricalColumn, Column, ColumnKind, ColumnSchema, NumericColumn, Table } from './types';
 
 /** Share of non-missing values that must be numbers for a mixed column to be read as numeric. */
@@ -17,7 +18,7 @@ const TEXT_MIN_LENGTH = 15;
 const UNIT_SHARE = 0.95;
 const MAIN_UNIT_SHARE = 0.8;
 
-const fmt = (n: number): string => n.toLocaleString('en-US');
+const fmt = formatCount;
 
 /** Names that mark a row key: id, ID, index, customer_id, customerId, row id. */
 export function looksLikeIdName(name: string): boolean {
