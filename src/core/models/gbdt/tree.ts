@@ -539,6 +539,8 @@ function descendPacked8(P: Int32Array, V: Float64Array, C: Int32Array, p: number
       const w5 = P[o + n5];
       const w6 = P[o + n6];
       const w7 = P[o + n7];
+      // Every row at a leaf (a leaf's rank field is all ones): the remaining steps are no-ops.
+      if ((((w0 & w1 & w2 & w3 & w4 & w5 & w6 & w7) >>> FB) & RM) === RM) break;
       n0 = (w0 >>> LS) + ((((w0 >>> FB) & RM) - C[r + (w0 & FM)]) >>> 31);
       n1 = (w1 >>> LS) + ((((w1 >>> FB) & RM) - C[r1 + (w1 & FM)]) >>> 31);
       n2 = (w2 >>> LS) + ((((w2 >>> FB) & RM) - C[r2 + (w2 & FM)]) >>> 31);
