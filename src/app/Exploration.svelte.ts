@@ -109,11 +109,18 @@ export class Exploration {
     return null;
   });
 
-  /** Whether the recipe (Prepare, Train) uses another target than the one shown here. */
-  readonly differsFromRecipe: boolean = $derived.by(() => {
-    const r = this.#recipe.recipe;
-    return this.target !== null && r !== null && r.target !== this.target;
+  /**
+   * The recipe's target (Prepare, Train). Until the recipe is edited it is the schema's default
+   * target: read that without building the whole default recipe (a pass over the table).
+   */
+  readonly recipeTarget: string | null = $derived.by(() => {
+    const cur = this.#library.current;
+    if (!cur) return null;
+    return this.#recipe.edited ? (this.#recipe.recipe?.target ?? null) : defaultTarget(cur.meta.schema);
   });
+
+  /** Whether the recipe uses another target than the one shown here. */
+  readonly differsFromRecipe: boolean = $derived(this.target !== null && this.recipeTarget !== null && this.recipeTarget !== this.target);
 
   /**
    * Reads the open dataset and the recipe's target (call it from an effect, so that it runs
@@ -121,7 +128,7 @@ export class Exploration {
    */
   sync(): void {
     const current = this.#library.current;
-    const recipeTarget = this.#recipe.recipe?.target ?? null;
+    const recipeTarget = this.recipeTarget;
     untrack(() => this.#sync(current, recipeTarget));
   }
 
