@@ -7,6 +7,7 @@ import { wrap, type Remote } from 'comlink';
 import type { Table } from '../core/data/types';
 import type { DerivedFeature, Recipe } from '../core/recipe';
 import { installErrorTransfer } from '../../workers/error-transfer';
+import { nextTask, transferableColumn } from './column-transfer';
 import type { CleaningCounts, DerivedPreview, PrepareApi, PrepareRequest, PrepareSlot } from '../../workers/protocol';
 
 /** What a superseded request resolves to. */
@@ -36,8 +37,9 @@ export class PrepareClient {
   }
 
   /**
-   * Sends the table to the worker unless it already holds it, one column per page task (each
-   * postMessage clones its buffers on this thread); earlier requests' answers become stale.
+   * Sends the table to the worker unless it already holds it, one column per page task, each as a
+   * transferred copy (a structured clone of a large column blocks the page); earlier requests'
+   * answers become stale.
    */
   load(id: string, table: Table): void {
     if (this.#dataset === id) return;
@@ -49,8 +51,9 @@ export class PrepareClient {
       void api.open(id, table.rowCount);
       for (const column of table.columns) {
         if (this.#dataset !== id) return;
-        await new Promise((ok) => setTimeout(ok, 0));
-        void api.addColumn(id, column);
+        await nextTask();
+        if (this.#dataset !== id) return;
+        void api.addColumn(id, transferableColumn(column));
       }
     })();
   }

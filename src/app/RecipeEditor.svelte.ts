@@ -13,9 +13,8 @@
  * asks again only when what a result depends on changed; a superseded answer is dropped.
  */
 import { untrack } from 'svelte';
-import type { ColumnSchema, Table } from '../core/data/types';
+import type { Column, ColumnSchema, Table } from '../core/data/types';
 import {
-  defaultRecipe,
   matchKnownScale,
   type CleaningStep,
   type ColumnEncoding,
@@ -31,7 +30,7 @@ import type { CleaningCounts, DerivedPreview } from '../../workers/protocol';
 import type { DatasetLibrary, OpenDataset } from './DatasetLibrary.svelte';
 import { PrepareClient, STALE } from './PrepareClient';
 import { describeProblem, type Problem } from './problems';
-import { cleaningKey, defaultTarget, type RecipeState } from './RecipeState.svelte';
+import { cleaningKey, defaultTarget, inferredRecipe, type RecipeState } from './RecipeState.svelte';
 
 /** Rows shown in a derived feature's preview. */
 export const PREVIEW_ROWS = 6;
@@ -127,24 +126,11 @@ export class RecipeEditor {
     const target = this.#target;
     const t = this.#table;
     if (target === null || !t || !this.#bySchema.has(target)) return null;
-    return defaultRecipe(this.schema, target, t);
+    return inferredRecipe(this.schema, target, t);
   });
 
-  /** Levels observed in each categorical column (in the table's level order), computed once per dataset. */
-  readonly #observed: Map<string, string[]> = $derived.by(() => {
-    const t = this.#table;
-    const out = new Map<string, string[]>();
-    if (!t) return out;
-    for (const c of t.columns) {
-      if (c.type !== 'categorical') continue;
-      const counts = levelCounts(c);
-      out.set(
-        c.name,
-        c.levels.filter((_, k) => counts[k] > 0),
-      );
-    }
-    return out;
-  });
+  /** Levels observed in a categorical column (in the table's level order), counted when first asked, once per column. */
+  readonly #observed = new WeakMap<Column, string[]>();
 
   /** Names of the columns the model receives (feature columns, then derived features). */
   readonly featureNames: string[] = $derived.by(() => {
@@ -172,10 +158,17 @@ export class RecipeEditor {
 
   /** Levels seen in the data, as labels (numbers as their text), or null when a number column has too many values. */
   observedLevels(name: string): string[] | null {
-    const known = this.#observed.get(name);
-    if (known) return known;
     const col = this.#table?.columns.find((c) => c.name === name);
-    if (!col || col.type !== 'numeric') return null;
+    if (!col) return null;
+    if (col.type === 'categorical') {
+      let known = this.#observed.get(col);
+      if (!known) {
+        const counts = levelCounts(col);
+        known = col.levels.filter((_, k) => counts[k] > 0);
+        this.#observed.set(col, known);
+      }
+      return known;
+    }
     const distinct = new Set<number>();
     for (let i = 0; i < col.values.length; i++) {
       const x = col.values[i];
@@ -223,7 +216,7 @@ export class RecipeEditor {
     const r = this.recipe;
     const t = this.#table;
     if (!r || !t || name === r.target || !this.targetChoices.includes(name)) return;
-    const fresh = defaultRecipe(this.schema, name, t);
+    const fresh = inferredRecipe(this.schema, name, t);
     const old = new Map(r.columns.map((c) => [c.name, c]));
     const columns = fresh.columns.map((c) => old.get(c.name) ?? c);
     const cleaning = r.cleaning.filter((s) => !(s.op === 'drop-missing' && s.column === r.target));

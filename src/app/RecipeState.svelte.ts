@@ -21,9 +21,28 @@ export function defaultTarget(schema: ColumnSchema[]): string | null {
   return numeric.length ? numeric[numeric.length - 1].name : null;
 }
 
+/** Inferred recipes by table, schema and target: each is a pass over the table's columns. */
+const inferred = new WeakMap<Table, WeakMap<ColumnSchema[], Map<string, Recipe>>>();
+
+/**
+ * `defaultRecipe(schema, target, table)`, computed once per table, schema and target (it counts
+ * the levels of every categorical column and scans the target: on a large table that is a long
+ * main-thread task, and Prepare and this state both need it). Recipes are never mutated in place
+ * (every edit makes a new object), so the one object is shared.
+ */
+export function inferredRecipe(schema: ColumnSchema[], target: string, table: Table): Recipe {
+  let bySchema = inferred.get(table);
+  if (!bySchema) inferred.set(table, (bySchema = new WeakMap()));
+  let byTarget = bySchema.get(schema);
+  if (!byTarget) bySchema.set(schema, (byTarget = new Map()));
+  let r = byTarget.get(target);
+  if (!r) byTarget.set(target, (r = defaultRecipe(schema, target, table)));
+  return r;
+}
+
 export function initialRecipe(schema: ColumnSchema[], table: Table, target?: string): Recipe | null {
   const t = target ?? defaultTarget(schema);
-  return t === null ? null : defaultRecipe(schema, t, table);
+  return t === null ? null : inferredRecipe(schema, t, table);
 }
 
 /**
