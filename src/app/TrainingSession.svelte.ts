@@ -17,7 +17,7 @@ import { RunRecorder } from './RunRecorder';
 import { DEFAULT_SELECTION, defaultDraft, defaultDrafts, readParams, type ParamDraft, type ReadParams } from './train-params';
 import { TrainWorkerPool } from './WorkerPool';
 
-const PUBLISH_MS = 150;
+const PUBLISH_MS = 250;
 
 export type CandidateStatus = 'queued' | 'running' | 'finished' | 'failed' | 'cancelled';
 

@@ -1,12 +1,12 @@
 /**
  * The Train screen's charts, built with Observable Plot from small aggregates: loss curves
- * (thinned to ≤ 600 points per series), predicted-vs-actual and residuals as 2D binned densities
+ * (thinned to ≤ 200 points per series), predicted-vs-actual and residuals as 2D binned densities
  * (a few thousand rects at most, never one node per row), importance as bars.
  */
 import * as Plot from '@observablehq/plot';
 import type { LossPoint } from '../../app';
 
-const MAX_LINE_POINTS = 600;
+const MAX_LINE_POINTS = 200;
 
 function thin<T>(xs: T[], max: number): T[] {
   if (xs.length <= max) return xs;
