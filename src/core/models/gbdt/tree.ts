@@ -5,7 +5,11 @@
  * "goes left" table), used during fit to update training / validation predictions.
  * `Forest`: every kept tree concatenated into a few typed arrays plus per-tree offsets, with
  * real-valued thresholds and category bitsets, predicting on raw row-major Float64 matrices.
- * It is what gets serialized; `Forest.fromState` validates every array before use.
+ * It is what gets serialized; `Forest.fromState` validates every array before use. For
+ * prediction it derives integer-coded tables on first use (`CodedForest`, not serialized, so
+ * bundles of every version load as they are): rows are coded once per block against the
+ * forest's own thresholds and trees are walked on small integers, with exactly the decisions
+ * of the raw thresholds (`addPredictionsRaw`, the reference, also serves categorical trees).
  */
 import { BundleError } from '../../errors';
 import type { Matrix, StateValue } from '../types';
