@@ -19,6 +19,8 @@ const CANDIDATE_DELIMITERS = [',', ';', '\t', '|'] as const;
 const MAX_LISTED_ROWS = 100;
 /** Characters handed to papaparse at a time (see the loop in readCsv). */
 const PIECE_CHARS = 1 << 17;
+/** Bytes asked of the source per read after the first chunk (see forEachPiece). */
+const READ_BYTES = 1 << 18;
 /** Bytes decoded into one string at a time (a chunk is decoded in slices of this size). */
 const DECODE_BYTES = 1 << 16;
 
@@ -180,6 +182,18 @@ export function firstInvalidUtf8(b: Uint8Array): number {
   return -1;
 }
 
+/** The last bytes of `b` that begin a character not complete in `b` (at most 3), as a copy. */
+function heldTail(b: Uint8Array): Uint8Array {
+  const n = b.length;
+  for (let k = 1; k <= 3 && k <= n; k++) {
+    const c = b[n - k];
+    if ((c & 0xc0) === 0x80) continue; // a continuation byte: look further back
+    const need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+    return need > k ? b.slice(n - k) : new Uint8Array(0);
+  }
+  return new Uint8Array(0);
+}
+
 /** Line breaks among b[from..end). */
 function countNewlines(b: Uint8Array, end: number, from = 0): number {
   let k = 0;
@@ -301,14 +315,21 @@ async function forEachPiece(
     if (r) await r;
   };
 
-  // The next chunk is requested before the current one is parsed, so reading overlaps parsing.
+  // The first chunk is read whole (the row estimate is taken from it); later chunks in reads of
+  // at most READ_BYTES, which the source can allocate from memory freed by earlier reads rather
+  // than from fresh pages. Progress and yields stay once per chunk.
+  const readLength = (at: number): number =>
+    at === 0 ? Math.min(chunkBytes, total) : Math.min(READ_BYTES, total - at, chunkBytes - (at % chunkBytes));
+  // The next read is requested before the current one is parsed, so reading overlaps parsing.
   // A read left pending by an error or a cancel must not become an unhandled rejection.
   const request = (at: number): Promise<Uint8Array> => {
-    const p = source.read(at, Math.min(chunkBytes, total - at));
+    const p = source.read(at, readLength(at));
     p.catch(() => undefined);
     return p;
   };
   let pending: Promise<Uint8Array> | null = request(0);
+  // Bytes at the end of the previous read that begin a character the decoder still holds.
+  let held: Uint8Array = new Uint8Array(0);
   while (offset < total) {
     const bytes: Uint8Array = await pending!;
     const chunkStart = offset;
@@ -350,11 +371,15 @@ async function forEachPiece(
       try {
         decoded = decoder.decode(slice, { stream: !done });
       } catch (err) {
-        // The first invalid byte of the chunk (it may start a character cut by the slice's start).
-        const bad = Math.max(0, firstInvalidUtf8(bytes));
+        // The first invalid byte of the read, counting the start of a character the previous
+        // read ended with (earlier slices decoded fine, so it lies in this slice or just before).
+        const withHeld = new Uint8Array(held.length + bytes.length);
+        withHeld.set(held);
+        withHeld.set(bytes, held.length);
+        const bad = Math.max(0, firstInvalidUtf8(withHeld)) - held.length;
         const header = sink.headerSeen();
         const row =
-          sink.rows() + (header ? 1 : 0) + countCharNewlines(carry) + (bad >= s ? countNewlines(bytes, bad, s) : -countNewlines(bytes, s, bad));
+          sink.rows() + (header ? 1 : 0) + countCharNewlines(carry) + (bad >= s ? countNewlines(bytes, bad, s) : -countNewlines(bytes, s, Math.max(0, bad)));
         throw new CsvError(
           'not-utf8',
           `The file is not UTF-8 text: invalid bytes near byte ${formatCount(chunkStart + bad)} (around ${
@@ -416,8 +441,11 @@ async function forEachPiece(
       if (done) await emit(prefix, text, pieceStart, text.length);
       else carry = prefix + (pieceStart === 0 ? text : text.slice(pieceStart));
     }
-    options.onProgress?.({ bytesRead: offset, totalBytes: total, rows: sink.rows() });
-    if (offset < total) await checkpoint(signal);
+    held = heldTail(bytes);
+    if (offset % chunkBytes === 0 || offset >= total) {
+      options.onProgress?.({ bytesRead: offset, totalBytes: total, rows: sink.rows() });
+      if (offset < total) await checkpoint(signal);
+    }
   }
   try {
     decoder.decode();

@@ -288,78 +288,121 @@ function firstRows(n: number, test: (i: number) => boolean): { rows: number[]; c
   return { rows, count };
 }
 
-/** Rows hashed per block in duplicateRows: the block's hashes stay in the cache. */
+/** Rows hashed per block in duplicateRows: the block's part of the hash arrays stays in the cache. */
 const HASH_BLOCK = 4096;
+/** Rows per pass of duplicateRows' lookup, so that a pass's table (about 2 MB) stays in the cache. */
+const ROWS_PER_PASS = 1 << 17;
 
 /**
  * Rows equal to an earlier row over the given columns. Rows are compared by a 64-bit hash of
- * their values (NaN equals NaN, 0 equals -0) in two 32-bit halves, through an open-addressing
- * table of the hashes seen; a false match needs a 64-bit collision, about n²/2⁶⁵ (3e-8 at 1M rows).
- * Rows are hashed a block at a time, column by column, so no per-row array spans the table.
+ * their values (NaN equals NaN, 0 equals -0) in two 32-bit halves; a false match needs a 64-bit
+ * collision, about n²/2⁶⁵ (3e-8 at 1M rows).
+ *
+ * The hashes are computed a block of rows at a time, column by column. They are then looked up
+ * in passes: each pass takes the rows whose hash falls in its share of the hash space, in row
+ * order, through an open-addressing table of the hashes seen, small enough to stay in the cache
+ * (one table for a whole large dataset would cost a cache and TLB miss per row).
  */
 function duplicateRows(table: Table, columns: readonly number[]): { rows: number[]; count: number } {
   const n = table.rowCount;
   if (n < 2 || columns.length === 0) return { rows: [], count: 0 };
-  const h1 = new Uint32Array(HASH_BLOCK);
-  const h2 = new Uint32Array(HASH_BLOCK);
+  const h1 = new Uint32Array(n);
+  const h2 = new Uint32Array(n);
   const f = new Float64Array(1);
   const u = new Uint32Array(f.buffer);
-  // Open addressing over hash pairs (h1, h2) side by side; (0, 0) marks an empty slot, so a row
-  // hashing to (0, 0) is stored as (0, 1).
-  let size = 1;
-  while (size < 2 * n) size *= 2;
-  const slots = new Uint32Array(2 * size);
-  const mask = size - 1;
-  const rows: number[] = [];
-  let count = 0;
   for (let start = 0; start < n; start += HASH_BLOCK) {
-    const m = Math.min(HASH_BLOCK, n - start);
-    h1.fill(0x811c9dc5);
-    h2.fill(0x9e3779b9);
+    const end = Math.min(n, start + HASH_BLOCK);
+    h1.fill(0x811c9dc5, start, end);
+    h2.fill(0x9e3779b9, start, end);
     for (const j of columns) {
       const col = table.columns[j];
       if (col.type === 'numeric') {
         const v = col.values;
-        for (let k = 0; k < m; k++) {
-          const x = v[start + k];
+        for (let i = start; i < end; i++) {
+          const x = v[i];
           f[0] = x !== x ? NaN : x === 0 ? 0 : x;
           const a = u[0];
           const b = u[1];
-          h1[k] = Math.imul(h1[k] ^ a, 0x01000193) ^ Math.imul(b, 0x5bd1e995);
-          h2[k] = Math.imul((h2[k] << 5) | (h2[k] >>> 27), 0x27d4eb2f) ^ a ^ Math.imul(b ^ (b >>> 13), 0x85ebca6b);
+          h1[i] = Math.imul(h1[i] ^ a, 0x01000193) ^ Math.imul(b, 0x5bd1e995);
+          h2[i] = Math.imul((h2[i] << 5) | (h2[i] >>> 27), 0x27d4eb2f) ^ a ^ Math.imul(b ^ (b >>> 13), 0x85ebca6b);
         }
       } else {
         const c = col.codes;
-        for (let k = 0; k < m; k++) {
-          const a = c[start + k];
-          h1[k] = Math.imul(h1[k] ^ a, 0x01000193) ^ Math.imul(j, 0x5bd1e995);
-          h2[k] = Math.imul((h2[k] << 5) | (h2[k] >>> 27), 0x27d4eb2f) ^ a ^ Math.imul(j ^ (j >>> 13), 0x85ebca6b);
+        for (let i = start; i < end; i++) {
+          const a = c[i];
+          h1[i] = Math.imul(h1[i] ^ a, 0x01000193) ^ Math.imul(j, 0x5bd1e995);
+          h2[i] = Math.imul((h2[i] << 5) | (h2[i] >>> 27), 0x27d4eb2f) ^ a ^ Math.imul(j ^ (j >>> 13), 0x85ebca6b);
         }
       }
     }
-    for (let k = 0; k < m; k++) {
-      const a = h1[k];
-      let b = h2[k];
+  }
+  // Passes: a power of two, the pass of a row being the top bits of its mixed hash.
+  let passBits = 0;
+  while (passBits < 8 && n > ROWS_PER_PASS << passBits) passBits++;
+  const passes = 1 << passBits;
+  let size = 1024;
+  while (size < (2 * n) / passes) size *= 2;
+  // Slots hold hash pairs side by side; (0, 0) marks an empty slot, so a row hashing to (0, 0)
+  // is stored as (0, 1).
+  let slots: Uint32Array = new Uint32Array(2 * size);
+  const listed: number[] = [];
+  let count = 0;
+  for (let pass = 0; pass < passes; pass++) {
+    if (pass > 0) slots.fill(0);
+    let used = 0;
+    let mask = size - 1;
+    let listedInPass = 0;
+    for (let i = 0; i < n; i++) {
+      const a = h1[i];
+      let b = h2[i];
       if ((a | b) === 0) b = 1;
-      let s = (b ^ Math.imul(a, 0x9e3779b1)) & mask;
+      const mix = (b ^ Math.imul(a, 0x9e3779b1)) >>> 0;
+      if (passBits > 0 && mix >>> (32 - passBits) !== pass) continue;
+      let s = mix & mask;
       for (;;) {
         const sa = slots[2 * s];
         const sb = slots[2 * s + 1];
         if ((sa | sb) === 0) {
           slots[2 * s] = a;
           slots[2 * s + 1] = b;
+          if (++used * 2 > size) {
+            slots = rehashPairs(slots, size * 2);
+            size *= 2;
+            mask = size - 1;
+          }
           break;
         }
         if (sa === a && sb === b) {
           count++;
-          if (rows.length < LISTED_ROWS) rows.push(start + k + 1);
+          // Rows come in order within a pass: its first LISTED_ROWS are all it can add.
+          if (listedInPass < LISTED_ROWS) {
+            listed.push(i + 1);
+            listedInPass++;
+          }
           break;
         }
         s = (s + 1) & mask;
       }
     }
   }
-  return { rows, count };
+  listed.sort((x, y) => x - y);
+  return { rows: listed.slice(0, LISTED_ROWS), count };
+}
+
+/** The pairs of an open-addressing table, in a new table of `size` slots (see duplicateRows). */
+function rehashPairs(old: Uint32Array, size: number): Uint32Array {
+  const slots = new Uint32Array(2 * size);
+  const mask = size - 1;
+  for (let t = 0; t < old.length; t += 2) {
+    const a = old[t];
+    const b = old[t + 1];
+    if ((a | b) === 0) continue;
+    let s = ((b ^ Math.imul(a, 0x9e3779b1)) >>> 0) & mask;
+    while ((slots[2 * s] | slots[2 * s + 1]) !== 0) s = (s + 1) & mask;
+    slots[2 * s] = a;
+    slots[2 * s + 1] = b;
+  }
+  return slots;
 }
 
 /**
