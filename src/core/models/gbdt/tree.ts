@@ -225,6 +225,7 @@ export class Forest {
     for (let b0 = 0; b0 < X.rows; b0 += blockRows) {
       const b1 = Math.min(X.rows, b0 + blockRows);
       const hasNaN = c.codeRows(X.data, p, b0, b1, codes);
+      if (!hasNaN && c.packed) c.shiftCodes(codes, (b1 - b0) * p);
       for (let t = 0; t < this.nTrees; t++) {
         if (this.treeRaw[t] === 1) this.addTreeRaw(t, X, b0, b1, out);
         else c.addTree(t, this.state.treeOffsets[t], this.state.value, codes, p, b0, b1, hasNaN, out);
@@ -370,11 +371,12 @@ export class Forest {
 const MISSING_CODE = 0x3ffffffe;
 /** Threshold rank of a leaf in the coded tables: no code exceeds it, so a leaf steps to itself. */
 const LEAF_RANK = 0x3fffffff;
-/** Packed tables (one word per node): bits of the feature, of the rank, and the shift of the left child. */
-const PACK_FEATURE_BITS = 8;
-const PACK_RANK_BITS = 9;
-const PACK_LEFT_SHIFT = PACK_FEATURE_BITS + PACK_RANK_BITS;
-const PACK_LEAF_RANK = (1 << PACK_RANK_BITS) - 1;
+/** Bits needed to hold the values 0..n−1 (at least 1). */
+function bitsFor(n: number): number {
+  let b = 1;
+  while (1 << b < n) b++;
+  return b;
+}
 
 /**
  * Integer-coded descent tables of a forest's numeric trees (the trees `raw` does not flag).
@@ -385,12 +387,19 @@ const PACK_LEAF_RANK = (1 << PACK_RANK_BITS) - 1;
  * is left + 1; a leaf steps to itself), the feature, the rank (LEAF_RANK for a leaf) and 1 when
  * missing values go left. Every row takes exactly depth[t] steps in tree t with no
  * data-dependent branch ((rank − code) >>> 31 is 1 when code > rank), so several rows can
- * descend side by side. When features, ranks and tree sizes are small (as with 255 bins and
- * ≤ 8,192 leaves), `packed` holds each node in one word: tree-local left child, rank, feature.
+ * descend side by side. When features, ranks and tree sizes fit in 31 bits together (as with
+ * 255 bins, 31 leaves and a few hundred features), `packed` holds each node in one word:
+ * rank << rankShift | tree-local left child << featureBits | feature, with the rank on top so
+ * that, with codes pre-shifted by rankShift, (word − code) >>> 31 is 1 exactly when
+ * code > rank. A leaf's rank is all ones, above every code.
  */
 class CodedForest {
   readonly nodes: Int32Array;
   readonly packed: Int32Array | null;
+  /** Layout of `packed`: feature bits, left-child bits, and the leaf rank (all ones). */
+  readonly featureBits: number;
+  readonly leftBits: number;
+  readonly leafRank: number;
   /** Per tree: the depth of its deepest leaf. */
   readonly depth: Int32Array;
   /** Per feature: its distinct thresholds ascending, padded with +∞ to a power of two; null when unused. */
@@ -447,18 +456,24 @@ class CodedForest {
       this.depth[t] = maxDepth;
     }
     // Codes reach maxCuts, which must stay below the packed leaf rank.
-    const packable = nFeatures <= 1 << PACK_FEATURE_BITS && maxCuts < PACK_LEAF_RANK && maxTreeSize <= 1 << (31 - PACK_LEFT_SHIFT);
+    this.featureBits = bitsFor(nFeatures);
+    this.leftBits = bitsFor(maxTreeSize);
+    const rankBits = bitsFor(maxCuts + 2);
+    this.leafRank = (1 << rankBits) - 1;
+    const packable = this.featureBits + this.leftBits + rankBits <= 31;
     this.packed = packable ? new Int32Array(nNodes) : null;
-    if (this.packed)
+    if (this.packed) {
+      const rs = this.featureBits + this.leftBits;
       for (let t = 0; t < nTrees; t++) {
         if (raw[t] === 1) continue;
         const o = s.treeOffsets[t];
         for (let n = o; n < s.treeOffsets[t + 1]; n++) {
           const q = 4 * n;
-          const leaf = s.left[n] < 0;
-          this.packed[n] = ((this.nodes[q] - o) << PACK_LEFT_SHIFT) | ((leaf ? PACK_LEAF_RANK : this.nodes[q + 2]) << PACK_FEATURE_BITS) | this.nodes[q + 1];
+          const rank = s.left[n] < 0 ? this.leafRank : this.nodes[q + 2];
+          this.packed[n] = (rank << rs) | ((this.nodes[q] - o) << this.featureBits) | this.nodes[q + 1];
         }
       }
+    }
   }
 
   /**
@@ -487,10 +502,19 @@ class CodedForest {
     return missing;
   }
 
-  /** Adds tree t's leaf values to out[b0..b1) for the coded rows (codes row 0 is row b0). */
+  /** Shifts codes (no missing ones) for the packed tables: code << (featureBits + leftBits). */
+  shiftCodes(codes: Int32Array, n: number): void {
+    const rs = this.featureBits + this.leftBits;
+    for (let q = 0; q < n; q++) codes[q] <<= rs;
+  }
+
+  /**
+   * Adds tree t's leaf values to out[b0..b1) for the coded rows (codes row 0 is row b0), which
+   * `shiftCodes` has shifted when packed tables exist and no code is missing.
+   */
   addTree(t: number, root: number, V: Float64Array, codes: Int32Array, p: number, b0: number, b1: number, hasMissing: boolean, out: Float64Array): void {
     if (hasMissing) descendCodedMissing(this.nodes, V, codes, p, b0, b1, root, this.depth[t], out);
-    else if (this.packed) descendPacked8(this.packed, V, codes, p, b0, b1, root, this.depth[t], out);
+    else if (this.packed) descendPacked8(this.packed, this.featureBits, this.leftBits, this.leafRank, V, codes, p, b0, b1, root, this.depth[t], out);
     else descendCoded4(this.nodes, V, codes, p, b0, b1, root, this.depth[t], out);
   }
 }
@@ -508,14 +532,14 @@ function countBelow(a: Float64Array, v: number): number {
 }
 
 /**
- * Packed tables, no missing codes: eight rows side by side (independent chains of loads the
- * CPU overlaps), `depth` steps each. Node indices are tree-local (o: the tree's offset).
+ * Packed tables, shifted codes (none missing): eight rows side by side (independent chains of
+ * loads the CPU overlaps), at most `depth` steps each. Node indices are tree-local (o: the
+ * tree's offset).
  */
-function descendPacked8(P: Int32Array, V: Float64Array, C: Int32Array, p: number, b0: number, b1: number, o: number, depth: number, out: Float64Array): void {
-  const RM = PACK_LEAF_RANK;
-  const FM = (1 << PACK_FEATURE_BITS) - 1;
-  const FB = PACK_FEATURE_BITS;
-  const LS = PACK_LEFT_SHIFT;
+function descendPacked8(P: Int32Array, FB: number, LB: number, leafRank: number, V: Float64Array, C: Int32Array, p: number, b0: number, b1: number, o: number, depth: number, out: Float64Array): void {
+  const FM = (1 << FB) - 1;
+  const LM = (1 << LB) - 1;
+  const RS = FB + LB;
   let i = b0;
   let r = 0;
   for (; i + 7 < b1; i += 8, r += 8 * p) {
@@ -544,15 +568,15 @@ function descendPacked8(P: Int32Array, V: Float64Array, C: Int32Array, p: number
       const w6 = P[o + n6];
       const w7 = P[o + n7];
       // Every row at a leaf (a leaf's rank field is all ones): the remaining steps are no-ops.
-      if ((((w0 & w1 & w2 & w3 & w4 & w5 & w6 & w7) >>> FB) & RM) === RM) break;
-      n0 = (w0 >>> LS) + ((((w0 >>> FB) & RM) - C[r + (w0 & FM)]) >>> 31);
-      n1 = (w1 >>> LS) + ((((w1 >>> FB) & RM) - C[r1 + (w1 & FM)]) >>> 31);
-      n2 = (w2 >>> LS) + ((((w2 >>> FB) & RM) - C[r2 + (w2 & FM)]) >>> 31);
-      n3 = (w3 >>> LS) + ((((w3 >>> FB) & RM) - C[r3 + (w3 & FM)]) >>> 31);
-      n4 = (w4 >>> LS) + ((((w4 >>> FB) & RM) - C[r4 + (w4 & FM)]) >>> 31);
-      n5 = (w5 >>> LS) + ((((w5 >>> FB) & RM) - C[r5 + (w5 & FM)]) >>> 31);
-      n6 = (w6 >>> LS) + ((((w6 >>> FB) & RM) - C[r6 + (w6 & FM)]) >>> 31);
-      n7 = (w7 >>> LS) + ((((w7 >>> FB) & RM) - C[r7 + (w7 & FM)]) >>> 31);
+      if ((w0 & w1 & w2 & w3 & w4 & w5 & w6 & w7) >>> RS === leafRank) break;
+      n0 = ((w0 >>> FB) & LM) + ((w0 - C[r + (w0 & FM)]) >>> 31);
+      n1 = ((w1 >>> FB) & LM) + ((w1 - C[r1 + (w1 & FM)]) >>> 31);
+      n2 = ((w2 >>> FB) & LM) + ((w2 - C[r2 + (w2 & FM)]) >>> 31);
+      n3 = ((w3 >>> FB) & LM) + ((w3 - C[r3 + (w3 & FM)]) >>> 31);
+      n4 = ((w4 >>> FB) & LM) + ((w4 - C[r4 + (w4 & FM)]) >>> 31);
+      n5 = ((w5 >>> FB) & LM) + ((w5 - C[r5 + (w5 & FM)]) >>> 31);
+      n6 = ((w6 >>> FB) & LM) + ((w6 - C[r6 + (w6 & FM)]) >>> 31);
+      n7 = ((w7 >>> FB) & LM) + ((w7 - C[r7 + (w7 & FM)]) >>> 31);
     }
     out[i] += V[o + n0];
     out[i + 1] += V[o + n1];
@@ -567,7 +591,7 @@ function descendPacked8(P: Int32Array, V: Float64Array, C: Int32Array, p: number
     let n = 0;
     for (let k = 0; k < depth; k++) {
       const w = P[o + n];
-      n = (w >>> LS) + ((((w >>> FB) & RM) - C[r + (w & FM)]) >>> 31);
+      n = ((w >>> FB) & LM) + ((w - C[r + (w & FM)]) >>> 31);
     }
     out[i] += V[o + n];
   }
