@@ -4,8 +4,9 @@ import { parseCsv } from '../src/core/data';
 import type { ByteSource, ParseProgress } from '../src/core/data/types';
 import { sha256Hex } from '../src/core/hash';
 import { throwIfAborted } from '../src/core/abort';
+import { DatasetStore, openLoupeDb } from '../src/storage';
 import { installErrorTransfer } from './error-transfer';
-import type { IngestApi, IngestResult } from './protocol';
+import type { IngestApi, IngestResult, IngestStoreOptions } from './protocol';
 
 installErrorTransfer();
 
@@ -13,6 +14,7 @@ installErrorTransfer();
 const CHUNK_BYTES = 1 << 20;
 
 let current: AbortController | null = null;
+let store: Promise<DatasetStore> | null = null;
 
 function fileSource(file: Blob): ByteSource {
   return {
@@ -22,7 +24,7 @@ function fileSource(file: Blob): ByteSource {
 }
 
 const api: IngestApi = {
-  async parse(file: Blob, onProgress?: (p: ParseProgress) => void): Promise<IngestResult> {
+  async parse(file: Blob, onProgress?: (p: ParseProgress) => void, storeAs?: IngestStoreOptions): Promise<IngestResult> {
     current?.abort();
     const controller = new AbortController();
     current = controller;
@@ -31,9 +33,19 @@ const api: IngestApi = {
       throwIfAborted(controller.signal);
       const hash = await sha256Hex(new Uint8Array(await file.arrayBuffer()));
       throwIfAborted(controller.signal);
+      // Stored from here: IndexedDB serializes the columns on the thread that writes them.
+      let stored: IngestResult['stored'];
+      if (storeAs) {
+        if (!store) store = openLoupeDb().then((db) => new DatasetStore(db));
+        const s = store;
+        s.catch(() => {
+          if (store === s) store = null; // try again next time
+        });
+        stored = await (await s).put(dataset, file, storeAs.name, { id: hash, synthetic: storeAs.synthetic });
+      }
       const buffers = new Set<ArrayBuffer>();
       for (const c of dataset.table.columns) buffers.add((c.type === 'numeric' ? c.values : c.codes).buffer as ArrayBuffer);
-      return transfer({ dataset, hash }, [...buffers]);
+      return transfer(stored ? { dataset, hash, stored } : { dataset, hash }, [...buffers]);
     } finally {
       if (current === controller) current = null;
     }

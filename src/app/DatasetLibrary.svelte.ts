@@ -134,9 +134,11 @@ export class DatasetLibrary {
     this.#loadingName = name;
     this.notice = null;
     try {
-      const { dataset, hash } = await this.#client.parse(file);
+      this.#requireStore();
+      // Stored by the worker: writing the columns to IndexedDB here would block the page.
+      const { dataset, hash, stored } = await this.#client.parse(file, { name, synthetic });
       if (load !== this.#loads) return; // superseded by a newer file
-      const res = await this.#requireStore().put(dataset, file, name, { id: hash, synthetic });
+      const res = stored ?? (await this.#requireStore().put(dataset, file, name, { id: hash, synthetic }));
       await this.#refreshList();
       void this.#refreshStorage(false);
       if (gen !== this.#generation) return; // another dataset was opened meanwhile: keep it open

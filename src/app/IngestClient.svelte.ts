@@ -7,7 +7,7 @@ import { proxy, wrap, type Remote } from 'comlink';
 import { CancelledError } from '../core/errors';
 import type { ParseProgress } from '../core/data/types';
 import { installErrorTransfer } from '../../workers/error-transfer';
-import type { IngestApi, IngestResult } from '../../workers/protocol';
+import type { IngestApi, IngestResult, IngestStoreOptions } from '../../workers/protocol';
 
 const TERMINATE_AFTER_MS = 1500;
 
@@ -41,8 +41,11 @@ export class IngestClient {
     return this.#api;
   }
 
-  /** Parses a file (or the sample, as a Blob) in the worker. Rejects with CsvError or CancelledError. */
-  parse(file: Blob): Promise<IngestResult> {
+  /**
+   * Parses a file (or the sample, as a Blob) in the worker, and stores it there when `store` is
+   * given (the result's `stored`). Rejects with CsvError, CancelledError or a StorageError.
+   */
+  parse(file: Blob, store?: IngestStoreOptions): Promise<IngestResult> {
     const previous = this.#pending;
     if (previous) this.#settle(previous, () => previous.reject(new CancelledError('Superseded by a newer file.')));
     // Never queue a file behind a parse the worker is still busy with (superseded or cancelled
@@ -59,7 +62,7 @@ export class IngestClient {
     });
     return new Promise<IngestResult>((resolve, reject) => {
       pending.reject = reject;
-      api.parse(file, onProgress).then(
+      api.parse(file, onProgress, store).then(
         (r) => {
           pending.answered = true;
           this.#settle(pending, () => resolve(r));
