@@ -420,7 +420,7 @@ async function forEachPiece(
           // Lines in the text so far and in the rest of this chunk (counted as bytes: a UTF-8
           // line break is the byte 10 and never part of another character).
           let lines = countCharNewlines(text);
-          for (let i = e; i < bytes.length; i++) if (bytes[i] === 10) lines++;
+          for (let i = bytes.indexOf(10, e); i !== -1; i = bytes.indexOf(10, i + 1)) lines++;
           // Only from a fair sample: a tiny first chunk of a huge file would overshoot wildly.
           if (lines >= 100) sink.estimate(Math.min(Math.ceil(((lines + 1) * total * 1.02) / offset) + 16, Math.ceil(total / 2) + 16));
         }

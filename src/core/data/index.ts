@@ -4,8 +4,9 @@
  */
 import { sha256Hex } from '../hash';
 import { readAllBytes, readCsv } from './csv';
-import { profileTable } from './profile';
-import { applySchema, inferSchema } from './schema';
+import { PROFILE_COUNT_CAP, profileTableWith } from './profile';
+import { applySchema, inferSchemaWith } from './schema';
+import { scanNumeric, type NumericScan } from './numeric-scan';
 import type { CsvInput, ParsedDataset, ParseOptions } from './types';
 
 export * from './types';
@@ -24,9 +25,12 @@ export type { SplitIndices, TrainTestSplitOptions } from './split';
  */
 export async function parseCsv(input: CsvInput, options: ParseOptions = {}): Promise<ParsedDataset> {
   const raw = await readCsv(input, options);
-  const schema = inferSchema(raw.table);
+  // Each numeric column is scanned once, for inference and profile alike.
+  const scans = new Map<Float64Array, NumericScan>();
+  for (const col of raw.table.columns) if (col.type === 'numeric') scans.set(col.values, scanNumeric(col.values, PROFILE_COUNT_CAP));
+  const schema = inferSchemaWith(raw.table, scans);
   const table = applySchema(raw.table, schema);
-  const { columns, warnings } = profileTable(table, schema, raw.ragged);
+  const { columns, warnings } = profileTableWith(table, schema, raw.ragged, scans);
   return { table, schema, profile: columns, warnings, ragged: raw.ragged, bytes: raw.bytes, delimiter: raw.delimiter };
 }
 

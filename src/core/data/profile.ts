@@ -4,6 +4,7 @@
  * duplicate rows).
  */
 import { formatCount } from './format';
+import { scanNumeric, type NumericScan } from './numeric-scan';
 import type {
   CategoricalColumn,
   ColumnProfile,
@@ -41,108 +42,8 @@ export function quantileSorted(sorted: Float64Array, q: number): number {
 }
 
 /** Columns with at most this many distinct values are profiled from a value → count table, without sorting. */
-const COUNT_TABLE_CAP = 1 << 16;
-
-const f64 = new Float64Array(1);
-const u32 = new Uint32Array(f64.buffer);
-
-/** Hash of a double's bits (callers pass no NaN and no -0). */
-function hashDouble(x: number): number {
-  f64[0] = x;
-  let h = Math.imul(u32[0] ^ Math.imul(u32[1], 0x9e3779b1), 0x85ebca6b);
-  h ^= h >>> 15;
-  return Math.imul(h, 0x2c1b3c6d) ^ (h >>> 12);
-}
-
-/** What one pass over a numeric column finds (see scanNumeric). */
-interface NumericScan {
-  present: number;
-  sum: number;
-  zeros: number;
-  /** The non-missing values never decrease. */
-  ascending: boolean;
-  /** Distinct values (sorted) and their counts, or null when there are more than the cap. */
-  table: { keys: Float64Array; counts: Float64Array } | null;
-}
-
-/**
- * One pass over a column: count, sum, zeros, order, and a value → count table while the column
- * has at most `cap` distinct values (open addressing on the value's bits, NaN marks an empty
- * slot; missing values are skipped).
- */
-function scanNumeric(v: Float64Array, cap: number): NumericScan {
-  let size = 1024;
-  let keys = new Float64Array(size).fill(NaN);
-  let counts = new Float64Array(size);
-  let used = 0;
-  let counting = true;
-  let present = 0;
-  let sum = 0;
-  let zeros = 0;
-  let ascending = true;
-  let prev = -Infinity;
-  const n = v.length;
-  for (let i = 0; i < n; i++) {
-    let x = v[i];
-    if (x !== x) continue;
-    present++;
-    sum += x;
-    if (x === 0) {
-      zeros++;
-      x = 0; // -0 → 0 (after the sum, which keeps -0 as it is)
-    }
-    if (x < prev) ascending = false;
-    prev = x;
-    if (!counting) continue;
-    let slot = hashDouble(x) & (size - 1);
-    for (;;) {
-      const k = keys[slot];
-      if (k === x) {
-        counts[slot]++;
-        break;
-      }
-      if (k !== k) {
-        if (++used > cap) {
-          counting = false;
-          break;
-        }
-        keys[slot] = x;
-        counts[slot] = 1;
-        if (used * 2 > size) {
-          // Grow and rehash.
-          const oldKeys = keys;
-          const oldCounts = counts;
-          size *= 2;
-          keys = new Float64Array(size).fill(NaN);
-          counts = new Float64Array(size);
-          for (let s = 0; s < oldKeys.length; s++) {
-            const kk = oldKeys[s];
-            if (kk !== kk) continue;
-            let t = hashDouble(kk) & (size - 1);
-            while (keys[t] === keys[t]) t = (t + 1) & (size - 1);
-            keys[t] = kk;
-            counts[t] = oldCounts[s];
-          }
-        }
-        break;
-      }
-      slot = (slot + 1) & (size - 1);
-    }
-  }
-  if (!counting) return { present, sum, zeros, ascending, table: null };
-  const outKeys = new Float64Array(used);
-  let k = 0;
-  for (let s = 0; s < size; s++) if (keys[s] === keys[s]) outKeys[k++] = keys[s];
-  outKeys.sort();
-  const outCounts = new Float64Array(used);
-  for (let j = 0; j < used; j++) {
-    const x = outKeys[j];
-    let slot = hashDouble(x) & (size - 1);
-    while (keys[slot] !== x) slot = (slot + 1) & (size - 1);
-    outCounts[j] = counts[slot];
-  }
-  return { present, sum, zeros, ascending, table: { keys: outKeys, counts: outCounts } };
-}
+export const PROFILE_COUNT_CAP = 1 << 16;
+const COUNT_TABLE_CAP = PROFILE_COUNT_CAP;
 
 /** Quantile (linear interpolation, as quantileSorted) from sorted distinct values and their counts. */
 function quantileCounted(keys: Float64Array, cum: Float64Array, n: number, q: number): number {
@@ -164,10 +65,10 @@ function quantileCounted(keys: Float64Array, cum: Float64Array, n: number, q: nu
   return vlo + (h - lo) * (vhi - vlo);
 }
 
-function numericProfile(col: NumericColumn): ColumnProfile {
+function numericProfile(col: NumericColumn, given?: NumericScan): ColumnProfile {
   const v = col.values;
   const n = v.length;
-  const scan = scanNumeric(v, COUNT_TABLE_CAP);
+  const scan = given && given.countCap >= COUNT_TABLE_CAP ? given : scanNumeric(v, COUNT_TABLE_CAP);
   const { present, sum, zeros, ascending } = scan;
   if (present === 0) return { name: col.name, count: 0, missing: n, distinct: 0 };
   const mean = sum / present;
@@ -410,6 +311,16 @@ function rehashPairs(old: Uint32Array, size: number): Uint32Array {
  * reader) adds the ragged-rows warning.
  */
 export function profileTable(table: Table, schema: readonly ColumnSchema[], ragged?: RaggedRows): TableProfile {
+  return profileTableWith(table, schema, ragged, null);
+}
+
+/** profileTable with numeric columns already scanned (see parseCsv). */
+export function profileTableWith(
+  table: Table,
+  schema: readonly ColumnSchema[],
+  ragged: RaggedRows | undefined,
+  scans: ReadonlyMap<Float64Array, NumericScan> | null,
+): TableProfile {
   const kinds = new Map(schema.map((s) => [s.name, s]));
   const warnings: DatasetWarning[] = [];
   if (ragged && ragged.count > 0) {
@@ -429,7 +340,7 @@ export function profileTable(table: Table, schema: readonly ColumnSchema[], ragg
   const dupColumns: number[] = [];
   table.columns.forEach((col, j) => {
     const s = kinds.get(col.name);
-    const p = col.type === 'numeric' ? numericProfile(col) : categoricalProfile(col);
+    const p = col.type === 'numeric' ? numericProfile(col, scans?.get(col.values)) : categoricalProfile(col);
     columns.push(p);
     const kind = s?.kind;
     if (kind !== 'id') dupColumns.push(j);

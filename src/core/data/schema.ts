@@ -4,6 +4,7 @@
  */
 import { CsvError } from '../errors';
 import { parseNumber } from './column-builder';
+import { scanNumeric, type NumericScan } from './numeric-scan';
 import { formatCount } from './format';
 import type { CategoricalColumn, Column, ColumnKind, ColumnSchema, NumericColumn, Table } from './types';
 
@@ -61,29 +62,11 @@ function levelCounts(col: CategoricalColumn): { counts: Float64Array; missing: n
   return { counts, missing };
 }
 
-function inferNumeric(col: NumericColumn): ColumnSchema {
+function inferNumeric(col: NumericColumn, given?: NumericScan): ColumnSchema {
   const v = col.values;
   const n = v.length;
-  let present = 0;
-  let min = Infinity;
-  let max = -Infinity;
-  let integers = true;
-  let zeroOne = true;
-  let consecutive = n > 0;
+  const { present, min, max, integers, zeroOne, consecutive } = given ?? scanNumeric(v, 0);
   const first = v[0];
-  for (let i = 0; i < n; i++) {
-    const x = v[i];
-    if (x !== x) {
-      consecutive = false;
-      continue;
-    }
-    present++;
-    if (x < min) min = x;
-    if (x > max) max = x;
-    if (integers && Math.floor(x) !== x) integers = false;
-    if (zeroOne && x !== 0 && x !== 1) zeroOne = false;
-    if (consecutive && x !== first + i) consecutive = false;
-  }
   const base = { name: col.name, storage: 'numeric' as const, ...(col.unit ? { unit: col.unit } : {}) };
   if (present === 0) return { ...base, kind: 'constant', reason: `all ${fmt(n)} values are missing` };
   if (min === max) return { ...base, kind: 'constant', reason: `every value is ${min}` };
@@ -91,7 +74,8 @@ function inferNumeric(col: NumericColumn): ColumnSchema {
     if (consecutive) {
       return { ...base, kind: 'id', reason: `the values count up by one from ${first} to ${max}: a row number, not a feature` };
     }
-    if (looksLikeIdName(col.name) && allDistinct(v)) {
+    const distinctKnown = given?.table ? given.table.keys.length === n : undefined;
+    if (looksLikeIdName(col.name) && (distinctKnown ?? allDistinct(v))) {
       return { ...base, kind: 'id', reason: `named like an identifier and all ${fmt(n)} values are distinct integers` };
     }
   }
@@ -206,7 +190,12 @@ function inferCategorical(col: CategoricalColumn): ColumnSchema {
 
 /** Proposes a kind per column, with the reason in plain words. */
 export function inferSchema(table: Table): ColumnSchema[] {
-  return table.columns.map((col) => (col.type === 'numeric' ? inferNumeric(col) : inferCategorical(col)));
+  return inferSchemaWith(table, null);
+}
+
+/** inferSchema with numeric columns already scanned (parseCsv scans once for inference and profile). */
+export function inferSchemaWith(table: Table, scans: ReadonlyMap<Float64Array, NumericScan> | null): ColumnSchema[] {
+  return table.columns.map((col) => (col.type === 'numeric' ? inferNumeric(col, scans?.get(col.values)) : inferCategorical(col)));
 }
 
 function toNumeric(col: CategoricalColumn, unit: string | undefined): NumericColumn {

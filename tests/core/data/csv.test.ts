@@ -244,3 +244,51 @@ describe('column storage growth', () => {
     expect(n.values[4999]).toBe(2499.5);
   });
 });
+
+describe('reads and decoding slices', () => {
+  // Multi-byte labels of 2, 3 and 4 bytes, so characters straddle the 64 KiB decoding slices
+  // and the 256 KiB reads after the first chunk.
+  const LABELS = ['ä', 'Zürich', '李四', '😀 ok', 'plain'];
+  const big = (rows: number): string =>
+    'id,label,v\n' + Array.from({ length: rows }, (_, i) => `${i},${LABELS[i % 5]}${i % 3},${(i % 1000) / 8}`).join('\n') + '\n';
+
+  it('reads a large multi-byte file in chunks and reads the same as from memory', async () => {
+    const text = big(80_000);
+    const bytes = enc(text);
+    expect(bytes.length).toBeGreaterThan(1_300_000);
+    const src = countingSource(bytes);
+    const seen: number[] = [];
+    const d = await parseCsv(src, { chunkBytes: 1 << 20, onProgress: (p) => seen.push(p.bytesRead) });
+    // One whole first chunk, then reads of 256 KiB; progress once per chunk.
+    expect(src.reads).toBe(1 + Math.ceil((bytes.length - (1 << 20)) / (1 << 18)));
+    expect(seen).toEqual([1 << 20, bytes.length]);
+    expect(d.table.rowCount).toBe(80_000);
+    const label = cat(d.table, 'label');
+    const labels = Array.from(label.codes, (c) => label.levels[c]);
+    for (let i = 0; i < 80_000; i += 997) expect(labels[i]).toBe(`${LABELS[i % 5]}${i % 3}`);
+    expect(labels[79_999]).toBe(`${LABELS[79_999 % 5]}${79_999 % 3}`);
+    expect(label.levels).toHaveLength(15);
+    const v = num(d.table, 'v').values;
+    expect(v[12_345]).toBe(345 / 8);
+    const whole = await parseCsv(text);
+    expect(d.table.columns.map(plain)).toEqual(whole.table.columns.map(plain));
+  });
+
+  it('names the offset of an invalid byte that ends a read (a character begun and never finished)', async () => {
+    const bytes = enc(big(80_000));
+    // The 2nd read after a 1 MiB first chunk ends at 1 MiB + 256 KiB: make its last byte a lead
+    // byte of a 3-byte character followed by plain ASCII.
+    const at = (1 << 20) + (1 << 18) - 1;
+    let k = at;
+    while (bytes[k] >= 0x80 || bytes[k] === 10 || bytes[k + 1] >= 0x80) k--; // an ASCII byte before ASCII
+    bytes[k] = 0xe2;
+    const e = await csvError(parseCsv(countingSource(bytes), { chunkBytes: 1 << 20 }), 'not-utf8');
+    expect(e.message).toContain(`byte ${k.toLocaleString('en-US')} `);
+    const before = new TextDecoder().decode(bytes.subarray(0, k));
+    const line = before.split('\n').length - 1; // data row = line index (the header is line 0)
+    expect(e.where.row).toBe(line);
+    // Same answer when the whole file is one chunk.
+    const e2 = await csvError(parseCsv(bytes), 'not-utf8');
+    expect(e2.message).toContain(`byte ${k.toLocaleString('en-US')} `);
+  });
+});

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { columnByName, parseCsv, profileTable, quantileSorted, takeRows } from '../../../src/core/data/index';
+import { applySchema, columnByName, inferSchema, parseCsv, profileTable, quantileSorted, readCsv, takeRows } from '../../../src/core/data/index';
+import type { Table } from '../../../src/core/data/index';
+import { formatCount } from '../../../src/core/data/format';
 import { CsvError } from '../../../src/core/errors';
 import { cat, num } from './helpers';
 
@@ -135,5 +137,66 @@ describe('profile paths agree with a direct computation', () => {
     const q = [s.quantiles.p05, s.quantiles.p25, s.quantiles.p50, s.quantiles.p75, s.quantiles.p95];
     q.forEach((x, k) => expect(x).toBeCloseTo(e.q[k], 9));
     expect(s.histogram.counts.reduce((a, b) => a + b, 0)).toBe(p.count);
+  });
+});
+
+describe('shared numeric scan and large-table paths', () => {
+  it('parseCsv (one scan per column) gives the same schema and profile as inferSchema + profileTable', async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => `${i},${i % 2},${(i * 37) % 101},${i % 13 === 0 ? 'NA' : ((i * 7) % 19) / 4},${i % 5 === 0 ? 'x' : i % 3}`);
+    const d = await parseCsv('id,is_big,key_id,v,mixed\n' + rows.join('\n') + '\n');
+    const raw = await readCsv('id,is_big,key_id,v,mixed\n' + rows.join('\n') + '\n');
+    const schema = inferSchema(raw.table);
+    expect(d.schema).toEqual(schema);
+    const table = applySchema(raw.table, schema);
+    const { columns, warnings } = profileTable(table, schema, raw.ragged);
+    expect(d.profile).toEqual(columns);
+    expect(d.warnings).toEqual(warnings);
+    expect(d.schema.map((s) => s.kind)).toEqual(['id', 'boolean', 'numeric', 'numeric', 'categorical']);
+  });
+
+  it('finds duplicate rows in a table large enough for several lookup passes, as a direct comparison does', () => {
+    const n = 300_000;
+    const a = new Float64Array(n);
+    const b = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      a[i] = i % 7 === 0 ? NaN : i * 0.5;
+      b[i] = i % 11;
+    }
+    // Plant duplicates: row r copies an earlier row.
+    const planted = [5, 70_000, 131_073, 131_074, 200_000, 299_999];
+    for (const r of planted) {
+      a[r] = a[r - 3];
+      b[r] = b[r - 3];
+    }
+    a[150_000] = -0; // equals 0 ...
+    b[150_000] = b[0];
+    const table: Table = {
+      rowCount: n,
+      columns: [
+        { type: 'numeric', name: 'a', values: a },
+        { type: 'categorical', name: 'b', codes: b, levels: Array.from({ length: 11 }, (_, k) => `l${k}`) },
+      ],
+    };
+    const schema = inferSchema(table);
+    const dup = profileTable(table, schema).warnings.find((w) => w.kind === 'duplicate-rows');
+    const seen = new Set<string>();
+    const expected: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const x = a[i];
+      const key = `${Number.isNaN(x) ? 'NaN' : x === 0 ? 0 : x}|${b[i]}`;
+      if (seen.has(key)) expected.push(i + 1);
+      else seen.add(key);
+    }
+    expect(expected.length).toBeGreaterThan(planted.length); // rows 0 and 150,000 (0 and -0) too
+    expect(dup?.count).toBe(expected.length);
+    expect(dup?.rows).toEqual(expected.slice(0, 20));
+  });
+});
+
+describe('formatCount', () => {
+  it('writes integers as toLocaleString("en-US") does', () => {
+    for (const x of [0, 7, -7, 999, 1000, -1000, 65535, 1_000_000, 123_456_789, -(2 ** 53 - 1), 2 ** 53, 1.5, -0, NaN]) {
+      expect(formatCount(x)).toBe(x.toLocaleString('en-US'));
+    }
   });
 });
