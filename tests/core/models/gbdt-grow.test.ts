@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { binMatrix, fitBinning, transposeBins } from '../../../src/core/models/gbdt/binning';
 import { TreeGrower, type GrowParams } from '../../../src/core/models/gbdt/grow';
-import { FeatureSet } from '../../../src/core/models/gbdt/histogram';
+import { buildHistogram, FeatureSet } from '../../../src/core/models/gbdt/histogram';
 import type { GrownTree } from '../../../src/core/models/gbdt/tree';
 import { Rng } from '../../../src/core/random';
 
@@ -77,5 +77,28 @@ describe('TreeGrower root histogram carried between trees', () => {
         for (let k = leaf.start; k < leaf.end; k++) raw[carrying.idx[k]] += v;
       }
     }
+  });
+});
+
+describe('root histogram over a feature subset', () => {
+  it('is the same whether the rows come as "all rows" or as an explicit index', () => {
+    const n = 500;
+    const p = 4;
+    const { binning, bins, byColumn } = problem(n, p);
+    const rng = new Rng(3);
+    const g = Float64Array.from({ length: n }, () => rng.normal());
+    const input = { bins, binsByColumn: byColumn, nRows: n, gradients: g, hessians: new Float64Array(n).fill(1), constantHessian: 1 };
+    const fs = new FeatureSet(p);
+    fs.set([0, 1, 2, 3], binning); // leaves stale entries past the subset below, as in a real fit
+    fs.set([1, 3], binning);
+    const size = binning.offsets[p] * 3;
+    const viaAll = new Float64Array(size);
+    const viaIndex = new Float64Array(size);
+    buildHistogram(viaAll, input, binning, fs, null, 0, n);
+    buildHistogram(viaIndex, input, binning, fs, Int32Array.from({ length: n }, (_, i) => i), 0, n);
+    expect(Array.from(viaAll)).toEqual(Array.from(viaIndex));
+    let count = 0;
+    for (let b = binning.offsets[1]; b < binning.offsets[2]; b++) count += viaAll[b * 3 + 2];
+    expect(count).toBe(n);
   });
 });

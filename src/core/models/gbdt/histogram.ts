@@ -81,7 +81,9 @@ export function buildHistogram(
   const off3 = fs.offsets3;
   const constH = input.constantHessian;
   if (constH === constH) {
-    if (idx === null) countGradAll(hist, g, bins, p, off3, start, end);
+    // (The all-rows kernel reads columns 0..p−1 in order: only right when every feature is selected.)
+    if (idx === null && nf === p) countGradAll(hist, g, bins, p, off3, start, end);
+    else if (idx === null) countGradRange(hist, g, bins, p, nf, cols, off3, start, end);
     else if (nf === p) countGradAllFeatures(hist, g, bins, p, off3, idx, start, end);
     else countGrad(hist, g, bins, p, nf, cols, off3, idx, start, end);
     return;
@@ -128,6 +130,28 @@ function countGradAll(hist: Float64Array, g: Float64Array, bins: Uint8Array, p: 
     const rb = i * p;
     for (let j = 0; j < p; j++) {
       const t = off3[j] + bins[rb + j] * 3;
+      hist[t] += gi;
+      hist[t + 2] += 1;
+    }
+  }
+}
+
+function countGradRange(
+  hist: Float64Array,
+  g: Float64Array,
+  bins: Uint8Array,
+  p: number,
+  nf: number,
+  cols: Int32Array,
+  off3: Int32Array,
+  start: number,
+  end: number,
+): void {
+  for (let i = start; i < end; i++) {
+    const gi = g[i];
+    const rb = i * p;
+    for (let f = 0; f < nf; f++) {
+      const t = off3[f] + bins[rb + cols[f]] * 3;
       hist[t] += gi;
       hist[t + 2] += 1;
     }
