@@ -6,7 +6,8 @@
  *
  *   node --import tsx bench/ingest.ts [--rows 1000000] [--repeats 3]
  *
- * Targets: our 1M-row load within 2× papaparse alone, peak under 300 MB.
+ * Targets: our 1M-row load within 2× papaparse alone (wall and CPU seconds), peak under 300 MB.
+ * Each run also reports its minor page faults (fresh memory touched), a large share of the cost.
  */
 import { createReadStream, existsSync, openSync, closeSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -114,6 +115,7 @@ async function main(): Promise<void> {
       rowsPerSecond: Math.round(n / r.seconds),
       peakMB: round(r.peakMB, 1),
       baselineMB: round(r.baselineMB, 1),
+      minorFaults: r.minorFaults,
     });
     results.push({
       input: name,
@@ -134,6 +136,8 @@ async function main(): Promise<void> {
     results,
     targets: {
       within2xPapaparse: big.ratio.seconds <= 2,
+      // On a shared machine wall time depends on the load; CPU seconds are the steadier comparison.
+      within2xPapaparseCpu: big.ratio.cpuSeconds <= 2,
       peakUnder300MB: big.ours.peakMB < 300,
     },
   });

@@ -22,6 +22,11 @@ export interface ChildReport {
   peakMB: number;
   /** RSS before the work started (runtime + loaded code), MB. */
   baselineMB: number;
+  /**
+   * Minor page faults during the work: fresh memory touched (4 KiB each). On a busy shared
+   * machine first-touching memory is a large part of the CPU time, so this explains much of it.
+   */
+  minorFaults: number;
   [key: string]: unknown;
 }
 
@@ -31,6 +36,7 @@ export interface ChildReport {
  */
 export async function measureInChild(work: () => Promise<Record<string, unknown>>): Promise<void> {
   const baselineMB = process.memoryUsage().rss / 1048576;
+  const faults0 = process.resourceUsage().minorPageFault;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const extra = await work();
@@ -41,6 +47,7 @@ export async function measureInChild(work: () => Promise<Record<string, unknown>
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     peakMB: process.resourceUsage().maxRSS / 1024,
     baselineMB,
+    minorFaults: process.resourceUsage().minorPageFault - faults0,
     ...extra,
   };
   process.stdout.write(`${CHILD_MARK}${JSON.stringify(report)}\n`);
@@ -68,7 +75,7 @@ export async function repeatChild(
   script: string,
   args: readonly string[],
   times = 3,
-): Promise<{ seconds: number; cpuSeconds: number; peakMB: number; baselineMB: number; runs: ChildReport[] }> {
+): Promise<{ seconds: number; cpuSeconds: number; peakMB: number; baselineMB: number; minorFaults: number; runs: ChildReport[] }> {
   const runs: ChildReport[] = [];
   for (let i = 0; i < times; i++) runs.push(await runChild(script, args));
   return {
@@ -76,6 +83,7 @@ export async function repeatChild(
     cpuSeconds: median(runs.map((r) => r.cpuSeconds)),
     peakMB: Math.max(...runs.map((r) => r.peakMB)),
     baselineMB: median(runs.map((r) => r.baselineMB)),
+    minorFaults: median(runs.map((r) => r.minorFaults)),
     runs,
   };
 }
