@@ -9,6 +9,7 @@ import { proxy, wrap, type Remote } from 'comlink';
 import type { Table } from '../core/data/types';
 import type { TfBackendInfo } from '../core/tf';
 import { installErrorTransfer } from '../../workers/error-transfer';
+import { transferableTable } from './column-transfer';
 import type { PermutationImportanceResult, TrainApi, TrainJob, TrainJobProgress, TrainJobResult } from '../../workers/protocol';
 
 const TERMINATE_AFTER_MS = 3000;
@@ -189,7 +190,7 @@ export class TrainWorkerPool {
       const t = this.#table;
       if (!t || t.key !== q.job.tableKey) throw new Error('The dataset for this job is no longer open.');
       if (slot.tableKey !== t.key) {
-        await slot.api.setTable(t.key, t.table);
+        await slot.api.setTable(t.key, transferableTable(t.table)); // a structured clone would block the page
         slot.tableKey = t.key;
       }
       if (q.settled) return;

@@ -6,7 +6,7 @@
  * and the page keeps its own columns.
  */
 import { transfer } from 'comlink';
-import type { Column } from '../core/data/types';
+import type { Column, Table } from '../core/data/types';
 
 /** A copy of `column` whose typed array is marked for transfer (pass it to a comlink call as is). */
 export function transferableColumn(column: Column): Column {
@@ -16,6 +16,22 @@ export function transferableColumn(column: Column): Column {
   }
   const codes = column.codes.slice();
   return transfer({ ...column, codes }, [codes.buffer]);
+}
+
+/** A copy of `table` whose columns' typed arrays are all marked for transfer (one message). */
+export function transferableTable(table: Table): Table {
+  const buffers: ArrayBuffer[] = [];
+  const columns = table.columns.map((c): Column => {
+    if (c.type === 'numeric') {
+      const values = c.values.slice();
+      buffers.push(values.buffer);
+      return { ...c, values };
+    }
+    const codes = c.codes.slice();
+    buffers.push(codes.buffer);
+    return { ...c, codes };
+  });
+  return transfer({ ...table, columns }, buffers);
 }
 
 /** Resolves in a later task, so that the page can paint and handle input in between. */
