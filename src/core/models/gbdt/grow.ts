@@ -10,6 +10,9 @@ import { findBestSplit, SplitCandidate, SplitScratch, type SplitParams } from '.
 import { GrownTree } from './tree';
 import { Rng } from '../../random';
 
+/** Trees between rebuilds of the carried root histogram from rows (see `TreeGrower.grow`). */
+const ROOT_REBUILD_EVERY = 32;
+
 export interface GrowParams extends SplitParams {
   numLeaves: number;
   /** Infinity for no limit. */
@@ -48,6 +51,8 @@ export class TreeGrower {
    */
   private rootHist: Float64Array | null = null;
   private rootValid = false;
+  /** Trees since the carried root histogram was last built from rows. */
+  private rootAge = 0;
   private readonly nodeFeatures: FeatureSet;
   private treeFeatures: FeatureSet | null = null;
 
@@ -131,8 +136,10 @@ export class TreeGrower {
     root.split.reset();
     if (this.splittable(root)) {
       root.hist = this.takeHist();
-      if (carry && this.rootValid) root.hist.set(this.rootHist as Float64Array);
+      // Rebuilt from rows now and then, so that rounding in the carried sums cannot pile up.
+      if (carry && this.rootValid && ++this.rootAge < ROOT_REBUILD_EVERY) root.hist.set(this.rootHist as Float64Array);
       else {
+        this.rootAge = 0;
         buildHistogram(root.hist, input, binning, fs, allRows ? null : idx, 0, nRows);
         if (carry) (this.rootHist ??= new Float64Array(this.histSize)).set(root.hist);
       }

@@ -634,15 +634,45 @@ function descendCoded4(N: Int32Array, V: Float64Array, C: Int32Array, p: number,
   }
 }
 
-/** Four-word tables, block with missing codes: those go left where the node says so. */
+/** Four-word tables, block with missing codes (those go left where the node says so): four rows side by side. */
 function descendCodedMissing(N: Int32Array, V: Float64Array, C: Int32Array, p: number, b0: number, b1: number, root: number, depth: number, out: Float64Array): void {
-  for (let i = b0, r = 0; i < b1; i++, r += p) {
+  const M = MISSING_CODE;
+  let i = b0;
+  let r = 0;
+  // A missing code exceeds every rank (1), flipped to 0 where missing values go left.
+  for (; i + 3 < b1; i += 4, r += 4 * p) {
+    const r1 = r + p;
+    const r2 = r1 + p;
+    const r3 = r2 + p;
+    let n0 = root;
+    let n1 = root;
+    let n2 = root;
+    let n3 = root;
+    for (let k = 0; k < depth; k++) {
+      const q0 = n0 << 2;
+      const q1 = n1 << 2;
+      const q2 = n2 << 2;
+      const q3 = n3 << 2;
+      const c0 = C[r + N[q0 + 1]];
+      const c1 = C[r1 + N[q1 + 1]];
+      const c2 = C[r2 + N[q2 + 1]];
+      const c3 = C[r3 + N[q3 + 1]];
+      n0 = N[q0] + (((N[q0 + 2] - c0) >>> 31) ^ (N[q0 + 3] & ((c0 ^ M) - 1) >>> 31));
+      n1 = N[q1] + (((N[q1 + 2] - c1) >>> 31) ^ (N[q1 + 3] & ((c1 ^ M) - 1) >>> 31));
+      n2 = N[q2] + (((N[q2 + 2] - c2) >>> 31) ^ (N[q2 + 3] & ((c2 ^ M) - 1) >>> 31));
+      n3 = N[q3] + (((N[q3 + 2] - c3) >>> 31) ^ (N[q3 + 3] & ((c3 ^ M) - 1) >>> 31));
+    }
+    out[i] += V[n0];
+    out[i + 1] += V[n1];
+    out[i + 2] += V[n2];
+    out[i + 3] += V[n3];
+  }
+  for (; i < b1; i++, r += p) {
     let n = root;
     for (let k = 0; k < depth; k++) {
       const q = n << 2;
       const c = C[r + N[q + 1]];
-      // A missing code exceeds every rank (1), flipped to 0 where missing values go left.
-      n = N[q] + (((N[q + 2] - c) >>> 31) ^ (c === MISSING_CODE ? N[q + 3] : 0));
+      n = N[q] + (((N[q + 2] - c) >>> 31) ^ (N[q + 3] & ((c ^ M) - 1) >>> 31));
     }
     out[i] += V[n];
   }
