@@ -74,19 +74,21 @@ describe('GBDT coded prediction', () => {
     expectSamePaths(f, probeRows(f, p, 5003, rng, 0));
     expectSamePaths(f, probeRows(f, p, 5003, rng, 0.1));
     expectSamePaths(f, probeRows(f, p, 7, rng, 0));
+    expectSamePaths(f, probeRows(f, p, 7, rng, 0.5));
     // The model's own predict uses the coded path and agrees row by row.
     const X = probeRows(f, p, 300, rng, 0.05);
     const batch = m.predict(X);
     for (let i = 0; i < X.rows; i += 13) expect(m.predict({ data: X.data.slice(i * p, i * p + p), rows: 1, cols: p })[0]).toBe(batch[i]);
   });
 
-  it('takes the raw path’s decisions with more features than packed tables hold (four-word tables)', async () => {
-    const p = 300;
-    const m = await fitRandom(p, 400, 2, { maxIterations: 8, numLeaves: 15, minSamplesLeaf: 5, earlyStopping: false, colSubsampleByNode: 1 });
-    const f = forestOf(m, p);
+  it('takes the raw path’s decisions on the four-word tables (used when packed words would not fit)', async () => {
+    const p = 40;
+    const m = await fitRandom(p, 600, 2, { maxIterations: 8, numLeaves: 15, minSamplesLeaf: 5, earlyStopping: false, colSubsampleByNode: 1 });
+    const f = new Forest(forestOf(m, p).state, { packedTables: false });
     const rng = new Rng(7);
-    expectSamePaths(f, probeRows(f, p, 203, rng, 0));
-    expectSamePaths(f, probeRows(f, p, 203, rng, 0.1));
+    expectSamePaths(f, probeRows(f, p, 1503, rng, 0));
+    expectSamePaths(f, probeRows(f, p, 1503, rng, 0.1));
+    expectSamePaths(f, probeRows(f, p, 5, rng, 0.5));
   });
 
   it('predicts a hand-built forest whose right child is not left + 1, and one with a single leaf', () => {

@@ -193,7 +193,14 @@ export class Forest {
   private coded: CodedForest | null = null;
 
   /** Trusts `state`: call `Forest.fromState` for anything that comes from outside. */
-  constructor(readonly state: ForestState) {
+  /**
+   * `packedTables: false` keeps prediction on the four-word tables even when packed ones
+   * would fit (for tests of that path).
+   */
+  constructor(
+    readonly state: ForestState,
+    private readonly options: { packedTables?: boolean } = {},
+  ) {
     const s = state;
     this.nTrees = s.treeOffsets.length - 1;
     this.gLeft = new Int32Array(s.left.length);
@@ -218,14 +225,14 @@ export class Forest {
    * tree walks the block: its nodes stay in L1 while the block's codes stream past.
    */
   addPredictions(X: Matrix, out: Float64Array): void {
-    const c = (this.coded ??= new CodedForest(this.state, this.treeRaw));
+    const c = (this.coded ??= new CodedForest(this.state, this.treeRaw, this.options.packedTables ?? true));
     const p = X.cols;
     const blockRows = Math.max(4, Math.min(ROW_BLOCK, Math.floor(16384 / p)));
     const codes = new Int32Array(blockRows * p);
     for (let b0 = 0; b0 < X.rows; b0 += blockRows) {
       const b1 = Math.min(X.rows, b0 + blockRows);
       const hasNaN = c.codeRows(X.data, p, b0, b1, codes);
-      if (!hasNaN && c.packed) c.shiftCodes(codes, (b1 - b0) * p);
+      if (c.packed) c.shiftCodes(codes, (b1 - b0) * p);
       for (let t = 0; t < this.nTrees; t++) {
         if (this.treeRaw[t] === 1) this.addTreeRaw(t, X, b0, b1, out);
         else c.addTree(t, this.state.treeOffsets[t], this.state.value, codes, p, b0, b1, hasNaN, out);
@@ -389,9 +396,9 @@ function bitsFor(n: number): number {
  * data-dependent branch ((rank − code) >>> 31 is 1 when code > rank), so several rows can
  * descend side by side. When features, ranks and tree sizes fit in 31 bits together (as with
  * 255 bins, 31 leaves and a few hundred features), `packed` holds each node in one word:
- * rank << rankShift | tree-local left child << featureBits | feature, with the rank on top so
- * that, with codes pre-shifted by rankShift, (word − code) >>> 31 is 1 exactly when
- * code > rank. A leaf's rank is all ones, above every code.
+ * rank << rankShift | missing-goes-left bit | tree-local left child << featureBits | feature,
+ * with the rank on top so that, with codes pre-shifted by rankShift, (word − code) >>> 31 is 1
+ * exactly when code > rank. A leaf's rank is all ones, above every code.
  */
 class CodedForest {
   readonly nodes: Int32Array;
@@ -405,7 +412,7 @@ class CodedForest {
   /** Per feature: its distinct thresholds ascending, padded with +∞ to a power of two; null when unused. */
   readonly cuts: (Float64Array | null)[];
 
-  constructor(s: ForestState, raw: Uint8Array) {
+  constructor(s: ForestState, raw: Uint8Array, allowPacked: boolean) {
     const nNodes = s.feature.length;
     const nTrees = s.treeOffsets.length - 1;
     const nFeatures = s.categoryCount.length;
@@ -460,7 +467,7 @@ class CodedForest {
     this.leftBits = bitsFor(maxTreeSize);
     const rankBits = bitsFor(maxCuts + 2);
     this.leafRank = (1 << rankBits) - 1;
-    const packable = this.featureBits + this.leftBits + rankBits <= 31;
+    const packable = allowPacked && this.featureBits + this.leftBits + 1 + rankBits <= 31;
     this.packed = packable ? new Int32Array(nNodes) : null;
     if (this.packed) {
       const rs = this.featureBits + this.leftBits;
@@ -470,7 +477,7 @@ class CodedForest {
         for (let n = o; n < s.treeOffsets[t + 1]; n++) {
           const q = 4 * n;
           const rank = s.left[n] < 0 ? this.leafRank : this.nodes[q + 2];
-          this.packed[n] = (rank << rs) | ((this.nodes[q] - o) << this.featureBits) | this.nodes[q + 1];
+          this.packed[n] = (rank << (rs + 1)) | (this.nodes[q + 3] << rs) | ((this.nodes[q] - o) << this.featureBits) | this.nodes[q + 1];
         }
       }
     }
@@ -504,8 +511,12 @@ class CodedForest {
 
   /** Shifts codes (no missing ones) for the packed tables: code << (featureBits + leftBits). */
   shiftCodes(codes: Int32Array, n: number): void {
-    const rs = this.featureBits + this.leftBits;
-    for (let q = 0; q < n; q++) codes[q] <<= rs;
+    const rs = this.featureBits + this.leftBits + 1;
+    const missing = this.leafRank << rs;
+    for (let q = 0; q < n; q++) {
+      const c = codes[q];
+      codes[q] = c === MISSING_CODE ? missing : c << rs;
+    }
   }
 
   /**
@@ -513,8 +524,10 @@ class CodedForest {
    * `shiftCodes` has shifted when packed tables exist and no code is missing.
    */
   addTree(t: number, root: number, V: Float64Array, codes: Int32Array, p: number, b0: number, b1: number, hasMissing: boolean, out: Float64Array): void {
-    if (hasMissing) descendCodedMissing(this.nodes, V, codes, p, b0, b1, root, this.depth[t], out);
-    else if (this.packed) descendPacked8(this.packed, this.featureBits, this.leftBits, this.leafRank, V, codes, p, b0, b1, root, this.depth[t], out);
+    if (this.packed) {
+      if (hasMissing) descendPacked8Missing(this.packed, this.featureBits, this.leftBits, this.leafRank, V, codes, p, b0, b1, root, this.depth[t], out);
+      else descendPacked8(this.packed, this.featureBits, this.leftBits, this.leafRank, V, codes, p, b0, b1, root, this.depth[t], out);
+    } else if (hasMissing) descendCodedMissing(this.nodes, V, codes, p, b0, b1, root, this.depth[t], out);
     else descendCoded4(this.nodes, V, codes, p, b0, b1, root, this.depth[t], out);
   }
 }
@@ -539,7 +552,7 @@ function countBelow(a: Float64Array, v: number): number {
 function descendPacked8(P: Int32Array, FB: number, LB: number, leafRank: number, V: Float64Array, C: Int32Array, p: number, b0: number, b1: number, o: number, depth: number, out: Float64Array): void {
   const FM = (1 << FB) - 1;
   const LM = (1 << LB) - 1;
-  const RS = FB + LB;
+  const RS = FB + LB + 1;
   let i = b0;
   let r = 0;
   for (; i + 7 < b1; i += 8, r += 8 * p) {
@@ -592,6 +605,83 @@ function descendPacked8(P: Int32Array, FB: number, LB: number, leafRank: number,
     for (let k = 0; k < depth; k++) {
       const w = P[o + n];
       n = ((w >>> FB) & LM) + ((w - C[r + (w & FM)]) >>> 31);
+    }
+    out[i] += V[o + n];
+  }
+}
+
+/**
+ * As `descendPacked8`, for blocks with missing values. Their code (leafRank << rank shift) is
+ * above every internal node's word, so they go right, flipped to left where the node's
+ * missing bit is set ((c ^ CM) − 1 is negative only for the missing code).
+ */
+function descendPacked8Missing(P: Int32Array, FB: number, LB: number, leafRank: number, V: Float64Array, C: Int32Array, p: number, b0: number, b1: number, o: number, depth: number, out: Float64Array): void {
+  const FM = (1 << FB) - 1;
+  const LM = (1 << LB) - 1;
+  const RS = FB + LB + 1;
+  const MB = FB + LB;
+  const CM = leafRank << RS;
+  let i = b0;
+  let r = 0;
+  for (; i + 7 < b1; i += 8, r += 8 * p) {
+    const r1 = r + p;
+    const r2 = r1 + p;
+    const r3 = r2 + p;
+    const r4 = r3 + p;
+    const r5 = r4 + p;
+    const r6 = r5 + p;
+    const r7 = r6 + p;
+    let n0 = 0;
+    let n1 = 0;
+    let n2 = 0;
+    let n3 = 0;
+    let n4 = 0;
+    let n5 = 0;
+    let n6 = 0;
+    let n7 = 0;
+    for (let k = 0; k < depth; k++) {
+      const w0 = P[o + n0];
+      const w1 = P[o + n1];
+      const w2 = P[o + n2];
+      const w3 = P[o + n3];
+      const w4 = P[o + n4];
+      const w5 = P[o + n5];
+      const w6 = P[o + n6];
+      const w7 = P[o + n7];
+      // Every row at a leaf (a leaf's rank field is all ones): the remaining steps are no-ops.
+      if ((w0 & w1 & w2 & w3 & w4 & w5 & w6 & w7) >>> RS === leafRank) break;
+      const c0 = C[r + (w0 & FM)];
+      n0 = ((w0 >>> FB) & LM) + (((w0 - c0) >>> 31) ^ ((w0 >>> MB) & ((c0 ^ CM) - 1) >>> 31));
+      const c1 = C[r1 + (w1 & FM)];
+      n1 = ((w1 >>> FB) & LM) + (((w1 - c1) >>> 31) ^ ((w1 >>> MB) & ((c1 ^ CM) - 1) >>> 31));
+      const c2 = C[r2 + (w2 & FM)];
+      n2 = ((w2 >>> FB) & LM) + (((w2 - c2) >>> 31) ^ ((w2 >>> MB) & ((c2 ^ CM) - 1) >>> 31));
+      const c3 = C[r3 + (w3 & FM)];
+      n3 = ((w3 >>> FB) & LM) + (((w3 - c3) >>> 31) ^ ((w3 >>> MB) & ((c3 ^ CM) - 1) >>> 31));
+      const c4 = C[r4 + (w4 & FM)];
+      n4 = ((w4 >>> FB) & LM) + (((w4 - c4) >>> 31) ^ ((w4 >>> MB) & ((c4 ^ CM) - 1) >>> 31));
+      const c5 = C[r5 + (w5 & FM)];
+      n5 = ((w5 >>> FB) & LM) + (((w5 - c5) >>> 31) ^ ((w5 >>> MB) & ((c5 ^ CM) - 1) >>> 31));
+      const c6 = C[r6 + (w6 & FM)];
+      n6 = ((w6 >>> FB) & LM) + (((w6 - c6) >>> 31) ^ ((w6 >>> MB) & ((c6 ^ CM) - 1) >>> 31));
+      const c7 = C[r7 + (w7 & FM)];
+      n7 = ((w7 >>> FB) & LM) + (((w7 - c7) >>> 31) ^ ((w7 >>> MB) & ((c7 ^ CM) - 1) >>> 31));
+    }
+    out[i] += V[o + n0];
+    out[i + 1] += V[o + n1];
+    out[i + 2] += V[o + n2];
+    out[i + 3] += V[o + n3];
+    out[i + 4] += V[o + n4];
+    out[i + 5] += V[o + n5];
+    out[i + 6] += V[o + n6];
+    out[i + 7] += V[o + n7];
+  }
+  for (; i < b1; i++, r += p) {
+    let n = 0;
+    for (let k = 0; k < depth; k++) {
+      const w = P[o + n];
+      const c = C[r + (w & FM)];
+      n = ((w >>> FB) & LM) + (((w - c) >>> 31) ^ ((w >>> MB) & ((c ^ CM) - 1) >>> 31));
     }
     out[i] += V[o + n];
   }
