@@ -81,11 +81,16 @@ afterAll(async () => {
 
 describe.skipIf(!haveGemstone)('Prepare page on gemstone.csv', () => {
   it('shows the inferred recipe: target price, cut/color/clarity ordinal in their known orders', async () => {
+    // Starting the app (parsing the bundle) is not loading a file.
+    await page.evaluate(() => ((window as unknown as { __longTasks: number[] }).__longTasks.length = 0));
     await page.getByLabel('CSV file', { exact: true }).setInputFiles(GEMSTONE);
     await page.getByTestId('row-count').filter({ hasText: /^65,535$/ }).waitFor({ timeout: LOAD_TIMEOUT });
-    // Long tasks are counted from here: loading the file (and showing it) is the Data screen's business.
     await page.waitForTimeout(3000);
-    console.log(`prepare.e2e long tasks while Data loaded the file (ms): ${JSON.stringify((await longTasks()).map(Math.round))}`);
+    // Loading the file and showing it (parsed and stored in the worker) does not block the page either.
+    const loading = (await longTasks()).map(Math.round);
+    console.log(`prepare.e2e long tasks while Data loaded the file (ms): ${JSON.stringify(loading)}`);
+    expect(loading.filter((t) => t > LONG_TASK_LIMIT_MS)).toEqual([]);
+    // Long tasks of the Prepare screen are counted from here.
     await page.evaluate(() => ((window as unknown as { __longTasks: number[] }).__longTasks.length = 0));
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Prepare' }).click();
