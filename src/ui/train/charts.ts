@@ -89,7 +89,8 @@ export function predictedVsActual(actual: Float64Array, predicted: Float64Array,
     marginLeft: 60,
     x: { label: `actual ${target}`, domain: [lo, hi] },
     y: { label: `predicted ${target}`, domain: [lo, hi], grid: true },
-    color: { scheme: 'blues', type: 'log', legend: true, label: 'rows' },
+    // No ramp legend: Plot draws it on a canvas, ~50 ms of main thread each; the caption says darker = more rows.
+    color: { scheme: 'blues', type: 'log', label: 'rows' },
     marks: [
       Plot.rect(binGrid(actual, predicted, [lo, hi], [lo, hi]), { x1: 'x1', x2: 'x2', y1: 'y1', y2: 'y2', fill: 'count' }),
       Plot.line([[lo, lo], [hi, hi]], { stroke: '#b42318', strokeDasharray: '4,3' }),
@@ -109,7 +110,8 @@ export function residualPlot(actual: Float64Array, predicted: Float64Array, targ
     marginLeft: 60,
     x: { label: `predicted ${target}`, domain: xd },
     y: { label: 'residual (actual − predicted)', domain: yd, grid: true },
-    color: { scheme: 'blues', type: 'log', legend: true, label: 'rows' },
+    // No ramp legend: Plot draws it on a canvas, ~50 ms of main thread each; the caption says darker = more rows.
+    color: { scheme: 'blues', type: 'log', label: 'rows' },
     marks: [Plot.rect(binGrid(predicted, res, xd, yd), { x1: 'x1', x2: 'x2', y1: 'y1', y2: 'y2', fill: 'count' }), Plot.ruleY([0], { stroke: '#b42318', strokeDasharray: '4,3' })],
   });
 }
