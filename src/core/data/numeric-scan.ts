@@ -7,12 +7,21 @@
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
 
+/** Index of a double's low 32-bit word in a Uint32Array view (the high word is the other one). */
+const LO = new Uint32Array(new Float64Array([1]).buffer)[1] === 0x3ff00000 ? 0 : 1;
+const HI = 1 - LO;
+
+/** Hash of a double's bits given as its low and high words. */
+function hashBits(lo: number, hi: number): number {
+  let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
+  h ^= h >>> 15;
+  return Math.imul(h, 0x2c1b3c6d) ^ (h >>> 12);
+}
+
 /** Hash of a double's bits (callers pass no NaN and no -0). */
 function hashDouble(x: number): number {
   f64[0] = x;
-  let h = Math.imul(u32[0] ^ Math.imul(u32[1], 0x9e3779b1), 0x85ebca6b);
-  h ^= h >>> 15;
-  return Math.imul(h, 0x2c1b3c6d) ^ (h >>> 12);
+  return hashBits(u32[LO], u32[HI]);
 }
 
 /** What one pass over a numeric column finds (see scanNumeric). */
@@ -54,6 +63,9 @@ export function scanNumeric(v: Float64Array, cap: number): NumericScan {
   let integers = true;
   let zeroOne = true;
   const n = v.length;
+  // The values' bits, read as words rather than through a scratch double (which costs a
+  // store-to-load round trip per value).
+  const w = new Uint32Array(v.buffer, v.byteOffset, 2 * n);
   let consecutive = n > 0;
   const first = v[0];
   let sum = 0;
@@ -80,7 +92,7 @@ export function scanNumeric(v: Float64Array, cap: number): NumericScan {
     if (x < prev) ascending = false;
     prev = x;
     if (!counting) continue;
-    let slot = hashDouble(x) & (size - 1);
+    let slot = (x === 0 ? hashBits(0, 0) : hashBits(w[2 * i + LO], w[2 * i + HI])) & (size - 1);
     for (;;) {
       const k = keys[slot];
       if (k === x) {

@@ -189,77 +189,114 @@ function firstRows(n: number, test: (i: number) => boolean): { rows: number[]; c
   return { rows, count };
 }
 
-/** Rows hashed per block in duplicateRows: the block's part of the hash arrays stays in the cache. */
+/** Rows hashed per block in duplicateRows: the block's hashes stay in the cache. */
 const HASH_BLOCK = 4096;
 /** Rows per pass of duplicateRows' lookup, so that a pass's table (about 2 MB) stays in the cache. */
 const ROWS_PER_PASS = 1 << 17;
+
+/** Index of a double's low 32-bit word in a Uint32Array view (the high word is the other one). */
+const LO = new Uint32Array(new Float64Array([1]).buffer)[1] === 0x3ff00000 ? 0 : 1;
+const HI = 1 - LO;
+
+/** A growable list of (h1, h2, row) triples: the rows of one lookup pass (see duplicateRows). */
+class TripleList {
+  data: Uint32Array;
+  n = 0;
+  constructor(capacity: number) {
+    this.data = new Uint32Array(3 * Math.max(16, capacity));
+  }
+  push(a: number, b: number, row: number): void {
+    if (3 * this.n === this.data.length) {
+      const next = new Uint32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    const k = 3 * this.n++;
+    this.data[k] = a;
+    this.data[k + 1] = b;
+    this.data[k + 2] = row;
+  }
+}
 
 /**
  * Rows equal to an earlier row over the given columns. Rows are compared by a 64-bit hash of
  * their values (NaN equals NaN, 0 equals -0) in two 32-bit halves; a false match needs a 64-bit
  * collision, about n²/2⁶⁵ (3e-8 at 1M rows).
  *
- * The hashes are computed a block of rows at a time, column by column. They are then looked up
- * in passes: each pass takes the rows whose hash falls in its share of the hash space, in row
- * order, through an open-addressing table of the hashes seen, small enough to stay in the cache
- * (one table for a whole large dataset would cost a cache and TLB miss per row).
+ * The hashes are computed a block of rows at a time, column by column (a double's bits read
+ * through a Uint32Array view of its column). Each row's hash goes to the list of its pass, chosen
+ * by the top bits of the mixed hash; a pass then looks its rows up, in row order, in an
+ * open-addressing table of the hashes seen, small enough to stay in the cache (one table for a
+ * whole large dataset would cost a cache and TLB miss per row).
  */
 function duplicateRows(table: Table, columns: readonly number[]): { rows: number[]; count: number } {
   const n = table.rowCount;
   if (n < 2 || columns.length === 0) return { rows: [], count: 0 };
-  const h1 = new Uint32Array(n);
-  const h2 = new Uint32Array(n);
-  const f = new Float64Array(1);
-  const u = new Uint32Array(f.buffer);
-  for (let start = 0; start < n; start += HASH_BLOCK) {
-    const end = Math.min(n, start + HASH_BLOCK);
-    h1.fill(0x811c9dc5, start, end);
-    h2.fill(0x9e3779b9, start, end);
-    for (const j of columns) {
-      const col = table.columns[j];
-      if (col.type === 'numeric') {
-        const v = col.values;
-        for (let i = start; i < end; i++) {
-          const x = v[i];
-          f[0] = x !== x ? NaN : x === 0 ? 0 : x;
-          const a = u[0];
-          const b = u[1];
-          h1[i] = Math.imul(h1[i] ^ a, 0x01000193) ^ Math.imul(b, 0x5bd1e995);
-          h2[i] = Math.imul((h2[i] << 5) | (h2[i] >>> 27), 0x27d4eb2f) ^ a ^ Math.imul(b ^ (b >>> 13), 0x85ebca6b);
-        }
-      } else {
-        const c = col.codes;
-        for (let i = start; i < end; i++) {
-          const a = c[i];
-          h1[i] = Math.imul(h1[i] ^ a, 0x01000193) ^ Math.imul(j, 0x5bd1e995);
-          h2[i] = Math.imul((h2[i] << 5) | (h2[i] >>> 27), 0x27d4eb2f) ^ a ^ Math.imul(j ^ (j >>> 13), 0x85ebca6b);
-        }
-      }
-    }
-  }
-  // Passes: a power of two, the pass of a row being the top bits of its mixed hash.
   let passBits = 0;
   while (passBits < 8 && n > ROWS_PER_PASS << passBits) passBits++;
   const passes = 1 << passBits;
-  let size = 1024;
-  while (size < (2 * n) / passes) size *= 2;
-  // Slots hold hash pairs side by side; (0, 0) marks an empty slot, so a row hashing to (0, 0)
-  // is stored as (0, 1).
-  let slots: Uint32Array = new Uint32Array(2 * size);
+  const perPass = Math.ceil(n / passes);
+  const lists: TripleList[] = [];
+  for (let p = 0; p < passes; p++) lists.push(new TripleList(passes === 1 ? n : Math.ceil(perPass * 1.05) + 1024));
+  const h1 = new Uint32Array(HASH_BLOCK);
+  const h2 = new Uint32Array(HASH_BLOCK);
+  const words = columns.map((j) => {
+    const col = table.columns[j];
+    return col.type === 'numeric' ? new Uint32Array(col.values.buffer, col.values.byteOffset, 2 * n) : null;
+  });
+  for (let start = 0; start < n; start += HASH_BLOCK) {
+    const m = Math.min(HASH_BLOCK, n - start);
+    h1.fill(0x811c9dc5);
+    h2.fill(0x9e3779b9);
+    for (let c = 0; c < columns.length; c++) {
+      const j = columns[c];
+      const w = words[c];
+      if (w) {
+        for (let k = 0; k < m; k++) {
+          // The bits of the value, NaN as the canonical NaN and -0 as 0.
+          let a = w[2 * (start + k) + LO];
+          let b = w[2 * (start + k) + HI];
+          if ((b & 0x7ff00000) === 0x7ff00000 && ((b & 0xfffff) | a) !== 0) {
+            a = 0;
+            b = 0x7ff80000;
+          } else if (a === 0 && b === 0x80000000) b = 0;
+          h1[k] = Math.imul(h1[k] ^ a, 0x01000193) ^ Math.imul(b, 0x5bd1e995);
+          h2[k] = Math.imul((h2[k] << 5) | (h2[k] >>> 27), 0x27d4eb2f) ^ a ^ Math.imul(b ^ (b >>> 13), 0x85ebca6b);
+        }
+      } else {
+        const codes = (table.columns[j] as CategoricalColumn).codes;
+        for (let k = 0; k < m; k++) {
+          const a = codes[start + k];
+          h1[k] = Math.imul(h1[k] ^ a, 0x01000193) ^ Math.imul(j, 0x5bd1e995);
+          h2[k] = Math.imul((h2[k] << 5) | (h2[k] >>> 27), 0x27d4eb2f) ^ a ^ Math.imul(j ^ (j >>> 13), 0x85ebca6b);
+        }
+      }
+    }
+    for (let k = 0; k < m; k++) {
+      const a = h1[k];
+      let b = h2[k];
+      if ((a | b) === 0) b = 1; // (0, 0) marks an empty slot
+      const pass = passBits === 0 ? 0 : ((b ^ Math.imul(a, 0x9e3779b1)) >>> 0) >>> (32 - passBits);
+      lists[pass].push(a, b, start + k);
+    }
+  }
   const listed: number[] = [];
   let count = 0;
-  for (let pass = 0; pass < passes; pass++) {
-    if (pass > 0) slots.fill(0);
-    let used = 0;
+  let slots: Uint32Array = new Uint32Array(0);
+  for (const list of lists) {
+    const len = list.n;
+    const d = list.data;
+    let size = 1024;
+    while (size < 2 * Math.min(len, perPass)) size *= 2;
+    if (slots.length === 2 * size) slots.fill(0);
+    else slots = new Uint32Array(2 * size);
     let mask = size - 1;
+    let used = 0;
     let listedInPass = 0;
-    for (let i = 0; i < n; i++) {
-      const a = h1[i];
-      let b = h2[i];
-      if ((a | b) === 0) b = 1;
-      const mix = (b ^ Math.imul(a, 0x9e3779b1)) >>> 0;
-      if (passBits > 0 && mix >>> (32 - passBits) !== pass) continue;
-      let s = mix & mask;
+    for (let t = 0; t < 3 * len; t += 3) {
+      const a = d[t];
+      const b = d[t + 1];
+      let s = (b ^ Math.imul(a, 0x9e3779b1)) & mask;
       for (;;) {
         const sa = slots[2 * s];
         const sb = slots[2 * s + 1];
@@ -277,7 +314,7 @@ function duplicateRows(table: Table, columns: readonly number[]): { rows: number
           count++;
           // Rows come in order within a pass: its first LISTED_ROWS are all it can add.
           if (listedInPass < LISTED_ROWS) {
-            listed.push(i + 1);
+            listed.push(d[t + 2] + 1);
             listedInPass++;
           }
           break;
@@ -298,7 +335,7 @@ function rehashPairs(old: Uint32Array, size: number): Uint32Array {
     const a = old[t];
     const b = old[t + 1];
     if ((a | b) === 0) continue;
-    let s = ((b ^ Math.imul(a, 0x9e3779b1)) >>> 0) & mask;
+    let s = (b ^ Math.imul(a, 0x9e3779b1)) & mask;
     while ((slots[2 * s] | slots[2 * s + 1]) !== 0) s = (s + 1) & mask;
     slots[2 * s] = a;
     slots[2 * s + 1] = b;
