@@ -21,6 +21,8 @@ const MAX_LISTED_ROWS = 100;
 const PIECE_CHARS = 1 << 17;
 /** Bytes asked of the source per read after the first chunk (see forEachPiece). */
 const READ_BYTES = 1 << 18;
+/** Bytes requested ahead of the read being parsed. */
+const READ_AHEAD = 1 << 20;
 /** Bytes decoded into one string at a time (a chunk is decoded in slices of this size). */
 const DECODE_BYTES = 1 << 16;
 
@@ -320,21 +322,34 @@ async function forEachPiece(
   // than from fresh pages. Progress and yields stay once per chunk.
   const readLength = (at: number): number =>
     at === 0 ? Math.min(chunkBytes, total) : Math.min(READ_BYTES, total - at, chunkBytes - (at % chunkBytes));
-  // The next read is requested before the current one is parsed, so reading overlaps parsing.
-  // A read left pending by an error or a cancel must not become an unhandled rejection.
-  const request = (at: number): Promise<Uint8Array> => {
-    const p = source.read(at, readLength(at));
-    p.catch(() => undefined);
-    return p;
+  // Reads are requested up to READ_AHEAD bytes ahead of the one being parsed, so reading overlaps
+  // parsing even when a read waits for a busy thread. A read left pending by an error or a
+  // cancel must not become an unhandled rejection.
+  const queue: { length: number; bytes: Promise<Uint8Array> }[] = [];
+  let requested = 0;
+  const requestAhead = (from: number): void => {
+    while (requested < total && (queue.length === 0 || requested - from < READ_AHEAD)) {
+      const length = readLength(requested);
+      const p = source.read(requested, length);
+      p.catch(() => undefined);
+      queue.push({ length, bytes: p });
+      requested += length;
+    }
   };
-  let pending: Promise<Uint8Array> | null = request(0);
+  requestAhead(0);
   // Bytes at the end of the previous read that begin a character the decoder still holds.
   let held: Uint8Array = new Uint8Array(0);
   while (offset < total) {
-    const bytes: Uint8Array = await pending!;
+    const next = queue.shift()!;
+    const bytes: Uint8Array = await next.bytes;
     const chunkStart = offset;
     const nextOffset = offset + bytes.length;
-    pending = bytes.length > 0 && nextOffset < total ? request(nextOffset) : null;
+    if (bytes.length !== next.length) {
+      // A source shorter than it claims: what was asked after this read starts at the wrong place.
+      queue.length = 0;
+      requested = nextOffset;
+    }
+    if (bytes.length > 0 && nextOffset < total) requestAhead(nextOffset);
     if (offset === 0) {
       const probe = Math.min(bytes.length, 65536);
       for (let i = 0; i < probe; i++) {
