@@ -54,8 +54,8 @@ export interface NumericScan {
 export function scanNumeric(v: Float64Array, cap: number): NumericScan {
   let counting = cap > 0;
   let size = counting ? 1024 : 1;
-  let keys = new Float64Array(size).fill(NaN);
-  let counts = new Float64Array(size);
+  let keys: Float64Array = new Float64Array(size).fill(NaN);
+  let counts: Float64Array = new Float64Array(size);
   let used = 0;
   let present = 0;
   let min = Infinity;
@@ -72,6 +72,8 @@ export function scanNumeric(v: Float64Array, cap: number): NumericScan {
   let zeros = 0;
   let ascending = true;
   let prev = -Infinity;
+  // The loop avoids paths that only some columns take (a first zero, a first repeated value):
+  // code the optimizer has not seen run would be thrown away when a later column takes it.
   for (let i = 0; i < n; i++) {
     let x = v[i];
     if (x !== x) {
@@ -85,14 +87,20 @@ export function scanNumeric(v: Float64Array, cap: number): NumericScan {
     if (integers && Math.floor(x) !== x) integers = false;
     if (zeroOne && x !== 0 && x !== 1) zeroOne = false;
     if (consecutive && x !== first + i) consecutive = false;
-    if (x === 0) {
-      zeros++;
-      x = 0; // -0 → 0 (after the sum, which keeps -0 as it is)
-    }
+    const zero = x === 0;
+    zeros += zero ? 1 : 0;
+    x += 0; // -0 → 0 (after the sum, which keeps -0 as it is)
     if (x < prev) ascending = false;
     prev = x;
     if (!counting) continue;
-    let slot = (x === 0 ? hashBits(0, 0) : hashBits(w[2 * i + LO], w[2 * i + HI])) & (size - 1);
+    // hashBits of the value's words, written out: a call per value is slow until the loop is optimized.
+    const lo = zero ? 0 : w[2 * i + LO];
+    const hi = zero ? 0 : w[2 * i + HI];
+    let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
+    h ^= h >>> 15;
+    const mask = size - 1;
+    let slot = (Math.imul(h, 0x2c1b3c6d) ^ (h >>> 12)) & mask;
+    let inserted = false;
     for (;;) {
       const k = keys[slot];
       if (k === x) {
@@ -100,35 +108,48 @@ export function scanNumeric(v: Float64Array, cap: number): NumericScan {
         break;
       }
       if (k !== k) {
-        if (++used > cap) {
-          counting = false;
-          break;
-        }
+        // A new value: stored, then counted by the next turn of this loop.
+        inserted = true;
+        used++;
         keys[slot] = x;
-        counts[slot] = 1;
-        if (used * 2 > size) {
-          // Grow and rehash.
-          const oldKeys = keys;
-          const oldCounts = counts;
-          size *= 2;
-          keys = new Float64Array(size).fill(NaN);
-          counts = new Float64Array(size);
-          for (let s = 0; s < oldKeys.length; s++) {
-            const kk = oldKeys[s];
-            if (kk !== kk) continue;
-            let t = hashDouble(kk) & (size - 1);
-            while (keys[t] === keys[t]) t = (t + 1) & (size - 1);
-            keys[t] = kk;
-            counts[t] = oldCounts[s];
-          }
-        }
-        break;
+        continue;
       }
-      slot = (slot + 1) & (size - 1);
+      slot = (slot + 1) & mask;
+    }
+    if (inserted) {
+      if (used > cap) {
+        counting = false;
+        continue;
+      }
+      if (used * 2 <= size) continue;
+      size *= 2;
+      const grown = rehashCounts(keys, counts, size);
+      keys = grown.keys;
+      counts = grown.counts;
     }
   }
   const stats = { countCap: cap, present, sum, zeros, min, max, ascending, integers, zeroOne, consecutive };
-  if (!counting) return { ...stats, table: null };
+  return { ...stats, table: counting ? sortedCounts(keys, counts, used) : null };
+}
+
+/** A value → count table moved to `size` slots (see scanNumeric). */
+function rehashCounts(oldKeys: Float64Array, oldCounts: Float64Array, size: number): { keys: Float64Array; counts: Float64Array } {
+  const keys = new Float64Array(size).fill(NaN);
+  const counts = new Float64Array(size);
+  for (let s = 0; s < oldKeys.length; s++) {
+    const kk = oldKeys[s];
+    if (kk !== kk) continue;
+    let t = hashDouble(kk) & (size - 1);
+    while (keys[t] === keys[t]) t = (t + 1) & (size - 1);
+    keys[t] = kk;
+    counts[t] = oldCounts[s];
+  }
+  return { keys, counts };
+}
+
+/** The `used` values of a value → count table, sorted, and their counts. */
+function sortedCounts(keys: Float64Array, counts: Float64Array, used: number): { keys: Float64Array; counts: Float64Array } {
+  const size = keys.length;
   const outKeys = new Float64Array(used);
   let k = 0;
   for (let s = 0; s < size; s++) if (keys[s] === keys[s]) outKeys[k++] = keys[s];
@@ -140,5 +161,5 @@ export function scanNumeric(v: Float64Array, cap: number): NumericScan {
     while (keys[slot] !== x) slot = (slot + 1) & (size - 1);
     outCounts[j] = counts[slot];
   }
-  return { ...stats, table: { keys: outKeys, counts: outCounts } };
+  return { keys: outKeys, counts: outCounts };
 }

@@ -205,16 +205,11 @@ class TripleList {
   constructor(capacity: number) {
     this.data = new Uint32Array(3 * Math.max(16, capacity));
   }
-  push(a: number, b: number, row: number): void {
-    if (3 * this.n === this.data.length) {
-      const next = new Uint32Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    const k = 3 * this.n++;
-    this.data[k] = a;
-    this.data[k + 1] = b;
-    this.data[k + 2] = row;
+  /** Doubles the capacity (the caller appends triples to `data` itself). */
+  grow(): void {
+    const next = new Uint32Array(this.data.length * 2);
+    next.set(this.data);
+    this.data = next;
   }
 }
 
@@ -276,8 +271,12 @@ function duplicateRows(table: Table, columns: readonly number[]): { rows: number
       const a = h1[k];
       let b = h2[k];
       if ((a | b) === 0) b = 1; // (0, 0) marks an empty slot
-      const pass = passBits === 0 ? 0 : ((b ^ Math.imul(a, 0x9e3779b1)) >>> 0) >>> (32 - passBits);
-      lists[pass].push(a, b, start + k);
+      const list = lists[passBits === 0 ? 0 : ((b ^ Math.imul(a, 0x9e3779b1)) >>> 0) >>> (32 - passBits)];
+      if (3 * list.n === list.data.length) list.grow();
+      const t = 3 * list.n++;
+      list.data[t] = a;
+      list.data[t + 1] = b;
+      list.data[t + 2] = start + k;
     }
   }
   const listed: number[] = [];
