@@ -6,6 +6,7 @@ import type { ParseProgress, Table } from '../core/data/types';
 import { generateSampleGemstones, SAMPLE_FILE_NAME } from '../core/sample';
 import {
   DatasetStore,
+  onStorageChange,
   openLoupeDb,
   requestPersistence,
   storageEstimate,
@@ -46,6 +47,7 @@ export class DatasetLibrary {
   #loadingName = $state<string | null>(null);
   readonly #client = new IngestClient();
   #store: DatasetStore | null = null;
+  #unsubscribe: (() => void) | null = null;
   /** Increments per open/load so a slower, older request cannot overwrite a newer one. */
   #generation = 0;
   /** Increments per file load; only the newest load may report. */
@@ -59,6 +61,10 @@ export class DatasetLibrary {
   async init(): Promise<void> {
     try {
       this.#store = new DatasetStore(await openLoupeDb());
+      // Another tab (or the ingest worker) stored, renamed or deleted a dataset: refresh the list.
+      this.#unsubscribe = onStorageChange((c) => {
+        if (c.type === 'datasets-changed') void this.#refreshList().catch(() => {});
+      });
       this.datasets = await this.#store.list();
       const last = await this.#store.getLastOpened();
       if (last && this.datasets.some((d) => d.id === last)) await this.open(last);
@@ -125,6 +131,7 @@ export class DatasetLibrary {
   }
 
   dispose(): void {
+    this.#unsubscribe?.();
     this.#client.dispose();
   }
 

@@ -5,6 +5,7 @@
 import type { ParsedDataset, Table } from '../core/data/types';
 import { sha256Hex } from '../core/hash';
 import type { DatasetMeta, LoupeDb } from './db';
+import { postStorageChange } from './broadcast';
 import { StorageError, toStorageError } from './errors';
 
 export interface PutResult {
@@ -81,6 +82,7 @@ export class DatasetStore {
         await tx.objectStore('dataset-columns').put({ id: key, table: parsed.table });
       }
       await tx.done;
+      postStorageChange({ type: 'datasets-changed', ids: [key] });
       return { id: key, reused, meta };
     } catch (e) {
       // All or nothing: never leave metadata without its file or columns.
@@ -128,6 +130,7 @@ export class DatasetStore {
       const next = { ...meta, name: trimmed, updatedAt: this.#now() };
       await tx.store.put(next);
       await tx.done;
+      postStorageChange({ type: 'datasets-changed', ids: [id] });
       return next;
     } catch (e) {
       throw toStorageError(e, 'rename the dataset');
@@ -143,6 +146,7 @@ export class DatasetStore {
     await tx.objectStore('dataset-columns').delete(id);
     if (last?.value === id) await tx.objectStore('settings').delete(LAST_OPENED);
     await tx.done;
+    postStorageChange({ type: 'datasets-changed', ids: [id] });
   }
 
   /** Remembers the dataset to reopen after a reload. */

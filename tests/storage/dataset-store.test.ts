@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { DatasetStore, MIGRATIONS, openLoupeDb, StorageError, type Migration } from '../../src/storage';
+import { DatasetStore, MIGRATIONS, onStorageChange, openLoupeDb, StorageError, type Migration, type StorageChange } from '../../src/storage';
 import { toStorageError } from '../../src/storage/errors';
 import type { ParsedDataset } from '../../src/core/data/types';
 
@@ -168,5 +168,33 @@ describe('failed writes', () => {
     }
     expect((await store.list()).map((m) => m.id)).toEqual([kept.id]);
     db.close();
+  });
+});
+
+describe('change notices', () => {
+  it('tells other tabs when a dataset is stored, renamed or deleted, after the commit', async () => {
+    const db = await openLoupeDb({ name: freshName() });
+    const store = new DatasetStore(db);
+    const seen: StorageChange[] = [];
+    const stop = onStorageChange((c) => seen.push(c));
+    const settle = async (n: number): Promise<void> => {
+      for (let i = 0; i < 50 && seen.length < n; i++) await new Promise((res) => setTimeout(res, 10));
+    };
+    try {
+      const { id } = await store.put(dataset(), fileOf('a\n1\n'), 'a.csv');
+      await settle(1);
+      await store.rename(id, 'renamed.csv');
+      await settle(2);
+      await store.delete(id);
+      await settle(3);
+      expect(seen).toEqual([
+        { type: 'datasets-changed', ids: [id] },
+        { type: 'datasets-changed', ids: [id] },
+        { type: 'datasets-changed', ids: [id] },
+      ]);
+    } finally {
+      stop();
+      db.close();
+    }
   });
 });
