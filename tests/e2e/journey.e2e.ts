@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import Papa from 'papaparse';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MODEL_LABELS, MODEL_TYPES } from '../../src/core/models/catalog';
 import { openBrowser, ROOT, type BrowserSession } from './browser';
 
 const GEMSTONE = resolve(ROOT, '../shared/data/gemstone.csv');
@@ -76,9 +77,9 @@ describe.skipIf(!haveGemstone)('the whole journey on gemstone.csv', () => {
 
   it('trains linear, gbdt and mlp: gbdt leads with R² ≥ 0.975 and no main-thread task exceeds 200 ms', async () => {
     await go('Train');
-    for (const label of ['Linear regression', 'Ridge', 'Lasso', 'Elastic net', 'k-nearest neighbours', 'Decision tree', 'Random forest', 'Gradient-boosted trees', 'Neural network (MLP)']) {
-      const box = page.getByRole('checkbox', { name: label, exact: true });
-      const want = ['Linear regression', 'Gradient-boosted trees', 'Neural network (MLP)'].includes(label);
+    for (const type of MODEL_TYPES) {
+      const box = page.getByRole('checkbox', { name: MODEL_LABELS[type], exact: true });
+      const want = type === 'linear' || type === 'gbdt' || type === 'mlp';
       if ((await box.isChecked()) !== want) await box.click();
     }
     await page.evaluate(() => {

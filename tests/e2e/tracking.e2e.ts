@@ -13,6 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MODEL_LABELS } from '../../src/core/models/catalog';
+import type { ModelType } from '../../src/core/models/types';
 import { ARTIFACTS, openBrowser, type BrowserSession } from './browser';
 
 const TRAIN_TIMEOUT = 240_000;
@@ -25,18 +27,8 @@ let bundlePath: string;
 let formA: Record<string, string>;
 let predictionA: number;
 
-const LABELS = {
-  linear: 'Linear regression',
-  ridge: 'Ridge',
-  lasso: 'Lasso',
-  elasticnet: 'Elastic net',
-  knn: 'k-nearest neighbours',
-  tree: 'Decision tree',
-  forest: 'Random forest',
-  gbdt: 'Gradient-boosted trees',
-  mlp: 'Neural network (MLP)',
-} as const;
-type Type = keyof typeof LABELS;
+const LABELS = MODEL_LABELS;
+type Type = ModelType;
 
 async function go(p: Page, screen: string): Promise<void> {
   await p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: screen, exact: true }).click();

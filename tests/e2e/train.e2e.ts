@@ -8,6 +8,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { MODEL_LABELS } from '../../src/core/models/catalog';
+import type { ModelType } from '../../src/core/models/types';
 import { openBrowser, ROOT, type BrowserSession } from './browser';
 
 const GEMSTONE = resolve(ROOT, '../shared/data/gemstone.csv');
@@ -18,18 +20,8 @@ const TRAIN_TIMEOUT = 280_000;
 let s: BrowserSession;
 let page: Page;
 
-const LABELS = {
-  linear: 'Linear regression',
-  ridge: 'Ridge',
-  lasso: 'Lasso',
-  elasticnet: 'Elastic net',
-  knn: 'k-nearest neighbours',
-  tree: 'Decision tree',
-  forest: 'Random forest',
-  gbdt: 'Gradient-boosted trees',
-  mlp: 'Neural network (MLP)',
-} as const;
-type Type = keyof typeof LABELS;
+const LABELS = MODEL_LABELS;
+type Type = ModelType;
 
 async function choose(types: Type[]): Promise<void> {
   for (const [t, label] of Object.entries(LABELS) as [Type, string][]) {

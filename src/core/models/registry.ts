@@ -9,7 +9,10 @@ import { KNeighborsRegressor } from './knn';
 import { ElasticNet, Lasso, LinearRegression, Ridge } from './linear';
 import { MlpRegressor } from './mlp';
 import { DecisionTreeRegressor } from './tree';
+import { isModelType, MODEL_TYPES, modelLabel } from './catalog';
 import type { ModelType, Regressor, SerializedModel } from './types';
+
+export { isModelType, MODEL_LABELS, MODEL_TYPES, modelLabel } from './catalog';
 
 interface ModelClass {
   new (params?: never): Regressor;
@@ -18,34 +21,21 @@ interface ModelClass {
 
 interface ModelEntry {
   cls: ModelClass;
-  /** Human label for leaderboards. */
-  label: string;
   /** The family it belongs to (for grouping in the UI). */
   family: 'linear' | 'neighbors' | 'tree' | 'ensemble' | 'neural';
 }
 
 const REGISTRY: Record<ModelType, ModelEntry> = {
-  linear: { cls: LinearRegression as unknown as ModelClass, label: 'Linear regression', family: 'linear' },
-  ridge: { cls: Ridge as unknown as ModelClass, label: 'Ridge', family: 'linear' },
-  lasso: { cls: Lasso as unknown as ModelClass, label: 'Lasso', family: 'linear' },
-  elasticnet: { cls: ElasticNet as unknown as ModelClass, label: 'Elastic net', family: 'linear' },
-  knn: { cls: KNeighborsRegressor as unknown as ModelClass, label: 'k-nearest neighbours', family: 'neighbors' },
-  tree: { cls: DecisionTreeRegressor as unknown as ModelClass, label: 'Decision tree', family: 'tree' },
-  forest: { cls: RandomForestRegressor as unknown as ModelClass, label: 'Random forest', family: 'ensemble' },
-  gbdt: { cls: GradientBoostingRegressor as unknown as ModelClass, label: 'Gradient-boosted trees', family: 'ensemble' },
-  mlp: { cls: MlpRegressor as unknown as ModelClass, label: 'Neural network (MLP)', family: 'neural' },
+  linear: { cls: LinearRegression as unknown as ModelClass, family: 'linear' },
+  ridge: { cls: Ridge as unknown as ModelClass, family: 'linear' },
+  lasso: { cls: Lasso as unknown as ModelClass, family: 'linear' },
+  elasticnet: { cls: ElasticNet as unknown as ModelClass, family: 'linear' },
+  knn: { cls: KNeighborsRegressor as unknown as ModelClass, family: 'neighbors' },
+  tree: { cls: DecisionTreeRegressor as unknown as ModelClass, family: 'tree' },
+  forest: { cls: RandomForestRegressor as unknown as ModelClass, family: 'ensemble' },
+  gbdt: { cls: GradientBoostingRegressor as unknown as ModelClass, family: 'ensemble' },
+  mlp: { cls: MlpRegressor as unknown as ModelClass, family: 'neural' },
 };
-
-/** Every model type, in the order the CLI and the UI list them. */
-export const MODEL_TYPES: readonly ModelType[] = ['linear', 'ridge', 'lasso', 'elasticnet', 'knn', 'tree', 'forest', 'gbdt', 'mlp'];
-
-export function isModelType(s: string): s is ModelType {
-  return (MODEL_TYPES as readonly string[]).includes(s);
-}
-
-export function modelLabel(type: ModelType): string {
-  return REGISTRY[type].label;
-}
 
 export function modelFamily(type: ModelType): ModelEntry['family'] {
   return REGISTRY[type].family;

@@ -1,21 +1,10 @@
 /** Display words for the Predict screen; plain functions, no state. */
+import { isModelType, modelLabel } from '../../core/models/catalog';
 import type { RowProblem } from '../../core/recipe/types';
-
-const MODEL_LABELS: Record<string, string> = {
-  linear: 'Linear regression',
-  ridge: 'Ridge',
-  lasso: 'Lasso',
-  elasticnet: 'Elastic net',
-  knn: 'k-nearest neighbours',
-  tree: 'Decision tree',
-  forest: 'Random forest',
-  gbdt: 'Gradient-boosted trees',
-  mlp: 'Neural network (MLP)',
-};
 
 /** A model type in words (the type itself when unknown). */
 export function modelTypeLabel(type: string): string {
-  return MODEL_LABELS[type] ?? type;
+  return isModelType(type) ? modelLabel(type) : type;
 }
 
 const REASONS: Record<RowProblem['reason'], string> = {
