@@ -4,6 +4,7 @@
  * Edges are quantiles of the training values, so each bin holds about a tenth of them and a
  * population-stability index against new data is well defined.
  */
+import { levelCounts } from '../data/table';
 import type { Column, Table } from '../data/types';
 
 export interface NumericReference {
@@ -37,12 +38,7 @@ export interface ReferenceProfile {
 
 export function referenceColumn(col: Column, bins = 10): ColumnReference {
   if (col.type === 'categorical') {
-    const counts = new Float64Array(col.levels.length);
-    let missing = 0;
-    for (const c of col.codes) {
-      if (c < 0) missing++;
-      else counts[c]++;
-    }
+    const { counts, missing } = levelCounts(col);
     return {
       name: col.name,
       kind: 'categorical',

@@ -4,6 +4,7 @@
  * duplicate rows).
  */
 import { formatCount } from './format';
+import { levelCounts } from './table';
 import { scanNumeric, type NumericScan } from './numeric-scan';
 import type {
   CategoricalColumn,
@@ -158,14 +159,8 @@ function histogram(values: Float64Array, min: number, max: number, weights: Floa
 }
 
 function categoricalProfile(col: CategoricalColumn): ColumnProfile {
-  const counts = new Float64Array(col.levels.length);
-  let missing = 0;
+  const { counts, missing } = levelCounts(col);
   const codes = col.codes;
-  for (let i = 0; i < codes.length; i++) {
-    const c = codes[i];
-    if (c < 0) missing++;
-    else counts[c]++;
-  }
   const used: number[] = [];
   for (let c = 0; c < counts.length; c++) if (counts[c] > 0) used.push(c);
   used.sort((a, b) => counts[b] - counts[a] || a - b);

@@ -6,6 +6,7 @@ import { CsvError } from '../errors';
 import { parseNumber } from './column-builder';
 import { scanNumeric, type NumericScan } from './numeric-scan';
 import { formatCount } from './format';
+import { levelCounts } from './table';
 import type { CategoricalColumn, Column, ColumnKind, ColumnSchema, NumericColumn, Table } from './types';
 
 /** Share of non-missing values that must be numbers for a mixed column to be read as numeric. */
@@ -50,17 +51,6 @@ export function splitUnit(s: string): { value: number; unit: string } | null {
   return { value, unit: m[2].trim() };
 }
 
-function levelCounts(col: CategoricalColumn): { counts: Float64Array; missing: number } {
-  const counts = new Float64Array(col.levels.length);
-  let missing = 0;
-  const codes = col.codes;
-  for (let i = 0; i < codes.length; i++) {
-    const c = codes[i];
-    if (c < 0) missing++;
-    else counts[c]++;
-  }
-  return { counts, missing };
-}
 
 function inferNumeric(col: NumericColumn, given?: NumericScan): ColumnSchema {
   const v = col.values;

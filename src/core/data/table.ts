@@ -1,6 +1,6 @@
 /** Row selection and column lookup on a columnar Table. */
 import { CsvError } from '../errors';
-import type { Column, Table } from './types';
+import type { CategoricalColumn, Column, Table } from './types';
 
 /** A new table holding the given rows, in the given order (indices are 0-based row positions). */
 export function takeRows(table: Table, indices: Uint32Array | Int32Array): Table {
@@ -33,4 +33,18 @@ export function columnByName(table: Table, name: string): Column {
     throw new CsvError('unknown-column', `There is no column "${name}" (the columns are: ${names}).`, { column: name });
   }
   return col;
+}
+
+/** Rows per level (indexed by code) and rows without a level (code −1, or a code out of range), in one pass. */
+export function levelCounts(col: Pick<CategoricalColumn, 'codes' | 'levels'>): { counts: Float64Array; missing: number } {
+  const k = col.levels.length;
+  const counts = new Float64Array(k);
+  let missing = 0;
+  const codes = col.codes;
+  for (let i = 0; i < codes.length; i++) {
+    const c = codes[i];
+    if (c >= 0 && c < k) counts[c]++;
+    else missing++;
+  }
+  return { counts, missing };
 }

@@ -3,6 +3,7 @@
  * for numbers, level counts (top N + "other") for labels, and the target's histogram on a linear
  * or log scale. Output size depends on the options only, never on the row count.
  */
+import { levelCounts } from '../data/table';
 import type { CategoricalColumn, Column, NumericColumn } from '../data/types';
 import { type Histogram, type HistogramOptions, HISTOGRAM_DEFAULTS, histogramSorted, resolveHistogramOptions } from './histogram';
 import { checkInt, finiteSorted, lowerBound, type NumericStats, numericStatsSorted, upperBound, withDefaults } from './stats';
@@ -113,19 +114,7 @@ export function numericDistributionSorted(
   };
 }
 
-/** Count of each code; `missing` counts codes outside [0, levels). */
-export function levelCounts(col: CategoricalColumn): { counts: Float64Array; missing: number } {
-  const k = col.levels.length;
-  const counts = new Float64Array(k);
-  let missing = 0;
-  const codes = col.codes;
-  for (let i = 0; i < codes.length; i++) {
-    const c = codes[i];
-    if (c >= 0 && c < k) counts[c]++;
-    else missing++;
-  }
-  return { counts, missing };
-}
+export { levelCounts };
 
 function categoricalDistribution(col: CategoricalColumn, o: Required<DistributionOptions>): CategoricalDistribution {
   const { counts, missing } = levelCounts(col);
