@@ -4,11 +4,9 @@
  */
 import type { ModelBundle } from '../src/core/bundle/bundle';
 import type { ParsedDataset, ParseProgress, Table as TrainTable } from '../src/core/data/types';
-import type { RegressionMetrics } from '../src/core/metrics';
-import type { FitHistory } from '../src/core/models/history';
 import type { ModelType } from '../src/core/models/types';
 import type { LogLine } from '../src/core/pipeline/log';
-import type { CandidateSpec, CandidateStatus, SplitInfo } from '../src/core/pipeline/train';
+import type { CandidateResult, CandidateSpec, SplitInfo } from '../src/core/pipeline/train';
 import type { Recipe } from '../src/core/recipe';
 import type { TfBackendInfo } from '../src/core/tf';
 import type { PredictionSummary } from '../src/core/pipeline/predict';
@@ -146,27 +144,18 @@ export interface TrainJobProgress {
   losses: { step: number; train?: number; validation?: number }[];
 }
 
-/** What a finished, failed or cancelled job hands back (the live model stays in the worker). */
-export interface TrainJobResult {
+/**
+ * What a finished, failed or cancelled job hands back: the pipeline's CandidateResult without the
+ * live model (it stays in the worker), plus what the page draws and keeps.
+ */
+export interface TrainJobResult extends Omit<CandidateResult, 'model' | 'testPredictions'> {
   jobId: string;
-  name: string;
-  type: ModelType;
-  params: Record<string, unknown>;
-  status: CandidateStatus;
-  metrics?: RegressionMetrics;
-  folds?: RegressionMetrics[];
-  fitSeconds: number;
-  predictSeconds: number;
-  history: FitHistory;
   split?: SplitInfo;
   /** Built in the worker for every finished candidate. */
   bundle?: ModelBundle;
   /** Plot data: actual and predicted target on the evaluation rows (holdout test rows; k-fold: training rows, in-sample). */
   evaluation?: { actual: Float64Array; predicted: Float64Array; inSample: boolean };
   featureNames: string[];
-  /** Model's own importance (gain for trees, |coefficient| for linear models), when it has one. */
-  featureImportance?: Float64Array;
-  error?: { code: string; message: string; stage: string };
   logs: LogLine[];
 }
 
