@@ -14,7 +14,7 @@ import { resolve } from 'node:path';
 import { parseCsv, takeRows } from '../src/core/data';
 import { isModelType, MODEL_TYPES } from '../src/core/models/registry';
 import type { ModelType } from '../src/core/models/types';
-import { trainCandidates } from '../src/core/pipeline/train';
+import { runTraining } from '../src/core/pipeline/train';
 import { defaultRecipe } from '../src/core/recipe';
 import { initTf } from '../src/core/tf';
 import { median, printJson, round } from './lib/measure';
@@ -74,9 +74,9 @@ async function main(): Promise<void> {
     const runs = runsArg ? Number(runsArg) : type === 'forest' || type === 'mlp' ? 1 : 3;
     const fits: number[] = [];
     const predicts: number[] = [];
-    let last: Awaited<ReturnType<typeof trainCandidates>>['leaderboard'][number] | undefined;
+    let last: Awaited<ReturnType<typeof runTraining>>['leaderboard'][number] | undefined;
     for (let r = 0; r < runs; r++) {
-      const res = await trainCandidates({ table: train, recipe, candidates: [{ type, name: type }], split: { kind: 'test-table', table: test, seed: 0 } });
+      const res = await runTraining({ table: train, recipe, dataset: { hash: 'bench' }, bundles: 'none', candidates: [{ type, name: type }], split: { kind: 'test-table', table: test, seed: 0 } });
       last = res.leaderboard[0];
       if (last.status !== 'finished') throw new Error(`${type}: ${last.error?.message}`);
       fits.push(last.fitSeconds);
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     if (type === 'gbdt') {
       // Predicting 100,000 rows: the test matrix repeated.
       const model = last!.model!;
-      const res = await trainCandidates({ table: train, recipe, candidates: [{ type: 'linear' }], split: { kind: 'test-table', table: test, seed: 0 } });
+      const res = await runTraining({ table: train, recipe, dataset: { hash: 'bench' }, bundles: 'none', candidates: [{ type: 'linear' }], split: { kind: 'test-table', table: test, seed: 0 } });
       const X = res.recipe.transformTable(test).X;
       const n = 100_000;
       const data = new Float64Array(n * X.cols);

@@ -2,6 +2,7 @@
 import { expose } from 'comlink';
 import { loadBundle, parseBundle, type LoadedBundle, type ModelBundle } from '../src/core/bundle/bundle';
 import type { ByteSource } from '../src/core/data/types';
+import { modelInfo } from '../src/core/models/catalog';
 import { predictCsv, predictionChunkToCsv, predictionColumnName, predictRecords } from '../src/core/pipeline/predict';
 import type { RowProblem } from '../src/core/recipe/types';
 import { initTf } from '../src/core/tf';
@@ -16,8 +17,6 @@ const CHUNK_ROWS = 10_000;
 const MAX_PROBLEMS = 100;
 /** Loaded bundles kept per worker (the most recently used). */
 const MAX_LOADED = 4;
-/** Models whose predict runs on tfjs. */
-const TF_MODELS: readonly string[] = ['knn', 'mlp'];
 /**
  * Where the app serves the tfjs .wasm binaries: `tfjs/` at the app's root (the build writes them
  * there from node_modules; the dev server serves them). Worker scripts live one folder below the
@@ -39,7 +38,7 @@ async function readyTf(): Promise<void> {
 }
 
 async function keep(key: string, model: LoadedBundle): Promise<LoadedModelInfo> {
-  if (TF_MODELS.includes(model.bundle.model.type)) await readyTf();
+  if (modelInfo(model.bundle.model.type).tfjs) await readyTf();
   loaded.delete(key);
   loaded.set(key, model);
   while (loaded.size > MAX_LOADED) loaded.delete(loaded.keys().next().value as string);

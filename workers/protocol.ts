@@ -3,10 +3,13 @@
  * these APIs with comlink; the page's client class wraps it.
  */
 import type { ModelBundle } from '../src/core/bundle/bundle';
+import type { PipelineStage } from '../src/core/errors';
+import type { FitHistory } from '../src/core/models/history';
+import type { PermutationImportance } from '../src/core/pipeline/importance';
 import type { ParsedDataset, ParseProgress, Table as TrainTable } from '../src/core/data/types';
 import type { ModelType } from '../src/core/models/types';
 import type { LogLine } from '../src/core/pipeline/log';
-import type { CandidateResult, CandidateSpec, SplitInfo } from '../src/core/pipeline/train';
+import type { CandidateResult, CandidateSpec, RunWarning, SplitInfo } from '../src/core/pipeline/train';
 import type { Recipe } from '../src/core/recipe';
 import type { TfBackendInfo } from '../src/core/tf';
 import type { PredictionSummary } from '../src/core/pipeline/predict';
@@ -145,27 +148,43 @@ export interface TrainJobProgress {
 }
 
 /**
- * What a finished, failed or cancelled job hands back: the pipeline's CandidateResult without the
- * live model (it stays in the worker), plus what the page draws and keeps.
+ * What a finished, failed or cancelled job hands back: the training run's CandidateResult (its
+ * bundle, per-row test predictions, metrics) without the live model, which stays in the worker.
  */
-export interface TrainJobResult extends Omit<CandidateResult, 'model' | 'testPredictions'> {
+export interface TrainJobResult extends Omit<CandidateResult, 'model'> {
   jobId: string;
   split?: SplitInfo;
-  /** Built in the worker for every finished candidate. */
-  bundle?: ModelBundle;
-  /** Plot data: actual and predicted target on the evaluation rows (holdout test rows; k-fold: training rows, in-sample). */
-  evaluation?: { actual: Float64Array; predicted: Float64Array; inSample: boolean };
   featureNames: string[];
+  /** What the run said about the data or the split (wide data, missing targets, R² undefined). */
+  warnings: RunWarning[];
   logs: LogLine[];
 }
 
-export interface PermutationImportanceResult {
+/** The result of a job that did not finish (failed or cancelled), as the worker and the page's pool both report it. */
+export function unfinishedJob(
+  job: TrainJob,
+  status: 'failed' | 'cancelled',
+  error: { code: string; message: string; stage: PipelineStage },
+  extra: { params?: Record<string, unknown>; history?: FitHistory; logs?: LogLine[] } = {},
+): TrainJobResult {
+  return {
+    jobId: job.jobId,
+    name: job.candidate.name,
+    type: job.candidate.type,
+    params: extra.params ?? job.candidate.params ?? {},
+    status,
+    fitSeconds: 0,
+    predictSeconds: 0,
+    history: extra.history ?? { unit: 'none', metric: 'mse', train: [], validation: [] },
+    featureNames: [],
+    warnings: [],
+    error: status === 'cancelled' ? { ...error, code: 'cancelled' } : error,
+    logs: extra.logs ?? [],
+  };
+}
+
+export interface PermutationImportanceResult extends PermutationImportance {
   featureNames: string[];
-  baseline: number;
-  mean: Float64Array;
-  std: Float64Array;
-  repeats: number;
-  rows: number;
 }
 
 export interface TrainApi {

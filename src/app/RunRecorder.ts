@@ -90,6 +90,7 @@ export class RunRecorder {
           history: r.history,
           logs: r.logs,
           split: r.split,
+          evaluation: r.evaluation,
           bundle: { ...r.bundle, lineage: { ...r.bundle.lineage, runId } },
         });
       } else if (r.status === 'cancelled') {

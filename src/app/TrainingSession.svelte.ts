@@ -5,7 +5,8 @@
  * bundle goes onto the model shelf (best first, selected) and each candidate is recorded as a
  * run (RunRecorder). Views are published at most every PUBLISH_MS so the page stays responsive.
  */
-import { MODEL_TYPES, modelLabel } from '../core/models/registry';
+import { MODEL_TYPES, modelLabel } from '../core/models/catalog';
+import { rankingScore, type RunWarning } from '../core/pipeline/train';
 import type { ModelType } from '../core/models/types';
 import type { TfBackendInfo } from '../core/tf';
 import type { PermutationImportanceResult, TrainJobProgress, TrainJobResult, TrainSplit } from '../../workers/protocol';
@@ -144,12 +145,21 @@ export class TrainingSession {
     return this.splitError;
   });
 
-  /** Finished candidates by R² (best first), then the others. */
+  /** What the run's candidates warned about (the same for each: the data and the split), once each. */
+  readonly warnings: RunWarning[] = $derived.by(() => {
+    const seen = new Map<string, RunWarning>();
+    for (const c of this.candidates) for (const w of c.result?.warnings ?? []) seen.set(w.message, w);
+    return [...seen.values()];
+  });
+
+  /** R², or RMSE where R² is undefined on the test part (the training run says so). */
+  readonly rankedBy: 'r2' | 'rmse' = $derived(this.warnings.some((w) => w.code === 'r2-undefined') ? 'rmse' : 'r2');
+
+  /** Finished candidates best first (by `rankedBy`), then the others. */
   readonly leaderboard: CandidateView[] = $derived(
     [...this.candidates].sort((a, b) => {
-      const ra = a.result?.status === 'finished' ? (a.result.metrics?.r2 ?? -Infinity) : -Infinity;
-      const rb = b.result?.status === 'finished' ? (b.result.metrics?.r2 ?? -Infinity) : -Infinity;
-      return rb - ra;
+      const score = (c: CandidateView): number => (c.result ? rankingScore(c.result, this.rankedBy) : -Infinity);
+      return score(b) - score(a);
     }),
   );
 

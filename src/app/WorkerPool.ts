@@ -10,7 +10,7 @@ import type { Table } from '../core/data/types';
 import type { TfBackendInfo } from '../core/tf';
 import { installErrorTransfer } from '../../workers/error-transfer';
 import { transferableTable } from './column-transfer';
-import type { PermutationImportanceResult, TrainApi, TrainJob, TrainJobProgress, TrainJobResult } from '../../workers/protocol';
+import { unfinishedJob, type PermutationImportanceResult, type TrainApi, type TrainJob, type TrainJobProgress, type TrainJobResult } from '../../workers/protocol';
 
 const TERMINATE_AFTER_MS = 3000;
 
@@ -52,19 +52,7 @@ export function defaultPoolSize(): number {
 }
 
 function cancelledResult(job: TrainJob, message: string): TrainJobResult {
-  return {
-    jobId: job.jobId,
-    name: job.candidate.name,
-    type: job.candidate.type,
-    params: job.candidate.params ?? {},
-    status: 'cancelled',
-    fitSeconds: 0,
-    predictSeconds: 0,
-    history: { unit: 'none', metric: 'mse', train: [], validation: [] },
-    featureNames: [],
-    error: { code: 'cancelled', message, stage: 'training' },
-    logs: [],
-  };
+  return unfinishedJob(job, 'cancelled', { code: 'cancelled', message, stage: 'training' });
 }
 
 export class TrainWorkerPool {

@@ -14,7 +14,7 @@ export { PredictClient } from './PredictClient';
 export { TrainingSession, type CandidateView, type CandidateStatus, type LossPoint, type SplitSettings, type ImportanceState } from './TrainingSession.svelte';
 export { TrainWorkerPool, defaultPoolSize, type JobHandlers, type PoolOptions } from './WorkerPool';
 export { RunRecorder, type RunStart } from './RunRecorder';
-export { PARAM_SPECS, MODEL_NOTES, DEFAULT_SELECTION, defaultDraft, readParams, type ParamSpec, type ParamDraft, type ReadParams } from './train-params';
+export { paramFields, DEFAULT_SELECTION, defaultDraft, readParams, type ParamField, type ParamDraft, type ReadParams } from './train-params';
 export { Exploration, type Slot, MAX_HEATMAP_COLUMNS, RELATION_GRID, RELATION_MAX_POINTS, RELATION_MAX_LEVELS } from './Exploration.svelte';
 export { RunsView, RUN_COLUMNS, METRICS, compareParams, matchesFilter, paramText, type RunColumn, type RunFilterDraft, type ParamRow, type SpaceReport } from './RunsView.svelte';
 export { Registry, ALIAS_SUGGESTIONS, bundleRecipe, recipeSummary, sameMetrics, shelfId, type PendingImport, type ReproduceState, type Lineage } from './Registry.svelte';

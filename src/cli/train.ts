@@ -4,13 +4,13 @@
  * The report's shape is a public interface: extend it compatibly, never rename fields.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { createBundle, serializeBundle } from '../core/bundle/bundle';
-import { referenceProfile } from '../core/bundle/reference-profile';
+import { serializeBundle } from '../core/bundle/bundle';
 import { parseCsv, type ParsedDataset } from '../core/data/index';
-import { isModelType, MODEL_TYPES, modelLabel } from '../core/models/registry';
+import { InvalidParamsError } from '../core/errors';
+import { createModel, isModelType, MODEL_TYPES, modelInfo, modelLabel } from '../core/models/registry';
 import type { ModelType } from '../core/models/types';
 import { formatLogLine } from '../core/pipeline/log';
-import { trainCandidates, type CandidateResult, type SplitSpec, type TrainingResult } from '../core/pipeline/train';
+import { runTraining, type CandidateResult, type SplitSpec, type TrainingResult } from '../core/pipeline/train';
 import { defaultRecipe, parseRecipe, type Recipe } from '../core/recipe';
 import { initTf, tfBackendInfo } from '../core/tf';
 import { LOUPE_VERSION } from '../core/version';
@@ -59,8 +59,21 @@ export interface TrainReport {
     error?: string;
   }>;
   best: string;
+  /** The metric `best` and the order of `models` follow: 'r2', or 'rmse' where R² is undefined on the test part. */
+  rankedBy: TrainingResult['rankedBy'];
+  /** What ingestion ('data': ragged rows padded, duplicates, …) and the run ('training') warned about. */
+  warnings: ReportWarning[];
   bundle?: string;
   tfBackend?: string;
+}
+
+export interface ReportWarning {
+  source: 'data' | 'training';
+  code: string;
+  message: string;
+  column?: string;
+  /** Rows concerned, where known. */
+  count?: number;
 }
 
 function parseModels(s: string | undefined): ModelType[] {
@@ -71,6 +84,7 @@ function parseModels(s: string | undefined): ModelType[] {
   return [...new Set(list)] as ModelType[];
 }
 
+/** --params, checked against each model's parameter table before anything is read or trained. */
 function parseParams(s: string | undefined): Record<string, Record<string, unknown>> {
   if (s === undefined) return {};
   let v: unknown;
@@ -83,6 +97,12 @@ function parseParams(s: string | undefined): Record<string, Record<string, unkno
   for (const [k, p] of Object.entries(v)) {
     if (!isModelType(k)) throw new UsageError(`--params: unknown model "${k}"`);
     if (typeof p !== 'object' || p === null || Array.isArray(p)) throw new UsageError(`--params: "${k}" must map to an object of hyperparameters`);
+    try {
+      createModel(k, p as Record<string, unknown>);
+    } catch (e) {
+      if (e instanceof InvalidParamsError) throw new UsageError(`--params: ${k}: ${e.message}`);
+      throw e;
+    }
   }
   return v as Record<string, Record<string, unknown>>;
 }
@@ -167,14 +187,20 @@ export const trainCommand: Command = {
     const recipe: Recipe = recipePath !== undefined ? parseRecipe(JSON.parse(await readFile(recipePath, 'utf8'))) : defaultRecipe(ds.schema, target, ds.table);
     if (recipe.target !== target) throw new UsageError(`the recipe predicts "${recipe.target}" but --target is "${target}"`);
     const split = splitFrom(args, seed, testDs);
-    if (models.includes('mlp') || models.includes('knn')) await initTf();
+    if (models.some((m) => modelInfo(m).tfjs)) await initTf();
+    const dataWarnings = [...ds.warnings, ...(testDs ? testDs.warnings.map((w) => ({ ...w, message: `${testPath}: ${w.message}` })) : [])];
+    for (const w of dataWarnings) io.err(`warning: ${w.message}`);
 
     const hash = await fileSha256(file);
-    const result = await trainCandidates({
+    const out = stringOption(args, 'out');
+    const result = await runTraining({
       table: ds.table,
       recipe,
       split,
-      candidates: models.map((type) => ({ name: type, type, params: { ...(hasSeed(type) ? { seed } : {}), ...(params[type] ?? {}) } })),
+      dataset: { hash, name: file.split(/[\\/]/).pop(), rows: ds.table.rowCount },
+      modelSeed: seed,
+      bundles: out !== undefined ? 'best' : 'none',
+      candidates: models.map((type) => ({ name: type, type, params: params[type] ?? {} })),
       onLog: verbose ? (l) => io.err(formatLogLine(l)) : undefined,
       onCandidateDone: json
         ? undefined
@@ -185,20 +211,12 @@ export const trainCommand: Command = {
                 : `  ${r.name.padEnd(10)} ${r.status}: ${r.error?.message ?? ''}`,
             ),
     });
+    if (!verbose) for (const w of result.warnings) io.err(`warning: ${w.message}`);
     const best = result.leaderboard.find((r) => r.name === result.best)!;
 
     let bundlePath: string | undefined;
-    const out = stringOption(args, 'out');
     if (out !== undefined) {
-      const bundle = createBundle({
-        name: `${target} — ${modelLabel(best.type)}`,
-        recipe: result.recipe,
-        model: best.model!,
-        metrics: { test: best.metrics, folds: best.folds, fitSeconds: best.fitSeconds, predictSeconds: best.predictSeconds },
-        lineage: { datasetHash: hash, datasetName: file.split(/[\\/]/).pop(), datasetRows: ds.table.rowCount, split: result.split, seed },
-        referenceProfile: referenceProfile(result.trainRows, [...result.recipe.inputSchema().map((c) => c.name), target]),
-      });
-      await writeFile(out, serializeBundle(bundle));
+      await writeFile(out, serializeBundle(best.bundle!));
       bundlePath = out;
     }
 
@@ -224,6 +242,11 @@ export const trainCommand: Command = {
         ...(r.error ? { error: r.error.message } : {}),
       })),
       best: best.name,
+      rankedBy: result.rankedBy,
+      warnings: [
+        ...dataWarnings.map((w): ReportWarning => ({ source: 'data', code: w.kind, message: w.message, ...(w.column ? { column: w.column } : {}), ...(w.count !== undefined ? { count: w.count } : {}) })),
+        ...result.warnings.map((w): ReportWarning => ({ source: 'training', code: w.code, message: w.message, ...(w.column ? { column: w.column } : {}), ...(w.rows !== undefined ? { count: w.rows } : {}) })),
+      ],
       ...(bundlePath ? { bundle: bundlePath } : {}),
       ...(tfBackendInfo() ? { tfBackend: tfBackendInfo()!.backend } : {}),
     };
@@ -237,15 +260,12 @@ export const trainCommand: Command = {
         `${file}: ${ds.table.rowCount.toLocaleString('en-US')} rows → ${s.kind === 'kfold' ? `${s.k}-fold cross-validation` : `${s.trainRows.toLocaleString('en-US')} train / ${s.testRows.toLocaleString('en-US')} test`} (seed ${seed}); target "${target}"`,
       );
       io.out(leaderboardTable(result.leaderboard, result.best));
-      io.out(`best: ${best.name} (${modelLabel(best.type)}), R² ${fmt(best.metrics?.r2, 5)}, RMSE ${fmt(best.metrics?.rmse, 2)}`);
+      io.out(
+        `best${result.rankedBy === 'rmse' ? ' by RMSE (R² is undefined on the test part)' : ''}: ${best.name} (${modelLabel(best.type)}), R² ${fmt(best.metrics?.r2, 5)}, RMSE ${fmt(best.metrics?.rmse, 2)}`,
+      );
       if (bundlePath) io.out(`model bundle: ${bundlePath}`);
       if (reportPath) io.out(`report: ${reportPath}`);
     }
     return 0;
   },
 };
-
-/** Models whose fit draws random numbers take the run's seed unless --params overrides it. */
-function hasSeed(type: ModelType): boolean {
-  return type === 'tree' || type === 'forest' || type === 'gbdt' || type === 'mlp';
-}

@@ -48,14 +48,46 @@ export class InvalidParamsError extends LoupeError {
   override name = 'InvalidParamsError';
 }
 
+/** A model was used (predict, serialize, inspect) before `fit`; `where.field` is unset. */
+export class NotFittedError extends LoupeError {
+  override name = 'NotFittedError';
+  constructor(what: string) {
+    super('not-fitted', `This ${what} is not fitted yet: call fit() first.`);
+  }
+}
+
 /** A recipe that cannot be applied: unknown column, a filter that removes every row, ... */
 export class RecipeError extends LoupeError {
   override name = 'RecipeError';
 }
 
+/**
+ * Why a bundle was refused — the one set of codes every bundle check uses:
+ * not-json / too-large / wrong-format / wrong-version (the file itself), invalid-bundle (the
+ * envelope: a required field missing or of the wrong type), unknown-model-type, bad-model (the
+ * model entry's shape), bad-params (a hyperparameter), bad-state / truncated-array (fitted
+ * state), bad-recipe (the fitted recipe).
+ */
+export type BundleErrorCode =
+  | 'not-json'
+  | 'too-large'
+  | 'wrong-format'
+  | 'wrong-version'
+  | 'invalid-bundle'
+  | 'unknown-model-type'
+  | 'bad-model'
+  | 'bad-params'
+  | 'bad-state'
+  | 'truncated-array'
+  | 'bad-recipe';
+
 /** A model bundle that fails validation; `where.field` names the offending path. */
 export class BundleError extends LoupeError {
   override name = 'BundleError';
+  declare readonly code: BundleErrorCode;
+  constructor(code: BundleErrorCode, message: string, where: ErrorLocation = {}, options?: { cause?: unknown }) {
+    super(code, message, where, options);
+  }
 }
 
 /** A problem with one row during prediction (missing column, unseen category, not a number). */

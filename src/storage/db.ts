@@ -8,7 +8,7 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { ColumnProfile, ColumnSchema, DatasetWarning, RaggedRows, Table } from '../core/data/types';
-import type { AliasRecord, ModelVersionRecord, RegisteredModelRecord, Run, RunModel, RunStatus, StoredBundle } from './records';
+import type { AliasRecord, ModelVersionRecord, RegisteredModelRecord, Run, RunEvaluation, RunModel, RunStatus, StoredBundle } from './records';
 
 export const DB_NAME = 'loupe';
 
@@ -61,6 +61,7 @@ export interface LoupeSchema extends DBSchema {
     indexes: { 'by-experiment': string; 'by-status': RunStatus; 'by-dataset': string; 'by-started': number };
   };
   'run-models': { key: string; value: RunModel };
+  'run-evaluations': { key: string; value: RunEvaluation };
   'registered-models': { key: string; value: RegisteredModelRecord };
   'model-versions': { key: string; value: ModelVersionRecord; indexes: { 'by-name-version': [string, number] } };
   'model-bundles': { key: string; value: StoredBundle };
@@ -74,6 +75,7 @@ export type StoreName =
   | 'settings'
   | 'runs'
   | 'run-models'
+  | 'run-evaluations'
   | 'registered-models'
   | 'model-versions'
   | 'model-bundles'
@@ -110,6 +112,10 @@ export const MIGRATIONS: readonly Migration[] = [
     db.createObjectStore('model-bundles', { keyPath: 'id' });
     const aliases = db.createObjectStore('aliases', { keyPath: ['name', 'alias'] });
     aliases.createIndex('by-version', ['name', 'version']);
+  },
+  // 2 → 3: runs keep their per-row test predictions (for predicted-vs-actual in Compare).
+  (db) => {
+    db.createObjectStore('run-evaluations', { keyPath: 'runId' });
   },
 ];
 

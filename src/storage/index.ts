@@ -14,6 +14,7 @@ export type {
   RunEnvironment,
   RunError,
   RunModel,
+  RunEvaluation,
   RegisteredModel,
   RegisteredModelRecord,
   ModelVersion,

@@ -81,6 +81,19 @@ export interface RunModel {
   bytes: number;
 }
 
+/**
+ * A finished run's per-row test predictions (test rows, or out of fold for k-fold), kept for
+ * the Runs compare view: float32 is plenty for plots and halves the size; at most
+ * MAX_EVALUATION_ROWS rows (a seeded sample beyond it; `totalRows` says how many were scored).
+ */
+export interface RunEvaluation {
+  runId: string;
+  kind: 'test' | 'out-of-fold';
+  totalRows: number;
+  actual: Float32Array;
+  predicted: Float32Array;
+}
+
 export interface RegisteredModelRecord {
   name: string;
   description: string;

@@ -11,13 +11,13 @@ import type { RegressionMetrics } from '../core/metrics';
 import type { FitHistory } from '../core/models/history';
 import type { ModelType, SerializedModel } from '../core/models/types';
 import type { LogLine } from '../core/pipeline/log';
-import type { SplitInfo } from '../core/pipeline/train';
+import type { Evaluation, SplitInfo } from '../core/pipeline/train';
 import type { FittedRecipeJSON, Recipe } from '../core/recipe';
 import { postStorageChange } from './broadcast';
 import { runsToCsv, runsToJson } from './export';
 import type { LoupeDb, StoreName } from './db';
 import { StorageError } from './errors';
-import type { Run, RunEnvironment, RunError, RunModel, RunStatus } from './records';
+import type { Run, RunEnvironment, RunError, RunEvaluation, RunModel, RunStatus } from './records';
 import { sessionLockName, type TabSession } from './session';
 import { estimateBytes } from './space';
 import { writeTransaction, type WriteTx } from './transact';
@@ -54,6 +54,8 @@ export interface RunOutcome {
   model?: { model: SerializedModel; recipe: FittedRecipeJSON };
   /** The whole bundle (needed to register the run in the model registry). */
   bundle?: ModelBundle;
+  /** Per-row test predictions (stored as float32 in 'run-evaluations'). */
+  evaluation?: Evaluation;
 }
 
 export type MetricName = keyof RegressionMetrics;
@@ -185,7 +187,14 @@ export class RunStore {
       bytes: 0,
     };
     record.bytes = estimateBytes(record);
-    return this.#write(['runs', 'run-models'], 'save the finished run and its model', [id], async (tx) => {
+    const ev: RunEvaluation | undefined = outcome.evaluation && {
+      runId: id,
+      kind: outcome.evaluation.kind,
+      totalRows: outcome.evaluation.totalRows,
+      actual: Float32Array.from(outcome.evaluation.actual),
+      predicted: Float32Array.from(outcome.evaluation.predicted),
+    };
+    return this.#write(['runs', 'run-models', 'run-evaluations'], 'save the finished run and its model', [id], async (tx) => {
       const runs = tx.objectStore('runs');
       const run = await this.#require(runs.get(id), id);
       if (run.status !== 'running' && run.status !== 'interrupted')
@@ -207,6 +216,7 @@ export class RunStore {
       };
       // Model first, then the status: either both commit or neither does.
       await tx.objectStore('run-models').put(record);
+      if (ev) await tx.objectStore('run-evaluations').put(ev);
       await runs.put(next);
       return next;
     });
@@ -253,6 +263,11 @@ export class RunStore {
     return this.#db.get('run-models', id);
   }
 
+  /** A finished run's per-row test predictions (runs finished before they were kept have none). */
+  async getEvaluation(id: string): Promise<RunEvaluation | undefined> {
+    return this.#db.get('run-evaluations', id);
+  }
+
   /** Changes what a person may edit: tags, note, experiment. */
   async update(id: string, patch: { tags?: string[]; note?: string; experiment?: string }): Promise<Run> {
     let experiment: string | undefined;
@@ -280,17 +295,21 @@ export class RunStore {
    */
   async delete(ids: readonly string[]): Promise<number> {
     if (ids.length === 0) return 0;
-    return this.#write(['runs', 'run-models'], `delete ${ids.length === 1 ? 'the run' : `${ids.length} runs`}`, [...ids], async (tx) => {
+    return this.#write(['runs', 'run-models', 'run-evaluations'], `delete ${ids.length === 1 ? 'the run' : `${ids.length} runs`}`, [...ids], async (tx) => {
       const runs = tx.objectStore('runs');
       const models = tx.objectStore('run-models');
+      const evaluations = tx.objectStore('run-evaluations');
       let bytes = 0;
       for (const id of ids) {
         const run = await runs.get(id);
         if (run) bytes += estimateBytes(run);
         const model = await models.get(id);
         if (model) bytes += model.bytes;
+        const ev = await evaluations.get(id);
+        if (ev) bytes += ev.actual.byteLength + ev.predicted.byteLength;
         await runs.delete(id);
         await models.delete(id);
+        await evaluations.delete(id);
       }
       return bytes;
     });

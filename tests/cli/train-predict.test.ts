@@ -58,7 +58,52 @@ describe('cli train', () => {
     const r2s = rep.models.map((m: { r2: number }) => m.r2);
     expect([...r2s].sort((a: number, b: number) => b - a)).toEqual(r2s);
     expect(rep.best).toBe(rep.models[0].name);
+    expect(rep.rankedBy).toBe('r2');
+    // The sample's row-number column and its one implausible zero, as ingestion reported them.
+    expect(rep.warnings.map((w: { source: string; code: string; column: string }) => `${w.source}:${w.code}:${w.column}`)).toEqual(['data:id-column:id', 'data:zeros:z']);
+    for (const w of rep.warnings) expect(r.err).toContain(`warning: ${w.message}`);
     expect(rep.bundle).toBe(model);
+    // Seeded models take the run's seed (--seed 7); the bundle is the best model's.
+    expect(rep.models.find((m: { name: string }) => m.name === 'gbdt').params.seed).toBe(7);
+    const bundle = JSON.parse(readFileSync(model, 'utf8'));
+    expect(bundle.model.type).toBe(rep.best);
+    expect(bundle.metrics.test.r2).toBe(rep.models[0].r2);
+  });
+
+  it('prints what ingestion warned about on stderr and puts it in the report', async () => {
+    // Two ragged rows (padded) and a duplicated row in an otherwise clean file.
+    const lines = generateSampleGemstones(300, 8).trim().split('\n');
+    lines.push(lines[5], lines[6].split(',').slice(0, 4).join(','), lines[7] + ',extra');
+    const messy = join(dir, 'messy.csv');
+    writeFileSync(messy, lines.join('\n') + '\n');
+    const r = await run(['train', messy, '--target', 'price', '--models', 'linear', '--json']);
+    expect(r.code).toBe(0);
+    const rep = JSON.parse(r.out);
+    const kinds = rep.warnings.map((w: { source: string; code: string }) => `${w.source}:${w.code}`);
+    expect(kinds).toEqual(expect.arrayContaining(['data:ragged-rows', 'data:duplicate-rows']));
+    for (const w of rep.warnings) expect(r.err).toContain(`warning: ${w.message}`);
+  });
+
+  it('rejects --params outside a parameter table before training, naming model and field', async () => {
+    const r = await run(['train', trainCsv, '--target', 'price', '--models', 'gbdt', '--params', '{"gbdt":{"learningRate":2}}']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--params: gbdt: learningRate must be a number in \(0, 1\]; got 2/);
+    const u = await run(['train', trainCsv, '--target', 'price', '--models', 'gbdt', '--params', '{"gbdt":{"leaves":8}}']);
+    expect(u.code).toBe(2);
+    expect(u.err).toMatch(/no parameter "leaves"/);
+  });
+
+  it('refuses a constant target and a one-row test part with a clear message', async () => {
+    const constant = join(dir, 'constant.csv');
+    writeFileSync(constant, 'a,b,y\n' + Array.from({ length: 30 }, (_, i) => `${(i * 7) % 30}.5,${i % 4}.25,5`).join('\n') + '\n');
+    const c = await run(['train', constant, '--target', 'y']);
+    expect(c.code).toBe(1);
+    expect(c.err).toMatch(/constant-target.*"y" is 5 in every row/);
+    const tiny = join(dir, 'tiny.csv');
+    writeFileSync(tiny, 'a,y\n1.5,2\n2.5,4\n3.5,5\n4.5,9\n5.5,11\n');
+    const t = await run(['train', tiny, '--target', 'y', '--models', 'linear']);
+    expect(t.code).toBe(1);
+    expect(t.err).toMatch(/test part has 1 row/);
   });
 
   it('predict writes the input columns plus a prediction column, the same numbers as the bundle', async () => {

@@ -10,12 +10,11 @@ import { join, resolve } from 'node:path';
 import Papa from 'papaparse';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBundle, parseBundle, serializeBundle, type LoadedBundle } from '../../src/core/bundle/bundle';
-import { referenceProfile } from '../../src/core/bundle/reference-profile';
+import { parseBundle, serializeBundle, type LoadedBundle } from '../../src/core/bundle/bundle';
 import { parseCsv } from '../../src/core/data';
 import { sha256Hex } from '../../src/core/hash';
 import { predictCsv, predictRecords } from '../../src/core/pipeline/predict';
-import { trainCandidates } from '../../src/core/pipeline/train';
+import { runTraining } from '../../src/core/pipeline/train';
 import { defaultRecipe } from '../../src/core/recipe';
 import { generateSampleGemstones } from '../../src/core/sample';
 import { openBrowser, ROOT, type BrowserSession } from './browser';
@@ -50,22 +49,16 @@ beforeAll(async () => {
   const text = haveGemstone ? readFileSync(GEMSTONE, 'utf8') : generateSampleGemstones(20_000, 7);
   const ds = await parseCsv(text);
   const recipe = defaultRecipe(ds.schema, 'price', ds.table);
-  const result = await trainCandidates({
+  const result = await runTraining({
     table: ds.table,
     recipe,
-    candidates: [{ type: 'gbdt', name: 'gbdt', params: { maxIterations: 60, seed: 3 } }],
+    dataset: { hash: await sha256Hex(new TextEncoder().encode(text)), name: 'gemstone.csv' },
+    candidates: [{ type: 'gbdt', name: 'Gradient-boosted trees (e2e)', params: { maxIterations: 60, seed: 3 } }],
     split: { kind: 'holdout', testSize: 0.2, seed: 42 },
   });
   const best = result.leaderboard[0];
-  if (best.status !== 'finished' || !best.model) throw new Error(`training failed: ${best.error?.message}`);
-  const bundle = createBundle({
-    name: 'price — Gradient-boosted trees (e2e)',
-    recipe: result.recipe,
-    model: best.model,
-    metrics: { test: best.metrics, fitSeconds: best.fitSeconds, predictSeconds: best.predictSeconds },
-    lineage: { datasetHash: await sha256Hex(new TextEncoder().encode(text)), datasetName: 'gemstone.csv', datasetRows: ds.table.rowCount, split: result.split, seed: 42 },
-    referenceProfile: referenceProfile(result.trainRows, [...result.recipe.inputSchema().map((c) => c.name), 'price']),
-  });
+  if (best.status !== 'finished' || !best.bundle) throw new Error(`training failed: ${best.error?.message}`);
+  const bundle = best.bundle;
   const json = serializeBundle(bundle);
   bundlePath = join(tmp, 'gbdt-model.json');
   writeFileSync(bundlePath, json);

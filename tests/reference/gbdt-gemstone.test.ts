@@ -4,6 +4,7 @@
  * 578.71. Accuracy only; timings live in bench/gbdt.ts.
  */
 import { describe, expect, it } from 'vitest';
+import { modelFromJSON } from '../../src/core/models/registry';
 import { decodeState, encodeState } from '../../src/core/bundle/codec';
 import { GradientBoostingRegressor } from '../../src/core/models/gbdt/index';
 import type { SerializedModel } from '../../src/core/models/types';
@@ -47,7 +48,7 @@ describe.skipIf(!haveGemstone)(`GradientBoostingRegressor on gemstone ${haveGems
     const j = m.toJSON();
     const text = JSON.stringify({ ...j, state: encodeState(j.state) });
     const parsed = JSON.parse(text) as SerializedModel;
-    const back = GradientBoostingRegressor.fromJSON({ ...parsed, state: decodeState(parsed.state) as SerializedModel['state'] });
+    const back = modelFromJSON({ ...parsed, state: decodeState(parsed.state) as SerializedModel['state'] });
     expect(Array.from(back.predict(s.testRaw))).toEqual(Array.from(m.predict(s.testRaw)));
   });
 });

@@ -68,3 +68,23 @@ describe('migration 1 → 2 (runs and registry)', () => {
     upgraded.close();
   });
 });
+
+describe('migration 2 → 3 (runs keep per-row test predictions)', () => {
+  it('keeps the runs and models stored at version 2 and adds the evaluations store', async () => {
+    const name = freshName();
+    const v2 = await openLoupeDb({ name, migrations: MIGRATIONS.slice(0, 2) });
+    expect(v2.version).toBe(2);
+    const p = await parseCsv(CSVS[0]);
+    const old = new RunStore(v2);
+    const run = await old.start({ datasetId: 'a'.repeat(64), datasetName: 'd0.csv', recipe: defaultRecipe(p.schema, 'price', p.table), modelType: 'linear', params: {}, seed: 1, environment: { loupeVersion: '0.1.0' } });
+    v2.close();
+
+    const v3 = await openLoupeDb({ name });
+    expect(v3.version).toBe(MIGRATIONS.length);
+    expect(Array.from(v3.objectStoreNames)).toContain('run-evaluations');
+    const runs = new RunStore(v3);
+    expect((await runs.get(run.id))?.datasetName).toBe('d0.csv');
+    expect(await runs.getEvaluation(run.id)).toBeUndefined();
+    v3.close();
+  });
+});

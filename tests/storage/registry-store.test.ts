@@ -1,11 +1,10 @@
 import 'fake-indexeddb/auto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createBundle, serializeBundle, type ModelBundle } from '../../src/core/bundle/bundle';
-import { referenceProfile } from '../../src/core/bundle/reference-profile';
+import { serializeBundle, type ModelBundle } from '../../src/core/bundle/bundle';
 import { parseCsv } from '../../src/core/data';
 import { BundleError } from '../../src/core/errors';
 import { sha256Hex } from '../../src/core/hash';
-import { trainCandidates, type TrainingResult } from '../../src/core/pipeline/train';
+import { runTraining, type TrainingResult } from '../../src/core/pipeline/train';
 import { defaultRecipe } from '../../src/core/recipe';
 import { generateSampleGemstones } from '../../src/core/sample';
 import { onStorageChange, openLoupeDb, RegistryStore, RunStore, StorageError, type LoupeDb, type StorageChange } from '../../src/storage';
@@ -21,21 +20,15 @@ beforeAll(async () => {
   const csv = generateSampleGemstones(400, 1);
   datasetHash = await sha256Hex(new TextEncoder().encode(csv));
   const ds = await parseCsv(csv);
-  result = await trainCandidates({
+  result = await runTraining({
     table: ds.table,
     recipe: defaultRecipe(ds.schema, 'price', ds.table),
+    dataset: { hash: datasetHash, name: 'gems.csv' },
     candidates: [{ type: 'linear', name: 'Linear' }],
     split: { kind: 'holdout', testSize: 0.25, seed: 7 },
   });
-  const c = result.leaderboard[0];
-  bundle = createBundle({
-    name: 'Gem price',
-    recipe: result.recipe,
-    model: c.model!,
-    metrics: { test: c.metrics, fitSeconds: c.fitSeconds },
-    lineage: { datasetHash, datasetName: 'gems.csv', datasetRows: 400, split: result.split, seed: 7, createdAt: '2024-05-01T10:00:00.000Z' },
-    referenceProfile: referenceProfile(result.trainRows, [...result.recipe.inputSchema().map((s) => s.name), 'price']),
-  });
+  const b = result.leaderboard[0].bundle!;
+  bundle = { ...b, name: 'Gem price', lineage: { ...b.lineage, createdAt: '2024-05-01T10:00:00.000Z' } };
 }, 120_000);
 
 async function open(name = freshName()): Promise<LoupeDb> {

@@ -252,6 +252,26 @@ describe('listing, deleting and experiments', () => {
     db.close();
   });
 
+  it('keeps a finished run’s per-row test predictions apart, as float32, and deletes them with the run', async () => {
+    const db = await open();
+    const store = new RunStore(db);
+    const r = await store.start(init());
+    const actual = Float64Array.from({ length: 1000 }, (_, i) => 300 + i * 12.345678);
+    const predicted = actual.map((v, i) => v + Math.sin(i) * 40);
+    await store.finish(r.id, { ...outcome(metrics(0.9, 40)), evaluation: { kind: 'test', actual, predicted, totalRows: 1000 } });
+    const ev = (await store.getEvaluation(r.id))!;
+    expect(ev).toMatchObject({ runId: r.id, kind: 'test', totalRows: 1000 });
+    expect(ev.actual).toBeInstanceOf(Float32Array);
+    expect(Array.from(ev.actual)).toEqual(Array.from(Float32Array.from(actual)));
+    expect(Array.from(ev.predicted)).toEqual(Array.from(Float32Array.from(predicted)));
+    // The run record itself stays small: lists never load the predictions.
+    expect(JSON.stringify(await store.get(r.id))).not.toContain('predicted');
+    const before = await store.delete([r.id]);
+    expect(before).toBeGreaterThanOrEqual(8000);
+    expect(await store.getEvaluation(r.id)).toBeUndefined();
+    db.close();
+  });
+
   it('deletes runs with their models in one go and reports the bytes reclaimed', async () => {
     const { db, store, ids } = await seeded();
     const modelBytes = (await store.getModel(ids.gbdtA))!.bytes;

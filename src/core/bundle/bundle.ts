@@ -10,7 +10,7 @@
 import * as v from 'valibot';
 import { BundleError, LoupeError } from '../errors';
 import type { RegressionMetrics } from '../metrics';
-import { modelFromJSON, MODEL_TYPES } from '../models/registry';
+import { isModelType, modelFromJSON, modelInfo, MODEL_TYPES } from '../models/registry';
 import type { ModelType, Regressor, SerializedModel, StateValue } from '../models/types';
 import { FittedRecipe } from '../recipe';
 import { ensureTf } from '../tf';
@@ -204,7 +204,7 @@ export function loadBundle(json: unknown): LoadedBundle {
     throw new BundleError('invalid-bundle', `Invalid bundle: ${field}: ${issue.message}.`, { field });
   }
   const b = parsed.output as unknown as ModelBundle;
-  if (!(MODEL_TYPES as readonly string[]).includes(b.model.type))
+  if (!isModelType(b.model.type))
     throw new BundleError('unknown-model-type', `Unknown model type "${b.model.type}" in model.type; this Loupe knows ${MODEL_TYPES.join(', ')}.`, { field: 'model.type' });
   let recipe: FittedRecipe;
   try {
@@ -220,24 +220,28 @@ export function loadBundle(json: unknown): LoadedBundle {
   } catch (e) {
     throw rethrow(e, 'model');
   }
+  // What is kept is what was understood: valibot dropped unknown envelope fields, the recipe and
+  // the params are written back from their validated forms, and unknown state fields were refused.
+  b.recipe = recipe.toJSON();
+  b.model = { ...b.model, params: model.toJSON().params };
   return { bundle: b, recipe, model };
 }
 
-function rethrow(e: unknown, prefix: string): BundleError {
-  if (e instanceof BundleError) {
-    const field = e.where.field && !e.where.field.startsWith(prefix) ? `${prefix}.${e.where.field}` : (e.where.field ?? prefix);
-    return new BundleError(e.code, e.message, { ...e.where, field }, { cause: e });
-  }
-  if (e instanceof LoupeError) return new BundleError(e.code, `Invalid bundle ${prefix}: ${e.message}`, { ...e.where, field: e.where.field ?? prefix }, { cause: e });
-  return new BundleError('invalid-bundle', `Invalid bundle ${prefix}: ${e instanceof Error ? e.message : String(e)}`, { field: prefix }, { cause: e });
+function rethrow(e: unknown, prefix: 'recipe' | 'model'): BundleError {
+  const field = (f: string | undefined): string => (f && !f.startsWith(prefix) ? `${prefix}.${f}` : (f ?? prefix));
+  const code = prefix === 'recipe' ? 'bad-recipe' : e instanceof BundleError ? e.code : 'bad-state';
+  if (e instanceof BundleError) return new BundleError(code, e.message, { ...e.where, field: field(e.where.field) }, { cause: e });
+  if (e instanceof LoupeError) return new BundleError(code, `Invalid bundle ${prefix}: ${e.message}`, { ...e.where, field: field(e.where.field) }, { cause: e });
+  return new BundleError(code, `Invalid bundle ${prefix}: ${e instanceof Error ? e.message : String(e)}`, { field: prefix }, { cause: e });
 }
 
-/** Models whose predict runs on tfjs: the backend must be ready before a synchronous predict. */
-const TF_MODELS: readonly ModelType[] = ['knn', 'mlp'];
-
-/** parseBundle, then readies what the model needs to predict (the tfjs backend for KNN and MLP). */
-export async function openBundle(text: string): Promise<LoadedBundle> {
-  const loaded = parseBundle(text);
-  if (TF_MODELS.includes(loaded.bundle.model.type)) await ensureTf();
+/** Readies what a loaded model needs before a synchronous predict (the tfjs backend, per the catalog). */
+export async function readyToPredict(loaded: LoadedBundle): Promise<LoadedBundle> {
+  if (modelInfo(loaded.bundle.model.type).tfjs) await ensureTf();
   return loaded;
+}
+
+/** parseBundle, then readies what the model needs to predict. */
+export async function openBundle(text: string): Promise<LoadedBundle> {
+  return readyToPredict(parseBundle(text));
 }

@@ -51,16 +51,16 @@ export function decodeState(v: unknown, path = 'state'): StateValue {
   if (Array.isArray(v)) return v.map((x, i) => decodeState(x, `${path}[${i}]`));
   if (typeof v !== 'object') throw new BundleError('bad-state', `${path}: unsupported value of type ${typeof v}.`, { field: path });
   const o = v as Record<string, unknown>;
-  if ('$num' in o) {
+  if (Object.hasOwn(o, '$num')) {
     const s = o.$num;
     if (s === 'NaN') return NaN;
     if (s === 'Infinity') return Infinity;
     if (s === '-Infinity') return -Infinity;
     throw new BundleError('bad-state', `${path}: bad special number ${String(s)}.`, { field: path });
   }
-  if ('$typed' in o) {
+  if (Object.hasOwn(o, '$typed')) {
     const name = o.$typed;
-    if (typeof name !== 'string' || !(name in TYPED))
+    if (typeof name !== 'string' || !Object.hasOwn(TYPED, name))
       throw new BundleError('bad-state', `${path}: unknown array type ${String(name)}.`, { field: path });
     const Ctor = TYPED[name as TypedName];
     if (typeof o.length !== 'number' || !Number.isInteger(o.length) || o.length < 0)
@@ -84,7 +84,11 @@ export function decodeState(v: unknown, path = 'state'): StateValue {
     return new Ctor(aligned.buffer) as StateValue;
   }
   const out: { [k: string]: StateValue } = {};
-  for (const [k, x] of Object.entries(o)) out[k] = decodeState(x, `${path}.${k}`);
+  for (const [k, x] of Object.entries(o)) {
+    // JSON.parse makes "__proto__" an own key; assigning it would replace the object's prototype.
+    if (k === '__proto__') throw new BundleError('bad-state', `${path}: "__proto__" is not a valid field name.`, { field: `${path}.__proto__` });
+    out[k] = decodeState(x, `${path}.${k}`);
+  }
   return out;
 }
 

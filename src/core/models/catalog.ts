@@ -1,29 +1,149 @@
 /**
- * The model types and their names in words: one list for the CLI, the UI and the tests. Kept
- * apart from the registry so that naming a model never loads the model code (or tfjs).
+ * The model catalog: every model type with its name in words, its parameter table and its
+ * capabilities — the one place model facts live. The CLI, the Train screen, the prediction
+ * worker, bundles and the conformance suite read them from here. Only parameter tables are
+ * imported (plain data), never model code: naming a model or showing its editor loads no
+ * model (and no tfjs). The registry (registry.ts) maps each type to its class.
+ *
+ * Adding an estimator: a folder with the class (extends Estimator) and its parameter table
+ * (params.ts), one entry here and one line in the registry; the conformance suite then runs
+ * over it (tests/conformance) and fails until it has a spec there.
  */
+import { ELASTIC_NET_PARAMS, LASSO_PARAMS, LINEAR_REGRESSION_PARAMS, RIDGE_PARAMS } from './linear/params';
+import { K_NEIGHBORS_PARAMS } from './knn/params';
+import { TREE_PARAMS } from './tree/params';
+import { FOREST_PARAMS } from './forest/params';
+import { GBDT_PARAMS } from './gbdt/params';
+import { MLP_PARAMS } from './mlp/params';
+import type { AnyParamTable } from './params';
 import type { ModelType } from './types';
 
-/** Every model type, in the order the CLI and the UI list them. */
-export const MODEL_TYPES: readonly ModelType[] = ['linear', 'ridge', 'lasso', 'elasticnet', 'knn', 'tree', 'forest', 'gbdt', 'mlp'];
+/** What a model predicts. Only regression exists today; classification is next. */
+export type Task = 'regression';
 
-/** Human label per type, as leaderboards and pickers show it. */
-export const MODEL_LABELS: Readonly<Record<ModelType, string>> = {
-  linear: 'Linear regression',
-  ridge: 'Ridge',
-  lasso: 'Lasso',
-  elasticnet: 'Elastic net',
-  knn: 'k-nearest neighbours',
-  tree: 'Decision tree',
-  forest: 'Random forest',
-  gbdt: 'Gradient-boosted trees',
-  mlp: 'Neural network (MLP)',
+/** Where a fitted model can go: every model ships in a Loupe bundle; ONNX comes with its exporter. */
+export type ExportFormat = 'bundle';
+
+export interface ModelInfo {
+  type: ModelType;
+  /** Its name in words, as leaderboards and pickers show it. */
+  label: string;
+  family: 'linear' | 'neighbors' | 'tree' | 'ensemble' | 'neural';
+  params: AnyParamTable;
+  tasks: readonly Task[];
+  /** Its fit draws random numbers: it has a `seed` parameter, and runs pass theirs to it. */
+  seeded: boolean;
+  /** Fit and predict run on TensorFlow.js: the backend must be ready first (`ensureTf`). */
+  tfjs: boolean;
+  /** What one step of its fit is (progress and loss curves), or null for a one-shot fit. */
+  steps: 'iteration' | 'epoch' | 'tree' | null;
+  /** It reports a train (and validation) loss per step: a loss curve is worth drawing. */
+  lossCurve: boolean;
+  /** Its natural per-feature importance, or null. */
+  importance: 'coefficients' | 'impurity' | 'gain' | null;
+  exports: readonly ExportFormat[];
+  /** A short note beside its checkbox. */
+  note?: string;
+  /** Ticked on the Train screen before the person chooses. */
+  selectedByDefault: boolean;
+}
+
+const linear = { family: 'linear', tasks: ['regression'], seeded: false, tfjs: false, lossCurve: false, importance: 'coefficients', exports: ['bundle'] } as const;
+
+export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
+  linear: { ...linear, type: 'linear', label: 'Linear regression', params: LINEAR_REGRESSION_PARAMS, steps: null, selectedByDefault: true },
+  ridge: { ...linear, type: 'ridge', label: 'Ridge', params: RIDGE_PARAMS, steps: null, selectedByDefault: true },
+  lasso: { ...linear, type: 'lasso', label: 'Lasso', params: LASSO_PARAMS, steps: null, selectedByDefault: false },
+  elasticnet: { ...linear, type: 'elasticnet', label: 'Elastic net', params: ELASTIC_NET_PARAMS, steps: null, selectedByDefault: false },
+  knn: {
+    type: 'knn',
+    label: 'k-nearest neighbours',
+    family: 'neighbors',
+    params: K_NEIGHBORS_PARAMS,
+    tasks: ['regression'],
+    seeded: false,
+    tfjs: true,
+    steps: null,
+    lossCurve: false,
+    importance: null,
+    exports: ['bundle'],
+    note: 'predicting is the slow part',
+    selectedByDefault: true,
+  },
+  tree: {
+    type: 'tree',
+    label: 'Decision tree',
+    family: 'tree',
+    params: TREE_PARAMS,
+    tasks: ['regression'],
+    seeded: true,
+    tfjs: false,
+    steps: null,
+    lossCurve: false,
+    importance: 'impurity',
+    exports: ['bundle'],
+    selectedByDefault: true,
+  },
+  forest: {
+    type: 'forest',
+    label: 'Random forest',
+    family: 'ensemble',
+    params: FOREST_PARAMS,
+    tasks: ['regression'],
+    seeded: true,
+    tfjs: false,
+    steps: 'tree',
+    lossCurve: false,
+    importance: 'impurity',
+    exports: ['bundle'],
+    note: 'slow with many deep trees',
+    selectedByDefault: true,
+  },
+  gbdt: {
+    type: 'gbdt',
+    label: 'Gradient-boosted trees',
+    family: 'ensemble',
+    params: GBDT_PARAMS,
+    tasks: ['regression'],
+    seeded: true,
+    tfjs: false,
+    steps: 'iteration',
+    lossCurve: true,
+    importance: 'gain',
+    exports: ['bundle'],
+    selectedByDefault: true,
+  },
+  mlp: {
+    type: 'mlp',
+    label: 'Neural network (MLP)',
+    family: 'neural',
+    params: MLP_PARAMS,
+    tasks: ['regression'],
+    seeded: true,
+    tfjs: true,
+    steps: 'epoch',
+    lossCurve: true,
+    importance: null,
+    exports: ['bundle'],
+    note: 'slower; trains on tfjs',
+    selectedByDefault: true,
+  },
 };
 
-export function isModelType(s: string): s is ModelType {
-  return (MODEL_TYPES as readonly string[]).includes(s);
+/** Every model type, in the order the CLI and the UI list them. */
+export const MODEL_TYPES: readonly ModelType[] = Object.keys(MODEL_CATALOG) as ModelType[];
+
+/** Human label per type, as leaderboards and pickers show it. */
+export const MODEL_LABELS: Readonly<Record<ModelType, string>> = Object.fromEntries(MODEL_TYPES.map((t) => [t, MODEL_CATALOG[t].label])) as Record<ModelType, string>;
+
+export function isModelType(s: unknown): s is ModelType {
+  return typeof s === 'string' && Object.hasOwn(MODEL_CATALOG, s);
 }
 
 export function modelLabel(type: ModelType): string {
-  return MODEL_LABELS[type];
+  return MODEL_CATALOG[type].label;
+}
+
+export function modelInfo(type: ModelType): ModelInfo {
+  return MODEL_CATALOG[type];
 }

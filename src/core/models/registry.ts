@@ -1,57 +1,65 @@
 /**
- * The model registry: maps a model `type` to its class, for building a candidate from its
- * params and rebuilding a fitted model from `{type, params, state}` (bundles, stored runs).
+ * The model registry: maps a model `type` to its class, to build a candidate from its params
+ * and to rebuild a fitted model from `{type, params, state}` (bundles, stored runs). Model facts
+ * (labels, capabilities, parameter tables) live in the catalog; this file only loads the code.
  */
-import { InvalidParamsError, BundleError } from '../errors';
+import { BundleError, InvalidParamsError } from '../errors';
+import type { Estimator } from './estimator';
 import { RandomForestRegressor } from './forest';
 import { GradientBoostingRegressor } from './gbdt';
 import { KNeighborsRegressor } from './knn';
 import { ElasticNet, Lasso, LinearRegression, Ridge } from './linear';
 import { MlpRegressor } from './mlp';
 import { DecisionTreeRegressor } from './tree';
-import { isModelType, MODEL_TYPES, modelLabel } from './catalog';
+import { isModelType, MODEL_TYPES } from './catalog';
+import { StateReader } from './state';
 import type { ModelType, Regressor, SerializedModel } from './types';
 
-export { isModelType, MODEL_LABELS, MODEL_TYPES, modelLabel } from './catalog';
+export { isModelType, MODEL_CATALOG, MODEL_LABELS, MODEL_TYPES, modelInfo, modelLabel } from './catalog';
 
-interface ModelClass {
-  new (params?: never): Regressor;
-  fromJSON(s: SerializedModel): Regressor;
+type AnyEstimator = Estimator<object, unknown>;
+
+const CLASSES: Record<ModelType, new (params: Record<string, unknown>) => AnyEstimator> = {
+  linear: LinearRegression,
+  ridge: Ridge,
+  lasso: Lasso,
+  elasticnet: ElasticNet,
+  knn: KNeighborsRegressor,
+  tree: DecisionTreeRegressor,
+  forest: RandomForestRegressor,
+  gbdt: GradientBoostingRegressor,
+  mlp: MlpRegressor,
+} as unknown as Record<ModelType, new (params: Record<string, unknown>) => AnyEstimator>;
+
+function unknownType(type: unknown): string {
+  return `Unknown model type ${JSON.stringify(type)}; choose one of ${MODEL_TYPES.join(', ')}.`;
 }
 
-interface ModelEntry {
-  cls: ModelClass;
-  /** The family it belongs to (for grouping in the UI). */
-  family: 'linear' | 'neighbors' | 'tree' | 'ensemble' | 'neural';
-}
-
-const REGISTRY: Record<ModelType, ModelEntry> = {
-  linear: { cls: LinearRegression as unknown as ModelClass, family: 'linear' },
-  ridge: { cls: Ridge as unknown as ModelClass, family: 'linear' },
-  lasso: { cls: Lasso as unknown as ModelClass, family: 'linear' },
-  elasticnet: { cls: ElasticNet as unknown as ModelClass, family: 'linear' },
-  knn: { cls: KNeighborsRegressor as unknown as ModelClass, family: 'neighbors' },
-  tree: { cls: DecisionTreeRegressor as unknown as ModelClass, family: 'tree' },
-  forest: { cls: RandomForestRegressor as unknown as ModelClass, family: 'ensemble' },
-  gbdt: { cls: GradientBoostingRegressor as unknown as ModelClass, family: 'ensemble' },
-  mlp: { cls: MlpRegressor as unknown as ModelClass, family: 'neural' },
-};
-
-export function modelFamily(type: ModelType): ModelEntry['family'] {
-  return REGISTRY[type].family;
-}
-
-/** A new, unfitted model; params are validated by the class (InvalidParamsError naming the field). */
+/** A new, unfitted model; params are validated against its table (InvalidParamsError naming the field). */
 export function createModel(type: string, params: Record<string, unknown> = {}): Regressor {
-  if (!isModelType(type))
-    throw new InvalidParamsError('unknown-model-type', `Unknown model type "${type}"; choose one of ${MODEL_TYPES.join(', ')}.`, { field: 'type' });
-  const Cls = REGISTRY[type].cls as unknown as new (p: Record<string, unknown>) => Regressor;
-  return new Cls(params);
+  if (!isModelType(type)) throw new InvalidParamsError('unknown-model-type', unknownType(type), { field: 'type' });
+  return new CLASSES[type](params);
 }
 
-/** Rebuilds a fitted model; the class validates its state (BundleError naming the path). */
+/**
+ * Rebuilds a fitted model from `{type, params, state}` (state already decoded by the bundle
+ * codec). Every failure is a BundleError naming the path: `type`, `params.<name>`, `state.<…>`.
+ */
 export function modelFromJSON(s: SerializedModel): Regressor {
-  if (!isModelType(s.type))
-    throw new BundleError('unknown-model-type', `Unknown model type "${String(s.type)}"; this Loupe knows ${MODEL_TYPES.join(', ')}.`, { field: 'model.type' });
-  return REGISTRY[s.type].cls.fromJSON(s);
+  if (s === null || typeof s !== 'object') throw new BundleError('bad-model', 'The model entry must be an object.', { field: '' });
+  const type: unknown = Object.hasOwn(s, 'type') ? s.type : undefined;
+  if (!isModelType(type)) throw new BundleError('unknown-model-type', unknownType(type), { field: 'type' });
+  const params: unknown = Object.hasOwn(s, 'params') ? s.params : undefined;
+  let model: AnyEstimator;
+  try {
+    model = new CLASSES[type](params as Record<string, unknown>);
+  } catch (e) {
+    if (!(e instanceof InvalidParamsError)) throw e;
+    const field = e.where.field && e.where.field !== 'params' ? `params.${e.where.field}` : 'params';
+    throw new BundleError('bad-params', e.message, { field }, { cause: e });
+  }
+  const reader = StateReader.of(Object.hasOwn(s, 'state') ? s.state : undefined, 'state');
+  model.restore(reader);
+  reader.rejectUnread();
+  return model;
 }

@@ -1,8 +1,9 @@
 /**
  * The estimator contract (scikit-learn's, in TypeScript).
  *
- * Hyperparameters live in a plain, documented options object validated in one place; fitted
- * state is kept apart. `toJSON()` gives `{type, params, state}` and the registry rebuilds the
+ * Hyperparameters are declared once per model in a parameter table (params.ts) and validated by
+ * one validator; fitted state is kept apart (estimator.ts), and using an unfitted model throws
+ * NotFittedError. `toJSON()` gives `{type, params, state}` and the registry rebuilds the
  * estimator from it. State may hold typed arrays as they are: the bundle layer encodes them.
  */
 import type { FitHistory } from './history';
@@ -75,15 +76,18 @@ export type ModelType =
 
 export interface Regressor<P extends object = object> {
   readonly type: ModelType;
-  /** Hyperparameters with defaults filled in. */
+  /** Hyperparameters with defaults filled in (frozen). */
   readonly params: Readonly<P>;
+  /** Whether fit (or a restore) has given the model its state. */
+  readonly isFitted: boolean;
   /** Learns state; rejects NaN/Infinity/empty input with InvalidInputError; honours `signal`. */
   fit(X: Matrix, y: Float64Array, options?: FitOptions): Promise<this>;
-  /** One prediction per row of X, in order. Throws if not fitted or on a column-count mismatch. */
+  /** One prediction per row of X, in order. NotFittedError before fit; InvalidInputError on a column-count mismatch. */
   predict(X: Matrix): Float64Array;
-  /** Per-step losses recorded during the last fit (empty for one-shot models). */
+  /** Per-step losses recorded during the last fit (empty for one-shot models). NotFittedError before fit. */
   history(): FitHistory;
-  /** Per-feature importance when the model has a natural one (gain, |coef|), else undefined. */
-  featureImportance?(): Float64Array | undefined;
+  /** Per-feature importance of the kind the catalog names (gain, impurity, |coef|), undefined where it has none. */
+  featureImportance(): Float64Array | undefined;
+  /** `{type, params, state}`; NotFittedError before fit. */
   toJSON(): SerializedModel;
 }

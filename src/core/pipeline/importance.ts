@@ -8,13 +8,15 @@ import { checkpoint, throwIfAborted } from '../abort';
 import { InvalidParamsError } from '../errors';
 import { r2 } from '../metrics';
 import type { Matrix } from '../models/types';
-import { Rng, shuffleInPlace } from '../random';
+import { permutation, Rng, shuffleInPlace } from '../random';
 
 export interface PermutationImportanceOptions {
   /** Shuffles per feature, averaged (default 3). Integer ≥ 1. */
   repeats?: number;
-  /** Seed of the shuffles (default 0). */
+  /** Seed of the shuffles and of the row sample (default 0). */
   seed?: number;
+  /** Score on a seeded sample of this many rows when there are more (default: every row). */
+  maxRows?: number;
   signal?: AbortSignalLike;
   /** Called after each feature with the fraction done (0..1). */
   onProgress?: (fraction: number) => void;
@@ -28,6 +30,8 @@ export interface PermutationImportance {
   /** Per feature: standard deviation of the drop over the repeats (population). */
   std: Float64Array;
   repeats: number;
+  /** Rows it was computed on (after sampling down to maxRows). */
+  rows: number;
 }
 
 /** Predictions for the rows of X, in the target's own units. */
@@ -41,11 +45,12 @@ export async function permutationImportance(
 ): Promise<PermutationImportance> {
   const repeats = options.repeats ?? 3;
   const seed = options.seed ?? 0;
-  if (!(Number.isInteger(repeats) && repeats >= 1)) throw new InvalidParamsError('invalid-param', `repeats: must be an integer ≥ 1, got ${repeats}.`, { field: 'repeats' });
-  if (!Number.isInteger(seed)) throw new InvalidParamsError('invalid-param', `seed: must be an integer, got ${seed}.`, { field: 'seed' });
+  if (!(Number.isInteger(repeats) && repeats >= 1)) throw new InvalidParamsError('bad-param', `repeats must be a whole number ≥ 1; got ${repeats}.`, { field: 'repeats' });
+  if (!Number.isInteger(seed)) throw new InvalidParamsError('bad-param', `seed must be a whole number; got ${seed}.`, { field: 'seed' });
   if (y.length !== X.rows)
     throw new InvalidParamsError('shape', `The matrix has ${X.rows} rows but there are ${y.length} targets.`, { field: 'y' });
   throwIfAborted(options.signal);
+  if (options.maxRows !== undefined && X.rows > options.maxRows) ({ X, y } = sampleRows(X, y, options.maxRows, seed));
   const { rows, cols } = X;
   const baseline = r2(y, await predict(X));
   const data = Float64Array.from(X.data);
@@ -75,5 +80,17 @@ export async function permutationImportance(
     std[j] = Math.sqrt(v / repeats);
     options.onProgress?.((j + 1) / cols);
   }
-  return { baseline, mean, std, repeats };
+  return { baseline, mean, std, repeats, rows };
+}
+
+/** A seeded sample of `m` rows of X and y, in their original order. */
+function sampleRows(X: Matrix, y: Float64Array, m: number, seed: number): { X: Matrix; y: Float64Array } {
+  const pick = permutation(X.rows, new Rng(seed)).slice(0, m).sort();
+  const data = new Float64Array(m * X.cols);
+  const ys = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    data.set(X.data.subarray(pick[i] * X.cols, (pick[i] + 1) * X.cols), i * X.cols);
+    ys[i] = y[pick[i]];
+  }
+  return { X: { data, rows: m, cols: X.cols, features: X.features }, y: ys };
 }

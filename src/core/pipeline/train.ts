@@ -1,23 +1,37 @@
 /**
- * The training pipeline: dataset + recipe + candidate models + split → one result per
- * candidate (fit/predict time, metrics, histories), a leaderboard sorted by R² (RMSE beside it)
- * and the best model. Stages log structured lines and fail with a PipelineError naming the stage;
- * one candidate failing does not stop the others; cancellation stops everything.
+ * The training run — the one place a training request is carried out, end to end. The train
+ * worker (one candidate per job) and the CLI (every candidate) only call `runTraining` and
+ * report what it returns.
+ *
+ * dataset + recipe + candidates + split →
+ *   1. cleaning, then rows without a target dropped (counted, warned);
+ *   2. degenerate data refused early: a constant target, a test part (or fold) under 2 rows;
+ *   3. the split, once (seeded: every worker that runs part of a request sees the same rows);
+ *   4. the recipe fitted on the training rows only (k-fold: one per fold too);
+ *   5. per candidate: fit, predict the test rows (k-fold: every fold, then a refit on all rows),
+ *      metrics, per-row test predictions (k-fold: out of fold), the bundle;
+ *   6. a leaderboard ranked by R² — by RMSE, said so, where R² is undefined (a constant test
+ *      target) — and the best model.
+ * Stages log structured lines and fail with a PipelineError naming the stage; one candidate
+ * failing does not stop the others; cancellation stops everything.
  */
 import { checkpoint, throwIfAborted } from '../abort';
+import { createBundle, type ModelBundle } from '../bundle/bundle';
+import { referenceProfile, type ReferenceProfile } from '../bundle/reference-profile';
 import { kFold, trainTestSplit } from '../data/split';
 import { takeRows } from '../data';
 import type { Table } from '../data/types';
 import { CancelledError, LoupeError, PipelineError, isCancelled, type PipelineStage } from '../errors';
 import { regressionMetrics, type RegressionMetrics } from '../metrics';
-import type { FitHistory } from '../models/history';
-import { createModel, modelLabel } from '../models/registry';
+import { emptyHistory, type FitHistory } from '../models/history';
+import { createModel, modelInfo, modelLabel } from '../models/registry';
 import type { Matrix, ModelType, Regressor } from '../models/types';
+import { permutation, Rng } from '../random';
 import { applyCleaning, fitRecipe, type FittedRecipe, type Recipe } from '../recipe';
 import { Logger, type LogSink } from './log';
 
 export interface CandidateSpec {
-  /** Display name, unique within a run (defaults to the model type). */
+  /** Display name, unique within a run (defaults to the model's label). */
   name?: string;
   type: ModelType;
   params?: Record<string, unknown>;
@@ -40,6 +54,15 @@ export interface SplitInfo {
   removedByCleaning: number;
 }
 
+/** The dataset version a request trains on (bundle lineage). */
+export interface DatasetRef {
+  /** SHA-256 hex of the file's bytes. */
+  hash: string;
+  name?: string;
+  /** Rows before cleaning (defaults to the table's). */
+  rows?: number;
+}
+
 export interface TrainingProgress {
   candidate: string;
   candidateIndex: number;
@@ -53,11 +76,21 @@ export interface TrainingProgress {
   loss?: { train?: number; validation?: number };
 }
 
+/** Rows of per-row test predictions a candidate keeps by default (a seeded sample beyond it). */
+export const MAX_EVALUATION_ROWS = 100_000;
+
 export interface TrainingRequest {
   table: Table;
   recipe: Recipe;
   candidates: CandidateSpec[];
   split: SplitSpec;
+  dataset: DatasetRef;
+  /** Seed given to every seeded model (per the catalog) whose params do not set one. */
+  modelSeed?: number;
+  /** Which candidates get a bundle: each finished one (default), only the best, or none. */
+  bundles?: 'each' | 'best' | 'none';
+  /** Per-row test predictions kept per candidate; beyond it, a seeded sample (default MAX_EVALUATION_ROWS). */
+  maxEvaluationRows?: number;
   signal?: AbortSignalLike;
   onProgress?: (p: TrainingProgress) => void;
   onLog?: LogSink;
@@ -66,6 +99,18 @@ export interface TrainingRequest {
 }
 
 export type CandidateStatus = 'finished' | 'failed' | 'cancelled';
+
+/**
+ * Per-row predictions on the rows a candidate was scored on, in the target's own units:
+ * the test rows (hold-out, test file) or every row predicted by the fold that left it out (k-fold).
+ */
+export interface Evaluation {
+  kind: 'test' | 'out-of-fold';
+  actual: Float64Array;
+  predicted: Float64Array;
+  /** Rows scored; when more than were kept, `actual`/`predicted` are a seeded sample of them. */
+  totalRows: number;
+}
 
 export interface CandidateResult {
   name: string;
@@ -82,22 +127,35 @@ export interface CandidateResult {
   history: FitHistory;
   /** The fitted model (k-fold: refitted on every row). */
   model?: Regressor;
-  /** Test predictions in the order of `TrainingResult.testTarget` (holdout and test-table). */
-  testPredictions?: Float64Array;
+  evaluation?: Evaluation;
   featureImportance?: Float64Array;
+  /** Built for finished candidates as `TrainingRequest.bundles` asks. */
+  bundle?: ModelBundle;
   error?: { code: string; message: string; stage: PipelineStage };
+}
+
+/** Something about the data or the split a person should know; the run went on. */
+export interface RunWarning {
+  code: 'missing-target' | 'wide-data' | 'r2-undefined';
+  message: string;
+  column?: string;
+  rows?: number;
 }
 
 export interface TrainingResult {
   split: SplitInfo;
   recipe: FittedRecipe;
-  /** Sorted by R² descending; failed and cancelled candidates last. */
+  /** Best first by `rankedBy`; failed and cancelled candidates last. */
   leaderboard: CandidateResult[];
   best?: string;
-  /** Raw test targets for predicted-vs-actual plots (holdout and test-table). */
-  testTarget?: Float64Array;
-  /** The training table after cleaning (rows the recipe was fitted on, plus test rows for holdout). */
-  trainRows: Table;
+  /** R² unless it is undefined on the test part (a constant test target): then RMSE. */
+  rankedBy: 'r2' | 'rmse';
+  warnings: RunWarning[];
+  /**
+   * The transformed rows a fitted model can be examined on (permutation importance): the test
+   * rows, or for k-fold the training rows (the refit saw them: in-sample).
+   */
+  evaluationRows: { X: Matrix; y: Float64Array; inSample: boolean };
   logs: Logger['lines'];
 }
 
@@ -142,24 +200,38 @@ export function candidateNames(candidates: CandidateSpec[]): string[] {
   });
 }
 
-export async function trainCandidates(req: TrainingRequest): Promise<TrainingResult> {
+/** The params a candidate is built with: the request's seed for seeded models that set none. */
+function candidateParams(spec: CandidateSpec, modelSeed: number | undefined): Record<string, unknown> {
+  const given = spec.params ?? {};
+  if (modelSeed === undefined || !modelInfo(spec.type).seeded || given.seed !== undefined) return given;
+  return { ...given, seed: modelSeed };
+}
+
+export async function runTraining(req: TrainingRequest): Promise<TrainingResult> {
   const log = new Logger(req.onLog);
   const { signal } = req;
+  const warnings: RunWarning[] = [];
+  const warn = (w: RunWarning): void => {
+    warnings.push(w);
+    log.warn('transformation', w.message, w.rows !== undefined ? { data: { rows: w.rows } } : {});
+  };
   throwIfAborted(signal);
   if (req.candidates.length === 0) throw new PipelineError('no-candidates', 'Choose at least one model to train.', { stage: 'training' });
   const names = candidateNames(req.candidates);
+  const target = req.recipe.target;
 
   // ---- transformation: cleaning, split, recipe fitted on training rows only ----
   const { cleaned, removed } = await stage('transformation', log, () => {
     const c = applyCleaning(req.table, req.recipe);
     for (const s of c.steps) log.info('transformation', `${s.description}: removed ${s.removed} rows`, { data: { removed: s.removed } });
-    const t = dropMissingTarget(c.table, req.recipe.target, log);
+    const t = dropMissingTarget(c.table, target, warn);
     return { cleaned: t, removed: req.table.rowCount - t.rowCount };
   });
   log.info('ingestion', `Dataset: ${req.table.rowCount} rows, ${req.table.columns.length} columns`, { data: { rows: req.table.rowCount } });
+  await stage('transformation', log, () => refuseConstantTarget(cleaned, target, 'the data'));
 
   const split = req.split;
-  let splitInfo: SplitInfo;
+  let splitInfo!: SplitInfo;
   let folds: { train: Uint32Array; test: Uint32Array }[] = [];
   let holdout: { train: Table; test: Table } | undefined;
   await stage('transformation', log, () => {
@@ -169,20 +241,37 @@ export async function trainCandidates(req: TrainingRequest): Promise<TrainingRes
       holdout = { train: takeRows(cleaned, s.train), test: takeRows(cleaned, s.test) };
       splitInfo = { kind: 'holdout', seed: split.seed, testSize: split.testSize, trainRows: s.train.length, testRows: s.test.length, removedByCleaning: removed };
     } else if (split.kind === 'test-table') {
-      const t = dropMissingTarget(applyCleaning(split.table, req.recipe).table, req.recipe.target, log);
+      const t = dropMissingTarget(applyCleaning(split.table, req.recipe).table, target, warn);
       holdout = { train: cleaned, test: t };
       splitInfo = { kind: 'test-table', seed: split.seed, trainRows: cleaned.rowCount, testRows: t.rowCount, removedByCleaning: removed };
     } else {
-      if (!(Number.isInteger(split.k) && split.k >= 2 && split.k <= cleaned.rowCount))
-        throw new PipelineError('bad-split', `k must be an integer from 2 to the number of rows; got ${split.k}.`, { field: 'k', stage: 'transformation' });
+      if (!(Number.isInteger(split.k) && split.k >= 2))
+        throw new PipelineError('bad-split', `k must be a whole number of at least 2; got ${split.k}.`, { field: 'k', stage: 'transformation' });
+      if (cleaned.rowCount < 2 * split.k)
+        throw new PipelineError(
+          'test-too-small',
+          `${split.k}-fold cross-validation of ${cleaned.rowCount} rows leaves folds of fewer than 2 rows, too few to score a model; choose k ≤ ${Math.floor(cleaned.rowCount / 2)}.`,
+          { field: 'k', stage: 'transformation' },
+        );
       folds = kFold(cleaned.rowCount, split.k, split.seed);
       splitInfo = { kind: 'kfold', seed: split.seed, k: split.k, trainRows: cleaned.rowCount, testRows: cleaned.rowCount, removedByCleaning: removed };
     }
-    if (holdout && (holdout.train.rowCount === 0 || holdout.test.rowCount === 0))
-      throw new PipelineError('bad-split', `The split leaves ${holdout.train.rowCount} training and ${holdout.test.rowCount} test rows; both need at least one.`, { stage: 'transformation' });
+    if (holdout) {
+      if (holdout.train.rowCount < 2)
+        throw new PipelineError('train-too-small', `The split leaves ${holdout.train.rowCount} training rows; a model needs at least 2.`, { stage: 'transformation' });
+      if (holdout.test.rowCount < 2)
+        throw new PipelineError(
+          'test-too-small',
+          `The test part has ${holdout.test.rowCount} row${holdout.test.rowCount === 1 ? '' : 's'}; scoring a model needs at least 2 (R² is undefined on one row). ${
+            split.kind === 'holdout' ? 'Use a larger test share or k-fold cross-validation.' : 'Use a larger test file.'
+          }`,
+          { field: split.kind === 'holdout' ? 'testSize' : 'test', stage: 'transformation' },
+        );
+      refuseConstantTarget(holdout.train, target, 'the training rows');
+    }
   });
-  log.info('transformation', `Split: ${splitInfo!.kind}, ${splitInfo!.trainRows} training rows, ${splitInfo!.testRows} test rows`, {
-    data: { trainRows: splitInfo!.trainRows, testRows: splitInfo!.testRows, seed: split.seed },
+  log.info('transformation', `Split: ${splitInfo.kind}, ${splitInfo.trainRows} training rows, ${splitInfo.testRows} test rows`, {
+    data: { trainRows: splitInfo.trainRows, testRows: splitInfo.testRows, seed: split.seed },
   });
 
   // The recipe fitted on all training rows (the one that ships in a bundle).
@@ -191,6 +280,12 @@ export async function trainCandidates(req: TrainingRequest): Promise<TrainingRes
   const train = await stage('transformation', log, () => prepare(recipe, fullTrain));
   const test = holdout ? await stage('transformation', log, () => prepare(recipe, holdout!.test)) : undefined;
   log.info('transformation', `Features: ${recipe.featureNames.join(', ')}`, { data: { features: recipe.featureNames.length } });
+  if (recipe.featureNames.length > train.X.rows)
+    warn({
+      code: 'wide-data',
+      message: `There are more features (${recipe.featureNames.length}) than training rows (${train.X.rows}): models can fit the training rows exactly and generalise poorly. Penalised models (ridge, lasso) or fewer features are safer.`,
+      rows: train.X.rows,
+    });
 
   // k-fold: each fold fits its own recipe on its training rows.
   const foldData = await stage('transformation', log, () =>
@@ -198,83 +293,104 @@ export async function trainCandidates(req: TrainingRequest): Promise<TrainingRes
       const trT = takeRows(cleaned, f.train);
       const teT = takeRows(cleaned, f.test);
       const r = fitRecipe(req.recipe, trT);
-      return { recipe: r, train: prepare(r, trT), test: prepare(r, teT) };
+      return { recipe: r, rows: f.test, train: prepare(r, trT), test: prepare(r, teT) };
     }),
   );
+
+  // R² is undefined where the test target does not vary (scikit-learn reports 0 or 1 by convention).
+  const testTargets = test ? [test.yRaw] : foldData.map((f) => f.test.yRaw);
+  const constantPart = testTargets.findIndex(isConstant);
+  const rankedBy: TrainingResult['rankedBy'] = constantPart >= 0 ? 'rmse' : 'r2';
+  if (constantPart >= 0)
+    warn({
+      code: 'r2-undefined',
+      column: target,
+      message: `The target "${target}" has the same value in every row of ${test ? 'the test part' : `fold ${constantPart + 1}`}, so R² is undefined there: models are ranked by RMSE instead.`,
+    });
+
+  const maxRows = req.maxEvaluationRows ?? MAX_EVALUATION_ROWS;
+  const keptRows = (n: number): Uint32Array | null => (n > maxRows ? permutation(n, new Rng(split.seed)).slice(0, maxRows).sort() : null);
 
   const results: CandidateResult[] = [];
   const n = req.candidates.length;
   for (let ci = 0; ci < n; ci++) {
     const spec = req.candidates[ci];
     const name = names[ci];
+    const given = candidateParams(spec, req.modelSeed);
     const report = (fraction: number, extra: Partial<TrainingProgress> = {}): void =>
       req.onProgress?.({ candidate: name, candidateIndex: ci, candidates: n, fraction, overall: (ci + fraction) / n, ...extra });
     let result: CandidateResult;
     let params: Record<string, unknown> = {};
     try {
-      const probe = createModel(spec.type, spec.params ?? {});
-      params = { ...(probe.params as Record<string, unknown>) };
+      params = { ...createModel(spec.type, given).params };
       log.info('training', `Training ${name}`, { candidate: name });
       report(0);
+      const parts = foldData.length + 1;
+      const fit = async (X: Matrix, y: Float64Array, part: number): Promise<{ model: Regressor; seconds: number }> => {
+        const model = createModel(spec.type, given);
+        const t0 = now();
+        await model.fit(X, y, { signal, onProgress: (p) => report((part + p.fraction) / parts, { step: p.step, totalSteps: p.totalSteps, loss: p.loss }) });
+        return { model, seconds: (now() - t0) / 1000 };
+      };
+      let metrics: RegressionMetrics;
+      let foldMetrics: RegressionMetrics[] | undefined;
+      let fitSeconds: number;
+      let predictSeconds: number;
+      let evaluation: Evaluation;
+      let model: Regressor;
       if (foldData.length > 0) {
-        const foldMetrics: RegressionMetrics[] = [];
-        let fitSeconds = 0;
-        let predictSeconds = 0;
-        const parts = foldData.length + 1;
+        foldMetrics = [];
+        fitSeconds = 0;
+        predictSeconds = 0;
+        const oofActual = new Float64Array(cleaned.rowCount);
+        const oofPred = new Float64Array(cleaned.rowCount);
         for (let k = 0; k < foldData.length; k++) {
           const fd = foldData[k];
-          const m = createModel(spec.type, spec.params ?? {});
-          const t0 = now();
-          await m.fit(fd.train.X, fd.train.y, { signal, onProgress: (p) => report((k + p.fraction) / parts, { step: p.step, totalSteps: p.totalSteps, loss: p.loss }) });
-          fitSeconds += (now() - t0) / 1000;
+          const f = await fit(fd.train.X, fd.train.y, k);
+          fitSeconds += f.seconds;
           const t1 = now();
-          const pred = fd.recipe.decodeTarget(m.predict(fd.test.X));
+          const pred = fd.recipe.decodeTarget(f.model.predict(fd.test.X));
           predictSeconds += (now() - t1) / 1000;
           foldMetrics.push(regressionMetrics(fd.test.yRaw, pred));
+          for (let i = 0; i < fd.rows.length; i++) {
+            oofActual[fd.rows[i]] = fd.test.yRaw[i];
+            oofPred[fd.rows[i]] = pred[i];
+          }
           log.info('evaluation', `Fold ${k + 1}/${foldData.length}: R² ${foldMetrics[k].r2.toFixed(4)}, RMSE ${foldMetrics[k].rmse.toFixed(2)}`, { candidate: name });
           await checkpoint(signal);
         }
-        const model = createModel(spec.type, spec.params ?? {});
-        await model.fit(train.X, train.y, { signal, onProgress: (p) => report((foldData.length + p.fraction) / parts, { step: p.step, totalSteps: p.totalSteps, loss: p.loss }) });
-        result = {
-          name,
-          type: spec.type,
-          params,
-          status: 'finished',
-          metrics: meanMetrics(foldMetrics),
-          folds: foldMetrics,
-          fitSeconds: fitSeconds / foldData.length,
-          predictSeconds: predictSeconds / foldData.length,
-          history: model.history(),
-          model,
-          featureImportance: model.featureImportance?.(),
-        };
+        fitSeconds /= foldData.length;
+        predictSeconds /= foldData.length;
+        metrics = meanMetrics(foldMetrics);
+        model = (await fit(train.X, train.y, foldData.length)).model;
+        evaluation = evaluationOf('out-of-fold', oofActual, oofPred, keptRows(oofActual.length));
       } else {
-        const model = createModel(spec.type, spec.params ?? {});
-        const t0 = now();
-        await model.fit(train.X, train.y, { signal, onProgress: (p) => report(p.fraction, { step: p.step, totalSteps: p.totalSteps, loss: p.loss }) });
-        const fitSeconds = (now() - t0) / 1000;
+        const f = await fit(train.X, train.y, 0);
+        model = f.model;
+        fitSeconds = f.seconds;
         const t1 = now();
         const pred = recipe.decodeTarget(model.predict(test!.X));
-        const predictSeconds = (now() - t1) / 1000;
-        result = {
-          name,
-          type: spec.type,
-          params,
-          status: 'finished',
-          metrics: regressionMetrics(test!.yRaw, pred),
-          fitSeconds,
-          predictSeconds,
-          history: model.history(),
-          model,
-          testPredictions: pred,
-          featureImportance: model.featureImportance?.(),
-        };
+        predictSeconds = (now() - t1) / 1000;
+        metrics = regressionMetrics(test!.yRaw, pred);
+        evaluation = evaluationOf('test', test!.yRaw, pred, keptRows(pred.length));
       }
-      const m = result.metrics!;
-      log.info('evaluation', `${name}: R² ${m.r2.toFixed(4)}, RMSE ${m.rmse.toFixed(2)}, fit ${result.fitSeconds.toFixed(2)} s`, {
+      result = {
+        name,
+        type: spec.type,
+        params,
+        status: 'finished',
+        metrics,
+        folds: foldMetrics,
+        fitSeconds,
+        predictSeconds,
+        history: model.history(),
+        model,
+        evaluation,
+        featureImportance: model.featureImportance(),
+      };
+      log.info('evaluation', `${name}: R² ${metrics.r2.toFixed(4)}, RMSE ${metrics.rmse.toFixed(2)}, fit ${fitSeconds.toFixed(2)} s`, {
         candidate: name,
-        data: { r2: m.r2, rmse: m.rmse, mae: m.mae, fitSeconds: result.fitSeconds },
+        data: { r2: metrics.r2, rmse: metrics.rmse, mae: metrics.mae, fitSeconds },
       });
       report(1);
     } catch (e) {
@@ -292,31 +408,58 @@ export async function trainCandidates(req: TrainingRequest): Promise<TrainingRes
     req.onCandidateDone?.(result);
   }
 
-  const leaderboard = rankByR2(results);
+  const leaderboard = rankCandidates(results, rankedBy);
   const best = leaderboard.find((r) => r.status === 'finished');
   if (!best) throw new PipelineError('all-failed', 'Every candidate model failed; see the log for each.', { stage: 'training' });
-  log.info('evaluation', `Best model by R²: ${best.name} (R² ${best.metrics!.r2.toFixed(4)}, RMSE ${best.metrics!.rmse.toFixed(2)})`, { candidate: best.name });
-  return { split: splitInfo!, recipe, leaderboard, best: best.name, testTarget: test?.yRaw, trainRows: cleaned, logs: log.lines };
+  log.info('evaluation', `Best model by ${rankedBy === 'r2' ? 'R²' : 'RMSE'}: ${best.name} (R² ${best.metrics!.r2.toFixed(4)}, RMSE ${best.metrics!.rmse.toFixed(2)})`, { candidate: best.name });
+
+  const bundles = req.bundles ?? 'each';
+  if (bundles !== 'none') {
+    const reference = referenceProfile(fullTrain, [...recipe.inputSchema().map((c) => c.name), target]);
+    for (const r of bundles === 'each' ? leaderboard.filter((c) => c.status === 'finished') : [best])
+      r.bundle = candidateBundle(r, { recipe, split: splitInfo, seed: split.seed, dataset: req.dataset, datasetRows: req.dataset.rows ?? req.table.rowCount, reference });
+  }
+
+  const evaluationRows = test ? { X: test.X, y: test.yRaw, inSample: false } : { X: train.X, y: train.yRaw, inSample: true };
+  return { split: splitInfo, recipe, leaderboard, best: best.name, rankedBy, warnings, evaluationRows, logs: log.lines };
+}
+
+/** The bundle of a finished candidate: built here and nowhere else. */
+function candidateBundle(
+  r: CandidateResult,
+  run: { recipe: FittedRecipe; split: SplitInfo; seed: number; dataset: DatasetRef; datasetRows: number; reference: ReferenceProfile },
+): ModelBundle {
+  return createBundle({
+    name: `${run.recipe.recipe.target} — ${r.name}`,
+    recipe: run.recipe,
+    model: r.model!,
+    metrics: { test: r.metrics, folds: r.folds, fitSeconds: r.fitSeconds, predictSeconds: r.predictSeconds },
+    lineage: { datasetHash: run.dataset.hash, datasetName: run.dataset.name, datasetRows: run.datasetRows, split: run.split, seed: run.seed },
+    referenceProfile: run.reference,
+  });
+}
+
+function evaluationOf(kind: Evaluation['kind'], actual: Float64Array, predicted: Float64Array, keep: Uint32Array | null): Evaluation {
+  if (!keep) return { kind, actual, predicted, totalRows: actual.length };
+  return { kind, actual: Float64Array.from(keep, (i) => actual[i]), predicted: Float64Array.from(keep, (i) => predicted[i]), totalRows: actual.length };
 }
 
 function failed(name: string, spec: CandidateSpec, params: Record<string, unknown>, status: CandidateStatus, e: unknown): CandidateResult {
   const code = e instanceof LoupeError ? e.code : 'error';
   const message = e instanceof Error ? e.message : String(e);
-  return {
-    name,
-    type: spec.type,
-    params,
-    status,
-    fitSeconds: 0,
-    predictSeconds: 0,
-    history: { unit: 'none', metric: 'mse', train: [], validation: [] },
-    error: { code, message, stage: 'training' },
-  };
+  return { name, type: spec.type, params, status, fitSeconds: 0, predictSeconds: 0, history: emptyHistory(), error: { code, message, stage: 'training' } };
 }
 
-/** Sorted by R² descending (the course's rule); unfinished candidates last, in their order. */
-export function rankByR2(results: CandidateResult[]): CandidateResult[] {
-  const score = (r: CandidateResult): number => (r.status === 'finished' && r.metrics && Number.isFinite(r.metrics.r2) ? r.metrics.r2 : -Infinity);
+/** A candidate's place on the leaderboard: higher is better; −∞ for one that did not finish. */
+export function rankingScore(r: { status: string; metrics?: RegressionMetrics }, by: TrainingResult['rankedBy']): number {
+  const m = r.status === 'finished' ? r.metrics : undefined;
+  const v = m ? (by === 'r2' ? m.r2 : -m.rmse) : NaN;
+  return Number.isFinite(v) ? v : -Infinity;
+}
+
+/** Best first: by R² descending or RMSE ascending; unfinished candidates last, in their order. */
+export function rankCandidates(results: CandidateResult[], by: TrainingResult['rankedBy'] = 'r2'): CandidateResult[] {
+  const score = (r: CandidateResult): number => rankingScore(r, by);
   return results
     .map((r, i) => ({ r, i }))
     .sort((a, b) => score(b.r) - score(a.r) || a.i - b.i)
@@ -330,20 +473,41 @@ function meanMetrics(ms: RegressionMetrics[]): RegressionMetrics {
   return out;
 }
 
-/**
- * Rows without a target value cannot be learned from or scored: they are removed before the
- * split, and the count is logged (never silently). A target column that is absent or not a
- * number is an error naming it.
- */
-function dropMissingTarget(table: Table, target: string, log: Logger): Table {
+function isConstant(y: Float64Array): boolean {
+  for (let i = 1; i < y.length; i++) if (y[i] !== y[0]) return false;
+  return true;
+}
+
+function targetValues(table: Table, target: string): Float64Array {
   const col = table.columns.find((c) => c.name === target);
   if (!col) throw new PipelineError('missing-target', `The target column "${target}" is not in the dataset.`, { column: target, stage: 'transformation' });
   if (col.type !== 'numeric')
     throw new PipelineError('target-not-numeric', `The target column "${target}" is not numeric; Loupe predicts a number.`, { column: target, stage: 'transformation' });
+  return col.values;
+}
+
+/** A target with one value everywhere leaves nothing to learn (and would score a perfect R²). */
+function refuseConstantTarget(table: Table, target: string, where: string): void {
+  const y = targetValues(table, target);
+  if (y.length > 0 && isConstant(y))
+    throw new PipelineError('constant-target', `The target "${target}" is ${y[0]} in every row of ${where}: there is nothing to predict. Choose another target or check the cleaning steps.`, {
+      column: target,
+      stage: 'transformation',
+    });
+}
+
+/**
+ * Rows without a target value cannot be learned from or scored: they are removed before the
+ * split, counted and warned about (never silently). A target column that is absent or not a
+ * number is an error naming it.
+ */
+function dropMissingTarget(table: Table, target: string, warn: (w: RunWarning) => void): Table {
+  const values = targetValues(table, target);
   const keep: number[] = [];
-  for (let i = 0; i < col.values.length; i++) if (Number.isFinite(col.values[i])) keep.push(i);
+  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) keep.push(i);
   if (keep.length === table.rowCount) return table;
   if (keep.length === 0) throw new PipelineError('no-target-values', `The target column "${target}" has no numeric values.`, { column: target, stage: 'transformation' });
-  log.warn('transformation', `Removed ${table.rowCount - keep.length} rows whose target "${target}" is missing or not finite`, { data: { removed: table.rowCount - keep.length } });
+  const removed = table.rowCount - keep.length;
+  warn({ code: 'missing-target', column: target, rows: removed, message: `Removed ${removed} row${removed === 1 ? '' : 's'} whose target "${target}" is missing or not a finite number.` });
   return takeRows(table, Uint32Array.from(keep));
 }

@@ -343,7 +343,7 @@ export class FittedRecipe {
     try {
       recipe = parseRecipe(p.recipe);
     } catch (e) {
-      if (e instanceof RecipeError) throw new BundleError(e.code, `recipe.${e.message}`, { ...e.where, field: `recipe.${e.where.field ?? ''}` }, { cause: e });
+      if (e instanceof RecipeError) throw new BundleError('bad-recipe', `recipe.${e.message}`, { ...e.where, field: `recipe.${e.where.field ?? ''}` }, { cause: e });
       throw e;
     }
     const transformer = ColumnTransformer.fromJSON(p.transformer, 'transformer');

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createBundle, openBundle, parseBundle, serializeBundle, type ModelBundle } from '../../../src/core/bundle/bundle';
-import { referenceProfile } from '../../../src/core/bundle/reference-profile';
+import { openBundle, parseBundle, serializeBundle, type ModelBundle } from '../../../src/core/bundle/bundle';
+import { decodeState } from '../../../src/core/bundle/codec';
 import { parseCsv } from '../../../src/core/data';
 import { BundleError } from '../../../src/core/errors';
-import { trainCandidates, type TrainingResult } from '../../../src/core/pipeline/train';
+import { runTraining, type TrainingResult } from '../../../src/core/pipeline/train';
 import { predictRecords } from '../../../src/core/pipeline/predict';
 import { defaultRecipe } from '../../../src/core/recipe';
 import { generateSampleGemstones } from '../../../src/core/sample';
@@ -16,8 +16,9 @@ const HASH = 'a'.repeat(64);
 async function trained(types: ModelType[]): Promise<{ result: TrainingResult; csv: string }> {
   const csv = generateSampleGemstones(800, 5);
   const ds = await parseCsv(csv);
-  const result = await trainCandidates({
+  const result = await runTraining({
     table: ds.table,
+    dataset: { hash: HASH, rows: 800 },
     recipe: defaultRecipe(ds.schema, 'price', ds.table),
     candidates: types.map((type) => ({ type, name: type, params: type === 'gbdt' ? { maxIterations: 40 } : type === 'mlp' ? { maxEpochs: 3 } : type === 'forest' ? { nEstimators: 5 } : {} })),
     split: { kind: 'holdout', testSize: 0.25, seed: 9 },
@@ -26,15 +27,7 @@ async function trained(types: ModelType[]): Promise<{ result: TrainingResult; cs
 }
 
 function bundleFor(result: TrainingResult, name: string): ModelBundle {
-  const c = result.leaderboard.find((r) => r.name === name)!;
-  return createBundle({
-    name: `price — ${name}`,
-    recipe: result.recipe,
-    model: c.model!,
-    metrics: { test: c.metrics },
-    lineage: { datasetHash: HASH, datasetRows: 800, split: result.split, seed: 9 },
-    referenceProfile: referenceProfile(result.trainRows, [...result.recipe.inputSchema().map((s) => s.name), 'price']),
-  });
+  return result.leaderboard.find((r) => r.name === name)!.bundle!;
 }
 
 const rows = [
@@ -81,15 +74,7 @@ describe('model bundle', () => {
 
   describe('rejects bad bundles with a BundleError naming the field', () => {
     const expectBundleError = (text: string, code: string, field?: RegExp) => {
-      try {
-        parseBundle(text);
-      } catch (e) {
-        expect(e).toBeInstanceOf(BundleError);
-        expect((e as BundleError).code).toBe(code);
-        if (field) expect((e as BundleError).where.field).toMatch(field);
-        return;
-      }
-      throw new Error('expected a BundleError');
+      expect(() => parseBundle(text)).toThrow(expect.objectContaining({ name: 'BundleError', code, ...(field ? { where: expect.objectContaining({ field: expect.stringMatching(field) }) } : {}) }));
     };
     const good = (): Record<string, any> => JSON.parse(serializeBundle(bundleFor(result, 'gbdt')));
 
@@ -131,24 +116,46 @@ describe('model bundle', () => {
       const i = arr.findIndex((x) => x > 0);
       arr[i] = 1_000_000;
       left.base64 = bytesToBase64(new Uint8Array(arr.buffer));
-      try {
-        parseBundle(JSON.stringify(b));
-        throw new Error('expected a BundleError');
-      } catch (e) {
-        expect(e).toBeInstanceOf(BundleError);
-        expect((e as BundleError).where.field).toMatch(/^model/);
-      }
+      expectBundleError(JSON.stringify(b), 'bad-state', new RegExp(`^model\\.state\\.forest\\.left\\[${i}\\]$`));
     });
     it('a corrupted recipe', () => {
       const b = good();
       b.recipe.recipe.target = 42;
-      try {
-        parseBundle(JSON.stringify(b));
-        throw new Error('expected a BundleError');
-      } catch (e) {
-        expect(e).toBeInstanceOf(BundleError);
-        expect((e as BundleError).where.field).toMatch(/^recipe/);
-      }
+      expectBundleError(JSON.stringify(b), 'bad-recipe', /^recipe/);
     });
+    it('state that names a prototype member, or __proto__, instead of an own field', () => {
+      // "toString" in {Float64Array, …} is true through the prototype chain; it must not be read as an array type.
+      const b = good();
+      b.model.state.forest.value = { $typed: 'toString', length: 1, base64: 'AAAAAAAAAAA=' };
+      expectBundleError(JSON.stringify(b), 'bad-state', /^model\.state\.forest\.value$/);
+      expect(() => decodeState(JSON.parse('{"__proto__": {"polluted": 1}}'))).toThrow(expect.objectContaining({ code: 'bad-state', where: { field: 'state.__proto__' } }));
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      const c = good();
+      c.model.state = JSON.parse(JSON.stringify(c.model.state).replace('{', '{"__proto__":{"nFeatures":3},'));
+      expectBundleError(JSON.stringify(c), 'bad-state', /__proto__/);
+    });
+    it('model state fields the model does not know', () => {
+      const b = good();
+      b.model.state.backdoor = 'x';
+      expectBundleError(JSON.stringify(b), 'bad-state', /^model\.state\.backdoor$/);
+    });
+  });
+
+  it('does not keep fields it does not know', () => {
+    const b = JSON.parse(serializeBundle(bundleFor(result, 'gbdt')));
+    b.extra = { secret: 1 };
+    b.lineage.tracking = 'x';
+    b.metrics.test.note = 'y';
+    b.model.params.unused = undefined;
+    const loaded = parseBundle(JSON.stringify(b)).bundle as unknown as Record<string, any>;
+    expect(loaded.extra).toBeUndefined();
+    expect(loaded.lineage.tracking).toBeUndefined();
+    expect(loaded.metrics.test.note).toBeUndefined();
+    expect(Object.keys(loaded.model.params)).toEqual(Object.keys(bundleFor(result, 'gbdt').model.params));
+    expect(JSON.stringify(loaded)).not.toMatch(/secret|tracking|"note"/);
+    // The fitted recipe is strict: an unknown field is refused, naming it.
+    const r = JSON.parse(serializeBundle(bundleFor(result, 'gbdt')));
+    r.recipe.comment = 'z';
+    expect(() => parseBundle(JSON.stringify(r))).toThrow(expect.objectContaining({ code: 'bad-recipe', where: expect.objectContaining({ field: 'recipe.comment' }) }));
   });
 });

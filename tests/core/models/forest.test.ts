@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { modelFromJSON } from '../../../src/core/models/registry';
 import { ForestTreeTrainer, RandomForestRegressor } from '../../../src/core/models/forest';
 import { accumulatePredictions } from '../../../src/core/models/tree';
 import { BundleError, InvalidParamsError } from '../../../src/core/errors';
@@ -97,7 +98,8 @@ describe('RandomForestRegressor', () => {
   });
 
   it('fromJSON rejects corrupted state, naming the tree and array', async () => {
-    const s = (await new RandomForestRegressor({ nEstimators: 3 }).fit(train.X, train.y)).toJSON();
+    const fitted = await new RandomForestRegressor({ nEstimators: 3 }).fit(train.X, train.y);
+    const s = fitted.toJSON();
     const trees = s.state.trees as Record<string, unknown>[];
     const bad = (edit: (trees: Record<string, unknown>[]) => void): SerializedModel => {
       const copy = trees.map((t) => {
@@ -109,19 +111,13 @@ describe('RandomForestRegressor', () => {
       return { ...s, state: { ...s.state, trees: copy as SerializedModel['state'][string] } };
     };
     const expectField = (m: SerializedModel, field: string): void => {
-      try {
-        RandomForestRegressor.fromJSON(m);
-        expect.unreachable('accepted corrupted state');
-      } catch (e) {
-        expect(e).toBeInstanceOf(BundleError);
-        expect((e as BundleError).where.field).toBe(field);
-      }
+      expect(() => modelFromJSON(m)).toThrow(expect.objectContaining({ name: 'BundleError', where: expect.objectContaining({ field }) }));
     };
     expectField(bad((t) => ((t[1].left as Int32Array)[0] = -5)), 'state.trees[1].left[0]');
     expectField(bad((t) => ((t[2].feature as Int32Array)[0] = 5)), 'state.trees[2].feature[0]');
     expectField(bad((t) => (t[0].nFeatures = 4)), 'state.trees[0].nFeatures');
     expectField(bad((t) => t.pop()), 'state.trees');
     expectField({ ...s, params: { ...s.params, nEstimators: -1 } }, 'params.nEstimators');
-    expect(RandomForestRegressor.fromJSON(s).predict(test.X)).toEqual(RandomForestRegressor.fromJSON(s).predict(test.X));
+    expect(modelFromJSON(s).predict(test.X)).toEqual(fitted.predict(test.X));
   });
 });

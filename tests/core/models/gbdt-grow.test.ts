@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { binMatrix, fitBinning, transposeBins } from '../../../src/core/models/gbdt/binning';
-import { TreeGrower, type GrowParams } from '../../../src/core/models/gbdt/grow';
+import { LeafWiseGrower, type GrowParams } from '../../../src/core/models/gbdt/grow';
 import { buildHistogram, FeatureSet } from '../../../src/core/models/gbdt/histogram';
-import type { GrownTree } from '../../../src/core/models/gbdt/tree';
+import type { GrownTree } from '../../../src/core/models/gbdt/grown-tree';
 import { Rng } from '../../../src/core/random';
 
 const PARAMS: GrowParams = {
@@ -49,7 +49,7 @@ function snapshot(t: GrownTree) {
   return { nodes, values: Array.from(t.value.subarray(0, t.nNodes)) };
 }
 
-describe('TreeGrower root histogram carried between trees', () => {
+describe('LeafWiseGrower root histogram carried between trees', () => {
   it('grows the same trees as a grower that rebuilds every root from rows', () => {
     const n = 3000;
     const p = 4;
@@ -60,11 +60,11 @@ describe('TreeGrower root histogram carried between trees', () => {
     const g = new Float64Array(n);
     const h = new Float64Array(n).fill(1);
     const input = { bins, binsByColumn: byColumn, nRows: n, gradients: g, hessians: h, constantHessian: 1 };
-    const carrying = new TreeGrower(input, binning, PARAMS);
+    const carrying = new LeafWiseGrower(input, binning, PARAMS);
     for (let it = 0; it < 6; it++) {
       for (let i = 0; i < n; i++) g[i] = raw[i] - y[i];
       // A fresh grower has no carried histogram: it builds the root from the rows.
-      const fresh = new TreeGrower(input, binning, PARAMS);
+      const fresh = new LeafWiseGrower(input, binning, PARAMS);
       for (let i = 0; i < n; i++) fresh.idx[i] = carrying.idx[i] = i;
       const a = snapshot(fresh.grow(n, true, fs));
       const b = snapshot(carrying.grow(n, true, fs));

@@ -1,20 +1,21 @@
 /**
- * The coded prediction path of the GBDT forest (rows coded against the forest's thresholds,
+ * The coded prediction path of the GBDT ensemble (rows coded against the forest's thresholds,
  * integer tables walked several rows at a time) must take exactly the decisions of the raw
  * path (value ≤ threshold goes left, NaN follows the learned missing direction).
  */
 import { describe, expect, it } from 'vitest';
 import { GradientBoostingRegressor } from '../../../src/core/models/gbdt/index';
-import { Forest, type ForestState } from '../../../src/core/models/gbdt/tree';
+import { TreeEnsemble, type EnsembleState } from '../../../src/core/models/gbdt/ensemble';
+import { StateReader } from '../../../src/core/models/state';
 import type { Matrix } from '../../../src/core/models/types';
 import { Rng } from '../../../src/core/random';
 
-function forestOf(m: GradientBoostingRegressor, p: number): Forest {
-  return Forest.fromState(m.toJSON().state.forest, p, 'forest');
+function forestOf(m: GradientBoostingRegressor, p: number): TreeEnsemble {
+  return TreeEnsemble.read(StateReader.of(m.toJSON().state.forest, 'forest'), p);
 }
 
 /** Rows mixing random values, NaN, every threshold exactly, its neighbours one ulp away and extremes. */
-function probeRows(f: Forest, p: number, n: number, rng: Rng, nanShare: number): Matrix {
+function probeRows(f: TreeEnsemble, p: number, n: number, rng: Rng, nanShare: number): Matrix {
   const st = f.state;
   const byFeature: number[][] = Array.from({ length: p }, () => []);
   for (let k = 0; k < st.feature.length; k++) if (st.feature[k] >= 0) byFeature[st.feature[k]].push(st.threshold[k]);
@@ -43,7 +44,7 @@ function probeRows(f: Forest, p: number, n: number, rng: Rng, nanShare: number):
   return { data, rows: n, cols: p };
 }
 
-function expectSamePaths(f: Forest, X: Matrix): void {
+function expectSamePaths(f: TreeEnsemble, X: Matrix): void {
   const coded = new Float64Array(X.rows);
   const raw = new Float64Array(X.rows);
   f.addPredictions(X, coded);
@@ -84,7 +85,7 @@ describe('GBDT coded prediction', () => {
   it('takes the raw path’s decisions on the four-word tables (used when packed words would not fit)', async () => {
     const p = 40;
     const m = await fitRandom(p, 600, 2, { maxIterations: 8, numLeaves: 15, minSamplesLeaf: 5, earlyStopping: false, colSubsampleByNode: 1 });
-    const f = new Forest(forestOf(m, p).state, { packedTables: false });
+    const f = new TreeEnsemble(forestOf(m, p).state, { packedTables: false });
     const rng = new Rng(7);
     expectSamePaths(f, probeRows(f, p, 1503, rng, 0));
     expectSamePaths(f, probeRows(f, p, 1503, rng, 0.1));
@@ -94,7 +95,7 @@ describe('GBDT coded prediction', () => {
   it('predicts a hand-built forest whose right child is not left + 1, and one with a single leaf', () => {
     // Tree 0: root (x0 ≤ 1.5, missing left) → left = node 2 (value 10), right = node 1 (value 20).
     // Tree 1: a single leaf (value 0.5).
-    const state: ForestState = {
+    const state: EnsembleState = {
       treeOffsets: Int32Array.from([0, 3, 4]),
       feature: Int32Array.from([0, -1, -1, -1]),
       threshold: Float64Array.from([1.5, 0, 0, 0]),
@@ -107,7 +108,7 @@ describe('GBDT coded prediction', () => {
       gain: new Float64Array(4),
       categoryCount: new Int32Array(1),
     };
-    const f = Forest.fromState(state, 1, 'forest');
+    const f = TreeEnsemble.read(StateReader.of(state, 'forest'), 1);
     const X: Matrix = { data: Float64Array.from([1, 1.5, 2, NaN, -5]), rows: 5, cols: 1 };
     const out = new Float64Array(5);
     f.addPredictions(X, out);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { modelFromJSON } from '../../../src/core/models/registry';
 import { BundleError, InvalidInputError, InvalidParamsError } from '../../../src/core/errors';
 import { GradientBoostingRegressor } from '../../../src/core/models/gbdt/index';
 import { binMatrix, binValue, fitBinning, transposeBins, type Binning } from '../../../src/core/models/gbdt/binning';
@@ -427,7 +428,7 @@ describe('fromJSON validation', () => {
 
   it('accepts its own output', async () => {
     const s = await fitted();
-    const m = GradientBoostingRegressor.fromJSON(s);
+    const m = modelFromJSON(s) as GradientBoostingRegressor;
     expect(m.iterations).toBe(5);
   });
 
@@ -436,12 +437,12 @@ describe('fromJSON validation', () => {
     const bad = withForest(s, (f) => {
       (f.left as Int32Array)[0] = 10_000;
     });
-    expect(fieldOf(() => GradientBoostingRegressor.fromJSON(bad))).toBe('state.forest.left[0]');
+    expect(fieldOf(() => modelFromJSON(bad))).toBe('state.forest.left[0]');
     const cyclic = withForest(s, (f) => {
       const l = f.left as Int32Array;
       l[l.length - 1] = l.length - 1 - (f.treeOffsets as Int32Array)[4]; // a leaf pointing at itself
     });
-    expect(() => GradientBoostingRegressor.fromJSON(cyclic)).toThrow(BundleError);
+    expect(() => modelFromJSON(cyclic)).toThrow(BundleError);
   });
 
   it('rejects a truncated array', async () => {
@@ -449,14 +450,14 @@ describe('fromJSON validation', () => {
     const bad = withForest(s, (f) => {
       f.value = (f.value as Float64Array).slice(0, 3);
     });
-    expect(fieldOf(() => GradientBoostingRegressor.fromJSON(bad))).toBe('state.forest.value');
+    expect(fieldOf(() => modelFromJSON(bad))).toBe('state.forest.value');
   });
 
   it('rejects feature indices out of range, non-finite thresholds, bad offsets and wrong types', async () => {
     const s = await fitted();
     expect(
       fieldOf(() =>
-        GradientBoostingRegressor.fromJSON(
+        modelFromJSON(
           withForest(s, (f) => {
             (f.feature as Int32Array)[0] = 3;
           }),
@@ -465,7 +466,7 @@ describe('fromJSON validation', () => {
     ).toBe('state.forest.feature[0]');
     expect(
       fieldOf(() =>
-        GradientBoostingRegressor.fromJSON(
+        modelFromJSON(
           withForest(s, (f) => {
             (f.threshold as Float64Array)[0] = Infinity;
           }),
@@ -474,7 +475,7 @@ describe('fromJSON validation', () => {
     ).toBe('state.forest.threshold[0]');
     expect(
       fieldOf(() =>
-        GradientBoostingRegressor.fromJSON(
+        modelFromJSON(
           withForest(s, (f) => {
             (f.treeOffsets as Int32Array)[2] = (f.treeOffsets as Int32Array)[1];
           }),
@@ -483,14 +484,14 @@ describe('fromJSON validation', () => {
     ).toBe('state.forest.treeOffsets[2]');
     expect(
       fieldOf(() =>
-        GradientBoostingRegressor.fromJSON(
+        modelFromJSON(
           withForest(s, (f) => {
             f.left = Array.from(f.left as Int32Array);
           }),
         ),
       ),
     ).toBe('state.forest.left');
-    expect(fieldOf(() => GradientBoostingRegressor.fromJSON({ ...s, state: { ...s.state, baseline: NaN } }))).toBe('state.baseline');
-    expect(fieldOf(() => GradientBoostingRegressor.fromJSON({ ...s, params: { ...s.params, numLeaves: -3 } }))).toBe('params.numLeaves');
+    expect(fieldOf(() => modelFromJSON({ ...s, state: { ...s.state, baseline: NaN } }))).toBe('state.baseline');
+    expect(fieldOf(() => modelFromJSON({ ...s, params: { ...s.params, numLeaves: -3 } }))).toBe('params.numLeaves');
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { modelFromJSON } from '../../../src/core/models/registry';
 import { DecisionTreeRegressor, type FlatTree } from '../../../src/core/models/tree';
 import { BundleError, InvalidParamsError } from '../../../src/core/errors';
 import { Rng } from '../../../src/core/random';
@@ -176,7 +177,7 @@ describe('DecisionTreeRegressor', () => {
       for (const k of Object.keys(state)) if (ArrayBuffer.isView(state[k])) state[k] = (state[k] as Float64Array).slice();
       edit(state);
       try {
-        DecisionTreeRegressor.fromJSON({ ...s, state: state as SerializedModel['state'] });
+        modelFromJSON({ ...s, state: state as SerializedModel['state'] });
       } catch (e) {
         return e;
       }

@@ -1,3 +1,3 @@
 export { RandomForestRegressor } from './random-forest';
 export { ForestTreeTrainer, treeRng } from './trainer';
-export { FOREST_DEFAULTS, resolveForestParams, type ForestParams } from './params';
+export { FOREST_PARAMS, FOREST_DEFAULTS, type ForestParams } from './params';

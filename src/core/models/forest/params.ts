@@ -1,6 +1,7 @@
-/** Hyperparameters of the random forest: defaults and validation in one place. */
+/** Hyperparameters of the random forest: its parameter table (growth parameters shared with the tree). */
 import { InvalidParamsError } from '../../errors';
-import { validateGrowthParams, type MaxFeatures } from '../tree/params';
+import { defineParams, seedParam } from '../params';
+import { GROWTH_PARAMS, type MaxFeatures } from '../tree/params';
 
 export interface ForestParams {
   /** Number of trees. Integer ≥ 1. */
@@ -33,43 +34,36 @@ export interface ForestParams {
   seed: number;
 }
 
-export const FOREST_DEFAULTS: Readonly<ForestParams> = Object.freeze({
-  nEstimators: 100,
-  bootstrap: true,
-  maxSamples: null,
-  maxFeatures: 1,
-  maxDepth: null,
-  minSamplesSplit: 2,
-  minSamplesLeaf: 5,
-  minImpurityDecrease: 0,
-  oobScore: false,
-  seed: 0,
-});
+export const FOREST_PARAMS = defineParams<ForestParams>(
+  {
+    nEstimators: { kind: 'integer', min: 1, default: 100, help: 'trees in the forest; more = steadier but slower', basic: true, search: { type: 'int-log-uniform', low: 50, high: 300 } },
+    bootstrap: { kind: 'boolean', default: true, help: 'train each tree on a bootstrap sample of the rows', basic: true, search: null },
+    maxSamples: {
+      kind: 'number',
+      fractionOrCount: true,
+      nullable: 'as many as the training rows',
+      default: null,
+      help: 'rows drawn per bootstrap sample: a share or a count; empty = all',
+      search: null,
+    },
+    maxFeatures: { ...GROWTH_PARAMS.maxFeatures, default: 1, basic: true, search: { type: 'uniform', low: 0.3, high: 1 } },
+    maxDepth: GROWTH_PARAMS.maxDepth,
+    minSamplesSplit: GROWTH_PARAMS.minSamplesSplit,
+    minSamplesLeaf: { ...GROWTH_PARAMS.minSamplesLeaf, default: 5, help: 'rows every leaf keeps at least; more = smaller, faster trees' },
+    minImpurityDecrease: GROWTH_PARAMS.minImpurityDecrease,
+    oobScore: { kind: 'boolean', default: false, help: 'compute the out-of-bag R² during fit (needs bootstrap)', search: null },
+    seed: seedParam('forest seed: tree t draws its bootstrap sample and feature orders from (seed, t)'),
+  },
+  [
+    (p) => (p.maxSamples !== null && !p.bootstrap ? { field: 'maxSamples', message: 'can only be set when bootstrap is true.' } : undefined),
+    (p) => (p.oobScore && !p.bootstrap ? { field: 'oobScore', message: 'needs bootstrap: without it no row is out of bag.' } : undefined),
+  ],
+);
+
+export const FOREST_DEFAULTS = FOREST_PARAMS.defaults;
 
 function bad(field: string, message: string): never {
-  throw new InvalidParamsError('invalid-param', `${field}: ${message}`, { field });
-}
-
-export function validateForestParams(p: ForestParams): void {
-  if (!(Number.isInteger(p.nEstimators) && p.nEstimators >= 1)) bad('nEstimators', `must be an integer ≥ 1, got ${String(p.nEstimators)}.`);
-  if (typeof p.bootstrap !== 'boolean') bad('bootstrap', `must be true or false, got ${String(p.bootstrap)}.`);
-  if (p.maxSamples !== null) {
-    const v = p.maxSamples;
-    if (!(typeof v === 'number' && Number.isFinite(v) && v > 0 && (v <= 1 || Number.isInteger(v))))
-      bad('maxSamples', `must be null, a fraction in (0, 1] or an integer ≥ 2, got ${String(v)}.`);
-    if (!p.bootstrap) bad('maxSamples', 'can only be set when bootstrap is true.');
-  }
-  if (typeof p.oobScore !== 'boolean') bad('oobScore', `must be true or false, got ${String(p.oobScore)}.`);
-  if (p.oobScore && !p.bootstrap) bad('oobScore', 'needs bootstrap: without it no row is out of bag.');
-  validateGrowthParams(p);
-}
-
-export function resolveForestParams(given: Partial<ForestParams> = {}): ForestParams {
-  for (const k of Object.keys(given)) if (!(k in FOREST_DEFAULTS)) bad(k, 'is not a random forest parameter.');
-  const p: ForestParams = { ...FOREST_DEFAULTS };
-  for (const [k, v] of Object.entries(given)) if (v !== undefined) (p as unknown as Record<string, unknown>)[k] = v;
-  validateForestParams(p);
-  return p;
+  throw new InvalidParamsError('bad-param', `${field} ${message}`, { field });
 }
 
 /** Bootstrap sample size for n training rows. */

@@ -7,22 +7,27 @@
  * with RandomForestRegressor.fromTrees, in any order, into the same forest `fit` builds.
  */
 import { Checkpointer, throwIfAborted } from '../../abort';
-import { BundleError, InvalidInputError, InvalidParamsError } from '../../errors';
-import { emptyHistory, type FitHistory } from '../history';
-import type { FitOptions, Matrix, Regressor, SerializedModel, StateValue } from '../types';
+import { InvalidInputError, InvalidParamsError } from '../../errors';
+import { Estimator } from '../estimator';
+import type { StateReader, StateRecord } from '../state';
+import type { FitOptions, Matrix } from '../types';
 import { checkPredictInput } from '../validate';
 import { accumulatePredictions, flatTreeFromState, flatTreeToState, normalizedImportance, type FlatTree } from '../tree/flat-tree';
-import { resolveForestParams, type ForestParams } from './params';
+import type { ForestParams } from './params';
 import { ForestTreeTrainer } from './trainer';
 
-export class RandomForestRegressor implements Regressor<ForestParams> {
+interface ForestState {
+  /** Tree t at index t. */
+  trees: FlatTree[];
+  /** Out-of-bag R² of the fit (params.oobScore), else null. */
+  oob: number | null;
+}
+
+export class RandomForestRegressor extends Estimator<ForestParams, ForestState> {
   readonly type = 'forest' as const;
-  readonly params: Readonly<ForestParams>;
-  private trees: FlatTree[] | undefined;
-  private oob: number | null = null;
 
   constructor(params: Partial<ForestParams> = {}) {
-    this.params = Object.freeze(resolveForestParams(params));
+    super('forest', params);
   }
 
   async fit(X: Matrix, y: Float64Array, options: FitOptions = {}): Promise<this> {
@@ -42,8 +47,7 @@ export class RandomForestRegressor implements Regressor<ForestParams> {
       onProgress?.({ fraction: (t + 1) / total, step: t + 1, totalSteps: total });
       await cp.maybe();
     }
-    this.trees = trees;
-    this.oob = oobSum && oobCount ? outOfBagR2(oobSum, oobCount, y) : null;
+    this.setFitted({ trees, oob: oobSum && oobCount ? outOfBagR2(oobSum, oobCount, y) : null });
     return this;
   }
 
@@ -68,12 +72,12 @@ export class RandomForestRegressor implements Regressor<ForestParams> {
       });
     const p = trees[0].nFeatures;
     for (const t of trees) if (t.nFeatures !== p) throw new InvalidInputError('shape', `Trees disagree on the number of features (${p} vs ${t.nFeatures}).`);
-    m.trees = trees.slice();
+    m.setFitted({ trees: trees.slice(), oob: null });
     return m;
   }
 
   predict(X: Matrix): Float64Array {
-    const trees = this.fitted();
+    const trees = this.fitted.trees;
     checkPredictInput(X, trees[0].nFeatures);
     const out = new Float64Array(X.rows);
     for (const t of trees) accumulatePredictions(t, X.data, X.rows, X.cols, out, 1);
@@ -82,16 +86,12 @@ export class RandomForestRegressor implements Regressor<ForestParams> {
     return out;
   }
 
-  history(): FitHistory {
-    return emptyHistory();
-  }
-
   /** Mean over trees of each tree's normalized squared-error decrease, summing to 1 (scikit-learn's). */
-  featureImportance(): Float64Array | undefined {
-    if (!this.trees) return undefined;
-    const p = this.trees[0].nFeatures;
+  override featureImportance(): Float64Array {
+    const trees = this.fitted.trees;
+    const p = trees[0].nFeatures;
     const acc = new Float64Array(p);
-    for (const t of this.trees) {
+    for (const t of trees) {
       if (t.feature.length <= 1) continue;
       const imp = normalizedImportance(t.importance);
       for (let j = 0; j < p; j++) acc[j] += imp[j];
@@ -101,54 +101,22 @@ export class RandomForestRegressor implements Regressor<ForestParams> {
 
   /** Out-of-bag R² of the last fit (params.oobScore), else null. */
   oobScore(): number | null {
-    return this.oob;
+    return this.fitted.oob;
   }
 
   /** The fitted trees, tree t at index t (read-only views). */
   estimators(): readonly FlatTree[] {
-    return this.fitted();
+    return this.fitted.trees;
   }
 
-  toJSON(): SerializedModel {
-    const trees = this.fitted();
-    const state: { [k: string]: StateValue } = {
-      nFeatures: trees[0].nFeatures,
-      trees: trees.map(flatTreeToState),
-      oobScore: this.oob,
-    };
-    return { type: 'forest', params: { ...this.params }, state };
+  protected writeState(s: ForestState): StateRecord {
+    return { nFeatures: s.trees[0].nFeatures, trees: s.trees.map(flatTreeToState), oobScore: s.oob };
   }
 
-  static fromJSON(s: SerializedModel): RandomForestRegressor {
-    if (s.type !== 'forest') throw new BundleError('bad-type', `Expected a model of type "forest", got "${String(s.type)}".`, { field: 'type' });
-    let m: RandomForestRegressor;
-    try {
-      m = new RandomForestRegressor(s.params as Partial<ForestParams>);
-    } catch (e) {
-      const field = e instanceof InvalidParamsError ? e.where.field : undefined;
-      throw new BundleError('bad-params', `params: ${(e as Error).message}`, { field: `params${field ? '.' + field : ''}` }, { cause: e });
-    }
-    const st = s.state;
-    const nFeatures = st.nFeatures;
-    if (typeof nFeatures !== 'number' || !Number.isInteger(nFeatures) || nFeatures < 1)
-      throw new BundleError('bad-state', 'state.nFeatures: must be an integer ≥ 1.', { field: 'state.nFeatures' });
-    const trees = st.trees;
-    if (!Array.isArray(trees)) throw new BundleError('bad-state', 'state.trees: must be a list of trees.', { field: 'state.trees' });
-    if (trees.length !== m.params.nEstimators)
-      throw new BundleError('bad-state', `state.trees: holds ${trees.length} trees but params.nEstimators is ${m.params.nEstimators}.`, {
-        field: 'state.trees',
-      });
-    m.trees = trees.map((t, i) => flatTreeFromState(t, `state.trees[${i}]`, nFeatures));
-    const oob = st.oobScore;
-    if (oob !== null && oob !== undefined && (typeof oob !== 'number' || !Number.isFinite(oob)))
-      throw new BundleError('bad-state', 'state.oobScore: must be null or a finite number.', { field: 'state.oobScore' });
-    m.oob = typeof oob === 'number' ? oob : null;
-    return m;
-  }
-
-  private fitted(): FlatTree[] {
-    if (!this.trees) throw new InvalidInputError('not-fitted', 'This random forest has not been fitted yet.');
-    return this.trees;
+  protected readState(r: StateReader): ForestState {
+    const nFeatures = r.number('nFeatures', { integer: true, min: 1 });
+    const trees = r.objects('trees', this.params.nEstimators).map((t) => flatTreeFromState(t, nFeatures));
+    return { trees, oob: r.nullableNumber('oobScore') };
   }
 }
 

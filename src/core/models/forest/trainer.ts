@@ -11,7 +11,9 @@ import { checkFitInput } from '../validate';
 import type { FlatTree } from '../tree/flat-tree';
 import { prepareTreeData, TreeGrower, TreeWorkspace, type TreeData } from '../tree/grower';
 import { growthSettings, type GrowthSettings } from '../tree/params';
-import { resolveForestParams, resolveMaxSamples, type ForestParams } from './params';
+import { MODEL_CATALOG } from '../catalog';
+import { resolveParams } from '../params';
+import { FOREST_PARAMS, resolveMaxSamples, type ForestParams } from './params';
 
 /** The Rng of tree `treeIndex`: the (treeIndex+1)-th fork of Rng(seed). */
 export function treeRng(seed: number, treeIndex: number): Rng {
@@ -30,7 +32,7 @@ export class ForestTreeTrainer {
 
   /** Validates input and params and sorts every feature once (O(p·n log n)); reuse it for many trees. */
   constructor(X: Matrix, y: Float64Array, params: Partial<ForestParams> = {}) {
-    this.params = Object.freeze(resolveForestParams(params));
+    this.params = resolveParams(FOREST_PARAMS, params, MODEL_CATALOG.forest.label);
     checkFitInput(X, y);
     this.settings = growthSettings(this.params, X.cols);
     this.nDraws = resolveMaxSamples(this.params.maxSamples, X.rows);

@@ -5,23 +5,25 @@
  * validation loss and keeps the best iteration.
  */
 import { Checkpointer, throwIfAborted } from '../../abort';
-import { BundleError, InvalidInputError, InvalidParamsError } from '../../errors';
+import { InvalidInputError } from '../../errors';
 import { Rng, permutation } from '../../random';
+import { Estimator } from '../estimator';
 import type { FitHistory } from '../history';
-import { emptyHistory } from '../history';
-import type { FitOptions, Matrix, Regressor, SerializedModel, StateValue } from '../types';
+import type { StateReader, StateRecord } from '../state';
+import type { FitOptions, Matrix } from '../types';
 import { checkFitInput, checkPredictInput } from '../validate';
 import { binMatrix, fitBinning, transposeBins } from './binning';
-import { TreeGrower } from './grow';
+import { EnsembleBuilder, TreeEnsemble } from './ensemble';
+import { LeafWiseGrower } from './grow';
+import type { GrownTree } from './grown-tree';
 import { FeatureSet } from './histogram';
 import { lossByName } from './loss';
-import { resolveGbdtParams, type GbdtParams } from './params';
-import { Forest, ForestBuilder, type GrownTree } from './tree';
+import type { GbdtParams } from './params';
 
 interface FittedState {
   nFeatures: number;
   baseline: number;
-  forest: Forest;
+  ensemble: TreeEnsemble;
   history: FitHistory;
 }
 
@@ -35,13 +37,11 @@ interface FittedState {
  * Features flagged `categorical` in `X.features` are split as category sets when
  * `categoricalSplit` is 'native', else as ordered codes.
  */
-export class GradientBoostingRegressor implements Regressor<GbdtParams> {
+export class GradientBoostingRegressor extends Estimator<GbdtParams, FittedState> {
   readonly type = 'gbdt' as const;
-  readonly params: Readonly<GbdtParams>;
-  private fitted: FittedState | undefined;
 
   constructor(params: Partial<GbdtParams> = {}) {
-    this.params = Object.freeze(resolveGbdtParams(params));
+    super('gbdt', params);
   }
 
   /**
@@ -111,7 +111,7 @@ export class GradientBoostingRegressor implements Regressor<GbdtParams> {
     const g = new Float64Array(nTrain);
     const h = new Float64Array(nTrain);
     if (loss.constantHessian === loss.constantHessian) h.fill(loss.constantHessian);
-    const grower = new TreeGrower({ bins, binsByColumn: transposeBins(bins, nTrain, p), nRows: nTrain, gradients: g, hessians: h, constantHessian: loss.constantHessian }, binning, {
+    const grower = new LeafWiseGrower({ bins, binsByColumn: transposeBins(bins, nTrain, p), nRows: nTrain, gradients: g, hessians: h, constantHessian: loss.constantHessian }, binning, {
       numLeaves: P.numLeaves,
       maxDepth: P.maxDepth ?? Infinity,
       learningRate: P.learningRate,
@@ -126,7 +126,7 @@ export class GradientBoostingRegressor implements Regressor<GbdtParams> {
       maxCatToOnehot: P.maxCatToOnehot,
       colSubsampleByNode: P.colSubsampleByNode,
     }, rng.fork());
-    const builder = new ForestBuilder(binning);
+    const builder = new EnsembleBuilder(binning);
     const fs = new FeatureSet(p);
     const allFeatures = Array.from({ length: p }, (_, j) => j);
     const nColSample = Math.max(1, Math.round(p * P.colSubsample));
@@ -181,96 +181,65 @@ export class GradientBoostingRegressor implements Regressor<GbdtParams> {
       kept = best + 1;
     }
     options.onProgress?.({ fraction: 1, step: builder.treeCount, totalSteps: builder.treeCount });
-    this.fitted = { nFeatures: p, baseline, forest: builder.build(kept), history };
+    this.setFitted({ nFeatures: p, baseline, ensemble: builder.build(kept), history });
     return this;
   }
 
   predict(X: Matrix): Float64Array {
     const f = this.fitted;
-    if (!f) throw new Error('GradientBoostingRegressor: predict called before fit.');
     checkPredictInput(X, f.nFeatures, { allowMissingX: true });
     const out = new Float64Array(X.rows).fill(f.baseline);
-    f.forest.addPredictions(X, out);
+    f.ensemble.addPredictions(X, out);
     lossByName(this.params.loss).inverseLink(out);
     return out;
   }
 
-  history(): FitHistory {
-    const h = this.fitted?.history;
-    if (!h) return emptyHistory();
+  override history(): FitHistory {
+    const h = this.fitted.history;
     return { ...h, train: h.train.slice(), validation: h.validation.slice() };
   }
 
   /** Total split gain per feature over the kept trees. */
-  featureImportance(): Float64Array | undefined {
+  override featureImportance(): Float64Array {
     const f = this.fitted;
-    return f ? f.forest.featureImportance(f.nFeatures) : undefined;
+    return f.ensemble.featureImportance(f.nFeatures);
   }
 
   /** Number of trees kept (the best iteration + 1 after early stopping). */
   get iterations(): number {
-    return this.fitted?.forest.nTrees ?? 0;
+    return this.fitted.ensemble.nTrees;
   }
 
-  toJSON(): SerializedModel {
-    const f = this.fitted;
-    const params = { ...this.params } as Record<string, unknown>;
-    if (!f) return { type: 'gbdt', params, state: {} };
+  /** The fitted trees (read-only; for prediction tests and exporters). */
+  ensemble(): TreeEnsemble {
+    return this.fitted.ensemble;
+  }
+
+  protected writeState(f: FittedState): StateRecord {
     const h = f.history;
-    const history: { [k: string]: StateValue } = {
+    const history: StateRecord = {
       unit: h.unit,
       metric: h.metric,
       train: Float64Array.from(h.train),
       validation: Float64Array.from(h.validation),
     };
     if (h.bestStep !== undefined) history.bestStep = h.bestStep;
-    return {
-      type: 'gbdt',
-      params,
-      state: { nFeatures: f.nFeatures, baseline: f.baseline, forest: { ...f.forest.state }, history },
-    };
+    // The key stays `forest` so that bundles written before the rename load as they are.
+    return { nFeatures: f.nFeatures, baseline: f.baseline, forest: { ...f.ensemble.state }, history };
   }
 
-  static fromJSON(s: SerializedModel): GradientBoostingRegressor {
-    if (s === null || typeof s !== 'object') throw new BundleError('bad-model', 'model: must be an object.', { field: 'model' });
-    if (s.type !== 'gbdt') throw new BundleError('bad-model', `type: expected 'gbdt', got ${String(s.type)}.`, { field: 'type' });
-    let m: GradientBoostingRegressor;
-    try {
-      m = new GradientBoostingRegressor((s.params ?? {}) as Partial<GbdtParams>);
-    } catch (e) {
-      if (e instanceof InvalidParamsError)
-        throw new BundleError('bad-model-params', `params: ${e.message}`, { field: `params.${e.where.field ?? ''}` }, { cause: e });
-      throw e;
-    }
-    const st = s.state as Record<string, unknown> | undefined;
-    if (st === null || typeof st !== 'object') throw new BundleError('bad-model-state', 'state: must be an object.', { field: 'state' });
-    if (Object.keys(st).length === 0) return m; // never fitted
-    const bad = (field: string, msg: string): never => {
-      throw new BundleError('bad-model-state', `state.${field}: ${msg}`, { field: `state.${field}` });
-    };
-    const nFeatures = st.nFeatures;
-    if (typeof nFeatures !== 'number' || !Number.isInteger(nFeatures) || nFeatures < 1 || nFeatures > 1e6)
-      bad('nFeatures', `must be a positive integer, got ${String(nFeatures)}.`);
-    const baseline = st.baseline;
-    if (typeof baseline !== 'number' || !Number.isFinite(baseline)) bad('baseline', `must be a finite number, got ${String(baseline)}.`);
-    const forest = Forest.fromState(st.forest, nFeatures as number, 'state.forest');
-    const hs = st.history as Record<string, unknown> | undefined;
-    if (hs === null || typeof hs !== 'object') bad('history', 'must be an object.');
-    const h = hs as Record<string, unknown>;
-    if (!(h.train instanceof Float64Array)) bad('history.train', 'must be a Float64Array.');
-    if (!(h.validation instanceof Float64Array)) bad('history.validation', 'must be a Float64Array.');
-    if (h.metric !== 'rmse') bad('history.metric', `must be 'rmse', got ${String(h.metric)}.`);
-    const train = Array.from(h.train as Float64Array);
-    const validation = Array.from(h.validation as Float64Array);
+  protected readState(r: StateReader): FittedState {
+    const nFeatures = r.number('nFeatures', { integer: true, min: 1, max: 1e6 });
+    const baseline = r.number('baseline');
+    const ensemble = TreeEnsemble.read(r.object('forest'), nFeatures);
+    const h = r.object('history');
+    h.string('unit', ['iteration']);
+    h.string('metric', ['rmse']);
+    const train = Array.from(h.typed('train', Float64Array, { nonFinite: true }));
+    const validation = Array.from(h.typed('validation', Float64Array, { nonFinite: true }));
     const history: FitHistory = { unit: 'iteration', metric: 'rmse', train, validation };
-    if (h.bestStep !== undefined) {
-      const b = h.bestStep;
-      if (typeof b !== 'number' || !Number.isInteger(b) || b < 0 || b >= Math.max(1, validation.length))
-        bad('history.bestStep', `must be an iteration index below ${validation.length}, got ${String(b)}.`);
-      history.bestStep = b as number;
-    }
-    m.fitted = { nFeatures: nFeatures as number, baseline: baseline as number, forest, history };
-    return m;
+    if (h.has('bestStep')) history.bestStep = h.number('bestStep', { integer: true, min: 0, max: Math.max(1, validation.length) - 1 });
+    return { nFeatures, baseline, ensemble, history };
   }
 }
 
@@ -292,7 +261,7 @@ function fillIdentity(idx: Int32Array, n: number): void {
 }
 
 /** Adds each leaf's value to the training rows it holds (no traversal needed). */
-function addLeafValues(tree: GrownTree, grower: TreeGrower, raw: Float64Array): void {
+function addLeafValues(tree: GrownTree, grower: LeafWiseGrower, raw: Float64Array): void {
   const idx = grower.idx;
   for (const leaf of grower.grownLeaves) {
     const v = tree.value[leaf.node];

@@ -7,10 +7,10 @@
 import type { Binning } from './binning';
 import { buildHistogram, FeatureSet, subtractInto, type HistogramInput } from './histogram';
 import { findBestSplit, SplitCandidate, SplitScratch, type SplitParams } from './split';
-import { GrownTree } from './tree';
+import { GrownTree } from './grown-tree';
 import { Rng } from '../../random';
 
-/** Trees between rebuilds of the carried root histogram from rows (see `TreeGrower.grow`). */
+/** Trees between rebuilds of the carried root histogram from rows (see `LeafWiseGrower.grow`). */
 const ROOT_REBUILD_EVERY = 32;
 
 export interface GrowParams extends SplitParams {
@@ -35,7 +35,7 @@ interface Leaf {
   split: SplitCandidate;
 }
 
-export class TreeGrower {
+export class LeafWiseGrower {
   readonly tree: GrownTree;
   /** Row indices; after growth, leaf i's rows are idx[leafStart[i]..leafEnd[i]). */
   readonly idx: Int32Array;

@@ -1,3 +1,3 @@
 /** Histogram gradient-boosted trees: the public surface. */
 export { GradientBoostingRegressor } from './booster';
-export { GBDT_DEFAULTS, resolveGbdtParams, type GbdtParams } from './params';
+export { GBDT_PARAMS, GBDT_DEFAULTS, type GbdtParams } from './params';

@@ -1,8 +1,8 @@
 /**
  * Hyperparameters of the histogram gradient-boosted tree regressor: the documented options
- * interface, its defaults (one place) and its validation (one place).
+ * interface and its parameter table (defaults, ranges, help, search space — one place).
  */
-import { InvalidParamsError } from '../../errors';
+import { defineParams, seedParam } from '../params';
 
 export interface GbdtParams {
   /** Shrinkage applied to every tree's leaf values (0 < learningRate ≤ 1). */
@@ -65,78 +65,38 @@ export interface GbdtParams {
  * no better (see the report of the gbdt work). 'ordinal' categorical handling is the default
  * because native splits lose 4–5 RMSE on the ordered cut/color/clarity codes.
  */
-export const GBDT_DEFAULTS: Readonly<GbdtParams> = Object.freeze({
-  learningRate: 0.04,
-  maxIterations: 1000,
-  numLeaves: 31,
-  maxDepth: null,
-  minSamplesLeaf: 20,
-  minHessianLeaf: 1e-3,
-  l2Regularization: 0,
-  minGainToSplit: 0,
-  maxBins: 255,
-  binSubsample: 200_000,
-  rowSubsample: 1,
-  colSubsample: 1,
-  colSubsampleByNode: 0.7,
-  earlyStopping: 'auto',
-  validationFraction: 0.1,
-  nIterNoChange: 10,
-  tol: 1e-7,
-  categoricalSplit: 'ordinal',
-  maxCatThreshold: 32,
-  catSmooth: 10,
-  catL2: 10,
-  maxCatToOnehot: 4,
-  loss: 'squared_error',
-  seed: 0,
+export const GBDT_PARAMS = defineParams<GbdtParams>({
+  learningRate: { kind: 'number', min: 0, minExclusive: true, max: 1, default: 0.04, help: 'shrinkage of every tree; smaller needs more trees', basic: true, search: { type: 'log-uniform', low: 0.01, high: 0.3 } },
+  maxIterations: { kind: 'integer', min: 1, max: 1e6, default: 1000, help: 'most boosting iterations (trees); early stopping may keep fewer', basic: true, search: null },
+  numLeaves: { kind: 'integer', min: 2, max: 65536, default: 31, help: 'leaves per tree; more = more complex', basic: true, search: { type: 'int-log-uniform', low: 8, high: 256 } },
+  maxDepth: { kind: 'integer', min: 1, max: 1000, nullable: 'limited by numLeaves only', default: null, help: 'deepest level of a tree; empty = limited by numLeaves only', basic: true, search: null },
+  minSamplesLeaf: { kind: 'integer', min: 1, max: 1e9, default: 20, help: 'rows every leaf keeps at least', basic: true, search: { type: 'int-log-uniform', low: 2, high: 200 } },
+  minHessianLeaf: { kind: 'number', min: 0, max: 1e12, default: 1e-3, help: 'least sum of hessians in a leaf (XGBoost’s min_child_weight)', search: null },
+  l2Regularization: { kind: 'number', min: 0, max: 1e12, default: 0, help: 'L2 penalty on leaf values', basic: true, search: { type: 'log-uniform', low: 1e-3, high: 30 } },
+  minGainToSplit: { kind: 'number', min: 0, default: 0, help: 'least gain a split must bring', search: null },
+  maxBins: { kind: 'integer', min: 2, max: 255, default: 255, help: 'bins per numeric feature (missing values get one more)', search: { type: 'choice', values: [63, 127, 255] } },
+  binSubsample: { kind: 'integer', min: 1000, max: 1e9, default: 200_000, help: 'rows used to place the bin edges (a seeded sample when there are more)', search: null },
+  rowSubsample: { kind: 'number', min: 0, minExclusive: true, max: 1, default: 1, help: 'share of rows sampled per tree', basic: true, search: { type: 'uniform', low: 0.5, high: 1 } },
+  colSubsample: { kind: 'number', min: 0, minExclusive: true, max: 1, default: 1, help: 'share of features sampled per tree', basic: true, search: { type: 'uniform', low: 0.5, high: 1 } },
+  colSubsampleByNode: { kind: 'number', min: 0, minExclusive: true, max: 1, default: 0.7, help: 'share of the tree’s features searched at each node', search: { type: 'uniform', low: 0.4, high: 1 } },
+  earlyStopping: {
+    kind: 'choice',
+    choices: ['auto', true, false],
+    default: 'auto',
+    help: 'stop when a held-out loss stops improving (auto: over 10,000 rows or with a validation set)',
+    basic: true,
+    search: null,
+  },
+  validationFraction: { kind: 'number', min: 0, minExclusive: true, max: 1, maxExclusive: true, default: 0.1, help: 'share of training rows held out for early stopping', search: null },
+  nIterNoChange: { kind: 'integer', min: 1, max: 1e6, default: 10, help: 'stop after this many iterations without improvement', search: null },
+  tol: { kind: 'number', min: 0, default: 1e-7, help: 'least improvement of the validation loss that counts', search: null },
+  categoricalSplit: { kind: 'choice', choices: ['native', 'ordinal'], default: 'ordinal', help: 'split categories as sets (native) or as ordered codes (ordinal)', search: null },
+  maxCatThreshold: { kind: 'integer', min: 1, max: 255, default: 32, help: 'native splits: most categories on the smaller side', search: null },
+  catSmooth: { kind: 'number', min: 0, max: 1e9, default: 10, help: 'native splits: smoothing of a category’s statistics', search: null },
+  catL2: { kind: 'number', min: 0, max: 1e12, default: 10, help: 'native splits: extra L2 penalty of many-vs-many splits', search: null },
+  maxCatToOnehot: { kind: 'integer', min: 1, max: 255, default: 4, help: 'native splits: up to this many categories, try one-vs-rest', search: null },
+  loss: { kind: 'choice', choices: ['squared_error', 'squared_error_log_link'], default: 'squared_error', help: 'loss to minimise', search: null },
+  seed: seedParam('seed of every random choice: validation hold-out, bin sample, row and column sampling'),
 });
 
-function fail(field: string, message: string): never {
-  throw new InvalidParamsError('invalid-param', `${field}: ${message}`, { field });
-}
-
-function num(p: Record<string, unknown>, field: string, lo: number, hi: number, opts: { int?: boolean; loOpen?: boolean; hiOpen?: boolean } = {}): number {
-  const v = p[field];
-  if (typeof v !== 'number' || !Number.isFinite(v)) fail(field, `must be a finite number, got ${String(v)}.`);
-  if (opts.int && !Number.isInteger(v)) fail(field, `must be an integer, got ${v}.`);
-  const okLo = opts.loOpen ? v > lo : v >= lo;
-  const okHi = opts.hiOpen ? v < hi : v <= hi;
-  if (!okLo || !okHi)
-    fail(field, `must be in ${opts.loOpen ? '(' : '['}${lo}, ${hi}${opts.hiOpen ? ')' : ']'}, got ${v}.`);
-  return v;
-}
-
-/** Fills in defaults and validates every field; throws InvalidParamsError naming the field. */
-export function resolveGbdtParams(input: Partial<GbdtParams> | Record<string, unknown> = {}): GbdtParams {
-  const known = new Set(Object.keys(GBDT_DEFAULTS));
-  for (const k of Object.keys(input)) if (!known.has(k)) fail(k, 'unknown option for the gradient-boosted trees.');
-  const p: Record<string, unknown> = { ...GBDT_DEFAULTS };
-  for (const [k, v] of Object.entries(input)) if (v !== undefined) p[k] = v;
-  num(p, 'learningRate', 0, 1, { loOpen: true });
-  num(p, 'maxIterations', 1, 1e6, { int: true });
-  num(p, 'numLeaves', 2, 65536, { int: true });
-  if (p.maxDepth !== null) num(p, 'maxDepth', 1, 1000, { int: true });
-  num(p, 'minSamplesLeaf', 1, 1e9, { int: true });
-  num(p, 'minHessianLeaf', 0, 1e12);
-  num(p, 'l2Regularization', 0, 1e12);
-  num(p, 'minGainToSplit', 0, 1e300);
-  num(p, 'maxBins', 2, 255, { int: true });
-  num(p, 'binSubsample', 1000, 1e9, { int: true });
-  num(p, 'rowSubsample', 0, 1, { loOpen: true });
-  num(p, 'colSubsample', 0, 1, { loOpen: true });
-  num(p, 'colSubsampleByNode', 0, 1, { loOpen: true });
-  if (p.earlyStopping !== 'auto' && typeof p.earlyStopping !== 'boolean') fail('earlyStopping', `must be 'auto', true or false, got ${String(p.earlyStopping)}.`);
-  num(p, 'validationFraction', 0, 1, { loOpen: true, hiOpen: true });
-  num(p, 'nIterNoChange', 1, 1e6, { int: true });
-  num(p, 'tol', 0, 1e300);
-  if (p.categoricalSplit !== 'native' && p.categoricalSplit !== 'ordinal') fail('categoricalSplit', `must be 'native' or 'ordinal', got ${String(p.categoricalSplit)}.`);
-  num(p, 'maxCatThreshold', 1, 255, { int: true });
-  num(p, 'catSmooth', 0, 1e9);
-  num(p, 'catL2', 0, 1e12);
-  num(p, 'maxCatToOnehot', 1, 255, { int: true });
-  if (p.loss !== 'squared_error' && p.loss !== 'squared_error_log_link')
-    fail('loss', `must be 'squared_error' or 'squared_error_log_link', got ${String(p.loss)}.`);
-  num(p, 'seed', 0, 0xffffffff, { int: true });
-  return p as unknown as GbdtParams;
-}
+export const GBDT_DEFAULTS = GBDT_PARAMS.defaults;

@@ -1,1 +1,2 @@
-export { KNeighborsRegressor, K_NEIGHBORS_DEFAULTS, type KNeighborsOptions } from './k-neighbors';
+export { KNeighborsRegressor } from './k-neighbors';
+export { K_NEIGHBORS_PARAMS, K_NEIGHBORS_DEFAULTS, type KNeighborsOptions } from './params';

@@ -13,19 +13,11 @@
 import { checkpoint, throwIfAborted } from '../../abort';
 import { InvalidParamsError } from '../../errors';
 import { ensureTf, requireTf } from '../../tf';
-import { emptyHistory, type FitHistory } from '../history';
-import { checkChoice, checkNumber, expectType, paramsFromBundle, rejectUnknown, stateArray, stateNumber } from '../linear/state-check';
-import type { FitOptions, Matrix, Regressor, SerializedModel, StateValue } from '../types';
+import { Estimator } from '../estimator';
+import type { StateReader, StateRecord } from '../state';
+import type { FitOptions, Matrix } from '../types';
 import { checkFitInput, checkPredictInput } from '../validate';
-
-export interface KNeighborsOptions {
-  /** Number of neighbours averaged (scikit-learn's n_neighbors). */
-  k: number;
-  /** 'uniform': plain mean of the k targets; 'distance': weighted by 1/distance (exact matches win outright). */
-  weights: 'uniform' | 'distance';
-}
-
-export const K_NEIGHBORS_DEFAULTS: Readonly<KNeighborsOptions> = Object.freeze({ k: 5, weights: 'uniform' });
+import type { KNeighborsOptions } from './params';
 
 /** Candidates beyond k taken into account for float32 near-ties. */
 const REFINE_EXTRA = 4;
@@ -36,16 +28,6 @@ const GROUP_MARGIN = 2;
 /** Distances held per query block (4 M float32 = 16 MB). */
 const BLOCK_CELLS = 1 << 22;
 
-function validate(o: Partial<KNeighborsOptions>): KNeighborsOptions {
-  if (o === null || typeof o !== 'object') throw new InvalidParamsError('bad-param', 'Options must be an object.', { field: 'options' });
-  rejectUnknown(o, Object.keys(K_NEIGHBORS_DEFAULTS));
-  const p = { ...K_NEIGHBORS_DEFAULTS, ...o };
-  return {
-    k: checkNumber('k', p.k, { min: 1, integer: true }),
-    weights: checkChoice('weights', p.weights, ['uniform', 'distance'] as const),
-  };
-}
-
 interface KnnState {
   X: Float64Array;
   y: Float64Array;
@@ -53,13 +35,11 @@ interface KnnState {
   cols: number;
 }
 
-export class KNeighborsRegressor implements Regressor<KNeighborsOptions> {
+export class KNeighborsRegressor extends Estimator<KNeighborsOptions, KnnState> {
   readonly type = 'knn' as const;
-  readonly params: Readonly<KNeighborsOptions>;
-  private state_: KnnState | undefined;
 
   constructor(options: Partial<KNeighborsOptions> = {}) {
-    this.params = Object.freeze(validate(options));
+    super('knn', options);
   }
 
   async fit(X: Matrix, y: Float64Array, options: FitOptions = {}): Promise<this> {
@@ -71,12 +51,12 @@ export class KNeighborsRegressor implements Regressor<KNeighborsOptions> {
     const state = { X: X.data.slice(), y: y.slice(), rows: X.rows, cols: X.cols };
     options.onProgress?.({ fraction: 1 });
     await checkpoint(options.signal);
-    this.state_ = state;
+    this.setFitted(state);
     return this;
   }
 
   predict(X: Matrix): Float64Array {
-    const s = this.fitted();
+    const s = this.fitted;
     checkPredictInput(X, s.cols);
     const tf = requireTf();
     const { rows: n, cols: p } = s;
@@ -186,30 +166,14 @@ export class KNeighborsRegressor implements Regressor<KNeighborsOptions> {
     return num / den;
   }
 
-  history(): FitHistory {
-    return emptyHistory();
+  protected writeState(s: KnnState): StateRecord {
+    return { X: s.X.slice(), y: s.y.slice(), rows: s.rows, cols: s.cols };
   }
 
-  toJSON(): SerializedModel {
-    const s = this.fitted();
-    const state: { [k: string]: StateValue } = { X: s.X.slice(), y: s.y.slice(), rows: s.rows, cols: s.cols };
-    return { type: this.type, params: { ...this.params }, state };
-  }
-
-  static fromJSON(s: SerializedModel): KNeighborsRegressor {
-    expectType(s, 'knn');
-    const m = paramsFromBundle(() => new KNeighborsRegressor(s.params as Partial<KNeighborsOptions>));
-    const rows = stateNumber(s.state, 'rows', { integer: true, min: m.params.k });
-    const cols = stateNumber(s.state, 'cols', { integer: true, min: 1 });
-    const X = stateArray(s.state, 'X', Float64Array, rows * cols);
-    const y = stateArray(s.state, 'y', Float64Array, rows);
-    m.state_ = { X: X.slice(), y: y.slice(), rows, cols };
-    return m;
-  }
-
-  private fitted(): KnnState {
-    if (!this.state_) throw new Error('knn model is not fitted: call fit() first.');
-    return this.state_;
+  protected readState(r: StateReader): KnnState {
+    const rows = r.number('rows', { integer: true, min: this.params.k });
+    const cols = r.number('cols', { integer: true, min: 1 });
+    return { X: r.typed('X', Float64Array, { length: rows * cols }).slice(), y: r.typed('y', Float64Array, { length: rows }).slice(), rows, cols };
   }
 }
 

@@ -1,10 +1,17 @@
-export { LinearRegression, LINEAR_REGRESSION_DEFAULTS, type LinearRegressionOptions } from './linear-regression';
-export { Ridge, RIDGE_DEFAULTS, type RidgeOptions } from './ridge';
+export { LinearRegression } from './linear-regression';
+export { Ridge } from './ridge';
+export { ElasticNet, Lasso } from './elastic-net';
 export {
-  ElasticNet,
-  Lasso,
-  ELASTIC_NET_DEFAULTS,
+  LINEAR_REGRESSION_PARAMS,
+  RIDGE_PARAMS,
+  LASSO_PARAMS,
+  ELASTIC_NET_PARAMS,
+  LINEAR_REGRESSION_DEFAULTS,
+  RIDGE_DEFAULTS,
   LASSO_DEFAULTS,
+  ELASTIC_NET_DEFAULTS,
+  type LinearRegressionOptions,
+  type RidgeOptions,
   type ElasticNetOptions,
   type LassoOptions,
-} from './elastic-net';
+} from './params';

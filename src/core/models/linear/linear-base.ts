@@ -1,14 +1,14 @@
 /**
  * What the four linear models share: centered normal equations, intercept recovery, predict
- * (float64, plain JavaScript: a dot product per row), |coef| importance and the state codec.
- * Each model supplies only its solver and its options.
+ * (float64, plain JavaScript: a dot product per row), |coef| importance and the state.
+ * Each model supplies only its solver and its parameter table.
  */
 import { throwIfAborted } from '../../abort';
-import { emptyHistory, type FitHistory } from '../history';
-import type { FitOptions, Matrix, ModelType, Regressor, SerializedModel, StateValue } from '../types';
+import { Estimator } from '../estimator';
+import type { StateReader, StateRecord } from '../state';
+import type { FitOptions, Matrix } from '../types';
 import { checkFitInput, checkPredictInput } from '../validate';
 import { normalEquations, type NormalEquations } from './gram';
-import { stateArray, stateNumber } from './state-check';
 
 export interface LinearState {
   coef: Float64Array;
@@ -20,14 +20,7 @@ export interface LinearState {
 /** Share of progress given to the Gram pass; the solver reports the rest. */
 const GRAM_SHARE = 0.9;
 
-export abstract class LinearBase<P extends { fitIntercept: boolean }> implements Regressor<P> {
-  abstract readonly type: ModelType;
-  readonly params: Readonly<P>;
-  protected state_: LinearState | undefined;
-
-  protected constructor(params: P) {
-    this.params = Object.freeze({ ...params });
-  }
+export abstract class LinearBase<P extends { fitIntercept: boolean }> extends Estimator<P, LinearState> {
 
   protected abstract solve(
     ne: NormalEquations,
@@ -51,13 +44,13 @@ export abstract class LinearBase<P extends { fitIntercept: boolean }> implements
       intercept = ne.yMean;
       for (let j = 0; j < X.cols; j++) intercept -= ne.xMean[j] * w[j];
     }
-    this.state_ = { coef: w, intercept, nIter };
+    this.setFitted({ coef: w, intercept, nIter });
     options.onProgress?.({ fraction: 1 });
     return this;
   }
 
   predict(X: Matrix): Float64Array {
-    const s = this.fitted();
+    const s = this.fitted;
     checkPredictInput(X, s.coef.length);
     const p = X.cols;
     const out = new Float64Array(X.rows);
@@ -72,44 +65,30 @@ export abstract class LinearBase<P extends { fitIntercept: boolean }> implements
 
   /** Fitted coefficients (a copy), one per feature. */
   get coef(): Float64Array {
-    return this.fitted().coef.slice();
+    return this.fitted.coef.slice();
   }
 
   get intercept(): number {
-    return this.fitted().intercept;
+    return this.fitted.intercept;
   }
 
   /** Coordinate-descent sweeps used by the last fit (0 for closed-form models). */
   get nIter(): number {
-    return this.fitted().nIter;
+    return this.fitted.nIter;
   }
 
-  history(): FitHistory {
-    return emptyHistory();
+  /** |coefficient| per feature (comparable across features when they are standardized). */
+  override featureImportance(): Float64Array {
+    return this.fitted.coef.map(Math.abs);
   }
 
-  featureImportance(): Float64Array | undefined {
-    return this.state_ ? this.state_.coef.map(Math.abs) : undefined;
+  protected writeState(s: LinearState): StateRecord {
+    return { coef: s.coef.slice(), intercept: s.intercept, nIter: s.nIter };
   }
 
-  toJSON(): SerializedModel {
-    const s = this.fitted();
-    const state: { [k: string]: StateValue } = { coef: s.coef.slice(), intercept: s.intercept, nIter: s.nIter };
-    return { type: this.type, params: { ...this.params }, state };
-  }
-
-  protected restore(state: Record<string, StateValue>): this {
-    const coefRaw = state.coef;
-    const p = coefRaw instanceof Float64Array ? coefRaw.length : -1;
-    const coef = stateArray(state, 'coef', Float64Array, Math.max(p, 1));
-    const intercept = stateNumber(state, 'intercept');
-    const nIter = stateNumber(state, 'nIter', { integer: true, min: 0 });
-    this.state_ = { coef: coef.slice(), intercept, nIter };
-    return this;
-  }
-
-  private fitted(): LinearState {
-    if (!this.state_) throw new Error(`${this.type} model is not fitted: call fit() first.`);
-    return this.state_;
+  protected readState(r: StateReader): LinearState {
+    const coef = r.typed('coef', Float64Array).slice();
+    if (coef.length < 1) r.fail('coef', 'must hold at least one coefficient.');
+    return { coef, intercept: r.number('intercept'), nIter: r.number('nIter', { integer: true, min: 0 }) };
   }
 }

@@ -1,1 +1,2 @@
-export { MlpRegressor, MLP_DEFAULTS, type MlpOptions } from './mlp-regressor';
+export { MlpRegressor } from './mlp-regressor';
+export { MLP_PARAMS, MLP_DEFAULTS, type MlpOptions } from './params';

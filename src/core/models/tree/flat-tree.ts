@@ -4,8 +4,7 @@
  * A row goes left when x[feature] <= threshold. These arrays transfer between threads and store
  * in IndexedDB as they are.
  */
-import { BundleError } from '../../errors';
-import type { StateValue } from '../types';
+import type { StateReader, StateRecord } from '../state';
 
 export interface FlatTree {
   /** Columns of the training matrix. */
@@ -49,7 +48,7 @@ export function normalizedImportance(raw: Float64Array): Float64Array {
   return out;
 }
 
-export function flatTreeToState(t: FlatTree): { [k: string]: StateValue } {
+export function flatTreeToState(t: FlatTree): StateRecord {
   return {
     nFeatures: t.nFeatures,
     feature: t.feature,
@@ -62,59 +61,39 @@ export function flatTreeToState(t: FlatTree): { [k: string]: StateValue } {
   };
 }
 
-function fail(path: string, message: string): never {
-  throw new BundleError('bad-state', `${path}: ${message}`, { field: path });
-}
-
-function typed<T>(s: { [k: string]: StateValue }, key: string, Ctor: new (n: number) => T, path: string): T {
-  const v = s[key];
-  if (!(v instanceof (Ctor as unknown as typeof Int32Array))) fail(`${path}.${key}`, `must be a ${Ctor.name}.`);
-  return v as unknown as T;
-}
-
 /**
  * Rebuilds a tree from serialized state, checking everything prediction relies on: equal
  * lengths, children after their parent and each node reached exactly once, features in range,
  * finite thresholds and values. Throws BundleError with `where.field` set to the offending path.
  */
-export function flatTreeFromState(v: StateValue | undefined, path: string, nFeaturesExpected?: number): FlatTree {
-  if (v === null || typeof v !== 'object' || Array.isArray(v) || ArrayBuffer.isView(v)) fail(path, 'must be an object holding the tree arrays.');
-  const s = v as { [k: string]: StateValue };
-  const nFeatures = s.nFeatures;
-  if (typeof nFeatures !== 'number' || !Number.isInteger(nFeatures) || nFeatures < 1) fail(`${path}.nFeatures`, 'must be an integer ≥ 1.');
-  if (nFeaturesExpected !== undefined && nFeatures !== nFeaturesExpected)
-    fail(`${path}.nFeatures`, `is ${nFeatures} but the model has ${nFeaturesExpected} features.`);
-  const feature = typed(s, 'feature', Int32Array, path);
-  const threshold = typed(s, 'threshold', Float64Array, path);
-  const left = typed(s, 'left', Int32Array, path);
-  const right = typed(s, 'right', Int32Array, path);
-  const value = typed(s, 'value', Float64Array, path);
-  const nSamples = typed(s, 'nSamples', Int32Array, path);
-  const importance = typed(s, 'importance', Float64Array, path);
+export function flatTreeFromState(r: StateReader, nFeaturesExpected?: number): FlatTree {
+  const nFeatures = r.number('nFeatures', { integer: true, min: 1 });
+  if (nFeaturesExpected !== undefined && nFeatures !== nFeaturesExpected) r.fail('nFeatures', `is ${nFeatures} but the model has ${nFeaturesExpected} features.`);
+  const feature = r.typed('feature', Int32Array);
   const n = feature.length;
-  if (n < 1) fail(`${path}.feature`, 'a tree needs at least one node.');
-  for (const [name, a] of [['threshold', threshold], ['left', left], ['right', right], ['value', value], ['nSamples', nSamples]] as const)
-    if (a.length !== n) fail(`${path}.${name}`, `has ${a.length} entries but the tree has ${n} nodes.`);
-  if (importance.length !== nFeatures) fail(`${path}.importance`, `has ${importance.length} entries for ${nFeatures} features.`);
-  for (let j = 0; j < nFeatures; j++)
-    if (!Number.isFinite(importance[j]) || importance[j] < 0) fail(`${path}.importance[${j}]`, 'must be a finite number ≥ 0.');
+  if (n < 1) r.fail('feature', 'a tree needs at least one node.');
+  const threshold = r.typed('threshold', Float64Array, { length: n });
+  const left = r.typed('left', Int32Array, { length: n });
+  const right = r.typed('right', Int32Array, { length: n });
+  const value = r.typed('value', Float64Array, { length: n });
+  const nSamples = r.typed('nSamples', Int32Array, { length: n });
+  const importance = r.typed('importance', Float64Array, { length: nFeatures });
+  for (let j = 0; j < nFeatures; j++) if (importance[j] < 0) r.fail(`importance[${j}]`, 'must be ≥ 0.');
   const parents = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(threshold[i])) fail(`${path}.threshold[${i}]`, 'must be finite.');
-    if (!Number.isFinite(value[i])) fail(`${path}.value[${i}]`, 'must be finite.');
-    if (nSamples[i] < 1) fail(`${path}.nSamples[${i}]`, 'must be ≥ 1.');
+    if (nSamples[i] < 1) r.fail(`nSamples[${i}]`, 'must be ≥ 1.');
     const f = feature[i];
     if (f === -1) {
-      if (left[i] !== -1) fail(`${path}.left[${i}]`, 'a leaf (feature −1) must have left = −1.');
-      if (right[i] !== -1) fail(`${path}.right[${i}]`, 'a leaf (feature −1) must have right = −1.');
+      if (left[i] !== -1) r.fail(`left[${i}]`, 'a leaf (feature −1) must have left = −1.');
+      if (right[i] !== -1) r.fail(`right[${i}]`, 'a leaf (feature −1) must have right = −1.');
       continue;
     }
-    if (f < 0 || f >= nFeatures) fail(`${path}.feature[${i}]`, `is ${f}; must be −1 (leaf) or in 0..${nFeatures - 1}.`);
+    if (f < 0 || f >= nFeatures) r.fail(`feature[${i}]`, `is ${f}; must be −1 (leaf) or in 0..${nFeatures - 1}.`);
     for (const [name, c] of [['left', left[i]], ['right', right[i]]] as const) {
-      if (c <= i || c >= n) fail(`${path}.${name}[${i}]`, `is ${c}; a child must come after its parent and lie in ${i + 1}..${n - 1}.`);
-      if (parents[c]++ !== 0) fail(`${path}.${name}[${i}]`, `node ${c} already has a parent.`);
+      if (c <= i || c >= n) r.fail(`${name}[${i}]`, `is ${c}; a child must come after its parent and lie in ${i + 1}..${n - 1}.`);
+      if (parents[c]++ !== 0) r.fail(`${name}[${i}]`, `node ${c} already has a parent.`);
     }
   }
-  for (let i = 1; i < n; i++) if (parents[i] !== 1) fail(`${path}.feature`, `node ${i} is not reachable from the root.`);
+  for (let i = 1; i < n; i++) if (parents[i] !== 1) r.fail('feature', `node ${i} is not reachable from the root.`);
   return { nFeatures, feature, threshold, left, right, value, nSamples, importance };
 }

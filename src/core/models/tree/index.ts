@@ -1,4 +1,4 @@
 export { DecisionTreeRegressor } from './decision-tree';
-export { TREE_DEFAULTS, resolveTreeParams, resolveMaxFeatures, type TreeParams, type MaxFeatures } from './params';
+export { TREE_PARAMS, TREE_DEFAULTS, resolveMaxFeatures, type TreeParams, type MaxFeatures } from './params';
 export { accumulatePredictions, flatTreeFromState, flatTreeToState, normalizedImportance, type FlatTree } from './flat-tree';
 export { prepareTreeData, TreeGrower, TreeWorkspace, type TreeData } from './grower';

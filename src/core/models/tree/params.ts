@@ -1,8 +1,10 @@
 /**
  * Hyperparameters of the CART regression tree (scikit-learn's DecisionTreeRegressor with the
- * squared-error criterion): defaults and validation in one place, shared with the forest.
+ * squared-error criterion): its parameter table, and the growth parameters it shares with the
+ * random forest.
  */
 import { InvalidParamsError } from '../../errors';
+import { defineParams, seedParam, type ParamSpec } from '../params';
 
 /** How many features a split may look at: null = all, a fraction of them, a count, or a rule. */
 export type MaxFeatures = null | number | 'sqrt' | 'log2';
@@ -25,58 +27,41 @@ export interface TreeParams {
   seed: number;
 }
 
-export const TREE_DEFAULTS: Readonly<TreeParams> = Object.freeze({
-  maxDepth: null,
-  minSamplesSplit: 2,
-  minSamplesLeaf: 1,
-  maxFeatures: null,
-  minImpurityDecrease: 0,
-  seed: 0,
+/** The growth parameters the tree and the forest share (one spec each, one message each). */
+export const GROWTH_PARAMS = {
+  maxDepth: {
+    kind: 'integer',
+    min: 1,
+    nullable: 'grow until leaves are pure',
+    default: null,
+    help: 'deepest level a node may sit at (root = 0); empty = no limit',
+    basic: true,
+    search: null,
+  },
+  minSamplesSplit: { kind: 'integer', min: 2, default: 2, help: 'a node with fewer rows is not split', basic: true, search: { type: 'int-log-uniform', low: 2, high: 64 } },
+  minSamplesLeaf: { kind: 'integer', min: 1, default: 1, help: 'rows every leaf keeps at least; more = simpler trees', basic: true, search: { type: 'int-log-uniform', low: 1, high: 64 } },
+  maxFeatures: {
+    kind: 'number',
+    fractionOrCount: true,
+    names: ['sqrt', 'log2'],
+    nullable: 'all features',
+    default: null,
+    help: 'features tried per split: a share, a count, "sqrt" or "log2"; empty = all',
+    search: null,
+  },
+  minImpurityDecrease: { kind: 'number', min: 0, default: 0, help: 'a split must lower the weighted squared error by at least this', search: null },
+} as const satisfies { [K in keyof Omit<TreeParams, 'seed'>]: ParamSpec<TreeParams[K]> };
+
+export const TREE_PARAMS = defineParams<TreeParams>({
+  ...GROWTH_PARAMS,
+  maxDepth: { ...GROWTH_PARAMS.maxDepth, search: { type: 'int-uniform', low: 3, high: 30 } },
+  seed: seedParam('seed of the feature order at each node (it breaks ties between equally good splits)'),
 });
 
+export const TREE_DEFAULTS = TREE_PARAMS.defaults;
+
 function bad(field: string, message: string): never {
-  throw new InvalidParamsError('invalid-param', `${field}: ${message}`, { field });
-}
-
-function isInt(v: unknown): v is number {
-  return typeof v === 'number' && Number.isInteger(v);
-}
-
-/** Validates the growth parameters shared by the tree and the forest; throws naming the field. */
-export function validateGrowthParams(p: {
-  maxDepth: unknown;
-  minSamplesSplit: unknown;
-  minSamplesLeaf: unknown;
-  maxFeatures: unknown;
-  minImpurityDecrease: unknown;
-  seed: unknown;
-}): void {
-  if (p.maxDepth !== null && !(isInt(p.maxDepth) && p.maxDepth >= 1)) bad('maxDepth', `must be null or an integer ≥ 1, got ${String(p.maxDepth)}.`);
-  if (!(isInt(p.minSamplesSplit) && p.minSamplesSplit >= 2)) bad('minSamplesSplit', `must be an integer ≥ 2, got ${String(p.minSamplesSplit)}.`);
-  if (!(isInt(p.minSamplesLeaf) && p.minSamplesLeaf >= 1)) bad('minSamplesLeaf', `must be an integer ≥ 1, got ${String(p.minSamplesLeaf)}.`);
-  validateMaxFeatures(p.maxFeatures);
-  if (typeof p.minImpurityDecrease !== 'number' || !Number.isFinite(p.minImpurityDecrease) || p.minImpurityDecrease < 0)
-    bad('minImpurityDecrease', `must be a finite number ≥ 0, got ${String(p.minImpurityDecrease)}.`);
-  if (!(isInt(p.seed) && Math.abs(p.seed) <= 0xffffffff)) bad('seed', `must be an integer, got ${String(p.seed)}.`);
-}
-
-function validateMaxFeatures(v: unknown): void {
-  if (v === null || v === 'sqrt' || v === 'log2') return;
-  if (typeof v === 'number' && Number.isFinite(v) && v > 0 && (v <= 1 || Number.isInteger(v))) return;
-  bad('maxFeatures', `must be null, 'sqrt', 'log2', a fraction in (0, 1] or an integer ≥ 2, got ${String(v)}.`);
-}
-
-export function validateTreeParams(p: TreeParams): void {
-  validateGrowthParams(p);
-}
-
-/** Fills defaults and validates. Unknown keys are rejected so a typo does not pass silently. */
-export function resolveTreeParams(given: Partial<TreeParams> = {}): TreeParams {
-  for (const k of Object.keys(given)) if (!(k in TREE_DEFAULTS)) bad(k, 'is not a decision tree parameter.');
-  const p: TreeParams = { ...TREE_DEFAULTS };
-  for (const [k, v] of Object.entries(given)) if (v !== undefined) (p as unknown as Record<string, unknown>)[k] = v;
-  validateTreeParams(p);
-  return p;
+  throw new InvalidParamsError('bad-param', `${field} ${message}`, { field });
 }
 
 /** Number of features to try per split for `nFeatures` columns (scikit-learn's rules). */

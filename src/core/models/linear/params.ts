@@ -1,0 +1,81 @@
+/**
+ * Parameter tables of the linear family (scikit-learn's LinearRegression, Ridge, Lasso and
+ * ElasticNet, same names in camelCase, same defaults).
+ */
+import { defineParams, type NumberSpec } from '../params';
+
+export interface LinearRegressionOptions {
+  /** Fit an intercept b (on centered data) rather than forcing the fit through the origin. */
+  fitIntercept: boolean;
+}
+
+export interface RidgeOptions {
+  /** L2 penalty α ≥ 0 (scikit-learn's `alpha`); 0 is ordinary least squares. */
+  alpha: number;
+  fitIntercept: boolean;
+}
+
+export interface ElasticNetOptions {
+  /** Overall penalty strength α ≥ 0. */
+  alpha: number;
+  /** Mix between L1 (1) and L2 (0) penalties, in [0, 1]. */
+  l1Ratio: number;
+  /** Maximum coordinate-descent sweeps over the features. */
+  maxIter: number;
+  /** Stop when the duality gap is below tol·‖y − ȳ‖² (checked once coefficient updates fall below tol). */
+  tol: number;
+  /** Order of coordinate updates; only scikit-learn's default 'cyclic' is implemented. */
+  selection: 'cyclic';
+  fitIntercept: boolean;
+}
+
+/** Lasso is ElasticNet with l1Ratio = 1 (and no l1Ratio option). */
+export type LassoOptions = Omit<ElasticNetOptions, 'l1Ratio'>;
+
+const fitIntercept = {
+  kind: 'boolean',
+  default: true,
+  help: 'fit an intercept rather than forcing the fit through the origin',
+  basic: true,
+  search: null,
+} as const;
+
+const penalty = (help: string): NumberSpec<number> => ({
+  kind: 'number',
+  min: 0,
+  default: 1,
+  help,
+  basic: true,
+  search: { type: 'log-uniform', low: 1e-4, high: 1e3 },
+});
+
+const cd = {
+  maxIter: { kind: 'integer', min: 1, default: 1000, help: 'most coordinate-descent sweeps', basic: true, search: null },
+  tol: { kind: 'number', min: 0, default: 1e-4, help: 'convergence tolerance (duality gap, relative)', basic: true, search: null },
+  selection: { kind: 'choice', choices: ['cyclic'], default: 'cyclic', help: 'order of coordinate updates (scikit-learn’s default, cyclic)', search: null },
+} as const;
+
+export const LINEAR_REGRESSION_PARAMS = defineParams<LinearRegressionOptions>({ fitIntercept });
+
+export const RIDGE_PARAMS = defineParams<RidgeOptions>({
+  alpha: penalty('L2 penalty on the coefficients; 0 is ordinary least squares'),
+  fitIntercept,
+});
+
+export const LASSO_PARAMS = defineParams<LassoOptions>({
+  alpha: penalty('L1 penalty; larger sets more coefficients to exactly 0'),
+  ...cd,
+  fitIntercept,
+});
+
+export const ELASTIC_NET_PARAMS = defineParams<ElasticNetOptions>({
+  alpha: penalty('overall penalty strength'),
+  l1Ratio: { kind: 'number', min: 0, max: 1, default: 0.5, help: 'mix of L1 (1) and L2 (0) penalties', basic: true, search: { type: 'uniform', low: 0.05, high: 1 } },
+  ...cd,
+  fitIntercept,
+});
+
+export const LINEAR_REGRESSION_DEFAULTS = LINEAR_REGRESSION_PARAMS.defaults;
+export const RIDGE_DEFAULTS = RIDGE_PARAMS.defaults;
+export const LASSO_DEFAULTS = LASSO_PARAMS.defaults;
+export const ELASTIC_NET_DEFAULTS = ELASTIC_NET_PARAMS.defaults;
