@@ -13,6 +13,7 @@ import {
   type ExperimentSummary,
   type MetricName,
   type Run,
+  type RunEvaluation,
   type RunSort,
   type RunStatus,
   type StorageEstimate,
@@ -142,6 +143,8 @@ export class RunsView {
   largest = $state.raw<StoredItem[]>([]);
   /** Another tab upgraded the database: this tab must reload. */
   mustReload = $state(false);
+  /** Per-row test predictions of runs shown in Compare, loaded on demand (null: the run kept none). */
+  evaluations = $state.raw<Record<string, RunEvaluation | null>>({});
 
   #unsubscribe: (() => void) | null = null;
   #initialized: Promise<void> | null = null;
@@ -195,6 +198,19 @@ export class RunsView {
       if (this.selectedIds.some((id) => !ids.has(id))) this.selectedIds = this.selectedIds.filter((id) => ids.has(id));
     } catch (e) {
       this.problem = describeProblem(e, 'Could not read the recorded runs');
+    }
+  }
+
+  /** Loads the per-row test predictions of these runs (once each). */
+  async loadEvaluations(ids: readonly string[]): Promise<void> {
+    const missing = ids.filter((id) => !Object.hasOwn(this.evaluations, id));
+    if (missing.length === 0) return;
+    try {
+      const store = await sharedRunStore();
+      const got = await Promise.all(missing.map((id) => store.getEvaluation(id)));
+      this.evaluations = { ...this.evaluations, ...Object.fromEntries(missing.map((id, i) => [id, got[i] ?? null])) };
+    } catch (e) {
+      this.problem = describeProblem(e, 'Could not read the runs’ test predictions');
     }
   }
 

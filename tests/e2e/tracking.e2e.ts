@@ -115,7 +115,7 @@ describe('Experiment tracking and model registry', () => {
     await a.shot('runs-list');
   });
 
-  it('compares the two runs: learningRate highlighted as different, learning curves overlaid', async () => {
+  it('compares the two runs: learningRate highlighted as different, learning curves overlaid, predicted vs actual per run on shared axes', async () => {
     await page.getByRole('checkbox', { name: 'Select all shown runs' }).check();
     const compare = page.getByTestId('run-compare');
     await compare.waitFor();
@@ -129,7 +129,21 @@ describe('Experiment tracking and model registry', () => {
     const curves = compare.getByTestId('compare-curves');
     await curves.locator('svg').first().waitFor();
     expect(await curves.locator('svg path').count()).toBeGreaterThanOrEqual(2);
-    expect(await compare.getByTestId('no-pred-vs-actual').textContent()).toMatch(/not the per-row test predictions/);
+    // Each run's predicted-vs-actual and residuals from its kept test predictions (1,000 test rows of 5,000), on shared axes.
+    const evals = compare.getByTestId('compare-eval');
+    await expect.poll(() => evals.count()).toBe(2);
+    const ticks: string[][] = [];
+    for (let i = 0; i < 2; i++) {
+      const e = evals.nth(i);
+      expect(await e.getAttribute('data-rows')).toBe('1000');
+      expect(await e.getAttribute('data-total-rows')).toBe('1000');
+      await e.getByTestId('compare-pred-vs-actual').locator('svg rect').first().waitFor();
+      await e.getByTestId('compare-residuals').locator('svg rect').first().waitFor();
+      ticks.push(await e.getByTestId('compare-pred-vs-actual').locator('svg [aria-label="x-axis tick label"] text').allTextContents());
+    }
+    expect(ticks[0].length).toBeGreaterThan(2);
+    expect(ticks[1]).toEqual(ticks[0]);
+    expect(await compare.getByTestId('no-pred-vs-actual').count()).toBe(0);
     // The scatter of learningRate against R² has both runs.
     await page.getByRole('combobox', { name: 'Scatter parameter' }).selectOption('learningRate');
     expect(await page.getByTestId('scatter-plot').locator('circle').count()).toBe(2);

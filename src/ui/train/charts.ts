@@ -68,7 +68,7 @@ export function binGrid(xs: ArrayLike<number>, ys: ArrayLike<number>, xDomain: [
   return out;
 }
 
-function extent(...arrays: ArrayLike<number>[]): [number, number] {
+export function extent(...arrays: ArrayLike<number>[]): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
   for (const a of arrays)
@@ -80,9 +80,9 @@ function extent(...arrays: ArrayLike<number>[]): [number, number] {
   return lo <= hi ? [lo, hi] : [0, 1];
 }
 
-/** Binned density of predicted vs actual with the y = x line (at most 40×40 rects). */
-export function predictedVsActual(actual: Float64Array, predicted: Float64Array, target: string, width = 420): SVGSVGElement | HTMLElement {
-  const [lo, hi] = extent(actual, predicted);
+/** Binned density of predicted vs actual with the y = x line (at most 40×40 rects); `domain` shares axes between charts. */
+export function predictedVsActual(actual: ArrayLike<number>, predicted: ArrayLike<number>, target: string, width = 420, domain?: [number, number]): SVGSVGElement | HTMLElement {
+  const [lo, hi] = domain ?? extent(actual, predicted);
   return Plot.plot({
     width,
     height: width,
@@ -98,12 +98,24 @@ export function predictedVsActual(actual: Float64Array, predicted: Float64Array,
   });
 }
 
-/** Binned density of residual (actual − predicted) against predicted. */
-export function residualPlot(actual: Float64Array, predicted: Float64Array, target: string, width = 420): SVGSVGElement | HTMLElement {
+/** Residual (actual − predicted) per row. */
+export function residuals(actual: ArrayLike<number>, predicted: ArrayLike<number>): Float64Array {
   const res = new Float64Array(actual.length);
   for (let i = 0; i < res.length; i++) res[i] = actual[i] - predicted[i];
-  const xd = extent(predicted);
-  const yd = extent(res);
+  return res;
+}
+
+/** Binned density of residual (actual − predicted) against predicted; `domains` shares axes between charts. */
+export function residualPlot(
+  actual: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+  target: string,
+  width = 420,
+  domains?: { x: [number, number]; y: [number, number] },
+): SVGSVGElement | HTMLElement {
+  const res = residuals(actual, predicted);
+  const xd = domains?.x ?? extent(predicted);
+  const yd = domains?.y ?? extent(res);
   return Plot.plot({
     width,
     height: 300,
