@@ -9,7 +9,9 @@ import { Rng } from '../../random';
 import type { Matrix } from '../types';
 import { checkFitInput } from '../validate';
 import type { FlatTree } from '../tree/flat-tree';
-import { prepareTreeData, TreeGrower, TreeWorkspace, type TreeData } from '../tree/grower';
+import { CartGrower } from '../tree/cart-grower';
+import { prepareTreeData, type TreeData } from '../tree/tree-data';
+import { TreeWorkspace } from '../tree/workspace';
 import { growthSettings, type GrowthSettings } from '../tree/params';
 import { MODEL_CATALOG } from '../catalog';
 import { resolveParams } from '../params';
@@ -58,11 +60,11 @@ export class ForestTreeTrainer {
     return c;
   }
 
-  private grower(treeIndex: number): TreeGrower {
+  private grower(treeIndex: number): CartGrower {
     if (!(Number.isInteger(treeIndex) && treeIndex >= 0)) throw new RangeError(`treeIndex must be an integer ≥ 0, got ${treeIndex}`);
     const rng = treeRng(this.params.seed, treeIndex);
     const counts = this.sampleCounts(treeIndex, rng);
-    return new TreeGrower(this.ws, counts, this.settings, rng);
+    return new CartGrower(this.ws, counts, this.settings, rng);
   }
 
   /** Grows tree `treeIndex` synchronously (for a worker that trains a share of the trees). */

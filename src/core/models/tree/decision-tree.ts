@@ -9,7 +9,9 @@ import type { StateReader, StateRecord } from '../state';
 import type { FitOptions, Matrix } from '../types';
 import { checkFitInput, checkPredictInput } from '../validate';
 import { accumulatePredictions, flatTreeFromState, flatTreeToState, normalizedImportance, type FlatTree } from './flat-tree';
-import { prepareTreeData, TreeGrower, TreeWorkspace } from './grower';
+import { CartGrower } from './cart-grower';
+import { prepareTreeData } from './tree-data';
+import { TreeWorkspace } from './workspace';
 import { growthSettings, type TreeParams } from './params';
 
 export class DecisionTreeRegressor extends Estimator<TreeParams, FlatTree> {
@@ -28,7 +30,7 @@ export class DecisionTreeRegressor extends Estimator<TreeParams, FlatTree> {
     const data = prepareTreeData(X, y);
     onProgress?.({ fraction: 0.1, step: 0, totalSteps: 1 });
     await cp.maybe();
-    const grower = new TreeGrower(new TreeWorkspace(data), null, settings, new Rng(this.params.seed));
+    const grower = new CartGrower(new TreeWorkspace(data), null, settings, new Rng(this.params.seed));
     while (!grower.grow(performance.now() + 40)) {
       await cp.maybe();
     }

@@ -1,4 +1,6 @@
 export { DecisionTreeRegressor } from './decision-tree';
 export { TREE_PARAMS, TREE_DEFAULTS, resolveMaxFeatures, type TreeParams, type MaxFeatures } from './params';
 export { accumulatePredictions, flatTreeFromState, flatTreeToState, normalizedImportance, type FlatTree } from './flat-tree';
-export { prepareTreeData, TreeGrower, TreeWorkspace, type TreeData } from './grower';
+export { prepareTreeData, type TreeData } from './tree-data';
+export { TreeWorkspace } from './workspace';
+export { CartGrower } from './cart-grower';

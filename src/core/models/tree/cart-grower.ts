@@ -22,150 +22,11 @@
  * a node whose rows share one target value is a leaf.
  */
 import type { Rng } from '../../random';
-import type { Matrix } from '../types';
 import type { FlatTree } from './flat-tree';
 import type { GrowthSettings } from './params';
+import type { TreeData } from './tree-data';
+import { STACK_WIDTH, type TreeWorkspace } from './workspace';
 
-/** Training data prepared once and shared by every tree grown on it (read-only). */
-export interface TreeData {
-  rows: number;
-  cols: number;
-  /** Rank of each value among its feature's distinct values: row i, feature f at f·rows + i. */
-  code: Int32Array;
-  /** Distinct values of feature f, ascending, at valueOffset[f] .. valueOffset[f+1] − 1. */
-  values: Float64Array;
-  valueOffset: Int32Array;
-  /** Per feature f, at f·rows .. f·rows + rows − 1: row indices sorted by value (ties by row). */
-  order: Int32Array;
-  y: Float64Array;
-}
-
-/**
- * Sorts every feature once: O(p·n log n) via a native sort of the values, a binary search per
- * value for its rank, and a counting pass. Splits compare ranks (integers) instead of values.
- */
-export function prepareTreeData(X: Matrix, y: Float64Array): TreeData {
-  const n = X.rows;
-  const p = X.cols;
-  const src = X.data;
-  const code = new Int32Array(n * p);
-  const order = new Int32Array(n * p);
-  const distinct: Float64Array[] = [];
-  const valueOffset = new Int32Array(p + 1);
-  const col = new Float64Array(n);
-  for (let f = 0; f < p; f++) {
-    for (let i = 0; i < n; i++) col[i] = src[i * p + f];
-    const sorted = col.slice().sort();
-    let u = 0;
-    for (let k = 0; k < n; k++) if (k === 0 || sorted[k] !== sorted[u - 1]) sorted[u++] = sorted[k];
-    distinct.push(sorted.slice(0, u));
-    valueOffset[f + 1] = valueOffset[f] + u;
-    const counts = new Int32Array(u + 1);
-    const cf = code.subarray(f * n, f * n + n);
-    for (let i = 0; i < n; i++) {
-      const v = col[i];
-      let lo = 0;
-      let hi = u - 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (sorted[mid] < v) lo = mid + 1;
-        else hi = mid;
-      }
-      cf[i] = lo;
-      counts[lo + 1]++;
-    }
-    for (let c = 0; c < u; c++) counts[c + 1] += counts[c];
-    const out = order.subarray(f * n, f * n + n);
-    for (let i = 0; i < n; i++) out[counts[cf[i]]++] = i;
-  }
-  const values = new Float64Array(valueOffset[p]);
-  for (let f = 0; f < p; f++) values.set(distinct[f], valueOffset[f]);
-  return { rows: n, cols: p, code, values, valueOffset, order, y };
-}
-
-/**
- * Scratch buffers for growing trees on one TreeData; reuse it across the trees of a forest.
- *
- * A tree renumbers its in-bag rows 0..m−1 ("compact" ids) and copies their ranks, weights and
- * targets into dense arrays, so the random reads of the hot loops stay in a small working set.
- * Sorted phase: per feature f, the lists at f·rows .. f·rows + m − 1 hold, in that feature's
- * order and partitioned by node, each row's compact id with its rank alongside. There are two
- * copies (A and B): splitting a node writes its children's lists from one copy into the other in
- * a single pass (left rows from `start`, right rows from `mid`).
- */
-export class TreeWorkspace {
-  /** Copies A and B of the per-feature lists: compact row ids, and their ranks alongside. */
-  readonly idx: [Int32Array, Int32Array];
-  readonly code: [Int32Array, Int32Array];
-  /** Interleaved by compact id: weight at 2c, weight·target at 2c+1 (one cache line per row). */
-  readonly wwy: Float64Array;
-  /** Target by compact id (for the pure-node test). */
-  readonly yC: Float64Array;
-  /** Row index → compact id (−1 when out of bag). */
-  readonly compact: Int32Array;
-  readonly goLeft: Uint8Array;
-  /** Rows of each large node (compact ids), partitioned by node: the histogram phase's only list. */
-  readonly rowsList: Int32Array;
-  readonly rowsTmp: Int32Array;
-  /** Ranks by compact id, row-major (c·cols + f): one cache line per row when building histograms. */
-  readonly codeR: Int32Array;
-  /** Counting-sort buffer (ranks + 1). */
-  readonly histN: Int32Array;
-  /**
-   * Per-rank histograms (rows, weight, weight·target; feature f at data.valueOffset[f]) of the
-   * large nodes waiting on the stack, grown on demand and reused across trees.
-   */
-  readonly histPool: { n: Int32Array; w: Float64Array; s: Float64Array }[] = [];
-  /** Sort keys for turning a node's rows into per-feature sorted lists. */
-  readonly keys: Float64Array;
-  readonly feats: Int32Array;
-  readonly stack: Int32Array;
-  readonly nodeFeature: Int32Array;
-  readonly nodeThreshold: Float64Array;
-  readonly nodeLeft: Int32Array;
-  readonly nodeRight: Int32Array;
-  readonly nodeValue: Float64Array;
-  readonly nodeSamples: Int32Array;
-  /** Nodes with more rows than this are split with histograms; smaller ones with sorted lists. */
-  readonly largeNode: number;
-  constructor(readonly data: TreeData) {
-    const n = data.rows;
-    const np = n * data.cols;
-    this.idx = [new Int32Array(np), new Int32Array(np)];
-    this.code = [new Int32Array(np), new Int32Array(np)];
-    this.wwy = new Float64Array(2 * n);
-    this.yC = new Float64Array(n);
-    this.compact = new Int32Array(n);
-    this.goLeft = new Uint8Array(n);
-    this.rowsList = new Int32Array(n);
-    this.rowsTmp = new Int32Array(n);
-    this.codeR = new Int32Array(np);
-    const bins = data.valueOffset[data.cols];
-    this.histN = new Int32Array(bins + 1);
-    this.largeNode = Math.min(LARGE_NODE_MAX, Math.max(LARGE_NODE_MIN, Math.floor(bins / 6)));
-    this.keys = new Float64Array(Math.min(n, this.largeNode));
-    this.feats = new Int32Array(data.cols);
-    const cap = 2 * n + 1;
-    this.stack = new Int32Array(STACK_WIDTH * (n + 2));
-    this.nodeFeature = new Int32Array(cap);
-    this.nodeThreshold = new Float64Array(cap);
-    this.nodeLeft = new Int32Array(cap);
-    this.nodeRight = new Int32Array(cap);
-    this.nodeValue = new Float64Array(cap);
-    this.nodeSamples = new Int32Array(cap);
-  }
-}
-
-// start, end, depth, parent, side (0 left, 1 right), feature whose list holds the node's rows
-// (−1: the rows list of the histogram phase), copy of the lists (0 A, 1 B)
-// and the histogram slot of a large node (−1: none yet)
-const STACK_WIDTH = 8;
-/**
- * Nodes above max(LARGE_NODE_MIN, distinct values / 6) rows are split from histograms (measured
- * on the gemstone data: 200..600 rows with 1,798 distinct values all did well).
- */
-const LARGE_NODE_MIN = 256;
-const LARGE_NODE_MAX = 65536;
 const KEY_SHIFT = 1048576; // 2^20 > any node size in the sorted phase
 
 /**
@@ -173,7 +34,7 @@ const KEY_SHIFT = 1048576; // 2^20 > any node size in the sorted phase
  * `grow(deadline)` works until the tree is done (returns true) or performance.now() passes the
  * deadline (returns false; call again to resume), so an async caller can yield to the event loop.
  */
-export class TreeGrower {
+export class CartGrower {
   private sp = 0;
   private nodes = 0;
   private readonly nIn: number;
@@ -225,7 +86,7 @@ export class TreeGrower {
     this.importance = new Float64Array(p);
     this.fx = rng.nextU32() | 1;
     for (let k = ws.histPool.length - 1; k >= 0; k--) this.freeSlots.push(k);
-    if (nIn === 0) throw new Error('TreeGrower: no rows with positive weight.');
+    if (nIn === 0) throw new Error('CartGrower: no rows with positive weight.');
     this.push(0, nIn, 0, -1, 0, -1, 0);
   }
 
