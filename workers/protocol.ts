@@ -3,8 +3,7 @@
  * these APIs with comlink; the page's client class wraps it.
  */
 import type { ModelBundle } from '../src/core/bundle/bundle';
-import type { PipelineStage } from '../src/core/errors';
-import type { FitHistory } from '../src/core/models/history';
+import { LoupeError } from '../src/core/errors';
 import type { PermutationImportance } from '../src/core/pipeline/importance';
 import type { ParsedDataset, ParseProgress, Table as TrainTable } from '../src/core/data/types';
 import type { ModelType } from '../src/core/models/types';
@@ -160,26 +159,29 @@ export interface TrainJobResult extends Omit<CandidateResult, 'model'> {
   logs: LogLine[];
 }
 
-/** The result of a job that did not finish (failed or cancelled), as the worker and the page's pool both report it. */
-export function unfinishedJob(
-  job: TrainJob,
-  status: 'failed' | 'cancelled',
-  error: { code: string; message: string; stage: PipelineStage },
-  extra: { params?: Record<string, unknown>; history?: FitHistory; logs?: LogLine[] } = {},
-): TrainJobResult {
+/**
+ * The result of a job that did not finish (failed or cancelled), as the worker and the page's
+ * pool both report it: the candidate's own error when the run recorded one, else the error.
+ */
+export function unfinishedJob(job: TrainJob, status: 'failed' | 'cancelled', e: unknown, done?: Pick<CandidateResult, 'params' | 'history' | 'error'>, logs: LogLine[] = []): TrainJobResult {
+  const error = done?.error ?? {
+    code: e instanceof LoupeError ? e.code : status,
+    message: e instanceof Error ? e.message : String(e),
+    stage: e instanceof LoupeError && e.where.stage ? e.where.stage : 'training',
+  };
   return {
     jobId: job.jobId,
     name: job.candidate.name,
     type: job.candidate.type,
-    params: extra.params ?? job.candidate.params ?? {},
+    params: done?.params ?? job.candidate.params ?? {},
     status,
     fitSeconds: 0,
     predictSeconds: 0,
-    history: extra.history ?? { unit: 'none', metric: 'mse', train: [], validation: [] },
+    history: done?.history ?? { unit: 'none', metric: 'mse', train: [], validation: [] },
     featureNames: [],
     warnings: [],
     error: status === 'cancelled' ? { ...error, code: 'cancelled' } : error,
-    logs: extra.logs ?? [],
+    logs,
   };
 }
 

@@ -7,7 +7,7 @@
  */
 import { expose, transfer } from 'comlink';
 import type { Table } from '../src/core/data/types';
-import { isCancelled, LoupeError } from '../src/core/errors';
+import { isCancelled } from '../src/core/errors';
 import { permutationImportance } from '../src/core/pipeline/importance';
 import type { LogLine } from '../src/core/pipeline/log';
 import { runTraining, type CandidateResult, type TrainingResult } from '../src/core/pipeline/train';
@@ -25,15 +25,6 @@ const running = new Map<string, AbortController>();
 /** Finished jobs' candidates and runs, for permutation importance and saving the run. */
 const kept = new Map<string, { candidate: CandidateResult; run: TrainingResult }>();
 let runStore: Promise<RunStore> | null = null;
-
-function unfinished(job: TrainJob, status: 'failed' | 'cancelled', e: unknown, done: CandidateResult | undefined, logs: LogLine[]): TrainJobResult {
-  const error = done?.error ?? {
-    code: e instanceof LoupeError ? e.code : status,
-    message: e instanceof Error ? e.message : String(e),
-    stage: e instanceof LoupeError && e.where.stage ? e.where.stage : 'training',
-  };
-  return unfinishedJob(job, status, error, { params: done?.params, history: done?.history, logs });
-}
 
 const api: TrainApi = {
   init: (opts) => initTf({ wasmPaths: opts.wasmPaths, threads: opts.threads }),
@@ -85,7 +76,7 @@ const api: TrainApi = {
       const out: TrainJobResult = { ...result, evaluation, featureImportance, jobId: job.jobId, split: run.split, featureNames: run.recipe.featureNames, warnings: run.warnings, logs: run.logs };
       return transfer(out, [evaluation.actual.buffer, evaluation.predicted.buffer, ...(featureImportance ? [featureImportance.buffer] : [])] as ArrayBuffer[]);
     } catch (e) {
-      return unfinished(job, controller.signal.aborted || isCancelled(e) ? 'cancelled' : 'failed', e, done, logs);
+      return unfinishedJob(job, controller.signal.aborted || isCancelled(e) ? 'cancelled' : 'failed', e, done, logs);
     } finally {
       running.delete(job.jobId);
     }

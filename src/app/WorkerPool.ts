@@ -7,6 +7,7 @@
  */
 import { proxy, wrap, type Remote } from 'comlink';
 import type { Table } from '../core/data/types';
+import { CancelledError } from '../core/errors';
 import type { TfBackendInfo } from '../core/tf';
 import { installErrorTransfer } from '../../workers/error-transfer';
 import { transferableTable } from './column-transfer';
@@ -52,7 +53,7 @@ export function defaultPoolSize(): number {
 }
 
 function cancelledResult(job: TrainJob, message: string): TrainJobResult {
-  return unfinishedJob(job, 'cancelled', { code: 'cancelled', message, stage: 'training' });
+  return unfinishedJob(job, 'cancelled', new CancelledError(message));
 }
 
 export class TrainWorkerPool {
