@@ -3,7 +3,7 @@
  * (ragged rows, id and constant columns, implausible zeros, high cardinality, missing values,
  * duplicate rows).
  */
-import { formatCount } from './format';
+import { formatCount, listRows } from '../format';
 import { levelCounts } from './table';
 import { scanNumeric, type NumericScan } from './numeric-scan';
 import type {
@@ -17,7 +17,6 @@ import type {
   Table,
   TableProfile,
 } from './types';
-import { listRows } from './csv';
 
 const HISTOGRAM_BINS = 20;
 const TOP_LEVELS = 20;

@@ -5,7 +5,7 @@
 import { CsvError } from '../errors';
 import { parseNumber } from './column-builder';
 import { scanNumeric, type NumericScan } from './numeric-scan';
-import { formatCount } from './format';
+import { formatCount } from '../format';
 import { levelCounts } from './table';
 import type { CategoricalColumn, Column, ColumnKind, ColumnSchema, NumericColumn, Table } from './types';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applySchema, columnByName, inferSchema, parseCsv, profileTable, quantileSorted, readCsv, takeRows } from '../../../src/core/data/index';
 import type { Table } from '../../../src/core/data/index';
-import { formatCount } from '../../../src/core/data/format';
+import { formatCount } from '../../../src/core/format';
 import { CsvError } from '../../../src/core/errors';
 import { cat, num } from './helpers';
 

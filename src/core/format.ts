@@ -1,0 +1,26 @@
+/** Numbers and lists in messages: one wording of counts, plurals and row lists wherever a person reads them. */
+
+/**
+ * Thousands-separated integers for messages, as `n.toLocaleString('en-US')` writes them
+ * ("1,234,567"), without its cost: the first toLocaleString call in a process loads locale data
+ * (tens of milliseconds), more than profiling a small file takes.
+ */
+export function formatCount(n: number): string {
+  if (!Number.isSafeInteger(n) || Object.is(n, -0)) return n.toLocaleString('en-US');
+  const digits = String(n < 0 ? -n : n);
+  let i = digits.length % 3 || 3;
+  let out = digits.slice(0, i);
+  for (; i < digits.length; i += 3) out += ',' + digits.slice(i, i + 3);
+  return n < 0 ? '-' + out : out;
+}
+
+/** "1 row", "2 rows", "1,234 rows"; `words` for irregular plurals ("1 row has" / "3 rows have"). */
+export function plural(n: number, word: string, words = `${word}s`): string {
+  return `${formatCount(n)} ${n === 1 ? word : words}`;
+}
+
+/** The first `max` row numbers, then "and N more" when there are more than that. */
+export function listRows(rows: readonly number[], total: number, max = 10): string {
+  const shown = rows.slice(0, max).join(', ');
+  return total > max ? `${shown} and ${formatCount(total - max)} more` : shown;
+}
