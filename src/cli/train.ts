@@ -3,7 +3,7 @@
  * pipeline, prints the leaderboard, and writes the JSON report and the best model's bundle.
  * The report's shape is a public interface: extend it compatibly, never rename fields.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createBundle, serializeBundle } from '../core/bundle/bundle';
 import { referenceProfile } from '../core/bundle/reference-profile';
 import { parseCsv, type ParsedDataset } from '../core/data/index';
@@ -16,6 +16,7 @@ import { initTf, tfBackendInfo } from '../core/tf';
 import { LOUPE_VERSION } from '../core/version';
 import { numberOption, parseArgs, rejectUnknown, stringOption, UsageError, type ParsedArgs } from './args';
 import type { Command, CommandIo } from './command';
+import { readJsonFile } from './json-file';
 import { fileSha256, openFileSource } from './node-source';
 
 const USAGE = `loupe train <file.csv> --target <col> [options]
@@ -164,7 +165,7 @@ export const trainCommand: Command = {
     const testDs = testPath !== undefined ? await readDataset(testPath) : undefined;
     const target = chooseTarget(ds, stringOption(args, 'target'), io);
     const recipePath = stringOption(args, 'recipe');
-    const recipe: Recipe = recipePath !== undefined ? parseRecipe(JSON.parse(await readFile(recipePath, 'utf8'))) : defaultRecipe(ds.schema, target, ds.table);
+    const recipe: Recipe = recipePath !== undefined ? parseRecipe(await readJsonFile(recipePath, 'recipe')) : defaultRecipe(ds.schema, target, ds.table);
     if (recipe.target !== target) throw new UsageError(`the recipe predicts "${recipe.target}" but --target is "${target}"`);
     const split = splitFrom(args, seed, testDs);
     if (models.includes('mlp') || models.includes('knn')) await initTf();

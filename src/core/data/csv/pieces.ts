@@ -8,7 +8,7 @@ import { formatCount } from '../../format';
 import type { CsvInput, ParseOptions } from '../types';
 import { toByteSource } from './byte-source';
 import { detectDelimiter } from './delimiter';
-import { countNewlines, decodeAhead, firstInvalidUtf8, heldTail, rejectBinary } from './encoding';
+import { countNewlines, decodeAhead, firstInvalidUtf8, heldTail, rejectBinary, Utf16Transcoder } from './encoding';
 import { CharFinder, countCharNewlines, LineCutter } from './line-cutter';
 
 export const DEFAULT_CHUNK_BYTES = 4 << 20;
@@ -52,7 +52,7 @@ function checkDelimiterOption(delimiter: string | undefined): void {
 
 /**
  * The streaming part shared by readCsv and streamCsvRows: reads chunks, rejects binary data,
- * decodes UTF-8 (fatal), strips the BOM, detects the delimiter, cuts the text into pieces of
+ * decodes UTF-8 (fatal; UTF-16 with a byte-order mark is re-encoded first), strips the BOM, detects the delimiter, cuts the text into pieces of
  * whole records at line breaks outside quotes, reports progress and yields between chunks.
  */
 export async function forEachPiece(
@@ -101,8 +101,9 @@ export async function forEachPiece(
   // The first chunk is read whole (the row estimate is taken from it); later chunks in reads of
   // at most READ_BYTES, which the source can allocate from memory freed by earlier reads rather
   // than from fresh pages. Progress and yields stay once per chunk.
+  // The first read holds at least the two bytes of a UTF-16 byte-order mark.
   const readLength = (at: number): number =>
-    at === 0 ? Math.min(chunkBytes, total) : Math.min(READ_BYTES, total - at, chunkBytes - (at % chunkBytes));
+    at === 0 ? Math.min(Math.max(chunkBytes, 2), total) : Math.min(READ_BYTES, total - at, chunkBytes - (at % chunkBytes));
   // Reads are requested up to READ_AHEAD bytes ahead of the one being parsed, so reading overlaps
   // parsing even when a read waits for a busy thread. A read left pending by an error or a
   // cancel must not become an unhandled rejection.
@@ -118,23 +119,27 @@ export async function forEachPiece(
     }
   };
   requestAhead(0);
+  // A UTF-16 file (known by its byte-order mark) is re-encoded as UTF-8 read by read.
+  let utf16: Utf16Transcoder | null = null;
   // Bytes at the end of the previous read that begin a character the decoder still holds.
   let held: Uint8Array = new Uint8Array(0);
   while (offset < total) {
     const next = queue.shift()!;
-    const bytes: Uint8Array = await next.bytes;
+    const read: Uint8Array = await next.bytes;
     const chunkStart = offset;
-    const nextOffset = offset + bytes.length;
-    if (bytes.length !== next.length) {
+    const nextOffset = offset + read.length;
+    if (read.length !== next.length) {
       // A source shorter than it claims: what was asked after this read starts at the wrong place.
       queue.length = 0;
       requested = nextOffset;
     }
-    if (bytes.length > 0 && nextOffset < total) requestAhead(nextOffset);
-    if (offset === 0) rejectBinary(bytes);
-    offset += bytes.length;
-    if (bytes.length === 0) offset = total; // a source shorter than it claims: stop
+    if (read.length > 0 && nextOffset < total) requestAhead(nextOffset);
+    offset += read.length;
+    if (read.length === 0) offset = total; // a source shorter than it claims: stop
     const last = offset >= total;
+    if (chunkStart === 0) utf16 = Utf16Transcoder.sniff(read);
+    const bytes = utf16 ? utf16.transcode(read, last) : read;
+    if (chunkStart === 0) rejectBinary(bytes);
     // The chunk is decoded in slices of at most DECODE_BYTES cut at line breaks, so that
     // each decoded text is a small string that dies young, instead of a multi-megabyte string
     // allocated (and page-faulted in) afresh for every chunk.
