@@ -1,4 +1,7 @@
-/** Numbers and lists in messages: one wording of counts, plurals and row lists wherever a person reads them. */
+/**
+ * Numbers and lists in messages, for every layer (core, storage, the UI): one wording of counts,
+ * plurals, row lists and sizes wherever a person reads them.
+ */
 
 /**
  * Thousands-separated integers for messages, as `n.toLocaleString('en-US')` writes them
@@ -23,4 +26,13 @@ export function plural(n: number, word: string, words = `${word}s`): string {
 export function listRows(rows: readonly number[], total: number, max = 10): string {
   const shown = rows.slice(0, max).join(', ');
   return total > max ? `${shown} and ${formatCount(total - max)} more` : shown;
+}
+
+/** A size in bytes in decimal units (as browsers' storage estimates): "820 B", "14.2 kB", "3.1 MB"; "unknown" for none. */
+export function formatBytes(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return 'unknown';
+  if (n < 1000) return `${Math.round(n)} B`;
+  if (n < 1e6) return `${(n / 1e3).toFixed(1)} kB`;
+  if (n < 1e9) return `${(n / 1e6).toFixed(1)} MB`;
+  return `${(n / 1e9).toFixed(2)} GB`;
 }

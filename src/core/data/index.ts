@@ -13,8 +13,9 @@ export * from './types';
 export { readCsv, streamCsvRows, bytesSource, toByteSource, readAllBytes, detectDelimiter, DEFAULT_MISSING_MARKERS, DEFAULT_CHUNK_BYTES } from './csv';
 export type { RawDataset, CsvRowHandlers } from './csv';
 export { inferSchema, applySchema, splitUnit, looksLikeIdName, looksLikeFlagName } from './schema';
-export { profileTable, quantileSorted } from './profile';
-export { takeRows, columnByName } from './table';
+export { profileTable } from './profile';
+export { quantileSorted } from './quantile';
+export { takeRows, columnByName, requireColumn, levelCounts } from './table';
 export { trainTestSplit, kFold } from './split';
 export type { SplitIndices, TrainTestSplitOptions } from './split';
 

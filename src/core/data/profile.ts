@@ -6,6 +6,7 @@
 import { formatCount, listRows } from '../format';
 import { levelCounts } from './table';
 import { scanNumeric, type NumericScan } from './numeric-scan';
+import { quantileCounted, quantileSorted } from './quantile';
 import type {
   CategoricalColumn,
   ColumnProfile,
@@ -31,39 +32,9 @@ const NO_ZERO_NAME = /^(x|y|z|length|width|height|depth|weight|size|area|volume|
 
 const fmt = formatCount;
 
-/** Quantile with linear interpolation between order statistics (numpy's default, R type 7). */
-export function quantileSorted(sorted: Float64Array, q: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const h = (n - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(n - 1, lo + 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-}
-
 /** Columns with at most this many distinct values are profiled from a value → count table, without sorting. */
 export const PROFILE_COUNT_CAP = 1 << 16;
 const COUNT_TABLE_CAP = PROFILE_COUNT_CAP;
-
-/** Quantile (linear interpolation, as quantileSorted) from sorted distinct values and their counts. */
-function quantileCounted(keys: Float64Array, cum: Float64Array, n: number, q: number): number {
-  const h = (n - 1) * q;
-  const lo = Math.floor(h);
-  const at = (rank: number): number => {
-    // First j with cum[j] > rank (cum[j] = number of values ≤ keys[j]).
-    let a = 0;
-    let b = cum.length - 1;
-    while (a < b) {
-      const m = (a + b) >> 1;
-      if (cum[m] > rank) b = m;
-      else a = m + 1;
-    }
-    return keys[a];
-  };
-  const vlo = at(lo);
-  const vhi = at(Math.min(n - 1, lo + 1));
-  return vlo + (h - lo) * (vhi - vlo);
-}
 
 function numericProfile(col: NumericColumn, given?: NumericScan): ColumnProfile {
   const v = col.values;

@@ -8,8 +8,9 @@ import type { CategoricalColumn, Column, ColumnProfile, ColumnSchema, NumericCol
 import { InvalidParamsError } from '../errors';
 import { pearson } from './correlation';
 import { findDuplicateRows } from './duplicates';
-import { levelCounts } from './distribution';
-import { checkInt, finiteSorted, formatCount, formatFixed, formatPercent, moments, withDefaults } from './stats';
+import { levelCounts } from '../data/table';
+import { formatCount, plural } from '../format';
+import { checkInt, finiteSorted, formatFixed, formatPercent, moments, withDefaults } from './stats';
 
 export type FindingKind =
   | 'duplicate-rows'
@@ -176,10 +177,6 @@ function rowList(rows: number[], total: number): string {
   if (rows.length === 0) return '';
   const shown = rows.slice(0, 5).map(formatCount).join(', ');
   return total > 5 ? ` (rows ${shown}, …)` : rows.length === 1 ? ` (row ${shown})` : ` (rows ${shown})`;
-}
-
-function plural(n: number, one: string, many: string): string {
-  return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
 
 /**

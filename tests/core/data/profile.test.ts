@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applySchema, columnByName, inferSchema, parseCsv, profileTable, quantileSorted, readCsv, takeRows } from '../../../src/core/data/index';
+import { applySchema, columnByName, inferSchema, parseCsv, profileTable, quantileSorted, readCsv, requireColumn, takeRows } from '../../../src/core/data/index';
 import type { Table } from '../../../src/core/data/index';
-import { formatCount } from '../../../src/core/format';
 import { CsvError } from '../../../src/core/errors';
 import { cat, num } from './helpers';
 
@@ -37,13 +36,6 @@ describe('profileTable', () => {
       { level: 'b', count: 2 },
       { level: 'c', count: 2 },
     ]);
-  });
-
-  it('quantileSorted interpolates like numpy', () => {
-    const s = Float64Array.from([1, 2, 3, 4]);
-    expect(quantileSorted(s, 0.5)).toBe(2.5);
-    expect(quantileSorted(s, 0.05)).toBeCloseTo(1.15, 12);
-    expect(quantileSorted(new Float64Array(0), 0.5)).toBeNaN();
   });
 
   it('warns about implausible zeros, naming the count and rows', async () => {
@@ -87,7 +79,7 @@ describe('profileTable', () => {
   });
 });
 
-describe('takeRows and columnByName', () => {
+describe('takeRows, columnByName and requireColumn', () => {
   it('selects rows in the given order', async () => {
     const d = await parseCsv('v,k\n10,a\n20,b\n30,c\n');
     const t = takeRows(d.table, Int32Array.from([2, 0, 2]));
@@ -97,11 +89,13 @@ describe('takeRows and columnByName', () => {
     expect(() => takeRows(d.table, Uint32Array.from([3]))).toThrow(RangeError);
   });
 
-  it('columnByName names the missing column', async () => {
+  it('columnByName finds a column or says there is none; requireColumn names the missing one', async () => {
     const d = await parseCsv('v,k\n1,a\n');
-    expect(columnByName(d.table, 'k').type).toBe('categorical');
-    expect(() => columnByName(d.table, 'price')).toThrow(CsvError);
-    expect(() => columnByName(d.table, 'price')).toThrow(/"price"/);
+    expect(columnByName(d.table, 'k')?.type).toBe('categorical');
+    expect(columnByName(d.table, 'price')).toBeUndefined();
+    expect(requireColumn(d.table, 'k')).toBe(columnByName(d.table, 'k'));
+    expect(() => requireColumn(d.table, 'price')).toThrow(CsvError);
+    expect(() => requireColumn(d.table, 'price')).toThrow(/There is no column "price" \(the columns are: v, k\)/);
   });
 });
 
@@ -190,13 +184,5 @@ describe('shared numeric scan and large-table paths', () => {
     expect(expected.length).toBeGreaterThan(planted.length); // rows 0 and 150,000 (0 and -0) too
     expect(dup?.count).toBe(expected.length);
     expect(dup?.rows).toEqual(expected.slice(0, 20));
-  });
-});
-
-describe('formatCount', () => {
-  it('writes integers as toLocaleString("en-US") does', () => {
-    for (const x of [0, 7, -7, 999, 1000, -1000, 65535, 1_000_000, 123_456_789, -(2 ** 53 - 1), 2 ** 53, 1.5, -0, NaN]) {
-      expect(formatCount(x)).toBe(x.toLocaleString('en-US'));
-    }
   });
 });
