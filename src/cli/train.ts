@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { createBundle, serializeBundle } from '../core/bundle/bundle';
 import { referenceProfile } from '../core/bundle/reference-profile';
-import { parseCsv, type ParsedDataset } from '../core/data/index';
+import { parseCsv, proposeTarget, type ParsedDataset } from '../core/data/index';
 import { isModelType, MODEL_TYPES, modelLabel } from '../core/models/registry';
 import type { ModelType } from '../core/models/types';
 import { formatLogLine } from '../core/pipeline/log';
@@ -22,7 +22,8 @@ import { fileSha256, openFileSource } from './node-source';
 const USAGE = `loupe train <file.csv> --target <col> [options]
 
 Trains the chosen models, prints a leaderboard sorted by R² and picks the best.
-  --target <col>       the numeric column to predict (default: the last numeric column)
+  --target <col>       the numeric column to predict (default: one named like a target,
+                       such as price or *_price, else the last numeric column)
   --test <file.csv>    score on this file instead of a random split
   --test-size <f>      share of rows held out for testing (default 0.2)
   --folds <k>          k-fold cross-validation instead of a hold-out split
@@ -103,11 +104,10 @@ function chooseTarget(ds: ParsedDataset, given: string | undefined, io: CommandI
     if (!s) throw new UsageError(`--target "${given}" is not a column; columns: ${ds.schema.map((c) => c.name).join(', ')}`);
     return given;
   }
-  const numeric = ds.schema.filter((c) => (c.kind === 'numeric' || c.kind === 'unit') && c.storage === 'numeric');
-  if (numeric.length === 0) throw new UsageError('no numeric column to predict; pass --target');
-  const t = numeric[numeric.length - 1].name;
-  io.err(`note: no --target given; predicting "${t}" (the last numeric column)`);
-  return t;
+  const proposal = proposeTarget(ds.schema);
+  if (!proposal) throw new UsageError('no numeric column to predict; pass --target');
+  io.err(`note: no --target given; predicting "${proposal.column}" (${proposal.reason})`);
+  return proposal.column;
 }
 
 function splitFrom(args: ParsedArgs, seed: number, testTable: ParsedDataset | undefined): SplitSpec {

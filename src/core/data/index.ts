@@ -16,6 +16,8 @@ export { inferSchema, applySchema, splitUnit, looksLikeIdName, looksLikeFlagName
 export { profileTable } from './profile';
 export { quantileSorted } from './quantile';
 export { takeRows, columnByName, requireColumn, levelCounts } from './table';
+export { proposeTarget, isTargetCandidate } from './target';
+export type { TargetProposal } from './target';
 export { trainTestSplit, kFold } from './split';
 export type { SplitIndices, TrainTestSplitOptions } from './split';
 
