@@ -36,3 +36,20 @@ export function formatBytes(n: number | null | undefined): string {
   if (n < 1e9) return `${(n / 1e6).toFixed(1)} MB`;
   return `${(n / 1e9).toFixed(2)} GB`;
 }
+
+/** A number as messages show a value: at most 6 significant digits. */
+export function formatValue(v: number): string {
+  return String(Number(v.toPrecision(6)));
+}
+
+/** A share as a short percentage for messages: 0.0123 → "1.2%"; never rounds 99.96% up to 100%. */
+export function formatPercent(share: number): string {
+  const p = share * 100;
+  if (p === 0) return '0%';
+  if (p < 0.01) return '<0.01%';
+  if (p < 1) return `${p.toFixed(2)}%`;
+  if (p < 10) return `${p.toFixed(1)}%`;
+  if (p < 99) return `${Math.round(p)}%`;
+  if (p < 100) return p.toFixed(1) === '100.0' ? '>99.9%' : `${p.toFixed(1)}%`;
+  return '100%';
+}

@@ -14,6 +14,10 @@ export { readCsv, streamCsvRows, bytesSource, toByteSource, readAllBytes, detect
 export type { RawDataset, CsvRowHandlers } from './csv';
 export { inferSchema, applySchema, splitUnit, looksLikeIdName, looksLikeFlagName } from './schema';
 export { profileTable } from './profile';
+export { checkQuality, datasetWarnings, raggedRowsFinding, QUALITY_CHECK_DEFAULTS } from './quality';
+export type { Finding, FindingKind, QualityChecks, QualityCheckOptions, QualityInput } from './quality';
+export { findDuplicateRows } from './duplicates';
+export type { DuplicateRows } from './duplicates';
 export { quantileSorted } from './quantile';
 export { takeRows, columnByName, requireColumn, levelCounts } from './table';
 export { proposeTarget, isTargetCandidate } from './target';

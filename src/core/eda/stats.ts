@@ -127,18 +127,6 @@ export function checkInt(field: string, v: number, min: number, max: number): vo
     throw new InvalidParamsError('invalid-param', `${field}: must be an integer from ${min} to ${max}; got ${String(v)}.`, { field });
 }
 
-/** A share as a short percentage for messages: 0.0123 → "1.2%"; never rounds 99.96% up to 100%. */
-export function formatPercent(share: number): string {
-  const p = share * 100;
-  if (p === 0) return '0%';
-  if (p < 0.01) return '<0.01%';
-  if (p < 1) return `${p.toFixed(2)}%`;
-  if (p < 10) return `${p.toFixed(1)}%`;
-  if (p < 99) return `${Math.round(p)}%`;
-  if (p < 100) return p.toFixed(1) === '100.0' ? '>99.9%' : `${p.toFixed(1)}%`;
-  return '100%';
-}
-
 /** A number with fixed decimals for messages, without "-0.00". */
 export function formatFixed(x: number, digits = 2): string {
   if (!Number.isFinite(x)) return String(x);
