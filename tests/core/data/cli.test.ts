@@ -4,18 +4,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/main';
+import { runCli as run } from '../../helpers/cli';
 import { utf16 } from './helpers';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const fixture = (name: string): string => resolve(ROOT, 'tests/fixtures', name);
-
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t + '\n'), err: (t) => (err += t + '\n') });
-  return { code, out, err };
-}
 
 describe('loupe CLI', () => {
   it('profile prints the schema, profile, warnings and hash as JSON', async () => {
