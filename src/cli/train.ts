@@ -3,10 +3,10 @@
  * pipeline, prints the leaderboard, and writes the JSON report and the best model's bundle.
  * The report's shape is a public interface: extend it compatibly, never rename fields.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createBundle, serializeBundle } from '../core/bundle/bundle';
 import { referenceProfile } from '../core/bundle/reference-profile';
-import { parseCsv, proposeTarget, type ParsedDataset } from '../core/data/index';
+import { parseCsv, type ParsedDataset } from '../core/data/index';
 import { isModelType, MODEL_TYPES, modelLabel } from '../core/models/registry';
 import type { ModelType } from '../core/models/types';
 import { formatLogLine } from '../core/pipeline/log';
@@ -14,6 +14,7 @@ import { trainCandidates, type CandidateResult, type SplitSpec, type TrainingRes
 import { defaultRecipe, parseRecipe, type Recipe } from '../core/recipe';
 import { initTf, tfBackendInfo } from '../core/tf';
 import { LOUPE_VERSION } from '../core/version';
+import { proposeTarget } from '../core/data/target';
 import { numberOption, parseArgs, rejectUnknown, stringOption, UsageError, type ParsedArgs } from './args';
 import type { Command, CommandIo } from './command';
 import { readJsonFile } from './json-file';
