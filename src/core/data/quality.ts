@@ -11,7 +11,7 @@
 import { formatCount, formatPercent, formatValue, listRows, plural } from '../format';
 import { findDuplicateRows } from './duplicates';
 import { scanNumeric, type NumericScan } from './numeric-scan';
-import { inferSchemaWith } from './schema';
+import { inferSchemaWith, isMeasurement } from './schema';
 import { levelCounts } from './table';
 import type { CategoricalColumn, Column, ColumnProfile, ColumnSchema, DatasetWarning, NumericColumn, RaggedRows, Severity, Table, WarningKind } from './types';
 
@@ -141,7 +141,7 @@ export function checkQuality(table: Table, input: QualityInput = {}, options: Qu
       } else if (kind.kind === 'constant' || f.present === 0 || f.min === f.max) {
         constantColumns.add(col.name);
         findings.push(constantFinding(col.name, f.present, f.present ? formatValue(f.min) : null));
-      } else if (measured(kind)) {
+      } else if (isMeasurement(kind)) {
         const z = zerosFinding(col, f, o);
         if (z) {
           findings.push(z);
@@ -163,11 +163,6 @@ export function checkQuality(table: Table, input: QualityInput = {}, options: Qu
   }
   findings.push(...duplicateFindings(table, idColumns, profiles, o.maxRows));
   return { findings, kinds, idColumns, constantColumns, zeroColumns };
-}
-
-/** A numeric column the schema calls a measurement (not a label code or a flag). */
-export function measured(s: ColumnSchema): boolean {
-  return s.kind === 'numeric' || s.kind === 'unit';
 }
 
 /** The first `max` 1-based rows i (0-based) for which `test(i)` holds. */

@@ -178,6 +178,11 @@ function inferCategorical(col: CategoricalColumn): ColumnSchema {
   return { ...base, kind: 'categorical', reason: `${fmt(distinct)} distinct labels` };
 }
 
+/** A column of numbers that measure something: not an id, a constant, a flag or codes of labels. */
+export function isMeasurement(s: ColumnSchema): boolean {
+  return (s.kind === 'numeric' || s.kind === 'unit') && s.storage === 'numeric';
+}
+
 /** Proposes a kind per column, with the reason in plain words. */
 export function inferSchema(table: Table): ColumnSchema[] {
   return inferSchemaWith(table, null);

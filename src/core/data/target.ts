@@ -7,6 +7,7 @@
  * Among name matches a whole-name match beats a word inside a name, then the word's rank below;
  * among equals the first column wins (`Selling_Price` before `Present_Price`).
  */
+import { isMeasurement } from './schema';
 import type { ColumnSchema } from './types';
 
 export interface TargetProposal {
@@ -23,11 +24,6 @@ const TARGET_NAMES = ['target', 'label', 'outcome', 'response', 'y', 'price', 'c
 /** Words that say so inside a longer name (`selling_price`, `SalePrice`, `price_usd`, `churn_flag`). */
 const TARGET_WORDS = ['target', 'label', 'outcome', 'price', 'churn'];
 
-/** A column Loupe can predict today: numbers (regression). */
-export function isTargetCandidate(s: ColumnSchema): boolean {
-  return (s.kind === 'numeric' || s.kind === 'unit') && s.storage === 'numeric';
-}
-
 /** The words of a column name, lower case: "Selling_Price" → [selling, price]; "SalePrice" → [sale, price]. */
 function words(name: string): string[] {
   return name
@@ -39,7 +35,8 @@ function words(name: string): string[] {
 
 /** The proposed target of a table with this schema, or null when no column can be one. */
 export function proposeTarget(schema: readonly ColumnSchema[]): TargetProposal | null {
-  const candidates = schema.filter(isTargetCandidate);
+  // Loupe predicts numbers (regression): a target is a measurement.
+  const candidates = schema.filter(isMeasurement);
   if (candidates.length === 0) return null;
   const names = new Set(schema.map((s) => words(s.name).join('')));
   let best: { column: string; rank: number } | null = null;

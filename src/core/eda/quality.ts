@@ -5,7 +5,8 @@
  * that need more statistics: near-constant and strongly skewed columns, rows with zeros in several
  * columns, and redundant (highly correlated) feature pairs. Most severe first.
  */
-import { checkQuality, firstRows, measured, rowList, type Finding, type FindingKind } from '../data/quality';
+import { checkQuality, firstRows, rowList, type Finding, type FindingKind } from '../data/quality';
+import { isMeasurement } from '../data/schema';
 import { levelCounts } from '../data/table';
 import type { ColumnProfile, ColumnSchema, NumericColumn, Severity, Table } from '../data/types';
 import { InvalidParamsError } from '../errors';
@@ -92,7 +93,7 @@ export function dataQualityFindings(
       const major = majorityValue(col.values);
       if (major && major.count / present >= o.nearConstantShare) own.push(nearConstantFinding(col.name, formatValue(major.value), major.count, present));
       // Codes of labels stored as numbers (schema: categorical, ordinal, boolean) are not measurements.
-      if (!measured(checks.kinds[j])) return;
+      if (!isMeasurement(checks.kinds[j])) return;
       const m = moments(col.values);
       if (Math.abs(m.skewness) > o.skewThreshold) own.push(skewFinding(col, m.skewness, present, min));
     } else {
@@ -110,7 +111,7 @@ export function dataQualityFindings(
   out.push(...whole);
 
   const candidates = table.columns.filter(
-    (c, j): c is NumericColumn => c.type === 'numeric' && measured(checks.kinds[j]) && !skip(c.name) && c.name !== o.target,
+    (c, j): c is NumericColumn => c.type === 'numeric' && isMeasurement(checks.kinds[j]) && !skip(c.name) && c.name !== o.target,
   );
   for (let i = 0; i < candidates.length; i++)
     for (let j = i + 1; j < candidates.length; j++) {
