@@ -4,21 +4,11 @@
  * order and ordinal orders, the StandardScaler statistics its standardization uses, and the
  * training targets (LinearRegression's intercept on centred features is their mean).
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { FEATURES, haveGemstone, loadGemstoneSplit, ORDERS, SKIP_MESSAGE, SKLEARN_LINEAR } from './gemstone';
-
-interface SklearnReference {
-  features: string[];
-  orders: Record<string, string[]>;
-  train_rows: number;
-  test_rows: number;
-  preprocessing: { median: Record<string, number>; mean: Record<string, number>; scale: Record<string, number> };
-  models: { LinearRegression: { intercept: number; first_test_ids: number[] } };
-}
+import { FEATURES, haveGemstone, loadGemstoneSplit, loadSklearnLinear, ORDERS, SKIP_MESSAGE } from './gemstone';
 
 describe.skipIf(!haveGemstone)('gemstone reference split helper', () => {
-  const ref = (): SklearnReference => JSON.parse(readFileSync(SKLEARN_LINEAR, 'utf8')) as SklearnReference;
+  const ref = loadSklearnLinear;
 
   it('has scikit-learn’s split: sizes, feature order, ordinal orders, first test ids', () => {
     const s = loadGemstoneSplit();
