@@ -10,6 +10,7 @@
  * keeps its own until `useAsRecipeTarget()` is called.
  */
 import { untrack } from 'svelte';
+import { isMeasurement } from '../core/data/schema';
 import type { ColumnSchema } from '../core/data/types';
 import type {
   ColumnDistribution,
@@ -53,11 +54,6 @@ export const RELATION_MAX_LEVELS = 30;
 
 const idle = <T>(): Slot<T> => ({ value: null, loading: false, problem: null });
 
-/** Kinds of numeric columns that measure something (not ids, constants or label codes). */
-function isMeasure(s: ColumnSchema): boolean {
-  return s.storage === 'numeric' && (s.kind === 'numeric' || s.kind === 'unit');
-}
-
 export class Exploration {
   /** The column whose distribution and relations are shown (numeric), or null when the dataset has none. */
   target = $state<string | null>(null);
@@ -92,7 +88,7 @@ export class Exploration {
   readonly schema: ColumnSchema[] = $derived(this.dataset?.meta.schema ?? []);
 
   /** Columns that can be the target: numeric measurements. */
-  readonly targetChoices: string[] = $derived(this.schema.filter(isMeasure).map((s) => s.name));
+  readonly targetChoices: string[] = $derived(this.schema.filter(isMeasurement).map((s) => s.name));
 
   /** Numeric measurement columns in the heatmap (at most MAX_HEATMAP_COLUMNS). */
   readonly heatmapColumns: string[] = $derived(this.targetChoices.slice(0, MAX_HEATMAP_COLUMNS));
@@ -187,7 +183,7 @@ export class Exploration {
     this.dataset = current;
     this.#recipeTarget = recipeTarget;
     const { schema, profile } = current.meta;
-    const choices = schema.filter(isMeasure).map((s) => s.name);
+    const choices = schema.filter(isMeasurement).map((s) => s.name);
     const fallback = defaultTarget(schema);
     this.target =
       recipeTarget !== null && choices.includes(recipeTarget)

@@ -25,7 +25,7 @@ import {
   type RecipeColumnKind,
   type RecipeIssue,
 } from '../core/recipe';
-import { levelCounts } from '../core/preprocess/types';
+import { levelCounts } from '../core/data/table';
 import type { CleaningCounts, DerivedPreview } from '../../workers/protocol';
 import type { DatasetLibrary, OpenDataset } from './DatasetLibrary.svelte';
 import { PrepareClient, STALE } from './PrepareClient';
@@ -163,7 +163,7 @@ export class RecipeEditor {
     if (col.type === 'categorical') {
       let known = this.#observed.get(col);
       if (!known) {
-        const counts = levelCounts(col);
+        const { counts } = levelCounts(col);
         known = col.levels.filter((_, k) => counts[k] > 0);
         this.#observed.set(col, known);
       }
@@ -365,7 +365,7 @@ export class RecipeEditor {
     const col = this.#table?.columns.find((c) => c.name === name);
     if (!col) return [];
     if (col.type === 'numeric') return this.observedLevels(name) ?? [];
-    const counts = levelCounts(col);
+    const { counts } = levelCounts(col);
     return col.levels
       .map((l, k) => ({ l, n: counts[k] }))
       .filter((x) => x.n > 0)

@@ -1,7 +1,7 @@
 /**
  * The recipe for the open dataset, shared by Prepare (which edits it) and Train (which uses it).
  * Until the person edits it, it is the default recipe inferred from the dataset's schema, with
- * the last numeric column (or `price`) as the target. Edits are kept per dataset version, in
+ * the proposed target (core/data/target: a column named like a target, else the last numeric one). Edits are kept per dataset version, in
  * memory and in IndexedDB's 'settings' store (key `recipe:<dataset id>`), so they survive a reload.
  *
  * Every edit is kept, valid or not (Prepare shows its issues inline; Train refuses to start while
@@ -9,16 +9,15 @@
  * recipe over the data shows — a cleaning step that removes every row — as reported by Prepare.
  */
 import { untrack } from 'svelte';
+import { proposeTarget } from '../core/data/target';
 import type { Table, ColumnSchema } from '../core/data/types';
 import { checkRecipe, defaultRecipe, parseRecipe, recipeToJSON, type Recipe, type RecipeIssue } from '../core/recipe';
 import { openLoupeDb, type LoupeDb } from '../storage';
 import type { DatasetLibrary } from './DatasetLibrary.svelte';
 
-/** The default target: `price` when present, else the last numeric column, else null. */
+/** The default target: the proposed one (see proposeTarget), or null when no column can be predicted. */
 export function defaultTarget(schema: ColumnSchema[]): string | null {
-  const numeric = schema.filter((c) => (c.kind === 'numeric' || c.kind === 'unit') && c.storage === 'numeric');
-  if (numeric.some((c) => c.name === 'price')) return 'price';
-  return numeric.length ? numeric[numeric.length - 1].name : null;
+  return proposeTarget(schema)?.column ?? null;
 }
 
 /** Inferred recipes by table, schema and target: each is a pass over the table's columns. */

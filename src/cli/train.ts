@@ -14,14 +14,17 @@ import { runTraining, type CandidateResult, type SplitSpec, type TrainingResult 
 import { defaultRecipe, parseRecipe, type Recipe } from '../core/recipe';
 import { initTf, tfBackendInfo } from '../core/tf';
 import { LOUPE_VERSION } from '../core/version';
+import { proposeTarget } from '../core/data/target';
 import { numberOption, parseArgs, rejectUnknown, stringOption, UsageError, type ParsedArgs } from './args';
 import type { Command, CommandIo } from './command';
+import { readJsonFile } from './json-file';
 import { fileSha256, openFileSource } from './node-source';
 
 const USAGE = `loupe train <file.csv> --target <col> [options]
 
 Trains the chosen models, prints a leaderboard sorted by R² and picks the best.
-  --target <col>       the numeric column to predict (default: the last numeric column)
+  --target <col>       the numeric column to predict (default: one named like a target,
+                       such as price or *_price, else the last numeric column)
   --test <file.csv>    score on this file instead of a random split
   --test-size <f>      share of rows held out for testing (default 0.2)
   --folds <k>          k-fold cross-validation instead of a hold-out split
@@ -122,11 +125,10 @@ function chooseTarget(ds: ParsedDataset, given: string | undefined, io: CommandI
     if (!s) throw new UsageError(`--target "${given}" is not a column; columns: ${ds.schema.map((c) => c.name).join(', ')}`);
     return given;
   }
-  const numeric = ds.schema.filter((c) => (c.kind === 'numeric' || c.kind === 'unit') && c.storage === 'numeric');
-  if (numeric.length === 0) throw new UsageError('no numeric column to predict; pass --target');
-  const t = numeric[numeric.length - 1].name;
-  io.err(`note: no --target given; predicting "${t}" (the last numeric column)`);
-  return t;
+  const proposal = proposeTarget(ds.schema);
+  if (!proposal) throw new UsageError('no numeric column to predict; pass --target');
+  io.err(`note: no --target given; predicting "${proposal.column}" (${proposal.reason})`);
+  return proposal.column;
 }
 
 function splitFrom(args: ParsedArgs, seed: number, testTable: ParsedDataset | undefined): SplitSpec {
@@ -184,7 +186,7 @@ export const trainCommand: Command = {
     const testDs = testPath !== undefined ? await readDataset(testPath) : undefined;
     const target = chooseTarget(ds, stringOption(args, 'target'), io);
     const recipePath = stringOption(args, 'recipe');
-    const recipe: Recipe = recipePath !== undefined ? parseRecipe(JSON.parse(await readFile(recipePath, 'utf8'))) : defaultRecipe(ds.schema, target, ds.table);
+    const recipe: Recipe = recipePath !== undefined ? parseRecipe(await readJsonFile(recipePath, 'recipe')) : defaultRecipe(ds.schema, target, ds.table);
     if (recipe.target !== target) throw new UsageError(`the recipe predicts "${recipe.target}" but --target is "${target}"`);
     const split = splitFrom(args, seed, testDs);
     if (models.some((m) => modelInfo(m).tfjs)) await initTf();

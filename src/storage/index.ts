@@ -29,4 +29,4 @@ export { CHANNEL_NAME, onStorageChange, postStorageChange } from './broadcast';
 export type { StorageChange, StorageChangeType } from './broadcast';
 export { startTabSession, browserLocks, sessionLockName } from './session';
 export type { TabSession, LocksLike } from './session';
-export { largestItems, estimateBytes, formatBytes } from './space';
+export { largestItems, estimateBytes } from './space';

@@ -3,6 +3,7 @@
  * items, and the quota error that names them so a person knows what to delete.
  */
 import { LoupeError } from '../core/errors';
+import { formatBytes } from '../core/format';
 import type { LoupeDb } from './db';
 import { StorageError, isQuotaError } from './errors';
 import type { StoredItem } from './records';
@@ -43,14 +44,6 @@ export function estimateBytes(value: unknown): number {
     }
   };
   return walk(value);
-}
-
-/** Human size: "820 B", "14.2 kB", "3.1 MB". */
-export function formatBytes(n: number): string {
-  if (n < 1000) return `${Math.round(n)} B`;
-  if (n < 1e6) return `${(n / 1e3).toFixed(1)} kB`;
-  if (n < 1e9) return `${(n / 1e6).toFixed(1)} MB`;
-  return `${(n / 1e9).toFixed(2)} GB`;
 }
 
 /**

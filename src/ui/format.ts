@@ -13,24 +13,10 @@ export function formatStat(v: number | undefined | null): string {
   return compact.format(v);
 }
 
-export function formatBytes(n: number | null | undefined): string {
-  if (n === null || n === undefined) return 'unknown';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${u === 0 ? v : v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
-}
+export { formatBytes, plural } from '../core/format';
 
 export function formatDate(ms: number): string {
   return new Date(ms).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
-}
-
-export function plural(n: number, word: string, words = `${word}s`): string {
-  return `${formatInt(n)} ${n === 1 ? word : words}`;
 }
 
 export function describeDelimiter(d: string): string {

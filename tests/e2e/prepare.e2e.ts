@@ -97,6 +97,7 @@ describe.skipIf(!haveGemstone)('Prepare page on gemstone.csv', () => {
     await page.getByRole('heading', { name: 'Prepare', level: 1 }).waitFor();
     await page.getByTestId('columns-table').waitFor();
     expect(await page.getByTestId('target-select').inputValue()).toBe('price');
+    expect(await page.getByTestId('target-reason').textContent()).toMatch(/Proposed: price \(named like a target\)\./);
     expect(await page.getByLabel('Role of id').inputValue()).toBe('ignore');
     for (const c of ['cut', 'color', 'clarity']) {
       expect(await page.getByTestId(`kind-${c}`).inputValue()).toBe('ordinal');

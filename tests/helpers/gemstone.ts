@@ -24,6 +24,31 @@ export const ORDERS: Record<'cut' | 'color' | 'clarity', string[]> = {
   clarity: ['I1', 'SI2', 'SI1', 'VS2', 'VS1', 'VVS2', 'VVS1', 'IF'],
 };
 
+/** One model's figures in sklearn-linear-gemstone.json. */
+export interface SklearnLinearModel {
+  params: Record<string, number>;
+  intercept: number;
+  coef: Record<string, number>;
+  test: { rmse: number; mae: number; r2: number };
+  first_test_predictions: number[];
+  first_test_ids: number[];
+}
+
+/** ../shared/reference/sklearn-linear-gemstone.json: scikit-learn 1.2.1's preprocessing statistics and linear models on the reference split. */
+export interface SklearnLinearReference {
+  features: string[];
+  orders: Record<string, string[]>;
+  train_rows: number;
+  test_rows: number;
+  preprocessing: { median: Record<string, number>; mean: Record<string, number>; scale: Record<string, number> };
+  /** LinearRegression, Ridge, Lasso, ElasticNet. */
+  models: Record<string, SklearnLinearModel>;
+}
+
+export function loadSklearnLinear(): SklearnLinearReference {
+  return JSON.parse(readFileSync(SKLEARN_LINEAR, 'utf8')) as SklearnLinearReference;
+}
+
 export interface GemstoneSplit {
   features: readonly string[];
   trainRaw: Matrix;

@@ -2,24 +2,10 @@
  * Oracle: scikit-learn 1.2.1's LinearRegression, Ridge(1), Lasso(1) and ElasticNet(1, 0.5) on the
  * reference gemstone split (../shared/reference/sklearn-linear-gemstone.json).
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ElasticNet, Lasso, LinearRegression, Ridge } from '../../src/core/models/linear';
 import type { Regressor } from '../../src/core/models/types';
-import { SKIP_MESSAGE, SKLEARN_LINEAR, haveGemstone, loadGemstoneSplit, rmse } from '../helpers/gemstone';
-
-interface RefModel {
-  intercept: number;
-  coef: Record<string, number>;
-  test: { rmse: number; mae: number; r2: number };
-  first_test_predictions: number[];
-  first_test_ids: number[];
-}
-interface Ref {
-  features: string[];
-  preprocessing: { mean: Record<string, number>; scale: Record<string, number> };
-  models: Record<string, RefModel>;
-}
+import { SKIP_MESSAGE, haveGemstone, loadGemstoneSplit, loadSklearnLinear, rmse } from '../helpers/gemstone';
 
 const relClose = (got: number, want: number, rel: number): void => {
   expect(Math.abs(got - want), `got ${got}, want ${want}`).toBeLessThanOrEqual(rel * Math.abs(want));
@@ -27,7 +13,7 @@ const relClose = (got: number, want: number, rel: number): void => {
 
 describe.skipIf(!haveGemstone)('scikit-learn linear models on the gemstone split', () => {
   if (!haveGemstone) it.skip(SKIP_MESSAGE, () => {});
-  const ref = (haveGemstone ? JSON.parse(readFileSync(SKLEARN_LINEAR, 'utf8')) : undefined) as Ref;
+  const ref = (haveGemstone ? loadSklearnLinear() : undefined)!;
 
   it('standardization statistics match scikit-learn (StandardScaler, population std)', () => {
     const s = loadGemstoneSplit();

@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Column, ColumnSchema, Table } from '../../src/core/data/types';
 import { defaultRecipe, fitRecipe } from '../../src/core/recipe';
+import { loadSklearnLinear } from '../helpers/gemstone';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CSV = resolve(ROOT, '../shared/data/gemstone.csv');
@@ -17,13 +18,6 @@ const REF = resolve(ROOT, '../shared/reference/sklearn-linear-gemstone.json');
 const have = existsSync(CSV) && existsSync(IDS) && existsSync(REF);
 const CATEGORICAL = new Set(['cut', 'color', 'clarity']);
 
-interface Reference {
-  features: string[];
-  orders: Record<string, string[]>;
-  train_rows: number;
-  test_rows: number;
-  preprocessing: { median: Record<string, number>; mean: Record<string, number>; scale: Record<string, number> };
-}
 
 function readSplit(): { train: Table; test: Table; schema: ColumnSchema[] } {
   const lines = readFileSync(CSV, 'utf8').trim().split(/\r?\n/);
@@ -62,7 +56,7 @@ const close = (a: number, b: number, rel = 1e-9) => Math.abs(a - b) <= rel * Mat
 
 describe.skipIf(!have)('default recipe vs scikit-learn on the gemstone reference split', () => {
   if (!have) return;
-  const ref = JSON.parse(readFileSync(REF, 'utf8')) as Reference;
+  const ref = loadSklearnLinear();
   const { train, test, schema } = readSplit();
   const recipe = defaultRecipe(schema, 'price', train);
   const fitted = fitRecipe(recipe, train);

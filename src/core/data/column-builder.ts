@@ -45,6 +45,7 @@ class F64Store {
   }
 }
 
+/** F64Store for codes: a twin rather than one class over both array types, so that push, run per value read, stores into one element type. */
 class I32Store {
   data: Int32Array;
   n = 0;

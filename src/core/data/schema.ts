@@ -5,7 +5,7 @@
 import { CsvError } from '../errors';
 import { parseNumber } from './column-builder';
 import { scanNumeric, type NumericScan } from './numeric-scan';
-import { formatCount } from './format';
+import { formatCount } from '../format';
 import { levelCounts } from './table';
 import type { CategoricalColumn, Column, ColumnKind, ColumnSchema, NumericColumn, Table } from './types';
 
@@ -176,6 +176,11 @@ function inferCategorical(col: CategoricalColumn): ColumnSchema {
     };
   }
   return { ...base, kind: 'categorical', reason: `${fmt(distinct)} distinct labels` };
+}
+
+/** A column of numbers that measure something: not an id, a constant, a flag or codes of labels. */
+export function isMeasurement(s: ColumnSchema): boolean {
+  return (s.kind === 'numeric' || s.kind === 'unit') && s.storage === 'numeric';
 }
 
 /** Proposes a kind per column, with the reason in plain words. */

@@ -1,6 +1,6 @@
-/** Row selection and column lookup on a columnar Table. */
+/** Row selection, column lookup and level counts on a columnar Table, for every layer that holds one. */
 import { CsvError } from '../errors';
-import type { CategoricalColumn, Column, Table } from './types';
+import type { Column, Table } from './types';
 
 /** A new table holding the given rows, in the given order (indices are 0-based row positions). */
 export function takeRows(table: Table, indices: Uint32Array | Int32Array): Table {
@@ -25,9 +25,14 @@ export function takeRows(table: Table, indices: Uint32Array | Int32Array): Table
   return { rowCount: m, columns };
 }
 
+/** The column called `name`, or undefined. */
+export function columnByName(table: Table, name: string): Column | undefined {
+  return table.columns.find((c) => c.name === name);
+}
+
 /** The column called `name`; throws CsvError 'unknown-column' naming it when there is none. */
-export function columnByName(table: Table, name: string): Column {
-  const col = table.columns.find((c) => c.name === name);
+export function requireColumn(table: Table, name: string): Column {
+  const col = columnByName(table, name);
   if (!col) {
     const names = table.columns.map((c) => c.name).join(', ');
     throw new CsvError('unknown-column', `There is no column "${name}" (the columns are: ${names}).`, { column: name });
@@ -36,7 +41,7 @@ export function columnByName(table: Table, name: string): Column {
 }
 
 /** Rows per level (indexed by code) and rows without a level (code −1, or a code out of range), in one pass. */
-export function levelCounts(col: Pick<CategoricalColumn, 'codes' | 'levels'>): { counts: Float64Array; missing: number } {
+export function levelCounts(col: { readonly codes: Int32Array; readonly levels: readonly string[] }): { counts: Float64Array; missing: number } {
   const k = col.levels.length;
   const counts = new Float64Array(k);
   let missing = 0;

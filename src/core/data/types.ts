@@ -77,6 +77,9 @@ export interface ColumnProfile {
   top?: LevelCount[];
 }
 
+/** How much a data-quality finding matters. */
+export type Severity = 'error' | 'warning' | 'info';
+
 export type WarningKind =
   | 'ragged-rows'
   | 'id-column'
@@ -93,6 +96,10 @@ export interface DatasetWarning {
   rows?: number[];
   count?: number;
   message: string;
+  /** How much it matters (absent in warnings stored before it was recorded). */
+  severity?: Severity;
+  /** What a person could do about it. */
+  suggestion?: string;
 }
 
 /** Rows whose field count differs from the header's. Counted and reported, never silently dropped. */

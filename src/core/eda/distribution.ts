@@ -114,7 +114,6 @@ export function numericDistributionSorted(
   };
 }
 
-export { levelCounts };
 
 function categoricalDistribution(col: CategoricalColumn, o: Required<DistributionOptions>): CategoricalDistribution {
   const { counts, missing } = levelCounts(col);

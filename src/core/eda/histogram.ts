@@ -7,7 +7,8 @@
  * Log binning does the same on log10 of the positive values; edges are reported in data units.
  */
 import { InvalidParamsError } from '../errors';
-import { checkInt, quantileSorted, upperBound, withDefaults } from './stats';
+import { quantileSorted } from '../data/quantile';
+import { checkInt, upperBound, withDefaults } from './stats';
 
 export interface HistogramOptions {
   /** 'fd' (Freedman–Diaconis, nice edges) or a fixed number of equal-width bins over [min, max]. Default 'fd'. */

@@ -27,5 +27,5 @@ export type {
 } from './target-vs-feature';
 export { dataQualityFindings, DATA_QUALITY_DEFAULTS } from './quality';
 export type { Finding, FindingKind, Severity, DataQualityOptions } from './quality';
-export { findDuplicateRows } from './duplicates';
-export type { DuplicateRows } from './duplicates';
+export { findDuplicateRows } from '../data/duplicates';
+export type { DuplicateRows } from '../data/duplicates';

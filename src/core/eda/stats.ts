@@ -4,6 +4,7 @@
  * which min/max, quantiles, outlier counts, histograms and ranks all follow without re-sorting.
  */
 import { InvalidParamsError } from '../errors';
+import { quantileSorted } from '../data/quantile';
 import { sortFinite } from './sort';
 
 /** Finite (non-missing) values of `values`, ascending, −0 read as 0. NaN and ±Infinity count as missing. */
@@ -14,19 +15,6 @@ export function finiteSorted(values: Float64Array): Float64Array {
 /** True for a finite number (`v - v` is NaN for NaN and ±Infinity). */
 export function isFiniteNumber(v: number): boolean {
   return v - v === 0;
-}
-
-/**
- * Quantile of sorted data by linear interpolation between order statistics (Hyndman–Fan type 7,
- * the default of NumPy, pandas and R). NaN for empty input.
- */
-export function quantileSorted(s: Float64Array, p: number): number {
-  const n = s.length;
-  if (n === 0) return NaN;
-  const h = (n - 1) * p;
-  const lo = Math.floor(h);
-  if (lo >= n - 1) return s[n - 1];
-  return s[lo] + (h - lo) * (s[lo + 1] - s[lo]);
 }
 
 /** Number of elements of sorted `s` strictly below `v`. */
@@ -137,24 +125,6 @@ export function numericStatsSorted(s: Float64Array): NumericStats {
 export function checkInt(field: string, v: number, min: number, max: number): void {
   if (!Number.isInteger(v) || v < min || v > max)
     throw new InvalidParamsError('invalid-param', `${field}: must be an integer from ${min} to ${max}; got ${String(v)}.`, { field });
-}
-
-/** An integer with thousands separators, as messages show counts: 65535 → "65,535". */
-export function formatCount(n: number): string {
-  const s = String(Math.round(Math.abs(n))).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return n < 0 ? `-${s}` : s;
-}
-
-/** A share as a short percentage for messages: 0.0123 → "1.2%"; never rounds 99.96% up to 100%. */
-export function formatPercent(share: number): string {
-  const p = share * 100;
-  if (p === 0) return '0%';
-  if (p < 0.01) return '<0.01%';
-  if (p < 1) return `${p.toFixed(2)}%`;
-  if (p < 10) return `${p.toFixed(1)}%`;
-  if (p < 99) return `${Math.round(p)}%`;
-  if (p < 100) return p.toFixed(1) === '100.0' ? '>99.9%' : `${p.toFixed(1)}%`;
-  return '100%';
 }
 
 /** A number with fixed decimals for messages, without "-0.00". */

@@ -10,7 +10,8 @@ import { InvalidParamsError } from '../errors';
 import { Rng } from '../random';
 import { findColumn, findNumeric } from './columns';
 import { argsortFinite } from './sort';
-import { checkInt, quantileSorted, withDefaults } from './stats';
+import { quantileSorted } from '../data/quantile';
+import { checkInt, withDefaults } from './stats';
 
 export interface TargetVsFeatureOptions {
   /** Grid columns along the feature (x) axis, 2–200. Default 40. */

@@ -4,7 +4,8 @@
  */
 import * as v from 'valibot';
 import { InvalidInputError, InvalidParamsError, RowError } from '../errors';
-import { type Labels, type SerializedTransformer, levelCounts, parseOrThrow } from './types';
+import { levelCounts } from '../data/table';
+import { type Labels, type SerializedTransformer, parseOrThrow } from './types';
 
 /** Maps each input level to its index in `categories`, -1 when unknown. */
 export function mapLevels(levels: readonly string[], categories: readonly string[]): Int32Array {
@@ -17,7 +18,7 @@ export function mapLevels(levels: readonly string[], categories: readonly string
 
 /** Levels that occur at least once, in level order. */
 function observedLevels(labels: Labels): string[] {
-  const counts = levelCounts(labels);
+  const { counts } = levelCounts(labels);
   return labels.levels.filter((_, k) => counts[k] > 0);
 }
 
@@ -185,7 +186,7 @@ export class OneHotEncoder {
   }
 
   fit(labels: Labels, column = 'column'): this {
-    const counts = levelCounts(labels);
+    const { counts } = levelCounts(labels);
     const countOf = new Map<string, number>();
     labels.levels.forEach((l, k) => countOf.set(l, (countOf.get(l) ?? 0) + counts[k]));
     let cats: string[];

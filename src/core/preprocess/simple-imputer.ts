@@ -7,7 +7,8 @@
  */
 import * as v from 'valibot';
 import { BundleError, InvalidInputError, InvalidParamsError } from '../errors';
-import { type Labels, type SerializedTransformer, levelCounts, parseOrThrow, finiteNumber } from './types';
+import { levelCounts } from '../data/table';
+import { type Labels, type SerializedTransformer, parseOrThrow, finiteNumber } from './types';
 
 export type ImputeStrategy = 'mean' | 'median' | 'most_frequent' | 'constant';
 
@@ -73,7 +74,7 @@ export class SimpleImputer {
       this.state = { input: 'labels', fill: fillValue === undefined ? 'missing' : String(fillValue) };
       return this;
     }
-    const counts = levelCounts(values);
+    const { counts } = levelCounts(values);
     let best: string | undefined;
     let bestCount = 0;
     for (let k = 0; k < counts.length; k++) {

@@ -74,11 +74,3 @@ export function show(x: number | string): string {
 }
 
 export const finiteNumber = v.pipe(v.number(), v.finite());
-
-/** Per-level counts of the non-missing codes. */
-export function levelCounts(labels: Labels): Int32Array {
-  const counts = new Int32Array(labels.levels.length);
-  const c = labels.codes;
-  for (let i = 0; i < c.length; i++) if (c[i] >= 0) counts[c[i]]++;
-  return counts;
-}

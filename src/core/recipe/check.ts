@@ -5,9 +5,8 @@
  */
 import { RecipeError } from '../errors';
 import type { ColumnSchema, Table } from '../data/types';
-import { levelCounts } from '../preprocess/types';
 import { validateRecipe } from './schema';
-import { columnByName } from './table';
+import { columnByName, levelCounts } from '../data/table';
 import type { Recipe, RecipeIssue } from './types';
 
 export function checkRecipe(recipe: Recipe, schema: ColumnSchema[], table?: Table): RecipeIssue[] {
@@ -50,7 +49,7 @@ export function checkRecipe(recipe: Recipe, schema: ColumnSchema[], table?: Tabl
     if (c.encode === 'ordinal' && c.order && table) {
       const col = columnByName(table, c.name);
       if (col?.type === 'categorical') {
-        const counts = levelCounts(col);
+        const { counts } = levelCounts(col);
         const missing = col.levels.filter((l, k) => counts[k] > 0 && !c.order!.includes(l));
         if (missing.length)
           add('error', `${at}.order`, `The order of "${c.name}" does not list ${missing.map((m) => `"${m}"`).join(', ')}, found in the data.`, c.name);

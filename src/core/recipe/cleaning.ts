@@ -4,7 +4,8 @@
  */
 import { RecipeError } from '../errors';
 import type { Column, Table } from '../data/types';
-import { columnByName, isMissing, takeRows } from './table';
+import { columnByName, takeRows } from '../data/table';
+import { isMissing } from './table';
 import { recipeInputs } from './inputs';
 import type { CleaningStep, Comparison, Recipe } from './types';
 

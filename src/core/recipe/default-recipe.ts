@@ -12,9 +12,8 @@
  */
 import { RecipeError } from '../errors';
 import type { ColumnSchema, Table } from '../data/types';
-import { levelCounts } from '../preprocess/types';
 import { matchKnownScale } from './known-scales';
-import { columnByName } from './table';
+import { columnByName, levelCounts } from '../data/table';
 import type { CleaningStep, ColumnRecipe, Recipe } from './types';
 
 /** Categorical columns with at most this many levels are one-hot encoded by default. */
@@ -34,7 +33,7 @@ function categoryColumn(s: ColumnSchema, role: ColumnRecipe['role'], table: Tabl
   let observed: string[] | undefined;
   let byFrequency: string[] | undefined;
   if (col && col.type === 'categorical') {
-    const counts = levelCounts(col);
+    const { counts } = levelCounts(col);
     observed = col.levels.filter((_, k) => counts[k] > 0);
     byFrequency = col.levels
       .map((l, k) => ({ l, n: counts[k] }))

@@ -1,18 +1,14 @@
 import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/main';
+import { runCli as run } from '../../helpers/cli';
+import { utf16 } from './helpers';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const fixture = (name: string): string => resolve(ROOT, 'tests/fixtures', name);
-
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t + '\n'), err: (t) => (err += t + '\n') });
-  return { code, out, err };
-}
 
 describe('loupe CLI', () => {
   it('profile prints the schema, profile, warnings and hash as JSON', async () => {
@@ -38,6 +34,29 @@ describe('loupe CLI', () => {
     const missing = await run(['profile', fixture('nope.csv')]);
     expect(missing.code).toBe(1);
     expect(missing.err).toContain('no such file');
+  });
+
+  it('profile reads UTF-16 files (either byte order) as their UTF-8 original', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loupe-utf16-'));
+    const text = 'city;price;rooms\r\nZürich;1250000.5;4\r\nGenève;980000;3\r\n"Bâle; old town";NA;5\r\n';
+    const profile = async (name: string, bytes: Uint8Array) => {
+      writeFileSync(join(dir, name), bytes);
+      const r = await run(['profile', join(dir, name)]);
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      const { hash: _hash, bytes: _bytes, ...rest } = JSON.parse(r.out);
+      return rest;
+    };
+    const original = await profile('utf8.csv', new TextEncoder().encode(text));
+    expect(original.rows).toBe(3);
+    expect(original.delimiter).toBe(';');
+    expect(original.columns.map((c: { name: string; kind: string }) => [c.name, c.kind])).toEqual([
+      ['city', 'categorical'],
+      ['price', 'numeric'],
+      ['rooms', 'numeric'],
+    ]);
+    expect(await profile('le.csv', utf16(text, 'le'))).toEqual(original);
+    expect(await profile('be.csv', utf16(text, 'be'))).toEqual(original);
   });
 
   it('usage errors exit 2; --help prints usage and exits 0', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCsv, readCsv, detectDelimiter } from '../../../src/core/data/index';
 import { CancelledError } from '../../../src/core/errors';
-import { cat, countingSource, csvError, enc, num, plain } from './helpers';
+import { cat, countingSource, csvError, enc, num, plain, utf16 } from './helpers';
 
 describe('parseCsv: reading', () => {
   it('reads numbers and labels into typed columns', async () => {
@@ -197,6 +197,48 @@ describe('parseCsv: errors name what is wrong', () => {
 
   it('a forced delimiter must be one character', async () => {
     await csvError(parseCsv('a,b\n1,2\n', { delimiter: ',,' }), 'bad-delimiter');
+  });
+});
+
+describe('UTF-16 files (Excel\'s "Unicode text")', () => {
+  // Quoted fields, a delimiter inside quotes, accents, a character outside the BMP (a surrogate pair), CRLF.
+  const text = 'name\tprice\tnote\r\n"Zoë"\t12.5\t"a\tb"\r\nÅsa\t7\t😀 ok\r\nBo\tNA\tx\r\n';
+
+  it.each(['le', 'be'] as const)('reads UTF-16 %s (byte-order mark) as the same table as UTF-8, whatever the read size', async (order) => {
+    const expected = await parseCsv(text);
+    expect(expected.table.columns.map(plain)).toEqual([['Zoë', 'Åsa', 'Bo'], [12.5, 7, null], ['a\tb', '😀 ok', 'x']]);
+    // Reads of 1, 3 and 7 bytes split the byte-order mark, code units and the surrogate pair.
+    for (const chunkBytes of [undefined, 1, 3, 7]) {
+      const d = await parseCsv(countingSource(utf16(text, order)), chunkBytes ? { chunkBytes } : {});
+      expect(d.delimiter).toBe('\t');
+      expect(d.schema).toEqual(expected.schema);
+      expect(d.table.columns.map(plain)).toEqual(expected.table.columns.map(plain));
+      expect(d.bytes).toBe(2 + 2 * text.length);
+    }
+  });
+
+  it('streams UTF-16 rows for prediction as it streams UTF-8 ones', async () => {
+    const { streamCsvRows } = await import('../../../src/core/data/csv');
+    const rows: string[][] = [];
+    const res = await streamCsvRows(utf16(text, 'be'), { header: () => {}, rows: (b) => void rows.push(...b) }, { chunkBytes: 5 });
+    expect(res.header).toEqual(['name', 'price', 'note']);
+    expect(rows).toEqual([['Zoë', '12.5', 'a\tb'], ['Åsa', '7', '😀 ok'], ['Bo', 'NA', 'x']]);
+  });
+
+  it('UTF-16 without a byte-order mark is named as such, not as binary data', async () => {
+    for (const order of ['le', 'be'] as const) {
+      const e = await csvError(parseCsv(utf16(text, order, false)), 'not-utf8');
+      expect(e.message).toContain('UTF-16');
+      expect(e.message).toContain('Save it as UTF-8');
+    }
+  });
+
+  it('an unpaired surrogate in a UTF-16 file is an error naming its byte', async () => {
+    const bytes = utf16('a,b\n1,x\n', 'le');
+    bytes.set([0x00, 0xdc], 2 + 2 * 6); // "x" becomes a lone low surrogate, at byte 14
+    const e = await csvError(parseCsv(bytes), 'not-utf16');
+    expect(e.message).toContain('near byte 14');
+    expect(e.message).toContain('Save it as UTF-8');
   });
 });
 

@@ -48,3 +48,17 @@ export function plain(col: Column): (number | string | null)[] {
 }
 
 export const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+/** `s` as UTF-16 bytes with a byte-order mark (FF FE little-endian, FE FF big-endian), or without one when `bom` is false. */
+export function utf16(s: string, order: 'le' | 'be', bom = true): Uint8Array {
+  const start = bom ? 2 : 0;
+  const b = new Uint8Array(start + 2 * s.length);
+  if (bom) b.set(order === 'le' ? [0xff, 0xfe] : [0xfe, 0xff]);
+  for (let i = 0; i < s.length; i++) {
+    const u = s.charCodeAt(i);
+    const [first, second] = order === 'le' ? [u & 0xff, u >> 8] : [u >> 8, u & 0xff];
+    b[start + 2 * i] = first;
+    b[start + 2 * i + 1] = second;
+  }
+  return b;
+}

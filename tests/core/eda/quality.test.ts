@@ -91,7 +91,7 @@ describe('column findings', () => {
     expect(only(fs, 'implausible-zeros')).toHaveLength(1);
   });
 
-  it('flags id columns: increasing integers, or id-named distinct values, or the schema says so', () => {
+  it('flags id columns: a row counter, or id-named distinct values (as schema inference judges them), or the schema says so', () => {
     const ids = Array.from({ length: n }, (_, i) => 1000 + i);
     const shuffled = ids.map((_, i) => (i * 7919) % n); // a permutation of 0..n-1
     const codes = Array.from({ length: n }, (_, i) => `S${i}`);
@@ -99,7 +99,7 @@ describe('column findings', () => {
     const schema: ColumnSchema[] = [{ name: 'ref', kind: 'id', reason: 'the person said so', storage: 'numeric' }];
     const fs = dataQualityFindings(t, schema);
     expect(only(fs, 'id-column').map((f) => f.columns[0])).toEqual(['row', 'customer_id', 'sku_id', 'ref']);
-    expect(one(fs, 'id-column', 'row').message).toBe('"row" looks like a row identifier: all 200 values are distinct integers in increasing order.');
+    expect(one(fs, 'id-column', 'row').message).toBe('"row" looks like a row identifier: the values count up by one from 1000 to 1199: a row number, not a feature.');
     expect(one(fs, 'id-column', 'ref').message).toContain('the person said so');
     // An id column is not also reported as high-cardinality or skewed.
     expect(only(fs, 'high-cardinality')).toHaveLength(0);
@@ -153,11 +153,11 @@ describe('column findings', () => {
     const fs = dataQualityFindings(table(num('w', w), cat('c', labels)));
     const fw = one(fs, 'missing-values', 'w');
     expect(fw).toMatchObject({ count: 3, rows: [10, 20, 30], severity: 'info' });
-    expect(fw.message).toBe('"w" has 3 missing values (1.5% of 200 rows) (rows 10, 20, 30).');
+    expect(fw.message).toBe('"w" has 3 missing values, 1.5% of 200 rows (rows 10, 20, 30).');
     const fc = one(fs, 'missing-values', 'c');
     expect(fc).toMatchObject({ count: 40, severity: 'warning' });
     expect(fc.rows).toHaveLength(20);
-    expect(fc.message).toContain('40 missing values (20% of 200 rows)');
+    expect(fc.message).toContain('40 missing values, 20% of 200 rows (rows 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 and 30 more)');
   });
 
   it('reports highly correlated feature pairs, leaving the target out', () => {

@@ -1,0 +1,57 @@
+/**
+ * Which column to predict when the person has not said: a column named like a target first
+ * (`price`, `target`, `selling_price`, ...), else the last numeric column, with the reason in
+ * words so that Prepare and the CLI can say why.
+ *
+ * Only columns that can be a regression target are proposed (numbers, or numbers with a unit).
+ * Among name matches a whole-name match beats a word inside a name, then the word's rank below;
+ * among equals the first column wins (`Selling_Price` before `Present_Price`).
+ */
+import { isMeasurement } from './schema';
+import type { ColumnSchema } from './types';
+
+export interface TargetProposal {
+  column: string;
+  /**
+   * Why, in words that read after the column's name: "named like a target" or "the last numeric
+   * column" (`"selling_price" (named like a target)`).
+   */
+  reason: string;
+}
+
+/** Whole names that say "this is what to predict", most telling first. */
+const TARGET_NAMES = ['target', 'label', 'outcome', 'response', 'y', 'price', 'churn', 'class'];
+/** Words that say so inside a longer name (`selling_price`, `SalePrice`, `price_usd`, `churn_flag`). */
+const TARGET_WORDS = ['target', 'label', 'outcome', 'price', 'churn'];
+
+/** The words of a column name, lower case: "Selling_Price" → [selling, price]; "SalePrice" → [sale, price]. */
+function words(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+}
+
+/** The proposed target of a table with this schema, or null when no column can be one. */
+export function proposeTarget(schema: readonly ColumnSchema[]): TargetProposal | null {
+  // Loupe predicts numbers (regression): a target is a measurement.
+  const candidates = schema.filter(isMeasurement);
+  if (candidates.length === 0) return null;
+  const names = new Set(schema.map((s) => words(s.name).join('')));
+  let best: { column: string; rank: number } | null = null;
+  for (const s of candidates) {
+    const w = words(s.name);
+    const whole = w.join('');
+    let rank = TARGET_NAMES.indexOf(whole);
+    // `y` beside an `x` is a coordinate or a dimension (the gemstones' x, y, z), not a target.
+    if (whole === 'y' && names.has('x')) rank = -1;
+    if (rank < 0) {
+      const k = Math.min(...w.map((t) => TARGET_WORDS.indexOf(t)).filter((i) => i >= 0));
+      if (Number.isFinite(k)) rank = TARGET_NAMES.length + k;
+    }
+    if (rank >= 0 && (best === null || rank < best.rank)) best = { column: s.name, rank };
+  }
+  if (best) return { column: best.column, reason: 'named like a target' };
+  return { column: candidates[candidates.length - 1].name, reason: 'the last numeric column' };
+}
