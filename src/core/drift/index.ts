@@ -15,6 +15,8 @@
  * Tests and thresholds can be set globally, per kind and per column (DriftConfig, types.ts).
  */
 export { computeDrift } from './report';
+export { renderDriftReportHtml, escapeHtml } from './html';
+export type { DriftHtmlOptions } from './html';
 export { validateDriftConfig } from './config';
 export {
   ksTwoSample,
