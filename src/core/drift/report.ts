@@ -1,6 +1,6 @@
 /**
  * A drift report of current data against reference data, column by column, with Evidently's
- * DataDriftPreset defaults (see README of this folder's index.ts for the rules).
+ * DataDriftPreset defaults (the rules are written out in index.ts).
  *
  * Speed: every numeric column of each sample is sorted once (the radix sort of eda/sort, ~50 ms
  * per million values), then the KS statistic, the Wasserstein distance and the histogram are
@@ -73,6 +73,7 @@ type Pair = NumericPair | LevelPair;
 export function computeDrift(reference: Table, current: Table, config: DriftConfig = {}): DriftReport {
   validateDriftConfig(config);
   const names = config.columns ?? reference.columns.map((c) => c.name);
+  if (names.length === 0) throw new InvalidInputError('drift-no-columns', 'The reference data has no columns, so there is nothing to compare.');
   const compared = new Set(names);
   for (const name of Object.keys(config.perColumn ?? {}))
     if (!compared.has(name))
@@ -170,9 +171,9 @@ function checkApplicable(name: string, test: DriftTestName, pair: Pair, field: s
   let problem = '';
   if ((test === 'ks' || test === 'wasserstein') && pair.storage !== 'numeric') problem = `${test} compares numbers, and "${name}" holds labels`;
   else if (test === 'chisquare' && !levels)
-    problem = `chisquare compares levels, and "${name}" holds numbers with more than ${DRIFT_DEFAULTS.numericMinDistinct} distinct values`;
+    problem = `chisquare compares levels, and "${name}" holds numbers with more than ${DRIFT_DEFAULTS.maxDistinctAsLevels} distinct values`;
   else if (test === 'z' && (!levels || levels.levels.length > 2))
-    problem = `the Z-test compares two levels, and "${name}" has ${levels ? levels.levels.length : `more than ${DRIFT_DEFAULTS.numericMinDistinct}`}`;
+    problem = `the Z-test compares two levels, and "${name}" has ${levels ? levels.levels.length : `more than ${DRIFT_DEFAULTS.maxDistinctAsLevels}`}`;
   if (problem)
     throw new InvalidParamsError('invalid-drift-config', `${field || 'test'}: ${problem}; choose another test for this column.`, {
       field: field || 'test',
@@ -237,7 +238,7 @@ function numericPair(ref: Float64Array, cur: Float64Array): NumericPair {
     currentMissing: cur.length - current.length,
     few: null,
   };
-  const values = distinctUnion(reference, current, DRIFT_DEFAULTS.numericMinDistinct);
+  const values = distinctUnion(reference, current, DRIFT_DEFAULTS.maxDistinctAsLevels);
   if (values) {
     const counts = (s: Float64Array): Float64Array => {
       const c = new Float64Array(values.length);

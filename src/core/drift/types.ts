@@ -60,8 +60,8 @@ export const DRIFT_DEFAULTS = {
   driftShare: 0.5,
   /** At most this many non-missing reference values: p-value tests; more: distances. */
   smallReferenceMax: 1000,
-  /** A numeric column with more than this many distinct values (both samples together) is tested as numbers. */
-  numericMinDistinct: 5,
+  /** Numbers with at most this many distinct values (both samples together) are tested as levels. */
+  maxDistinctAsLevels: 5,
 } as const;
 
 /** Reference and current histograms on the same edges (for numeric columns). */

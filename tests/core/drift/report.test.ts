@@ -213,6 +213,7 @@ describe('errors a person can meet', () => {
     const e3 = thrown(() => computeDrift(ref, table(num('x', [NaN, NaN]), cat('c', [null, 'a']))));
     expect([e3.code, e3.where.column]).toEqual(['drift-empty-column', 'x']);
     expect(e3.message).toContain('current data');
+    expect(thrown(() => computeDrift({ rowCount: 0, columns: [] }, ref)).code).toBe('drift-no-columns');
   });
 
   it('settings that make no sense name their field', () => {
