@@ -1,5 +1,5 @@
 import { InvalidParamsError } from '../../errors';
-import type { SerializedModel } from '../types';
+import type { FitOptions, SerializedModel } from '../types';
 import { solveNormal, type NormalEquations } from './gram';
 import { LinearBase } from './linear-base';
 import { checkBoolean, expectType, paramsFromBundle, rejectUnknown } from './state-check';
@@ -30,8 +30,8 @@ export class LinearRegression extends LinearBase<LinearRegressionOptions> {
     super(validate(options));
   }
 
-  protected async solve(ne: NormalEquations, n: number, p: number): Promise<{ w: Float64Array; nIter: number }> {
-    return { w: solveNormal(ne.G, ne.q, p, 0, Math.max(n, p) * Number.EPSILON), nIter: 0 };
+  protected async solve(ne: NormalEquations, n: number, p: number, options: FitOptions): Promise<{ w: Float64Array; nIter: number }> {
+    return { w: await solveNormal(ne.G, ne.q, p, 0, Math.max(n, p) * Number.EPSILON, options.signal), nIter: 0 };
   }
 
   static fromJSON(s: SerializedModel): LinearRegression {

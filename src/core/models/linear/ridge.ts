@@ -1,5 +1,5 @@
 import { InvalidParamsError } from '../../errors';
-import type { SerializedModel } from '../types';
+import type { FitOptions, SerializedModel } from '../types';
 import { solveNormal, type NormalEquations } from './gram';
 import { LinearBase } from './linear-base';
 import { checkBoolean, checkNumber, expectType, paramsFromBundle, rejectUnknown } from './state-check';
@@ -28,8 +28,8 @@ export class Ridge extends LinearBase<RidgeOptions> {
     super(validate(options));
   }
 
-  protected async solve(ne: NormalEquations, n: number, p: number): Promise<{ w: Float64Array; nIter: number }> {
-    return { w: solveNormal(ne.G, ne.q, p, this.params.alpha, Math.max(n, p) * Number.EPSILON), nIter: 0 };
+  protected async solve(ne: NormalEquations, n: number, p: number, options: FitOptions): Promise<{ w: Float64Array; nIter: number }> {
+    return { w: await solveNormal(ne.G, ne.q, p, this.params.alpha, Math.max(n, p) * Number.EPSILON, options.signal), nIter: 0 };
   }
 
   static fromJSON(s: SerializedModel): Ridge {
