@@ -13,7 +13,7 @@ import { ColumnBuilder, MissingMarkers, POW10 } from './column-builder';
 import { formatCount } from './format';
 import type { ByteSource, CsvInput, ParseOptions, ParseProgress, RaggedRows, Table } from './types';
 
-export const DEFAULT_MISSING_MARKERS: readonly string[] = ['', 'NA', 'N/A', 'null', 'NaN', '?', '-'];
+import { DEFAULT_MISSING_MARKERS } from './missing';
 export const DEFAULT_CHUNK_BYTES = 4 << 20;
 const CANDIDATE_DELIMITERS = [',', ';', '\t', '|'] as const;
 const MAX_LISTED_ROWS = 100;

@@ -1,0 +1,114 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createBundle, parseBundle, serializeBundle, type LoadedBundle } from '../../../src/core/bundle/bundle';
+import { referenceProfile } from '../../../src/core/bundle/reference-profile';
+import { parseCsv, type ParsedDataset } from '../../../src/core/data';
+import { predictCsv, predictRecords, type PredictionChunk } from '../../../src/core/pipeline/predict';
+import { trainCandidates, type TrainingResult } from '../../../src/core/pipeline/train';
+import { defaultRecipe } from '../../../src/core/recipe';
+import type { ModelType } from '../../../src/core/models/types';
+import { Rng } from '../../../src/core/random';
+
+async function train(ds: ParsedDataset, target: string, type: ModelType): Promise<{ result: TrainingResult; loaded: LoadedBundle }> {
+  const result = await trainCandidates({
+    table: ds.table,
+    recipe: defaultRecipe(ds.schema, target, ds.table),
+    candidates: [{ type }],
+    split: { kind: 'holdout', testSize: 0.2, seed: 4 },
+  });
+  const best = result.leaderboard[0];
+  const bundle = createBundle({
+    name: target,
+    recipe: result.recipe,
+    model: best.model!,
+    metrics: { test: best.metrics },
+    lineage: { datasetHash: 'b'.repeat(64), datasetRows: ds.table.rowCount, split: result.split, seed: 4 },
+    referenceProfile: referenceProfile(result.trainRows, [...result.recipe.inputSchema().map((c) => c.name), target]),
+  });
+  return { result, loaded: parseBundle(serializeBundle(bundle)) };
+}
+
+async function predictAll(loaded: LoadedBundle, csv: string) {
+  const chunks: PredictionChunk[] = [];
+  const summary = await predictCsv(loaded, csv, { chunkRows: 64, onChunk: (c) => void chunks.push(c) });
+  const predictions = chunks.flatMap((c) => Array.from(c.predictions));
+  const errors = chunks.flatMap((c) => c.errors);
+  return { summary, chunks, predictions, errors };
+}
+
+/**
+ * A used-car table whose `mileage` is written "17.3 kmpl", except every 25th row, written in
+ * another unit ("17.3 km/kg", as CNG cars are listed): loading reads those as missing.
+ */
+function usedCars(rows: number): { csv: string; otherUnitRows: number[] } {
+  const rng = new Rng(17);
+  const lines = ['year,mileage,engine,selling_price'];
+  const otherUnitRows: number[] = [];
+  for (let i = 1; i <= rows; i++) {
+    const year = 2005 + Math.floor(rng.next() * 15);
+    const mileage = (12 + rng.next() * 14).toFixed(1);
+    const engine = 800 + Math.floor(rng.next() * 1600);
+    const price = Math.round(20000 * (year - 2000) + 3000 * Number(mileage) - 40 * engine + 5000 * rng.normal());
+    const other = i % 25 === 0;
+    if (other) otherUnitRows.push(i);
+    lines.push(`${year},${mileage} ${other ? 'km/kg' : 'kmpl'},${engine} CC,${price}`);
+  }
+  return { csv: lines.join('\n') + '\n', otherUnitRows };
+}
+
+describe('a value gets the same treatment in training and prediction (train/serve skew)', () => {
+  const { csv, otherUnitRows } = usedCars(400);
+  let ds: ParsedDataset;
+  let trained: { result: TrainingResult; loaded: LoadedBundle };
+  beforeAll(async () => {
+    ds = await parseCsv(csv);
+    trained = await train(ds, 'selling_price', 'linear');
+  });
+
+  it('loading reads the other unit as missing, and says so', () => {
+    const s = ds.schema.find((c) => c.name === 'mileage')!;
+    expect(s).toMatchObject({ kind: 'unit', unit: 'kmpl', storage: 'numeric' });
+    expect(s.reason).toContain(`${otherUnitRows.length} other values (unit "km/kg") will be read as missing`);
+    const mileage = ds.table.columns.find((c) => c.name === 'mileage')!;
+    if (mileage.type !== 'numeric') throw new Error('mileage should be numeric');
+    for (const r of otherUnitRows) expect(mileage.values[r - 1]).toBeNaN();
+  });
+
+  it('Predict reads those cells as missing too: every row predicted, one warning per cell, the value training imputed', async () => {
+    const { loaded, result } = trained;
+    const { summary, chunks, predictions, errors } = await predictAll(loaded, csv);
+    expect(summary).toMatchObject({ rows: 400, predicted: 400, failed: 0 });
+    expect(summary.problemCounts['not-a-number:warning']).toBe(otherUnitRows.length);
+    expect(summary.problemCounts['not-a-number:error']).toBeUndefined();
+    const warned = chunks.flatMap((c) => c.problems).filter((p) => p.reason === 'not-a-number');
+    expect(warned.map((p) => [p.row, p.column, p.severity])).toEqual(otherUnitRows.map((r) => [r, 'mileage', 'warning']));
+    const fill = loaded.recipe.inputSchema().find((c) => c.name === 'mileage')!.fill as number;
+    expect(warned[0].message).toBe(`mileage: "${csv.split('\n')[otherUnitRows[0]].split(',')[1]}" is not a number in kmpl; read as missing, as in training, and filled with ${fill}.`);
+    for (const r of otherUnitRows) expect(errors[r - 1]).toBe('');
+    // Exactly what the model gives for the rows as training read them (mileage missing → the median).
+    const asTrained = result.recipe.decodeTarget(result.leaderboard[0].model!.predict(result.recipe.transformTable(ds.table).X));
+    for (let i = 0; i < 400; i++) expect(predictions[i]).toBeCloseTo(asTrained[i], 8);
+    const one = predictRecords(loaded, [{ year: '2012', mileage: '19.0 km/kg', engine: '1200 CC' }]);
+    const missing = predictRecords(loaded, [{ year: '2012', mileage: '', engine: '1200 CC' }]);
+    expect(one.valid[0]).toBe(1);
+    expect(one.predictions[0]).toBe(missing.predictions[0]);
+  });
+
+  it('text that is no number at all is read as missing the same way, in a file and in a form', async () => {
+    const { loaded } = trained;
+    const rows = predictRecords(loaded, [
+      { year: '2012', mileage: 'unknown', engine: '1200 CC' },
+      { year: '2012', mileage: 'NA', engine: '1200 CC' },
+      { year: '2012', mileage: '19.0 KMPL', engine: '1200 CC' },
+    ]);
+    expect(Array.from(rows.valid)).toEqual([1, 1, 1]);
+    expect(rows.predictions[0]).toBe(rows.predictions[1]);
+    expect(rows.predictions[2]).toBe(rows.predictions[1]);
+    expect(rows.problems.map((p) => `${p.row} ${p.reason} ${p.severity}`)).toEqual(['1 not-a-number warning', '2 missing-value warning', '3 not-a-number warning']);
+    // Loading a file with the same cells reads them as missing too (units compare with their case).
+    const again = await parseCsv(`year,mileage,engine,selling_price\n2012,unknown,1200 CC,1\n2012,19.0 KMPL,1200 CC,1\n${csv.split('\n').slice(1, 60).join('\n')}\n`);
+    const m = again.table.columns.find((c) => c.name === 'mileage')!;
+    if (m.type !== 'numeric') throw new Error('mileage should be numeric');
+    expect(m.values[0]).toBeNaN();
+    expect(m.values[1]).toBeNaN();
+  });
+});
