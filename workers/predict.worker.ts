@@ -73,7 +73,7 @@ const api: PredictApi = {
     const res = predictRecords(get(key), [record], 1);
     return { prediction: res.valid[0] ? res.predictions[0] : null, problems: res.problems };
   },
-  async predictFile(key, file, onProgress): Promise<FilePredictionResult> {
+  async predictFile(key, file, onProgress, options): Promise<FilePredictionResult> {
     const model = get(key);
     current?.abort();
     const controller = new AbortController();
@@ -90,6 +90,7 @@ const api: PredictApi = {
     try {
       const summary = await predictCsv(model, fileSource(file), {
         chunkRows: CHUNK_ROWS,
+        clip: options?.clip === true,
         signal: controller.signal,
         onChunk: (chunk) => {
           parts.push(new Blob([predictionChunkToCsv(chunk, parts.length === 0)], { type: 'text/csv' }));

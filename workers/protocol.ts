@@ -66,6 +66,12 @@ export interface FilePredictionProgress extends ParseProgress {
   newProblems: RowProblem[];
 }
 
+/** Choices for one file prediction. */
+export interface FilePredictionOptions {
+  /** Clip predictions to the range of the target in the training data (out-of-range rows are flagged either way). */
+  clip?: boolean;
+}
+
 export interface FilePredictionResult {
   summary: PredictionSummary;
   /** The output CSV (input columns, prediction, error), built from per-chunk parts. */
@@ -96,7 +102,7 @@ export interface PredictApi {
    * Streams a CSV file through the model chunk by chunk. Rejects with RowError 'missing-column',
    * CsvError, or CancelledError after `cancel()`. `onProgress` must be a comlink `proxy`.
    */
-  predictFile(key: string, file: Blob, onProgress?: (p: FilePredictionProgress) => void): Promise<FilePredictionResult>;
+  predictFile(key: string, file: Blob, onProgress?: (p: FilePredictionProgress) => void, options?: FilePredictionOptions): Promise<FilePredictionResult>;
   /** Stops the file prediction in progress. */
   cancel(): void;
 }

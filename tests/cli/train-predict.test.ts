@@ -80,6 +80,32 @@ describe('cli train', () => {
     for (let i = 0; i < 50; i++) expect(Number(parsed.data[i].prediction)).toBe(direct[i]);
   });
 
+  it('predict flags predictions outside the training range of the target, and --clip clips them', async () => {
+    const linear = join(dir, 'linear.json');
+    expect((await run(['train', trainCsv, '--target', 'price', '--models', 'linear', '--out', linear])).code).toBe(0);
+    const lowest = (await openBundle(readFileSync(linear, 'utf8'))).bundle.referenceProfile.columns.find((c) => c.name === 'price');
+    if (lowest?.kind !== 'numeric') throw new Error('the bundle should profile price');
+    // A small, poor stone: a linear model extrapolates to a negative price.
+    const file = join(dir, 'small-stones.csv');
+    writeFileSync(file, 'id,carat,cut,color,clarity,depth,table,x,y,z\n1,0.9,Ideal,G,VS1,61.5,57,6.2,6.2,3.8\n2,0.2,Fair,J,I1,61.5,57,3.8,3.8,2.3\n');
+    const plainOut = join(dir, 'small-plain.csv');
+    const plain = await run(['predict', linear, file, '--out', plainOut]);
+    expect(plain.code).toBe(0);
+    expect(plain.err).toMatch(new RegExp(`1 prediction outside the training range of price \\(${lowest.min} to ${lowest.max}\\): flagged in the error column`));
+    const a = Papa.parse<Record<string, string>>(readFileSync(plainOut, 'utf8').trim(), { header: true }).data;
+    expect(a[0].error).toBe('');
+    expect(Number(a[1].prediction)).toBeLessThan(lowest.min);
+    expect(a[1].error).toMatch(/^warning: price: the prediction -[\d.]+ is below the lowest price in training/);
+    const clippedOut = join(dir, 'small-clipped.csv');
+    const clipped = await run(['predict', linear, file, '--out', clippedOut, '--clip']);
+    expect(clipped.code).toBe(0);
+    expect(clipped.err).toMatch(/1 prediction outside the training range of price .*: clipped to it/);
+    const b = Papa.parse<Record<string, string>>(readFileSync(clippedOut, 'utf8').trim(), { header: true }).data;
+    expect(b[0].prediction).toBe(a[0].prediction);
+    expect(Number(b[1].prediction)).toBe(lowest.min);
+    expect(b[1].error).toMatch(/clipped to /);
+  });
+
   it('k-fold and an explicit test file', async () => {
     const k = await run(['train', trainCsv, '--target', 'price', '--models', 'ridge', '--folds', '3', '--json']);
     expect(k.code).toBe(0);

@@ -30,6 +30,9 @@ let page: Page;
 let tmp: string;
 let loaded: LoadedBundle;
 let bundlePath: string;
+/** A linear model's bundle (it extrapolates, so it can predict outside the training range of price). */
+let linearPath: string;
+let linearLoaded: LoadedBundle;
 /** Data lines of the source (no header), without the price column. */
 let header: string[];
 let lines: string[];
@@ -53,23 +56,31 @@ beforeAll(async () => {
   const result = await trainCandidates({
     table: ds.table,
     recipe,
-    candidates: [{ type: 'gbdt', name: 'gbdt', params: { maxIterations: 60, seed: 3 } }],
+    candidates: [
+      { type: 'gbdt', name: 'gbdt', params: { maxIterations: 60, seed: 3 } },
+      { type: 'linear', name: 'linear' },
+    ],
     split: { kind: 'holdout', testSize: 0.2, seed: 42 },
   });
-  const best = result.leaderboard[0];
-  if (best.status !== 'finished' || !best.model) throw new Error(`training failed: ${best.error?.message}`);
-  const bundle = createBundle({
-    name: 'price — Gradient-boosted trees (e2e)',
-    recipe: result.recipe,
-    model: best.model,
-    metrics: { test: best.metrics, fitSeconds: best.fitSeconds, predictSeconds: best.predictSeconds },
-    lineage: { datasetHash: await sha256Hex(new TextEncoder().encode(text)), datasetName: 'gemstone.csv', datasetRows: ds.table.rowCount, split: result.split, seed: 42 },
-    referenceProfile: referenceProfile(result.trainRows, [...result.recipe.inputSchema().map((c) => c.name), 'price']),
-  });
-  const json = serializeBundle(bundle);
-  bundlePath = join(tmp, 'gbdt-model.json');
-  writeFileSync(bundlePath, json);
-  loaded = parseBundle(json);
+  const datasetHash = await sha256Hex(new TextEncoder().encode(text));
+  const write = (name: string, label: string): [string, LoadedBundle] => {
+    const c = result.leaderboard.find((r) => r.name === name)!;
+    if (c.status !== 'finished' || !c.model) throw new Error(`training failed: ${c.error?.message}`);
+    const bundle = createBundle({
+      name: `price — ${label} (e2e)`,
+      recipe: result.recipe,
+      model: c.model,
+      metrics: { test: c.metrics, fitSeconds: c.fitSeconds, predictSeconds: c.predictSeconds },
+      lineage: { datasetHash, datasetName: 'gemstone.csv', datasetRows: ds.table.rowCount, split: result.split, seed: 42 },
+      referenceProfile: referenceProfile(result.trainRows, [...result.recipe.inputSchema().map((c) => c.name), 'price']),
+    });
+    const json = serializeBundle(bundle);
+    const path = join(tmp, `${name}-model.json`);
+    writeFileSync(path, json);
+    return [path, parseBundle(json)];
+  };
+  [bundlePath, loaded] = write('gbdt', 'Gradient-boosted trees');
+  [linearPath, linearLoaded] = write('linear', 'Linear regression');
 
   const all = text.trimEnd().split(/\r?\n/);
   const fullHeader = all[0].split(',');
@@ -230,6 +241,7 @@ describe('Predict page', () => {
     expect(Number(data[BAD_CARAT_ROW - 1][header.length])).toBeCloseTo(predictRecords(loaded, [missingCarat]).predictions[0], 9);
     expect(data[BAD_CARAT_ROW - 1][header.length + 1]).toBe('');
     expect(data[BAD_CUT_ROW - 1][header.length + 1]).toBe(errors[BAD_CUT_ROW - 1]);
+    expect(await page.getByTestId('summary-out-of-range').textContent()).toBe(String(summary.outOfRange));
     expect(s.pageErrors).toEqual([]);
   });
 
@@ -311,6 +323,40 @@ describe('Predict page', () => {
     expect(newlines).toBe(BIG_ROWS + 1); // header + rows, each line ends with \n
     rmSync(input);
     rmSync(out);
+  });
+
+  it('flags predictions outside the training range of price, and clips them when asked', async () => {
+    // A linear model extrapolates: a small, poor stone gets a negative price.
+    const range = linearLoaded.bundle.referenceProfile.columns.find((c) => c.name === 'price');
+    if (range?.kind !== 'numeric') throw new Error('the bundle should profile price');
+    const poor: Record<string, string> = { carat: '0.2', cut: 'Fair', color: 'J', clarity: 'I1', depth: '61.5', table: '57', x: '3.8', y: '3.8', z: '2.3' };
+    expect(predictRecords(linearLoaded, [poor]).predictions[0]).toBeLessThan(range.min);
+    await page.getByLabel('Model bundle file').setInputFiles(linearPath);
+    await page.getByTestId('model-facts').filter({ hasText: 'Linear regression (e2e)' }).waitFor();
+    for (const [name, value] of Object.entries(poor)) {
+      const field = page.locator(`#in-${name}`);
+      if ((await field.evaluate((e) => e.tagName)) === 'SELECT') await field.selectOption(value);
+      else await field.fill(value);
+    }
+    const flag = page.getByTestId('row-flag-out-of-range-prediction');
+    await flag.waitFor();
+    expect(await flag.textContent()).toMatch(/price: the prediction -[\d.]+ is below the lowest price in training/);
+
+    const cols = header.filter((h) => h in poor);
+    const file = { name: 'small-stones.csv', mimeType: 'text/csv', buffer: Buffer.from([cols.join(','), cols.map((c) => poor[c]).join(',')].join('\n') + '\n') };
+    await page.getByLabel('CSV file to predict').setInputFiles(file);
+    await page.getByTestId('summary-out-of-range').filter({ hasText: /^1$/ }).waitFor();
+    await page.getByTestId('clip-predictions').check();
+    await page.getByLabel('CSV file to predict').setInputFiles(file);
+    await page.getByTestId('summary-out-of-range').filter({ hasText: '1 (clipped)' }).waitFor();
+    const out = join(tmp, 'small-stones-clipped.csv');
+    await download(out);
+    const [, row] = Papa.parse<string[]>(readFileSync(out, 'utf8').trimEnd()).data;
+    expect(Number(row[cols.length])).toBe(range.min);
+    expect(row[cols.length + 1]).toMatch(/^warning: price: .*clipped to /);
+    await s.shot('file-clipped');
+    await page.getByTestId('clip-predictions').uncheck();
+    expect(s.pageErrors).toEqual([]);
   });
 });
 

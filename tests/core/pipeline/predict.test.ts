@@ -2,11 +2,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createBundle, parseBundle, serializeBundle, type LoadedBundle } from '../../../src/core/bundle/bundle';
 import { referenceProfile } from '../../../src/core/bundle/reference-profile';
 import { parseCsv, type ParsedDataset } from '../../../src/core/data';
-import { predictCsv, predictRecords, type PredictionChunk } from '../../../src/core/pipeline/predict';
+import { predictCsv, predictRecords, predictionChunkToCsv, type PredictionChunk } from '../../../src/core/pipeline/predict';
 import { trainCandidates, type TrainingResult } from '../../../src/core/pipeline/train';
 import { defaultRecipe } from '../../../src/core/recipe';
 import type { ModelType } from '../../../src/core/models/types';
 import { Rng } from '../../../src/core/random';
+import { generateSampleGemstones } from '../../../src/core/sample';
 
 async function train(ds: ParsedDataset, target: string, type: ModelType): Promise<{ result: TrainingResult; loaded: LoadedBundle }> {
   const result = await trainCandidates({
@@ -27,9 +28,9 @@ async function train(ds: ParsedDataset, target: string, type: ModelType): Promis
   return { result, loaded: parseBundle(serializeBundle(bundle)) };
 }
 
-async function predictAll(loaded: LoadedBundle, csv: string) {
+async function predictAll(loaded: LoadedBundle, csv: string, clip = false) {
   const chunks: PredictionChunk[] = [];
-  const summary = await predictCsv(loaded, csv, { chunkRows: 64, onChunk: (c) => void chunks.push(c) });
+  const summary = await predictCsv(loaded, csv, { chunkRows: 64, clip, onChunk: (c) => void chunks.push(c) });
   const predictions = chunks.flatMap((c) => Array.from(c.predictions));
   const errors = chunks.flatMap((c) => c.errors);
   return { summary, chunks, predictions, errors };
@@ -110,5 +111,70 @@ describe('a value gets the same treatment in training and prediction (train/serv
     if (m.type !== 'numeric') throw new Error('mileage should be numeric');
     expect(m.values[0]).toBeNaN();
     expect(m.values[1]).toBeNaN();
+  });
+});
+
+describe('predictions outside the training target range', () => {
+  let trained: { result: TrainingResult; loaded: LoadedBundle };
+  const range = { min: 0, max: 0 };
+  beforeAll(async () => {
+    const ds = await parseCsv(generateSampleGemstones(600, 8));
+    trained = await train(ds, 'price', 'linear');
+    const price = ds.table.columns.find((c) => c.name === 'price')!;
+    if (price.type !== 'numeric') throw new Error('price should be numeric');
+    range.min = Math.min(...price.values);
+    range.max = Math.max(...price.values);
+  });
+  const inRange = { carat: 0.9, cut: 'Ideal', color: 'G', clarity: 'VS1', depth: 61.5, table: 57, x: 6.2, y: 6.2, z: 3.8 };
+  // A linear model extrapolates: a small, poor stone gets a negative price, a huge one more than any in training.
+  const tiny = { ...inRange, carat: 0.2, cut: 'Fair', color: 'J', clarity: 'I1', x: 3.8, y: 3.8, z: 2.3 };
+  const huge = { ...inRange, carat: 9, x: 15, y: 15, z: 9 };
+
+  it('are flagged per row and counted; clipping moves them to the range', () => {
+    const { loaded } = trained;
+    const plain = predictRecords(loaded, [inRange, tiny, huge], 10);
+    expect(plain.outOfRange).toBe(2);
+    expect(plain.predictions[1]).toBeLessThan(range.min);
+    expect(plain.predictions[2]).toBeGreaterThan(range.max);
+    const flags = plain.problems.filter((p) => p.reason === 'out-of-range-prediction');
+    expect(flags.map((p) => [p.row, p.column, p.severity])).toEqual([
+      [11, 'price', 'warning'],
+      [12, 'price', 'warning'],
+    ]);
+    expect(flags[0].message).toMatch(new RegExp(`^price: the prediction -[\\d.]+ is below the lowest price in training \\(${range.min}\\)\\.$`));
+    const clipped = predictRecords(loaded, [inRange, tiny, huge], 10, { clip: true });
+    expect(Array.from(clipped.predictions)).toEqual([plain.predictions[0], range.min, range.max]);
+    expect(clipped.problems.find((p) => p.row === 12 && p.reason === 'out-of-range-prediction')!.message).toContain(`clipped to ${range.max}`);
+  });
+
+  it('a whole file: counted in the summary, flagged in the error column, clipped on request', async () => {
+    const { loaded } = trained;
+    const header = Object.keys(inRange);
+    const line = (r: Record<string, unknown>) => header.map((h) => r[h]).join(',');
+    const csv = [header.join(','), line(inRange), line(tiny), line(inRange), line(huge)].join('\n') + '\n';
+    const plain = await predictAll(loaded, csv);
+    expect(plain.summary).toMatchObject({ rows: 4, predicted: 4, failed: 0, outOfRange: 2, clipped: 0, targetRange: range });
+    expect(plain.summary.problemCounts['out-of-range-prediction:warning']).toBe(2);
+    expect(plain.errors[0]).toBe('');
+    expect(plain.errors[1]).toMatch(/^warning: price: the prediction -[\d.]+ is below the lowest price in training/);
+    expect(plain.errors[3]).toMatch(/^warning: price: the prediction [\d.]+ is above the highest price in training/);
+    const text = predictionChunkToCsv(plain.chunks[0], true).split('\n');
+    expect(text[0]).toBe(`${header.join(',')},prediction,error`);
+    expect(text[2]).toContain(',warning: price: the prediction -');
+    const clipped = await predictAll(loaded, csv, true);
+    expect(clipped.summary).toMatchObject({ outOfRange: 2, clipped: 2 });
+    expect(clipped.predictions).toEqual([plain.predictions[0], range.min, plain.predictions[2], range.max]);
+    expect(clipped.summary.distribution.min).toBe(range.min);
+    expect(clipped.summary.distribution.max).toBe(range.max);
+  });
+
+  it('a bundle without the target in its reference profile flags nothing (older bundles)', () => {
+    const { loaded } = trained;
+    const bundle = { ...loaded.bundle, referenceProfile: { ...loaded.bundle.referenceProfile, columns: loaded.bundle.referenceProfile.columns.filter((c) => c.name !== 'price') } };
+    const old = parseBundle(serializeBundle(bundle));
+    const r = predictRecords(old, [tiny], 1, { clip: true });
+    expect(r.outOfRange).toBe(0);
+    expect(r.predictions[0]).toBeLessThan(range.min);
+    expect(r.problems.some((p) => p.reason === 'out-of-range-prediction')).toBe(false);
   });
 });
