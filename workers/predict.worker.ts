@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 import { expose } from 'comlink';
 import { loadBundle, parseBundle, type LoadedBundle, type ModelBundle } from '../src/core/bundle/bundle';
+import { checkBundleSize } from '../src/core/bundle/limits';
 import type { ByteSource } from '../src/core/data/types';
 import { predictCsv, predictionChunkToCsv, predictionColumnName, predictRecords } from '../src/core/pipeline/predict';
 import type { RowProblem } from '../src/core/recipe/types';
@@ -61,6 +62,7 @@ function fileSource(file: Blob): ByteSource {
 
 const api: PredictApi = {
   async importBundle(key: string, file: Blob): Promise<LoadedModelInfo> {
+    checkBundleSize(file.size, file instanceof File ? file.name : 'The bundle file');
     return keep(key, parseBundle(await file.text()));
   },
   async load(key: string, bundle: ModelBundle): Promise<LoadedModelInfo> {

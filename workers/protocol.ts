@@ -89,7 +89,7 @@ export interface FilePredictionResult {
 export interface PredictApi {
   /**
    * Validates a bundle file (JSON text) and keeps it loaded under `key`. Rejects with BundleError
-   * naming the offending field.
+   * naming the offending field, or 'too-large' (before reading it) for a file over MAX_BUNDLE_BYTES.
    */
   importBundle(key: string, file: Blob): Promise<LoadedModelInfo>;
   /** Loads an already validated bundle (from the shelf) under `key`; validates it again. */

@@ -4,8 +4,10 @@
  * columns. Rows with problems are kept (error column filled) and summarised on stderr.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { openBundle } from '../core/bundle/bundle';
+import { checkBundleSize } from '../core/bundle/limits';
 import { predictCsv, predictionChunkToCsv } from '../core/pipeline/predict';
 import { numberOption, parseArgs, rejectUnknown, stringOption, UsageError } from './args';
 import type { Command } from './command';
@@ -16,7 +18,8 @@ const USAGE = `loupe predict <model.json> <file.csv> [--out predictions.csv] [--
 Predicts every row of the CSV with the model bundle and writes CSV: the input columns, a
 "prediction" column and an "error" column (why a row could not be predicted, or a warning that
 its prediction lies outside the range of the target in the training data). Without --out the
-CSV goes to stdout. A summary (rows, predicted, problems) goes to stderr.
+CSV goes to stdout. A summary (rows, predicted, problems) goes to stderr. Bundles over 512 MB
+are refused.
   --out <file>       write the predictions CSV here
   --chunk-rows <n>   rows per chunk (default 10000)
   --clip             clip predictions to the training range of the target
@@ -45,6 +48,7 @@ export const predictCommand: Command = {
     if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new UsageError('--chunk-rows must be a positive integer');
     if (args.options.get('clip') !== undefined && args.options.get('clip') !== true) throw new UsageError('--clip takes no value');
     const clip = args.options.get('clip') === true;
+    checkBundleSize((await stat(modelPath)).size, basename(modelPath));
     const loaded = await openBundle(await readFile(modelPath, 'utf8'));
     const outPath = stringOption(args, 'out');
     const source = await openFileSource(csvPath);

@@ -3,7 +3,7 @@
  * the leaderboard, the JSON report (a public interface), the bundle, and predictions through
  * `predict` equal to the pipeline's own.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Papa from 'papaparse';
@@ -104,6 +104,15 @@ describe('cli train', () => {
     expect(b[0].prediction).toBe(a[0].prediction);
     expect(Number(b[1].prediction)).toBe(lowest.min);
     expect(b[1].error).toMatch(/clipped to /);
+  });
+
+  it('predict refuses a bundle file over the size limit before reading it', async () => {
+    const big = join(dir, 'big-model.json');
+    writeFileSync(big, '');
+    truncateSync(big, 612_000_000); // sparse: no disk used, and nothing worth reading
+    const r = await run(['predict', big, predictCsvPath]);
+    expect(r.code).toBe(1);
+    expect(r.err.trim()).toBe('error [too-large]: big-model.json is 612 MB; Loupe opens bundles up to 512 MB.');
   });
 
   it('k-fold and an explicit test file', async () => {
