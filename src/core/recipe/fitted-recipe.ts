@@ -414,7 +414,7 @@ export class FittedRecipe {
       column: s.name,
       reason: 'not-a-number',
       severity: 'warning',
-      message: `${JSON.stringify(raw)} is not a number${s.unit ? ` in ${s.unit}` : ''}; read as missing, as in training${fill === undefined ? '' : `, and filled with ${fill}`}.`,
+      message: `${typeof raw === 'string' ? JSON.stringify(raw) : String(raw)} is not a number${s.unit ? ` in ${s.unit}` : ''}; read as missing, as in training${fill === undefined ? '' : `, and filled with ${fill}`}.`,
     });
   }
 
