@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 import { expose } from 'comlink';
 import { loadBundle, parseBundle, type LoadedBundle, type ModelBundle } from '../src/core/bundle/bundle';
+import { checkBundleSize } from '../src/core/bundle/limits';
 import type { ByteSource } from '../src/core/data/types';
 import { modelInfo } from '../src/core/models/catalog';
 import { predictCsv, predictionChunkToCsv, predictionColumnName, predictRecords } from '../src/core/pipeline/predict';
@@ -60,6 +61,7 @@ function fileSource(file: Blob): ByteSource {
 
 const api: PredictApi = {
   async importBundle(key: string, file: Blob): Promise<LoadedModelInfo> {
+    checkBundleSize(file.size, file instanceof File ? file.name : 'The bundle file');
     return keep(key, parseBundle(await file.text()));
   },
   async load(key: string, bundle: ModelBundle): Promise<LoadedModelInfo> {
@@ -72,7 +74,7 @@ const api: PredictApi = {
     const res = predictRecords(get(key), [record], 1);
     return { prediction: res.valid[0] ? res.predictions[0] : null, problems: res.problems };
   },
-  async predictFile(key, file, onProgress): Promise<FilePredictionResult> {
+  async predictFile(key, file, onProgress, options): Promise<FilePredictionResult> {
     const model = get(key);
     current?.abort();
     const controller = new AbortController();
@@ -89,6 +91,7 @@ const api: PredictApi = {
     try {
       const summary = await predictCsv(model, fileSource(file), {
         chunkRows: CHUNK_ROWS,
+        clip: options?.clip === true,
         signal: controller.signal,
         onChunk: (chunk) => {
           parts.push(new Blob([predictionChunkToCsv(chunk, parts.length === 0)], { type: 'text/csv' }));

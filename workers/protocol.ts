@@ -68,6 +68,12 @@ export interface FilePredictionProgress extends ParseProgress {
   newProblems: RowProblem[];
 }
 
+/** Choices for one file prediction. */
+export interface FilePredictionOptions {
+  /** Clip predictions to the range of the target in the training data (out-of-range rows are flagged either way). */
+  clip?: boolean;
+}
+
 export interface FilePredictionResult {
   summary: PredictionSummary;
   /** The output CSV (input columns, prediction, error), built from per-chunk parts. */
@@ -85,7 +91,7 @@ export interface FilePredictionResult {
 export interface PredictApi {
   /**
    * Validates a bundle file (JSON text) and keeps it loaded under `key`. Rejects with BundleError
-   * naming the offending field.
+   * naming the offending field, or 'too-large' (before reading it) for a file over MAX_BUNDLE_BYTES.
    */
   importBundle(key: string, file: Blob): Promise<LoadedModelInfo>;
   /** Loads an already validated bundle (from the shelf) under `key`; validates it again. */
@@ -98,7 +104,7 @@ export interface PredictApi {
    * Streams a CSV file through the model chunk by chunk. Rejects with RowError 'missing-column',
    * CsvError, or CancelledError after `cancel()`. `onProgress` must be a comlink `proxy`.
    */
-  predictFile(key: string, file: Blob, onProgress?: (p: FilePredictionProgress) => void): Promise<FilePredictionResult>;
+  predictFile(key: string, file: Blob, onProgress?: (p: FilePredictionProgress) => void, options?: FilePredictionOptions): Promise<FilePredictionResult>;
   /** Stops the file prediction in progress. */
   cancel(): void;
 }

@@ -51,6 +51,8 @@ export class FilePrediction {
   result = $state.raw<FileResult | null>(null);
   problem = $state.raw<Problem | null>(null);
   notice = $state<string | null>(null);
+  /** Clip predictions to the training target's range (the next file predicted uses it). */
+  clip = $state(false);
 
   readonly #client: PredictClient;
   #run = 0;
@@ -66,12 +68,18 @@ export class FilePrediction {
     this.clear();
     this.running = { name: file.name, size: file.size, modelName: model.name, progress: null, problems: [] };
     try {
-      const r = await this.#client.predictFile(model.id, model.bundle, file, (p) => {
-        const cur = this.running;
-        if (run !== this.#run || !cur) return;
-        const problems = p.newProblems.length && cur.problems.length < MAX_LIVE_PROBLEMS ? [...cur.problems, ...p.newProblems].slice(0, MAX_LIVE_PROBLEMS) : cur.problems;
-        this.running = { ...cur, progress: p, problems };
-      });
+      const r = await this.#client.predictFile(
+        model.id,
+        model.bundle,
+        file,
+        (p) => {
+          const cur = this.running;
+          if (run !== this.#run || !cur) return;
+          const problems = p.newProblems.length && cur.problems.length < MAX_LIVE_PROBLEMS ? [...cur.problems, ...p.newProblems].slice(0, MAX_LIVE_PROBLEMS) : cur.problems;
+          this.running = { ...cur, progress: p, problems };
+        },
+        { clip: this.clip },
+      );
       if (run !== this.#run) return; // cancelled or superseded
       this.result = {
         name: file.name,

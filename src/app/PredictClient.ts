@@ -7,7 +7,7 @@
 import { proxy, wrap, type Remote } from 'comlink';
 import type { ModelBundle } from '../core/bundle/bundle';
 import { installErrorTransfer } from '../../workers/error-transfer';
-import type { FilePredictionProgress, FilePredictionResult, LoadedModelInfo, PredictApi, RowPredictionResult } from '../../workers/protocol';
+import type { FilePredictionOptions, FilePredictionProgress, FilePredictionResult, LoadedModelInfo, PredictApi, RowPredictionResult } from '../../workers/protocol';
 
 const TERMINATE_AFTER_MS = 1500;
 
@@ -57,12 +57,12 @@ export class PredictClient {
     return this.#ensure().predictRow(key, record);
   }
 
-  async predictFile(key: string, bundle: ModelBundle, file: Blob, onProgress: (p: FilePredictionProgress) => void): Promise<FilePredictionResult> {
+  async predictFile(key: string, bundle: ModelBundle, file: Blob, onProgress: (p: FilePredictionProgress) => void, options: FilePredictionOptions = {}): Promise<FilePredictionResult> {
     await this.use(key, bundle);
     const running = { answered: false };
     this.#running = running;
     try {
-      return await this.#ensure().predictFile(key, file, proxy(onProgress));
+      return await this.#ensure().predictFile(key, file, proxy(onProgress), options);
     } finally {
       running.answered = true;
       if (this.#running === running) this.#running = null;

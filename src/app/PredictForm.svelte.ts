@@ -4,6 +4,7 @@
  * the worker ~100 ms after the last keystroke. Answers carry a sequence number: an answer older
  * than the newest request is dropped, so a slow answer never overwrites a newer one.
  */
+import { readNumberCell } from '../core/data/number-cell';
 import type { RowProblem, InputColumn } from '../core/recipe/types';
 import type { PredictClient } from './PredictClient';
 import type { ShelfModel } from './ModelShelf.svelte';
@@ -47,10 +48,13 @@ const isNumberKind = (kind: string) => kind === 'numeric' || kind === 'unit';
 /** Checks a typed value against the column's training range (numbers) or levels (categories). */
 export function checkField(c: InputColumn, raw: string): FieldCheck | null {
   const text = raw.trim();
-  if (text === '') return { severity: 'warning', message: c.fill !== undefined ? `Empty: the training fill value ${String(c.fill)} is used.` : 'Empty.' };
+  const filled = c.fill !== undefined ? `the training fill value ${String(c.fill)} is used.` : 'it is imputed.';
+  if (text === '') return { severity: 'warning', message: `Empty: ${filled}` };
   if (isNumberKind(c.kind)) {
-    const x = Number(c.unit ? text.replace(new RegExp(`\\s*${c.unit.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'i'), '') : text);
-    if (!Number.isFinite(x)) return { severity: 'error', message: `“${raw}” is not a number.` };
+    // The rule training applied to the file it learned from, so the page and the model agree.
+    const x = readNumberCell(text, c.unit);
+    if (x === undefined) return { severity: 'warning', message: `“${raw}” is not a number${c.unit ? ` in ${c.unit}` : ''}: read as missing, as in training; ${filled}` };
+    if (Number.isNaN(x)) return { severity: 'warning', message: `Missing: ${filled}` };
     if ((c.min !== undefined && x < c.min) || (c.max !== undefined && x > c.max))
       return { severity: 'warning', message: `Outside the training range (${c.min} – ${c.max}): the prediction is an extrapolation.` };
     return null;

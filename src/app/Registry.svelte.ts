@@ -7,6 +7,7 @@
  * nothing else is chosen, Predict uses the champion of the most recently changed model.
  */
 import { parseBundle, type BundleLineage, type ModelBundle } from '../core/bundle/bundle';
+import { checkBundleSize } from '../core/bundle/limits';
 import { LoupeError } from '../core/errors';
 import type { RegressionMetrics } from '../core/metrics';
 import type { Recipe } from '../core/recipe';
@@ -195,6 +196,7 @@ export class Registry {
     this.importProblem = null;
     this.pending = null;
     try {
+      checkBundleSize(file.size, file.name);
       const text = await file.text();
       const { bundle } = parseBundle(text);
       this.pending = { fileName: file.name, text, bundle };

@@ -4,20 +4,25 @@
  * columns. Rows with problems are kept (error column filled) and summarised on stderr.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { openBundle } from '../core/bundle/bundle';
+import { checkBundleSize } from '../core/bundle/limits';
 import { predictCsv, predictionChunkToCsv } from '../core/pipeline/predict';
 import { numberOption, parseArgs, rejectUnknown, stringOption, UsageError } from './args';
 import type { Command } from './command';
 import { openFileSource } from './node-source';
 
-const USAGE = `loupe predict <model.json> <file.csv> [--out predictions.csv] [--chunk-rows n]
+const USAGE = `loupe predict <model.json> <file.csv> [--out predictions.csv] [--chunk-rows n] [--clip]
 
 Predicts every row of the CSV with the model bundle and writes CSV: the input columns, a
-"prediction" column and an "error" column (why a row could not be predicted). Without --out
-the CSV goes to stdout. A summary (rows, predicted, problems) goes to stderr.
+"prediction" column and an "error" column (why a row could not be predicted, or a warning that
+its prediction lies outside the range of the target in the training data). Without --out the
+CSV goes to stdout. A summary (rows, predicted, problems) goes to stderr. Bundles over 512 MB
+are refused.
   --out <file>       write the predictions CSV here
   --chunk-rows <n>   rows per chunk (default 10000)
+  --clip             clip predictions to the training range of the target
   --strict           exit with status 1 when any row could not be predicted`;
 
 function write(stream: WriteStream | NodeJS.WriteStream, text: string): Promise<void> {
@@ -36,11 +41,14 @@ export const predictCommand: Command = {
   usage: USAGE,
   async run(argv, io) {
     const args = parseArgs(argv, ['out', 'chunk-rows']);
-    rejectUnknown(args, ['out', 'chunk-rows', 'strict', 'help']);
+    rejectUnknown(args, ['out', 'chunk-rows', 'clip', 'strict', 'help']);
     if (args.positionals.length !== 2) throw new UsageError('predict takes a model bundle and a CSV file');
     const [modelPath, csvPath] = args.positionals;
     const chunkRows = numberOption(args, 'chunk-rows') ?? 10_000;
     if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new UsageError('--chunk-rows must be a positive integer');
+    if (args.options.get('clip') !== undefined && args.options.get('clip') !== true) throw new UsageError('--clip takes no value');
+    const clip = args.options.get('clip') === true;
+    checkBundleSize((await stat(modelPath)).size, basename(modelPath));
     const loaded = await openBundle(await readFile(modelPath, 'utf8'));
     const outPath = stringOption(args, 'out');
     const source = await openFileSource(csvPath);
@@ -50,6 +58,7 @@ export const predictCommand: Command = {
     try {
       const summary = await predictCsv(loaded, source, {
         chunkRows,
+        clip,
         onChunk: async (chunk) => {
           await write(out, predictionChunkToCsv(chunk, first));
           first = false;
@@ -60,6 +69,11 @@ export const predictCommand: Command = {
         `${summary.rows.toLocaleString('en-US')} rows: ${summary.predicted.toLocaleString('en-US')} predicted, ${summary.failed.toLocaleString('en-US')} could not be predicted` +
           (summary.raggedRows ? `, ${summary.raggedRows} with a different number of fields than the header` : ''),
       );
+      if (summary.outOfRange > 0 && summary.targetRange)
+        io.err(
+          `${summary.outOfRange.toLocaleString('en-US')} prediction${summary.outOfRange === 1 ? '' : 's'} outside the training range of ${loaded.bundle.target} (${summary.targetRange.min} to ${summary.targetRange.max}): ` +
+            (summary.clipped > 0 ? 'clipped to it' : 'flagged in the error column (--clip clips them)'),
+        );
       const warnings = Object.entries(summary.problemCounts).filter(([k]) => k.endsWith(':warning'));
       if (warnings.length) io.err(`warnings: ${warnings.map(([k, n]) => `${n} ${k.replace(':warning', '')}`).join(', ')}`);
       if (listed.length) io.err(['rows that could not be predicted:', ...listed, summary.failed > listed.length ? `  … and ${summary.failed - listed.length} more` : ''].filter(Boolean).join('\n'));

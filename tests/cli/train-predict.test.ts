@@ -3,7 +3,7 @@
  * the leaderboard, the JSON report (a public interface), the bundle, and predictions through
  * `predict` equal to the pipeline's own.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Papa from 'papaparse';
@@ -26,7 +26,7 @@ const predictCsvPath = join(dir, 'to-predict.csv');
 
 beforeAll(() => {
   writeFileSync(trainCsv, generateSampleGemstones(1200, 4));
-  // Rows to predict: the same columns without price, plus two bad rows.
+  // Rows to predict: the same columns without price, plus a carat that is not a number and an unseen cut.
   const rows = Papa.parse<string[]>(generateSampleGemstones(50, 99).trim()).data;
   const header = rows[0];
   const p = header.indexOf('price');
@@ -110,17 +110,54 @@ describe('cli train', () => {
     const out = join(dir, 'pred.csv');
     const r = await run(['predict', model, predictCsvPath, '--out', out]);
     expect(r.code).toBe(0);
-    expect(r.err).toMatch(/52 rows: 51 predicted, 1 could not be predicted/);
-    expect(r.err).toMatch(/row 51: carat: "abc" is not a number/);
+    expect(r.err).toMatch(/52 rows: 52 predicted, 0 could not be predicted/);
+    // "abc" is read as missing and imputed, as loading the training file reads text in a number column.
+    expect(r.err).toMatch(/warnings: .*1 not-a-number/);
     const parsed = Papa.parse<Record<string, string>>(readFileSync(out, 'utf8').trim(), { header: true });
     expect(parsed.meta.fields).toEqual(['id', 'carat', 'cut', 'color', 'clarity', 'depth', 'table', 'x', 'y', 'z', 'prediction', 'error']);
     expect(parsed.data).toHaveLength(52);
-    expect(parsed.data[50].prediction).toBe('');
-    expect(parsed.data[50].error).toMatch(/not a number/);
-    expect(Number(parsed.data[51].prediction)).toBeGreaterThan(0); // unseen category: imputed, predicted
     const loaded = await openBundle(readFileSync(model, 'utf8'));
+    const missingCarat = predictRecords(loaded, [{ ...parsed.data[50], carat: '' }]).predictions[0];
+    expect(Number(parsed.data[50].prediction)).toBe(missingCarat);
+    expect(parsed.data[50].error).toBe('');
+    expect(Number(parsed.data[51].prediction)).toBeGreaterThan(0); // unseen category: imputed, predicted
     const direct = predictRecords(loaded, parsed.data.slice(0, 50)).predictions;
     for (let i = 0; i < 50; i++) expect(Number(parsed.data[i].prediction)).toBe(direct[i]);
+  });
+
+  it('predict flags predictions outside the training range of the target, and --clip clips them', async () => {
+    const linear = join(dir, 'linear.json');
+    expect((await run(['train', trainCsv, '--target', 'price', '--models', 'linear', '--out', linear])).code).toBe(0);
+    const lowest = (await openBundle(readFileSync(linear, 'utf8'))).bundle.referenceProfile.columns.find((c) => c.name === 'price');
+    if (lowest?.kind !== 'numeric') throw new Error('the bundle should profile price');
+    // A small, poor stone: a linear model extrapolates to a negative price.
+    const file = join(dir, 'small-stones.csv');
+    writeFileSync(file, 'id,carat,cut,color,clarity,depth,table,x,y,z\n1,0.9,Ideal,G,VS1,61.5,57,6.2,6.2,3.8\n2,0.2,Fair,J,I1,61.5,57,3.8,3.8,2.3\n');
+    const plainOut = join(dir, 'small-plain.csv');
+    const plain = await run(['predict', linear, file, '--out', plainOut]);
+    expect(plain.code).toBe(0);
+    expect(plain.err).toMatch(new RegExp(`1 prediction outside the training range of price \\(${lowest.min} to ${lowest.max}\\): flagged in the error column`));
+    const a = Papa.parse<Record<string, string>>(readFileSync(plainOut, 'utf8').trim(), { header: true }).data;
+    expect(a[0].error).toBe('');
+    expect(Number(a[1].prediction)).toBeLessThan(lowest.min);
+    expect(a[1].error).toMatch(/^warning: price: the prediction -[\d.]+ is below the lowest price in training/);
+    const clippedOut = join(dir, 'small-clipped.csv');
+    const clipped = await run(['predict', linear, file, '--out', clippedOut, '--clip']);
+    expect(clipped.code).toBe(0);
+    expect(clipped.err).toMatch(/1 prediction outside the training range of price .*: clipped to it/);
+    const b = Papa.parse<Record<string, string>>(readFileSync(clippedOut, 'utf8').trim(), { header: true }).data;
+    expect(b[0].prediction).toBe(a[0].prediction);
+    expect(Number(b[1].prediction)).toBe(lowest.min);
+    expect(b[1].error).toMatch(/clipped to /);
+  });
+
+  it('predict refuses a bundle file over the size limit before reading it', async () => {
+    const big = join(dir, 'big-model.json');
+    writeFileSync(big, '');
+    truncateSync(big, 612_000_000); // sparse: no disk used, and nothing worth reading
+    const r = await run(['predict', big, predictCsvPath]);
+    expect(r.code).toBe(1);
+    expect(r.err.trim()).toBe('error [too-large]: big-model.json is 612 MB; Loupe opens bundles up to 512 MB.');
   });
 
   it('k-fold and an explicit test file', async () => {

@@ -29,11 +29,14 @@ let page: Page;
 let tmp: string;
 let loaded: LoadedBundle;
 let bundlePath: string;
+/** A linear model's bundle (it extrapolates, so it can predict outside the training range of price). */
+let linearPath: string;
+let linearLoaded: LoadedBundle;
 /** Data lines of the source (no header), without the price column. */
 let header: string[];
 let lines: string[];
 
-/** The 10,000-row file: row 3 has an unseen cut, row 7 a carat that is not a number. */
+/** The 10,000-row file: row 3 has an unseen cut, row 7 a carat that is not a number (read as missing, as in training). */
 const BAD_CUT_ROW = 3;
 const BAD_CARAT_ROW = 7;
 
@@ -53,16 +56,22 @@ beforeAll(async () => {
     table: ds.table,
     recipe,
     dataset: { hash: await sha256Hex(new TextEncoder().encode(text)), name: 'gemstone.csv' },
-    candidates: [{ type: 'gbdt', name: 'Gradient-boosted trees (e2e)', params: { maxIterations: 60, seed: 3 } }],
+    candidates: [
+      { type: 'gbdt', name: 'Gradient-boosted trees (e2e)', params: { maxIterations: 60, seed: 3 } },
+      { type: 'linear', name: 'Linear regression (e2e)' },
+    ],
     split: { kind: 'holdout', testSize: 0.2, seed: 42 },
   });
-  const best = result.leaderboard[0];
-  if (best.status !== 'finished' || !best.bundle) throw new Error(`training failed: ${best.error?.message}`);
-  const bundle = best.bundle;
-  const json = serializeBundle(bundle);
-  bundlePath = join(tmp, 'gbdt-model.json');
-  writeFileSync(bundlePath, json);
-  loaded = parseBundle(json);
+  const write = (name: string): [string, LoadedBundle] => {
+    const c = result.leaderboard.find((r) => r.name === name)!;
+    if (c.status !== 'finished' || !c.bundle) throw new Error(`training failed: ${c.error?.message}`);
+    const json = serializeBundle(c.bundle);
+    const path = join(tmp, `${c.type}-model.json`);
+    writeFileSync(path, json);
+    return [path, parseBundle(json)];
+  };
+  [bundlePath, loaded] = write('Gradient-boosted trees (e2e)');
+  [linearPath, linearLoaded] = write('Linear regression (e2e)');
 
   const all = text.trimEnd().split(/\r?\n/);
   const fullHeader = all[0].split(',');
@@ -217,10 +226,13 @@ describe('Predict page', () => {
       else maxDiff = Math.max(maxDiff, Math.abs(Number(cell) - expected[i]));
     }
     expect(maxDiff).toBeLessThanOrEqual(1e-9);
-    // The non-numeric carat cannot be predicted and says why; the unseen cut is handled as the recipe says.
-    expect(data[BAD_CARAT_ROW - 1][header.length]).toBe('');
-    expect(data[BAD_CARAT_ROW - 1][header.length + 1]).toMatch(/"abc" is not a number/);
+    // The non-numeric carat is read as missing (as loading the training file reads it) and predicted
+    // with the imputed value; the unseen cut is handled as the recipe says.
+    const missingCarat = Object.fromEntries(header.map((h, j) => [h, h === 'carat' ? '' : rows[BAD_CARAT_ROW - 1][j]]));
+    expect(Number(data[BAD_CARAT_ROW - 1][header.length])).toBeCloseTo(predictRecords(loaded, [missingCarat]).predictions[0], 9);
+    expect(data[BAD_CARAT_ROW - 1][header.length + 1]).toBe('');
     expect(data[BAD_CUT_ROW - 1][header.length + 1]).toBe(errors[BAD_CUT_ROW - 1]);
+    expect(await page.getByTestId('summary-out-of-range').textContent()).toBe(String(summary.outOfRange));
     expect(s.pageErrors).toEqual([]);
   });
 
@@ -302,6 +314,40 @@ describe('Predict page', () => {
     expect(newlines).toBe(BIG_ROWS + 1); // header + rows, each line ends with \n
     rmSync(input);
     rmSync(out);
+  });
+
+  it('flags predictions outside the training range of price, and clips them when asked', async () => {
+    // A linear model extrapolates: a small, poor stone gets a negative price.
+    const range = linearLoaded.bundle.referenceProfile.columns.find((c) => c.name === 'price');
+    if (range?.kind !== 'numeric') throw new Error('the bundle should profile price');
+    const poor: Record<string, string> = { carat: '0.2', cut: 'Fair', color: 'J', clarity: 'I1', depth: '61.5', table: '57', x: '3.8', y: '3.8', z: '2.3' };
+    expect(predictRecords(linearLoaded, [poor]).predictions[0]).toBeLessThan(range.min);
+    await page.getByLabel('Model bundle file').setInputFiles(linearPath);
+    await page.getByTestId('model-facts').filter({ hasText: 'Linear regression (e2e)' }).waitFor();
+    for (const [name, value] of Object.entries(poor)) {
+      const field = page.locator(`#in-${name}`);
+      if ((await field.evaluate((e) => e.tagName)) === 'SELECT') await field.selectOption(value);
+      else await field.fill(value);
+    }
+    const flag = page.getByTestId('row-flag-out-of-range-prediction');
+    await flag.waitFor();
+    expect(await flag.textContent()).toMatch(/price: the prediction -[\d.]+ is below the lowest price in training/);
+
+    const cols = header.filter((h) => h in poor);
+    const file = { name: 'small-stones.csv', mimeType: 'text/csv', buffer: Buffer.from([cols.join(','), cols.map((c) => poor[c]).join(',')].join('\n') + '\n') };
+    await page.getByLabel('CSV file to predict').setInputFiles(file);
+    await page.getByTestId('summary-out-of-range').filter({ hasText: /^1$/ }).waitFor();
+    await page.getByTestId('clip-predictions').check();
+    await page.getByLabel('CSV file to predict').setInputFiles(file);
+    await page.getByTestId('summary-out-of-range').filter({ hasText: '1 (clipped)' }).waitFor();
+    const out = join(tmp, 'small-stones-clipped.csv');
+    await download(out);
+    const [, row] = Papa.parse<string[]>(readFileSync(out, 'utf8').trimEnd()).data;
+    expect(Number(row[cols.length])).toBe(range.min);
+    expect(row[cols.length + 1]).toMatch(/^warning: price: .*clipped to /);
+    await s.shot('file-clipped');
+    await page.getByTestId('clip-predictions').uncheck();
+    expect(s.pageErrors).toEqual([]);
   });
 });
 

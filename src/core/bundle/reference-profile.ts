@@ -103,3 +103,10 @@ export function referenceProfile(table: Table, columns: string[]): ReferenceProf
   }
   return { rows: table.rowCount, columns: out };
 }
+
+/** The range of a numeric column (the target) in the profiled rows, when the profile records it. */
+export function profiledRange(profile: ReferenceProfile, column: string): { min: number; max: number } | undefined {
+  const ref = profile.columns.find((c) => c.name === column);
+  if (!ref || ref.kind !== 'numeric' || !Number.isFinite(ref.min) || !Number.isFinite(ref.max) || ref.min > ref.max) return undefined;
+  return { min: ref.min, max: ref.max };
+}

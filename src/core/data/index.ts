@@ -10,9 +10,11 @@ import { scanNumeric, type NumericScan } from './numeric-scan';
 import type { CsvInput, ParsedDataset, ParseOptions } from './types';
 
 export * from './types';
-export { readCsv, streamCsvRows, bytesSource, toByteSource, readAllBytes, detectDelimiter, DEFAULT_MISSING_MARKERS, DEFAULT_CHUNK_BYTES } from './csv';
+export { readCsv, streamCsvRows, bytesSource, toByteSource, readAllBytes, detectDelimiter, DEFAULT_CHUNK_BYTES } from './csv';
+export { DEFAULT_MISSING_MARKERS, isMissingMarker } from './missing';
+export { readNumberCell, splitUnit } from './number-cell';
 export type { RawDataset, CsvRowHandlers } from './csv';
-export { inferSchema, applySchema, splitUnit, looksLikeIdName, looksLikeFlagName, isMeasurement } from './schema';
+export { inferSchema, applySchema, looksLikeIdName, looksLikeFlagName, isMeasurement } from './schema';
 export { profileTable } from './profile';
 export { checkQuality, datasetWarnings, raggedRowsFinding, QUALITY_CHECK_DEFAULTS } from './quality';
 export type { Finding, FindingKind, QualityChecks, QualityCheckOptions, QualityInput } from './quality';

@@ -4,6 +4,7 @@
  */
 import { CsvError } from '../errors';
 import { parseNumber } from './column-builder';
+import { readNumberCell, splitUnit } from './number-cell';
 import { scanNumeric, type NumericScan } from './numeric-scan';
 import { formatCount } from '../format';
 import { levelCounts } from './table';
@@ -39,18 +40,6 @@ const BOOLEAN_PAIRS: [string, string][] = [
   ['n', 'y'],
   ['f', 't'],
 ];
-
-/** "23.4 kmpl", "1248 CC", "74 bhp", "12%": the number and the unit. */
-const UNIT_RE = /^([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-z%°µ][A-Za-z%°µ/.²³ ]*)$/;
-
-export function splitUnit(s: string): { value: number; unit: string } | null {
-  const m = UNIT_RE.exec(s.trim());
-  if (!m) return null;
-  const value = Number(m[1]);
-  if (!Number.isFinite(value)) return null;
-  return { value, unit: m[2].trim() };
-}
-
 
 function inferNumeric(col: NumericColumn, given?: NumericScan): ColumnSchema {
   const v = col.values;
@@ -193,16 +182,9 @@ export function inferSchemaWith(table: Table, scans: ReadonlyMap<Float64Array, N
   return table.columns.map((col) => (col.type === 'numeric' ? inferNumeric(col, scans?.get(col.values)) : inferCategorical(col)));
 }
 
+/** Labels read as numbers by the rule prediction uses too (readNumberCell): what is not a number is missing. */
 function toNumeric(col: CategoricalColumn, unit: string | undefined): NumericColumn {
-  const levelValues = new Float64Array(col.levels.length);
-  col.levels.forEach((s, c) => {
-    let v = parseNumber(s.trim());
-    if (v !== v && unit !== undefined) {
-      const u = splitUnit(s);
-      v = u && u.unit === unit ? u.value : NaN;
-    }
-    levelValues[c] = v;
-  });
+  const levelValues = Float64Array.from(col.levels, (s) => readNumberCell(s, unit) ?? NaN);
   const values = new Float64Array(col.codes.length);
   const codes = col.codes;
   for (let i = 0; i < codes.length; i++) values[i] = codes[i] < 0 ? NaN : levelValues[codes[i]];

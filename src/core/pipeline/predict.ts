@@ -2,11 +2,14 @@
  * The prediction pipeline: a loaded model bundle + rows (records from a form, or a CSV streamed
  * chunk by chunk) → predictions in the input order. Rows with problems are never dropped: each
  * problem names its row and column; a row that cannot be predicted gets NaN (an empty cell in
- * the output CSV) and its reason in the error column.
+ * the output CSV) and its reason in the error column. A prediction outside the range of the target
+ * in the training data (from the bundle's reference profile) is flagged on its row, counted in the
+ * summary, and clipped to that range when asked.
  */
 import Papa from 'papaparse';
 import { checkpoint, throwIfAborted } from '../abort';
 import type { LoadedBundle } from '../bundle/bundle';
+import { profiledRange } from '../bundle/reference-profile';
 import { streamCsvRows } from '../data/csv';
 import type { CsvInput, ParseProgress } from '../data/types';
 import { RowError } from '../errors';
@@ -17,14 +20,65 @@ export interface RecordsPrediction {
   predictions: Float64Array;
   valid: Uint8Array;
   problems: RowProblem[];
+  /** Rows predicted outside the training target's range (flagged with 'out-of-range-prediction'). */
+  outOfRange: number;
 }
 
+export interface PredictOptions {
+  /**
+   * Clip predictions to the training target's range (an impossible value such as a negative price
+   * becomes the lowest price seen in training). Off by default: out-of-range rows are only flagged.
+   */
+  clip?: boolean;
+}
+
+/** The target's range in the training rows, from the bundle's reference profile (older bundles may lack it). */
+const trainingTargetRange = (loaded: LoadedBundle) => profiledRange(loaded.bundle.referenceProfile, loaded.bundle.target);
+
 /** Predicts typed records (a form, JSON rows). `firstRow` numbers the first record in problems. */
-export function predictRecords(loaded: LoadedBundle, records: Array<Record<string, RecordValue>>, firstRow = 1): RecordsPrediction {
+export function predictRecords(loaded: LoadedBundle, records: Array<Record<string, RecordValue>>, firstRow = 1, options: PredictOptions = {}): RecordsPrediction {
   const { X, problems, valid } = loaded.recipe.transformRecords(records, firstRow);
   const raw = loaded.recipe.decodeTarget(predictValid(loaded, X.data, X.rows, X.cols, valid));
   for (let i = 0; i < raw.length; i++) if (!valid[i]) raw[i] = NaN;
-  return { predictions: raw, valid, problems };
+  const range = trainingTargetRange(loaded);
+  if (!range) return { predictions: raw, valid, problems, outOfRange: 0 };
+  const flagged = flagOutOfRange(raw, valid, range, loaded.bundle.target, firstRow, options.clip === true);
+  return { predictions: raw, valid, problems: flagged.length ? mergeByRow(problems, flagged) : problems, outOfRange: flagged.length };
+}
+
+/**
+ * Flags (and with `clip`, clips in place) predictions outside [min, max]: one warning per row,
+ * on the target column.
+ */
+function flagOutOfRange(pred: Float64Array, valid: Uint8Array, range: { min: number; max: number }, target: string, firstRow: number, clip: boolean): RowProblem[] {
+  const out: RowProblem[] = [];
+  for (let i = 0; i < pred.length; i++) {
+    const v = pred[i];
+    if (!valid[i] || !(v < range.min || v > range.max)) continue;
+    const bound = v < range.min ? range.min : range.max;
+    const side = v < range.min ? `below the lowest ${target} in training (${bound})` : `above the highest ${target} in training (${bound})`;
+    if (clip) pred[i] = bound;
+    out.push({
+      row: firstRow + i,
+      column: target,
+      reason: 'out-of-range-prediction',
+      severity: 'warning',
+      message: `${target}: the prediction ${Number(v.toPrecision(6))} is ${side}${clip ? `; clipped to ${bound}` : ''}.`,
+    });
+  }
+  return out;
+}
+
+/** Two problem lists sorted by row, merged; on the same row the input problems come first. */
+function mergeByRow(a: RowProblem[], b: RowProblem[]): RowProblem[] {
+  const out: RowProblem[] = [];
+  let j = 0;
+  for (const p of a) {
+    while (j < b.length && b[j].row < p.row) out.push(b[j++]);
+    out.push(p);
+  }
+  while (j < b.length) out.push(b[j++]);
+  return out;
 }
 
 /** Predicts only valid rows (invalid ones may hold NaN the model would reject). */
@@ -54,7 +108,10 @@ export interface PredictionChunk {
   rows: string[][];
   predictions: Float64Array;
   valid: Uint8Array;
-  /** Per row: why it could not be predicted ('' when it was). */
+  /**
+   * Per row: why it could not be predicted; for a row predicted outside the training target's
+   * range, that warning ("warning: …"); '' otherwise.
+   */
   errors: string[];
   /** Problems of this chunk (errors and warnings), capped at maxProblemsPerChunk. */
   problems: RowProblem[];
@@ -68,10 +125,16 @@ export interface PredictionSummary {
   problemCounts: Record<string, number>;
   /** Rows whose field count differs from the header's (padded/truncated, predicted if possible). */
   raggedRows: number;
+  /** Rows predicted outside the training target's range (0 when the bundle does not record it). */
+  outOfRange: number;
+  /** Of those, how many were clipped to the range (all of them with `clip`, else 0). */
+  clipped: number;
+  /** The target's range in the training data, when the bundle records it. */
+  targetRange?: { min: number; max: number };
   distribution: { min: number; max: number; mean: number; std: number; histogram: { edges: number[]; counts: number[] } };
 }
 
-export interface PredictCsvOptions {
+export interface PredictCsvOptions extends PredictOptions {
   /** Rows per chunk handed to the model (default 10,000). */
   chunkRows?: number;
   signal?: AbortSignalLike;
@@ -95,6 +158,7 @@ export async function predictCsv(loaded: LoadedBundle, input: CsvInput, options:
   let rowsSeen = 0;
   let predicted = 0;
   let ragged = 0;
+  let outOfRange = 0;
   let header: string[] = [];
   let pending: string[][] = [];
   let pendingFirst = 1;
@@ -114,7 +178,8 @@ export async function predictCsv(loaded: LoadedBundle, input: CsvInput, options:
       if (r.length !== header.length) ragged++;
       return o;
     });
-    const res = predictRecords(loaded, records, first);
+    const res = predictRecords(loaded, records, first, { clip: options.clip });
+    outOfRange += res.outOfRange;
     for (const p of res.problems) {
       const key = `${p.reason}:${p.severity}`;
       problemCounts[key] = (problemCounts[key] ?? 0) + 1;
@@ -128,9 +193,9 @@ export async function predictCsv(loaded: LoadedBundle, input: CsvInput, options:
     rowsSeen += rows.length;
     const errors = new Array<string>(rows.length).fill('');
     for (const p of res.problems) {
-      if (p.severity !== 'error') continue;
       const i = p.row - first;
-      errors[i] = errors[i] ? `${errors[i]}; ${p.message}` : p.message;
+      if (p.severity === 'error') errors[i] = errors[i] ? `${errors[i]}; ${p.message}` : p.message;
+      else if (p.reason === 'out-of-range-prediction') errors[i] = `warning: ${p.message}`;
     }
     for (let i = 0; i < rows.length; i++) if (!res.valid[i] && !errors[i]) errors[i] = 'could not be predicted';
     await options.onChunk({
@@ -175,12 +240,16 @@ export async function predictCsv(loaded: LoadedBundle, input: CsvInput, options:
   // A header without rows still yields one (empty) chunk, so writers emit the header line.
   if (rowsSeen === 0 && header.length > 0)
     await options.onChunk({ firstRow: 1, header, rows: [], predictions: new Float64Array(0), valid: new Uint8Array(0), errors: [], problems: [] });
+  const range = trainingTargetRange(loaded);
   return {
     rows: rowsSeen,
     predicted,
     failed: rowsSeen - predicted,
     problemCounts,
     raggedRows: ragged,
+    outOfRange,
+    clipped: options.clip ? outOfRange : 0,
+    ...(range ? { targetRange: range } : {}),
     distribution: stats.summary(),
   };
 }
@@ -242,7 +311,8 @@ export function predictionColumnName(header: string[], base = 'prediction'): str
 
 /**
  * CSV text for a chunk: the input columns, the prediction, and an error column holding the
- * reasons a row could not be predicted (warnings, such as an imputed value, are not errors).
+ * reasons a row could not be predicted, or the warning that its prediction lies outside the
+ * training target's range (other warnings, such as an imputed value, are not listed).
  * The header line is written when `withHeader` is true (the first chunk).
  */
 export function predictionChunkToCsv(chunk: PredictionChunk, withHeader: boolean): string {

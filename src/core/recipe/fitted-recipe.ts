@@ -9,7 +9,10 @@
  * - missing value → imputed with the training fill value: warning;
  * - unseen category → ordinal 'nan': imputed (warning); ordinal 'error': the row fails (error);
  *   one-hot: all indicators zero (warning);
- * - text where a number is expected → error (the row gets no prediction);
+ * - text where a number is expected (a stray label, a number in another unit such as "17.3 km/kg"
+ *   in a kmpl column) → read as missing, by the rule the CSV loader applied to the training file
+ *   (data/number-cell), and imputed: warning 'not-a-number'. Only fitting refuses it (an error):
+ *   a training table holding text in a number column contradicts its schema;
  * - number outside the training range → warning (predicted anyway);
  * - a required column absent from a table → RecipeError 'missing-column' (the whole file);
  *   absent from a record → imputed with a 'missing-column' warning.
@@ -170,7 +173,7 @@ export class FittedRecipe {
     const transformer = new ColumnTransformer({ columns: specs });
     const fitted = new FittedRecipe(recipe, inputs, transformer);
     const log = new ProblemLog(table.rowCount, 1, 1);
-    const resolved = fitted.resolveTable(table, log);
+    const resolved = fitted.resolveTable(table, log, 'fit');
     if (log.count) {
       const p = log.list[0];
       throw new RecipeError(p.reason, `Training ${p.message} (row ${p.row}; ${log.count} such value(s)).`, { column: p.column, row: p.row });
@@ -220,7 +223,7 @@ export class FittedRecipe {
     for (const s of this.inputs)
       if (!columnByName(table, s.name))
         throw new RecipeError('missing-column', `Column "${s.name}" is missing from the table; the model needs it.`, { column: s.name, stage: 'prediction' });
-    const X = this.encode(this.resolveTable(table, log), n, log);
+    const X = this.encode(this.resolveTable(table, log, 'predict'), n, log);
     const out: TableTransform = { X, problems: this.sortProblems(log.list), problemCount: log.count, valid: log.valid };
     const yc = columnByName(table, this.recipe.target);
     if (yc) out.y = yc.type === 'numeric' ? Float64Array.from(yc.values) : toNumbers(yc, undefined).values;
@@ -228,8 +231,9 @@ export class FittedRecipe {
   }
 
   /**
-   * Encodes typed records (a form, CSV chunks as objects). Strings are read with the parser's
-   * missing markers ('', NA, N/A, null, NaN, ?, -) and unit columns accept their unit.
+   * Encodes typed records (a form, CSV chunks as objects). Strings are read as the CSV loader
+   * reads cells: its missing markers ('', NA, N/A, null, NaN, ?, -), numbers, and for unit
+   * columns the number with that unit; anything else in a number column is read as missing.
    */
   transformRecords(records: Array<Record<string, RecordValue>>, firstRowNumber = 1): RecordsTransform {
     const n = records.length;
@@ -244,7 +248,7 @@ export class FittedRecipe {
           const x = readNumber(raw, s.unit);
           if (x === undefined) {
             values[i] = NaN;
-            log.addFirst({ row: i, column: s.name, reason: 'not-a-number', severity: 'error', message: `${JSON.stringify(raw)} is not a number${s.unit ? ` (unit ${s.unit})` : ''}.` });
+            this.reportUnreadable(log, s, i, raw);
           } else {
             values[i] = x;
             if (x !== x && absent(i)) this.reportAbsent(log, s, i);
@@ -389,20 +393,36 @@ export class FittedRecipe {
       .map((x) => x.p);
   }
 
-  private reportAbsent(log: ProblemLog, s: InputState, i: number): void {
+  /** The imputer's fill value for an input, as a message writes it (undefined when it only feeds derived features). */
+  private fillText(s: InputState): string | undefined {
     const j = this.transformer.params.columns.findIndex((c) => c.column === s.name);
-    const fill = j >= 0 ? this.transformer.fitted(j).imputer.fill : undefined;
+    if (j < 0) return undefined;
+    const fill = this.transformer.fitted(j).imputer.fill;
+    return typeof fill === 'number' ? String(fill) : JSON.stringify(fill);
+  }
+
+  private reportAbsent(log: ProblemLog, s: InputState, i: number): void {
+    const fill = this.fillText(s);
+    log.addFirst({ row: i, column: s.name, reason: 'missing-column', severity: 'warning', message: fill === undefined ? 'not given.' : `not given; filled with ${fill}.` });
+  }
+
+  /** A number input's cell that is not a number: missing, as training read such cells, and imputed. */
+  private reportUnreadable(log: ProblemLog, s: InputState, i: number, raw: RecordValue): void {
+    const fill = this.fillText(s);
     log.addFirst({
       row: i,
       column: s.name,
-      reason: 'missing-column',
+      reason: 'not-a-number',
       severity: 'warning',
-      message: fill === undefined ? 'not given.' : `not given; filled with ${typeof fill === 'number' ? fill : JSON.stringify(fill)}.`,
+      message: `${typeof raw === 'string' ? JSON.stringify(raw) : String(raw)} is not a number${s.unit ? ` in ${s.unit}` : ''}; read as missing, as in training${fill === undefined ? '' : `, and filled with ${fill}`}.`,
     });
   }
 
-  /** Each input column in the storage the recipe expects, converting numbers ↔ labels by string. */
-  private resolveTable(table: Table, log: ProblemLog): Map<string, Column> {
+  /**
+   * Each input column in the storage the recipe expects, converting numbers ↔ labels by string.
+   * Text in a number column is read as missing when predicting, and refused when fitting.
+   */
+  private resolveTable(table: Table, log: ProblemLog, stage: 'fit' | 'predict'): Map<string, Column> {
     const out = new Map<string, Column>();
     for (const s of this.inputs) {
       const c = columnByName(table, s.name)!;
@@ -411,9 +431,12 @@ export class FittedRecipe {
         if (c.type === 'numeric') out.set(s.name, c);
         else {
           const r = toNumbers(c, s.unit);
-          for (let i = 0; i < table.rowCount; i++)
-            if (c.codes[i] >= 0 && r.bad[c.codes[i]])
-              log.addFirst({ row: i, column: s.name, reason: 'not-a-number', severity: 'error', message: `"${c.levels[c.codes[i]]}" is not a number.` });
+          for (let i = 0; i < table.rowCount; i++) {
+            const k = c.codes[i];
+            if (k < 0 || !r.bad[k]) continue;
+            if (stage === 'predict') this.reportUnreadable(log, s, i, c.levels[k]);
+            else log.addFirst({ row: i, column: s.name, reason: 'not-a-number', severity: 'error', message: `"${c.levels[k]}" is not a number.` });
+          }
           out.set(s.name, { type: 'numeric', name: s.name, values: r.values });
         }
       } else out.set(s.name, c.type === 'categorical' ? c : toLabels(c));

@@ -7,9 +7,10 @@
  * `transformRecords` for a form or CSV chunks → model fits on `encodeTarget(y)`, predictions go
  * through `decodeTarget`. `transformTable` returns y in the target's own units.
  *
- * Decisions: categorical levels are matched by string; missing values and unseen ordinal
- * categories (unknown 'nan') are imputed with a warning; text in a number column, and unseen
- * categories with unknown 'error', make the row invalid (valid[i] = 0) but keep it; only an
+ * Decisions: categorical levels are matched by string; missing values, unseen ordinal
+ * categories (unknown 'nan') and text in a number column (read as missing, as the CSV loader
+ * reads it in the training file) are imputed with a warning; unseen categories with unknown
+ * 'error' make the row invalid (valid[i] = 0) but keep it; only an
  * unscaled ordinal column is flagged `categorical: true, levels: k` for tree models.
  */
 export type {
@@ -33,5 +34,5 @@ export { checkRecipe } from './check';
 export { applyCleaning, type CleaningResult, type CleaningReport } from './cleaning';
 export { FittedRecipe, fitRecipe, type FittedRecipeJSON, type LearnedColumn, type TableTransform, type RecordsTransform, type TransformOptions } from './fitted-recipe';
 export { KNOWN_SCALES, matchKnownScale } from './known-scales';
-export { MISSING_MARKERS, readNumber, readLabel } from './values';
+export { readNumber, readLabel } from './values';
 export { computeDerived, describeDerived } from './derived';

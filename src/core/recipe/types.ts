@@ -99,7 +99,8 @@ export interface RowProblem {
   /** 1-based data row number (header = row 0) or the record number given by the caller. */
   row: number;
   column: string;
-  reason: 'missing-column' | 'missing-value' | 'unseen-category' | 'not-a-number' | 'out-of-range';
+  /** 'out-of-range' is an input outside its training range; 'out-of-range-prediction' a prediction outside the target's. */
+  reason: 'missing-column' | 'missing-value' | 'unseen-category' | 'not-a-number' | 'out-of-range' | 'out-of-range-prediction';
   /** 'warning': the value was imputed (or is unusual) and the row still gets a prediction; 'error': it cannot. */
   severity: 'error' | 'warning';
   message: string;

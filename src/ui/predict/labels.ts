@@ -13,6 +13,7 @@ const REASONS: Record<RowProblem['reason'], string> = {
   'unseen-category': 'unseen category',
   'not-a-number': 'not a number',
   'out-of-range': 'outside the training range',
+  'out-of-range-prediction': 'prediction outside the training range',
 };
 
 export function reasonLabel(reason: string): string {

@@ -15,6 +15,28 @@ function matrix(cols: number[][]): Matrix {
   return { data, rows: n, cols: p };
 }
 
+/** x solving A·x = b (Gaussian elimination with partial pivoting), for a reference in tests. */
+function solveDense(A: number[][], b: number[]): number[] {
+  const n = b.length;
+  const M = A.map((row, i) => [...row, b[i]]);
+  for (let c = 0; c < n; c++) {
+    let piv = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(M[r][c]) > Math.abs(M[piv][c])) piv = r;
+    [M[c], M[piv]] = [M[piv], M[c]];
+    for (let r = c + 1; r < n; r++) {
+      const f = M[r][c] / M[c][c];
+      for (let k = c; k <= n; k++) M[r][k] -= f * M[c][k];
+    }
+  }
+  const x = new Array<number>(n).fill(0);
+  for (let r = n - 1; r >= 0; r--) {
+    let s = M[r][n];
+    for (let k = r + 1; k < n; k++) s -= M[r][k] * x[k];
+    x[r] = s / M[r][r];
+  }
+  return x;
+}
+
 function sample(n: number, seed: number): { x0: number[]; x1: number[]; y: Float64Array } {
   const rng = new Rng(seed);
   const x0 = Array.from({ length: n }, () => rng.normal());
@@ -41,6 +63,39 @@ describe('LinearRegression', () => {
     expect(m.coef[1]).toBeCloseTo(1, 8);
     expect(m.coef[2]).toBeCloseTo(3, 8);
     expect(m.intercept).toBeCloseTo(1, 8);
+  });
+
+  it('wide and collinear (more features than rows, duplicated columns): the minimum-norm least-squares solution', async () => {
+    // 30 rows, 80 columns of which the last 10 copy the first 10. Without an intercept the
+    // minimum-norm solution is Xᵀ(XXᵀ)⁻¹y (XXᵀ is invertible: 70 independent columns > 30 rows).
+    const n = 30;
+    const p = 80;
+    const rng = new Rng(21);
+    const cols = Array.from({ length: 70 }, () => Array.from({ length: n }, () => rng.normal()));
+    for (let j = 0; j < 10; j++) cols.push(cols[j]);
+    const X = matrix(cols);
+    const y = Float64Array.from({ length: n }, () => rng.normal());
+    const XXt = Array.from({ length: n }, (_, a) => Array.from({ length: n }, (_, b) => cols.reduce((s, c) => s + c[a] * c[b], 0)));
+    const u = solveDense(XXt, Array.from(y));
+    const want = cols.map((c) => c.reduce((s, v, i) => s + v * u[i], 0));
+    const m = await new LinearRegression({ fitIntercept: false }).fit(X, y);
+    for (let j = 0; j < p; j++) expect(m.coef[j]).toBeCloseTo(want[j], 9);
+    for (let j = 0; j < 10; j++) expect(m.coef[70 + j]).toBeCloseTo(m.coef[j], 12);
+    const pred = m.predict(X);
+    for (let i = 0; i < n; i++) expect(pred[i]).toBeCloseTo(y[i], 9);
+    // With an intercept: still an exact fit, copies share their weight equally, and the
+    // coefficients match the no-intercept solution on centered data.
+    const centered = cols.map((c) => {
+      const mean = c.reduce((s, v) => s + v, 0) / n;
+      return c.map((v) => v - mean);
+    });
+    const yMean = y.reduce((s, v) => s + v, 0) / n;
+    const mi = await new LinearRegression().fit(X, y);
+    const mc = await new LinearRegression({ fitIntercept: false }).fit(matrix(centered), y.map((v) => v - yMean));
+    for (let j = 0; j < p; j++) expect(mi.coef[j]).toBeCloseTo(mc.coef[j], 9);
+    for (let j = 0; j < 10; j++) expect(mi.coef[70 + j]).toBeCloseTo(mi.coef[j], 12);
+    const predI = mi.predict(X);
+    for (let i = 0; i < n; i++) expect(predI[i]).toBeCloseTo(y[i], 9);
   });
 
   it('gives a constant feature a zero coefficient', async () => {
@@ -97,25 +152,18 @@ describe('Ridge, Lasso, ElasticNet', () => {
 
 describe('linear params and bundles', () => {
   it('names the offending option', () => {
-    const field = (f: () => unknown): string | undefined => {
-      try {
-        f();
-      } catch (e) {
-        expect(e).toBeInstanceOf(InvalidParamsError);
-        return (e as InvalidParamsError).where.field;
-      }
-      return undefined;
-    };
-    expect(field(() => new Ridge({ alpha: -1 }))).toBe('alpha');
-    expect(field(() => new Lasso({ maxIter: 0.5 }))).toBe('maxIter');
-    expect(field(() => new ElasticNet({ l1Ratio: 2 }))).toBe('l1Ratio');
-    expect(field(() => new LinearRegression({ fitIntercept: 'yes' as unknown as boolean }))).toBe('fitIntercept');
-    expect(field(() => new Lasso({ l1Ratio: 0.5 } as never))).toBe('l1Ratio');
+    const naming = (field: string) => expect.objectContaining({ name: 'InvalidParamsError', where: expect.objectContaining({ field }) });
+    expect(() => new Ridge({ alpha: -1 })).toThrow(naming('alpha'));
+    expect(() => new Lasso({ maxIter: 0.5 })).toThrow(naming('maxIter'));
+    expect(() => new ElasticNet({ l1Ratio: 2 })).toThrow(naming('l1Ratio'));
+    expect(() => new LinearRegression({ fitIntercept: 'yes' as unknown as boolean })).toThrow(naming('fitIntercept'));
+    expect(() => new Lasso({ l1Ratio: 0.5 } as never)).toThrow(naming('l1Ratio'));
   });
 
   it('rejects a bundle with a non-finite coefficient, a wrong type or bad params, naming the field', async () => {
     const m = await new Ridge().fit(synthetic(50, 3, 1).X, synthetic(50, 3, 1).y);
     const s = m.toJSON();
+    const naming = (field: string) => expect.objectContaining({ name: 'BundleError', where: expect.objectContaining({ field }) });
     const bad = { ...s, state: { ...s.state, coef: Float64Array.from([1, NaN, 2]) } };
     const named = (field: string) => expect.objectContaining({ name: 'BundleError', where: expect.objectContaining({ field }) });
     expect(() => modelFromJSON(bad)).toThrow(named('state.coef[1]'));

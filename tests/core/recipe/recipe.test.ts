@@ -214,10 +214,11 @@ describe('FittedRecipe', () => {
       101,
     );
     expect(X.rows).toBe(3);
-    expect(Array.from(valid)).toEqual([1, 0, 0]);
+    // "heavy" is read as missing and imputed, as the CSV loader reads text in a number column.
+    expect(Array.from(valid)).toEqual([1, 1, 0]);
     const summary = problems.map((p) => `${p.row} ${p.column} ${p.reason} ${p.severity}`);
     expect(summary).toEqual([
-      '102 carat not-a-number error',
+      '102 carat not-a-number warning',
       '103 carat missing-value warning',
       '103 cut unseen-category warning',
       '103 color unseen-category error',
@@ -226,8 +227,10 @@ describe('FittedRecipe', () => {
       '103 volume missing-value warning',
       '103 per_x missing-value warning',
     ]);
-    expect(problems[0].message).toContain('"heavy"');
+    expect(problems[0].message).toBe('carat: "heavy" is not a number; read as missing, as in training, and filled with 1.');
     expect(row(X, 0)).toEqual(row(f.transformTable(gems).X, 1));
+    const imputed = f.transformRecords([{ carat: 'NA', cut: 'Good', color: 'E', shop: 'b', x: '5' }]).X;
+    expect(row(X, 1)).toEqual(row(imputed, 0));
   });
   it('records typed as text encode exactly like the table they came from', () => {
     const f = fitRecipe(recipe(), gems);
@@ -244,10 +247,15 @@ describe('FittedRecipe', () => {
   it('unit columns accept their unit in typed values', () => {
     const t = makeTable({ mileage: [20, 25, 30], y: [1, 2, 3] }, {}, { mileage: 'kmpl' });
     const f = fitRecipe(defaultRecipe([col('mileage', 'unit', 'numeric', { unit: 'kmpl' }), col('y', 'numeric', 'numeric')], 'y'), t);
-    const { X, problems } = f.transformRecords([{ mileage: '25 kmpl' }, { mileage: '25' }, { mileage: '25 km/h' }]);
+    const { X, problems, valid } = f.transformRecords([{ mileage: '25 kmpl' }, { mileage: '25' }, { mileage: '40 km/h' }]);
     expect(X.data[0]).toBe(0);
     expect(X.data[1]).toBe(0);
-    expect(problems.map((p) => p.reason)).toEqual(['not-a-number']);
+    // Another unit is read as missing (as the loader read it in training) and filled with the median 25.
+    expect(X.data[2]).toBe(0);
+    expect(Array.from(valid)).toEqual([1, 1, 1]);
+    expect(problems.map((p) => [p.row, p.reason, p.severity, p.message])).toEqual([
+      [3, 'not-a-number', 'warning', 'mileage: "40 km/h" is not a number in kmpl; read as missing, as in training, and filled with 25.'],
+    ]);
     expect(f.inputSchema()).toEqual([{ name: 'mileage', kind: 'unit', unit: 'kmpl', min: 20, max: 30, fill: 25 }]);
   });
   it('log1p target: encode/decode round trip; missing targets refuse to fit', () => {

@@ -19,7 +19,7 @@ export { bytesSource, toByteSource, readAllBytes } from './byte-source';
 export { detectDelimiter } from './delimiter';
 export type { DelimiterGuess } from './delimiter';
 export { DEFAULT_CHUNK_BYTES } from './pieces';
-export { readCsv, DEFAULT_MISSING_MARKERS } from './read-csv';
+export { readCsv } from './read-csv';
 export type { RawDataset } from './read-csv';
 export { streamCsvRows } from './stream-rows';
 export type { CsvRowHandlers } from './stream-rows';

@@ -7,8 +7,7 @@ import { CharFinder } from './line-cutter';
 import { forEachPiece } from './pieces';
 import { RowTally, splitPlain } from './plain-splitter';
 import { papaRecords, takeHeader } from './records';
-
-export const DEFAULT_MISSING_MARKERS: readonly string[] = ['', 'NA', 'N/A', 'null', 'NaN', '?', '-'];
+import { DEFAULT_MISSING_MARKERS } from '../missing';
 
 /** What the reader produced before schema inference. */
 export interface RawDataset {

@@ -1,3 +1,4 @@
+import type { FitOptions } from '../types';
 import { solveNormal, type NormalEquations } from './gram';
 import { LinearBase } from './linear-base';
 import type { LinearRegressionOptions } from './params';
@@ -14,7 +15,7 @@ export class LinearRegression extends LinearBase<LinearRegressionOptions> {
     super('linear', options);
   }
 
-  protected async solve(ne: NormalEquations, n: number, p: number): Promise<{ w: Float64Array; nIter: number }> {
-    return { w: solveNormal(ne.G, ne.q, p, 0, Math.max(n, p) * Number.EPSILON), nIter: 0 };
+  protected async solve(ne: NormalEquations, n: number, p: number, options: FitOptions): Promise<{ w: Float64Array; nIter: number }> {
+    return { w: await solveNormal(ne.G, ne.q, p, 0, Math.max(n, p) * Number.EPSILON, options.signal), nIter: 0 };
   }
 }

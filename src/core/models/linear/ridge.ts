@@ -1,3 +1,4 @@
+import type { FitOptions } from '../types';
 import { solveNormal, type NormalEquations } from './gram';
 import { LinearBase } from './linear-base';
 import type { RidgeOptions } from './params';
@@ -10,7 +11,7 @@ export class Ridge extends LinearBase<RidgeOptions> {
     super('ridge', options);
   }
 
-  protected async solve(ne: NormalEquations, n: number, p: number): Promise<{ w: Float64Array; nIter: number }> {
-    return { w: solveNormal(ne.G, ne.q, p, this.params.alpha, Math.max(n, p) * Number.EPSILON), nIter: 0 };
+  protected async solve(ne: NormalEquations, n: number, p: number, options: FitOptions): Promise<{ w: Float64Array; nIter: number }> {
+    return { w: await solveNormal(ne.G, ne.q, p, this.params.alpha, Math.max(n, p) * Number.EPSILON, options.signal), nIter: 0 };
   }
 }
