@@ -95,8 +95,8 @@ export function longTasksSince(page: Page, since = 0): Promise<LongTask[]> {
     const w = window as unknown as ProbeWindow;
     if (!w.__loupeLongTasks) throw new Error('No long-task observer in this page (observeLongTasks on its context).');
     const shots = w.__loupeShots ?? [];
-    const inShot = (e: LongTask) => shots.some(([a, b]) => e.start < b && e.start + e.duration > a);
-    return w.__loupeLongTasks.filter((e) => e.start + e.duration >= t && !inShot(e));
+    // No named helpers in here: tsx would wrap them in a __name() the page does not have.
+    return w.__loupeLongTasks.filter((e) => e.start + e.duration >= t && !shots.some(([a, b]) => e.start < b && e.start + e.duration > a));
   }, since);
 }
 
@@ -185,4 +185,15 @@ export async function pageModules(page: Page): Promise<string[]> {
   const base = new URL(inject('baseUrl')).pathname;
   const files = new Set(urls.map((u) => new URL(u).pathname.slice(base.length)));
   return [...files].flatMap((f) => chunks[f] ?? []);
+}
+
+/**
+ * Code that runs in workers and never on the page (architecture rule 2): CSV parsing and
+ * profiling, EDA aggregates, cleaning counts, and the training and prediction pipelines.
+ */
+const WORKER_ONLY = ['node_modules/papaparse/', 'src/core/data/csv', 'src/core/data/profile', 'src/core/eda/', 'src/core/recipe/cleaning', 'src/core/pipeline/'];
+
+/** Those of `modules` (from pageModules) that should only ever load in a worker. */
+export function workerOnlyModules(modules: readonly string[]): string[] {
+  return modules.filter((m) => WORKER_ONLY.some((prefix) => m.startsWith(prefix)));
 }
