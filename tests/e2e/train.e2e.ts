@@ -1,14 +1,18 @@
 /**
  * The Train screen in a real browser: gemstone.csv through the file picker, three candidates in
  * the worker pool (the page loads no training code), the leaderboard (gradient-boosted trees
- * first, R² ≥ 0.975), the tfjs backend line, plots for the best model, permutation importance, and
- * cancelling a long candidate. Timings are printed, never asserted (bench/browser.ts measures the
+ * first, R² ≥ 0.975), the tfjs backend line, plots for the best model checked against its bundle
+ * (registered and downloaded, then predicted in Node on the same split: bins, axis ranges and
+ * importance bars), permutation importance, and cancelling a long candidate. Timings are printed, never asserted (bench/browser.ts measures the
  * page's long tasks).
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { parseBundle } from '../../src/core/bundle/bundle';
+import { columnByName, parseCsv, takeRows, trainTestSplit } from '../../src/core/data';
 import { MODEL_LABELS } from '../../src/core/models/catalog';
 import type { ModelType } from '../../src/core/models/types';
 import { openBrowser, pageModules, ROOT, workerOnlyModules, type BrowserSession } from './browser';
@@ -29,6 +33,53 @@ async function choose(types: Type[]): Promise<void> {
     const box = page.getByRole('checkbox', { name: label, exact: true });
     if ((await box.isChecked()) !== types.includes(t)) await box.click();
   }
+}
+
+/** Non-empty cells of a bins × bins grid over the two domains (the last cell of each axis closed). */
+function occupiedCells(xs: ArrayLike<number>, ys: ArrayLike<number>, [x0, x1]: number[], [y0, y1]: number[], bins = 40): number {
+  const seen = new Set<number>();
+  const cell = (v: number, lo: number, hi: number) => Math.min(bins - 1, Math.floor((v - lo) / ((hi - lo) / bins)));
+  for (let i = 0; i < xs.length; i++) seen.add(cell(ys[i], y0, y1) * bins + cell(xs[i], x0, x1));
+  return seen.size;
+}
+
+function extent(...arrays: ArrayLike<number>[]): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const a of arrays)
+    for (let i = 0; i < a.length; i++) {
+      lo = Math.min(lo, a[i]);
+      hi = Math.max(hi, a[i]);
+    }
+  return [lo, hi];
+}
+
+/** What a chart drew: its scales' domains, the rects of one mark, and the y-axis labels top to bottom. */
+interface Drawn {
+  x: number[];
+  y: (number | string)[];
+  rects: { x: number; y: number; width: number }[];
+  yLabels: string[];
+}
+
+async function drawn(testId: string, mark: string): Promise<Drawn> {
+  return page
+    .getByTestId('model-detail')
+    .getByTestId(testId)
+    .locator('svg')
+    .first()
+    .evaluate((svg, markLabel) => {
+      // Plot hangs scale() on the element it returns: the domains the chart was drawn with.
+      const plot = svg as SVGSVGElement & { scale(name: string): { domain: (number | string)[] } };
+      const rects = Array.from(svg.querySelectorAll(`g[aria-label="${markLabel}"] rect`), (r) => ({
+        x: Number(r.getAttribute('x')),
+        y: Number(r.getAttribute('y')),
+        width: Number(r.getAttribute('width')),
+      }));
+      const labels = Array.from(svg.querySelectorAll('g[aria-label="y-axis tick label"] text'), (t) => ({ text: t.textContent ?? '', top: t.getBoundingClientRect().top }));
+      labels.sort((a, b) => a.top - b.top);
+      return { x: plot.scale('x').domain as number[], y: plot.scale('y').domain, rects, yLabels: labels.map((l) => l.text) };
+    }, mark);
 }
 
 async function waitStatus(type: Type, status: string, timeout = TRAIN_TIMEOUT): Promise<void> {
@@ -111,8 +162,74 @@ describe.skipIf(!haveGemstone)('Train screen', () => {
     await s.shot('linear-plots');
   });
 
+  it("draws the test rows' numbers: bins, axis ranges and importance bars match the model's bundle on the same split", async () => {
+    // The best model's bundle, as a person gets it: register it, download it from Models.
+    await page.getByTestId('leaderboard').getByRole('link', { name: 'Register Gradient-boosted trees' }).click();
+    const form = page.getByTestId('register-form');
+    await form.getByLabel('Model name').fill('price');
+    await form.getByRole('button', { name: 'Register' }).click();
+    await page.getByTestId('registered-notice').waitFor();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
+    const tmp = mkdtempSync(join(tmpdir(), 'loupe-e2e-train-'));
+    let bundleText: string;
+    try {
+      const [d] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="version-card"][data-version="1"]').getByTestId('export-bundle').click()]);
+      await d.saveAs(join(tmp, 'bundle.json'));
+      bundleText = readFileSync(join(tmp, 'bundle.json'), 'utf8');
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+    const loaded = parseBundle(bundleText);
+    expect(loaded.bundle.model.type).toBe('gbdt');
+    // The same test rows in Node: the split the bundle records, over the same file.
+    const split = loaded.bundle.lineage.split!;
+    expect(split).toMatchObject({ kind: 'holdout', seed: 42, testSize: 0.2, removedByCleaning: 0 });
+    const { table } = await parseCsv(readFileSync(GEMSTONE, 'utf8'));
+    const test = takeRows(table, trainTestSplit(table.rowCount, { testSize: split.testSize!, seed: split.seed }).test);
+    expect(test.rowCount).toBe(split.testRows);
+    const column = columnByName(test, 'price');
+    if (column.type !== 'numeric') throw new Error('price is not numeric');
+    const actual = column.values;
+    const { X } = loaded.recipe.transformTable(test);
+    const predicted = loaded.recipe.decodeTarget(loaded.model.predict(X));
+    const residual = actual.map((a, i) => a - predicted[i]);
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Train' }).click();
+    await page.getByTestId('leaderboard').getByRole('button', { name: 'Gradient-boosted trees' }).click();
+    const detail = page.getByTestId('model-detail');
+    await detail.getByRole('heading', { name: /Gradient-boosted trees \(best\)/ }).waitFor();
+    expect(await detail.textContent()).toContain(`On the ${split.testRows.toLocaleString('en-US')} test rows`);
+    const close = (got: number[], want: number[]) => want.forEach((w, i) => expect(got[i]).toBeCloseTo(w, 6));
+
+    // Predicted vs actual: one axis range for both, from the smallest to the largest value of either; one rect per occupied bin.
+    await detail.getByTestId('pred-vs-actual').locator('svg').first().waitFor();
+    const pva = await drawn('pred-vs-actual', 'rect');
+    const both = extent(actual, predicted);
+    close(pva.x, both);
+    close(pva.y as number[], both);
+    expect(pva.rects.length).toBe(occupiedCells(actual, predicted, both, both));
+
+    // Residuals against predicted.
+    const res = await drawn('residuals', 'rect');
+    close(res.x, extent(predicted));
+    close(res.y as number[], extent(residual));
+    expect(res.rects.length).toBe(occupiedCells(predicted, residual, extent(predicted), extent(residual)));
+
+    // Importance: the model's gain shares, largest first, bar lengths in proportion.
+    const gain = loaded.model.featureImportance!()!;
+    const total = gain.reduce((a, b) => a + b, 0);
+    const want = loaded.recipe.featureNames.map((name, i) => ({ name, share: gain[i] / total })).sort((a, b) => b.share - a.share);
+    const imp = await drawn('importance', 'bar');
+    expect(imp.yLabels).toEqual(want.map((w) => w.name));
+    expect(imp.y).toEqual(want.map((w) => w.name));
+    const bars = [...imp.rects].sort((a, b) => a.y - b.y);
+    expect(bars).toHaveLength(want.length);
+    for (let i = 0; i < bars.length; i++) expect(bars[i].width / bars[0].width).toBeCloseTo(want[i].share / want[0].share, 3);
+    await s.shot('charts-checked');
+  });
+
   it('explains an invalid hyperparameter inline and blocks the run', async () => {
-    await page.getByRole('button', { name: 'Hyperparameters of Gradient-boosted trees' }).isVisible();
+    if (!(await page.getByTestId('params-gbdt').isVisible())) await page.getByRole('button', { name: 'Hyperparameters of Gradient-boosted trees' }).click();
     const lr = page.locator('#p-gbdt-learningRate');
     await lr.fill('0');
     await page.getByTestId('params-gbdt').getByRole('alert').filter({ hasText: /learningRate/ }).waitFor();
