@@ -18,9 +18,8 @@ import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { MODEL_LABELS, MODEL_TYPES } from '../src/core/models/catalog';
 import { generateSampleGemstones } from '../src/core/sample';
-import { chromiumPath, longTasksSince, openBrowser, pageClock, type LongTask } from '../tests/e2e/browser';
+import { chooseModels, chromiumPath, goTo, longTasksSince, openBrowser, pageClock, type LongTask } from '../tests/e2e/browser';
 import { buildApp, DIST, serve, type PageChunks } from '../tests/e2e/global-setup';
 import { median, printJson, round } from './lib/measure';
 
@@ -56,11 +55,6 @@ function figures(tasks: LongTask[], seconds: number): StepFigures {
 function argNumber(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
-async function go(page: Page, screen: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: screen, exact: true }).click();
-  await page.getByRole('heading', { name: screen, level: 1 }).waitFor();
 }
 
 /** Sorts 1,000,000 seeded numbers on the page's main thread, three times; the median in ms. */
@@ -139,7 +133,7 @@ async function oneRun(baseUrl: string, chunks: PageChunks, input: Inputs, run: n
     });
 
     await measure('explore', async () => {
-      await go(page, 'Explore');
+      await goTo(page, 'Explore');
       await page.getByTestId('target-histogram').locator('svg rect').nth(5).waitFor({ timeout: TIMEOUT });
       await page.getByTestId('correlation-heatmap').locator('svg').first().waitFor({ timeout: TIMEOUT });
       await page.getByTestId('finding').first().waitFor({ timeout: TIMEOUT });
@@ -153,7 +147,7 @@ async function oneRun(baseUrl: string, chunks: PageChunks, input: Inputs, run: n
     });
 
     await measure('prepare', async () => {
-      await go(page, 'Prepare');
+      await goTo(page, 'Prepare');
       await page.getByTestId('columns-table').waitFor();
       await page.getByRole('button', { name: 'Move Good down' }).click();
       const cleaning = page.getByRole('form', { name: 'Add a cleaning step' });
@@ -175,19 +169,16 @@ async function oneRun(baseUrl: string, chunks: PageChunks, input: Inputs, run: n
     });
 
     await measure('train', async () => {
-      await go(page, 'Train');
-      const chosen = ['linear', 'gbdt', 'mlp'];
-      for (const t of MODEL_TYPES) {
-        const box = page.getByRole('checkbox', { name: MODEL_LABELS[t], exact: true });
-        if ((await box.isChecked()) !== chosen.includes(t)) await box.click();
-      }
+      await goTo(page, 'Train');
+      const chosen = ['linear', 'gbdt', 'mlp'] as const;
+      await chooseModels(page, chosen);
       await page.getByRole('button', { name: 'Train 3 models' }).click();
       for (const t of chosen) await page.locator(`[data-testid="candidate-${t}"][data-status="finished"]`).waitFor({ timeout: TIMEOUT });
       for (const id of ['pred-vs-actual', 'residuals', 'importance']) await page.getByTestId('model-detail').getByTestId(id).locator('svg').first().waitFor();
     });
 
     await measure('predict', async () => {
-      await go(page, 'Predict');
+      await goTo(page, 'Predict');
       await page.getByTestId('row-form').waitFor({ timeout: TIMEOUT });
       await page.locator('#in-carat').fill('1.5');
       await page.waitForFunction(() => document.querySelector('[data-testid="row-prediction"]')?.getAttribute('data-pending') === 'false');

@@ -11,10 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MODEL_LABELS, MODEL_TYPES } from '../../src/core/models/catalog';
-import type { ModelType } from '../../src/core/models/types';
 import { generateSampleGemstones } from '../../src/core/sample';
-import { axeViolations, openBrowser, type BrowserSession } from './browser';
+import { axeViolations, chooseModels, goTo, openBrowser, type BrowserSession } from './browser';
 
 const TIMEOUT = 120_000;
 
@@ -22,23 +20,11 @@ let s: BrowserSession;
 let page: Page;
 let tmp: string;
 
-async function go(screen: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: screen, exact: true }).click();
-  await page.getByRole('heading', { name: screen, level: 1 }).waitFor();
-}
-
 /** Every axe violation on the page now, with a screenshot to look at when there is one. */
 async function violations(step: string): Promise<string[]> {
   const found = await axeViolations(page);
   if (found.length) await s.shot(`a11y-${step}`);
   return found.map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.join(' | ')}`);
-}
-
-async function choose(types: ModelType[]): Promise<void> {
-  for (const t of MODEL_TYPES) {
-    const box = page.getByRole('checkbox', { name: MODEL_LABELS[t], exact: true });
-    if ((await box.isChecked()) !== types.includes(t)) await box.click();
-  }
 }
 
 beforeAll(async () => {
@@ -63,7 +49,7 @@ describe('every screen passes axe-core with real content', () => {
   });
 
   it('Explore: findings, target histogram, heatmap, box plots and the density chart', async () => {
-    await go('Explore');
+    await goTo(page, 'Explore');
     await page.getByTestId('target-histogram').locator('svg rect').first().waitFor({ timeout: TIMEOUT });
     await page.getByTestId('correlation-heatmap').locator('svg').first().waitFor({ timeout: TIMEOUT });
     await page.getByTestId('finding').first().waitFor({ timeout: TIMEOUT });
@@ -78,7 +64,7 @@ describe('every screen passes axe-core with real content', () => {
   });
 
   it('Prepare: the columns table, cleaning steps and derived features', async () => {
-    await go('Prepare');
+    await goTo(page, 'Prepare');
     await page.getByTestId('columns-table').waitFor();
     expect(await violations('prepare')).toEqual([]);
   });
@@ -124,8 +110,8 @@ describe('every screen passes axe-core with real content', () => {
   });
 
   it('Train: the parameter editor open, then a finished run with its charts', async () => {
-    await go('Train');
-    await choose(['linear', 'gbdt']);
+    await goTo(page, 'Train');
+    await chooseModels(page, ['linear', 'gbdt']);
     await page.getByRole('button', { name: 'Hyperparameters of Gradient-boosted trees' }).click();
     await page.getByTestId('params-gbdt').waitFor();
     expect(await violations('train-params')).toEqual([]);
@@ -138,7 +124,7 @@ describe('every screen passes axe-core with real content', () => {
   });
 
   it('Predict: the model, the one-row form and a predicted file', async () => {
-    await go('Predict');
+    await goTo(page, 'Predict');
     await page.getByTestId('model-facts').waitFor({ timeout: TIMEOUT });
     await page.getByTestId('row-form').waitFor();
     const lines = generateSampleGemstones(200, 11).trimEnd().split(/\r?\n/);
@@ -154,7 +140,7 @@ describe('every screen passes axe-core with real content', () => {
   });
 
   it('Runs: two runs compared, one in detail', async () => {
-    await go('Runs');
+    await goTo(page, 'Runs');
     await expect.poll(() => page.locator('[data-testid="run-row"][data-status="finished"]').count(), { timeout: 10_000 }).toBe(2);
     await page.getByRole('checkbox', { name: 'Select all shown runs' }).check();
     await page.getByTestId('run-compare').waitFor();
@@ -173,7 +159,7 @@ describe('every screen passes axe-core with real content', () => {
     await form.getByLabel('Alias').fill('champion');
     await form.getByRole('button', { name: 'Register' }).click();
     await page.getByTestId('registered-notice').waitFor();
-    await go('Models');
+    await goTo(page, 'Models');
     await page.locator('[data-testid="version-card"][data-version="1"]').waitFor();
     expect(await violations('models')).toEqual([]);
     expect(s.pageErrors).toEqual([]);

@@ -11,6 +11,8 @@ import { join, resolve } from 'node:path';
 import type { AxeResults, ImpactValue } from 'axe-core';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { inject } from 'vitest';
+import { MODEL_LABELS, MODEL_TYPES } from '../../src/core/models/catalog';
+import type { ModelType } from '../../src/core/models/types';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const ARTIFACTS = join(ROOT, 'test-artifacts');
@@ -54,6 +56,20 @@ export interface BrowserOptions {
   /** Where the built app is served; default: the URL the e2e global setup provides. */
   baseUrl?: string;
   viewport?: { width: number; height: number };
+}
+
+/** Opens a screen from the main navigation and waits for its heading. */
+export async function goTo(page: Page, screen: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: screen, exact: true }).click();
+  await page.getByRole('heading', { name: screen, level: 1 }).waitFor();
+}
+
+/** Ticks exactly the models `types` in the Train screen's list. */
+export async function chooseModels(page: Page, types: readonly ModelType[]): Promise<void> {
+  for (const t of MODEL_TYPES) {
+    const box = page.getByRole('checkbox', { name: MODEL_LABELS[t], exact: true });
+    if ((await box.isChecked()) !== types.includes(t)) await box.click();
+  }
 }
 
 export function chromiumPath(): string {
@@ -191,7 +207,16 @@ export async function pageModules(page: Page): Promise<string[]> {
  * Code that runs in workers and never on the page (architecture rule 2): CSV parsing and
  * profiling, EDA aggregates, cleaning counts, and the training and prediction pipelines.
  */
-const WORKER_ONLY = ['node_modules/papaparse/', 'src/core/data/csv', 'src/core/data/profile', 'src/core/eda/', 'src/core/recipe/cleaning', 'src/core/pipeline/'];
+const WORKER_ONLY = [
+  'node_modules/papaparse/',
+  'src/core/data/csv',
+  'src/core/data/profile',
+  'src/core/eda/',
+  'src/core/recipe/cleaning',
+  'src/core/pipeline/train',
+  'src/core/pipeline/predict',
+  'src/core/pipeline/importance',
+];
 
 /** Those of `modules` (from pageModules) that should only ever load in a worker. */
 export function workerOnlyModules(modules: readonly string[]): string[] {

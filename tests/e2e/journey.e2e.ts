@@ -15,8 +15,7 @@ import { join, resolve } from 'node:path';
 import Papa from 'papaparse';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MODEL_LABELS, MODEL_TYPES } from '../../src/core/models/catalog';
-import { openBrowser, pageModules, ROOT, workerOnlyModules, type BrowserSession } from './browser';
+import { chooseModels, goTo, openBrowser, pageModules, ROOT, workerOnlyModules, type BrowserSession } from './browser';
 
 const GEMSTONE = resolve(ROOT, '../shared/data/gemstone.csv');
 const haveGemstone = existsSync(GEMSTONE);
@@ -29,11 +28,6 @@ let tmp: string;
 /** The 10,000 rows predicted on the page, and the page's predictions CSV for them. */
 let rowsPath: string;
 let pagePredictionsPath: string;
-
-const go = async (label: string): Promise<void> => {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label }).click();
-  await page.getByRole('heading', { name: label, level: 1 }).waitFor();
-};
 
 describe.skipIf(!haveGemstone)('the whole journey on gemstone.csv', () => {
   beforeAll(async () => {
@@ -56,7 +50,7 @@ describe.skipIf(!haveGemstone)('the whole journey on gemstone.csv', () => {
   });
 
   it('explore shows the findings and charts', async () => {
-    await go('Explore');
+    await goTo(page, 'Explore');
     await page.getByTestId('target-histogram').locator('svg rect').nth(5).waitFor({ timeout: TIMEOUT });
     await page.getByTestId('correlation-heatmap').locator('svg').first().waitFor({ timeout: TIMEOUT });
     const findings = page.getByTestId('findings');
@@ -65,7 +59,7 @@ describe.skipIf(!haveGemstone)('the whole journey on gemstone.csv', () => {
   });
 
   it('prepare proposes the known ordinal orders', async () => {
-    await go('Prepare');
+    await goTo(page, 'Prepare');
     await page.getByTestId('columns-table').waitFor();
     expect(await page.getByTestId('target-select').inputValue()).toBe('price');
     const orders: Record<string, string[]> = {
@@ -82,12 +76,8 @@ describe.skipIf(!haveGemstone)('the whole journey on gemstone.csv', () => {
   });
 
   it('trains linear, gbdt and mlp: gbdt leads with R² ≥ 0.975', async () => {
-    await go('Train');
-    for (const type of MODEL_TYPES) {
-      const box = page.getByRole('checkbox', { name: MODEL_LABELS[type], exact: true });
-      const want = type === 'linear' || type === 'gbdt' || type === 'mlp';
-      if ((await box.isChecked()) !== want) await box.click();
-    }
+    await goTo(page, 'Train');
+    await chooseModels(page, ['linear', 'gbdt', 'mlp']);
     const since = await s.clock();
     const t0 = Date.now();
     await page.getByRole('button', { name: 'Train 3 models' }).click();
@@ -104,7 +94,7 @@ describe.skipIf(!haveGemstone)('the whole journey on gemstone.csv', () => {
   });
 
   it('predicts one row from the form with the best model', async () => {
-    await go('Predict');
+    await goTo(page, 'Predict');
     await page.getByTestId('model-facts').waitFor({ timeout: TIMEOUT });
     expect(await page.getByTestId('model-facts').textContent()).toMatch(/Gradient-boosted trees/);
     const value = async (): Promise<number> => {
@@ -150,7 +140,7 @@ describe.skipIf(!haveGemstone)('the whole journey on gemstone.csv', () => {
 
   it("the downloaded predictions equal the CLI's for the same rows with the same model bundle", async () => {
     // The model that predicted (the best of the run, gradient-boosted trees) is registered and its bundle downloaded.
-    await go('Runs');
+    await goTo(page, 'Runs');
     const gbdtRun = page.locator('[data-testid="run-row"][data-type="gbdt"][data-status="finished"]');
     await gbdtRun.waitFor({ timeout: 10_000 });
     await gbdtRun.getByRole('button', { name: /^Register run/ }).click();
@@ -158,7 +148,7 @@ describe.skipIf(!haveGemstone)('the whole journey on gemstone.csv', () => {
     await form.getByLabel('Model name').fill('price');
     await form.getByRole('button', { name: 'Register' }).click();
     await page.getByTestId('registered-notice').filter({ hasText: /“price” version 1/ }).waitFor();
-    await go('Models');
+    await goTo(page, 'Models');
     const card = page.locator('[data-testid="version-card"][data-version="1"]');
     const [d] = await Promise.all([page.waitForEvent('download'), card.getByTestId('export-bundle').click()]);
     const bundlePath = join(tmp, 'price-v1.json');

@@ -13,9 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { parseBundle } from '../../src/core/bundle/bundle';
 import { columnByName, parseCsv, takeRows, trainTestSplit } from '../../src/core/data';
-import { MODEL_LABELS } from '../../src/core/models/catalog';
 import type { ModelType } from '../../src/core/models/types';
-import { openBrowser, pageModules, ROOT, workerOnlyModules, type BrowserSession } from './browser';
+import { chooseModels, openBrowser, pageModules, ROOT, workerOnlyModules, type BrowserSession } from './browser';
 
 const GEMSTONE = resolve(ROOT, '../shared/data/gemstone.csv');
 const haveGemstone = existsSync(GEMSTONE);
@@ -25,15 +24,7 @@ const TRAIN_TIMEOUT = 280_000;
 let s: BrowserSession;
 let page: Page;
 
-const LABELS = MODEL_LABELS;
 type Type = ModelType;
-
-async function choose(types: Type[]): Promise<void> {
-  for (const [t, label] of Object.entries(LABELS) as [Type, string][]) {
-    const box = page.getByRole('checkbox', { name: label, exact: true });
-    if ((await box.isChecked()) !== types.includes(t)) await box.click();
-  }
-}
 
 /** Non-empty cells of a bins × bins grid over the two domains (the last cell of each axis closed). */
 function occupiedCells(xs: ArrayLike<number>, ys: ArrayLike<number>, [x0, x1]: number[], [y0, y1]: number[], bins = 40): number {
@@ -110,7 +101,7 @@ describe.skipIf(!haveGemstone)('Train screen', () => {
   });
 
   it('trains linear, gbdt and mlp in the worker pool; gbdt leads with R² ≥ 0.975', async () => {
-    await choose(['linear', 'gbdt', 'mlp']);
+    await chooseModels(page, ['linear', 'gbdt', 'mlp']);
     await page.getByRole('button', { name: 'Hyperparameters of Gradient-boosted trees' }).click();
     await page.getByTestId('params-gbdt').waitFor();
     await s.shot('models-chosen');
@@ -240,7 +231,7 @@ describe.skipIf(!haveGemstone)('Train screen', () => {
   });
 
   it('cancels a long candidate', async () => {
-    await choose(['forest']);
+    await chooseModels(page, ['forest']);
     await page.getByRole('button', { name: 'Hyperparameters of Random forest' }).click();
     await page.locator('#p-forest-nEstimators').fill('2000');
     await page.getByRole('button', { name: 'Train 1 models' }).click();
