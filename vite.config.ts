@@ -65,6 +65,8 @@ export default defineConfig({
     reporters: ['default', new SummaryReporter()],
     projects: [
       {
+        // The app's state classes (*.svelte.ts) use runes: compiled by the Svelte plugin.
+        plugins: [svelte()],
         test: {
           name: 'unit',
           environment: 'node',

@@ -76,13 +76,14 @@ export class Exploration {
 
   readonly #library: DatasetLibrary;
   readonly #recipe: RecipeState;
-  readonly #client = new EdaClient();
+  readonly #client: EdaClient;
   /** The recipe's target when last synced: a change there moves Explore's target too. */
   #recipeTarget: string | null = null;
 
-  constructor(library: DatasetLibrary, recipe: RecipeState) {
+  constructor(library: DatasetLibrary, recipe: RecipeState, client: EdaClient = new EdaClient()) {
     this.#library = library;
     this.#recipe = recipe;
+    this.#client = client;
   }
 
   readonly schema: ColumnSchema[] = $derived(this.dataset?.meta.schema ?? []);

@@ -3,20 +3,29 @@
  * is cancelled and whose answer is ignored). `cancel()` rejects the pending parse at once; if the
  * worker does not stop within a moment, it is terminated and a fresh one is started next time.
  */
-import { proxy, wrap, type Remote } from 'comlink';
+import { proxy } from 'comlink';
 import { CancelledError } from '../core/errors';
 import type { ParseProgress } from '../core/data/types';
-import { installErrorTransfer } from '../../workers/error-transfer';
 import type { IngestApi, IngestResult, IngestStoreOptions } from '../../workers/protocol';
+import { OwnedWorker, type WorkerEndpoint } from './owned-worker';
 
 const TERMINATE_AFTER_MS = 1500;
 
 interface Pending {
   reject: (e: unknown) => void;
+  /** The worker's answer (settles when it answers; never, once the worker is terminated). */
+  answer: Promise<unknown>;
   /** The page's promise has been settled (answered, failed, cancelled or superseded). */
   settled: boolean;
   /** The worker has answered (result or error). */
   answered: boolean;
+}
+
+export interface IngestClientOptions {
+  /** Starts the worker (tests pass an in-process one). */
+  spawn?: () => WorkerEndpoint;
+  /** How long a cancelled parse may take to stop before its worker is terminated. */
+  terminateAfterMs?: number;
 }
 
 export class IngestClient {
@@ -25,20 +34,18 @@ export class IngestClient {
   /** True while a parse is in flight. */
   busy = $state(false);
 
-  #worker: Worker | null = null;
-  #api: Remote<IngestApi> | null = null;
+  readonly #worker: OwnedWorker<IngestApi>;
+  readonly #terminateAfterMs: number;
   /** The parse the page is waiting for. */
   #pending: Pending | null = null;
   /** The last parse sent to the worker (it may be cancelled yet still running there). */
   #inFlight: Pending | null = null;
 
-  #ensure(): Remote<IngestApi> {
-    if (!this.#api) {
-      installErrorTransfer();
-      this.#worker = new Worker(new URL('../../workers/ingest.worker.ts', import.meta.url), { type: 'module', name: 'ingest' });
-      this.#api = wrap<IngestApi>(this.#worker);
-    }
-    return this.#api;
+  constructor(options: IngestClientOptions = {}) {
+    this.#worker = new OwnedWorker<IngestApi>(
+      options.spawn ?? (() => new Worker(new URL('../../workers/ingest.worker.ts', import.meta.url), { type: 'module', name: 'ingest' })),
+    );
+    this.#terminateAfterMs = options.terminateAfterMs ?? TERMINATE_AFTER_MS;
   }
 
   /**
@@ -51,18 +58,18 @@ export class IngestClient {
     // Never queue a file behind a parse the worker is still busy with (superseded or cancelled
     // but not yet stopped): start on a fresh worker instead.
     if (this.#inFlight && !this.#inFlight.answered) this.#terminate();
-    const api = this.#ensure();
-    const pending: Pending = { reject: () => {}, settled: false, answered: false };
-    this.#pending = pending;
-    this.#inFlight = pending;
+    const api = this.#worker.api;
     this.busy = true;
     this.progress = { bytesRead: 0, totalBytes: file.size, rows: 0 };
+    const pending: Pending = { reject: () => {}, answer: Promise.resolve(), settled: false, answered: false };
+    this.#pending = pending;
+    this.#inFlight = pending;
     const onProgress = proxy((p: ParseProgress) => {
       if (this.#pending === pending) this.progress = p;
     });
     return new Promise<IngestResult>((resolve, reject) => {
       pending.reject = reject;
-      api.parse(file, onProgress, store).then(
+      pending.answer = api.parse(file, onProgress, store).then(
         (r) => {
           pending.answered = true;
           this.#settle(pending, () => resolve(r));
@@ -83,10 +90,9 @@ export class IngestClient {
     const p = this.#pending;
     if (!p) return;
     this.#settle(p, () => p.reject(new CancelledError('Loading was cancelled.')));
-    void this.#api?.cancel();
-    setTimeout(() => {
-      if (!p.answered && this.#inFlight === p) this.#terminate();
-    }, TERMINATE_AFTER_MS);
+    void this.#worker.stop(p.answer, (api) => api.cancel(), this.#terminateAfterMs).then((terminated) => {
+      if (terminated && this.#inFlight === p) this.#inFlight = null;
+    });
   }
 
   /** Stops the worker for good (page teardown). */
@@ -108,8 +114,6 @@ export class IngestClient {
 
   #terminate(): void {
     this.#inFlight = null;
-    this.#worker?.terminate();
-    this.#worker = null;
-    this.#api = null;
+    this.#worker.terminate();
   }
 }

@@ -4,38 +4,40 @@
  * stop; if the worker does not answer within a moment it is terminated, and the next call starts
  * a fresh worker (which reloads the models it needs).
  */
-import { proxy, wrap, type Remote } from 'comlink';
+import { proxy } from 'comlink';
 import type { ModelBundle } from '../core/bundle/bundle';
-import { installErrorTransfer } from '../../workers/error-transfer';
 import type { FilePredictionOptions, FilePredictionProgress, FilePredictionResult, LoadedModelInfo, PredictApi, RowPredictionResult } from '../../workers/protocol';
+import { OwnedWorker, type WorkerEndpoint } from './owned-worker';
 
 const TERMINATE_AFTER_MS = 1500;
 
+export interface PredictClientOptions {
+  /** Starts the worker (tests pass an in-process one). */
+  spawn?: () => WorkerEndpoint;
+  /** How long a cancelled file prediction may take to stop before its worker is terminated. */
+  terminateAfterMs?: number;
+}
+
 export class PredictClient {
-  readonly #name: string;
-  #worker: Worker | null = null;
-  #api: Remote<PredictApi> | null = null;
+  readonly #worker: OwnedWorker<PredictApi>;
+  readonly #terminateAfterMs: number;
   /** Keys loaded in the current worker (promises, so concurrent callers share one load). */
   #loads = new Map<string, Promise<LoadedModelInfo>>();
-  /** Set while a file prediction runs, so cancel() knows what to wait for. */
-  #running: { answered: boolean } | null = null;
+  /** The file prediction running, so cancel() knows what to wait for. */
+  #running: { answer: Promise<unknown> } | null = null;
 
-  constructor(name: string) {
-    this.#name = name;
-  }
-
-  #ensure(): Remote<PredictApi> {
-    if (!this.#api) {
-      installErrorTransfer();
-      this.#worker = new Worker(new URL('../../workers/predict.worker.ts', import.meta.url), { type: 'module', name: this.#name });
-      this.#api = wrap<PredictApi>(this.#worker);
-    }
-    return this.#api;
+  constructor(name: string, options: PredictClientOptions = {}) {
+    this.#worker = new OwnedWorker<PredictApi>(
+      options.spawn ?? (() => new Worker(new URL('../../workers/predict.worker.ts', import.meta.url), { type: 'module', name })),
+      // A new worker has no model loaded.
+      () => this.#loads.clear(),
+    );
+    this.#terminateAfterMs = options.terminateAfterMs ?? TERMINATE_AFTER_MS;
   }
 
   /** Validates a bundle file in the worker and keeps it loaded under `key`. */
   importBundle(key: string, file: Blob): Promise<LoadedModelInfo> {
-    const p = this.#ensure().importBundle(key, file);
+    const p = this.#worker.api.importBundle(key, file);
     this.#loads.set(key, p);
     p.catch(() => this.#loads.delete(key));
     return p;
@@ -43,9 +45,10 @@ export class PredictClient {
 
   /** Loads the bundle under `key` unless this worker already has it. */
   use(key: string, bundle: ModelBundle): Promise<LoadedModelInfo> {
+    const api = this.#worker.api;
     let p = this.#loads.get(key);
     if (!p) {
-      p = this.#ensure().load(key, bundle);
+      p = api.load(key, bundle);
       this.#loads.set(key, p);
       p.catch(() => this.#loads.delete(key));
     }
@@ -54,17 +57,17 @@ export class PredictClient {
 
   async predictRow(key: string, bundle: ModelBundle, record: Record<string, string>): Promise<RowPredictionResult> {
     await this.use(key, bundle);
-    return this.#ensure().predictRow(key, record);
+    return this.#worker.api.predictRow(key, record);
   }
 
   async predictFile(key: string, bundle: ModelBundle, file: Blob, onProgress: (p: FilePredictionProgress) => void, options: FilePredictionOptions = {}): Promise<FilePredictionResult> {
     await this.use(key, bundle);
-    const running = { answered: false };
+    const answer = this.#worker.api.predictFile(key, file, proxy(onProgress), options);
+    const running = { answer };
     this.#running = running;
     try {
-      return await this.#ensure().predictFile(key, file, proxy(onProgress), options);
+      return await answer;
     } finally {
-      running.answered = true;
       if (this.#running === running) this.#running = null;
     }
   }
@@ -73,21 +76,13 @@ export class PredictClient {
   cancel(): void {
     const running = this.#running;
     if (!running) return;
-    void this.#api?.cancel();
-    setTimeout(() => {
-      if (!running.answered && this.#running === running) this.#terminate();
-    }, TERMINATE_AFTER_MS);
+    void this.#worker.stop(running.answer, (api) => api.cancel(), this.#terminateAfterMs).then((terminated) => {
+      if (terminated && this.#running === running) this.#running = null;
+    });
   }
 
   dispose(): void {
-    this.#terminate();
-  }
-
-  #terminate(): void {
     this.#running = null;
-    this.#loads.clear();
-    this.#worker?.terminate();
-    this.#worker = null;
-    this.#api = null;
+    this.#worker.terminate();
   }
 }

@@ -6,15 +6,17 @@ import type { Table } from '../core/data/types';
 import type { DerivedFeature, Recipe } from '../core/recipe';
 import type { CleaningCounts, DerivedPreview, PrepareApi, PrepareSlot } from '../../workers/protocol';
 import { DatasetWorker, type Stale } from './dataset-worker';
+import type { WorkerEndpoint } from './owned-worker';
 
 export { STALE, type Stale } from './dataset-worker';
 
 export class PrepareClient {
-  readonly #worker = new DatasetWorker<PrepareApi, PrepareSlot>(
-    () => new Worker(new URL('../../workers/prepare.worker.ts', import.meta.url), { type: 'module', name: 'prepare' }),
-    ['cleaning', 'derived'],
-    'Prepare',
-  );
+  readonly #worker: DatasetWorker<PrepareApi, PrepareSlot>;
+
+  /** @param spawn starts the worker (tests pass an in-process one) */
+  constructor(spawn: () => WorkerEndpoint = () => new Worker(new URL('../../workers/prepare.worker.ts', import.meta.url), { type: 'module', name: 'prepare' })) {
+    this.#worker = new DatasetWorker<PrepareApi, PrepareSlot>(spawn, ['cleaning', 'derived'], 'Prepare');
+  }
 
   /** The dataset the worker holds (or is being sent). */
   get dataset(): string | null {

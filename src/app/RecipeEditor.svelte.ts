@@ -83,13 +83,14 @@ export class RecipeEditor {
 
   readonly #library: DatasetLibrary;
   readonly #state: RecipeState;
-  readonly #client = new PrepareClient();
+  readonly #client: PrepareClient;
   #cleaningKey: string | null = null;
   #derivedKey: string | null = null;
 
-  constructor(library: DatasetLibrary, state: RecipeState) {
+  constructor(library: DatasetLibrary, state: RecipeState, client: PrepareClient = new PrepareClient()) {
     this.#library = library;
     this.#state = state;
+    this.#client = client;
     this.#target = $derived(state.recipe?.target ?? null);
   }
 

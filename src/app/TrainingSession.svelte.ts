@@ -6,7 +6,8 @@
  * run (RunRecorder). Views are published at most every PUBLISH_MS so the page stays responsive.
  */
 import { MODEL_TYPES, modelLabel } from '../core/models/catalog';
-import { rankingScore, type RunWarning } from '../core/pipeline/train';
+import { rankingScore, type RankedBy } from '../core/pipeline/ranking';
+import type { RunWarning } from '../core/pipeline/train';
 import type { ModelType } from '../core/models/types';
 import type { TfBackendInfo } from '../core/tf';
 import type { PermutationImportanceResult, TrainJobProgress, TrainJobResult, TrainSplit } from '../../workers/protocol';
@@ -153,7 +154,7 @@ export class TrainingSession {
   });
 
   /** R², or RMSE where R² is undefined on the test part (the training run says so). */
-  readonly rankedBy: 'r2' | 'rmse' = $derived(this.warnings.some((w) => w.code === 'r2-undefined') ? 'rmse' : 'r2');
+  readonly rankedBy: RankedBy = $derived(this.warnings.some((w) => w.code === 'r2-undefined') ? 'rmse' : 'r2');
 
   /** Finished candidates best first (by `rankedBy`), then the others. */
   readonly leaderboard: CandidateView[] = $derived(

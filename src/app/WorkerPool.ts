@@ -5,12 +5,12 @@
  * not answer within a moment is terminated and replaced). Permutation importance goes to the
  * worker that trained the job, which keeps the model.
  */
-import { proxy, wrap, type Remote } from 'comlink';
+import { proxy } from 'comlink';
 import type { Table } from '../core/data/types';
 import { CancelledError } from '../core/errors';
 import type { TfBackendInfo } from '../core/tf';
-import { installErrorTransfer } from '../../workers/error-transfer';
 import { transferableTable } from './column-transfer';
+import { OwnedWorker, type WorkerEndpoint } from './owned-worker';
 import { unfinishedJob, type PermutationImportanceResult, type TrainApi, type TrainJob, type TrainJobProgress, type TrainJobResult } from '../../workers/protocol';
 
 const TERMINATE_AFTER_MS = 3000;
@@ -27,12 +27,13 @@ export interface PoolOptions {
   /** Folder URL of the tfjs .wasm files. */
   wasmPaths: string;
   /** For tests: how a worker is made. */
-  createWorker?: () => Worker;
+  createWorker?: () => WorkerEndpoint;
+  /** How long a cancelled job may take to stop before its worker is terminated (and replaced). */
+  terminateAfterMs?: number;
 }
 
 interface Slot {
-  worker: Worker;
-  api: Remote<TrainApi>;
+  worker: OwnedWorker<TrainApi>;
   ready: Promise<TfBackendInfo>;
   tableKey: string | null;
   job: Queued | null;
@@ -44,6 +45,10 @@ interface Queued {
   handlers: JobHandlers;
   resolve: (r: TrainJobResult) => void;
   settled: boolean;
+  /** Settles with the job (answered by its worker, failed, or cancelled). */
+  done: Promise<TrainJobResult>;
+  /** Cancel was asked while the job ran: it is not started if it has not been yet. */
+  cancelled: boolean;
   slot: Slot | null;
 }
 
@@ -59,6 +64,7 @@ function cancelledResult(job: TrainJob, message: string): TrainJobResult {
 export class TrainWorkerPool {
   readonly size: number;
   readonly #opts: PoolOptions;
+  readonly #terminateAfterMs: number;
   readonly #slots: Slot[] = [];
   readonly #queue: Queued[] = [];
   /** Which slot trained which finished job (for permutation importance). */
@@ -69,6 +75,7 @@ export class TrainWorkerPool {
   constructor(opts: PoolOptions) {
     this.#opts = opts;
     this.size = Math.max(1, opts.size ?? defaultPoolSize());
+    this.#terminateAfterMs = opts.terminateAfterMs ?? TERMINATE_AFTER_MS;
   }
 
   /** The tfjs backend of the pool's workers (starts one worker if none is running). */
@@ -86,16 +93,17 @@ export class TrainWorkerPool {
 
   /** Queues a job. The promise never rejects for a model failure or a cancel: the result's status says so. */
   run(job: TrainJob, handlers: JobHandlers = {}): Promise<TrainJobResult> {
-    return new Promise<TrainJobResult>((resolve) => {
-      const q: Queued = { job, handlers, resolve, settled: false, slot: null };
-      q.resolve = (r) => {
-        if (q.settled) return; // cancelled meanwhile: ignore the late answer
-        q.settled = true;
-        resolve(r);
-      };
-      this.#queue.push(q);
-      this.#pump();
-    });
+    let resolve: (r: TrainJobResult) => void = () => {};
+    const done = new Promise<TrainJobResult>((ok) => (resolve = ok));
+    const q: Queued = { job, handlers, settled: false, done, cancelled: false, slot: null, resolve: () => {} };
+    q.resolve = (r) => {
+      if (q.settled) return; // cancelled meanwhile: ignore the late answer
+      q.settled = true;
+      resolve(r);
+    };
+    this.#queue.push(q);
+    this.#pump();
+    return done;
   }
 
   /** Removes a queued job or stops a running one. */
@@ -109,14 +117,13 @@ export class TrainWorkerPool {
     const slot = this.#slots.find((s) => s.job?.job.jobId === jobId);
     if (!slot) return;
     const q = slot.job!;
-    void slot.api.cancel(jobId);
-    setTimeout(() => {
-      if (!q.settled && slot.job === q) {
-        this.#terminate(slot);
-        q.resolve(cancelledResult(q.job, 'Cancelled (the worker was stopped).'));
-        this.#pump();
-      }
-    }, TERMINATE_AFTER_MS);
+    q.cancelled = true;
+    void slot.worker.stop(q.done, (api) => api.cancel(jobId), this.#terminateAfterMs).then((terminated) => {
+      if (!terminated) return;
+      this.#drop(slot);
+      q.resolve(cancelledResult(q.job, 'Cancelled (the worker was stopped).'));
+      this.#pump();
+    });
   }
 
   cancelAll(): void {
@@ -127,36 +134,35 @@ export class TrainWorkerPool {
   async permutationImportance(jobId: string, opts?: { repeats?: number; seed?: number; maxRows?: number }): Promise<PermutationImportanceResult> {
     const slot = this.#owner.get(jobId);
     if (!slot || !slot.alive) throw new Error('The worker that trained this model has been stopped; train it again to compute permutation importance.');
-    return slot.api.permutationImportance(jobId, opts);
+    return slot.worker.api.permutationImportance(jobId, opts);
   }
 
   /** Saves a finished job's run (outcome and bundle) from the worker that trained it. */
   async finishRun(jobId: string, runId: string): Promise<void> {
     const slot = this.#owner.get(jobId);
     if (!slot || !slot.alive) throw new Error('The worker that trained this model has been stopped; its run could not be saved.');
-    await slot.api.finishRun(jobId, runId);
+    await slot.worker.api.finishRun(jobId, runId);
   }
 
   /** Forgets the models the workers keep for finished jobs. */
   release(): void {
     this.#owner.clear();
-    for (const s of this.#slots) void s.api.release();
+    for (const s of this.#slots) void s.worker.api.release();
   }
 
   dispose(): void {
     this.cancelAll();
-    for (const s of [...this.#slots]) this.#terminate(s);
+    for (const s of [...this.#slots]) this.#drop(s);
   }
 
   #slot(): Slot {
     const idle = this.#slots.find((s) => !s.job);
     if (idle || this.#slots.length >= this.size) return idle ?? this.#slots[0];
-    installErrorTransfer();
-    const worker = this.#opts.createWorker?.() ?? new Worker(new URL('../../workers/train.worker.ts', import.meta.url), { type: 'module', name: `train-${this.#slots.length + 1}` });
-    const api = wrap<TrainApi>(worker);
+    const name = `train-${this.#slots.length + 1}`;
+    const worker = new OwnedWorker<TrainApi>(this.#opts.createWorker ?? (() => new Worker(new URL('../../workers/train.worker.ts', import.meta.url), { type: 'module', name })));
     const hc = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 1 : 1;
     const threads = Math.max(1, Math.floor(hc / this.size));
-    const slot: Slot = { worker, api, ready: api.init({ wasmPaths: this.#opts.wasmPaths, threads }), tableKey: null, job: null, alive: true };
+    const slot: Slot = { worker, ready: worker.api.init({ wasmPaths: this.#opts.wasmPaths, threads }), tableKey: null, job: null, alive: true };
     this.#slots.push(slot);
     return slot;
   }
@@ -179,15 +185,19 @@ export class TrainWorkerPool {
       const t = this.#table;
       if (!t || t.key !== q.job.tableKey) throw new Error('The dataset for this job is no longer open.');
       if (slot.tableKey !== t.key) {
-        await slot.api.setTable(t.key, transferableTable(t.table)); // a structured clone would block the page
+        await slot.worker.api.setTable(t.key, transferableTable(t.table)); // a structured clone would block the page
         slot.tableKey = t.key;
       }
-      if (q.settled) return;
+      if (q.settled || !slot.alive) return;
+      if (q.cancelled) {
+        q.resolve(cancelledResult(q.job, 'Cancelled before it started.'));
+        return;
+      }
       q.handlers.onStart?.();
       const onProgress = proxy((p: TrainJobProgress) => {
         if (!q.settled) q.handlers.onProgress?.(p);
       });
-      const r = await slot.api.train(q.job, onProgress);
+      const r = await slot.worker.api.train(q.job, onProgress);
       if (r.status === 'finished') this.#owner.set(q.job.jobId, slot);
       q.resolve(r);
     } catch (e) {
@@ -199,7 +209,8 @@ export class TrainWorkerPool {
     }
   }
 
-  #terminate(slot: Slot): void {
+  /** Terminates a slot's worker and forgets the slot (a new one is made on demand). */
+  #drop(slot: Slot): void {
     slot.alive = false;
     slot.worker.terminate();
     slot.job = null;

@@ -5,10 +5,10 @@
  * the newest request of a slot is answered: an older one resolves to STALE, whatever the worker
  * says — a superseded answer never overwrites a newer one.
  */
-import { wrap, type Remote } from 'comlink';
+import type { Remote } from 'comlink';
 import type { Column, Table } from '../core/data/types';
-import { installErrorTransfer } from '../../workers/error-transfer';
 import { nextTask, transferableColumn } from './column-transfer';
+import { OwnedWorker, type WorkerEndpoint } from './owned-worker';
 
 /** What a superseded request resolves to. */
 export const STALE: unique symbol = Symbol('stale');
@@ -27,8 +27,7 @@ export interface DatasetWorkerApi {
 }
 
 export class DatasetWorker<Api extends DatasetWorkerApi, Slot extends string> {
-  #worker: Worker | null = null;
-  #api: Remote<Api> | null = null;
+  readonly #worker: OwnedWorker<Api>;
   #dataset: string | null = null;
   /** Settles once every column of the current dataset has been posted. */
   #sent: Promise<void> = Promise.resolve();
@@ -40,20 +39,12 @@ export class DatasetWorker<Api extends DatasetWorkerApi, Slot extends string> {
    * @param label names the worker in error messages
    */
   constructor(
-    private readonly spawn: () => Worker,
+    spawn: () => WorkerEndpoint,
     slots: readonly Slot[],
     private readonly label: string,
   ) {
+    this.#worker = new OwnedWorker<Api>(spawn);
     this.#seq = Object.fromEntries(slots.map((s) => [s, 0])) as Record<Slot, number>;
-  }
-
-  #ensure(): Remote<Api> {
-    if (!this.#api) {
-      installErrorTransfer();
-      this.#worker = this.spawn();
-      this.#api = wrap<Api>(this.#worker);
-    }
-    return this.#api;
   }
 
   /** The dataset the worker holds (or is being sent). */
@@ -70,7 +61,7 @@ export class DatasetWorker<Api extends DatasetWorkerApi, Slot extends string> {
     if (this.#dataset === id) return;
     for (const slot of Object.keys(this.#seq) as Slot[]) this.#seq[slot]++;
     this.#dataset = id;
-    const api = this.#ensure();
+    const api = this.#worker.api;
     this.#sent = (async () => {
       void open(api);
       for (const column of table.columns) {
@@ -100,7 +91,7 @@ export class DatasetWorker<Api extends DatasetWorkerApi, Slot extends string> {
     try {
       await this.#sent;
       if (!current()) return STALE;
-      const answer = await call(this.#ensure(), { dataset, slot, seq });
+      const answer = await call(this.#worker.api, { dataset, slot, seq });
       return current() ? answer : STALE;
     } catch (e) {
       if (!current()) return STALE;
@@ -109,9 +100,7 @@ export class DatasetWorker<Api extends DatasetWorkerApi, Slot extends string> {
   }
 
   dispose(): void {
-    this.#worker?.terminate();
-    this.#worker = null;
-    this.#api = null;
+    this.#worker.terminate();
     this.#dataset = null;
   }
 }

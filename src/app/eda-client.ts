@@ -6,15 +6,17 @@ import type { Remote } from 'comlink';
 import type { ColumnProfile, ColumnSchema, Table } from '../core/data/types';
 import type { EdaApi, EdaRequest, EdaSlot } from '../../workers/protocol';
 import { DatasetWorker, type Stale } from './dataset-worker';
+import type { WorkerEndpoint } from './owned-worker';
 
 export { STALE, type Stale } from './dataset-worker';
 
 export class EdaClient {
-  readonly #worker = new DatasetWorker<EdaApi, EdaSlot>(
-    () => new Worker(new URL('../../workers/eda.worker.ts', import.meta.url), { type: 'module', name: 'eda' }),
-    ['findings', 'target', 'correlation', 'columns', 'relation'],
-    'EDA',
-  );
+  readonly #worker: DatasetWorker<EdaApi, EdaSlot>;
+
+  /** @param spawn starts the worker (tests pass an in-process one) */
+  constructor(spawn: () => WorkerEndpoint = () => new Worker(new URL('../../workers/eda.worker.ts', import.meta.url), { type: 'module', name: 'eda' })) {
+    this.#worker = new DatasetWorker<EdaApi, EdaSlot>(spawn, ['findings', 'target', 'correlation', 'columns', 'relation'], 'EDA');
+  }
 
   /** Sends the dataset to the worker unless it already holds it (one column per page task). */
   load(id: string, table: Table, schema: ColumnSchema[], profile: ColumnProfile[]): void {

@@ -264,13 +264,7 @@ describe('Predict page', () => {
     await s.shot('file-1m-cancelled');
 
     // Long tasks on the page's main thread while the worker streams the file.
-    await page.evaluate(() => {
-      const w = window as unknown as { __longTasks: number[] };
-      w.__longTasks = [];
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) w.__longTasks.push(e.duration);
-      }).observe({ type: 'longtask' });
-    });
+    const since = await s.clock();
     const rss = new RssSampler();
     const heap: number[] = [];
     const started = Date.now();
@@ -292,7 +286,7 @@ describe('Predict page', () => {
     const wall = (Date.now() - started) / 1000;
     expect(await page.getByTestId('summary-rows').textContent()).toBe(BIG_ROWS.toLocaleString('en-US'));
     await s.shot('file-1m-predicted');
-    const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
+    const longTasks = (await s.longTasks(since)).map((t) => t.duration);
     const workerSeconds = Number(/in ([\d.]+) s/.exec((await page.getByTestId('predict-result').textContent()) ?? '')?.[1]);
     console.log(
       JSON.stringify({

@@ -15,7 +15,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODEL_LABELS } from '../../src/core/models/catalog';
 import type { ModelType } from '../../src/core/models/types';
-import { ARTIFACTS, openBrowser, type BrowserSession } from './browser';
+import { ARTIFACTS, chooseModels, goTo, openBrowser, type BrowserSession } from './browser';
 
 const TRAIN_TIMEOUT = 240_000;
 
@@ -30,18 +30,6 @@ let predictionA: number;
 const LABELS = MODEL_LABELS;
 type Type = ModelType;
 
-async function go(p: Page, screen: string): Promise<void> {
-  await p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: screen, exact: true }).click();
-  await p.getByRole('heading', { name: screen, level: 1 }).waitFor();
-}
-
-async function choose(p: Page, types: Type[]): Promise<void> {
-  for (const [t, label] of Object.entries(LABELS) as [Type, string][]) {
-    const box = p.getByRole('checkbox', { name: label, exact: true });
-    if ((await box.isChecked()) !== types.includes(t)) await box.click();
-  }
-}
-
 async function openParams(p: Page, type: Type): Promise<void> {
   if (!(await p.getByTestId(`params-${type}`).isVisible())) await p.getByRole('button', { name: `Hyperparameters of ${LABELS[type]}` }).click();
   await p.getByTestId(`params-${type}`).waitFor();
@@ -49,8 +37,8 @@ async function openParams(p: Page, type: Type): Promise<void> {
 
 /** Trains one candidate of `type` with `params` on the Train screen and waits for it to finish. */
 async function trainOne(p: Page, type: Type, params: Record<string, string>): Promise<void> {
-  await go(p, 'Train');
-  await choose(p, [type]);
+  await goTo(p, 'Train');
+  await chooseModels(p, [type]);
   await openParams(p, type);
   for (const [k, v] of Object.entries(params)) await p.locator(`#p-${type}-${k}`).fill(v);
   await p.getByRole('button', { name: 'Train 1 models' }).click();
@@ -108,7 +96,7 @@ describe('Experiment tracking and model registry', () => {
     await trainOne(page, 'gbdt', { learningRate: '0.05', maxIterations: '80' });
     console.log(JSON.stringify({ twoGbdtRunsSeconds: (Date.now() - t0) / 1000 }));
     await a.shot('trained-two');
-    await go(page, 'Runs');
+    await goTo(page, 'Runs');
     await expect.poll(() => runRows(page).count(), { timeout: 10_000 }).toBe(2);
     // The training worker saves a finished run itself; the list follows its change notice.
     await expect.poll(() => page.locator('[data-testid="run-row"][data-status="finished"]').count(), { timeout: 10_000 }).toBe(2);
@@ -178,7 +166,7 @@ describe('Experiment tracking and model registry', () => {
     await form.getByLabel('Alias').fill('champion');
     await form.getByRole('button', { name: 'Register' }).click();
     await page.getByTestId('registered-notice').filter({ hasText: /“price” version 1/ }).waitFor();
-    await go(page, 'Models');
+    await goTo(page, 'Models');
     const card = page.locator('[data-testid="version-card"][data-version="1"]');
     await card.getByTestId('version-alias').filter({ hasText: 'champion' }).waitFor();
     expect(Number(await card.getByTestId('version-r2').textContent())).toBeCloseTo(Math.max(...r2), 4);
@@ -190,13 +178,13 @@ describe('Experiment tracking and model registry', () => {
     await page.reload();
     await page.getByRole('heading', { name: 'Models', level: 1 }).waitFor();
     await page.locator('[data-testid="version-card"][data-version="1"]').getByTestId('version-alias').filter({ hasText: 'champion' }).waitFor();
-    await go(page, 'Runs');
+    await goTo(page, 'Runs');
     await expect.poll(() => runRows(page).count(), { timeout: 10_000 }).toBe(2);
     await a.shot('after-reload');
   });
 
   it('reproduces version 1 with identical metrics', async () => {
-    await go(page, 'Models');
+    await goTo(page, 'Models');
     const card = page.locator('[data-testid="version-card"][data-version="1"]');
     const t0 = Date.now();
     await card.getByTestId('reproduce').click();
@@ -214,7 +202,7 @@ describe('Experiment tracking and model registry', () => {
     bundlePath = join(tmp, d.suggestedFilename());
     await d.saveAs(bundlePath);
     expect(JSON.parse(readFileSync(bundlePath, 'utf8')).format).toBe('loupe-model-bundle');
-    await go(page, 'Predict');
+    await goTo(page, 'Predict');
     await page.getByTestId('model-picker').selectOption('registry:price@1');
     await page.getByTestId('row-form').waitFor();
     await setForm(page, { carat: '1.13', cut: 'Premium' });
@@ -263,7 +251,7 @@ describe('Experiment tracking and model registry', () => {
       await preview.getByRole('button', { name: 'Register the import' }).click();
       await p.locator('[data-testid="version-card"][data-version="1"]').getByTestId('version-alias').filter({ hasText: 'champion' }).waitFor();
       await b.shot('imported');
-      await go(p, 'Predict');
+      await goTo(p, 'Predict');
       // The champion is chosen by default.
       await expect.poll(() => p.getByTestId('model-picker').inputValue()).toBe('registry:price@1');
       await p.getByTestId('row-form').waitFor();
@@ -301,7 +289,7 @@ describe('Experiment tracking and model registry', () => {
       console.log(JSON.stringify({ deleteLinearRun: { usageBefore: before, usageAfter: after, storeEstimate: estimate } }));
       expect(estimate).toBeGreaterThan(0);
       await expect.poll(() => runRows(tabB).count()).toBe(2);
-      await go(page, 'Runs');
+      await goTo(page, 'Runs');
       await expect.poll(() => runRows(page).count()).toBe(2);
     } finally {
       await tabB.close();
@@ -310,8 +298,8 @@ describe('Experiment tracking and model registry', () => {
   });
 
   it('marks a run interrupted when its tab closes mid-training', async () => {
-    await go(page, 'Train');
-    await choose(page, ['forest']);
+    await goTo(page, 'Train');
+    await chooseModels(page, ['forest']);
     await openParams(page, 'forest');
     await page.locator('#p-forest-nEstimators').fill('3000');
     await page.getByRole('button', { name: 'Train 1 models' }).click();

@@ -29,6 +29,9 @@ import type { Matrix, ModelType, Regressor } from '../models/types';
 import { permutation, Rng } from '../random';
 import { applyCleaning, fitRecipe, type FittedRecipe, type Recipe } from '../recipe';
 import { Logger, type LogSink } from './log';
+import { rankingScore, type RankedBy } from './ranking';
+
+export { rankingScore, type RankedBy } from './ranking';
 
 export interface CandidateSpec {
   /** Display name, unique within a run (defaults to the model's label). */
@@ -149,7 +152,7 @@ export interface TrainingResult {
   leaderboard: CandidateResult[];
   best?: string;
   /** R² unless it is undefined on the test part (a constant test target): then RMSE. */
-  rankedBy: 'r2' | 'rmse';
+  rankedBy: RankedBy;
   warnings: RunWarning[];
   /**
    * The transformed rows a fitted model can be examined on (permutation importance): the test
@@ -300,7 +303,7 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
   // R² is undefined where the test target does not vary (scikit-learn reports 0 or 1 by convention).
   const testTargets = test ? [test.yRaw] : foldData.map((f) => f.test.yRaw);
   const constantPart = testTargets.findIndex(isConstant);
-  const rankedBy: TrainingResult['rankedBy'] = constantPart >= 0 ? 'rmse' : 'r2';
+  const rankedBy: RankedBy = constantPart >= 0 ? 'rmse' : 'r2';
   if (constantPart >= 0)
     warn({
       code: 'r2-undefined',
@@ -450,15 +453,8 @@ function failed(name: string, spec: CandidateSpec, params: Record<string, unknow
   return { name, type: spec.type, params, status, fitSeconds: 0, predictSeconds: 0, history: emptyHistory(), error: { code, message, stage: 'training' } };
 }
 
-/** A candidate's place on the leaderboard: higher is better; −∞ for one that did not finish. */
-export function rankingScore(r: { status: string; metrics?: RegressionMetrics }, by: TrainingResult['rankedBy']): number {
-  const m = r.status === 'finished' ? r.metrics : undefined;
-  const v = m ? (by === 'r2' ? m.r2 : -m.rmse) : NaN;
-  return Number.isFinite(v) ? v : -Infinity;
-}
-
 /** Best first: by R² descending or RMSE ascending; unfinished candidates last, in their order. */
-export function rankCandidates(results: CandidateResult[], by: TrainingResult['rankedBy'] = 'r2'): CandidateResult[] {
+export function rankCandidates(results: CandidateResult[], by: RankedBy = 'r2'): CandidateResult[] {
   const score = (r: CandidateResult): number => rankingScore(r, by);
   return results
     .map((r, i) => ({ r, i }))

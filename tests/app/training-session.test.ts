@@ -1,0 +1,135 @@
+/**
+ * TrainingSession on a pool of in-process training workers: the leaderboard orders finished
+ * candidates by R² (failed and cancelled ones after), the best goes first onto the model shelf,
+ * and a cancelled candidate ends cancelled while the others finish. Node has no IndexedDB here, so
+ * recording runs fails — which must not stop training (the problem is reported).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DatasetLibrary, OpenDataset } from '../../src/app/DatasetLibrary.svelte';
+import { ModelShelf } from '../../src/app/ModelShelf.svelte';
+import type { RecipeState } from '../../src/app/RecipeState.svelte';
+import { TrainingSession } from '../../src/app/TrainingSession.svelte';
+import { TrainWorkerPool } from '../../src/app/WorkerPool';
+import type { ModelBundle } from '../../src/core/bundle/bundle';
+import { MODEL_TYPES } from '../../src/core/models/catalog';
+import type { ModelType } from '../../src/core/models/types';
+import { defaultRecipe } from '../../src/core/recipe';
+import type { TrainJob, TrainJobProgress, TrainJobResult } from '../../workers/protocol';
+import { sampleDataset } from './datasets';
+import { Deferred, FakeWorkers } from './fake-worker';
+
+/** How each model type's job ends in the fake worker: finished with this R², failed, or held until cancelled. */
+type Outcome = number | 'fail' | 'hold';
+
+function makeApi(outcomes: Partial<Record<ModelType, Outcome>>) {
+  return () => {
+    const held = new Map<string, Deferred<TrainJobResult>>();
+    return {
+      init: () => ({ backend: 'wasm', simd: true, multithread: false }),
+      setTable() {},
+      async train(job: TrainJob, onProgress?: (p: TrainJobProgress) => void): Promise<TrainJobResult> {
+        onProgress?.({ jobId: job.jobId, fraction: 0.5, losses: [{ step: 1, train: 1 }] });
+        const outcome = outcomes[job.candidate.type] ?? 0.5;
+        const base = {
+          jobId: job.jobId,
+          name: job.candidate.name,
+          type: job.candidate.type,
+          params: job.candidate.params ?? {},
+          fitSeconds: 0.1,
+          predictSeconds: 0.01,
+          history: { unit: 'none' as const, metric: 'mse', train: [], validation: [] },
+          featureNames: [],
+          warnings: [],
+          logs: [],
+        };
+        if (outcome === 'hold') {
+          const d = new Deferred<TrainJobResult>();
+          held.set(job.jobId, d);
+          return d.promise;
+        }
+        if (outcome === 'fail') return { ...base, status: 'failed', error: { code: 'error', message: 'diverged', stage: 'training' } };
+        const metrics = { r2: outcome, rmse: 1, mae: 1, mape: 0.1, medianAe: 1, maxError: 2 };
+        const bundle = { model: { type: job.candidate.type }, lineage: {} } as unknown as ModelBundle;
+        return { ...base, status: 'finished', metrics, bundle };
+      },
+      cancel(jobId: string) {
+        held.get(jobId)?.resolve({
+          jobId,
+          name: jobId,
+          type: 'forest',
+          params: {},
+          status: 'cancelled',
+          fitSeconds: 0,
+          predictSeconds: 0,
+          history: { unit: 'none', metric: 'mse', train: [], validation: [] },
+          featureNames: [],
+          warnings: [],
+          error: { code: 'cancelled', message: 'Cancelled.', stage: 'training' },
+          logs: [],
+        });
+      },
+      permutationImportance() {},
+      release() {},
+      finishRun() {},
+    };
+  };
+}
+
+let workers: FakeWorkers<ReturnType<ReturnType<typeof makeApi>>>;
+let session: TrainingSession;
+let shelf: ModelShelf;
+
+async function setup(outcomes: Partial<Record<ModelType, Outcome>>, chosen: ModelType[]): Promise<void> {
+  workers = new FakeWorkers(makeApi(outcomes));
+  const current: OpenDataset = await sampleDataset('v1');
+  const library = { current } as unknown as DatasetLibrary;
+  const recipe = { recipe: defaultRecipe(current.meta.schema, 'price', current.table), issues: [] } as unknown as RecipeState;
+  shelf = new ModelShelf();
+  const pool = new TrainWorkerPool({ size: 2, wasmPaths: 'tfjs/', createWorker: workers.spawn, terminateAfterMs: 50 });
+  session = new TrainingSession(library, recipe, shelf, pool);
+  session.selected = Object.fromEntries(MODEL_TYPES.map((t) => [t, chosen.includes(t)])) as Record<ModelType, boolean>;
+  expect(session.blocker).toBeNull();
+  session.start();
+}
+
+afterEach(() => {
+  session?.dispose();
+  workers?.closeAll();
+});
+
+describe('TrainingSession', () => {
+  it('orders the leaderboard by R², failed candidates last; the best goes first onto the shelf', async () => {
+    await setup({ linear: 0.91, ridge: 0.95, lasso: 'fail', gbdt: 0.98 }, ['linear', 'ridge', 'lasso', 'gbdt']);
+    await expect.poll(() => session.candidates.map((c) => c.type)).toEqual(['linear', 'ridge', 'lasso', 'gbdt']);
+    await expect.poll(() => session.runEndedAt, { timeout: 10_000 }).not.toBeNull();
+    expect(session.running).toBe(false);
+    expect(session.leaderboard.map((c) => [c.type, c.status])).toEqual([
+      ['gbdt', 'finished'],
+      ['ridge', 'finished'],
+      ['linear', 'finished'],
+      ['lasso', 'failed'],
+    ]);
+    expect(session.best?.type).toBe('gbdt');
+    expect(session.focus?.type).toBe('gbdt');
+    expect(shelf.models.map((m) => m.name)).toEqual(['Gradient-boosted trees — R² 0.980', 'Ridge — R² 0.950', 'Linear regression — R² 0.910']);
+    expect(shelf.selected?.name).toBe('Gradient-boosted trees — R² 0.980');
+    // Recording runs needs IndexedDB, which Node lacks here: training went on and the problem is said.
+    expect(session.problem?.title).toMatch(/Could not record the run/);
+  });
+
+  it('a cancelled candidate ends cancelled while the others finish', async () => {
+    await setup({ forest: 'hold', linear: 0.9 }, ['linear', 'forest']);
+    const forest = () => session.candidates.find((c) => c.type === 'forest')!;
+    await expect.poll(() => forest().status, { timeout: 10_000 }).toBe('running');
+    expect(session.running).toBe(true);
+    session.cancel(forest().id);
+    await expect.poll(() => session.runEndedAt, { timeout: 10_000 }).not.toBeNull();
+    expect(session.leaderboard.map((c) => [c.type, c.status])).toEqual([
+      ['linear', 'finished'],
+      ['forest', 'cancelled'],
+    ]);
+    expect(shelf.models.map((m) => m.bundle.model.type)).toEqual(['linear']);
+    // The worker honoured the cancel: none was terminated.
+    expect(workers.alive).toHaveLength(workers.started.length);
+  });
+});

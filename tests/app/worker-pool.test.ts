@@ -1,0 +1,188 @@
+/**
+ * The training pool on in-process workers: jobs spread over at most `size` workers, each worker
+ * set up once and sent the table once; a queued job cancelled never reaches a worker; a running
+ * job is cancelled in its worker, and a worker that does not answer is terminated and replaced.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { TrainWorkerPool } from '../../src/app/WorkerPool';
+import type { Table } from '../../src/core/data/types';
+import type { TrainJob, TrainJobProgress, TrainJobResult, TrainWorkerInit } from '../../workers/protocol';
+import { Deferred, FakeWorkers, settle } from './fake-worker';
+
+/** A training worker that holds each job until the test finishes it (or it honours a cancel). */
+function makeApi(honoursCancel: boolean) {
+  return (n: number) => {
+    const jobs = new Map<string, Deferred<TrainJobResult>>();
+    const api = {
+      n,
+      inits: [] as TrainWorkerInit[],
+      tables: [] as string[],
+      trained: [] as string[],
+      cancels: [] as string[],
+      init(opts: TrainWorkerInit) {
+        api.inits.push(opts);
+        return { backend: 'wasm', simd: true, multithread: false };
+      },
+      setTable(key: string, table: Table) {
+        api.tables.push(`${key}:${table.rowCount}`);
+      },
+      train(job: TrainJob, onProgress?: (p: TrainJobProgress) => void): Promise<TrainJobResult> {
+        api.trained.push(job.jobId);
+        const d = new Deferred<TrainJobResult>();
+        jobs.set(job.jobId, d);
+        onProgress?.({ jobId: job.jobId, fraction: 0.5, losses: [] });
+        return d.promise;
+      },
+      cancel(jobId: string) {
+        api.cancels.push(jobId);
+        if (honoursCancel) jobs.get(jobId)?.resolve(result(jobId, 'cancelled'));
+      },
+      finish(jobId: string) {
+        jobs.get(jobId)!.resolve(result(jobId, 'finished'));
+      },
+      permutationImportance(jobId: string) {
+        return { featureNames: ['x'], baseline: 1, mean: new Float64Array(1), std: new Float64Array(1), repeats: 1, rows: n, jobId };
+      },
+      release() {},
+      finishRun() {},
+    };
+    return api;
+  };
+}
+
+function result(jobId: string, status: 'finished' | 'cancelled'): TrainJobResult {
+  return {
+    jobId,
+    name: jobId,
+    type: 'linear',
+    params: {},
+    status,
+    fitSeconds: 0,
+    predictSeconds: 0,
+    history: { unit: 'none', metric: 'mse', train: [], validation: [] },
+    featureNames: [],
+    warnings: [],
+    logs: [],
+  };
+}
+
+const table: Table = { rowCount: 4, columns: [{ type: 'numeric', name: 'x', values: Float64Array.from([1, 2, 3, 4]) }] };
+
+function job(jobId: string): TrainJob {
+  return {
+    jobId,
+    tableKey: 'v1',
+    dataset: { id: 'v1', name: 'v1.csv', rows: 4 },
+    recipe: { target: 'y', columns: [], cleaning: [], features: [] } as unknown as TrainJob['recipe'],
+    candidate: { type: 'linear', name: jobId },
+    split: { kind: 'holdout', testSize: 0.25, seed: 1 },
+  };
+}
+
+let workers: FakeWorkers<ReturnType<ReturnType<typeof makeApi>>>;
+let pool: TrainWorkerPool;
+
+function setup(size: number, honoursCancel = true, terminateAfterMs = 50): void {
+  workers = new FakeWorkers(makeApi(honoursCancel));
+  pool = new TrainWorkerPool({ size, wasmPaths: 'tfjs/', createWorker: workers.spawn, terminateAfterMs });
+  pool.setTable('v1', table);
+}
+
+/** Which worker (its number) is training each job so far. */
+function placement(): Record<string, number> {
+  return Object.fromEntries(workers.started.flatMap((w) => w.api.trained.map((id) => [id, w.api.n])));
+}
+
+afterEach(() => {
+  pool?.dispose();
+  workers?.closeAll();
+});
+
+describe('TrainWorkerPool', () => {
+  it('spreads jobs over at most `size` workers, each set up and sent the table once; a queued job starts when a worker frees up', async () => {
+    setup(2);
+    const started: string[] = [];
+    const progress: string[] = [];
+    const runs = ['a', 'b', 'c'].map((id) => pool.run(job(id), { onStart: () => started.push(id), onProgress: (p) => progress.push(p.jobId) }));
+    await expect.poll(() => Object.keys(placement()).length).toBe(2);
+    expect(workers.started).toHaveLength(2);
+    const first = placement();
+    expect(new Set(Object.values(first))).toEqual(new Set([1, 2]));
+    expect(started.sort()).toEqual(['a', 'b']);
+    // c waits; finishing a frees its worker for c.
+    workers.started[first.a - 1].api.finish('a');
+    expect((await runs[0]).status).toBe('finished');
+    await expect.poll(() => placement().c).toBe(first.a);
+    expect(workers.started).toHaveLength(2);
+    for (const w of workers.started) {
+      expect(w.api.inits).toHaveLength(1);
+      expect(w.api.tables).toEqual(['v1:4']);
+    }
+    workers.started[first.b - 1].api.finish('b');
+    workers.started[first.a - 1].api.finish('c');
+    expect((await Promise.all(runs)).map((r) => r.status)).toEqual(['finished', 'finished', 'finished']);
+    await expect.poll(() => progress.sort()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('cancelling a queued job resolves it at once; it never reaches a worker', async () => {
+    setup(1);
+    const a = pool.run(job('a'));
+    const b = pool.run(job('b'));
+    await expect.poll(() => placement().a).toBe(1);
+    pool.cancel('b');
+    const r = await b;
+    expect(r.status).toBe('cancelled');
+    expect(r.error?.message).toBe('Cancelled before it started.');
+    workers.started[0].api.finish('a');
+    expect((await a).status).toBe('finished');
+    await settle();
+    expect(workers.started[0].api.trained).toEqual(['a']);
+  });
+
+  it('a running job is cancelled in its worker, which is kept', async () => {
+    setup(1, true);
+    const a = pool.run(job('a'));
+    await expect.poll(() => placement().a).toBe(1);
+    pool.cancel('a');
+    expect((await a).status).toBe('cancelled');
+    expect(workers.started[0].api.cancels).toEqual(['a']);
+    await settle(100);
+    expect(workers.alive).toHaveLength(1);
+    // The same worker takes the next job.
+    const b = pool.run(job('b'));
+    await expect.poll(() => placement().b).toBe(1);
+    workers.started[0].api.finish('b');
+    expect((await b).status).toBe('finished');
+  });
+
+  it('a hung worker is terminated after the grace period and replaced; the job says the worker was stopped', async () => {
+    setup(1, false, 40);
+    const a = pool.run(job('a'));
+    const b = pool.run(job('b'));
+    await expect.poll(() => placement().a).toBe(1);
+    pool.cancel('a');
+    const r = await a;
+    expect(r.status).toBe('cancelled');
+    expect(r.error?.message).toBe('Cancelled (the worker was stopped).');
+    expect(workers.started[0].worker.terminated).toBe(true);
+    // b runs on a fresh worker, set up and sent the table again.
+    await expect.poll(() => placement().b).toBe(2);
+    expect(workers.started[1].api.tables).toEqual(['v1:4']);
+    workers.started[1].api.finish('b');
+    expect((await b).status).toBe('finished');
+    // The stopped worker's model is gone: its importance cannot be computed.
+    await expect(pool.permutationImportance('a')).rejects.toThrow(/has been stopped/);
+  });
+
+  it('permutation importance goes to the worker that trained the job', async () => {
+    setup(2);
+    const runs = ['a', 'b'].map((id) => pool.run(job(id)));
+    await expect.poll(() => Object.keys(placement()).length).toBe(2);
+    const where = placement();
+    workers.started[where.a - 1].api.finish('a');
+    workers.started[where.b - 1].api.finish('b');
+    await Promise.all(runs);
+    expect((await pool.permutationImportance('b')).rows).toBe(where.b);
+    expect((await pool.permutationImportance('a')).rows).toBe(where.a);
+  });
+});
