@@ -10,6 +10,7 @@ import { predictCsv, predictionChunkToCsv } from '../core/pipeline/predict';
 import { numberOption, parseArgs, rejectUnknown, stringOption, UsageError } from './args';
 import type { Command } from './command';
 import { openFileSource } from './node-source';
+import { terminalText } from './terminal-text';
 
 const USAGE = `loupe predict <model.json> <file.csv> [--out predictions.csv] [--chunk-rows n]
 
@@ -51,7 +52,8 @@ export const predictCommand: Command = {
       const summary = await predictCsv(loaded, source, {
         chunkRows,
         onChunk: async (chunk) => {
-          await write(out, predictionChunkToCsv(chunk, first));
+          const csv = predictionChunkToCsv(chunk, first);
+          await write(out, out === process.stdout && process.stdout.isTTY ? terminalText(csv) : csv);
           first = false;
           for (const p of chunk.problems) if (p.severity === 'error' && listed.length < 20) listed.push(`  row ${p.row}: ${p.message}`);
         },
