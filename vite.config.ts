@@ -6,7 +6,8 @@ import { createReadStream, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
-import { ISOLATION_HEADERS } from './src/sw/isolation-headers.ts';
+import { PAGE_POLICY } from './src/sw/content-policy.ts';
+import { ISOLATION_HEADERS } from './src/sw/headers.ts';
 import { LOUPE_VERSION } from './src/core/version.ts';
 import { ICONS, iconFileName, iconPng } from './tools/pwa-icons.ts';
 
@@ -110,6 +111,14 @@ function buildId(): Plugin {
   };
 }
 
+/** The page's Content-Security-Policy (src/sw/content-policy.ts) into index.html's meta tag. */
+function contentPolicy(): Plugin {
+  return {
+    name: 'loupe-content-policy',
+    transformIndexHtml: (html) => html.replace('%LOUPE_CSP%', PAGE_POLICY),
+  };
+}
+
 /**
  * The web app manifest and the one service worker (src/sw/sw.ts: precache for offline use, and
  * the COOP/COEP headers that make any static host cross-origin isolated). Paths are relative so
@@ -148,7 +157,7 @@ const pwa = VitePWA({
 export default defineConfig({
   base: './',
   publicDir: 'static',
-  plugins: [svelte(), tfjsWasm(), tfjsThreadedBlob(), pwaIcons(), findPageTfjsChunks(), buildId(), pwa],
+  plugins: [svelte(), contentPolicy(), tfjsWasm(), tfjsThreadedBlob(), pwaIcons(), findPageTfjsChunks(), buildId(), pwa],
   worker: { format: 'es', plugins: () => [tfjsThreadedBlob()] },
   server: { headers: ISOLATION_HEADERS },
   preview: { headers: ISOLATION_HEADERS, port: 4173, strictPort: false },

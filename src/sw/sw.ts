@@ -10,6 +10,7 @@
  *    (`require-corp`), so the page is cross-origin isolated from its second load on even where the
  *    host sends no such headers, and tfjs can use its threaded WASM build (the coi-serviceworker
  *    technique). The page reloads once when this worker first takes control (src/app/Installation).
+ *    Scripts also carry the workers' Content-Security-Policy (src/sw/content-policy.ts).
  *
  * A second service worker would fight this one for the scope, so both jobs live here.
  */
@@ -17,13 +18,13 @@ import { clientsClaim, type WorkboxPlugin } from 'workbox-core';
 import { addPlugins, cleanupOutdatedCaches, createHandlerBoundToURL, matchPrecache, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { NetworkOnly } from 'workbox-strategies';
-import { isolated } from './isolation-headers';
+import { withLoupeHeaders } from './headers';
 
 declare let self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (string | { url: string; revision: string | null })[] };
 
 /** Adds the isolation headers to whatever a Workbox strategy is about to answer. */
 const isolate: WorkboxPlugin = {
-  handlerWillRespond: async ({ response }) => isolated(response),
+  handlerWillRespond: async ({ response }) => withLoupeHeaders(response),
 };
 
 addPlugins([isolate]);
@@ -39,8 +40,8 @@ registerRoute(
   ({ url, sameOrigin }) => sameOrigin && url.pathname.endsWith('.wasm'),
   async ({ request }) => {
     const cached = await matchPrecache(request.url);
-    if (!cached) return isolated(await fetch(request));
-    return isolated(new Response(null, { status: cached.status, statusText: cached.statusText, headers: cached.headers }));
+    if (!cached) return withLoupeHeaders(await fetch(request));
+    return withLoupeHeaders(new Response(null, { status: cached.status, statusText: cached.statusText, headers: cached.headers }));
   },
   'HEAD',
 );

@@ -43,7 +43,7 @@ export function chromiumPath(): string {
   return path;
 }
 
-export async function openBrowser(testName: string): Promise<BrowserSession> {
+export async function openBrowser(testName: string, options: { baseUrl?: string; serviceWorkers?: 'allow' | 'block' } = {}): Promise<BrowserSession> {
   const executablePath = chromiumPath();
   const userDataDir = mkdtempSync(join(tmpdir(), `loupe-e2e-${testName}-`));
   const shotDir = join(ARTIFACTS, testName);
@@ -54,6 +54,7 @@ export async function openBrowser(testName: string): Promise<BrowserSession> {
     headless: true,
     args: ARGS,
     viewport: { width: 1400, height: 1000 },
+    serviceWorkers: options.serviceWorkers ?? 'allow',
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const pageErrors: string[] = [];
@@ -62,7 +63,7 @@ export async function openBrowser(testName: string): Promise<BrowserSession> {
   return {
     context,
     page,
-    baseUrl: inject('baseUrl'),
+    baseUrl: options.baseUrl ?? inject('baseUrl'),
     pageErrors,
     async shot(step) {
       n++;

@@ -1,7 +1,7 @@
 /**
- * e2e global setup: build the app with vite and serve dist/ on two free localhost ports — one
- * with the cross-origin isolation headers the app expects (`inject('baseUrl')`), one that sends
- * no headers but Content-Type, as most static hosts (`inject('plainUrl')`).
+ * e2e global setup: build the app with vite, serve dist/ on a free localhost port with the
+ * cross-origin isolation headers (`inject('baseUrl')`). Tests of a plain static host (no headers)
+ * start their own server on dist/ (static-server.ts), so they can watch what it is asked for.
  */
 import { join, resolve } from 'node:path';
 import { build } from 'vite';
@@ -11,7 +11,6 @@ import { serveStatic } from './static-server';
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
-    plainUrl: string;
   }
 }
 
@@ -20,11 +19,7 @@ const DIST = join(ROOT, 'dist');
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn' });
-  const isolated = await serveStatic(DIST, 'isolated');
-  const plain = await serveStatic(DIST, 'plain');
-  project.provide('baseUrl', isolated.url);
-  project.provide('plainUrl', plain.url);
-  return async () => {
-    await Promise.all([isolated.close(), plain.close()]);
-  };
+  const server = await serveStatic(DIST, 'isolated');
+  project.provide('baseUrl', server.url);
+  return () => server.close();
 }

@@ -8,7 +8,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
-import { ISOLATION_HEADERS } from '../../src/sw/isolation-headers';
+import { ISOLATION_HEADERS } from '../../src/sw/headers';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
