@@ -166,6 +166,8 @@ export default defineConfig({
     reporters: ['default', new SummaryReporter()],
     projects: [
       {
+        // The svelte plugin compiles runes in src/app's *.svelte.ts state classes under test.
+        plugins: [svelte()],
         test: {
           name: 'unit',
           environment: 'node',
