@@ -14,13 +14,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { generateSampleGemstones } from '../src/core/sample';
 import { chooseModels, chromiumPath, goTo, longTasksSince, openBrowser, pageClock, type LongTask } from '../tests/e2e/browser';
-import { buildApp, DIST, serve, type PageChunks } from '../tests/e2e/global-setup';
+import { buildApp, DIST, type PageChunks } from '../tests/e2e/global-setup';
+import { serveStatic } from '../tests/e2e/static-server';
 import { median, printJson, round } from './lib/measure';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -199,8 +199,8 @@ async function main(): Promise<void> {
   const tmp = mkdtempSync(join(tmpdir(), 'loupe-bench-browser-'));
   process.stderr.write('building the app…\n');
   const chunks = await buildApp();
-  const server = await serve(DIST);
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const server = await serveStatic(DIST, 'isolated');
+  const baseUrl = server.url;
   try {
     const input = inputs(tmp);
     if (input.dataset !== 'gemstone.csv') process.stderr.write(`${GEMSTONE} is absent: using the synthetic sample (5,000 rows).\n`);
@@ -227,7 +227,7 @@ async function main(): Promise<void> {
       steps,
     });
   } finally {
-    server.close();
+    await server.close();
     rmSync(tmp, { recursive: true, force: true });
   }
 }

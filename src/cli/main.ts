@@ -9,6 +9,7 @@ import { UsageError } from './args';
 import type { Command, CommandIo } from './command';
 import { predictCommand } from './predict';
 import { profileCommand } from './profile';
+import { terminalText } from './terminal-text';
 import { trainCommand } from './train';
 
 const COMMANDS: Command[] = [
@@ -51,7 +52,9 @@ export function describeError(e: unknown): string {
   return `error: ${e instanceof Error ? e.message : String(e)}`;
 }
 
-export async function main(argv: string[], io: CommandIo): Promise<number> {
+export async function main(argv: string[], raw: CommandIo): Promise<number> {
+  // Everything the CLI prints may carry names and values from the data: no control characters.
+  const io: CommandIo = { out: (t) => raw.out(terminalText(t)), err: (t) => raw.err(terminalText(t)) };
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(usage());
@@ -89,7 +92,7 @@ if (isEntry) {
       process.exitCode = code;
     },
     (e: unknown) => {
-      process.stderr.write(describeError(e) + '\n');
+      process.stderr.write(terminalText(describeError(e)) + '\n');
       process.exitCode = 1;
     },
   );

@@ -12,6 +12,7 @@ import { predictCsv, predictionChunkToCsv } from '../core/pipeline/predict';
 import { numberOption, parseArgs, rejectUnknown, stringOption, UsageError } from './args';
 import type { Command } from './command';
 import { openFileSource } from './node-source';
+import { terminalText } from './terminal-text';
 
 const USAGE = `loupe predict <model.json> <file.csv> [--out predictions.csv] [--chunk-rows n] [--clip]
 
@@ -60,7 +61,8 @@ export const predictCommand: Command = {
         chunkRows,
         clip,
         onChunk: async (chunk) => {
-          await write(out, predictionChunkToCsv(chunk, first));
+          const csv = predictionChunkToCsv(chunk, first);
+          await write(out, out === process.stdout && process.stdout.isTTY ? terminalText(csv) : csv);
           first = false;
           for (const p of chunk.problems) if (p.severity === 'error' && listed.length < 20) listed.push(`  row ${p.row}: ${p.message}`);
         },

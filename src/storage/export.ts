@@ -2,6 +2,7 @@
  * Run history export: CSV (one row per run, every hyperparameter as `param.<name>`, every
  * metric as `metric.<name>`) for spreadsheets, and JSON (the run records without models).
  */
+import { csvCell } from '../core/data/csv-cells';
 import type { Run } from './records';
 
 export const RUNS_JSON_FORMAT = 'loupe-runs';
@@ -14,21 +15,6 @@ function splitText(r: Run): string {
   if (s.kind === 'holdout') return `holdout ${s.testSize ?? ''}`.trim();
   if (s.kind === 'kfold') return `kfold ${s.k ?? ''}`.trim();
   return 'test-table';
-}
-
-function cellText(v: unknown): string {
-  if (v === undefined || v === null) return '';
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : String(v);
-  if (typeof v === 'string') return v;
-  if (typeof v === 'boolean') return String(v);
-  return JSON.stringify(v);
-}
-
-/** Quotes a cell when needed; text that a spreadsheet would run as a formula gets a leading quote. */
-function csvCell(v: unknown): string {
-  let s = cellText(v);
-  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** Columns: id, experiment, name, model, status, start, end, duration_s, seed, split, dataset, param.*, metric.*, tags. */

@@ -30,3 +30,5 @@ export type { StorageChange, StorageChangeType } from './broadcast';
 export { startTabSession, browserLocks, sessionLockName } from './session';
 export type { TabSession, LocksLike } from './session';
 export { largestItems, estimateBytes } from './space';
+export { storedSummary, deleteStoredData } from './site-data';
+export type { StoredSummary, StoredKind } from './site-data';

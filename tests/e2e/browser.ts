@@ -56,6 +56,8 @@ export interface BrowserOptions {
   /** Where the built app is served; default: the URL the e2e global setup provides. */
   baseUrl?: string;
   viewport?: { width: number; height: number };
+  /** 'block' runs the session without service workers (a browser or host where they are unavailable). */
+  serviceWorkers?: 'allow' | 'block';
 }
 
 /** Opens a screen from the main navigation and waits for its heading. */
@@ -127,6 +129,7 @@ export async function openBrowser(testName: string, options: BrowserOptions = {}
     headless: true,
     args: ARGS,
     viewport: options.viewport ?? { width: 1400, height: 1000 },
+    serviceWorkers: options.serviceWorkers ?? 'allow',
   });
   await observeLongTasks(context);
   const page = context.pages()[0] ?? (await context.newPage());

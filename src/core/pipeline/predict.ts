@@ -11,6 +11,7 @@ import { checkpoint, throwIfAborted } from '../abort';
 import type { LoadedBundle } from '../bundle/bundle';
 import { profiledRange } from '../bundle/reference-profile';
 import { streamCsvRows } from '../data/csv';
+import { neutraliseRows } from '../data/csv-cells';
 import type { CsvInput, ParseProgress } from '../data/types';
 import { RowError } from '../errors';
 import type { RecordValue, RowProblem } from '../recipe';
@@ -325,6 +326,6 @@ export function predictionChunkToCsv(chunk: PredictionChunk, withHeader: boolean
     cells.push(Number.isFinite(v) ? String(v) : '', chunk.errors[i]);
     return cells;
   });
-  const text = Papa.unparse(withHeader ? [[...chunk.header, predName, errName], ...out] : out, { newline: '\n' });
+  const text = Papa.unparse(neutraliseRows(withHeader ? [[...chunk.header, predName, errName], ...out] : out), { newline: '\n' });
   return text + '\n';
 }

@@ -13,12 +13,28 @@
  * - Browser / worker: the app serves the three .wasm files from static/ and passes
  *   `wasmPaths` (a folder URL ending in '/', or a map of file name → URL). When the context is
  *   cross-origin isolated, tfjs picks the threaded SIMD build itself.
+ *
+ * tfjs (about 1 MB of script) is imported on first initialisation, not when this module loads:
+ * the page imports model and bundle code (parameter checks, bundle validation) but never
+ * initialises tfjs, so tfjs loads only in the workers, the CLI and tests.
  */
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import type * as TfCore from '@tensorflow/tfjs-core';
+import type * as TfWasm from '@tensorflow/tfjs-backend-wasm';
 
-export { tf };
+/** tfjs-core's namespace; set by the first `initTf()` / `ensureTf()` (use `requireTf()` where in doubt). */
+export let tf: typeof TfCore;
+let wasm: typeof TfWasm;
+let loading: Promise<void> | undefined;
+
+function loadTf(): Promise<void> {
+  loading ??= Promise.all([import('@tensorflow/tfjs-core'), import('@tensorflow/tfjs-backend-wasm'), import('@tensorflow/tfjs-backend-cpu')]).then(
+    ([core, w]) => {
+      tf = core;
+      wasm = w;
+    },
+  );
+  return loading;
+}
 
 export type TfBackendName = 'wasm' | 'cpu';
 
@@ -49,6 +65,8 @@ let chain: Promise<TfBackendInfo> | undefined;
 let wasmConfigured = false;
 
 async function activate(opts: TfInitOptions): Promise<TfBackendInfo> {
+  await loadTf();
+  const { getThreadsCount, setThreadsCount, setWasmPaths } = wasm;
   const want = opts.backend ?? 'wasm';
   if (current && tf.getBackend() === want) return current;
   if (want === 'cpu') {
