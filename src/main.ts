@@ -1,6 +1,6 @@
 /**
  * Start-up in short tasks. A module graph is evaluated in one task, so the app is loaded in a few
- * pieces with a yield between them — the model code, the recipe, storage, then the state classes,
+ * pieces with a yield between them — the model code, the fitted recipe (not the recipe index: a namespace import would keep every export, cleaning included, on the page), storage, then the state classes,
  * then the shell — and no single task keeps the main thread long (bench/bundle.ts measures it).
  */
 import { registerSW } from 'virtual:pwa-register';
@@ -14,7 +14,7 @@ if (!target) throw new Error('index.html has no #app element');
 const installation = new Installation(registerSW);
 
 try {
-  for (const step of [() => import('./core/models/registry'), () => import('./core/recipe'), () => import('./storage')]) {
+  for (const step of [() => import('./core/models/registry'), () => import('./core/recipe/fitted-recipe'), () => import('./storage')]) {
     await step();
     await nextTask();
   }

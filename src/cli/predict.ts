@@ -56,6 +56,7 @@ export const predictCommand: Command = {
     const out = outPath !== undefined ? createWriteStream(outPath) : process.stdout;
     let first = true;
     const listed: string[] = [];
+    const warned: string[] = [];
     try {
       const summary = await predictCsv(loaded, source, {
         chunkRows,
@@ -64,7 +65,10 @@ export const predictCommand: Command = {
           const csv = predictionChunkToCsv(chunk, first);
           await write(out, out === process.stdout && process.stdout.isTTY ? terminalText(csv) : csv);
           first = false;
-          for (const p of chunk.problems) if (p.severity === 'error' && listed.length < 20) listed.push(`  row ${p.row}: ${p.message}`);
+          for (const p of chunk.problems) {
+            if (p.severity === 'error' && listed.length < 20) listed.push(`  row ${p.row}: ${p.message}`);
+            else if (p.severity === 'warning' && warned.length < 10) warned.push(`  row ${p.row}: ${p.message}`);
+          }
         },
       });
       io.err(
@@ -77,7 +81,11 @@ export const predictCommand: Command = {
             (summary.clipped > 0 ? 'clipped to it' : 'flagged in the error column (--clip clips them)'),
         );
       const warnings = Object.entries(summary.problemCounts).filter(([k]) => k.endsWith(':warning'));
-      if (warnings.length) io.err(`warnings: ${warnings.map(([k, n]) => `${n} ${k.replace(':warning', '')}`).join(', ')}`);
+      if (warnings.length) {
+        const total = warnings.reduce((sum, [, n]) => sum + n, 0);
+        io.err(`warnings: ${warnings.map(([k, n]) => `${n} ${k.replace(':warning', '')}`).join(', ')}`);
+        io.err(['first warnings:', ...warned, total > warned.length ? `  … and ${total - warned.length} more (all in the error column)` : ''].filter(Boolean).join('\n'));
+      }
       if (listed.length) io.err(['rows that could not be predicted:', ...listed, summary.failed > listed.length ? `  … and ${summary.failed - listed.length} more` : ''].filter(Boolean).join('\n'));
       if (outPath !== undefined) io.err(`wrote ${outPath}`);
       return args.options.get('strict') === true && summary.failed > 0 ? 1 : 0;

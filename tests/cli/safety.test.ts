@@ -76,7 +76,9 @@ describe('CLI output safety', () => {
     const out = join(dir, 'pred.csv');
     const r = await run(['predict', model, predictCsvPath, '--out', out]);
     expect(r.code).toBe(0);
-    expect(r.err).toMatch(/7 rows: 5 predicted, 2 could not be predicted/);
+    // Text in a number column is read as missing, as loading the training file does: predicted, with a warning.
+    expect(r.err).toMatch(/7 rows: 7 predicted, 0 could not be predicted/);
+    expect(r.err).toMatch(/warnings: .*2 not-a-number/);
     expect(r.err).not.toMatch(CONTROL);
     expect(r.err).toContain('depth\\u001b[31m\\u009b2J\\u202e');
     const rows = Papa.parse<string[]>(readFileSync(out, 'utf8').trim()).data;
@@ -89,9 +91,8 @@ describe('CLI output safety', () => {
     const pred = header.indexOf('prediction');
     const err = header.indexOf('error');
     const errors = rows.slice(1).map((r) => r[err]).filter(Boolean);
-    expect(errors).toHaveLength(2);
+    expect(errors.filter((e) => /is not a number/.test(e))).toHaveLength(2);
     for (const e of errors) expect(e).not.toMatch(/^[=+\-@\t\r]/);
-    expect(errors.join('\n')).toMatch(/is not a number/);
-    for (const r of rows.slice(1)) if (r[pred] !== '') expect(Number.isFinite(Number(r[pred]))).toBe(true);
+    for (const r of rows.slice(1)) expect(Number.isFinite(Number(r[pred])) && r[pred] !== '').toBe(true);
   });
 });

@@ -195,8 +195,9 @@ export async function predictCsv(loaded: LoadedBundle, input: CsvInput, options:
     const errors = new Array<string>(rows.length).fill('');
     for (const p of res.problems) {
       const i = p.row - first;
-      if (p.severity === 'error') errors[i] = errors[i] ? `${errors[i]}; ${p.message}` : p.message;
-      else if (p.reason === 'out-of-range-prediction') errors[i] = `warning: ${p.message}`;
+      // Every problem of the row, errors first: a value read as missing and the prediction it led to can both be off.
+      const text = p.severity === 'error' ? p.message : `warning: ${p.message}`;
+      errors[i] = !errors[i] ? text : p.severity === 'error' ? `${text}; ${errors[i]}` : `${errors[i]}; ${text}`;
     }
     for (let i = 0; i < rows.length; i++) if (!res.valid[i] && !errors[i]) errors[i] = 'could not be predicted';
     await options.onChunk({
