@@ -5,6 +5,7 @@
 import * as v from 'valibot';
 import { InvalidInputError, InvalidParamsError, RowError } from '../errors';
 import { levelCounts } from '../data/table';
+import { FittedTransformer } from './fitted-transformer';
 import { type Labels, type SerializedTransformer, parseOrThrow } from './types';
 
 /** Maps each input level to its index in `categories`, -1 when unknown. */
@@ -41,11 +42,11 @@ export interface OrdinalEncoderOptions {
   handleUnknown?: 'nan' | 'error';
 }
 
-export class OrdinalEncoder {
+export class OrdinalEncoder extends FittedTransformer<{ categories: string[] }> {
   readonly params: Readonly<OrdinalEncoderOptions & { handleUnknown: 'nan' | 'error' }>;
-  private state?: { categories: string[] };
 
   constructor(options: OrdinalEncoderOptions = {}) {
+    super('OrdinalEncoder');
     const p = { handleUnknown: 'error' as const, ...options };
     if (p.handleUnknown !== 'nan' && p.handleUnknown !== 'error')
       throw new InvalidParamsError('bad-param', `handleUnknown must be 'nan' or 'error'; got ${String(p.handleUnknown)}.`, { field: 'handleUnknown' });
@@ -116,11 +117,6 @@ export class OrdinalEncoder {
     if (p.state) e.state = { categories: p.state.categories };
     return e;
   }
-
-  private fitted(): { categories: string[] } {
-    if (!this.state) throw new Error('OrdinalEncoder is not fitted.');
-    return this.state;
-  }
 }
 
 const ORDINAL_SCHEMA = v.strictObject({
@@ -154,11 +150,11 @@ export interface OneHotEncoderState {
 /** Name of the shared column of infrequent levels. */
 export const OTHER_LEVEL = '(other)';
 
-export class OneHotEncoder {
+export class OneHotEncoder extends FittedTransformer<OneHotEncoderState> {
   readonly params: Readonly<OneHotEncoderOptions & { handleUnknown: 'ignore' | 'error' }>;
-  private state?: OneHotEncoderState;
 
   constructor(options: OneHotEncoderOptions = {}) {
+    super('OneHotEncoder');
     const p = { handleUnknown: 'ignore' as const, ...options };
     if (p.handleUnknown !== 'ignore' && p.handleUnknown !== 'error')
       throw new InvalidParamsError('bad-param', `handleUnknown must be 'ignore' or 'error'; got ${String(p.handleUnknown)}.`, { field: 'handleUnknown' });
@@ -255,11 +251,6 @@ export class OneHotEncoder {
     const e = new OneHotEncoder(p.params);
     if (p.state) e.state = p.state;
     return e;
-  }
-
-  private fitted(): OneHotEncoderState {
-    if (!this.state) throw new Error('OneHotEncoder is not fitted.');
-    return this.state;
   }
 }
 

@@ -8,6 +8,7 @@
 import * as v from 'valibot';
 import { BundleError, InvalidInputError, InvalidParamsError } from '../errors';
 import { levelCounts } from '../data/table';
+import { FittedTransformer } from './fitted-transformer';
 import { type Labels, type SerializedTransformer, parseOrThrow, finiteNumber } from './types';
 
 export type ImputeStrategy = 'mean' | 'median' | 'most_frequent' | 'constant';
@@ -36,11 +37,11 @@ export interface SimpleImputerState {
   fill: number | string;
 }
 
-export class SimpleImputer {
+export class SimpleImputer extends FittedTransformer<SimpleImputerState> {
   readonly params: Readonly<SimpleImputerOptions & { strategy: ImputeStrategy }>;
-  private state?: SimpleImputerState;
 
   constructor(options: SimpleImputerOptions = {}) {
+    super('SimpleImputer');
     this.params = validate(options);
   }
 
@@ -131,11 +132,6 @@ export class SimpleImputer {
       imp.state = p.state;
     }
     return imp;
-  }
-
-  private fitted(): SimpleImputerState {
-    if (!this.state) throw new Error('SimpleImputer is not fitted.');
-    return this.state;
   }
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { SimpleImputer, StandardScaler, MinMaxScaler, OrdinalEncoder, OneHotEncoder, ColumnTransformer, type CellProblem, type Labels } from '../../../src/core/preprocess';
-import { InvalidInputError, InvalidParamsError, RowError, BundleError } from '../../../src/core/errors';
+import { InvalidInputError, InvalidParamsError, NotFittedError, RowError, BundleError } from '../../../src/core/errors';
 import { makeTable, row } from '../recipe/make-table';
 
 const nums = (...xs: Array<number | null>) => Float64Array.from(xs, (x) => (x === null ? NaN : x));
@@ -212,6 +212,27 @@ describe('ColumnTransformer', () => {
     } catch (e) {
       expect(e).toBeInstanceOf(BundleError);
       expect((e as BundleError).where.field).toBe('column-transformer.state.columns[0].scaler.state.scale');
+    }
+  });
+});
+
+describe('every transformer before fit', () => {
+  const labels: Labels = { codes: Int32Array.of(0), levels: ['a'] };
+  it('throws the one NotFittedError, naming the transformer, also when restored unfitted', () => {
+    const uses: [string, () => unknown][] = [
+      ['SimpleImputer', () => new SimpleImputer().fill],
+      ['SimpleImputer', () => SimpleImputer.fromJSON(new SimpleImputer().toJSON()).fill],
+      ['StandardScaler', () => new StandardScaler().apply(1)],
+      ['StandardScaler', () => StandardScaler.fromJSON(new StandardScaler().toJSON()).inverse(1)],
+      ['MinMaxScaler', () => new MinMaxScaler().dataMin],
+      ['MinMaxScaler', () => MinMaxScaler.fromJSON(new MinMaxScaler().toJSON()).apply(1)],
+      ['OrdinalEncoder', () => new OrdinalEncoder().transform(labels)],
+      ['OneHotEncoder', () => new OneHotEncoder().fittedState],
+      ['ColumnTransformer', () => new ColumnTransformer({ columns: [{ column: 'x', input: 'number', impute: { strategy: 'mean' } }] }).features],
+    ];
+    for (const [name, use] of uses) {
+      expect(use, name).toThrow(NotFittedError);
+      expect(use, name).toThrow(`This ${name} is not fitted yet`);
     }
   });
 });
