@@ -113,9 +113,7 @@ export class OrdinalEncoder extends FittedTransformer<{ categories: string[] }> 
 
   static fromJSON(s: unknown, root?: string): OrdinalEncoder {
     const p = parseOrThrow(ORDINAL_SCHEMA, s, root ?? 'ordinal-encoder');
-    const e = new OrdinalEncoder(p.params);
-    if (p.state) e.state = { categories: p.state.categories };
-    return e;
+    return new OrdinalEncoder(p.params).withState(p.state);
   }
 }
 
@@ -248,9 +246,7 @@ export class OneHotEncoder extends FittedTransformer<OneHotEncoderState> {
 
   static fromJSON(s: unknown, root?: string): OneHotEncoder {
     const p = parseOrThrow(ONEHOT_SCHEMA, s, root ?? 'one-hot-encoder');
-    const e = new OneHotEncoder(p.params);
-    if (p.state) e.state = p.state;
-    return e;
+    return new OneHotEncoder(p.params).withState(p.state);
   }
 }
 

@@ -104,9 +104,7 @@ export class StandardScaler extends FittedTransformer<StandardScalerState> {
 
   static fromJSON(s: unknown, root?: string): StandardScaler {
     const p = parseOrThrow(STANDARD_SCHEMA, s, root ?? 'standard-scaler');
-    const sc = new StandardScaler(p.params);
-    if (p.state) sc.state = p.state;
-    return sc;
+    return new StandardScaler(p.params).withState(p.state);
   }
 }
 
@@ -194,9 +192,7 @@ export class MinMaxScaler extends FittedTransformer<MinMaxScalerState> {
 
   static fromJSON(s: unknown, root?: string): MinMaxScaler {
     const p = parseOrThrow(MINMAX_SCHEMA, s, root ?? 'min-max-scaler');
-    const sc = new MinMaxScaler({ featureRange: [p.params.featureRange[0], p.params.featureRange[1]] });
-    if (p.state) sc.state = p.state;
-    return sc;
+    return new MinMaxScaler({ featureRange: [p.params.featureRange[0], p.params.featureRange[1]] }).withState(p.state);
   }
 }
 

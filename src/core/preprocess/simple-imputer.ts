@@ -126,12 +126,9 @@ export class SimpleImputer extends FittedTransformer<SimpleImputerState> {
   static fromJSON(s: unknown, root?: string): SimpleImputer {
     const p = parseOrThrow(SCHEMA, s, root ?? 'simple-imputer');
     const imp = new SimpleImputer(p.params);
-    if (p.state) {
-      if ((p.state.input === 'number') !== (typeof p.state.fill === 'number'))
-        throw new BundleError('bad-state', 'simple-imputer.state.fill: its type does not match state.input.', { field: 'simple-imputer.state.fill' });
-      imp.state = p.state;
-    }
-    return imp;
+    if (p.state && (p.state.input === 'number') !== (typeof p.state.fill === 'number'))
+      throw new BundleError('bad-state', 'simple-imputer.state.fill: its type does not match state.input.', { field: 'simple-imputer.state.fill' });
+    return imp.withState(p.state);
   }
 }
 
