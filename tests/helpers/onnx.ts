@@ -2,8 +2,10 @@
  * Runs an exported ONNX file with onnxruntime-node (a real runtime, not our own code) and
  * compares its predictions with Loupe's.
  */
+import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import type { InputColumn, RecordValue } from '../../src/core/recipe';
+import { GEMSTONE_CSV, TEST_IDS } from './gemstone';
 
 /** One value per row and input column, as a person would hand them to an ONNX runtime. */
 export type OnnxColumns = Record<string, Float64Array | string[]>;
@@ -58,4 +60,36 @@ export function compare(onnx: Float64Array, loupe: Float64Array): { worstRelativ
     }
   }
   return { worstRelative, worstRow, nanMismatches, nanRows };
+}
+
+/** The gemstone reference split as CSV text (train, test), and the test rows as ONNX inputs read from the file's cells. */
+export interface GemstoneText {
+  trainCsv: string;
+  testCsv: string;
+  testRows: number;
+  testColumns(schema: readonly { name: string; kind: string }[]): OnnxColumns;
+}
+
+export function gemstoneText(): GemstoneText {
+  const lines = readFileSync(GEMSTONE_CSV, 'utf8').trim().split(/\r?\n/);
+  const header = lines[0].split(',');
+  const idAt = header.indexOf('id');
+  const testIds = new Set(readFileSync(TEST_IDS, 'utf8').trim().split(/\s+/));
+  const trainLines = [lines[0]];
+  const testLines = [lines[0]];
+  for (const l of lines.slice(1)) (testIds.has(l.split(',')[idAt]) ? testLines : trainLines).push(l);
+  const cells = testLines.slice(1).map((l) => l.split(','));
+  return {
+    trainCsv: trainLines.join('\n') + '\n',
+    testCsv: testLines.join('\n') + '\n',
+    testRows: cells.length,
+    testColumns(schema) {
+      const out: OnnxColumns = {};
+      for (const c of schema) {
+        const j = header.indexOf(c.name);
+        out[c.name] = c.kind === 'numeric' || c.kind === 'unit' ? Float64Array.from(cells, (r) => Number(r[j])) : cells.map((r) => r[j]);
+      }
+      return out;
+    },
+  };
 }

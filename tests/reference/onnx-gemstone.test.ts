@@ -19,41 +19,23 @@ import { predictCsv } from '../../src/core/pipeline/predict';
 import { runTraining } from '../../src/core/pipeline/train';
 import { defaultRecipe, type Recipe } from '../../src/core/recipe';
 import { runCli } from '../helpers/cli';
-import { GEMSTONE_CSV, haveGemstone, SKIP_MESSAGE, TEST_IDS } from '../helpers/gemstone';
-import { compare, type OnnxColumns, runOnnx } from '../helpers/onnx';
+import { haveGemstone, SKIP_MESSAGE } from '../helpers/gemstone';
+import { compare, gemstoneText, runOnnx, type GemstoneText } from '../helpers/onnx';
 
 const EXPORTABLE = MODEL_TYPES.filter((t) => MODEL_CATALOG[t].exports.includes('onnx'));
 /** A smaller forest than the default 100 trees keeps the test's time down; the export is the same code for any count. */
 const PARAMS: Partial<Record<ModelType, Record<string, unknown>>> = { forest: { nEstimators: 25 } };
 const dir = mkdtempSync(join(tmpdir(), 'loupe-onnx-'));
 
-interface Split {
+interface Split extends GemstoneText {
   train: ParsedDataset;
   test: ParsedDataset;
-  testCsv: string;
-  /** The test rows as ONNX inputs, straight from the file's text. */
-  testColumns: (schema: { name: string; kind: string }[]) => OnnxColumns;
 }
 
-function loadSplit(): Promise<Split> {
-  const lines = readFileSync(GEMSTONE_CSV, 'utf8').trim().split(/\r?\n/);
-  const header = lines[0].split(',');
-  const idAt = header.indexOf('id');
-  const testIds = new Set(readFileSync(TEST_IDS, 'utf8').trim().split(/\s+/));
-  const trainLines = [lines[0]];
-  const testLines = [lines[0]];
-  for (const l of lines.slice(1)) (testIds.has(l.split(',')[idAt]) ? testLines : trainLines).push(l);
-  const testCsv = testLines.join('\n') + '\n';
-  const cells = testLines.slice(1).map((l) => l.split(','));
-  const testColumns = (schema: { name: string; kind: string }[]) => {
-    const out: OnnxColumns = {};
-    for (const c of schema) {
-      const j = header.indexOf(c.name);
-      out[c.name] = c.kind === 'numeric' || c.kind === 'unit' ? Float64Array.from(cells, (r) => Number(r[j])) : cells.map((r) => r[j]);
-    }
-    return out;
-  };
-  return Promise.all([parseCsv(trainLines.join('\n') + '\n'), parseCsv(testCsv)]).then(([train, test]) => ({ train, test, testCsv, testColumns }));
+async function loadSplit(): Promise<Split> {
+  const text = gemstoneText();
+  const [train, test] = await Promise.all([parseCsv(text.trainCsv), parseCsv(text.testCsv)]);
+  return { ...text, train, test };
 }
 
 async function trainAll(split: Split, recipe: Recipe, types: readonly ModelType[]): Promise<Map<ModelType, LoadedBundle>> {
