@@ -7,7 +7,7 @@
  *   denominator, a log of a non-positive number or a non-finite result gives a missing value);
  * - missing values take the training fill value; scalers apply the same double operations;
  * - categories are matched by exact string (ai.onnx.ml LabelEncoder); the loader's missing
- *   markers ('', NA, N/A, null, NaN, ?, -, also in lower and upper case) read as missing;
+ *   markers ('', NA, N/A, null, NaN, ?, -, also in lower, upper and capitalized case) read as missing;
  *   unseen categories are imputed (ordinal, unknown 'nan'), encoded as all zeros (one-hot),
  *   or make the row's prediction NaN (ordinal, unknown 'error'), as Loupe does.
  * Unlike Loupe's own readers, labels are not trimmed of surrounding blanks.
@@ -33,10 +33,14 @@ export interface RecipeGraph {
 
 const isNumberKind = (kind: string): boolean => kind === 'numeric' || kind === 'unit';
 
-/** Every spelling of a missing marker that reads as missing (the loader compares without case). */
+/**
+ * The spellings of the missing markers an exact-match encoder knows: as listed, lower case, upper
+ * case and capitalized (the loader compares without case; rarer mixes such as "nUll" are not listed).
+ */
 function missingMarkers(): string[] {
   const out = new Set<string>();
-  for (const m of DEFAULT_MISSING_MARKERS) for (const s of [m, m.toLowerCase(), m.toUpperCase()]) out.add(s);
+  for (const m of DEFAULT_MISSING_MARKERS)
+    for (const s of [m, m.toLowerCase(), m.toUpperCase(), m.charAt(0).toUpperCase() + m.slice(1).toLowerCase()]) out.add(s);
   return [...out];
 }
 

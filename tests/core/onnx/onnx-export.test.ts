@@ -12,6 +12,7 @@ import { parseBundle, serializeBundle, type LoadedBundle } from '../../../src/co
 import { parseCsv } from '../../../src/core/data';
 import { ExportError } from '../../../src/core/errors';
 import { MODEL_CATALOG, MODEL_TYPES } from '../../../src/core/models/catalog';
+import { modelFromJSON } from '../../../src/core/models/registry';
 import type { ModelType } from '../../../src/core/models/types';
 import { MODEL_WRITERS } from '../../../src/core/onnx/model-graph';
 import { exportOnnx, onnxExportability } from '../../../src/core/onnx/export';
@@ -85,7 +86,7 @@ function awkwardRecords(): Array<Record<string, RecordValue>> {
     if (k === 2) r.b = null;
     if (k === 3) r.w = Infinity;
     if (k === 4) r.color = 'purple'; // unseen: no one-hot column set
-    if (k === 5) r.color = 'NA'; // a missing marker: imputed
+    if (k === 5) r.color = i % 24 === 5 ? 'NA' : 'Null'; // missing markers: imputed (an unseen label would set no column)
     if (k === 6) r.grade = 'ultra'; // unseen with unknown 'error': the row cannot be predicted
     if (k === 7) r.shop = 's9'; // unseen with unknown 'nan': imputed
     if (k === 8) r.shop = '';
@@ -149,6 +150,35 @@ describe('ONNX export of a recipe with every step, predicted by onnxruntime', ()
     const c = compare(prediction, loupe);
     expect(c.nanMismatches).toBe(0);
     expect(c.worstRelative).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('degenerate trees export too: a single-leaf decision tree, and boosted trees with no tree kept (the baseline)', async () => {
+    const withModel = (type: 'tree' | 'gbdt', state: Record<string, unknown>): LoadedBundle => {
+      const base = bundles.get(type)!;
+      const json = base.model.toJSON();
+      return { ...base, model: modelFromJSON({ ...json, state: { ...json.state, ...state } as typeof json.state }) };
+    };
+    const leaf = withModel('tree', {
+      feature: Int32Array.of(-1),
+      threshold: Float64Array.of(0),
+      left: Int32Array.of(-1),
+      right: Int32Array.of(-1),
+      value: Float64Array.of(5.25),
+      nSamples: Int32Array.of(700),
+    });
+    const forest = (bundles.get('gbdt')!.model.toJSON().state as { forest: Record<string, unknown> }).forest;
+    const empty = withModel('gbdt', {
+      forest: { ...forest, treeOffsets: Int32Array.of(0), feature: new Int32Array(0), threshold: new Float64Array(0), left: new Int32Array(0), right: new Int32Array(0), value: new Float64Array(0), missingLeft: new Uint8Array(0), catIndex: new Int32Array(0), catBits: new Uint32Array(0), gain: new Float64Array(0) },
+    });
+    for (const loaded of [leaf, empty]) {
+      const loupe = predictRecords(loaded, records).predictions;
+      const { prediction } = await runOnnx(exportOnnx(loaded), onnxColumns(loaded.recipe.inputSchema(), records));
+      const c = compare(prediction, loupe);
+      expect(c.nanMismatches).toBe(0);
+      expect(c.worstRelative).toBeLessThanOrEqual(1e-12);
+      expect(new Set(Array.from(loupe).filter((x) => !Number.isNaN(x))).size).toBe(1);
+    }
+    expect(predictRecords(leaf, records.slice(0, 1)).predictions[0]).toBeCloseTo(Math.expm1(5.25), 9);
   });
 
   it('KNN is refused with the reason, as a typed error', () => {
