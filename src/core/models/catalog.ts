@@ -153,3 +153,10 @@ export function modelLabel(type: ModelType): string {
 export function modelInfo(type: ModelType): ModelInfo {
   return MODEL_CATALOG[type];
 }
+
+/** Why `type` cannot leave Loupe as `format`, in words; null when it can. */
+export function exportRefusal(type: ModelType, format: ExportFormat): string | null {
+  const info = MODEL_CATALOG[type];
+  if (info.exports.includes(format)) return null;
+  return info.cannotExport?.[format] ?? `${info.label} cannot be exported as ${format === 'onnx' ? 'ONNX' : 'a bundle'}.`;
+}

@@ -5,11 +5,11 @@
  * NaN for a row Loupe could not predict either). Operator sets: ai.onnx 17 and ai.onnx.ml 3.
  *
  * Which models export is the catalog's `exports`; the others are refused with an ExportError
- * carrying the catalog's reason.
+ * carrying the catalog's reason (`exportRefusal`).
  */
 import type { LoadedBundle } from '../bundle/bundle';
 import { ExportError } from '../errors';
-import { modelInfo } from '../models/catalog';
+import { exportRefusal, modelInfo } from '../models/catalog';
 import { LOUPE_VERSION } from '../version';
 import { GraphBuilder } from './graph-builder';
 import { MODEL_WRITERS } from './model-graph';
@@ -20,19 +20,12 @@ import { buildRecipeGraph, expm1 } from './recipe-graph';
 export const ONNX_OUTPUT = 'prediction';
 export const ONNX_OPSETS = { '': 17, 'ai.onnx.ml': 3 } as const;
 
-/** Whether the catalog lets this model leave Loupe as ONNX, and if not, why. */
-export function onnxExportability(loaded: LoadedBundle): { ok: true } | { ok: false; reason: string } {
-  const info = modelInfo(loaded.bundle.model.type);
-  if (info.exports.includes('onnx')) return { ok: true };
-  return { ok: false, reason: info.cannotExport?.onnx ?? `${info.label} cannot be exported as ONNX.` };
-}
-
 /** The ONNX file's bytes. Throws ExportError when the model or its inputs cannot be exported. */
 export function exportOnnx(loaded: LoadedBundle): Uint8Array {
   const { bundle, recipe, model } = loaded;
   const type = bundle.model.type;
-  const can = onnxExportability(loaded);
-  if (!can.ok) throw new ExportError('not-exportable', can.reason, { field: 'model.type' });
+  const refusal = exportRefusal(type, 'onnx');
+  if (refusal !== null) throw new ExportError('not-exportable', refusal, { field: 'model.type' });
   const writer = MODEL_WRITERS[type];
   if (!writer) throw new Error(`The catalog lists ONNX for ${type}, but no ONNX writer exists for it.`);
   const inputNames = recipe.inputSchema().map((c) => c.name);

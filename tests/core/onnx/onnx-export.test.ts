@@ -11,11 +11,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseBundle, serializeBundle, type LoadedBundle } from '../../../src/core/bundle/bundle';
 import { parseCsv } from '../../../src/core/data';
 import { ExportError } from '../../../src/core/errors';
-import { MODEL_CATALOG, MODEL_TYPES } from '../../../src/core/models/catalog';
+import { exportRefusal, MODEL_CATALOG, MODEL_TYPES } from '../../../src/core/models/catalog';
 import { modelFromJSON } from '../../../src/core/models/registry';
 import type { ModelType } from '../../../src/core/models/types';
 import { MODEL_WRITERS } from '../../../src/core/onnx/model-graph';
-import { exportOnnx, onnxExportability } from '../../../src/core/onnx/export';
+import { exportOnnx } from '../../../src/core/onnx/export';
 import { predictRecords } from '../../../src/core/pipeline/predict';
 import { runTraining } from '../../../src/core/pipeline/train';
 import { Rng } from '../../../src/core/random';
@@ -183,7 +183,7 @@ describe('ONNX export of a recipe with every step, predicted by onnxruntime', ()
 
   it('KNN is refused with the reason, as a typed error', () => {
     const knn = bundles.get('knn')!;
-    expect(onnxExportability(knn)).toEqual({ ok: false, reason: MODEL_CATALOG.knn.cannotExport!.onnx });
+    expect(exportRefusal('knn', 'onnx')).toBe(MODEL_CATALOG.knn.cannotExport!.onnx);
     let error: unknown;
     try {
       exportOnnx(knn);
@@ -200,8 +200,10 @@ describe('the catalog decides which models export as ONNX', () => {
   it('every model the catalog lists for ONNX has a writer, and every other one says why not', () => {
     for (const t of MODEL_TYPES) {
       const info = MODEL_CATALOG[t];
-      if (info.exports.includes('onnx')) expect(MODEL_WRITERS[t], t).toBeTypeOf('function');
-      else expect(info.cannotExport?.onnx, t).toMatch(/\w/);
+      if (info.exports.includes('onnx')) {
+        expect(MODEL_WRITERS[t], t).toBeTypeOf('function');
+        expect(exportRefusal(t, 'onnx')).toBeNull();
+      } else expect(info.cannotExport?.onnx, t).toMatch(/\w/);
     }
   });
 });
