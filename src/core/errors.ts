@@ -90,6 +90,11 @@ export class BundleError extends LoupeError {
   }
 }
 
+/** A model that cannot leave Loupe in the format asked for (KNN as ONNX, ...); the message says why. */
+export class ExportError extends LoupeError {
+  override name = 'ExportError';
+}
+
 /** A problem with one row during prediction (missing column, unseen category, not a number). */
 export class RowError extends LoupeError {
   override name = 'RowError';
