@@ -209,7 +209,7 @@ export async function pageModules(page: Page): Promise<string[]> {
 
 /**
  * Code that runs in workers and never on the page (architecture rule 2): CSV parsing and
- * profiling, EDA aggregates, cleaning counts, and the training and prediction pipelines.
+ * profiling, EDA aggregates, cleaning counts, and the training, prediction and retraining pipelines.
  */
 const WORKER_ONLY = [
   'node_modules/papaparse/',
@@ -220,6 +220,8 @@ const WORKER_ONLY = [
   'src/core/pipeline/train',
   'src/core/pipeline/predict',
   'src/core/pipeline/importance',
+  'src/core/pipeline/retrain.ts',
+  'src/core/pipeline/retrain-data.ts',
 ];
 
 /** Those of `modules` (from pageModules) that should only ever load in a worker. */

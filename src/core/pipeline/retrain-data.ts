@@ -14,16 +14,9 @@ import { PipelineError } from '../errors';
 import { recipeInputs } from '../recipe/inputs';
 import type { Recipe } from '../recipe';
 
-/**
- * What the challenger learns from: every base row and the new training rows ('all'), the new
- * training rows only ('new'), or the last N rows of base then new ('window').
- */
-export type RetrainMode = 'all' | 'new' | 'window';
+import { RETRAIN_MODES, type RetrainMode } from './retrain-modes';
 
-export const RETRAIN_MODES: readonly RetrainMode[] = ['all', 'new', 'window'];
-
-/** Share of the new rows held out to score champion and challenger, unless the request sets one. */
-export const DEFAULT_HOLDOUT_SHARE = 0.2;
+export { DEFAULT_HOLDOUT_SHARE, RETRAIN_MODES, type RetrainMode } from './retrain-modes';
 
 export interface RetrainDataRequest {
   recipe: Recipe;
