@@ -7,6 +7,7 @@ import { Predictor } from './Predictor.svelte';
 import { RecipeEditor } from './RecipeEditor.svelte';
 import { RecipeState } from './RecipeState.svelte';
 import { Registry } from './Registry.svelte';
+import { Retraining } from './Retraining.svelte';
 import { RunsView } from './RunsView.svelte';
 import { TrainingSession } from './TrainingSession.svelte';
 
@@ -29,6 +30,8 @@ export class AppState {
   readonly runs = new RunsView();
   /** The Models screen: registered models, versions, aliases, import/export, reproduction; puts versions on the shelf. */
   readonly registry = new Registry(this.shelf);
+  /** The Models screen's retraining: champion vs challenger in the training pool, promote and roll back, alias history. */
+  readonly retraining = new Retraining(this.registry);
 
   async init(): Promise<void> {
     // Runs: marks runs of dead tabs 'interrupted' once per page load (this tab's lock held first).
@@ -43,6 +46,7 @@ export class AppState {
     this.training.dispose();
     this.predictor.dispose();
     this.runs.dispose();
+    this.retraining.dispose();
     this.registry.dispose();
   }
 }

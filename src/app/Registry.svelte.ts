@@ -282,7 +282,7 @@ export class Registry {
           `The dataset version it was trained on (${l.datasetName ?? 'unnamed'}, ${l.datasetHash.slice(0, 12)}…) is no longer stored in this browser. Load that exact file on the Data screen to reproduce this version.`,
         );
       const table = await this.#datasets.loadTable(l.datasetHash);
-      const pool = this.#ensurePool();
+      const pool = this.pool();
       pool.setTable(l.datasetHash, table);
       const t0 = performance.now();
       const result: TrainJobResult = await pool.run(
@@ -310,7 +310,8 @@ export class Registry {
     this.#onnx?.dispose();
   }
 
-  #ensurePool(): TrainWorkerPool {
+  /** The training pool of the Models screen (reproduce, retrain), started on first use. */
+  pool(): TrainWorkerPool {
     if (!this.#pool) {
       const wasmPaths = new URL('tfjs/', typeof document !== 'undefined' ? document.baseURI : location.href).href;
       this.#pool = new TrainWorkerPool({ wasmPaths, size: 1 });

@@ -10,6 +10,7 @@ import type { Command, CommandIo } from './command';
 import { exportOnnxCommand } from './export-onnx';
 import { predictCommand } from './predict';
 import { profileCommand } from './profile';
+import { retrainCommand } from './retrain';
 import { terminalText } from './terminal-text';
 import { trainCommand } from './train';
 
@@ -18,6 +19,7 @@ const COMMANDS: Command[] = [
   trainCommand,
   predictCommand,
   exportOnnxCommand,
+  retrainCommand,
 ];
 
 function usage(): string {

@@ -209,8 +209,8 @@ export async function pageModules(page: Page): Promise<string[]> {
 
 /**
  * Code that runs in workers and never on the page (architecture rule 2): CSV parsing and
- * profiling, EDA aggregates and the sorting behind them, cleaning counts, the training and prediction
- * pipelines, and the ONNX exporter.
+ * profiling, EDA aggregates and the sorting behind them, cleaning counts, the training, prediction
+ * and retraining pipelines, and the ONNX exporter.
  */
 const WORKER_ONLY = [
   'node_modules/papaparse/',
@@ -223,6 +223,8 @@ const WORKER_ONLY = [
   'src/core/pipeline/predict',
   'src/core/pipeline/importance',
   'src/core/onnx/',
+  'src/core/pipeline/retrain.ts',
+  'src/core/pipeline/retrain-data.ts',
 ];
 
 /** Those of `modules` (from pageModules) that should only ever load in a worker. */
