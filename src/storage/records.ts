@@ -136,6 +136,8 @@ export interface ModelVersionRecord {
   lineage: BundleLineage;
   /** Estimated size of the stored bundle. */
   bytes: number;
+  /** Rows of the bundle's drift reference sample; absent when it has none (or was registered before samples existed). */
+  referenceSampleRows?: number;
 }
 
 /** A model version as the UI sees it: the record plus the aliases pointing at it. */
