@@ -2,11 +2,13 @@
  * Loupe CLI: `npm run cli -- <command> [args]`. Each command lives in its own file; add one by
  * importing it and listing it in COMMANDS.
  *
- * Exit codes: 0 success, 1 bad input or failure (message on stderr), 2 usage error.
+ * Exit codes: 0 success, 1 bad input or failure (message on stderr), 2 usage error, 3 dataset
+ * drift found by `monitor --fail-on-drift`.
  */
 import { LoupeError } from '../core/errors';
 import { UsageError } from './args';
 import type { Command, CommandIo } from './command';
+import { monitorCommand } from './monitor';
 import { predictCommand } from './predict';
 import { profileCommand } from './profile';
 import { terminalText } from './terminal-text';
@@ -16,6 +18,7 @@ const COMMANDS: Command[] = [
   profileCommand,
   trainCommand,
   predictCommand,
+  monitorCommand,
 ];
 
 function usage(): string {
