@@ -7,7 +7,7 @@ import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseBundle, serializeBundle, withoutReferenceSample, type LoadedBundle } from '../../../src/core/bundle/bundle';
 import { parseCsv } from '../../../src/core/data';
-import { bundleReference, monitorBatch, referenceFromCsv, type MonitorReference } from '../../../src/core/pipeline/monitor';
+import { bundleReference, monitorBatch, referenceFromCsv, rejudgeReport, type MonitorReference } from '../../../src/core/pipeline/monitor';
 import { predictBatch } from '../../../src/core/pipeline/predicted-batch';
 import { runTraining } from '../../../src/core/pipeline/train';
 import { defaultRecipe } from '../../../src/core/recipe';
@@ -117,6 +117,17 @@ describe('monitorBatch on generated gemstones', () => {
     expect(r.columns.find((c) => c.name === 'carat')).toMatchObject({ test: 'wasserstein', threshold: 0.5 });
     expect(r.columns.find((c) => c.name === 'depth')).toMatchObject({ test: 'ks', threshold: 0.01 });
     expect(r.prediction).toMatchObject({ test: 'wasserstein', threshold: 0.2 });
+  });
+
+  it('a stored report judged again under new thresholds equals a report computed with them', async () => {
+    const { batch } = await predictBatch(loaded, batchCsv);
+    const base = monitorBatch(loaded, reference, batch);
+    expect(rejudgeReport(base, {})).toEqual(base);
+    const settings = { drift: { perColumn: { carat: { threshold: 0.99 } }, threshold: 0.5, driftShare: 0.3 }, prediction: { threshold: 0.999 }, degradation: { threshold: 0 } };
+    const again = rejudgeReport(base, settings);
+    expect(again).toEqual(monitorBatch(loaded, reference, batch, settings));
+    expect(again.columns.find((c) => c.name === 'carat')!.threshold).toBe(0.99);
+    expect(() => rejudgeReport(base, { drift: { threshold: 2 } })).toThrow(expect.objectContaining({ code: 'invalid-drift-config' }));
   });
 
   it('without a sample in the bundle, says what to give; reference data from a file works the same', async () => {
