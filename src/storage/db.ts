@@ -8,7 +8,7 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { ColumnProfile, ColumnSchema, DatasetWarning, RaggedRows, Table } from '../core/data/types';
-import type { AliasRecord, ModelVersionRecord, RegisteredModelRecord, Run, RunEvaluation, RunModel, RunStatus, StoredBundle } from './records';
+import type { AliasRecord, ModelVersionRecord, MonitoredBatch, RegisteredModelRecord, Run, RunEvaluation, RunModel, RunStatus, StoredBundle } from './records';
 
 export const DB_NAME = 'loupe';
 
@@ -66,6 +66,7 @@ export interface LoupeSchema extends DBSchema {
   'model-versions': { key: string; value: ModelVersionRecord; indexes: { 'by-name-version': [string, number] } };
   'model-bundles': { key: string; value: StoredBundle };
   aliases: { key: [string, string]; value: AliasRecord; indexes: { 'by-version': [string, number] } };
+  'monitored-batches': { key: string; value: MonitoredBatch; indexes: { 'by-model': string; 'by-created': number } };
 }
 
 export type StoreName =
@@ -79,7 +80,8 @@ export type StoreName =
   | 'registered-models'
   | 'model-versions'
   | 'model-bundles'
-  | 'aliases';
+  | 'aliases'
+  | 'monitored-batches';
 export type LoupeDb = IDBPDatabase<LoupeSchema>;
 
 /** One upgrade step (version N → N+1). Untyped on purpose: a step sees the schema of its own time. */
@@ -116,6 +118,12 @@ export const MIGRATIONS: readonly Migration[] = [
   // 2 → 3: runs keep their per-row test predictions (for predicted-vs-actual in Compare).
   (db) => {
     db.createObjectStore('run-evaluations', { keyPath: 'runId' });
+  },
+  // 3 → 4: monitored batches (a drift report per predicted file, per model version).
+  (db) => {
+    const batches = db.createObjectStore('monitored-batches', { keyPath: 'id' });
+    batches.createIndex('by-model', 'modelKey');
+    batches.createIndex('by-created', 'createdAt');
   },
 ];
 

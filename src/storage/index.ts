@@ -7,6 +7,8 @@ export { StorageError, isQuotaError, toStorageError } from './errors';
 export { RunStore, normalizeTags, sortRuns } from './runs-store';
 export type { RunInit, RunOutcome, RunFilter, RunSort, MetricName, ExperimentSummary, RunStoreOptions } from './runs-store';
 export { RegistryStore } from './registry-store';
+export { MonitorStore } from './monitor-store';
+export type { MonitoredBatchInit, MonitorStoreOptions } from './monitor-store';
 export type { RegisterOptions, RegisterSource, ImportOptions, RegistryStoreOptions } from './registry-store';
 export type {
   Run,
@@ -22,6 +24,7 @@ export type {
   AliasRecord,
   StoredBundle,
   StoredItem,
+  MonitoredBatch,
 } from './records';
 export { runsToCsv, runsToJson, RUNS_JSON_FORMAT } from './export';
 export type { RunsJson } from './export';
