@@ -4,11 +4,15 @@ import { loadBundle, parseBundle, type LoadedBundle, type ModelBundle } from '..
 import { checkBundleSize } from '../src/core/bundle/limits';
 import type { ByteSource } from '../src/core/data/types';
 import { modelInfo } from '../src/core/models/catalog';
+import { LoupeError } from '../src/core/errors';
+import { bundleReference, monitorBatch, referenceFromCsv, type MonitorReference } from '../src/core/pipeline/monitor';
 import { predictCsv, predictionChunkToCsv, predictionColumnName, predictRecords } from '../src/core/pipeline/predict';
+import { PredictedBatchCollector } from '../src/core/pipeline/predicted-batch';
+import { DatasetStore, MonitorStore, openLoupeDb, type LoupeDb } from '../src/storage';
 import type { RowProblem } from '../src/core/recipe/types';
 import { initTf } from '../src/core/tf';
 import { installErrorTransfer } from './error-transfer';
-import type { FilePredictionResult, LoadedModelInfo, PredictApi } from './protocol';
+import type { BatchMonitoring, BatchMonitoringResult, FilePredictionResult, LoadedModelInfo, PredictApi } from './protocol';
 
 installErrorTransfer();
 
@@ -52,6 +56,83 @@ function get(key: string): LoadedBundle {
   return m;
 }
 
+let db: Promise<LoupeDb> | null = null;
+function database(): Promise<LoupeDb> {
+  const d = (db ??= openLoupeDb());
+  d.catch(() => {
+    if (db === d) db = null; // try again next time
+  });
+  return d;
+}
+
+/** References read from training datasets, by model key (predicting a dataset once per model). */
+const datasetReferences = new Map<string, MonitorReference>();
+
+/**
+ * The model's reference: its bundle's sample, else the training dataset when this browser keeps
+ * it (predicted by the model, as the batch is); null when there is neither.
+ */
+async function referenceFor(model: LoadedBundle, key: string, signal: AbortSignal): Promise<MonitorReference | null> {
+  if (model.referenceSample) return bundleReference(model);
+  const cached = datasetReferences.get(key);
+  if (cached) return cached;
+  let file: Blob;
+  try {
+    file = await new DatasetStore(await database()).loadFile(model.bundle.lineage.datasetHash);
+  } catch {
+    return null;
+  }
+  const reference = await referenceFromCsv(model, fileSource(file), 'dataset', { signal, chunkRows: CHUNK_ROWS });
+  datasetReferences.set(key, reference);
+  return reference;
+}
+
+/** Compares the predicted batch with the model's reference and stores the report; never fails the prediction. */
+async function recordBatch(model: LoadedBundle, monitor: BatchMonitoring, collector: PredictedBatchCollector, signal: AbortSignal): Promise<BatchMonitoringResult> {
+  try {
+    const reference = await referenceFor(model, monitor.modelKey, signal);
+    if (!reference)
+      return {
+        status: 'no-reference',
+        message:
+          'No drift report: this model’s bundle carries no reference sample and its training dataset is not stored in this browser. Load the training data on the Data screen (or use a bundle with its sample) to monitor it.',
+      };
+    const store = new MonitorStore(await database());
+    const settings = await store.getSettings(monitor.modelKey);
+    const report = monitorBatch(model, reference, collector.finish(), settings);
+    const p = report.performance;
+    const batch = await store.add({
+      modelKey: monitor.modelKey,
+      modelName: monitor.modelName,
+      ...(monitor.registered ? { registered: monitor.registered } : {}),
+      fileName: monitor.fileName,
+      rows: report.rows,
+      referenceRows: report.referenceRows,
+      referenceSource: reference.source,
+      driftShare: report.driftShare,
+      datasetDrift: report.datasetDrift,
+      ...(p ? { metric: { name: p.metric, value: p.metrics[p.metric], degraded: p.degraded } } : {}),
+      report,
+      settings,
+    });
+    return {
+      status: 'recorded',
+      batchId: batch.id,
+      rows: report.rows,
+      driftShare: report.driftShare,
+      datasetDrift: report.datasetDrift,
+      drifting: report.columns.filter((c) => c.drift).map((c) => c.name),
+      columns: report.columns.length,
+      predictionDrift: report.prediction.drift,
+      referenceSource: reference.source,
+      ...(p ? { degraded: p.degraded } : {}),
+    };
+  } catch (e) {
+    if (signal.aborted) throw e;
+    return { status: 'failed', message: `No drift report: ${e instanceof LoupeError || e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
 function fileSource(file: Blob): ByteSource {
   return {
     size: file.size,
@@ -88,6 +169,7 @@ const api: PredictApi = {
     let sentErrors = 0;
     let sentWarnings = 0;
     let header: string[] = [];
+    const collector = options?.monitor ? new PredictedBatchCollector(model.bundle.target) : null;
     try {
       const summary = await predictCsv(model, fileSource(file), {
         chunkRows: CHUNK_ROWS,
@@ -96,6 +178,7 @@ const api: PredictApi = {
         onChunk: (chunk) => {
           parts.push(new Blob([predictionChunkToCsv(chunk, parts.length === 0)], { type: 'text/csv' }));
           header = chunk.header;
+          collector?.add(chunk);
           for (const p of chunk.problems) {
             const list = p.severity === 'error' ? errors : warnings;
             if (list.length < MAX_PROBLEMS) list.push(p);
@@ -109,6 +192,7 @@ const api: PredictApi = {
         },
       });
       const problems = [...errors, ...warnings].sort((a, b) => a.row - b.row);
+      const monitoring = collector && options?.monitor ? await recordBatch(model, options.monitor, collector, controller.signal) : undefined;
       return {
         summary,
         output: new Blob(parts, { type: 'text/csv' }),
@@ -116,6 +200,7 @@ const api: PredictApi = {
         predictionColumn: predictionColumnName(header),
         problems,
         seconds: (performance.now() - started) / 1000,
+        ...(monitoring ? { monitoring } : {}),
       };
     } finally {
       if (current === controller) current = null;

@@ -2,6 +2,7 @@
 import { DatasetLibrary } from './DatasetLibrary.svelte';
 import { Exploration } from './Exploration.svelte';
 import { ModelShelf } from './ModelShelf.svelte';
+import { MonitorView } from './MonitorView.svelte';
 import { Navigation } from './Navigation.svelte';
 import { Predictor } from './Predictor.svelte';
 import { RecipeEditor } from './RecipeEditor.svelte';
@@ -29,6 +30,8 @@ export class AppState {
   readonly runs = new RunsView();
   /** The Models screen: registered models, versions, aliases, import/export, reproduction; puts versions on the shelf. */
   readonly registry = new Registry(this.shelf);
+  /** The Monitor screen: drift reports of predicted files per model version, thresholds, HTML export. */
+  readonly monitor = new MonitorView();
 
   async init(): Promise<void> {
     // Runs: marks runs of dead tabs 'interrupted' once per page load (this tab's lock held first).
@@ -44,5 +47,6 @@ export class AppState {
     this.predictor.dispose();
     this.runs.dispose();
     this.registry.dispose();
+    this.monitor.dispose();
   }
 }

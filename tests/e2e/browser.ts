@@ -209,7 +209,8 @@ export async function pageModules(page: Page): Promise<string[]> {
 
 /**
  * Code that runs in workers and never on the page (architecture rule 2): CSV parsing and
- * profiling, EDA aggregates, cleaning counts, and the training and prediction pipelines.
+ * profiling, EDA aggregates, cleaning counts, the training and prediction pipelines, and the drift
+ * statistics of monitoring (the page only re-judges stored reports: pipeline/monitor-settings).
  */
 const WORKER_ONLY = [
   'node_modules/papaparse/',
@@ -220,6 +221,11 @@ const WORKER_ONLY = [
   'src/core/pipeline/train',
   'src/core/pipeline/predict',
   'src/core/pipeline/importance',
+  'src/core/pipeline/monitor.ts',
+  'src/core/pipeline/predicted-batch',
+  'src/core/drift/report',
+  'src/core/drift/statistics',
+  'src/core/drift/kolmogorov',
 ];
 
 /** Those of `modules` (from pageModules) that should only ever load in a worker. */
