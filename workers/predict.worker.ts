@@ -8,7 +8,7 @@ import { LoupeError } from '../src/core/errors';
 import { bundleReference, monitorBatch, referenceFromCsv, type MonitorReference } from '../src/core/pipeline/monitor';
 import { predictCsv, predictionChunkToCsv, predictionColumnName, predictRecords } from '../src/core/pipeline/predict';
 import { PredictedBatchCollector } from '../src/core/pipeline/predicted-batch';
-import { DatasetStore, MonitorStore, openLoupeDb, type LoupeDb } from '../src/storage';
+import { DatasetStore, MonitorStore, openLoupeDb, type LoupeDb, type ReferenceChoice } from '../src/storage';
 import type { RowProblem } from '../src/core/recipe/types';
 import { initTf } from '../src/core/tf';
 import { installErrorTransfer } from './error-transfer';
@@ -69,18 +69,21 @@ function database(): Promise<LoupeDb> {
 const datasetReferences = new Map<string, MonitorReference>();
 
 /**
- * The model's reference: its bundle's sample, else the training dataset when this browser keeps
- * it (predicted by the model, as the batch is); null when there is neither.
+ * The model's reference as chosen: its bundle's sample, or its training dataset when this browser
+ * keeps it (predicted by the model, as the batch is). Without a sample, the dataset is used.
+ * A string says why there is none.
  */
-async function referenceFor(model: LoadedBundle, key: string, signal: AbortSignal): Promise<MonitorReference | null> {
-  if (model.referenceSample) return bundleReference(model);
+async function referenceFor(model: LoadedBundle, key: string, choice: ReferenceChoice, signal: AbortSignal): Promise<MonitorReference | string> {
+  if (model.referenceSample && choice === 'sample') return bundleReference(model);
   const cached = datasetReferences.get(key);
   if (cached) return cached;
   let file: Blob;
   try {
     file = await new DatasetStore(await database()).loadFile(model.bundle.lineage.datasetHash);
   } catch {
-    return null;
+    return model.referenceSample
+      ? 'No drift report: Monitor is set to compare this model with its training dataset, which is not stored in this browser. Load it on the Data screen, or choose the sample in the model as the reference.'
+      : 'No drift report: this model’s bundle carries no reference sample and its training dataset is not stored in this browser. Load the training data on the Data screen (or use a bundle with its sample) to monitor it.';
   }
   const reference = await referenceFromCsv(model, fileSource(file), 'dataset', { signal, chunkRows: CHUNK_ROWS });
   datasetReferences.set(key, reference);
@@ -90,14 +93,9 @@ async function referenceFor(model: LoadedBundle, key: string, signal: AbortSigna
 /** Compares the predicted batch with the model's reference and stores the report; never fails the prediction. */
 async function recordBatch(model: LoadedBundle, monitor: BatchMonitoring, collector: PredictedBatchCollector, signal: AbortSignal): Promise<BatchMonitoringResult> {
   try {
-    const reference = await referenceFor(model, monitor.modelKey, signal);
-    if (!reference)
-      return {
-        status: 'no-reference',
-        message:
-          'No drift report: this model’s bundle carries no reference sample and its training dataset is not stored in this browser. Load the training data on the Data screen (or use a bundle with its sample) to monitor it.',
-      };
     const store = new MonitorStore(await database());
+    const reference = await referenceFor(model, monitor.modelKey, await store.getReference(monitor.modelKey), signal);
+    if (typeof reference === 'string') return { status: 'no-reference', message: reference };
     const settings = await store.getSettings(monitor.modelKey);
     const report = monitorBatch(model, reference, collector.finish(), settings);
     const p = report.performance;

@@ -5,7 +5,7 @@
  * so new thresholds need no data); export of a batch as a self-contained HTML report.
  */
 import { parseMonitorOptions, rejudgeReport, renderMonitorHtml, type MonitorOptions, type MonitorReport } from '../core/pipeline/monitor-settings';
-import { MonitorStore, onStorageChange, type MonitoredBatch } from '../storage';
+import { MonitorStore, onStorageChange, type MonitoredBatch, type ReferenceChoice } from '../storage';
 import { describeProblem, type Problem } from './problems';
 import { download, safeFileName } from './RunsView.svelte';
 import { trackingDb } from './tracking-db';
@@ -39,6 +39,8 @@ export class MonitorView {
   batchId = $state<string | null>(null);
   /** The chosen model's saved settings. */
   settings = $state.raw<MonitorOptions>({});
+  /** What the chosen model's next batches are compared with. */
+  reference = $state<ReferenceChoice>('sample');
   problem = $state.raw<Problem | null>(null);
   notice = $state<string | null>(null);
   ready = $state(false);
@@ -109,8 +111,27 @@ export class MonitorView {
 
   async #loadSettings(): Promise<void> {
     const key = this.modelKey;
-    const settings = key ? await (await monitorStore()).getSettings(key) : {};
-    if (key === this.modelKey) this.settings = settings;
+    const store = await monitorStore();
+    const [settings, reference] = key ? await Promise.all([store.getSettings(key), store.getReference(key)]) : [{}, 'sample' as const];
+    if (key !== this.modelKey) return;
+    this.settings = settings;
+    this.reference = reference;
+  }
+
+  /** Chooses what the model's next batches are compared with (stored reports keep theirs: they hold no rows to compare again). */
+  async setReference(choice: ReferenceChoice): Promise<void> {
+    const key = this.modelKey;
+    if (!key) return;
+    try {
+      await (await monitorStore()).setReference(key, choice);
+      if (key === this.modelKey) this.reference = choice;
+      this.notice =
+        choice === 'dataset'
+          ? 'The next files predicted with this model are compared with its training dataset (when this browser keeps it).'
+          : 'The next files predicted with this model are compared with the sample of training rows in the model.';
+    } catch (e) {
+      this.problem = describeProblem(e, 'Could not save the reference choice');
+    }
   }
 
   /** Checks and saves the chosen model's settings; its reports are judged again, and its next batches use them. */

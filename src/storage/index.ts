@@ -8,7 +8,7 @@ export { RunStore, normalizeTags, sortRuns } from './runs-store';
 export type { RunInit, RunOutcome, RunFilter, RunSort, MetricName, ExperimentSummary, RunStoreOptions } from './runs-store';
 export { RegistryStore } from './registry-store';
 export { MonitorStore } from './monitor-store';
-export type { MonitoredBatchInit, MonitorStoreOptions } from './monitor-store';
+export type { MonitoredBatchInit, MonitorStoreOptions, ReferenceChoice } from './monitor-store';
 export type { RegisterOptions, RegisterSource, ImportOptions, RegistryStoreOptions } from './registry-store';
 export type {
   Run,

@@ -9,6 +9,10 @@ import type { MonitoredBatch } from './records';
 import { writeTransaction } from './transact';
 
 const SETTINGS_PREFIX = 'monitor-settings:';
+const REFERENCE_PREFIX = 'monitor-reference:';
+
+/** What a model's batches are compared with: the sample in its bundle, or its training dataset stored in this browser. */
+export type ReferenceChoice = 'sample' | 'dataset';
 
 /** What a batch's record is built from; the store gives it an id and a date. */
 export type MonitoredBatchInit = Omit<MonitoredBatch, 'id' | 'createdAt'>;
@@ -59,6 +63,19 @@ export class MonitorStore {
   async getSettings(modelKey: string): Promise<MonitorOptions> {
     const rec = await this.#db.get('settings', SETTINGS_PREFIX + modelKey);
     return (rec?.value as MonitorOptions | undefined) ?? {};
+  }
+
+  /** The model's reference choice ('sample' when never set). */
+  async getReference(modelKey: string): Promise<ReferenceChoice> {
+    const rec = await this.#db.get('settings', REFERENCE_PREFIX + modelKey);
+    return rec?.value === 'dataset' ? 'dataset' : 'sample';
+  }
+
+  async setReference(modelKey: string, choice: ReferenceChoice): Promise<void> {
+    await writeTransaction(this.#db, ['settings'], 'save the reference choice', async (tx) => {
+      await tx.objectStore('settings').put({ key: REFERENCE_PREFIX + modelKey, value: choice });
+    });
+    postStorageChange({ type: 'monitor-changed', ids: [modelKey] });
   }
 
   async setSettings(modelKey: string, settings: MonitorOptions): Promise<void> {

@@ -3,7 +3,7 @@
  * load the sample → train → register "price" v1 → predict a file of heavier stones with it →
  * Predict says the dataset drifts → Monitor shows the batch with the drifting columns first and
  * the distributions drawn → the HTML report downloads, self-contained → thresholds saved re-judge
- * it → a reload keeps it all. The drift statistics ran in the prediction worker, not the page.
+ * it → the training dataset as reference instead → a reload keeps it all. The drift statistics ran in the prediction worker, not the page.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -105,6 +105,19 @@ describe('monitoring a predicted file', () => {
     expect(html).toContain('Model predictions');
     expect(html).toMatch(/RMSE on 400 labelled rows/);
     expect(html).not.toMatch(/<script|<link|src=|url\(/);
+  });
+
+  it('with the training dataset (stored by Load sample) as the reference, the next file is compared with all its rows', async () => {
+    await page.getByTestId('reference-dataset').check();
+    await page.getByRole('status').filter({ hasText: /compared with its training dataset/ }).waitFor();
+    await goTo(page, 'Predict');
+    await page.getByTestId('model-picker').selectOption('registry:price@1');
+    await page.getByLabel('CSV file to predict').setInputFiles(join(tmp, 'heavier-stones.csv'));
+    await page.getByTestId('drift-note').filter({ hasText: /Compared with the training dataset/ }).waitFor({ timeout: TIMEOUT });
+    await goTo(page, 'Monitor');
+    await expect.poll(() => page.getByTestId('monitored-batches').locator('tbody tr').count()).toBe(2);
+    const verdict = (await page.getByTestId('batch-verdict').textContent())!.replace(/\s+/g, ' ');
+    expect(verdict).toMatch(/^Dataset drift: .* 400 rows against 5,000 reference rows \(the training dataset\)/);
   });
 
   it('saved thresholds judge the report again, and a reload keeps batch and thresholds', async () => {

@@ -68,6 +68,10 @@ describe('MonitorStore', () => {
     await store.setSettings('registry:Gems@1', { drift: { threshold: 0.2, perColumn: { carat: { threshold: 0.3 } } } });
     expect(await store.getSettings('registry:Gems@1')).toEqual({ drift: { threshold: 0.2, perColumn: { carat: { threshold: 0.3 } } } });
     expect(await store.getSettings('registry:Gems@2')).toEqual({});
+    expect(await store.getReference('registry:Gems@1')).toBe('sample');
+    await store.setReference('registry:Gems@1', 'dataset');
+    expect(await store.getReference('registry:Gems@1')).toBe('dataset');
+    expect(await store.getReference('registry:Gems@2')).toBe('sample');
     db.close();
   });
 });
