@@ -8,7 +8,7 @@ import { resolveRule, validateDriftConfig } from '../drift/config';
 import { renderDriftReportHtml, type DriftHtmlOptions } from '../drift/html';
 import { defaultThreshold, DRIFT_DEFAULTS, isPValueTest, type DriftColumnResult, type DriftConfig, type DriftReport, type DriftRule } from '../drift/types';
 import { InvalidParamsError } from '../errors';
-import { formatPercent, formatValue, plural } from '../format';
+import { formatCount, formatPercent, formatValue, plural } from '../format';
 import type { RegressionMetrics } from '../metrics';
 
 export type DegradationMetric = 'rmse' | 'mae' | 'r2';
@@ -57,6 +57,11 @@ export function degradationSetting(setting: NonNullable<MonitorOptions['degradat
   return { metric, threshold };
 }
 
+/** A relative change as a percentage; formatPercent is for shares and stops at 100 %. */
+function changePercent(x: number): string {
+  return x < 0.99 ? formatPercent(x) : `${formatCount(Math.round(x * 100))}%`;
+}
+
 const METRIC_LABELS: Record<DegradationMetric, string> = { rmse: 'RMSE', mae: 'MAE', r2: 'R²' };
 
 /** The performance in one sentence, e.g. "RMSE on 4,404 labelled rows: 1557.92 (test 1022; 52% worse): degraded (the limit is 10% worse)." */
@@ -71,7 +76,7 @@ export function describePerformance(p: BatchPerformance): string {
       ? 'the same'
       : p.metric === 'r2'
         ? `${p.change > 0 ? `${formatValue(p.change)} lower` : `${formatValue(-p.change)} higher`}`
-        : `${formatPercent(Math.abs(p.change))} ${p.change > 0 ? 'worse' : 'better'}`;
+        : `${changePercent(Math.abs(p.change))} ${p.change > 0 ? 'worse' : 'better'}`;
   const limit = p.metric === 'r2' ? `a drop of ${formatValue(p.threshold)}` : `${formatPercent(p.threshold)} worse`;
   return `${head} (test ${test}; ${change}): ${p.degraded ? 'degraded' : 'not degraded'} (the limit is ${limit}).`;
 }

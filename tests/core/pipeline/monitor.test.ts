@@ -7,7 +7,7 @@ import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseBundle, serializeBundle, withoutReferenceSample, type LoadedBundle } from '../../../src/core/bundle/bundle';
 import { parseCsv } from '../../../src/core/data';
-import { bundleReference, monitorBatch, referenceFromCsv, rejudgeReport, type MonitorReference } from '../../../src/core/pipeline/monitor';
+import { bundleReference, describePerformance, monitorBatch, referenceFromCsv, rejudgeReport, type MonitorReference } from '../../../src/core/pipeline/monitor';
 import { predictBatch } from '../../../src/core/pipeline/predicted-batch';
 import { runTraining } from '../../../src/core/pipeline/train';
 import { defaultRecipe } from '../../../src/core/recipe';
@@ -101,6 +101,9 @@ describe('monitorBatch on generated gemstones', () => {
     const rmse = monitorBatch(loaded, reference, batch).performance!;
     expect(rmse.change).toBeGreaterThan(1);
     expect(rmse.degraded).toBe(true);
+    expect(describePerformance(rmse)).toBe(
+      `RMSE on 400 labelled rows: ${Number(rmse.metrics.rmse.toPrecision(6))} (test ${Number(rmse.test!.rmse.toPrecision(6))}; ${Math.round(rmse.change! * 100)}% worse): degraded (the limit is 10% worse).`,
+    );
     expect(monitorBatch(loaded, reference, batch, { degradation: { threshold: rmse.change! + 0.01 } }).performance!.degraded).toBe(false);
     const r2 = monitorBatch(loaded, reference, batch, { degradation: { metric: 'r2', threshold: 0.05 } }).performance!;
     expect(r2.change).toBeCloseTo(loaded.bundle.metrics.test!.r2 - r2.metrics.r2, 12);
