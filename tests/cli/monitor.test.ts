@@ -115,6 +115,18 @@ describe('cli monitor', () => {
     expect((await runCli(['monitor', file('model.json')])).code).toBe(2);
   });
 
+  it('predict --drift writes the same report as monitor beside the predictions', async () => {
+    const r = await runCli(['predict', file('model.json'), file('heavy.csv'), '--out', file('heavy-pred.csv'), '--drift', file('predict-drift.json')]);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/^dataset drift: \d of 9 columns drift; wrote .*predict-drift\.json$/m);
+    expect(readFileSync(file('heavy-pred.csv'), 'utf8').split('\n')[0]).toMatch(/,prediction,error$/);
+    await runCli(['monitor', file('model.json'), file('heavy.csv'), '--report', file('monitor-drift.json')]);
+    expect(JSON.parse(readFileSync(file('predict-drift.json'), 'utf8'))).toEqual(JSON.parse(readFileSync(file('monitor-drift.json'), 'utf8')));
+    const bare = await runCli(['predict', file('bare.json'), file('heavy.csv'), '--out', file('bare-pred.csv'), '--drift', file('bare-drift.json')]);
+    expect(bare.code).toBe(1);
+    expect(bare.err).toMatch(/no-reference/);
+  });
+
   it('a batch without a column the model needs is refused, naming it', async () => {
     const rows = Papa.parse<string[]>(gems(50, 5).trim()).data;
     const j = rows[0].indexOf('depth');
