@@ -1,25 +1,11 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/core/data';
-import { computeDrift } from '../../src/core/drift';
-import type { MonitorReport } from '../../src/core/pipeline/monitor-settings';
-import { DatasetStore, MIGRATIONS, MonitorStore, onStorageChange, openLoupeDb, type MonitoredBatchInit, type StorageChange } from '../../src/storage';
+import { DatasetStore, MIGRATIONS, MonitorStore, onStorageChange, openLoupeDb, type StorageChange } from '../../src/storage';
+import { batchInit } from '../helpers/monitored-batch';
 
 let dbCounter = 0;
 const freshName = (): string => `loupe-monitor-test-${process.pid}-${++dbCounter}`;
-
-function report(shift: number): MonitorReport {
-  const ref = { rowCount: 50, columns: [{ type: 'numeric' as const, name: 'carat', values: Float64Array.from({ length: 50 }, (_, i) => i / 10) }] };
-  const cur = { rowCount: 40, columns: [{ type: 'numeric' as const, name: 'carat', values: Float64Array.from({ length: 40 }, (_, i) => i / 10 + shift) }] };
-  const drift = computeDrift(ref, cur);
-  const prediction = computeDrift({ ...ref, columns: [{ ...ref.columns[0], name: 'prediction' }] }, { ...cur, columns: [{ ...cur.columns[0], name: 'prediction' }] }).columns[0];
-  return { ...drift, prediction };
-}
-
-function init(modelKey: string, shift: number): MonitoredBatchInit {
-  const r = report(shift);
-  return { modelKey, modelName: modelKey, fileName: `batch-${shift}.csv`, rows: r.rows, referenceRows: r.referenceRows, referenceSource: 'bundle', driftShare: r.driftShare, datasetDrift: r.datasetDrift, report: r, settings: {} };
-}
 
 describe('migration 3 → 4 (monitored batches)', () => {
   it('keeps stored datasets and adds the monitored-batches store with its indexes', async () => {
@@ -43,9 +29,9 @@ describe('MonitorStore', () => {
     const store = new MonitorStore(db, { now: () => (t += 10) });
     const seen: StorageChange[] = [];
     const stop = onStorageChange((c) => seen.push(c));
-    const a1 = await store.add(init('registry:Gems@1', 0));
-    const b1 = await store.add(init('registry:Gems@2', 3));
-    const a2 = await store.add(init('registry:Gems@1', 3));
+    const a1 = await store.add(batchInit('registry:Gems@1', 0));
+    const b1 = await store.add(batchInit('registry:Gems@2', 3));
+    const a2 = await store.add(batchInit('registry:Gems@1', 3));
     expect((await store.list('registry:Gems@1')).map((b) => b.id)).toEqual([a1.id, a2.id]);
     expect((await store.list()).map((b) => b.id)).toEqual([a1.id, b1.id, a2.id]);
     const back = (await store.get(a2.id))!;
