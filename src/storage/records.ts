@@ -163,7 +163,7 @@ export interface AliasRecord {
 
 /** Something stored that could be deleted to free space, with its estimated size. */
 export interface StoredItem {
-  kind: 'run' | 'model-version' | 'dataset';
+  kind: 'run' | 'model-version' | 'dataset' | 'monitored-batch';
   /** Run id, `name@version`, or dataset id. */
   id: string;
   /** Plain words for a person: `run "Linear" (gems.csv)`. */

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/core/data';
-import { DatasetStore, MIGRATIONS, MonitorStore, onStorageChange, openLoupeDb, type StorageChange } from '../../src/storage';
+import { DatasetStore, largestItems, MIGRATIONS, MonitorStore, onStorageChange, openLoupeDb, storedSummary, type StorageChange } from '../../src/storage';
 import { batchInit } from '../helpers/monitored-batch';
 
 let dbCounter = 0;
@@ -39,6 +39,10 @@ describe('MonitorStore', () => {
     expect(back.report).toEqual(a2.report);
     expect(back.datasetDrift).toBe(true);
     expect((await store.get(a1.id))!.datasetDrift).toBe(false);
+    const summary = (await storedSummary(db))['monitored-batch'];
+    expect(summary.count).toBe(3);
+    expect(summary.bytes).toBeGreaterThan(1000);
+    expect((await largestItems(db, 10)).filter((i) => i.kind === 'monitored-batch').map((i) => i.label)).toContain('drift report of "batch-3.csv" (registry:Gems@2)');
     await store.delete(a1.id);
     expect((await store.list('registry:Gems@1')).map((b) => b.id)).toEqual([a2.id]);
     await new Promise((r) => setTimeout(r, 20));
