@@ -57,6 +57,9 @@ describe('monitoring a predicted file', () => {
     await form.getByLabel('Alias').fill('champion');
     await form.getByRole('button', { name: 'Register' }).click();
     await page.getByTestId('registered-notice').waitFor();
+    await goTo(page, 'Models');
+    const reference = page.locator('[data-testid="version-card"][data-version="1"]').getByTestId('drift-reference');
+    expect((await reference.textContent())!.replace(/\s+/g, ' ').trim()).toBe('Drift reference a sample of 4,000 training rows in the bundle');
   });
 
   it('predicting a file of heavier stones records a drift report: Predict says the dataset drifts', async () => {
