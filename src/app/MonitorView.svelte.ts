@@ -4,7 +4,7 @@
  * stored reports are judged again on the page (a test's value does not depend on its threshold,
  * so new thresholds need no data); export of a batch as a self-contained HTML report.
  */
-import { parseMonitorOptions, rejudgeReport, renderMonitorHtml, type MonitorOptions, type MonitorReport } from '../core/pipeline/monitor-settings';
+import { parseMonitorOptions, rejudgeReport, type MonitorOptions, type MonitorReport } from '../core/pipeline/monitor-settings';
 import { MonitorStore, onStorageChange, type MonitoredBatch, type ReferenceChoice } from '../storage';
 import { describeProblem, type Problem } from './problems';
 import { download, safeFileName } from './RunsView.svelte';
@@ -162,13 +162,19 @@ export class MonitorView {
   }
 
   /** Downloads the batch's report as one HTML file (aggregates only; opens offline). */
-  exportHtml(j: JudgedBatch): void {
-    const date = new Date(j.batch.createdAt).toISOString().slice(0, 16).replace('T', ' ');
-    const html = renderMonitorHtml(j.report, {
-      title: `Drift report: ${j.batch.modelName}`,
-      subtitle: `${j.batch.fileName}, predicted ${date} UTC; compared with ${j.batch.referenceSource === 'bundle' ? 'the sample of training rows in the model' : 'the training dataset'}.`,
-    });
-    download(`${safeFileName(j.batch.fileName.replace(/\.[^.]+$/, ''))}-drift.html`, html, 'text/html');
+  async exportHtml(j: JudgedBatch): Promise<void> {
+    try {
+      // Loaded when first asked for: the page starts without the report's renderer.
+      const { renderMonitorHtml } = await import('../core/pipeline/monitor-html');
+      const date = new Date(j.batch.createdAt).toISOString().slice(0, 16).replace('T', ' ');
+      const html = renderMonitorHtml(j.report, {
+        title: `Drift report: ${j.batch.modelName}`,
+        subtitle: `${j.batch.fileName}, predicted ${date} UTC; compared with ${j.batch.referenceSource === 'bundle' ? 'the sample of training rows in the model' : 'the training dataset'}.`,
+      });
+      download(`${safeFileName(j.batch.fileName.replace(/\.[^.]+$/, ''))}-drift.html`, html, 'text/html');
+    } catch (e) {
+      this.problem = describeProblem(e, 'Could not export the drift report');
+    }
   }
 
   dispose(): void {

@@ -1,11 +1,10 @@
 /**
  * Monitoring settings and verdicts, apart from the statistics so that the page can load them: the
  * settings' validation, re-judging a stored report under new thresholds (a test's value does not
- * depend on its threshold), the performance in words and the HTML export. The statistics and the
+ * depend on its threshold) and the performance in words (the HTML export is monitor-html.ts). The statistics and the
  * batch itself stay in workers (monitor.ts).
  */
 import { resolveRule, validateDriftConfig } from '../drift/config';
-import { renderDriftReportHtml, type DriftHtmlOptions } from '../drift/html';
 import { defaultThreshold, DRIFT_DEFAULTS, isPValueTest, type DriftColumnResult, type DriftConfig, type DriftReport, type DriftRule } from '../drift/types';
 import { InvalidParamsError } from '../errors';
 import { formatCount, formatPercent, formatValue, plural } from '../format';
@@ -81,11 +80,6 @@ export function describePerformance(p: BatchPerformance): string {
   return `${head} (test ${test}; ${change}): ${p.degraded ? 'degraded' : 'not degraded'} (the limit is ${limit}).`;
 }
 
-/** The report as one self-contained HTML page (aggregates only): the input columns, the predictions and the performance. */
-export function renderMonitorHtml(report: MonitorReport, options: DriftHtmlOptions = {}): string {
-  const notes = [...(options.notes ?? []), ...(report.performance ? [describePerformance(report.performance)] : [])];
-  return renderDriftReportHtml(report, { ...options, notes, prediction: report.prediction });
-}
 
 /**
  * MonitorOptions from JSON a person wrote (a --config file, stored settings): only the known

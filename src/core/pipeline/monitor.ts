@@ -22,6 +22,7 @@ import type { PredictCsvOptions } from './predict';
 import { predictBatch, type PredictedBatch } from './predicted-batch';
 
 export * from './monitor-settings';
+export { renderMonitorHtml } from './monitor-html';
 
 /** What a batch is compared with: the model's input columns and its predictions on the same rows. */
 export interface MonitorReference {
