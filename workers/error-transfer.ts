@@ -8,6 +8,7 @@ import {
   BundleError,
   CancelledError,
   CsvError,
+  ExplainError,
   InvalidInputError,
   InvalidParamsError,
   LoupeError,
@@ -39,6 +40,7 @@ const CLASSES: ReadonlyArray<readonly [string, LoupeErrorClass]> = [
   ['BundleError', BundleError],
   ['RowError', RowError],
   ['PipelineError', PipelineError],
+  ['ExplainError', ExplainError],
   ['LoupeError', LoupeError],
 ];
 

@@ -24,6 +24,13 @@ export type Task = 'regression';
 /** Where a fitted model can go: every model ships in a Loupe bundle; ONNX comes with its exporter. */
 export type ExportFormat = 'bundle';
 
+/**
+ * How its predictions are explained (src/core/explain), per input column in the target's units:
+ * 'tree-shap' exact path-dependent TreeSHAP over its trees, 'linear' exact coef × (x − training
+ * mean), 'sampling' Shapley values estimated from seeded antithetic permutations.
+ */
+export type ExplanationKind = 'tree-shap' | 'linear' | 'sampling';
+
 export interface ModelInfo {
   type: ModelType;
   /** Its name in words, as leaderboards and pickers show it. */
@@ -41,6 +48,7 @@ export interface ModelInfo {
   lossCurve: boolean;
   /** Its natural per-feature importance, or null. */
   importance: 'coefficients' | 'impurity' | 'gain' | null;
+  explanation: ExplanationKind;
   exports: readonly ExportFormat[];
   /** A short note beside its checkbox. */
   note?: string;
@@ -48,7 +56,7 @@ export interface ModelInfo {
   selectedByDefault: boolean;
 }
 
-const linear = { family: 'linear', tasks: ['regression'], seeded: false, tfjs: false, lossCurve: false, importance: 'coefficients', exports: ['bundle'] } as const;
+const linear = { family: 'linear', tasks: ['regression'], seeded: false, tfjs: false, lossCurve: false, importance: 'coefficients', explanation: 'linear', exports: ['bundle'] } as const;
 
 export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
   linear: { ...linear, type: 'linear', label: 'Linear regression', params: LINEAR_REGRESSION_PARAMS, steps: null, selectedByDefault: true },
@@ -66,6 +74,7 @@ export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
     steps: null,
     lossCurve: false,
     importance: null,
+    explanation: 'sampling',
     exports: ['bundle'],
     note: 'predicting is the slow part',
     selectedByDefault: true,
@@ -81,6 +90,7 @@ export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
     steps: null,
     lossCurve: false,
     importance: 'impurity',
+    explanation: 'tree-shap',
     exports: ['bundle'],
     selectedByDefault: true,
   },
@@ -95,6 +105,7 @@ export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
     steps: 'tree',
     lossCurve: false,
     importance: 'impurity',
+    explanation: 'tree-shap',
     exports: ['bundle'],
     note: 'slow with many deep trees',
     selectedByDefault: true,
@@ -110,6 +121,7 @@ export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
     steps: 'iteration',
     lossCurve: true,
     importance: 'gain',
+    explanation: 'tree-shap',
     exports: ['bundle'],
     selectedByDefault: true,
   },
@@ -124,6 +136,7 @@ export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
     steps: 'epoch',
     lossCurve: true,
     importance: null,
+    explanation: 'sampling',
     exports: ['bundle'],
     note: 'slower; trains on tfjs',
     selectedByDefault: true,
