@@ -1,12 +1,14 @@
 /**
- * `loupe predict <model.json> <file.csv> [--out predictions.csv]`: streams the CSV through a
- * model bundle chunk by chunk and writes the input columns plus `prediction` and `error`
- * columns. Rows with problems are kept (error column filled) and summarised on stderr.
+ * `loupe predict <model.json> <file.csv> [--out predictions.csv] [--explain]`: streams the CSV
+ * through a model bundle chunk by chunk and writes the input columns plus `prediction` and
+ * `error` columns (and with --explain, `shap_base` and `shap_<column>`). Rows with problems are
+ * kept (error column filled) and summarised on stderr.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { openBundle } from '../core/bundle/bundle';
+import { Explainer } from '../core/explain';
 import { checkBundleSize } from '../core/bundle/limits';
 import { predictCsv, predictionChunkToCsv } from '../core/pipeline/predict';
 import { numberOption, parseArgs, rejectUnknown, stringOption, UsageError } from './args';
@@ -14,7 +16,7 @@ import type { Command } from './command';
 import { openFileSource } from './node-source';
 import { terminalText } from './terminal-text';
 
-const USAGE = `loupe predict <model.json> <file.csv> [--out predictions.csv] [--chunk-rows n] [--clip]
+const USAGE = `loupe predict <model.json> <file.csv> [--out predictions.csv] [--chunk-rows n] [--clip] [--explain]
 
 Predicts every row of the CSV with the model bundle and writes CSV: the input columns, a
 "prediction" column and an "error" column (why a row could not be predicted, or a warning that
@@ -24,7 +26,12 @@ are refused.
   --out <file>       write the predictions CSV here
   --chunk-rows <n>   rows per chunk (default 10000)
   --clip             clip predictions to the training range of the target
-  --strict           exit with status 1 when any row could not be predicted`;
+  --strict           exit with status 1 when any row could not be predicted
+  --explain          add "shap_base" and a "shap_<column>" per input column: how much each
+                     column moved the prediction away from the model's expected one, in the
+                     target's units (shap_base + all shap_ columns = the prediction before
+                     --clip). Exact for trees and linear models; sampled for k-NN and MLP
+  --permutations <n> permutations per row for sampled explanations (default 128)`;
 
 function write(stream: WriteStream | NodeJS.WriteStream, text: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -41,30 +48,40 @@ export const predictCommand: Command = {
   summary: 'predict a CSV with a model bundle; writes input columns + prediction',
   usage: USAGE,
   async run(argv, io) {
-    const args = parseArgs(argv, ['out', 'chunk-rows']);
-    rejectUnknown(args, ['out', 'chunk-rows', 'clip', 'strict', 'help']);
+    const args = parseArgs(argv, ['out', 'chunk-rows', 'permutations']);
+    rejectUnknown(args, ['out', 'chunk-rows', 'clip', 'strict', 'explain', 'permutations', 'help']);
     if (args.positionals.length !== 2) throw new UsageError('predict takes a model bundle and a CSV file');
     const [modelPath, csvPath] = args.positionals;
     const chunkRows = numberOption(args, 'chunk-rows') ?? 10_000;
     if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new UsageError('--chunk-rows must be a positive integer');
     if (args.options.get('clip') !== undefined && args.options.get('clip') !== true) throw new UsageError('--clip takes no value');
     const clip = args.options.get('clip') === true;
+    if (args.options.get('explain') !== undefined && args.options.get('explain') !== true) throw new UsageError('--explain takes no value');
+    const explain = args.options.get('explain') === true;
+    const permutations = numberOption(args, 'permutations');
+    if (permutations !== undefined && (!Number.isInteger(permutations) || permutations < 2)) throw new UsageError('--permutations must be an integer of at least 2');
+    if (permutations !== undefined && !explain) throw new UsageError('--permutations goes with --explain');
     checkBundleSize((await stat(modelPath)).size, basename(modelPath));
     const loaded = await openBundle(await readFile(modelPath, 'utf8'));
+    // Built before the output opens: a model that cannot be explained fails with nothing written.
+    const explainer = explain ? new Explainer(loaded.model, loaded.recipe, permutations !== undefined ? { permutations } : {}) : undefined;
     const outPath = stringOption(args, 'out');
     const source = await openFileSource(csvPath);
     const out = outPath !== undefined ? createWriteStream(outPath) : process.stdout;
     let first = true;
+    let permutationsUsed = 0;
     const listed: string[] = [];
     const warned: string[] = [];
     try {
       const summary = await predictCsv(loaded, source, {
         chunkRows,
         clip,
+        explainer,
         onChunk: async (chunk) => {
           const csv = predictionChunkToCsv(chunk, first);
           await write(out, out === process.stdout && process.stdout.isTTY ? terminalText(csv) : csv);
           first = false;
+          if (chunk.explanation?.permutations) permutationsUsed = chunk.explanation.permutations;
           for (const p of chunk.problems) {
             if (p.severity === 'error' && listed.length < 20) listed.push(`  row ${p.row}: ${p.message}`);
             else if (p.severity === 'warning' && warned.length < 10) warned.push(`  row ${p.row}: ${p.message}`);
@@ -86,6 +103,7 @@ export const predictCommand: Command = {
         io.err(`warnings: ${warnings.map(([k, n]) => `${n} ${k.replace(':warning', '')}`).join(', ')}`);
         io.err(['first warnings:', ...warned, total > warned.length ? `  … and ${total - warned.length} more (all in the error column)` : ''].filter(Boolean).join('\n'));
       }
+      if (explainer) io.err(explanationNote(explainer.kind, permutationsUsed, clip));
       if (listed.length) io.err(['rows that could not be predicted:', ...listed, summary.failed > listed.length ? `  … and ${summary.failed - listed.length} more` : ''].filter(Boolean).join('\n'));
       if (outPath !== undefined) io.err(`wrote ${outPath}`);
       return args.options.get('strict') === true && summary.failed > 0 ? 1 : 0;
@@ -95,3 +113,14 @@ export const predictCommand: Command = {
     }
   },
 };
+
+/** How the shap_ columns were computed, in a line. */
+function explanationNote(kind: string, permutations: number, clip: boolean): string {
+  const how =
+    kind === 'tree-shap'
+      ? 'exact TreeSHAP (path-dependent)'
+      : kind === 'linear'
+        ? 'exact: coefficient × (value − training mean)'
+        : `sampled Shapley values, ${permutations || 'default'} permutations per row (seeded: the same row gets the same values)`;
+  return `explanations: ${how}; shap_base + the shap_ columns = the prediction${clip ? ' before clipping' : ''}`;
+}
