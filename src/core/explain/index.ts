@@ -11,3 +11,5 @@
 export { Explainer, type Explanation, type ExplainOptions } from './explain';
 export { playersFromSources, featurePlayers, foldToColumns, type Players } from './players';
 export { exactShapley, pathExpectation, backgroundExpectation } from './exact';
+export { shapSummary, type ShapSummary } from './summary';
+export { partialDependence, type PartialDependence, type PartialDependenceOptions } from './partial-dependence';

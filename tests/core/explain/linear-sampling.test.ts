@@ -4,7 +4,7 @@
  * features back to input columns in the target's units.
  */
 import { describe, expect, it } from 'vitest';
-import { Explainer } from '../../../src/core/explain';
+import { Explainer, partialDependence, shapSummary } from '../../../src/core/explain';
 import { backgroundExpectation, exactShapley } from '../../../src/core/explain/exact';
 import { featurePlayers } from '../../../src/core/explain/players';
 import { samplingShapley } from '../../../src/core/explain/sampling';
@@ -175,5 +175,46 @@ describe('explanations through a recipe', () => {
     };
     expect(mean('b')).toBeGreaterThan(0);
     expect(mean('a')).toBeLessThan(0);
+  });
+
+  it('summary: mean |value| per column over a seeded sample, and each row\'s own value as a rank (none for one-hot)', async () => {
+    const model = await new GradientBoostingRegressor({ maxIterations: 30, seed: 1, earlyStopping: false }).fit(X, fitted.encodeTarget(y!));
+    const s = shapSummary(new Explainer(model, fitted), fitted, X, { maxRows: 150, seed: 2 });
+    expect(s.rows).toBe(150);
+    expect(s.totalRows).toBe(n);
+    expect(s.values.length).toBe(150 * 3);
+    // Carat drives price here: it has the largest mean |value|.
+    expect(s.meanAbs[0]).toBeGreaterThan(s.meanAbs[1]);
+    expect(s.meanAbs[0]).toBeGreaterThan(s.meanAbs[2]);
+    const ranks = Array.from({ length: 150 }, (_, r) => s.valueRank[r * 3]);
+    expect(Math.min(...ranks)).toBe(0);
+    expect(Math.max(...ranks)).toBe(1);
+    expect(Number.isNaN(s.valueRank[1])).toBe(true); // shop: one-hot
+    // Higher carat, larger contribution: rank and value agree in order.
+    const hi = Array.from({ length: 150 }, (_, r) => r).filter((r) => s.valueRank[r * 3] > 0.8);
+    const lo = Array.from({ length: 150 }, (_, r) => r).filter((r) => s.valueRank[r * 3] < 0.2);
+    const mean = (rs: number[]) => rs.reduce((a, r) => a + s.values[r * 3], 0) / rs.length;
+    expect(mean(hi)).toBeGreaterThan(mean(lo));
+  });
+
+  it('partial dependence: an additive model gives parallel ICE curves whose slope is the coefficient; categories use the training levels', async () => {
+    const plain = fitRecipe({ ...recipe, targetTransform: 'none', features: [] }, table);
+    const T = plain.transformTable(table);
+    const model = await new Ridge({ alpha: 0.01 }).fit(T.X, T.y!);
+    const predict = (M: Matrix) => model.predict(M);
+    const pd = partialDependence(predict, plain, table, 'carat', { maxRows: 20, gridPoints: 5, seed: 1 });
+    expect(pd.grid.length).toBe(5);
+    expect(pd.curves).toBe(20);
+    const g = pd.grid as number[];
+    const scale = plain.learned().find((l) => l.column === 'carat')!.scale!;
+    const slope = model.coef[0] / scale;
+    for (let r = 0; r < 20; r++)
+      for (let k = 1; k < 5; k++) expect(pd.ice[r * 5 + k] - pd.ice[r * 5]).toBeCloseTo(slope * (g[k] - g[0]), 6);
+    expect(pd.pd[4] - pd.pd[0]).toBeCloseTo(slope * (g[4] - g[0]), 6);
+    const shop = partialDependence(predict, plain, table, 'shop', { maxRows: 10 });
+    expect(shop.categorical).toBe(true);
+    expect(shop.grid).toEqual(['a', 'b', 'c']);
+    expect(shop.pd[1]).toBeGreaterThan(shop.pd[0]);
+    expect(() => partialDependence(predict, plain, table, 'price')).toThrow(/not an input column/);
   });
 });
