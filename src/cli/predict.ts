@@ -9,6 +9,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { openBundle } from '../core/bundle/bundle';
 import { Explainer } from '../core/explain';
+import { explanationMethod } from '../core/explain/method';
+import type { ExplanationKind } from '../core/models/catalog';
 import { checkBundleSize } from '../core/bundle/limits';
 import { predictCsv, predictionChunkToCsv } from '../core/pipeline/predict';
 import { numberOption, parseArgs, rejectUnknown, stringOption, UsageError } from './args';
@@ -115,12 +117,6 @@ export const predictCommand: Command = {
 };
 
 /** How the shap_ columns were computed, in a line. */
-function explanationNote(kind: string, permutations: number, clip: boolean): string {
-  const how =
-    kind === 'tree-shap'
-      ? 'exact TreeSHAP (path-dependent)'
-      : kind === 'linear'
-        ? 'exact: coefficient × (value − training mean)'
-        : `sampled Shapley values, ${permutations || 'default'} permutations per row (seeded: the same row gets the same values)`;
-  return `explanations: ${how}; shap_base + the shap_ columns = the prediction${clip ? ' before clipping' : ''}`;
+function explanationNote(kind: ExplanationKind, permutations: number, clip: boolean): string {
+  return `explanations: ${explanationMethod(kind, permutations || undefined)}; shap_base + the shap_ columns = the prediction${clip ? ' before clipping' : ''}`;
 }

@@ -43,6 +43,8 @@ export interface RowExplanations {
   values: Float64Array;
   /** Sampling explanations: permutations per row. */
   permutations?: number;
+  /** Exact values in the model's units, scaled to add up in the target's (log1p target, log link). */
+  scaled: boolean;
 }
 
 export interface PredictOptions {
@@ -76,11 +78,12 @@ function explainValid(explainer: Explainer, X: Matrix, valid: Uint8Array): RowEx
   const { sub, idx } = validRows(X.data, X.rows, X.cols, valid);
   const c = explainer.columns.length;
   const values = new Float64Array(X.rows * c).fill(NaN);
-  const out: RowExplanations = { kind: explainer.kind, columns: explainer.columns, base: NaN, values };
+  const out: RowExplanations = { kind: explainer.kind, columns: explainer.columns, base: NaN, values, scaled: false };
   if (idx.length === 0) return out;
   const e = explainer.explain({ data: sub, rows: idx.length, cols: X.cols, features: X.features });
   for (let k = 0; k < idx.length; k++) values.set(e.values.subarray(k * c, k * c + c), idx[k] * c);
   out.base = e.base;
+  out.scaled = e.scaled;
   if (e.permutations !== undefined) out.permutations = e.permutations;
   return out;
 }
