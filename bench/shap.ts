@@ -105,6 +105,7 @@ async function main(): Promise<void> {
         localAccuracyMaxError: localAccuracy,
         targetSeconds: TARGET_SECONDS,
         withinTarget: treeShapSeconds <= TARGET_SECONDS,
+        cpuWithinTarget: median(cpu) <= TARGET_SECONDS,
         loadAverage1m: round(loadavg()[0], 2),
       },
       null,

@@ -12,7 +12,7 @@ import Papa from 'papaparse';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSampleGemstones } from '../../src/core/sample';
-import { chooseModels, goTo, openBrowser, type BrowserSession } from './browser';
+import { ARTIFACTS, chooseModels, goTo, openBrowser, type BrowserSession } from './browser';
 
 const TIMEOUT = 180_000;
 const INPUTS = ['carat', 'cut', 'color', 'clarity', 'depth', 'table', 'x', 'y', 'z'];
@@ -104,6 +104,8 @@ describe('explanations', () => {
     // SVG y grows downwards: a higher price is a smaller y.
     expect(pd.last).toBeLessThan(pd.first);
     await s.shot('partial-dependence');
+    // The README's picture (docs/screenshots/explain-summary.png is copied from it).
+    await panel.screenshot({ path: join(ARTIFACTS, 'explain', 'summary-only.png') });
   });
 
   it('Predict one row: a waterfall from the expected price through each column to the prediction shown', async () => {
@@ -128,6 +130,8 @@ describe('explanations', () => {
     expect(w1.values.carat).toBeGreaterThan(w0.values.carat);
     await page.getByTestId('waterfall').scrollIntoViewIfNeeded();
     await s.shot('waterfall');
+    // The README's picture (docs/screenshots/explain-waterfall.png is copied from it).
+    await page.getByTestId('waterfall').screenshot({ path: join(ARTIFACTS, 'explain', 'waterfall-only.png') });
   });
 
   it('a predicted file can carry shap_base and shap_<column> columns that add up to each prediction', async () => {

@@ -73,6 +73,7 @@ export class TreeShap {
       this.po = new Float64Array(need);
       this.pw = new Float64Array(need);
     }
+    if (RECIP.length < t.depth + 4) RECIP = reciprocals(2 * t.depth + 4);
     this.t = t;
     this.hot = hot;
     this.phi = phi;
@@ -124,9 +125,11 @@ export class TreeShap {
     pz[off + ud] = zero;
     po[off + ud] = one;
     pw[off + ud] = ud === 0 ? 1 : 0;
+    const inv = RECIP[ud + 1];
     for (let i = ud - 1; i >= 0; i--) {
-      pw[off + i + 1] += (one * pw[off + i] * (i + 1)) / (ud + 1);
-      pw[off + i] = (zero * pw[off + i] * (ud - i)) / (ud + 1);
+      const w = pw[off + i];
+      pw[off + i + 1] += one * w * (i + 1) * inv;
+      pw[off + i] = zero * w * (ud - i) * inv;
     }
   }
 
@@ -135,12 +138,19 @@ export class TreeShap {
     const one = po[off + k];
     const zero = pz[off + k];
     let next = pw[off + ud];
-    for (let i = ud - 1; i >= 0; i--) {
-      if (one !== 0) {
+    const n1 = ud + 1;
+    const inv = RECIP[n1];
+    if (one !== 0) {
+      const invOne = 1 / one;
+      for (let i = ud - 1; i >= 0; i--) {
         const tmp = pw[off + i];
-        pw[off + i] = (next * (ud + 1)) / ((i + 1) * one);
-        next = tmp - (pw[off + i] * zero * (ud - i)) / (ud + 1);
-      } else pw[off + i] = (pw[off + i] * (ud + 1)) / (zero * (ud - i));
+        const w = next * n1 * invOne * RECIP[i + 1];
+        pw[off + i] = w;
+        next = tmp - w * zero * (ud - i) * inv;
+      }
+    } else {
+      const invZero = 1 / zero;
+      for (let i = ud - 1; i >= 0; i--) pw[off + i] = pw[off + i] * n1 * invZero * RECIP[ud - i];
     }
     for (let i = k; i < ud; i++) {
       pf[off + i] = pf[off + i + 1];
@@ -156,15 +166,26 @@ export class TreeShap {
     const zero = pz[off + k];
     let next = pw[off + ud];
     let total = 0;
+    const n1 = ud + 1;
     if (one !== 0) {
+      const invOne = 1 / one;
+      const inv = RECIP[n1];
       for (let i = ud - 1; i >= 0; i--) {
-        const tmp = (next * (ud + 1)) / ((i + 1) * one);
+        const tmp = next * n1 * invOne * RECIP[i + 1];
         total += tmp;
-        next = pw[off + i] - (tmp * zero * (ud - i)) / (ud + 1);
+        next = pw[off + i] - tmp * zero * (ud - i) * inv;
       }
     } else {
-      for (let i = ud - 1; i >= 0; i--) total += (pw[off + i] * (ud + 1)) / (zero * (ud - i));
+      const invZero = 1 / zero;
+      for (let i = ud - 1; i >= 0; i--) total += pw[off + i] * n1 * invZero * RECIP[ud - i];
     }
     return total;
   }
+}
+
+/** 1/i up to the longest path met so far (multiplying by it is cheaper than dividing); grown by `add`. */
+let RECIP = reciprocals(64);
+
+function reciprocals(n: number): Float64Array {
+  return Float64Array.from({ length: n }, (_, i) => (i === 0 ? 0 : 1 / i));
 }
