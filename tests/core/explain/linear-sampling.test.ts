@@ -10,6 +10,7 @@ import { featurePlayers } from '../../../src/core/explain/players';
 import { samplingShapley } from '../../../src/core/explain/sampling';
 import { ExplainError } from '../../../src/core/errors';
 import { KNeighborsRegressor } from '../../../src/core/models/knn';
+import { MlpRegressor } from '../../../src/core/models/mlp';
 import { LinearRegression, Ridge } from '../../../src/core/models/linear';
 import { modelFromJSON } from '../../../src/core/models/registry';
 import type { Matrix } from '../../../src/core/models/types';
@@ -102,6 +103,15 @@ describe('sampling Shapley', () => {
     const large = mean(512);
     expect(large).toBeLessThan(small / 3);
     expect(large).toBeLessThan(0.15);
+  });
+
+  it('an MLP keeps 32 seeded background rows; one saved before them is refused with a plain reason', async () => {
+    const m = await new MlpRegressor({ hiddenLayers: [8], maxEpochs: 3, seed: 1 }).fit(X, y);
+    expect(m.backgroundRows()!.length).toBe(32 * 4);
+    const s = m.toJSON();
+    delete s.state.background;
+    const old = modelFromJSON(s);
+    expect(() => new Explainer(old, { features: names })).toThrow(expect.objectContaining({ name: 'ExplainError', code: 'no-background' }));
   });
 
   it('is seeded: the same row gets the same values alone or among other rows', async () => {

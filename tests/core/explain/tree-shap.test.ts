@@ -123,6 +123,17 @@ describe('TreeSHAP', () => {
     expectLocalAccuracy(m, T);
   });
 
+  it('gradient-boosted trees with the log-link loss: exact in log units, scaled to add up to the prediction', async () => {
+    const yPos = train.y.map((v) => Math.exp(v / 8) * 100);
+    const m = await new GradientBoostingRegressor({ maxIterations: 20, seed: 2, earlyStopping: false, loss: 'squared_error_log_link' }).fit(train.X, yPos);
+    const e = new Explainer(m, { features: names(6) }).explain(test.X);
+    expect(e.scaled).toBe(true);
+    const pred = m.predict(test.X);
+    for (let r = 0; r < test.X.rows; r++) expect(Math.abs(e.predictions[r] - pred[r]) / pred[r]).toBeLessThan(1e-9);
+    // The base is the prediction with nothing known, through the same curve: exp(raw base).
+    expect(e.base).toBeGreaterThan(0);
+  });
+
   it('players: one-hot indicators grouped into one player give the brute-force values of the grouped game', async () => {
     const m = await new DecisionTreeRegressor({ maxDepth: 6, seed: 3 }).fit(train.X, train.y);
     // Features 2 and 3 (the interacting pair) are one player: 5 players.
