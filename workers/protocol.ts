@@ -5,6 +5,8 @@
 import type { ModelBundle } from '../src/core/bundle/bundle';
 import { LoupeError } from '../src/core/errors';
 import type { PermutationImportance } from '../src/core/pipeline/importance';
+import type { PartialDependence, PartialDependenceOptions, ShapSummary } from '../src/core/explain';
+import type { RowExplanations } from '../src/core/pipeline/predict';
 import type { ParsedDataset, ParseProgress, Table as TrainTable } from '../src/core/data/types';
 import type { ModelType } from '../src/core/models/types';
 import type { LogLine } from '../src/core/pipeline/log';
@@ -61,6 +63,8 @@ export interface LoadedModelInfo {
 export interface RowPredictionResult {
   prediction: number | null;
   problems: RowProblem[];
+  /** Asked with `explain`: the row's explanation (values for one row), or why the model cannot be explained. */
+  explanation?: RowExplanations | { unavailable: string };
 }
 
 export interface FilePredictionProgress extends ParseProgress {
@@ -76,6 +80,8 @@ export interface FilePredictionOptions {
   clip?: boolean;
   /** Record the file as a monitored batch of this model (drift against its reference, stored in IndexedDB by the worker). */
   monitor?: BatchMonitoring;
+  /** Add shap_base and shap_<column> columns (each row's explanation). */
+  explain?: boolean;
 }
 
 /** The model a predicted file is monitored for (the settings are read from storage). */
@@ -118,8 +124,8 @@ export interface PredictApi {
   load(key: string, bundle: ModelBundle): Promise<LoadedModelInfo>;
   /** Whether `key` is loaded in this worker. */
   has(key: string): boolean;
-  /** Predicts one record (form values as typed). */
-  predictRow(key: string, record: Record<string, string>): Promise<RowPredictionResult>;
+  /** Predicts one record (form values as typed), with its explanation when `explain`. */
+  predictRow(key: string, record: Record<string, string>, options?: { explain?: boolean }): Promise<RowPredictionResult>;
   /**
    * Streams a CSV file through the model chunk by chunk. Rejects with RowError 'missing-column',
    * CsvError, or CancelledError after `cancel()`. `onProgress` must be a comlink `proxy`.
@@ -231,6 +237,10 @@ export interface TrainApi {
   cancel(jobId: string): void;
   /** Permutation importance of a finished job's model on its evaluation rows. */
   permutationImportance(jobId: string, opts?: { repeats?: number; seed?: number; maxRows?: number }): Promise<PermutationImportanceResult>;
+  /** SHAP summary of a finished job's model on a seeded sample of its evaluation rows. */
+  explainSummary(jobId: string, opts?: { maxRows?: number; seed?: number }): Promise<ShapSummary>;
+  /** Partial dependence and ICE curves of one input column, on a seeded sample of the dataset's rows. */
+  partialDependence(jobId: string, column: string, opts?: PartialDependenceOptions): Promise<PartialDependence>;
   /** Forgets finished jobs' models (all when no ids are given). */
   release(jobIds?: string[]): void;
   /**

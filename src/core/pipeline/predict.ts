@@ -4,7 +4,9 @@
  * problem names its row and column; a row that cannot be predicted gets NaN (an empty cell in
  * the output CSV) and its reason in the error column. A prediction outside the range of the target
  * in the training data (from the bundle's reference profile) is flagged on its row, counted in the
- * summary, and clipped to that range when asked.
+ * summary, and clipped to that range when asked. With an Explainer, each predicted row also
+ * gets its explanation (base + one value per input column, adding up to the prediction before
+ * any clipping), written as `shap_base` and `shap_<column>` columns.
  */
 import Papa from 'papaparse';
 import { checkpoint, throwIfAborted } from '../abort';
@@ -13,6 +15,9 @@ import { profiledRange } from '../bundle/reference-profile';
 import { streamCsvRows } from '../data/csv';
 import { neutraliseRows } from '../data/csv-cells';
 import type { CsvInput, ParseProgress, Table } from '../data/types';
+import type { Explainer } from '../explain';
+import type { ExplanationKind } from '../models/catalog';
+import type { Matrix } from '../models/types';
 import { RowError } from '../errors';
 import type { RecordValue, RowProblem } from '../recipe';
 
@@ -25,6 +30,23 @@ export interface RecordsPrediction {
   outOfRange: number;
   /** The input columns as read, before imputation (FittedRecipe.inputTable): what drift is measured on. */
   inputs: Table;
+  /** With `explainer`: every row's explanation. */
+  explanation?: RowExplanations;
+}
+
+/** Explanations of a batch of predicted rows, in the target's units. */
+export interface RowExplanations {
+  kind: ExplanationKind;
+  /** Input columns, in the recipe's input order. */
+  columns: string[];
+  /** The model's expected prediction. */
+  base: number;
+  /** rows × columns; NaN on rows that could not be predicted. */
+  values: Float64Array;
+  /** Sampling explanations: permutations per row. */
+  permutations?: number;
+  /** Exact values in the model's units, scaled to add up in the target's (log1p target, log link). */
+  scaled: boolean;
 }
 
 export interface PredictOptions {
@@ -33,6 +55,8 @@ export interface PredictOptions {
    * becomes the lowest price seen in training). Off by default: out-of-range rows are only flagged.
    */
   clip?: boolean;
+  /** Explain every predicted row with it (build it once per bundle: `new Explainer(loaded.model, loaded.recipe)`). */
+  explainer?: Explainer;
 }
 
 /** The target's range in the training rows, from the bundle's reference profile (older bundles may lack it). */
@@ -43,10 +67,42 @@ export function predictRecords(loaded: LoadedBundle, records: Array<Record<strin
   const { X, problems, valid, inputs } = loaded.recipe.transformRecords(records, firstRow);
   const raw = loaded.recipe.decodeTarget(predictValid(loaded, X.data, X.rows, X.cols, valid));
   for (let i = 0; i < raw.length; i++) if (!valid[i]) raw[i] = NaN;
+  const explanation = options.explainer ? explainValid(options.explainer, X, valid) : undefined;
   const range = trainingTargetRange(loaded);
-  if (!range) return { predictions: raw, valid, problems, outOfRange: 0, inputs };
-  const flagged = flagOutOfRange(raw, valid, range, loaded.bundle.target, firstRow, options.clip === true);
-  return { predictions: raw, valid, problems: flagged.length ? mergeByRow(problems, flagged) : problems, outOfRange: flagged.length, inputs };
+  const flagged = range ? flagOutOfRange(raw, valid, range, loaded.bundle.target, firstRow, options.clip === true) : [];
+  const out: RecordsPrediction = { predictions: raw, valid, problems: flagged.length ? mergeByRow(problems, flagged) : problems, outOfRange: flagged.length, inputs };
+  if (explanation) out.explanation = explanation;
+  return out;
+}
+
+/** Explains the rows that can be predicted; the others get NaN. */
+function explainValid(explainer: Explainer, X: Matrix, valid: Uint8Array): RowExplanations {
+  const { sub, idx } = validRows(X.data, X.rows, X.cols, valid);
+  const c = explainer.columns.length;
+  const values = new Float64Array(X.rows * c).fill(NaN);
+  const out: RowExplanations = { kind: explainer.kind, columns: explainer.columns, base: NaN, values, scaled: false };
+  if (idx.length === 0) return out;
+  const e = explainer.explain({ data: sub, rows: idx.length, cols: X.cols, features: X.features });
+  for (let k = 0; k < idx.length; k++) values.set(e.values.subarray(k * c, k * c + c), idx[k] * c);
+  out.base = e.base;
+  out.scaled = e.scaled;
+  if (e.permutations !== undefined) out.permutations = e.permutations;
+  return out;
+}
+
+/** The rows of a row-major matrix whose `valid` flag is set, and their indices. */
+function validRows(data: Float64Array, rows: number, cols: number, valid: Uint8Array): { sub: Float64Array; idx: Int32Array } {
+  let nValid = 0;
+  for (let i = 0; i < rows; i++) nValid += valid[i];
+  if (nValid === rows) return { sub: data, idx: Int32Array.from({ length: rows }, (_, i) => i) };
+  const sub = new Float64Array(nValid * cols);
+  const idx = new Int32Array(nValid);
+  for (let i = 0, k = 0; i < rows; i++) {
+    if (!valid[i]) continue;
+    sub.set(data.subarray(i * cols, i * cols + cols), k * cols);
+    idx[k++] = i;
+  }
+  return { sub, idx };
 }
 
 /**
@@ -86,18 +142,11 @@ function mergeByRow(a: RowProblem[], b: RowProblem[]): RowProblem[] {
 
 /** Predicts only valid rows (invalid ones may hold NaN the model would reject). */
 function predictValid(loaded: LoadedBundle, data: Float64Array, rows: number, cols: number, valid: Uint8Array): Float64Array {
-  let nValid = 0;
-  for (let i = 0; i < rows; i++) nValid += valid[i];
+  const { sub, idx } = validRows(data, rows, cols, valid);
+  const nValid = idx.length;
   const out = new Float64Array(rows).fill(NaN);
   if (nValid === 0) return out;
   if (nValid === rows) return loaded.model.predict({ data, rows, cols, features: loaded.recipe.features });
-  const sub = new Float64Array(nValid * cols);
-  const idx = new Int32Array(nValid);
-  for (let i = 0, k = 0; i < rows; i++) {
-    if (!valid[i]) continue;
-    sub.set(data.subarray(i * cols, i * cols + cols), k * cols);
-    idx[k++] = i;
-  }
   const p = loaded.model.predict({ data: sub, rows: nValid, cols, features: loaded.recipe.features });
   for (let k = 0; k < nValid; k++) out[idx[k]] = p[k];
   return out;
@@ -120,6 +169,8 @@ export interface PredictionChunk {
   problems: RowProblem[];
   /** The model's input columns of these rows as read, before imputation (for drift monitoring). */
   inputs: Table;
+  /** With an explainer: each row's explanation (written as shap_base and shap_<column>). */
+  explanation?: RowExplanations;
 }
 
 export interface PredictionSummary {
@@ -183,7 +234,7 @@ export async function predictCsv(loaded: LoadedBundle, input: CsvInput, options:
       if (r.length !== header.length) ragged++;
       return o;
     });
-    const res = predictRecords(loaded, records, first, { clip: options.clip });
+    const res = predictRecords(loaded, records, first, { clip: options.clip, explainer: options.explainer });
     outOfRange += res.outOfRange;
     for (const p of res.problems) {
       const key = `${p.reason}:${p.severity}`;
@@ -213,6 +264,7 @@ export async function predictCsv(loaded: LoadedBundle, input: CsvInput, options:
       errors,
       problems: res.problems.slice(0, options.maxProblemsPerChunk ?? 1000),
       inputs: res.inputs,
+      ...(res.explanation ? { explanation: res.explanation } : {}),
     });
     options.onProgress?.({ ...lastProgress, predicted: rowsSeen });
     await checkpoint(options.signal);
@@ -329,18 +381,28 @@ export function predictionColumnName(header: string[], base = 'prediction'): str
  * CSV text for a chunk: the input columns, the prediction, and an error column holding the
  * reasons a row could not be predicted, or the warning that its prediction lies outside the
  * training target's range (other warnings, such as an imputed value, are not listed).
+ * With explanations, `shap_base` and one `shap_<column>` per input column follow (empty where
+ * the row could not be predicted; shap_base + Σ shap_* = the prediction before any clipping).
  * The header line is written when `withHeader` is true (the first chunk).
  */
 export function predictionChunkToCsv(chunk: PredictionChunk, withHeader: boolean): string {
   const predName = predictionColumnName(chunk.header);
   const errName = predictionColumnName([...chunk.header, predName], 'error');
+  const names = [...chunk.header, predName, errName];
+  const e = chunk.explanation;
+  if (e) for (const base of ['shap_base', ...e.columns.map((c) => `shap_${c}`)]) names.push(predictionColumnName(names, base));
   const width = chunk.header.length;
+  const cell = (v: number) => (Number.isFinite(v) ? String(v) : '');
   const out = chunk.rows.map((r, i) => {
     const cells = r.length === width ? r.slice() : Array.from({ length: width }, (_, j) => r[j] ?? '');
-    const v = chunk.predictions[i];
-    cells.push(Number.isFinite(v) ? String(v) : '', chunk.errors[i]);
+    cells.push(cell(chunk.predictions[i]), chunk.errors[i]);
+    if (e) {
+      const c = e.columns.length;
+      cells.push(chunk.valid[i] ? cell(e.base) : '');
+      for (let j = 0; j < c; j++) cells.push(cell(e.values[i * c + j]));
+    }
     return cells;
   });
-  const text = Papa.unparse(neutraliseRows(withHeader ? [[...chunk.header, predName, errName], ...out] : out), { newline: '\n' });
+  const text = Papa.unparse(neutraliseRows(withHeader ? [names, ...out] : out), { newline: '\n' });
   return text + '\n';
 }
