@@ -9,6 +9,7 @@ import type { ParsedDataset, ParseProgress, Table as TrainTable } from '../src/c
 import type { ModelType } from '../src/core/models/types';
 import type { LogLine } from '../src/core/pipeline/log';
 import type { CandidateResult, CandidateSpec, RunWarning, SplitInfo } from '../src/core/pipeline/train';
+import type { IntervalSummary } from '../src/core/conformal/calibration';
 import type { Recipe } from '../src/core/recipe';
 import type { TfBackendInfo } from '../src/core/tf';
 import type { PredictionSummary } from '../src/core/pipeline/predict';
@@ -156,8 +157,10 @@ export interface TrainJobProgress {
  * What a finished, failed or cancelled job hands back: the training run's CandidateResult (its
  * bundle, per-row test predictions, metrics) without the live model, which stays in the worker.
  */
-export interface TrainJobResult extends Omit<CandidateResult, 'model'> {
+export interface TrainJobResult extends Omit<CandidateResult, 'model' | 'intervals'> {
   jobId: string;
+  /** The candidate's prediction intervals, summarised (their calibration stays in the bundle). */
+  intervals?: IntervalSummary;
   split?: SplitInfo;
   featureNames: string[];
   /** What the run said about the data or the split (wide data, missing targets, R² undefined). */

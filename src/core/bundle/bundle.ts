@@ -1,13 +1,17 @@
 /**
  * The model bundle: one versioned, self-describing JSON file holding everything needed to
- * predict and to audit a model — input schema, fitted recipe, model, metrics, lineage and the
- * training data's reference profile. Typed arrays are base64 (see codec.ts).
+ * predict and to audit a model — input schema, fitted recipe, model, metrics, lineage, the
+ * training data's reference profile and, optionally, the calibration of its prediction intervals
+ * (bundles written before intervals existed have none and still load). Typed arrays are base64
+ * (see codec.ts).
  *
  * Loading validates strictly, outside in: the envelope (format, version, required fields and
  * their types) with valibot, then the recipe and the model state with their own validators
  * (model `fromJSON` checks array lengths and tree indices). Nothing in a bundle is executed.
  */
 import * as v from 'valibot';
+import { decodeCalibration, encodeCalibration, type EncodedCalibration } from '../conformal/bundle-form';
+import type { ConformalCalibration } from '../conformal/calibration';
 import { BundleError, LoupeError } from '../errors';
 import type { RegressionMetrics } from '../metrics';
 import { isModelType, modelFromJSON, modelInfo, MODEL_TYPES } from '../models/registry';
@@ -56,6 +60,8 @@ export interface ModelBundle {
   metrics: { test?: RegressionMetrics; folds?: RegressionMetrics[]; fitSeconds?: number; predictSeconds?: number };
   lineage: BundleLineage;
   referenceProfile: ReferenceProfile;
+  /** Conformal calibration of prediction intervals (absent in bundles made before they existed). */
+  intervals?: EncodedCalibration;
 }
 
 /** A validated bundle, ready to predict. */
@@ -63,6 +69,8 @@ export interface LoadedBundle {
   bundle: ModelBundle;
   recipe: FittedRecipe;
   model: Regressor;
+  /** Present when the bundle carries a calibration: prediction intervals at any coverage. */
+  intervals?: ConformalCalibration;
 }
 
 const finite = v.pipe(v.number(), v.finite());
@@ -143,6 +151,8 @@ const envelope = v.object({
     loupeVersion: v.string(),
   }),
   referenceProfile: v.object({ rows: finite, columns: v.array(refColumn) }),
+  // Checked field by field by decodeCalibration (conformal/bundle-form.ts).
+  intervals: v.optional(v.unknown()),
 });
 
 export interface CreateBundleInput {
@@ -152,6 +162,7 @@ export interface CreateBundleInput {
   metrics: ModelBundle['metrics'];
   lineage: Omit<BundleLineage, 'createdAt' | 'loupeVersion'> & { createdAt?: string };
   referenceProfile: ReferenceProfile;
+  intervals?: ConformalCalibration;
 }
 
 export function createBundle(input: CreateBundleInput): ModelBundle {
@@ -167,6 +178,7 @@ export function createBundle(input: CreateBundleInput): ModelBundle {
     metrics: input.metrics,
     lineage: { ...input.lineage, createdAt: input.lineage.createdAt ?? new Date().toISOString(), loupeVersion: LOUPE_VERSION },
     referenceProfile: input.referenceProfile,
+    ...(input.intervals ? { intervals: encodeCalibration(input.intervals) } : {}),
   };
 }
 
@@ -220,11 +232,16 @@ export function loadBundle(json: unknown): LoadedBundle {
   } catch (e) {
     throw rethrow(e, 'model');
   }
+  let intervals: ConformalCalibration | undefined;
+  if (b.intervals !== undefined) {
+    intervals = decodeCalibration(b.intervals);
+    b.intervals = encodeCalibration(intervals);
+  } else delete b.intervals;
   // What is kept is what was understood: valibot dropped unknown envelope fields, the recipe and
   // the params are written back from their validated forms, and unknown state fields were refused.
   b.recipe = recipe.toJSON();
   b.model = { ...b.model, params: model.toJSON().params };
-  return { bundle: b, recipe, model };
+  return intervals ? { bundle: b, recipe, model, intervals } : { bundle: b, recipe, model };
 }
 
 function rethrow(e: unknown, prefix: 'recipe' | 'model'): BundleError {
