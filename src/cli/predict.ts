@@ -7,6 +7,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { openBundle } from '../core/bundle/bundle';
+import { intervalCoverage, percent } from '../core/conformal/calibration';
 import { checkBundleSize } from '../core/bundle/limits';
 import { predictCsv, predictionChunkToCsv } from '../core/pipeline/predict';
 import { numberOption, parseArgs, rejectUnknown, stringOption, UsageError } from './args';
@@ -14,7 +15,7 @@ import type { Command } from './command';
 import { openFileSource } from './node-source';
 import { terminalText } from './terminal-text';
 
-const USAGE = `loupe predict <model.json> <file.csv> [--out predictions.csv] [--chunk-rows n] [--clip]
+const USAGE = `loupe predict <model.json> <file.csv> [--out predictions.csv] [--chunk-rows n] [--clip] [--interval [coverage]]
 
 Predicts every row of the CSV with the model bundle and writes CSV: the input columns, a
 "prediction" column and an "error" column (why a row could not be predicted, or a warning that
@@ -24,6 +25,9 @@ are refused.
   --out <file>       write the predictions CSV here
   --chunk-rows <n>   rows per chunk (default 10000)
   --clip             clip predictions to the training range of the target
+  --interval [c]     add prediction_lower and prediction_upper: the conformal prediction
+                     interval at coverage c (a share, e.g. 0.8), by default the one the model
+                     was calibrated at (0.9 unless chosen otherwise in training)
   --strict           exit with status 1 when any row could not be predicted`;
 
 function write(stream: WriteStream | NodeJS.WriteStream, text: string): Promise<void> {
@@ -41,8 +45,8 @@ export const predictCommand: Command = {
   summary: 'predict a CSV with a model bundle; writes input columns + prediction',
   usage: USAGE,
   async run(argv, io) {
-    const args = parseArgs(argv, ['out', 'chunk-rows']);
-    rejectUnknown(args, ['out', 'chunk-rows', 'clip', 'strict', 'help']);
+    const args = parseArgs(intervalValue(argv), ['out', 'chunk-rows']);
+    rejectUnknown(args, ['out', 'chunk-rows', 'clip', 'strict', 'interval', 'help']);
     if (args.positionals.length !== 2) throw new UsageError('predict takes a model bundle and a CSV file');
     const [modelPath, csvPath] = args.positionals;
     const chunkRows = numberOption(args, 'chunk-rows') ?? 10_000;
@@ -51,6 +55,15 @@ export const predictCommand: Command = {
     const clip = args.options.get('clip') === true;
     checkBundleSize((await stat(modelPath)).size, basename(modelPath));
     const loaded = await openBundle(await readFile(modelPath, 'utf8'));
+    const intervalArg = args.options.get('interval');
+    let interval: number | undefined;
+    if (intervalArg !== undefined) {
+      const requested = intervalArg === true ? undefined : Number(intervalArg);
+      if (intervalArg !== true && (intervalArg.trim() === '' || !(requested! > 0 && requested! < 1)))
+        throw new UsageError(`--interval takes a coverage between 0 and 1 (0.9 for 90 %), got "${intervalArg}"`);
+      if (!loaded.intervals) io.err(`${basename(modelPath)} has no prediction intervals (made before Loupe computed them, or trained on too few rows): prediction_lower and prediction_upper are left out. Train the model again to get them.`);
+      else interval = intervalCoverage(loaded.intervals, requested, 'interval');
+    }
     const outPath = stringOption(args, 'out');
     const source = await openFileSource(csvPath);
     const out = outPath !== undefined ? createWriteStream(outPath) : process.stdout;
@@ -61,6 +74,7 @@ export const predictCommand: Command = {
       const summary = await predictCsv(loaded, source, {
         chunkRows,
         clip,
+        interval,
         onChunk: async (chunk) => {
           const csv = predictionChunkToCsv(chunk, first);
           await write(out, out === process.stdout && process.stdout.isTTY ? terminalText(csv) : csv);
@@ -75,6 +89,13 @@ export const predictCommand: Command = {
         `${summary.rows.toLocaleString('en-US')} rows: ${summary.predicted.toLocaleString('en-US')} predicted, ${summary.failed.toLocaleString('en-US')} could not be predicted` +
           (summary.raggedRows ? `, ${summary.raggedRows} with a different number of fields than the header` : ''),
       );
+      if (summary.interval && loaded.intervals) {
+        const e = loaded.intervals.evaluation;
+        io.err(
+          `prediction_lower/prediction_upper: ${percent(summary.interval.coverage)} conformal intervals` +
+            (e ? ` (at ${percent(e.coverage)} they covered ${percent(e.empiricalCoverage)} of the ${e.kind === 'test' ? 'test rows' : 'rows out of fold'} in training)` : ''),
+        );
+      }
       if (summary.outOfRange > 0 && summary.targetRange)
         io.err(
           `${summary.outOfRange.toLocaleString('en-US')} prediction${summary.outOfRange === 1 ? '' : 's'} outside the training range of ${loaded.bundle.target} (${summary.targetRange.min} to ${summary.targetRange.max}): ` +
@@ -95,3 +116,13 @@ export const predictCommand: Command = {
     }
   },
 };
+
+/** `--interval` may stand alone (the model's own coverage) or take a number: `--interval 0.8`. */
+function intervalValue(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--interval' && i + 1 < argv.length && /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(argv[i + 1])) out.push(`--interval=${argv[++i]}`);
+    else out.push(argv[i]);
+  }
+  return out;
+}

@@ -8,7 +8,8 @@
  */
 import { permutation, Rng } from '../random';
 import type { Matrix } from '../models/types';
-import { conformalQuantile } from './quantile';
+import { InvalidParamsError } from '../errors';
+import { checkCoverage, conformalQuantile, conformalRank, minimumScores } from './quantile';
 import { fitResidualScale, residualScale, type ResidualScale } from './residual-scale';
 import { takeMatrixRows, takeValues } from './rows';
 
@@ -90,22 +91,49 @@ export interface Intervals {
   coverage: number;
 }
 
-/**
- * Intervals around `predicted` (rows of X) at `coverage` (default: the calibration's). Where
- * the calibration has too few scores for that coverage the bounds are infinite; callers check
- * `finiteAt` first to say so in words.
- */
-export function predictIntervals(c: ConformalCalibration, X: Matrix, predicted: Float64Array, coverage = c.coverage): Intervals {
+/** Half the interval width for each row of X at `coverage` (Infinity where there are too few scores for it). */
+export function intervalHalfWidths(c: ConformalCalibration, X: Matrix, coverage = c.coverage): Float64Array {
   const q = conformalQuantile(c.scores, coverage);
-  const sigma = c.scale ? residualScale(c.scale, X) : undefined;
-  const lower = new Float64Array(predicted.length);
-  const upper = new Float64Array(predicted.length);
-  for (let i = 0; i < predicted.length; i++) {
-    const half = sigma ? q * sigma[i] : q;
-    lower[i] = predicted[i] - half;
-    upper[i] = predicted[i] + half;
-  }
+  if (!c.scale) return new Float64Array(X.rows).fill(q);
+  const sigma = residualScale(c.scale, X);
+  for (let i = 0; i < sigma.length; i++) sigma[i] *= q;
+  return sigma;
+}
+
+/** Intervals around `predicted` (rows of X) at `coverage` (default: the calibration's). */
+export function predictIntervals(c: ConformalCalibration, X: Matrix, predicted: Float64Array, coverage = c.coverage): Intervals {
+  const half = intervalHalfWidths(c, X, coverage);
+  const lower = Float64Array.from(predicted, (p, i) => p - half[i]);
+  const upper = Float64Array.from(predicted, (p, i) => p + half[i]);
   return { lower, upper, coverage };
+}
+
+/**
+ * The coverage to predict intervals at: `requested`, or the one the model was calibrated at.
+ * Refused, in words, when the model has no calibration or too few scores for the coverage.
+ */
+export function intervalCoverage(c: ConformalCalibration | undefined, requested?: number, field = 'interval'): number {
+  if (!c)
+    throw new InvalidParamsError(
+      'no-intervals',
+      'This model has no prediction intervals: its bundle was made before Loupe computed them, or its training data was too small to calibrate them. Train it again to get intervals.',
+      { field },
+    );
+  if (requested === undefined) return c.coverage;
+  checkCoverage(requested, field);
+  if (conformalRank(c.scores.length, requested) > c.scores.length) {
+    const most = c.scores.length / (c.scores.length + 1);
+    throw new InvalidParamsError(
+      'coverage-unreachable',
+      `${percent(requested)} intervals need at least ${minimumScores(requested)} calibration scores; this model has ${c.scores.length}, enough for at most ${percent(Math.floor(most * 1000) / 1000)}.`,
+      { field },
+    );
+  }
+  return requested;
+}
+
+export function percent(share: number): string {
+  return `${Number((share * 100).toPrecision(4))} %`;
 }
 
 /** Share of rows inside their interval, and the mean width. */

@@ -12,7 +12,7 @@
  * runTraining (pipeline/train.ts) calibrates each candidate; bundles carry it; prediction turns
  * it into `prediction_lower` / `prediction_upper` at the stored coverage or any other.
  */
-export { calibrate, intervalSummary, predictIntervals, scoreIntervals, outOfFoldEvaluation, MIN_NORMALIZED_ROWS } from './calibration';
+export { calibrate, intervalCoverage, intervalHalfWidths, intervalSummary, predictIntervals, scoreIntervals, outOfFoldEvaluation, MIN_NORMALIZED_ROWS } from './calibration';
 export type { CalibrationMethod, ConformalCalibration, IntervalEvaluation, Intervals, IntervalSummary } from './calibration';
 export { checkCoverage, conformalQuantile, conformalRank, minimumScores } from './quantile';
 export { RESIDUAL_MODEL_PARAMS, residualScale, type ResidualScale } from './residual-scale';

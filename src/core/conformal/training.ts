@@ -13,7 +13,7 @@
 import { InvalidParamsError } from '../errors';
 import type { Matrix } from '../models/types';
 import { permutation, Rng } from '../random';
-import { calibrate, outOfFoldEvaluation, predictIntervals, scoreIntervals, type ConformalCalibration } from './calibration';
+import { calibrate, outOfFoldEvaluation, percent, predictIntervals, scoreIntervals, type ConformalCalibration } from './calibration';
 import { checkCoverage, minimumScores } from './quantile';
 import { takeMatrixRows, takeValues } from './rows';
 
@@ -95,10 +95,6 @@ export async function splitCalibration(input: SplitCalibrationInput): Promise<Co
 export function tooFewForCrossCalibration(n: number, coverage: number): string | null {
   const need = minimumScores(coverage);
   return n < need ? `No prediction intervals: ${percent(coverage)} intervals need the errors of at least ${need} rows; there are ${n}.` : null;
-}
-
-function percent(share: number): string {
-  return `${Number((share * 100).toPrecision(4))} %`;
 }
 
 export interface CrossCalibrationInput {
