@@ -9,6 +9,7 @@ import { UsageError } from './args';
 import type { Command, CommandIo } from './command';
 import { predictCommand } from './predict';
 import { profileCommand } from './profile';
+import { reportCommand } from './report';
 import { terminalText } from './terminal-text';
 import { trainCommand } from './train';
 
@@ -16,6 +17,7 @@ const COMMANDS: Command[] = [
   profileCommand,
   trainCommand,
   predictCommand,
+  reportCommand,
 ];
 
 function usage(): string {

@@ -2,7 +2,8 @@
  * The model bundle: one versioned, self-describing JSON file holding everything needed to
  * predict and to audit a model — input schema, fitted recipe, model, metrics, lineage, the
  * training data's reference profile and, optionally, the calibration of its prediction intervals
- * (bundles written before intervals existed have none and still load). Typed arrays are base64
+ * and binned evaluation diagnostics for its report (bundles written before these existed have
+ * neither and still load). Typed arrays are base64
  * (see codec.ts).
  *
  * Loading validates strictly, outside in: the envelope (format, version, required fields and
@@ -13,6 +14,7 @@ import * as v from 'valibot';
 import { decodeCalibration, encodeCalibration, type EncodedCalibration } from '../conformal/bundle-form';
 import type { ConformalCalibration } from '../conformal/calibration';
 import { BundleError, LoupeError } from '../errors';
+import { decodeDiagnostics, encodeDiagnostics, type EncodedDiagnostics, type EvaluationDiagnostics } from '../report/diagnostics';
 import type { RegressionMetrics } from '../metrics';
 import { isModelType, modelFromJSON, modelInfo, MODEL_TYPES } from '../models/registry';
 import type { ModelType, Regressor, SerializedModel, StateValue } from '../models/types';
@@ -62,6 +64,8 @@ export interface ModelBundle {
   referenceProfile: ReferenceProfile;
   /** Conformal calibration of prediction intervals (absent in bundles made before they existed). */
   intervals?: EncodedCalibration;
+  /** Predicted-vs-actual and residuals on the test part as binned counts, for the model report. */
+  diagnostics?: EncodedDiagnostics;
 }
 
 /** A validated bundle, ready to predict. */
@@ -71,6 +75,7 @@ export interface LoadedBundle {
   model: Regressor;
   /** Present when the bundle carries a calibration: prediction intervals at any coverage. */
   intervals?: ConformalCalibration;
+  diagnostics?: EvaluationDiagnostics;
 }
 
 const finite = v.pipe(v.number(), v.finite());
@@ -151,8 +156,9 @@ const envelope = v.object({
     loupeVersion: v.string(),
   }),
   referenceProfile: v.object({ rows: finite, columns: v.array(refColumn) }),
-  // Checked field by field by decodeCalibration (conformal/bundle-form.ts).
+  // Checked field by field by decodeCalibration (conformal/bundle-form.ts) and decodeDiagnostics (report/diagnostics.ts).
   intervals: v.optional(v.unknown()),
+  diagnostics: v.optional(v.unknown()),
 });
 
 export interface CreateBundleInput {
@@ -163,6 +169,7 @@ export interface CreateBundleInput {
   lineage: Omit<BundleLineage, 'createdAt' | 'loupeVersion'> & { createdAt?: string };
   referenceProfile: ReferenceProfile;
   intervals?: ConformalCalibration;
+  diagnostics?: EvaluationDiagnostics;
 }
 
 export function createBundle(input: CreateBundleInput): ModelBundle {
@@ -179,6 +186,7 @@ export function createBundle(input: CreateBundleInput): ModelBundle {
     lineage: { ...input.lineage, createdAt: input.lineage.createdAt ?? new Date().toISOString(), loupeVersion: LOUPE_VERSION },
     referenceProfile: input.referenceProfile,
     ...(input.intervals ? { intervals: encodeCalibration(input.intervals) } : {}),
+    ...(input.diagnostics ? { diagnostics: encodeDiagnostics(input.diagnostics) } : {}),
   };
 }
 
@@ -237,11 +245,16 @@ export function loadBundle(json: unknown): LoadedBundle {
     intervals = decodeCalibration(b.intervals);
     b.intervals = encodeCalibration(intervals);
   } else delete b.intervals;
+  let diagnostics: EvaluationDiagnostics | undefined;
+  if (b.diagnostics !== undefined) {
+    diagnostics = decodeDiagnostics(b.diagnostics);
+    b.diagnostics = encodeDiagnostics(diagnostics);
+  } else delete b.diagnostics;
   // What is kept is what was understood: valibot dropped unknown envelope fields, the recipe and
   // the params are written back from their validated forms, and unknown state fields were refused.
   b.recipe = recipe.toJSON();
   b.model = { ...b.model, params: model.toJSON().params };
-  return intervals ? { bundle: b, recipe, model, intervals } : { bundle: b, recipe, model };
+  return { bundle: b, recipe, model, ...(intervals ? { intervals } : {}), ...(diagnostics ? { diagnostics } : {}) };
 }
 
 function rethrow(e: unknown, prefix: 'recipe' | 'model'): BundleError {

@@ -25,6 +25,7 @@ import { referenceProfile, type ReferenceProfile } from '../bundle/reference-pro
 import { kFold, trainTestSplit } from '../data/split';
 import { takeRows } from '../data';
 import type { Table } from '../data/types';
+import { evaluationDiagnostics } from '../report/diagnostics';
 import { CancelledError, LoupeError, PipelineError, isCancelled, type PipelineStage } from '../errors';
 import { regressionMetrics, type RegressionMetrics } from '../metrics';
 import { emptyHistory, type FitHistory } from '../models/history';
@@ -495,6 +496,7 @@ function candidateBundle(
     lineage: { datasetHash: run.dataset.hash, datasetName: run.dataset.name, datasetRows: run.datasetRows, split: run.split, seed: run.seed },
     referenceProfile: run.reference,
     intervals: r.intervals,
+    diagnostics: r.evaluation ? evaluationDiagnostics(r.evaluation.kind, r.evaluation.actual, r.evaluation.predicted, r.evaluation.totalRows) : undefined,
   });
 }
 
