@@ -2,6 +2,7 @@
 import { expose } from 'comlink';
 import { loadBundle, parseBundle, type LoadedBundle, type ModelBundle } from '../src/core/bundle/bundle';
 import { checkBundleSize } from '../src/core/bundle/limits';
+import { intervalCoverage } from '../src/core/conformal/calibration';
 import type { ByteSource } from '../src/core/data/types';
 import { modelInfo } from '../src/core/models/catalog';
 import { predictCsv, predictionChunkToCsv, predictionColumnName, predictRecords } from '../src/core/pipeline/predict';
@@ -71,8 +72,11 @@ const api: PredictApi = {
     return loaded.has(key);
   },
   async predictRow(key, record) {
-    const res = predictRecords(get(key), [record], 1);
-    return { prediction: res.valid[0] ? res.predictions[0] : null, problems: res.problems };
+    const model = get(key);
+    const coverage = model.intervals?.coverage;
+    const res = predictRecords(model, [record], 1, { interval: coverage });
+    if (!res.valid[0]) return { prediction: null, problems: res.problems };
+    return { prediction: res.predictions[0], problems: res.problems, ...(res.lower ? { interval: { lower: res.lower[0], upper: res.upper![0], coverage: coverage! } } : {}) };
   },
   async predictFile(key, file, onProgress, options): Promise<FilePredictionResult> {
     const model = get(key);
@@ -92,6 +96,7 @@ const api: PredictApi = {
       const summary = await predictCsv(model, fileSource(file), {
         chunkRows: CHUNK_ROWS,
         clip: options?.clip === true,
+        interval: options?.interval !== undefined ? intervalCoverage(model.intervals, options.interval) : undefined,
         signal: controller.signal,
         onChunk: (chunk) => {
           parts.push(new Blob([predictionChunkToCsv(chunk, parts.length === 0)], { type: 'text/csv' }));

@@ -60,6 +60,8 @@ export interface LoadedModelInfo {
 export interface RowPredictionResult {
   prediction: number | null;
   problems: RowProblem[];
+  /** The conformal prediction interval at the model's coverage; absent when the model has none or the row failed. */
+  interval?: { lower: number; upper: number; coverage: number };
 }
 
 export interface FilePredictionProgress extends ParseProgress {
@@ -73,6 +75,8 @@ export interface FilePredictionProgress extends ParseProgress {
 export interface FilePredictionOptions {
   /** Clip predictions to the range of the target in the training data (out-of-range rows are flagged either way). */
   clip?: boolean;
+  /** Add `prediction_lower` and `prediction_upper` at this coverage (the model must have intervals). */
+  interval?: number;
 }
 
 export interface FilePredictionResult {

@@ -53,6 +53,8 @@ export class FilePrediction {
   notice = $state<string | null>(null);
   /** Clip predictions to the training target's range (the next file predicted uses it). */
   clip = $state(false);
+  /** Add `prediction_lower` and `prediction_upper` at the model's coverage, when it has intervals (off by default: the output keeps its columns unless asked, as the CLI's --interval). */
+  intervals = $state(false);
 
   readonly #client: PredictClient;
   #run = 0;
@@ -78,7 +80,7 @@ export class FilePrediction {
           const problems = p.newProblems.length && cur.problems.length < MAX_LIVE_PROBLEMS ? [...cur.problems, ...p.newProblems].slice(0, MAX_LIVE_PROBLEMS) : cur.problems;
           this.running = { ...cur, progress: p, problems };
         },
-        { clip: this.clip },
+        { clip: this.clip, ...(this.intervals && model.bundle.intervals ? { interval: model.bundle.intervals.coverage } : {}) },
       );
       if (run !== this.#run) return; // cancelled or superseded
       this.result = {

@@ -18,6 +18,8 @@ export interface RowPrediction {
   /** null when the row cannot be predicted (see problems). */
   prediction: number | null;
   problems: RowProblem[];
+  /** The prediction interval, when the model has them. */
+  interval?: { lower: number; upper: number; coverage: number };
 }
 
 /** A field's own check, made on the page as the person types (no worker round trip). */
@@ -145,7 +147,7 @@ export class PredictForm {
     try {
       const r = await this.#client.predictRow(m.id, m.bundle, values);
       if (seq !== this.#seq) return; // a newer request was made: its answer wins
-      this.result = { modelId: m.id, prediction: r.prediction, problems: r.problems };
+      this.result = { modelId: m.id, prediction: r.prediction, problems: r.problems, ...(r.interval ? { interval: r.interval } : {}) };
       this.problem = null;
     } catch (e) {
       if (seq !== this.#seq) return;
