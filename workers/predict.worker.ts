@@ -2,6 +2,7 @@
 import { expose, transfer } from 'comlink';
 import { loadBundle, parseBundle, type LoadedBundle, type ModelBundle } from '../src/core/bundle/bundle';
 import { checkBundleSize } from '../src/core/bundle/limits';
+import { intervalCoverage } from '../src/core/conformal/calibration';
 import type { ByteSource } from '../src/core/data/types';
 import { Explainer } from '../src/core/explain';
 import { modelInfo } from '../src/core/models/catalog';
@@ -173,6 +174,7 @@ const api: PredictApi = {
     return loaded.has(key);
   },
   async predictRow(key, record, options) {
+    const model = get(key);
     let explainer: Explainer | undefined;
     let unavailable: string | undefined;
     if (options?.explain) {
@@ -182,8 +184,10 @@ const api: PredictApi = {
         unavailable = e instanceof Error ? e.message : String(e);
       }
     }
-    const res = predictRecords(get(key), [record], 1, { explainer });
+    const coverage = model.intervals?.coverage;
+    const res = predictRecords(model, [record], 1, { explainer, interval: coverage });
     const out: RowPredictionResult = { prediction: res.valid[0] ? res.predictions[0] : null, problems: res.problems };
+    if (res.valid[0] && res.lower && coverage !== undefined) out.interval = { lower: res.lower[0], upper: res.upper![0], coverage };
     if (res.explanation) out.explanation = res.explanation;
     else if (unavailable) out.explanation = { unavailable };
     return out;
@@ -208,6 +212,7 @@ const api: PredictApi = {
         chunkRows: CHUNK_ROWS,
         clip: options?.clip === true,
         explainer: options?.explain ? explainerFor(key) : undefined,
+        interval: options?.interval !== undefined ? intervalCoverage(model.intervals, options.interval) : undefined,
         signal: controller.signal,
         onChunk: (chunk) => {
           parts.push(new Blob([predictionChunkToCsv(chunk, parts.length === 0)], { type: 'text/csv' }));

@@ -13,6 +13,7 @@ import type { LogLine } from '../src/core/pipeline/log';
 import type { CandidateResult, CandidateSpec, RunWarning, SplitInfo } from '../src/core/pipeline/train';
 import type { RetrainMode, RetrainResult } from '../src/core/pipeline/retrain';
 import type { PipelineStage } from '../src/core/errors';
+import type { IntervalSummary } from '../src/core/conformal/calibration';
 import type { Recipe } from '../src/core/recipe';
 import type { TfBackendInfo } from '../src/core/tf';
 import type { PredictionSummary } from '../src/core/pipeline/predict';
@@ -65,6 +66,8 @@ export interface RowPredictionResult {
   problems: RowProblem[];
   /** Asked with `explain`: the row's explanation (values for one row), or why the model cannot be explained. */
   explanation?: RowExplanations | { unavailable: string };
+  /** The conformal prediction interval at the model's coverage; absent when the model has none or the row failed. */
+  interval?: { lower: number; upper: number; coverage: number };
 }
 
 export interface FilePredictionProgress extends ParseProgress {
@@ -82,6 +85,8 @@ export interface FilePredictionOptions {
   monitor?: BatchMonitoring;
   /** Add shap_base and shap_<column> columns (each row's explanation). */
   explain?: boolean;
+  /** Add `prediction_lower` and `prediction_upper` at this coverage (the model must have intervals). */
+  interval?: number;
 }
 
 /** The model a predicted file is monitored for (the settings are read from storage). */
@@ -187,8 +192,10 @@ export interface TrainJobProgress {
  * What a finished, failed or cancelled job hands back: the training run's CandidateResult (its
  * bundle, per-row test predictions, metrics) without the live model, which stays in the worker.
  */
-export interface TrainJobResult extends Omit<CandidateResult, 'model'> {
+export interface TrainJobResult extends Omit<CandidateResult, 'model' | 'intervals'> {
   jobId: string;
+  /** The candidate's prediction intervals, summarised (their calibration stays in the bundle). */
+  intervals?: IntervalSummary;
   split?: SplitInfo;
   featureNames: string[];
   /** What the run said about the data or the split (wide data, missing targets, R² undefined). */

@@ -7,6 +7,7 @@
  */
 import { expose, transfer } from 'comlink';
 import type { Table } from '../src/core/data/types';
+import { intervalSummary } from '../src/core/conformal/calibration';
 import { isCancelled } from '../src/core/errors';
 import { Explainer, partialDependence, shapSummary } from '../src/core/explain';
 import { modelInfo } from '../src/core/models/catalog';
@@ -73,11 +74,11 @@ const api: TrainApi = {
       pending.fraction = 1;
       flush();
       // The page gets copies of the arrays, transferred; the originals stay for finishRun.
-      const { model: _model, ...result } = c;
+      const { model: _model, intervals, ...result } = c;
       const ev = c.evaluation!;
       const evaluation = { ...ev, actual: ev.actual.slice(), predicted: ev.predicted.slice() };
       const featureImportance = c.featureImportance?.slice();
-      const out: TrainJobResult = { ...result, evaluation, featureImportance, jobId: job.jobId, split: run.split, featureNames: run.recipe.featureNames, warnings: run.warnings, logs: run.logs };
+      const out: TrainJobResult = { ...result, ...(intervals ? { intervals: intervalSummary(intervals) } : {}), evaluation, featureImportance, jobId: job.jobId, split: run.split, featureNames: run.recipe.featureNames, warnings: run.warnings, logs: run.logs };
       return transfer(out, [evaluation.actual.buffer, evaluation.predicted.buffer, ...(featureImportance ? [featureImportance.buffer] : [])] as ArrayBuffer[]);
     } catch (e) {
       return unfinishedJob(job, controller.signal.aborted || isCancelled(e) ? 'cancelled' : 'failed', e, done, logs);

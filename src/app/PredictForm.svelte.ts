@@ -21,6 +21,8 @@ export interface RowPrediction {
   problems: RowProblem[];
   /** Why the model predicts that: base + one value per input column, or why it cannot be explained. */
   explanation?: RowPredictionResult['explanation'];
+  /** The prediction interval, when the model has them. */
+  interval?: { lower: number; upper: number; coverage: number };
 }
 
 /** A field's own check, made on the page as the person types (no worker round trip). */
@@ -148,7 +150,7 @@ export class PredictForm {
     try {
       const r = await this.#client.predictRow(m.id, m.bundle, values, { explain: true });
       if (seq !== this.#seq) return; // a newer request was made: its answer wins
-      this.result = { modelId: m.id, prediction: r.prediction, problems: r.problems, ...(r.explanation ? { explanation: r.explanation } : {}) };
+      this.result = { modelId: m.id, prediction: r.prediction, problems: r.problems, ...(r.explanation ? { explanation: r.explanation } : {}), ...(r.interval ? { interval: r.interval } : {}) };
       this.problem = null;
     } catch (e) {
       if (seq !== this.#seq) return;

@@ -11,6 +11,7 @@ import { openBundle } from '../core/bundle/bundle';
 import { Explainer } from '../core/explain';
 import { explanationMethod } from '../core/explain/method';
 import type { ExplanationKind } from '../core/models/catalog';
+import { intervalCoverage, percent } from '../core/conformal/calibration';
 import { checkBundleSize } from '../core/bundle/limits';
 import { bundleReference, monitorBatch } from '../core/pipeline/monitor';
 import { predictCsv, predictionChunkToCsv, type PredictionChunk } from '../core/pipeline/predict';
@@ -21,7 +22,7 @@ import type { Command } from './command';
 import { openFileSource } from './node-source';
 import { terminalText } from './terminal-text';
 
-const USAGE = `loupe predict <model.json> <file.csv> [--out predictions.csv] [--chunk-rows n] [--clip] [--explain] [--drift drift.json]
+const USAGE = `loupe predict <model.json> <file.csv> [--out predictions.csv] [--chunk-rows n] [--clip] [--interval [coverage]] [--explain] [--drift drift.json]
 
 Predicts every row of the CSV with the model bundle and writes CSV: the input columns, a
 "prediction" column and an "error" column (why a row could not be predicted, or a warning that
@@ -31,6 +32,9 @@ are refused.
   --out <file>       write the predictions CSV here
   --chunk-rows <n>   rows per chunk (default 10000)
   --clip             clip predictions to the training range of the target
+  --interval [c]     add prediction_lower and prediction_upper: the conformal prediction
+                     interval at coverage c (a share, e.g. 0.8), by default the one the model
+                     was calibrated at (0.9 unless chosen otherwise in training)
   --strict           exit with status 1 when any row could not be predicted
   --drift <file>     also compare the file with the model's reference sample and write the
                      drift report there (the JSON of \`loupe monitor --report\`)
@@ -55,8 +59,8 @@ export const predictCommand: Command = {
   summary: 'predict a CSV with a model bundle; writes input columns + prediction',
   usage: USAGE,
   async run(argv, io) {
-    const args = parseArgs(argv, ['out', 'chunk-rows', 'drift', 'permutations']);
-    rejectUnknown(args, ['out', 'chunk-rows', 'clip', 'strict', 'drift', 'explain', 'permutations', 'help']);
+    const args = parseArgs(intervalValue(argv), ['out', 'chunk-rows', 'drift', 'permutations']);
+    rejectUnknown(args, ['out', 'chunk-rows', 'clip', 'strict', 'interval', 'drift', 'explain', 'permutations', 'help']);
     if (args.positionals.length !== 2) throw new UsageError('predict takes a model bundle and a CSV file');
     const [modelPath, csvPath] = args.positionals;
     const chunkRows = numberOption(args, 'chunk-rows') ?? 10_000;
@@ -70,6 +74,15 @@ export const predictCommand: Command = {
     if (permutations !== undefined && !explain) throw new UsageError('--permutations goes with --explain');
     checkBundleSize((await stat(modelPath)).size, basename(modelPath));
     const loaded = await openBundle(await readFile(modelPath, 'utf8'));
+    const intervalArg = args.options.get('interval');
+    let interval: number | undefined;
+    if (intervalArg !== undefined) {
+      const requested = intervalArg === true ? undefined : Number(intervalArg);
+      if (intervalArg !== true && (intervalArg.trim() === '' || !(requested! > 0 && requested! < 1)))
+        throw new UsageError(`--interval takes a coverage between 0 and 1 (0.9 for 90 %), got "${intervalArg}"`);
+      if (!loaded.intervals) io.err(`${basename(modelPath)} has no prediction intervals (made before Loupe computed them, or trained on too few rows): prediction_lower and prediction_upper are left out. Train the model again to get them.`);
+      else interval = intervalCoverage(loaded.intervals, requested, 'interval');
+    }
     // Built before the output opens: a model that cannot be explained fails with nothing written.
     const explainer = explain ? new Explainer(loaded.model, loaded.recipe, permutations !== undefined ? { permutations } : {}) : undefined;
     const outPath = stringOption(args, 'out');
@@ -88,6 +101,7 @@ export const predictCommand: Command = {
         chunkRows,
         clip,
         explainer,
+        interval,
         onChunk: async (chunk: PredictionChunk) => {
           const csv = predictionChunkToCsv(chunk, first);
           await write(out, out === process.stdout && process.stdout.isTTY ? terminalText(csv) : csv);
@@ -104,6 +118,13 @@ export const predictCommand: Command = {
         `${summary.rows.toLocaleString('en-US')} rows: ${summary.predicted.toLocaleString('en-US')} predicted, ${summary.failed.toLocaleString('en-US')} could not be predicted` +
           (summary.raggedRows ? `, ${summary.raggedRows} with a different number of fields than the header` : ''),
       );
+      if (summary.interval && loaded.intervals) {
+        const e = loaded.intervals.evaluation;
+        io.err(
+          `prediction_lower/prediction_upper: ${percent(summary.interval.coverage)} conformal intervals` +
+            (e ? ` (at ${percent(e.coverage)} they covered ${percent(e.empiricalCoverage)} of the ${e.kind === 'test' ? 'test rows' : 'rows out of fold'} in training)` : ''),
+        );
+      }
       if (summary.outOfRange > 0 && summary.targetRange)
         io.err(
           `${summary.outOfRange.toLocaleString('en-US')} prediction${summary.outOfRange === 1 ? '' : 's'} outside the training range of ${loaded.bundle.target} (${summary.targetRange.min} to ${summary.targetRange.max}): ` +
@@ -134,4 +155,14 @@ export const predictCommand: Command = {
 /** How the shap_ columns were computed, in a line. */
 function explanationNote(kind: ExplanationKind, permutations: number, clip: boolean): string {
   return `explanations: ${explanationMethod(kind, permutations || undefined)}; shap_base + the shap_ columns = the prediction${clip ? ' before clipping' : ''}`;
+}
+
+/** `--interval` may stand alone (the model's own coverage) or take a number: `--interval 0.8`. */
+function intervalValue(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--interval' && i + 1 < argv.length && /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(argv[i + 1])) out.push(`--interval=${argv[++i]}`);
+    else out.push(argv[i]);
+  }
+  return out;
 }

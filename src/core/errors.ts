@@ -66,7 +66,7 @@ export class RecipeError extends LoupeError {
  * not-json / too-large / wrong-format / wrong-version (the file itself), invalid-bundle (the
  * envelope: a required field missing or of the wrong type), unknown-model-type, bad-model (the
  * model entry's shape), bad-params (a hyperparameter), bad-state / truncated-array (fitted
- * state), bad-recipe (the fitted recipe).
+ * state), bad-recipe (the fitted recipe), bad-intervals (the interval calibration).
  */
 export type BundleErrorCode =
   | 'not-json'
@@ -79,7 +79,8 @@ export type BundleErrorCode =
   | 'bad-params'
   | 'bad-state'
   | 'truncated-array'
-  | 'bad-recipe';
+  | 'bad-recipe'
+  | 'bad-intervals';
 
 /** A model bundle that fails validation; `where.field` names the offending path. */
 export class BundleError extends LoupeError {
