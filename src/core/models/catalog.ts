@@ -67,7 +67,7 @@ export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
     lossCurve: false,
     importance: null,
     exports: ['bundle'],
-    note: 'predicting is the slow part',
+    note: 'predicting is the slow part with many features (a k-d tree speeds up few)',
     selectedByDefault: true,
   },
   tree: {
