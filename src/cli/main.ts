@@ -7,6 +7,7 @@
 import { LoupeError } from '../core/errors';
 import { UsageError } from './args';
 import type { Command, CommandIo } from './command';
+import { exportOnnxCommand } from './export-onnx';
 import { predictCommand } from './predict';
 import { profileCommand } from './profile';
 import { terminalText } from './terminal-text';
@@ -16,6 +17,7 @@ const COMMANDS: Command[] = [
   profileCommand,
   trainCommand,
   predictCommand,
+  exportOnnxCommand,
 ];
 
 function usage(): string {
