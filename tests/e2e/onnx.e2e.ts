@@ -98,7 +98,9 @@ describe('Export ONNX on the Models screen', () => {
 
   it('offers no ONNX export for a KNN version, and says why', async () => {
     await importBundle(page, bundles.knn.path, 'price-knn');
-    const card = page.locator('[data-testid="version-card"][data-version="1"]');
+    // This model's card (the gbdt model imported before also has a version 1).
+    const card = page.getByRole('region', { name: 'price-knn version 1', exact: true });
+    await card.getByTestId('onnx-refusal').waitFor();
     expect(await card.getByTestId('export-onnx').isDisabled()).toBe(true);
     expect(await card.getByTestId('onnx-refusal').textContent()).toBe(`No ONNX export: ${MODEL_CATALOG.knn.cannotExport!.onnx}`);
     await s.shot('knn-refused');
