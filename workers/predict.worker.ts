@@ -1,11 +1,12 @@
 /// <reference lib="webworker" />
-import { expose } from 'comlink';
+import { expose, transfer } from 'comlink';
 import { loadBundle, parseBundle, type LoadedBundle, type ModelBundle } from '../src/core/bundle/bundle';
 import { checkBundleSize } from '../src/core/bundle/limits';
 import type { ByteSource } from '../src/core/data/types';
 import { modelInfo } from '../src/core/models/catalog';
 import { LoupeError } from '../src/core/errors';
 import { bundleReference, monitorBatch, referenceFromCsv, type MonitorReference } from '../src/core/pipeline/monitor';
+import { exportOnnx } from '../src/core/onnx/export';
 import { predictCsv, predictionChunkToCsv, predictionColumnName, predictRecords } from '../src/core/pipeline/predict';
 import { PredictedBatchCollector } from '../src/core/pipeline/predicted-batch';
 import { DatasetStore, MonitorStore, openLoupeDb, type LoupeDb, type ReferenceChoice } from '../src/storage';
@@ -206,6 +207,11 @@ const api: PredictApi = {
   },
   cancel(): void {
     current?.abort();
+  },
+  async exportOnnx(bundle: ModelBundle): Promise<Uint8Array> {
+    // Only the model's state is read: no tfjs backend is needed, even for the MLP.
+    const bytes = exportOnnx(loadBundle(bundle));
+    return transfer(bytes, [bytes.buffer]);
   },
 };
 

@@ -9,6 +9,8 @@ import type { ParsedDataset, ParseProgress, Table as TrainTable } from '../src/c
 import type { ModelType } from '../src/core/models/types';
 import type { LogLine } from '../src/core/pipeline/log';
 import type { CandidateResult, CandidateSpec, RunWarning, SplitInfo } from '../src/core/pipeline/train';
+import type { RetrainMode, RetrainResult } from '../src/core/pipeline/retrain';
+import type { PipelineStage } from '../src/core/errors';
 import type { Recipe } from '../src/core/recipe';
 import type { TfBackendInfo } from '../src/core/tf';
 import type { PredictionSummary } from '../src/core/pipeline/predict';
@@ -125,6 +127,11 @@ export interface PredictApi {
   predictFile(key: string, file: Blob, onProgress?: (p: FilePredictionProgress) => void, options?: FilePredictionOptions): Promise<FilePredictionResult>;
   /** Stops the file prediction in progress. */
   cancel(): void;
+  /**
+   * The bundle as an ONNX file's bytes (src/core/onnx). Validates the bundle again; rejects with
+   * ExportError when the catalog says the model cannot be exported (KNN), naming why.
+   */
+  exportOnnx(bundle: ModelBundle): Promise<Uint8Array>;
 }
 
 // ---- Training worker ----
@@ -231,6 +238,73 @@ export interface TrainApi {
    * bundle, written to IndexedDB from the worker so the page never clones the bundle.
    */
   finishRun(jobId: string, runId: string): Promise<void>;
+  /**
+   * Retrains a champion on new labelled rows and scores both on the same held-out rows. Never
+   * rejects for a failure or cancellation (`cancel(jobId)`): the status says so. `onProgress`
+   * must be a comlink `proxy`.
+   */
+  retrain(job: RetrainJob, onProgress?: (p: RetrainJobProgress) => void): Promise<RetrainJobResult>;
+}
+
+// ---- Retraining (in the training pool) ----
+
+/** Rows a retrain reads, with the dataset version they are. */
+export interface RetrainRows {
+  table: TrainTable;
+  dataset: TrainDatasetInfo;
+}
+
+export interface RetrainJob {
+  jobId: string;
+  /** The champion's bundle (as registered). */
+  champion: ModelBundle;
+  /** The new labelled rows (transferred). */
+  newData: RetrainRows;
+  /** The champion's training rows, for modes 'all' and 'window'. */
+  base?: RetrainRows;
+  mode: RetrainMode;
+  window?: number;
+  holdoutShare?: number;
+  seed?: number;
+  /** A fresh model choice; default the champion's model and hyperparameters. */
+  candidates?: CandidateSpec[];
+}
+
+export interface RetrainJobProgress {
+  jobId: string;
+  /** 0..1 of the whole retrain. */
+  fraction: number;
+}
+
+/** A finished retrain: the comparison, the challenger's bundle and what a run record needs (no live models). */
+export type RetrainOutcome = Omit<RetrainResult, 'run'> & {
+  split: SplitInfo;
+  /** The challenger's candidate result, without its model and bundle. */
+  candidate: Omit<CandidateResult, 'model' | 'bundle'>;
+  logs: LogLine[];
+};
+
+export interface RetrainJobResult {
+  jobId: string;
+  status: 'finished' | 'failed' | 'cancelled';
+  outcome?: RetrainOutcome;
+  error?: { code: string; message: string; stage?: PipelineStage; column?: string; field?: string };
+}
+
+/** The result of a retrain that did not finish, as the worker and the pool both report it. */
+export function unfinishedRetrain(jobId: string, status: 'failed' | 'cancelled', e: unknown): RetrainJobResult {
+  const where = e instanceof LoupeError ? e.where : {};
+  return {
+    jobId,
+    status,
+    error: {
+      code: status === 'cancelled' ? 'cancelled' : e instanceof LoupeError ? e.code : ((e as { code?: string }).code ?? 'failed'),
+      message: e instanceof Error ? e.message : String(e),
+      ...(where.stage ? { stage: where.stage } : {}),
+      ...(where.column ? { column: where.column } : {}),
+      ...(where.field ? { field: where.field } : {}),
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

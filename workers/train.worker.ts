@@ -11,10 +11,12 @@ import { isCancelled } from '../src/core/errors';
 import { permutationImportance } from '../src/core/pipeline/importance';
 import type { LogLine } from '../src/core/pipeline/log';
 import { runTraining, type CandidateResult, type TrainingResult } from '../src/core/pipeline/train';
+import { loadBundle } from '../src/core/bundle/bundle';
+import { runRetrain } from '../src/core/pipeline/retrain';
 import { initTf } from '../src/core/tf';
 import { openLoupeDb, RunStore } from '../src/storage';
 import { installErrorTransfer } from './error-transfer';
-import { unfinishedJob, type TrainApi, type TrainJob, type TrainJobProgress, type TrainJobResult } from './protocol';
+import { unfinishedJob, unfinishedRetrain, type RetrainOutcome, type TrainApi, type TrainJob, type TrainJobProgress, type TrainJobResult } from './protocol';
 
 installErrorTransfer();
 
@@ -114,6 +116,40 @@ const api: TrainApi = {
       evaluation: c.evaluation,
       bundle: { ...bundle, lineage: { ...bundle.lineage, runId } },
     });
+  },
+
+  async retrain(job, onProgress) {
+    const controller = new AbortController();
+    running.set(job.jobId, controller);
+    let last = 0;
+    try {
+      const r = await runRetrain({
+        champion: loadBundle(job.champion),
+        newData: { table: job.newData.table, dataset: { hash: job.newData.dataset.id, name: job.newData.dataset.name, rows: job.newData.dataset.rows } },
+        ...(job.base ? { base: { table: job.base.table, dataset: { hash: job.base.dataset.id, name: job.base.dataset.name, rows: job.base.dataset.rows } } } : {}),
+        mode: job.mode,
+        window: job.window,
+        holdoutShare: job.holdoutShare,
+        seed: job.seed,
+        candidates: job.candidates,
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (performance.now() - last < PROGRESS_MS) return;
+          last = performance.now();
+          onProgress?.({ jobId: job.jobId, fraction: p.overall });
+        },
+      });
+      const { run, ...rest } = r;
+      const best = run.leaderboard.find((c) => c.name === run.best)!;
+      const { model: _model, bundle: _bundle, ...candidate } = best;
+      const outcome: RetrainOutcome = { ...rest, split: run.split, candidate, logs: run.logs };
+      onProgress?.({ jobId: job.jobId, fraction: 1 });
+      return { jobId: job.jobId, status: 'finished', outcome };
+    } catch (e) {
+      return unfinishedRetrain(job.jobId, controller.signal.aborted || isCancelled(e) ? 'cancelled' : 'failed', e);
+    } finally {
+      running.delete(job.jobId);
+    }
   },
 
   release(jobIds) {

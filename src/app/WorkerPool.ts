@@ -3,7 +3,8 @@
  * on demand, each set up once (tfjs backend) and sent the dataset table once. Jobs wait in a
  * queue; `cancel` removes a queued job or stops a running one in its worker (a worker that does
  * not answer within a moment is terminated and replaced). Permutation importance goes to the
- * worker that trained the job, which keeps the model.
+ * worker that trained the job, which keeps the model. A retrain job (champion + new rows) carries
+ * its own tables and queues with the training jobs.
  */
 import { proxy } from 'comlink';
 import type { Table } from '../core/data/types';
@@ -11,14 +12,25 @@ import { CancelledError } from '../core/errors';
 import type { TfBackendInfo } from '../core/tf';
 import { transferableTable } from './column-transfer';
 import { OwnedWorker, type WorkerEndpoint } from './owned-worker';
-import { unfinishedJob, type PermutationImportanceResult, type TrainApi, type TrainJob, type TrainJobProgress, type TrainJobResult } from '../../workers/protocol';
+import {
+  unfinishedJob,
+  unfinishedRetrain,
+  type PermutationImportanceResult,
+  type RetrainJob,
+  type RetrainJobProgress,
+  type RetrainJobResult,
+  type TrainApi,
+  type TrainJob,
+  type TrainJobProgress,
+  type TrainJobResult,
+} from '../../workers/protocol';
 
 const TERMINATE_AFTER_MS = 3000;
 
-export interface JobHandlers {
+export interface JobHandlers<P = TrainJobProgress> {
   /** The job left the queue and started in a worker. */
   onStart?: () => void;
-  onProgress?: (p: TrainJobProgress) => void;
+  onProgress?: (p: P) => void;
 }
 
 export interface PoolOptions {
@@ -40,13 +52,20 @@ interface Slot {
   alive: boolean;
 }
 
+/** A queued job of either kind; its result type is known to the method that queued it. */
 interface Queued {
-  job: TrainJob;
-  handlers: JobHandlers;
-  resolve: (r: TrainJobResult) => void;
+  jobId: string;
+  /** The pool table the job trains on (sent to its worker first), or null for a job that carries its rows. */
+  tableKey: string | null;
+  onStart?: () => void;
+  /** Runs the job in a ready slot's worker; `live` says whether its progress is still wanted. */
+  exec: (slot: Slot, live: () => boolean) => Promise<unknown>;
+  /** The job's result when it did not finish (failed in the pool, or cancelled). */
+  unfinished: (status: 'failed' | 'cancelled', message: string) => unknown;
+  resolve: (r: unknown) => void;
   settled: boolean;
   /** Settles with the job (answered by its worker, failed, or cancelled). */
-  done: Promise<TrainJobResult>;
+  done: Promise<unknown>;
   /** Cancel was asked while the job ran: it is not started if it has not been yet. */
   cancelled: boolean;
   slot: Slot | null;
@@ -57,8 +76,8 @@ export function defaultPoolSize(): number {
   return Math.max(1, hc - 1);
 }
 
-function cancelledResult(job: TrainJob, message: string): TrainJobResult {
-  return unfinishedJob(job, 'cancelled', new CancelledError(message));
+function poolFailure(status: 'failed' | 'cancelled', message: string): Error {
+  return status === 'cancelled' ? new CancelledError(message) : Object.assign(new Error(message), { code: 'worker-error' });
 }
 
 export class TrainWorkerPool {
@@ -93,9 +112,33 @@ export class TrainWorkerPool {
 
   /** Queues a job. The promise never rejects for a model failure or a cancel: the result's status says so. */
   run(job: TrainJob, handlers: JobHandlers = {}): Promise<TrainJobResult> {
-    let resolve: (r: TrainJobResult) => void = () => {};
-    const done = new Promise<TrainJobResult>((ok) => (resolve = ok));
-    const q: Queued = { job, handlers, settled: false, done, cancelled: false, slot: null, resolve: () => {} };
+    return this.#enqueue<TrainJobResult>(job.jobId, job.tableKey, handlers.onStart, async (slot, live) => {
+      const onProgress = proxy((p: TrainJobProgress) => {
+        if (live()) handlers.onProgress?.(p);
+      });
+      const r = await slot.worker.api.train(job, onProgress);
+      if (r.status === 'finished') this.#owner.set(job.jobId, slot);
+      return r;
+    }, (status, message) => {
+      const r = unfinishedJob(job, status, poolFailure(status, message));
+      return status === 'failed' ? { ...r, error: { code: 'worker-error', message, stage: 'training' } } : r;
+    });
+  }
+
+  /** Queues a retrain (its rows travel with it). Never rejects for a failure or a cancel: the result's status says so. */
+  retrain(job: RetrainJob, handlers: JobHandlers<RetrainJobProgress> = {}): Promise<RetrainJobResult> {
+    return this.#enqueue<RetrainJobResult>(job.jobId, null, handlers.onStart, (slot, live) => {
+      const onProgress = proxy((p: RetrainJobProgress) => {
+        if (live()) handlers.onProgress?.(p);
+      });
+      return slot.worker.api.retrain(job, onProgress);
+    }, (status, message) => unfinishedRetrain(job.jobId, status, poolFailure(status, message)));
+  }
+
+  #enqueue<R>(jobId: string, tableKey: string | null, onStart: (() => void) | undefined, exec: (slot: Slot, live: () => boolean) => Promise<R>, unfinished: (status: 'failed' | 'cancelled', message: string) => R): Promise<R> {
+    let resolve: (r: unknown) => void = () => {};
+    const done = new Promise<unknown>((ok) => (resolve = ok));
+    const q: Queued = { jobId, tableKey, onStart, exec, unfinished, settled: false, done, cancelled: false, slot: null, resolve: () => {} };
     q.resolve = (r) => {
       if (q.settled) return; // cancelled meanwhile: ignore the late answer
       q.settled = true;
@@ -103,32 +146,32 @@ export class TrainWorkerPool {
     };
     this.#queue.push(q);
     this.#pump();
-    return done;
+    return done as Promise<R>;
   }
 
   /** Removes a queued job or stops a running one. */
   cancel(jobId: string): void {
-    const i = this.#queue.findIndex((q) => q.job.jobId === jobId);
+    const i = this.#queue.findIndex((q) => q.jobId === jobId);
     if (i >= 0) {
       const [q] = this.#queue.splice(i, 1);
-      q.resolve(cancelledResult(q.job, 'Cancelled before it started.'));
+      q.resolve(q.unfinished('cancelled', 'Cancelled before it started.'));
       return;
     }
-    const slot = this.#slots.find((s) => s.job?.job.jobId === jobId);
+    const slot = this.#slots.find((s) => s.job?.jobId === jobId);
     if (!slot) return;
     const q = slot.job!;
     q.cancelled = true;
     void slot.worker.stop(q.done, (api) => api.cancel(jobId), this.#terminateAfterMs).then((terminated) => {
       if (!terminated) return;
       this.#drop(slot);
-      q.resolve(cancelledResult(q.job, 'Cancelled (the worker was stopped).'));
+      q.resolve(q.unfinished('cancelled', 'Cancelled (the worker was stopped).'));
       this.#pump();
     });
   }
 
   cancelAll(): void {
-    for (const q of [...this.#queue]) this.cancel(q.job.jobId);
-    for (const s of this.#slots) if (s.job) this.cancel(s.job.job.jobId);
+    for (const q of [...this.#queue]) this.cancel(q.jobId);
+    for (const s of this.#slots) if (s.job) this.cancel(s.job.jobId);
   }
 
   async permutationImportance(jobId: string, opts?: { repeats?: number; seed?: number; maxRows?: number }): Promise<PermutationImportanceResult> {
@@ -182,27 +225,23 @@ export class TrainWorkerPool {
   async #runOn(slot: Slot, q: Queued): Promise<void> {
     try {
       await slot.ready;
-      const t = this.#table;
-      if (!t || t.key !== q.job.tableKey) throw new Error('The dataset for this job is no longer open.');
-      if (slot.tableKey !== t.key) {
-        await slot.worker.api.setTable(t.key, transferableTable(t.table)); // a structured clone would block the page
-        slot.tableKey = t.key;
+      if (q.tableKey !== null) {
+        const t = this.#table;
+        if (!t || t.key !== q.tableKey) throw new Error('The dataset for this job is no longer open.');
+        if (slot.tableKey !== t.key) {
+          await slot.worker.api.setTable(t.key, transferableTable(t.table)); // a structured clone would block the page
+          slot.tableKey = t.key;
+        }
       }
       if (q.settled || !slot.alive) return;
       if (q.cancelled) {
-        q.resolve(cancelledResult(q.job, 'Cancelled before it started.'));
+        q.resolve(q.unfinished('cancelled', 'Cancelled before it started.'));
         return;
       }
-      q.handlers.onStart?.();
-      const onProgress = proxy((p: TrainJobProgress) => {
-        if (!q.settled) q.handlers.onProgress?.(p);
-      });
-      const r = await slot.worker.api.train(q.job, onProgress);
-      if (r.status === 'finished') this.#owner.set(q.job.jobId, slot);
-      q.resolve(r);
+      q.onStart?.();
+      q.resolve(await q.exec(slot, () => !q.settled));
     } catch (e) {
-      if (!q.settled)
-        q.resolve({ ...cancelledResult(q.job, ''), status: 'failed', error: { code: 'worker-error', message: e instanceof Error ? e.message : String(e), stage: 'training' } });
+      if (!q.settled) q.resolve(q.unfinished('failed', e instanceof Error ? e.message : String(e)));
     } finally {
       if (slot.job === q) slot.job = null;
       this.#pump();

@@ -8,9 +8,11 @@
 import { LoupeError } from '../core/errors';
 import { UsageError } from './args';
 import type { Command, CommandIo } from './command';
+import { exportOnnxCommand } from './export-onnx';
 import { monitorCommand } from './monitor';
 import { predictCommand } from './predict';
 import { profileCommand } from './profile';
+import { retrainCommand } from './retrain';
 import { terminalText } from './terminal-text';
 import { trainCommand } from './train';
 
@@ -18,6 +20,8 @@ const COMMANDS: Command[] = [
   profileCommand,
   trainCommand,
   predictCommand,
+  exportOnnxCommand,
+  retrainCommand,
   monitorCommand,
 ];
 

@@ -82,7 +82,8 @@ export interface ReportWarning {
   count?: number;
 }
 
-function parseModels(s: string | undefined): ModelType[] {
+/** --models: a comma-separated list of model types (all when absent). */
+export function parseModels(s: string | undefined): ModelType[] {
   if (s === undefined) return [...MODEL_TYPES];
   const list = s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean);
   if (list.length === 0) throw new UsageError('--models needs at least one model');
@@ -91,7 +92,7 @@ function parseModels(s: string | undefined): ModelType[] {
 }
 
 /** --params, checked against each model's parameter table before anything is read or trained. */
-function parseParams(s: string | undefined): Record<string, Record<string, unknown>> {
+export function parseParams(s: string | undefined): Record<string, Record<string, unknown>> {
   if (s === undefined) return {};
   let v: unknown;
   try {
@@ -113,7 +114,8 @@ function parseParams(s: string | undefined): Record<string, Record<string, unkno
   return v as Record<string, Record<string, unknown>>;
 }
 
-async function readDataset(path: string): Promise<ParsedDataset> {
+/** A CSV file read, typed and profiled. */
+export async function readDataset(path: string): Promise<ParsedDataset> {
   const source = await openFileSource(path);
   try {
     return await parseCsv(source);
@@ -149,7 +151,7 @@ function splitFrom(args: ParsedArgs, seed: number, testTable: ParsedDataset | un
   return { kind: 'holdout', testSize: ts, seed };
 }
 
-const fmt = (v: number | undefined, digits: number): string => (v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
+export const fmt = (v: number | undefined, digits: number): string => (v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
 
 export function leaderboardTable(rows: CandidateResult[], best: string | undefined): string {
   const head = ['#', 'model', 'R²', 'RMSE', 'MAE', 'MAPE %', 'fit s', 'predict s'];

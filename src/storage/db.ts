@@ -8,7 +8,7 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { ColumnProfile, ColumnSchema, DatasetWarning, RaggedRows, Table } from '../core/data/types';
-import type { AliasRecord, ModelVersionRecord, MonitoredBatch, RegisteredModelRecord, Run, RunEvaluation, RunModel, RunStatus, StoredBundle } from './records';
+import type { AliasChange, AliasRecord, DatasetLineageRecord, ModelVersionRecord, MonitoredBatch, RegisteredModelRecord, RetrainPolicy, Run, RunEvaluation, RunModel, RunStatus, StoredBundle } from './records';
 
 export const DB_NAME = 'loupe';
 
@@ -66,6 +66,9 @@ export interface LoupeSchema extends DBSchema {
   'model-versions': { key: string; value: ModelVersionRecord; indexes: { 'by-name-version': [string, number] } };
   'model-bundles': { key: string; value: StoredBundle };
   aliases: { key: [string, string]; value: AliasRecord; indexes: { 'by-version': [string, number] } };
+  'alias-history': { key: number; value: AliasChange; indexes: { 'by-name': string } };
+  'dataset-lineage': { key: string; value: DatasetLineageRecord };
+  'retrain-policies': { key: string; value: RetrainPolicy };
   'monitored-batches': { key: string; value: MonitoredBatch; indexes: { 'by-model': string; 'by-created': number } };
 }
 
@@ -81,6 +84,9 @@ export type StoreName =
   | 'model-versions'
   | 'model-bundles'
   | 'aliases'
+  | 'alias-history'
+  | 'dataset-lineage'
+  | 'retrain-policies'
   | 'monitored-batches';
 export type LoupeDb = IDBPDatabase<LoupeSchema>;
 
@@ -119,7 +125,16 @@ export const MIGRATIONS: readonly Migration[] = [
   (db) => {
     db.createObjectStore('run-evaluations', { keyPath: 'runId' });
   },
-  // 3 → 4: monitored batches (a drift report per predicted file, per model version).
+  // 3 → 4: retraining — every alias move (promote, roll back), the lineage of derived dataset
+  // versions (the rows a retrain learned from name their parents), and a retraining policy per
+  // registered model. Only creates these stores.
+  (db) => {
+    const history = db.createObjectStore('alias-history', { keyPath: 'id', autoIncrement: true });
+    history.createIndex('by-name', 'name');
+    db.createObjectStore('dataset-lineage', { keyPath: 'id' });
+    db.createObjectStore('retrain-policies', { keyPath: 'name' });
+  },
+  // 4 → 5: monitored batches (a drift report per predicted file, per model version).
   (db) => {
     const batches = db.createObjectStore('monitored-batches', { keyPath: 'id' });
     batches.createIndex('by-model', 'modelKey');

@@ -70,6 +70,29 @@ export interface Run {
   sessionId: string;
   /** Estimated size of the stored model, set at finish. */
   modelBytes?: number;
+  /** A retrain: what it retrained, from which rows, and how the two models compared. */
+  retrain?: RunRetrain;
+}
+
+/** The lineage of a retrain run: the champion, the dataset versions its rows came from, the comparison. */
+export interface RunRetrain {
+  champion: { name: string; version: number };
+  parents: RetrainParent[];
+  mode: 'all' | 'new' | 'window';
+  window?: number;
+  holdoutShare: number;
+  evaluatedRows: number;
+  rankedBy: 'r2' | 'rmse';
+  championMetrics: RegressionMetrics;
+  better: 'champion' | 'challenger';
+}
+
+/** A dataset version another was drawn from; `role` says which part it played. */
+export interface RetrainParent {
+  hash: string;
+  name?: string;
+  rows: number;
+  role: 'base' | 'new';
 }
 
 /** The fitted model of a finished run: model + fitted recipe, and/or the whole bundle. */
@@ -159,6 +182,60 @@ export interface AliasRecord {
   version: number;
   /** Epoch milliseconds. */
   setAt: number;
+}
+
+/** One move of an alias, kept so that every promotion can be seen and rolled back. */
+export interface AliasChange {
+  /** Assigned by the store (increasing). */
+  id?: number;
+  name: string;
+  alias: string;
+  /** The version it points at after the change; absent when the change removed it. */
+  version?: number;
+  /** The version it pointed at before; absent when it was not set. */
+  previous?: number;
+  /** Epoch milliseconds. */
+  at: number;
+  /** 'rollback': moved back to where it was before its previous change. */
+  action: 'set' | 'remove' | 'rollback';
+  /** Why, in plain words (e.g. "promoted after a retrain: R² 0.977 vs 0.481"). */
+  reason?: string;
+}
+
+/**
+ * A dataset version's lineage: the versions it was drawn from. A new labelled file names the
+ * version its model was trained on; the rows a retrain learned from (a derived version, whose id
+ * is the SHA-256 of its definition) name the base and new versions and how rows were drawn.
+ */
+export interface DatasetLineageRecord {
+  /** The dataset version id (SHA-256). */
+  id: string;
+  name: string;
+  rows: number;
+  parents: RetrainParent[];
+  /** 'file': a loaded file; 'derived': rows drawn from the parents by a retrain. */
+  kind: 'file' | 'derived';
+  /** For derived versions: how the rows were drawn. */
+  derivation?: { mode: 'all' | 'new' | 'window'; window?: number; holdoutShare: number; seed: number };
+  /** Epoch milliseconds. */
+  createdAt: number;
+}
+
+/**
+ * When a registered model should be retrained: on dataset drift of a monitored batch, when its
+ * metric on a labelled batch degrades past `threshold`, or only when a person asks ('manual').
+ */
+export interface RetrainPolicy {
+  /** Registered model name. */
+  name: string;
+  trigger: 'drift' | 'degradation' | 'manual';
+  /** trigger 'degradation': the relative RMSE increase over the test RMSE that trips it (0.1 = 10 %). */
+  threshold?: number;
+  /** How the one-click retrain draws its rows. */
+  mode: 'all' | 'new' | 'window';
+  window?: number;
+  /** Epoch milliseconds. */
+  updatedAt: number;
 }
 
 /** Something stored that could be deleted to free space, with its estimated size. */

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { TrainWorkerPool } from '../../src/app/WorkerPool';
 import type { Table } from '../../src/core/data/types';
-import type { TrainJob, TrainJobProgress, TrainJobResult, TrainWorkerInit } from '../../workers/protocol';
+import type { RetrainJob, RetrainJobProgress, RetrainJobResult, TrainJob, TrainJobProgress, TrainJobResult, TrainWorkerInit } from '../../workers/protocol';
 import { Deferred, FakeWorkers, settle } from './fake-worker';
 
 /** A training worker that holds each job until the test finishes it (or it honours a cancel). */
@@ -45,6 +45,14 @@ function makeApi(honoursCancel: boolean) {
       },
       release() {},
       finishRun() {},
+      retrained: [] as string[],
+      retrain(job: RetrainJob, onProgress?: (p: RetrainJobProgress) => void): Promise<RetrainJobResult> {
+        api.retrained.push(`${job.jobId}:${job.newData.table.rowCount}`);
+        const d = new Deferred<TrainJobResult>();
+        jobs.set(job.jobId, d);
+        onProgress?.({ jobId: job.jobId, fraction: 0.25 });
+        return d.promise.then((r) => ({ jobId: r.jobId, status: r.status as RetrainJobResult['status'] }));
+      },
     };
     return api;
   };
@@ -184,5 +192,34 @@ describe('TrainWorkerPool', () => {
     await Promise.all(runs);
     expect((await pool.permutationImportance('b')).rows).toBe(where.b);
     expect((await pool.permutationImportance('a')).rows).toBe(where.a);
+  });
+
+  it('a retrain queues with training jobs, carries its own rows (the pool table is not sent), and is cancelled like them', async () => {
+    setup(1);
+    const retrainJob = (jobId: string): RetrainJob => ({
+      jobId,
+      champion: {} as RetrainJob['champion'],
+      newData: { table, dataset: { id: 'n1', name: 'new.csv', rows: 4 } },
+      mode: 'new',
+    });
+    const a = pool.run(job('a'));
+    const progress: number[] = [];
+    const r1 = pool.retrain(retrainJob('r1'), { onProgress: (p) => progress.push(p.fraction) });
+    const r2 = pool.retrain(retrainJob('r2'));
+    await expect.poll(() => placement().a).toBe(1);
+    pool.cancel('r2');
+    expect(await r2).toMatchObject({ jobId: 'r2', status: 'cancelled', error: { code: 'cancelled', message: 'Cancelled before it started.' } });
+    workers.started[0].api.finish('a');
+    await expect.poll(() => workers.started[0].api.retrained).toEqual(['r1:4']);
+    expect(workers.started[0].api.tables).toEqual(['v1:4']);
+    workers.started[0].api.finish('r1');
+    expect(await r1).toEqual({ jobId: 'r1', status: 'finished' });
+    await expect.poll(() => progress).toEqual([0.25]);
+    // A running retrain is cancelled in its worker.
+    const r3 = pool.retrain(retrainJob('r3'));
+    await expect.poll(() => workers.started[0].api.retrained).toEqual(['r1:4', 'r3:4']);
+    pool.cancel('r3');
+    expect((await r3).status).toBe('cancelled');
+    expect(workers.started[0].api.cancels).toEqual(['r3']);
   });
 });

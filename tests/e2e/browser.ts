@@ -209,14 +209,16 @@ export async function pageModules(page: Page): Promise<string[]> {
 
 /**
  * Code that runs in workers and never on the page (architecture rule 2): CSV parsing and
- * profiling, EDA aggregates, cleaning counts, the training and prediction pipelines, and the drift
- * statistics of monitoring (the page only re-judges stored reports: pipeline/monitor-settings).
+ * profiling, EDA aggregates and the sorting behind them, cleaning counts, the training and prediction
+ * pipelines, the ONNX exporter, and the drift statistics of monitoring (the page only re-judges
+ * stored reports: pipeline/monitor-settings).
  */
 const WORKER_ONLY = [
   'node_modules/papaparse/',
   'src/core/data/csv/',
   'src/core/data/profile',
   'src/core/eda/',
+  'src/core/stats/sort',
   'src/core/recipe/cleaning',
   'src/core/pipeline/train',
   'src/core/pipeline/predict',
@@ -226,6 +228,9 @@ const WORKER_ONLY = [
   'src/core/drift/report',
   'src/core/drift/statistics',
   'src/core/drift/kolmogorov',
+  'src/core/onnx/',
+  'src/core/pipeline/retrain.ts',
+  'src/core/pipeline/retrain-data.ts',
 ];
 
 /** Those of `modules` (from pageModules) that should only ever load in a worker. */

@@ -19,6 +19,7 @@ import { decodeState, encodeState, type EncodedValue } from './codec';
 import type { ReferenceProfile } from './reference-profile';
 import { decodeReferenceSample, type EncodedReferenceSample, type ReferenceSample } from './reference-sample';
 import type { SplitInfo } from '../pipeline/train';
+import type { RetrainLineage } from '../pipeline/retrain';
 
 export const BUNDLE_FORMAT = 'loupe-model-bundle';
 export const BUNDLE_VERSION = 1;
@@ -33,6 +34,10 @@ export interface BundleLineage {
   runId?: string;
   createdAt: string;
   loupeVersion: string;
+  /** A retrained model: the dataset versions its training rows were drawn from. */
+  parents?: Array<{ hash: string; name?: string; rows: number; role: 'base' | 'new' }>;
+  /** A retrained model: how its rows were drawn and the champion it was retrained from. */
+  retrain?: RetrainLineage;
 }
 
 export interface BundleInputColumn {
@@ -71,6 +76,7 @@ export interface LoadedBundle {
 }
 
 const finite = v.pipe(v.number(), v.finite());
+const sha256 = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hex digest'));
 const metricsSchema = v.object({
   r2: v.number(),
   rmse: v.number(),
@@ -130,7 +136,7 @@ const envelope = v.object({
     predictSeconds: v.optional(v.number()),
   }),
   lineage: v.object({
-    datasetHash: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hex digest')),
+    datasetHash: sha256,
     datasetName: v.optional(v.string()),
     datasetRows: finite,
     split: v.object({
@@ -146,6 +152,16 @@ const envelope = v.object({
     runId: v.optional(v.string()),
     createdAt: v.string(),
     loupeVersion: v.string(),
+    parents: v.optional(v.array(v.object({ hash: sha256, name: v.optional(v.string()), rows: finite, role: v.picklist(['base', 'new']) }))),
+    retrain: v.optional(
+      v.object({
+        mode: v.picklist(['all', 'new', 'window']),
+        window: v.optional(finite),
+        holdoutShare: finite,
+        seed: finite,
+        champion: v.object({ name: v.string(), datasetHash: sha256, createdAt: v.string() }),
+      }),
+    ),
   }),
   referenceProfile: v.object({ rows: finite, columns: v.array(refColumn) }),
   // Checked in full by decodeReferenceSample, against the recipe's inputs.
