@@ -2,18 +2,20 @@
 import { expose, transfer } from 'comlink';
 import { loadBundle, parseBundle, type LoadedBundle, type ModelBundle } from '../src/core/bundle/bundle';
 import { checkBundleSize } from '../src/core/bundle/limits';
+import { intervalCoverage } from '../src/core/conformal/calibration';
 import type { ByteSource } from '../src/core/data/types';
+import { Explainer } from '../src/core/explain';
 import { modelInfo } from '../src/core/models/catalog';
+import { exportOnnx } from '../src/core/onnx/export';
 import { LoupeError } from '../src/core/errors';
 import { bundleReference, monitorBatch, referenceFromCsv, type MonitorReference } from '../src/core/pipeline/monitor';
-import { exportOnnx } from '../src/core/onnx/export';
 import { predictCsv, predictionChunkToCsv, predictionColumnName, predictRecords } from '../src/core/pipeline/predict';
 import { PredictedBatchCollector } from '../src/core/pipeline/predicted-batch';
 import { DatasetStore, MonitorStore, openLoupeDb, type LoupeDb, type ReferenceChoice } from '../src/storage';
 import type { RowProblem } from '../src/core/recipe/types';
 import { initTf } from '../src/core/tf';
 import { installErrorTransfer } from './error-transfer';
-import type { BatchMonitoring, BatchMonitoringResult, FilePredictionResult, LoadedModelInfo, PredictApi } from './protocol';
+import type { BatchMonitoring, BatchMonitoringResult, FilePredictionResult, LoadedModelInfo, PredictApi, RowPredictionResult } from './protocol';
 
 installErrorTransfer();
 
@@ -31,6 +33,22 @@ const MAX_LOADED = 4;
 const WASM_DIR = new URL('../tfjs/', self.location.href).href;
 
 const loaded = new Map<string, LoadedBundle>();
+/** Explainers of loaded bundles, built on first use (an older bundle's ExplainError is kept as its answer). */
+const explainers = new Map<string, Explainer | Error>();
+
+function explainerFor(key: string): Explainer {
+  let e = explainers.get(key);
+  if (!e) {
+    try {
+      e = new Explainer(get(key).model, get(key).recipe);
+    } catch (err) {
+      e = err instanceof Error ? err : new Error(String(err));
+    }
+    explainers.set(key, e);
+  }
+  if (e instanceof Error) throw e;
+  return e;
+}
 let current: AbortController | null = null;
 let tfReady: Promise<unknown> | null = null;
 
@@ -46,8 +64,13 @@ async function readyTf(): Promise<void> {
 async function keep(key: string, model: LoadedBundle): Promise<LoadedModelInfo> {
   if (modelInfo(model.bundle.model.type).tfjs) await readyTf();
   loaded.delete(key);
+  explainers.delete(key);
   loaded.set(key, model);
-  while (loaded.size > MAX_LOADED) loaded.delete(loaded.keys().next().value as string);
+  while (loaded.size > MAX_LOADED) {
+    const oldest = loaded.keys().next().value as string;
+    loaded.delete(oldest);
+    explainers.delete(oldest);
+  }
   return { bundle: model.bundle, inputs: model.recipe.inputSchema() };
 }
 
@@ -150,9 +173,24 @@ const api: PredictApi = {
   has(key: string): boolean {
     return loaded.has(key);
   },
-  async predictRow(key, record) {
-    const res = predictRecords(get(key), [record], 1);
-    return { prediction: res.valid[0] ? res.predictions[0] : null, problems: res.problems };
+  async predictRow(key, record, options) {
+    const model = get(key);
+    let explainer: Explainer | undefined;
+    let unavailable: string | undefined;
+    if (options?.explain) {
+      try {
+        explainer = explainerFor(key);
+      } catch (e) {
+        unavailable = e instanceof Error ? e.message : String(e);
+      }
+    }
+    const coverage = model.intervals?.coverage;
+    const res = predictRecords(model, [record], 1, { explainer, interval: coverage });
+    const out: RowPredictionResult = { prediction: res.valid[0] ? res.predictions[0] : null, problems: res.problems };
+    if (res.valid[0] && res.lower && coverage !== undefined) out.interval = { lower: res.lower[0], upper: res.upper![0], coverage };
+    if (res.explanation) out.explanation = res.explanation;
+    else if (unavailable) out.explanation = { unavailable };
+    return out;
   },
   async predictFile(key, file, onProgress, options): Promise<FilePredictionResult> {
     const model = get(key);
@@ -173,6 +211,8 @@ const api: PredictApi = {
       const summary = await predictCsv(model, fileSource(file), {
         chunkRows: CHUNK_ROWS,
         clip: options?.clip === true,
+        explainer: options?.explain ? explainerFor(key) : undefined,
+        interval: options?.interval !== undefined ? intervalCoverage(model.intervals, options.interval) : undefined,
         signal: controller.signal,
         onChunk: (chunk) => {
           parts.push(new Blob([predictionChunkToCsv(chunk, parts.length === 0)], { type: 'text/csv' }));

@@ -5,12 +5,15 @@
 import type { ModelBundle } from '../src/core/bundle/bundle';
 import { LoupeError } from '../src/core/errors';
 import type { PermutationImportance } from '../src/core/pipeline/importance';
+import type { PartialDependence, PartialDependenceOptions, ShapSummary } from '../src/core/explain';
+import type { RowExplanations } from '../src/core/pipeline/predict';
 import type { ParsedDataset, ParseProgress, Table as TrainTable } from '../src/core/data/types';
 import type { ModelType } from '../src/core/models/types';
 import type { LogLine } from '../src/core/pipeline/log';
 import type { CandidateResult, CandidateSpec, RunWarning, SplitInfo } from '../src/core/pipeline/train';
 import type { RetrainMode, RetrainResult } from '../src/core/pipeline/retrain';
 import type { PipelineStage } from '../src/core/errors';
+import type { IntervalSummary } from '../src/core/conformal/calibration';
 import type { Recipe } from '../src/core/recipe';
 import type { TfBackendInfo } from '../src/core/tf';
 import type { PredictionSummary } from '../src/core/pipeline/predict';
@@ -61,6 +64,10 @@ export interface LoadedModelInfo {
 export interface RowPredictionResult {
   prediction: number | null;
   problems: RowProblem[];
+  /** Asked with `explain`: the row's explanation (values for one row), or why the model cannot be explained. */
+  explanation?: RowExplanations | { unavailable: string };
+  /** The conformal prediction interval at the model's coverage; absent when the model has none or the row failed. */
+  interval?: { lower: number; upper: number; coverage: number };
 }
 
 export interface FilePredictionProgress extends ParseProgress {
@@ -76,6 +83,10 @@ export interface FilePredictionOptions {
   clip?: boolean;
   /** Record the file as a monitored batch of this model (drift against its reference, stored in IndexedDB by the worker). */
   monitor?: BatchMonitoring;
+  /** Add shap_base and shap_<column> columns (each row's explanation). */
+  explain?: boolean;
+  /** Add `prediction_lower` and `prediction_upper` at this coverage (the model must have intervals). */
+  interval?: number;
 }
 
 /** The model a predicted file is monitored for (the settings are read from storage). */
@@ -118,8 +129,8 @@ export interface PredictApi {
   load(key: string, bundle: ModelBundle): Promise<LoadedModelInfo>;
   /** Whether `key` is loaded in this worker. */
   has(key: string): boolean;
-  /** Predicts one record (form values as typed). */
-  predictRow(key: string, record: Record<string, string>): Promise<RowPredictionResult>;
+  /** Predicts one record (form values as typed), with its explanation when `explain`. */
+  predictRow(key: string, record: Record<string, string>, options?: { explain?: boolean }): Promise<RowPredictionResult>;
   /**
    * Streams a CSV file through the model chunk by chunk. Rejects with RowError 'missing-column',
    * CsvError, or CancelledError after `cancel()`. `onProgress` must be a comlink `proxy`.
@@ -181,8 +192,10 @@ export interface TrainJobProgress {
  * What a finished, failed or cancelled job hands back: the training run's CandidateResult (its
  * bundle, per-row test predictions, metrics) without the live model, which stays in the worker.
  */
-export interface TrainJobResult extends Omit<CandidateResult, 'model'> {
+export interface TrainJobResult extends Omit<CandidateResult, 'model' | 'intervals'> {
   jobId: string;
+  /** The candidate's prediction intervals, summarised (their calibration stays in the bundle). */
+  intervals?: IntervalSummary;
   split?: SplitInfo;
   featureNames: string[];
   /** What the run said about the data or the split (wide data, missing targets, R² undefined). */
@@ -231,6 +244,10 @@ export interface TrainApi {
   cancel(jobId: string): void;
   /** Permutation importance of a finished job's model on its evaluation rows. */
   permutationImportance(jobId: string, opts?: { repeats?: number; seed?: number; maxRows?: number }): Promise<PermutationImportanceResult>;
+  /** SHAP summary of a finished job's model on a seeded sample of its evaluation rows. */
+  explainSummary(jobId: string, opts?: { maxRows?: number; seed?: number }): Promise<ShapSummary>;
+  /** Partial dependence and ICE curves of one input column, on a seeded sample of the dataset's rows. */
+  partialDependence(jobId: string, column: string, opts?: PartialDependenceOptions): Promise<PartialDependence>;
   /** Forgets finished jobs' models (all when no ids are given). */
   release(jobIds?: string[]): void;
   /**

@@ -7,7 +7,10 @@
  */
 import { expose, transfer } from 'comlink';
 import type { Table } from '../src/core/data/types';
+import { intervalSummary } from '../src/core/conformal/calibration';
 import { isCancelled } from '../src/core/errors';
+import { Explainer, partialDependence, shapSummary } from '../src/core/explain';
+import { modelInfo } from '../src/core/models/catalog';
 import { permutationImportance } from '../src/core/pipeline/importance';
 import type { LogLine } from '../src/core/pipeline/log';
 import { runTraining, type CandidateResult, type TrainingResult } from '../src/core/pipeline/train';
@@ -71,11 +74,11 @@ const api: TrainApi = {
       pending.fraction = 1;
       flush();
       // The page gets copies of the arrays, transferred; the originals stay for finishRun.
-      const { model: _model, ...result } = c;
+      const { model: _model, intervals, ...result } = c;
       const ev = c.evaluation!;
       const evaluation = { ...ev, actual: ev.actual.slice(), predicted: ev.predicted.slice() };
       const featureImportance = c.featureImportance?.slice();
-      const out: TrainJobResult = { ...result, evaluation, featureImportance, jobId: job.jobId, split: run.split, featureNames: run.recipe.featureNames, warnings: run.warnings, logs: run.logs };
+      const out: TrainJobResult = { ...result, ...(intervals ? { intervals: intervalSummary(intervals) } : {}), evaluation, featureImportance, jobId: job.jobId, split: run.split, featureNames: run.recipe.featureNames, warnings: run.warnings, logs: run.logs };
       return transfer(out, [evaluation.actual.buffer, evaluation.predicted.buffer, ...(featureImportance ? [featureImportance.buffer] : [])] as ArrayBuffer[]);
     } catch (e) {
       return unfinishedJob(job, controller.signal.aborted || isCancelled(e) ? 'cancelled' : 'failed', e, done, logs);
@@ -95,6 +98,28 @@ const api: TrainApi = {
     const { recipe, evaluationRows: rows } = k.run;
     const res = await permutationImportance((m) => recipe.decodeTarget(model!.predict(m)), rows.X, rows.y, { repeats: opts.repeats ?? 3, seed: opts.seed ?? 0, maxRows: opts.maxRows ?? 5000 });
     return transfer({ ...res, featureNames: recipe.featureNames }, [res.mean.buffer, res.std.buffer] as ArrayBuffer[]);
+  },
+
+  async explainSummary(jobId, opts = {}) {
+    const k = kept.get(jobId);
+    if (!k) throw new Error('This model is no longer kept in its worker; train it again to explain it.');
+    const { recipe, evaluationRows: rows } = k.run;
+    const model = k.candidate.model!;
+    // Sampling explanations predict hundreds of rows per row explained: fewer rows and permutations.
+    const sampled = modelInfo(model.type).explanation === 'sampling';
+    const seed = opts.seed ?? 0;
+    const explainer = new Explainer(model, recipe, sampled ? { permutations: 64, seed } : { seed });
+    const s = shapSummary(explainer, recipe, rows.X, { maxRows: opts.maxRows ?? (sampled ? 100 : 2000), seed });
+    return transfer(s, [s.values.buffer, s.meanAbs.buffer, s.valueRank.buffer] as ArrayBuffer[]);
+  },
+
+  async partialDependence(jobId, column, opts = {}) {
+    const k = kept.get(jobId);
+    if (!k || !table) throw new Error('This model is no longer kept in its worker; train it again to explore it.');
+    const { recipe } = k.run;
+    const model = k.candidate.model!;
+    const pd = partialDependence((X) => recipe.decodeTarget(model.predict(X)), recipe, table.table, column, opts);
+    return transfer(pd, [pd.pd.buffer, pd.ice.buffer] as ArrayBuffer[]);
   },
 
   async finishRun(jobId, runId) {

@@ -61,6 +61,10 @@ export class FilePrediction {
   notice = $state<string | null>(null);
   /** Clip predictions to the training target's range (the next file predicted uses it). */
   clip = $state(false);
+  /** Add each row's explanation as shap_base and shap_<column> columns (the next file predicted uses it). */
+  explain = $state(false);
+  /** Add `prediction_lower` and `prediction_upper` at the model's coverage, when it has intervals (off by default: the output keeps its columns unless asked, as the CLI's --interval). */
+  intervals = $state(false);
 
   readonly #client: PredictClient;
   #run = 0;
@@ -86,7 +90,7 @@ export class FilePrediction {
           const problems = p.newProblems.length && cur.problems.length < MAX_LIVE_PROBLEMS ? [...cur.problems, ...p.newProblems].slice(0, MAX_LIVE_PROBLEMS) : cur.problems;
           this.running = { ...cur, progress: p, problems };
         },
-        { clip: this.clip, monitor: batchMonitoring(model, file.name) },
+        { clip: this.clip, monitor: batchMonitoring(model, file.name), explain: this.explain, ...(this.intervals && model.bundle.intervals ? { interval: model.bundle.intervals.coverage } : {}) },
       );
       if (run !== this.#run) return; // cancelled or superseded
       this.result = {

@@ -1,7 +1,8 @@
 /**
  * The Models screen's state: registered models and their versions (refreshed when any tab
  * writes), registering a run, aliases, deleting, exporting a version's bundle file, importing a
- * bundle file (validated and previewed before the person confirms a name), and reproducing a
+ * bundle file (validated and previewed before the person confirms a name), downloading a
+ * version's HTML model report, and reproducing a
  * version: its exact configuration retrained on its dataset version in a training worker, metrics
  * side by side. Registered versions are put on the model shelf so Predict can use them; when
  * nothing else is chosen, Predict uses the champion of the most recently changed model.
@@ -9,6 +10,7 @@
 import { parseBundle, type BundleLineage, type ModelBundle } from '../core/bundle/bundle';
 import { checkBundleSize } from '../core/bundle/limits';
 import { LoupeError } from '../core/errors';
+import { modelReport } from '../core/report';
 import type { RegressionMetrics } from '../core/metrics';
 import type { Recipe } from '../core/recipe';
 import type { FittedRecipeJSON } from '../core/recipe';
@@ -187,6 +189,20 @@ export class Registry {
       download(`${safeFileName(name)}-v${version}${options.referenceSample === false ? '-no-sample' : ''}.json`, text, 'application/json');
     } catch (e) {
       this.problem = describeProblem(e, 'Could not export the bundle');
+    }
+  }
+
+  /**
+   * Downloads a version's model report: one self-contained HTML page (metrics, intervals, plots,
+   * parameters, lineage, data profile; no script, no data rows), made from its bundle alone.
+   */
+  async exportReport(name: string, version: number, aliases: string[] = []): Promise<void> {
+    try {
+      const loaded = parseBundle(await (await sharedRegistryStore()).exportBundle(name, version));
+      const html = modelReport(loaded, { title: `${name} v${version}`, registry: { model: name, version, aliases } });
+      download(`${safeFileName(name)}-v${version}-report.html`, html, 'text/html');
+    } catch (e) {
+      this.problem = describeProblem(e, 'Could not make the model report');
     }
   }
 

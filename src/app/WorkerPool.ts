@@ -2,11 +2,12 @@
  * A pool of training workers: at most `size` (default max(1, hardwareConcurrency − 1)), created
  * on demand, each set up once (tfjs backend) and sent the dataset table once. Jobs wait in a
  * queue; `cancel` removes a queued job or stops a running one in its worker (a worker that does
- * not answer within a moment is terminated and replaced). Permutation importance goes to the
- * worker that trained the job, which keeps the model. A retrain job (champion + new rows) carries
- * its own tables and queues with the training jobs.
+ * not answer within a moment is terminated and replaced). Permutation importance and explanations
+ * go to the worker that trained the job, which keeps the model. A retrain job (champion + new
+ * rows) carries its own tables and queues with the training jobs.
  */
-import { proxy } from 'comlink';
+import { proxy, type Remote } from 'comlink';
+import type { PartialDependence, PartialDependenceOptions, ShapSummary } from '../core/explain';
 import type { Table } from '../core/data/types';
 import { CancelledError } from '../core/errors';
 import type { TfBackendInfo } from '../core/tf';
@@ -175,9 +176,23 @@ export class TrainWorkerPool {
   }
 
   async permutationImportance(jobId: string, opts?: { repeats?: number; seed?: number; maxRows?: number }): Promise<PermutationImportanceResult> {
+    return (await this.#keeper(jobId, 'compute permutation importance')).permutationImportance(jobId, opts);
+  }
+
+  /** SHAP summary of a finished job's model, from the worker that trained it. */
+  async explainSummary(jobId: string, opts?: { maxRows?: number; seed?: number }): Promise<ShapSummary> {
+    return (await this.#keeper(jobId, 'explain it')).explainSummary(jobId, opts);
+  }
+
+  /** Partial dependence and ICE curves of one input column, from the worker that trained the job. */
+  async partialDependence(jobId: string, column: string, opts?: PartialDependenceOptions): Promise<PartialDependence> {
+    return (await this.#keeper(jobId, 'explore it')).partialDependence(jobId, column, opts);
+  }
+
+  async #keeper(jobId: string, what: string): Promise<Remote<TrainApi>> {
     const slot = this.#owner.get(jobId);
-    if (!slot || !slot.alive) throw new Error('The worker that trained this model has been stopped; train it again to compute permutation importance.');
-    return slot.worker.api.permutationImportance(jobId, opts);
+    if (!slot || !slot.alive) throw new Error(`The worker that trained this model has been stopped; train it again to ${what}.`);
+    return slot.worker.api;
   }
 
   /** Saves a finished job's run (outcome and bundle) from the worker that trained it. */

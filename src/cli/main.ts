@@ -13,6 +13,7 @@ import { monitorCommand } from './monitor';
 import { predictCommand } from './predict';
 import { profileCommand } from './profile';
 import { retrainCommand } from './retrain';
+import { reportCommand } from './report';
 import { terminalText } from './terminal-text';
 import { trainCommand } from './train';
 
@@ -23,6 +24,7 @@ const COMMANDS: Command[] = [
   exportOnnxCommand,
   retrainCommand,
   monitorCommand,
+  reportCommand,
 ];
 
 function usage(): string {

@@ -1,12 +1,17 @@
 /**
- * `loupe predict <model.json> <file.csv> [--out predictions.csv]`: streams the CSV through a
- * model bundle chunk by chunk and writes the input columns plus `prediction` and `error`
- * columns. Rows with problems are kept (error column filled) and summarised on stderr.
+ * `loupe predict <model.json> <file.csv> [--out predictions.csv] [--explain]`: streams the CSV
+ * through a model bundle chunk by chunk and writes the input columns plus `prediction` and
+ * `error` columns (and with --explain, `shap_base` and `shap_<column>`). Rows with problems are
+ * kept (error column filled) and summarised on stderr.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { openBundle } from '../core/bundle/bundle';
+import { Explainer } from '../core/explain';
+import { explanationMethod } from '../core/explain/method';
+import type { ExplanationKind } from '../core/models/catalog';
+import { intervalCoverage, percent } from '../core/conformal/calibration';
 import { checkBundleSize } from '../core/bundle/limits';
 import { bundleReference, monitorBatch } from '../core/pipeline/monitor';
 import { predictCsv, predictionChunkToCsv, type PredictionChunk } from '../core/pipeline/predict';
@@ -17,7 +22,7 @@ import type { Command } from './command';
 import { openFileSource } from './node-source';
 import { terminalText } from './terminal-text';
 
-const USAGE = `loupe predict <model.json> <file.csv> [--out predictions.csv] [--chunk-rows n] [--clip]
+const USAGE = `loupe predict <model.json> <file.csv> [--out predictions.csv] [--chunk-rows n] [--clip] [--interval [coverage]] [--explain] [--drift drift.json]
 
 Predicts every row of the CSV with the model bundle and writes CSV: the input columns, a
 "prediction" column and an "error" column (why a row could not be predicted, or a warning that
@@ -27,9 +32,17 @@ are refused.
   --out <file>       write the predictions CSV here
   --chunk-rows <n>   rows per chunk (default 10000)
   --clip             clip predictions to the training range of the target
+  --interval [c]     add prediction_lower and prediction_upper: the conformal prediction
+                     interval at coverage c (a share, e.g. 0.8), by default the one the model
+                     was calibrated at (0.9 unless chosen otherwise in training)
   --strict           exit with status 1 when any row could not be predicted
   --drift <file>     also compare the file with the model's reference sample and write the
-                     drift report there (the JSON of \`loupe monitor --report\`)`;
+                     drift report there (the JSON of \`loupe monitor --report\`)
+  --explain          add "shap_base" and a "shap_<column>" per input column: how much each
+                     column moved the prediction away from the model's expected one, in the
+                     target's units (shap_base + all shap_ columns = the prediction before
+                     --clip). Exact for trees and linear models; sampled for k-NN and MLP
+  --permutations <n> permutations per row for sampled explanations (default 128)`;
 
 function write(stream: WriteStream | NodeJS.WriteStream, text: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -46,16 +59,32 @@ export const predictCommand: Command = {
   summary: 'predict a CSV with a model bundle; writes input columns + prediction',
   usage: USAGE,
   async run(argv, io) {
-    const args = parseArgs(argv, ['out', 'chunk-rows', 'drift']);
-    rejectUnknown(args, ['out', 'chunk-rows', 'clip', 'strict', 'drift', 'help']);
+    const args = parseArgs(intervalValue(argv), ['out', 'chunk-rows', 'drift', 'permutations']);
+    rejectUnknown(args, ['out', 'chunk-rows', 'clip', 'strict', 'interval', 'drift', 'explain', 'permutations', 'help']);
     if (args.positionals.length !== 2) throw new UsageError('predict takes a model bundle and a CSV file');
     const [modelPath, csvPath] = args.positionals;
     const chunkRows = numberOption(args, 'chunk-rows') ?? 10_000;
     if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new UsageError('--chunk-rows must be a positive integer');
     if (args.options.get('clip') !== undefined && args.options.get('clip') !== true) throw new UsageError('--clip takes no value');
     const clip = args.options.get('clip') === true;
+    if (args.options.get('explain') !== undefined && args.options.get('explain') !== true) throw new UsageError('--explain takes no value');
+    const explain = args.options.get('explain') === true;
+    const permutations = numberOption(args, 'permutations');
+    if (permutations !== undefined && (!Number.isInteger(permutations) || permutations < 2)) throw new UsageError('--permutations must be an integer of at least 2');
+    if (permutations !== undefined && !explain) throw new UsageError('--permutations goes with --explain');
     checkBundleSize((await stat(modelPath)).size, basename(modelPath));
     const loaded = await openBundle(await readFile(modelPath, 'utf8'));
+    const intervalArg = args.options.get('interval');
+    let interval: number | undefined;
+    if (intervalArg !== undefined) {
+      const requested = intervalArg === true ? undefined : Number(intervalArg);
+      if (intervalArg !== true && (intervalArg.trim() === '' || !(requested! > 0 && requested! < 1)))
+        throw new UsageError(`--interval takes a coverage between 0 and 1 (0.9 for 90 %), got "${intervalArg}"`);
+      if (!loaded.intervals) io.err(`${basename(modelPath)} has no prediction intervals (made before Loupe computed them, or trained on too few rows): prediction_lower and prediction_upper are left out. Train the model again to get them.`);
+      else interval = intervalCoverage(loaded.intervals, requested, 'interval');
+    }
+    // Built before the output opens: a model that cannot be explained fails with nothing written.
+    const explainer = explain ? new Explainer(loaded.model, loaded.recipe, permutations !== undefined ? { permutations } : {}) : undefined;
     const outPath = stringOption(args, 'out');
     const driftPath = stringOption(args, 'drift');
     // Before predicting: a bundle without a sample cannot give the report asked for.
@@ -63,6 +92,7 @@ export const predictCommand: Command = {
     const source = await openFileSource(csvPath);
     const out = outPath !== undefined ? createWriteStream(outPath) : process.stdout;
     let first = true;
+    let permutationsUsed = 0;
     const listed: string[] = [];
     const warned: string[] = [];
     try {
@@ -70,10 +100,13 @@ export const predictCommand: Command = {
       const predicted = await predict(loaded, source, {
         chunkRows,
         clip,
+        explainer,
+        interval,
         onChunk: async (chunk: PredictionChunk) => {
           const csv = predictionChunkToCsv(chunk, first);
           await write(out, out === process.stdout && process.stdout.isTTY ? terminalText(csv) : csv);
           first = false;
+          if (chunk.explanation?.permutations) permutationsUsed = chunk.explanation.permutations;
           for (const p of chunk.problems) {
             if (p.severity === 'error' && listed.length < 20) listed.push(`  row ${p.row}: ${p.message}`);
             else if (p.severity === 'warning' && warned.length < 10) warned.push(`  row ${p.row}: ${p.message}`);
@@ -85,6 +118,13 @@ export const predictCommand: Command = {
         `${summary.rows.toLocaleString('en-US')} rows: ${summary.predicted.toLocaleString('en-US')} predicted, ${summary.failed.toLocaleString('en-US')} could not be predicted` +
           (summary.raggedRows ? `, ${summary.raggedRows} with a different number of fields than the header` : ''),
       );
+      if (summary.interval && loaded.intervals) {
+        const e = loaded.intervals.evaluation;
+        io.err(
+          `prediction_lower/prediction_upper: ${percent(summary.interval.coverage)} conformal intervals` +
+            (e ? ` (at ${percent(e.coverage)} they covered ${percent(e.empiricalCoverage)} of the ${e.kind === 'test' ? 'test rows' : 'rows out of fold'} in training)` : ''),
+        );
+      }
       if (summary.outOfRange > 0 && summary.targetRange)
         io.err(
           `${summary.outOfRange.toLocaleString('en-US')} prediction${summary.outOfRange === 1 ? '' : 's'} outside the training range of ${loaded.bundle.target} (${summary.targetRange.min} to ${summary.targetRange.max}): ` +
@@ -96,6 +136,7 @@ export const predictCommand: Command = {
         io.err(`warnings: ${warnings.map(([k, n]) => `${n} ${k.replace(':warning', '')}`).join(', ')}`);
         io.err(['first warnings:', ...warned, total > warned.length ? `  … and ${total - warned.length} more (all in the error column)` : ''].filter(Boolean).join('\n'));
       }
+      if (explainer) io.err(explanationNote(explainer.kind, permutationsUsed, clip));
       if (listed.length) io.err(['rows that could not be predicted:', ...listed, summary.failed > listed.length ? `  … and ${summary.failed - listed.length} more` : ''].filter(Boolean).join('\n'));
       if (outPath !== undefined) io.err(`wrote ${outPath}`);
       if (reference && driftPath !== undefined && 'batch' in predicted) {
@@ -110,3 +151,18 @@ export const predictCommand: Command = {
     }
   },
 };
+
+/** How the shap_ columns were computed, in a line. */
+function explanationNote(kind: ExplanationKind, permutations: number, clip: boolean): string {
+  return `explanations: ${explanationMethod(kind, permutations || undefined)}; shap_base + the shap_ columns = the prediction${clip ? ' before clipping' : ''}`;
+}
+
+/** `--interval` may stand alone (the model's own coverage) or take a number: `--interval 0.8`. */
+function intervalValue(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--interval' && i + 1 < argv.length && /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(argv[i + 1])) out.push(`--interval=${argv[++i]}`);
+    else out.push(argv[i]);
+  }
+  return out;
+}

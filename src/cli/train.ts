@@ -6,6 +6,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { serializeBundle } from '../core/bundle/bundle';
 import { REFERENCE_SAMPLE_ROWS } from '../core/bundle/reference-sample';
+import { intervalSummary, percent, type IntervalSummary } from '../core/conformal/calibration';
+import type { IntervalRequest } from '../core/conformal/training';
 import { parseCsv, type ParsedDataset } from '../core/data/index';
 import { InvalidParamsError } from '../core/errors';
 import { createModel, isModelType, MODEL_TYPES, modelInfo, modelLabel } from '../core/models/registry';
@@ -33,6 +35,9 @@ Trains the chosen models, prints a leaderboard sorted by R² and picks the best.
   --models <list>      comma-separated: ${MODEL_TYPES.join(',')} (default: all)
   --params <json>      hyperparameters per model, e.g. '{"gbdt":{"learningRate":0.05}}'
   --recipe <file>      a Recipe JSON (default: inferred from the schema; id columns dropped)
+  --interval <c>       coverage of the prediction intervals calibrated for each model and
+                       stored in its bundle (default 0.9)
+  --no-intervals       calibrate no prediction intervals (hold-out: saves a second fit)
   --out <model.json>   write the best model's bundle here
   --reference-rows <n> training rows the bundle keeps as its drift reference (a seeded
                        sample with the model's predictions; default 10000, 0 for none)
@@ -40,7 +45,7 @@ Trains the chosen models, prints a leaderboard sorted by R² and picks the best.
   --json               print the JSON report on stdout instead of the table
   --verbose            print the pipeline's log lines on stderr`;
 
-const VALUE_OPTIONS = ['target', 'test', 'test-size', 'folds', 'seed', 'models', 'params', 'recipe', 'out', 'report', 'reference-rows'];
+const VALUE_OPTIONS = ['target', 'test', 'test-size', 'folds', 'seed', 'models', 'params', 'recipe', 'out', 'report', 'reference-rows', 'interval'];
 
 /** The JSON report (public interface). */
 export interface TrainReport {
@@ -63,6 +68,8 @@ export interface TrainReport {
     params: Record<string, unknown>;
     iterations?: number;
     error?: string;
+    /** Its conformal prediction intervals: coverage asked, and how they did on the test part (k-fold: out of fold). */
+    intervals?: IntervalSummary;
   }>;
   best: string;
   /** The metric `best` and the order of `models` follow: 'r2', or 'rmse' where R² is undefined on the test part. */
@@ -176,7 +183,7 @@ export const trainCommand: Command = {
   usage: USAGE,
   async run(argv, io) {
     const args = parseArgs(argv, VALUE_OPTIONS);
-    rejectUnknown(args, [...VALUE_OPTIONS, 'json', 'verbose', 'help']);
+    rejectUnknown(args, [...VALUE_OPTIONS, 'json', 'verbose', 'no-intervals', 'help']);
     if (args.positionals.length !== 1) throw new UsageError('train takes exactly one CSV file');
     const file = args.positionals[0];
     const seed = numberOption(args, 'seed') ?? 42;
@@ -202,12 +209,14 @@ export const trainCommand: Command = {
 
     const hash = await fileSha256(file);
     const out = stringOption(args, 'out');
+    const intervals = intervalOptions(args);
     const result = await runTraining({
       table: ds.table,
       recipe,
       split,
       dataset: { hash, name: file.split(/[\\/]/).pop(), rows: ds.table.rowCount },
       modelSeed: seed,
+      intervals,
       bundles: out !== undefined ? 'best' : 'none',
       referenceSampleRows: referenceRows,
       candidates: models.map((type) => ({ name: type, type, params: params[type] ?? {} })),
@@ -250,6 +259,7 @@ export const trainCommand: Command = {
         params: r.params,
         ...(r.history.train.length || r.history.validation.length ? { iterations: Math.max(r.history.train.length, r.history.validation.length) } : {}),
         ...(r.error ? { error: r.error.message } : {}),
+        ...(r.intervals ? { intervals: intervalSummary(r.intervals) } : {}),
       })),
       best: best.name,
       rankedBy: result.rankedBy,
@@ -273,9 +283,27 @@ export const trainCommand: Command = {
       io.out(
         `best${result.rankedBy === 'rmse' ? ' by RMSE (R² is undefined on the test part)' : ''}: ${best.name} (${modelLabel(best.type)}), R² ${fmt(best.metrics?.r2, 5)}, RMSE ${fmt(best.metrics?.rmse, 2)}`,
       );
+      const iv = best.intervals?.evaluation;
+      if (iv)
+        io.out(
+          `intervals: ${percent(iv.coverage)} conformal${best.intervals!.scale ? ', normalised' : ''}; on the ${iv.kind === 'test' ? 'test rows' : 'rows out of fold'} they covered ${percent(iv.empiricalCoverage)}, mean width ${fmt(iv.meanWidth, 2)}`,
+        );
       if (bundlePath) io.out(`model bundle: ${bundlePath}`);
       if (reportPath) io.out(`report: ${reportPath}`);
     }
     return 0;
   },
 };
+
+/** `--interval <c>` (coverage of the intervals to calibrate) or `--no-intervals`. */
+function intervalOptions(args: ParsedArgs): IntervalRequest | false {
+  const off = args.options.get('no-intervals');
+  if (off !== undefined && off !== true) throw new UsageError('--no-intervals takes no value');
+  const coverage = numberOption(args, 'interval');
+  if (off === true) {
+    if (coverage !== undefined) throw new UsageError('--interval and --no-intervals contradict each other');
+    return false;
+  }
+  if (coverage !== undefined && !(coverage > 0 && coverage < 1)) throw new UsageError(`--interval takes a coverage between 0 and 1 (0.9 for 90 %), got ${coverage}`);
+  return coverage !== undefined ? { coverage } : {};
+}

@@ -66,7 +66,7 @@ export class RecipeError extends LoupeError {
  * not-json / too-large / wrong-format / wrong-version (the file itself), invalid-bundle (the
  * envelope: a required field missing or of the wrong type), unknown-model-type, bad-model (the
  * model entry's shape), bad-params (a hyperparameter), bad-state / truncated-array (fitted
- * state), bad-recipe (the fitted recipe).
+ * state), bad-recipe (the fitted recipe), bad-intervals (the interval calibration).
  */
 export type BundleErrorCode =
   | 'not-json'
@@ -79,7 +79,8 @@ export type BundleErrorCode =
   | 'bad-params'
   | 'bad-state'
   | 'truncated-array'
-  | 'bad-recipe';
+  | 'bad-recipe'
+  | 'bad-intervals';
 
 /** A model bundle that fails validation; `where.field` names the offending path. */
 export class BundleError extends LoupeError {
@@ -103,6 +104,14 @@ export class RowError extends LoupeError {
 /** A pipeline stage failed; `where.stage` names it and `cause` holds the underlying error. */
 export class PipelineError extends LoupeError {
   override name = 'PipelineError';
+}
+
+/**
+ * A model that cannot be explained as asked: saved before Loupe kept what its explanation needs
+ * ('no-cover', 'no-training-mean', 'no-background'), or a request outside what it supports.
+ */
+export class ExplainError extends LoupeError {
+  override name = 'ExplainError';
 }
 
 /** The work was cancelled through its AbortSignal. */

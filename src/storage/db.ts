@@ -66,10 +66,10 @@ export interface LoupeSchema extends DBSchema {
   'model-versions': { key: string; value: ModelVersionRecord; indexes: { 'by-name-version': [string, number] } };
   'model-bundles': { key: string; value: StoredBundle };
   aliases: { key: [string, string]; value: AliasRecord; indexes: { 'by-version': [string, number] } };
+  'monitored-batches': { key: string; value: MonitoredBatch; indexes: { 'by-model': string; 'by-created': number } };
   'alias-history': { key: number; value: AliasChange; indexes: { 'by-name': string } };
   'dataset-lineage': { key: string; value: DatasetLineageRecord };
   'retrain-policies': { key: string; value: RetrainPolicy };
-  'monitored-batches': { key: string; value: MonitoredBatch; indexes: { 'by-model': string; 'by-created': number } };
 }
 
 export type StoreName =
@@ -84,10 +84,10 @@ export type StoreName =
   | 'model-versions'
   | 'model-bundles'
   | 'aliases'
+  | 'monitored-batches'
   | 'alias-history'
   | 'dataset-lineage'
-  | 'retrain-policies'
-  | 'monitored-batches';
+  | 'retrain-policies';
 export type LoupeDb = IDBPDatabase<LoupeSchema>;
 
 /** One upgrade step (version N → N+1). Untyped on purpose: a step sees the schema of its own time. */
@@ -125,7 +125,13 @@ export const MIGRATIONS: readonly Migration[] = [
   (db) => {
     db.createObjectStore('run-evaluations', { keyPath: 'runId' });
   },
-  // 3 → 4: retraining — every alias move (promote, roll back), the lineage of derived dataset
+  // 3 → 4: monitored batches (a drift report per predicted file, per model version).
+  (db) => {
+    const batches = db.createObjectStore('monitored-batches', { keyPath: 'id' });
+    batches.createIndex('by-model', 'modelKey');
+    batches.createIndex('by-created', 'createdAt');
+  },
+  // 4 → 5: retraining — every alias move (promote, roll back), the lineage of derived dataset
   // versions (the rows a retrain learned from name their parents), and a retraining policy per
   // registered model. Only creates these stores.
   (db) => {
@@ -133,12 +139,6 @@ export const MIGRATIONS: readonly Migration[] = [
     history.createIndex('by-name', 'name');
     db.createObjectStore('dataset-lineage', { keyPath: 'id' });
     db.createObjectStore('retrain-policies', { keyPath: 'name' });
-  },
-  // 4 → 5: monitored batches (a drift report per predicted file, per model version).
-  (db) => {
-    const batches = db.createObjectStore('monitored-batches', { keyPath: 'id' });
-    batches.createIndex('by-model', 'modelKey');
-    batches.createIndex('by-created', 'createdAt');
   },
 ];
 

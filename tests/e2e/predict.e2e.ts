@@ -310,6 +310,39 @@ describe('Predict page', () => {
     rmSync(out);
   });
 
+  it('shows the row’s prediction interval, and adds interval columns to a file when asked', async () => {
+    // The gradient-boosted model is selected; its bundle carries 90 % intervals.
+    const values = await formValues();
+    const p = await rowPrediction();
+    const interval = page.getByTestId('row-interval');
+    await interval.waitFor();
+    const node = predictRecords(loaded, [values], 1, { interval: 0.9 });
+    expect(p).toBeCloseTo(node.predictions[0], 9);
+    expect(Number(await interval.getAttribute('data-lower'))).toBeCloseTo(node.lower![0], 9);
+    expect(Number(await interval.getAttribute('data-upper'))).toBeCloseTo(node.upper![0], 9);
+    expect(await interval.textContent()).toMatch(/90 % interval: .+ to .+/);
+
+    const rows = lines.slice(0, 50);
+    const csv = [header.join(','), ...rows].join('\n') + '\n';
+    await page.getByTestId('interval-columns').check();
+    await page.getByLabel('CSV file to predict').setInputFiles({ name: 'with-intervals.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByTestId('summary-rows').filter({ hasText: /^50$/ }).waitFor();
+    const out = join(tmp, 'with-intervals-predictions.csv');
+    await download(out);
+    const [outHeader, ...data] = Papa.parse<string[]>(readFileSync(out, 'utf8').trimEnd()).data;
+    expect(outHeader).toEqual([...header, 'prediction', 'prediction_lower', 'prediction_upper', 'error']);
+    const lower: number[] = [];
+    const upper: number[] = [];
+    await predictCsv(loaded, csv, { interval: 0.9, onChunk: (c) => c.rows.forEach((_, i) => (lower.push(c.lower![i]), upper.push(c.upper![i]))) });
+    data.forEach((r, i) => {
+      expect(Number(r[header.length + 1])).toBeCloseTo(lower[i], 9);
+      expect(Number(r[header.length + 2])).toBeCloseTo(upper[i], 9);
+    });
+    await s.shot('row-and-file-intervals');
+    await page.getByTestId('interval-columns').uncheck();
+    expect(s.pageErrors).toEqual([]);
+  });
+
   it('flags predictions outside the training range of price, and clips them when asked', async () => {
     // A linear model extrapolates: a small, poor stone gets a negative price.
     const range = linearLoaded.bundle.referenceProfile.columns.find((c) => c.name === 'price');

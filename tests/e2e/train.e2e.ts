@@ -163,15 +163,27 @@ describe.skipIf(!haveGemstone)('Train screen', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
     const tmp = mkdtempSync(join(tmpdir(), 'loupe-e2e-train-'));
     let bundleText: string;
+    let reportHtml: string;
     try {
-      const [d] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="version-card"][data-version="1"]').getByTestId('export-bundle').click()]);
+      const card = page.locator('[data-testid="version-card"][data-version="1"]');
+      const [d] = await Promise.all([page.waitForEvent('download'), card.getByTestId('export-bundle').click()]);
       await d.saveAs(join(tmp, 'bundle.json'));
       bundleText = readFileSync(join(tmp, 'bundle.json'), 'utf8');
+      const [r] = await Promise.all([page.waitForEvent('download'), card.getByTestId('export-report').click()]);
+      expect(r.suggestedFilename()).toBe('price-v1-report.html');
+      await r.saveAs(join(tmp, 'report.html'));
+      reportHtml = readFileSync(join(tmp, 'report.html'), 'utf8');
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
     const loaded = parseBundle(bundleText);
     expect(loaded.bundle.model.type).toBe('gbdt');
+    // The model report from Models: the version's own numbers, no script.
+    const iv = loaded.intervals!.evaluation!;
+    expect(reportHtml).toContain('<h1>price v1</h1>');
+    expect(reportHtml).toContain(`data-field="metrics.rmse" data-value="${loaded.bundle.metrics.test!.rmse}"`);
+    expect(reportHtml).toContain(`data-field="intervals.empiricalCoverage" data-value="${iv.empiricalCoverage}"`);
+    expect(reportHtml).not.toMatch(/<script/i);
     // The same test rows in Node: the split the bundle records, over the same file.
     const split = loaded.bundle.lineage.split!;
     expect(split).toMatchObject({ kind: 'holdout', seed: 42, testSize: 0.2, removedByCleaning: 0 });
@@ -190,6 +202,11 @@ describe.skipIf(!haveGemstone)('Train screen', () => {
     const detail = page.getByTestId('model-detail');
     await detail.getByRole('heading', { name: /Gradient-boosted trees \(best\)/ }).waitFor();
     expect(await detail.textContent()).toContain(`On the ${split.testRows.toLocaleString('en-US')} test rows`);
+    // The intervals' coverage on the test rows and their mean width, as the bundle records them.
+    const coverage = detail.getByTestId('interval-coverage');
+    expect(Number(await coverage.getAttribute('data-coverage'))).toBe(iv.empiricalCoverage);
+    expect(Number(await coverage.getAttribute('data-width'))).toBe(iv.meanWidth);
+    expect(await coverage.textContent()).toMatch(/90 % conformal intervals, normalised .*: they covered\s+\d+\.\d %\s+of the test rows/);
     const close = (got: number[], want: number[]) => want.forEach((w, i) => expect(got[i]).toBeCloseTo(w, 6));
 
     // Predicted vs actual: one axis range for both, from the smallest to the largest value of either; one rect per occupied bin.

@@ -1,14 +1,20 @@
 /**
  * The model bundle: one versioned, self-describing JSON file holding everything needed to
- * predict and to audit a model — input schema, fitted recipe, model, metrics, lineage and the
- * training data's reference profile. Typed arrays are base64 (see codec.ts).
+ * predict and to audit a model — input schema, fitted recipe, model, metrics, lineage, the
+ * training data's reference profile and, optionally, the calibration of its prediction intervals
+ * and binned evaluation diagnostics for its report (bundles written before these existed have
+ * neither and still load). Typed arrays are base64
+ * (see codec.ts).
  *
  * Loading validates strictly, outside in: the envelope (format, version, required fields and
  * their types) with valibot, then the recipe and the model state with their own validators
  * (model `fromJSON` checks array lengths and tree indices). Nothing in a bundle is executed.
  */
 import * as v from 'valibot';
+import { decodeCalibration, encodeCalibration, type EncodedCalibration } from '../conformal/bundle-form';
+import type { ConformalCalibration } from '../conformal/calibration';
 import { BundleError, LoupeError } from '../errors';
+import { decodeDiagnostics, encodeDiagnostics, type EncodedDiagnostics, type EvaluationDiagnostics } from '../report/diagnostics';
 import type { RegressionMetrics } from '../metrics';
 import { isModelType, modelFromJSON, modelInfo, MODEL_TYPES } from '../models/registry';
 import type { ModelType, Regressor, SerializedModel, StateValue } from '../models/types';
@@ -64,6 +70,10 @@ export interface ModelBundle {
   referenceProfile: ReferenceProfile;
   /** A sample of the training inputs and the model's predictions on it, for drift (reference-sample.ts). Absent in older or stripped bundles. */
   referenceSample?: EncodedReferenceSample;
+  /** Conformal calibration of prediction intervals (absent in bundles made before they existed). */
+  intervals?: EncodedCalibration;
+  /** Predicted-vs-actual and residuals on the test part as binned counts, for the model report. */
+  diagnostics?: EncodedDiagnostics;
 }
 
 /** A validated bundle, ready to predict. */
@@ -73,6 +83,9 @@ export interface LoadedBundle {
   model: Regressor;
   /** The bundle's reference sample, decoded (absent when the bundle has none). */
   referenceSample?: ReferenceSample;
+  /** Present when the bundle carries a calibration: prediction intervals at any coverage. */
+  intervals?: ConformalCalibration;
+  diagnostics?: EvaluationDiagnostics;
 }
 
 const finite = v.pipe(v.number(), v.finite());
@@ -166,6 +179,9 @@ const envelope = v.object({
   referenceProfile: v.object({ rows: finite, columns: v.array(refColumn) }),
   // Checked in full by decodeReferenceSample, against the recipe's inputs.
   referenceSample: v.optional(v.object({ rows: v.unknown(), sourceRows: v.unknown(), seed: v.unknown(), columns: v.array(v.unknown()), predictions: v.unknown() })),
+  // Checked field by field by decodeCalibration (conformal/bundle-form.ts) and decodeDiagnostics (report/diagnostics.ts).
+  intervals: v.optional(v.unknown()),
+  diagnostics: v.optional(v.unknown()),
 });
 
 export interface CreateBundleInput {
@@ -176,6 +192,8 @@ export interface CreateBundleInput {
   lineage: Omit<BundleLineage, 'createdAt' | 'loupeVersion'> & { createdAt?: string };
   referenceProfile: ReferenceProfile;
   referenceSample?: EncodedReferenceSample;
+  intervals?: ConformalCalibration;
+  diagnostics?: EvaluationDiagnostics;
 }
 
 export function createBundle(input: CreateBundleInput): ModelBundle {
@@ -192,6 +210,8 @@ export function createBundle(input: CreateBundleInput): ModelBundle {
     lineage: { ...input.lineage, createdAt: input.lineage.createdAt ?? new Date().toISOString(), loupeVersion: LOUPE_VERSION },
     referenceProfile: input.referenceProfile,
     ...(input.referenceSample ? { referenceSample: input.referenceSample } : {}),
+    ...(input.intervals ? { intervals: encodeCalibration(input.intervals) } : {}),
+    ...(input.diagnostics ? { diagnostics: encodeDiagnostics(input.diagnostics) } : {}),
   };
 }
 
@@ -251,6 +271,16 @@ export function loadBundle(json: unknown): LoadedBundle {
   } catch (e) {
     throw rethrow(e, 'model');
   }
+  let intervals: ConformalCalibration | undefined;
+  if (b.intervals !== undefined) {
+    intervals = decodeCalibration(b.intervals);
+    b.intervals = encodeCalibration(intervals);
+  } else delete b.intervals;
+  let diagnostics: EvaluationDiagnostics | undefined;
+  if (b.diagnostics !== undefined) {
+    diagnostics = decodeDiagnostics(b.diagnostics);
+    b.diagnostics = encodeDiagnostics(diagnostics);
+  } else delete b.diagnostics;
   // What is kept is what was understood: valibot dropped unknown envelope fields, the recipe and
   // the params are written back from their validated forms, and unknown state fields were refused.
   const referenceSample = b.referenceSample
@@ -261,7 +291,7 @@ export function loadBundle(json: unknown): LoadedBundle {
     : undefined;
   b.recipe = recipe.toJSON();
   b.model = { ...b.model, params: model.toJSON().params };
-  return { bundle: b, recipe, model, ...(referenceSample ? { referenceSample } : {}) };
+  return { bundle: b, recipe, model, ...(referenceSample ? { referenceSample } : {}), ...(intervals ? { intervals } : {}), ...(diagnostics ? { diagnostics } : {}) };
 }
 
 function rethrow(e: unknown, prefix: 'recipe' | 'model'): BundleError {

@@ -9,7 +9,9 @@
  *   3. the split, once (seeded: every worker that runs part of a request sees the same rows);
  *   4. the recipe fitted on the training rows only (k-fold: one per fold too);
  *   5. per candidate: fit, predict the test rows (k-fold: every fold, then a refit on all rows),
- *      metrics, per-row test predictions (k-fold: out of fold), the bundle;
+ *      metrics, per-row test predictions (k-fold: out of fold), the calibration of its prediction
+ *      intervals (conformal/training.ts: a refit without a held-out part of the training rows,
+ *      or k-fold's out-of-fold errors) with their coverage on the test part, the bundle;
  *   6. a leaderboard ranked by R² — by RMSE, said so, where R² is undefined (a constant test
  *      target) — and the best model.
  * Stages log structured lines and fail with a PipelineError naming the stage; one candidate
@@ -17,11 +19,14 @@
  */
 import { checkpoint, throwIfAborted } from '../abort';
 import { createBundle, type ModelBundle } from '../bundle/bundle';
+import type { ConformalCalibration } from '../conformal/calibration';
+import { calibrationPart, crossCalibration, intervalPlan, splitCalibration, tooFewForCrossCalibration, type IntervalRequest } from '../conformal/training';
 import { referenceProfile, type ReferenceProfile } from '../bundle/reference-profile';
 import { encodeReferenceSample, REFERENCE_SAMPLE_ROWS, sampleRowIndices } from '../bundle/reference-sample';
 import { kFold, trainTestSplit } from '../data/split';
 import { takeRows } from '../data';
 import type { Table } from '../data/types';
+import { evaluationDiagnostics } from '../report/diagnostics';
 import { CancelledError, LoupeError, PipelineError, isCancelled, type PipelineStage } from '../errors';
 import { regressionMetrics, type RegressionMetrics } from '../metrics';
 import { emptyHistory, type FitHistory } from '../models/history';
@@ -91,6 +96,11 @@ export interface TrainingRequest {
   dataset: DatasetRef;
   /** Seed given to every seeded model (per the catalog) whose params do not set one. */
   modelSeed?: number;
+  /**
+   * Prediction intervals calibrated per candidate and stored in its bundle (default: 90 %,
+   * normalised by a residual model); false for none (hold-out splits then skip a second fit).
+   */
+  intervals?: IntervalRequest | false;
   /** Which candidates get a bundle: each finished one (default), only the best, or none. */
   bundles?: 'each' | 'best' | 'none';
   /** Per-row test predictions kept per candidate; beyond it, a seeded sample (default MAX_EVALUATION_ROWS). */
@@ -139,6 +149,8 @@ export interface CandidateResult {
   model?: Regressor;
   evaluation?: Evaluation;
   featureImportance?: Float64Array;
+  /** Conformal calibration of its prediction intervals, with their coverage on the test part (k-fold: out of fold). */
+  intervals?: ConformalCalibration;
   /** Built for finished candidates as `TrainingRequest.bundles` asks. */
   bundle?: ModelBundle;
   error?: { code: string; message: string; stage: PipelineStage };
@@ -146,7 +158,7 @@ export interface CandidateResult {
 
 /** Something about the data or the split a person should know; the run went on. */
 export interface RunWarning {
-  code: 'missing-target' | 'wide-data' | 'r2-undefined';
+  code: 'missing-target' | 'wide-data' | 'r2-undefined' | 'no-intervals';
   message: string;
   column?: string;
   rows?: number;
@@ -321,6 +333,27 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
       message: `The target "${target}" has the same value in every row of ${test ? 'the test part' : `fold ${constantPart + 1}`}, so R² is undefined there: models are ranked by RMSE instead.`,
     });
 
+  // Prediction intervals: the calibration part of the training rows (hold-out), or k-fold's folds.
+  let plan = intervalPlan(req.intervals);
+  let calPart: { proper: Uint32Array; calibration: Uint32Array } | undefined;
+  let foldOf: Uint32Array | undefined;
+  if (plan && test) {
+    const p = calibrationPart(train.X.rows, split.seed, plan.coverage);
+    if ('reason' in p) {
+      warn({ code: 'no-intervals', message: p.reason, rows: train.X.rows });
+      plan = null;
+    } else calPart = p;
+  } else if (plan) {
+    const reason = tooFewForCrossCalibration(cleaned.rowCount, plan.coverage);
+    if (reason) {
+      warn({ code: 'no-intervals', message: reason, rows: cleaned.rowCount });
+      plan = null;
+    } else {
+      foldOf = new Uint32Array(cleaned.rowCount);
+      folds.forEach((f, k) => f.test.forEach((r) => (foldOf![r] = k)));
+    }
+  }
+
   const maxRows = req.maxEvaluationRows ?? MAX_EVALUATION_ROWS;
   const keptRows = (n: number): Uint32Array | null => (n > maxRows ? permutation(n, new Rng(split.seed)).slice(0, maxRows).sort() : null);
 
@@ -338,7 +371,7 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
       params = { ...createModel(spec.type, given).params };
       log.info('training', `Training ${name}`, { candidate: name });
       report(0);
-      const parts = foldData.length + 1;
+      const parts = foldData.length + 1 + (calPart ? 1 : 0);
       const fit = async (X: Matrix, y: Float64Array, part: number): Promise<{ model: Regressor; seconds: number }> => {
         const model = createModel(spec.type, given);
         const t0 = now();
@@ -351,6 +384,7 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
       let predictSeconds: number;
       let evaluation: Evaluation;
       let model: Regressor;
+      let intervals: ConformalCalibration | undefined;
       if (foldData.length > 0) {
         foldMetrics = [];
         fitSeconds = 0;
@@ -377,6 +411,7 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
         metrics = meanMetrics(foldMetrics);
         model = (await fit(train.X, train.y, foldData.length)).model;
         evaluation = evaluationOf('out-of-fold', oofActual, oofPred, keptRows(oofActual.length));
+        if (plan && foldOf) intervals = await crossCalibration({ plan, X: train.X, actual: oofActual, predicted: oofPred, foldOf, seed: split.seed, signal });
       } else {
         const f = await fit(train.X, train.y, 0);
         model = f.model;
@@ -386,6 +421,26 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
         predictSeconds = (now() - t1) / 1000;
         metrics = regressionMetrics(test!.yRaw, pred);
         evaluation = evaluationOf('test', test!.yRaw, pred, keptRows(pred.length));
+        if (plan && calPart) {
+          const t2 = now();
+          intervals = await splitCalibration({
+            plan,
+            part: calPart,
+            train,
+            fitAndPredict: async (fx, fy, px) => recipe.decodeTarget((await fit(fx, fy, 1)).model.predict(px)),
+            test: { X: test!.X, yRaw: test!.yRaw, predicted: pred },
+            seed: split.seed,
+            signal,
+          });
+          log.info('evaluation', `${name}: intervals calibrated on ${intervals.calibrationRows} held-out training rows in ${((now() - t2) / 1000).toFixed(2)} s`, { candidate: name });
+        }
+      }
+      if (intervals?.evaluation) {
+        const e = intervals.evaluation;
+        log.info('evaluation', `${name}: ${(e.coverage * 100).toFixed(0)} % intervals cover ${(e.empiricalCoverage * 100).toFixed(1)} % of ${e.kind === 'test' ? 'the test rows' : 'rows out of fold'}, mean width ${e.meanWidth.toPrecision(5)}`, {
+          candidate: name,
+          data: { coverage: e.coverage, empiricalCoverage: e.empiricalCoverage, meanWidth: e.meanWidth },
+        });
       }
       result = {
         name,
@@ -400,6 +455,7 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
         model,
         evaluation,
         featureImportance: model.featureImportance(),
+        ...(intervals ? { intervals } : {}),
       };
       log.info('evaluation', `${name}: R² ${metrics.r2.toFixed(4)}, RMSE ${metrics.rmse.toFixed(2)}, fit ${fitSeconds.toFixed(2)} s`, {
         candidate: name,
@@ -470,6 +526,8 @@ function candidateBundle(
     referenceSample: sample
       ? encodeReferenceSample({ table: sample.inputs, predictions: run.recipe.decodeTarget(r.model!.predict(sample.X)), sourceRows: sample.sourceRows, seed: sample.seed })
       : undefined,
+    intervals: r.intervals,
+    diagnostics: r.evaluation ? evaluationDiagnostics(r.evaluation.kind, r.evaluation.actual, r.evaluation.predicted, r.evaluation.totalRows) : undefined,
   });
 }
 

@@ -218,6 +218,27 @@ export class FittedRecipe {
     return this.transformer.features.map((f) => ({ ...f }));
   }
 
+  /**
+   * Provenance of each output feature, in matrix column order: the input columns it is computed
+   * from (one for a number, an ordinal code or a one-hot indicator; every input a derived
+   * feature reads, through other derived features, in input order). Explanations fold feature
+   * contributions back to input columns with it.
+   */
+  featureSources(): string[][] {
+    const inputOrder = new Map(this.inputs.map((s, i) => [s.name, i]));
+    const sources = new Map<string, Set<string>>();
+    const of = (name: string): Set<string> => sources.get(name) ?? new Set([name]);
+    for (const f of this.recipe.features) sources.set(f.name, new Set(f.columns.flatMap((c) => [...of(c)])));
+    const out: string[][] = [];
+    this.transformer.params.columns.forEach((spec, j) => {
+      const fitted = this.transformer.fitted(j);
+      const width = fitted.onehot ? fitted.onehot.outputLevels().length : 1;
+      const cols = [...of(spec.column)].sort((a, b) => (inputOrder.get(a) ?? 0) - (inputOrder.get(b) ?? 0));
+      for (let k = 0; k < width; k++) out.push(cols);
+    });
+    return out;
+  }
+
   /** Encodes every row of `table`. Throws RecipeError 'missing-column' when a needed column is absent. */
   transformTable(table: Table, options: TransformOptions = {}): TableTransform {
     const n = table.rowCount;

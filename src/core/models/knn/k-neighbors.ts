@@ -13,6 +13,7 @@
 import { checkpoint, throwIfAborted } from '../../abort';
 import { InvalidParamsError } from '../../errors';
 import { ensureTf, requireTf } from '../../tf';
+import { backgroundRows } from '../background';
 import { Estimator } from '../estimator';
 import type { StateReader, StateRecord } from '../state';
 import type { FitOptions, Matrix } from '../types';
@@ -164,6 +165,12 @@ export class KNeighborsRegressor extends Estimator<KNeighborsOptions, KnnState> 
       den += w;
     }
     return num / den;
+  }
+
+  /** Up to `max` of the training rows (row-major), chosen under `seed`: the background of sampling explanations. */
+  backgroundRows(seed: number, max?: number): Float64Array {
+    const s = this.fitted;
+    return backgroundRows({ data: s.X, rows: s.rows, cols: s.cols }, seed, max);
   }
 
   protected writeState(s: KnnState): StateRecord {

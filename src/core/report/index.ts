@@ -1,0 +1,21 @@
+/**
+ * The model report: a bundle → one self-contained HTML page (html.ts). Its plots come from the
+ * binned evaluation diagnostics every new bundle keeps (diagnostics.ts), so a report needs no
+ * data besides the bundle and carries no row of it.
+ */
+import type { LoadedBundle } from '../bundle/bundle';
+import { intervalSummary } from '../conformal/calibration';
+import { renderModelReportHtml, type ModelReportInput } from './html';
+
+export { evaluationDiagnostics, GRID_BINS, RESIDUAL_BINS, type EvaluationDiagnostics } from './diagnostics';
+export { MIN_LEVEL_ROWS, renderModelReportHtml, type ModelReportInput } from './html';
+
+/** The report of a loaded (validated) bundle. */
+export function modelReport(loaded: LoadedBundle, extra: Pick<ModelReportInput, 'title' | 'registry'> = {}): string {
+  return renderModelReportHtml({
+    bundle: loaded.bundle,
+    ...(loaded.intervals ? { intervals: intervalSummary(loaded.intervals) } : {}),
+    ...(loaded.diagnostics ? { diagnostics: loaded.diagnostics } : {}),
+    ...extra,
+  });
+}
