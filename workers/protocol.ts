@@ -8,7 +8,9 @@ import type { PermutationImportance } from '../src/core/pipeline/importance';
 import type { PartialDependence, PartialDependenceOptions, ShapSummary } from '../src/core/explain';
 import type { RowExplanations } from '../src/core/pipeline/predict';
 import type { ParsedDataset, ParseProgress, Table as TrainTable } from '../src/core/data/types';
-import type { ModelType } from '../src/core/models/types';
+import type { ForestParams } from '../src/core/models/forest/params';
+import type { FlatTree } from '../src/core/models/tree/flat-tree';
+import type { Matrix, ModelType } from '../src/core/models/types';
 import type { LogLine } from '../src/core/pipeline/log';
 import type { CandidateResult, CandidateSpec, RunWarning, SplitInfo } from '../src/core/pipeline/train';
 import type { RetrainMode, RetrainResult } from '../src/core/pipeline/retrain';
@@ -177,6 +179,23 @@ export interface TrainJob {
   split: TrainSplit;
 }
 
+/** One tree of a shared forest fit, grown in a helper worker. */
+export interface SharedTree {
+  index: number;
+  tree: FlatTree;
+}
+
+/**
+ * The page's side of a forest fit that shares its trees (core's TreeShare, through comlink):
+ * `begin` hands the fit's matrix to the page, which starts helpers on idle workers and says
+ * whether any may join (false: the fit grows every tree itself); then `take` and `collect`.
+ */
+export interface TreeShareLink {
+  begin(X: Matrix, y: Float64Array, params: ForestParams): boolean | Promise<boolean>;
+  take(): number | Promise<number>;
+  collect(): Promise<{ trees: SharedTree[]; missing: number[] }>;
+}
+
 /** Progress of one job, sent at most ~10 times a second (and on every loss step of iterative models, batched). */
 export interface TrainJobProgress {
   jobId: string;
@@ -238,8 +257,17 @@ export interface TrainApi {
   init(opts: TrainWorkerInit): Promise<TfBackendInfo>;
   /** Keeps a dataset table for later jobs (replaces any other table). */
   setTable(key: string, table: TrainTable): void;
-  /** Trains one candidate. Never rejects for a model failure or cancellation: the status says so. `onProgress` must be a comlink `proxy`. */
-  train(job: TrainJob, onProgress?: (p: TrainJobProgress) => void): Promise<TrainJobResult>;
+  /**
+   * Trains one candidate. Never rejects for a model failure or cancellation: the status says so.
+   * `onProgress` must be a comlink `proxy`; so must `trees`, given with a random forest when the
+   * pool has other workers to grow its trees (the forest is the same either way).
+   */
+  train(job: TrainJob, onProgress?: (p: TrainJobProgress) => void, trees?: TreeShareLink): Promise<TrainJobResult>;
+  /**
+   * Grows the trees of a forest fit shared by another worker: the indices `take` hands out (a
+   * comlink `proxy`), until it gives −1. The trees come back transferred.
+   */
+  trainTrees(X: Matrix, y: Float64Array, params: ForestParams, take: () => number | Promise<number>): Promise<SharedTree[]>;
   /** Stops a running job (its result comes back with status 'cancelled'). */
   cancel(jobId: string): void;
   /** Permutation importance of a finished job's model on its evaluation rows. */

@@ -11,6 +11,8 @@ import { intervalSummary } from '../src/core/conformal/calibration';
 import { isCancelled } from '../src/core/errors';
 import { Explainer, partialDependence, shapSummary } from '../src/core/explain';
 import { modelInfo } from '../src/core/models/catalog';
+import { Checkpointer } from '../src/core/abort';
+import { trainSharedTrees } from '../src/core/models/forest/trainer';
 import { permutationImportance } from '../src/core/pipeline/importance';
 import type { LogLine } from '../src/core/pipeline/log';
 import { runTraining, type CandidateResult, type TrainingResult } from '../src/core/pipeline/train';
@@ -20,6 +22,7 @@ import { initTf } from '../src/core/tf';
 import { openLoupeDb, RunStore } from '../src/storage';
 import { installErrorTransfer } from './error-transfer';
 import { unfinishedJob, unfinishedRetrain, type RetrainOutcome, type TrainApi, type TrainJob, type TrainJobProgress, type TrainJobResult } from './protocol';
+import { shareThrough, transferTrees } from './tree-share-link';
 
 installErrorTransfer();
 
@@ -38,7 +41,7 @@ const api: TrainApi = {
     table = { key, table: t };
   },
 
-  async train(job, onProgress) {
+  async train(job, onProgress, trees) {
     if (!table || table.key !== job.tableKey) throw new Error(`The dataset ${job.tableKey} was not sent to this worker.`);
     const controller = new AbortController();
     running.set(job.jobId, controller);
@@ -61,6 +64,7 @@ const api: TrainApi = {
         signal: controller.signal,
         onLog: (l) => logs.push(l),
         onCandidateDone: (r) => (done = r),
+        shareTrees: trees && shareThrough(trees),
         onProgress: (p) => {
           pending.fraction = p.fraction;
           pending.step = p.step;
@@ -89,6 +93,12 @@ const api: TrainApi = {
 
   cancel(jobId) {
     running.get(jobId)?.abort();
+  },
+
+  async trainTrees(X, y, params, take) {
+    // No signal of its own: the page stops a helper by handing out −1.
+    const grown = await trainSharedTrees(X, y, params, async () => take(), new Checkpointer(undefined));
+    return transferTrees(grown);
   },
 
   async permutationImportance(jobId, opts = {}) {

@@ -82,7 +82,7 @@ export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
       onnx:
         'k-nearest neighbours predicts by searching the training rows it keeps, so an ONNX file of it would carry every training row (your data, not a model) and its ties between equally near rows would break differently in other runtimes. Export a linear, tree, forest, gradient-boosted or neural-network model instead.',
     },
-    note: 'predicting is the slow part',
+    note: 'predicting is the slow part with many features (a k-d tree speeds up few)',
     selectedByDefault: true,
   },
   tree: {

@@ -30,6 +30,7 @@ import { evaluationDiagnostics } from '../report/diagnostics';
 import { CancelledError, LoupeError, PipelineError, isCancelled, type PipelineStage } from '../errors';
 import { regressionMetrics, type RegressionMetrics } from '../metrics';
 import { emptyHistory, type FitHistory } from '../models/history';
+import type { TreeSharing } from '../models/forest/tree-share';
 import { createModel, modelInfo, modelLabel } from '../models/registry';
 import type { Matrix, ModelType, Regressor } from '../models/types';
 import { permutation, Rng } from '../random';
@@ -116,6 +117,8 @@ export interface TrainingRequest {
   onLog?: LogSink;
   /** Called when a candidate finishes, fails or is cancelled (for live leaderboards and run records). */
   onCandidateDone?: (r: CandidateResult) => void;
+  /** Random forests grow their trees in other workers too (the app's pool); the result is the same. */
+  shareTrees?: TreeSharing;
 }
 
 export type CandidateStatus = 'finished' | 'failed' | 'cancelled';
@@ -375,7 +378,11 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
       const fit = async (X: Matrix, y: Float64Array, part: number): Promise<{ model: Regressor; seconds: number }> => {
         const model = createModel(spec.type, given);
         const t0 = now();
-        await model.fit(X, y, { signal, onProgress: (p) => report((part + p.fraction) / parts, { step: p.step, totalSteps: p.totalSteps, loss: p.loss }) });
+        await model.fit(X, y, {
+          signal,
+          shareTrees: req.shareTrees,
+          onProgress: (p) => report((part + p.fraction) / parts, { step: p.step, totalSteps: p.totalSteps, loss: p.loss }),
+        });
         return { model, seconds: (now() - t0) / 1000 };
       };
       let metrics: RegressionMetrics;
