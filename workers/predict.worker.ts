@@ -1,9 +1,10 @@
 /// <reference lib="webworker" />
-import { expose } from 'comlink';
+import { expose, transfer } from 'comlink';
 import { loadBundle, parseBundle, type LoadedBundle, type ModelBundle } from '../src/core/bundle/bundle';
 import { checkBundleSize } from '../src/core/bundle/limits';
 import type { ByteSource } from '../src/core/data/types';
 import { modelInfo } from '../src/core/models/catalog';
+import { exportOnnx } from '../src/core/onnx/export';
 import { predictCsv, predictionChunkToCsv, predictionColumnName, predictRecords } from '../src/core/pipeline/predict';
 import type { RowProblem } from '../src/core/recipe/types';
 import { initTf } from '../src/core/tf';
@@ -123,6 +124,11 @@ const api: PredictApi = {
   },
   cancel(): void {
     current?.abort();
+  },
+  async exportOnnx(bundle: ModelBundle): Promise<Uint8Array> {
+    // Only the model's state is read: no tfjs backend is needed, even for the MLP.
+    const bytes = exportOnnx(loadBundle(bundle));
+    return transfer(bytes, [bytes.buffer]);
   },
 };
 

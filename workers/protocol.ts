@@ -109,6 +109,11 @@ export interface PredictApi {
   predictFile(key: string, file: Blob, onProgress?: (p: FilePredictionProgress) => void, options?: FilePredictionOptions): Promise<FilePredictionResult>;
   /** Stops the file prediction in progress. */
   cancel(): void;
+  /**
+   * The bundle as an ONNX file's bytes (src/core/onnx). Validates the bundle again; rejects with
+   * ExportError when the catalog says the model cannot be exported (KNN), naming why.
+   */
+  exportOnnx(bundle: ModelBundle): Promise<Uint8Array>;
 }
 
 // ---- Training worker ----

@@ -72,6 +72,11 @@ export class PredictClient {
     }
   }
 
+  /** The bundle as an ONNX file, built in this client's worker. */
+  exportOnnx(bundle: ModelBundle): Promise<Uint8Array> {
+    return this.#worker.api.exportOnnx(bundle);
+  }
+
   /** Asks the file prediction to stop; terminates the worker if it has not stopped soon. */
   cancel(): void {
     const running = this.#running;

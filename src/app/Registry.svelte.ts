@@ -22,6 +22,7 @@ import {
 } from '../storage';
 import type { TrainJobResult, TrainSplit } from '../../workers/protocol';
 import type { ModelShelf, ShelfModel } from './ModelShelf.svelte';
+import { PredictClient } from './PredictClient';
 import { describeProblem, type Problem } from './problems';
 import { download, safeFileName } from './RunsView.svelte';
 import { onVersionChange, sharedRegistryStore, sharedRunStore, trackingDb } from './tracking-db';
@@ -90,6 +91,8 @@ export class Registry {
   pending = $state.raw<PendingImport | null>(null);
   importProblem = $state.raw<(Problem & { field?: string }) | null>(null);
   reproductions = $state.raw<Record<string, ReproduceState>>({});
+  /** Versions (by shelf id) whose ONNX file is being built. */
+  onnxExporting = $state.raw<Record<string, true>>({});
   mustReload = $state(false);
 
   readonly #shelf: ModelShelf;
@@ -97,6 +100,8 @@ export class Registry {
   #unsubscribe: (() => void) | null = null;
   #initialized: Promise<void> | null = null;
   #pool: TrainWorkerPool | null = null;
+  /** The worker that builds ONNX files, started on the first export. */
+  #onnx: PredictClient | null = null;
   #datasets: DatasetStore | null = null;
   #refreshing = 0;
 
@@ -182,6 +187,28 @@ export class Registry {
       download(`${safeFileName(name)}-v${version}.json`, text, 'application/json');
     } catch (e) {
       this.problem = describeProblem(e, 'Could not export the bundle');
+    }
+  }
+
+  /**
+   * Builds a version's ONNX file in a worker (src/core/onnx: recipe + model + target transform)
+   * and downloads it. A model the catalog does not export (KNN) is refused there with the reason.
+   */
+  async exportOnnx(name: string, version: number): Promise<void> {
+    const id = shelfId(name, version);
+    if (this.onnxExporting[id]) return;
+    this.onnxExporting = { ...this.onnxExporting, [id]: true };
+    try {
+      const v = await (await sharedRegistryStore()).getVersion(name, version);
+      if (!v) throw new LoupeError('missing-version', `“${name}” has no version ${version} any more.`);
+      const bytes = await (this.#onnx ??= new PredictClient('export-onnx')).exportOnnx(v.bundle);
+      // The bytes arrive in a transferred ArrayBuffer (never a shared one).
+      download(`${safeFileName(name)}-v${version}.onnx`, bytes as Uint8Array<ArrayBuffer>, 'application/octet-stream');
+    } catch (e) {
+      this.problem = describeProblem(e, 'Could not export the model as ONNX');
+    } finally {
+      const { [id]: _, ...rest } = this.onnxExporting;
+      this.onnxExporting = rest;
     }
   }
 
@@ -280,6 +307,7 @@ export class Registry {
   dispose(): void {
     this.#unsubscribe?.();
     this.#pool?.dispose();
+    this.#onnx?.dispose();
   }
 
   /** The training pool of the Models screen (reproduce, retrain), started on first use. */

@@ -7,6 +7,7 @@
 import { LoupeError } from '../core/errors';
 import { UsageError } from './args';
 import type { Command, CommandIo } from './command';
+import { exportOnnxCommand } from './export-onnx';
 import { predictCommand } from './predict';
 import { profileCommand } from './profile';
 import { retrainCommand } from './retrain';
@@ -18,6 +19,7 @@ const COMMANDS: Command[] = [
   trainCommand,
   predictCommand,
   retrainCommand,
+  exportOnnxCommand,
 ];
 
 function usage(): string {

@@ -48,7 +48,7 @@ export class InvalidParamsError extends LoupeError {
   override name = 'InvalidParamsError';
 }
 
-/** A model was used (predict, serialize, inspect) before `fit`; `where.field` is unset. */
+/** A model or column transformer was used (predict, transform, inspect) before `fit`; `where.field` is unset. */
 export class NotFittedError extends LoupeError {
   override name = 'NotFittedError';
   constructor(what: string) {
@@ -88,6 +88,11 @@ export class BundleError extends LoupeError {
   constructor(code: BundleErrorCode, message: string, where: ErrorLocation = {}, options?: { cause?: unknown }) {
     super(code, message, where, options);
   }
+}
+
+/** A model that cannot leave Loupe in the format asked for (KNN as ONNX, ...); the message says why. */
+export class ExportError extends LoupeError {
+  override name = 'ExportError';
 }
 
 /** A problem with one row during prediction (missing column, unseen category, not a number). */

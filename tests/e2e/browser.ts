@@ -209,19 +209,22 @@ export async function pageModules(page: Page): Promise<string[]> {
 
 /**
  * Code that runs in workers and never on the page (architecture rule 2): CSV parsing and
- * profiling, EDA aggregates, cleaning counts, and the training, prediction and retraining pipelines.
+ * profiling, EDA aggregates and the sorting behind them, cleaning counts, the training, prediction
+ * and retraining pipelines, and the ONNX exporter.
  */
 const WORKER_ONLY = [
   'node_modules/papaparse/',
   'src/core/data/csv/',
   'src/core/data/profile',
   'src/core/eda/',
+  'src/core/stats/sort',
   'src/core/recipe/cleaning',
   'src/core/pipeline/train',
   'src/core/pipeline/predict',
   'src/core/pipeline/importance',
   'src/core/pipeline/retrain.ts',
   'src/core/pipeline/retrain-data.ts',
+  'src/core/onnx/',
 ];
 
 /** Those of `modules` (from pageModules) that should only ever load in a worker. */

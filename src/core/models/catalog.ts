@@ -21,8 +21,8 @@ import type { ModelType } from './types';
 /** What a model predicts. Only regression exists today; classification is next. */
 export type Task = 'regression';
 
-/** Where a fitted model can go: every model ships in a Loupe bundle; ONNX comes with its exporter. */
-export type ExportFormat = 'bundle';
+/** Where a fitted model can go: every model ships in a Loupe bundle; most also leave Loupe as ONNX (src/core/onnx). */
+export type ExportFormat = 'bundle' | 'onnx';
 
 export interface ModelInfo {
   type: ModelType;
@@ -42,13 +42,15 @@ export interface ModelInfo {
   /** Its natural per-feature importance, or null. */
   importance: 'coefficients' | 'impurity' | 'gain' | null;
   exports: readonly ExportFormat[];
+  /** Why a format missing from `exports` is refused, in words a person reads when they ask for it. */
+  cannotExport?: Partial<Record<ExportFormat, string>>;
   /** A short note beside its checkbox. */
   note?: string;
   /** Ticked on the Train screen before the person chooses. */
   selectedByDefault: boolean;
 }
 
-const linear = { family: 'linear', tasks: ['regression'], seeded: false, tfjs: false, lossCurve: false, importance: 'coefficients', exports: ['bundle'] } as const;
+const linear = { family: 'linear', tasks: ['regression'], seeded: false, tfjs: false, lossCurve: false, importance: 'coefficients', exports: ['bundle', 'onnx'] } as const;
 
 export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
   linear: { ...linear, type: 'linear', label: 'Linear regression', params: LINEAR_REGRESSION_PARAMS, steps: null, selectedByDefault: true },
@@ -67,6 +69,10 @@ export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
     lossCurve: false,
     importance: null,
     exports: ['bundle'],
+    cannotExport: {
+      onnx:
+        'k-nearest neighbours predicts by searching the training rows it keeps, so an ONNX file of it would carry every training row (your data, not a model) and its ties between equally near rows would break differently in other runtimes. Export a linear, tree, forest, gradient-boosted or neural-network model instead.',
+    },
     note: 'predicting is the slow part',
     selectedByDefault: true,
   },
@@ -81,7 +87,7 @@ export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
     steps: null,
     lossCurve: false,
     importance: 'impurity',
-    exports: ['bundle'],
+    exports: ['bundle', 'onnx'],
     selectedByDefault: true,
   },
   forest: {
@@ -95,7 +101,7 @@ export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
     steps: 'tree',
     lossCurve: false,
     importance: 'impurity',
-    exports: ['bundle'],
+    exports: ['bundle', 'onnx'],
     note: 'slow with many deep trees',
     selectedByDefault: true,
   },
@@ -110,7 +116,7 @@ export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
     steps: 'iteration',
     lossCurve: true,
     importance: 'gain',
-    exports: ['bundle'],
+    exports: ['bundle', 'onnx'],
     selectedByDefault: true,
   },
   mlp: {
@@ -124,7 +130,7 @@ export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
     steps: 'epoch',
     lossCurve: true,
     importance: null,
-    exports: ['bundle'],
+    exports: ['bundle', 'onnx'],
     note: 'slower; trains on tfjs',
     selectedByDefault: true,
   },
@@ -146,4 +152,11 @@ export function modelLabel(type: ModelType): string {
 
 export function modelInfo(type: ModelType): ModelInfo {
   return MODEL_CATALOG[type];
+}
+
+/** Why `type` cannot leave Loupe as `format`, in words; null when it can. */
+export function exportRefusal(type: ModelType, format: ExportFormat): string | null {
+  const info = MODEL_CATALOG[type];
+  if (info.exports.includes(format)) return null;
+  return info.cannotExport?.[format] ?? `${info.label} cannot be exported as ${format === 'onnx' ? 'ONNX' : 'a bundle'}.`;
 }

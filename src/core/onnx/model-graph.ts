@@ -1,0 +1,158 @@
+/**
+ * Each exportable model as ONNX nodes over the feature matrix X (double [N, p]) → its raw
+ * prediction, double [N, 1], in the units the model learned (before the target's inverse
+ * transform). Writers read the model's serialized state (`toJSON().state`), which bundle loading
+ * has already validated. Which models export is the catalog's word (`exports`); this file only
+ * knows how.
+ */
+import type { ModelType, SerializedModel } from '../models/types';
+import type { GraphBuilder } from './graph-builder';
+import { DataType } from './onnx-proto';
+import { treeSum, type ExportTree } from './tree-ensemble';
+
+type State = SerializedModel['state'];
+type Writer = (g: GraphBuilder, state: State, X: string, width: number) => string;
+
+function linear(g: GraphBuilder, s: State, X: string): string {
+  const coef = s.coef as Float64Array;
+  const product = g.op('MatMul', [X, g.constant('coef', [coef.length, 1], { type: 'double', values: coef })]);
+  return g.op('Add', [product, g.scalar('intercept', s.intercept as number)]);
+}
+
+function flatTree(s: State): ExportTree {
+  return { feature: s.feature as Int32Array, threshold: s.threshold as Float64Array, left: s.left as Int32Array, right: s.right as Int32Array, value: s.value as Float64Array };
+}
+
+function tree(g: GraphBuilder, s: State, X: string): string {
+  return treeSum(g, X, [flatTree(s)]);
+}
+
+function forest(g: GraphBuilder, s: State, X: string): string {
+  const trees = (s.trees as State[]).map(flatTree);
+  // Loupe adds the trees' values in order, then divides by their number.
+  return g.op('Div', [treeSum(g, X, trees), g.scalar('tree_count', trees.length)]);
+}
+
+/** Column j of X as [N, 1]. */
+function columnOf(g: GraphBuilder, X: string, j: number): string {
+  const at = (hint: string, v: number) => g.constant(hint, [1], { type: 'int64', values: [v] });
+  return g.op('Slice', [X, at('start', j), at('end', j + 1), at('axes', 1)]);
+}
+
+/** Words of a categorical node's bitset in the gradient-boosted ensemble (gbdt/ensemble.ts CAT_WORDS). */
+const CAT_WORDS = 8;
+
+/**
+ * Gradient-boosted trees: `baseline` plus the trees' leaf values. A native categorical split
+ * (category c goes left when bit c of its bitset is set; a missing or never-seen code follows
+ * the node's missing direction) has no TreeEnsembleRegressor mode, so each distinct one becomes
+ * an extra 0/1 column (0: goes left), looked up from the code with Gather, and its node a
+ * `≤ 0.5` split on that column.
+ */
+function gbdt(g: GraphBuilder, s: State, X: string, width: number): string {
+  const f = s.forest as { [k: string]: Int32Array | Float64Array | Uint8Array | Uint32Array };
+  const offsets = f.treeOffsets as Int32Array;
+  const feature = Int32Array.from(f.feature as Int32Array);
+  const threshold = Float64Array.from(f.threshold as Float64Array);
+  const missingLeft = f.missingLeft as Uint8Array;
+  const catIndex = f.catIndex as Int32Array;
+  const catBits = f.catBits as Uint32Array;
+  const categoryCount = f.categoryCount as Int32Array;
+  // Distinct (feature, bitset, missing direction) splits → extra columns, grouped by feature.
+  const columns = new Map<string, { feature: number; ci: number; missingLeft: number; column: number }>();
+  const byFeature = new Map<number, { ci: number; missingLeft: number; column: number }[]>();
+  for (let n = 0; n < feature.length; n++) {
+    const ci = catIndex[n];
+    if (ci < 0 || feature[n] < 0) continue;
+    const bits = Array.from(catBits.subarray(ci * CAT_WORDS, ci * CAT_WORDS + CAT_WORDS)).join(',');
+    const key = `${feature[n]}|${bits}|${missingLeft[n]}`;
+    let c = columns.get(key);
+    if (!c) {
+      c = { feature: feature[n], ci, missingLeft: missingLeft[n], column: width + columns.size };
+      columns.set(key, c);
+      const list = byFeature.get(c.feature) ?? [];
+      list.push(c);
+      byFeature.set(c.feature, list);
+    }
+    feature[n] = c.column;
+    threshold[n] = 0.5;
+  }
+  let input = X;
+  if (columns.size > 0) {
+    const blocks = [X];
+    for (const [j, splits] of [...byFeature].sort((a, b) => a[0] - b[0])) {
+      const count = categoryCount[j];
+      // Row `count` of the table is the missing direction: codes that are NaN, negative, too large or fractional.
+      const table = new Float64Array((count + 1) * splits.length);
+      splits.forEach((sp, k) => {
+        for (let c = 0; c < count; c++) {
+          const left = (catBits[sp.ci * CAT_WORDS + (c >>> 5)] >>> (c & 31)) & 1;
+          table[c * splits.length + k] = left ? 0 : 1;
+        }
+        table[count * splits.length + k] = sp.missingLeft ? 0 : 1;
+      });
+      const v = columnOf(g, X, j);
+      const bad = [
+        g.op('IsNaN', [v]),
+        g.op('Less', [v, g.scalar('zero', 0)]),
+        g.op('Greater', [v, g.scalar('last_code', count - 1)]),
+        g.op('Not', [g.op('Equal', [g.op('Floor', [v]), v])]),
+      ].reduce((a, b) => g.op('Or', [a, b]));
+      const code = g.op('Where', [bad, g.scalar('missing_code', count), v]);
+      const index = g.op('Reshape', [g.op('Cast', [code], { to: DataType.int64 }), g.constant('shape', [1], { type: 'int64', values: [-1] })]);
+      blocks.push(g.op('Gather', [g.constant('goes_right', [count + 1, splits.length], { type: 'double', values: table }), index], { axis: 0 }));
+    }
+    input = g.op('Concat', blocks, { axis: 1 });
+  }
+  const left = f.left as Int32Array;
+  const right = f.right as Int32Array;
+  const value = f.value as Float64Array;
+  const trees: ExportTree[] = [];
+  for (let t = 0; t + 1 < offsets.length; t++) {
+    const a = offsets[t];
+    const b = offsets[t + 1];
+    trees.push({
+      feature: feature.subarray(a, b),
+      threshold: threshold.subarray(a, b),
+      left: left.subarray(a, b),
+      right: right.subarray(a, b),
+      value: value.subarray(a, b),
+      missingLeft: missingLeft.subarray(a, b),
+    });
+  }
+  const baseline = g.scalar('baseline', s.baseline as number);
+  if (trees.length === 0) return g.op('Add', [g.op('Mul', [columnOf(g, X, 0), g.scalar('zero', 0)]), baseline]); // no tree kept: the baseline for every row
+  return g.op('Add', [baseline, treeSum(g, input, trees)]);
+}
+
+/**
+ * The MLP's forward pass in float32, as Loupe runs it on tfjs: X rounded to float32, Gemm + Relu
+ * per hidden layer, a linear output layer, then back to double and out of the standardized
+ * target (× yStd + yMean) as Loupe does in double.
+ */
+function mlp(g: GraphBuilder, s: State, X: string): string {
+  const sizes = s.sizes as number[];
+  const weights = s.weights as Float32Array[];
+  const biases = s.biases as Float32Array[];
+  let h = g.op('Cast', [X], { to: DataType.float });
+  for (let l = 0; l < weights.length; l++) {
+    const W = g.constant(`W${l}`, [sizes[l], sizes[l + 1]], { type: 'float', values: weights[l] });
+    const b = g.constant(`b${l}`, [sizes[l + 1]], { type: 'float', values: biases[l] });
+    h = g.op('Gemm', [h, W, b]);
+    if (l < weights.length - 1) h = g.op('Relu', [h]);
+  }
+  const d = g.op('Cast', [h], { to: DataType.double });
+  return g.op('Add', [g.op('Mul', [d, g.scalar('y_std', s.yStd as number)]), g.scalar('y_mean', s.yMean as number)]);
+}
+
+/** The writer of each model type that has one; the catalog decides which are offered. */
+export const MODEL_WRITERS: Readonly<Partial<Record<ModelType, Writer>>> = {
+  linear,
+  ridge: linear,
+  lasso: linear,
+  elasticnet: linear,
+  tree,
+  forest,
+  gbdt,
+  mlp,
+};
