@@ -74,7 +74,23 @@ export interface FilePredictionProgress extends ParseProgress {
 export interface FilePredictionOptions {
   /** Clip predictions to the range of the target in the training data (out-of-range rows are flagged either way). */
   clip?: boolean;
+  /** Record the file as a monitored batch of this model (drift against its reference, stored in IndexedDB by the worker). */
+  monitor?: BatchMonitoring;
 }
+
+/** The model a predicted file is monitored for (the settings are read from storage). */
+export interface BatchMonitoring {
+  /** The shelf id: `registry:<name>@<version>`, a run id, or an import key. */
+  modelKey: string;
+  modelName: string;
+  registered?: { name: string; version: number };
+  fileName: string;
+}
+
+/** What monitoring a predicted file gave: the stored batch's summary, or why there is none. */
+export type BatchMonitoringResult =
+  | { status: 'recorded'; batchId: string; rows: number; driftShare: number; datasetDrift: boolean; drifting: string[]; columns: number; predictionDrift: boolean; referenceSource: 'bundle' | 'file' | 'dataset'; degraded?: boolean }
+  | { status: 'no-reference' | 'failed'; message: string };
 
 export interface FilePredictionResult {
   summary: PredictionSummary;
@@ -88,6 +104,8 @@ export interface FilePredictionResult {
   problems: RowProblem[];
   /** Seconds spent in the worker. */
   seconds: number;
+  /** Present when monitoring was asked for. */
+  monitoring?: BatchMonitoringResult;
 }
 
 export interface PredictApi {

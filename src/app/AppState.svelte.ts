@@ -2,6 +2,7 @@
 import { DatasetLibrary } from './DatasetLibrary.svelte';
 import { Exploration } from './Exploration.svelte';
 import { ModelShelf } from './ModelShelf.svelte';
+import { MonitorView } from './MonitorView.svelte';
 import { Navigation } from './Navigation.svelte';
 import { Predictor } from './Predictor.svelte';
 import { RecipeEditor } from './RecipeEditor.svelte';
@@ -32,6 +33,8 @@ export class AppState {
   readonly registry = new Registry(this.shelf);
   /** The Models screen's retraining: champion vs challenger in the training pool, promote and roll back, alias history. */
   readonly retraining = new Retraining(this.registry);
+  /** The Monitor screen: drift reports of predicted files per model version, thresholds, HTML export. */
+  readonly monitor = new MonitorView();
 
   async init(): Promise<void> {
     // Runs: marks runs of dead tabs 'interrupted' once per page load (this tab's lock held first).
@@ -48,5 +51,6 @@ export class AppState {
     this.runs.dispose();
     this.retraining.dispose();
     this.registry.dispose();
+    this.monitor.dispose();
   }
 }

@@ -180,11 +180,11 @@ export class Registry {
     await this.#act('Could not save the description', async (s) => s.describeModel(name, description));
   }
 
-  /** Downloads a version's bundle file, exactly as registered. */
-  async exportVersion(name: string, version: number): Promise<void> {
+  /** Downloads a version's bundle file, exactly as registered, or without its drift reference sample. */
+  async exportVersion(name: string, version: number, options: { referenceSample?: boolean } = {}): Promise<void> {
     try {
-      const text = await (await sharedRegistryStore()).exportBundle(name, version);
-      download(`${safeFileName(name)}-v${version}.json`, text, 'application/json');
+      const text = await (await sharedRegistryStore()).exportBundle(name, version, options);
+      download(`${safeFileName(name)}-v${version}${options.referenceSample === false ? '-no-sample' : ''}.json`, text, 'application/json');
     } catch (e) {
       this.problem = describeProblem(e, 'Could not export the bundle');
     }

@@ -20,3 +20,4 @@ export { RunsView, RUN_COLUMNS, METRICS, compareParams, matchesFilter, paramText
 export { Registry, ALIAS_SUGGESTIONS, bundleRecipe, recipeSummary, sameMetrics, shelfId, type PendingImport, type ReproduceState, type Lineage } from './Registry.svelte';
 export { Retraining, comparisonText, type RetrainChoice, type RetrainState } from './Retraining.svelte';
 export { describeChange } from '../storage';
+export { MonitorView, type MonitoredModel, type JudgedBatch } from './MonitorView.svelte';

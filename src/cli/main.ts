@@ -2,12 +2,14 @@
  * Loupe CLI: `npm run cli -- <command> [args]`. Each command lives in its own file; add one by
  * importing it and listing it in COMMANDS.
  *
- * Exit codes: 0 success, 1 bad input or failure (message on stderr), 2 usage error.
+ * Exit codes: 0 success, 1 bad input or failure (message on stderr), 2 usage error, 3 dataset
+ * drift found by `monitor --fail-on-drift`.
  */
 import { LoupeError } from '../core/errors';
 import { UsageError } from './args';
 import type { Command, CommandIo } from './command';
 import { exportOnnxCommand } from './export-onnx';
+import { monitorCommand } from './monitor';
 import { predictCommand } from './predict';
 import { profileCommand } from './profile';
 import { retrainCommand } from './retrain';
@@ -18,8 +20,9 @@ const COMMANDS: Command[] = [
   profileCommand,
   trainCommand,
   predictCommand,
-  retrainCommand,
   exportOnnxCommand,
+  retrainCommand,
+  monitorCommand,
 ];
 
 function usage(): string {

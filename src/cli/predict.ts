@@ -4,11 +4,14 @@
  * columns. Rows with problems are kept (error column filled) and summarised on stderr.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { openBundle } from '../core/bundle/bundle';
 import { checkBundleSize } from '../core/bundle/limits';
-import { predictCsv, predictionChunkToCsv } from '../core/pipeline/predict';
+import { bundleReference, monitorBatch } from '../core/pipeline/monitor';
+import { predictCsv, predictionChunkToCsv, type PredictionChunk } from '../core/pipeline/predict';
+import { predictBatch } from '../core/pipeline/predicted-batch';
+import { monitorJson } from './monitor';
 import { numberOption, parseArgs, rejectUnknown, stringOption, UsageError } from './args';
 import type { Command } from './command';
 import { openFileSource } from './node-source';
@@ -24,7 +27,9 @@ are refused.
   --out <file>       write the predictions CSV here
   --chunk-rows <n>   rows per chunk (default 10000)
   --clip             clip predictions to the training range of the target
-  --strict           exit with status 1 when any row could not be predicted`;
+  --strict           exit with status 1 when any row could not be predicted
+  --drift <file>     also compare the file with the model's reference sample and write the
+                     drift report there (the JSON of \`loupe monitor --report\`)`;
 
 function write(stream: WriteStream | NodeJS.WriteStream, text: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -41,8 +46,8 @@ export const predictCommand: Command = {
   summary: 'predict a CSV with a model bundle; writes input columns + prediction',
   usage: USAGE,
   async run(argv, io) {
-    const args = parseArgs(argv, ['out', 'chunk-rows']);
-    rejectUnknown(args, ['out', 'chunk-rows', 'clip', 'strict', 'help']);
+    const args = parseArgs(argv, ['out', 'chunk-rows', 'drift']);
+    rejectUnknown(args, ['out', 'chunk-rows', 'clip', 'strict', 'drift', 'help']);
     if (args.positionals.length !== 2) throw new UsageError('predict takes a model bundle and a CSV file');
     const [modelPath, csvPath] = args.positionals;
     const chunkRows = numberOption(args, 'chunk-rows') ?? 10_000;
@@ -52,16 +57,20 @@ export const predictCommand: Command = {
     checkBundleSize((await stat(modelPath)).size, basename(modelPath));
     const loaded = await openBundle(await readFile(modelPath, 'utf8'));
     const outPath = stringOption(args, 'out');
+    const driftPath = stringOption(args, 'drift');
+    // Before predicting: a bundle without a sample cannot give the report asked for.
+    const reference = driftPath !== undefined ? bundleReference(loaded) : undefined;
     const source = await openFileSource(csvPath);
     const out = outPath !== undefined ? createWriteStream(outPath) : process.stdout;
     let first = true;
     const listed: string[] = [];
     const warned: string[] = [];
     try {
-      const summary = await predictCsv(loaded, source, {
+      const predict = reference ? predictBatch : predictCsv;
+      const predicted = await predict(loaded, source, {
         chunkRows,
         clip,
-        onChunk: async (chunk) => {
+        onChunk: async (chunk: PredictionChunk) => {
           const csv = predictionChunkToCsv(chunk, first);
           await write(out, out === process.stdout && process.stdout.isTTY ? terminalText(csv) : csv);
           first = false;
@@ -71,6 +80,7 @@ export const predictCommand: Command = {
           }
         },
       });
+      const summary = 'summary' in predicted ? predicted.summary : predicted;
       io.err(
         `${summary.rows.toLocaleString('en-US')} rows: ${summary.predicted.toLocaleString('en-US')} predicted, ${summary.failed.toLocaleString('en-US')} could not be predicted` +
           (summary.raggedRows ? `, ${summary.raggedRows} with a different number of fields than the header` : ''),
@@ -88,6 +98,11 @@ export const predictCommand: Command = {
       }
       if (listed.length) io.err(['rows that could not be predicted:', ...listed, summary.failed > listed.length ? `  … and ${summary.failed - listed.length} more` : ''].filter(Boolean).join('\n'));
       if (outPath !== undefined) io.err(`wrote ${outPath}`);
+      if (reference && driftPath !== undefined && 'batch' in predicted) {
+        const report = monitorBatch(loaded, reference, predicted.batch);
+        await writeFile(driftPath, JSON.stringify(monitorJson(report), null, 2) + '\n');
+        io.err(`${report.datasetDrift ? 'dataset drift' : 'no dataset drift'}: ${report.columns.filter((c) => c.drift).length} of ${report.columns.length} columns drift; wrote ${driftPath}`);
+      }
       return args.options.get('strict') === true && summary.failed > 0 ? 1 : 0;
     } finally {
       await source.close();

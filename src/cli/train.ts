@@ -5,6 +5,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { serializeBundle } from '../core/bundle/bundle';
+import { REFERENCE_SAMPLE_ROWS } from '../core/bundle/reference-sample';
 import { parseCsv, type ParsedDataset } from '../core/data/index';
 import { InvalidParamsError } from '../core/errors';
 import { createModel, isModelType, MODEL_TYPES, modelInfo, modelLabel } from '../core/models/registry';
@@ -33,11 +34,13 @@ Trains the chosen models, prints a leaderboard sorted by R² and picks the best.
   --params <json>      hyperparameters per model, e.g. '{"gbdt":{"learningRate":0.05}}'
   --recipe <file>      a Recipe JSON (default: inferred from the schema; id columns dropped)
   --out <model.json>   write the best model's bundle here
+  --reference-rows <n> training rows the bundle keeps as its drift reference (a seeded
+                       sample with the model's predictions; default 10000, 0 for none)
   --report <file>      write the JSON report here
   --json               print the JSON report on stdout instead of the table
   --verbose            print the pipeline's log lines on stderr`;
 
-const VALUE_OPTIONS = ['target', 'test', 'test-size', 'folds', 'seed', 'models', 'params', 'recipe', 'out', 'report'];
+const VALUE_OPTIONS = ['target', 'test', 'test-size', 'folds', 'seed', 'models', 'params', 'recipe', 'out', 'report', 'reference-rows'];
 
 /** The JSON report (public interface). */
 export interface TrainReport {
@@ -178,6 +181,8 @@ export const trainCommand: Command = {
     const file = args.positionals[0];
     const seed = numberOption(args, 'seed') ?? 42;
     if (!Number.isInteger(seed) || seed < 0) throw new UsageError('--seed must be a non-negative integer');
+    const referenceRows = numberOption(args, 'reference-rows') ?? REFERENCE_SAMPLE_ROWS;
+    if (!Number.isInteger(referenceRows) || referenceRows < 0) throw new UsageError('--reference-rows must be a whole number of at least 0');
     const models = parseModels(stringOption(args, 'models'));
     const params = parseParams(stringOption(args, 'params'));
     const json = args.options.get('json') === true;
@@ -204,6 +209,7 @@ export const trainCommand: Command = {
       dataset: { hash, name: file.split(/[\\/]/).pop(), rows: ds.table.rowCount },
       modelSeed: seed,
       bundles: out !== undefined ? 'best' : 'none',
+      referenceSampleRows: referenceRows,
       candidates: models.map((type) => ({ name: type, type, params: params[type] ?? {} })),
       onLog: verbose ? (l) => io.err(formatLogLine(l)) : undefined,
       onCandidateDone: json

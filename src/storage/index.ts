@@ -9,6 +9,8 @@ export type { RunInit, RunOutcome, RunFilter, RunSort, MetricName, ExperimentSum
 export { RegistryStore, describeChange } from './registry-store';
 export { LineageStore } from './lineage-store';
 export { PolicyStore, checkPolicy, MANUAL_POLICY } from './policy-store';
+export { MonitorStore } from './monitor-store';
+export type { MonitoredBatchInit, MonitorStoreOptions, ReferenceChoice } from './monitor-store';
 export type { RegisterOptions, RegisterSource, ImportOptions, RegistryStoreOptions } from './registry-store';
 export type {
   Run,
@@ -29,6 +31,7 @@ export type {
   RetrainParent,
   StoredBundle,
   StoredItem,
+  MonitoredBatch,
 } from './records';
 export { runsToCsv, runsToJson, RUNS_JSON_FORMAT } from './export';
 export type { RunsJson } from './export';

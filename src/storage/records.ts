@@ -2,6 +2,7 @@
  * Records kept for experiment tracking (runs) and the model registry (registered models,
  * versions, aliases). Typed arrays inside models are stored as they are (structured clone).
  */
+import type { DegradationMetric, MonitorOptions, MonitorReport } from '../core/pipeline/monitor-settings';
 import type { ModelBundle, BundleLineage } from '../core/bundle/bundle';
 import type { RetrainPolicySettings } from '../core/pipeline/retrain-policy';
 import type { PipelineStage } from '../core/errors';
@@ -160,6 +161,8 @@ export interface ModelVersionRecord {
   lineage: BundleLineage;
   /** Estimated size of the stored bundle. */
   bytes: number;
+  /** Rows of the bundle's drift reference sample; absent when it has none (or was registered before samples existed). */
+  referenceSampleRows?: number;
 }
 
 /** A model version as the UI sees it: the record plus the aliases pointing at it. */
@@ -229,10 +232,41 @@ export interface RetrainPolicy extends RetrainPolicySettings {
 
 /** Something stored that could be deleted to free space, with its estimated size. */
 export interface StoredItem {
-  kind: 'run' | 'model-version' | 'dataset';
+  kind: 'run' | 'model-version' | 'dataset' | 'monitored-batch';
   /** Run id, `name@version`, or dataset id. */
   id: string;
   /** Plain words for a person: `run "Linear" (gems.csv)`. */
   label: string;
   bytes: number;
+}
+
+/**
+ * A predicted file's drift report, kept with the model version that predicted it (Monitor). Holds
+ * aggregates only (test results, histograms, level counts), never a row.
+ */
+export interface MonitoredBatch {
+  /** crypto.randomUUID(). */
+  id: string;
+  /** The model as Predict knows it: `registry:<name>@<version>`, a run id, or an imported bundle's key. */
+  modelKey: string;
+  /** As pickers show it. */
+  modelName: string;
+  /** Set when the model is a registered version. */
+  registered?: { name: string; version: number };
+  /** Epoch milliseconds. */
+  createdAt: number;
+  /** The predicted file's name. */
+  fileName: string;
+  rows: number;
+  referenceRows: number;
+  /** The bundle's reference sample, or the training dataset stored in this browser. */
+  referenceSource: 'bundle' | 'file' | 'dataset';
+  /** Share of the input columns that drift, and the verdict, under the settings of the time. */
+  driftShare: number;
+  datasetDrift: boolean;
+  /** When the file held the target: the metric compared with the test metrics. */
+  metric?: { name: DegradationMetric; value: number; degraded: boolean };
+  report: MonitorReport;
+  /** The settings the report was judged with. */
+  settings: MonitorOptions;
 }

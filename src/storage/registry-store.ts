@@ -9,7 +9,7 @@
  * Every alias move is kept in 'alias-history' (in the same transaction), so a promotion can be
  * seen and rolled back. Every committed write posts a 'registry-changed' notice with the model names.
  */
-import { parseBundle, serializeBundle, type ModelBundle } from '../core/bundle/bundle';
+import { parseBundle, serializeBundle, withoutReferenceSample, type ModelBundle } from '../core/bundle/bundle';
 import { postStorageChange } from './broadcast';
 import type { LoupeDb, StoreName } from './db';
 import { StorageError } from './errors';
@@ -99,10 +99,11 @@ export class RegistryStore {
   }
 
   /** The bundle file text of a version (serializeBundle), exactly as registered. */
-  async exportBundle(name: string, version: number): Promise<string> {
+  /** The version's bundle file; `referenceSample: false` leaves out the drift reference sample (a smaller file). */
+  async exportBundle(name: string, version: number, options: { referenceSample?: boolean } = {}): Promise<string> {
     const v = await this.getVersion(name, version);
     if (!v) throw this.#missing(name, version);
-    return serializeBundle(v.bundle);
+    return serializeBundle(options.referenceSample === false ? withoutReferenceSample(v.bundle) : v.bundle);
   }
 
   async listModels(): Promise<RegisteredModel[]> {
@@ -272,6 +273,7 @@ export class RegistryStore {
       metrics: bundle.metrics,
       lineage: bundle.lineage,
       bytes: estimateBytes(bundle),
+      ...(bundle.referenceSample ? { referenceSampleRows: bundle.referenceSample.rows } : {}),
     };
     await models.put(model);
     await tx.objectStore('model-versions').add(rec);

@@ -3,7 +3,7 @@
  * sample (so it runs without ../shared/data): axe-core finds no violation on Data, Explore (box
  * plots and the density chart), Prepare, Train (a finished run with its charts and the parameter
  * editor open), Predict (a model, the one-row form and a predicted file), Runs (two runs compared,
- * one in detail) and Models (a registered version). At 1400 × 900 the Prepare columns table fits
+ * one in detail), Models (a registered version) and Monitor (the predicted file's drift report). At 1400 × 900 the Prepare columns table fits
  * its card, Encoding column included.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -162,6 +162,15 @@ describe('every screen passes axe-core with real content', () => {
     await goTo(page, 'Models');
     await page.locator('[data-testid="version-card"][data-version="1"]').waitFor();
     expect(await violations('models')).toEqual([]);
+    expect(s.pageErrors).toEqual([]);
+  });
+
+  it('Monitor: the drift report of the file predicted on Predict, with its charts and thresholds', async () => {
+    await goTo(page, 'Monitor');
+    await page.getByTestId('batch-report').waitFor({ timeout: TIMEOUT });
+    await page.getByTestId('drift-column').first().locator('svg').first().waitFor();
+    await page.getByText('Per column').click();
+    expect(await violations('monitor')).toEqual([]);
     expect(s.pageErrors).toEqual([]);
   });
 });

@@ -17,6 +17,7 @@ import { ensureTf } from '../tf';
 import { LOUPE_VERSION } from '../version';
 import { decodeState, encodeState, type EncodedValue } from './codec';
 import type { ReferenceProfile } from './reference-profile';
+import { decodeReferenceSample, type EncodedReferenceSample, type ReferenceSample } from './reference-sample';
 import type { SplitInfo } from '../pipeline/train';
 import type { RetrainLineage } from '../pipeline/retrain';
 
@@ -61,6 +62,8 @@ export interface ModelBundle {
   metrics: { test?: RegressionMetrics; folds?: RegressionMetrics[]; fitSeconds?: number; predictSeconds?: number };
   lineage: BundleLineage;
   referenceProfile: ReferenceProfile;
+  /** A sample of the training inputs and the model's predictions on it, for drift (reference-sample.ts). Absent in older or stripped bundles. */
+  referenceSample?: EncodedReferenceSample;
 }
 
 /** A validated bundle, ready to predict. */
@@ -68,6 +71,8 @@ export interface LoadedBundle {
   bundle: ModelBundle;
   recipe: FittedRecipe;
   model: Regressor;
+  /** The bundle's reference sample, decoded (absent when the bundle has none). */
+  referenceSample?: ReferenceSample;
 }
 
 const finite = v.pipe(v.number(), v.finite());
@@ -159,6 +164,8 @@ const envelope = v.object({
     ),
   }),
   referenceProfile: v.object({ rows: finite, columns: v.array(refColumn) }),
+  // Checked in full by decodeReferenceSample, against the recipe's inputs.
+  referenceSample: v.optional(v.object({ rows: v.unknown(), sourceRows: v.unknown(), seed: v.unknown(), columns: v.array(v.unknown()), predictions: v.unknown() })),
 });
 
 export interface CreateBundleInput {
@@ -168,6 +175,7 @@ export interface CreateBundleInput {
   metrics: ModelBundle['metrics'];
   lineage: Omit<BundleLineage, 'createdAt' | 'loupeVersion'> & { createdAt?: string };
   referenceProfile: ReferenceProfile;
+  referenceSample?: EncodedReferenceSample;
 }
 
 export function createBundle(input: CreateBundleInput): ModelBundle {
@@ -183,7 +191,14 @@ export function createBundle(input: CreateBundleInput): ModelBundle {
     metrics: input.metrics,
     lineage: { ...input.lineage, createdAt: input.lineage.createdAt ?? new Date().toISOString(), loupeVersion: LOUPE_VERSION },
     referenceProfile: input.referenceProfile,
+    ...(input.referenceSample ? { referenceSample: input.referenceSample } : {}),
   };
+}
+
+/** The bundle without its reference sample (a smaller export; drift then needs reference data from elsewhere). */
+export function withoutReferenceSample(b: ModelBundle): ModelBundle {
+  const { referenceSample: _dropped, ...rest } = b;
+  return rest;
 }
 
 export function serializeBundle(b: ModelBundle): string {
@@ -238,9 +253,15 @@ export function loadBundle(json: unknown): LoadedBundle {
   }
   // What is kept is what was understood: valibot dropped unknown envelope fields, the recipe and
   // the params are written back from their validated forms, and unknown state fields were refused.
+  const referenceSample = b.referenceSample
+    ? decodeReferenceSample(
+        b.referenceSample,
+        recipe.inputSchema().map((c) => c.name),
+      )
+    : undefined;
   b.recipe = recipe.toJSON();
   b.model = { ...b.model, params: model.toJSON().params };
-  return { bundle: b, recipe, model };
+  return { bundle: b, recipe, model, ...(referenceSample ? { referenceSample } : {}) };
 }
 
 function rethrow(e: unknown, prefix: 'recipe' | 'model'): BundleError {

@@ -12,7 +12,7 @@ import type { LoadedBundle } from '../bundle/bundle';
 import { profiledRange } from '../bundle/reference-profile';
 import { streamCsvRows } from '../data/csv';
 import { neutraliseRows } from '../data/csv-cells';
-import type { CsvInput, ParseProgress } from '../data/types';
+import type { CsvInput, ParseProgress, Table } from '../data/types';
 import { RowError } from '../errors';
 import type { RecordValue, RowProblem } from '../recipe';
 
@@ -23,6 +23,8 @@ export interface RecordsPrediction {
   problems: RowProblem[];
   /** Rows predicted outside the training target's range (flagged with 'out-of-range-prediction'). */
   outOfRange: number;
+  /** The input columns as read, before imputation (FittedRecipe.inputTable): what drift is measured on. */
+  inputs: Table;
 }
 
 export interface PredictOptions {
@@ -38,13 +40,13 @@ const trainingTargetRange = (loaded: LoadedBundle) => profiledRange(loaded.bundl
 
 /** Predicts typed records (a form, JSON rows). `firstRow` numbers the first record in problems. */
 export function predictRecords(loaded: LoadedBundle, records: Array<Record<string, RecordValue>>, firstRow = 1, options: PredictOptions = {}): RecordsPrediction {
-  const { X, problems, valid } = loaded.recipe.transformRecords(records, firstRow);
+  const { X, problems, valid, inputs } = loaded.recipe.transformRecords(records, firstRow);
   const raw = loaded.recipe.decodeTarget(predictValid(loaded, X.data, X.rows, X.cols, valid));
   for (let i = 0; i < raw.length; i++) if (!valid[i]) raw[i] = NaN;
   const range = trainingTargetRange(loaded);
-  if (!range) return { predictions: raw, valid, problems, outOfRange: 0 };
+  if (!range) return { predictions: raw, valid, problems, outOfRange: 0, inputs };
   const flagged = flagOutOfRange(raw, valid, range, loaded.bundle.target, firstRow, options.clip === true);
-  return { predictions: raw, valid, problems: flagged.length ? mergeByRow(problems, flagged) : problems, outOfRange: flagged.length };
+  return { predictions: raw, valid, problems: flagged.length ? mergeByRow(problems, flagged) : problems, outOfRange: flagged.length, inputs };
 }
 
 /**
@@ -116,6 +118,8 @@ export interface PredictionChunk {
   errors: string[];
   /** Problems of this chunk (errors and warnings), capped at maxProblemsPerChunk. */
   problems: RowProblem[];
+  /** The model's input columns of these rows as read, before imputation (for drift monitoring). */
+  inputs: Table;
 }
 
 export interface PredictionSummary {
@@ -208,6 +212,7 @@ export async function predictCsv(loaded: LoadedBundle, input: CsvInput, options:
       valid: res.valid,
       errors,
       problems: res.problems.slice(0, options.maxProblemsPerChunk ?? 1000),
+      inputs: res.inputs,
     });
     options.onProgress?.({ ...lastProgress, predicted: rowsSeen });
     await checkpoint(options.signal);
@@ -241,7 +246,16 @@ export async function predictCsv(loaded: LoadedBundle, input: CsvInput, options:
   await flush();
   // A header without rows still yields one (empty) chunk, so writers emit the header line.
   if (rowsSeen === 0 && header.length > 0)
-    await options.onChunk({ firstRow: 1, header, rows: [], predictions: new Float64Array(0), valid: new Uint8Array(0), errors: [], problems: [] });
+    await options.onChunk({
+      firstRow: 1,
+      header,
+      rows: [],
+      predictions: new Float64Array(0),
+      valid: new Uint8Array(0),
+      errors: [],
+      problems: [],
+      inputs: loaded.recipe.transformRecords([]).inputs,
+    });
   const range = trainingTargetRange(loaded);
   return {
     rows: rowsSeen,

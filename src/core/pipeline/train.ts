@@ -18,6 +18,7 @@
 import { checkpoint, throwIfAborted } from '../abort';
 import { createBundle, type ModelBundle } from '../bundle/bundle';
 import { referenceProfile, type ReferenceProfile } from '../bundle/reference-profile';
+import { encodeReferenceSample, REFERENCE_SAMPLE_ROWS, sampleRowIndices } from '../bundle/reference-sample';
 import { kFold, trainTestSplit } from '../data/split';
 import { takeRows } from '../data';
 import type { Table } from '../data/types';
@@ -94,6 +95,12 @@ export interface TrainingRequest {
   bundles?: 'each' | 'best' | 'none';
   /** Per-row test predictions kept per candidate; beyond it, a seeded sample (default MAX_EVALUATION_ROWS). */
   maxEvaluationRows?: number;
+  /**
+   * Training rows each bundle carries as its drift reference (a seeded sample of the training
+   * inputs with the model's predictions on them; bundle/reference-sample.ts). Default
+   * REFERENCE_SAMPLE_ROWS (10,000); 0 for none.
+   */
+  referenceSampleRows?: number;
   signal?: AbortSignalLike;
   onProgress?: (p: TrainingProgress) => void;
   onLog?: LogSink;
@@ -222,6 +229,9 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
   if (req.candidates.length === 0) throw new PipelineError('no-candidates', 'Choose at least one model to train.', { stage: 'training' });
   const names = candidateNames(req.candidates);
   const target = req.recipe.target;
+  const sampleRows = req.referenceSampleRows ?? REFERENCE_SAMPLE_ROWS;
+  if (!(Number.isInteger(sampleRows) && sampleRows >= 0))
+    throw new PipelineError('bad-reference-rows', `The reference sample size must be a whole number of at least 0; got ${sampleRows}.`, { field: 'referenceSampleRows', stage: 'transformation' });
 
   // ---- transformation: cleaning, split, recipe fitted on training rows only ----
   const { cleaned, removed } = await stage('transformation', log, () => {
@@ -419,19 +429,37 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
   const bundles = req.bundles ?? 'each';
   if (bundles !== 'none') {
     const reference = referenceProfile(fullTrain, [...recipe.inputSchema().map((c) => c.name), target]);
+    const sample = await stage('evaluation', log, () => sampleRowsOf(fullTrain, train.X, recipe, sampleRows, split.seed));
     for (const r of bundles === 'each' ? leaderboard.filter((c) => c.status === 'finished') : [best])
-      r.bundle = candidateBundle(r, { recipe, split: splitInfo, seed: split.seed, dataset: req.dataset, datasetRows: req.dataset.rows ?? req.table.rowCount, reference });
+      r.bundle = candidateBundle(r, { recipe, split: splitInfo, seed: split.seed, dataset: req.dataset, datasetRows: req.dataset.rows ?? req.table.rowCount, reference, sample });
   }
 
   const evaluationRows = test ? { X: test.X, y: test.yRaw, inSample: false } : { X: train.X, y: train.yRaw, inSample: true };
   return { split: splitInfo, recipe, leaderboard, best: best.name, rankedBy, warnings, evaluationRows, logs: log.lines };
 }
 
+/** The training rows a bundle's reference sample holds: their input columns and their feature rows. */
+interface SampledRows {
+  inputs: Table;
+  X: Matrix;
+  sourceRows: number;
+  seed: number;
+}
+
+function sampleRowsOf(rows: Table, X: Matrix, recipe: FittedRecipe, max: number, seed: number): SampledRows | undefined {
+  if (max === 0) return undefined;
+  const idx = sampleRowIndices(rows.rowCount, max, seed);
+  const data = new Float64Array(idx.length * X.cols);
+  for (let k = 0; k < idx.length; k++) data.set(X.data.subarray(idx[k] * X.cols, (idx[k] + 1) * X.cols), k * X.cols);
+  return { inputs: recipe.inputTable(takeRows(rows, idx)), X: { data, rows: idx.length, cols: X.cols, features: X.features }, sourceRows: rows.rowCount, seed };
+}
+
 /** The bundle of a finished candidate: built here and nowhere else. */
 function candidateBundle(
   r: CandidateResult,
-  run: { recipe: FittedRecipe; split: SplitInfo; seed: number; dataset: DatasetRef; datasetRows: number; reference: ReferenceProfile },
+  run: { recipe: FittedRecipe; split: SplitInfo; seed: number; dataset: DatasetRef; datasetRows: number; reference: ReferenceProfile; sample?: SampledRows },
 ): ModelBundle {
+  const sample = run.sample;
   return createBundle({
     name: `${run.recipe.recipe.target} — ${r.name}`,
     recipe: run.recipe,
@@ -439,6 +467,9 @@ function candidateBundle(
     metrics: { test: r.metrics, folds: r.folds, fitSeconds: r.fitSeconds, predictSeconds: r.predictSeconds },
     lineage: { datasetHash: run.dataset.hash, datasetName: run.dataset.name, datasetRows: run.datasetRows, split: run.split, seed: run.seed },
     referenceProfile: run.reference,
+    referenceSample: sample
+      ? encodeReferenceSample({ table: sample.inputs, predictions: run.recipe.decodeTarget(r.model!.predict(sample.X)), sourceRows: sample.sourceRows, seed: sample.seed })
+      : undefined,
   });
 }
 
