@@ -180,7 +180,7 @@ export class Retraining {
       }
       if (!live()) return;
       this.state = { status: 'done', file: file.name, outcome: o, championVersion: champion.version, challengerVersion };
-      this.#registry.notice = `Retrained “${name}”: the challenger is version ${challengerVersion ?? '(not registered)'}; ${o.better} is better.`;
+      this.#registry.notice = `Retrained “${name}”: ${o.better === 'challenger' ? 'the challenger' : 'the champion'} is better (${comparisonText(o)}); the challenger is ${challengerVersion === null ? 'not registered' : `version ${challengerVersion}`}.`;
       await this.#reload(name);
     } catch (e) {
       if (!live() || isCancelled(e)) return;
