@@ -287,6 +287,10 @@ export class Registry {
       const lin = this.lineages[key];
       const recipe = lin?.run?.recipe ?? bundleRecipe(b);
       if (!recipe) throw new Error('The bundle does not carry its recipe, so its training cannot be repeated.');
+      if (l.retrain)
+        throw new Error(
+          `This version was retrained from “${l.retrain.champion.name}” on rows drawn from ${(l.parents ?? []).map((p) => p.name ?? p.hash.slice(0, 12)).join(' and ')} (${l.retrain.mode}); those rows are defined by their parents, not stored. Retrain the same champion on the same file with the same choices to repeat it (the same files give the same challenger).`,
+        );
       let split: TrainSplit;
       if (l.split.kind === 'holdout') split = { kind: 'holdout', testSize: l.split.testSize ?? 0.2, seed: l.split.seed };
       else if (l.split.kind === 'kfold') split = { kind: 'kfold', k: l.split.k ?? 5, seed: l.split.seed };

@@ -9,14 +9,19 @@
  * challenger registered from that run as the next version with the alias 'challenger'. Promoting
  * moves 'champion' (recorded in the alias history, with the comparison as its reason); rolling
  * back moves it to where it was. One retrain at a time: a newer one cancels the older.
+ *
+ * Recommendation: a model's retraining policy judged against the newest monitored batch of its
+ * champion (retrainAdvice); Models and Monitor show it, and `runWithPolicy` retrains as the
+ * policy says on the labelled file a person picks.
  */
 import type { ModelBundle } from '../core/bundle/bundle';
 import type { ParseProgress } from '../core/data/types';
 import type { RegressionMetrics } from '../core/metrics';
 import type { CandidateSpec } from '../core/pipeline/train';
 import { DEFAULT_HOLDOUT_SHARE, type RetrainMode } from '../core/pipeline/retrain-modes';
+import { retrainAdvice, type RetrainAdvice } from '../core/pipeline/retrain-policy';
 import { LOUPE_VERSION } from '../core/version';
-import { DatasetStore, LineageStore, onStorageChange, PolicyStore, type AliasChange, type ModelVersion, type RetrainPolicy } from '../storage';
+import { DatasetStore, LineageStore, MonitorStore, onStorageChange, PolicyStore, type AliasChange, type ModelVersion, type RetrainPolicy } from '../storage';
 import type { RetrainJob, RetrainOutcome, RetrainRows } from '../../workers/protocol';
 import { transferableTable } from './column-transfer';
 import { IngestClient } from './IngestClient.svelte';
@@ -62,6 +67,8 @@ export class Retraining {
   history = $state.raw<AliasChange[]>([]);
   policy = $state.raw<RetrainPolicy | null>(null);
   problem = $state.raw<(Problem & { field?: string }) | null>(null);
+  /** Per registered model asked about (`checkAdvice`): whether its policy recommends retraining, and why. */
+  advice = $state.raw<Record<string, RetrainAdvice>>({});
 
   readonly #registry: Registry;
   readonly #ingest = new IngestClient();
@@ -81,10 +88,33 @@ export class Retraining {
       this.state = { status: 'idle' };
       this.problem = null;
     }
-    this.#unsubscribe ??= onStorageChange((c) => {
-      if (c.type === 'registry-changed' && this.model && c.ids.includes(this.model)) void this.#reload(this.model);
-    });
-    await this.#reload(name);
+    this.#listen();
+    await Promise.all([this.#reload(name), this.checkAdvice(name)]);
+  }
+
+  /**
+   * Judges model `name`'s policy against the newest monitored batch of its champion (of any of
+   * its versions when it has no champion) and keeps the answer in `advice[name]`.
+   */
+  async checkAdvice(name: string): Promise<RetrainAdvice> {
+    this.#listen();
+    const db = await trackingDb();
+    const registry = await sharedRegistryStore();
+    const [policy, batches, versions] = await Promise.all([new PolicyStore(db).get(name), new MonitorStore(db).list(), registry.listVersions(name)]);
+    const champion = versions.find((v) => v.aliases.includes('champion'));
+    const mine = batches.filter((b) => b.registered?.name === name && (!champion || b.registered.version === champion.version));
+    const newest = mine[mine.length - 1];
+    const version = versions.find((v) => v.version === newest?.registered?.version) ?? champion;
+    const a = retrainAdvice(policy, newest, version?.metrics.test);
+    this.advice = { ...this.advice, [name]: a };
+    return a;
+  }
+
+  /** Retrains model `name` on `file` as its stored policy says (mode and window). */
+  async runWithPolicy(name: string, file: File): Promise<void> {
+    const policy = await new PolicyStore(await trackingDb()).get(name);
+    if (this.model !== name) await this.show(name);
+    await this.run(name, file, { mode: policy.mode, ...(policy.mode === 'window' ? { window: policy.window } : {}) });
   }
 
   /** Retrains the champion of model `name` on `file` (labelled rows). */
@@ -150,7 +180,7 @@ export class Retraining {
       }
       if (!live()) return;
       this.state = { status: 'done', file: file.name, outcome: o, championVersion: champion.version, challengerVersion };
-      this.#registry.notice = `Retrained “${name}”: the challenger is version ${challengerVersion ?? '(not registered)'}; ${o.better} is better.`;
+      this.#registry.notice = `Retrained “${name}”: ${o.better === 'challenger' ? 'the challenger' : 'the champion'} is better (${comparisonText(o)}); the challenger is ${challengerVersion === null ? 'not registered' : `version ${challengerVersion}`}.`;
       await this.#reload(name);
     } catch (e) {
       if (!live() || isCancelled(e)) return;
@@ -181,6 +211,7 @@ export class Retraining {
   async savePolicy(policy: Omit<RetrainPolicy, 'updatedAt'>): Promise<void> {
     await this.#act('Could not save the retraining policy', async () => {
       this.policy = await new PolicyStore(await trackingDb()).set(policy);
+      await this.checkAdvice(policy.name);
     });
   }
 
@@ -197,6 +228,14 @@ export class Retraining {
     this.cancel();
     this.#unsubscribe?.();
     this.#ingest.dispose();
+  }
+
+  #listen(): void {
+    this.#unsubscribe ??= onStorageChange((c) => {
+      if (c.type === 'registry-changed' && this.model && c.ids.includes(this.model)) void this.#reload(this.model);
+      // A new batch, a moved alias or a saved policy may change a recommendation.
+      if (c.type === 'monitor-changed' || c.type === 'registry-changed') for (const name of Object.keys(this.advice)) void this.checkAdvice(name);
+    });
   }
 
   async #reload(name: string): Promise<void> {

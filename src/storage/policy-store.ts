@@ -3,6 +3,8 @@
  * drift of a monitored batch, the metric degrading past a threshold, or nothing: manual) and how
  * the one-click retrain draws its rows. A model without a stored policy is manual.
  */
+import { RETRAIN_MODES } from '../core/pipeline/retrain-modes';
+import { RETRAIN_TRIGGERS } from '../core/pipeline/retrain-policy';
 import { postStorageChange } from './broadcast';
 import type { LoupeDb } from './db';
 import { StorageError } from './errors';
@@ -13,10 +15,10 @@ export const MANUAL_POLICY: Omit<RetrainPolicy, 'name' | 'updatedAt'> = { trigge
 
 /** Checks a policy's fields; a StorageError names the bad one. */
 export function checkPolicy(p: Omit<RetrainPolicy, 'updatedAt'>): void {
-  if (!['drift', 'degradation', 'manual'].includes(p.trigger)) throw new StorageError('invalid-policy', `Unknown trigger "${p.trigger}".`, { field: 'trigger' });
+  if (!RETRAIN_TRIGGERS.includes(p.trigger)) throw new StorageError('invalid-policy', `Unknown trigger "${p.trigger}".`, { field: 'trigger' });
   if (p.trigger === 'degradation' && !(typeof p.threshold === 'number' && p.threshold > 0 && Number.isFinite(p.threshold)))
     throw new StorageError('invalid-policy', 'A degradation trigger needs a threshold above 0 (0.1 = RMSE 10 % above the test RMSE).', { field: 'threshold' });
-  if (!['all', 'new', 'window'].includes(p.mode)) throw new StorageError('invalid-policy', `Unknown retraining mode "${p.mode}".`, { field: 'mode' });
+  if (!RETRAIN_MODES.includes(p.mode)) throw new StorageError('invalid-policy', `Unknown retraining mode "${p.mode}".`, { field: 'mode' });
   if (p.mode === 'window' && !(Number.isInteger(p.window) && p.window! >= 2))
     throw new StorageError('invalid-policy', 'A window must be a whole number of rows, at least 2.', { field: 'window' });
 }

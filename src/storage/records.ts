@@ -4,6 +4,7 @@
  */
 import type { DegradationMetric, MonitorOptions, MonitorReport } from '../core/pipeline/monitor-settings';
 import type { ModelBundle, BundleLineage } from '../core/bundle/bundle';
+import type { RetrainPolicySettings } from '../core/pipeline/retrain-policy';
 import type { PipelineStage } from '../core/errors';
 import type { RegressionMetrics } from '../core/metrics';
 import type { FitHistory } from '../core/models/history';
@@ -221,19 +222,10 @@ export interface DatasetLineageRecord {
   createdAt: number;
 }
 
-/**
- * When a registered model should be retrained: on dataset drift of a monitored batch, when its
- * metric on a labelled batch degrades past `threshold`, or only when a person asks ('manual').
- */
-export interface RetrainPolicy {
+/** A registered model's retraining policy (see core/pipeline/retrain-policy.ts); none stored means manual. */
+export interface RetrainPolicy extends RetrainPolicySettings {
   /** Registered model name. */
   name: string;
-  trigger: 'drift' | 'degradation' | 'manual';
-  /** trigger 'degradation': the relative RMSE increase over the test RMSE that trips it (0.1 = 10 %). */
-  threshold?: number;
-  /** How the one-click retrain draws its rows. */
-  mode: 'all' | 'new' | 'window';
-  window?: number;
   /** Epoch milliseconds. */
   updatedAt: number;
 }

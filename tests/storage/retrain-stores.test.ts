@@ -32,11 +32,20 @@ async function registry(n: number, db?: LoupeDb): Promise<{ db: LoupeDb; store: 
   return { db: d, store };
 }
 
-// This branch's step is the last of MIGRATIONS (3 → 4 here; renumbered if another lands first).
-const BEFORE = MIGRATIONS.length - 1;
+/** The database version before the step that creates the retraining stores (wherever it sits in MIGRATIONS). */
+async function stepBefore(): Promise<number> {
+  for (let k = 1; k <= MIGRATIONS.length; k++) {
+    const db = await openLoupeDb({ name: freshName(), migrations: MIGRATIONS.slice(0, k) });
+    const has = db.objectStoreNames.contains('alias-history');
+    db.close();
+    if (has) return k - 1;
+  }
+  throw new Error('No migration creates alias-history.');
+}
 
-describe(`migration ${BEFORE} → ${BEFORE + 1} (alias history, dataset lineage, retraining policies)`, () => {
+describe('the migration that adds alias history, dataset lineage and retraining policies', () => {
   it('keeps the registry and its aliases and adds the three stores, empty', async () => {
+    const BEFORE = await stepBefore();
     const name = freshName();
     const old = await openLoupeDb({ name, migrations: MIGRATIONS.slice(0, BEFORE) });
     expect(Array.from(old.objectStoreNames)).not.toContain('alias-history');
@@ -48,7 +57,7 @@ describe(`migration ${BEFORE} → ${BEFORE + 1} (alias history, dataset lineage,
     await old.put('aliases', { name: 'Gem price', alias: 'champion', version: 1, setAt: 5 });
     old.close();
 
-    const now = await openLoupeDb({ name });
+    const now = await openLoupeDb({ name, migrations: MIGRATIONS.slice(0, BEFORE + 1) });
     expect(now.version).toBe(BEFORE + 1);
     expect(Array.from(now.objectStoreNames)).toEqual(expect.arrayContaining(['alias-history', 'dataset-lineage', 'retrain-policies', 'aliases', 'model-versions']));
     const after = new RegistryStore(now);
