@@ -5,8 +5,7 @@
  * so new thresholds need no data); export of a batch as a self-contained HTML report.
  */
 import { parseMonitorOptions, rejudgeReport, type MonitorOptions, type MonitorReport } from '../core/pipeline/monitor-settings';
-import { MonitorStore, onStorageChange, PolicyStore, type MonitoredBatch, type ReferenceChoice, type RetrainPolicy } from '../storage';
-import { retrainingReason } from './retrain-recommendation';
+import { MonitorStore, onStorageChange, type MonitoredBatch, type ReferenceChoice } from '../storage';
 import { describeProblem, type Problem } from './problems';
 import { download, safeFileName } from './RunsView.svelte';
 import { trackingDb } from './tracking-db';
@@ -42,8 +41,6 @@ export class MonitorView {
   settings = $state.raw<MonitorOptions>({});
   /** What the chosen model's next batches are compared with. */
   reference = $state<ReferenceChoice>('sample');
-  /** The retraining policy of the chosen model, when it is a registered version. */
-  policy = $state.raw<RetrainPolicy | null>(null);
   problem = $state.raw<Problem | null>(null);
   notice = $state<string | null>(null);
   ready = $state(false);
@@ -75,15 +72,6 @@ export class MonitorView {
       });
   });
 
-  /** "Retraining recommended": why, when the registered model's policy is tripped by its latest batch. */
-  readonly recommendation: { model: string; reason: string } | null = $derived.by(() => {
-    const latest = this.judged[this.judged.length - 1];
-    const name = latest?.batch.registered?.name;
-    if (!latest || !name || !this.policy || this.policy.name !== name) return null;
-    const reason = retrainingReason(this.policy, latest.batch.fileName, latest.report);
-    return reason ? { model: name, reason } : null;
-  });
-
   readonly selected: JudgedBatch | null = $derived(this.judged.find((j) => j.batch.id === this.batchId) ?? this.judged[this.judged.length - 1] ?? null);
 
   #refreshing = 0;
@@ -93,7 +81,6 @@ export class MonitorView {
     if (this.#unsubscribe) return;
     this.#unsubscribe = onStorageChange((c) => {
       if (c.type === 'monitor-changed') void this.refresh();
-      else if (c.type === 'registry-changed') void this.#loadSettings(); // a retraining policy changed
     });
     await this.refresh();
     this.ready = true;
@@ -126,12 +113,9 @@ export class MonitorView {
     const key = this.modelKey;
     const store = await monitorStore();
     const [settings, reference] = key ? await Promise.all([store.getSettings(key), store.getReference(key)]) : [{}, 'sample' as const];
-    const registered = this.batches.find((b) => b.modelKey === key)?.registered;
-    const policy = registered ? await new PolicyStore(await trackingDb()).get(registered.name) : null;
     if (key !== this.modelKey) return;
     this.settings = settings;
     this.reference = reference;
-    this.policy = policy;
   }
 
   /** Chooses what the model's next batches are compared with (stored reports keep theirs: they hold no rows to compare again). */
