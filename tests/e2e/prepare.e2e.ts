@@ -131,8 +131,10 @@ describe.skipIf(!haveGemstone)('Prepare page on gemstone.csv', () => {
     await form.getByLabel('Feature name').fill('volume');
     await form.getByLabel('Operation').selectOption('product');
     for (const c of ['x', 'y', 'z']) await form.getByRole('checkbox', { name: c, exact: true }).check();
-    const draft = page.getByTestId('draft-preview');
-    await draft.getByTestId('derived-preview').waitFor();
+    // Each checkbox asks for a new preview: wait for the one of x × y × z (the earlier ones, of x
+    // and of x × y, stay on screen dimmed while it is computed).
+    const draft = page.locator('[data-testid="draft-preview"][aria-busy="false"]');
+    await expect.poll(async () => (await draft.count()) > 0 && ((await draft.textContent()) ?? '').includes(fmt.format(volumes[0])), { timeout: 60_000 }).toBe(true);
     expect(await draft.textContent()).toContain('x × y × z');
     for (const v of volumes) expect(await draft.textContent()).toContain(fmt.format(v));
     await s.shot('derived-draft');
