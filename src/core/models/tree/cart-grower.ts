@@ -308,6 +308,12 @@ export class CartGrower {
     }
   }
 
+  /**
+   * The split search of `grow`, over the node's per-rank histograms instead of its sorted lists:
+   * the same features in the same seeded order and the same first strictly best cut, so both
+   * phases grow the same tree. The two scans are written apart because their inner loops read
+   * different layouts (a rank histogram here, a sorted row list there).
+   */
   private splitLarge(id: number, start: number, end: number, depth: number, W: number, S: number, fxIn: number, slotIn: number): number {
     const ws = this.ws;
     const { rowsList, rowsTmp, codeR, feats, nodeFeature, nodeThreshold } = ws;
