@@ -12,34 +12,24 @@ import type { FitHistory } from '../core/models/history';
 import type { ModelType, SerializedModel } from '../core/models/types';
 import type { LogLine } from '../core/pipeline/log';
 import type { Evaluation, SplitInfo } from '../core/pipeline/train';
-import type { FittedRecipeJSON, Recipe } from '../core/recipe';
+import type { FittedRecipeJSON } from '../core/recipe';
 import { postStorageChange } from './broadcast';
 import { runsToCsv, runsToJson } from './export';
 import type { LoupeDb, StoreName } from './db';
 import { StorageError } from './errors';
-import type { Run, RunEnvironment, RunError, RunEvaluation, RunModel, RunRetrain, RunStatus } from './records';
+import type { Run, RunError, RunEvaluation, RunModel, RunStatus } from './records';
 import { sessionLockName, type TabSession } from './session';
 import { estimateBytes } from './space';
 import { writeTransaction, type WriteTx } from './transact';
 
-/** What the caller knows when a candidate starts training. */
-export interface RunInit {
+/** What the caller knows when a candidate starts training: those fields of the Run. */
+export interface RunInit
+  extends Pick<Run, 'datasetId' | 'datasetName' | 'recipe' | 'modelType' | 'params' | 'seed' | 'split' | 'environment'>,
+    Partial<Pick<Run, 'tags' | 'note' | 'retrain'>> {
   /** Defaults to `datasetName`. */
   experiment?: string;
   /** Candidate display name; defaults to the model type. */
   name?: string;
-  datasetId: string;
-  datasetName: string;
-  recipe: Recipe;
-  modelType: ModelType;
-  params: Record<string, unknown>;
-  seed: number;
-  split?: SplitInfo;
-  environment: RunEnvironment;
-  tags?: string[];
-  note?: string;
-  /** A retrain: the champion, the parent dataset versions and the comparison. */
-  retrain?: RunRetrain;
 }
 
 /** What a finished candidate hands over; `model` and/or `bundle` is required. */

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSampleGemstones } from '../../src/core/sample';
-import { axeViolations, chooseModels, goTo, openBrowser, type BrowserSession } from './browser';
+import { axeViolations, chooseModels, goTo, loadSample, openApp, registerModel, type BrowserSession } from './browser';
 
 const TIMEOUT = 120_000;
 
@@ -30,10 +30,8 @@ async function violations(step: string): Promise<string[]> {
 
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'loupe-e2e-a11y-'));
-  s = await openBrowser('a11y', { viewport: { width: 1400, height: 900 } });
+  s = await openApp('a11y', { viewport: { width: 1400, height: 900 } });
   page = s.page;
-  await page.goto(s.baseUrl);
-  await page.getByRole('heading', { name: 'Data', level: 1 }).waitFor();
 });
 
 afterAll(async () => {
@@ -44,8 +42,7 @@ afterAll(async () => {
 describe('every screen passes axe-core with real content', () => {
   it('Data: empty, then with the sample loaded', async () => {
     expect(await violations('data-empty')).toEqual([]);
-    await page.getByRole('button', { name: 'Load sample (synthetic)' }).click();
-    await page.getByTestId('row-count').filter({ hasText: /^5,000$/ }).waitFor({ timeout: TIMEOUT });
+    await loadSample(page, TIMEOUT);
     expect(await violations('data')).toEqual([]);
   });
 
@@ -162,10 +159,7 @@ describe('every screen passes axe-core with real content', () => {
     const form = page.getByTestId('register-form');
     await form.waitFor();
     expect(await violations('runs-register')).toEqual([]);
-    await form.getByLabel('Model name').fill('price');
-    await form.getByLabel('Alias').fill('champion');
-    await form.getByRole('button', { name: 'Register' }).click();
-    await page.getByTestId('registered-notice').waitFor();
+    await registerModel(page, { name: 'price', alias: 'champion' });
     await goTo(page, 'Models');
     await page.locator('[data-testid="version-card"][data-version="1"]').waitFor();
     expect(await violations('models')).toEqual([]);

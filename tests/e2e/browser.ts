@@ -61,9 +61,33 @@ export interface BrowserOptions {
 }
 
 /** Opens a screen from the main navigation and waits for its heading. */
-export async function goTo(page: Page, screen: string): Promise<void> {
+export async function goTo(page: Page, screen: string, timeout?: number): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: screen, exact: true }).click();
-  await page.getByRole('heading', { name: screen, level: 1 }).waitFor();
+  await page.getByRole('heading', { name: screen, level: 1 }).waitFor({ timeout });
+}
+
+/** Data → Load sample (synthetic), until its 5,000 rows are counted. */
+export async function loadSample(page: Page, timeout?: number): Promise<void> {
+  await page.getByRole('button', { name: 'Load sample (synthetic)' }).click();
+  await page.getByTestId('row-count').filter({ hasText: /^5,000$/ }).waitFor({ timeout });
+}
+
+/** Fills the open register form and registers, until the notice names the model. */
+export async function registerModel(page: Page, fields: { name: string; description?: string; alias?: string }): Promise<void> {
+  const form = page.getByTestId('register-form');
+  await form.getByLabel('Model name').fill(fields.name);
+  if (fields.description !== undefined) await form.getByLabel('Description').fill(fields.description);
+  if (fields.alias !== undefined) await form.getByLabel('Alias').fill(fields.alias);
+  await form.getByRole('button', { name: 'Register' }).click();
+  await page.getByTestId('registered-notice').filter({ hasText: `“${fields.name}” version` }).waitFor();
+}
+
+/** On the Models screen: downloads the bundle of `version` to `path` and returns its text. */
+export async function exportVersion(page: Page, version: number, path: string): Promise<string> {
+  const card = page.locator(`[data-testid="version-card"][data-version="${version}"]`);
+  const [d] = await Promise.all([page.waitForEvent('download'), card.getByTestId('export-bundle').click()]);
+  await d.saveAs(path);
+  return readFileSync(path, 'utf8');
 }
 
 /** Ticks exactly the models `types` in the Train screen's list. */
@@ -158,6 +182,19 @@ export async function openBrowser(testName: string, options: BrowserOptions = {}
       rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A browser session on the app, showing `screen` (default: the first screen, Data). */
+export async function openApp(testName: string, options: BrowserOptions & { screen?: string } = {}): Promise<BrowserSession> {
+  const s = await openBrowser(testName, options);
+  try {
+    await s.page.goto(options.screen ? `${s.baseUrl}#/${options.screen.toLowerCase()}` : s.baseUrl);
+    await s.page.getByRole('heading', { name: options.screen ?? 'Data', level: 1 }).waitFor();
+    return s;
+  } catch (e) {
+    await s.close();
+    throw e;
+  }
 }
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');

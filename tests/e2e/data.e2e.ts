@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openBrowser, ROOT, type BrowserSession } from './browser';
+import { openApp, ROOT, type BrowserSession } from './browser';
 
 const GEMSTONE = resolve(ROOT, '../shared/data/gemstone.csv');
 const haveGemstone = existsSync(GEMSTONE);
@@ -34,10 +34,8 @@ async function waitIdle(): Promise<void> {
 
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'loupe-e2e-files-'));
-  s = await openBrowser('data');
+  s = await openApp('data');
   page = s.page;
-  await page.goto(s.baseUrl);
-  await page.getByRole('heading', { name: 'Data', level: 1 }).waitFor();
 });
 
 afterAll(async () => {

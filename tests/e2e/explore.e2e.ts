@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openBrowser, pageModules, ROOT, workerOnlyModules, type BrowserSession } from './browser';
+import { loadSample, openApp, pageModules, ROOT, workerOnlyModules, type BrowserSession } from './browser';
 
 const GEMSTONE = resolve(ROOT, '../shared/data/gemstone.csv');
 const haveGemstone = existsSync(GEMSTONE);
@@ -38,10 +38,8 @@ async function pickColumn(name: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  s = await openBrowser('explore');
+  s = await openApp('explore');
   page = s.page;
-  await page.goto(s.baseUrl);
-  await page.getByRole('heading', { name: 'Data', level: 1 }).waitFor();
 });
 
 afterAll(async () => {
@@ -194,8 +192,7 @@ describe('Explore screen', () => {
   });
   it('follows the open dataset: the synthetic sample (5,000 rows) shows its rows as points', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Data' }).click();
-    await page.getByRole('button', { name: 'Load sample (synthetic)' }).click();
-    await page.getByTestId('row-count').filter({ hasText: /^5,000$/ }).waitFor({ timeout: TIMEOUT });
+    await loadSample(page, TIMEOUT);
     await gotoExplore();
     await page.getByTestId('explore-dataset').filter({ hasText: 'gemstone-sample-synthetic.csv' }).waitFor();
     await page.getByTestId('target-histogram').locator('svg rect').first().waitFor({ timeout: TIMEOUT });

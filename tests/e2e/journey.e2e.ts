@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import Papa from 'papaparse';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chooseModels, goTo, openBrowser, pageModules, ROOT, workerOnlyModules, type BrowserSession } from './browser';
+import { chooseModels, exportVersion, goTo, openApp, pageModules, ROOT, workerOnlyModules, type BrowserSession, registerModel } from './browser';
 
 const GEMSTONE = resolve(ROOT, '../shared/data/gemstone.csv');
 const haveGemstone = existsSync(GEMSTONE);
@@ -32,10 +32,8 @@ let pagePredictionsPath: string;
 describe.skipIf(!haveGemstone)('the whole journey on gemstone.csv', () => {
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'loupe-journey-'));
-    s = await openBrowser('journey');
+    s = await openApp('journey');
     page = s.page;
-    await page.goto(s.baseUrl);
-    await page.getByRole('heading', { name: 'Data', level: 1 }).waitFor();
   });
 
   afterAll(async () => {
@@ -144,16 +142,10 @@ describe.skipIf(!haveGemstone)('the whole journey on gemstone.csv', () => {
     const gbdtRun = page.locator('[data-testid="run-row"][data-type="gbdt"][data-status="finished"]');
     await gbdtRun.waitFor({ timeout: 10_000 });
     await gbdtRun.getByRole('button', { name: /^Register run/ }).click();
-    const form = page.getByTestId('register-form');
-    await form.getByLabel('Model name').fill('price');
-    await form.getByRole('button', { name: 'Register' }).click();
-    await page.getByTestId('registered-notice').filter({ hasText: /“price” version 1/ }).waitFor();
+    await registerModel(page, { name: 'price' });
     await goTo(page, 'Models');
-    const card = page.locator('[data-testid="version-card"][data-version="1"]');
-    const [d] = await Promise.all([page.waitForEvent('download'), card.getByTestId('export-bundle').click()]);
     const bundlePath = join(tmp, 'price-v1.json');
-    await d.saveAs(bundlePath);
-    const bundle = JSON.parse(readFileSync(bundlePath, 'utf8')) as { model: { type: string } };
+    const bundle = JSON.parse(await exportVersion(page, 1, bundlePath)) as { model: { type: string } };
     // A tree model: no tfjs in its prediction, so Chromium and Node must agree to rounding.
     expect(bundle.model.type).toBe('gbdt');
 

@@ -17,7 +17,7 @@ import { predictCsv, predictRecords } from '../../src/core/pipeline/predict';
 import { runTraining } from '../../src/core/pipeline/train';
 import { defaultRecipe } from '../../src/core/recipe';
 import { generateSampleGemstones } from '../../src/core/sample';
-import { openBrowser, ROOT, type BrowserSession } from './browser';
+import { openApp, ROOT, type BrowserSession } from './browser';
 
 const GEMSTONE = resolve(ROOT, '../shared/data/gemstone.csv');
 const haveGemstone = existsSync(GEMSTONE);
@@ -79,10 +79,8 @@ beforeAll(async () => {
   header = fullHeader.filter((_, i) => i !== priceAt);
   lines = all.slice(1).map((l) => withoutPrice(l, priceAt));
 
-  s = await openBrowser('predict');
+  s = await openApp('predict', { screen: 'Predict' });
   page = s.page;
-  await page.goto(`${s.baseUrl}#/predict`);
-  await page.getByRole('heading', { name: 'Predict', level: 1 }).waitFor();
 }, 300_000);
 
 afterAll(async () => {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openBrowser, pageModules, ROOT, workerOnlyModules, type BrowserSession } from './browser';
+import { openApp, pageModules, ROOT, workerOnlyModules, type BrowserSession } from './browser';
 
 const GEMSTONE = resolve(ROOT, '../shared/data/gemstone.csv');
 const haveGemstone = existsSync(GEMSTONE);
@@ -52,10 +52,8 @@ function prepareWorkerRuns(): boolean {
 
 beforeAll(async () => {
   if (!haveGemstone) return;
-  s = await openBrowser('prepare');
+  s = await openApp('prepare');
   page = s.page;
-  await page.goto(s.baseUrl);
-  await page.getByRole('heading', { name: 'Data', level: 1 }).waitFor();
 });
 
 /** Long tasks (ms) per test, printed at the end: where the page was busy. */

@@ -20,9 +20,8 @@ import { join } from 'node:path';
 import Papa from 'papaparse';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MODEL_LABELS, MODEL_TYPES } from '../../src/core/models/catalog';
-import type { ModelType } from '../../src/core/models/types';
-import { openBrowser, ROOT, type BrowserSession } from './browser';
+import { MODEL_TYPES } from '../../src/core/models/catalog';
+import { chooseModels, exportVersion, goTo, loadSample, openBrowser, registerModel, ROOT, type BrowserSession } from './browser';
 import { watchPrivacy, type PrivacyWatch } from './privacy-watch';
 import { serveStatic, type StaticServer } from './static-server';
 
@@ -45,18 +44,6 @@ function hostileCsv(rows: number, forPrediction: boolean): string {
     body.push([forPrediction && i === 2 ? 'abc' : carat.toFixed(2), CUTS[i % 5], HTML_CELLS[i % 4], FORMULAS[(i >> 2) % 4], last]);
   }
   return Papa.unparse([header, ...body], { newline: '\n' }) + '\n';
-}
-
-async function go(page: Page, label: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click();
-  await page.getByRole('heading', { name: label, level: 1 }).waitFor({ timeout: TIMEOUT });
-}
-
-async function choose(page: Page, types: ModelType[]): Promise<void> {
-  for (const t of MODEL_TYPES) {
-    const box = page.getByRole('checkbox', { name: MODEL_LABELS[t], exact: true });
-    if ((await box.isChecked()) !== types.includes(t)) await box.click();
-  }
 }
 
 /** Waits until the service worker controls the page and the page is cross-origin isolated (across its one reload). */
@@ -143,14 +130,14 @@ describe('on a plain static host: install, then the whole workflow offline', () 
   });
 
   it('offline: explores, then trains two models on the threaded backend', async () => {
-    await go(page, 'Explore');
+    await goTo(page, 'Explore', TIMEOUT);
     await page.getByTestId('target-histogram').locator('svg').first().waitFor({ timeout: TIMEOUT });
-    await go(page, 'Train');
+    await goTo(page, 'Train', TIMEOUT);
     await page.getByTestId('backend').filter({ hasText: 'wasm' }).waitFor({ timeout: TIMEOUT });
     const backend = await page.getByTestId('backend').textContent();
     expect(backend).toMatch(/threaded SIMD/);
     expect(backend).toMatch(/cross-origin isolated/);
-    await choose(page, ['linear', 'gbdt']);
+    await chooseModels(page, ['linear', 'gbdt']);
     await page.getByRole('button', { name: 'Train 2 models' }).click();
     for (const t of ['linear', 'gbdt']) await page.locator(`[data-testid="candidate-${t}"][data-status="finished"]`).waitFor({ timeout: TIMEOUT });
     await page.getByTestId('leaderboard').waitFor();
@@ -158,7 +145,7 @@ describe('on a plain static host: install, then the whole workflow offline', () 
   });
 
   it('offline: predicts one row and a file; the downloaded CSV has its formulas neutralised', async () => {
-    await go(page, 'Predict');
+    await goTo(page, 'Predict', TIMEOUT);
     await page.getByTestId('model-facts').waitFor({ timeout: TIMEOUT });
     expect(await page.getByTestId('row-form').textContent()).toContain(HTML_COL);
     await page.locator('#in-carat').fill('1.25');
@@ -191,20 +178,13 @@ describe('on a plain static host: install, then the whole workflow offline', () 
   });
 
   it('offline: registers the best run and exports its bundle', async () => {
-    await go(page, 'Runs');
+    await goTo(page, 'Runs', TIMEOUT);
     const rows = page.getByTestId('run-row');
     await expect.poll(() => page.locator('[data-testid="run-row"][data-status="finished"]').count(), { timeout: 10_000 }).toBe(2);
     await rows.first().getByRole('button', { name: /^Register run/ }).click();
-    const form = page.getByTestId('register-form');
-    await form.getByLabel('Model name').fill('price');
-    await form.getByRole('button', { name: 'Register' }).click();
-    await page.getByTestId('registered-notice').filter({ hasText: /“price” version 1/ }).waitFor();
-    await go(page, 'Models');
-    const card = page.locator('[data-testid="version-card"][data-version="1"]');
-    const [d] = await Promise.all([page.waitForEvent('download'), card.getByTestId('export-bundle').click()]);
-    const path = join(tmp, 'bundle.json');
-    await d.saveAs(path);
-    const bundle = JSON.parse(readFileSync(path, 'utf8')) as { name: string; model: { type: string }; schema?: unknown };
+    await registerModel(page, { name: 'price' });
+    await goTo(page, 'Models', TIMEOUT);
+    const bundle = JSON.parse(await exportVersion(page, 1, join(tmp, 'bundle.json'))) as { name: string; model: { type: string }; schema?: unknown };
     expect(MODEL_TYPES).toContain(bundle.model.type);
     await s.shot('registered-offline');
   });
@@ -260,14 +240,13 @@ describe('on a plain static host with service workers blocked', () => {
     const { page } = s;
     await page.goto(s.baseUrl);
     await page.getByRole('heading', { name: 'Data', level: 1 }).waitFor();
-    await page.getByRole('button', { name: 'Load sample (synthetic)' }).click();
-    await page.getByTestId('row-count').filter({ hasText: /^5,000$/ }).waitFor({ timeout: TIMEOUT });
-    await go(page, 'Train');
+    await loadSample(page, TIMEOUT);
+    await goTo(page, 'Train', TIMEOUT);
     await page.getByTestId('backend').filter({ hasText: 'wasm' }).waitFor({ timeout: TIMEOUT });
     const backend = await page.getByTestId('backend').textContent();
     expect(backend).toMatch(/wasm \(SIMD, 1 thread\)/);
     expect(backend).toMatch(/single-threaded: this page is not cross-origin isolated/);
-    await choose(page, ['linear', 'knn']);
+    await chooseModels(page, ['linear', 'knn']);
     await page.getByRole('button', { name: 'Train 2 models' }).click();
     for (const t of ['linear', 'knn']) await page.locator(`[data-testid="candidate-${t}"][data-status="finished"]`).waitFor({ timeout: TIMEOUT });
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
@@ -319,8 +298,7 @@ describe('a new deployment at the same origin', () => {
     const { page } = s;
     await page.goto(s.baseUrl);
     await waitIsolated(page);
-    await page.getByRole('button', { name: 'Load sample (synthetic)' }).click();
-    await page.getByTestId('row-count').filter({ hasText: /^5,000$/ }).waitFor({ timeout: TIMEOUT });
+    await loadSample(page, TIMEOUT);
     await page.getByRole('button', { name: 'Stored data' }).click();
     await page.getByTestId('build-id').filter({ hasText: first }).waitFor();
     await page.getByTestId('stored-dataset').and(page.locator('[data-count="1"]')).waitFor();

@@ -15,7 +15,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODEL_LABELS } from '../../src/core/models/catalog';
 import type { ModelType } from '../../src/core/models/types';
-import { ARTIFACTS, chooseModels, goTo, openBrowser, type BrowserSession } from './browser';
+import { ARTIFACTS, chooseModels, goTo, loadSample, openApp, registerModel, type BrowserSession } from './browser';
 
 const TRAIN_TIMEOUT = 240_000;
 
@@ -76,10 +76,8 @@ function runRows(p: Page) {
 
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'loupe-e2e-tracking-'));
-  a = await openBrowser('tracking');
+  a = await openApp('tracking');
   page = a.page;
-  await page.goto(a.baseUrl);
-  await page.getByRole('heading', { name: 'Data', level: 1 }).waitFor();
 }, 120_000);
 
 afterAll(async () => {
@@ -89,8 +87,7 @@ afterAll(async () => {
 
 describe('Experiment tracking and model registry', () => {
   it('trains two gbdt runs with different learning rates; Runs lists both', async () => {
-    await page.getByRole('button', { name: 'Load sample (synthetic)' }).click();
-    await page.getByTestId('row-count').filter({ hasText: /^5,000$/ }).waitFor({ timeout: 120_000 });
+    await loadSample(page, 120_000);
     const t0 = Date.now();
     await trainOne(page, 'gbdt', { learningRate: '0.1', maxIterations: '80' });
     await trainOne(page, 'gbdt', { learningRate: '0.05', maxIterations: '80' });
@@ -159,13 +156,7 @@ describe('Experiment tracking and model registry', () => {
     const better = r2[0] >= r2[1] ? 0 : 1;
     console.log(JSON.stringify({ runR2: r2 }));
     await rows.nth(better).getByRole('button', { name: /^Register run/ }).click();
-    const form = page.getByTestId('register-form');
-    await form.waitFor();
-    await form.getByLabel('Model name').fill('price');
-    await form.getByLabel('Description').fill('gbdt, best learning rate');
-    await form.getByLabel('Alias').fill('champion');
-    await form.getByRole('button', { name: 'Register' }).click();
-    await page.getByTestId('registered-notice').filter({ hasText: /“price” version 1/ }).waitFor();
+    await registerModel(page, { name: 'price', description: 'gbdt, best learning rate', alias: 'champion' });
     await goTo(page, 'Models');
     const card = page.locator('[data-testid="version-card"][data-version="1"]');
     await card.getByTestId('version-alias').filter({ hasText: 'champion' }).waitFor();
@@ -213,11 +204,9 @@ describe('Experiment tracking and model registry', () => {
   });
 
   it('imports the bundle into a fresh profile and predicts the same row identically', async () => {
-    const b = await openBrowser('tracking-import');
+    const b = await openApp('tracking-import', { screen: 'Models' });
     try {
       const p = b.page;
-      await p.goto(`${b.baseUrl}#/models`);
-      await p.getByRole('heading', { name: 'Models', level: 1 }).waitFor();
       await p.getByTestId('no-registered').waitFor();
       // A broken bundle is refused, naming the field.
       const bad = JSON.parse(readFileSync(bundlePath, 'utf8')) as { lineage: Record<string, unknown> };

@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core';
 import { parseBundle } from '../../src/core/bundle/bundle';
 import { requireColumn, parseCsv, takeRows, trainTestSplit } from '../../src/core/data';
 import type { ModelType } from '../../src/core/models/types';
-import { chooseModels, openBrowser, pageModules, ROOT, workerOnlyModules, type BrowserSession } from './browser';
+import { chooseModels, exportVersion, goTo, openApp, pageModules, ROOT, workerOnlyModules, type BrowserSession, registerModel } from './browser';
 
 const GEMSTONE = resolve(ROOT, '../shared/data/gemstone.csv');
 const haveGemstone = existsSync(GEMSTONE);
@@ -79,10 +79,8 @@ async function waitStatus(type: Type, status: string, timeout = TRAIN_TIMEOUT): 
 
 describe.skipIf(!haveGemstone)('Train screen', () => {
   beforeAll(async () => {
-    s = await openBrowser('train');
+    s = await openApp('train');
     page = s.page;
-    await page.goto(s.baseUrl);
-    await page.getByRole('heading', { name: 'Data', level: 1 }).waitFor();
   });
 
   afterAll(async () => {
@@ -156,19 +154,14 @@ describe.skipIf(!haveGemstone)('Train screen', () => {
   it("draws the test rows' numbers: bins, axis ranges and importance bars match the model's bundle on the same split", async () => {
     // The best model's bundle, as a person gets it: register it, download it from Models.
     await page.getByTestId('leaderboard').getByRole('link', { name: 'Register Gradient-boosted trees' }).click();
-    const form = page.getByTestId('register-form');
-    await form.getByLabel('Model name').fill('price');
-    await form.getByRole('button', { name: 'Register' }).click();
-    await page.getByTestId('registered-notice').waitFor();
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
+    await registerModel(page, { name: 'price' });
+    await goTo(page, 'Models');
     const tmp = mkdtempSync(join(tmpdir(), 'loupe-e2e-train-'));
     let bundleText: string;
     let reportHtml: string;
     try {
+      bundleText = await exportVersion(page, 1, join(tmp, 'bundle.json'));
       const card = page.locator('[data-testid="version-card"][data-version="1"]');
-      const [d] = await Promise.all([page.waitForEvent('download'), card.getByTestId('export-bundle').click()]);
-      await d.saveAs(join(tmp, 'bundle.json'));
-      bundleText = readFileSync(join(tmp, 'bundle.json'), 'utf8');
       const [r] = await Promise.all([page.waitForEvent('download'), card.getByTestId('export-report').click()]);
       expect(r.suggestedFilename()).toBe('price-v1-report.html');
       await r.saveAs(join(tmp, 'report.html'));

@@ -8,6 +8,7 @@ import { readNumberCell, splitUnit } from './number-cell';
 import { scanNumeric, type NumericScan } from './numeric-scan';
 import { formatCount } from '../format';
 import { levelCounts } from './table';
+import { numbersAsLabels } from './number-labels';
 import type { CategoricalColumn, Column, ColumnKind, ColumnSchema, NumericColumn, Table } from './types';
 
 /** Share of non-missing values that must be numbers for a mixed column to be read as numeric. */
@@ -191,28 +192,6 @@ function toNumeric(col: CategoricalColumn, unit: string | undefined): NumericCol
   return unit !== undefined ? { type: 'numeric', name: col.name, values, unit } : { type: 'numeric', name: col.name, values };
 }
 
-function toCategorical(col: NumericColumn): CategoricalColumn {
-  const dict = new Map<number, number>();
-  const levels: string[] = [];
-  const codes = new Int32Array(col.values.length);
-  const v = col.values;
-  for (let i = 0; i < v.length; i++) {
-    const x = v[i];
-    if (x !== x) {
-      codes[i] = -1;
-      continue;
-    }
-    let c = dict.get(x);
-    if (c === undefined) {
-      c = levels.length;
-      dict.set(x, c);
-      levels.push(String(x));
-    }
-    codes[i] = c;
-  }
-  return { type: 'categorical', name: col.name, codes, levels };
-}
-
 /** Converts each column to the storage its schema entry asks for (numbers from labels, units stripped). */
 export function applySchema(table: Table, schema: readonly ColumnSchema[]): Table {
   const byName = new Map(schema.map((s) => [s.name, s]));
@@ -220,7 +199,7 @@ export function applySchema(table: Table, schema: readonly ColumnSchema[]): Tabl
     const s = byName.get(col.name);
     if (!s) throw new CsvError('unknown-column', `The schema has no entry for column "${col.name}".`, { column: col.name });
     if (s.storage === col.type) return col;
-    return col.type === 'categorical' ? toNumeric(col, s.kind === 'unit' ? s.unit : undefined) : toCategorical(col);
+    return col.type === 'categorical' ? toNumeric(col, s.kind === 'unit' ? s.unit : undefined) : numbersAsLabels(col);
   });
   return { rowCount: table.rowCount, columns };
 }

@@ -175,6 +175,9 @@ export class ColumnTransformer {
       const f = fittedColumns[j];
       const col = findColumn(table, spec);
       const name = spec.column;
+      // A missing value filled with the imputer's value (`shown` as the message writes it).
+      const filled = (row: number, shown: string): void =>
+        report({ row, column: name, reason: 'missing-value', severity: 'warning', message: `missing; filled with ${shown}.` });
       if (spec.input === 'number') {
         const values = (col as { values: Float64Array }).values;
         const fill = f.imputer.fill as number;
@@ -184,7 +187,7 @@ export class ColumnTransformer {
           let x = values[i];
           if (x !== x) {
             x = fill;
-            report({ row: i, column: name, reason: 'missing-value', severity: 'warning', message: `missing; filled with ${show(fill)}.` });
+            filled(i, show(fill));
           } else if (x < lo || x > hi) {
             report({ row: i, column: name, reason: 'out-of-range', severity: 'warning', message: `${show(x)} is outside the training range [${show(lo)}, ${show(hi)}].` });
           }
@@ -203,7 +206,7 @@ export class ColumnTransformer {
           let code: number;
           if (c < 0) {
             code = fillCode;
-            report({ row: i, column: name, reason: 'missing-value', severity: 'warning', message: `missing; filled with "${fill}".` });
+            filled(i, `"${fill}"`);
           } else if (map[c] >= 0) code = map[c];
           else if ((spec.unknown ?? 'nan') === 'nan') {
             code = fillCode;
@@ -225,7 +228,7 @@ export class ColumnTransformer {
         let s: number;
         if (c < 0) {
           s = fillSlot;
-          report({ row: i, column: name, reason: 'missing-value', severity: 'warning', message: `missing; filled with "${fill}".` });
+          filled(i, `"${fill}"`);
         } else {
           s = slots[c];
           if (s < 0)

@@ -20,6 +20,7 @@
 import * as v from 'valibot';
 import { BundleError, LoupeError, RecipeError } from '../errors';
 import type { CategoricalColumn, Column, NumericColumn, Table } from '../data/types';
+import { numbersAsLabels } from '../data/number-labels';
 import type { FeatureInfo, Matrix } from '../models/types';
 import { ColumnTransformer, type ColumnSpec } from '../preprocess/column-transformer';
 import { MinMaxScaler, StandardScaler } from '../preprocess/scalers';
@@ -482,7 +483,7 @@ export class FittedRecipe {
           }
           out.set(s.name, { type: 'numeric', name: s.name, values: r.values });
         }
-      } else out.set(s.name, c.type === 'categorical' ? c : toLabels(c));
+      } else out.set(s.name, c.type === 'categorical' ? c : numbersAsLabels(c));
     }
     return out;
   }
@@ -564,29 +565,6 @@ function toNumbers(c: CategoricalColumn, unit: string | undefined): { values: Fl
   }
   return { values, bad };
 }
-
-/** Numbers as labels, written as JavaScript prints them ("3", "2.5"). */
-function toLabels(c: NumericColumn): CategoricalColumn {
-  const levels: string[] = [];
-  const index = new Map<number, number>();
-  const codes = new Int32Array(c.values.length);
-  for (let i = 0; i < codes.length; i++) {
-    const x = c.values[i];
-    if (x !== x) {
-      codes[i] = -1;
-      continue;
-    }
-    let k = index.get(x);
-    if (k === undefined) {
-      k = levels.length;
-      levels.push(String(x));
-      index.set(x, k);
-    }
-    codes[i] = k;
-  }
-  return { type: 'categorical', name: c.name, codes, levels };
-}
-
 
 const FITTED_SCHEMA = v.strictObject({
   type: v.literal('fitted-recipe'),

@@ -186,13 +186,8 @@ export class CartGrower {
       let bestHi = 0;
       let visited = 0;
       for (let fi = 0; fi < p && visited < maxFeatures; fi++) {
-        fx ^= fx << 13;
-        fx ^= fx >>> 17;
-        fx ^= fx << 5;
-        const r = fi + Math.floor(((fx >>> 0) * (p - fi)) / 4294967296);
-        const f = feats[r];
-        feats[r] = feats[fi];
-        feats[fi] = f;
+        fx = drawFeature(feats, fi, fx);
+        const f = feats[fi];
         const base = f * n;
         const first = C[base + start];
         if (first === C[base + end - 1]) continue; // constant in this node: does not count
@@ -228,14 +223,8 @@ export class CartGrower {
       const decrease = bestProxy - (S * S) / W;
       if (decrease / wTotal + EPSILON < minImpurityDecrease) continue;
 
-      // scikit-learn's threshold: the midpoint, or the lower value when the midpoint rounds up to the upper.
-      const vo = valueOffset[bestF];
-      const lo = values[vo + bestLo];
-      const hi = values[vo + bestHi];
-      let thr = lo / 2 + hi / 2;
-      if (thr === hi || !Number.isFinite(thr)) thr = lo;
       nodeFeature[id] = bestF;
-      nodeThreshold[id] = thr;
+      nodeThreshold[id] = threshold(values, valueOffset[bestF], bestLo, bestHi);
       importance[bestF] += decrease > 0 ? decrease : 0;
       const mid = start + bestPos;
       const childDepth = depth + 1;
@@ -320,6 +309,12 @@ export class CartGrower {
     }
   }
 
+  /**
+   * The split search of `grow`, over the node's per-rank histograms instead of its sorted lists:
+   * the same features in the same seeded order and the same first strictly best cut, so both
+   * phases grow the same tree. The two scans are written apart because their inner loops read
+   * different layouts (a rank histogram here, a sorted row list there).
+   */
   private splitLarge(id: number, start: number, end: number, depth: number, W: number, S: number, fxIn: number, slotIn: number): number {
     const ws = this.ws;
     const { rowsList, rowsTmp, codeR, feats, nodeFeature, nodeThreshold } = ws;
@@ -341,13 +336,8 @@ export class CartGrower {
     let bestHi = 0;
     let visited = 0;
     for (let fi = 0; fi < p && visited < maxFeatures; fi++) {
-      fx ^= fx << 13;
-      fx ^= fx >>> 17;
-      fx ^= fx << 5;
-      const r = fi + Math.floor(((fx >>> 0) * (p - fi)) / 4294967296);
-      const f = feats[r];
-      feats[r] = feats[fi];
-      feats[fi] = f;
+      fx = drawFeature(feats, fi, fx);
+      const f = feats[fi];
       const vo = valueOffset[f];
       const ve = valueOffset[f + 1];
       let nl = 0;
@@ -383,13 +373,8 @@ export class CartGrower {
       this.freeSlots.push(slot);
       return fx;
     }
-    const vo = valueOffset[bestF];
-    const lo = values[vo + bestLo];
-    const hi = values[vo + bestHi];
-    let thr = lo / 2 + hi / 2;
-    if (thr === hi || !Number.isFinite(thr)) thr = lo;
     nodeFeature[id] = bestF;
-    nodeThreshold[id] = thr;
+    nodeThreshold[id] = threshold(values, valueOffset[bestF], bestLo, bestHi);
     this.importance[bestF] += decrease > 0 ? decrease : 0;
     // Stable partition of the rows list: left rows keep their order, right rows follow.
     let l = start;
@@ -497,6 +482,34 @@ export class CartGrower {
       importance: this.importance.slice(),
     };
   }
+}
+
+/**
+ * Draws the feature visited fi-th at a node: one xorshift32 step of `fx`, then a random one of
+ * feats[fi..] swapped into feats[fi] (a partial Fisher–Yates shuffle). Returns the new state.
+ */
+function drawFeature(feats: Int32Array, fi: number, fx: number): number {
+  let x = fx;
+  x ^= x << 13;
+  x ^= x >>> 17;
+  x ^= x << 5;
+  const p = feats.length;
+  const r = fi + Math.floor(((x >>> 0) * (p - fi)) / 4294967296);
+  const f = feats[r];
+  feats[r] = feats[fi];
+  feats[fi] = f;
+  return x;
+}
+
+/**
+ * scikit-learn's threshold between the distinct values of ranks lo and hi of a feature (its
+ * values start at `offset`): the midpoint, or the lower value when the midpoint rounds up to the upper.
+ */
+function threshold(values: Float64Array, offset: number, lo: number, hi: number): number {
+  const a = values[offset + lo];
+  const b = values[offset + hi];
+  const t = a / 2 + b / 2;
+  return t === b || !Number.isFinite(t) ? a : t;
 }
 
 /** scikit-learn's EPSILON (double machine epsilon) in the min_impurity_decrease test. */
