@@ -126,7 +126,7 @@ function intervalsSection(iv: IntervalSummary | undefined, target: string): stri
   ];
   return section(
     'Prediction intervals',
-    `<p>Split conformal intervals${escapeHtml(norm)}, ${escapeHtml(how)}. A new row’s “${escapeHtml(target)}” lies inside its interval with probability at least the coverage asked, when new rows resemble the training rows.</p>` +
+    `<p>${iv.method === 'split' ? 'Split conformal' : 'Cross-conformal'} intervals${escapeHtml(norm)}, ${escapeHtml(how)}. A new row’s “${escapeHtml(target)}” lies inside its interval with probability at least the coverage asked, when new rows resemble the training rows.</p>` +
       `<table><tbody>${rows.join('')}</tbody></table>`,
   );
 }
