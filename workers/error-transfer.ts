@@ -9,6 +9,7 @@ import {
   CancelledError,
   CsvError,
   ExportError,
+  ExplainError,
   InvalidInputError,
   InvalidParamsError,
   LoupeError,
@@ -41,6 +42,7 @@ const CLASSES: ReadonlyArray<readonly [string, LoupeErrorClass]> = [
   ['ExportError', ExportError],
   ['RowError', RowError],
   ['PipelineError', PipelineError],
+  ['ExplainError', ExplainError],
   ['LoupeError', LoupeError],
 ];
 

@@ -4,13 +4,18 @@ import { loadBundle, parseBundle, type LoadedBundle, type ModelBundle } from '..
 import { checkBundleSize } from '../src/core/bundle/limits';
 import { intervalCoverage } from '../src/core/conformal/calibration';
 import type { ByteSource } from '../src/core/data/types';
+import { Explainer } from '../src/core/explain';
 import { modelInfo } from '../src/core/models/catalog';
 import { exportOnnx } from '../src/core/onnx/export';
+import { LoupeError } from '../src/core/errors';
+import { bundleReference, monitorBatch, referenceFromCsv, type MonitorReference } from '../src/core/pipeline/monitor';
 import { predictCsv, predictionChunkToCsv, predictionColumnName, predictRecords } from '../src/core/pipeline/predict';
+import { PredictedBatchCollector } from '../src/core/pipeline/predicted-batch';
+import { DatasetStore, MonitorStore, openLoupeDb, type LoupeDb, type ReferenceChoice } from '../src/storage';
 import type { RowProblem } from '../src/core/recipe/types';
 import { initTf } from '../src/core/tf';
 import { installErrorTransfer } from './error-transfer';
-import type { FilePredictionResult, LoadedModelInfo, PredictApi } from './protocol';
+import type { BatchMonitoring, BatchMonitoringResult, FilePredictionResult, LoadedModelInfo, PredictApi, RowPredictionResult } from './protocol';
 
 installErrorTransfer();
 
@@ -28,6 +33,22 @@ const MAX_LOADED = 4;
 const WASM_DIR = new URL('../tfjs/', self.location.href).href;
 
 const loaded = new Map<string, LoadedBundle>();
+/** Explainers of loaded bundles, built on first use (an older bundle's ExplainError is kept as its answer). */
+const explainers = new Map<string, Explainer | Error>();
+
+function explainerFor(key: string): Explainer {
+  let e = explainers.get(key);
+  if (!e) {
+    try {
+      e = new Explainer(get(key).model, get(key).recipe);
+    } catch (err) {
+      e = err instanceof Error ? err : new Error(String(err));
+    }
+    explainers.set(key, e);
+  }
+  if (e instanceof Error) throw e;
+  return e;
+}
 let current: AbortController | null = null;
 let tfReady: Promise<unknown> | null = null;
 
@@ -43,8 +64,13 @@ async function readyTf(): Promise<void> {
 async function keep(key: string, model: LoadedBundle): Promise<LoadedModelInfo> {
   if (modelInfo(model.bundle.model.type).tfjs) await readyTf();
   loaded.delete(key);
+  explainers.delete(key);
   loaded.set(key, model);
-  while (loaded.size > MAX_LOADED) loaded.delete(loaded.keys().next().value as string);
+  while (loaded.size > MAX_LOADED) {
+    const oldest = loaded.keys().next().value as string;
+    loaded.delete(oldest);
+    explainers.delete(oldest);
+  }
   return { bundle: model.bundle, inputs: model.recipe.inputSchema() };
 }
 
@@ -52,6 +78,81 @@ function get(key: string): LoadedBundle {
   const m = loaded.get(key);
   if (!m) throw new Error(`Model ${key} is not loaded in the prediction worker.`);
   return m;
+}
+
+let db: Promise<LoupeDb> | null = null;
+function database(): Promise<LoupeDb> {
+  const d = (db ??= openLoupeDb());
+  d.catch(() => {
+    if (db === d) db = null; // try again next time
+  });
+  return d;
+}
+
+/** References read from training datasets, by model key (predicting a dataset once per model). */
+const datasetReferences = new Map<string, MonitorReference>();
+
+/**
+ * The model's reference as chosen: its bundle's sample, or its training dataset when this browser
+ * keeps it (predicted by the model, as the batch is). Without a sample, the dataset is used.
+ * A string says why there is none.
+ */
+async function referenceFor(model: LoadedBundle, key: string, choice: ReferenceChoice, signal: AbortSignal): Promise<MonitorReference | string> {
+  if (model.referenceSample && choice === 'sample') return bundleReference(model);
+  const cached = datasetReferences.get(key);
+  if (cached) return cached;
+  let file: Blob;
+  try {
+    file = await new DatasetStore(await database()).loadFile(model.bundle.lineage.datasetHash);
+  } catch {
+    return model.referenceSample
+      ? 'No drift report: Monitor is set to compare this model with its training dataset, which is not stored in this browser. Load it on the Data screen, or choose the sample in the model as the reference.'
+      : 'No drift report: this model’s bundle carries no reference sample and its training dataset is not stored in this browser. Load the training data on the Data screen (or use a bundle with its sample) to monitor it.';
+  }
+  const reference = await referenceFromCsv(model, fileSource(file), 'dataset', { signal, chunkRows: CHUNK_ROWS });
+  datasetReferences.set(key, reference);
+  return reference;
+}
+
+/** Compares the predicted batch with the model's reference and stores the report; never fails the prediction. */
+async function recordBatch(model: LoadedBundle, monitor: BatchMonitoring, collector: PredictedBatchCollector, signal: AbortSignal): Promise<BatchMonitoringResult> {
+  try {
+    const store = new MonitorStore(await database());
+    const reference = await referenceFor(model, monitor.modelKey, await store.getReference(monitor.modelKey), signal);
+    if (typeof reference === 'string') return { status: 'no-reference', message: reference };
+    const settings = await store.getSettings(monitor.modelKey);
+    const report = monitorBatch(model, reference, collector.finish(), settings);
+    const p = report.performance;
+    const batch = await store.add({
+      modelKey: monitor.modelKey,
+      modelName: monitor.modelName,
+      ...(monitor.registered ? { registered: monitor.registered } : {}),
+      fileName: monitor.fileName,
+      rows: report.rows,
+      referenceRows: report.referenceRows,
+      referenceSource: reference.source,
+      driftShare: report.driftShare,
+      datasetDrift: report.datasetDrift,
+      ...(p ? { metric: { name: p.metric, value: p.metrics[p.metric], degraded: p.degraded } } : {}),
+      report,
+      settings,
+    });
+    return {
+      status: 'recorded',
+      batchId: batch.id,
+      rows: report.rows,
+      driftShare: report.driftShare,
+      datasetDrift: report.datasetDrift,
+      drifting: report.columns.filter((c) => c.drift).map((c) => c.name),
+      columns: report.columns.length,
+      predictionDrift: report.prediction.drift,
+      referenceSource: reference.source,
+      ...(p ? { degraded: p.degraded } : {}),
+    };
+  } catch (e) {
+    if (signal.aborted) throw e;
+    return { status: 'failed', message: `No drift report: ${e instanceof LoupeError || e instanceof Error ? e.message : String(e)}` };
+  }
 }
 
 function fileSource(file: Blob): ByteSource {
@@ -72,12 +173,24 @@ const api: PredictApi = {
   has(key: string): boolean {
     return loaded.has(key);
   },
-  async predictRow(key, record) {
+  async predictRow(key, record, options) {
     const model = get(key);
+    let explainer: Explainer | undefined;
+    let unavailable: string | undefined;
+    if (options?.explain) {
+      try {
+        explainer = explainerFor(key);
+      } catch (e) {
+        unavailable = e instanceof Error ? e.message : String(e);
+      }
+    }
     const coverage = model.intervals?.coverage;
-    const res = predictRecords(model, [record], 1, { interval: coverage });
-    if (!res.valid[0]) return { prediction: null, problems: res.problems };
-    return { prediction: res.predictions[0], problems: res.problems, ...(res.lower ? { interval: { lower: res.lower[0], upper: res.upper![0], coverage: coverage! } } : {}) };
+    const res = predictRecords(model, [record], 1, { explainer, interval: coverage });
+    const out: RowPredictionResult = { prediction: res.valid[0] ? res.predictions[0] : null, problems: res.problems };
+    if (res.valid[0] && res.lower && coverage !== undefined) out.interval = { lower: res.lower[0], upper: res.upper![0], coverage };
+    if (res.explanation) out.explanation = res.explanation;
+    else if (unavailable) out.explanation = { unavailable };
+    return out;
   },
   async predictFile(key, file, onProgress, options): Promise<FilePredictionResult> {
     const model = get(key);
@@ -93,15 +206,18 @@ const api: PredictApi = {
     let sentErrors = 0;
     let sentWarnings = 0;
     let header: string[] = [];
+    const collector = options?.monitor ? new PredictedBatchCollector(model.bundle.target) : null;
     try {
       const summary = await predictCsv(model, fileSource(file), {
         chunkRows: CHUNK_ROWS,
         clip: options?.clip === true,
+        explainer: options?.explain ? explainerFor(key) : undefined,
         interval: options?.interval !== undefined ? intervalCoverage(model.intervals, options.interval) : undefined,
         signal: controller.signal,
         onChunk: (chunk) => {
           parts.push(new Blob([predictionChunkToCsv(chunk, parts.length === 0)], { type: 'text/csv' }));
           header = chunk.header;
+          collector?.add(chunk);
           for (const p of chunk.problems) {
             const list = p.severity === 'error' ? errors : warnings;
             if (list.length < MAX_PROBLEMS) list.push(p);
@@ -115,6 +231,7 @@ const api: PredictApi = {
         },
       });
       const problems = [...errors, ...warnings].sort((a, b) => a.row - b.row);
+      const monitoring = collector && options?.monitor ? await recordBatch(model, options.monitor, collector, controller.signal) : undefined;
       return {
         summary,
         output: new Blob(parts, { type: 'text/csv' }),
@@ -122,6 +239,7 @@ const api: PredictApi = {
         predictionColumn: predictionColumnName(header),
         problems,
         seconds: (performance.now() - started) / 1000,
+        ...(monitoring ? { monitoring } : {}),
       };
     } finally {
       if (current === controller) current = null;

@@ -5,10 +5,16 @@
 import type { ModelBundle } from '../src/core/bundle/bundle';
 import { LoupeError } from '../src/core/errors';
 import type { PermutationImportance } from '../src/core/pipeline/importance';
+import type { PartialDependence, PartialDependenceOptions, ShapSummary } from '../src/core/explain';
+import type { RowExplanations } from '../src/core/pipeline/predict';
 import type { ParsedDataset, ParseProgress, Table as TrainTable } from '../src/core/data/types';
-import type { ModelType } from '../src/core/models/types';
+import type { ForestParams } from '../src/core/models/forest/params';
+import type { FlatTree } from '../src/core/models/tree/flat-tree';
+import type { Matrix, ModelType } from '../src/core/models/types';
 import type { LogLine } from '../src/core/pipeline/log';
 import type { CandidateResult, CandidateSpec, RunWarning, SplitInfo } from '../src/core/pipeline/train';
+import type { RetrainMode, RetrainResult } from '../src/core/pipeline/retrain';
+import type { PipelineStage } from '../src/core/errors';
 import type { IntervalSummary } from '../src/core/conformal/calibration';
 import type { Recipe } from '../src/core/recipe';
 import type { TfBackendInfo } from '../src/core/tf';
@@ -60,6 +66,8 @@ export interface LoadedModelInfo {
 export interface RowPredictionResult {
   prediction: number | null;
   problems: RowProblem[];
+  /** Asked with `explain`: the row's explanation (values for one row), or why the model cannot be explained. */
+  explanation?: RowExplanations | { unavailable: string };
   /** The conformal prediction interval at the model's coverage; absent when the model has none or the row failed. */
   interval?: { lower: number; upper: number; coverage: number };
 }
@@ -75,9 +83,27 @@ export interface FilePredictionProgress extends ParseProgress {
 export interface FilePredictionOptions {
   /** Clip predictions to the range of the target in the training data (out-of-range rows are flagged either way). */
   clip?: boolean;
+  /** Record the file as a monitored batch of this model (drift against its reference, stored in IndexedDB by the worker). */
+  monitor?: BatchMonitoring;
+  /** Add shap_base and shap_<column> columns (each row's explanation). */
+  explain?: boolean;
   /** Add `prediction_lower` and `prediction_upper` at this coverage (the model must have intervals). */
   interval?: number;
 }
+
+/** The model a predicted file is monitored for (the settings are read from storage). */
+export interface BatchMonitoring {
+  /** The shelf id: `registry:<name>@<version>`, a run id, or an import key. */
+  modelKey: string;
+  modelName: string;
+  registered?: { name: string; version: number };
+  fileName: string;
+}
+
+/** What monitoring a predicted file gave: the stored batch's summary, or why there is none. */
+export type BatchMonitoringResult =
+  | { status: 'recorded'; batchId: string; rows: number; driftShare: number; datasetDrift: boolean; drifting: string[]; columns: number; predictionDrift: boolean; referenceSource: 'bundle' | 'file' | 'dataset'; degraded?: boolean }
+  | { status: 'no-reference' | 'failed'; message: string };
 
 export interface FilePredictionResult {
   summary: PredictionSummary;
@@ -91,6 +117,8 @@ export interface FilePredictionResult {
   problems: RowProblem[];
   /** Seconds spent in the worker. */
   seconds: number;
+  /** Present when monitoring was asked for. */
+  monitoring?: BatchMonitoringResult;
 }
 
 export interface PredictApi {
@@ -103,8 +131,8 @@ export interface PredictApi {
   load(key: string, bundle: ModelBundle): Promise<LoadedModelInfo>;
   /** Whether `key` is loaded in this worker. */
   has(key: string): boolean;
-  /** Predicts one record (form values as typed). */
-  predictRow(key: string, record: Record<string, string>): Promise<RowPredictionResult>;
+  /** Predicts one record (form values as typed), with its explanation when `explain`. */
+  predictRow(key: string, record: Record<string, string>, options?: { explain?: boolean }): Promise<RowPredictionResult>;
   /**
    * Streams a CSV file through the model chunk by chunk. Rejects with RowError 'missing-column',
    * CsvError, or CancelledError after `cancel()`. `onProgress` must be a comlink `proxy`.
@@ -149,6 +177,23 @@ export interface TrainJob {
   recipe: Recipe;
   candidate: CandidateSpec & { name: string };
   split: TrainSplit;
+}
+
+/** One tree of a shared forest fit, grown in a helper worker. */
+export interface SharedTree {
+  index: number;
+  tree: FlatTree;
+}
+
+/**
+ * The page's side of a forest fit that shares its trees (core's TreeShare, through comlink):
+ * `begin` hands the fit's matrix to the page, which starts helpers on idle workers and says
+ * whether any may join (false: the fit grows every tree itself); then `take` and `collect`.
+ */
+export interface TreeShareLink {
+  begin(X: Matrix, y: Float64Array, params: ForestParams): boolean | Promise<boolean>;
+  take(): number | Promise<number>;
+  collect(): Promise<{ trees: SharedTree[]; missing: number[] }>;
 }
 
 /** Progress of one job, sent at most ~10 times a second (and on every loss step of iterative models, batched). */
@@ -212,12 +257,25 @@ export interface TrainApi {
   init(opts: TrainWorkerInit): Promise<TfBackendInfo>;
   /** Keeps a dataset table for later jobs (replaces any other table). */
   setTable(key: string, table: TrainTable): void;
-  /** Trains one candidate. Never rejects for a model failure or cancellation: the status says so. `onProgress` must be a comlink `proxy`. */
-  train(job: TrainJob, onProgress?: (p: TrainJobProgress) => void): Promise<TrainJobResult>;
+  /**
+   * Trains one candidate. Never rejects for a model failure or cancellation: the status says so.
+   * `onProgress` must be a comlink `proxy`; so must `trees`, given with a random forest when the
+   * pool has other workers to grow its trees (the forest is the same either way).
+   */
+  train(job: TrainJob, onProgress?: (p: TrainJobProgress) => void, trees?: TreeShareLink): Promise<TrainJobResult>;
+  /**
+   * Grows the trees of a forest fit shared by another worker: the indices `take` hands out (a
+   * comlink `proxy`), until it gives −1. The trees come back transferred.
+   */
+  trainTrees(X: Matrix, y: Float64Array, params: ForestParams, take: () => number | Promise<number>): Promise<SharedTree[]>;
   /** Stops a running job (its result comes back with status 'cancelled'). */
   cancel(jobId: string): void;
   /** Permutation importance of a finished job's model on its evaluation rows. */
   permutationImportance(jobId: string, opts?: { repeats?: number; seed?: number; maxRows?: number }): Promise<PermutationImportanceResult>;
+  /** SHAP summary of a finished job's model on a seeded sample of its evaluation rows. */
+  explainSummary(jobId: string, opts?: { maxRows?: number; seed?: number }): Promise<ShapSummary>;
+  /** Partial dependence and ICE curves of one input column, on a seeded sample of the dataset's rows. */
+  partialDependence(jobId: string, column: string, opts?: PartialDependenceOptions): Promise<PartialDependence>;
   /** Forgets finished jobs' models (all when no ids are given). */
   release(jobIds?: string[]): void;
   /**
@@ -225,6 +283,73 @@ export interface TrainApi {
    * bundle, written to IndexedDB from the worker so the page never clones the bundle.
    */
   finishRun(jobId: string, runId: string): Promise<void>;
+  /**
+   * Retrains a champion on new labelled rows and scores both on the same held-out rows. Never
+   * rejects for a failure or cancellation (`cancel(jobId)`): the status says so. `onProgress`
+   * must be a comlink `proxy`.
+   */
+  retrain(job: RetrainJob, onProgress?: (p: RetrainJobProgress) => void): Promise<RetrainJobResult>;
+}
+
+// ---- Retraining (in the training pool) ----
+
+/** Rows a retrain reads, with the dataset version they are. */
+export interface RetrainRows {
+  table: TrainTable;
+  dataset: TrainDatasetInfo;
+}
+
+export interface RetrainJob {
+  jobId: string;
+  /** The champion's bundle (as registered). */
+  champion: ModelBundle;
+  /** The new labelled rows (transferred). */
+  newData: RetrainRows;
+  /** The champion's training rows, for modes 'all' and 'window'. */
+  base?: RetrainRows;
+  mode: RetrainMode;
+  window?: number;
+  holdoutShare?: number;
+  seed?: number;
+  /** A fresh model choice; default the champion's model and hyperparameters. */
+  candidates?: CandidateSpec[];
+}
+
+export interface RetrainJobProgress {
+  jobId: string;
+  /** 0..1 of the whole retrain. */
+  fraction: number;
+}
+
+/** A finished retrain: the comparison, the challenger's bundle and what a run record needs (no live models). */
+export type RetrainOutcome = Omit<RetrainResult, 'run'> & {
+  split: SplitInfo;
+  /** The challenger's candidate result, without its model and bundle. */
+  candidate: Omit<CandidateResult, 'model' | 'bundle'>;
+  logs: LogLine[];
+};
+
+export interface RetrainJobResult {
+  jobId: string;
+  status: 'finished' | 'failed' | 'cancelled';
+  outcome?: RetrainOutcome;
+  error?: { code: string; message: string; stage?: PipelineStage; column?: string; field?: string };
+}
+
+/** The result of a retrain that did not finish, as the worker and the pool both report it. */
+export function unfinishedRetrain(jobId: string, status: 'failed' | 'cancelled', e: unknown): RetrainJobResult {
+  const where = e instanceof LoupeError ? e.where : {};
+  return {
+    jobId,
+    status,
+    error: {
+      code: status === 'cancelled' ? 'cancelled' : e instanceof LoupeError ? e.code : ((e as { code?: string }).code ?? 'failed'),
+      message: e instanceof Error ? e.message : String(e),
+      ...(where.stage ? { stage: where.stage } : {}),
+      ...(where.column ? { column: where.column } : {}),
+      ...(where.field ? { field: where.field } : {}),
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,13 +9,20 @@ import { expose, transfer } from 'comlink';
 import type { Table } from '../src/core/data/types';
 import { intervalSummary } from '../src/core/conformal/calibration';
 import { isCancelled } from '../src/core/errors';
+import { Explainer, partialDependence, shapSummary } from '../src/core/explain';
+import { modelInfo } from '../src/core/models/catalog';
+import { Checkpointer } from '../src/core/abort';
+import { trainSharedTrees } from '../src/core/models/forest/trainer';
 import { permutationImportance } from '../src/core/pipeline/importance';
 import type { LogLine } from '../src/core/pipeline/log';
 import { runTraining, type CandidateResult, type TrainingResult } from '../src/core/pipeline/train';
+import { loadBundle } from '../src/core/bundle/bundle';
+import { runRetrain } from '../src/core/pipeline/retrain';
 import { initTf } from '../src/core/tf';
 import { openLoupeDb, RunStore } from '../src/storage';
 import { installErrorTransfer } from './error-transfer';
-import { unfinishedJob, type TrainApi, type TrainJob, type TrainJobProgress, type TrainJobResult } from './protocol';
+import { unfinishedJob, unfinishedRetrain, type RetrainOutcome, type TrainApi, type TrainJob, type TrainJobProgress, type TrainJobResult } from './protocol';
+import { shareThrough, transferTrees } from './tree-share-link';
 
 installErrorTransfer();
 
@@ -34,7 +41,7 @@ const api: TrainApi = {
     table = { key, table: t };
   },
 
-  async train(job, onProgress) {
+  async train(job, onProgress, trees) {
     if (!table || table.key !== job.tableKey) throw new Error(`The dataset ${job.tableKey} was not sent to this worker.`);
     const controller = new AbortController();
     running.set(job.jobId, controller);
@@ -57,6 +64,7 @@ const api: TrainApi = {
         signal: controller.signal,
         onLog: (l) => logs.push(l),
         onCandidateDone: (r) => (done = r),
+        shareTrees: trees && shareThrough(trees),
         onProgress: (p) => {
           pending.fraction = p.fraction;
           pending.step = p.step;
@@ -87,6 +95,12 @@ const api: TrainApi = {
     running.get(jobId)?.abort();
   },
 
+  async trainTrees(X, y, params, take) {
+    // No signal of its own: the page stops a helper by handing out −1.
+    const grown = await trainSharedTrees(X, y, params, async () => take(), new Checkpointer(undefined));
+    return transferTrees(grown);
+  },
+
   async permutationImportance(jobId, opts = {}) {
     const k = kept.get(jobId);
     if (!k) throw new Error('This model is no longer kept in its worker; train it again to compute permutation importance.');
@@ -94,6 +108,28 @@ const api: TrainApi = {
     const { recipe, evaluationRows: rows } = k.run;
     const res = await permutationImportance((m) => recipe.decodeTarget(model!.predict(m)), rows.X, rows.y, { repeats: opts.repeats ?? 3, seed: opts.seed ?? 0, maxRows: opts.maxRows ?? 5000 });
     return transfer({ ...res, featureNames: recipe.featureNames }, [res.mean.buffer, res.std.buffer] as ArrayBuffer[]);
+  },
+
+  async explainSummary(jobId, opts = {}) {
+    const k = kept.get(jobId);
+    if (!k) throw new Error('This model is no longer kept in its worker; train it again to explain it.');
+    const { recipe, evaluationRows: rows } = k.run;
+    const model = k.candidate.model!;
+    // Sampling explanations predict hundreds of rows per row explained: fewer rows and permutations.
+    const sampled = modelInfo(model.type).explanation === 'sampling';
+    const seed = opts.seed ?? 0;
+    const explainer = new Explainer(model, recipe, sampled ? { permutations: 64, seed } : { seed });
+    const s = shapSummary(explainer, recipe, rows.X, { maxRows: opts.maxRows ?? (sampled ? 100 : 2000), seed });
+    return transfer(s, [s.values.buffer, s.meanAbs.buffer, s.valueRank.buffer] as ArrayBuffer[]);
+  },
+
+  async partialDependence(jobId, column, opts = {}) {
+    const k = kept.get(jobId);
+    if (!k || !table) throw new Error('This model is no longer kept in its worker; train it again to explore it.');
+    const { recipe } = k.run;
+    const model = k.candidate.model!;
+    const pd = partialDependence((X) => recipe.decodeTarget(model.predict(X)), recipe, table.table, column, opts);
+    return transfer(pd, [pd.pd.buffer, pd.ice.buffer] as ArrayBuffer[]);
   },
 
   async finishRun(jobId, runId) {
@@ -115,6 +151,40 @@ const api: TrainApi = {
       evaluation: c.evaluation,
       bundle: { ...bundle, lineage: { ...bundle.lineage, runId } },
     });
+  },
+
+  async retrain(job, onProgress) {
+    const controller = new AbortController();
+    running.set(job.jobId, controller);
+    let last = 0;
+    try {
+      const r = await runRetrain({
+        champion: loadBundle(job.champion),
+        newData: { table: job.newData.table, dataset: { hash: job.newData.dataset.id, name: job.newData.dataset.name, rows: job.newData.dataset.rows } },
+        ...(job.base ? { base: { table: job.base.table, dataset: { hash: job.base.dataset.id, name: job.base.dataset.name, rows: job.base.dataset.rows } } } : {}),
+        mode: job.mode,
+        window: job.window,
+        holdoutShare: job.holdoutShare,
+        seed: job.seed,
+        candidates: job.candidates,
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (performance.now() - last < PROGRESS_MS) return;
+          last = performance.now();
+          onProgress?.({ jobId: job.jobId, fraction: p.overall });
+        },
+      });
+      const { run, ...rest } = r;
+      const best = run.leaderboard.find((c) => c.name === run.best)!;
+      const { model: _model, bundle: _bundle, ...candidate } = best;
+      const outcome: RetrainOutcome = { ...rest, split: run.split, candidate, logs: run.logs };
+      onProgress?.({ jobId: job.jobId, fraction: 1 });
+      return { jobId: job.jobId, status: 'finished', outcome };
+    } catch (e) {
+      return unfinishedRetrain(job.jobId, controller.signal.aborted || isCancelled(e) ? 'cancelled' : 'failed', e);
+    } finally {
+      running.delete(job.jobId);
+    }
   },
 
   release(jobIds) {

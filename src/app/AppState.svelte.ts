@@ -2,11 +2,13 @@
 import { DatasetLibrary } from './DatasetLibrary.svelte';
 import { Exploration } from './Exploration.svelte';
 import { ModelShelf } from './ModelShelf.svelte';
+import { MonitorView } from './MonitorView.svelte';
 import { Navigation } from './Navigation.svelte';
 import { Predictor } from './Predictor.svelte';
 import { RecipeEditor } from './RecipeEditor.svelte';
 import { RecipeState } from './RecipeState.svelte';
 import { Registry } from './Registry.svelte';
+import { Retraining } from './Retraining.svelte';
 import { RunsView } from './RunsView.svelte';
 import { TrainingSession } from './TrainingSession.svelte';
 
@@ -29,6 +31,10 @@ export class AppState {
   readonly runs = new RunsView();
   /** The Models screen: registered models, versions, aliases, import/export, reproduction; puts versions on the shelf. */
   readonly registry = new Registry(this.shelf);
+  /** The Models screen's retraining: champion vs challenger in the training pool, promote and roll back, alias history. */
+  readonly retraining = new Retraining(this.registry);
+  /** The Monitor screen: drift reports of predicted files per model version, thresholds, HTML export. */
+  readonly monitor = new MonitorView();
 
   async init(): Promise<void> {
     // Runs: marks runs of dead tabs 'interrupted' once per page load (this tab's lock held first).
@@ -43,6 +49,8 @@ export class AppState {
     this.training.dispose();
     this.predictor.dispose();
     this.runs.dispose();
+    this.retraining.dispose();
     this.registry.dispose();
+    this.monitor.dispose();
   }
 }

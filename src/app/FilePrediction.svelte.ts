@@ -6,7 +6,7 @@
  */
 import type { PredictionSummary } from '../core/pipeline/predict';
 import type { RowProblem } from '../core/recipe/types';
-import type { FilePredictionProgress } from '../../workers/protocol';
+import type { BatchMonitoring, BatchMonitoringResult, FilePredictionProgress } from '../../workers/protocol';
 import type { PredictClient } from './PredictClient';
 import type { ShelfModel } from './ModelShelf.svelte';
 import { describeProblem, isCancelled, type Problem } from './problems';
@@ -38,6 +38,14 @@ export interface FileResult {
   fileName: string;
   bytes: number;
   seconds: number;
+  /** The drift report recorded for the file (see Monitor), or why there is none. */
+  monitoring?: BatchMonitoringResult;
+}
+
+/** The monitored-batch request for a file predicted with `model`: registered versions are named by their shelf id. */
+export function batchMonitoring(model: ShelfModel, fileName: string): BatchMonitoring {
+  const m = /^registry:(.*)@(\d+)$/.exec(model.id);
+  return { modelKey: model.id, modelName: model.name, fileName, ...(m ? { registered: { name: m[1], version: Number(m[2]) } } : {}) };
 }
 
 /** `gems.csv` → `gems-predictions.csv`. */
@@ -53,6 +61,8 @@ export class FilePrediction {
   notice = $state<string | null>(null);
   /** Clip predictions to the training target's range (the next file predicted uses it). */
   clip = $state(false);
+  /** Add each row's explanation as shap_base and shap_<column> columns (the next file predicted uses it). */
+  explain = $state(false);
   /** Add `prediction_lower` and `prediction_upper` at the model's coverage, when it has intervals (off by default: the output keeps its columns unless asked, as the CLI's --interval). */
   intervals = $state(false);
 
@@ -80,7 +90,7 @@ export class FilePrediction {
           const problems = p.newProblems.length && cur.problems.length < MAX_LIVE_PROBLEMS ? [...cur.problems, ...p.newProblems].slice(0, MAX_LIVE_PROBLEMS) : cur.problems;
           this.running = { ...cur, progress: p, problems };
         },
-        { clip: this.clip, ...(this.intervals && model.bundle.intervals ? { interval: model.bundle.intervals.coverage } : {}) },
+        { clip: this.clip, monitor: batchMonitoring(model, file.name), explain: this.explain, ...(this.intervals && model.bundle.intervals ? { interval: model.bundle.intervals.coverage } : {}) },
       );
       if (run !== this.#run) return; // cancelled or superseded
       this.result = {
@@ -94,6 +104,7 @@ export class FilePrediction {
         fileName: outputFileName(file.name),
         bytes: r.output.size,
         seconds: r.seconds,
+        ...(r.monitoring ? { monitoring: r.monitoring } : {}),
       };
     } catch (e) {
       if (run !== this.#run) return;

@@ -2,7 +2,7 @@
  * The app's screens and which one is shown. Add a screen here (and its component in
  * src/ui/App.svelte); the URL hash (#/data) keeps the screen across reloads.
  */
-export type ScreenId = 'data' | 'explore' | 'prepare' | 'train' | 'predict' | 'runs' | 'models';
+export type ScreenId = 'data' | 'explore' | 'prepare' | 'train' | 'predict' | 'runs' | 'models' | 'monitor';
 
 export interface Screen {
   id: ScreenId;
@@ -19,6 +19,7 @@ export const SCREENS: readonly Screen[] = [
   { id: 'predict', label: 'Predict', description: 'Predict one row from a form, or a whole CSV file streamed through the model.' },
   { id: 'runs', label: 'Runs', description: 'Every training run recorded: compare parameters, metrics and learning curves.' },
   { id: 'models', label: 'Models', description: 'Registered model versions, aliases such as champion, lineage, export and import.' },
+  { id: 'monitor', label: 'Monitor', description: 'Drift of every file predicted, per model version: which columns moved, the predictions, the model’s metrics when labelled.' },
 ];
 
 function fromHash(hash: string): ScreenId | null {

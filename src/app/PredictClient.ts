@@ -55,9 +55,9 @@ export class PredictClient {
     return p;
   }
 
-  async predictRow(key: string, bundle: ModelBundle, record: Record<string, string>): Promise<RowPredictionResult> {
+  async predictRow(key: string, bundle: ModelBundle, record: Record<string, string>, options: { explain?: boolean } = {}): Promise<RowPredictionResult> {
     await this.use(key, bundle);
-    return this.#worker.api.predictRow(key, record);
+    return this.#worker.api.predictRow(key, record, options);
   }
 
   async predictFile(key: string, bundle: ModelBundle, file: Blob, onProgress: (p: FilePredictionProgress) => void, options: FilePredictionOptions = {}): Promise<FilePredictionResult> {

@@ -6,6 +6,7 @@
  */
 import { readNumberCell } from '../core/data/number-cell';
 import type { RowProblem, InputColumn } from '../core/recipe/types';
+import type { RowPredictionResult } from '../../workers/protocol';
 import type { PredictClient } from './PredictClient';
 import type { ShelfModel } from './ModelShelf.svelte';
 import { describeProblem, type Problem } from './problems';
@@ -18,6 +19,8 @@ export interface RowPrediction {
   /** null when the row cannot be predicted (see problems). */
   prediction: number | null;
   problems: RowProblem[];
+  /** Why the model predicts that: base + one value per input column, or why it cannot be explained. */
+  explanation?: RowPredictionResult['explanation'];
   /** The prediction interval, when the model has them. */
   interval?: { lower: number; upper: number; coverage: number };
 }
@@ -145,9 +148,9 @@ export class PredictForm {
     }
     const values = this.values;
     try {
-      const r = await this.#client.predictRow(m.id, m.bundle, values);
+      const r = await this.#client.predictRow(m.id, m.bundle, values, { explain: true });
       if (seq !== this.#seq) return; // a newer request was made: its answer wins
-      this.result = { modelId: m.id, prediction: r.prediction, problems: r.problems, ...(r.interval ? { interval: r.interval } : {}) };
+      this.result = { modelId: m.id, prediction: r.prediction, problems: r.problems, ...(r.explanation ? { explanation: r.explanation } : {}), ...(r.interval ? { interval: r.interval } : {}) };
       this.problem = null;
     } catch (e) {
       if (seq !== this.#seq) return;

@@ -182,11 +182,11 @@ export class Registry {
     await this.#act('Could not save the description', async (s) => s.describeModel(name, description));
   }
 
-  /** Downloads a version's bundle file, exactly as registered. */
-  async exportVersion(name: string, version: number): Promise<void> {
+  /** Downloads a version's bundle file, exactly as registered, or without its drift reference sample. */
+  async exportVersion(name: string, version: number, options: { referenceSample?: boolean } = {}): Promise<void> {
     try {
-      const text = await (await sharedRegistryStore()).exportBundle(name, version);
-      download(`${safeFileName(name)}-v${version}.json`, text, 'application/json');
+      const text = await (await sharedRegistryStore()).exportBundle(name, version, options);
+      download(`${safeFileName(name)}-v${version}${options.referenceSample === false ? '-no-sample' : ''}.json`, text, 'application/json');
     } catch (e) {
       this.problem = describeProblem(e, 'Could not export the bundle');
     }
@@ -298,7 +298,7 @@ export class Registry {
           `The dataset version it was trained on (${l.datasetName ?? 'unnamed'}, ${l.datasetHash.slice(0, 12)}…) is no longer stored in this browser. Load that exact file on the Data screen to reproduce this version.`,
         );
       const table = await this.#datasets.loadTable(l.datasetHash);
-      const pool = this.#ensurePool();
+      const pool = this.pool();
       pool.setTable(l.datasetHash, table);
       const t0 = performance.now();
       const result: TrainJobResult = await pool.run(
@@ -326,7 +326,8 @@ export class Registry {
     this.#onnx?.dispose();
   }
 
-  #ensurePool(): TrainWorkerPool {
+  /** The training pool of the Models screen (reproduce, retrain), started on first use. */
+  pool(): TrainWorkerPool {
     if (!this.#pool) {
       const wasmPaths = new URL('tfjs/', typeof document !== 'undefined' ? document.baseURI : location.href).href;
       this.#pool = new TrainWorkerPool({ wasmPaths, size: 1 });

@@ -5,6 +5,7 @@
  * bundle goes onto the model shelf (best first, selected) and each candidate is recorded as a
  * run (RunRecorder). Views are published at most every PUBLISH_MS so the page stays responsive.
  */
+import type { PartialDependence, ShapSummary } from '../core/explain';
 import { MODEL_TYPES, modelLabel } from '../core/models/catalog';
 import { rankingScore, type RankedBy } from '../core/pipeline/ranking';
 import type { RunWarning } from '../core/pipeline/train';
@@ -58,6 +59,8 @@ export interface SplitSettings {
 }
 
 export type ImportanceState = { status: 'running' } | { status: 'done'; result: PermutationImportanceResult } | { status: 'failed'; message: string };
+/** A computation asked of the worker that trained a candidate: running, its result, or why it failed. */
+export type WorkerAnswer<T> = { status: 'running' } | { status: 'done'; result: T } | { status: 'failed'; message: string };
 
 interface Rec {
   /** Mutable working copy. */
@@ -93,6 +96,10 @@ export class TrainingSession {
   /** Candidate shown in detail (plots, importance); defaults to the best. */
   focusId = $state<string | null>(null);
   importance = $state.raw<Record<string, ImportanceState>>({});
+  /** SHAP summary per candidate (mean |SHAP| and the beeswarm's rows). */
+  explanations = $state.raw<Record<string, WorkerAnswer<ShapSummary>>>({});
+  /** Partial dependence per candidate, for the column last asked. */
+  dependence = $state.raw<Record<string, WorkerAnswer<PartialDependence>>>({});
   /** Epoch ms of the run's start and end. */
   runStartedAt = $state<number | null>(null);
   runEndedAt = $state<number | null>(null);
@@ -200,6 +207,8 @@ export class TrainingSession {
     this.problem = null;
     this.focusId = null;
     this.importance = {};
+    this.explanations = {};
+    this.dependence = {};
     this.runStartedAt = Date.now();
     this.runEndedAt = null;
     this.#recs = types.map((type, i) => ({
@@ -277,14 +286,28 @@ export class TrainingSession {
   async computeImportance(id: string): Promise<void> {
     const gen = this.#generation;
     this.importance = { ...this.importance, [id]: { status: 'running' } };
-    let next: ImportanceState;
-    try {
-      next = { status: 'done', result: await this.#ensurePool().permutationImportance(id, { repeats: 3, seed: this.split.seed, maxRows: 5000 }) };
-    } catch (e) {
-      next = { status: 'failed', message: e instanceof Error ? e.message : String(e) };
-    }
+    const next: ImportanceState = await answer(() => this.#ensurePool().permutationImportance(id, { repeats: 3, seed: this.split.seed, maxRows: 5000 }));
     if (gen === this.#generation) this.importance = { ...this.importance, [id]: next };
   }
+
+  /** SHAP summary of a finished candidate on a seeded sample of its evaluation rows, from its worker. */
+  async computeExplanations(id: string): Promise<void> {
+    const gen = this.#generation;
+    this.explanations = { ...this.explanations, [id]: { status: 'running' } };
+    const next = await answer(() => this.#ensurePool().explainSummary(id, { seed: this.split.seed }));
+    if (gen === this.#generation) this.explanations = { ...this.explanations, [id]: next };
+  }
+
+  /** Partial dependence and ICE curves of one input column for a finished candidate; a newer ask replaces an older one. */
+  async computeDependence(id: string, column: string): Promise<void> {
+    const gen = this.#generation;
+    const ask = ++this.#dependenceAsk;
+    this.dependence = { ...this.dependence, [id]: { status: 'running' } };
+    const next = await answer(() => this.#ensurePool().partialDependence(id, column, { seed: this.split.seed }));
+    if (gen === this.#generation && ask === this.#dependenceAsk) this.dependence = { ...this.dependence, [id]: next };
+  }
+
+  #dependenceAsk = 0;
 
   dispose(): void {
     this.#stopTicker();
@@ -358,5 +381,14 @@ export class TrainingSession {
       }
       return r.out;
     });
+  }
+}
+
+/** A worker computation's outcome as state: its result, or its error in words. */
+async function answer<T>(work: () => Promise<T>): Promise<WorkerAnswer<T>> {
+  try {
+    return { status: 'done', result: await work() };
+  } catch (e) {
+    return { status: 'failed', message: e instanceof Error ? e.message : String(e) };
   }
 }

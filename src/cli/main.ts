@@ -2,14 +2,17 @@
  * Loupe CLI: `npm run cli -- <command> [args]`. Each command lives in its own file; add one by
  * importing it and listing it in COMMANDS.
  *
- * Exit codes: 0 success, 1 bad input or failure (message on stderr), 2 usage error.
+ * Exit codes: 0 success, 1 bad input or failure (message on stderr), 2 usage error, 3 dataset
+ * drift found by `monitor --fail-on-drift`.
  */
 import { LoupeError } from '../core/errors';
 import { UsageError } from './args';
 import type { Command, CommandIo } from './command';
 import { exportOnnxCommand } from './export-onnx';
+import { monitorCommand } from './monitor';
 import { predictCommand } from './predict';
 import { profileCommand } from './profile';
+import { retrainCommand } from './retrain';
 import { reportCommand } from './report';
 import { terminalText } from './terminal-text';
 import { trainCommand } from './train';
@@ -19,6 +22,8 @@ const COMMANDS: Command[] = [
   trainCommand,
   predictCommand,
   exportOnnxCommand,
+  retrainCommand,
+  monitorCommand,
   reportCommand,
 ];
 

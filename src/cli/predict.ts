@@ -1,21 +1,28 @@
 /**
- * `loupe predict <model.json> <file.csv> [--out predictions.csv]`: streams the CSV through a
- * model bundle chunk by chunk and writes the input columns plus `prediction` and `error`
- * columns. Rows with problems are kept (error column filled) and summarised on stderr.
+ * `loupe predict <model.json> <file.csv> [--out predictions.csv] [--explain]`: streams the CSV
+ * through a model bundle chunk by chunk and writes the input columns plus `prediction` and
+ * `error` columns (and with --explain, `shap_base` and `shap_<column>`). Rows with problems are
+ * kept (error column filled) and summarised on stderr.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { openBundle } from '../core/bundle/bundle';
+import { Explainer } from '../core/explain';
+import { explanationMethod } from '../core/explain/method';
+import type { ExplanationKind } from '../core/models/catalog';
 import { intervalCoverage, percent } from '../core/conformal/calibration';
 import { checkBundleSize } from '../core/bundle/limits';
-import { predictCsv, predictionChunkToCsv } from '../core/pipeline/predict';
+import { bundleReference, monitorBatch } from '../core/pipeline/monitor';
+import { predictCsv, predictionChunkToCsv, type PredictionChunk } from '../core/pipeline/predict';
+import { predictBatch } from '../core/pipeline/predicted-batch';
+import { monitorJson } from './monitor';
 import { numberOption, parseArgs, rejectUnknown, stringOption, UsageError } from './args';
 import type { Command } from './command';
 import { openFileSource } from './node-source';
 import { terminalText } from './terminal-text';
 
-const USAGE = `loupe predict <model.json> <file.csv> [--out predictions.csv] [--chunk-rows n] [--clip] [--interval [coverage]]
+const USAGE = `loupe predict <model.json> <file.csv> [--out predictions.csv] [--chunk-rows n] [--clip] [--interval [coverage]] [--explain] [--drift drift.json]
 
 Predicts every row of the CSV with the model bundle and writes CSV: the input columns, a
 "prediction" column and an "error" column (why a row could not be predicted, or a warning that
@@ -28,7 +35,14 @@ are refused.
   --interval [c]     add prediction_lower and prediction_upper: the conformal prediction
                      interval at coverage c (a share, e.g. 0.8), by default the one the model
                      was calibrated at (0.9 unless chosen otherwise in training)
-  --strict           exit with status 1 when any row could not be predicted`;
+  --strict           exit with status 1 when any row could not be predicted
+  --drift <file>     also compare the file with the model's reference sample and write the
+                     drift report there (the JSON of \`loupe monitor --report\`)
+  --explain          add "shap_base" and a "shap_<column>" per input column: how much each
+                     column moved the prediction away from the model's expected one, in the
+                     target's units (shap_base + all shap_ columns = the prediction before
+                     --clip). Exact for trees and linear models; sampled for k-NN and MLP
+  --permutations <n> permutations per row for sampled explanations (default 128)`;
 
 function write(stream: WriteStream | NodeJS.WriteStream, text: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -45,14 +59,19 @@ export const predictCommand: Command = {
   summary: 'predict a CSV with a model bundle; writes input columns + prediction',
   usage: USAGE,
   async run(argv, io) {
-    const args = parseArgs(intervalValue(argv), ['out', 'chunk-rows']);
-    rejectUnknown(args, ['out', 'chunk-rows', 'clip', 'strict', 'interval', 'help']);
+    const args = parseArgs(intervalValue(argv), ['out', 'chunk-rows', 'drift', 'permutations']);
+    rejectUnknown(args, ['out', 'chunk-rows', 'clip', 'strict', 'interval', 'drift', 'explain', 'permutations', 'help']);
     if (args.positionals.length !== 2) throw new UsageError('predict takes a model bundle and a CSV file');
     const [modelPath, csvPath] = args.positionals;
     const chunkRows = numberOption(args, 'chunk-rows') ?? 10_000;
     if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new UsageError('--chunk-rows must be a positive integer');
     if (args.options.get('clip') !== undefined && args.options.get('clip') !== true) throw new UsageError('--clip takes no value');
     const clip = args.options.get('clip') === true;
+    if (args.options.get('explain') !== undefined && args.options.get('explain') !== true) throw new UsageError('--explain takes no value');
+    const explain = args.options.get('explain') === true;
+    const permutations = numberOption(args, 'permutations');
+    if (permutations !== undefined && (!Number.isInteger(permutations) || permutations < 2)) throw new UsageError('--permutations must be an integer of at least 2');
+    if (permutations !== undefined && !explain) throw new UsageError('--permutations goes with --explain');
     checkBundleSize((await stat(modelPath)).size, basename(modelPath));
     const loaded = await openBundle(await readFile(modelPath, 'utf8'));
     const intervalArg = args.options.get('interval');
@@ -64,27 +83,37 @@ export const predictCommand: Command = {
       if (!loaded.intervals) io.err(`${basename(modelPath)} has no prediction intervals (made before Loupe computed them, or trained on too few rows): prediction_lower and prediction_upper are left out. Train the model again to get them.`);
       else interval = intervalCoverage(loaded.intervals, requested, 'interval');
     }
+    // Built before the output opens: a model that cannot be explained fails with nothing written.
+    const explainer = explain ? new Explainer(loaded.model, loaded.recipe, permutations !== undefined ? { permutations } : {}) : undefined;
     const outPath = stringOption(args, 'out');
+    const driftPath = stringOption(args, 'drift');
+    // Before predicting: a bundle without a sample cannot give the report asked for.
+    const reference = driftPath !== undefined ? bundleReference(loaded) : undefined;
     const source = await openFileSource(csvPath);
     const out = outPath !== undefined ? createWriteStream(outPath) : process.stdout;
     let first = true;
+    let permutationsUsed = 0;
     const listed: string[] = [];
     const warned: string[] = [];
     try {
-      const summary = await predictCsv(loaded, source, {
+      const predict = reference ? predictBatch : predictCsv;
+      const predicted = await predict(loaded, source, {
         chunkRows,
         clip,
+        explainer,
         interval,
-        onChunk: async (chunk) => {
+        onChunk: async (chunk: PredictionChunk) => {
           const csv = predictionChunkToCsv(chunk, first);
           await write(out, out === process.stdout && process.stdout.isTTY ? terminalText(csv) : csv);
           first = false;
+          if (chunk.explanation?.permutations) permutationsUsed = chunk.explanation.permutations;
           for (const p of chunk.problems) {
             if (p.severity === 'error' && listed.length < 20) listed.push(`  row ${p.row}: ${p.message}`);
             else if (p.severity === 'warning' && warned.length < 10) warned.push(`  row ${p.row}: ${p.message}`);
           }
         },
       });
+      const summary = 'summary' in predicted ? predicted.summary : predicted;
       io.err(
         `${summary.rows.toLocaleString('en-US')} rows: ${summary.predicted.toLocaleString('en-US')} predicted, ${summary.failed.toLocaleString('en-US')} could not be predicted` +
           (summary.raggedRows ? `, ${summary.raggedRows} with a different number of fields than the header` : ''),
@@ -107,8 +136,14 @@ export const predictCommand: Command = {
         io.err(`warnings: ${warnings.map(([k, n]) => `${n} ${k.replace(':warning', '')}`).join(', ')}`);
         io.err(['first warnings:', ...warned, total > warned.length ? `  … and ${total - warned.length} more (all in the error column)` : ''].filter(Boolean).join('\n'));
       }
+      if (explainer) io.err(explanationNote(explainer.kind, permutationsUsed, clip));
       if (listed.length) io.err(['rows that could not be predicted:', ...listed, summary.failed > listed.length ? `  … and ${summary.failed - listed.length} more` : ''].filter(Boolean).join('\n'));
       if (outPath !== undefined) io.err(`wrote ${outPath}`);
+      if (reference && driftPath !== undefined && 'batch' in predicted) {
+        const report = monitorBatch(loaded, reference, predicted.batch);
+        await writeFile(driftPath, JSON.stringify(monitorJson(report), null, 2) + '\n');
+        io.err(`${report.datasetDrift ? 'dataset drift' : 'no dataset drift'}: ${report.columns.filter((c) => c.drift).length} of ${report.columns.length} columns drift; wrote ${driftPath}`);
+      }
       return args.options.get('strict') === true && summary.failed > 0 ? 1 : 0;
     } finally {
       await source.close();
@@ -116,6 +151,11 @@ export const predictCommand: Command = {
     }
   },
 };
+
+/** How the shap_ columns were computed, in a line. */
+function explanationNote(kind: ExplanationKind, permutations: number, clip: boolean): string {
+  return `explanations: ${explanationMethod(kind, permutations || undefined)}; shap_base + the shap_ columns = the prediction${clip ? ' before clipping' : ''}`;
+}
 
 /** `--interval` may stand alone (the model's own coverage) or take a number: `--interval 0.8`. */
 function intervalValue(argv: readonly string[]): string[] {

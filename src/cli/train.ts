@@ -5,6 +5,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { serializeBundle } from '../core/bundle/bundle';
+import { REFERENCE_SAMPLE_ROWS } from '../core/bundle/reference-sample';
 import { intervalSummary, percent, type IntervalSummary } from '../core/conformal/calibration';
 import type { IntervalRequest } from '../core/conformal/training';
 import { parseCsv, type ParsedDataset } from '../core/data/index';
@@ -38,11 +39,13 @@ Trains the chosen models, prints a leaderboard sorted by R² and picks the best.
                        stored in its bundle (default 0.9)
   --no-intervals       calibrate no prediction intervals (hold-out: saves a second fit)
   --out <model.json>   write the best model's bundle here
+  --reference-rows <n> training rows the bundle keeps as its drift reference (a seeded
+                       sample with the model's predictions; default 10000, 0 for none)
   --report <file>      write the JSON report here
   --json               print the JSON report on stdout instead of the table
   --verbose            print the pipeline's log lines on stderr`;
 
-const VALUE_OPTIONS = ['target', 'test', 'test-size', 'folds', 'seed', 'models', 'params', 'recipe', 'out', 'report', 'interval'];
+const VALUE_OPTIONS = ['target', 'test', 'test-size', 'folds', 'seed', 'models', 'params', 'recipe', 'out', 'report', 'reference-rows', 'interval'];
 
 /** The JSON report (public interface). */
 export interface TrainReport {
@@ -86,7 +89,8 @@ export interface ReportWarning {
   count?: number;
 }
 
-function parseModels(s: string | undefined): ModelType[] {
+/** --models: a comma-separated list of model types (all when absent). */
+export function parseModels(s: string | undefined): ModelType[] {
   if (s === undefined) return [...MODEL_TYPES];
   const list = s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean);
   if (list.length === 0) throw new UsageError('--models needs at least one model');
@@ -95,7 +99,7 @@ function parseModels(s: string | undefined): ModelType[] {
 }
 
 /** --params, checked against each model's parameter table before anything is read or trained. */
-function parseParams(s: string | undefined): Record<string, Record<string, unknown>> {
+export function parseParams(s: string | undefined): Record<string, Record<string, unknown>> {
   if (s === undefined) return {};
   let v: unknown;
   try {
@@ -117,7 +121,8 @@ function parseParams(s: string | undefined): Record<string, Record<string, unkno
   return v as Record<string, Record<string, unknown>>;
 }
 
-async function readDataset(path: string): Promise<ParsedDataset> {
+/** A CSV file read, typed and profiled. */
+export async function readDataset(path: string): Promise<ParsedDataset> {
   const source = await openFileSource(path);
   try {
     return await parseCsv(source);
@@ -153,7 +158,7 @@ function splitFrom(args: ParsedArgs, seed: number, testTable: ParsedDataset | un
   return { kind: 'holdout', testSize: ts, seed };
 }
 
-const fmt = (v: number | undefined, digits: number): string => (v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
+export const fmt = (v: number | undefined, digits: number): string => (v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
 
 export function leaderboardTable(rows: CandidateResult[], best: string | undefined): string {
   const head = ['#', 'model', 'R²', 'RMSE', 'MAE', 'MAPE %', 'fit s', 'predict s'];
@@ -183,6 +188,8 @@ export const trainCommand: Command = {
     const file = args.positionals[0];
     const seed = numberOption(args, 'seed') ?? 42;
     if (!Number.isInteger(seed) || seed < 0) throw new UsageError('--seed must be a non-negative integer');
+    const referenceRows = numberOption(args, 'reference-rows') ?? REFERENCE_SAMPLE_ROWS;
+    if (!Number.isInteger(referenceRows) || referenceRows < 0) throw new UsageError('--reference-rows must be a whole number of at least 0');
     const models = parseModels(stringOption(args, 'models'));
     const params = parseParams(stringOption(args, 'params'));
     const json = args.options.get('json') === true;
@@ -211,6 +218,7 @@ export const trainCommand: Command = {
       modelSeed: seed,
       intervals,
       bundles: out !== undefined ? 'best' : 'none',
+      referenceSampleRows: referenceRows,
       candidates: models.map((type) => ({ name: type, type, params: params[type] ?? {} })),
       onLog: verbose ? (l) => io.err(formatLogLine(l)) : undefined,
       onCandidateDone: json

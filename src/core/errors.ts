@@ -106,6 +106,14 @@ export class PipelineError extends LoupeError {
   override name = 'PipelineError';
 }
 
+/**
+ * A model that cannot be explained as asked: saved before Loupe kept what its explanation needs
+ * ('no-cover', 'no-training-mean', 'no-background'), or a request outside what it supports.
+ */
+export class ExplainError extends LoupeError {
+  override name = 'ExplainError';
+}
+
 /** The work was cancelled through its AbortSignal. */
 export class CancelledError extends LoupeError {
   override name = 'CancelledError';

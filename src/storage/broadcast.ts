@@ -6,11 +6,11 @@
 
 export const CHANNEL_NAME = 'loupe-db';
 
-export type StorageChangeType = 'runs-changed' | 'registry-changed' | 'datasets-changed';
+export type StorageChangeType = 'runs-changed' | 'registry-changed' | 'datasets-changed' | 'monitor-changed';
 
 export interface StorageChange {
   type: StorageChangeType;
-  /** Run ids, registered model names, or dataset ids that changed. */
+  /** Run ids, registered model names, dataset ids, or the model keys of monitored batches that changed. */
   ids: string[];
 }
 
@@ -31,7 +31,7 @@ function isStorageChange(d: unknown): d is StorageChange {
   if (typeof d !== 'object' || d === null) return false;
   const { type, ids } = d as { type?: unknown; ids?: unknown };
   return (
-    (type === 'runs-changed' || type === 'registry-changed' || type === 'datasets-changed') &&
+    (type === 'runs-changed' || type === 'registry-changed' || type === 'datasets-changed' || type === 'monitor-changed') &&
     Array.isArray(ids) &&
     ids.every((x) => typeof x === 'string')
   );

@@ -8,7 +8,7 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { ColumnProfile, ColumnSchema, DatasetWarning, RaggedRows, Table } from '../core/data/types';
-import type { AliasRecord, ModelVersionRecord, RegisteredModelRecord, Run, RunEvaluation, RunModel, RunStatus, StoredBundle } from './records';
+import type { AliasChange, AliasRecord, DatasetLineageRecord, ModelVersionRecord, MonitoredBatch, RegisteredModelRecord, RetrainPolicy, Run, RunEvaluation, RunModel, RunStatus, StoredBundle } from './records';
 
 export const DB_NAME = 'loupe';
 
@@ -66,6 +66,10 @@ export interface LoupeSchema extends DBSchema {
   'model-versions': { key: string; value: ModelVersionRecord; indexes: { 'by-name-version': [string, number] } };
   'model-bundles': { key: string; value: StoredBundle };
   aliases: { key: [string, string]; value: AliasRecord; indexes: { 'by-version': [string, number] } };
+  'monitored-batches': { key: string; value: MonitoredBatch; indexes: { 'by-model': string; 'by-created': number } };
+  'alias-history': { key: number; value: AliasChange; indexes: { 'by-name': string } };
+  'dataset-lineage': { key: string; value: DatasetLineageRecord };
+  'retrain-policies': { key: string; value: RetrainPolicy };
 }
 
 export type StoreName =
@@ -79,7 +83,11 @@ export type StoreName =
   | 'registered-models'
   | 'model-versions'
   | 'model-bundles'
-  | 'aliases';
+  | 'aliases'
+  | 'monitored-batches'
+  | 'alias-history'
+  | 'dataset-lineage'
+  | 'retrain-policies';
 export type LoupeDb = IDBPDatabase<LoupeSchema>;
 
 /** One upgrade step (version N → N+1). Untyped on purpose: a step sees the schema of its own time. */
@@ -116,6 +124,21 @@ export const MIGRATIONS: readonly Migration[] = [
   // 2 → 3: runs keep their per-row test predictions (for predicted-vs-actual in Compare).
   (db) => {
     db.createObjectStore('run-evaluations', { keyPath: 'runId' });
+  },
+  // 3 → 4: monitored batches (a drift report per predicted file, per model version).
+  (db) => {
+    const batches = db.createObjectStore('monitored-batches', { keyPath: 'id' });
+    batches.createIndex('by-model', 'modelKey');
+    batches.createIndex('by-created', 'createdAt');
+  },
+  // 4 → 5: retraining — every alias move (promote, roll back), the lineage of derived dataset
+  // versions (the rows a retrain learned from name their parents), and a retraining policy per
+  // registered model. Only creates these stores.
+  (db) => {
+    const history = db.createObjectStore('alias-history', { keyPath: 'id', autoIncrement: true });
+    history.createIndex('by-name', 'name');
+    db.createObjectStore('dataset-lineage', { keyPath: 'id' });
+    db.createObjectStore('retrain-policies', { keyPath: 'name' });
   },
 ];
 

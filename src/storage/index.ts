@@ -6,7 +6,11 @@ export type { PutOptions, PutResult, StorageEstimate } from './dataset-store';
 export { StorageError, isQuotaError, toStorageError } from './errors';
 export { RunStore, normalizeTags, sortRuns } from './runs-store';
 export type { RunInit, RunOutcome, RunFilter, RunSort, MetricName, ExperimentSummary, RunStoreOptions } from './runs-store';
-export { RegistryStore } from './registry-store';
+export { RegistryStore, describeChange } from './registry-store';
+export { LineageStore } from './lineage-store';
+export { PolicyStore, checkPolicy, MANUAL_POLICY } from './policy-store';
+export { MonitorStore } from './monitor-store';
+export type { MonitoredBatchInit, MonitorStoreOptions, ReferenceChoice } from './monitor-store';
 export type { RegisterOptions, RegisterSource, ImportOptions, RegistryStoreOptions } from './registry-store';
 export type {
   Run,
@@ -20,8 +24,14 @@ export type {
   ModelVersion,
   ModelVersionRecord,
   AliasRecord,
+  AliasChange,
+  DatasetLineageRecord,
+  RetrainPolicy,
+  RunRetrain,
+  RetrainParent,
   StoredBundle,
   StoredItem,
+  MonitoredBatch,
 } from './records';
 export { runsToCsv, runsToJson, RUNS_JSON_FORMAT } from './export';
 export type { RunsJson } from './export';

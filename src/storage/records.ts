@@ -2,6 +2,7 @@
  * Records kept for experiment tracking (runs) and the model registry (registered models,
  * versions, aliases). Typed arrays inside models are stored as they are (structured clone).
  */
+import type { DegradationMetric, MonitorOptions, MonitorReport } from '../core/pipeline/monitor-settings';
 import type { ModelBundle, BundleLineage } from '../core/bundle/bundle';
 import type { PipelineStage } from '../core/errors';
 import type { RegressionMetrics } from '../core/metrics';
@@ -69,6 +70,29 @@ export interface Run {
   sessionId: string;
   /** Estimated size of the stored model, set at finish. */
   modelBytes?: number;
+  /** A retrain: what it retrained, from which rows, and how the two models compared. */
+  retrain?: RunRetrain;
+}
+
+/** The lineage of a retrain run: the champion, the dataset versions its rows came from, the comparison. */
+export interface RunRetrain {
+  champion: { name: string; version: number };
+  parents: RetrainParent[];
+  mode: 'all' | 'new' | 'window';
+  window?: number;
+  holdoutShare: number;
+  evaluatedRows: number;
+  rankedBy: 'r2' | 'rmse';
+  championMetrics: RegressionMetrics;
+  better: 'champion' | 'challenger';
+}
+
+/** A dataset version another was drawn from; `role` says which part it played. */
+export interface RetrainParent {
+  hash: string;
+  name?: string;
+  rows: number;
+  role: 'base' | 'new';
 }
 
 /** The fitted model of a finished run: model + fitted recipe, and/or the whole bundle. */
@@ -136,6 +160,8 @@ export interface ModelVersionRecord {
   lineage: BundleLineage;
   /** Estimated size of the stored bundle. */
   bytes: number;
+  /** Rows of the bundle's drift reference sample; absent when it has none (or was registered before samples existed). */
+  referenceSampleRows?: number;
 }
 
 /** A model version as the UI sees it: the record plus the aliases pointing at it. */
@@ -158,12 +184,97 @@ export interface AliasRecord {
   setAt: number;
 }
 
+/** One move of an alias, kept so that every promotion can be seen and rolled back. */
+export interface AliasChange {
+  /** Assigned by the store (increasing). */
+  id?: number;
+  name: string;
+  alias: string;
+  /** The version it points at after the change; absent when the change removed it. */
+  version?: number;
+  /** The version it pointed at before; absent when it was not set. */
+  previous?: number;
+  /** Epoch milliseconds. */
+  at: number;
+  /** 'rollback': moved back to where it was before its previous change. */
+  action: 'set' | 'remove' | 'rollback';
+  /** Why, in plain words (e.g. "promoted after a retrain: R² 0.977 vs 0.481"). */
+  reason?: string;
+}
+
+/**
+ * A dataset version's lineage: the versions it was drawn from. A new labelled file names the
+ * version its model was trained on; the rows a retrain learned from (a derived version, whose id
+ * is the SHA-256 of its definition) name the base and new versions and how rows were drawn.
+ */
+export interface DatasetLineageRecord {
+  /** The dataset version id (SHA-256). */
+  id: string;
+  name: string;
+  rows: number;
+  parents: RetrainParent[];
+  /** 'file': a loaded file; 'derived': rows drawn from the parents by a retrain. */
+  kind: 'file' | 'derived';
+  /** For derived versions: how the rows were drawn. */
+  derivation?: { mode: 'all' | 'new' | 'window'; window?: number; holdoutShare: number; seed: number };
+  /** Epoch milliseconds. */
+  createdAt: number;
+}
+
+/**
+ * When a registered model should be retrained: on dataset drift of a monitored batch, when its
+ * metric on a labelled batch degrades past `threshold`, or only when a person asks ('manual').
+ */
+export interface RetrainPolicy {
+  /** Registered model name. */
+  name: string;
+  trigger: 'drift' | 'degradation' | 'manual';
+  /** trigger 'degradation': the relative RMSE increase over the test RMSE that trips it (0.1 = 10 %). */
+  threshold?: number;
+  /** How the one-click retrain draws its rows. */
+  mode: 'all' | 'new' | 'window';
+  window?: number;
+  /** Epoch milliseconds. */
+  updatedAt: number;
+}
+
 /** Something stored that could be deleted to free space, with its estimated size. */
 export interface StoredItem {
-  kind: 'run' | 'model-version' | 'dataset';
+  kind: 'run' | 'model-version' | 'dataset' | 'monitored-batch';
   /** Run id, `name@version`, or dataset id. */
   id: string;
   /** Plain words for a person: `run "Linear" (gems.csv)`. */
   label: string;
   bytes: number;
+}
+
+/**
+ * A predicted file's drift report, kept with the model version that predicted it (Monitor). Holds
+ * aggregates only (test results, histograms, level counts), never a row.
+ */
+export interface MonitoredBatch {
+  /** crypto.randomUUID(). */
+  id: string;
+  /** The model as Predict knows it: `registry:<name>@<version>`, a run id, or an imported bundle's key. */
+  modelKey: string;
+  /** As pickers show it. */
+  modelName: string;
+  /** Set when the model is a registered version. */
+  registered?: { name: string; version: number };
+  /** Epoch milliseconds. */
+  createdAt: number;
+  /** The predicted file's name. */
+  fileName: string;
+  rows: number;
+  referenceRows: number;
+  /** The bundle's reference sample, or the training dataset stored in this browser. */
+  referenceSource: 'bundle' | 'file' | 'dataset';
+  /** Share of the input columns that drift, and the verdict, under the settings of the time. */
+  driftShare: number;
+  datasetDrift: boolean;
+  /** When the file held the target: the metric compared with the test metrics. */
+  metric?: { name: DegradationMetric; value: number; degraded: boolean };
+  report: MonitorReport;
+  /** The settings the report was judged with. */
+  settings: MonitorOptions;
 }

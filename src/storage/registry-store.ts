@@ -6,13 +6,14 @@
  * Version numbers are assigned inside the registering transaction: IndexedDB runs readwrite
  * transactions over the same stores one after another, even across tabs, and the unique
  * [name, version] index refuses a duplicate outright. Numbers are never reused after a delete.
- * Every committed write posts a 'registry-changed' notice with the model names.
+ * Every alias move is kept in 'alias-history' (in the same transaction), so a promotion can be
+ * seen and rolled back. Every committed write posts a 'registry-changed' notice with the model names.
  */
-import { parseBundle, serializeBundle, type ModelBundle } from '../core/bundle/bundle';
+import { parseBundle, serializeBundle, withoutReferenceSample, type ModelBundle } from '../core/bundle/bundle';
 import { postStorageChange } from './broadcast';
 import type { LoupeDb, StoreName } from './db';
 import { StorageError } from './errors';
-import type { AliasRecord, ModelVersion, ModelVersionRecord, RegisteredModel, RegisteredModelRecord } from './records';
+import type { AliasChange, AliasRecord, ModelVersion, ModelVersionRecord, RegisteredModel, RegisteredModelRecord } from './records';
 import { normalizeTags } from './runs-store';
 import { estimateBytes } from './space';
 import { writeTransaction, type WriteTx } from './transact';
@@ -37,7 +38,8 @@ export interface RegistryStoreOptions {
   now?: () => number;
 }
 
-const VERSIONS: StoreName[] = ['registered-models', 'model-versions', 'model-bundles', 'aliases'];
+const VERSIONS: StoreName[] = ['registered-models', 'model-versions', 'model-bundles', 'aliases', 'alias-history'];
+const ALIAS_STORES: StoreName[] = ['model-versions', 'aliases', 'alias-history', 'registered-models'];
 
 function checkName(name: string, field: 'name' | 'alias'): string {
   const s = name.trim();
@@ -97,10 +99,11 @@ export class RegistryStore {
   }
 
   /** The bundle file text of a version (serializeBundle), exactly as registered. */
-  async exportBundle(name: string, version: number): Promise<string> {
+  /** The version's bundle file; `referenceSample: false` leaves out the drift reference sample (a smaller file). */
+  async exportBundle(name: string, version: number, options: { referenceSample?: boolean } = {}): Promise<string> {
     const v = await this.getVersion(name, version);
     if (!v) throw this.#missing(name, version);
-    return serializeBundle(v.bundle);
+    return serializeBundle(options.referenceSample === false ? withoutReferenceSample(v.bundle) : v.bundle);
   }
 
   async listModels(): Promise<RegisteredModel[]> {
@@ -151,24 +154,38 @@ export class RegistryStore {
     return { ...rec, aliases: aliases.map((a) => a.alias).sort(), bundle: stored.bundle };
   }
 
-  /** Points `alias` at `version` of model `name`, moving it from any other version. */
-  async setAlias(name: string, alias: string, version: number): Promise<void> {
+  /** Points `alias` at `version` of model `name`, moving it from any other version (recorded in the alias history). */
+  async setAlias(name: string, alias: string, version: number, reason?: string): Promise<void> {
     const a = checkName(alias, 'alias');
-    await this.#write(['model-versions', 'aliases', 'registered-models'], `set the alias "${a}"`, [name], async (tx) => {
-      const v = await tx.objectStore('model-versions').index('by-name-version').get([name, version]);
-      if (!v) throw this.#missing(name, version);
-      const rec: AliasRecord = { name, alias: a, version, setAt: this.#now() };
-      await tx.objectStore('aliases').put(rec);
-      await this.#touch(tx, name);
+    await this.#write(ALIAS_STORES, `set the alias "${a}"`, [name], async (tx) => {
+      await this.#moveAlias(tx, name, a, version, 'set', reason);
     });
   }
 
-  /** Removes an alias; a no-op when it is not set. */
-  async removeAlias(name: string, alias: string): Promise<void> {
-    await this.#write(['aliases', 'registered-models'], `remove the alias "${alias}"`, [name], async (tx) => {
-      await tx.objectStore('aliases').delete([name, alias]);
-      await this.#touch(tx, name);
+  /** Removes an alias (recorded); a no-op when it is not set. */
+  async removeAlias(name: string, alias: string, reason?: string): Promise<void> {
+    await this.#write(ALIAS_STORES, `remove the alias "${alias}"`, [name], async (tx) => {
+      await this.#moveAlias(tx, name, alias, undefined, 'remove', reason);
     });
+  }
+
+  /**
+   * Moves `alias` back to where it was before its last change (removing it if it was not set
+   * then), recorded as a 'rollback'. Rolling back twice undoes the rollback.
+   */
+  async rollbackAlias(name: string, alias: string): Promise<AliasChange> {
+    return this.#write(ALIAS_STORES, `roll back the alias "${alias}"`, [name], async (tx) => {
+      const last = (await tx.objectStore('alias-history').index('by-name').getAll(name)).filter((c) => c.alias === alias).at(-1);
+      if (!last) throw new StorageError('no-alias-history', `The alias "${alias}" of "${name}" has never moved, so there is nothing to roll back.`, { field: 'alias' });
+      if (last.previous !== undefined && !(await tx.objectStore('model-versions').index('by-name-version').get([name, last.previous])))
+        throw new StorageError('version-missing', `"${alias}" pointed at version ${last.previous} before, which has been deleted; it cannot be rolled back.`, { field: 'version' });
+      return this.#moveAlias(tx, name, alias, last.previous, 'rollback', `back to ${last.previous === undefined ? 'unset' : `version ${last.previous}`} (undoing: ${describeChange(last)})`);
+    });
+  }
+
+  /** Every alias move of model `name`, oldest first. */
+  async aliasHistory(name: string): Promise<AliasChange[]> {
+    return this.#db.getAllFromIndex('alias-history', 'by-name', name);
   }
 
   /** The version an alias points at, with its bundle (e.g. the 'champion' to serve). */
@@ -182,8 +199,8 @@ export class RegistryStore {
     return this.#write(VERSIONS, `delete "${name}" version ${version}`, [name], async (tx) => {
       const rec = await tx.objectStore('model-versions').index('by-name-version').get([name, version]);
       if (!rec) throw this.#missing(name, version);
-      const aliases = tx.objectStore('aliases');
-      for (const key of await aliases.index('by-version').getAllKeys([name, version])) await aliases.delete(key);
+      for (const a of await tx.objectStore('aliases').index('by-version').getAll([name, version]))
+        await this.#moveAlias(tx, name, a.alias, undefined, 'remove', `version ${version} was deleted`);
       await tx.objectStore('model-versions').delete(rec.id);
       await tx.objectStore('model-bundles').delete(rec.id);
       await this.#touch(tx, name);
@@ -204,6 +221,8 @@ export class RegistryStore {
       }
       const aliases = tx.objectStore('aliases');
       for (const key of await aliases.index('by-version').getAllKeys(range)) await aliases.delete(key);
+      const history = tx.objectStore('alias-history');
+      for (const key of await history.index('by-name').getAllKeys(name)) await history.delete(key);
       await tx.objectStore('registered-models').delete(name);
       return bytes;
     });
@@ -254,11 +273,35 @@ export class RegistryStore {
       metrics: bundle.metrics,
       lineage: bundle.lineage,
       bytes: estimateBytes(bundle),
+      ...(bundle.referenceSample ? { referenceSampleRows: bundle.referenceSample.rows } : {}),
     };
     await models.put(model);
     await tx.objectStore('model-versions').add(rec);
     await tx.objectStore('model-bundles').add({ id: rec.id, bundle });
     return rec;
+  }
+
+  /** Points (or with `version` undefined, removes) an alias and records the move; the one place aliases change. */
+  async #moveAlias(tx: WriteTx, name: string, alias: string, version: number | undefined, action: AliasChange['action'], reason?: string): Promise<AliasChange> {
+    if (version !== undefined && !(await tx.objectStore('model-versions').index('by-name-version').get([name, version]))) throw this.#missing(name, version);
+    const aliases = tx.objectStore('aliases');
+    const before = await aliases.get([name, alias]);
+    const at = this.#now();
+    if (version === undefined) await aliases.delete([name, alias]);
+    else await aliases.put({ name, alias, version, setAt: at } satisfies AliasRecord);
+    const change: AliasChange = {
+      name,
+      alias,
+      ...(version !== undefined ? { version } : {}),
+      ...(before ? { previous: before.version } : {}),
+      at,
+      action,
+      ...(reason ? { reason } : {}),
+    };
+    // A removal of an alias that was not set changes nothing and is not recorded.
+    if (before || version !== undefined) change.id = await tx.objectStore('alias-history').add(change);
+    await this.#touch(tx, name);
+    return change;
   }
 
   async #touch(tx: WriteTx, name: string): Promise<void> {
@@ -276,4 +319,10 @@ export class RegistryStore {
     postStorageChange({ type: 'registry-changed', ids: names });
     return result;
   }
+}
+
+/** "champion: version 1 → version 2" */
+export function describeChange(c: AliasChange): string {
+  const v = (n: number | undefined): string => (n === undefined ? 'unset' : `version ${n}`);
+  return `${c.alias}: ${v(c.previous)} → ${v(c.version)}`;
 }

@@ -17,7 +17,7 @@ import { postStorageChange } from './broadcast';
 import { runsToCsv, runsToJson } from './export';
 import type { LoupeDb, StoreName } from './db';
 import { StorageError } from './errors';
-import type { Run, RunEnvironment, RunError, RunEvaluation, RunModel, RunStatus } from './records';
+import type { Run, RunEnvironment, RunError, RunEvaluation, RunModel, RunRetrain, RunStatus } from './records';
 import { sessionLockName, type TabSession } from './session';
 import { estimateBytes } from './space';
 import { writeTransaction, type WriteTx } from './transact';
@@ -38,6 +38,8 @@ export interface RunInit {
   environment: RunEnvironment;
   tags?: string[];
   note?: string;
+  /** A retrain: the champion, the parent dataset versions and the comparison. */
+  retrain?: RunRetrain;
 }
 
 /** What a finished candidate hands over; `model` and/or `bundle` is required. */
@@ -152,6 +154,7 @@ export class RunStore {
       tags: normalizeTags(init.tags ?? []),
       note: init.note ?? '',
       sessionId: this.#session.id,
+      ...(init.retrain ? { retrain: init.retrain } : {}),
     };
     await this.#write(['runs'], `record the run "${run.name}"`, [run.id], async (tx) => {
       await tx.objectStore('runs').add(run);

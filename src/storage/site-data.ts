@@ -9,11 +9,16 @@ import { largestItems } from './space';
 
 export type StoredKind = StoredItem['kind'];
 
-/** Count and estimated bytes per kind of stored item (datasets, runs, model versions). */
+/** Count and estimated bytes per kind of stored item (datasets, runs, model versions, drift reports). */
 export type StoredSummary = Record<StoredKind, { count: number; bytes: number }>;
 
 export async function storedSummary(db: LoupeDb): Promise<StoredSummary> {
-  const out: StoredSummary = { dataset: { count: 0, bytes: 0 }, run: { count: 0, bytes: 0 }, 'model-version': { count: 0, bytes: 0 } };
+  const out: StoredSummary = {
+    dataset: { count: 0, bytes: 0 },
+    run: { count: 0, bytes: 0 },
+    'model-version': { count: 0, bytes: 0 },
+    'monitored-batch': { count: 0, bytes: 0 },
+  };
   for (const item of await largestItems(db, Infinity)) {
     out[item.kind].count++;
     out[item.kind].bytes += item.bytes;

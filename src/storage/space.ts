@@ -51,11 +51,12 @@ export function estimateBytes(value: unknown): number {
  * datasets with file and columns), largest first. Reads everything's metadata once.
  */
 export async function largestItems(db: LoupeDb, limit = 10): Promise<StoredItem[]> {
-  const tx = db.transaction(['runs', 'model-versions', 'datasets'], 'readonly');
-  const [runs, versions, datasets] = await Promise.all([
+  const tx = db.transaction(['runs', 'model-versions', 'datasets', 'monitored-batches'], 'readonly');
+  const [runs, versions, datasets, batches] = await Promise.all([
     tx.objectStore('runs').getAll(),
     tx.objectStore('model-versions').getAll(),
     tx.objectStore('datasets').getAll(),
+    tx.objectStore('monitored-batches').getAll(),
   ]);
   await tx.done;
   const items: StoredItem[] = [];
@@ -66,6 +67,7 @@ export async function largestItems(db: LoupeDb, limit = 10): Promise<StoredItem[
   for (const d of datasets)
     // The raw file plus its columns (8 bytes a cell at most).
     items.push({ kind: 'dataset', id: d.id, label: `dataset "${d.name}"`, bytes: d.bytes + d.rowCount * d.columnCount * 8 + estimateBytes(d) });
+  for (const b of batches) items.push({ kind: 'monitored-batch', id: b.id, label: `drift report of "${b.fileName}" (${b.modelName})`, bytes: estimateBytes(b) });
   items.sort((a, b) => b.bytes - a.bytes);
   return items.slice(0, limit);
 }

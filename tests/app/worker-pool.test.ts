@@ -1,12 +1,18 @@
 /**
  * The training pool on in-process workers: jobs spread over at most `size` workers, each worker
  * set up once and sent the table once; a queued job cancelled never reaches a worker; a running
- * job is cancelled in its worker, and a worker that does not answer is terminated and replaced.
+ * job is cancelled in its worker, and a worker that does not answer is terminated and replaced;
+ * a random forest's trees are grown across the pool into the forest one worker would build.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { TrainWorkerPool } from '../../src/app/WorkerPool';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { defaultPoolSize, TrainWorkerPool } from '../../src/app/WorkerPool';
+import { Checkpointer } from '../../src/core/abort';
+import { RandomForestRegressor, trainSharedTrees, type ForestParams } from '../../src/core/models/forest';
+import type { Matrix } from '../../src/core/models/types';
+import { shareThrough } from '../../workers/tree-share-link';
+import { synthetic } from '../conformance/suite';
 import type { Table } from '../../src/core/data/types';
-import type { TrainJob, TrainJobProgress, TrainJobResult, TrainWorkerInit } from '../../workers/protocol';
+import type { RetrainJob, RetrainJobProgress, RetrainJobResult, TrainJob, TrainJobProgress, TrainJobResult, TrainWorkerInit, TreeShareLink } from '../../workers/protocol';
 import { Deferred, FakeWorkers, settle } from './fake-worker';
 
 /** A training worker that holds each job until the test finishes it (or it honours a cancel). */
@@ -45,6 +51,14 @@ function makeApi(honoursCancel: boolean) {
       },
       release() {},
       finishRun() {},
+      retrained: [] as string[],
+      retrain(job: RetrainJob, onProgress?: (p: RetrainJobProgress) => void): Promise<RetrainJobResult> {
+        api.retrained.push(`${job.jobId}:${job.newData.table.rowCount}`);
+        const d = new Deferred<TrainJobResult>();
+        jobs.set(job.jobId, d);
+        onProgress?.({ jobId: job.jobId, fraction: 0.25 });
+        return d.promise.then((r) => ({ jobId: r.jobId, status: r.status as RetrainJobResult['status'] }));
+      },
     };
     return api;
   };
@@ -184,5 +198,129 @@ describe('TrainWorkerPool', () => {
     await Promise.all(runs);
     expect((await pool.permutationImportance('b')).rows).toBe(where.b);
     expect((await pool.permutationImportance('a')).rows).toBe(where.a);
+  });
+
+  it('a retrain queues with training jobs, carries its own rows (the pool table is not sent), and is cancelled like them', async () => {
+    setup(1);
+    const retrainJob = (jobId: string): RetrainJob => ({
+      jobId,
+      champion: {} as RetrainJob['champion'],
+      newData: { table, dataset: { id: 'n1', name: 'new.csv', rows: 4 } },
+      mode: 'new',
+    });
+    const a = pool.run(job('a'));
+    const progress: number[] = [];
+    const r1 = pool.retrain(retrainJob('r1'), { onProgress: (p) => progress.push(p.fraction) });
+    const r2 = pool.retrain(retrainJob('r2'));
+    await expect.poll(() => placement().a).toBe(1);
+    pool.cancel('r2');
+    expect(await r2).toMatchObject({ jobId: 'r2', status: 'cancelled', error: { code: 'cancelled', message: 'Cancelled before it started.' } });
+    workers.started[0].api.finish('a');
+    await expect.poll(() => workers.started[0].api.retrained).toEqual(['r1:4']);
+    expect(workers.started[0].api.tables).toEqual(['v1:4']);
+    workers.started[0].api.finish('r1');
+    expect(await r1).toEqual({ jobId: 'r1', status: 'finished' });
+    await expect.poll(() => progress).toEqual([0.25]);
+    // A running retrain is cancelled in its worker.
+    const r3 = pool.retrain(retrainJob('r3'));
+    await expect.poll(() => workers.started[0].api.retrained).toEqual(['r1:4', 'r3:4']);
+    pool.cancel('r3');
+    expect((await r3).status).toBe('cancelled');
+    expect(workers.started[0].api.cancels).toEqual(['r3']);
+  });
+});
+
+/**
+ * Workers that run the real forest code: `train` fits a RandomForestRegressor on fixed data with
+ * the share link the pool gives (as the train worker does, through shareThrough) and keeps its
+ * predictions; `trainTrees` is the real helper. `failAfterOne`: this helper takes one index and dies.
+ */
+const forestData = synthetic(3000, 6, 31);
+const forestQueries = synthetic(200, 6, 32);
+const FOREST = { nEstimators: 40, seed: 9, maxFeatures: 0.5 };
+
+function forestApi(failing: number | null = null) {
+  return (n: number) => {
+    const api = {
+      n,
+      predictions: null as Float64Array | null,
+      linked: false,
+      grown: 0,
+      tookBeforeDying: null as number | null,
+      init: () => ({ backend: 'wasm', simd: true, multithread: false }),
+      setTable() {},
+      async train(j: TrainJob, _onProgress?: unknown, trees?: TreeShareLink): Promise<TrainJobResult> {
+        api.linked = trees !== undefined;
+        const m = await new RandomForestRegressor(FOREST).fit(forestData.X, forestData.y, { shareTrees: trees && shareThrough(trees) });
+        api.predictions = m.predict(forestQueries.X);
+        return result(j.jobId, 'finished');
+      },
+      async trainTrees(X: Matrix, y: Float64Array, params: ForestParams, take: () => Promise<number>) {
+        if (n === failing) {
+          api.tookBeforeDying = await take();
+          throw new Error('worker lost');
+        }
+        const grown = await trainSharedTrees(X, y, params, async () => take(), new Checkpointer(undefined));
+        api.grown += grown.length;
+        return grown;
+      },
+      cancel() {},
+      release() {},
+      finishRun() {},
+    };
+    return api;
+  };
+}
+
+function forestJob(jobId: string): TrainJob {
+  return { ...job(jobId), candidate: { type: 'forest', name: jobId, params: FOREST } };
+}
+
+describe('TrainWorkerPool: a random forest’s trees spread over the pool', () => {
+  let forestWorkers: FakeWorkers<ReturnType<ReturnType<typeof forestApi>>>;
+  afterEach(() => forestWorkers?.closeAll());
+
+  async function runForest(size: number, failing: number | null = null) {
+    forestWorkers = new FakeWorkers(forestApi(failing));
+    pool = new TrainWorkerPool({ size, wasmPaths: 'tfjs/', createWorker: forestWorkers.spawn });
+    pool.setTable('v1', table);
+    const r = await pool.run(forestJob('f'));
+    expect(r.status).toBe('finished');
+    const leader = forestWorkers.started.find((w) => w.api.predictions !== null)!;
+    return { leader: leader.api, helpers: forestWorkers.started.filter((w) => w !== leader).map((w) => w.api) };
+  }
+
+  it('other workers grow some of the trees, and the forest is the one a single worker builds', async () => {
+    const single = await new RandomForestRegressor(FOREST).fit(forestData.X, forestData.y);
+    const { leader, helpers } = await runForest(3);
+    expect(leader.linked).toBe(true);
+    expect(helpers).toHaveLength(2);
+    const byHelpers = helpers.reduce((a, h) => a + h.grown, 0);
+    expect(byHelpers).toBeGreaterThan(0);
+    expect(byHelpers).toBeLessThan(FOREST.nEstimators);
+    expect(Array.from(leader.predictions!)).toEqual(Array.from(single.predict(forestQueries.X)));
+  });
+
+  it('a helper that dies with a tree costs no tree: the forest’s own worker grows it', async () => {
+    const single = await new RandomForestRegressor(FOREST).fit(forestData.X, forestData.y);
+    const { leader, helpers } = await runForest(3, 2);
+    expect(helpers.find((h) => h.n === 2)!.tookBeforeDying).toBeGreaterThanOrEqual(0);
+    expect(Array.from(leader.predictions!)).toEqual(Array.from(single.predict(forestQueries.X)));
+  });
+
+  it('a pool of one worker fits the forest alone (no share offered)', async () => {
+    const { leader, helpers } = await runForest(1);
+    expect(leader.linked).toBe(false);
+    expect(helpers).toHaveLength(0);
+  });
+});
+
+describe('defaultPoolSize', () => {
+  it('is hardwareConcurrency − 1 workers, at least one', () => {
+    for (const [cores, want] of [[8, 7], [2, 1], [1, 1]] as const) {
+      vi.stubGlobal('navigator', { hardwareConcurrency: cores });
+      expect(defaultPoolSize()).toBe(want);
+    }
+    vi.unstubAllGlobals();
   });
 });

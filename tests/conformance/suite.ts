@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeState, encodeState } from '../../src/core/bundle/codec';
 import { BundleError, CancelledError, InvalidInputError, InvalidParamsError, NotFittedError } from '../../src/core/errors';
 import { modelInfo } from '../../src/core/models/catalog';
+import { Explainer } from '../../src/core/explain';
 import { checkParam, resolveParams, type ParamSpec, type SearchSpace } from '../../src/core/models/params';
 import { createModel, modelFromJSON } from '../../src/core/models/registry';
 import { Rng } from '../../src/core/random';
@@ -195,6 +196,27 @@ export function describeModelConformance(type: ModelType, spec: ConformanceSpec)
       const inherited = roundTrip(s);
       inherited.state = Object.create(inherited.state) as { [k: string]: StateValue };
       expect(() => modelFromJSON(inherited)).toThrow(BundleError);
+    });
+
+    it(`explains its predictions (${info.explanation}): base + Σ values = prediction, the same after a round trip`, async () => {
+      const m = await make(3).fit(train.X, train.y);
+      const names = ['a', 'b', 'c', 'd', 'e'];
+      const rows: Matrix = { data: test.X.data.slice(0, 6 * 5), rows: 6, cols: 5 };
+      const e = new Explainer(m, { features: names }, { permutations: 64, seed: 1 }).explain(rows);
+      expect(e.kind).toBe(info.explanation);
+      expect(e.columns).toEqual(names);
+      if (e.kind === 'sampling') expect(e.permutations).toBeGreaterThanOrEqual(64);
+      const pred = m.predict(rows);
+      for (let r = 0; r < 6; r++) {
+        let sum = e.base;
+        for (let j = 0; j < 5; j++) sum += e.values[r * 5 + j];
+        expect(Math.abs(sum - pred[r]), `row ${r}`).toBeLessThan(1e-9 * (1 + Math.abs(pred[r])));
+      }
+      // y = 3·x0 − 2·x1 + x2·x3: x0 and x1 move predictions more than x4, which is noise.
+      const meanAbs = (j: number) => Array.from({ length: 6 }, (_, r) => Math.abs(e.values[r * 5 + j])).reduce((a, b) => a + b) / 6;
+      expect(meanAbs(0)).toBeGreaterThan(meanAbs(4));
+      const again = new Explainer(modelFromJSON(roundTrip(m.toJSON())), { features: names }, { permutations: 64, seed: 1 }).explain(rows);
+      expect(Array.from(again.values)).toEqual(Array.from(e.values));
     });
 
     it('refuses to predict with the wrong number of columns', async () => {

@@ -2,8 +2,9 @@
  * Accessibility and layout of every screen, each with real content, on the built-in synthetic
  * sample (so it runs without ../shared/data): axe-core finds no violation on Data, Explore (box
  * plots and the density chart), Prepare, Train (a finished run with its charts and the parameter
- * editor open), Predict (a model, the one-row form and a predicted file), Runs (two runs compared,
- * one in detail) and Models (a registered version). At 1400 × 900 the Prepare columns table fits
+ * editor open, then its explanations), Predict (a model, the one-row form with its waterfall and
+ * a predicted file), Runs (two runs compared, one in detail), Models (a registered version) and
+ * Monitor (the predicted file's drift report). At 1400 × 900 the Prepare columns table fits
  * its card, Encoding column included.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -121,12 +122,18 @@ describe('every screen passes axe-core with real content', () => {
     const detail = page.getByTestId('model-detail');
     for (const id of ['pred-vs-actual', 'residuals', 'importance']) await detail.getByTestId(id).locator('svg').first().waitFor();
     expect(await violations('train-finished')).toEqual([]);
+    await detail.getByTestId('explain-model').click();
+    await detail.getByTestId('shap-beeswarm').locator('svg').first().waitFor({ timeout: TIMEOUT });
+    await detail.getByRole('button', { name: 'Show partial dependence' }).click();
+    await detail.getByTestId('pd-chart').locator('svg').first().waitFor({ timeout: TIMEOUT });
+    expect(await violations('train-explained')).toEqual([]);
   });
 
   it('Predict: the model, the one-row form and a predicted file', async () => {
     await goTo(page, 'Predict');
     await page.getByTestId('model-facts').waitFor({ timeout: TIMEOUT });
     await page.getByTestId('row-form').waitFor();
+    await page.getByTestId('waterfall-chart').locator('svg').first().waitFor({ timeout: TIMEOUT });
     const lines = generateSampleGemstones(200, 11).trimEnd().split(/\r?\n/);
     const header = lines[0].split(',');
     const priceAt = header.indexOf('price');
@@ -162,6 +169,15 @@ describe('every screen passes axe-core with real content', () => {
     await goTo(page, 'Models');
     await page.locator('[data-testid="version-card"][data-version="1"]').waitFor();
     expect(await violations('models')).toEqual([]);
+    expect(s.pageErrors).toEqual([]);
+  });
+
+  it('Monitor: the drift report of the file predicted on Predict, with its charts and thresholds', async () => {
+    await goTo(page, 'Monitor');
+    await page.getByTestId('batch-report').waitFor({ timeout: TIMEOUT });
+    await page.getByTestId('drift-column').first().locator('svg').first().waitFor();
+    await page.getByText('Per column').click();
+    expect(await violations('monitor')).toEqual([]);
     expect(s.pageErrors).toEqual([]);
   });
 });

@@ -209,8 +209,9 @@ export async function pageModules(page: Page): Promise<string[]> {
 
 /**
  * Code that runs in workers and never on the page (architecture rule 2): CSV parsing and
- * profiling, EDA aggregates and the sorting behind them, cleaning counts, the training and prediction
- * pipelines, and the ONNX exporter.
+ * profiling, EDA aggregates and the sorting behind them, cleaning counts, the training, prediction
+ * and retraining pipelines, the ONNX exporter, and the drift statistics of monitoring (the page
+ * only re-judges stored reports: pipeline/monitor-settings).
  */
 const WORKER_ONLY = [
   'node_modules/papaparse/',
@@ -223,6 +224,13 @@ const WORKER_ONLY = [
   'src/core/pipeline/predict',
   'src/core/pipeline/importance',
   'src/core/onnx/',
+  'src/core/pipeline/retrain.ts',
+  'src/core/pipeline/retrain-data.ts',
+  'src/core/pipeline/monitor.ts',
+  'src/core/pipeline/predicted-batch',
+  'src/core/drift/report',
+  'src/core/drift/statistics',
+  'src/core/drift/kolmogorov',
 ];
 
 /** Those of `modules` (from pageModules) that should only ever load in a worker. */

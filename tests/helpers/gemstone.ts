@@ -141,3 +141,29 @@ export function rmse(pred: Float64Array, y: Float64Array): number {
   for (let i = 0; i < y.length; i++) s += (pred[i] - y[i]) ** 2;
   return Math.sqrt(s / y.length);
 }
+
+/** The reference split as CSV text (header + the file's own lines), for tests that read files the way users give them. */
+export interface GemstoneSplitText {
+  header: string;
+  train: string[];
+  test: string[];
+  /** Value of a column on one of these lines. */
+  cell(line: string, column: string): string;
+}
+
+export function loadGemstoneSplitText(): GemstoneSplitText {
+  const lines = readFileSync(GEMSTONE_CSV, 'utf8').trim().split(/\r?\n/);
+  const header = lines[0];
+  const names = header.split(',');
+  const idAt = names.indexOf('id');
+  const testSet = new Set(readFileSync(TEST_IDS, 'utf8').trim().split(/\s+/));
+  const train: string[] = [];
+  const test: string[] = [];
+  for (const line of lines.slice(1)) (testSet.has(line.split(',')[idAt]) ? test : train).push(line);
+  return { header, train, test, cell: (line, column) => line.split(',')[names.indexOf(column)] };
+}
+
+/** CSV text of a header and lines. */
+export function csvText(header: string, lines: readonly string[]): string {
+  return [header, ...lines].join('\n') + '\n';
+}

@@ -153,6 +153,23 @@ describe('bundle import and export', () => {
     db.close();
   });
 
+  it('export can leave out the drift reference sample; the smaller bundle imports without one', async () => {
+    const db = await open();
+    const reg = new RegistryStore(db);
+    const v1 = await reg.register({ bundle }, { name: 'Gem price' });
+    expect(v1.referenceSampleRows).toBe(300);
+    const full = await reg.exportBundle('Gem price', 1);
+    const stripped = await reg.exportBundle('Gem price', 1, { referenceSample: false });
+    expect(JSON.parse(full).referenceSample.rows).toBe(300);
+    expect(JSON.parse(stripped).referenceSample).toBeUndefined();
+    // The sample (300 rows of the inputs and predictions) is the only part left out.
+    const sampleChars = JSON.stringify(JSON.parse(full).referenceSample).length;
+    expect(full.length - stripped.length).toBeGreaterThanOrEqual(sampleChars);
+    const v2 = await reg.importBundle(stripped);
+    expect(v2.referenceSampleRows).toBeUndefined();
+    db.close();
+  });
+
   it('rejects a corrupted bundle with a BundleError and writes nothing', async () => {
     const db = await open();
     const reg = new RegistryStore(db);

@@ -23,7 +23,9 @@ import { ensureTf } from '../tf';
 import { LOUPE_VERSION } from '../version';
 import { decodeState, encodeState, type EncodedValue } from './codec';
 import type { ReferenceProfile } from './reference-profile';
+import { decodeReferenceSample, type EncodedReferenceSample, type ReferenceSample } from './reference-sample';
 import type { SplitInfo } from '../pipeline/train';
+import type { RetrainLineage } from '../pipeline/retrain';
 
 export const BUNDLE_FORMAT = 'loupe-model-bundle';
 export const BUNDLE_VERSION = 1;
@@ -38,6 +40,10 @@ export interface BundleLineage {
   runId?: string;
   createdAt: string;
   loupeVersion: string;
+  /** A retrained model: the dataset versions its training rows were drawn from. */
+  parents?: Array<{ hash: string; name?: string; rows: number; role: 'base' | 'new' }>;
+  /** A retrained model: how its rows were drawn and the champion it was retrained from. */
+  retrain?: RetrainLineage;
 }
 
 export interface BundleInputColumn {
@@ -62,6 +68,8 @@ export interface ModelBundle {
   metrics: { test?: RegressionMetrics; folds?: RegressionMetrics[]; fitSeconds?: number; predictSeconds?: number };
   lineage: BundleLineage;
   referenceProfile: ReferenceProfile;
+  /** A sample of the training inputs and the model's predictions on it, for drift (reference-sample.ts). Absent in older or stripped bundles. */
+  referenceSample?: EncodedReferenceSample;
   /** Conformal calibration of prediction intervals (absent in bundles made before they existed). */
   intervals?: EncodedCalibration;
   /** Predicted-vs-actual and residuals on the test part as binned counts, for the model report. */
@@ -73,12 +81,15 @@ export interface LoadedBundle {
   bundle: ModelBundle;
   recipe: FittedRecipe;
   model: Regressor;
+  /** The bundle's reference sample, decoded (absent when the bundle has none). */
+  referenceSample?: ReferenceSample;
   /** Present when the bundle carries a calibration: prediction intervals at any coverage. */
   intervals?: ConformalCalibration;
   diagnostics?: EvaluationDiagnostics;
 }
 
 const finite = v.pipe(v.number(), v.finite());
+const sha256 = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hex digest'));
 const metricsSchema = v.object({
   r2: v.number(),
   rmse: v.number(),
@@ -138,7 +149,7 @@ const envelope = v.object({
     predictSeconds: v.optional(v.number()),
   }),
   lineage: v.object({
-    datasetHash: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hex digest')),
+    datasetHash: sha256,
     datasetName: v.optional(v.string()),
     datasetRows: finite,
     split: v.object({
@@ -154,8 +165,20 @@ const envelope = v.object({
     runId: v.optional(v.string()),
     createdAt: v.string(),
     loupeVersion: v.string(),
+    parents: v.optional(v.array(v.object({ hash: sha256, name: v.optional(v.string()), rows: finite, role: v.picklist(['base', 'new']) }))),
+    retrain: v.optional(
+      v.object({
+        mode: v.picklist(['all', 'new', 'window']),
+        window: v.optional(finite),
+        holdoutShare: finite,
+        seed: finite,
+        champion: v.object({ name: v.string(), datasetHash: sha256, createdAt: v.string() }),
+      }),
+    ),
   }),
   referenceProfile: v.object({ rows: finite, columns: v.array(refColumn) }),
+  // Checked in full by decodeReferenceSample, against the recipe's inputs.
+  referenceSample: v.optional(v.object({ rows: v.unknown(), sourceRows: v.unknown(), seed: v.unknown(), columns: v.array(v.unknown()), predictions: v.unknown() })),
   // Checked field by field by decodeCalibration (conformal/bundle-form.ts) and decodeDiagnostics (report/diagnostics.ts).
   intervals: v.optional(v.unknown()),
   diagnostics: v.optional(v.unknown()),
@@ -168,6 +191,7 @@ export interface CreateBundleInput {
   metrics: ModelBundle['metrics'];
   lineage: Omit<BundleLineage, 'createdAt' | 'loupeVersion'> & { createdAt?: string };
   referenceProfile: ReferenceProfile;
+  referenceSample?: EncodedReferenceSample;
   intervals?: ConformalCalibration;
   diagnostics?: EvaluationDiagnostics;
 }
@@ -185,9 +209,16 @@ export function createBundle(input: CreateBundleInput): ModelBundle {
     metrics: input.metrics,
     lineage: { ...input.lineage, createdAt: input.lineage.createdAt ?? new Date().toISOString(), loupeVersion: LOUPE_VERSION },
     referenceProfile: input.referenceProfile,
+    ...(input.referenceSample ? { referenceSample: input.referenceSample } : {}),
     ...(input.intervals ? { intervals: encodeCalibration(input.intervals) } : {}),
     ...(input.diagnostics ? { diagnostics: encodeDiagnostics(input.diagnostics) } : {}),
   };
+}
+
+/** The bundle without its reference sample (a smaller export; drift then needs reference data from elsewhere). */
+export function withoutReferenceSample(b: ModelBundle): ModelBundle {
+  const { referenceSample: _dropped, ...rest } = b;
+  return rest;
 }
 
 export function serializeBundle(b: ModelBundle): string {
@@ -252,9 +283,15 @@ export function loadBundle(json: unknown): LoadedBundle {
   } else delete b.diagnostics;
   // What is kept is what was understood: valibot dropped unknown envelope fields, the recipe and
   // the params are written back from their validated forms, and unknown state fields were refused.
+  const referenceSample = b.referenceSample
+    ? decodeReferenceSample(
+        b.referenceSample,
+        recipe.inputSchema().map((c) => c.name),
+      )
+    : undefined;
   b.recipe = recipe.toJSON();
   b.model = { ...b.model, params: model.toJSON().params };
-  return { bundle: b, recipe, model, ...(intervals ? { intervals } : {}), ...(diagnostics ? { diagnostics } : {}) };
+  return { bundle: b, recipe, model, ...(referenceSample ? { referenceSample } : {}), ...(intervals ? { intervals } : {}), ...(diagnostics ? { diagnostics } : {}) };
 }
 
 function rethrow(e: unknown, prefix: 'recipe' | 'model'): BundleError {

@@ -21,7 +21,7 @@ export type { Finding, FindingKind, QualityChecks, QualityCheckOptions, QualityI
 export { findDuplicateRows } from './duplicates';
 export type { DuplicateRows } from './duplicates';
 export { quantileSorted } from './quantile';
-export { takeRows, columnByName, requireColumn, levelCounts } from './table';
+export { takeRows, concatTables, columnByName, requireColumn, levelCounts } from './table';
 export { proposeTarget } from './target';
 export type { TargetProposal } from './target';
 export { trainTestSplit, kFold } from './split';

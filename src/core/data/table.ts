@@ -1,6 +1,6 @@
-/** Row selection, column lookup and level counts on a columnar Table, for every layer that holds one. */
+/** Row selection, concatenation, column lookup and level counts on a columnar Table, for every layer that holds one. */
 import { CsvError } from '../errors';
-import type { Column, Table } from './types';
+import type { CategoricalColumn, Column, NumericColumn, Table } from './types';
 
 /** A new table holding the given rows, in the given order (indices are 0-based row positions). */
 export function takeRows(table: Table, indices: Uint32Array | Int32Array): Table {
@@ -52,4 +52,54 @@ export function levelCounts(col: { readonly codes: Int32Array; readonly levels: 
     else missing++;
   }
   return { counts, missing };
+}
+
+/**
+ * The rows of `tables` one after another, columns matched by name in the first table's order.
+ * Every table must hold those columns with the same storage; a categorical column's levels are
+ * the first table's followed by the labels the later ones add (codes remapped).
+ */
+export function concatTables(tables: readonly Table[]): Table {
+  if (tables.length === 0) return { rowCount: 0, columns: [] };
+  const first = tables[0];
+  const rowCount = tables.reduce((s, t) => s + t.rowCount, 0);
+  const columns: Column[] = first.columns.map((head) => {
+    const parts = tables.map((t, k) => {
+      const c = columnByName(t, head.name);
+      if (!c) throw new CsvError('unknown-column', `Part ${k + 1} of the rows has no column "${head.name}".`, { column: head.name });
+      if (c.type !== head.type) throw new CsvError('column-type', `Column "${head.name}" holds ${head.type === 'numeric' ? 'numbers' : 'labels'} in part 1 but ${c.type === 'numeric' ? 'numbers' : 'labels'} in part ${k + 1}.`, { column: head.name });
+      return c;
+    });
+    if (head.type === 'numeric') {
+      const values = new Float64Array(rowCount);
+      let at = 0;
+      for (const c of parts as NumericColumn[]) {
+        values.set(c.values, at);
+        at += c.values.length;
+      }
+      return head.unit !== undefined ? { type: 'numeric', name: head.name, values, unit: head.unit } : { type: 'numeric', name: head.name, values };
+    }
+    const levels: string[] = [];
+    const index = new Map<string, number>();
+    const codes = new Int32Array(rowCount);
+    let at = 0;
+    for (const c of parts as CategoricalColumn[]) {
+      const remap = Int32Array.from(c.levels, (l) => {
+        let k = index.get(l);
+        if (k === undefined) {
+          k = levels.length;
+          levels.push(l);
+          index.set(l, k);
+        }
+        return k;
+      });
+      for (let i = 0; i < c.codes.length; i++) {
+        const code = c.codes[i];
+        codes[at + i] = code >= 0 && code < remap.length ? remap[code] : -1;
+      }
+      at += c.codes.length;
+    }
+    return { type: 'categorical', name: head.name, codes, levels };
+  });
+  return { rowCount, columns };
 }

@@ -13,6 +13,10 @@ export interface DriftHtmlOptions {
   subtitle?: string;
   /** Most levels drawn per categorical chart (the most frequent ones); default 25. */
   maxLevels?: number;
+  /** Lines of plain text added to the summary (e.g. the model's performance on the batch); escaped. */
+  notes?: string[];
+  /** Drift of a model's predictions, drawn in its own section after the summary (not counted in the share). */
+  prediction?: DriftColumnResult;
 }
 
 const TEST_LABELS: Record<DriftTestName, string> = {
@@ -74,7 +78,11 @@ export function renderDriftReportHtml(report: DriftReport, options: DriftHtmlOpt
     `<p class="verdict">${verdict}</p>`,
     `<p>${drifting} of ${report.columns.length} columns drift (${formatShare(report.driftShare)}); the dataset counts as drifting from ${formatShare(report.driftShareThreshold)}.</p>`,
     `<p>Current data: ${formatCount(report.rows)} rows. Reference data: ${formatCount(report.referenceRows)} rows.</p>`,
+    ...(options.notes ?? []).map((line) => `<p>${escapeHtml(line)}</p>`),
     '</section>',
+  );
+  if (options.prediction) parts.push(columnSection(options.prediction, report, maxLevels, 'Model predictions'));
+  parts.push(
     '<table class="columns">',
     '<thead><tr><th>Column</th><th>Type</th><th>Test</th><th>Value</th><th>Threshold</th><th>Drift</th></tr></thead>',
     '<tbody>',
@@ -106,10 +114,11 @@ export function renderDriftReportHtml(report: DriftReport, options: DriftHtmlOpt
 
 /** Column names may hold anything: anchors use the column's position instead. */
 function anchor(c: DriftColumnResult, report: DriftReport): string {
-  return `col-${report.columns.indexOf(c)}`;
+  const at = report.columns.indexOf(c);
+  return at < 0 ? 'predictions' : `col-${at}`;
 }
 
-function columnSection(c: DriftColumnResult, report: DriftReport, maxLevels: number): string {
+function columnSection(c: DriftColumnResult, report: DriftReport, maxLevels: number, heading = c.name): string {
   const comparison = isPValueTest(c.test)
     ? `${formatValue(c.value)} ${c.drift ? '<' : '≥'} ${formatValue(c.threshold)}`
     : `${formatValue(c.value)} ${c.drift ? '≥' : '<'} ${formatValue(c.threshold)}`;
@@ -123,7 +132,7 @@ function columnSection(c: DriftColumnResult, report: DriftReport, maxLevels: num
   const chart = c.histogram ? histogramSvg(c) : c.levels ? levelsSvg(c, maxLevels) : '';
   return [
     `<section class="column ${c.drift ? 'drift' : 'ok'}" id="${anchor(c, report)}">`,
-    `<h2>${escapeHtml(c.name)} ${c.drift ? '<span class="badge drift">drift</span>' : '<span class="badge ok">no drift</span>'}</h2>`,
+    `<h2>${escapeHtml(heading)} ${c.drift ? '<span class="badge drift">drift</span>' : '<span class="badge ok">no drift</span>'}</h2>`,
     `<p>${escapeHtml(TEST_LABELS[c.test])}: ${escapeHtml(comparison)}${details.length ? ` (${escapeHtml(details.join(', '))})` : ''}. Compared ${formatCount(c.referenceCount)} reference and ${formatCount(c.currentCount)} current values.${escapeHtml(missing)}</p>`,
     chart,
     '</section>',

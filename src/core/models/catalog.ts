@@ -24,6 +24,13 @@ export type Task = 'regression';
 /** Where a fitted model can go: every model ships in a Loupe bundle; most also leave Loupe as ONNX (src/core/onnx). */
 export type ExportFormat = 'bundle' | 'onnx';
 
+/**
+ * How its predictions are explained (src/core/explain), per input column in the target's units:
+ * 'tree-shap' exact path-dependent TreeSHAP over its trees, 'linear' exact coef × (x − training
+ * mean), 'sampling' Shapley values estimated from seeded antithetic permutations.
+ */
+export type ExplanationKind = 'tree-shap' | 'linear' | 'sampling';
+
 export interface ModelInfo {
   type: ModelType;
   /** Its name in words, as leaderboards and pickers show it. */
@@ -41,6 +48,7 @@ export interface ModelInfo {
   lossCurve: boolean;
   /** Its natural per-feature importance, or null. */
   importance: 'coefficients' | 'impurity' | 'gain' | null;
+  explanation: ExplanationKind;
   exports: readonly ExportFormat[];
   /** Why a format missing from `exports` is refused, in words a person reads when they ask for it. */
   cannotExport?: Partial<Record<ExportFormat, string>>;
@@ -50,7 +58,7 @@ export interface ModelInfo {
   selectedByDefault: boolean;
 }
 
-const linear = { family: 'linear', tasks: ['regression'], seeded: false, tfjs: false, lossCurve: false, importance: 'coefficients', exports: ['bundle', 'onnx'] } as const;
+const linear = { family: 'linear', tasks: ['regression'], seeded: false, tfjs: false, lossCurve: false, importance: 'coefficients', explanation: 'linear', exports: ['bundle', 'onnx'] } as const;
 
 export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
   linear: { ...linear, type: 'linear', label: 'Linear regression', params: LINEAR_REGRESSION_PARAMS, steps: null, selectedByDefault: true },
@@ -68,12 +76,13 @@ export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
     steps: null,
     lossCurve: false,
     importance: null,
+    explanation: 'sampling',
     exports: ['bundle'],
     cannotExport: {
       onnx:
         'k-nearest neighbours predicts by searching the training rows it keeps, so an ONNX file of it would carry every training row (your data, not a model) and its ties between equally near rows would break differently in other runtimes. Export a linear, tree, forest, gradient-boosted or neural-network model instead.',
     },
-    note: 'predicting is the slow part',
+    note: 'predicting is the slow part with many features (a k-d tree speeds up few)',
     selectedByDefault: true,
   },
   tree: {
@@ -87,6 +96,7 @@ export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
     steps: null,
     lossCurve: false,
     importance: 'impurity',
+    explanation: 'tree-shap',
     exports: ['bundle', 'onnx'],
     selectedByDefault: true,
   },
@@ -101,6 +111,7 @@ export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
     steps: 'tree',
     lossCurve: false,
     importance: 'impurity',
+    explanation: 'tree-shap',
     exports: ['bundle', 'onnx'],
     note: 'slow with many deep trees',
     selectedByDefault: true,
@@ -116,6 +127,7 @@ export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
     steps: 'iteration',
     lossCurve: true,
     importance: 'gain',
+    explanation: 'tree-shap',
     exports: ['bundle', 'onnx'],
     selectedByDefault: true,
   },
@@ -130,6 +142,7 @@ export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
     steps: 'epoch',
     lossCurve: true,
     importance: null,
+    explanation: 'sampling',
     exports: ['bundle', 'onnx'],
     note: 'slower; trains on tfjs',
     selectedByDefault: true,

@@ -6,6 +6,7 @@
  * NotFittedError. `toJSON()` gives `{type, params, state}` and the registry rebuilds the
  * estimator from it. State may hold typed arrays as they are: the bundle layer encodes them.
  */
+import type { TreeSharing } from './forest/tree-share';
 import type { FitHistory } from './history';
 
 /** A dense row-major matrix: element (i, j) is data[i * cols + j]. NaN marks a missing value. */
@@ -40,6 +41,8 @@ export interface FitOptions {
   onProgress?: (p: FitProgress) => void;
   /** Held-out rows for early stopping and validation curves (models that use it). */
   validation?: { X: Matrix; y: Float64Array };
+  /** Random forests: grow the trees in other workers too (forest/tree-share.ts); the forest is the same. */
+  shareTrees?: TreeSharing;
 }
 
 /** Values allowed in serialized state: JSON plus typed arrays. */

@@ -5,7 +5,9 @@
  * the output CSV) and its reason in the error column. A prediction outside the range of the target
  * in the training data (from the bundle's reference profile) is flagged on its row, counted in the
  * summary, and clipped to that range when asked. With `interval`, each prediction also gets its
- * conformal prediction interval from the bundle's calibration (conformal/), at that coverage.
+ * conformal prediction interval from the bundle's calibration (conformal/), at that coverage. With
+ * an Explainer, each predicted row also gets its explanation (base + one value per input column,
+ * adding up to the prediction before any clipping), written as `shap_base` and `shap_<column>`.
  */
 import Papa from 'papaparse';
 import { checkpoint, throwIfAborted } from '../abort';
@@ -14,9 +16,11 @@ import { profiledRange } from '../bundle/reference-profile';
 import { intervalHalfWidths } from '../conformal/calibration';
 import { streamCsvRows } from '../data/csv';
 import { neutraliseRows } from '../data/csv-cells';
-import type { CsvInput, ParseProgress } from '../data/types';
-import { RowError } from '../errors';
+import type { CsvInput, ParseProgress, Table } from '../data/types';
+import type { Explainer } from '../explain';
+import type { ExplanationKind } from '../models/catalog';
 import type { Matrix } from '../models/types';
+import { RowError } from '../errors';
 import type { RecordValue, RowProblem } from '../recipe';
 
 export interface RecordsPrediction {
@@ -29,6 +33,25 @@ export interface RecordsPrediction {
   /** With `interval`: each row's prediction interval (NaN where the row has an error). */
   lower?: Float64Array;
   upper?: Float64Array;
+  /** The input columns as read, before imputation (FittedRecipe.inputTable): what drift is measured on. */
+  inputs: Table;
+  /** With `explainer`: every row's explanation. */
+  explanation?: RowExplanations;
+}
+
+/** Explanations of a batch of predicted rows, in the target's units. */
+export interface RowExplanations {
+  kind: ExplanationKind;
+  /** Input columns, in the recipe's input order. */
+  columns: string[];
+  /** The model's expected prediction. */
+  base: number;
+  /** rows × columns; NaN on rows that could not be predicted. */
+  values: Float64Array;
+  /** Sampling explanations: permutations per row. */
+  permutations?: number;
+  /** Exact values in the model's units, scaled to add up in the target's (log1p target, log link). */
+  scaled: boolean;
 }
 
 export interface PredictOptions {
@@ -37,6 +60,8 @@ export interface PredictOptions {
    * becomes the lowest price seen in training). Off by default: out-of-range rows are only flagged.
    */
   clip?: boolean;
+  /** Explain every predicted row with it (build it once per bundle: `new Explainer(loaded.model, loaded.recipe)`). */
+  explainer?: Explainer;
   /**
    * Coverage of the prediction intervals to add (0 < c < 1), checked beforehand with
    * `intervalCoverage` (conformal/calibration.ts) against the bundle's calibration. With `clip`,
@@ -50,22 +75,54 @@ const trainingTargetRange = (loaded: LoadedBundle) => profiledRange(loaded.bundl
 
 /** Predicts typed records (a form, JSON rows). `firstRow` numbers the first record in problems. */
 export function predictRecords(loaded: LoadedBundle, records: Array<Record<string, RecordValue>>, firstRow = 1, options: PredictOptions = {}): RecordsPrediction {
-  const { X, problems, valid } = loaded.recipe.transformRecords(records, firstRow);
+  const { X, problems, valid, inputs } = loaded.recipe.transformRecords(records, firstRow);
   const matrix: Matrix = { data: X.data, rows: X.rows, cols: X.cols, features: loaded.recipe.features };
   const raw = loaded.recipe.decodeTarget(onValidRows(matrix, valid, (m) => loaded.model.predict(m)));
   for (let i = 0; i < raw.length; i++) if (!valid[i]) raw[i] = NaN;
+  const explanation = options.explainer ? explainValid(options.explainer, X, valid) : undefined;
   const bounds = options.interval !== undefined && loaded.intervals ? intervalBounds(loaded, matrix, valid, raw, options.interval) : undefined;
   const range = trainingTargetRange(loaded);
-  if (!range) return { predictions: raw, valid, problems, outOfRange: 0, ...bounds };
-  if (bounds && options.clip) for (const b of [bounds.lower, bounds.upper]) for (let i = 0; i < b.length; i++) b[i] = Math.min(range.max, Math.max(range.min, b[i]));
-  const flagged = flagOutOfRange(raw, valid, range, loaded.bundle.target, firstRow, options.clip === true);
-  return { predictions: raw, valid, problems: flagged.length ? mergeByRow(problems, flagged) : problems, outOfRange: flagged.length, ...bounds };
+  if (range && bounds && options.clip) for (const b of [bounds.lower, bounds.upper]) for (let i = 0; i < b.length; i++) b[i] = Math.min(range.max, Math.max(range.min, b[i]));
+  const flagged = range ? flagOutOfRange(raw, valid, range, loaded.bundle.target, firstRow, options.clip === true) : [];
+  const out: RecordsPrediction = { predictions: raw, valid, problems: flagged.length ? mergeByRow(problems, flagged) : problems, outOfRange: flagged.length, inputs, ...bounds };
+  if (explanation) out.explanation = explanation;
+  return out;
 }
 
 /** Each valid row's interval around its prediction (in the target's units). */
 function intervalBounds(loaded: LoadedBundle, X: Matrix, valid: Uint8Array, predicted: Float64Array, coverage: number): { lower: Float64Array; upper: Float64Array } {
   const half = onValidRows(X, valid, (m) => intervalHalfWidths(loaded.intervals!, m, coverage));
   return { lower: Float64Array.from(predicted, (p, i) => p - half[i]), upper: Float64Array.from(predicted, (p, i) => p + half[i]) };
+}
+
+/** Explains the rows that can be predicted; the others get NaN. */
+function explainValid(explainer: Explainer, X: Matrix, valid: Uint8Array): RowExplanations {
+  const { sub, idx } = validRows(X.data, X.rows, X.cols, valid);
+  const c = explainer.columns.length;
+  const values = new Float64Array(X.rows * c).fill(NaN);
+  const out: RowExplanations = { kind: explainer.kind, columns: explainer.columns, base: NaN, values, scaled: false };
+  if (idx.length === 0) return out;
+  const e = explainer.explain({ data: sub, rows: idx.length, cols: X.cols, features: X.features });
+  for (let k = 0; k < idx.length; k++) values.set(e.values.subarray(k * c, k * c + c), idx[k] * c);
+  out.base = e.base;
+  out.scaled = e.scaled;
+  if (e.permutations !== undefined) out.permutations = e.permutations;
+  return out;
+}
+
+/** The rows of a row-major matrix whose `valid` flag is set, and their indices. */
+function validRows(data: Float64Array, rows: number, cols: number, valid: Uint8Array): { sub: Float64Array; idx: Int32Array } {
+  let nValid = 0;
+  for (let i = 0; i < rows; i++) nValid += valid[i];
+  if (nValid === rows) return { sub: data, idx: Int32Array.from({ length: rows }, (_, i) => i) };
+  const sub = new Float64Array(nValid * cols);
+  const idx = new Int32Array(nValid);
+  for (let i = 0, k = 0; i < rows; i++) {
+    if (!valid[i]) continue;
+    sub.set(data.subarray(i * cols, i * cols + cols), k * cols);
+    idx[k++] = i;
+  }
+  return { sub, idx };
 }
 
 /**
@@ -105,20 +162,12 @@ function mergeByRow(a: RowProblem[], b: RowProblem[]): RowProblem[] {
 
 /** Applies a model to the valid rows only (invalid ones may hold NaN the model would reject); NaN elsewhere. */
 function onValidRows(X: Matrix, valid: Uint8Array, apply: (m: Matrix) => Float64Array): Float64Array {
-  const { data, rows, cols } = X;
-  let nValid = 0;
-  for (let i = 0; i < rows; i++) nValid += valid[i];
-  const out = new Float64Array(rows).fill(NaN);
+  const { sub, idx } = validRows(X.data, X.rows, X.cols, valid);
+  const nValid = idx.length;
+  const out = new Float64Array(X.rows).fill(NaN);
   if (nValid === 0) return out;
-  if (nValid === rows) return apply(X);
-  const sub = new Float64Array(nValid * cols);
-  const idx = new Int32Array(nValid);
-  for (let i = 0, k = 0; i < rows; i++) {
-    if (!valid[i]) continue;
-    sub.set(data.subarray(i * cols, i * cols + cols), k * cols);
-    idx[k++] = i;
-  }
-  const p = apply({ data: sub, rows: nValid, cols, features: X.features });
+  if (nValid === X.rows) return apply(X);
+  const p = apply({ data: sub, rows: nValid, cols: X.cols, features: X.features });
   for (let k = 0; k < nValid; k++) out[idx[k]] = p[k];
   return out;
 }
@@ -141,6 +190,10 @@ export interface PredictionChunk {
   errors: string[];
   /** Problems of this chunk (errors and warnings), capped at maxProblemsPerChunk. */
   problems: RowProblem[];
+  /** The model's input columns of these rows as read, before imputation (for drift monitoring). */
+  inputs: Table;
+  /** With an explainer: each row's explanation (written as shap_base and shap_<column>). */
+  explanation?: RowExplanations;
 }
 
 export interface PredictionSummary {
@@ -207,7 +260,7 @@ export async function predictCsv(loaded: LoadedBundle, input: CsvInput, options:
       if (r.length !== header.length) ragged++;
       return o;
     });
-    const res = predictRecords(loaded, records, first, { clip: options.clip, interval: options.interval });
+    const res = predictRecords(loaded, records, first, { clip: options.clip, explainer: options.explainer, interval: options.interval });
     outOfRange += res.outOfRange;
     for (const p of res.problems) {
       const key = `${p.reason}:${p.severity}`;
@@ -237,6 +290,8 @@ export async function predictCsv(loaded: LoadedBundle, input: CsvInput, options:
       valid: res.valid,
       errors,
       problems: res.problems.slice(0, options.maxProblemsPerChunk ?? 1000),
+      inputs: res.inputs,
+      ...(res.explanation ? { explanation: res.explanation } : {}),
     });
     options.onProgress?.({ ...lastProgress, predicted: rowsSeen });
     await checkpoint(options.signal);
@@ -279,6 +334,7 @@ export async function predictCsv(loaded: LoadedBundle, input: CsvInput, options:
       valid: new Uint8Array(0),
       errors: [],
       problems: [],
+      inputs: loaded.recipe.transformRecords([]).inputs,
     });
   const range = trainingTargetRange(loaded);
   return {
@@ -355,12 +411,16 @@ export function predictionColumnName(header: string[], base = 'prediction'): str
  * `prediction_upper` when the chunk has intervals), and an error column holding the
  * reasons a row could not be predicted, or the warning that its prediction lies outside the
  * training target's range (other warnings, such as an imputed value, are not listed).
+ * With explanations, `shap_base` and one `shap_<column>` per input column follow (empty where
+ * the row could not be predicted; shap_base + Σ shap_* = the prediction before any clipping).
  * The header line is written when `withHeader` is true (the first chunk).
  */
 export function predictionChunkToCsv(chunk: PredictionChunk, withHeader: boolean): string {
-  const added = [predictionColumnName(chunk.header)];
-  if (chunk.lower) for (const base of ['prediction_lower', 'prediction_upper']) added.push(predictionColumnName([...chunk.header, ...added], base));
-  const errName = predictionColumnName([...chunk.header, ...added], 'error');
+  const names = [...chunk.header, predictionColumnName(chunk.header)];
+  if (chunk.lower) for (const base of ['prediction_lower', 'prediction_upper']) names.push(predictionColumnName(names, base));
+  names.push(predictionColumnName(names, 'error'));
+  const e = chunk.explanation;
+  if (e) for (const base of ['shap_base', ...e.columns.map((c) => `shap_${c}`)]) names.push(predictionColumnName(names, base));
   const width = chunk.header.length;
   const cell = (v: number): string => (Number.isFinite(v) ? String(v) : '');
   const out = chunk.rows.map((r, i) => {
@@ -368,8 +428,13 @@ export function predictionChunkToCsv(chunk: PredictionChunk, withHeader: boolean
     cells.push(cell(chunk.predictions[i]));
     if (chunk.lower) cells.push(cell(chunk.lower[i]), cell(chunk.upper![i]));
     cells.push(chunk.errors[i]);
+    if (e) {
+      const c = e.columns.length;
+      cells.push(chunk.valid[i] ? cell(e.base) : '');
+      for (let j = 0; j < c; j++) cells.push(cell(e.values[i * c + j]));
+    }
     return cells;
   });
-  const text = Papa.unparse(neutraliseRows(withHeader ? [[...chunk.header, ...added, errName], ...out] : out), { newline: '\n' });
+  const text = Papa.unparse(neutraliseRows(withHeader ? [names, ...out] : out), { newline: '\n' });
   return text + '\n';
 }

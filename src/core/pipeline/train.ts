@@ -22,6 +22,7 @@ import { createBundle, type ModelBundle } from '../bundle/bundle';
 import type { ConformalCalibration } from '../conformal/calibration';
 import { calibrationPart, crossCalibration, intervalPlan, splitCalibration, tooFewForCrossCalibration, type IntervalRequest } from '../conformal/training';
 import { referenceProfile, type ReferenceProfile } from '../bundle/reference-profile';
+import { encodeReferenceSample, REFERENCE_SAMPLE_ROWS, sampleRowIndices } from '../bundle/reference-sample';
 import { kFold, trainTestSplit } from '../data/split';
 import { takeRows } from '../data';
 import type { Table } from '../data/types';
@@ -29,6 +30,7 @@ import { evaluationDiagnostics } from '../report/diagnostics';
 import { CancelledError, LoupeError, PipelineError, isCancelled, type PipelineStage } from '../errors';
 import { regressionMetrics, type RegressionMetrics } from '../metrics';
 import { emptyHistory, type FitHistory } from '../models/history';
+import type { TreeSharing } from '../models/forest/tree-share';
 import { createModel, modelInfo, modelLabel } from '../models/registry';
 import type { Matrix, ModelType, Regressor } from '../models/types';
 import { permutation, Rng } from '../random';
@@ -104,11 +106,19 @@ export interface TrainingRequest {
   bundles?: 'each' | 'best' | 'none';
   /** Per-row test predictions kept per candidate; beyond it, a seeded sample (default MAX_EVALUATION_ROWS). */
   maxEvaluationRows?: number;
+  /**
+   * Training rows each bundle carries as its drift reference (a seeded sample of the training
+   * inputs with the model's predictions on them; bundle/reference-sample.ts). Default
+   * REFERENCE_SAMPLE_ROWS (10,000); 0 for none.
+   */
+  referenceSampleRows?: number;
   signal?: AbortSignalLike;
   onProgress?: (p: TrainingProgress) => void;
   onLog?: LogSink;
   /** Called when a candidate finishes, fails or is cancelled (for live leaderboards and run records). */
   onCandidateDone?: (r: CandidateResult) => void;
+  /** Random forests grow their trees in other workers too (the app's pool); the result is the same. */
+  shareTrees?: TreeSharing;
 }
 
 export type CandidateStatus = 'finished' | 'failed' | 'cancelled';
@@ -234,6 +244,9 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
   if (req.candidates.length === 0) throw new PipelineError('no-candidates', 'Choose at least one model to train.', { stage: 'training' });
   const names = candidateNames(req.candidates);
   const target = req.recipe.target;
+  const sampleRows = req.referenceSampleRows ?? REFERENCE_SAMPLE_ROWS;
+  if (!(Number.isInteger(sampleRows) && sampleRows >= 0))
+    throw new PipelineError('bad-reference-rows', `The reference sample size must be a whole number of at least 0; got ${sampleRows}.`, { field: 'referenceSampleRows', stage: 'transformation' });
 
   // ---- transformation: cleaning, split, recipe fitted on training rows only ----
   const { cleaned, removed } = await stage('transformation', log, () => {
@@ -365,7 +378,11 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
       const fit = async (X: Matrix, y: Float64Array, part: number): Promise<{ model: Regressor; seconds: number }> => {
         const model = createModel(spec.type, given);
         const t0 = now();
-        await model.fit(X, y, { signal, onProgress: (p) => report((part + p.fraction) / parts, { step: p.step, totalSteps: p.totalSteps, loss: p.loss }) });
+        await model.fit(X, y, {
+          signal,
+          shareTrees: req.shareTrees,
+          onProgress: (p) => report((part + p.fraction) / parts, { step: p.step, totalSteps: p.totalSteps, loss: p.loss }),
+        });
         return { model, seconds: (now() - t0) / 1000 };
       };
       let metrics: RegressionMetrics;
@@ -475,19 +492,37 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
   const bundles = req.bundles ?? 'each';
   if (bundles !== 'none') {
     const reference = referenceProfile(fullTrain, [...recipe.inputSchema().map((c) => c.name), target]);
+    const sample = await stage('evaluation', log, () => sampleRowsOf(fullTrain, train.X, recipe, sampleRows, split.seed));
     for (const r of bundles === 'each' ? leaderboard.filter((c) => c.status === 'finished') : [best])
-      r.bundle = candidateBundle(r, { recipe, split: splitInfo, seed: split.seed, dataset: req.dataset, datasetRows: req.dataset.rows ?? req.table.rowCount, reference });
+      r.bundle = candidateBundle(r, { recipe, split: splitInfo, seed: split.seed, dataset: req.dataset, datasetRows: req.dataset.rows ?? req.table.rowCount, reference, sample });
   }
 
   const evaluationRows = test ? { X: test.X, y: test.yRaw, inSample: false } : { X: train.X, y: train.yRaw, inSample: true };
   return { split: splitInfo, recipe, leaderboard, best: best.name, rankedBy, warnings, evaluationRows, logs: log.lines };
 }
 
+/** The training rows a bundle's reference sample holds: their input columns and their feature rows. */
+interface SampledRows {
+  inputs: Table;
+  X: Matrix;
+  sourceRows: number;
+  seed: number;
+}
+
+function sampleRowsOf(rows: Table, X: Matrix, recipe: FittedRecipe, max: number, seed: number): SampledRows | undefined {
+  if (max === 0) return undefined;
+  const idx = sampleRowIndices(rows.rowCount, max, seed);
+  const data = new Float64Array(idx.length * X.cols);
+  for (let k = 0; k < idx.length; k++) data.set(X.data.subarray(idx[k] * X.cols, (idx[k] + 1) * X.cols), k * X.cols);
+  return { inputs: recipe.inputTable(takeRows(rows, idx)), X: { data, rows: idx.length, cols: X.cols, features: X.features }, sourceRows: rows.rowCount, seed };
+}
+
 /** The bundle of a finished candidate: built here and nowhere else. */
 function candidateBundle(
   r: CandidateResult,
-  run: { recipe: FittedRecipe; split: SplitInfo; seed: number; dataset: DatasetRef; datasetRows: number; reference: ReferenceProfile },
+  run: { recipe: FittedRecipe; split: SplitInfo; seed: number; dataset: DatasetRef; datasetRows: number; reference: ReferenceProfile; sample?: SampledRows },
 ): ModelBundle {
+  const sample = run.sample;
   return createBundle({
     name: `${run.recipe.recipe.target} — ${r.name}`,
     recipe: run.recipe,
@@ -495,6 +530,9 @@ function candidateBundle(
     metrics: { test: r.metrics, folds: r.folds, fitSeconds: r.fitSeconds, predictSeconds: r.predictSeconds },
     lineage: { datasetHash: run.dataset.hash, datasetName: run.dataset.name, datasetRows: run.datasetRows, split: run.split, seed: run.seed },
     referenceProfile: run.reference,
+    referenceSample: sample
+      ? encodeReferenceSample({ table: sample.inputs, predictions: run.recipe.decodeTarget(r.model!.predict(sample.X)), sourceRows: sample.sourceRows, seed: sample.seed })
+      : undefined,
     intervals: r.intervals,
     diagnostics: r.evaluation ? evaluationDiagnostics(r.evaluation.kind, r.evaluation.actual, r.evaluation.predicted, r.evaluation.totalRows) : undefined,
   });

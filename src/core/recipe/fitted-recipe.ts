@@ -63,6 +63,8 @@ export interface RecordsTransform {
   problems: RowProblem[];
   problemCount: number;
   valid: Uint8Array;
+  /** The input columns as read (see inputTable), before imputation: what drift is measured on. */
+  inputs: Table;
 }
 
 /** Statistics learned for one feature column. */
@@ -216,6 +218,27 @@ export class FittedRecipe {
     return this.transformer.features.map((f) => ({ ...f }));
   }
 
+  /**
+   * Provenance of each output feature, in matrix column order: the input columns it is computed
+   * from (one for a number, an ordinal code or a one-hot indicator; every input a derived
+   * feature reads, through other derived features, in input order). Explanations fold feature
+   * contributions back to input columns with it.
+   */
+  featureSources(): string[][] {
+    const inputOrder = new Map(this.inputs.map((s, i) => [s.name, i]));
+    const sources = new Map<string, Set<string>>();
+    const of = (name: string): Set<string> => sources.get(name) ?? new Set([name]);
+    for (const f of this.recipe.features) sources.set(f.name, new Set(f.columns.flatMap((c) => [...of(c)])));
+    const out: string[][] = [];
+    this.transformer.params.columns.forEach((spec, j) => {
+      const fitted = this.transformer.fitted(j);
+      const width = fitted.onehot ? fitted.onehot.outputLevels().length : 1;
+      const cols = [...of(spec.column)].sort((a, b) => (inputOrder.get(a) ?? 0) - (inputOrder.get(b) ?? 0));
+      for (let k = 0; k < width; k++) out.push(cols);
+    });
+    return out;
+  }
+
   /** Encodes every row of `table`. Throws RecipeError 'missing-column' when a needed column is absent. */
   transformTable(table: Table, options: TransformOptions = {}): TableTransform {
     const n = table.rowCount;
@@ -236,49 +259,24 @@ export class FittedRecipe {
    * columns the number with that unit; anything else in a number column is read as missing.
    */
   transformRecords(records: Array<Record<string, RecordValue>>, firstRowNumber = 1): RecordsTransform {
-    const n = records.length;
-    const log = new ProblemLog(n, firstRowNumber, Infinity);
-    const resolved = new Map<string, Column>();
-    for (const s of this.inputs) {
-      const absent = (i: number) => !(s.name in records[i]);
-      if (isNumberKind(s.kind)) {
-        const values = new Float64Array(n);
-        for (let i = 0; i < n; i++) {
-          const raw = records[i][s.name];
-          const x = readNumber(raw, s.unit);
-          if (x === undefined) {
-            values[i] = NaN;
-            this.reportUnreadable(log, s, i, raw);
-          } else {
-            values[i] = x;
-            if (x !== x && absent(i)) this.reportAbsent(log, s, i);
-          }
-        }
-        resolved.set(s.name, { type: 'numeric', name: s.name, values });
-      } else {
-        const levels: string[] = [];
-        const index = new Map<string, number>();
-        const codes = new Int32Array(n);
-        for (let i = 0; i < n; i++) {
-          const l = readLabel(records[i][s.name]);
-          if (l === undefined) {
-            codes[i] = -1;
-            if (absent(i)) this.reportAbsent(log, s, i);
-            continue;
-          }
-          let k = index.get(l);
-          if (k === undefined) {
-            k = levels.length;
-            levels.push(l);
-            index.set(l, k);
-          }
-          codes[i] = k;
-        }
-        resolved.set(s.name, { type: 'categorical', name: s.name, codes, levels });
-      }
-    }
-    const X = this.encode(resolved, n, log);
-    return { X, problems: this.sortProblems(log.list), problemCount: log.count, valid: log.valid };
+    const log = new ProblemLog(records.length, firstRowNumber, Infinity);
+    const resolved = this.resolveRecords(records, log);
+    const X = this.encode(resolved, records.length, log);
+    const inputs: Table = { rowCount: records.length, columns: this.inputs.map((s) => resolved.get(s.name)!) };
+    return { X, problems: this.sortProblems(log.list), problemCount: log.count, valid: log.valid, inputs };
+  }
+
+  /**
+   * The input columns of `table` as the model reads them — numbers for number inputs (text read
+   * as missing), labels otherwise — before imputation or encoding: what drift is measured on.
+   * Throws RecipeError 'missing-column' when an input is absent.
+   */
+  inputTable(table: Table): Table {
+    for (const s of this.inputs)
+      if (!columnByName(table, s.name))
+        throw new RecipeError('missing-column', `Column "${s.name}" is missing from the table; the model needs it.`, { column: s.name, stage: 'prediction' });
+    const resolved = this.resolveTable(table, new ProblemLog(table.rowCount, 1, 0), 'predict');
+    return { rowCount: table.rowCount, columns: this.inputs.map((s) => resolved.get(s.name)!) };
   }
 
   /** The target as the model learns it (log1p when the recipe says so; NaN for values ≤ −1). */
@@ -416,6 +414,51 @@ export class FittedRecipe {
       severity: 'warning',
       message: `${typeof raw === 'string' ? JSON.stringify(raw) : String(raw)} is not a number${s.unit ? ` in ${s.unit}` : ''}; read as missing, as in training${fill === undefined ? '' : `, and filled with ${fill}`}.`,
     });
+  }
+
+  /** Each input column of `records`, read by the CSV loader's rules; problems reading a cell go to `log`. */
+  private resolveRecords(records: Array<Record<string, RecordValue>>, log: ProblemLog): Map<string, Column> {
+    const n = records.length;
+    const resolved = new Map<string, Column>();
+    for (const s of this.inputs) {
+      const absent = (i: number) => !(s.name in records[i]);
+      if (isNumberKind(s.kind)) {
+        const values = new Float64Array(n);
+        for (let i = 0; i < n; i++) {
+          const raw = records[i][s.name];
+          const x = readNumber(raw, s.unit);
+          if (x === undefined) {
+            values[i] = NaN;
+            this.reportUnreadable(log, s, i, raw);
+          } else {
+            values[i] = x;
+            if (x !== x && absent(i)) this.reportAbsent(log, s, i);
+          }
+        }
+        resolved.set(s.name, { type: 'numeric', name: s.name, values });
+      } else {
+        const levels: string[] = [];
+        const index = new Map<string, number>();
+        const codes = new Int32Array(n);
+        for (let i = 0; i < n; i++) {
+          const l = readLabel(records[i][s.name]);
+          if (l === undefined) {
+            codes[i] = -1;
+            if (absent(i)) this.reportAbsent(log, s, i);
+            continue;
+          }
+          let k = index.get(l);
+          if (k === undefined) {
+            k = levels.length;
+            levels.push(l);
+            index.set(l, k);
+          }
+          codes[i] = k;
+        }
+        resolved.set(s.name, { type: 'categorical', name: s.name, codes, levels });
+      }
+    }
+    return resolved;
   }
 
   /**

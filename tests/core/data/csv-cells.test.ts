@@ -56,6 +56,7 @@ describe('predictionChunkToCsv', () => {
         valid: new Uint8Array([1, 0]),
         errors: ['', '@carat: "abc" is not a number.'],
         problems: [],
+        inputs: { rowCount: 2, columns: [] },
       },
       true,
     );

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { modelFromJSON } from '../../../src/core/models/registry';
-import { ForestTreeTrainer, RandomForestRegressor } from '../../../src/core/models/forest';
+import { Checkpointer } from '../../../src/core/abort';
+import { ForestTreeTrainer, RandomForestRegressor, trainSharedTrees, TreeShareHost } from '../../../src/core/models/forest';
 import { accumulatePredictions } from '../../../src/core/models/tree';
 import { BundleError, InvalidParamsError } from '../../../src/core/errors';
 import type { SerializedModel } from '../../../src/core/models/types';
@@ -25,6 +26,32 @@ describe('RandomForestRegressor', () => {
       }
       expect(p[r]).toBeCloseTo(s / 7, 9);
     }
+  });
+
+  it('a fit sharing its trees with helpers (one of which fails) builds the same forest as one worker', async () => {
+    const params = { nEstimators: 12, seed: 5, maxFeatures: 0.6 };
+    const whole = await new RandomForestRegressor(params).fit(train.X, train.y);
+    const host = new TreeShareHost(params.nEstimators);
+    const helpers: Promise<void>[] = [];
+    const shared = await new RandomForestRegressor(params).fit(train.X, train.y, {
+      shareTrees: async (X, y, p) => {
+        // A helper that grows trees, and one that takes an index and dies with it.
+        const good = host.join();
+        helpers.push(trainSharedTrees(X, y, p, () => host.take(good), new Checkpointer(undefined)).then((t) => host.deliver(good, t)));
+        const bad = host.join();
+        await host.take(bad);
+        helpers.push(Promise.resolve().then(() => host.fail(bad)));
+        return host;
+      },
+    });
+    await Promise.all(helpers);
+    expect(Array.from(shared.predict(test.X))).toEqual(Array.from(whole.predict(test.X)));
+    expect(JSON.stringify(shared.toJSON().state, (_, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v))).toBe(
+      JSON.stringify(whole.toJSON().state, (_, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v)),
+    );
+    const took = await host.collect();
+    expect(took.missing.length).toBe(1);
+    expect(took.trees.length).toBeGreaterThan(0);
   });
 
   it('trees trained separately, in any order, assemble into the forest fit builds', async () => {

@@ -1,7 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { modelFromJSON } from '../../../src/core/models/registry';
 import { BundleError, InvalidParamsError } from '../../../src/core/errors';
 import { KNeighborsRegressor } from '../../../src/core/models/knn';
+import { KD_TREE_MAX_FEATURES } from '../../../src/core/models/knn/k-neighbors';
+import { Rng } from '../../../src/core/random';
 import type { Matrix } from '../../../src/core/models/types';
 import { synthetic } from '../../conformance/suite';
 
@@ -51,6 +54,65 @@ describe('KNeighborsRegressor', () => {
     expect(one.predict({ data: Float64Array.from([0, 0]), rows: 1, cols: 2 })[0]).toBe(10);
     const dist = await new KNeighborsRegressor({ k: 3, weights: 'distance' }).fit(X, y);
     expect(dist.predict({ data: Float64Array.from([0, 0]), rows: 1, cols: 2 })[0]).toBe(15);
+  });
+
+  it('the k-d tree finds the same neighbours, distances and predictions as brute force (random data, ties)', async () => {
+    // Values on a coarse grid (duplicates and equal distances are common) or continuous ones;
+    // 1 to 20 features around the automatic switch; k up to the whole training set.
+    const data = fc
+      .record({ n: fc.integer({ min: 1, max: 400 }), q: fc.integer({ min: 1, max: 40 }), p: fc.integer({ min: 1, max: 20 }), grid: fc.boolean(), seed: fc.integer({ min: 0, max: 1e6 }) })
+      .chain((c) =>
+        fc.record({
+          c: fc.constant(c),
+          k: fc.integer({ min: 1, max: Math.min(c.n, 25) }),
+          weights: fc.constantFrom('uniform' as const, 'distance' as const),
+        }),
+      );
+    await fc.assert(
+      fc.asyncProperty(data, async ({ c, k, weights }) => {
+        const rng = new Rng(c.seed);
+        const value = (): number => (c.grid ? rng.nextInt(4) - 1 : rng.normal());
+        const train: Matrix = { data: Float64Array.from({ length: c.n * c.p }, value), rows: c.n, cols: c.p };
+        const y = Float64Array.from({ length: c.n }, () => rng.normal() * 100);
+        // Some queries repeat training rows exactly (distance 0).
+        const test: Matrix = { data: Float64Array.from({ length: c.q * c.p }, value), rows: c.q, cols: c.p };
+        for (let i = 0; i < c.q; i += 3) test.data.set(train.data.subarray((i % c.n) * c.p, (i % c.n + 1) * c.p), i * c.p);
+        const tree = await new KNeighborsRegressor({ k, weights, algorithm: 'kd_tree' }).fit(train, y);
+        const brute = await new KNeighborsRegressor({ k, weights, algorithm: 'brute' }).fit(train, y);
+        const a = tree.kneighbors(test);
+        const b = brute.kneighbors(test);
+        expect(Array.from(a.rows)).toEqual(Array.from(b.rows));
+        expect(Array.from(a.distances)).toEqual(Array.from(b.distances));
+        expect(Array.from(tree.predict(test))).toEqual(Array.from(brute.predict(test)));
+        // And both agree with the plain float64 reference.
+        const want = bruteForce(train, y, test, k, weights);
+        const got = tree.predict(test);
+        for (let i = 0; i < want.length; i++) expect(got[i]).toBeCloseTo(want[i], 9);
+      }),
+      { numRuns: 120, seed: 13 },
+    );
+  });
+
+  it("'auto' keeps the k-d tree where it prunes (few features) and searches by brute force where it cannot, with the same result", async () => {
+    for (const [p, want] of [[3, 'kd_tree'], [24, 'brute']] as const) {
+      const d = synthetic(3000, p, 5);
+      const q = synthetic(50, p, 6);
+      const auto = await new KNeighborsRegressor({ k: 5 }).fit(d.X, d.y);
+      expect(auto.search).toBe(want);
+      const other = await new KNeighborsRegressor({ k: 5, algorithm: want === 'kd_tree' ? 'brute' : 'kd_tree' }).fit(d.X, d.y);
+      expect(Array.from(auto.kneighbors(q.X).rows)).toEqual(Array.from(other.kneighbors(q.X).rows));
+      expect(Array.from(auto.predict(q.X))).toEqual(Array.from(other.predict(q.X)));
+    }
+    // Beyond KD_TREE_MAX_FEATURES no tree is tried, and k of half the rows or more is brute force too (as scikit-learn).
+    expect((await new KNeighborsRegressor({ k: 1 }).fit(synthetic(100, KD_TREE_MAX_FEATURES + 1, 1).X, new Float64Array(100))).search).toBe('brute');
+    expect((await new KNeighborsRegressor({ k: 50 }).fit(synthetic(100, 2, 1).X, new Float64Array(100))).search).toBe('brute');
+  });
+
+  it('keeps using the k-d tree after a bundle round trip', async () => {
+    const m = await new KNeighborsRegressor({ k: 3, algorithm: 'kd_tree' }).fit(train.X, train.y);
+    const back = modelFromJSON(m.toJSON()) as KNeighborsRegressor;
+    expect(Array.from(back.predict(test.X))).toEqual(Array.from(m.predict(test.X)));
+    expect(Array.from(back.kneighbors(test.X).rows)).toEqual(Array.from(m.kneighbors(test.X).rows));
   });
 
   it('rejects k larger than the training set, and bad options, naming the field', async () => {

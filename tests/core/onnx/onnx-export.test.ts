@@ -165,10 +165,11 @@ describe('ONNX export of a recipe with every step, predicted by onnxruntime', ()
       right: Int32Array.of(-1),
       value: Float64Array.of(5.25),
       nSamples: Int32Array.of(700),
+      cover: Int32Array.of(700),
     });
     const forest = (bundles.get('gbdt')!.model.toJSON().state as { forest: Record<string, unknown> }).forest;
     const empty = withModel('gbdt', {
-      forest: { ...forest, treeOffsets: Int32Array.of(0), feature: new Int32Array(0), threshold: new Float64Array(0), left: new Int32Array(0), right: new Int32Array(0), value: new Float64Array(0), missingLeft: new Uint8Array(0), catIndex: new Int32Array(0), catBits: new Uint32Array(0), gain: new Float64Array(0) },
+      forest: { ...forest, treeOffsets: Int32Array.of(0), feature: new Int32Array(0), threshold: new Float64Array(0), left: new Int32Array(0), right: new Int32Array(0), value: new Float64Array(0), missingLeft: new Uint8Array(0), catIndex: new Int32Array(0), catBits: new Uint32Array(0), gain: new Float64Array(0), ...('cover' in forest ? { cover: new Int32Array(0) } : {}) },
     });
     for (const loaded of [leaf, empty]) {
       const loupe = predictRecords(loaded, records).predictions;

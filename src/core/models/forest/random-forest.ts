@@ -14,6 +14,7 @@ import type { FitOptions, Matrix } from '../types';
 import { checkPredictInput } from '../validate';
 import { accumulatePredictions, flatTreeFromState, flatTreeToState, normalizedImportance, type FlatTree } from '../tree/flat-tree';
 import type { ForestParams } from './params';
+import type { TreeShare } from './tree-share';
 import { ForestTreeTrainer } from './trainer';
 
 interface ForestState {
@@ -37,6 +38,12 @@ export class RandomForestRegressor extends Estimator<ForestParams, ForestState> 
     const cp = new Checkpointer(signal);
     await cp.maybe();
     const total = this.params.nEstimators;
+    // Out-of-bag scores need every tree's bootstrap here: those fits keep their trees local.
+    const share = options.shareTrees && !this.params.oobScore ? await options.shareTrees(X, y, this.params) : null;
+    if (share) {
+      this.setFitted({ trees: await fitShared(trainer, share, total, cp, onProgress), oob: null });
+      return this;
+    }
     const trees: FlatTree[] = [];
     const oobSum = this.params.oobScore ? new Float64Array(X.rows) : undefined;
     const oobCount = this.params.oobScore ? new Int32Array(X.rows) : undefined;
@@ -118,6 +125,27 @@ export class RandomForestRegressor extends Estimator<ForestParams, ForestState> 
     const trees = r.objects('trees', this.params.nEstimators).map((t) => flatTreeFromState(t, nFeatures));
     return { trees, oob: r.nullableNumber('oobScore') };
   }
+}
+
+/** Grows the indices the share hands this fit, then the ones helpers lost, and assembles all in index order. */
+async function fitShared(trainer: ForestTreeTrainer, share: TreeShare, total: number, cp: Checkpointer, onProgress: FitOptions['onProgress']): Promise<FlatTree[]> {
+  const trees: (FlatTree | undefined)[] = new Array(total);
+  let done = 0;
+  const grow = async (t: number): Promise<void> => {
+    trees[t] = await trainer.fitTreeAsync(t, cp);
+    done++;
+    // Indices are handed out in order, so the index is the forest's progress; `done` only this worker's.
+    onProgress?.({ fraction: Math.min(1, (t + 1) / total), step: done, totalSteps: total });
+    await cp.maybe();
+  };
+  for (let t = await share.take(); t >= 0; t = await share.take()) await grow(t);
+  await cp.maybe();
+  const elsewhere = await share.collect();
+  for (const { index, tree } of elsewhere.trees) trees[index] = tree;
+  for (const t of elsewhere.missing) await grow(t);
+  const missing = trees.findIndex((t) => t === undefined);
+  if (missing >= 0) throw new Error(`Tree ${missing} of the forest was never grown (the workers sharing it lost it).`);
+  return trees as FlatTree[];
 }
 
 function addOutOfBag(tree: FlatTree, X: Matrix, counts: Int32Array, sum: Float64Array, count: Int32Array): void {

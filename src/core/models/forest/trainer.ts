@@ -16,6 +16,7 @@ import { growthSettings, type GrowthSettings } from '../tree/params';
 import { MODEL_CATALOG } from '../catalog';
 import { resolveParams } from '../params';
 import { FOREST_PARAMS, resolveMaxSamples, type ForestParams } from './params';
+import type { SharedTrees } from './tree-share';
 
 /** The Rng of tree `treeIndex`: the (treeIndex+1)-th fork of Rng(seed). */
 export function treeRng(seed: number, treeIndex: number): Rng {
@@ -80,4 +81,21 @@ export class ForestTreeTrainer {
     while (!g.grow(performance.now() + 40)) await cp.maybe();
     return g.result();
   }
+}
+
+/**
+ * A helper's part: grows the trees whose indices `take` hands out (until it gives −1), on the
+ * same X, y and params as the fit that shares them.
+ */
+export async function trainSharedTrees(
+  X: Matrix,
+  y: Float64Array,
+  params: Readonly<ForestParams>,
+  take: () => Promise<number>,
+  cp: Checkpointer,
+): Promise<SharedTrees> {
+  const trainer = new ForestTreeTrainer(X, y, params);
+  const out: { index: number; tree: FlatTree }[] = [];
+  for (let t = await take(); t >= 0; t = await take()) out.push({ index: t, tree: await trainer.fitTreeAsync(t, cp) });
+  return out;
 }

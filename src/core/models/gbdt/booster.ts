@@ -205,6 +205,11 @@ export class GradientBoostingRegressor extends Estimator<GbdtParams, FittedState
     return f.ensemble.featureImportance(f.nFeatures);
   }
 
+  /** The raw prediction every tree adds to (the loss's baseline of the training target). */
+  get baseline(): number {
+    return this.fitted.baseline;
+  }
+
   /** Number of trees kept (the best iteration + 1 after early stopping). */
   get iterations(): number {
     return this.fitted.ensemble.nTrees;
@@ -225,7 +230,9 @@ export class GradientBoostingRegressor extends Estimator<GbdtParams, FittedState
     };
     if (h.bestStep !== undefined) history.bestStep = h.bestStep;
     // The key stays `forest` so that bundles written before the rename load as they are.
-    return { nFeatures: f.nFeatures, baseline: f.baseline, forest: { ...f.ensemble.state }, history };
+    const forest: StateRecord = { ...f.ensemble.state };
+    if (f.ensemble.cover) forest.cover = f.ensemble.cover;
+    return { nFeatures: f.nFeatures, baseline: f.baseline, forest, history };
   }
 
   protected readState(r: StateReader): FittedState {

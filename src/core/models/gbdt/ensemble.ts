@@ -56,6 +56,7 @@ export class EnsembleBuilder {
   private readonly catIndex: number[] = [];
   private readonly catBits: number[] = [];
   private readonly gain: number[] = [];
+  private readonly cover: number[] = [];
 
   constructor(private readonly binning: Binning) {}
 
@@ -71,6 +72,7 @@ export class EnsembleBuilder {
       this.right.push(t.right[n]);
       this.value.push(t.left[n] < 0 ? t.value[n] : 0);
       this.gain.push(t.left[n] < 0 ? 0 : t.gain[n]);
+      this.cover.push(t.count[n]);
       if (t.left[n] < 0) {
         this.feature.push(-1);
         this.threshold.push(0);
@@ -115,8 +117,21 @@ export class EnsembleBuilder {
       catBits: Uint32Array.from(this.catBits.slice(0, catEnd)),
       gain: Float64Array.from(this.gain.slice(0, end)),
       categoryCount,
-    });
+    }, {}, Int32Array.from(this.cover.slice(0, end)));
   }
+}
+
+/**
+ * The split rule on raw values at internal node `node` (a global index) for the value `v` of
+ * its feature: numbers go left when v ≤ threshold, categories when their bit is set; NaN, and a
+ * category never seen in training, follow the learned missing direction.
+ */
+export function goesLeftRaw(s: EnsembleState, node: number, v: number): boolean {
+  const ci = s.catIndex[node];
+  // NaN fails `v <= threshold`; it then follows the learned missing direction.
+  if (ci < 0) return v <= s.threshold[node] || (v !== v && s.missingLeft[node] === 1);
+  if (v >= 0 && v < s.categoryCount[s.feature[node]] && v === Math.floor(v)) return ((s.catBits[ci * CAT_WORDS + (v >>> 5)] >>> (v & 31)) & 1) === 1;
+  return s.missingLeft[node] === 1;
 }
 
 export class TreeEnsemble {
@@ -140,6 +155,11 @@ export class TreeEnsemble {
   constructor(
     readonly state: EnsembleState,
     private readonly options: { packedTables?: boolean } = {},
+    /**
+     * Training rows of each tree that reached each node (TreeSHAP's cover), or null for
+     * bundles written before it was kept. Serialized beside `state` as `cover`.
+     */
+    readonly cover: Int32Array | null = null,
   ) {
     const s = state;
     this.nTrees = s.treeOffsets.length - 1;
@@ -196,29 +216,16 @@ export class TreeEnsemble {
     const d = X.data;
     const p = X.cols;
     const F = s.feature;
-    const T = s.threshold;
-    const ML = s.missingLeft;
     const V = s.value;
     const L = this.gLeft;
     const R = this.gRight;
-    const CI = s.catIndex;
-    const bits = s.catBits;
-    const catCount = s.categoryCount;
     const root = s.treeOffsets[t];
     for (let i = b0; i < b1; i++) {
       const rb = i * p;
       let node = root;
       let l = L[node];
       while (l >= 0) {
-        const f = F[node];
-        const v = d[rb + f];
-        const ci = CI[node];
-        let goLeft: boolean;
-        // NaN fails `v <= T`; it then follows the learned missing direction.
-        if (ci < 0) goLeft = v <= T[node] || (v !== v && ML[node] === 1);
-        else if (v >= 0 && v < catCount[f] && v === Math.floor(v)) goLeft = ((bits[ci * CAT_WORDS + (v >>> 5)] >>> (v & 31)) & 1) === 1;
-        else goLeft = ML[node] === 1; // missing or never-seen category
-        node = goLeft ? l : R[node];
+        node = goesLeftRaw(s, node, d[rb + F[node]]) ? l : R[node];
         l = L[node];
       }
       out[i] += V[node];
@@ -288,6 +295,11 @@ export class TreeEnsemble {
         }
       }
     }
-    return new TreeEnsemble({ treeOffsets, feature, threshold, left, right, value, missingLeft, catIndex, catBits, gain, categoryCount });
+    let cover: Int32Array | null = null;
+    if (reader.has('cover')) {
+      cover = reader.typed('cover', Int32Array, nodes);
+      for (let n = 0; n < nNodes; n++) if (!(cover[n] > 0)) bad(`cover[${n}]`, `must be > 0 (training rows that reached the node), got ${cover[n]}.`);
+    }
+    return new TreeEnsemble({ treeOffsets, feature, threshold, left, right, value, missingLeft, catIndex, catBits, gain, categoryCount }, {}, cover);
   }
 }

@@ -146,6 +146,7 @@ export class LeafWiseGrower {
       this.rootValid = carry;
       findBestSplit(root.hist, binning, this.featuresForNode(), G, H, nRows, p, root.split, this.scratch);
     }
+    tree.count[root.node] = nRows;
     const leaves = this.leaves;
     if (root.hist === null) this.rootValid = false;
     const carrying = this.rootValid;
@@ -196,6 +197,8 @@ export class LeafWiseGrower {
       };
       tree.left[node] = left.node;
       tree.right[node] = right.node;
+      tree.count[left.node] = left.C;
+      tree.count[right.node] = right.C;
       left.split.reset();
       right.split.reset();
       leaves[bi] = left;

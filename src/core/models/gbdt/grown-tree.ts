@@ -13,6 +13,8 @@ export class GrownTree {
   readonly right: Int32Array;
   readonly value: Float64Array;
   readonly gain: Float64Array;
+  /** Training rows of this tree (after row subsampling) that reached each node: TreeSHAP's cover. */
+  readonly count: Int32Array;
   /** goesLeft[node·256 + bin]: 1 when rows of that bin go left at that node. */
   readonly goesLeft: Uint8Array;
 
@@ -25,6 +27,7 @@ export class GrownTree {
     this.right = new Int32Array(capacity);
     this.value = new Float64Array(capacity);
     this.gain = new Float64Array(capacity);
+    this.count = new Int32Array(capacity);
     this.goesLeft = new Uint8Array(capacity * 256);
   }
 
@@ -39,6 +42,7 @@ export class GrownTree {
     this.right[n] = -1;
     this.value[n] = 0;
     this.gain[n] = 0;
+    this.count[n] = 0;
     return n;
   }
 

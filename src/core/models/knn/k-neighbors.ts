@@ -1,7 +1,12 @@
 /**
- * k-nearest-neighbours regression (scikit-learn's KNeighborsRegressor, Euclidean, brute force).
+ * k-nearest-neighbours regression (scikit-learn's KNeighborsRegressor, Euclidean).
  *
- * Predict scores a block of query rows against all training rows with one tfjs matMul
+ * Two exact searches that find the same neighbours, ordered by (distance, training row):
+ * a k-d tree (kd-tree.ts) for few features, built at fit and on restore, and brute force on
+ * tfjs for many, where a tree prunes too little. `algorithm: 'auto'` keeps the tree when a
+ * probe shows it pruning enough, at the switch measured in bench/knn.ts.
+ *
+ * Brute force scores a block of query rows against all training rows with one tfjs matMul
  * (‖t‖² − 2·q·tᵀ through augmented matrices; the query's own ‖q‖² is constant per row) and
  * reduces each group of GROUP training rows to its best score on the tfjs side (reading the
  * whole score block back was the bottleneck, and tf.topk was slower still). In JavaScript, the
@@ -13,13 +18,30 @@
 import { checkpoint, throwIfAborted } from '../../abort';
 import { InvalidParamsError } from '../../errors';
 import { ensureTf, requireTf } from '../../tf';
+import { backgroundRows } from '../background';
 import { Estimator } from '../estimator';
 import type { StateReader, StateRecord } from '../state';
 import type { FitOptions, Matrix } from '../types';
 import { checkFitInput, checkPredictInput } from '../validate';
+import { KdTree } from './kd-tree';
 import type { KNeighborsOptions } from './params';
 
-/** Candidates beyond k taken into account for float32 near-ties. */
+/**
+ * 'auto' tries the k-d tree up to this many features (scikit-learn's 'auto' stops at 15) and
+ * keeps it when a probe of PROBE_QUERIES training rows scans at most MAX_SCANNED_SHARE of the
+ * training rows per query: whether a tree pays depends on the data's structure more than on
+ * its width (gemstone's 9 features: 6× faster than brute force; 9 Gaussian features: even).
+ */
+export const KD_TREE_MAX_FEATURES = 32;
+/**
+ * The scanned share at which the tree stops paying: bench/knn.ts's sweep on Gaussian data
+ * (20,000 rows, k = 5) finds the tree 0.6× brute force's time at 8 features (5% of the rows
+ * scanned) and 1.4× at 10 (12%). Gemstone's 9 features scan under 2%.
+ */
+export const MAX_SCANNED_SHARE = 0.08;
+const PROBE_QUERIES = 64;
+
+/** Brute force: candidates beyond k taken into account for float32 near-ties. */
 const REFINE_EXTRA = 4;
 /** Training rows per group: tfjs returns each group's best score; rows of the best groups are checked in float64. */
 const GROUP = 32;
@@ -28,11 +50,19 @@ const GROUP_MARGIN = 2;
 /** Distances held per query block (4 M float32 = 16 MB). */
 const BLOCK_CELLS = 1 << 22;
 
+/**
+ * Receives query i's neighbours: the r-th nearest is training row rows[order[r]] at squared
+ * distance dist[order[r]], for r < k, in (distance, training row) order.
+ */
+type NeighbourVisit = (i: number, order: Int32Array, dist: Float64Array, rows: Int32Array) => void;
+
 interface KnnState {
   X: Float64Array;
   y: Float64Array;
   rows: number;
   cols: number;
+  /** The k-d tree over X when the search uses one; derived from X, never serialized. */
+  tree: KdTree | null;
 }
 
 export class KNeighborsRegressor extends Estimator<KNeighborsOptions, KnnState> {
@@ -48,16 +78,80 @@ export class KNeighborsRegressor extends Estimator<KNeighborsOptions, KnnState> 
     if (this.params.k > X.rows)
       throw new InvalidParamsError('bad-param', `k = ${this.params.k} neighbours need at least that many training rows; got ${X.rows}.`, { field: 'k' });
     await ensureTf();
-    const state = { X: X.data.slice(), y: y.slice(), rows: X.rows, cols: X.cols };
+    const data = X.data.slice();
+    const state = { X: data, y: y.slice(), rows: X.rows, cols: X.cols, tree: this.#treeFor(data, X.rows, X.cols) };
     options.onProgress?.({ fraction: 1 });
     await checkpoint(options.signal);
     this.setFitted(state);
     return this;
   }
 
+  /** The k-d tree over the training rows when the search uses one (see `algorithm`), else null. */
+  #treeFor(data: Float64Array, rows: number, cols: number): KdTree | null {
+    const { algorithm, k } = this.params;
+    if (algorithm === 'brute') return null;
+    if (algorithm === 'kd_tree') return new KdTree(data, rows, cols);
+    // scikit-learn's 'auto' also falls back to brute force when k reaches half the rows.
+    if (cols > KD_TREE_MAX_FEATURES || k >= rows / 2) return null;
+    const tree = new KdTree(data, rows, cols);
+    return tree.scannedShare(data, rows, k, PROBE_QUERIES) <= MAX_SCANNED_SHARE ? tree : null;
+  }
+
+  /** The search the fitted model uses (scikit-learn's `_fit_method`). */
+  get search(): 'kd_tree' | 'brute' {
+    return this.fitted.tree ? 'kd_tree' : 'brute';
+  }
+
   predict(X: Matrix): Float64Array {
     const s = this.fitted;
     checkPredictInput(X, s.cols);
+    const out = new Float64Array(X.rows);
+    this.#search(s, X, (i, order, dist, rows) => {
+      out[i] = this.combine(order, dist, rows, s.y);
+    });
+    return out;
+  }
+
+  /**
+   * The k nearest training rows of every row of X (scikit-learn's kneighbors): query i's
+   * neighbours are rows[i·k .. i·k + k), nearest first, ties by training row, with their
+   * Euclidean distances in `distances`.
+   */
+  kneighbors(X: Matrix): { rows: Int32Array; distances: Float64Array } {
+    const s = this.fitted;
+    checkPredictInput(X, s.cols);
+    const k = this.params.k;
+    const rowsOut = new Int32Array(X.rows * k);
+    const distances = new Float64Array(X.rows * k);
+    this.#search(s, X, (i, order, dist, rows) => {
+      for (let r = 0; r < k; r++) {
+        rowsOut[i * k + r] = rows[order[r]];
+        distances[i * k + r] = Math.sqrt(dist[order[r]]);
+      }
+    });
+    return { rows: rowsOut, distances };
+  }
+
+  #search(s: KnnState, X: Matrix, visit: NeighbourVisit): void {
+    if (s.tree) this.#searchTree(s.tree, X, visit);
+    else this.#searchBrute(s, X, visit);
+  }
+
+  #searchTree(tree: KdTree, X: Matrix, visit: NeighbourVisit): void {
+    const k = this.params.k;
+    const rows = new Int32Array(k);
+    const dist = new Float64Array(k);
+    const order = Int32Array.from({ length: k }, (_, r) => r);
+    // Queries near each other in turn, so the training rows they scan stay in cache.
+    const queries = tree.queryOrder(X.data, X.rows);
+    for (let r = 0; r < X.rows; r++) {
+      const i = queries[r];
+      tree.nearest(X.data, i, k, rows, dist);
+      visit(i, order, dist, rows);
+    }
+  }
+
+  #searchBrute(s: KnnState, X: Matrix, visit: NeighbourVisit): void {
     const tf = requireTf();
     const { rows: n, cols: p } = s;
     const k = this.params.k;
@@ -66,7 +160,6 @@ export class KNeighborsRegressor extends Estimator<KNeighborsOptions, KnnState> 
     const mean = new Float64Array(p);
     for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) mean[j] += s.X[i * p + j];
     for (let j = 0; j < p; j++) mean[j] /= n;
-    const out = new Float64Array(X.rows);
     // Training rows are taken in groups of GROUP; the padded tail scores −1e30 and never wins.
     const groups = Math.ceil(n / GROUP);
     const nPad = groups * GROUP;
@@ -130,13 +223,12 @@ export class KNeighborsRegressor extends Estimator<KNeighborsOptions, KnnState> 
           }
           const ord = order.subarray(0, c);
           partialSortByDistance(ord, dist, cand, k);
-          out[i] = this.combine(ord, dist, cand, s.y);
+          visit(i, ord, dist, cand);
         }
       }
     } finally {
       train.dispose();
     }
-    return out;
   }
 
   private combine(order: Int32Array, dist: Float64Array, cand: Int32Array, y: Float64Array): number {
@@ -166,6 +258,12 @@ export class KNeighborsRegressor extends Estimator<KNeighborsOptions, KnnState> 
     return num / den;
   }
 
+  /** Up to `max` of the training rows (row-major), chosen under `seed`: the background of sampling explanations. */
+  backgroundRows(seed: number, max?: number): Float64Array {
+    const s = this.fitted;
+    return backgroundRows({ data: s.X, rows: s.rows, cols: s.cols }, seed, max);
+  }
+
   protected writeState(s: KnnState): StateRecord {
     return { X: s.X.slice(), y: s.y.slice(), rows: s.rows, cols: s.cols };
   }
@@ -173,7 +271,8 @@ export class KNeighborsRegressor extends Estimator<KNeighborsOptions, KnnState> 
   protected readState(r: StateReader): KnnState {
     const rows = r.number('rows', { integer: true, min: this.params.k });
     const cols = r.number('cols', { integer: true, min: 1 });
-    return { X: r.typed('X', Float64Array, { length: rows * cols }).slice(), y: r.typed('y', Float64Array, { length: rows }).slice(), rows, cols };
+    const X = r.typed('X', Float64Array, { length: rows * cols }).slice();
+    return { X, y: r.typed('y', Float64Array, { length: rows }).slice(), rows, cols, tree: this.#treeFor(X, rows, cols) };
   }
 }
 

@@ -6,6 +6,13 @@ export interface KNeighborsOptions {
   k: number;
   /** 'uniform': plain mean of the k targets; 'distance': weighted by 1/distance (exact matches win outright). */
   weights: 'uniform' | 'distance';
+  /**
+   * How neighbours are searched (scikit-learn's algorithm): 'kd_tree' (exact k-d tree, fast in
+   * few dimensions), 'brute' (all distances, tfjs blocks) or 'auto' (the k-d tree when a probe
+   * at fit shows it pruning most rows, else brute force; see k-neighbors.ts).
+   * Every choice finds the same neighbours and predictions.
+   */
+  algorithm: 'auto' | 'kd_tree' | 'brute';
 }
 
 export const K_NEIGHBORS_PARAMS = defineParams<KNeighborsOptions>({
@@ -17,6 +24,13 @@ export const K_NEIGHBORS_PARAMS = defineParams<KNeighborsOptions>({
     help: 'plain mean, or weighted by 1/distance',
     basic: true,
     search: { type: 'choice', values: ['uniform', 'distance'] },
+  },
+  algorithm: {
+    kind: 'choice',
+    choices: ['auto', 'kd_tree', 'brute'],
+    default: 'auto',
+    help: 'neighbour search: k-d tree for few features, brute force for many (same results)',
+    search: null,
   },
 });
 

@@ -15,6 +15,11 @@ export interface LinearState {
   intercept: number;
   /** Coordinate-descent sweeps run (Lasso / ElasticNet), 0 for closed-form solvers. */
   nIter: number;
+  /**
+   * Mean of each feature over the training rows: the point exact explanations measure from
+   * (coef × (x − mean)). Bundles written before it was kept lack it and cannot be explained.
+   */
+  xMean?: Float64Array;
 }
 
 /** Share of progress given to the Gram pass; the solver reports the rest. */
@@ -44,7 +49,7 @@ export abstract class LinearBase<P extends { fitIntercept: boolean }> extends Es
       intercept = ne.yMean;
       for (let j = 0; j < X.cols; j++) intercept -= ne.xMean[j] * w[j];
     }
-    this.setFitted({ coef: w, intercept, nIter });
+    this.setFitted({ coef: w, intercept, nIter, xMean: this.params.fitIntercept ? ne.xMean : columnMeans(X) });
     options.onProgress?.({ fraction: 1 });
     return this;
   }
@@ -77,18 +82,35 @@ export abstract class LinearBase<P extends { fitIntercept: boolean }> extends Es
     return this.fitted.nIter;
   }
 
+  /** Training mean of each feature (a copy), or undefined for a model restored from an older bundle. */
+  get trainingMean(): Float64Array | undefined {
+    return this.fitted.xMean?.slice();
+  }
+
   /** |coefficient| per feature (comparable across features when they are standardized). */
   override featureImportance(): Float64Array {
     return this.fitted.coef.map(Math.abs);
   }
 
   protected writeState(s: LinearState): StateRecord {
-    return { coef: s.coef.slice(), intercept: s.intercept, nIter: s.nIter };
+    const out: StateRecord = { coef: s.coef.slice(), intercept: s.intercept, nIter: s.nIter };
+    if (s.xMean) out.xMean = s.xMean.slice();
+    return out;
   }
 
   protected readState(r: StateReader): LinearState {
     const coef = r.typed('coef', Float64Array).slice();
     if (coef.length < 1) r.fail('coef', 'must hold at least one coefficient.');
-    return { coef, intercept: r.number('intercept'), nIter: r.number('nIter', { integer: true, min: 0 }) };
+    const s: LinearState = { coef, intercept: r.number('intercept'), nIter: r.number('nIter', { integer: true, min: 0 }) };
+    if (r.has('xMean')) s.xMean = r.typed('xMean', Float64Array, { length: coef.length }).slice();
+    return s;
   }
+}
+
+/** Mean of each column of X (the normal equations skip it without an intercept). */
+function columnMeans(X: Matrix): Float64Array {
+  const m = new Float64Array(X.cols);
+  for (let i = 0, o = 0; i < X.rows; i++, o += X.cols) for (let j = 0; j < X.cols; j++) m[j] += X.data[o + j];
+  for (let j = 0; j < X.cols; j++) m[j] /= X.rows;
+  return m;
 }

@@ -12,6 +12,7 @@ import { Checkpointer, throwIfAborted } from '../../abort';
 import { InvalidParamsError } from '../../errors';
 import { Rng, permutation } from '../../random';
 import { ensureTf, requireTf, tf } from '../../tf';
+import { backgroundRows } from '../background';
 import { Estimator } from '../estimator';
 import type { FitHistory } from '../history';
 import type { StateReader, StateRecord } from '../state';
@@ -29,6 +30,11 @@ interface MlpState {
   yStd: number;
   epochs: number;
   history: FitHistory;
+  /**
+   * A seeded sample of training rows (row-major, sizes[0] columns) that sampling explanations
+   * draw replacement values from. Bundles written before it was kept lack it.
+   */
+  background?: Float64Array;
 }
 
 const ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-8 };
@@ -293,6 +299,7 @@ export class MlpRegressor extends Estimator<MlpOptions, MlpState> {
         yStd,
         epochs: epochsRun,
         history,
+        background: backgroundRows(X, P.seed),
       });
     } finally {
       for (const o of owned) o.dispose();
@@ -341,7 +348,13 @@ export class MlpRegressor extends Estimator<MlpOptions, MlpState> {
       yStd: s.yStd,
       epochs: s.epochs,
       history,
+      ...(s.background ? { background: s.background.slice() } : {}),
     };
+  }
+
+  /** The training rows kept for explanations (a copy), or undefined for an older bundle. */
+  backgroundRows(): Float64Array | undefined {
+    return this.fitted.background?.slice();
   }
 
   protected readState(r: StateReader): MlpState {
@@ -365,6 +378,12 @@ export class MlpRegressor extends Estimator<MlpOptions, MlpState> {
       history.validation = Array.from(h.typed('validation', Float64Array, { nonFinite: true }));
       if (h.has('bestStep')) history.bestStep = h.number('bestStep', { integer: true, min: 0, max: Math.max(1, history.validation.length) - 1 });
     }
-    return { sizes, weights, biases, yMean, yStd, epochs, history };
+    const state: MlpState = { sizes, weights, biases, yMean, yStd, epochs, history };
+    if (r.has('background')) {
+      const bg = r.typed('background', Float64Array).slice();
+      if (bg.length === 0 || bg.length % sizes[0] !== 0) r.fail('background', `holds ${bg.length} values; a whole number of rows of ${sizes[0]} is expected.`);
+      state.background = bg;
+    }
+    return state;
   }
 }

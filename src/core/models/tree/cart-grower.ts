@@ -115,7 +115,7 @@ export class CartGrower {
     const { values, valueOffset } = ws.data;
     const n = ws.data.rows;
     const p = ws.data.cols;
-    const { nodeFeature, nodeThreshold, nodeLeft, nodeRight, nodeValue, nodeSamples } = ws;
+    const { nodeFeature, nodeThreshold, nodeLeft, nodeRight, nodeValue, nodeSamples, nodeCover } = ws;
     const { maxDepth, minSamplesSplit, minSamplesLeaf, maxFeatures, minImpurityDecrease } = this.s;
     const minSplitRows = Math.max(minSamplesSplit, 2 * minSamplesLeaf);
     const importance = this.importance;
@@ -162,6 +162,7 @@ export class CartGrower {
       nodeRight[id] = -1;
       nodeValue[id] = S / W;
       nodeSamples[id] = m;
+      nodeCover[id] = W;
       if (pure || depth >= maxDepth || m < minSplitRows) {
         if (slot >= 0) this.freeSlots.push(slot);
         continue;
@@ -492,6 +493,7 @@ export class CartGrower {
       right: ws.nodeRight.slice(0, k),
       value: ws.nodeValue.slice(0, k),
       nSamples: ws.nodeSamples.slice(0, k),
+      cover: ws.nodeCover.slice(0, k),
       importance: this.importance.slice(),
     };
   }

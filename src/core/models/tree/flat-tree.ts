@@ -21,6 +21,12 @@ export interface FlatTree {
   value: Float64Array;
   /** Distinct training rows that reached each node. */
   nSamples: Int32Array;
+  /**
+   * Training rows that reached each node, counted with their bootstrap weights (equal to
+   * nSamples for a single tree): the cover TreeSHAP weighs unknown features by. Bundles written
+   * before it was kept lack it; explanations then use nSamples.
+   */
+  cover?: Int32Array;
   /** Unnormalized weighted squared-error decrease per feature (scikit-learn's, before normalizing). */
   importance: Float64Array;
 }
@@ -58,6 +64,7 @@ export function flatTreeToState(t: FlatTree): StateRecord {
     value: t.value,
     nSamples: t.nSamples,
     importance: t.importance,
+    ...(t.cover ? { cover: t.cover } : {}),
   };
 }
 
@@ -95,5 +102,11 @@ export function flatTreeFromState(r: StateReader, nFeaturesExpected?: number): F
     }
   }
   for (let i = 1; i < n; i++) if (parents[i] !== 1) r.fail('feature', `node ${i} is not reachable from the root.`);
-  return { nFeatures, feature, threshold, left, right, value, nSamples, importance };
+  const tree: FlatTree = { nFeatures, feature, threshold, left, right, value, nSamples, importance };
+  if (r.has('cover')) {
+    const cover = r.typed('cover', Int32Array, { length: n });
+    for (let i = 0; i < n; i++) if (!(cover[i] > 0)) r.fail(`cover[${i}]`, 'must be > 0 (training rows that reached the node).');
+    tree.cover = cover;
+  }
+  return tree;
 }

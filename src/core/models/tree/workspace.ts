@@ -54,6 +54,8 @@ export class TreeWorkspace {
   readonly nodeRight: Int32Array;
   readonly nodeValue: Float64Array;
   readonly nodeSamples: Int32Array;
+  /** Weighted training rows per node (bootstrap counts summed): TreeSHAP's cover. */
+  readonly nodeCover: Int32Array;
   /** Nodes with more rows than this are split with histograms; smaller ones with sorted lists. */
   readonly largeNode: number;
   constructor(readonly data: TreeData) {
@@ -81,5 +83,6 @@ export class TreeWorkspace {
     this.nodeRight = new Int32Array(cap);
     this.nodeValue = new Float64Array(cap);
     this.nodeSamples = new Int32Array(cap);
+    this.nodeCover = new Int32Array(cap);
   }
 }
