@@ -6,34 +6,20 @@
  *
  *   node --import tsx bench/intervals.ts [--runs 3]
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { parseCsv, takeRows } from '../src/core/data';
 import type { IntervalRequest } from '../src/core/conformal/training';
 import { runTraining } from '../src/core/pipeline/train';
 import { defaultRecipe } from '../src/core/recipe';
 import { median, printJson, round } from './lib/measure';
-
-const ROOT = resolve(import.meta.dirname, '..');
-const CSV = resolve(ROOT, '../shared/data/gemstone.csv');
-const IDS = resolve(ROOT, '../shared/reference/gemstone-test-ids.txt');
+import { numberOption } from './lib/options';
+import { GEMSTONE_CSV, GEMSTONE_TEST_IDS, haveReferenceSplit, referenceSplitTables } from './lib/reference-split';
 
 async function main(): Promise<void> {
-  if (!existsSync(CSV) || !existsSync(IDS)) {
-    printJson({ skipped: `${CSV} or ${IDS} is absent` });
+  if (!haveReferenceSplit) {
+    printJson({ skipped: `${GEMSTONE_CSV} or ${GEMSTONE_TEST_IDS} is absent` });
     return;
   }
-  const i = process.argv.indexOf('--runs');
-  const runs = i === -1 ? 3 : Number(process.argv[i + 1]);
-  const ds = await parseCsv(new Uint8Array(readFileSync(CSV)));
-  const testIds = new Set(readFileSync(IDS, 'utf8').trim().split(/\s+/).map(Number));
-  const id = ds.table.columns.find((c) => c.name === 'id');
-  if (!id || id.type !== 'numeric') throw new Error('gemstone.csv has no numeric id column');
-  const tr: number[] = [];
-  const te: number[] = [];
-  id.values.forEach((v, k) => (testIds.has(v) ? te : tr).push(k));
-  const train = takeRows(ds.table, Uint32Array.from(tr));
-  const test = takeRows(ds.table, Uint32Array.from(te));
+  const runs = numberOption('runs', 3);
+  const { ds, train, test } = await referenceSplitTables();
   const recipe = defaultRecipe(ds.schema, 'price', ds.table);
 
   const variants: Record<string, IntervalRequest | false> = { none: false, normalised: {}, plain: { normalized: false } };

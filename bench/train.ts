@@ -9,9 +9,6 @@
  * predict seconds are medians over `--runs` fits (default 3; the forest and the MLP run once
  * unless asked). Wall-clock on a shared 2-core machine: compare with the peer ratio, not alone.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { parseCsv, takeRows } from '../src/core/data';
 import { isModelType, MODEL_TYPES } from '../src/core/models/registry';
 import type { ModelType } from '../src/core/models/types';
 import { runTraining } from '../src/core/pipeline/train';
@@ -19,10 +16,7 @@ import { defaultRecipe } from '../src/core/recipe';
 import { initTf } from '../src/core/tf';
 import { median, printJson, round } from './lib/measure';
 import { option } from './lib/options';
-
-const ROOT = resolve(import.meta.dirname, '..');
-const CSV = resolve(ROOT, '../shared/data/gemstone.csv');
-const IDS = resolve(ROOT, '../shared/reference/gemstone-test-ids.txt');
+import { GEMSTONE_CSV, GEMSTONE_TEST_IDS, haveReferenceSplit, referenceSplitTables } from './lib/reference-split';
 
 /** Peers on the same split (../shared/reference/peers.md), 1-thread figures where given. */
 const PEERS: Record<ModelType, { tool: string; fit: number; predict: number; rmse: number; r2: number }> = {
@@ -47,21 +41,13 @@ const TARGETS: Partial<Record<ModelType, { rmse: number; fit?: number }>> = {
 };
 
 async function main(): Promise<void> {
-  if (!existsSync(CSV) || !existsSync(IDS)) {
-    printJson({ skipped: `${CSV} or ${IDS} is absent` });
+  if (!haveReferenceSplit) {
+    printJson({ skipped: `${GEMSTONE_CSV} or ${GEMSTONE_TEST_IDS} is absent` });
     return;
   }
   const models = (option('models')?.split(',') ?? [...MODEL_TYPES]).filter(isModelType);
   const runsArg = option('runs');
-  const ds = await parseCsv(new Uint8Array(readFileSync(CSV)));
-  const testIds = new Set(readFileSync(IDS, 'utf8').trim().split(/\s+/).map(Number));
-  const idCol = ds.table.columns.find((c) => c.name === 'id');
-  if (!idCol || idCol.type !== 'numeric') throw new Error('gemstone.csv has no numeric id column');
-  const trainIdx: number[] = [];
-  const testIdx: number[] = [];
-  idCol.values.forEach((id, i) => (testIds.has(id) ? testIdx : trainIdx).push(i));
-  const train = takeRows(ds.table, Uint32Array.from(trainIdx));
-  const test = takeRows(ds.table, Uint32Array.from(testIdx));
+  const { ds, train, test } = await referenceSplitTables();
   const recipe = defaultRecipe(ds.schema, 'price', ds.table);
   const tf = models.includes('mlp') || models.includes('knn') ? await initTf() : undefined;
 

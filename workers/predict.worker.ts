@@ -7,6 +7,7 @@ import type { ByteSource } from '../src/core/data/types';
 import { Explainer } from '../src/core/explain';
 import { modelInfo } from '../src/core/models/catalog';
 import { exportOnnx } from '../src/core/onnx/export';
+import { modelReport } from '../src/core/report';
 import { LoupeError } from '../src/core/errors';
 import { bundleReference, monitorBatch, referenceFromCsv, type MonitorReference } from '../src/core/pipeline/monitor';
 import { predictCsv, predictionChunkToCsv, predictionColumnName, predictRecords } from '../src/core/pipeline/predict';
@@ -252,6 +253,11 @@ const api: PredictApi = {
     // Only the model's state is read: no tfjs backend is needed, even for the MLP.
     const bytes = exportOnnx(loadBundle(bundle));
     return transfer(bytes, [bytes.buffer]);
+  },
+  async modelReport(bundle, extra) {
+    const model = loadBundle(bundle);
+    if (modelInfo(model.bundle.model.type).tfjs) await readyTf();
+    return modelReport(model, extra, { tfReady: true });
   },
 };
 

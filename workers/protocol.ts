@@ -145,6 +145,11 @@ export interface PredictApi {
    * ExportError when the catalog says the model cannot be exported (KNN), naming why.
    */
   exportOnnx(bundle: ModelBundle): Promise<Uint8Array>;
+  /**
+   * The bundle's HTML model report (src/core/report), SHAP summary included (the tfjs backend is
+   * readied for models that need it). Validates the bundle again.
+   */
+  modelReport(bundle: ModelBundle, extra: { title?: string; registry?: { model?: string; version?: number; aliases?: string[] } }): Promise<string>;
 }
 
 // ---- Training worker ----

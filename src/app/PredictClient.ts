@@ -77,6 +77,11 @@ export class PredictClient {
     return this.#worker.api.exportOnnx(bundle);
   }
 
+  /** The bundle's HTML model report, made in this client's worker (its SHAP summary runs the model). */
+  modelReport(bundle: ModelBundle, extra: { title?: string; registry?: { model?: string; version?: number; aliases?: string[] } }): Promise<string> {
+    return this.#worker.api.modelReport(bundle, extra);
+  }
+
   /** Asks the file prediction to stop; terminates the worker if it has not stopped soon. */
   cancel(): void {
     const running = this.#running;

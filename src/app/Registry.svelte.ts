@@ -10,7 +10,6 @@
 import { parseBundle, type BundleLineage, type ModelBundle } from '../core/bundle/bundle';
 import { checkBundleSize } from '../core/bundle/limits';
 import { LoupeError } from '../core/errors';
-import { modelReport } from '../core/report';
 import type { RegressionMetrics } from '../core/metrics';
 import type { Recipe } from '../core/recipe';
 import type { FittedRecipeJSON } from '../core/recipe';
@@ -104,6 +103,7 @@ export class Registry {
   #pool: TrainWorkerPool | null = null;
   /** The worker that builds ONNX files, started on the first export. */
   #onnx: PredictClient | null = null;
+  #reports: PredictClient | null = null;
   #datasets: DatasetStore | null = null;
   #refreshing = 0;
 
@@ -194,12 +194,15 @@ export class Registry {
 
   /**
    * Downloads a version's model report: one self-contained HTML page (metrics, intervals, plots,
-   * parameters, lineage, data profile; no script, no data rows), made from its bundle alone.
+   * parameters, lineage, data profile, SHAP summary; no script, no data rows), made from its
+   * bundle alone in a prediction worker.
    */
   async exportReport(name: string, version: number, aliases: string[] = []): Promise<void> {
     try {
-      const loaded = parseBundle(await (await sharedRegistryStore()).exportBundle(name, version));
-      const html = modelReport(loaded, { title: `${name} v${version}`, registry: { model: name, version, aliases } });
+      const v = await (await sharedRegistryStore()).getVersion(name, version);
+      if (!v) throw new LoupeError('missing-version', `“${name}” has no version ${version} any more.`);
+      // In a worker: the SHAP summary runs the model over a thousand rows.
+      const html = await (this.#reports ??= new PredictClient('model-report')).modelReport(v.bundle, { title: `${name} v${version}`, registry: { model: name, version, aliases } });
       download(`${safeFileName(name)}-v${version}-report.html`, html, 'text/html');
     } catch (e) {
       this.problem = describeProblem(e, 'Could not make the model report');
@@ -328,6 +331,7 @@ export class Registry {
     this.#unsubscribe?.();
     this.#pool?.dispose();
     this.#onnx?.dispose();
+    this.#reports?.dispose();
   }
 
   /** The training pool of the Models screen (reproduce, retrain), started on first use. */

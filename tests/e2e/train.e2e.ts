@@ -177,6 +177,9 @@ describe.skipIf(!haveGemstone)('Train screen', () => {
     expect(reportHtml).toContain(`data-field="metrics.rmse" data-value="${loaded.bundle.metrics.test!.rmse}"`);
     expect(reportHtml).toContain(`data-field="intervals.empiricalCoverage" data-value="${iv.empiricalCoverage}"`);
     expect(reportHtml).not.toMatch(/<script/i);
+    // Its SHAP summary, made in a worker over the bundle's sample of training rows.
+    expect(reportHtml).toContain('What drives the predictions (SHAP)');
+    expect(reportHtml).toContain('exact path-dependent TreeSHAP');
     // The same test rows in Node: the split the bundle records, over the same file.
     const split = loaded.bundle.lineage.split!;
     expect(split).toMatchObject({ kind: 'holdout', seed: 42, testSize: 0.2, removedByCleaning: 0 });

@@ -3,27 +3,15 @@
  * through the training run with the default model (gradient-boosted trees, default params) and the
  * default intervals (90 %, normalised): over three seeds they cover 88–92 % of the test rows.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseCsv, takeRows } from '../../src/core/data';
+import { referenceSplitTables } from '../../bench/lib/reference-split';
 import { runTraining, type CandidateResult } from '../../src/core/pipeline/train';
 import { defaultRecipe } from '../../src/core/recipe';
-import { GEMSTONE_CSV, haveGemstone, SKIP_MESSAGE, TEST_IDS } from '../helpers/gemstone';
-
-async function referenceSplit() {
-  const ds = await parseCsv(new Uint8Array(readFileSync(GEMSTONE_CSV)));
-  const testIds = new Set(readFileSync(TEST_IDS, 'utf8').trim().split(/\s+/).map(Number));
-  const id = ds.table.columns.find((c) => c.name === 'id');
-  if (!id || id.type !== 'numeric') throw new Error('gemstone.csv has no numeric id column');
-  const train: number[] = [];
-  const test: number[] = [];
-  id.values.forEach((v, i) => (testIds.has(v) ? test : train).push(i));
-  return { ds, train: takeRows(ds.table, Uint32Array.from(train)), test: takeRows(ds.table, Uint32Array.from(test)) };
-}
+import { haveGemstone, SKIP_MESSAGE } from '../helpers/gemstone';
 
 describe.skipIf(!haveGemstone)('conformal intervals on the gemstone reference split', () => {
   it('90 % intervals of the default model cover 88–92 % of the test rows (mean over seeds 0–2)', { timeout: 300_000 }, async () => {
-    const { ds, train, test } = await referenceSplit();
+    const { ds, train, test } = await referenceSplitTables();
     const recipe = defaultRecipe(ds.schema, 'price', ds.table);
     const runs: CandidateResult[] = [];
     for (const seed of [0, 1, 2]) {

@@ -15,6 +15,7 @@ import { escapeHtml } from '../drift/html';
 import { formatCount } from '../format';
 import { modelLabel } from '../models/catalog';
 import { GRID_BINS, RESIDUAL_BINS, type EvaluationDiagnostics } from './diagnostics';
+import type { ReportShap } from './shap';
 
 /** A category must be seen in at least this many training rows to be named in a report. */
 export const MIN_LEVEL_ROWS = 5;
@@ -25,6 +26,8 @@ export interface ModelReportInput {
   bundle: ModelBundle;
   intervals?: IntervalSummary;
   diagnostics?: EvaluationDiagnostics;
+  /** Mean |SHAP| per input column, or why there is none (absent: no section). */
+  shap?: ReportShap | { reason: string };
   /** Heading, e.g. "gemstone price v3" (default: the bundle's name). */
   title?: string;
   /** Registry facts shown under the heading: version, aliases. */
@@ -66,6 +69,7 @@ export function renderModelReportHtml(input: ModelReportInput): string {
     metricsSection(b),
     intervalsSection(input.intervals, b.target),
     plotsSection(input.diagnostics, b.target),
+    ...(input.shap ? [shapSection(input.shap, b.target)] : []),
     paramsSection(b),
     lineageSection(b),
     profileSection(b),
@@ -126,7 +130,7 @@ function intervalsSection(iv: IntervalSummary | undefined, target: string): stri
   ];
   return section(
     'Prediction intervals',
-    `<p>Split conformal intervals${escapeHtml(norm)}, ${escapeHtml(how)}. A new row’s “${escapeHtml(target)}” lies inside its interval with probability at least the coverage asked, when new rows resemble the training rows.</p>` +
+    `<p>${iv.method === 'split' ? 'Split conformal' : 'Cross-conformal'} intervals${escapeHtml(norm)}, ${escapeHtml(how)}. A new row’s “${escapeHtml(target)}” lies inside its interval with probability at least the coverage asked, when new rows resemble the training rows.</p>` +
       `<table><tbody>${rows.join('')}</tbody></table>`,
   );
 }
@@ -179,6 +183,27 @@ function heatmap(counts: Uint32Array, rowsN: number, colsN: number, xr: [number,
   const W = PAD.l + w + PAD.r;
   const H = PAD.t + h + PAD.b;
   return `<svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${escapeHtml(`${yLabel} against ${xLabel}, rows counted per cell`)}">${cells.join('')}${guide}${ticks.join('')}</svg>`;
+}
+
+const SHAP_METHOD: Record<ReportShap['kind'], string> = {
+  'tree-shap': 'exact path-dependent TreeSHAP',
+  linear: 'exact (coefficient × (value − mean))',
+  sampling: 'sampling Shapley (seeded permutations)',
+};
+
+function shapSection(shap: ReportShap | { reason: string }, target: string): string {
+  if ('reason' in shap) return section('What drives the predictions (SHAP)', `<p class="note">${escapeHtml(shap.reason)}</p>`);
+  const order = shap.columns.map((c, j) => ({ c, v: shap.meanAbs[j], j })).sort((a, b) => b.v - a.v);
+  const top = Math.max(order[0]?.v ?? 0, 1e-300);
+  const bars = order.map(
+    ({ c, v, j }) =>
+      `<div class="bar"><span class="lv">${escapeHtml(c)}</span><span class="fill shap" style="width:${fx((v / top) * 100)}%"></span><span class="share" data-field="shap.${j}" data-value="${v}">${escapeHtml(fmt(v, 3))}</span></div>`,
+  );
+  return section(
+    'What drives the predictions (SHAP)',
+    `<p>Mean |SHAP value| per input column over ${formatCount(shap.rows)} of the bundle’s sampled training rows, in the units of “${escapeHtml(target)}”: how far, on average, each column moves a prediction from the model’s expected ${escapeHtml(fmt(shap.base))}. Method: ${SHAP_METHOD[shap.kind]}${shap.permutations ? `, ${shap.permutations} permutations a row` : ''}.</p>` +
+      bars.join(''),
+  );
 }
 
 function paramsSection(b: ModelBundle): string {
@@ -271,6 +296,7 @@ svg{max-width:100%;height:auto;display:block;margin:6px 0}
 .bar{display:grid;grid-template-columns:9em 1fr 4em;align-items:center;gap:6px;font-size:12px}
 .bar .lv{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .bar .fill{height:8px;background:#8c96a3;border-radius:2px}
+.bar .fill.shap{background:#d9480f}
 .bar .share{text-align:right;color:#57606a}
 footer{color:#57606a;font-size:12px;margin-top:18px}
 @media print{body{background:#fff}section{break-inside:avoid}}

@@ -6,14 +6,20 @@
 import type { LoadedBundle } from '../bundle/bundle';
 import { intervalSummary } from '../conformal/calibration';
 import { renderModelReportHtml, type ModelReportInput } from './html';
+import { reportShap } from './shap';
 
 export { evaluationDiagnostics, GRID_BINS, RESIDUAL_BINS, type EvaluationDiagnostics } from './diagnostics';
 export { MIN_LEVEL_ROWS, renderModelReportHtml, type ModelReportInput } from './html';
+export { reportShap, type ReportShap } from './shap';
 
-/** The report of a loaded (validated) bundle. */
-export function modelReport(loaded: LoadedBundle, extra: Pick<ModelReportInput, 'title' | 'registry'> = {}): string {
+/**
+ * The report of a loaded (validated) bundle. Its SHAP summary needs the model to predict: pass
+ * `tfReady` when the bundle was opened with the TensorFlow.js backend ready (openBundle).
+ */
+export function modelReport(loaded: LoadedBundle, extra: Pick<ModelReportInput, 'title' | 'registry'> = {}, options: { tfReady?: boolean } = {}): string {
   return renderModelReportHtml({
     bundle: loaded.bundle,
+    shap: reportShap(loaded, { tfReady: options.tfReady === true }),
     ...(loaded.intervals ? { intervals: intervalSummary(loaded.intervals) } : {}),
     ...(loaded.diagnostics ? { diagnostics: loaded.diagnostics } : {}),
     ...extra,

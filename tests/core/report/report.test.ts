@@ -10,6 +10,7 @@ import { runTraining } from '../../../src/core/pipeline/train';
 import { defaultRecipe } from '../../../src/core/recipe';
 import { GRID_BINS, modelReport } from '../../../src/core/report';
 import { Rng } from '../../../src/core/random';
+import { Explainer, shapSummary } from '../../../src/core/explain';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 let csvRows: string[][];
@@ -97,6 +98,23 @@ describe('the model report', () => {
     // One cell per non-empty count, its count as its tooltip.
     const nonEmpty = Array.from(d.counts).filter((n) => n > 0).length + Array.from(d.residualCounts).filter((n) => n > 0).length;
     expect((html.match(/<rect [^>]*fill="#1c7ed6"/g) ?? []).length).toBe(nonEmpty);
+  });
+
+  it('summarises SHAP as mean |value| per input column over the bundle’s sample, equal to the explainer’s', () => {
+    expect(loaded.referenceSample).toBeDefined();
+    const { X } = loaded.recipe.transformTable(loaded.referenceSample!.table);
+    const want = shapSummary(new Explainer(loaded.model, loaded.recipe), loaded.recipe, X, { maxRows: 1000, seed: 0 });
+    expect(html).toContain('What drives the predictions (SHAP)');
+    expect(html).toContain('exact path-dependent TreeSHAP');
+    want.columns.forEach((_, j) => expect(html).toContain(`data-field="shap.${j}" data-value="${want.meanAbs[j]}"`));
+    // x1 (37 per unit over 0–10) matters most.
+    expect(html.indexOf('<span class="lv">x1</span>')).toBeLessThan(html.indexOf('<span class="lv">x2</span>'));
+  });
+
+  it('without a sample of training rows, the SHAP section says why it is empty', () => {
+    const b = JSON.parse(serializeBundle(loaded.bundle));
+    delete b.referenceSample;
+    expect(modelReport(parseBundle(JSON.stringify(b)))).toMatch(/carries no sample of its training rows/);
   });
 
   it('lists parameters, lineage and registry facts', () => {
