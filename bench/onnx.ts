@@ -1,8 +1,10 @@
 /**
  * ONNX export on the reference gemstone split, default recipe and default hyperparameters: per
  * exportable model, the seconds to build the ONNX file (median of 3), its size beside the
- * bundle's, and predicting the 13,107 test rows with onnxruntime-node (one session, median of 5
- * runs) beside Loupe's own predictCsv on the same rows in the same run (median of 5).
+ * bundle's, and predicting the 13,107 test rows with onnxruntime-node (one session with one
+ * intra-op thread, as Loupe predicts on one; median of 5 runs) beside Loupe's own predictCsv on the
+ * same rows in the same run (median of 5). On a busy 2-core machine onnxruntime's default thread
+ * pool spins against the other processes and runs tree ensembles several times slower.
  * Run: node --import tsx bench/onnx.ts   (optional: --models linear,gbdt)
  */
 import * as ort from 'onnxruntime-node';
@@ -38,11 +40,16 @@ const result = await runTraining({
   modelSeed: 42,
 });
 
-const seconds = async (fn: () => unknown | Promise<unknown>): Promise<number> => {
+const seconds = async (fn: () => unknown | Promise<unknown>): Promise<number> => (await timed(fn)).wall;
+
+/** Wall and CPU seconds (user + system, every thread of the process: steadier on a shared machine). */
+async function timed(fn: () => unknown | Promise<unknown>): Promise<{ wall: number; cpu: number }> {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   await fn();
-  return (performance.now() - t0) / 1000;
-};
+  const c = process.cpuUsage(c0);
+  return { wall: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6 };
+}
 
 const rows: Record<string, unknown>[] = [];
 for (const c of result.leaderboard) {
@@ -52,15 +59,15 @@ for (const c of result.leaderboard) {
   const exportS: number[] = [];
   for (let r = 0; r < 3; r++) exportS.push(await seconds(() => (bytes = exportOnnx(loaded))));
   let session!: ort.InferenceSession;
-  const sessionS = await seconds(async () => (session = await ort.InferenceSession.create(bytes)));
+  const sessionS = await seconds(async () => (session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1 })));
   const cols = text.testColumns(loaded.recipe.inputSchema());
   const feeds: Record<string, ort.Tensor> = {};
   for (const [name, v] of Object.entries(cols)) feeds[name] = v instanceof Float64Array ? new ort.Tensor('float64', v, [v.length, 1]) : new ort.Tensor('string', v, [v.length, 1]);
-  const ortS: number[] = [];
-  const loupeS: number[] = [];
+  const ortS: { wall: number; cpu: number }[] = [];
+  const loupeS: { wall: number; cpu: number }[] = [];
   for (let r = 0; r < 5; r++) {
-    ortS.push(await seconds(() => session.run(feeds)));
-    loupeS.push(await seconds(() => predictCsv(loaded, text.testCsv, { chunkRows: 20_000, onChunk: () => undefined })));
+    ortS.push(await timed(() => session.run(feeds)));
+    loupeS.push(await timed(() => predictCsv(loaded, text.testCsv, { chunkRows: 20_000, onChunk: () => undefined })));
   }
   rows.push({
     model: c.type,
@@ -68,8 +75,10 @@ for (const c of result.leaderboard) {
     onnxMB: round(bytes.length / 1048576, 2),
     bundleMB: round(json.length / 1048576, 2),
     sessionSeconds: round(sessionS),
-    onnxruntimePredictSeconds: round(median(ortS), 4),
-    loupePredictCsvSeconds: round(median(loupeS), 4),
+    onnxruntimePredictSeconds: round(median(ortS.map((t) => t.wall)), 4),
+    onnxruntimePredictCpuSeconds: round(median(ortS.map((t) => t.cpu)), 4),
+    loupePredictCsvSeconds: round(median(loupeS.map((t) => t.wall)), 4),
+    loupePredictCsvCpuSeconds: round(median(loupeS.map((t) => t.cpu)), 4),
     rows: text.testRows,
   });
   await session.release();
