@@ -12,7 +12,7 @@ import { parseBundle, serializeBundle } from '../src/core/bundle/bundle';
 import { parseCsv } from '../src/core/data';
 import { MODEL_CATALOG, MODEL_TYPES } from '../src/core/models/catalog';
 import type { ModelType } from '../src/core/models/types';
-import { exportOnnx } from '../src/core/onnx/export';
+import { exportOnnx } from '../src/core/onnx';
 import { predictCsv } from '../src/core/pipeline/predict';
 import { runTraining } from '../src/core/pipeline/train';
 import { defaultRecipe } from '../src/core/recipe';

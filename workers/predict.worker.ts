@@ -4,7 +4,7 @@ import { loadBundle, parseBundle, type LoadedBundle, type ModelBundle } from '..
 import { checkBundleSize } from '../src/core/bundle/limits';
 import type { ByteSource } from '../src/core/data/types';
 import { modelInfo } from '../src/core/models/catalog';
-import { exportOnnx } from '../src/core/onnx/export';
+import { exportOnnx } from '../src/core/onnx';
 import { predictCsv, predictionChunkToCsv, predictionColumnName, predictRecords } from '../src/core/pipeline/predict';
 import type { RowProblem } from '../src/core/recipe/types';
 import { initTf } from '../src/core/tf';
