@@ -19,7 +19,7 @@ import { exportOnnx } from '../../../src/core/onnx/export';
 import { predictRecords } from '../../../src/core/pipeline/predict';
 import { runTraining } from '../../../src/core/pipeline/train';
 import { Rng } from '../../../src/core/random';
-import type { Recipe, RecordValue } from '../../../src/core/recipe';
+import { defaultRecipe, type Recipe, type RecordValue } from '../../../src/core/recipe';
 import { compare, onnxColumns, runOnnx } from '../../helpers/onnx';
 
 const COLORS = ['red', 'red', 'green', 'blue', 'blue', 'blue', 'violet', 'cyan'];
@@ -193,6 +193,32 @@ describe('ONNX export of a recipe with every step, predicted by onnxruntime', ()
     expect(error).toBeInstanceOf(ExportError);
     expect(error).toMatchObject({ code: 'not-exportable', where: { field: 'model.type' } });
     expect((error as Error).message).toMatch(/every training row/);
+  });
+});
+
+describe('ONNX names', () => {
+  it('columns named like the graph\'s own values keep their names; a column named "prediction" is refused', async () => {
+    const rng = new Rng(12);
+    const lines = ['nan_0,isinf_1,where_2,prediction,y'];
+    for (let i = 0; i < 120; i++) {
+      const [a, b, c, d] = [rng.next(), rng.next(), rng.next(), rng.next()];
+      lines.push([a, b, c, d, 3 * a - 2 * b + c + d + 0.1 * rng.normal()].map((v) => v.toFixed(4)).join(','));
+    }
+    const ds = await parseCsv(lines.join('\n') + '\n');
+    const train = async (drop: string[]) => {
+      const recipe = defaultRecipe(ds.schema, 'y', ds.table);
+      for (const c of recipe.columns) if (drop.includes(c.name)) c.role = 'ignore';
+      const r = await runTraining({ table: ds.table, recipe, dataset: { hash: 'b'.repeat(64) }, candidates: [{ type: 'ridge' }], split: { kind: 'holdout', testSize: 0.25, seed: 1 } });
+      return parseBundle(serializeBundle(r.leaderboard[0].bundle!));
+    };
+    const clash = await train([]);
+    expect(() => exportOnnx(clash)).toThrow(ExportError);
+    expect(() => exportOnnx(clash)).toThrow(/input column "prediction" has the name of the ONNX file's output/);
+    const ok = await train(['prediction']);
+    const records = lines.slice(1, 21).map((l) => Object.fromEntries(l.split(',').slice(0, 3).map((v, j) => [['nan_0', 'isinf_1', 'where_2'][j], Number(v)])));
+    const { prediction, session } = await runOnnx(exportOnnx(ok), onnxColumns(ok.recipe.inputSchema(), records));
+    expect(session.inputNames).toEqual(['nan_0', 'isinf_1', 'where_2']);
+    expect(compare(prediction, predictRecords(ok, records).predictions).worstRelative).toBeLessThanOrEqual(1e-12);
   });
 });
 
