@@ -22,6 +22,7 @@ import { chooseModels, chromiumPath, goTo, longTasksSince, openBrowser, pageCloc
 import { buildApp, DIST, type PageChunks } from '../tests/e2e/global-setup';
 import { serveStatic } from '../tests/e2e/static-server';
 import { median, printJson, round } from './lib/measure';
+import { numberOption } from './lib/options';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const GEMSTONE = resolve(ROOT, '../shared/data/gemstone.csv');
@@ -50,11 +51,6 @@ function figures(tasks: LongTask[], seconds: number): StepFigures {
     blockingMs: Math.round(tasks.reduce((sum, t) => sum + t.duration - 50, 0)),
     seconds: round(seconds, 2),
   };
-}
-
-function argNumber(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
 /** Sorts 1,000,000 seeded numbers on the page's main thread, three times; the median in ms. */
@@ -194,7 +190,7 @@ async function oneRun(baseUrl: string, chunks: PageChunks, input: Inputs, run: n
 }
 
 async function main(): Promise<void> {
-  const runs = argNumber('runs', 3);
+  const runs = numberOption('runs', 3);
   if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a positive whole number');
   const tmp = mkdtempSync(join(tmpdir(), 'loupe-bench-browser-'));
   process.stderr.write('building the app…\n');

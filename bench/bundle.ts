@@ -24,18 +24,15 @@ import { chromium, type Browser } from 'playwright-core';
 import { build } from 'vite';
 import { serveStatic } from '../tests/e2e/static-server';
 import { median, round } from './lib/measure';
+import { option } from './lib/options';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CHROMIUM = process.env.LOUPE_CHROMIUM ?? '/usr/bin/chromium';
 /** The last commit whose page entry still held tfjs, Plot and every screen. */
 const DEFAULT_BASELINE = 'b93e309';
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-const LOADS = Number(arg('loads') ?? 7);
-const BASELINE = process.argv.includes('--no-baseline') ? null : (arg('baseline') ?? DEFAULT_BASELINE);
+const LOADS = Number(option('loads') ?? 7);
+const BASELINE = process.argv.includes('--no-baseline') ? null : (option('baseline') ?? DEFAULT_BASELINE);
 
 interface Size {
   bytes: number;

@@ -28,6 +28,7 @@ import type { Column, Table } from '../src/core/data/types';
 import { computeDrift, type DriftReport } from '../src/core/drift';
 import { Rng } from '../src/core/random';
 import { median, round } from './lib/measure';
+import { numberOption } from './lib/options';
 
 const ORDERS: Record<'cut' | 'color' | 'clarity', string[]> = {
   cut: ['Fair', 'Good', 'Very Good', 'Premium', 'Ideal'],
@@ -179,14 +180,9 @@ print(json.dumps({"runsMs": times, "values": values, "scipy": __import__('scipy'
 }
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const opt = (name: string, dflt: number): number => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? Number(argv[i + 1]) : dflt;
-  };
-  const rows = opt('rows', 1_000_000);
-  const referenceRows = opt('reference', 10_000);
-  const repeats = opt('repeats', 5);
+  const rows = numberOption('rows', 1_000_000);
+  const referenceRows = numberOption('reference', 10_000);
+  const repeats = numberOption('repeats', 5);
   const t0 = performance.now();
   const reference = generate(referenceRows, 20240229, 0);
   const current = generate(rows, 20240301, 0.4);

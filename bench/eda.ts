@@ -11,6 +11,8 @@ import { resolve } from 'node:path';
 import type { Column, NumericColumn, Table } from '../src/core/data/types';
 import { columnDistribution, correlationMatrix, dataQualityFindings, targetDistribution, targetVsFeature } from '../src/core/eda/index';
 import { Rng } from '../src/core/random';
+import { median } from './lib/measure';
+import { numberOption } from './lib/options';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const GEMSTONE = resolve(ROOT, '../shared/data/gemstone.csv');
@@ -60,11 +62,6 @@ function readGemstone(): Table {
   return { rowCount: rows.length, columns };
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
 function time<T>(repeats: number, fn: () => T): { ms: number; runsMs: number[]; out: T } {
   const runs: number[] = [];
   let out!: T;
@@ -101,13 +98,8 @@ function benchTable(name: string, t: Table, repeats: number): Record<string, unk
 }
 
 function main(): void {
-  const argv = process.argv.slice(2);
-  const opt = (name: string, dflt: number): number => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? Number(argv[i + 1]) : dflt;
-  };
-  const rows = opt('rows', 1_000_000);
-  const repeats = opt('repeats', 3);
+  const rows = numberOption('rows', 1_000_000);
+  const repeats = numberOption('repeats', 3);
   const results = [];
   if (existsSync(GEMSTONE)) results.push(benchTable('gemstone.csv', readGemstone(), repeats));
   else process.stderr.write(`skipping gemstone.csv: ${GEMSTONE} is absent\n`);

@@ -10,17 +10,7 @@ import { GradientBoostingRegressor } from '../src/core/models/gbdt/index';
 import type { GbdtParams } from '../src/core/models/gbdt/index';
 import type { Matrix } from '../src/core/models/types';
 import { haveGemstone, loadGemstoneSplit, rmse, SKIP_MESSAGE } from '../tests/helpers/gemstone';
-
-/** CPU seconds of this process (user + system): less distorted than wall time on a busy machine. */
-function cpuSeconds(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-}
-
-function median(a: number[]): number {
-  const s = a.slice().sort((x, y) => x - y);
-  return s[Math.floor(s.length / 2)];
-}
+import { cpuSeconds, median } from './lib/measure';
 
 async function main(): Promise<void> {
   if (!haveGemstone) {

@@ -18,6 +18,7 @@ import { parseCsv } from '../src/core/data/index';
 import { Rng } from '../src/core/random';
 import { openFileSource } from '../src/cli/node-source';
 import { measureInChild, printJson, repeatChild, round } from './lib/measure';
+import { numberOption } from './lib/options';
 
 const SCRIPT = fileURLToPath(import.meta.url);
 const ROOT = resolve(import.meta.dirname, '..');
@@ -91,12 +92,8 @@ async function child(tool: string, file: string): Promise<void> {
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv[0] === '--child') return child(argv[1], argv[2]);
-  const opt = (name: string, dflt: number): number => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? Number(argv[i + 1]) : dflt;
-  };
-  const rows = opt('rows', 1_000_000);
-  const repeats = opt('repeats', 3);
+  const rows = numberOption('rows', 1_000_000);
+  const repeats = numberOption('repeats', 3);
   const inputs: { name: string; file: string }[] = [];
   if (existsSync(GEMSTONE)) inputs.push({ name: 'gemstone.csv', file: GEMSTONE });
   else process.stderr.write(`skipping gemstone.csv: ${GEMSTONE} is absent\n`);

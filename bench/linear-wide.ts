@@ -13,23 +13,14 @@ import { LinearRegression, Ridge } from '../src/core/models/linear';
 import { normalEquations, solveNormal } from '../src/core/models/linear/gram';
 import type { Matrix } from '../src/core/models/types';
 import { Rng } from '../src/core/random';
+import { cpuSeconds, median, round } from './lib/measure';
+import { option } from './lib/options';
 
 const ROWS = 10_000;
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
-}
-const sizes = arg('sizes', '300,600,2000').split(',').map(Number);
-const oldMax = Number(arg('old-max', '600'));
-const runs = Number(arg('runs', '3'));
-
-const cpuSeconds = (): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
-const median = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
-const round = (x: number, d = 3): number => Number(x.toFixed(d));
+const sizes = (option('sizes') ?? '300,600,2000').split(',').map(Number);
+const oldMax = Number(option('old-max') ?? '600');
+const runs = Number(option('runs') ?? '3');
 
 async function timed<T>(fn: () => Promise<T> | T): Promise<{ value: T; wall: number; cpu: number }> {
   const c0 = cpuSeconds();

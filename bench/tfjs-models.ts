@@ -11,33 +11,29 @@ import { ElasticNet, Lasso, LinearRegression, Ridge } from '../src/core/models/l
 import { MlpRegressor } from '../src/core/models/mlp';
 import type { Regressor } from '../src/core/models/types';
 import { initTf, tfBackendInfo } from '../src/core/tf';
+import { r2 } from '../src/core/metrics';
 import { SKIP_MESSAGE, haveGemstone, loadGemstoneSplit, rmse } from '../tests/helpers/gemstone';
+import { cpuSeconds, median } from './lib/measure';
 
 if (!haveGemstone) {
   console.log(JSON.stringify({ skipped: SKIP_MESSAGE }));
   process.exit(0);
 }
 const s = loadGemstoneSplit();
-let mean = 0;
-for (const v of s.yTest) mean += v / s.yTest.length;
-let sst = 0;
-for (const v of s.yTest) sst += (v - mean) ** 2;
 
 async function run(name: string, m: Regressor, extra: Record<string, unknown> = {}): Promise<{ fit: number; fitCpu: number }> {
   const t0 = performance.now();
-  const c0 = process.cpuUsage();
+  const c0 = cpuSeconds();
   await m.fit(s.trainStd, s.yTrain);
   const fit = (performance.now() - t0) / 1000;
-  const cu = process.cpuUsage(c0);
   // CPU seconds of this (single-threaded) process: on a shared, overloaded machine they track
   // what the wall clock would show on an idle one better than the wall clock does.
-  const fitCpu = (cu.user + cu.system) / 1e6;
+  const fitCpu = cpuSeconds() - c0;
   const t1 = performance.now();
   const pred = m.predict(s.testStd);
   const predict = (performance.now() - t1) / 1000;
   const e = rmse(pred, s.yTest);
-  const r2 = 1 - (e * e * s.yTest.length) / sst;
-  console.log(JSON.stringify({ model: name, fitSeconds: +fit.toFixed(3), fitCpuSeconds: +fitCpu.toFixed(3), predictSeconds: +predict.toFixed(3), rmse: +e.toFixed(2), r2: +r2.toFixed(5), tf: tfBackendInfo(), ...extra }));
+  console.log(JSON.stringify({ model: name, fitSeconds: +fit.toFixed(3), fitCpuSeconds: +fitCpu.toFixed(3), predictSeconds: +predict.toFixed(3), rmse: +e.toFixed(2), r2: +r2(s.yTest, pred).toFixed(5), tf: tfBackendInfo(), ...extra }));
   return { fit, fitCpu };
 }
 
@@ -56,7 +52,6 @@ for (const seed of seeds) {
   wasmCpu.push(r.fitCpu);
 }
 const peer = await run('MLP peers config (64,64) Adam 1e-3 constant, 20 epochs, batch 256, alpha 0', new MlpRegressor({ learningRate: 1e-3, schedule: 'constant', maxEpochs: 20, batchSize: 256, alpha: 0 }));
-const median = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 console.log(JSON.stringify({ summary: 'MLP defaults vs peers config, same session (wasm)', defaultsMedianFit: +median(wasmFits).toFixed(2), peersConfigFit: +peer.fit.toFixed(2), ratio: +(median(wasmFits) / peer.fit).toFixed(3), defaultsMedianCpu: +median(wasmCpu).toFixed(2), peersConfigCpu: +peer.fitCpu.toFixed(2), cpuRatio: +(median(wasmCpu) / peer.fitCpu).toFixed(3) }));
 if (!process.argv.includes('--skip-cpu')) {
   await initTf({ backend: 'cpu' });

@@ -18,6 +18,7 @@ import { runTraining } from '../src/core/pipeline/train';
 import { defaultRecipe } from '../src/core/recipe';
 import { initTf } from '../src/core/tf';
 import { median, printJson, round } from './lib/measure';
+import { option } from './lib/options';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CSV = resolve(ROOT, '../shared/data/gemstone.csv');
@@ -45,18 +46,13 @@ const TARGETS: Partial<Record<ModelType, { rmse: number; fit?: number }>> = {
   tree: { rmse: 840 },
 };
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i === -1 ? undefined : process.argv[i + 1];
-}
-
 async function main(): Promise<void> {
   if (!existsSync(CSV) || !existsSync(IDS)) {
     printJson({ skipped: `${CSV} or ${IDS} is absent` });
     return;
   }
-  const models = (arg('models')?.split(',') ?? [...MODEL_TYPES]).filter(isModelType);
-  const runsArg = arg('runs');
+  const models = (option('models')?.split(',') ?? [...MODEL_TYPES]).filter(isModelType);
+  const runsArg = option('runs');
   const ds = await parseCsv(new Uint8Array(readFileSync(CSV)));
   const testIds = new Set(readFileSync(IDS, 'utf8').trim().split(/\s+/).map(Number));
   const idCol = ds.table.columns.find((c) => c.name === 'id');

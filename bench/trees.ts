@@ -8,32 +8,17 @@ import { haveGemstone, loadGemstoneSplit, rmse, SKIP_MESSAGE } from '../tests/he
 import { DecisionTreeRegressor } from '../src/core/models/tree';
 import { RandomForestRegressor } from '../src/core/models/forest';
 import type { Regressor } from '../src/core/models/types';
+import { r2 } from '../src/core/metrics';
+import { cpuSeconds, median } from './lib/measure';
+import { numberOption } from './lib/options';
 
 if (!haveGemstone) {
   console.log(JSON.stringify({ skipped: SKIP_MESSAGE }));
   process.exit(0);
 }
-const argTrees = process.argv.indexOf('--trees');
-const nTrees = argTrees > 0 ? Number(process.argv[argTrees + 1]) : 100;
+const nTrees = numberOption('trees', 100);
 const s = loadGemstoneSplit();
 
-function r2(pred: Float64Array, y: Float64Array): number {
-  let mean = 0;
-  for (const v of y) mean += v;
-  mean /= y.length;
-  let sse = 0;
-  let sst = 0;
-  for (let i = 0; i < y.length; i++) {
-    sse += (pred[i] - y[i]) ** 2;
-    sst += (y[i] - mean) ** 2;
-  }
-  return 1 - sse / sst;
-}
-const median = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
-const cpuSeconds = (): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
 
 async function run(make: () => Regressor, repeats: number): Promise<Record<string, unknown>> {
   const fits: number[] = [];
@@ -61,7 +46,7 @@ async function run(make: () => Regressor, repeats: number): Promise<Record<strin
     fitCpuSeconds: median(cpus),
     predictSeconds: median(preds),
     rmse: rmse(p, s.yTest),
-    r2: r2(p, s.yTest),
+    r2: r2(s.yTest, p),
   };
 }
 

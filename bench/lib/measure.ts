@@ -12,6 +12,12 @@ export function median(xs: readonly number[]): number {
 
 export const round = (x: number, digits = 3): number => Number(x.toFixed(digits));
 
+/** CPU seconds of this process (user + system): less distorted than wall time on a busy machine. */
+export function cpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
 /** What a child reports: its own figures plus its peak resident set size. */
 export interface ChildReport {
   /** Wall-clock seconds of the measured work. */

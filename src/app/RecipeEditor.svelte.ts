@@ -56,6 +56,10 @@ function within(field: string, at: string): boolean {
   return field === at || field.startsWith(`${at}.`) || field.startsWith(`${at}[`);
 }
 
+function removed<T>(list: readonly T[], i: number): T[] {
+  return list.filter((_, k) => k !== i);
+}
+
 function moved<T>(list: readonly T[], from: number, to: number): T[] {
   const out = [...list];
   if (from < 0 || from >= out.length || to < 0 || to >= out.length || from === to) return out;
@@ -304,13 +308,11 @@ export class RecipeEditor {
   }
 
   removeCleaning(i: number): void {
-    const r = this.recipe;
-    if (r) this.#commit({ ...r, cleaning: r.cleaning.filter((_, k) => k !== i) });
+    this.#editList('cleaning', (steps) => removed(steps, i));
   }
 
   moveCleaning(from: number, to: number): void {
-    const r = this.recipe;
-    if (r) this.#commit({ ...r, cleaning: moved(r.cleaning, from, to) });
+    this.#editList('cleaning', (steps) => moved(steps, from, to));
   }
 
   addFeature(f: DerivedFeature): void {
@@ -321,13 +323,17 @@ export class RecipeEditor {
   }
 
   removeFeature(i: number): void {
-    const r = this.recipe;
-    if (r) this.#commit({ ...r, features: r.features.filter((_, k) => k !== i) });
+    this.#editList('features', (features) => removed(features, i));
   }
 
   moveFeature(from: number, to: number): void {
+    this.#editList('features', (features) => moved(features, from, to));
+  }
+
+  /** Commits the recipe with one of its ordered lists edited. */
+  #editList<K extends 'cleaning' | 'features'>(key: K, edit: (list: Recipe[K]) => Recipe[K]): void {
     const r = this.recipe;
-    if (r) this.#commit({ ...r, features: moved(r.features, from, to) });
+    if (r) this.#commit({ ...r, [key]: edit(r[key]) });
   }
 
   /** Sets the feature being composed (previewed live), or null. */

@@ -48,7 +48,7 @@ export class InvalidParamsError extends LoupeError {
   override name = 'InvalidParamsError';
 }
 
-/** A model was used (predict, serialize, inspect) before `fit`; `where.field` is unset. */
+/** A model or column transformer was used (predict, transform, inspect) before `fit`; `where.field` is unset. */
 export class NotFittedError extends LoupeError {
   override name = 'NotFittedError';
   constructor(what: string) {

@@ -128,4 +128,22 @@ describe('RecipeEditor', () => {
     expect((editor.draftPreview.value as unknown as { marker: string }).marker).toBe('x·y·z');
     expect(editor.derived.value).toEqual([]);
   });
+
+  it('moves and removes cleaning steps and derived features, ignoring moves out of the list', async () => {
+    await setup();
+    const steps = () => state.recipe.cleaning.map((c) => (c.op === 'filter' ? c.column : c.op));
+    const names = () => state.recipe.features.map((f) => f.name);
+    for (const column of ['carat', 'x', 'y']) editor.addCleaning({ op: 'filter', column, cmp: '>', value: 0 });
+    for (const name of ['a', 'b', 'c']) editor.addFeature({ name, op: 'product', columns: ['x', 'y'] });
+    editor.moveCleaning(2, 0);
+    editor.moveCleaning(0, -1);
+    expect(steps()).toEqual(['y', 'carat', 'x']);
+    editor.removeCleaning(1);
+    expect(steps()).toEqual(['y', 'x']);
+    editor.moveFeature(0, 1);
+    editor.moveFeature(2, 3);
+    expect(names()).toEqual(['b', 'a', 'c']);
+    editor.removeFeature(2);
+    expect(names()).toEqual(['b', 'a']);
+  });
 });

@@ -209,13 +209,15 @@ export async function pageModules(page: Page): Promise<string[]> {
 
 /**
  * Code that runs in workers and never on the page (architecture rule 2): CSV parsing and
- * profiling, EDA aggregates, cleaning counts, the training and prediction pipelines, and the ONNX exporter.
+ * profiling, EDA aggregates and the sorting behind them, cleaning counts, the training and prediction
+ * pipelines, and the ONNX exporter.
  */
 const WORKER_ONLY = [
   'node_modules/papaparse/',
   'src/core/data/csv/',
   'src/core/data/profile',
   'src/core/eda/',
+  'src/core/stats/sort',
   'src/core/recipe/cleaning',
   'src/core/pipeline/train',
   'src/core/pipeline/predict',

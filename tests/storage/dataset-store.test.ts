@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { DatasetStore, MIGRATIONS, onStorageChange, openLoupeDb, StorageError, type Migration, type StorageChange } from '../../src/storage';
+import { quotaExceeded, withFailingWrites } from './failing-writes';
 import { toStorageError } from '../../src/storage/errors';
 import type { ParsedDataset } from '../../src/core/data/types';
 
@@ -151,21 +152,13 @@ describe('failed writes', () => {
     const store = new DatasetStore(db);
     const kept = await store.put(dataset(), fileOf('k\n1\n'), 'kept.csv');
 
-    // idb wraps the native store; patch the native IDBObjectStore.put for the columns store only.
-    const native = globalThis.IDBObjectStore.prototype;
-    const original = native.put;
-    native.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
-      if (this.name === 'dataset-columns') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-      return original.apply(this, args);
-    };
-    try {
-      const err = await store.put(dataset(), fileOf('new\n2\n'), 'too-big.csv').catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(StorageError);
-      expect((err as StorageError).code).toBe('quota-exceeded');
-      expect((err as StorageError).message).toMatch(/too-big\.csv.*full.*Delete datasets/s);
-    } finally {
-      native.put = original;
-    }
+    const err = await withFailingWrites(
+      (name) => (name === 'dataset-columns' ? quotaExceeded() : undefined),
+      () => store.put(dataset(), fileOf('new\n2\n'), 'too-big.csv').catch((e: unknown) => e),
+    );
+    expect(err).toBeInstanceOf(StorageError);
+    expect((err as StorageError).code).toBe('quota-exceeded');
+    expect((err as StorageError).message).toMatch(/too-big\.csv.*full.*Delete datasets/s);
     expect((await store.list()).map((m) => m.id)).toEqual([kept.id]);
     db.close();
   });

@@ -8,6 +8,7 @@ import { runTraining, type TrainingResult } from '../../src/core/pipeline/train'
 import { defaultRecipe } from '../../src/core/recipe';
 import { generateSampleGemstones } from '../../src/core/sample';
 import { onStorageChange, openLoupeDb, RegistryStore, RunStore, StorageError, type LoupeDb, type StorageChange } from '../../src/storage';
+import { quotaExceeded, withFailingWrites } from './failing-writes';
 
 let dbCounter = 0;
 const freshName = (): string => `loupe-registry-test-${process.pid}-${++dbCounter}`;
@@ -33,24 +34,6 @@ beforeAll(async () => {
 
 async function open(name = freshName()): Promise<LoupeDb> {
   return openLoupeDb({ name });
-}
-
-async function failingPut<T>(storeName: string, fn: () => Promise<T>): Promise<T> {
-  const native = globalThis.IDBObjectStore.prototype;
-  const orig = { put: native.put, add: native.add };
-  const wrap = (m: 'put' | 'add') =>
-    function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
-      if (this.name === storeName) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-      return orig[m].apply(this, args);
-    };
-  native.put = wrap('put');
-  native.add = wrap('add');
-  try {
-    return await fn();
-  } finally {
-    native.put = orig.put;
-    native.add = orig.add;
-  }
 }
 
 describe('RegistryStore versions', () => {
@@ -191,7 +174,7 @@ describe('bundle import and export', () => {
   it('a quota failure while registering leaves no model, version or bundle behind', async () => {
     const db = await open();
     const reg = new RegistryStore(db);
-    const err = await failingPut('model-bundles', () => reg.register({ bundle }, { name: 'Gem price' }).catch((e: unknown) => e));
+    const err = await withFailingWrites((name) => (name === 'model-bundles' ? quotaExceeded() : undefined), () => reg.register({ bundle }, { name: 'Gem price' }).catch((e: unknown) => e));
     expect(err).toBeInstanceOf(StorageError);
     expect((err as StorageError).code).toBe('quota-exceeded');
     expect(await reg.listModels()).toEqual([]);

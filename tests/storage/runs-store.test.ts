@@ -20,6 +20,7 @@ import {
   type RunsJson,
   type StorageChange,
 } from '../../src/storage';
+import { quotaExceeded, withFailingWrites } from './failing-writes';
 
 let dbCounter = 0;
 const freshName = (): string => `loupe-runs-test-${process.pid}-${++dbCounter}`;
@@ -63,22 +64,6 @@ const outcome = (m: RegressionMetrics, n?: number) => ({
   model: fittedModel(n),
   fitSeconds: 0.5,
 });
-
-/** Patches the native IDBObjectStore.put (idb wraps it) for the duration of `fn`. */
-async function withFailingPut<T>(fail: (store: string, value: unknown) => Error | undefined, fn: () => Promise<T>): Promise<T> {
-  const native = globalThis.IDBObjectStore.prototype;
-  const original = native.put;
-  native.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
-    const e = fail(this.name, args[0]);
-    if (e) throw e;
-    return original.apply(this, args);
-  };
-  try {
-    return await fn();
-  } finally {
-    native.put = original;
-  }
-}
 
 /** An in-memory LockManager: held until the callback's promise settles. */
 class FakeLocks implements LocksLike {
@@ -175,7 +160,7 @@ describe('finish is all or nothing', () => {
     const db = await open();
     const store = new RunStore(db);
     const r = await store.start(init());
-    const err = await withFailingPut(
+    const err = await withFailingWrites(
       (name, value) => (name === 'runs' && (value as { status?: string }).status === 'finished' ? new Error('disk error') : undefined),
       () => store.finish(r.id, outcome(metrics(0.9, 1))).catch((e: unknown) => e),
     );
@@ -196,8 +181,8 @@ describe('finish is all or nothing', () => {
     const small = await store.start(init({ name: 'Small', experiment: 'sizes' }));
     await store.finish(small.id, outcome(metrics(0.7, 3), 10));
     const r = await store.start(init({ name: 'Too big' }));
-    const err = await withFailingPut(
-      (name) => (name === 'run-models' ? new DOMException('The quota has been exceeded.', 'QuotaExceededError') : undefined),
+    const err = await withFailingWrites(
+      (name) => (name === 'run-models' ? quotaExceeded() : undefined),
       () => store.finish(r.id, outcome(metrics(0.9, 1))).catch((e: unknown) => e),
     );
     expect(err).toBeInstanceOf(StorageError);

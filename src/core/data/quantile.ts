@@ -3,6 +3,7 @@
  * NumPy, pandas and R): one definition for the profile, EDA and everything else that summarises a
  * column.
  */
+import { upperBound } from '../stats/search';
 
 /** Quantile `p` (0–1) of ascending `s`; NaN for empty input. */
 export function quantileSorted(s: Float64Array, p: number): number {
@@ -18,17 +19,8 @@ export function quantileSorted(s: Float64Array, p: number): number {
 export function quantileCounted(keys: Float64Array, cum: Float64Array, n: number, q: number): number {
   const h = (n - 1) * q;
   const lo = Math.floor(h);
-  const at = (rank: number): number => {
-    // First j with cum[j] > rank (cum[j] = number of values ≤ keys[j]).
-    let a = 0;
-    let b = cum.length - 1;
-    while (a < b) {
-      const m = (a + b) >> 1;
-      if (cum[m] > rank) b = m;
-      else a = m + 1;
-    }
-    return keys[a];
-  };
+  // The first j with cum[j] > rank (cum[j] = number of values ≤ keys[j]; rank < n = the last cum).
+  const at = (rank: number): number => keys[upperBound(cum, rank)];
   const vlo = at(lo);
   const vhi = at(Math.min(n - 1, lo + 1));
   return vlo + (h - lo) * (vhi - vlo);

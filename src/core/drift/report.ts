@@ -13,8 +13,8 @@
  */
 import type { CategoricalColumn, Column, Table } from '../data/types';
 import { levelCounts } from '../data/table';
-import { sortFinite } from '../eda/sort';
-import { lowerBound, upperBound } from '../eda/stats';
+import { sortFinite } from '../stats/sort';
+import { lowerBound, upperBound } from '../stats/search';
 import { InvalidInputError, InvalidParamsError } from '../errors';
 import { checkThresholdFor, driftShareOf, resolveRule, validateDriftConfig } from './config';
 import {

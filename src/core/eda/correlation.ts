@@ -10,7 +10,7 @@
 import type { Table } from '../data/types';
 import { InvalidParamsError } from '../errors';
 import { findNumeric } from './columns';
-import { type Argsort, argsortFinite } from './sort';
+import { type Argsort, argsortFinite } from '../stats/sort';
 
 export type CorrelationMethod = 'pearson' | 'spearman';
 

@@ -6,7 +6,8 @@
 import { levelCounts } from '../data/table';
 import type { CategoricalColumn, Column, NumericColumn } from '../data/types';
 import { type Histogram, type HistogramOptions, HISTOGRAM_DEFAULTS, histogramSorted, resolveHistogramOptions } from './histogram';
-import { checkInt, finiteSorted, lowerBound, type NumericStats, numericStatsSorted, upperBound, withDefaults } from './stats';
+import { lowerBound, upperBound } from '../stats/search';
+import { checkInt, finiteSorted, type NumericStats, numericStatsSorted, withDefaults } from './stats';
 
 export interface DistributionOptions extends HistogramOptions {
   /** Categorical columns: how many most frequent levels to list before "other" (1–500). Default 20. */

@@ -8,7 +8,8 @@
  */
 import { InvalidParamsError } from '../errors';
 import { quantileSorted } from '../data/quantile';
-import { checkInt, upperBound, withDefaults } from './stats';
+import { upperBound } from '../stats/search';
+import { checkInt, withDefaults } from './stats';
 
 export interface HistogramOptions {
   /** 'fd' (Freedman–Diaconis, nice edges) or a fixed number of equal-width bins over [min, max]. Default 'fd'. */

@@ -5,7 +5,7 @@
  */
 import { InvalidParamsError } from '../errors';
 import { quantileSorted } from '../data/quantile';
-import { sortFinite } from './sort';
+import { sortFinite } from '../stats/sort';
 
 /** Finite (non-missing) values of `values`, ascending, −0 read as 0. NaN and ±Infinity count as missing. */
 export function finiteSorted(values: Float64Array): Float64Array {
@@ -15,30 +15,6 @@ export function finiteSorted(values: Float64Array): Float64Array {
 /** True for a finite number (`v - v` is NaN for NaN and ±Infinity). */
 export function isFiniteNumber(v: number): boolean {
   return v - v === 0;
-}
-
-/** Number of elements of sorted `s` strictly below `v`. */
-export function lowerBound(s: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = s.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (s[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Number of elements of sorted `s` at or below `v`. */
-export function upperBound(s: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = s.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (s[mid] <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 export interface Moments {

@@ -9,7 +9,7 @@ import type { CategoricalColumn, NumericColumn, Table } from '../data/types';
 import { InvalidParamsError } from '../errors';
 import { Rng } from '../random';
 import { findColumn, findNumeric } from './columns';
-import { argsortFinite } from './sort';
+import { argsortFinite } from '../stats/sort';
 import { quantileSorted } from '../data/quantile';
 import { checkInt, withDefaults } from './stats';
 

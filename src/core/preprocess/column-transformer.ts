@@ -14,7 +14,7 @@
  * one-hot indicators are plain quantities (no flag): threshold splits already see the order.
  */
 import * as v from 'valibot';
-import { BundleError, InvalidInputError, InvalidParamsError, RowError } from '../errors';
+import { BundleError, InvalidInputError, InvalidParamsError, NotFittedError, RowError } from '../errors';
 import type { Column, Table } from '../data/types';
 import type { FeatureInfo, Matrix } from '../models/types';
 import { SimpleImputer, type SimpleImputerOptions } from './simple-imputer';
@@ -104,13 +104,13 @@ export class ColumnTransformer {
 
   /** Output features (names and categorical flags), after fit. */
   get features(): FeatureInfo[] {
-    if (!this.featureInfo) throw new Error('ColumnTransformer is not fitted.');
+    if (!this.featureInfo) throw new NotFittedError('ColumnTransformer');
     return this.featureInfo;
   }
 
   /** Fitted imputer/encoder/scaler and training range of the i-th column chain. */
   fitted(i: number): Readonly<FittedColumn> {
-    if (!this.fittedColumns) throw new Error('ColumnTransformer is not fitted.');
+    if (!this.fittedColumns) throw new NotFittedError('ColumnTransformer');
     return this.fittedColumns[i];
   }
 
@@ -160,7 +160,7 @@ export class ColumnTransformer {
    */
   transform(table: Table, options: ColumnTransformOptions = {}): Matrix {
     const fittedColumns = this.fittedColumns;
-    if (!fittedColumns) throw new Error('ColumnTransformer is not fitted.');
+    if (!fittedColumns) throw new NotFittedError('ColumnTransformer');
     const n = table.rowCount;
     const cols = this.features.length;
     const data = new Float64Array(n * cols);

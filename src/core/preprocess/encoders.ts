@@ -5,6 +5,7 @@
 import * as v from 'valibot';
 import { InvalidInputError, InvalidParamsError, RowError } from '../errors';
 import { levelCounts } from '../data/table';
+import { FittedTransformer } from './fitted-transformer';
 import { type Labels, type SerializedTransformer, parseOrThrow } from './types';
 
 /** Maps each input level to its index in `categories`, -1 when unknown. */
@@ -41,11 +42,11 @@ export interface OrdinalEncoderOptions {
   handleUnknown?: 'nan' | 'error';
 }
 
-export class OrdinalEncoder {
+export class OrdinalEncoder extends FittedTransformer<{ categories: string[] }> {
   readonly params: Readonly<OrdinalEncoderOptions & { handleUnknown: 'nan' | 'error' }>;
-  private state?: { categories: string[] };
 
   constructor(options: OrdinalEncoderOptions = {}) {
+    super('OrdinalEncoder');
     const p = { handleUnknown: 'error' as const, ...options };
     if (p.handleUnknown !== 'nan' && p.handleUnknown !== 'error')
       throw new InvalidParamsError('bad-param', `handleUnknown must be 'nan' or 'error'; got ${String(p.handleUnknown)}.`, { field: 'handleUnknown' });
@@ -112,14 +113,7 @@ export class OrdinalEncoder {
 
   static fromJSON(s: unknown, root?: string): OrdinalEncoder {
     const p = parseOrThrow(ORDINAL_SCHEMA, s, root ?? 'ordinal-encoder');
-    const e = new OrdinalEncoder(p.params);
-    if (p.state) e.state = { categories: p.state.categories };
-    return e;
-  }
-
-  private fitted(): { categories: string[] } {
-    if (!this.state) throw new Error('OrdinalEncoder is not fitted.');
-    return this.state;
+    return new OrdinalEncoder(p.params).withState(p.state);
   }
 }
 
@@ -154,11 +148,11 @@ export interface OneHotEncoderState {
 /** Name of the shared column of infrequent levels. */
 export const OTHER_LEVEL = '(other)';
 
-export class OneHotEncoder {
+export class OneHotEncoder extends FittedTransformer<OneHotEncoderState> {
   readonly params: Readonly<OneHotEncoderOptions & { handleUnknown: 'ignore' | 'error' }>;
-  private state?: OneHotEncoderState;
 
   constructor(options: OneHotEncoderOptions = {}) {
+    super('OneHotEncoder');
     const p = { handleUnknown: 'ignore' as const, ...options };
     if (p.handleUnknown !== 'ignore' && p.handleUnknown !== 'error')
       throw new InvalidParamsError('bad-param', `handleUnknown must be 'ignore' or 'error'; got ${String(p.handleUnknown)}.`, { field: 'handleUnknown' });
@@ -252,14 +246,7 @@ export class OneHotEncoder {
 
   static fromJSON(s: unknown, root?: string): OneHotEncoder {
     const p = parseOrThrow(ONEHOT_SCHEMA, s, root ?? 'one-hot-encoder');
-    const e = new OneHotEncoder(p.params);
-    if (p.state) e.state = p.state;
-    return e;
-  }
-
-  private fitted(): OneHotEncoderState {
-    if (!this.state) throw new Error('OneHotEncoder is not fitted.');
-    return this.state;
+    return new OneHotEncoder(p.params).withState(p.state);
   }
 }
 

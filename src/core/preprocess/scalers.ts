@@ -4,6 +4,7 @@
  */
 import * as v from 'valibot';
 import { InvalidInputError, InvalidParamsError } from '../errors';
+import { FittedTransformer } from './fitted-transformer';
 import { type SerializedTransformer, finiteNumber, parseOrThrow } from './types';
 
 const EPS = 2.220446049250313e-16;
@@ -24,11 +25,11 @@ export interface StandardScalerState {
   count: number;
 }
 
-export class StandardScaler {
+export class StandardScaler extends FittedTransformer<StandardScalerState> {
   readonly params: Readonly<Required<StandardScalerOptions>>;
-  private state?: StandardScalerState;
 
   constructor(options: StandardScalerOptions = {}) {
+    super('StandardScaler');
     const p = { withMean: true, withStd: true, ...options };
     for (const k of ['withMean', 'withStd'] as const)
       if (typeof p[k] !== 'boolean') throw new InvalidParamsError('bad-param', `${k} must be true or false.`, { field: k });
@@ -103,14 +104,7 @@ export class StandardScaler {
 
   static fromJSON(s: unknown, root?: string): StandardScaler {
     const p = parseOrThrow(STANDARD_SCHEMA, s, root ?? 'standard-scaler');
-    const sc = new StandardScaler(p.params);
-    if (p.state) sc.state = p.state;
-    return sc;
-  }
-
-  private fitted(): StandardScalerState {
-    if (!this.state) throw new Error('StandardScaler is not fitted.');
-    return this.state;
+    return new StandardScaler(p.params).withState(p.state);
   }
 }
 
@@ -141,11 +135,11 @@ export interface MinMaxScalerState {
   min: number;
 }
 
-export class MinMaxScaler {
+export class MinMaxScaler extends FittedTransformer<MinMaxScalerState> {
   readonly params: Readonly<Required<MinMaxScalerOptions>>;
-  private state?: MinMaxScalerState;
 
   constructor(options: MinMaxScalerOptions = {}) {
+    super('MinMaxScaler');
     const featureRange = options.featureRange ?? [0, 1];
     if (
       !Array.isArray(featureRange) ||
@@ -198,14 +192,7 @@ export class MinMaxScaler {
 
   static fromJSON(s: unknown, root?: string): MinMaxScaler {
     const p = parseOrThrow(MINMAX_SCHEMA, s, root ?? 'min-max-scaler');
-    const sc = new MinMaxScaler({ featureRange: [p.params.featureRange[0], p.params.featureRange[1]] });
-    if (p.state) sc.state = p.state;
-    return sc;
-  }
-
-  private fitted(): MinMaxScalerState {
-    if (!this.state) throw new Error('MinMaxScaler is not fitted.');
-    return this.state;
+    return new MinMaxScaler({ featureRange: [p.params.featureRange[0], p.params.featureRange[1]] }).withState(p.state);
   }
 }
 

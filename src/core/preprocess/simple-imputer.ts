@@ -8,6 +8,7 @@
 import * as v from 'valibot';
 import { BundleError, InvalidInputError, InvalidParamsError } from '../errors';
 import { levelCounts } from '../data/table';
+import { FittedTransformer } from './fitted-transformer';
 import { type Labels, type SerializedTransformer, parseOrThrow, finiteNumber } from './types';
 
 export type ImputeStrategy = 'mean' | 'median' | 'most_frequent' | 'constant';
@@ -36,11 +37,11 @@ export interface SimpleImputerState {
   fill: number | string;
 }
 
-export class SimpleImputer {
+export class SimpleImputer extends FittedTransformer<SimpleImputerState> {
   readonly params: Readonly<SimpleImputerOptions & { strategy: ImputeStrategy }>;
-  private state?: SimpleImputerState;
 
   constructor(options: SimpleImputerOptions = {}) {
+    super('SimpleImputer');
     this.params = validate(options);
   }
 
@@ -125,17 +126,9 @@ export class SimpleImputer {
   static fromJSON(s: unknown, root?: string): SimpleImputer {
     const p = parseOrThrow(SCHEMA, s, root ?? 'simple-imputer');
     const imp = new SimpleImputer(p.params);
-    if (p.state) {
-      if ((p.state.input === 'number') !== (typeof p.state.fill === 'number'))
-        throw new BundleError('bad-state', 'simple-imputer.state.fill: its type does not match state.input.', { field: 'simple-imputer.state.fill' });
-      imp.state = p.state;
-    }
-    return imp;
-  }
-
-  private fitted(): SimpleImputerState {
-    if (!this.state) throw new Error('SimpleImputer is not fitted.');
-    return this.state;
+    if (p.state && (p.state.input === 'number') !== (typeof p.state.fill === 'number'))
+      throw new BundleError('bad-state', 'simple-imputer.state.fill: its type does not match state.input.', { field: 'simple-imputer.state.fill' });
+    return imp.withState(p.state);
   }
 }
 

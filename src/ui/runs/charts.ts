@@ -1,9 +1,11 @@
 /**
  * The Runs screen's charts (Observable Plot): learning curves of compared runs overlaid, and one
- * hyperparameter against one metric across runs. Curves are thinned to ≤ 400 points per series.
+ * hyperparameter against one metric across runs. Curves are thinned to 400 evenly spaced points
+ * per series, and the last.
  */
 import * as Plot from '@observablehq/plot';
 import type { Run } from '../../storage';
+import { lossAxes, plottableLoss, thin } from '../loss-axes';
 
 const MAX_POINTS = 400;
 
@@ -19,18 +21,13 @@ export function learningCurves(runs: readonly Run[], width = 640): SVGSVGElement
     const h = r.history;
     if (!h) continue;
     for (const [series, values] of [['train', h.train], ['validation', h.validation]] as const) {
-      const stride = Math.max(1, Math.ceil(values.length / MAX_POINTS));
-      for (let i = 0; i < values.length; i += stride)
-        if (Number.isFinite(values[i]) && values[i] > 0) rows.push({ step: i + 1, loss: values[i], run: runLabel(r), series });
+      const steps = Array.from(values, (_, i) => i);
+      for (const i of thin(steps, MAX_POINTS)) if (plottableLoss(values[i])) rows.push({ step: i + 1, loss: values[i], run: runLabel(r), series });
     }
   }
   const unit = runs.find((r) => r.history && r.history.unit !== 'none')?.history?.unit ?? 'step';
   return Plot.plot({
-    width,
-    height: 260,
-    marginLeft: 60,
-    y: { type: 'log', label: 'loss', grid: true },
-    x: { label: unit },
+    ...lossAxes(unit, { width, height: 260, marginLeft: 60 }),
     color: { legend: true, label: 'run' },
     marks: [
       Plot.line(rows.filter((d) => d.series === 'train'), { x: 'step', y: 'loss', stroke: 'run', z: 'run' }),

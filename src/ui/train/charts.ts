@@ -5,30 +5,18 @@
  */
 import * as Plot from '@observablehq/plot';
 import type { LossPoint } from '../../app';
+import { lossAxes, plottableLoss, thin } from '../loss-axes';
 
 const MAX_LINE_POINTS = 200;
-
-function thin<T>(xs: T[], max: number): T[] {
-  if (xs.length <= max) return xs;
-  const out: T[] = [];
-  const step = xs.length / max;
-  for (let i = 0; i < max; i++) out.push(xs[Math.floor(i * step)]);
-  out.push(xs[xs.length - 1]);
-  return out;
-}
 
 export function lossChart(losses: LossPoint[], unit: string, width = 320): SVGSVGElement | HTMLElement {
   const rows: { step: number; loss: number; series: string }[] = [];
   for (const p of thin(losses, MAX_LINE_POINTS)) {
-    if (p.train !== undefined && Number.isFinite(p.train)) rows.push({ step: p.step, loss: p.train, series: 'train' });
-    if (p.validation !== undefined && Number.isFinite(p.validation)) rows.push({ step: p.step, loss: p.validation, series: 'validation' });
+    if (plottableLoss(p.train)) rows.push({ step: p.step, loss: p.train, series: 'train' });
+    if (plottableLoss(p.validation)) rows.push({ step: p.step, loss: p.validation, series: 'validation' });
   }
   return Plot.plot({
-    width,
-    height: 150,
-    marginLeft: 50,
-    y: { type: 'log', label: 'loss', grid: true },
-    x: { label: unit },
+    ...lossAxes(unit, { width, height: 150, marginLeft: 50 }),
     color: { domain: ['train', 'validation'], range: ['#2857d6', '#d9822b'], legend: true },
     marks: [Plot.line(rows, { x: 'step', y: 'loss', stroke: 'series' })],
   });

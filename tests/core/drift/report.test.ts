@@ -6,24 +6,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Table } from '../../../src/core/data/types';
 import { computeDrift, jensenShannonDrift, chiSquareDrift, ksTwoSample, normedWasserstein, type DriftConfig } from '../../../src/core/drift';
-import { InvalidInputError, InvalidParamsError, LoupeError } from '../../../src/core/errors';
+import { InvalidInputError, InvalidParamsError } from '../../../src/core/errors';
 import { Rng } from '../../../src/core/random';
+import { thrown } from '../../helpers/errors';
 import { cat, num, table } from '../eda/helpers';
 
 const rng = new Rng(7);
 const normals = (n: number, mean = 0, sd = 1): number[] => Array.from({ length: n }, () => mean + sd * rng.normal());
 const cycle = <T>(values: T[], n: number): T[] => Array.from({ length: n }, (_, i) => values[i % values.length]);
 const one = (reference: Table, current: Table, config: DriftConfig = {}) => computeDrift(reference, current, config).columns[0];
-
-function thrown(fn: () => unknown): LoupeError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof LoupeError) return e;
-    throw e;
-  }
-  throw new Error('expected an error');
-}
 
 describe('the test each column gets (Evidently defaults)', () => {
   it('numbers with > 5 distinct values: KS up to 1000 reference values, Wasserstein above', () => {

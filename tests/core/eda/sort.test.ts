@@ -1,7 +1,7 @@
 /** The radix sort behind every quantile and rank, against the built-in sort. */
 import { describe, expect, it } from 'vitest';
 import { correlationMatrix } from '../../../src/core/eda';
-import { argsortFinite, sortFinite } from '../../../src/core/eda/sort';
+import { argsortFinite, sortFinite } from '../../../src/core/stats/sort';
 import { Rng } from '../../../src/core/random';
 import { num, table } from './helpers';
 

@@ -5,6 +5,7 @@ import { accumulatePredictions } from '../../../src/core/models/tree';
 import { BundleError, InvalidParamsError } from '../../../src/core/errors';
 import type { SerializedModel } from '../../../src/core/models/types';
 import { synthetic } from '../../conformance/suite';
+import { expectThrowsAtField } from '../../helpers/errors';
 
 const train = synthetic(400, 5, 21);
 const test = synthetic(100, 5, 22);
@@ -86,15 +87,7 @@ describe('RandomForestRegressor', () => {
       [{ minSamplesLeaf: 0 }, 'minSamplesLeaf'],
       [{ trees: 3 }, 'trees'],
     ];
-    for (const [p, field] of cases) {
-      try {
-        new RandomForestRegressor(p as never);
-        expect.unreachable(`accepted ${JSON.stringify(p)}`);
-      } catch (e) {
-        expect(e).toBeInstanceOf(InvalidParamsError);
-        expect((e as InvalidParamsError).where.field).toBe(field);
-      }
-    }
+    for (const [p, field] of cases) expectThrowsAtField(() => new RandomForestRegressor(p as never), InvalidParamsError, field);
   });
 
   it('fromJSON rejects corrupted state, naming the tree and array', async () => {

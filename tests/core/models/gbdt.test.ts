@@ -7,6 +7,7 @@ import { buildHistogram, FeatureSet, subtractInto, type HistogramInput } from '.
 import { findBestSplit, SplitCandidate, SplitScratch, type SplitParams } from '../../../src/core/models/gbdt/split';
 import type { Matrix, SerializedModel, StateValue } from '../../../src/core/models/types';
 import { Rng } from '../../../src/core/random';
+import { expectThrowsAtField, thrown } from '../../helpers/errors';
 
 function matrix(rows: number[][], features?: Matrix['features']): Matrix {
   const p = rows[0].length;
@@ -384,11 +385,7 @@ describe('GradientBoostingRegressor', () => {
 
   it('rejects bad params naming the field', () => {
     expect(() => new GradientBoostingRegressor({ learningRate: 0 })).toThrow(InvalidParamsError);
-    try {
-      new GradientBoostingRegressor({ numLeaves: 1.5 });
-    } catch (e) {
-      expect((e as InvalidParamsError).where.field).toBe('numLeaves');
-    }
+    expectThrowsAtField(() => new GradientBoostingRegressor({ numLeaves: 1.5 }), InvalidParamsError, 'numLeaves');
     expect(() => new GradientBoostingRegressor({ maxBins: 256 })).toThrow(/maxBins/);
     expect(() => new GradientBoostingRegressor({ earlyStopping: 'yes' as unknown as boolean })).toThrow(/earlyStopping/);
   });
@@ -416,15 +413,7 @@ describe('fromJSON validation', () => {
     change(forest);
     return { ...s, state: { ...s.state, forest } };
   }
-  function fieldOf(f: () => unknown): string | undefined {
-    try {
-      f();
-    } catch (e) {
-      expect(e).toBeInstanceOf(BundleError);
-      return (e as BundleError).where.field;
-    }
-    throw new Error('expected a BundleError');
-  }
+  const fieldOf = (f: () => unknown): string | undefined => thrown(f, BundleError).where.field;
 
   it('accepts its own output', async () => {
     const s = await fitted();

@@ -4,6 +4,7 @@ import { BundleError, CancelledError, InvalidParamsError } from '../../../src/co
 import { MlpRegressor } from '../../../src/core/models/mlp';
 import { initTf, tf } from '../../../src/core/tf';
 import { synthetic } from '../../conformance/suite';
+import { expectThrowsAtField } from '../../helpers/errors';
 
 const small = { hiddenLayers: [16, 16], batchSize: 32, maxEpochs: 8, learningRate: 1e-2 };
 
@@ -55,12 +56,7 @@ describe('MlpRegressor', () => {
   });
 
   it('validates options and bundles, naming the field', async () => {
-    expect(() => new MlpRegressor({ hiddenLayers: [8, 0] })).toThrow(InvalidParamsError);
-    try {
-      new MlpRegressor({ hiddenLayers: [8, 0] });
-    } catch (e) {
-      expect((e as InvalidParamsError).where.field).toBe('hiddenLayers[1]');
-    }
+    expectThrowsAtField(() => new MlpRegressor({ hiddenLayers: [8, 0] }), InvalidParamsError, 'hiddenLayers[1]');
     expect(() => new MlpRegressor({ learningRate: 0 })).toThrow(InvalidParamsError);
     const m = await new MlpRegressor(small).fit(train.X, train.y);
     const s = m.toJSON();

@@ -5,6 +5,7 @@ import { BundleError, InvalidParamsError } from '../../../src/core/errors';
 import { Rng } from '../../../src/core/random';
 import type { Matrix, SerializedModel } from '../../../src/core/models/types';
 import { synthetic } from '../../conformance/suite';
+import { expectThrowsAtField, thrown } from '../../helpers/errors';
 
 function matrix(rows: number[][]): Matrix {
   const cols = rows[0].length;
@@ -146,15 +147,7 @@ describe('DecisionTreeRegressor', () => {
       [{ seed: 1.5 }, 'seed'],
       [{ maxDepht: 3 }, 'maxDepht'],
     ];
-    for (const [p, field] of cases) {
-      try {
-        new DecisionTreeRegressor(p as never);
-        expect.unreachable(`accepted ${JSON.stringify(p)}`);
-      } catch (e) {
-        expect(e).toBeInstanceOf(InvalidParamsError);
-        expect((e as InvalidParamsError).where.field).toBe(field);
-      }
-    }
+    for (const [p, field] of cases) expectThrowsAtField(() => new DecisionTreeRegressor(p as never), InvalidParamsError, field);
   });
 
   it('maxFeatures draws features at random per node under the seed', async () => {
@@ -171,17 +164,13 @@ describe('DecisionTreeRegressor', () => {
       const { X, y } = synthetic(100, 3, 1);
       return (await new DecisionTreeRegressor({ maxDepth: 4 }).fit(X, y)).toJSON();
     };
-    const corrupt = async (edit: (s: Record<string, unknown>) => void): Promise<unknown> => {
+    /** A fitted tree's serialized form with `edit` applied to its state. */
+    const corrupt = async (edit: (s: Record<string, unknown>) => void): Promise<SerializedModel> => {
       const s = await fitted();
       const state = { ...s.state } as Record<string, unknown>;
       for (const k of Object.keys(state)) if (ArrayBuffer.isView(state[k])) state[k] = (state[k] as Float64Array).slice();
       edit(state);
-      try {
-        modelFromJSON({ ...s, state: state as SerializedModel['state'] });
-      } catch (e) {
-        return e;
-      }
-      return undefined;
+      return { ...s, state: state as SerializedModel['state'] };
     };
     const cases: [string, (s: Record<string, unknown>) => void, string][] = [
       ['child out of range', (s) => ((s.left as Int32Array)[0] = 9999), 'state.left[0]'],
@@ -195,18 +184,17 @@ describe('DecisionTreeRegressor', () => {
     ];
     for (const [name, edit, field] of cases) {
       it(name, async () => {
-        const e = await corrupt(edit);
-        expect(e).toBeInstanceOf(BundleError);
-        expect((e as BundleError).where.field).toBe(field);
+        const bad = await corrupt(edit);
+        expectThrowsAtField(() => modelFromJSON(bad), BundleError, field);
       });
     }
     it('a node with two parents', async () => {
-      const e = await corrupt((s) => {
+      const bad = await corrupt((s) => {
         const l = s.left as Int32Array;
         const r = s.right as Int32Array;
         r[0] = l[0];
       });
-      expect(e).toBeInstanceOf(BundleError);
+      thrown(() => modelFromJSON(bad), BundleError);
     });
   });
 });

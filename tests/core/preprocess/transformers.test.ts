@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { SimpleImputer, StandardScaler, MinMaxScaler, OrdinalEncoder, OneHotEncoder, ColumnTransformer, type CellProblem, type Labels } from '../../../src/core/preprocess';
-import { InvalidInputError, InvalidParamsError, RowError, BundleError } from '../../../src/core/errors';
+import { InvalidInputError, InvalidParamsError, NotFittedError, RowError, BundleError } from '../../../src/core/errors';
+import { expectThrowsAtField, thrown } from '../../helpers/errors';
 import { makeTable, row } from '../recipe/make-table';
 
 const nums = (...xs: Array<number | null>) => Float64Array.from(xs, (x) => (x === null ? NaN : x));
@@ -51,13 +52,7 @@ describe('SimpleImputer (sklearn semantics)', () => {
   });
   it('refuses impossible fits with typed errors naming the column or field', () => {
     expect(() => new SimpleImputer({ strategy: 'median' }).fit(nums(null, null), 'carat')).toThrow(InvalidInputError);
-    try {
-      new SimpleImputer({ strategy: 'mean' }).fit(labels(['a']), 'cut');
-      expect.unreachable();
-    } catch (e) {
-      expect(e).toBeInstanceOf(InvalidParamsError);
-      expect((e as InvalidParamsError).where).toMatchObject({ field: 'strategy', column: 'cut' });
-    }
+    expect(thrown(() => new SimpleImputer({ strategy: 'mean' }).fit(labels(['a']), 'cut'), InvalidParamsError).where).toMatchObject({ field: 'strategy', column: 'cut' });
     expect(() => new SimpleImputer({ strategy: 'bogus' as 'mean' })).toThrow(/strategy/);
   });
   it('round-trips through JSON and rejects a fill of the wrong type', () => {
@@ -123,14 +118,9 @@ describe('OrdinalEncoder', () => {
     const nan = new OrdinalEncoder({ categories: order, handleUnknown: 'nan' }).fit(labels(['low']));
     expect(nan.transform(labels(['low', 'extreme']))[1]).toBeNaN();
     const err = new OrdinalEncoder({ categories: order, handleUnknown: 'error' }).fit(labels(['low']));
-    try {
-      err.transform(labels(['low', 'extreme']), { column: 'level', firstRow: 10 });
-      expect.unreachable();
-    } catch (e) {
-      expect(e).toBeInstanceOf(RowError);
-      expect((e as RowError).where).toMatchObject({ row: 11, column: 'level' });
-      expect((e as RowError).message).toContain('extreme');
-    }
+    const e = thrown(() => err.transform(labels(['low', 'extreme']), { column: 'level', firstRow: 10 }), RowError);
+    expect(e.where).toMatchObject({ row: 11, column: 'level' });
+    expect(e.message).toContain('extreme');
   });
   it('a training level missing from the order is an error at fit (sklearn)', () => {
     expect(() => new OrdinalEncoder({ categories: order }).fit(labels(['low', 'huge']), 'level')).toThrow(/huge/);
@@ -206,12 +196,27 @@ describe('ColumnTransformer', () => {
     expect(() => ct().transform(makeTable({ carat: [1], cut: ['Good'] }))).toThrow(/color/);
     const j = JSON.parse(JSON.stringify(ct().toJSON()));
     j.state.columns[0].scaler.state.scale = -1;
-    try {
-      ColumnTransformer.fromJSON(j);
-      expect.unreachable();
-    } catch (e) {
-      expect(e).toBeInstanceOf(BundleError);
-      expect((e as BundleError).where.field).toBe('column-transformer.state.columns[0].scaler.state.scale');
+    expectThrowsAtField(() => ColumnTransformer.fromJSON(j), BundleError, 'column-transformer.state.columns[0].scaler.state.scale');
+  });
+});
+
+describe('every transformer before fit', () => {
+  const labels: Labels = { codes: Int32Array.of(0), levels: ['a'] };
+  it('throws the one NotFittedError, naming the transformer, also when restored unfitted', () => {
+    const uses: [string, () => unknown][] = [
+      ['SimpleImputer', () => new SimpleImputer().fill],
+      ['SimpleImputer', () => SimpleImputer.fromJSON(new SimpleImputer().toJSON()).fill],
+      ['StandardScaler', () => new StandardScaler().apply(1)],
+      ['StandardScaler', () => StandardScaler.fromJSON(new StandardScaler().toJSON()).inverse(1)],
+      ['MinMaxScaler', () => new MinMaxScaler().dataMin],
+      ['MinMaxScaler', () => MinMaxScaler.fromJSON(new MinMaxScaler().toJSON()).apply(1)],
+      ['OrdinalEncoder', () => new OrdinalEncoder().transform(labels)],
+      ['OneHotEncoder', () => new OneHotEncoder().fittedState],
+      ['ColumnTransformer', () => new ColumnTransformer({ columns: [{ column: 'x', input: 'number', impute: { strategy: 'mean' } }] }).features],
+    ];
+    for (const [name, use] of uses) {
+      expect(use, name).toThrow(NotFittedError);
+      expect(use, name).toThrow(`This ${name} is not fitted yet`);
     }
   });
 });

@@ -11,6 +11,7 @@ import {
   recipeToJSON,
   type Recipe,
 } from '../../../src/core/recipe';
+import { expectThrowsAtField, thrown } from '../../helpers/errors';
 import { makeTable, row } from './make-table';
 
 const col = (name: string, kind: ColumnSchema['kind'], storage: ColumnSchema['storage'], extra: Partial<ColumnSchema> = {}): ColumnSchema => ({
@@ -39,15 +40,7 @@ const gemSchema: ColumnSchema[] = [
   col('x', 'numeric', 'numeric'),
   col('price', 'numeric', 'numeric'),
 ];
-const wrapErr = (f: () => unknown): RecipeError => {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(RecipeError);
-    return e as RecipeError;
-  }
-  throw new Error('expected a RecipeError');
-};
+const wrapErr = (f: () => unknown): RecipeError => thrown(f, RecipeError);
 
 describe('defaultRecipe', () => {
   it('ignores ids, recognises known scales, one-hots few levels, never uses the target', () => {
@@ -290,11 +283,6 @@ describe('FittedRecipe', () => {
     expect(() => FittedRecipe.fromJSON(j)).toThrow(BundleError);
     const k = JSON.parse(JSON.stringify(f.toJSON()));
     k.transformer.state.columns[1].encoder.state.categories = 'Fair';
-    try {
-      FittedRecipe.fromJSON(k);
-      expect.unreachable();
-    } catch (e) {
-      expect((e as BundleError).where.field).toBe('transformer.state.columns[1].encoder.state.categories');
-    }
+    expectThrowsAtField(() => FittedRecipe.fromJSON(k), BundleError, 'transformer.state.columns[1].encoder.state.categories');
   });
 });

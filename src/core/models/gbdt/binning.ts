@@ -10,6 +10,7 @@
  */
 import type { Matrix } from '../types';
 import { Rng } from '../../random';
+import { lowerBound } from '../../stats/search';
 
 export interface Binning {
   readonly nFeatures: number;
@@ -155,16 +156,8 @@ export function binValue(b: Binning, j: number, v: number): number {
   const nb = b.nBins[j];
   if (v !== v) return nb;
   if (b.categorical[j]) return v >= 0 && v < nb && v === Math.floor(v) ? v : nb;
-  const e = b.edges[j];
-  // First edge ≥ v (lower bound): the number of edges below v.
-  let lo = 0;
-  let hi = e.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (e[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  // The number of edges below v.
+  return lowerBound(b.edges[j], v);
 }
 
 /**
@@ -187,21 +180,9 @@ export function binMatrix(X: Matrix, rows: Uint32Array | null, b: Binning): Uint
       continue;
     }
     const e = b.edges[j];
-    const ne = e.length;
     for (let k = 0; k < m; k++) {
       const v = d[(rows ? rows[k] : k) * p + j];
-      if (v !== v) {
-        out[k * p + j] = nb;
-        continue;
-      }
-      let lo = 0;
-      let hi = ne;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (e[mid] < v) lo = mid + 1;
-        else hi = mid;
-      }
-      out[k * p + j] = lo;
+      out[k * p + j] = v !== v ? nb : lowerBound(e, v);
     }
   }
   return out;

@@ -5,6 +5,7 @@
  * The descents are written out per layout (packed one-word nodes, four-word nodes, with and
  * without missing values) so each hot loop stays monomorphic.
  */
+import { lowerBound } from '../../stats/search';
 import type { EnsembleState } from './ensemble';
 
 /** Code of a missing value: above every threshold rank, so it goes right unless told otherwise. */
@@ -90,7 +91,7 @@ export class CodedEnsemble {
         const f = s.feature[n];
         this.nodes[q] = s.left[n] + o;
         this.nodes[q + 1] = f;
-        this.nodes[q + 2] = countBelow(this.cuts[f] as Float64Array, s.threshold[n]);
+        this.nodes[q + 2] = lowerBound(this.cuts[f] as Float64Array, s.threshold[n]);
         this.nodes[q + 3] = s.missingLeft[n];
       }
       this.depth[t] = maxDepth;
@@ -163,18 +164,6 @@ export class CodedEnsemble {
     } else if (hasMissing) descendCodedMissing(this.nodes, V, codes, p, b0, b1, root, this.depth[t], out);
     else descendCoded4(this.nodes, V, codes, p, b0, b1, root, this.depth[t], out);
   }
-}
-
-/** Number of entries of ascending `a` strictly below v. */
-function countBelow(a: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**
