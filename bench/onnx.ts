@@ -19,14 +19,14 @@ import { defaultRecipe } from '../src/core/recipe';
 import { ensureTf } from '../src/core/tf';
 import { haveGemstone, SKIP_MESSAGE } from '../tests/helpers/gemstone';
 import { gemstoneText } from '../tests/helpers/onnx';
-import { median, round } from './lib/measure';
+import { cpuSeconds, median, printJson, round } from './lib/measure';
+import { option } from './lib/options';
 
 if (!haveGemstone) {
   console.log(JSON.stringify({ skipped: SKIP_MESSAGE }));
   process.exit(0);
 }
-const at = process.argv.indexOf('--models');
-const types = (at > 0 ? process.argv[at + 1].split(',') : MODEL_TYPES).filter((t): t is ModelType => MODEL_CATALOG[t as ModelType]?.exports.includes('onnx'));
+const types = (option('models')?.split(',') ?? MODEL_TYPES).filter((t): t is ModelType => MODEL_CATALOG[t as ModelType]?.exports.includes('onnx'));
 
 const text = gemstoneText();
 const [train, test] = await Promise.all([parseCsv(text.trainCsv), parseCsv(text.testCsv)]);
@@ -42,13 +42,12 @@ const result = await runTraining({
 
 const seconds = async (fn: () => unknown | Promise<unknown>): Promise<number> => (await timed(fn)).wall;
 
-/** Wall and CPU seconds (user + system, every thread of the process: steadier on a shared machine). */
+/** Wall and CPU seconds (every thread of the process: steadier on a shared machine). */
 async function timed(fn: () => unknown | Promise<unknown>): Promise<{ wall: number; cpu: number }> {
-  const c0 = process.cpuUsage();
+  const c0 = cpuSeconds();
   const t0 = performance.now();
   await fn();
-  const c = process.cpuUsage(c0);
-  return { wall: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6 };
+  return { wall: (performance.now() - t0) / 1000, cpu: cpuSeconds() - c0 };
 }
 
 const rows: Record<string, unknown>[] = [];
@@ -83,4 +82,4 @@ for (const c of result.leaderboard) {
   });
   await session.release();
 }
-console.log(JSON.stringify({ bench: 'onnx', split: 'gemstone reference', results: rows }, null, 1));
+printJson({ bench: 'onnx', split: 'gemstone reference', results: rows });

@@ -20,6 +20,7 @@ import { predictRecords } from '../../../src/core/pipeline/predict';
 import { runTraining } from '../../../src/core/pipeline/train';
 import { Rng } from '../../../src/core/random';
 import { defaultRecipe, type Recipe, type RecordValue } from '../../../src/core/recipe';
+import { thrown } from '../../helpers/errors';
 import { compare, onnxColumns, runOnnx } from '../../helpers/onnx';
 
 const COLORS = ['red', 'red', 'green', 'blue', 'blue', 'blue', 'violet', 'cyan'];
@@ -184,15 +185,9 @@ describe('ONNX export of a recipe with every step, predicted by onnxruntime', ()
   it('KNN is refused with the reason, as a typed error', () => {
     const knn = bundles.get('knn')!;
     expect(exportRefusal('knn', 'onnx')).toBe(MODEL_CATALOG.knn.cannotExport!.onnx);
-    let error: unknown;
-    try {
-      exportOnnx(knn);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(ExportError);
+    const error = thrown(() => exportOnnx(knn), ExportError);
     expect(error).toMatchObject({ code: 'not-exportable', where: { field: 'model.type' } });
-    expect((error as Error).message).toMatch(/every training row/);
+    expect(error.message).toMatch(/every training row/);
   });
 });
 
@@ -212,8 +207,9 @@ describe('ONNX names', () => {
       return parseBundle(serializeBundle(r.leaderboard[0].bundle!));
     };
     const clash = await train([]);
-    expect(() => exportOnnx(clash)).toThrow(ExportError);
-    expect(() => exportOnnx(clash)).toThrow(/input column "prediction" has the name of the ONNX file's output/);
+    const error = thrown(() => exportOnnx(clash), ExportError);
+    expect(error).toMatchObject({ code: 'name-clash', where: { column: 'prediction' } });
+    expect(error.message).toMatch(/input column "prediction" has the name of the ONNX file's output/);
     const ok = await train(['prediction']);
     const records = lines.slice(1, 21).map((l) => Object.fromEntries(l.split(',').slice(0, 3).map((v, j) => [['nan_0', 'isinf_1', 'where_2'][j], Number(v)])));
     const { prediction, session } = await runOnnx(exportOnnx(ok), onnxColumns(ok.recipe.inputSchema(), records));
