@@ -6,7 +6,7 @@ import { intervalCoverage } from '../src/core/conformal/calibration';
 import type { ByteSource } from '../src/core/data/types';
 import { Explainer } from '../src/core/explain';
 import { modelInfo } from '../src/core/models/catalog';
-import { exportOnnx } from '../src/core/onnx/export';
+import { exportOnnx } from '../src/core/onnx';
 import { modelReport } from '../src/core/report';
 import { LoupeError } from '../src/core/errors';
 import { bundleReference, monitorBatch, referenceFromCsv, type MonitorReference } from '../src/core/pipeline/monitor';

@@ -7,7 +7,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseBundle } from '../core/bundle/bundle';
 import { checkBundleSize } from '../core/bundle/limits';
-import { exportOnnx, ONNX_OUTPUT } from '../core/onnx/export';
+import { exportOnnx, ONNX_OUTPUT } from '../core/onnx';
 import { parseArgs, rejectUnknown, UsageError } from './args';
 import type { Command } from './command';
 

@@ -5,6 +5,7 @@
  * has already validated. Which models export is the catalog's word (`exports`); this file only
  * knows how.
  */
+import { CAT_WORDS } from '../models/gbdt/ensemble';
 import type { ModelType, SerializedModel } from '../models/types';
 import type { GraphBuilder } from './graph-builder';
 import { DataType } from './onnx-proto';
@@ -38,9 +39,6 @@ function columnOf(g: GraphBuilder, X: string, j: number): string {
   const at = (hint: string, v: number) => g.constant(hint, [1], { type: 'int64', values: [v] });
   return g.op('Slice', [X, at('start', j), at('end', j + 1), at('axes', 1)]);
 }
-
-/** Words of a categorical node's bitset in the gradient-boosted ensemble (gbdt/ensemble.ts CAT_WORDS). */
-const CAT_WORDS = 8;
 
 /**
  * Gradient-boosted trees: `baseline` plus the trees' leaf values. A native categorical split

@@ -131,9 +131,16 @@ function writeAttribute(w: ProtoWriter, name: string, a: Attribute): void {
     case 'ints':
       w.packedInts(8, a.value);
       break;
-    case 'strings':
-      for (const s of a.value) w.string(9, s);
+    case 'strings': {
+      // Tree ensembles repeat a few strings (node modes) a million times: encode each once.
+      const seen = new Map<string, Uint8Array>();
+      for (const s of a.value) {
+        let b = seen.get(s);
+        if (!b) seen.set(s, (b = encoder.encode(s)));
+        w.bytes(9, b);
+      }
       break;
+    }
   }
   w.int(20, ATTRIBUTE_TYPE[a.kind]);
 }

@@ -7,14 +7,25 @@
  * Wire format (protobuf.dev/programming-guides/encoding): each field is a key
  * `(field << 3) | wireType` as a varint, then its value. Negative int32/int64 values are written
  * as ten-byte two's-complement varints, as every protobuf implementation writes them.
+ *
+ * A nested message's length comes before its bytes, so a writer keeps what it wrote as a list of
+ * chunks: a nested message (or a large byte string) joins its parent's list as it is, and
+ * `finish` copies every chunk once into the file's buffer. A 40 MB forest therefore needs about
+ * twice its size in memory to write, not a copy per nesting level.
  */
 
 const WireType = { Varint: 0, Fixed64: 1, LengthDelimited: 2, Fixed32: 5 } as const;
 
 const TWO_POW_32 = 4294967296;
+/** Scratch space for small fields; full scratch becomes a chunk. */
+const SCRATCH_BYTES = 1 << 16;
+/** Byte strings at least this long join the chunk list without being copied. */
+const SHARE_BYTES = 4096;
 const encoder = new TextEncoder();
 
 export class ProtoWriter {
+  private readonly chunks: Uint8Array[] = [];
+  private chunkBytes = 0;
   private buf: Uint8Array;
   private view: DataView;
   private len = 0;
@@ -26,12 +37,19 @@ export class ProtoWriter {
 
   /** Bytes written so far. */
   get length(): number {
-    return this.len;
+    return this.chunkBytes + this.len;
   }
 
-  /** The message's bytes (a copy, exactly `length` long). */
+  /** The message's bytes, exactly `length` long. */
   finish(): Uint8Array {
-    return this.buf.slice(0, this.len);
+    const out = new Uint8Array(this.length);
+    let at = 0;
+    for (const c of this.chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    out.set(this.buf.subarray(0, this.len), at);
+    return out;
   }
 
   /** An int32, int64, uint64, bool or enum field. */
@@ -62,12 +80,11 @@ export class ProtoWriter {
     return this.bytes(field, encoder.encode(value));
   }
 
+  /** A bytes field. A long `value` is kept by reference until `finish`: do not change it. */
   bytes(field: number, value: Uint8Array): this {
     this.key(field, WireType.LengthDelimited);
     this.rawVarint(value.length);
-    this.reserve(value.length);
-    this.buf.set(value, this.len);
-    this.len += value.length;
+    this.append([value], value.length);
     return this;
   }
 
@@ -76,19 +93,20 @@ export class ProtoWriter {
     const w = new ProtoWriter();
     write(w);
     this.key(field, WireType.LengthDelimited);
-    this.rawVarint(w.len);
-    this.reserve(w.len);
-    this.buf.set(w.buf.subarray(0, w.len), this.len);
-    this.len += w.len;
+    this.rawVarint(w.length);
+    this.append(w.parts(), w.length);
     return this;
   }
 
   /** A packed repeated varint field (int64s, int32s, enums). Nothing is written for an empty list. */
   packedInts(field: number, values: ArrayLike<number>): this {
     if (values.length === 0) return this;
-    const w = new ProtoWriter(values.length * 2 + 8);
+    const w = new ProtoWriter(Math.min(SCRATCH_BYTES, values.length * 2 + 8));
     for (let i = 0; i < values.length; i++) w.rawVarint(values[i]);
-    return this.bytes(field, w.buf.subarray(0, w.len));
+    this.key(field, WireType.LengthDelimited);
+    this.rawVarint(w.length);
+    this.append(w.parts(), w.length);
+    return this;
   }
 
   /** A packed repeated double field. */
@@ -107,11 +125,6 @@ export class ProtoWriter {
     const v = new DataView(out.buffer);
     for (let i = 0; i < values.length; i++) v.setFloat32(i * 4, values[i], true);
     return this.bytes(field, out);
-  }
-
-  private key(field: number, wire: number): void {
-    if (!Number.isInteger(field) || field < 1 || field > 536870911) throw new Error(`Invalid protobuf field number ${field}.`);
-    this.rawVarint(field * 8 + wire);
   }
 
   /** A varint; negative integers as 64-bit two's complement (ten bytes). */
@@ -140,9 +153,47 @@ export class ProtoWriter {
     this.buf[this.len++] = value;
   }
 
+  /** Everything written, as chunks in order (the scratch's bytes as a view). */
+  private parts(): Uint8Array[] {
+    return this.len ? [...this.chunks, this.buf.subarray(0, this.len)] : this.chunks;
+  }
+
+  /** Appends `parts` (`size` bytes): small ones copied into scratch, large ones kept as chunks. */
+  private append(parts: readonly Uint8Array[], size: number): void {
+    if (size < SHARE_BYTES) {
+      this.reserve(size);
+      for (const p of parts) {
+        this.buf.set(p, this.len);
+        this.len += p.length;
+      }
+      return;
+    }
+    this.flush();
+    for (const p of parts) this.chunks.push(p);
+    this.chunkBytes += size;
+  }
+
+  /** Moves the scratch's bytes to the chunk list and starts a fresh scratch. */
+  private flush(): void {
+    if (this.len === 0) return;
+    this.chunks.push(this.buf.subarray(0, this.len));
+    this.chunkBytes += this.len;
+    this.buf = new Uint8Array(Math.max(256, Math.min(SCRATCH_BYTES, this.buf.length)));
+    this.view = new DataView(this.buf.buffer);
+    this.len = 0;
+  }
+
+  private key(field: number, wire: number): void {
+    if (!Number.isInteger(field) || field < 1 || field > 536870911) throw new Error(`Invalid protobuf field number ${field}.`);
+    this.rawVarint(field * 8 + wire);
+  }
+
+  /** Room for `n` more bytes in scratch: a full scratch becomes a chunk, a small one grows. */
   private reserve(n: number): void {
     if (this.len + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
+    if (this.len > 0 && this.len + n > SCRATCH_BYTES) this.flush();
+    if (n <= this.buf.length - this.len) return;
+    let size = Math.max(this.buf.length * 2, 256);
     while (size < this.len + n) size *= 2;
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.len));

@@ -19,7 +19,8 @@ import { exportOnnx } from '../../../src/core/onnx/export';
 import { predictRecords } from '../../../src/core/pipeline/predict';
 import { runTraining } from '../../../src/core/pipeline/train';
 import { Rng } from '../../../src/core/random';
-import type { Recipe, RecordValue } from '../../../src/core/recipe';
+import { defaultRecipe, type Recipe, type RecordValue } from '../../../src/core/recipe';
+import { thrown } from '../../helpers/errors';
 import { compare, onnxColumns, runOnnx } from '../../helpers/onnx';
 
 const COLORS = ['red', 'red', 'green', 'blue', 'blue', 'blue', 'violet', 'cyan'];
@@ -185,15 +186,36 @@ describe('ONNX export of a recipe with every step, predicted by onnxruntime', ()
   it('KNN is refused with the reason, as a typed error', () => {
     const knn = bundles.get('knn')!;
     expect(exportRefusal('knn', 'onnx')).toBe(MODEL_CATALOG.knn.cannotExport!.onnx);
-    let error: unknown;
-    try {
-      exportOnnx(knn);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(ExportError);
+    const error = thrown(() => exportOnnx(knn), ExportError);
     expect(error).toMatchObject({ code: 'not-exportable', where: { field: 'model.type' } });
-    expect((error as Error).message).toMatch(/every training row/);
+    expect(error.message).toMatch(/every training row/);
+  });
+});
+
+describe('ONNX names', () => {
+  it('columns named like the graph\'s own values keep their names; a column named "prediction" is refused', async () => {
+    const rng = new Rng(12);
+    const lines = ['nan_0,isinf_1,where_2,prediction,y'];
+    for (let i = 0; i < 120; i++) {
+      const [a, b, c, d] = [rng.next(), rng.next(), rng.next(), rng.next()];
+      lines.push([a, b, c, d, 3 * a - 2 * b + c + d + 0.1 * rng.normal()].map((v) => v.toFixed(4)).join(','));
+    }
+    const ds = await parseCsv(lines.join('\n') + '\n');
+    const train = async (drop: string[]) => {
+      const recipe = defaultRecipe(ds.schema, 'y', ds.table);
+      for (const c of recipe.columns) if (drop.includes(c.name)) c.role = 'ignore';
+      const r = await runTraining({ table: ds.table, recipe, dataset: { hash: 'b'.repeat(64) }, candidates: [{ type: 'ridge' }], split: { kind: 'holdout', testSize: 0.25, seed: 1 } });
+      return parseBundle(serializeBundle(r.leaderboard[0].bundle!));
+    };
+    const clash = await train([]);
+    const error = thrown(() => exportOnnx(clash), ExportError);
+    expect(error).toMatchObject({ code: 'name-clash', where: { column: 'prediction' } });
+    expect(error.message).toMatch(/input column "prediction" has the name of the ONNX file's output/);
+    const ok = await train(['prediction']);
+    const records = lines.slice(1, 21).map((l) => Object.fromEntries(l.split(',').slice(0, 3).map((v, j) => [['nan_0', 'isinf_1', 'where_2'][j], Number(v)])));
+    const { prediction, session } = await runOnnx(exportOnnx(ok), onnxColumns(ok.recipe.inputSchema(), records));
+    expect(session.inputNames).toEqual(['nan_0', 'isinf_1', 'where_2']);
+    expect(compare(prediction, predictRecords(ok, records).predictions).worstRelative).toBeLessThanOrEqual(1e-12);
   });
 });
 

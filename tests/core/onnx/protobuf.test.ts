@@ -35,4 +35,26 @@ describe('ProtoWriter', () => {
     expect(hex(out.subarray(0, 3))).toBe('0a 90 4e');
     expect(out.subarray(3)).toEqual(big);
   });
+
+  it('nests large messages and packed lists between small fields, byte for byte as a plain concatenation', () => {
+    const big = new Uint8Array(5000).map((_, i) => (i * 7) & 0xff);
+    const ints = Array.from({ length: 40_000 }, (_, i) => i); // packs into several scratch chunks
+    const out = new ProtoWriter()
+      .string(1, 'a')
+      .message(2, (w) => w.int(1, 150).bytes(2, big).packedInts(4, ints).int(3, 7))
+      .int(3, 1)
+      .finish();
+    const varint = (n: number) => {
+      const b: number[] = [];
+      while (n >= 0x80) {
+        b.push((n & 0x7f) | 0x80);
+        n = Math.floor(n / 0x80);
+      }
+      b.push(n);
+      return b;
+    };
+    const packed = ints.flatMap(varint);
+    const inner = [0x08, 0x96, 0x01, 0x12, ...varint(big.length), ...big, 0x22, ...varint(packed.length), ...packed, 0x18, 0x07];
+    expect(Array.from(out)).toEqual([0x0a, 0x01, 0x61, 0x12, ...varint(inner.length), ...inner, 0x18, 0x01]);
+  });
 });
