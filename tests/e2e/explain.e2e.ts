@@ -12,7 +12,7 @@ import Papa from 'papaparse';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSampleGemstones } from '../../src/core/sample';
-import { ARTIFACTS, chooseModels, goTo, openBrowser, type BrowserSession } from './browser';
+import { ARTIFACTS, chooseModels, goTo, openApp, type BrowserSession } from './browser';
 
 const TIMEOUT = 180_000;
 const INPUTS = ['carat', 'cut', 'color', 'clarity', 'depth', 'table', 'x', 'y', 'z'];
@@ -23,10 +23,8 @@ let tmp: string;
 
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'loupe-e2e-explain-'));
-  s = await openBrowser('explain');
+  s = await openApp('explain');
   page = s.page;
-  await page.goto(s.baseUrl);
-  await page.getByRole('heading', { name: 'Data', level: 1 }).waitFor();
 });
 
 afterAll(async () => {

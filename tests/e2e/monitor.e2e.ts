@@ -12,7 +12,7 @@ import Papa from 'papaparse';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSampleGemstones } from '../../src/core/sample';
-import { chooseModels, goTo, openBrowser, pageModules, workerOnlyModules, type BrowserSession } from './browser';
+import { chooseModels, goTo, openApp, pageModules, workerOnlyModules, type BrowserSession } from './browser';
 
 const TIMEOUT = 120_000;
 
@@ -30,10 +30,8 @@ function heavierStones(): string {
 
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'loupe-e2e-monitor-'));
-  s = await openBrowser('monitor', { viewport: { width: 1400, height: 900 } });
+  s = await openApp('monitor', { viewport: { width: 1400, height: 900 } });
   page = s.page;
-  await page.goto(s.baseUrl);
-  await page.getByRole('heading', { name: 'Data', level: 1 }).waitFor();
 });
 
 afterAll(async () => {

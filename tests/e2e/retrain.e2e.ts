@@ -15,7 +15,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haveGemstone, SKIP_MESSAGE } from '../helpers/gemstone';
 import { csvText, gemstoneLines } from '../helpers/gemstone-subsets';
-import { chooseModels, goTo, openBrowser, type BrowserSession } from './browser';
+import { chooseModels, goTo, openApp, type BrowserSession } from './browser';
 
 const TIMEOUT = 240_000;
 
@@ -31,10 +31,8 @@ describe.skipIf(!haveGemstone)(`Retraining: champion and challenger ${haveGemsto
     const g = gemstoneLines();
     writeFileSync(join(tmp, 'small-stones.csv'), csvText(g.header, g.train.filter((l) => g.value(l, 'carat') <= 1).slice(0, 3000)));
     writeFileSync(join(tmp, 'big-stones.csv'), csvText(g.header, g.test.filter((l) => g.value(l, 'carat') > 1).slice(0, 1500)));
-    s = await openBrowser('retrain');
+    s = await openApp('retrain');
     page = s.page;
-    await page.goto(s.baseUrl);
-    await page.getByRole('heading', { name: 'Data', level: 1 }).waitFor();
   }, 120_000);
 
   afterAll(async () => {
