@@ -36,4 +36,10 @@ export const CONFORMANCE: Partial<Record<ModelType, ConformanceSpec>> & Record<s
   },
   // Small batches so that 400 rows give enough Adam steps.
   mlp: { params: { hiddenLayers: [32, 32], batchSize: 32, maxEpochs: 40, learningRate: 1e-2 }, slowParams: { maxEpochs: 1000, batchSize: 256 } },
+  // Classifiers. Row and column sampling on, so that the seed matters for the fit.
+  'gbdt-classifier': {
+    params: { maxIterations: 60, rowSubsample: 0.8, colSubsample: 0.8 },
+    slowParams: { maxIterations: 5000, learningRate: 0.01, numLeaves: 127, earlyStopping: false },
+    handlesMissing: true,
+  },
 };
