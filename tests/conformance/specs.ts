@@ -42,4 +42,5 @@ export const CONFORMANCE: Partial<Record<ModelType, ConformanceSpec>> & Record<s
     slowParams: { maxIterations: 5000, learningRate: 0.01, numLeaves: 127, earlyStopping: false },
     handlesMissing: true,
   },
+  'tree-classifier': { params: { maxFeatures: 0.6 }, slowParams: { maxDepth: null } },
 };

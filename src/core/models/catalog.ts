@@ -11,7 +11,7 @@
  */
 import { ELASTIC_NET_PARAMS, LASSO_PARAMS, LINEAR_REGRESSION_PARAMS, RIDGE_PARAMS } from './linear/params';
 import { K_NEIGHBORS_PARAMS } from './knn/params';
-import { TREE_PARAMS } from './tree/params';
+import { TREE_CLASSIFIER_PARAMS, TREE_PARAMS } from './tree/params';
 import { FOREST_PARAMS } from './forest/params';
 import { GBDT_CLASSIFIER_PARAMS, GBDT_PARAMS } from './gbdt/params';
 import { MLP_PARAMS } from './mlp/params';
@@ -161,6 +161,22 @@ export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
     steps: 'iteration',
     lossCurve: true,
     importance: 'gain',
+    explanation: 'sampling',
+    exports: ['bundle'],
+    cannotExport: { onnx: CLASSIFIER_NO_ONNX },
+    selectedByDefault: true,
+  },
+  'tree-classifier': {
+    type: 'tree-classifier',
+    label: 'Decision tree',
+    family: 'tree',
+    params: TREE_CLASSIFIER_PARAMS,
+    tasks: ['classification'],
+    seeded: true,
+    tfjs: false,
+    steps: null,
+    lossCurve: false,
+    importance: 'impurity',
     explanation: 'sampling',
     exports: ['bundle'],
     cannotExport: { onnx: CLASSIFIER_NO_ONNX },

@@ -10,7 +10,7 @@ import { GradientBoostingClassifier, GradientBoostingRegressor } from './gbdt';
 import { KNeighborsRegressor } from './knn';
 import { ElasticNet, Lasso, LinearRegression, Ridge } from './linear';
 import { MlpRegressor } from './mlp';
-import { DecisionTreeRegressor } from './tree';
+import { DecisionTreeClassifier, DecisionTreeRegressor } from './tree';
 import { isModelType, MODEL_TYPES } from './catalog';
 import { StateReader } from './state';
 import type { ModelType, Regressor, SerializedModel } from './types';
@@ -30,6 +30,7 @@ const CLASSES: Record<ModelType, new (params: Record<string, unknown>) => AnyEst
   gbdt: GradientBoostingRegressor,
   mlp: MlpRegressor,
   'gbdt-classifier': GradientBoostingClassifier,
+  'tree-classifier': DecisionTreeClassifier,
 } as unknown as Record<ModelType, new (params: Record<string, unknown>) => AnyEstimator>;
 
 function unknownType(type: unknown): string {
