@@ -43,4 +43,5 @@ export const CONFORMANCE: Partial<Record<ModelType, ConformanceSpec>> & Record<s
     handlesMissing: true,
   },
   'tree-classifier': { params: { maxFeatures: 0.6 }, slowParams: { maxDepth: null } },
+  'forest-classifier': { params: { nEstimators: 10 }, slowParams: { nEstimators: 300 } },
 };

@@ -5,7 +5,7 @@
  */
 import { BundleError, InvalidParamsError } from '../errors';
 import type { Estimator } from './estimator';
-import { RandomForestRegressor } from './forest';
+import { RandomForestClassifier, RandomForestRegressor } from './forest';
 import { GradientBoostingClassifier, GradientBoostingRegressor } from './gbdt';
 import { KNeighborsRegressor } from './knn';
 import { ElasticNet, Lasso, LinearRegression, Ridge } from './linear';
@@ -31,6 +31,7 @@ const CLASSES: Record<ModelType, new (params: Record<string, unknown>) => AnyEst
   mlp: MlpRegressor,
   'gbdt-classifier': GradientBoostingClassifier,
   'tree-classifier': DecisionTreeClassifier,
+  'forest-classifier': RandomForestClassifier,
 } as unknown as Record<ModelType, new (params: Record<string, unknown>) => AnyEstimator>;
 
 function unknownType(type: unknown): string {

@@ -86,7 +86,8 @@ export type ModelType =
   | 'gbdt'
   | 'mlp'
   | 'gbdt-classifier'
-  | 'tree-classifier';
+  | 'tree-classifier'
+  | 'forest-classifier';
 
 export interface Regressor<P extends object = object> {
   readonly type: ModelType;
