@@ -44,4 +44,5 @@ export const CONFORMANCE: Partial<Record<ModelType, ConformanceSpec>> & Record<s
   },
   'tree-classifier': { params: { maxFeatures: 0.6 }, slowParams: { maxDepth: null } },
   'forest-classifier': { params: { nEstimators: 10 }, slowParams: { nEstimators: 300 } },
+  'knn-classifier': { params: { k: 5 }, slowParams: { k: 5, weights: 'distance' } },
 };

@@ -61,6 +61,22 @@ export interface ModelInfo {
 const CLASSIFIER_NO_ONNX =
   'Loupe does not write classifiers as ONNX yet (their probability outputs need exporters of their own). Keep it as a Loupe bundle, or export a regression model.';
 
+/** What the k-nearest-neighbours regressor and classifier share (one search, one parameter table). */
+const neighbours = {
+  label: 'k-nearest neighbours',
+  family: 'neighbors',
+  params: K_NEIGHBORS_PARAMS,
+  seeded: false,
+  tfjs: true,
+  steps: null,
+  lossCurve: false,
+  importance: null,
+  explanation: 'sampling',
+  exports: ['bundle'],
+  note: 'predicting is the slow part with many features (a k-d tree speeds up few)',
+  selectedByDefault: true,
+} as const;
+
 const linear = { family: 'linear', tasks: ['regression'], seeded: false, tfjs: false, lossCurve: false, importance: 'coefficients', explanation: 'linear', exports: ['bundle', 'onnx'] } as const;
 
 export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
@@ -69,24 +85,13 @@ export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
   lasso: { ...linear, type: 'lasso', label: 'Lasso', params: LASSO_PARAMS, steps: null, selectedByDefault: false },
   elasticnet: { ...linear, type: 'elasticnet', label: 'Elastic net', params: ELASTIC_NET_PARAMS, steps: null, selectedByDefault: false },
   knn: {
+    ...neighbours,
     type: 'knn',
-    label: 'k-nearest neighbours',
-    family: 'neighbors',
-    params: K_NEIGHBORS_PARAMS,
     tasks: ['regression'],
-    seeded: false,
-    tfjs: true,
-    steps: null,
-    lossCurve: false,
-    importance: null,
-    explanation: 'sampling',
-    exports: ['bundle'],
     cannotExport: {
       onnx:
         'k-nearest neighbours predicts by searching the training rows it keeps, so an ONNX file of it would carry every training row (your data, not a model) and its ties between equally near rows would break differently in other runtimes. Export a linear, tree, forest, gradient-boosted or neural-network model instead.',
     },
-    note: 'predicting is the slow part with many features (a k-d tree speeds up few)',
-    selectedByDefault: true,
   },
   tree: {
     type: 'tree',
@@ -199,6 +204,7 @@ export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
     note: 'slow with many deep trees',
     selectedByDefault: true,
   },
+  'knn-classifier': { ...neighbours, type: 'knn-classifier', tasks: ['classification'], cannotExport: { onnx: CLASSIFIER_NO_ONNX } },
 };
 
 /** Every model type, in the order the CLI and the UI list them. */

@@ -7,7 +7,7 @@ import { BundleError, InvalidParamsError } from '../errors';
 import type { Estimator } from './estimator';
 import { RandomForestClassifier, RandomForestRegressor } from './forest';
 import { GradientBoostingClassifier, GradientBoostingRegressor } from './gbdt';
-import { KNeighborsRegressor } from './knn';
+import { KNeighborsClassifier, KNeighborsRegressor } from './knn';
 import { ElasticNet, Lasso, LinearRegression, Ridge } from './linear';
 import { MlpRegressor } from './mlp';
 import { DecisionTreeClassifier, DecisionTreeRegressor } from './tree';
@@ -32,6 +32,7 @@ const CLASSES: Record<ModelType, new (params: Record<string, unknown>) => AnyEst
   'gbdt-classifier': GradientBoostingClassifier,
   'tree-classifier': DecisionTreeClassifier,
   'forest-classifier': RandomForestClassifier,
+  'knn-classifier': KNeighborsClassifier,
 } as unknown as Record<ModelType, new (params: Record<string, unknown>) => AnyEstimator>;
 
 function unknownType(type: unknown): string {

@@ -87,7 +87,8 @@ export type ModelType =
   | 'mlp'
   | 'gbdt-classifier'
   | 'tree-classifier'
-  | 'forest-classifier';
+  | 'forest-classifier'
+  | 'knn-classifier';
 
 export interface Regressor<P extends object = object> {
   readonly type: ModelType;
