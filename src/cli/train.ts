@@ -10,7 +10,7 @@ import { intervalSummary, percent, type IntervalSummary } from '../core/conforma
 import type { IntervalRequest } from '../core/conformal/training';
 import { parseCsv, type ParsedDataset } from '../core/data/index';
 import { InvalidParamsError } from '../core/errors';
-import { createModel, isModelType, MODEL_TYPES, modelInfo, modelLabel } from '../core/models/registry';
+import { createModel, isModelType, MODEL_TYPES, modelInfo, modelLabel, modelTypesFor } from '../core/models/registry';
 import type { ModelType } from '../core/models/types';
 import { formatLogLine } from '../core/pipeline/log';
 import { runTraining, type CandidateResult, type SplitSpec, type TrainingResult } from '../core/pipeline/train';
@@ -32,7 +32,7 @@ Trains the chosen models, prints a leaderboard sorted by R² and picks the best.
   --test-size <f>      share of rows held out for testing (default 0.2)
   --folds <k>          k-fold cross-validation instead of a hold-out split
   --seed <n>           seed for the split and the models (default 42)
-  --models <list>      comma-separated: ${MODEL_TYPES.join(',')} (default: all)
+  --models <list>      comma-separated: ${MODEL_TYPES.join(',')} (default: every regression model)
   --params <json>      hyperparameters per model, e.g. '{"gbdt":{"learningRate":0.05}}'
   --recipe <file>      a Recipe JSON (default: inferred from the schema; id columns dropped)
   --interval <c>       coverage of the prediction intervals calibrated for each model and
@@ -89,9 +89,9 @@ export interface ReportWarning {
   count?: number;
 }
 
-/** --models: a comma-separated list of model types (all when absent). */
+/** --models: a comma-separated list of model types (every regression model when absent). */
 export function parseModels(s: string | undefined): ModelType[] {
-  if (s === undefined) return [...MODEL_TYPES];
+  if (s === undefined) return modelTypesFor('regression');
   const list = s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean);
   if (list.length === 0) throw new UsageError('--models needs at least one model');
   for (const m of list) if (!isModelType(m)) throw new UsageError(`unknown model "${m}" in --models; choose from ${MODEL_TYPES.join(',')}`);

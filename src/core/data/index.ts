@@ -26,7 +26,7 @@ export { proposeTarget, isClassColumn } from './target';
 export type { TargetProposal } from './target';
 export { inferTask, resolveTask, classLabels, classCodes, checkClasses, MAX_CLASSES, MAX_INTEGER_CLASSES, MAX_INTEGER_CLASS_SHARE } from './task';
 export type { TaskChoice, TaskProposal } from './task';
-export { trainTestSplit, kFold } from './split';
+export { trainTestSplit, kFold, stratifiedTrainTestSplit, stratifiedKFold } from './split';
 export type { SplitIndices, TrainTestSplitOptions } from './split';
 
 /**

@@ -84,7 +84,8 @@ export type ModelType =
   | 'tree'
   | 'forest'
   | 'gbdt'
-  | 'mlp';
+  | 'mlp'
+  | 'logistic';
 
 export interface Regressor<P extends object = object> {
   readonly type: ModelType;
