@@ -52,6 +52,12 @@ export const DEFAULT_SEARCH_BUDGET = 60;
 export const DEFAULT_SEARCH_FOLDS = 5;
 /** Successive halving keeps 1/η of each rung and gives the survivors η times the rows. */
 export const SEARCH_ETA = 3;
+/**
+ * Families searched when none are chosen: the ones whose fits are cheap enough for many trials
+ * in a minute (a forest of 100 deep trees or a tfjs network costs tens of such trials); the
+ * others are searched when asked for.
+ */
+export const DEFAULT_SEARCH_MODELS: readonly ModelType[] = ['gbdt', 'ridge', 'knn'];
 /** The smallest rung fits on at least this many rows (fewer rows: fewer rungs). */
 export const MIN_RUNG_ROWS = 200;
 
