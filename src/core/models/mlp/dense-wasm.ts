@@ -1,7 +1,7 @@
 /**
- * One dense layer as a 600-byte WebAssembly module with 128-bit SIMD (two doubles per lane
- * pair), assembled here from opcodes: no toolchain, no .wasm file to serve. It computes exactly
- * what `denseJs` (forward.ts) computes — each sum starts at the bias and adds x·w for k in
+ * One dense layer as a 600-byte WebAssembly module with 128-bit SIMD (two doubles per vector),
+ * assembled from opcodes (../../wasm/assembler.ts). It computes exactly what `denseJs`
+ * (forward.ts) computes — each sum starts at the bias and adds x·w for k in
  * ascending order, a multiply then an add (no fused multiply-add), ReLU as `0 < s ? s : 0` — so
  * the two agree bit for bit; the SIMD one is about 4× faster (64×64 layer: ~10 vs ~2.7 GMAC/s).
  *
@@ -26,73 +26,32 @@
  *       o = out + i·qb + 8j; store acc0,1 at o, o+16; acc2,3 at o+qb, …
  */
 
-/** The kernel's memory: its bytes, and grow by 64 KiB pages. */
-interface KernelMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
+import { assemble, op, uleb, wasmFactory, type WasmMemory } from '../../wasm/assembler';
 
 export interface DenseKernel {
-  memory: KernelMemory;
+  memory: WasmMemory;
   dense(x: number, rows: number, p: number, q: number, w: number, b: number, out: number, relu: number): void;
 }
-
-const uleb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n) byte |= 0x80;
-    out.push(byte);
-  } while (n);
-  return out;
-};
-const sleb = (n: number): number[] => {
-  const out: number[] = [];
-  for (;;) {
-    const byte = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && !(byte & 0x40)) || (n === -1 && byte & 0x40)) return [...out, byte];
-    out.push(byte | 0x80);
-  }
-};
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const section = (id: number, bytes: number[]): number[] => [id, ...uleb(bytes.length), ...bytes];
-const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
 
 function moduleBytes(): Uint8Array {
   // Parameters 0–7, then i32 locals, then v128 locals.
   const [X, ROWS, P, Q, W, B, OUT, RELU] = [0, 1, 2, 3, 4, 5, 6, 7];
   const [I, J, KB, WK, QB, PB, X0, X1, X2, X3, O] = [8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18];
-  const I32_LOCALS = 11;
   const ACC = 19; // acc0…acc7
   const [WA, WB, A, ZERO] = [27, 28, 29, 30];
-  const V128_LOCALS = 12;
-
-  const get = (l: number) => [0x20, ...uleb(l)];
-  const set = (l: number) => [0x21, ...uleb(l)];
-  const tee = (l: number) => [0x22, ...uleb(l)];
-  const i32 = (n: number) => [0x41, ...sleb(n)];
-  const add = 0x6a;
-  const mul = 0x6c;
-  const geS = 0x4e;
-  const simd = (op: number) => [0xfd, ...uleb(op)];
-  const memarg = (offset: number) => [3, ...uleb(offset)]; // alignment hint 2³ bytes
-  const vload = (offset: number) => [...simd(0x00), ...memarg(offset)];
-  const vstore = (offset: number) => [...simd(0x0b), ...memarg(offset)];
-  const f64load = [0x2b, ...memarg(0)];
+  const { get, set, tee, i32, i32Add: add, i32Mul: mul, simd, forLessThan } = op;
+  const vload = (offset: number) => [...simd(0x00), 3, ...uleb(offset)];
+  const vstore = (offset: number) => [...simd(0x0b), 3, ...uleb(offset)];
   const splat = simd(0x14);
   const fadd = simd(0xf0);
   const fmul = simd(0xf2);
   const pmax = simd(0xf7);
-  /** `block { loop { if (a >= b) break; …body; continue } }` */
-  const forLoop = (a: number, b: number, body: number[]) => [0x02, 0x40, 0x03, 0x40, ...get(a), ...get(b), geS, 0x0d, 1, ...body, 0x0c, 0, 0x0b, 0x0b];
   const rows = [0, 1, 2, 3];
 
   const inner = [
     ...get(WK), ...vload(0), ...set(WA), ...get(WK), ...vload(16), ...set(WB),
     ...[X0, X1, X2, X3].flatMap((xr, r) => [
-      ...get(xr), ...get(KB), add, ...f64load, ...splat, ...set(A),
+      ...get(xr), ...get(KB), add, ...op.f64Load(), ...splat, ...set(A),
       ...get(ACC + 2 * r), ...get(A), ...get(WA), ...fmul, ...fadd, ...set(ACC + 2 * r),
       ...get(ACC + 2 * r + 1), ...get(A), ...get(WB), ...fmul, ...fadd, ...set(ACC + 2 * r + 1),
     ]),
@@ -104,8 +63,8 @@ function moduleBytes(): Uint8Array {
     ...get(WK), ...vload(16), ...tee(ACC + 1), ...tee(ACC + 3), ...tee(ACC + 5), ...set(ACC + 7),
     ...get(W), ...get(J), ...i32(8), mul, add, ...set(WK),
     ...i32(0), ...set(KB),
-    ...forLoop(KB, PB, inner),
-    ...get(RELU), 0x04, 0x40, ...[0, 1, 2, 3, 4, 5, 6, 7].flatMap((n) => [...get(ZERO), ...get(ACC + n), ...pmax, ...set(ACC + n)]), 0x0b,
+    ...forLessThan(KB, PB, inner),
+    ...get(RELU), ...op.if, ...[0, 1, 2, 3, 4, 5, 6, 7].flatMap((n) => [...get(ZERO), ...get(ACC + n), ...pmax, ...set(ACC + n)]), op.end,
     ...get(OUT), ...get(I), ...get(QB), mul, add, ...get(J), ...i32(8), mul, add, ...set(O),
     ...rows.flatMap((r) => [...get(O), ...get(ACC + 2 * r), ...vstore(0), ...get(O), ...get(ACC + 2 * r + 1), ...vstore(16), ...get(O), ...get(QB), add, ...set(O)]),
     ...get(J), ...i32(4), add, ...set(J),
@@ -114,34 +73,17 @@ function moduleBytes(): Uint8Array {
     ...get(Q), ...i32(8), mul, ...set(QB),
     ...get(P), ...i32(8), mul, ...set(PB),
     ...i32(0), ...set(I),
-    ...forLoop(I, ROWS, [
+    ...forLessThan(I, ROWS, [
       ...get(X), ...get(I), ...get(PB), mul, add, ...tee(X0), ...get(PB), add, ...tee(X1), ...get(PB), add, ...tee(X2), ...get(PB), add, ...set(X3),
       ...i32(0), ...set(J),
-      ...forLoop(J, Q, tile),
+      ...forLessThan(J, Q, tile),
       ...get(I), ...i32(4), add, ...set(I),
     ]),
   ];
-  const func = [...vec([[...uleb(I32_LOCALS), 0x7f], [...uleb(V128_LOCALS), 0x7b]]), ...body, 0x0b];
-  return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0],
-    ...section(1, vec([[0x60, ...vec(Array.from({ length: 8 }, () => [0x7f])), 0]])), // type: (i32 ×8) → ()
-    ...section(3, vec([[0]])), // one function of type 0
-    ...section(5, vec([[0, 1]])), // one memory, at least one 64 KiB page
-    ...section(7, vec([[...name('dense'), 0, 0], [...name('memory'), 2, 0]])),
-    ...section(10, vec([[...uleb(func.length), ...func]])),
-  ]);
+  return assemble([{ name: 'dense', params: Array.from({ length: 8 }, () => 'i32' as const), locals: { i32: 11, v128: 12 }, body }]);
 }
 
-/**
- * The little of the WebAssembly API used here, typed locally: src/core compiles without the DOM
- * library, which is where TypeScript declares WebAssembly.
- */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: Record<string, unknown> };
-}
-
-let compiled: object | null | undefined;
+const instance = wasmFactory(moduleBytes);
 
 /**
  * A fresh instance of the kernel (its own memory, freed with it), or undefined where
@@ -149,15 +91,6 @@ let compiled: object | null | undefined;
  * compiling): the caller then runs the JavaScript kernel, which gives the same numbers.
  */
 export function denseKernel(): DenseKernel | undefined {
-  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  if (compiled === undefined) {
-    try {
-      compiled = wasm ? new wasm.Module(moduleBytes()) : null;
-    } catch {
-      compiled = null; // no SIMD, or compiling forbidden: the JavaScript kernel serves instead
-    }
-  }
-  if (!compiled || !wasm) return undefined;
-  const exports = new wasm.Instance(compiled).exports;
-  return { memory: exports.memory as KernelMemory, dense: exports.dense as DenseKernel['dense'] };
+  const k = instance();
+  return k && { memory: k.memory, dense: k.exports.dense as DenseKernel['dense'] };
 }
