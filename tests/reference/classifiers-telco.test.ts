@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createModel } from '../../src/core/models/registry';
 import { isClassifier, type ModelType } from '../../src/core/models/types';
-import { logLoss, rocAuc } from '../helpers/cls-metrics';
+import { logLoss, rocAuc } from '../../src/core/metrics/classification';
 import { haveTelco, loadTelcoSplit, SKLEARN_LOGISTIC_TELCO, TELCO_SKIP_MESSAGE } from '../helpers/telco';
 
 interface Target {
