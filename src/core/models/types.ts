@@ -75,7 +75,8 @@ export type ModelType =
   | 'tree'
   | 'forest'
   | 'gbdt'
-  | 'mlp';
+  | 'mlp'
+  | 'ensemble';
 
 export interface Regressor<P extends object = object> {
   readonly type: ModelType;

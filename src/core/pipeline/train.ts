@@ -12,7 +12,9 @@
  *      metrics, per-row test predictions (k-fold: out of fold), the calibration of its prediction
  *      intervals (conformal/training.ts: a refit without a held-out part of the training rows,
  *      or k-fold's out-of-fold errors) with their coverage on the test part, the bundle;
- *   6. a leaderboard ranked by R² — by RMSE, said so, where R² is undefined (a constant test
+ *   6. k-fold with `ensemble`: one more candidate, the ensemble of the finished ones, weighed on
+ *      their out-of-fold predictions and scored out of fold too (pipeline/ensemble.ts);
+ *   7. a leaderboard ranked by R² — by RMSE, said so, where R² is undefined (a constant test
  *      target) — and the best model.
  * Stages log structured lines and fail with a PipelineError naming the stage; one candidate
  * failing does not stop the others; cancellation stops everything.
@@ -28,13 +30,14 @@ import { takeRows } from '../data';
 import type { Table } from '../data/types';
 import { evaluationDiagnostics } from '../report/diagnostics';
 import { CancelledError, LoupeError, PipelineError, isCancelled, type PipelineStage } from '../errors';
-import { regressionMetrics, type RegressionMetrics } from '../metrics';
+import { meanMetrics, regressionMetrics, type RegressionMetrics } from '../metrics';
 import { emptyHistory, type FitHistory } from '../models/history';
 import type { TreeSharing } from '../models/forest/tree-share';
 import { createModel, modelInfo, modelLabel } from '../models/registry';
 import type { Matrix, ModelType, Regressor } from '../models/types';
 import { permutation, Rng } from '../random';
 import { applyCleaning, fitRecipe, type FittedRecipe, type Recipe } from '../recipe';
+import { ensembleCandidate, ENSEMBLE_NAME, type EnsembleMemberInfo, type EnsembleRequest, type OutOfFoldCandidate } from './ensemble';
 import { Logger, type LogSink } from './log';
 import { rankingScore, type RankedBy } from './ranking';
 
@@ -119,6 +122,11 @@ export interface TrainingRequest {
   onCandidateDone?: (r: CandidateResult) => void;
   /** Random forests grow their trees in other workers too (the app's pool); the result is the same. */
   shareTrees?: TreeSharing;
+  /**
+   * k-fold only: add the ensemble of the finished candidates (named "Ensemble") as one more
+   * candidate, weighed on their out-of-fold predictions (pipeline/ensemble.ts).
+   */
+  ensemble?: EnsembleRequest;
 }
 
 export type CandidateStatus = 'finished' | 'failed' | 'cancelled';
@@ -156,6 +164,8 @@ export interface CandidateResult {
   intervals?: ConformalCalibration;
   /** Built for finished candidates as `TrainingRequest.bundles` asks. */
   bundle?: ModelBundle;
+  /** An ensemble: the candidates it blends and their weights. */
+  members?: EnsembleMemberInfo[];
   error?: { code: string; message: string; stage: PipelineStage };
 }
 
@@ -243,6 +253,8 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
   throwIfAborted(signal);
   if (req.candidates.length === 0) throw new PipelineError('no-candidates', 'Choose at least one model to train.', { stage: 'training' });
   const names = candidateNames(req.candidates);
+  if (req.ensemble && req.split.kind !== 'kfold')
+    throw new PipelineError('ensemble-needs-folds', 'An ensemble is weighed on its members’ out-of-fold predictions: choose k-fold cross-validation to build one.', { field: 'ensemble', stage: 'training' });
   const target = req.recipe.target;
   const sampleRows = req.referenceSampleRows ?? REFERENCE_SAMPLE_ROWS;
   if (!(Number.isInteger(sampleRows) && sampleRows >= 0))
@@ -361,6 +373,8 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
   const keptRows = (n: number): Uint32Array | null => (n > maxRows ? permutation(n, new Rng(split.seed)).slice(0, maxRows).sort() : null);
 
   const results: CandidateResult[] = [];
+  /** k-fold with an ensemble: every finished candidate's out-of-fold predictions of every row (evaluations may keep a sample). */
+  const outOfFold = new Map<string, { oof: Float64Array; actual: Float64Array }>();
   const n = req.candidates.length;
   for (let ci = 0; ci < n; ci++) {
     const spec = req.candidates[ci];
@@ -418,6 +432,7 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
         metrics = meanMetrics(foldMetrics);
         model = (await fit(train.X, train.y, foldData.length)).model;
         evaluation = evaluationOf('out-of-fold', oofActual, oofPred, keptRows(oofActual.length));
+        if (req.ensemble) outOfFold.set(name, { oof: oofPred, actual: oofActual });
         if (plan && foldOf) intervals = await crossCalibration({ plan, X: train.X, actual: oofActual, predicted: oofPred, foldOf, seed: split.seed, signal });
       } else {
         const f = await fit(train.X, train.y, 0);
@@ -484,6 +499,12 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
     req.onCandidateDone?.(result);
   }
 
+  if (req.ensemble) {
+    const r = await ensembleResult(req.ensemble, results, outOfFold, { recipe, folds, plan, X: train.X, seed: split.seed, signal, log, keptRows });
+    results.push(r);
+    req.onCandidateDone?.(r);
+  }
+
   const leaderboard = rankCandidates(results, rankedBy);
   const best = leaderboard.find((r) => r.status === 'finished');
   if (!best) throw new PipelineError('all-failed', 'Every candidate model failed; see the log for each.', { stage: 'training' });
@@ -499,6 +520,48 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
 
   const evaluationRows = test ? { X: test.X, y: test.yRaw, inSample: false } : { X: train.X, y: train.yRaw, inSample: true };
   return { split: splitInfo, recipe, leaderboard, best: best.name, rankedBy, warnings, evaluationRows, logs: log.lines };
+}
+
+/** The ensemble of the finished candidates, as a candidate (failed, with the reason, when it cannot be built). */
+async function ensembleResult(
+  request: EnsembleRequest,
+  results: CandidateResult[],
+  outOfFold: Map<string, { oof: Float64Array; actual: Float64Array }>,
+  run: {
+    recipe: FittedRecipe;
+    folds: { train: Uint32Array; test: Uint32Array }[];
+    plan: ReturnType<typeof intervalPlan>;
+    X: Matrix;
+    seed: number;
+    signal: AbortSignalLike | undefined;
+    log: Logger;
+    keptRows: (n: number) => Uint32Array | null;
+  },
+): Promise<CandidateResult> {
+  const { log } = run;
+  const members: OutOfFoldCandidate[] = results
+    .filter((r) => r.status === 'finished' && r.model && outOfFold.has(r.name))
+    .map((r) => ({ name: r.name, type: r.type, oof: outOfFold.get(r.name)!.oof, model: r.model!, fitSeconds: r.fitSeconds, predictSeconds: r.predictSeconds }));
+  const spec: CandidateSpec = { type: 'ensemble', params: { ...request } };
+  try {
+    log.info('training', `Building ${ENSEMBLE_NAME} of ${members.length} candidates`, { candidate: ENSEMBLE_NAME });
+    const actual = members.length ? outOfFold.get(members[0].name)!.actual : new Float64Array(0);
+    const foldOf = new Uint32Array(actual.length);
+    run.folds.forEach((f, k) => f.test.forEach((r) => (foldOf[r] = k)));
+    const e = ensembleCandidate({ candidates: members, actual, recipe: run.recipe, foldOf, k: run.folds.length, request });
+    const intervals = run.plan ? await crossCalibration({ plan: run.plan, X: run.X, actual, predicted: e.oofPredicted, foldOf, seed: run.seed, signal: run.signal }) : undefined;
+    const m = e.result.metrics!;
+    log.info('evaluation', `${ENSEMBLE_NAME}: ${e.result.members!.map((x) => `${x.name} ${x.weight.toFixed(2)}`).join(', ')}; R² ${m.r2.toFixed(4)}, RMSE ${m.rmse.toFixed(2)} (weights chosen without each scored fold)`, {
+      candidate: ENSEMBLE_NAME,
+      data: { r2: m.r2, rmse: m.rmse, members: e.result.members!.length },
+    });
+    return { ...e.result, evaluation: evaluationOf('out-of-fold', actual, e.oofPredicted, run.keptRows(actual.length)), ...(intervals ? { intervals } : {}) };
+  } catch (e) {
+    if (isCancelled(e)) throw e;
+    const msg = e instanceof Error ? e.message : String(e);
+    log.error('training', `${ENSEMBLE_NAME} failed: ${msg}`, { candidate: ENSEMBLE_NAME });
+    return failed(ENSEMBLE_NAME, spec, spec.params!, 'failed', e);
+  }
 }
 
 /** The training rows a bundle's reference sample holds: their input columns and their feature rows. */
@@ -556,13 +619,6 @@ export function rankCandidates(results: CandidateResult[], by: RankedBy = 'r2'):
     .map((r, i) => ({ r, i }))
     .sort((a, b) => score(b.r) - score(a.r) || a.i - b.i)
     .map((x) => x.r);
-}
-
-function meanMetrics(ms: RegressionMetrics[]): RegressionMetrics {
-  const keys = Object.keys(ms[0]) as (keyof RegressionMetrics)[];
-  const out = {} as RegressionMetrics;
-  for (const k of keys) out[k] = ms.reduce((s, m) => s + m[k], 0) / ms.length;
-  return out;
 }
 
 function isConstant(y: Float64Array): boolean {
