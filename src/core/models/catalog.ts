@@ -17,10 +17,9 @@ import { GBDT_PARAMS } from './gbdt/params';
 import { MLP_PARAMS } from './mlp/params';
 import { ENSEMBLE_PARAMS } from './ensemble/params';
 import type { AnyParamTable } from './params';
-import type { ModelType } from './types';
+import type { ModelType, Task } from './types';
 
-/** What a model predicts. Only regression exists today; classification is next. */
-export type Task = 'regression';
+export type { Task } from './types';
 
 /** Where a fitted model can go: every model ships in a Loupe bundle; most also leave Loupe as ONNX (src/core/onnx). */
 export type ExportFormat = 'bundle' | 'onnx';

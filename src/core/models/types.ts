@@ -43,7 +43,16 @@ export interface FitOptions {
   validation?: { X: Matrix; y: Float64Array };
   /** Random forests: grow the trees in other workers too (forest/tree-share.ts); the forest is the same. */
   shareTrees?: TreeSharing;
+  /**
+   * Classifiers: the number of classes K. `y` then holds class codes 0..K−1 in the fitted
+   * recipe's class order. The pipeline passes K so that a fold (or a retraining batch) missing a
+   * class still yields K probability columns in the same order; without it, K = max(y) + 1.
+   */
+  classCount?: number;
 }
+
+/** What a model predicts: a number (regression) or one of a fixed set of classes (classification). */
+export type Task = 'regression' | 'classification';
 
 /** Values allowed in serialized state: JSON plus typed arrays. */
 export type StateValue =
@@ -94,4 +103,25 @@ export interface Regressor<P extends object = object> {
   featureImportance(): Float64Array | undefined;
   /** `{type, params, state}`; NotFittedError before fit. */
   toJSON(): SerializedModel;
+}
+
+/**
+ * A classifier keeps the Regressor contract (fit, predict, history, importance, toJSON), with
+ * `y` as class codes 0..K−1 and `predict` giving each row's most probable class code (ties: the
+ * lowest code, as numpy's argmax), and adds the probabilities. Class names never reach a model:
+ * the fitted recipe maps labels to codes and back, so a model's class order is the recipe's.
+ */
+export interface Classifier<P extends object = object> extends Regressor<P> {
+  readonly task: 'classification';
+  /** K ≥ 2, the number of classes of the last fit. NotFittedError before fit. */
+  readonly classCount: number;
+  /**
+   * rows × K probabilities, row-major (row i's class k at i * K + k), each in [0, 1] and each row
+   * summing to 1; columns in class-code order. NotFittedError before fit.
+   */
+  predictProba(X: Matrix): Float64Array;
+}
+
+export function isClassifier(m: Regressor): m is Classifier {
+  return (m as Partial<Classifier>).task === 'classification';
 }
