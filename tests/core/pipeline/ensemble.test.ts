@@ -123,3 +123,42 @@ describe('an ensemble of a k-fold run', () => {
     expect(res.best).toBe('Ridge');
   });
 });
+
+describe('an ensemble over out-of-fold predictions made elsewhere (a search)', () => {
+  it('works with a test part: weighed on the given predictions, scored on the test rows, its out-of-fold metrics kept', async () => {
+    // The out-of-fold predictions of a 3-fold cross-validation of the same training rows.
+    const cv = await runTraining(await request({ candidates: CANDIDATES, split: { kind: 'kfold', k: 3, seed: 4 }, bundles: 'none', intervals: false }));
+    const byName = new Map(cv.leaderboard.map((r) => [r.name, r.evaluation!.predicted]));
+    const actual = cv.leaderboard[0].evaluation!.actual;
+    const foldOf = new Uint32Array(actual.length);
+    kFold(actual.length, 3, 4).forEach((f, k) => f.test.forEach((r) => (foldOf[r] = k)));
+    // The same rows as a test-table run's training rows: every sample row trains, a second sample tests.
+    const ds = await parseCsv(generateSampleGemstones(1200, 5));
+    const testDs = await parseCsv(generateSampleGemstones(400, 6));
+    const res = await runTraining({
+      table: ds.table,
+      recipe: defaultRecipe(ds.schema, 'price', ds.table),
+      dataset: DATASET,
+      candidates: CANDIDATES,
+      split: { kind: 'test-table', table: testDs.table, seed: 4 },
+      ensemble: {},
+      ensembleOutOfFold: { actual, foldOf, byCandidate: ['Ridge', 'Decision tree', 'Gradient-boosted trees'].map((n) => byName.get(n)!) },
+      bundles: 'each',
+    });
+    const e = res.leaderboard.find((r) => r.name === 'Ensemble')!;
+    expect(e.status).toBe('finished');
+    expect(e.evaluation).toMatchObject({ kind: 'test', totalRows: 400 });
+    expect(regressionMetrics(e.evaluation!.actual, e.evaluation!.predicted)).toEqual(e.metrics);
+    // Its cross-validated score is the k-fold run's ensemble's: same predictions, same folds.
+    const kfoldEnsemble = await runTraining(await request({ candidates: CANDIDATES, split: { kind: 'kfold', k: 3, seed: 4 }, ensemble: {}, bundles: 'none', intervals: false }));
+    expect(e.outOfFoldMetrics!.rmse).toBeCloseTo(kfoldEnsemble.leaderboard.find((r) => r.name === 'Ensemble')!.metrics!.rmse, 8);
+    expect(e.intervals?.evaluation).toMatchObject({ kind: 'test', rows: 400 });
+    expect(parseBundle(serializeBundle(e.bundle!)).bundle.model.type).toBe('ensemble');
+  });
+
+  it('refuses predictions for a different number of candidates', async () => {
+    await expect(
+      runTraining(await request({ candidates: CANDIDATES, split: { kind: 'holdout', testSize: 0.2, seed: 1 }, ensemble: {}, ensembleOutOfFold: { actual: new Float64Array(2), foldOf: new Uint32Array(2), byCandidate: [null] } })),
+    ).rejects.toMatchObject({ code: 'bad-ensemble' });
+  });
+});
