@@ -54,8 +54,14 @@ export interface EnsembleCandidate {
 
 export const ENSEMBLE_NAME = 'Ensemble';
 
+/** Model units ↔ the target's units (a fitted recipe; identity for a recipe without a target transform). */
+export type TargetUnits = Pick<FittedRecipe, 'encodeTarget' | 'decodeTarget'>;
+
+/** The target's own units (no transform). */
+export const TARGET_UNITS: TargetUnits = { encodeTarget: (y) => y.slice(), decodeTarget: (y) => y.slice() };
+
 /** Weights for candidates' out-of-fold predictions (target units) of rows whose target is `actual`. */
-export function selectWeights(oof: readonly Float64Array[], actual: Float64Array, recipe: FittedRecipe, request: EnsembleRequest): Selection {
+export function selectWeights(oof: readonly Float64Array[], actual: Float64Array, recipe: TargetUnits, request: EnsembleRequest): Selection {
   const params = new EnsembleRegressor(request).params;
   const inModelUnits = oof.map((p) => recipe.encodeTarget(p));
   const decode = (p: Float64Array): Float64Array => recipe.decodeTarget(p);
@@ -64,7 +70,7 @@ export function selectWeights(oof: readonly Float64Array[], actual: Float64Array
 }
 
 /** The blend of out-of-fold predictions (target units) with weights chosen in model units. */
-function blend(oof: readonly Float64Array[], rows: ArrayLike<number>, s: Selection, recipe: FittedRecipe): Float64Array {
+function blend(oof: readonly Float64Array[], rows: ArrayLike<number>, s: Selection, recipe: TargetUnits): Float64Array {
   const out = new Float64Array(rows.length).fill(s.intercept);
   oof.forEach((p, m) => {
     const w = s.weights[m];

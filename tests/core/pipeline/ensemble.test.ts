@@ -12,7 +12,8 @@ import { regressionMetrics } from '../../../src/core/metrics';
 import { EnsembleRegressor } from '../../../src/core/models/ensemble';
 import { greedySelection } from '../../../src/core/models/ensemble/selection';
 import { predictRecords } from '../../../src/core/pipeline/predict';
-import { runTraining, type TrainingRequest } from '../../../src/core/pipeline/train';
+import { ensembleOfTrials, trialName } from '../../../src/core/pipeline/search-ensemble';
+import { candidateNames, runTraining, type TrainingRequest } from '../../../src/core/pipeline/train';
 import { defaultRecipe } from '../../../src/core/recipe';
 import { generateSampleGemstones } from '../../../src/core/sample';
 
@@ -160,5 +161,45 @@ describe('an ensemble over out-of-fold predictions made elsewhere (a search)', (
     await expect(
       runTraining(await request({ candidates: CANDIDATES, split: { kind: 'holdout', testSize: 0.2, seed: 1 }, ensemble: {}, ensembleOutOfFold: { actual: new Float64Array(2), foldOf: new Uint32Array(2), byCandidate: [null] } })),
     ).rejects.toMatchObject({ code: 'bad-ensemble' });
+  });
+});
+
+describe('the ensemble of a search’s trials', () => {
+  it('refits only the trials greedy selection picks (the best always), weighs them on their out-of-fold predictions and chooses by cross-validation', async () => {
+    const specs = [...CANDIDATES, { type: 'knn' as const, params: { k: 40 } }, { type: 'tree' as const, params: { maxDepth: 2 } }];
+    const cv = await runTraining(await request({ candidates: specs, split: { kind: 'kfold', k: 3, seed: 4 }, bundles: 'none', intervals: false }));
+    const actual = cv.leaderboard[0].evaluation!.actual;
+    const foldOf = new Uint32Array(actual.length);
+    kFold(actual.length, 3, 4).forEach((f, k) => f.test.forEach((r) => (foldOf[r] = k)));
+    const names = candidateNames(specs);
+    const trials = specs.map((c, id) => {
+      const r = cv.leaderboard.find((x) => x.name === names[id])!;
+      return { id, model: c.type, params: r.params, resource: 1, status: 'finished', cvScore: r.metrics!.rmse, oof: r.evaluation!.predicted };
+    });
+    // A trial on a third of the rows never joins (its predictions are a weaker model's than its refit would be).
+    trials.push({ ...trials[2], id: 5, resource: 1 / 3 });
+    const ds = await parseCsv(generateSampleGemstones(1200, 5));
+    const testDs = await parseCsv(generateSampleGemstones(400, 6));
+    const out = await ensembleOfTrials({
+      table: ds.table,
+      recipe: defaultRecipe(ds.schema, 'price', ds.table),
+      dataset: DATASET,
+      split: { kind: 'test-table', table: testDs.table, seed: 4 },
+      trials,
+      actual,
+      foldOf,
+      intervals: false,
+    });
+    const best = trials.slice(0, 5).reduce((a, b) => (b.cvScore < a.cvScore ? b : a));
+    const picked = greedySelection(trials.slice(0, 5).map((t) => t.oof), actual, { size: 50 }).weights;
+    const members = trials.slice(0, 5).filter((t, i) => picked[i] > 0 || t === best).map((t) => trialName(t));
+    expect(out.run.leaderboard.filter((c) => c.type !== 'ensemble').map((c) => c.name).sort()).toEqual(members.sort());
+    expect(members).toContain(trialName(best));
+    expect(out.run.leaderboard.map((c) => c.name)).not.toContain(trialName(trials[5]));
+    expect(out.bestTrial.name).toBe(trialName(best));
+    expect(out.cvRmse.bestTrial).toBe(best.cvScore);
+    expect(out.cvRmse.ensemble).toBe(out.ensemble.outOfFoldMetrics!.rmse);
+    expect(out.chosen).toBe(out.cvRmse.ensemble < out.cvRmse.bestTrial ? out.ensemble : out.bestTrial);
+    expect(out.chosen.bundle).toBeDefined();
   });
 });
