@@ -11,7 +11,7 @@ import type { IntervalRequest } from '../core/conformal/training';
 import { parseCsv, type ParsedDataset } from '../core/data/index';
 import { InvalidParamsError } from '../core/errors';
 import { CANDIDATE_TYPES } from '../core/models/catalog';
-import { createModel, isModelType, modelInfo, modelLabel } from '../core/models/registry';
+import { createModel, isModelType, modelInfo, modelLabel, modelTypesFor } from '../core/models/registry';
 import type { ModelType } from '../core/models/types';
 import { formatLogLine } from '../core/pipeline/log';
 import type { EnsembleRequest } from '../core/pipeline/ensemble';
@@ -34,7 +34,7 @@ Trains the chosen models, prints a leaderboard sorted by R² and picks the best.
   --test-size <f>      share of rows held out for testing (default 0.2)
   --folds <k>          k-fold cross-validation instead of a hold-out split
   --seed <n>           seed for the split and the models (default 42)
-  --models <list>      comma-separated: ${CANDIDATE_TYPES.join(',')} (default: all)
+  --models <list>      comma-separated: ${CANDIDATE_TYPES.join(',')} (default: every regression model)
   --params <json>      hyperparameters per model, e.g. '{"gbdt":{"learningRate":0.05}}'
   --ensemble           with --folds: add an "Ensemble" of the trained models, weighed on
                        their out-of-fold predictions (greedy selection; for ridge stacking
@@ -96,9 +96,9 @@ export interface ReportWarning {
   count?: number;
 }
 
-/** --models: a comma-separated list of model types (all when absent). */
+/** --models: a comma-separated list of model types (every regression model when absent). */
 export function parseModels(s: string | undefined): ModelType[] {
-  if (s === undefined) return [...CANDIDATE_TYPES];
+  if (s === undefined) return modelTypesFor('regression').filter((t) => CANDIDATE_TYPES.includes(t));
   const list = s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean);
   if (list.length === 0) throw new UsageError('--models needs at least one model');
   for (const m of list) {

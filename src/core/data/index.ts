@@ -24,7 +24,7 @@ export { quantileSorted } from './quantile';
 export { takeRows, concatTables, columnByName, requireColumn, levelCounts } from './table';
 export { proposeTarget } from './target';
 export type { TargetProposal } from './target';
-export { trainTestSplit, kFold } from './split';
+export { trainTestSplit, kFold, stratifiedTrainTestSplit, stratifiedKFold } from './split';
 export type { SplitIndices, TrainTestSplitOptions } from './split';
 
 /**

@@ -9,7 +9,7 @@
  * (params.ts), one entry here and one line in the registry; the conformance suite then runs
  * over it (tests/conformance) and fails until it has a spec there.
  */
-import { ELASTIC_NET_PARAMS, LASSO_PARAMS, LINEAR_REGRESSION_PARAMS, RIDGE_PARAMS } from './linear/params';
+import { ELASTIC_NET_PARAMS, LASSO_PARAMS, LINEAR_REGRESSION_PARAMS, LOGISTIC_PARAMS, RIDGE_PARAMS } from './linear/params';
 import { K_NEIGHBORS_PARAMS } from './knn/params';
 import { TREE_PARAMS } from './tree/params';
 import { FOREST_PARAMS } from './forest/params';
@@ -154,6 +154,24 @@ export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
     note: 'slower; trains on tfjs',
     selectedByDefault: true,
   },
+  logistic: {
+    type: 'logistic',
+    label: 'Logistic regression',
+    family: 'linear',
+    params: LOGISTIC_PARAMS,
+    tasks: ['classification'],
+    seeded: false,
+    tfjs: false,
+    steps: null,
+    lossCurve: false,
+    importance: 'coefficients',
+    explanation: 'sampling',
+    exports: ['bundle'],
+    cannotExport: {
+      onnx: 'Logistic regression has no ONNX writer in Loupe yet (its probabilities need a softmax or sigmoid node after the linear one). Keep it as a Loupe bundle, or export a regression model instead.',
+    },
+    selectedByDefault: true,
+  },
   ensemble: {
     type: 'ensemble',
     label: 'Ensemble',
@@ -182,6 +200,10 @@ export const MODEL_TYPES: readonly ModelType[] = Object.keys(MODEL_CATALOG) as M
 
 /** The types a person picks as candidates (every one but those made from other candidates). */
 export const CANDIDATE_TYPES: readonly ModelType[] = MODEL_TYPES.filter((t) => !MODEL_CATALOG[t].combinesCandidates);
+/** The model types that can learn `task`, in MODEL_TYPES order. */
+export function modelTypesFor(task: Task): ModelType[] {
+  return MODEL_TYPES.filter((t) => MODEL_CATALOG[t].tasks.includes(task));
+}
 
 /** Human label per type, as leaderboards and pickers show it. */
 export const MODEL_LABELS: Readonly<Record<ModelType, string>> = Object.fromEntries(MODEL_TYPES.map((t) => [t, MODEL_CATALOG[t].label])) as Record<ModelType, string>;

@@ -9,14 +9,14 @@ import { EnsembleRegressor } from './ensemble/ensemble';
 import { RandomForestRegressor } from './forest';
 import { GradientBoostingRegressor } from './gbdt';
 import { KNeighborsRegressor } from './knn';
-import { ElasticNet, Lasso, LinearRegression, Ridge } from './linear';
+import { ElasticNet, Lasso, LinearRegression, LogisticRegression, Ridge } from './linear';
 import { MlpRegressor } from './mlp';
 import { DecisionTreeRegressor } from './tree';
 import { isModelType, MODEL_TYPES } from './catalog';
 import { StateReader } from './state';
 import type { ModelType, Regressor, SerializedModel } from './types';
 
-export { isModelType, MODEL_CATALOG, MODEL_LABELS, MODEL_TYPES, modelInfo, modelLabel } from './catalog';
+export { isModelType, MODEL_CATALOG, MODEL_LABELS, MODEL_TYPES, modelInfo, modelLabel, modelTypesFor } from './catalog';
 
 type AnyEstimator = Estimator<object, unknown>;
 
@@ -39,6 +39,7 @@ function classOf(type: ModelType): ModelClass {
     forest: RandomForestRegressor,
     gbdt: GradientBoostingRegressor,
     mlp: MlpRegressor,
+    logistic: LogisticRegression,
     ensemble: EnsembleRegressor,
   } as unknown as Record<ModelType, ModelClass>;
   return classes[type];

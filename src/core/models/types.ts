@@ -85,6 +85,7 @@ export type ModelType =
   | 'forest'
   | 'gbdt'
   | 'mlp'
+  | 'logistic'
   | 'ensemble';
 
 export interface Regressor<P extends object = object> {
