@@ -185,10 +185,8 @@ export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
     lossCurve: false,
     importance: null,
     explanation: 'ensemble',
-    exports: ['bundle'],
-    cannotExport: {
-      onnx: 'An ensemble is not exported as ONNX yet: Loupe writes one graph per model. Export its best member instead, or use the ensemble through its Loupe bundle.',
-    },
+    // As ONNX when every member can be (not with a k-NN member: the export says so).
+    exports: ['bundle', 'onnx'],
     note: 'weighted blend of a k-fold run’s models',
     selectedByDefault: false,
     combinesCandidates: true,
