@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import type { AxeResults, ImpactValue } from 'axe-core';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { inject } from 'vitest';
-import { CANDIDATE_TYPES, MODEL_LABELS } from '../../src/core/models/catalog';
+import { candidateTypesFor, MODEL_LABELS } from '../../src/core/models/catalog';
 import type { ModelType } from '../../src/core/models/types';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -92,7 +92,8 @@ export async function exportVersion(page: Page, version: number, path: string): 
 
 /** Ticks exactly the models `types` in the Train screen's list. */
 export async function chooseModels(page: Page, types: readonly ModelType[]): Promise<void> {
-  for (const t of CANDIDATE_TYPES) {
+  // The boxes the picker shows: regression candidates (classifiers share labels, e.g. gradient-boosted trees).
+  for (const t of candidateTypesFor('regression')) {
     const box = page.getByRole('checkbox', { name: MODEL_LABELS[t], exact: true });
     if ((await box.isChecked()) !== types.includes(t)) await box.click();
   }
@@ -184,10 +185,14 @@ export async function openBrowser(testName: string, options: BrowserOptions = {}
   };
 }
 
-/** A browser session on the app, showing `screen` (default: the first screen, Data). */
-export async function openApp(testName: string, options: BrowserOptions & { screen?: string } = {}): Promise<BrowserSession> {
+/**
+ * A browser session on the app, showing `screen` (default: the first screen, Data); `initScript`
+ * runs in every document before the app's own scripts (to stub a browser API).
+ */
+export async function openApp(testName: string, options: BrowserOptions & { screen?: string; initScript?: () => void } = {}): Promise<BrowserSession> {
   const s = await openBrowser(testName, options);
   try {
+    if (options.initScript) await s.context.addInitScript(options.initScript);
     await s.page.goto(options.screen ? `${s.baseUrl}#/${options.screen.toLowerCase()}` : s.baseUrl);
     await s.page.getByRole('heading', { name: options.screen ?? 'Data', level: 1 }).waitFor();
     return s;

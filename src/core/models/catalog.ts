@@ -13,7 +13,7 @@ import { ELASTIC_NET_PARAMS, LASSO_PARAMS, LINEAR_REGRESSION_PARAMS, LOGISTIC_PA
 import { K_NEIGHBORS_PARAMS } from './knn/params';
 import { TREE_PARAMS } from './tree/params';
 import { FOREST_PARAMS } from './forest/params';
-import { GBDT_PARAMS } from './gbdt/params';
+import { GBDT_CLASSIFIER_PARAMS, GBDT_PARAMS } from './gbdt/params';
 import { MLP_PARAMS } from './mlp/params';
 import { ENSEMBLE_PARAMS } from './ensemble/params';
 import type { AnyParamTable } from './params';
@@ -64,6 +64,10 @@ export interface ModelInfo {
    */
   combinesCandidates?: true;
 }
+
+/** Why the classifiers do not leave Loupe as ONNX yet (their exporters are not written). */
+const CLASSIFIER_NO_ONNX =
+  'Loupe does not write classifiers as ONNX yet (their probability outputs need exporters of their own). Keep it as a Loupe bundle, or export a regression model.';
 
 const linear = { family: 'linear', tasks: ['regression'], seeded: false, tfjs: false, lossCurve: false, importance: 'coefficients', explanation: 'linear', exports: ['bundle', 'onnx'] } as const;
 
@@ -172,6 +176,22 @@ export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
     },
     selectedByDefault: true,
   },
+  'gbdt-classifier': {
+    type: 'gbdt-classifier',
+    label: 'Gradient-boosted trees',
+    family: 'ensemble',
+    params: GBDT_CLASSIFIER_PARAMS,
+    tasks: ['classification'],
+    seeded: true,
+    tfjs: false,
+    steps: 'iteration',
+    lossCurve: true,
+    importance: 'gain',
+    explanation: 'sampling',
+    exports: ['bundle'],
+    cannotExport: { onnx: CLASSIFIER_NO_ONNX },
+    selectedByDefault: true,
+  },
   ensemble: {
     type: 'ensemble',
     label: 'Ensemble',
@@ -198,9 +218,15 @@ export const MODEL_TYPES: readonly ModelType[] = Object.keys(MODEL_CATALOG) as M
 
 /** The types a person picks as candidates (every one but those made from other candidates). */
 export const CANDIDATE_TYPES: readonly ModelType[] = MODEL_TYPES.filter((t) => !MODEL_CATALOG[t].combinesCandidates);
+
 /** The model types that can learn `task`, in MODEL_TYPES order. */
 export function modelTypesFor(task: Task): ModelType[] {
   return MODEL_TYPES.filter((t) => MODEL_CATALOG[t].tasks.includes(task));
+}
+
+/** The candidates a person picks for `task` (the Train picker, the CLI's default `--models`): not the ensemble. */
+export function candidateTypesFor(task: Task): ModelType[] {
+  return modelTypesFor(task).filter((t) => !MODEL_CATALOG[t].combinesCandidates);
 }
 
 /** Human label per type, as leaderboards and pickers show it. */

@@ -7,7 +7,7 @@ import { BundleError, InvalidParamsError } from '../errors';
 import type { Estimator } from './estimator';
 import { EnsembleRegressor } from './ensemble/ensemble';
 import { RandomForestRegressor } from './forest';
-import { GradientBoostingRegressor } from './gbdt';
+import { GradientBoostingClassifier, GradientBoostingRegressor } from './gbdt';
 import { KNeighborsRegressor } from './knn';
 import { ElasticNet, Lasso, LinearRegression, LogisticRegression, Ridge } from './linear';
 import { MlpRegressor } from './mlp';
@@ -40,6 +40,7 @@ function classOf(type: ModelType): ModelClass {
     gbdt: GradientBoostingRegressor,
     mlp: MlpRegressor,
     logistic: LogisticRegression,
+    'gbdt-classifier': GradientBoostingClassifier,
     ensemble: EnsembleRegressor,
   } as unknown as Record<ModelType, ModelClass>;
   return classes[type];

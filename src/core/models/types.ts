@@ -86,6 +86,7 @@ export type ModelType =
   | 'gbdt'
   | 'mlp'
   | 'logistic'
+  | 'gbdt-classifier'
   | 'ensemble';
 
 export interface Regressor<P extends object = object> {
