@@ -212,6 +212,12 @@ export interface TrainJob {
   recipe: Recipe;
   candidate: CandidateSpec & { name: string };
   split: TrainSplit;
+  /**
+   * An ensemble job (candidate of type 'ensemble', k-fold only): the finished candidates it
+   * blends. They are trained again in this one worker, for their out-of-fold predictions and
+   * models side by side; their params carry their seeds, so they are the same models.
+   */
+  members?: (CandidateSpec & { name: string })[];
 }
 
 /** One tree of a shared forest fit, grown in a helper worker. */

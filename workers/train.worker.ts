@@ -9,8 +9,7 @@ import { expose, transfer } from 'comlink';
 import type { Table } from '../src/core/data/types';
 import { intervalSummary } from '../src/core/conformal/calibration';
 import { isCancelled } from '../src/core/errors';
-import { Explainer, partialDependence, shapSummary } from '../src/core/explain';
-import { modelInfo } from '../src/core/models/catalog';
+import { Explainer, explanationKindOf, partialDependence, shapSummary } from '../src/core/explain';
 import { Checkpointer } from '../src/core/abort';
 import { trainSharedTrees } from '../src/core/models/forest/trainer';
 import { permutationImportance } from '../src/core/pipeline/importance';
@@ -54,26 +53,32 @@ const api: TrainApi = {
       onProgress?.(pending);
       pending = { ...pending, losses: [] };
     };
+    // An ensemble job trains its members here and keeps only the ensemble (see TrainJob.members).
+    const ensemble = job.candidate.type === 'ensemble';
     try {
       const run = await runTraining({
         table: table.table,
         recipe: job.recipe,
-        candidates: [job.candidate],
+        candidates: ensemble ? (job.members ?? []) : [job.candidate],
+        ...(ensemble ? { ensemble: job.candidate.params ?? {} } : {}),
         split: job.split,
         dataset: { hash: job.dataset.id, name: job.dataset.name, rows: job.dataset.rows },
         signal: controller.signal,
         onLog: (l) => logs.push(l),
-        onCandidateDone: (r) => (done = r),
+        onCandidateDone: (r) => {
+          if (!ensemble || r.type === 'ensemble') done = r;
+        },
         shareTrees: trees && shareThrough(trees),
         onProgress: (p) => {
-          pending.fraction = p.fraction;
+          pending.fraction = ensemble ? p.overall : p.fraction;
           pending.step = p.step;
           pending.totalSteps = p.totalSteps;
           if (p.loss && p.step !== undefined) pending.losses.push({ step: p.step, train: p.loss.train, validation: p.loss.validation });
           if (performance.now() - last >= PROGRESS_MS) flush();
         },
       });
-      const c = run.leaderboard[0];
+      const c = ensemble ? run.leaderboard.find((r) => r.type === 'ensemble')! : run.leaderboard[0];
+      if (c.status !== 'finished') return unfinishedJob(job, 'failed', new Error(c.error?.message ?? 'The ensemble could not be built.'), c, logs);
       kept.set(job.jobId, { candidate: c, run });
       pending.fraction = 1;
       flush();
@@ -116,7 +121,7 @@ const api: TrainApi = {
     const { recipe, evaluationRows: rows } = k.run;
     const model = k.candidate.model!;
     // Sampling explanations predict hundreds of rows per row explained: fewer rows and permutations.
-    const sampled = modelInfo(model.type).explanation === 'sampling';
+    const sampled = explanationKindOf(model) === 'sampling';
     const seed = opts.seed ?? 0;
     const explainer = new Explainer(model, recipe, sampled ? { permutations: 64, seed } : { seed });
     const s = shapSummary(explainer, recipe, rows.X, { maxRows: opts.maxRows ?? (sampled ? 100 : 2000), seed });
