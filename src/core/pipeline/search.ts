@@ -32,7 +32,7 @@ import { checkpoint, StopSwitch, throwIfAborted } from '../abort';
 import { takeMatrixRows, takeValues } from '../conformal/rows';
 import { kFold } from '../data/split';
 import { CancelledError, LoupeError, PipelineError, isCancelled } from '../errors';
-import { rmse, r2 } from '../metrics';
+import { regressionMetrics, rmse, type RegressionMetrics } from '../metrics';
 import { MODEL_CATALOG, modelLabel } from '../models/catalog';
 import { drawParams } from '../models/search-space';
 import { resolveParams } from '../models/params';
@@ -80,8 +80,8 @@ export interface TrialOutcome {
   status: 'finished' | 'failed' | 'cancelled';
   /** Cross-validated RMSE: out-of-fold predictions of every training row against their targets, in the target's units. NaN unless finished. */
   cvScore: number;
-  /** Cross-validated R² of the same predictions. NaN unless finished. */
-  cvR2: number;
+  /** Every metric of the same out-of-fold predictions, when finished. */
+  metrics?: RegressionMetrics;
   /** Wall-clock seconds of the trial (its k fits and predictions). */
   seconds: number;
   /**
@@ -234,13 +234,13 @@ export async function evaluateTrial(data: SearchData, spec: TrialSpec, opts: { s
     }
   } catch (e) {
     const seconds = (now() - t0) / 1000;
-    if (isCancelled(e) || opts.signal?.aborted) return { status: 'cancelled', cvScore: NaN, cvR2: NaN, seconds };
-    return { status: 'failed', cvScore: NaN, cvR2: NaN, seconds, error: { code: e instanceof LoupeError ? e.code : 'error', message: e instanceof Error ? e.message : String(e) } };
+    if (isCancelled(e) || opts.signal?.aborted) return { status: 'cancelled', cvScore: NaN, seconds };
+    return { status: 'failed', cvScore: NaN, seconds, error: { code: e instanceof LoupeError ? e.code : 'error', message: e instanceof Error ? e.message : String(e) } };
   }
   const seconds = (now() - t0) / 1000;
   const score = rmse(data.actual, oof);
-  if (!Number.isFinite(score)) return { status: 'failed', cvScore: NaN, cvR2: NaN, seconds, error: { code: 'not-finite', message: 'Some predictions were not finite numbers (the fit diverged).' } };
-  return { status: 'finished', cvScore: score, cvR2: r2(data.actual, oof), seconds, oof };
+  if (!Number.isFinite(score)) return { status: 'failed', cvScore: NaN, seconds, error: { code: 'not-finite', message: 'Some predictions were not finite numbers (the fit diverged).' } };
+  return { status: 'finished', cvScore: score, metrics: regressionMetrics(data.actual, oof), seconds, oof };
 }
 
 /** Trials one after another in this thread. */
@@ -266,26 +266,36 @@ export function maxBracket(foldTrainRows: number, eta = SEARCH_ETA): number {
 /** Lower is better; unscored trials last. */
 const scoreOf = (t: Trial): number => (t.status === 'finished' ? t.cvScore : Infinity);
 
-export async function runSearch(req: SearchRequest): Promise<SearchResult> {
-  const log = new Logger(req.onLog);
-  const warnings: RunWarning[] = [];
-  const warn = (w: RunWarning): void => {
-    warnings.push(w);
-    log.warn('transformation', w.message, w.rows !== undefined ? { data: { rows: w.rows } } : {});
-  };
-  throwIfAborted(req.signal);
-  if (req.models.length === 0) throw new PipelineError('no-candidates', 'Choose at least one model family to search.', { field: 'models', stage: 'training' });
-  const budget = req.budgetSeconds ?? DEFAULT_SEARCH_BUDGET;
-  if (!(budget > 0 && Number.isFinite(budget))) throw new PipelineError('bad-budget', `The search budget must be a positive number of seconds; got ${budget}.`, { field: 'budget', stage: 'training' });
+/** What the scheduler needs: the families, the seed, the budget, and how to run a trial. */
+export interface TrialSchedule extends Pick<SearchRequest, 'models' | 'seed' | 'maxTrials' | 'signal' | 'onTrialStart' | 'onTrial' | 'onProgress'> {
+  budgetSeconds: number;
+  /** Rows a fold trains on with the full resource (sets how many rungs there are). */
+  foldTrainRows: number;
+  runner: TrialRunner;
+  log?: Logger;
+}
+
+/** What the scheduler found: every trial, the best on the full resource (if any) and its curve. */
+export interface ScheduledTrials {
+  trials: Trial[];
+  best: Trial | undefined;
+  curve: BestPoint[];
+  stoppedBy: SearchStop;
+  seconds: number;
+}
+
+/**
+ * Steps 2–3: the defaults, then Hyperband brackets, each trial run by `runner` (in this thread,
+ * or the app's worker pool — the page runs this scheduler, which holds no data). Resolves when
+ * the budget, maxTrials or the signal stops it; never rejects for a trial's failure.
+ */
+export async function searchTrials(req: TrialSchedule): Promise<ScheduledTrials> {
+  const log = req.log ?? new Logger();
+  const budget = req.budgetSeconds;
   const maxTrials = req.maxTrials ?? Infinity;
-  if (!(maxTrials >= 1)) throw new PipelineError('bad-budget', `The most trials must be at least 1; got ${maxTrials}.`, { field: 'maxTrials', stage: 'training' });
-
-  const data = await searchData(req, log, warn);
-  const runner = req.runner ? req.runner(data) : inProcessRunner(data, req.shareTrees);
-  const k = data.folds.length;
-  const smax = maxBracket(data.folds[0].train.X.rows);
-  log.info('training', `Search: ${req.models.join(', ')}; ${k}-fold CV of ${data.actual.length} training rows; budget ${budget} s; rungs ${[...Array(smax + 1)].map((_, i) => `1/${SEARCH_ETA ** (smax - i)}`).join(', ')}`);
-
+  const runner = req.runner;
+  const smax = maxBracket(req.foldTrainRows);
+  log.info('training', `Search rungs: ${[...Array(smax + 1)].map((_, i) => (i === smax ? 'all rows' : `1/${SEARCH_ETA ** (smax - i)}`)).join(', ')}; up to ${runner.parallel} trials at once`);
   // The deadline fires inside trials; the caller's signal too.
   const stop = new StopSwitch();
   const t0 = now();
@@ -328,7 +338,7 @@ export async function runSearch(req: SearchRequest): Promise<SearchResult> {
         const c = configs[next++];
         const spec: TrialSpec = { id: trials.length, model: c.model, params: c.params, resource, bracket, rung };
         const slot = trials.length;
-        trials.push({ ...spec, status: 'cancelled', cvScore: NaN, cvR2: NaN, seconds: 0 });
+        trials.push({ ...spec, status: 'cancelled', cvScore: NaN, seconds: 0 });
         req.onTrialStart?.(spec);
         const outcome = await runner.run(spec, stop);
         const t: Trial = { ...spec, ...outcome };
@@ -382,7 +392,34 @@ export async function runSearch(req: SearchRequest): Promise<SearchResult> {
     clearTimeout(timer);
     req.signal?.removeEventListener('abort', onAbort);
   }
-  const seconds = (now() - t0) / 1000;
+  return { trials, best, curve, stoppedBy: stoppedBy ?? 'budget', seconds: (now() - t0) / 1000 };
+}
+
+export async function runSearch(req: SearchRequest): Promise<SearchResult> {
+  const log = new Logger(req.onLog);
+  const warnings: RunWarning[] = [];
+  const warn = (w: RunWarning): void => {
+    warnings.push(w);
+    log.warn('transformation', w.message, w.rows !== undefined ? { data: { rows: w.rows } } : {});
+  };
+  throwIfAborted(req.signal);
+  if (req.models.length === 0) throw new PipelineError('no-candidates', 'Choose at least one model family to search.', { field: 'models', stage: 'training' });
+  const budget = req.budgetSeconds ?? DEFAULT_SEARCH_BUDGET;
+  if (!(budget > 0 && Number.isFinite(budget))) throw new PipelineError('bad-budget', `The search budget must be a positive number of seconds; got ${budget}.`, { field: 'budget', stage: 'training' });
+  const maxTrials = req.maxTrials ?? Infinity;
+  if (!(maxTrials >= 1)) throw new PipelineError('bad-budget', `The most trials must be at least 1; got ${maxTrials}.`, { field: 'maxTrials', stage: 'training' });
+
+  const data = await searchData(req, log, warn);
+  const k = data.folds.length;
+  log.info('training', `Search: ${req.models.join(', ')}; ${k}-fold CV of ${data.actual.length} training rows; budget ${budget} s`);
+  const { trials, best, curve, stoppedBy, seconds } = await searchTrials({
+    ...req,
+    budgetSeconds: budget,
+    foldTrainRows: data.folds[0].train.X.rows,
+    runner: req.runner ? req.runner(data) : inProcessRunner(data, req.shareTrees),
+    log,
+  });
+
   if (!best) {
     if (stoppedBy === 'cancelled') throw new CancelledError('The search was cancelled before any model was scored.');
     const failedTrial = trials.find((t) => t.status === 'failed');
@@ -414,7 +451,7 @@ export async function runSearch(req: SearchRequest): Promise<SearchResult> {
   });
   const candidate = run.leaderboard[0];
   if (candidate.status !== 'finished') throw new PipelineError('refit-failed', `Refitting the best model failed: ${candidate.error?.message ?? candidate.status}`, { stage: 'training' });
-  return { trials, best, curve, actual: data.actual, foldOf: data.foldOf, folds: k, stoppedBy: stoppedBy ?? 'budget', seconds, budgetSeconds: budget, run, candidate, warnings: run.warnings };
+  return { trials, best, curve, actual: data.actual, foldOf: data.foldOf, folds: k, stoppedBy, seconds, budgetSeconds: budget, run, candidate, warnings: run.warnings };
 }
 
 function fraction(r: number): string {
