@@ -13,7 +13,7 @@ import type { FlatTree } from '../src/core/models/tree/flat-tree';
 import type { Matrix, ModelType } from '../src/core/models/types';
 import type { LogLine } from '../src/core/pipeline/log';
 import type { CandidateResult, CandidateSpec, RunWarning, SplitInfo } from '../src/core/pipeline/train';
-import type { TrialOutcome, TrialSpec } from '../src/core/pipeline/search';
+import type { TrialOutcome, TrialSpec } from '../src/core/pipeline/search-schedule';
 import type { RetrainMode, RetrainResult } from '../src/core/pipeline/retrain';
 import type { PipelineStage } from '../src/core/errors';
 import type { IntervalSummary } from '../src/core/conformal/calibration';

@@ -37,7 +37,7 @@ import {
   type SharedTree,
   type TreeShareLink,
 } from '../../workers/protocol';
-import type { TrialOutcome } from '../core/pipeline/search';
+import type { TrialOutcome } from '../core/pipeline/search-schedule';
 import type { RunSearch } from '../storage/records';
 import { transferTrees } from '../../workers/tree-share-link';
 
