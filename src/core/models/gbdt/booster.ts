@@ -139,8 +139,9 @@ export class GradientBoostingRegressor extends Estimator<GbdtParams, FittedState
     const valMse: number[] = [];
     let best = 0;
     const idx = grower.idx;
+    // Each iteration's gradients come from the previous one's pass that also scores it.
+    loss.gradients(yTrain, raw, g, h);
     for (let it = 0; it < P.maxIterations; it++) {
-      loss.gradients(yTrain, raw, g, h);
       if (nColSample < p) {
         const perm = permutation(p, sampleRng);
         fs.set(Array.from(perm.subarray(0, nColSample)).sort((a, b) => a - b), binning);
@@ -156,7 +157,7 @@ export class GradientBoostingRegressor extends Estimator<GbdtParams, FittedState
         addLeafValues(tree, grower, raw);
       }
       builder.add(tree);
-      const trainLoss = loss.evaluate(yTrain, raw);
+      const trainLoss = loss.gradientsAndEvaluate(yTrain, raw, g, h);
       history.train.push(trainLoss);
       let valLoss: number | undefined;
       if (valBins && yVal) {

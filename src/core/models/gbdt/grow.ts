@@ -177,6 +177,7 @@ export class LeafWiseGrower {
       tree.missingLeft[node] = s.missingLeft ? 1 : 0;
       tree.gain[node] = s.gain;
       tree.goesLeft.set(s.goesLeft, node * 256);
+      // The children are added one after the other: right = left + 1 (GrownTree's descent relies on it).
       const left: Leaf = {
         node: tree.addLeaf(),
         start: parent.start,
