@@ -123,7 +123,11 @@ function explainValid(explainer: Explainer, X: Matrix, valid: Uint8Array): RowEx
 function validRows(data: Float64Array, rows: number, cols: number, valid: Uint8Array): { sub: Float64Array; idx: Int32Array } {
   let nValid = 0;
   for (let i = 0; i < rows; i++) nValid += valid[i];
-  if (nValid === rows) return { sub: data, idx: Int32Array.from({ length: rows }, (_, i) => i) };
+  if (nValid === rows) {
+    const idx = new Int32Array(rows);
+    for (let i = 0; i < rows; i++) idx[i] = i;
+    return { sub: data, idx };
+  }
   const sub = new Float64Array(nValid * cols);
   const idx = new Int32Array(nValid);
   for (let i = 0, k = 0; i < rows; i++) {
@@ -171,6 +175,7 @@ function mergeByRow(a: RowProblem[], b: RowProblem[]): RowProblem[] {
 
 /** Applies a model to the valid rows only (invalid ones may hold NaN the model would reject); NaN elsewhere. */
 function onValidRows(X: Matrix, valid: Uint8Array, apply: (m: Matrix) => Float64Array): Float64Array {
+  if (valid.indexOf(0) === -1) return X.rows === 0 ? new Float64Array(0) : apply(X);
   const { sub, idx } = validRows(X.data, X.rows, X.cols, valid);
   const nValid = idx.length;
   const out = new Float64Array(X.rows).fill(NaN);
