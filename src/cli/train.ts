@@ -10,7 +10,7 @@ import { intervalSummary, percent, type IntervalSummary } from '../core/conforma
 import type { IntervalRequest } from '../core/conformal/training';
 import { parseCsv, type ParsedDataset } from '../core/data/index';
 import { InvalidParamsError } from '../core/errors';
-import { createModel, isModelType, MODEL_TYPES, modelInfo, modelLabel } from '../core/models/registry';
+import { createModel, isModelType, MODEL_TYPES, modelInfo, modelLabel, modelTypesFor } from '../core/models/registry';
 import type { ModelType } from '../core/models/types';
 import { formatLogLine } from '../core/pipeline/log';
 import { runTraining, type CandidateResult, type SplitSpec, type TrainingResult } from '../core/pipeline/train';
@@ -32,7 +32,7 @@ Trains the chosen models, prints a leaderboard sorted by R² and picks the best.
   --test-size <f>      share of rows held out for testing (default 0.2)
   --folds <k>          k-fold cross-validation instead of a hold-out split
   --seed <n>           seed for the split and the models (default 42)
-  --models <list>      comma-separated: ${MODEL_TYPES.join(',')} (default: all)
+  --models <list>      comma-separated: ${MODEL_TYPES.join(',')} (default: every regression model)
   --params <json>      hyperparameters per model, e.g. '{"gbdt":{"learningRate":0.05}}'
   --recipe <file>      a Recipe JSON (default: inferred from the schema; id columns dropped)
   --interval <c>       coverage of the prediction intervals calibrated for each model and
@@ -89,9 +89,9 @@ export interface ReportWarning {
   count?: number;
 }
 
-/** --models: a comma-separated list of model types (all when absent). */
+/** --models: a comma-separated list of model types (every regression model when absent). */
 export function parseModels(s: string | undefined): ModelType[] {
-  if (s === undefined) return [...MODEL_TYPES];
+  if (s === undefined) return modelTypesFor('regression');
   const list = s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean);
   if (list.length === 0) throw new UsageError('--models needs at least one model');
   for (const m of list) if (!isModelType(m)) throw new UsageError(`unknown model "${m}" in --models; choose from ${MODEL_TYPES.join(',')}`);
@@ -195,19 +195,7 @@ export const trainCommand: Command = {
     const json = args.options.get('json') === true;
     const verbose = args.options.get('verbose') === true;
 
-    const ds = await readDataset(file);
-    const testPath = stringOption(args, 'test');
-    const testDs = testPath !== undefined ? await readDataset(testPath) : undefined;
-    const target = chooseTarget(ds, stringOption(args, 'target'), io);
-    const recipePath = stringOption(args, 'recipe');
-    const recipe: Recipe = recipePath !== undefined ? parseRecipe(await readJsonFile(recipePath, 'recipe')) : defaultRecipe(ds.schema, target, ds.table);
-    if (recipe.target !== target) throw new UsageError(`the recipe predicts "${recipe.target}" but --target is "${target}"`);
-    const split = splitFrom(args, seed, testDs);
-    if (models.some((m) => modelInfo(m).tfjs)) await initTf();
-    const dataWarnings = [...ds.warnings, ...(testDs ? testDs.warnings.map((w) => ({ ...w, message: `${testPath}: ${w.message}` })) : [])];
-    for (const w of dataWarnings) io.err(`warning: ${w.message}`);
-
-    const hash = await fileSha256(file);
+    const { ds, target, recipe, split, dataWarnings, hash } = await trainingInputs(args, file, seed, models, io);
     const out = stringOption(args, 'out');
     const intervals = intervalOptions(args);
     const result = await runTraining({
@@ -239,37 +227,7 @@ export const trainCommand: Command = {
       bundlePath = out;
     }
 
-    const report: TrainReport = {
-      loupeVersion: LOUPE_VERSION,
-      dataset: { path: file, rows: ds.table.rowCount, hash },
-      target,
-      split: result.split,
-      models: result.leaderboard.map((r) => ({
-        name: r.name,
-        label: modelLabel(r.type),
-        status: r.status,
-        r2: r.metrics?.r2 ?? null,
-        rmse: r.metrics?.rmse ?? null,
-        mae: r.metrics?.mae ?? null,
-        mape: r.metrics?.mape ?? null,
-        medianAe: r.metrics?.medianAe ?? null,
-        maxError: r.metrics?.maxError ?? null,
-        fitSeconds: r.fitSeconds,
-        predictSeconds: r.predictSeconds,
-        params: r.params,
-        ...(r.history.train.length || r.history.validation.length ? { iterations: Math.max(r.history.train.length, r.history.validation.length) } : {}),
-        ...(r.error ? { error: r.error.message } : {}),
-        ...(r.intervals ? { intervals: intervalSummary(r.intervals) } : {}),
-      })),
-      best: best.name,
-      rankedBy: result.rankedBy,
-      warnings: [
-        ...dataWarnings.map((w): ReportWarning => ({ source: 'data', code: w.kind, message: w.message, ...(w.column ? { column: w.column } : {}), ...(w.count !== undefined ? { count: w.count } : {}) })),
-        ...result.warnings.map((w): ReportWarning => ({ source: 'training', code: w.code, message: w.message, ...(w.column ? { column: w.column } : {}), ...(w.rows !== undefined ? { count: w.rows } : {}) })),
-      ],
-      ...(bundlePath ? { bundle: bundlePath } : {}),
-      ...(tfBackendInfo() ? { tfBackend: tfBackendInfo()!.backend } : {}),
-    };
+    const report = trainReport({ file, rows: ds.table.rowCount, hash, target, result, best, dataWarnings, bundlePath });
     const reportPath = stringOption(args, 'report');
     if (reportPath !== undefined) await writeFile(reportPath, JSON.stringify(report, null, 2) + '\n');
 
@@ -295,8 +253,71 @@ export const trainCommand: Command = {
   },
 };
 
+/** The inputs `train` and `search` share: the dataset (and test file), the target, the recipe, the split. */
+export async function trainingInputs(args: ParsedArgs, file: string, seed: number, models: ModelType[], io: CommandIo) {
+  const ds = await readDataset(file);
+  const testPath = stringOption(args, 'test');
+  const testDs = testPath !== undefined ? await readDataset(testPath) : undefined;
+  const target = chooseTarget(ds, stringOption(args, 'target'), io);
+  const recipePath = stringOption(args, 'recipe');
+  const recipe: Recipe = recipePath !== undefined ? parseRecipe(await readJsonFile(recipePath, 'recipe')) : defaultRecipe(ds.schema, target, ds.table);
+  if (recipe.target !== target) throw new UsageError(`the recipe predicts "${recipe.target}" but --target is "${target}"`);
+  const split = splitFrom(args, seed, testDs);
+  if (models.some((m) => modelInfo(m).tfjs)) await initTf();
+  const dataWarnings = [...ds.warnings, ...(testDs ? testDs.warnings.map((w) => ({ ...w, message: `${testPath}: ${w.message}` })) : [])];
+  for (const w of dataWarnings) io.err(`warning: ${w.message}`);
+
+  const hash = await fileSha256(file);
+  return { ds, testDs, target, recipe, split, dataWarnings, hash };
+}
+
+/** Train's JSON report of a run (public interface); `search` extends it. */
+export function trainReport(r: {
+  file: string;
+  rows: number;
+  hash: string;
+  target: string;
+  result: TrainingResult;
+  best: CandidateResult;
+  dataWarnings: ParsedDataset['warnings'];
+  bundlePath?: string;
+}): TrainReport {
+  const { file, rows, hash, target, result, best, dataWarnings, bundlePath } = r;
+  return {
+    loupeVersion: LOUPE_VERSION,
+    dataset: { path: file, rows, hash },
+    target,
+    split: result.split,
+    models: result.leaderboard.map((r) => ({
+      name: r.name,
+      label: modelLabel(r.type),
+      status: r.status,
+      r2: r.metrics?.r2 ?? null,
+      rmse: r.metrics?.rmse ?? null,
+      mae: r.metrics?.mae ?? null,
+      mape: r.metrics?.mape ?? null,
+      medianAe: r.metrics?.medianAe ?? null,
+      maxError: r.metrics?.maxError ?? null,
+      fitSeconds: r.fitSeconds,
+      predictSeconds: r.predictSeconds,
+      params: r.params,
+      ...(r.history.train.length || r.history.validation.length ? { iterations: Math.max(r.history.train.length, r.history.validation.length) } : {}),
+      ...(r.error ? { error: r.error.message } : {}),
+      ...(r.intervals ? { intervals: intervalSummary(r.intervals) } : {}),
+    })),
+    best: best.name,
+    rankedBy: result.rankedBy,
+    warnings: [
+      ...dataWarnings.map((w): ReportWarning => ({ source: 'data', code: w.kind, message: w.message, ...(w.column ? { column: w.column } : {}), ...(w.count !== undefined ? { count: w.count } : {}) })),
+      ...result.warnings.map((w): ReportWarning => ({ source: 'training', code: w.code, message: w.message, ...(w.column ? { column: w.column } : {}), ...(w.rows !== undefined ? { count: w.rows } : {}) })),
+    ],
+    ...(bundlePath ? { bundle: bundlePath } : {}),
+    ...(tfBackendInfo() ? { tfBackend: tfBackendInfo()!.backend } : {}),
+  };
+}
+
 /** `--interval <c>` (coverage of the intervals to calibrate) or `--no-intervals`. */
-function intervalOptions(args: ParsedArgs): IntervalRequest | false {
+export function intervalOptions(args: ParsedArgs): IntervalRequest | false {
   const off = args.options.get('no-intervals');
   if (off !== undefined && off !== true) throw new UsageError('--no-intervals takes no value');
   const coverage = numberOption(args, 'interval');

@@ -6,16 +6,16 @@
 import { BundleError, InvalidParamsError } from '../errors';
 import type { Estimator } from './estimator';
 import { RandomForestRegressor } from './forest';
-import { GradientBoostingRegressor } from './gbdt';
+import { GradientBoostingClassifier, GradientBoostingRegressor } from './gbdt';
 import { KNeighborsRegressor } from './knn';
-import { ElasticNet, Lasso, LinearRegression, Ridge } from './linear';
+import { ElasticNet, Lasso, LinearRegression, LogisticRegression, Ridge } from './linear';
 import { MlpRegressor } from './mlp';
 import { DecisionTreeRegressor } from './tree';
 import { isModelType, MODEL_TYPES } from './catalog';
 import { StateReader } from './state';
 import type { ModelType, Regressor, SerializedModel } from './types';
 
-export { isModelType, MODEL_CATALOG, MODEL_LABELS, MODEL_TYPES, modelInfo, modelLabel } from './catalog';
+export { isModelType, MODEL_CATALOG, MODEL_LABELS, MODEL_TYPES, modelInfo, modelLabel, modelTypesFor } from './catalog';
 
 type AnyEstimator = Estimator<object, unknown>;
 
@@ -29,6 +29,8 @@ const CLASSES: Record<ModelType, new (params: Record<string, unknown>) => AnyEst
   forest: RandomForestRegressor,
   gbdt: GradientBoostingRegressor,
   mlp: MlpRegressor,
+  logistic: LogisticRegression,
+  'gbdt-classifier': GradientBoostingClassifier,
 } as unknown as Record<ModelType, new (params: Record<string, unknown>) => AnyEstimator>;
 
 function unknownType(type: unknown): string {

@@ -84,7 +84,9 @@ export type ModelType =
   | 'tree'
   | 'forest'
   | 'gbdt'
-  | 'mlp';
+  | 'mlp'
+  | 'logistic'
+  | 'gbdt-classifier';
 
 export interface Regressor<P extends object = object> {
   readonly type: ModelType;

@@ -23,7 +23,7 @@ import type { ConformalCalibration } from '../conformal/calibration';
 import { calibrationPart, crossCalibration, intervalPlan, splitCalibration, tooFewForCrossCalibration, type IntervalRequest } from '../conformal/training';
 import { referenceProfile, type ReferenceProfile } from '../bundle/reference-profile';
 import { encodeReferenceSample, REFERENCE_SAMPLE_ROWS, sampleRowIndices } from '../bundle/reference-sample';
-import { kFold, trainTestSplit } from '../data/split';
+import { kFold, trainTestSplit, type SplitIndices } from '../data/split';
 import { takeRows } from '../data';
 import type { Table } from '../data/types';
 import { evaluationDiagnostics } from '../report/diagnostics';
@@ -203,7 +203,7 @@ function capitalize(s: string): string {
   return s[0].toUpperCase() + s.slice(1);
 }
 
-interface Prepared {
+export interface Prepared {
   X: Matrix;
   y: Float64Array;
   yRaw: Float64Array;
@@ -243,98 +243,13 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
   throwIfAborted(signal);
   if (req.candidates.length === 0) throw new PipelineError('no-candidates', 'Choose at least one model to train.', { stage: 'training' });
   const names = candidateNames(req.candidates);
-  const target = req.recipe.target;
   const sampleRows = req.referenceSampleRows ?? REFERENCE_SAMPLE_ROWS;
   if (!(Number.isInteger(sampleRows) && sampleRows >= 0))
     throw new PipelineError('bad-reference-rows', `The reference sample size must be a whole number of at least 0; got ${sampleRows}.`, { field: 'referenceSampleRows', stage: 'transformation' });
 
-  // ---- transformation: cleaning, split, recipe fitted on training rows only ----
-  const { cleaned, removed } = await stage('transformation', log, () => {
-    const c = applyCleaning(req.table, req.recipe);
-    for (const s of c.steps) log.info('transformation', `${s.description}: removed ${s.removed} rows`, { data: { removed: s.removed } });
-    const t = dropMissingTarget(c.table, target, warn);
-    return { cleaned: t, removed: req.table.rowCount - t.rowCount };
-  });
-  log.info('ingestion', `Dataset: ${req.table.rowCount} rows, ${req.table.columns.length} columns`, { data: { rows: req.table.rowCount } });
-  await stage('transformation', log, () => refuseConstantTarget(cleaned, target, 'the data'));
-
+  const { cleaned, splitInfo, folds, fullTrain, recipe, train, test, foldData, rankedBy } = await prepareRun(req, log, warn);
   const split = req.split;
-  let splitInfo!: SplitInfo;
-  let folds: { train: Uint32Array; test: Uint32Array }[] = [];
-  let holdout: { train: Table; test: Table } | undefined;
-  await stage('transformation', log, () => {
-    if (split.kind === 'holdout') {
-      if (!(split.testSize > 0 && split.testSize < 1)) throw new PipelineError('bad-split', `Test share must be between 0 and 1; got ${split.testSize}.`, { field: 'testSize', stage: 'transformation' });
-      const s = trainTestSplit(cleaned.rowCount, { testSize: split.testSize, seed: split.seed });
-      holdout = { train: takeRows(cleaned, s.train), test: takeRows(cleaned, s.test) };
-      splitInfo = { kind: 'holdout', seed: split.seed, testSize: split.testSize, trainRows: s.train.length, testRows: s.test.length, removedByCleaning: removed };
-    } else if (split.kind === 'test-table') {
-      const t = dropMissingTarget(applyCleaning(split.table, req.recipe).table, target, warn);
-      holdout = { train: cleaned, test: t };
-      splitInfo = { kind: 'test-table', seed: split.seed, trainRows: cleaned.rowCount, testRows: t.rowCount, removedByCleaning: removed };
-    } else {
-      if (!(Number.isInteger(split.k) && split.k >= 2))
-        throw new PipelineError('bad-split', `k must be a whole number of at least 2; got ${split.k}.`, { field: 'k', stage: 'transformation' });
-      if (cleaned.rowCount < 2 * split.k)
-        throw new PipelineError(
-          'test-too-small',
-          `${split.k}-fold cross-validation of ${cleaned.rowCount} rows leaves folds of fewer than 2 rows, too few to score a model; choose k ≤ ${Math.floor(cleaned.rowCount / 2)}.`,
-          { field: 'k', stage: 'transformation' },
-        );
-      folds = kFold(cleaned.rowCount, split.k, split.seed);
-      splitInfo = { kind: 'kfold', seed: split.seed, k: split.k, trainRows: cleaned.rowCount, testRows: cleaned.rowCount, removedByCleaning: removed };
-    }
-    if (holdout) {
-      if (holdout.train.rowCount < 2)
-        throw new PipelineError('train-too-small', `The split leaves ${holdout.train.rowCount} training rows; a model needs at least 2.`, { stage: 'transformation' });
-      if (holdout.test.rowCount < 2)
-        throw new PipelineError(
-          'test-too-small',
-          `The test part has ${holdout.test.rowCount} row${holdout.test.rowCount === 1 ? '' : 's'}; scoring a model needs at least 2 (R² is undefined on one row). ${
-            split.kind === 'holdout' ? 'Use a larger test share or k-fold cross-validation.' : 'Use a larger test file.'
-          }`,
-          { field: split.kind === 'holdout' ? 'testSize' : 'test', stage: 'transformation' },
-        );
-      refuseConstantTarget(holdout.train, target, 'the training rows');
-    }
-  });
-  log.info('transformation', `Split: ${splitInfo.kind}, ${splitInfo.trainRows} training rows, ${splitInfo.testRows} test rows`, {
-    data: { trainRows: splitInfo.trainRows, testRows: splitInfo.testRows, seed: split.seed },
-  });
-
-  // The recipe fitted on all training rows (the one that ships in a bundle).
-  const fullTrain = holdout ? holdout.train : cleaned;
-  const recipe = await stage('transformation', log, () => fitRecipe(req.recipe, fullTrain));
-  const train = await stage('transformation', log, () => prepare(recipe, fullTrain));
-  const test = holdout ? await stage('transformation', log, () => prepare(recipe, holdout!.test)) : undefined;
-  log.info('transformation', `Features: ${recipe.featureNames.join(', ')}`, { data: { features: recipe.featureNames.length } });
-  if (recipe.featureNames.length > train.X.rows)
-    warn({
-      code: 'wide-data',
-      message: `There are more features (${recipe.featureNames.length}) than training rows (${train.X.rows}): models can fit the training rows exactly and generalise poorly. Penalised models (ridge, lasso) or fewer features are safer.`,
-      rows: train.X.rows,
-    });
-
-  // k-fold: each fold fits its own recipe on its training rows.
-  const foldData = await stage('transformation', log, () =>
-    folds.map((f) => {
-      const trT = takeRows(cleaned, f.train);
-      const teT = takeRows(cleaned, f.test);
-      const r = fitRecipe(req.recipe, trT);
-      return { recipe: r, rows: f.test, train: prepare(r, trT), test: prepare(r, teT) };
-    }),
-  );
-
-  // R² is undefined where the test target does not vary (scikit-learn reports 0 or 1 by convention).
-  const testTargets = test ? [test.yRaw] : foldData.map((f) => f.test.yRaw);
-  const constantPart = testTargets.findIndex(isConstant);
-  const rankedBy: RankedBy = constantPart >= 0 ? 'rmse' : 'r2';
-  if (constantPart >= 0)
-    warn({
-      code: 'r2-undefined',
-      column: target,
-      message: `The target "${target}" has the same value in every row of ${test ? 'the test part' : `fold ${constantPart + 1}`}, so R² is undefined there: models are ranked by RMSE instead.`,
-    });
+  const target = req.recipe.target;
 
   // Prediction intervals: the calibration part of the training rows (hold-out), or k-fold's folds.
   let plan = intervalPlan(req.intervals);
@@ -499,6 +414,139 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
 
   const evaluationRows = test ? { X: test.X, y: test.yRaw, inSample: false } : { X: train.X, y: train.yRaw, inSample: true };
   return { split: splitInfo, recipe, leaderboard, best: best.name, rankedBy, warnings, evaluationRows, logs: log.lines };
+}
+
+/** A fold of the training rows: its own recipe fitted on its training part, both parts transformed. */
+export interface FoldData {
+  recipe: FittedRecipe;
+  /** Positions (in the rows the folds were cut from) of the rows it tests. */
+  rows: Uint32Array;
+  train: Prepared;
+  test: Prepared;
+}
+
+/** What the split and the recipe give a run, before any model is fitted. */
+export interface PreparedRun {
+  /** The rows after cleaning and dropping rows without a target. */
+  cleaned: Table;
+  splitInfo: SplitInfo;
+  /** k-fold: the folds over `cleaned`; otherwise empty. */
+  folds: SplitIndices[];
+  /** The training rows: the recipe that ships is fitted on them (k-fold: every cleaned row). */
+  fullTrain: Table;
+  recipe: FittedRecipe;
+  train: Prepared;
+  test?: Prepared;
+  foldData: FoldData[];
+  rankedBy: RankedBy;
+}
+
+/**
+ * Each fold fits its own recipe on its training rows (nothing of the rows it tests leaks into
+ * their features). Used by k-fold runs and by the model search's cross-validation (search.ts).
+ */
+export function foldParts(rows: Table, recipe: Recipe, folds: readonly SplitIndices[]): FoldData[] {
+  return folds.map((f) => {
+    const trT = takeRows(rows, f.train);
+    const teT = takeRows(rows, f.test);
+    const r = fitRecipe(recipe, trT);
+    return { recipe: r, rows: f.test, train: prepare(r, trT), test: prepare(r, teT) };
+  });
+}
+
+/**
+ * Stages 1–4 of a run: cleaning, dropping rows without a target, refusing degenerate data, the
+ * split, the recipe fitted on the training rows (k-fold: per fold too) and how to rank. Shared by
+ * runTraining and the model search, so both see the same rows and features for the same request.
+ */
+export async function prepareRun(
+  req: Pick<TrainingRequest, 'table' | 'recipe' | 'split'>,
+  log: Logger,
+  warn: (w: RunWarning) => void,
+): Promise<PreparedRun> {
+  const target = req.recipe.target;
+  const split = req.split;
+  // ---- transformation: cleaning, split, recipe fitted on training rows only ----
+  const { cleaned, removed } = await stage('transformation', log, () => {
+    const c = applyCleaning(req.table, req.recipe);
+    for (const s of c.steps) log.info('transformation', `${s.description}: removed ${s.removed} rows`, { data: { removed: s.removed } });
+    const t = dropMissingTarget(c.table, target, warn);
+    return { cleaned: t, removed: req.table.rowCount - t.rowCount };
+  });
+  log.info('ingestion', `Dataset: ${req.table.rowCount} rows, ${req.table.columns.length} columns`, { data: { rows: req.table.rowCount } });
+  await stage('transformation', log, () => refuseConstantTarget(cleaned, target, 'the data'));
+
+  let splitInfo!: SplitInfo;
+  let folds: SplitIndices[] = [];
+  let holdout: { train: Table; test: Table } | undefined;
+  await stage('transformation', log, () => {
+    if (split.kind === 'holdout') {
+      if (!(split.testSize > 0 && split.testSize < 1)) throw new PipelineError('bad-split', `Test share must be between 0 and 1; got ${split.testSize}.`, { field: 'testSize', stage: 'transformation' });
+      const s = trainTestSplit(cleaned.rowCount, { testSize: split.testSize, seed: split.seed });
+      holdout = { train: takeRows(cleaned, s.train), test: takeRows(cleaned, s.test) };
+      splitInfo = { kind: 'holdout', seed: split.seed, testSize: split.testSize, trainRows: s.train.length, testRows: s.test.length, removedByCleaning: removed };
+    } else if (split.kind === 'test-table') {
+      const t = dropMissingTarget(applyCleaning(split.table, req.recipe).table, target, warn);
+      holdout = { train: cleaned, test: t };
+      splitInfo = { kind: 'test-table', seed: split.seed, trainRows: cleaned.rowCount, testRows: t.rowCount, removedByCleaning: removed };
+    } else {
+      if (!(Number.isInteger(split.k) && split.k >= 2))
+        throw new PipelineError('bad-split', `k must be a whole number of at least 2; got ${split.k}.`, { field: 'k', stage: 'transformation' });
+      if (cleaned.rowCount < 2 * split.k)
+        throw new PipelineError(
+          'test-too-small',
+          `${split.k}-fold cross-validation of ${cleaned.rowCount} rows leaves folds of fewer than 2 rows, too few to score a model; choose k ≤ ${Math.floor(cleaned.rowCount / 2)}.`,
+          { field: 'k', stage: 'transformation' },
+        );
+      folds = kFold(cleaned.rowCount, split.k, split.seed);
+      splitInfo = { kind: 'kfold', seed: split.seed, k: split.k, trainRows: cleaned.rowCount, testRows: cleaned.rowCount, removedByCleaning: removed };
+    }
+    if (holdout) {
+      if (holdout.train.rowCount < 2)
+        throw new PipelineError('train-too-small', `The split leaves ${holdout.train.rowCount} training rows; a model needs at least 2.`, { stage: 'transformation' });
+      if (holdout.test.rowCount < 2)
+        throw new PipelineError(
+          'test-too-small',
+          `The test part has ${holdout.test.rowCount} row${holdout.test.rowCount === 1 ? '' : 's'}; scoring a model needs at least 2 (R² is undefined on one row). ${
+            split.kind === 'holdout' ? 'Use a larger test share or k-fold cross-validation.' : 'Use a larger test file.'
+          }`,
+          { field: split.kind === 'holdout' ? 'testSize' : 'test', stage: 'transformation' },
+        );
+      refuseConstantTarget(holdout.train, target, 'the training rows');
+    }
+  });
+  log.info('transformation', `Split: ${splitInfo.kind}, ${splitInfo.trainRows} training rows, ${splitInfo.testRows} test rows`, {
+    data: { trainRows: splitInfo.trainRows, testRows: splitInfo.testRows, seed: split.seed },
+  });
+
+  // The recipe fitted on all training rows (the one that ships in a bundle).
+  const fullTrain = holdout ? holdout.train : cleaned;
+  const recipe = await stage('transformation', log, () => fitRecipe(req.recipe, fullTrain));
+  const train = await stage('transformation', log, () => prepare(recipe, fullTrain));
+  const test = holdout ? await stage('transformation', log, () => prepare(recipe, holdout!.test)) : undefined;
+  log.info('transformation', `Features: ${recipe.featureNames.join(', ')}`, { data: { features: recipe.featureNames.length } });
+  if (recipe.featureNames.length > train.X.rows)
+    warn({
+      code: 'wide-data',
+      message: `There are more features (${recipe.featureNames.length}) than training rows (${train.X.rows}): models can fit the training rows exactly and generalise poorly. Penalised models (ridge, lasso) or fewer features are safer.`,
+      rows: train.X.rows,
+    });
+
+  // k-fold: each fold fits its own recipe on its training rows.
+  const foldData = await stage('transformation', log, () => foldParts(cleaned, req.recipe, folds));
+
+  // R² is undefined where the test target does not vary (scikit-learn reports 0 or 1 by convention).
+  const testTargets = test ? [test.yRaw] : foldData.map((f) => f.test.yRaw);
+  const constantPart = testTargets.findIndex(isConstant);
+  const rankedBy: RankedBy = constantPart >= 0 ? 'rmse' : 'r2';
+  if (constantPart >= 0)
+    warn({
+      code: 'r2-undefined',
+      column: target,
+      message: `The target "${target}" has the same value in every row of ${test ? 'the test part' : `fold ${constantPart + 1}`}, so R² is undefined there: models are ranked by RMSE instead.`,
+    });
+
+  return { cleaned, splitInfo, folds, fullTrain, recipe, train, test, foldData, rankedBy };
 }
 
 /** The training rows a bundle's reference sample holds: their input columns and their feature rows. */
