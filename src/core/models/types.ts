@@ -86,7 +86,10 @@ export type ModelType =
   | 'gbdt'
   | 'mlp'
   | 'logistic'
-  | 'gbdt-classifier';
+  | 'gbdt-classifier'
+  | 'tree-classifier'
+  | 'forest-classifier'
+  | 'ensemble';
 
 export interface Regressor<P extends object = object> {
   readonly type: ModelType;
