@@ -1,5 +1,5 @@
 /**
- * Every regression model on the reference split of ../shared/data/gemstone.csv, through Loupe's own
+ * Every model on the reference split of ../shared/data/gemstone.csv, through Loupe's own
  * pipeline (parseCsv → default recipe → fit on the 52,428 training rows → score the 13,107 test
  * rows), beside the peer figures of ../shared/reference/peers.md.
  *
@@ -9,7 +9,7 @@
  * predict seconds are medians over `--runs` fits (default 3; the forest and the MLP run once
  * unless asked). Wall-clock on a shared 2-core machine: compare with the peer ratio, not alone.
  */
-import { isModelType, MODEL_TYPES } from '../src/core/models/registry';
+import { isModelType } from '../src/core/models/registry';
 import type { ModelType } from '../src/core/models/types';
 import { runTraining } from '../src/core/pipeline/train';
 import { defaultRecipe } from '../src/core/recipe';
@@ -18,8 +18,8 @@ import { median, printJson, round } from './lib/measure';
 import { option } from './lib/options';
 import { GEMSTONE_CSV, GEMSTONE_TEST_IDS, haveReferenceSplit, referenceSplitTables } from './lib/reference-split';
 
-/** Peers on the same split (../shared/reference/peers.md), 1-thread figures where given. */
-const PEERS: Partial<Record<ModelType, { tool: string; fit: number; predict: number; rmse: number; r2: number }>> = {
+/** Peers on the same split (../shared/reference/peers.md), 1-thread figures where given: the regression models this bench runs. */
+const PEERS = {
   linear: { tool: 'sklearn LinearRegression', fit: 0.014, predict: 0.0002, rmse: 1022.0, r2: 0.93591 },
   ridge: { tool: 'sklearn Ridge(alpha=1)', fit: 0.004, predict: 0.0002, rmse: 1022.01, r2: 0.93591 },
   lasso: { tool: 'sklearn Lasso(alpha=1)', fit: 0.105, predict: 0.0005, rmse: 1021.88, r2: 0.93592 },
@@ -29,7 +29,8 @@ const PEERS: Partial<Record<ModelType, { tool: string; fit: number; predict: num
   forest: { tool: 'sklearn RandomForest(100), 2 threads', fit: 6.7, predict: 0.27, rmse: 611.84, r2: 0.97703 },
   gbdt: { tool: 'sklearn HistGradientBoosting, 1 thread', fit: 0.31, predict: 0.03, rmse: 577.42, r2: 0.97954 },
   mlp: { tool: 'sklearn MLP(64,64)', fit: 12.6, predict: 0.01, rmse: 631.83, r2: 0.9755 },
-};
+} satisfies Partial<Record<ModelType, { tool: string; fit: number; predict: number; rmse: number; r2: number }>>;
+type BenchedModel = keyof typeof PEERS;
 
 /** The issue's targets on this split. */
 const TARGETS: Partial<Record<ModelType, { rmse: number; fit?: number }>> = {
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
     printJson({ skipped: `${GEMSTONE_CSV} or ${GEMSTONE_TEST_IDS} is absent` });
     return;
   }
-  const models = (option('models')?.split(',') ?? MODEL_TYPES.filter((t) => PEERS[t])).filter((t) => isModelType(t) && PEERS[t]) as ModelType[];
+  const models = (option('models')?.split(',') ?? Object.keys(PEERS)).filter((t): t is BenchedModel => isModelType(t) && Object.hasOwn(PEERS, t));
   const runsArg = option('runs');
   const { ds, train, test } = await referenceSplitTables();
   const recipe = defaultRecipe(ds.schema, 'price', ds.table);
@@ -75,7 +76,7 @@ async function main(): Promise<void> {
       runs,
       iterations: Math.max(last!.history.train.length, last!.history.validation.length) || undefined,
       peer: PEERS[type],
-      fitRatioToPeer: round(median(fits) / PEERS[type]!.fit, 2),
+      fitRatioToPeer: round(median(fits) / PEERS[type].fit, 2),
       target: TARGETS[type],
       meetsRmseTarget: TARGETS[type] ? m.rmse <= TARGETS[type]!.rmse : undefined,
     };
@@ -96,14 +97,14 @@ async function main(): Promise<void> {
       row.predict100kSeconds = round(median(times), 4);
     }
     rows.push(row);
-    process.stderr.write(`${type}: RMSE ${row.rmse}, R² ${row.r2}, fit ${row.fitSeconds} s (peer ${PEERS[type]!.fit} s)\n`);
+    process.stderr.write(`${type}: RMSE ${row.rmse}, R² ${row.r2}, fit ${row.fitSeconds} s (peer ${PEERS[type].fit} s)\n`);
   }
   printJson({ bench: 'train', split: { train: train.rowCount, test: test.rowCount }, tfBackend: tf, node: process.version, models: rows });
   const table = [
     '| model | fit s | predict s | RMSE | R² | peer | peer fit s | peer RMSE |',
     '|---|---|---|---|---|---|---|---|',
     ...rows.map((r) => {
-      const p = r.peer as NonNullable<(typeof PEERS)[ModelType]>;
+      const p = r.peer as (typeof PEERS)[BenchedModel];
       return `| ${r.model} | ${r.fitSeconds} | ${r.predictSeconds} | ${r.rmse} | ${r.r2} | ${p.tool} | ${p.fit} | ${p.rmse} |`;
     }),
   ].join('\n');

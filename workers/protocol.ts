@@ -13,6 +13,7 @@ import type { FlatTree } from '../src/core/models/tree/flat-tree';
 import type { Matrix, ModelType } from '../src/core/models/types';
 import type { LogLine } from '../src/core/pipeline/log';
 import type { CandidateResult, CandidateSpec, RunWarning, SplitInfo } from '../src/core/pipeline/train';
+import type { TrialOutcome, TrialSpec } from '../src/core/pipeline/search-schedule';
 import type { RetrainMode, RetrainResult } from '../src/core/pipeline/retrain';
 import type { PipelineStage } from '../src/core/errors';
 import type { IntervalSummary } from '../src/core/conformal/calibration';
@@ -21,6 +22,7 @@ import type { TfBackendInfo } from '../src/core/tf';
 import type { PredictionSummary } from '../src/core/pipeline/predict';
 import type { InputColumn, RowProblem } from '../src/core/recipe/types';
 import type { PutResult } from '../src/storage/dataset-store';
+import type { RunSearch } from '../src/storage/records';
 
 /** What the ingest worker hands back: the parsed dataset (column buffers transferred) and its version id. */
 export interface IngestResult {
@@ -77,7 +79,32 @@ export interface FilePredictionProgress extends ParseProgress {
   predicted: number;
   /** Problems found since the previous report (only while fewer than the kept maximum were sent). */
   newProblems: RowProblem[];
+  /** Rows per second since the file started. */
+  rowsPerSecond: number;
+  /** Seconds left at the pace so far (from the bytes still to read); absent until there is a pace. */
+  etaSeconds?: number;
+  /** Bytes of output written so far. */
+  bytesWritten: number;
 }
+
+/** The OPFS folder where the worker writes a file's predictions before they are downloaded. */
+export const OUTPUT_DIR = 'loupe-predictions';
+
+/**
+ * Where a file prediction's output CSV goes (the page chooses; the worker writes it chunk by chunk):
+ * - `picked`: a file the person chose with showSaveFilePicker (the handle is sent to the worker,
+ *   which writes through createWritable(): the file only changes when the whole output is in);
+ * - `opfs`: a file `name` in OUTPUT_DIR of the origin's private file system, downloaded when done
+ *   (a sync access handle in the worker; nothing of it in either thread's heap);
+ * - `memory`: a Blob, for small outputs and browsers without OPFS.
+ */
+export type PredictionOutput = { kind: 'picked'; handle: FileSystemFileHandle } | { kind: 'opfs'; name: string } | { kind: 'memory' };
+
+/** The finished output, as written. Only a complete output is ever described here. */
+export type WrittenOutput =
+  | { kind: 'picked'; /** The chosen file's name. */ name: string; bytes: number }
+  | { kind: 'opfs'; name: string; /** The OPFS file (read from disk when downloaded). */ file: File; bytes: number }
+  | { kind: 'memory'; blob: Blob; bytes: number };
 
 /** Choices for one file prediction. */
 export interface FilePredictionOptions {
@@ -89,6 +116,8 @@ export interface FilePredictionOptions {
   explain?: boolean;
   /** Add `prediction_lower` and `prediction_upper` at this coverage (the model must have intervals). */
   interval?: number;
+  /** Where the output goes; default `memory`. */
+  output?: PredictionOutput;
 }
 
 /** The model a predicted file is monitored for (the settings are read from storage). */
@@ -107,8 +136,8 @@ export type BatchMonitoringResult =
 
 export interface FilePredictionResult {
   summary: PredictionSummary;
-  /** The output CSV (input columns, prediction, error), built from per-chunk parts. */
-  output: Blob;
+  /** The output CSV (input columns, prediction, error), written chunk by chunk where it was asked to go. */
+  output: WrittenOutput;
   /** The input file's header. */
   header: string[];
   /** Name of the prediction column in the output. */
@@ -134,8 +163,11 @@ export interface PredictApi {
   /** Predicts one record (form values as typed), with its explanation when `explain`. */
   predictRow(key: string, record: Record<string, string>, options?: { explain?: boolean }): Promise<RowPredictionResult>;
   /**
-   * Streams a CSV file through the model chunk by chunk. Rejects with RowError 'missing-column',
-   * CsvError, or CancelledError after `cancel()`. `onProgress` must be a comlink `proxy`.
+   * Streams a CSV file through the model chunk by chunk, writing the output where `options.output`
+   * says. Rejects with RowError 'missing-column', CsvError, LoupeError 'output-failed' (the output
+   * could not be written: storage full, file gone), or CancelledError after `cancel()`; then the
+   * output is abandoned: an OPFS file removed, a picked file's writable aborted (the file stays as
+   * the picker left it). `onProgress` must be a comlink `proxy`.
    */
   predictFile(key: string, file: Blob, onProgress?: (p: FilePredictionProgress) => void, options?: FilePredictionOptions): Promise<FilePredictionResult>;
   /** Stops the file prediction in progress. */
@@ -182,6 +214,30 @@ export interface TrainJob {
   recipe: Recipe;
   candidate: CandidateSpec & { name: string };
   split: TrainSplit;
+  /**
+   * An ensemble job (candidate of type 'ensemble', k-fold only): the finished candidates it
+   * blends. They are trained again in this one worker, for their out-of-fold predictions and
+   * models side by side; their params carry their seeds, so they are the same models.
+   */
+  members?: (CandidateSpec & { name: string })[];
+}
+
+/**
+ * One trial of a model search (core pipeline/search.ts): the worker prepares the search's folds
+ * once per `searchKey` (the run's preparation, then k folds of the training rows, each with its
+ * own recipe) and scores the trial's configuration on them.
+ */
+export interface SearchTrialJob {
+  jobId: string;
+  tableKey: string;
+  /** Same key, same folds: the worker keeps the last search's prepared folds. */
+  searchKey: string;
+  recipe: Recipe;
+  split: TrainSplit;
+  /** Folds of the search's cross-validation (a k-fold split's k wins). */
+  folds: number;
+  seed: number;
+  trial: TrialSpec;
 }
 
 /** One tree of a shared forest fit, grown in a helper worker. */
@@ -287,13 +343,19 @@ export interface TrainApi {
    * Marks the run `runId` (started by the page) finished with a finished job's outcome and
    * bundle, written to IndexedDB from the worker so the page never clones the bundle.
    */
-  finishRun(jobId: string, runId: string): Promise<void>;
+  finishRun(jobId: string, runId: string, search?: RunSearch): Promise<void>;
   /**
    * Retrains a champion on new labelled rows and scores both on the same held-out rows. Never
    * rejects for a failure or cancellation (`cancel(jobId)`): the status says so. `onProgress`
    * must be a comlink `proxy`.
    */
   retrain(job: RetrainJob, onProgress?: (p: RetrainJobProgress) => void): Promise<RetrainJobResult>;
+  /**
+   * Scores one search trial by cross-validation (`cancel(jobId)` stops it). Never rejects for
+   * the model's failure or a cancel: the outcome's status says so; its out-of-fold predictions
+   * come back transferred.
+   */
+  searchTrial(job: SearchTrialJob): Promise<TrialOutcome>;
 }
 
 // ---- Retraining (in the training pool) ----

@@ -24,7 +24,7 @@ export function paramFields(type: ModelType): ParamField[] {
   return Object.entries(MODEL_CATALOG[type].params.fields).map(([name, spec]) => ({ name, spec, allowed: describeAllowed(spec), basic: spec.basic === true }));
 }
 
-/** Regression models until the Train screen knows the recipe's task (issue 11). */
+// Regression only until the Train screen knows the task (issue 11).
 export const DEFAULT_SELECTION: readonly ModelType[] = modelTypesFor('regression').filter((t) => MODEL_CATALOG[t].selectedByDefault);
 
 /** Editable values as text, per field. */

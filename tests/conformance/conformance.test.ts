@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MODEL_TYPES, modelInfo } from '../../src/core/models/catalog';
+import { MODEL_TYPES } from '../../src/core/models/catalog';
 import { CONFORMANCE } from './specs';
 import { describeModelConformance } from './suite';
 
@@ -12,8 +12,5 @@ describe('every model type of the catalog', () => {
 
 for (const type of MODEL_TYPES) {
   const spec = CONFORMANCE[type];
-  // Until the suite has its classifier branch (h-cls-core), classifiers are listed as to do
-  // rather than run through the regression checks; drop this when that branch is merged.
-  if (spec && !modelInfo(type).tasks.includes('regression')) it.todo(`${type}: classifier conformance (the suite's classifier branch)`);
-  else if (spec) describeModelConformance(type, spec);
+  if (spec) describeModelConformance(type, spec);
 }

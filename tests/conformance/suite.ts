@@ -12,7 +12,8 @@ import { Explainer } from '../../src/core/explain';
 import { checkParam, resolveParams, type ParamSpec, type SearchSpace } from '../../src/core/models/params';
 import { createModel, modelFromJSON } from '../../src/core/models/registry';
 import { Rng } from '../../src/core/random';
-import type { Matrix, ModelType, Regressor, SerializedModel, StateValue } from '../../src/core/models/types';
+import { isClassifier, type Classifier, type Matrix, type ModelType, type Regressor, type SerializedModel, type StateValue } from '../../src/core/models/types';
+import { argmaxRows } from '../../src/core/models/classifier';
 import type { ConformanceSpec } from './specs';
 import { thrown } from '../helpers/errors';
 
@@ -27,6 +28,16 @@ export function synthetic(n: number, p: number, seed: number): { X: Matrix; y: F
     y[i] = 3 * r[0] - 2 * r[1] + (p > 3 ? r[2] * r[3] : 0) + 0.1 * rng.normal();
   }
   return { X: { data, rows: n, cols: p }, y };
+}
+
+/**
+ * Class codes 0..k−1 of a score 3·x0 − 2·x1 + x2·x3 + noise (the regression signal, cut): two
+ * classes at 0, three at ±1.
+ */
+export function syntheticClasses(n: number, p: number, k: 2 | 3, seed: number): { X: Matrix; y: Float64Array } {
+  const { X, y: score } = synthetic(n, p, seed);
+  const y = Float64Array.from(score, (s) => (k === 2 ? (s > 0 ? 1 : 0) : s < -1 ? 0 : s < 1 ? 1 : 2));
+  return { X, y };
 }
 
 /** Through JSON text and the bundle codec, then the registry: what loading a bundle does. */
@@ -65,10 +76,13 @@ function searchEdges(s: SearchSpace): unknown[] {
 export function describeModelConformance(type: ModelType, spec: ConformanceSpec): void {
   const info = modelInfo(type);
   const make = (seed: number, params = spec.params): Regressor => createModel(type, info.seeded ? { ...params, seed } : params);
+  const classifier = info.tasks.includes('classification');
+  // What the model outputs, compared bit for bit: a classifier's probabilities, a regressor's predictions.
+  const outputs = (m: Regressor, X: Matrix): Float64Array => (classifier && isClassifier(m) ? m.predictProba(X) : m.predict(X));
 
   describe(`${info.label} (${type}) conformance`, () => {
-    const train = synthetic(400, 5, 1);
-    const test = synthetic(100, 5, 2);
+    const train = classifier ? syntheticClasses(400, 5, 2, 1) : synthetic(400, 5, 1);
+    const test = classifier ? syntheticClasses(100, 5, 2, 2) : synthetic(100, 5, 2);
 
     describe('parameter table', () => {
       const table = info.params;
@@ -119,6 +133,9 @@ export function describeModelConformance(type: ModelType, spec: ConformanceSpec)
       expect(() => m.featureImportance()).toThrow(NotFittedError);
     });
 
+    if (classifier) describeClassifierContract(make, info.seeded);
+
+    if (!classifier)
     it('predicts one finite value per row, in order, better than the mean', async () => {
       const m = await make(7).fit(train.X, train.y);
       expect(m.isFitted).toBe(true);
@@ -158,27 +175,28 @@ export function describeModelConformance(type: ModelType, spec: ConformanceSpec)
     });
 
     it('is deterministic under a seed', async () => {
-      const a = (await make(11).fit(train.X, train.y)).predict(test.X);
-      const b = (await make(11).fit(train.X, train.y)).predict(test.X);
+      const a = outputs(await make(11).fit(train.X, train.y), test.X);
+      const b = outputs(await make(11).fit(train.X, train.y), test.X);
       expect(Array.from(b)).toEqual(Array.from(a));
     });
 
     if (info.seeded)
       it('gives a different fit for a different seed', async () => {
-        const a = (await make(11).fit(train.X, train.y)).predict(test.X);
-        const b = (await make(12).fit(train.X, train.y)).predict(test.X);
+        const a = outputs(await make(11).fit(train.X, train.y), test.X);
+        const b = outputs(await make(12).fit(train.X, train.y), test.X);
         expect(Array.from(b)).not.toEqual(Array.from(a));
       });
 
     it('round-trips through the bundle codec and the registry with bit-identical predictions', async () => {
       const m = await make(3).fit(train.X, train.y);
-      const before = m.predict(test.X);
+      const before = outputs(m, test.X);
       const s = m.toJSON();
       expect(s.type).toBe(type);
       const restored = modelFromJSON(roundTrip(s));
       expect(restored.type).toBe(type);
       expect(restored.params).toEqual(m.params);
-      expect(Array.from(restored.predict(test.X))).toEqual(Array.from(before));
+      expect(Array.from(outputs(restored, test.X))).toEqual(Array.from(before));
+      if (classifier) expect(Array.from(restored.predict(test.X))).toEqual(Array.from(m.predict(test.X)));
       expect(restored.history()).toEqual(m.history());
       expect(restored.featureImportance()).toEqual(m.featureImportance());
     });
@@ -198,6 +216,8 @@ export function describeModelConformance(type: ModelType, spec: ConformanceSpec)
       expect(() => modelFromJSON(inherited)).toThrow(BundleError);
     });
 
+    // Explaining a classifier (which output: a class's probability or log-odds) is the pipeline's choice, not yet made.
+    if (!classifier)
     it(`explains its predictions (${info.explanation}): base + Σ values = prediction, the same after a round trip`, async () => {
       const m = await make(3).fit(train.X, train.y);
       const names = ['a', 'b', 'c', 'd', 'e'];
@@ -229,7 +249,7 @@ export function describeModelConformance(type: ModelType, spec: ConformanceSpec)
       pre.abort();
       await expect(make(1).fit(train.X, train.y, { signal: pre.signal })).rejects.toBeInstanceOf(CancelledError);
 
-      const big = synthetic(30_000, 8, 5);
+      const big = classifier ? syntheticClasses(30_000, 8, 2, 5) : synthetic(30_000, 8, 5);
       const ac = new AbortController();
       let progressAfterAbort = 0;
       const fit = make(1, spec.slowParams).fit(big.X, big.y, {
@@ -269,5 +289,111 @@ export function describeModelConformance(type: ModelType, spec: ConformanceSpec)
         expect(() => m.predict(xNaN)).toThrow(expect.objectContaining({ code: 'non-finite-feature', where: { row: 1, column: 'feature 0' } }));
       }
     });
+  });
+}
+
+/**
+ * What the Classifier contract adds, on two classes and on three: probabilities in [0, 1] with
+ * rows summing to 1, predict = their argmax, columns in class-code order, K columns when
+ * `classCount` names a class the rows lack, typed errors for bad class codes.
+ */
+function describeClassifierContract(make: (seed: number) => Regressor, seeded: boolean): void {
+  const fitClassifier = async (seed: number, X: Matrix, y: Float64Array, classCount?: number): Promise<Classifier> => {
+    const m = await make(seed).fit(X, y, classCount === undefined ? {} : { classCount });
+    expect(isClassifier(m)).toBe(true);
+    return m as Classifier;
+  };
+
+  for (const k of [2, 3] as const) {
+    describe(`classifier contract, ${k} classes`, () => {
+      const train = syntheticClasses(400, 5, k, 1);
+      const test = syntheticClasses(200, 5, k, 2);
+
+      it('gives rows × K probabilities in [0, 1], each row summing to 1, and predicts their argmax', async () => {
+        const m = await fitClassifier(7, train.X, train.y);
+        expect(m.task).toBe('classification');
+        expect(m.classCount).toBe(k);
+        const proba = m.predictProba(test.X);
+        expect(proba).toBeInstanceOf(Float64Array);
+        expect(proba.length).toBe(test.X.rows * k);
+        for (let i = 0; i < test.X.rows; i++) {
+          let sum = 0;
+          for (let c = 0; c < k; c++) {
+            const v = proba[i * k + c];
+            expect(v >= 0 && v <= 1, `row ${i} class ${c}: ${v}`).toBe(true);
+            sum += v;
+          }
+          expect(Math.abs(sum - 1), `row ${i} sums to ${sum}`).toBeLessThanOrEqual(1e-12);
+        }
+        expect(Array.from(m.predict(test.X))).toEqual(Array.from(argmaxRows(proba, k)));
+        const row = { data: test.X.data.slice(5 * 3, 5 * 4), rows: 1, cols: 5 };
+        const one = m.predictProba(row);
+        for (let c = 0; c < k; c++) expect(one[c]).toBeCloseTo(proba[3 * k + c], 12);
+      });
+
+      it('learns: accuracy well above the majority class, and each column is its class code’s probability', async () => {
+        const m = await fitClassifier(7, train.X, train.y);
+        const pred = m.predict(test.X);
+        const counts = new Array<number>(k).fill(0);
+        let hits = 0;
+        for (let i = 0; i < pred.length; i++) {
+          counts[test.y[i]]++;
+          if (pred[i] === test.y[i]) hits++;
+        }
+        const majority = Math.max(...counts) / pred.length;
+        expect(hits / pred.length).toBeGreaterThan(Math.min(0.95, majority + 0.15));
+        // Column c is larger, on average, on the rows of class c than on the others.
+        const proba = m.predictProba(test.X);
+        for (let c = 0; c < k; c++) {
+          let inside = 0;
+          let outside = 0;
+          for (let i = 0; i < pred.length; i++) {
+            if (test.y[i] === c) inside += proba[i * k + c] / counts[c];
+            else outside += proba[i * k + c] / (pred.length - counts[c]);
+          }
+          expect(inside, `class ${c}`).toBeGreaterThan(outside + 0.2);
+        }
+      });
+
+      if (seeded)
+        it('is deterministic under a seed (probabilities bit for bit)', async () => {
+          const a = (await fitClassifier(5, train.X, train.y)).predictProba(test.X);
+          const b = (await fitClassifier(5, train.X, train.y)).predictProba(test.X);
+          expect(Array.from(b)).toEqual(Array.from(a));
+        });
+    });
+  }
+
+  it('keeps K columns when classCount names a class missing from y, and gives that class (almost) no probability', async () => {
+    const full = syntheticClasses(600, 5, 3, 3);
+    const keep = [...full.y.keys()].filter((i) => full.y[i] !== 1);
+    const X: Matrix = { data: Float64Array.from(keep.flatMap((i) => Array.from(full.X.data.subarray(i * 5, i * 5 + 5)))), rows: keep.length, cols: 5 };
+    const y = Float64Array.from(keep, (i) => full.y[i]);
+    const m = await fitClassifier(1, X, y, 3);
+    expect(m.classCount).toBe(3);
+    const test = syntheticClasses(100, 5, 3, 4);
+    const proba = m.predictProba(test.X);
+    expect(proba.length).toBe(300);
+    let missing = 0;
+    for (let i = 0; i < 100; i++) {
+      let sum = 0;
+      for (let c = 0; c < 3; c++) sum += proba[i * 3 + c];
+      expect(Math.abs(sum - 1)).toBeLessThanOrEqual(1e-12);
+      missing += proba[i * 3 + 1] / 100;
+    }
+    expect(missing).toBeLessThan(0.05);
+    const restored = modelFromJSON(roundTrip(m.toJSON())) as Classifier;
+    expect(restored.classCount).toBe(3);
+    expect(Array.from(restored.predictProba(test.X))).toEqual(Array.from(proba));
+  });
+
+  it('rejects class codes that are not whole numbers in 0..K−1, and a single class, naming the row', async () => {
+    const { X, y } = syntheticClasses(50, 5, 2, 6);
+    const bad = y.slice();
+    bad[6] = 0.5;
+    await expect(make(1).fit(X, bad)).rejects.toMatchObject({ name: 'InvalidInputError', code: 'bad-class-code', where: { row: 7 } });
+    bad[6] = 2;
+    await expect(make(1).fit(X, bad, { classCount: 2 })).rejects.toMatchObject({ name: 'InvalidInputError', code: 'bad-class-code', where: { row: 7 } });
+    await expect(make(1).fit(X, new Float64Array(50))).rejects.toMatchObject({ name: 'InvalidInputError', code: 'one-class' });
   });
 }

@@ -26,81 +26,91 @@ export function loadTelcoTestIds(): Set<string> {
   return new Set(readFileSync(TELCO_TEST_IDS, 'utf8').split(/\s+/).filter(Boolean));
 }
 
-/**
- * The reference split as model matrices, with the preprocessing of ../shared/reference/peers.md
- * and sklearn-logistic-telco.json: TotalCharges blanks → missing; tenure, MonthlyCharges,
- * TotalCharges median-imputed and standardized (population std, training statistics); every
- * other column but customerID and Churn one-hot, levels sorted as strings (SeniorCitizen as a
- * category). y: Churn as class codes, No = 0, Yes = 1 (scikit-learn's LabelEncoder order).
- * tests/reference/scripts/telco_split.py builds the same matrices for the scikit-learn scripts.
- */
-const NUMERIC = ['tenure', 'MonthlyCharges', 'TotalCharges'] as const;
+/** ../shared/reference/sklearn-logistic-telco.json: scikit-learn's L2 logistic regression on the reference split. */
+export interface SklearnLogisticTelco {
+  description: string;
+  featureNames: string[];
+  coef: number[];
+  intercept: number;
+  numericMedians: number[];
+  numericMeans: number[];
+  numericScales: number[];
+  test: { rows: number; rocAuc: number; logLoss: number; accuracy: number; firstTenProbabilities: number[] };
+}
+
+export function loadSklearnLogisticTelco(): SklearnLogisticTelco {
+  return JSON.parse(readFileSync(SKLEARN_LOGISTIC_TELCO, 'utf8')) as SklearnLogisticTelco;
+}
+
+export const TELCO_NUMERIC = ['tenure', 'MonthlyCharges', 'TotalCharges'] as const;
 
 export interface TelcoSplit {
-  /** scikit-learn's names: num__tenure…, cat__gender_Female… */
-  featureNames: string[];
+  /** `num__<column>` then `cat__<column>_<level>`, as scikit-learn's ColumnTransformer names them. */
+  features: string[];
   train: Matrix;
   test: Matrix;
+  /** The target's levels sorted as strings (Churn: No, Yes); y holds their codes. */
+  classes: string[];
   yTrain: Float64Array;
   yTest: Float64Array;
+  /** customerIDs of the test rows, in file order. */
   testIds: string[];
 }
 
-let cached: TelcoSplit | undefined;
-
-function median(v: number[]): number {
-  const s = v.slice().sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-export function loadTelcoSplit(): TelcoSplit {
-  if (cached) return cached;
+/**
+ * The oracle's preprocessing, written out here (not Loupe's recipe): on the training rows, the
+ * numeric columns (TotalCharges blanks missing) median-imputed then standardized with the
+ * population std; every other column but customerID and the target (Churn, or another category
+ * such as Contract for a multiclass problem) one-hot over its levels sorted as strings (no column
+ * has a missing value). Rows in file order.
+ */
+export function loadTelcoSplit(target = 'Churn'): TelcoSplit {
   const records = loadTelcoRecords();
-  const header = Object.keys(records[0]);
-  const rows = records.map((r) => header.map((h) => r[h]));
-  const testSet = loadTelcoTestIds();
-  const col = (name: string): number => header.indexOf(name);
-  const isTest = rows.map((r) => testSet.has(r[col('customerID')]));
-  const categorical = header.filter((h) => h !== 'customerID' && h !== 'Churn' && !(NUMERIC as readonly string[]).includes(h));
-
-  // Training statistics: medians, then mean and population std of the imputed column.
-  const stats = NUMERIC.map((name) => {
-    const j = col(name);
-    const values = rows.map((r) => (r[j].trim() === '' ? NaN : Number(r[j])));
-    const trainValues = values.filter((v, i) => !isTest[i] && v === v);
-    const med = median(trainValues);
-    const imputed = values.map((v) => (v === v ? v : med));
-    const tr = imputed.filter((_, i) => !isTest[i]);
-    const mean = tr.reduce((a, b) => a + b, 0) / tr.length;
-    const sd = Math.sqrt(tr.reduce((a, b) => a + (b - mean) ** 2, 0) / tr.length);
-    return { imputed, mean, sd };
-  });
-  const levels = categorical.map((name) => {
-    const j = col(name);
-    return [...new Set(rows.filter((_, i) => !isTest[i]).map((r) => r[j]))].sort();
-  });
-  const featureNames = [...NUMERIC.map((n) => `num__${n}`), ...categorical.flatMap((name, c) => levels[c].map((l) => `cat__${name}_${l}`))];
-  const p = featureNames.length;
-
-  const build = (test: boolean) => {
-    const idx = rows.map((_, i) => i).filter((i) => isTest[i] === test);
-    const data = new Float64Array(idx.length * p);
-    const y = new Float64Array(idx.length);
-    idx.forEach((i, r) => {
-      let o = r * p;
-      for (const s of stats) data[o++] = (s.imputed[i] - s.mean) / s.sd;
-      categorical.forEach((name, c) => {
-        const at = levels[c].indexOf(rows[i][col(name)]);
-        if (at >= 0) data[o + at] = 1;
-        o += levels[c].length;
-      });
-      y[r] = rows[i][col('Churn')] === 'Yes' ? 1 : 0;
+  const ids = loadTelcoTestIds();
+  const isTest = records.map((r) => ids.has(r.customerID));
+  const trainRows = records.filter((_, i) => !isTest[i]);
+  const categorical = Object.keys(records[0]).filter((c) => c !== 'customerID' && c !== target && !(TELCO_NUMERIC as readonly string[]).includes(c));
+  const numberOf = (v: string): number => (v.trim() === '' ? NaN : Number(v));
+  const stats = TELCO_NUMERIC.map((c) => {
+    const v = trainRows.map((r) => numberOf(r[c])).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+    const median = v.length % 2 ? v[v.length >> 1] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    const filled = trainRows.map((r) => {
+      const x = numberOf(r[c]);
+      return Number.isNaN(x) ? median : x;
     });
-    return { X: { data, rows: idx.length, cols: p } as Matrix, y, ids: idx.map((i) => rows[i][col('customerID')]) };
+    const mean = filled.reduce((a, b) => a + b, 0) / filled.length;
+    const scale = Math.sqrt(filled.reduce((a, b) => a + (b - mean) ** 2, 0) / filled.length);
+    return { median, mean, scale };
+  });
+  // Code-unit order, as numpy sorts strings.
+  const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  const classes = [...new Set(records.map((r) => r[target]))].sort(byCodeUnits);
+  const levels = categorical.map((c) => [...new Set(trainRows.map((r) => r[c]))].sort(byCodeUnits));
+  const features = [...TELCO_NUMERIC.map((c) => `num__${c}`), ...categorical.flatMap((c, j) => levels[j].map((l) => `cat__${c}_${l}`))];
+  const toMatrix = (rows: Array<Record<string, string>>): Matrix => {
+    const p = features.length;
+    const data = new Float64Array(rows.length * p);
+    rows.forEach((r, i) => {
+      let j = 0;
+      TELCO_NUMERIC.forEach((c, t) => {
+        const x = numberOf(r[c]);
+        data[i * p + j++] = ((Number.isNaN(x) ? stats[t].median : x) - stats[t].mean) / stats[t].scale;
+      });
+      categorical.forEach((c, t) => {
+        for (const l of levels[t]) data[i * p + j++] = r[c] === l ? 1 : 0;
+      });
+    });
+    return { data, rows: rows.length, cols: p, features: features.map((name) => ({ name })) };
   };
-  const tr = build(false);
-  const te = build(true);
-  cached = { featureNames, train: tr.X, test: te.X, yTrain: tr.y, yTest: te.y, testIds: te.ids };
-  return cached;
+  const testRows = records.filter((_, i) => isTest[i]);
+  const codes = (rows: Array<Record<string, string>>): Float64Array => Float64Array.from(rows, (r) => classes.indexOf(r[target]));
+  return {
+    features,
+    train: toMatrix(trainRows),
+    test: toMatrix(testRows),
+    classes,
+    yTrain: codes(trainRows),
+    yTest: codes(testRows),
+    testIds: testRows.map((r) => r.customerID),
+  };
 }

@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { createModel, modelInfo } from '../../src/core/models/registry';
 import { initTf } from '../../src/core/tf';
 import { isClassifier, type ModelType } from '../../src/core/models/types';
-import { logLoss, rocAuc } from '../helpers/cls-metrics';
+import { logLoss, rocAuc } from '../../src/core/metrics/classification';
 import { haveTelco, loadTelcoSplit, SKLEARN_LOGISTIC_TELCO, TELCO_SKIP_MESSAGE } from '../helpers/telco';
 
 interface Target {
@@ -41,7 +41,7 @@ describe.skipIf(!haveTelco)(`classifiers on telco-churn ${haveTelco ? '' : TELCO
   it("builds the oracle's features: names, medians, means and scales of sklearn-logistic-telco.json", () => {
     const ref = JSON.parse(readFileSync(SKLEARN_LOGISTIC_TELCO, 'utf8')) as { featureNames: string[]; numericMeans: number[]; numericScales: number[] };
     const s = loadTelcoSplit();
-    expect(s.featureNames).toEqual(ref.featureNames);
+    expect(s.features).toEqual(ref.featureNames);
     expect(s.train.rows).toBe(5634);
     expect(s.test.rows).toBe(1409);
     // Standardized with the oracle's statistics: the training column means are 0 and its std 1.

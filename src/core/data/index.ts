@@ -22,9 +22,11 @@ export { findDuplicateRows } from './duplicates';
 export type { DuplicateRows } from './duplicates';
 export { quantileSorted } from './quantile';
 export { takeRows, concatTables, columnByName, requireColumn, levelCounts } from './table';
-export { proposeTarget } from './target';
+export { proposeTarget, isClassColumn } from './target';
 export type { TargetProposal } from './target';
-export { trainTestSplit, kFold } from './split';
+export { inferTask, resolveTask, classLabels, classCodes, checkClasses, MAX_CLASSES, MAX_INTEGER_CLASSES, MAX_INTEGER_CLASS_SHARE } from './task';
+export type { TaskChoice, TaskProposal } from './task';
+export { trainTestSplit, kFold, stratifiedTrainTestSplit, stratifiedKFold } from './split';
 export type { SplitIndices, TrainTestSplitOptions } from './split';
 
 /**

@@ -1,11 +1,14 @@
 /**
  * Which column to predict when the person has not said: a column named like a target first
- * (`price`, `target`, `selling_price`, ...), else the last numeric column, with the reason in
- * words so that Prepare and the CLI can say why.
+ * (`price`, `target`, `selling_price`, `Churn`, ...), else the last numeric column, with the
+ * reason in words so that Prepare and the CLI can say why.
  *
- * Only columns that can be a regression target are proposed (numbers, or numbers with a unit).
- * Among name matches a whole-name match beats a word inside a name, then the word's rank below;
- * among equals the first column wins (`Selling_Price` before `Present_Price`).
+ * Columns named like a target may hold numbers (regression) or labels (classification: telco's
+ * `Churn` Yes/No); the fallback is a measurement only, since the last label column of a table is
+ * rarely what a person wants predicted. Among name matches a whole-name match beats a word inside
+ * a name, then the word's rank below; among equals the first column wins (`Selling_Price` before
+ * `Present_Price`). Whether the chosen column is a regression or a classification target is
+ * task.ts's call.
  */
 import { isMeasurement } from './schema';
 import type { ColumnSchema } from './types';
@@ -33,14 +36,18 @@ function words(name: string): string[] {
     .filter(Boolean);
 }
 
+/** A column of classes: labels (categories, yes/no, ordered levels) or a 0/1 flag; not an id, free text or a constant. */
+export function isClassColumn(s: ColumnSchema): boolean {
+  return s.kind === 'categorical' || s.kind === 'boolean' || s.kind === 'ordinal';
+}
+
 /** The proposed target of a table with this schema, or null when no column can be one. */
 export function proposeTarget(schema: readonly ColumnSchema[]): TargetProposal | null {
-  // Loupe predicts numbers (regression): a target is a measurement.
-  const candidates = schema.filter(isMeasurement);
-  if (candidates.length === 0) return null;
+  const measurements = schema.filter(isMeasurement);
+  const named = schema.filter((s) => isMeasurement(s) || isClassColumn(s));
   const names = new Set(schema.map((s) => words(s.name).join('')));
   let best: { column: string; rank: number } | null = null;
-  for (const s of candidates) {
+  for (const s of named) {
     const w = words(s.name);
     const whole = w.join('');
     let rank = TARGET_NAMES.indexOf(whole);
@@ -53,5 +60,6 @@ export function proposeTarget(schema: readonly ColumnSchema[]): TargetProposal |
     if (rank >= 0 && (best === null || rank < best.rank)) best = { column: s.name, rank };
   }
   if (best) return { column: best.column, reason: 'named like a target' };
-  return { column: candidates[candidates.length - 1].name, reason: 'the last numeric column' };
+  if (measurements.length === 0) return null;
+  return { column: measurements[measurements.length - 1].name, reason: 'the last numeric column' };
 }

@@ -9,12 +9,13 @@
  * (params.ts), one entry here and one line in the registry; the conformance suite then runs
  * over it (tests/conformance) and fails until it has a spec there.
  */
-import { ELASTIC_NET_PARAMS, LASSO_PARAMS, LINEAR_REGRESSION_PARAMS, RIDGE_PARAMS } from './linear/params';
+import { ELASTIC_NET_PARAMS, LASSO_PARAMS, LINEAR_REGRESSION_PARAMS, LOGISTIC_PARAMS, RIDGE_PARAMS } from './linear/params';
 import { K_NEIGHBORS_PARAMS } from './knn/params';
 import { TREE_CLASSIFIER_PARAMS, TREE_PARAMS } from './tree/params';
 import { FOREST_CLASSIFIER_PARAMS, FOREST_PARAMS } from './forest/params';
 import { GBDT_CLASSIFIER_PARAMS, GBDT_PARAMS } from './gbdt/params';
 import { MLP_PARAMS } from './mlp/params';
+import { ENSEMBLE_PARAMS } from './ensemble/params';
 import type { AnyParamTable } from './params';
 import type { ModelType, Task } from './types';
 
@@ -26,9 +27,11 @@ export type ExportFormat = 'bundle' | 'onnx';
 /**
  * How its predictions are explained (src/core/explain), per input column in the target's units:
  * 'tree-shap' exact path-dependent TreeSHAP over its trees, 'linear' exact coef × (x − training
- * mean), 'sampling' Shapley values estimated from seeded antithetic permutations.
+ * mean), 'sampling' Shapley values estimated from seeded antithetic permutations, 'ensemble'
+ * the weighted sum of its members' exact values (TreeSHAP, linear) — exact too, since Shapley
+ * values add up; an ensemble with a member explained by sampling is explained by sampling.
  */
-export type ExplanationKind = 'tree-shap' | 'linear' | 'sampling';
+export type ExplanationKind = 'tree-shap' | 'linear' | 'sampling' | 'ensemble';
 
 export interface ModelInfo {
   type: ModelType;
@@ -55,6 +58,11 @@ export interface ModelInfo {
   note?: string;
   /** Ticked on the Train screen before the person chooses. */
   selectedByDefault: boolean;
+  /**
+   * Made from a run's other candidates (a k-fold run's ensemble, a search's), so not offered as
+   * a candidate of its own: the Train picker and the CLI's default `--models` leave it out.
+   */
+  combinesCandidates?: true;
 }
 
 /** Why the classifiers do not leave Loupe as ONNX yet (their exporters are not written). */
@@ -155,6 +163,24 @@ export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
     note: 'slower; trains on tfjs',
     selectedByDefault: true,
   },
+  logistic: {
+    type: 'logistic',
+    label: 'Logistic regression',
+    family: 'linear',
+    params: LOGISTIC_PARAMS,
+    tasks: ['classification'],
+    seeded: false,
+    tfjs: false,
+    steps: null,
+    lossCurve: false,
+    importance: 'coefficients',
+    explanation: 'sampling',
+    exports: ['bundle'],
+    cannotExport: {
+      onnx: 'Logistic regression has no ONNX writer in Loupe yet (its probabilities need a softmax or sigmoid node after the linear one). Keep it as a Loupe bundle, or export a regression model instead.',
+    },
+    selectedByDefault: true,
+  },
   'gbdt-classifier': {
     type: 'gbdt-classifier',
     label: 'Gradient-boosted trees',
@@ -205,18 +231,45 @@ export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
     selectedByDefault: true,
   },
   'knn-classifier': { ...neighbours, type: 'knn-classifier', tasks: ['classification'], cannotExport: { onnx: CLASSIFIER_NO_ONNX } },
+  ensemble: {
+    type: 'ensemble',
+    label: 'Ensemble',
+    family: 'ensemble',
+    params: ENSEMBLE_PARAMS,
+    tasks: ['regression'],
+    seeded: true,
+    // Its members may run on tfjs (k-NN, MLP): the backend is readied before it predicts.
+    tfjs: true,
+    steps: null,
+    lossCurve: false,
+    importance: null,
+    explanation: 'ensemble',
+    // As ONNX when every member can be (not with a k-NN member: the export says so).
+    exports: ['bundle', 'onnx'],
+    note: 'weighted blend of a k-fold run’s models',
+    selectedByDefault: false,
+    combinesCandidates: true,
+  },
 };
 
 /** Every model type, in the order the CLI and the UI list them. */
 export const MODEL_TYPES: readonly ModelType[] = Object.keys(MODEL_CATALOG) as ModelType[];
 
-/** Human label per type, as leaderboards and pickers show it. */
-export const MODEL_LABELS: Readonly<Record<ModelType, string>> = Object.fromEntries(MODEL_TYPES.map((t) => [t, MODEL_CATALOG[t].label])) as Record<ModelType, string>;
+/** The types a person picks as candidates (every one but those made from other candidates). */
+export const CANDIDATE_TYPES: readonly ModelType[] = MODEL_TYPES.filter((t) => !MODEL_CATALOG[t].combinesCandidates);
 
-/** The model types that learn `task`, in catalog order. */
+/** The model types that can learn `task`, in MODEL_TYPES order. */
 export function modelTypesFor(task: Task): ModelType[] {
   return MODEL_TYPES.filter((t) => MODEL_CATALOG[t].tasks.includes(task));
 }
+
+/** The candidates a person picks for `task` (the Train picker, the CLI's default `--models`): not the ensemble. */
+export function candidateTypesFor(task: Task): ModelType[] {
+  return modelTypesFor(task).filter((t) => !MODEL_CATALOG[t].combinesCandidates);
+}
+
+/** Human label per type, as leaderboards and pickers show it. */
+export const MODEL_LABELS: Readonly<Record<ModelType, string>> = Object.fromEntries(MODEL_TYPES.map((t) => [t, MODEL_CATALOG[t].label])) as Record<ModelType, string>;
 
 export function isModelType(s: unknown): s is ModelType {
   return typeof s === 'string' && Object.hasOwn(MODEL_CATALOG, s);

@@ -85,10 +85,12 @@ export type ModelType =
   | 'forest'
   | 'gbdt'
   | 'mlp'
+  | 'logistic'
   | 'gbdt-classifier'
   | 'tree-classifier'
   | 'forest-classifier'
-  | 'knn-classifier';
+  | 'knn-classifier'
+  | 'ensemble';
 
 export interface Regressor<P extends object = object> {
   readonly type: ModelType;

@@ -12,29 +12,33 @@
  *      metrics, per-row test predictions (k-fold: out of fold), the calibration of its prediction
  *      intervals (conformal/training.ts: a refit without a held-out part of the training rows,
  *      or k-fold's out-of-fold errors) with their coverage on the test part, the bundle;
- *   6. a leaderboard ranked by R² — by RMSE, said so, where R² is undefined (a constant test
+ *   6. with `ensemble`: one more candidate, the ensemble of the finished ones, weighed on their
+ *      out-of-fold predictions (k-fold: the run's own; otherwise `ensembleOutOfFold`, a search's)
+ *      and scored as every candidate is (pipeline/ensemble.ts);
+ *   7. a leaderboard ranked by R² — by RMSE, said so, where R² is undefined (a constant test
  *      target) — and the best model.
  * Stages log structured lines and fail with a PipelineError naming the stage; one candidate
  * failing does not stop the others; cancellation stops everything.
  */
 import { checkpoint, throwIfAborted } from '../abort';
 import { createBundle, type ModelBundle } from '../bundle/bundle';
-import type { ConformalCalibration } from '../conformal/calibration';
+import { predictIntervals, scoreIntervals, type ConformalCalibration } from '../conformal/calibration';
 import { calibrationPart, crossCalibration, intervalPlan, splitCalibration, tooFewForCrossCalibration, type IntervalRequest } from '../conformal/training';
 import { referenceProfile, type ReferenceProfile } from '../bundle/reference-profile';
 import { encodeReferenceSample, REFERENCE_SAMPLE_ROWS, sampleRowIndices } from '../bundle/reference-sample';
-import { kFold, trainTestSplit } from '../data/split';
+import { kFold, trainTestSplit, type SplitIndices } from '../data/split';
 import { takeRows } from '../data';
 import type { Table } from '../data/types';
 import { evaluationDiagnostics } from '../report/diagnostics';
 import { CancelledError, LoupeError, PipelineError, isCancelled, type PipelineStage } from '../errors';
-import { regressionMetrics, type RegressionMetrics } from '../metrics';
+import { meanMetrics, regressionMetrics, type RegressionMetrics } from '../metrics';
 import { emptyHistory, type FitHistory } from '../models/history';
 import type { TreeSharing } from '../models/forest/tree-share';
 import { createModel, modelInfo, modelLabel } from '../models/registry';
 import type { Matrix, ModelType, Regressor } from '../models/types';
 import { permutation, Rng } from '../random';
 import { applyCleaning, fitRecipe, type FittedRecipe, type Recipe } from '../recipe';
+import { ensembleCandidate, ENSEMBLE_NAME, type EnsembleMemberInfo, type EnsembleRequest, type OutOfFoldCandidate } from './ensemble';
 import { Logger, type LogSink } from './log';
 import { rankingScore, type RankedBy } from './ranking';
 
@@ -119,6 +123,27 @@ export interface TrainingRequest {
   onCandidateDone?: (r: CandidateResult) => void;
   /** Random forests grow their trees in other workers too (the app's pool); the result is the same. */
   shareTrees?: TreeSharing;
+  /**
+   * Add the ensemble of the finished candidates (named "Ensemble") as one more candidate,
+   * weighed on their out-of-fold predictions (pipeline/ensemble.ts): a k-fold run's own, or
+   * `ensembleOutOfFold` with any split.
+   */
+  ensemble?: EnsembleRequest;
+  /**
+   * Out-of-fold predictions made elsewhere (a search's cross-validation of the same training
+   * rows), one per candidate in order (null: that candidate takes no part), for the ensemble.
+   */
+  ensembleOutOfFold?: SuppliedOutOfFold;
+}
+
+/** Candidates' out-of-fold predictions of the run's training rows, made by a cross-validation outside the run. */
+export interface SuppliedOutOfFold {
+  /** The training rows' targets, in the target's units, in the run's training-row order. */
+  actual: Float64Array;
+  /** The fold (0..k−1) that held each row out. */
+  foldOf: Uint32Array;
+  /** Per candidate (the request's order): its out-of-fold predictions in the target's units, or null. */
+  byCandidate: (Float64Array | null)[];
 }
 
 export type CandidateStatus = 'finished' | 'failed' | 'cancelled';
@@ -156,6 +181,13 @@ export interface CandidateResult {
   intervals?: ConformalCalibration;
   /** Built for finished candidates as `TrainingRequest.bundles` asks. */
   bundle?: ModelBundle;
+  /** An ensemble: the candidates it blends and their weights. */
+  members?: EnsembleMemberInfo[];
+  /**
+   * An ensemble of a run with a test part: its cross-validated metrics too (each fold predicted
+   * with weights chosen on the other folds), for choosing it without looking at the test rows.
+   */
+  outOfFoldMetrics?: RegressionMetrics;
   error?: { code: string; message: string; stage: PipelineStage };
 }
 
@@ -203,7 +235,7 @@ function capitalize(s: string): string {
   return s[0].toUpperCase() + s.slice(1);
 }
 
-interface Prepared {
+export interface Prepared {
   X: Matrix;
   y: Float64Array;
   yRaw: Float64Array;
@@ -243,98 +275,18 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
   throwIfAborted(signal);
   if (req.candidates.length === 0) throw new PipelineError('no-candidates', 'Choose at least one model to train.', { stage: 'training' });
   const names = candidateNames(req.candidates);
-  const target = req.recipe.target;
+  if (req.ensemble && req.split.kind !== 'kfold' && !req.ensembleOutOfFold)
+    throw new PipelineError('ensemble-needs-folds', 'An ensemble is weighed on its members’ out-of-fold predictions: choose k-fold cross-validation to build one.', { field: 'ensemble', stage: 'training' });
+  const supplied = req.ensembleOutOfFold;
+  if (supplied && supplied.byCandidate.length !== req.candidates.length)
+    throw new PipelineError('bad-ensemble', `Out-of-fold predictions were given for ${supplied.byCandidate.length} candidates; there are ${req.candidates.length}.`, { field: 'ensembleOutOfFold', stage: 'training' });
   const sampleRows = req.referenceSampleRows ?? REFERENCE_SAMPLE_ROWS;
   if (!(Number.isInteger(sampleRows) && sampleRows >= 0))
     throw new PipelineError('bad-reference-rows', `The reference sample size must be a whole number of at least 0; got ${sampleRows}.`, { field: 'referenceSampleRows', stage: 'transformation' });
 
-  // ---- transformation: cleaning, split, recipe fitted on training rows only ----
-  const { cleaned, removed } = await stage('transformation', log, () => {
-    const c = applyCleaning(req.table, req.recipe);
-    for (const s of c.steps) log.info('transformation', `${s.description}: removed ${s.removed} rows`, { data: { removed: s.removed } });
-    const t = dropMissingTarget(c.table, target, warn);
-    return { cleaned: t, removed: req.table.rowCount - t.rowCount };
-  });
-  log.info('ingestion', `Dataset: ${req.table.rowCount} rows, ${req.table.columns.length} columns`, { data: { rows: req.table.rowCount } });
-  await stage('transformation', log, () => refuseConstantTarget(cleaned, target, 'the data'));
-
+  const { cleaned, splitInfo, folds, fullTrain, recipe, train, test, foldData, rankedBy } = await prepareRun(req, log, warn);
   const split = req.split;
-  let splitInfo!: SplitInfo;
-  let folds: { train: Uint32Array; test: Uint32Array }[] = [];
-  let holdout: { train: Table; test: Table } | undefined;
-  await stage('transformation', log, () => {
-    if (split.kind === 'holdout') {
-      if (!(split.testSize > 0 && split.testSize < 1)) throw new PipelineError('bad-split', `Test share must be between 0 and 1; got ${split.testSize}.`, { field: 'testSize', stage: 'transformation' });
-      const s = trainTestSplit(cleaned.rowCount, { testSize: split.testSize, seed: split.seed });
-      holdout = { train: takeRows(cleaned, s.train), test: takeRows(cleaned, s.test) };
-      splitInfo = { kind: 'holdout', seed: split.seed, testSize: split.testSize, trainRows: s.train.length, testRows: s.test.length, removedByCleaning: removed };
-    } else if (split.kind === 'test-table') {
-      const t = dropMissingTarget(applyCleaning(split.table, req.recipe).table, target, warn);
-      holdout = { train: cleaned, test: t };
-      splitInfo = { kind: 'test-table', seed: split.seed, trainRows: cleaned.rowCount, testRows: t.rowCount, removedByCleaning: removed };
-    } else {
-      if (!(Number.isInteger(split.k) && split.k >= 2))
-        throw new PipelineError('bad-split', `k must be a whole number of at least 2; got ${split.k}.`, { field: 'k', stage: 'transformation' });
-      if (cleaned.rowCount < 2 * split.k)
-        throw new PipelineError(
-          'test-too-small',
-          `${split.k}-fold cross-validation of ${cleaned.rowCount} rows leaves folds of fewer than 2 rows, too few to score a model; choose k ≤ ${Math.floor(cleaned.rowCount / 2)}.`,
-          { field: 'k', stage: 'transformation' },
-        );
-      folds = kFold(cleaned.rowCount, split.k, split.seed);
-      splitInfo = { kind: 'kfold', seed: split.seed, k: split.k, trainRows: cleaned.rowCount, testRows: cleaned.rowCount, removedByCleaning: removed };
-    }
-    if (holdout) {
-      if (holdout.train.rowCount < 2)
-        throw new PipelineError('train-too-small', `The split leaves ${holdout.train.rowCount} training rows; a model needs at least 2.`, { stage: 'transformation' });
-      if (holdout.test.rowCount < 2)
-        throw new PipelineError(
-          'test-too-small',
-          `The test part has ${holdout.test.rowCount} row${holdout.test.rowCount === 1 ? '' : 's'}; scoring a model needs at least 2 (R² is undefined on one row). ${
-            split.kind === 'holdout' ? 'Use a larger test share or k-fold cross-validation.' : 'Use a larger test file.'
-          }`,
-          { field: split.kind === 'holdout' ? 'testSize' : 'test', stage: 'transformation' },
-        );
-      refuseConstantTarget(holdout.train, target, 'the training rows');
-    }
-  });
-  log.info('transformation', `Split: ${splitInfo.kind}, ${splitInfo.trainRows} training rows, ${splitInfo.testRows} test rows`, {
-    data: { trainRows: splitInfo.trainRows, testRows: splitInfo.testRows, seed: split.seed },
-  });
-
-  // The recipe fitted on all training rows (the one that ships in a bundle).
-  const fullTrain = holdout ? holdout.train : cleaned;
-  const recipe = await stage('transformation', log, () => fitRecipe(req.recipe, fullTrain));
-  const train = await stage('transformation', log, () => prepare(recipe, fullTrain));
-  const test = holdout ? await stage('transformation', log, () => prepare(recipe, holdout!.test)) : undefined;
-  log.info('transformation', `Features: ${recipe.featureNames.join(', ')}`, { data: { features: recipe.featureNames.length } });
-  if (recipe.featureNames.length > train.X.rows)
-    warn({
-      code: 'wide-data',
-      message: `There are more features (${recipe.featureNames.length}) than training rows (${train.X.rows}): models can fit the training rows exactly and generalise poorly. Penalised models (ridge, lasso) or fewer features are safer.`,
-      rows: train.X.rows,
-    });
-
-  // k-fold: each fold fits its own recipe on its training rows.
-  const foldData = await stage('transformation', log, () =>
-    folds.map((f) => {
-      const trT = takeRows(cleaned, f.train);
-      const teT = takeRows(cleaned, f.test);
-      const r = fitRecipe(req.recipe, trT);
-      return { recipe: r, rows: f.test, train: prepare(r, trT), test: prepare(r, teT) };
-    }),
-  );
-
-  // R² is undefined where the test target does not vary (scikit-learn reports 0 or 1 by convention).
-  const testTargets = test ? [test.yRaw] : foldData.map((f) => f.test.yRaw);
-  const constantPart = testTargets.findIndex(isConstant);
-  const rankedBy: RankedBy = constantPart >= 0 ? 'rmse' : 'r2';
-  if (constantPart >= 0)
-    warn({
-      code: 'r2-undefined',
-      column: target,
-      message: `The target "${target}" has the same value in every row of ${test ? 'the test part' : `fold ${constantPart + 1}`}, so R² is undefined there: models are ranked by RMSE instead.`,
-    });
+  const target = req.recipe.target;
 
   // Prediction intervals: the calibration part of the training rows (hold-out), or k-fold's folds.
   let plan = intervalPlan(req.intervals);
@@ -361,6 +313,8 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
   const keptRows = (n: number): Uint32Array | null => (n > maxRows ? permutation(n, new Rng(split.seed)).slice(0, maxRows).sort() : null);
 
   const results: CandidateResult[] = [];
+  /** k-fold with an ensemble: every finished candidate's out-of-fold predictions of every row (evaluations may keep a sample). */
+  const outOfFold = new Map<string, { oof: Float64Array; actual: Float64Array }>();
   const n = req.candidates.length;
   for (let ci = 0; ci < n; ci++) {
     const spec = req.candidates[ci];
@@ -418,6 +372,7 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
         metrics = meanMetrics(foldMetrics);
         model = (await fit(train.X, train.y, foldData.length)).model;
         evaluation = evaluationOf('out-of-fold', oofActual, oofPred, keptRows(oofActual.length));
+        if (req.ensemble && !supplied) outOfFold.set(name, { oof: oofPred, actual: oofActual });
         if (plan && foldOf) intervals = await crossCalibration({ plan, X: train.X, actual: oofActual, predicted: oofPred, foldOf, seed: split.seed, signal });
       } else {
         const f = await fit(train.X, train.y, 0);
@@ -480,8 +435,17 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
       log.error('training', `${name} failed: ${msg}`, { candidate: name });
       result = failed(name, spec, params, 'failed', e);
     }
+    const suppliedOof = supplied?.byCandidate[ci];
+    if (req.ensemble && suppliedOof && result.status === 'finished') outOfFold.set(name, { oof: suppliedOof, actual: supplied!.actual });
     results.push(result);
     req.onCandidateDone?.(result);
+  }
+
+  if (req.ensemble) {
+    const foldOf = supplied?.foldOf ?? foldIndex(folds, cleaned.rowCount);
+    const r = await ensembleResult(req.ensemble, results, outOfFold, { recipe, foldOf, plan, X: train.X, test, seed: split.seed, signal, log, keptRows });
+    results.push(r);
+    req.onCandidateDone?.(r);
   }
 
   const leaderboard = rankCandidates(results, rankedBy);
@@ -499,6 +463,210 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
 
   const evaluationRows = test ? { X: test.X, y: test.yRaw, inSample: false } : { X: train.X, y: train.yRaw, inSample: true };
   return { split: splitInfo, recipe, leaderboard, best: best.name, rankedBy, warnings, evaluationRows, logs: log.lines };
+}
+
+/** The fold that holds each row out, from k folds' test rows. */
+function foldIndex(folds: { test: Uint32Array }[], n: number): Uint32Array {
+  const foldOf = new Uint32Array(n);
+  folds.forEach((f, k) => f.test.forEach((r) => (foldOf[r] = k)));
+  return foldOf;
+}
+
+/**
+ * The ensemble of the finished candidates, as a candidate (failed, with the reason, when it
+ * cannot be built). k-fold: scored out of fold; with a test part: on it, like the others, and
+ * its out-of-fold metrics kept beside.
+ */
+async function ensembleResult(
+  request: EnsembleRequest,
+  results: CandidateResult[],
+  outOfFold: Map<string, { oof: Float64Array; actual: Float64Array }>,
+  run: {
+    recipe: FittedRecipe;
+    foldOf: Uint32Array;
+    plan: ReturnType<typeof intervalPlan>;
+    X: Matrix;
+    test: Prepared | undefined;
+    seed: number;
+    signal: AbortSignalLike | undefined;
+    log: Logger;
+    keptRows: (n: number) => Uint32Array | null;
+  },
+): Promise<CandidateResult> {
+  const { log, test, recipe } = run;
+  const members: OutOfFoldCandidate[] = results
+    .filter((r) => r.status === 'finished' && r.model && outOfFold.has(r.name))
+    .map((r) => ({ name: r.name, type: r.type, oof: outOfFold.get(r.name)!.oof, model: r.model!, fitSeconds: r.fitSeconds, predictSeconds: r.predictSeconds }));
+  const spec: CandidateSpec = { type: 'ensemble', params: { ...request } };
+  try {
+    log.info('training', `Building ${ENSEMBLE_NAME} of ${members.length} candidates`, { candidate: ENSEMBLE_NAME });
+    const actual = members.length ? outOfFold.get(members[0].name)!.actual : new Float64Array(0);
+    const { foldOf } = run;
+    let k = 0;
+    for (const f of foldOf) k = Math.max(k, f + 1);
+    const e = ensembleCandidate({ candidates: members, actual, recipe, foldOf, k, request });
+    const cv = e.result.metrics!;
+    const cal = run.plan ? await crossCalibration({ plan: run.plan, X: run.X, actual, predicted: e.oofPredicted, foldOf, seed: run.seed, signal: run.signal }) : undefined;
+    log.info('evaluation', `${ENSEMBLE_NAME}: ${e.result.members!.map((x) => `${x.name} ${x.weight.toFixed(2)}`).join(', ')}; out of fold R² ${cv.r2.toFixed(4)}, RMSE ${cv.rmse.toFixed(2)} (weights chosen without each scored fold)`, {
+      candidate: ENSEMBLE_NAME,
+      data: { r2: cv.r2, rmse: cv.rmse, members: e.result.members!.length },
+    });
+    if (!test) return { ...e.result, evaluation: evaluationOf('out-of-fold', actual, e.oofPredicted, run.keptRows(actual.length)), ...(cal ? { intervals: cal } : {}) };
+    // A test part: scored on it as every candidate is; intervals calibrated out of fold, judged on it.
+    const t0 = now();
+    const pred = recipe.decodeTarget(e.result.model!.predict(test.X));
+    const predictSeconds = (now() - t0) / 1000;
+    const metrics = regressionMetrics(test.yRaw, pred);
+    const intervals = cal ? { ...cal, evaluation: scoreIntervals('test', test.yRaw, predictIntervals(cal, test.X, pred)) } : undefined;
+    log.info('evaluation', `${ENSEMBLE_NAME}: test R² ${metrics.r2.toFixed(4)}, RMSE ${metrics.rmse.toFixed(2)}`, { candidate: ENSEMBLE_NAME, data: { r2: metrics.r2, rmse: metrics.rmse } });
+    return {
+      ...e.result,
+      metrics,
+      folds: undefined,
+      outOfFoldMetrics: cv,
+      predictSeconds,
+      evaluation: evaluationOf('test', test.yRaw, pred, run.keptRows(pred.length)),
+      ...(intervals ? { intervals } : {}),
+    };
+  } catch (e) {
+    if (isCancelled(e)) throw e;
+    const msg = e instanceof Error ? e.message : String(e);
+    log.error('training', `${ENSEMBLE_NAME} failed: ${msg}`, { candidate: ENSEMBLE_NAME });
+    return failed(ENSEMBLE_NAME, spec, spec.params!, 'failed', e);
+  }
+}
+
+/** A fold of the training rows: its own recipe fitted on its training part, both parts transformed. */
+export interface FoldData {
+  recipe: FittedRecipe;
+  /** Positions (in the rows the folds were cut from) of the rows it tests. */
+  rows: Uint32Array;
+  train: Prepared;
+  test: Prepared;
+}
+
+/** What the split and the recipe give a run, before any model is fitted. */
+export interface PreparedRun {
+  /** The rows after cleaning and dropping rows without a target. */
+  cleaned: Table;
+  splitInfo: SplitInfo;
+  /** k-fold: the folds over `cleaned`; otherwise empty. */
+  folds: SplitIndices[];
+  /** The training rows: the recipe that ships is fitted on them (k-fold: every cleaned row). */
+  fullTrain: Table;
+  recipe: FittedRecipe;
+  train: Prepared;
+  test?: Prepared;
+  foldData: FoldData[];
+  rankedBy: RankedBy;
+}
+
+/**
+ * Each fold fits its own recipe on its training rows (nothing of the rows it tests leaks into
+ * their features). Used by k-fold runs and by the model search's cross-validation (search.ts).
+ */
+export function foldParts(rows: Table, recipe: Recipe, folds: readonly SplitIndices[]): FoldData[] {
+  return folds.map((f) => {
+    const trT = takeRows(rows, f.train);
+    const teT = takeRows(rows, f.test);
+    const r = fitRecipe(recipe, trT);
+    return { recipe: r, rows: f.test, train: prepare(r, trT), test: prepare(r, teT) };
+  });
+}
+
+/**
+ * Stages 1–4 of a run: cleaning, dropping rows without a target, refusing degenerate data, the
+ * split, the recipe fitted on the training rows (k-fold: per fold too) and how to rank. Shared by
+ * runTraining and the model search, so both see the same rows and features for the same request.
+ */
+export async function prepareRun(
+  req: Pick<TrainingRequest, 'table' | 'recipe' | 'split'>,
+  log: Logger,
+  warn: (w: RunWarning) => void,
+): Promise<PreparedRun> {
+  const target = req.recipe.target;
+  const split = req.split;
+  // ---- transformation: cleaning, split, recipe fitted on training rows only ----
+  const { cleaned, removed } = await stage('transformation', log, () => {
+    const c = applyCleaning(req.table, req.recipe);
+    for (const s of c.steps) log.info('transformation', `${s.description}: removed ${s.removed} rows`, { data: { removed: s.removed } });
+    const t = dropMissingTarget(c.table, target, warn);
+    return { cleaned: t, removed: req.table.rowCount - t.rowCount };
+  });
+  log.info('ingestion', `Dataset: ${req.table.rowCount} rows, ${req.table.columns.length} columns`, { data: { rows: req.table.rowCount } });
+  await stage('transformation', log, () => refuseConstantTarget(cleaned, target, 'the data'));
+
+  let splitInfo!: SplitInfo;
+  let folds: SplitIndices[] = [];
+  let holdout: { train: Table; test: Table } | undefined;
+  await stage('transformation', log, () => {
+    if (split.kind === 'holdout') {
+      if (!(split.testSize > 0 && split.testSize < 1)) throw new PipelineError('bad-split', `Test share must be between 0 and 1; got ${split.testSize}.`, { field: 'testSize', stage: 'transformation' });
+      const s = trainTestSplit(cleaned.rowCount, { testSize: split.testSize, seed: split.seed });
+      holdout = { train: takeRows(cleaned, s.train), test: takeRows(cleaned, s.test) };
+      splitInfo = { kind: 'holdout', seed: split.seed, testSize: split.testSize, trainRows: s.train.length, testRows: s.test.length, removedByCleaning: removed };
+    } else if (split.kind === 'test-table') {
+      const t = dropMissingTarget(applyCleaning(split.table, req.recipe).table, target, warn);
+      holdout = { train: cleaned, test: t };
+      splitInfo = { kind: 'test-table', seed: split.seed, trainRows: cleaned.rowCount, testRows: t.rowCount, removedByCleaning: removed };
+    } else {
+      if (!(Number.isInteger(split.k) && split.k >= 2))
+        throw new PipelineError('bad-split', `k must be a whole number of at least 2; got ${split.k}.`, { field: 'k', stage: 'transformation' });
+      if (cleaned.rowCount < 2 * split.k)
+        throw new PipelineError(
+          'test-too-small',
+          `${split.k}-fold cross-validation of ${cleaned.rowCount} rows leaves folds of fewer than 2 rows, too few to score a model; choose k ≤ ${Math.floor(cleaned.rowCount / 2)}.`,
+          { field: 'k', stage: 'transformation' },
+        );
+      folds = kFold(cleaned.rowCount, split.k, split.seed);
+      splitInfo = { kind: 'kfold', seed: split.seed, k: split.k, trainRows: cleaned.rowCount, testRows: cleaned.rowCount, removedByCleaning: removed };
+    }
+    if (holdout) {
+      if (holdout.train.rowCount < 2)
+        throw new PipelineError('train-too-small', `The split leaves ${holdout.train.rowCount} training rows; a model needs at least 2.`, { stage: 'transformation' });
+      if (holdout.test.rowCount < 2)
+        throw new PipelineError(
+          'test-too-small',
+          `The test part has ${holdout.test.rowCount} row${holdout.test.rowCount === 1 ? '' : 's'}; scoring a model needs at least 2 (R² is undefined on one row). ${
+            split.kind === 'holdout' ? 'Use a larger test share or k-fold cross-validation.' : 'Use a larger test file.'
+          }`,
+          { field: split.kind === 'holdout' ? 'testSize' : 'test', stage: 'transformation' },
+        );
+      refuseConstantTarget(holdout.train, target, 'the training rows');
+    }
+  });
+  log.info('transformation', `Split: ${splitInfo.kind}, ${splitInfo.trainRows} training rows, ${splitInfo.testRows} test rows`, {
+    data: { trainRows: splitInfo.trainRows, testRows: splitInfo.testRows, seed: split.seed },
+  });
+
+  // The recipe fitted on all training rows (the one that ships in a bundle).
+  const fullTrain = holdout ? holdout.train : cleaned;
+  const recipe = await stage('transformation', log, () => fitRecipe(req.recipe, fullTrain));
+  const train = await stage('transformation', log, () => prepare(recipe, fullTrain));
+  const test = holdout ? await stage('transformation', log, () => prepare(recipe, holdout!.test)) : undefined;
+  log.info('transformation', `Features: ${recipe.featureNames.join(', ')}`, { data: { features: recipe.featureNames.length } });
+  if (recipe.featureNames.length > train.X.rows)
+    warn({
+      code: 'wide-data',
+      message: `There are more features (${recipe.featureNames.length}) than training rows (${train.X.rows}): models can fit the training rows exactly and generalise poorly. Penalised models (ridge, lasso) or fewer features are safer.`,
+      rows: train.X.rows,
+    });
+
+  // k-fold: each fold fits its own recipe on its training rows.
+  const foldData = await stage('transformation', log, () => foldParts(cleaned, req.recipe, folds));
+
+  // R² is undefined where the test target does not vary (scikit-learn reports 0 or 1 by convention).
+  const testTargets = test ? [test.yRaw] : foldData.map((f) => f.test.yRaw);
+  const constantPart = testTargets.findIndex(isConstant);
+  const rankedBy: RankedBy = constantPart >= 0 ? 'rmse' : 'r2';
+  if (constantPart >= 0)
+    warn({
+      code: 'r2-undefined',
+      column: target,
+      message: `The target "${target}" has the same value in every row of ${test ? 'the test part' : `fold ${constantPart + 1}`}, so R² is undefined there: models are ranked by RMSE instead.`,
+    });
+
+  return { cleaned, splitInfo, folds, fullTrain, recipe, train, test, foldData, rankedBy };
 }
 
 /** The training rows a bundle's reference sample holds: their input columns and their feature rows. */
@@ -556,13 +724,6 @@ export function rankCandidates(results: CandidateResult[], by: RankedBy = 'r2'):
     .map((r, i) => ({ r, i }))
     .sort((a, b) => score(b.r) - score(a.r) || a.i - b.i)
     .map((x) => x.r);
-}
-
-function meanMetrics(ms: RegressionMetrics[]): RegressionMetrics {
-  const keys = Object.keys(ms[0]) as (keyof RegressionMetrics)[];
-  const out = {} as RegressionMetrics;
-  for (const k of keys) out[k] = ms.reduce((s, m) => s + m[k], 0) / ms.length;
-  return out;
 }
 
 function isConstant(y: Float64Array): boolean {

@@ -6,6 +6,8 @@
 import { RecipeError } from '../errors';
 import type { ColumnSchema, Table } from '../data/types';
 import { validateRecipe } from './schema';
+import { resolveTask } from '../data/task';
+import type { Column } from '../data/types';
 import { columnByName, levelCounts } from '../data/table';
 import type { Recipe, RecipeIssue } from './types';
 
@@ -23,9 +25,15 @@ export function checkRecipe(recipe: Recipe, schema: ColumnSchema[], table?: Tabl
   }
 
   const t = bySchema.get(recipe.target);
+  const yColumn = table && columnByName(table, recipe.target);
+  // The task as training will resolve it; without the table, labels mean classification.
+  const task = yColumn ? resolveTaskOrNull(recipe, yColumn) : t && (recipe.task === 'auto' || recipe.task === undefined) ? (t.storage === 'numeric' ? null : 'classification') : recipe.task;
   if (!t) add('error', 'target', `The target "${recipe.target}" is not a column of the table.`, recipe.target);
-  else if (t.storage !== 'numeric') add('error', 'target', `The target "${recipe.target}" holds labels, not numbers; Loupe predicts numbers.`, recipe.target);
-  if (t && table && recipe.targetTransform === 'log1p') {
+  else if (t.storage !== 'numeric' && recipe.task === 'regression')
+    add('error', 'task', `The target "${recipe.target}" holds labels, not numbers: regression predicts a number. Choose classification.`, recipe.target);
+  if (t && task === 'classification' && recipe.targetTransform !== 'none' && recipe.task !== 'classification')
+    add('error', 'targetTransform', `"${recipe.target}" is a classification target (classes, not a number): it takes no ${recipe.targetTransform} transform.`, recipe.target);
+  if (t && table && task !== 'classification' && recipe.targetTransform === 'log1p') {
     const y = columnByName(table, recipe.target);
     if (y?.type === 'numeric' && y.values.some((x) => x <= -1))
       add('error', 'targetTransform', `log1p needs target values above −1; "${recipe.target}" has smaller ones.`, recipe.target);
@@ -100,4 +108,14 @@ export function checkRecipe(recipe: Recipe, schema: ColumnSchema[], table?: Tabl
       });
   });
   return issues;
+}
+
+/** The task training would resolve for this target column, or null where it would refuse the choice (reported apart). */
+function resolveTaskOrNull(recipe: Recipe, y: Column): 'regression' | 'classification' | null {
+  try {
+    return resolveTask(recipe.task, y).task;
+  } catch (e) {
+    if (e instanceof RecipeError) return null;
+    throw e;
+  }
 }

@@ -8,7 +8,8 @@
  * - other categorical columns: one-hot when they have at most ONEHOT_MAX_LEVELS levels, else
  *   ordinal codes by descending frequency left unscaled (flagged categorical for tree models);
  *   without the table (levels unknown), one-hot capped at ONEHOT_CAP columns;
- * - a target with missing values gets a drop-missing cleaning step.
+ * - a target with missing values gets a drop-missing cleaning step;
+ * - the task is 'auto': regression or classification as the target's values say (data/task.ts).
  */
 import { RecipeError } from '../errors';
 import type { ColumnSchema, Table } from '../data/types';
@@ -64,5 +65,5 @@ export function defaultRecipe(schema: ColumnSchema[], target: string, table?: Ta
   const cleaning: CleaningStep[] = [];
   const y = table && columnByName(table, target);
   if (y && (y.type === 'numeric' ? y.values.some((x) => x !== x) : y.codes.some((c) => c < 0))) cleaning.push({ op: 'drop-missing', column: target });
-  return { version: 1, target, targetTransform: 'none', columns, cleaning, features: [] };
+  return { version: 1, target, task: 'auto', targetTransform: 'none', columns, cleaning, features: [] };
 }

@@ -21,7 +21,8 @@ import * as v from 'valibot';
 import { BundleError, LoupeError, RecipeError } from '../errors';
 import type { CategoricalColumn, Column, NumericColumn, Table } from '../data/types';
 import { numbersAsLabels } from '../data/number-labels';
-import type { FeatureInfo, Matrix } from '../models/types';
+import type { FeatureInfo, Matrix, Task } from '../models/types';
+import { checkClasses, classCodes, classLabels, resolveTask } from '../data/task';
 import { ColumnTransformer, type ColumnSpec } from '../preprocess/column-transformer';
 import { MinMaxScaler, StandardScaler } from '../preprocess/scalers';
 import { type CellProblem, type SerializedTransformer, parseOrThrow, finiteNumber } from '../preprocess/types';
@@ -41,6 +42,15 @@ interface InputState {
   max?: number;
 }
 
+export interface FitRecipeOptions {
+  /**
+   * Classification: the classes, in code order (LabelEncoder's, data/task.ts). The training run
+   * passes those of every row before the split, so that a class absent from one fold's training
+   * rows keeps its code; default: the classes of `table`'s target.
+   */
+  classes?: readonly string[];
+}
+
 export interface TransformOptions {
   /** Row number of the first row in problems. Default 1 (the first data row of a file). */
   firstRowNumber?: number;
@@ -50,7 +60,11 @@ export interface TransformOptions {
 
 export interface TableTransform {
   X: Matrix;
-  /** The target in its original units, when the table has it (NaN where missing or not a number). */
+  /**
+   * The target in its original units, when the table has it (NaN where missing or not a number);
+   * for classification, its class codes (NaN where missing or not one of the classes; see
+   * `targetCodes` for the strict reading).
+   */
   y?: Float64Array;
   problems: RowProblem[];
   /** Total problems found (the list stops at maxProblems). */
@@ -66,6 +80,21 @@ export interface RecordsTransform {
   valid: Uint8Array;
   /** The input columns as read (see inputTable), before imputation: what drift is measured on. */
   inputs: Table;
+}
+
+/**
+ * The model's input columns of a batch of CSV rows, already read cell by cell by the rules of
+ * transformRecords (readNumber / readLabel): what the streamed prediction engine hands over
+ * instead of one object per row.
+ */
+export interface ReadInputs {
+  rows: number;
+  /** Every input column by name: numbers (NaN where missing or unreadable) for number inputs, labels (−1 missing) otherwise. */
+  columns: ReadonlyMap<string, Column>;
+  /** Cells of number inputs that are not numbers (read as missing): row index and the cell's text, by column, rows ascending. */
+  unreadable: ReadonlyMap<string, readonly { row: number; text: string }[]>;
+  /** Rows (indices, ascending) whose line ends before the column, by column: the cell is absent, as a record without the key. */
+  absent: ReadonlyMap<string, readonly number[]>;
 }
 
 /** Statistics learned for one feature column. */
@@ -88,6 +117,10 @@ export interface FittedRecipeJSON {
   type: 'fitted-recipe';
   version: 1;
   recipe: Recipe;
+  /** The task the recipe resolved to on its training rows; absent = regression (bundles before classification). */
+  task?: Task;
+  /** Classification: the class labels, code 0 first (LabelEncoder order). */
+  classes?: string[];
   inputs: InputState[];
   transformer: SerializedTransformer;
 }
@@ -131,17 +164,32 @@ export class FittedRecipe {
     readonly recipe: Recipe,
     private readonly inputs: InputState[],
     private readonly transformer: ColumnTransformer,
+    /** What the model predicts: a number, or one of `classes`. */
+    readonly task: Task = 'regression',
+    /** Classification: the class labels, code 0 first (LabelEncoder order); empty for regression. */
+    readonly classes: readonly string[] = [],
   ) {}
 
   /** Fits on `table`, the training rows after cleaning. */
-  static fit(recipe: Recipe, table: Table): FittedRecipe {
+  static fit(recipe: Recipe, table: Table, options: FitRecipeOptions = {}): FittedRecipe {
     validateRecipe(recipe);
     const y = columnByName(table, recipe.target);
     if (!y) throw new RecipeError('missing-column', `The target "${recipe.target}" is not in the training table.`, { column: recipe.target, field: 'target' });
-    if (y.type !== 'numeric') throw new RecipeError('bad-target', `The target "${recipe.target}" holds labels, not numbers.`, { column: recipe.target, field: 'target' });
-    const nanAt = y.values.findIndex((x) => x !== x);
+    const { task } = resolveTask(recipe.task, y);
+    let classes: string[] = [];
+    if (task === 'classification') {
+      if (recipe.targetTransform !== 'none')
+        throw new RecipeError('bad-target', `"${recipe.target}" is a classification target (classes, not a number): it takes no ${recipe.targetTransform} transform.`, {
+          column: recipe.target,
+          field: 'targetTransform',
+        });
+      classes = options.classes ? [...options.classes] : classLabels(y);
+      checkClasses(classes, recipe.target);
+    }
+    const yValues = task === 'classification' ? classCodes(y, classes) : (y as NumericColumn).values;
+    const nanAt = yValues.findIndex((x) => x !== x);
     if (nanAt >= 0) {
-      const count = y.values.reduce((s, x) => s + (x !== x ? 1 : 0), 0);
+      const count = yValues.reduce((s, x) => s + (x !== x ? 1 : 0), 0);
       throw new RecipeError(
         'missing-target',
         `The target "${recipe.target}" is missing in ${count} training row(s) (first: row ${nanAt + 1}); add a drop-missing cleaning step for it.`,
@@ -149,9 +197,9 @@ export class FittedRecipe {
       );
     }
     if (recipe.targetTransform === 'log1p') {
-      const bad = y.values.findIndex((x) => x <= -1);
+      const bad = yValues.findIndex((x) => x <= -1);
       if (bad >= 0)
-        throw new RecipeError('bad-target', `log1p needs target values above −1; row ${bad + 1} has ${y.values[bad]}.`, { column: recipe.target, row: bad + 1, field: 'targetTransform' });
+        throw new RecipeError('bad-target', `log1p needs target values above −1; row ${bad + 1} has ${yValues[bad]}.`, { column: recipe.target, row: bad + 1, field: 'targetTransform' });
     }
     const derivedNames = new Set(recipe.features.map((f) => f.name));
     recipe.features.forEach((f, i) =>
@@ -174,7 +222,7 @@ export class FittedRecipe {
     const specs = buildSpecs(recipe);
     if (specs.length === 0) throw new RecipeError('no-features', 'No column is a feature: the model would have nothing to learn from.', { field: 'columns' });
     const transformer = new ColumnTransformer({ columns: specs });
-    const fitted = new FittedRecipe(recipe, inputs, transformer);
+    const fitted = new FittedRecipe(recipe, inputs, transformer, task, classes);
     const log = new ProblemLog(table.rowCount, 1, 1);
     const resolved = fitted.resolveTable(table, log, 'fit');
     if (log.count) {
@@ -250,8 +298,29 @@ export class FittedRecipe {
     const X = this.encode(this.resolveTable(table, log, 'predict'), n, log);
     const out: TableTransform = { X, problems: this.sortProblems(log.list), problemCount: log.count, valid: log.valid };
     const yc = columnByName(table, this.recipe.target);
-    if (yc) out.y = yc.type === 'numeric' ? Float64Array.from(yc.values) : toNumbers(yc, undefined).values;
+    if (yc && this.task === 'classification') out.y = this.lenientCodes(yc);
+    else if (yc) out.y = yc.type === 'numeric' ? Float64Array.from(yc.values) : toNumbers(yc, undefined).values;
     return out;
+  }
+
+  /**
+   * Classification: the class code of each row's target (NaN where missing). A label that is not
+   * one of the classes is a RecipeError 'unseen-class' naming its row and the target column;
+   * so is a table without the target ('missing-column').
+   */
+  targetCodes(table: Table, firstRowNumber = 1): Float64Array {
+    if (this.task !== 'classification') throw new RecipeError('not-classification', `"${this.recipe.target}" is a regression target; it has no classes.`, { column: this.recipe.target, field: 'task' });
+    const yc = columnByName(table, this.recipe.target);
+    if (!yc) throw new RecipeError('missing-column', `The target "${this.recipe.target}" is not in the table.`, { column: this.recipe.target, field: 'target' });
+    return classCodes(yc, this.classes, firstRowNumber);
+  }
+
+  /** Class codes with NaN for a missing value or a label outside the classes. */
+  private lenientCodes(yc: Column): Float64Array {
+    const index = new Map(this.classes.map((c, k) => [c, k]));
+    if (yc.type === 'numeric') return yc.values.map((x) => (x === x ? (index.get(String(x)) ?? NaN) : NaN));
+    const byLevel = yc.levels.map((l) => index.get(l) ?? NaN);
+    return Float64Array.from(yc.codes, (c) => (c < 0 ? NaN : byLevel[c]));
   }
 
   /**
@@ -268,6 +337,25 @@ export class FittedRecipe {
   }
 
   /**
+   * Encodes input columns read from CSV cells (ReadInputs): the same matrix, problems and
+   * validity as transformRecords gives for those rows as records, without the records.
+   */
+  transformRead(read: ReadInputs, firstRowNumber = 1): RecordsTransform {
+    const log = new ProblemLog(read.rows, firstRowNumber, Infinity);
+    const resolved = new Map<string, Column>();
+    for (const s of this.inputs) {
+      const c = read.columns.get(s.name);
+      if (!c) throw new RecipeError('missing-column', `Column "${s.name}" is missing from the table; the model needs it.`, { column: s.name, stage: 'prediction' });
+      resolved.set(s.name, c);
+      for (const u of read.unreadable.get(s.name) ?? []) this.reportUnreadable(log, s, u.row, u.text);
+      for (const i of read.absent.get(s.name) ?? []) this.reportAbsent(log, s, i);
+    }
+    const X = this.encode(resolved, read.rows, log);
+    const inputs: Table = { rowCount: read.rows, columns: this.inputs.map((s) => resolved.get(s.name)!) };
+    return { X, problems: this.sortProblems(log.list), problemCount: log.count, valid: log.valid, inputs };
+  }
+
+  /**
    * The input columns of `table` as the model reads them — numbers for number inputs (text read
    * as missing), labels otherwise — before imputation or encoding: what drift is measured on.
    * Throws RecipeError 'missing-column' when an input is absent.
@@ -280,15 +368,15 @@ export class FittedRecipe {
     return { rowCount: table.rowCount, columns: this.inputs.map((s) => resolved.get(s.name)!) };
   }
 
-  /** The target as the model learns it (log1p when the recipe says so; NaN for values ≤ −1). */
+  /** The target as the model learns it (log1p when the recipe says so; NaN for values ≤ −1). Class codes stay codes. */
   encodeTarget(y: Float64Array): Float64Array {
-    if (this.recipe.targetTransform === 'none') return Float64Array.from(y);
+    if (this.recipe.targetTransform === 'none' || this.task === 'classification') return Float64Array.from(y);
     return y.map((x) => (x > -1 ? Math.log1p(x) : NaN));
   }
 
-  /** Model outputs back in the target's units (expm1 for log1p). */
+  /** Model outputs back in the target's units (expm1 for log1p). Class codes stay codes (`classes` names them). */
   decodeTarget(yhat: Float64Array): Float64Array {
-    if (this.recipe.targetTransform === 'none') return Float64Array.from(yhat);
+    if (this.recipe.targetTransform === 'none' || this.task === 'classification') return Float64Array.from(yhat);
     return yhat.map(Math.expm1);
   }
 
@@ -334,6 +422,7 @@ export class FittedRecipe {
       type: 'fitted-recipe',
       version: 1,
       recipe: recipeToJSON(this.recipe),
+      ...(this.task === 'classification' ? { task: this.task, classes: [...this.classes] } : {}),
       inputs: this.inputs.map((s) => ({ ...s })),
       transformer: this.transformer.toJSON(),
     };
@@ -375,7 +464,21 @@ export class FittedRecipe {
       if (s.max !== undefined) o.max = s.max;
       return o;
     });
-    return new FittedRecipe(recipe, inputs, transformer);
+    const task = p.task ?? 'regression';
+    if (task === 'classification') {
+      const classes = p.classes;
+      if (!classes || classes.length < 2)
+        throw new BundleError('bad-state', 'classes: a classification recipe needs its class labels, at least two.', { field: 'classes' });
+      const dup = classes.findIndex((c, k) => classes.indexOf(c) !== k);
+      if (dup >= 0) throw new BundleError('bad-state', `classes[${dup}]: ${JSON.stringify(classes[dup])} is listed twice.`, { field: `classes[${dup}]` });
+      if (recipe.targetTransform !== 'none')
+        throw new BundleError('bad-state', 'recipe.targetTransform: a classification target takes no transform.', { field: 'recipe.targetTransform' });
+      if (recipe.task === 'regression') throw new BundleError('bad-state', 'task: the recipe asks for regression but was fitted for classification.', { field: 'task' });
+    } else {
+      if (p.classes !== undefined) throw new BundleError('bad-state', 'classes: a regression recipe has no classes.', { field: 'classes' });
+      if (recipe.task === 'classification') throw new BundleError('bad-state', 'task: the recipe asks for classification but was fitted for regression.', { field: 'task' });
+    }
+    return new FittedRecipe(recipe, inputs, transformer, task, p.classes ?? []);
   }
 
   // ---- internals ----
@@ -519,8 +622,8 @@ export class FittedRecipe {
 }
 
 /** Fits `recipe` on `table`, the training rows after cleaning. */
-export function fitRecipe(recipe: Recipe, table: Table): FittedRecipe {
-  return FittedRecipe.fit(recipe, table);
+export function fitRecipe(recipe: Recipe, table: Table, options: FitRecipeOptions = {}): FittedRecipe {
+  return FittedRecipe.fit(recipe, table, options);
 }
 
 function buildSpecs(recipe: Recipe): ColumnSpec[] {
@@ -570,6 +673,8 @@ const FITTED_SCHEMA = v.strictObject({
   type: v.literal('fitted-recipe'),
   version: v.literal(1),
   recipe: v.unknown(),
+  task: v.optional(v.picklist(['regression', 'classification'])),
+  classes: v.optional(v.array(v.string())),
   inputs: v.array(
     v.strictObject({
       name: v.pipe(v.string(), v.minLength(1)),

@@ -51,6 +51,7 @@ const derivedSchema = v.strictObject({
 const recipeSchema = v.strictObject({
   version: v.literal(1),
   target: name,
+  task: v.optional(v.picklist(['auto', 'regression', 'classification'])),
   targetTransform: v.picklist(['none', 'log1p']),
   columns: v.array(columnSchema),
   cleaning: v.array(cleaningSchema),
@@ -121,6 +122,8 @@ function checkDerived(f: DerivedFeature, i: number): void {
 
 /** Throws RecipeError naming the field when `recipe` is inconsistent. */
 export function validateRecipe(recipe: Recipe): void {
+  if (recipe.task === 'classification' && recipe.targetTransform !== 'none')
+    fail('targetTransform', `a classification target is a class, not a number: it takes no ${recipe.targetTransform} transform.`, recipe.target);
   const names = new Map<string, string>();
   recipe.columns.forEach((c, i) => {
     if (names.has(c.name)) fail(`columns[${i}].name`, `column "${c.name}" is listed twice.`, c.name);

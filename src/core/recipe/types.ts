@@ -2,6 +2,7 @@
  * The Recipe: how a table becomes a model's input, declared as data (never code). A person edits
  * it in the UI; it is stored as JSON with a run and, fitted, inside a model bundle.
  */
+import type { TaskChoice } from '../data/task';
 import type { ImputeStrategy } from '../preprocess/simple-imputer';
 
 /** What a column holds, as far as the recipe is concerned. */
@@ -75,9 +76,15 @@ export interface DerivedFeature {
 
 export interface Recipe {
   version: 1;
-  /** The numeric column to predict. Never a feature. */
+  /** The column to predict: numbers (regression) or classes (classification). Never a feature. */
   target: string;
-  /** 'log1p': the model learns log(1 + y); predictions are mapped back with expm1. */
+  /**
+   * Regression or classification, or 'auto': inferred from the target (data/task.ts, with the
+   * reason). Absent in recipes written before classification: numbers are regression, labels
+   * classification.
+   */
+  task?: TaskChoice;
+  /** 'log1p': the model learns log(1 + y); predictions are mapped back with expm1. Regression only. */
   targetTransform: 'none' | 'log1p';
   /** Every non-target column, in table order. */
   columns: ColumnRecipe[];

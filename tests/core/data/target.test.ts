@@ -37,11 +37,15 @@ describe('proposeTarget', () => {
     expect(proposeTarget(numeric('priceless', 'labelled', 'count'))).toEqual({ column: 'count', reason: 'the last numeric column' });
   });
 
-  it('proposes only columns it can predict (numbers), and nothing when there is none', () => {
-    // Telco churn: Churn holds Yes/No labels; an id-like "label_id" is no target either.
+  it('proposes a label column named like a target (classification), else only numbers, and nothing when there is none', () => {
+    // Telco churn: Churn holds Yes/No labels and is named like a target; an id-like "label_id" is no target.
     const telco = [col('customerID', 'id'), ...numeric('tenure', 'MonthlyCharges'), col('Churn', 'boolean'), col('label_id', 'id')];
-    expect(proposeTarget(telco)).toEqual({ column: 'MonthlyCharges', reason: 'the last numeric column' });
+    expect(proposeTarget(telco)).toEqual({ column: 'Churn', reason: 'named like a target' });
+    expect(proposeTarget([col('species', 'categorical'), col('class', 'categorical')])).toEqual({ column: 'class', reason: 'named like a target' });
+    // Free text, ids and constants are never targets, whatever their names.
+    expect(proposeTarget([col('label', 'text'), col('target', 'constant'), ...numeric('km')])).toEqual({ column: 'km', reason: 'the last numeric column' });
+    // The fallback is a measurement only: a table of labels none named like a target proposes nothing.
     expect(proposeTarget([col('mileage', 'unit'), ...numeric('km')])?.column).toBe('km');
-    expect(proposeTarget([col('name', 'text'), col('class', 'categorical')])).toBeNull();
+    expect(proposeTarget([col('name', 'text'), col('colour', 'categorical')])).toBeNull();
   });
 });

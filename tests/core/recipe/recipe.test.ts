@@ -115,8 +115,13 @@ describe('checkRecipe', () => {
     const fields = issues.map((i) => i.field);
     expect(fields).toEqual(['columns[2].order', 'features[0].columns[1]', 'features[1].columns[0]', 'features[2].columns[0]', 'cleaning[0].column']);
     expect(issues[0].message).toContain('"Premium"');
-    const noTarget = checkRecipe({ ...defaultRecipe(gemSchema, 'price'), target: 'shop' }, gemSchema);
-    expect(noTarget.find((i) => i.field === 'target')?.message).toMatch(/labels/);
+    // A label target is a classification target; regression on it is refused, naming the task.
+    const labelTarget = { ...defaultRecipe(gemSchema, 'price'), target: 'shop' };
+    expect(checkRecipe(labelTarget, gemSchema).filter((i) => i.field === 'target' || i.field === 'task')).toEqual([]);
+    const regression = checkRecipe({ ...labelTarget, task: 'regression' }, gemSchema);
+    expect(regression.find((i) => i.field === 'task')?.message).toMatch(/holds labels.*Choose classification/);
+    const logged = checkRecipe({ ...labelTarget, targetTransform: 'log1p' }, gemSchema);
+    expect(logged.find((i) => i.field === 'targetTransform')?.message).toMatch(/classification target/);
   });
 });
 

@@ -93,7 +93,9 @@ export const GBDT_PARAMS = defineParams<GbdtParams>({
     default: 'auto',
     help: 'stop when a held-out loss stops improving (auto: over 10,000 rows or with a validation set)',
     basic: true,
-    search: null,
+    // A search fits on row subsets (successive halving), where 'auto' would turn early stopping
+    // off below 10,000 rows and run every iteration; on more rows true is what 'auto' does.
+    search: { type: 'choice', values: [true] },
   },
   validationFraction: { kind: 'number', min: 0, minExclusive: true, max: 1, maxExclusive: true, default: 0.1, help: 'share of training rows held out for early stopping', search: null },
   nIterNoChange: { kind: 'integer', min: 1, max: 1e6, default: 10, help: 'stop after this many iterations without improvement', search: null },

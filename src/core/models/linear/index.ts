@@ -1,6 +1,7 @@
 export { LinearRegression } from './linear-regression';
 export { Ridge } from './ridge';
 export { ElasticNet, Lasso } from './elastic-net';
+export { LogisticRegression } from './logistic';
 export {
   LINEAR_REGRESSION_PARAMS,
   RIDGE_PARAMS,
@@ -10,8 +11,11 @@ export {
   RIDGE_DEFAULTS,
   LASSO_DEFAULTS,
   ELASTIC_NET_DEFAULTS,
+  LOGISTIC_PARAMS,
+  LOGISTIC_DEFAULTS,
   type LinearRegressionOptions,
   type RidgeOptions,
   type ElasticNetOptions,
   type LassoOptions,
+  type LogisticOptions,
 } from './params';

@@ -29,6 +29,26 @@ export interface ElasticNetOptions {
   fitIntercept: boolean;
 }
 
+/**
+ * Logistic regression (scikit-learn's LogisticRegression): the penalty is named as in sklearn
+ * before 1.8 (which folds it into l1Ratio and C = ∞); C is the inverse penalty strength.
+ */
+export interface LogisticOptions {
+  /** l2, l1, elasticnet (l1Ratio mixes them) or none. */
+  penalty: 'l2' | 'l1' | 'elasticnet' | 'none';
+  /** Inverse penalty strength C > 0: the objective is C·Σ log loss + penalty, as sklearn's. */
+  C: number;
+  /** Mix of L1 (1) and L2 (0) for penalty 'elasticnet'; ignored otherwise. */
+  l1Ratio: number;
+  fitIntercept: boolean;
+  /** 'balanced' weighs each row by n / (classes · rows of its class), as sklearn's class_weight. */
+  classWeight: 'none' | 'balanced';
+  /** Most solver iterations: Newton steps for l2/none, proximal-gradient steps for l1/elasticnet. */
+  maxIter: number;
+  /** Stop when the largest (sub)gradient component of the mean objective is at most tol. */
+  tol: number;
+}
+
 /** Lasso is ElasticNet with l1Ratio = 1 (and no l1Ratio option). */
 export type LassoOptions = Omit<ElasticNetOptions, 'l1Ratio'>;
 
@@ -75,7 +95,41 @@ export const ELASTIC_NET_PARAMS = defineParams<ElasticNetOptions>({
   fitIntercept,
 });
 
+export const LOGISTIC_PARAMS = defineParams<LogisticOptions>({
+  penalty: {
+    kind: 'choice',
+    choices: ['l2', 'l1', 'elasticnet', 'none'],
+    default: 'l2',
+    help: 'penalty on the coefficients: l2 shrinks them, l1 sets some to exactly 0, elasticnet mixes both',
+    basic: true,
+    search: { type: 'choice', values: ['l2', 'l1', 'elasticnet'] },
+  },
+  C: {
+    kind: 'number',
+    min: 0,
+    minExclusive: true,
+    default: 1,
+    help: 'inverse penalty strength: smaller means a stronger penalty (scikit-learn’s C)',
+    basic: true,
+    search: { type: 'log-uniform', low: 1e-3, high: 1e2 },
+  },
+  l1Ratio: { kind: 'number', min: 0, max: 1, default: 0.5, help: 'mix of L1 (1) and L2 (0) for the elasticnet penalty', search: { type: 'uniform', low: 0.05, high: 1 } },
+  fitIntercept,
+  classWeight: {
+    kind: 'choice',
+    choices: ['none', 'balanced'],
+    default: 'none',
+    help: 'balanced: weigh rare classes up so that every class counts as much in the fit',
+    basic: true,
+    search: { type: 'choice', values: ['none', 'balanced'] },
+  },
+  // Newton converges in a few dozen steps; 1000 leaves room for the proximal solver of l1/elasticnet.
+  maxIter: { kind: 'integer', min: 1, default: 1000, help: 'most solver iterations', search: null },
+  tol: { kind: 'number', min: 0, minExclusive: true, default: 1e-4, help: 'convergence tolerance (largest gradient component of the mean loss)', search: null },
+});
+
 export const LINEAR_REGRESSION_DEFAULTS = LINEAR_REGRESSION_PARAMS.defaults;
 export const RIDGE_DEFAULTS = RIDGE_PARAMS.defaults;
 export const LASSO_DEFAULTS = LASSO_PARAMS.defaults;
 export const ELASTIC_NET_DEFAULTS = ELASTIC_NET_PARAMS.defaults;
+export const LOGISTIC_DEFAULTS = LOGISTIC_PARAMS.defaults;

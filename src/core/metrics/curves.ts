@@ -1,0 +1,189 @@
+/**
+ * Curves of one class's scores against whether each row is that class, as scikit-learn draws
+ * them (sklearn.metrics.roc_curve, precision_recall_curve, sklearn.calibration.calibration_curve),
+ * for the Train screen and for ROC AUC.
+ *
+ * Every curve starts from the confusion counts at each distinct score, highest first (sklearn's
+ * `confusion_matrix_at_thresholds`): rows with tied scores enter together, so ties give one
+ * diagonal step, never an order-dependent staircase.
+ */
+import { InvalidInputError, InvalidParamsError } from '../errors';
+
+/** 1 where y is class `c`, else 0. */
+export function oneVsRest(y: ArrayLike<number>, c: number): Uint8Array {
+  const out = new Uint8Array(y.length);
+  for (let i = 0; i < y.length; i++) out[i] = y[i] === c ? 1 : 0;
+  return out;
+}
+
+/** Column `c` of a rows × k row-major matrix. */
+export function columnOf(values: ArrayLike<number>, k: number, c: number): Float64Array {
+  const rows = values.length / k;
+  const out = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) out[i] = values[i * k + c];
+  return out;
+}
+
+/** Cumulative true and false positives at each distinct score, from the highest down. */
+interface ThresholdCounts {
+  tps: Float64Array;
+  fps: Float64Array;
+  thresholds: Float64Array;
+}
+
+function countsAtThresholds(positive: ArrayLike<number>, score: ArrayLike<number>): ThresholdCounts {
+  const n = positive.length;
+  if (score.length !== n) throw new InvalidInputError('shape', `The targets have ${n} values but the scores ${score.length}.`);
+  if (n === 0) throw new InvalidInputError('empty-input', 'Cannot draw a curve from zero rows.');
+  for (let i = 0; i < n; i++)
+    if (!Number.isFinite(score[i])) throw new InvalidInputError('bad-score', `Row ${i + 1} has score ${score[i]}; scores must be finite numbers.`, { row: i + 1 });
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => score[b] - score[a]);
+  const tps: number[] = [];
+  const fps: number[] = [];
+  const thresholds: number[] = [];
+  let tp = 0;
+  for (let r = 0; r < n; r++) {
+    tp += positive[order[r]] ? 1 : 0;
+    // The last row of each run of equal scores closes that threshold.
+    if (r === n - 1 || score[order[r + 1]] !== score[order[r]]) {
+      tps.push(tp);
+      fps.push(r + 1 - tp);
+      thresholds.push(score[order[r]]);
+    }
+  }
+  return { tps: Float64Array.from(tps), fps: Float64Array.from(fps), thresholds: Float64Array.from(thresholds) };
+}
+
+export interface RocCurve {
+  /** False-positive rates, from 0 up to 1; NaN throughout when no row is negative. */
+  fpr: Float64Array;
+  /** True-positive rates; NaN throughout when no row is positive. */
+  tpr: Float64Array;
+  /** Score at or above which a row is called positive; the first is +∞ (the point (0, 0)). */
+  thresholds: Float64Array;
+}
+
+/** sklearn's roc_curve (drop_intermediate=True: points collinear with their neighbours are left out). */
+export function rocCurve(positive: ArrayLike<number>, score: ArrayLike<number>): RocCurve {
+  let { tps, fps, thresholds } = countsAtThresholds(positive, score);
+  if (fps.length > 2) {
+    const keep: number[] = [0];
+    for (let i = 1; i < fps.length - 1; i++) {
+      const corner = fps[i + 1] - 2 * fps[i] + fps[i - 1] !== 0 || tps[i + 1] - 2 * tps[i] + tps[i - 1] !== 0;
+      if (corner) keep.push(i);
+    }
+    keep.push(fps.length - 1);
+    tps = Float64Array.from(keep, (i) => tps[i]);
+    fps = Float64Array.from(keep, (i) => fps[i]);
+    thresholds = Float64Array.from(keep, (i) => thresholds[i]);
+  }
+  const m = tps.length + 1;
+  const fpr = new Float64Array(m);
+  const tpr = new Float64Array(m);
+  const thr = new Float64Array(m);
+  const negatives = fps[fps.length - 1];
+  const positives = tps[tps.length - 1];
+  thr[0] = Infinity;
+  fpr[0] = negatives > 0 ? 0 : NaN;
+  tpr[0] = positives > 0 ? 0 : NaN;
+  for (let i = 1; i < m; i++) {
+    fpr[i] = negatives > 0 ? fps[i - 1] / negatives : NaN;
+    tpr[i] = positives > 0 ? tps[i - 1] / positives : NaN;
+    thr[i] = thresholds[i - 1];
+  }
+  return { fpr, tpr, thresholds: thr };
+}
+
+/** Trapezoidal area under the points (x, y), x non-decreasing (sklearn's auc). */
+export function trapezoidArea(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 1; i < x.length; i++) s += ((x[i] - x[i - 1]) * (y[i] + y[i - 1])) / 2;
+  return s;
+}
+
+/** The area under the ROC curve; NaN when every row is of one kind (sklearn warns and gives NaN). */
+export function binaryRocAuc(positive: ArrayLike<number>, score: ArrayLike<number>): number {
+  const { fpr, tpr } = rocCurve(positive, score);
+  if (Number.isNaN(fpr[0]) || Number.isNaN(tpr[0])) return NaN;
+  return trapezoidArea(fpr, tpr);
+}
+
+export interface PrecisionRecallCurve {
+  /** Precision at each threshold, by decreasing recall; the last point is (recall 0, precision 1). */
+  precision: Float64Array;
+  recall: Float64Array;
+  /** Increasing; one fewer than the points (the last point has none). */
+  thresholds: Float64Array;
+}
+
+/** sklearn's precision_recall_curve (drop_intermediate=False). */
+export function precisionRecallCurve(positive: ArrayLike<number>, score: ArrayLike<number>): PrecisionRecallCurve {
+  const { tps, fps, thresholds } = countsAtThresholds(positive, score);
+  const m = tps.length;
+  const positives = tps[m - 1];
+  const precision = new Float64Array(m + 1);
+  const recall = new Float64Array(m + 1);
+  const thr = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    const i = m - 1 - j; // reversed: recall decreasing
+    const called = tps[i] + fps[i];
+    precision[j] = called > 0 ? tps[i] / called : 0;
+    // No positive row: sklearn sets recall to 1 at every threshold.
+    recall[j] = positives > 0 ? tps[i] / positives : 1;
+    thr[j] = thresholds[i];
+  }
+  precision[m] = 1;
+  recall[m] = 0;
+  return { precision, recall, thresholds: thr };
+}
+
+/** sklearn's average_precision_score: Σ (R_n − R_{n−1}) P_n over the precision–recall curve. */
+export function averagePrecision(positive: ArrayLike<number>, score: ArrayLike<number>): number {
+  const { precision, recall } = precisionRecallCurve(positive, score);
+  let s = 0;
+  for (let i = 0; i < recall.length - 1; i++) s -= (recall[i + 1] - recall[i]) * precision[i];
+  return s;
+}
+
+export interface ReliabilityBin {
+  /** Bin edges in [0, 1]: the bin holds scores in (lower, upper], the first also 0. */
+  lower: number;
+  upper: number;
+  count: number;
+  /** Mean score of the bin's rows (the x of a reliability diagram). */
+  meanPredicted: number;
+  /** Share of the bin's rows that are positive (the y). */
+  fractionPositive: number;
+}
+
+/**
+ * The non-empty bins of a reliability diagram with `bins` equal-width bins, as sklearn's
+ * calibration_curve(strategy='uniform'): a score on an inner edge falls in the lower bin.
+ */
+export function reliabilityBins(positive: ArrayLike<number>, score: ArrayLike<number>, bins = 10): ReliabilityBin[] {
+  if (!(Number.isInteger(bins) && bins >= 1)) throw new InvalidParamsError('invalid-param', `The number of bins must be a whole number of at least 1; got ${bins}.`, { field: 'bins' });
+  if (score.length !== positive.length) throw new InvalidInputError('shape', `The targets have ${positive.length} values but the scores ${score.length}.`);
+  // numpy's linspace(0, 1, bins + 1): i · (1 / bins), the last edge exactly 1.
+  const step = 1 / bins;
+  const edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? 1 : i * step));
+  const sums = new Float64Array(bins);
+  const hits = new Float64Array(bins);
+  const counts = new Float64Array(bins);
+  for (let i = 0; i < score.length; i++) {
+    const p = score[i];
+    if (!(p >= 0 && p <= 1)) throw new InvalidInputError('bad-probability', `Row ${i + 1} has probability ${p}; probabilities lie in [0, 1].`, { row: i + 1 });
+    let b = Math.min(bins - 1, Math.floor(p * bins));
+    // Settle on numpy's searchsorted(edges[1:-1], p, side='left'): the number of inner edges below p.
+    while (b > 0 && p <= edges[b]) b--;
+    while (b < bins - 1 && p > edges[b + 1]) b++;
+    sums[b] += p;
+    hits[b] += positive[i] ? 1 : 0;
+    counts[b]++;
+  }
+  const out: ReliabilityBin[] = [];
+  for (let b = 0; b < bins; b++) {
+    if (counts[b] === 0) continue;
+    out.push({ lower: edges[b], upper: edges[b + 1], count: counts[b], meanPredicted: sums[b] / counts[b], fractionPositive: hits[b] / counts[b] });
+  }
+  return out;
+}
