@@ -5,12 +5,13 @@
  * figures of ../shared/reference/peers.md.
  *
  *   node --import tsx bench/cls-telco.ts [--models gbdt-classifier,…] [--runs 3] [--no-peer]
- *   node --import tsx bench/cls-telco.ts --cv '[{"numLeaves":8}, …]'   5-fold CV on the training rows
+ *   node --import tsx bench/cls-telco.ts --cv '[{"numLeaves":8}, …]' [--model forest-classifier]   5-fold CV on the training rows
  *
  * Prints one JSON object. Fit seconds are medians over `--runs` fits with seed 0; ROC AUC and log
- * loss are on the 1,409 test rows (seed 0). `--cv` scores parameter sets for the
- * gradient-boosted classifier by stratification-free 5-fold CV on the 5,634 training rows only
- * (two seeds per fold), as its defaults were chosen, never looking at the test rows.
+ * loss are on the 1,409 test rows (seed 0). `--cv` scores parameter sets for one classifier
+ * (`--model`, default the gradient-boosted one) by stratification-free 5-fold CV on the 5,634
+ * training rows only (two seeds per fold), as the defaults were chosen, never looking at the
+ * test rows.
  */
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -55,7 +56,7 @@ function rowsOf(X: Matrix, rows: number[]): Matrix {
   return { data, rows: rows.length, cols: p };
 }
 
-async function crossValidate(grid: Record<string, unknown>[]): Promise<void> {
+async function crossValidate(type: ModelType, grid: Record<string, unknown>[]): Promise<void> {
   const s = loadTelcoSplit();
   const n = s.train.rows;
   const out: Record<string, unknown>[] = [];
@@ -68,7 +69,7 @@ async function crossValidate(grid: Record<string, unknown>[]): Promise<void> {
       // A fixed interleaving (row · 7919 mod 5) so that every candidate sees the same folds.
       for (let i = 0; i < n; i++) ((i * 7919) % 5 === f ? va : tr).push(i);
       for (const seed of [0, 1]) {
-        const r = await score('gbdt-classifier', { ...params, seed }, rowsOf(s.train, tr), Float64Array.from(tr, (i) => s.yTrain[i]), rowsOf(s.train, va), Float64Array.from(va, (i) => s.yTrain[i]));
+        const r = await score(type, { ...params, seed }, rowsOf(s.train, tr), Float64Array.from(tr, (i) => s.yTrain[i]), rowsOf(s.train, va), Float64Array.from(va, (i) => s.yTrain[i]));
         auc += r.auc / 10;
         ll += r.ll / 10;
       }
@@ -85,7 +86,8 @@ async function main(): Promise<void> {
     return;
   }
   const cv = option('cv');
-  if (cv) return crossValidate(JSON.parse(cv) as Record<string, unknown>[]);
+  const cvModel = option('model') ?? 'gbdt-classifier';
+  if (cv && isModelType(cvModel)) return crossValidate(cvModel, JSON.parse(cv) as Record<string, unknown>[]);
   const classifiers = MODEL_TYPES.filter((t) => PEERS_MD[t] && modelInfo(t).tasks.includes('classification'));
   const models = (option('models')?.split(',') ?? classifiers).filter((t): t is ModelType => isModelType(t) && classifiers.includes(t));
   const runs = Number(option('runs') ?? 3);

@@ -5,12 +5,12 @@
  */
 import { BundleError, InvalidParamsError } from '../errors';
 import type { Estimator } from './estimator';
-import { RandomForestRegressor } from './forest';
+import { RandomForestClassifier, RandomForestRegressor } from './forest';
 import { GradientBoostingClassifier, GradientBoostingRegressor } from './gbdt';
 import { KNeighborsRegressor } from './knn';
 import { ElasticNet, Lasso, LinearRegression, LogisticRegression, Ridge } from './linear';
 import { MlpRegressor } from './mlp';
-import { DecisionTreeRegressor } from './tree';
+import { DecisionTreeClassifier, DecisionTreeRegressor } from './tree';
 import { isModelType, MODEL_TYPES } from './catalog';
 import { StateReader } from './state';
 import type { ModelType, Regressor, SerializedModel } from './types';
@@ -31,6 +31,8 @@ const CLASSES: Record<ModelType, new (params: Record<string, unknown>) => AnyEst
   mlp: MlpRegressor,
   logistic: LogisticRegression,
   'gbdt-classifier': GradientBoostingClassifier,
+  'tree-classifier': DecisionTreeClassifier,
+  'forest-classifier': RandomForestClassifier,
 } as unknown as Record<ModelType, new (params: Record<string, unknown>) => AnyEstimator>;
 
 function unknownType(type: unknown): string {

@@ -86,7 +86,9 @@ export type ModelType =
   | 'gbdt'
   | 'mlp'
   | 'logistic'
-  | 'gbdt-classifier';
+  | 'gbdt-classifier'
+  | 'tree-classifier'
+  | 'forest-classifier';
 
 export interface Regressor<P extends object = object> {
   readonly type: ModelType;
