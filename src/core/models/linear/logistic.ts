@@ -14,6 +14,7 @@
  */
 import { throwIfAborted } from '../../abort';
 import { InvalidInputError } from '../../errors';
+import { classWeights } from '../class-weight';
 import { classCountOf, classCounts, ClassifierEstimator, type ClassifierState } from '../classifier';
 import type { StateReader, StateRecord } from '../state';
 import type { FitOptions, Matrix } from '../types';
@@ -79,8 +80,7 @@ export class LogisticRegression extends ClassifierEstimator<LogisticOptions, Log
     const m = classes.length === 2 ? 1 : classes.length;
     const n = X.rows;
     const { penalty, C, classWeight, fitIntercept, maxIter, tol } = this.params;
-    // sklearn's compute_class_weight('balanced') over the classes present: n / (classes · count).
-    const weight = Float64Array.from(y, (c) => (classWeight === 'balanced' ? n / (classes.length * counts[c]) : 1));
+    const weight = classWeights(y, k, classWeight) ?? new Float64Array(n).fill(1);
     let total = 0;
     for (let i = 0; i < n; i++) total += weight[i];
     for (let i = 0; i < n; i++) weight[i] /= total;
