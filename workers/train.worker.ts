@@ -9,8 +9,7 @@ import { expose, transfer } from 'comlink';
 import type { Table } from '../src/core/data/types';
 import { intervalSummary } from '../src/core/conformal/calibration';
 import { isCancelled } from '../src/core/errors';
-import { Explainer, partialDependence, shapSummary } from '../src/core/explain';
-import { modelInfo } from '../src/core/models/catalog';
+import { Explainer, explanationKindOf, partialDependence, shapSummary } from '../src/core/explain';
 import { Checkpointer } from '../src/core/abort';
 import { trainSharedTrees } from '../src/core/models/forest/trainer';
 import { permutationImportance } from '../src/core/pipeline/importance';
@@ -18,6 +17,7 @@ import type { LogLine } from '../src/core/pipeline/log';
 import { runTraining, type CandidateResult, type TrainingResult } from '../src/core/pipeline/train';
 import { loadBundle } from '../src/core/bundle/bundle';
 import { runRetrain } from '../src/core/pipeline/retrain';
+import { evaluateTrial, searchData, type SearchData } from '../src/core/pipeline/search';
 import { initTf } from '../src/core/tf';
 import { openLoupeDb, RunStore } from '../src/storage';
 import { installErrorTransfer } from './error-transfer';
@@ -33,6 +33,8 @@ const running = new Map<string, AbortController>();
 /** Finished jobs' candidates and runs, for permutation importance and saving the run. */
 const kept = new Map<string, { candidate: CandidateResult; run: TrainingResult }>();
 let runStore: Promise<RunStore> | null = null;
+/** The last search's prepared folds (one search at a time per page). */
+let search: { key: string; data: Promise<SearchData> } | null = null;
 
 const api: TrainApi = {
   init: (opts) => initTf({ wasmPaths: opts.wasmPaths, threads: opts.threads }),
@@ -54,26 +56,32 @@ const api: TrainApi = {
       onProgress?.(pending);
       pending = { ...pending, losses: [] };
     };
+    // An ensemble job trains its members here and keeps only the ensemble (see TrainJob.members).
+    const ensemble = job.candidate.type === 'ensemble';
     try {
       const run = await runTraining({
         table: table.table,
         recipe: job.recipe,
-        candidates: [job.candidate],
+        candidates: ensemble ? (job.members ?? []) : [job.candidate],
+        ...(ensemble ? { ensemble: job.candidate.params ?? {} } : {}),
         split: job.split,
         dataset: { hash: job.dataset.id, name: job.dataset.name, rows: job.dataset.rows },
         signal: controller.signal,
         onLog: (l) => logs.push(l),
-        onCandidateDone: (r) => (done = r),
+        onCandidateDone: (r) => {
+          if (!ensemble || r.type === 'ensemble') done = r;
+        },
         shareTrees: trees && shareThrough(trees),
         onProgress: (p) => {
-          pending.fraction = p.fraction;
+          pending.fraction = ensemble ? p.overall : p.fraction;
           pending.step = p.step;
           pending.totalSteps = p.totalSteps;
           if (p.loss && p.step !== undefined) pending.losses.push({ step: p.step, train: p.loss.train, validation: p.loss.validation });
           if (performance.now() - last >= PROGRESS_MS) flush();
         },
       });
-      const c = run.leaderboard[0];
+      const c = ensemble ? run.leaderboard.find((r) => r.type === 'ensemble')! : run.leaderboard[0];
+      if (c.status !== 'finished') return unfinishedJob(job, 'failed', new Error(c.error?.message ?? 'The ensemble could not be built.'), c, logs);
       kept.set(job.jobId, { candidate: c, run });
       pending.fraction = 1;
       flush();
@@ -116,7 +124,7 @@ const api: TrainApi = {
     const { recipe, evaluationRows: rows } = k.run;
     const model = k.candidate.model!;
     // Sampling explanations predict hundreds of rows per row explained: fewer rows and permutations.
-    const sampled = modelInfo(model.type).explanation === 'sampling';
+    const sampled = explanationKindOf(model) === 'sampling';
     const seed = opts.seed ?? 0;
     const explainer = new Explainer(model, recipe, sampled ? { permutations: 64, seed } : { seed });
     const s = shapSummary(explainer, recipe, rows.X, { maxRows: opts.maxRows ?? (sampled ? 100 : 2000), seed });
@@ -132,7 +140,21 @@ const api: TrainApi = {
     return transfer(pd, [pd.pd.buffer, pd.ice.buffer] as ArrayBuffer[]);
   },
 
-  async finishRun(jobId, runId) {
+  async searchTrial(job) {
+    if (!table || table.key !== job.tableKey) throw new Error(`The dataset ${job.tableKey} was not sent to this worker.`);
+    const controller = new AbortController();
+    running.set(job.jobId, controller);
+    try {
+      if (!search || search.key !== job.searchKey)
+        search = { key: job.searchKey, data: searchData({ table: table.table, recipe: job.recipe, split: job.split, folds: job.folds, seed: job.seed }) };
+      const outcome = await evaluateTrial(await search.data, job.trial, { signal: controller.signal });
+      return outcome.oof ? transfer(outcome, [outcome.oof.buffer as ArrayBuffer]) : outcome;
+    } finally {
+      running.delete(job.jobId);
+    }
+  },
+
+  async finishRun(jobId, runId, searchSummary) {
     const k = kept.get(jobId);
     if (!k) throw new Error('This model is no longer kept in its worker; its run could not be saved.');
     const c = k.candidate;
@@ -150,6 +172,7 @@ const api: TrainApi = {
       split: k.run.split,
       evaluation: c.evaluation,
       bundle: { ...bundle, lineage: { ...bundle.lineage, runId } },
+      ...(searchSummary ? { search: searchSummary } : {}),
     });
   },
 
@@ -188,8 +211,10 @@ const api: TrainApi = {
   },
 
   release(jobIds) {
-    if (!jobIds) kept.clear();
-    else for (const id of jobIds) kept.delete(id);
+    if (!jobIds) {
+      kept.clear();
+      search = null;
+    } else for (const id of jobIds) kept.delete(id);
   },
 };
 

@@ -8,7 +8,8 @@
 import type { PartialDependence, ShapSummary } from '../core/explain';
 import { MODEL_TYPES, modelLabel } from '../core/models/catalog';
 import { rankingScore, type RankedBy } from '../core/pipeline/ranking';
-import type { RunWarning } from '../core/pipeline/train';
+import type { CandidateSpec, RunWarning } from '../core/pipeline/train';
+import type { Recipe } from '../core/recipe';
 import type { ModelType } from '../core/models/types';
 import type { TfBackendInfo } from '../core/tf';
 import type { PermutationImportanceResult, TrainJobProgress, TrainJobResult, TrainSplit } from '../../workers/protocol';
@@ -61,6 +62,16 @@ export interface SplitSettings {
 export type ImportanceState = { status: 'running' } | { status: 'done'; result: PermutationImportanceResult } | { status: 'failed'; message: string };
 /** A computation asked of the worker that trained a candidate: running, its result, or why it failed. */
 export type WorkerAnswer<T> = { status: 'running' } | { status: 'done'; result: T } | { status: 'failed'; message: string };
+
+/** What every job of one run shares. */
+interface JobContext {
+  gen: number;
+  pool: TrainWorkerPool;
+  dataset: NonNullable<DatasetLibrary['current']>;
+  recipe: Recipe;
+  split: TrainSplit;
+  seed: number;
+}
 
 interface Rec {
   /** Mutable working copy. */
@@ -221,55 +232,55 @@ export class TrainingSession {
     this.#publish();
     this.#startTicker();
     void this.probeBackend();
-    const jobs = this.#recs.map(async (rec) => {
-      const v = rec.view;
-      const params = $state.snapshot(this.paramCheck[v.type].params) as Record<string, unknown>;
-      let runId: Promise<string | null> = Promise.resolve(null);
-      const result = await pool.run(
-        {
-          jobId: v.id,
-          tableKey: cur.meta.id,
-          dataset: { id: cur.meta.id, name: cur.meta.name, rows: cur.table.rowCount },
-          recipe,
-          candidate: { type: v.type, name: v.name, params },
-          split,
-        },
-        {
-          onStart: () => {
-            if (gen !== this.#generation) return;
-            rec.startedAt = performance.now();
-            v.status = 'running';
-            rec.dirty = true;
-            this.#dirty = true;
-            runId = this.#recorder.start({
-              datasetId: cur.meta.id,
-              datasetName: cur.meta.name,
-              recipe,
-              name: v.name,
-              modelType: v.type,
-              params,
-              seed: s.seed,
-              backend: this.backend?.backend,
-            });
-          },
-          onProgress: (p) => gen === this.#generation && this.#onProgress(rec, p),
-        },
-      );
-      const id = await runId;
-      await this.#recorder.end(id, result, (runId) => pool.finishRun(v.id, runId));
-      if (gen !== this.#generation) return; // a newer run superseded this one
-      rec.endedAt = performance.now();
-      v.result = result;
-      v.runId = id;
-      v.status = result.status;
-      v.fraction = result.status === 'finished' ? 1 : v.fraction;
-      if (result.history.train.length > 0 && v.losses.length < result.history.train.length)
-        v.losses = result.history.train.map((t, i) => ({ step: i + 1, train: t, validation: result.history.validation[i] }));
-      rec.dirty = true;
-      this.#dirty = true;
-      this.#publish();
-    });
+    const ctx: JobContext = { gen, pool, dataset: cur, recipe, split, seed: s.seed };
+    const jobs = this.#recs.map((rec) => this.#runJob(rec, ctx, $state.snapshot(this.paramCheck[rec.view.type].params) as Record<string, unknown>));
     void Promise.all(jobs).then(() => {
+      if (gen === this.#generation) this.#finishRun();
+    });
+  }
+
+  /**
+   * Why the last run's models cannot be blended into an ensemble now, or null: it needs a
+   * finished k-fold run with at least two finished models and no ensemble yet.
+   */
+  readonly ensembleBlocker: string | null = $derived.by(() => {
+    if (this.running) return 'The run is still going.';
+    const done = this.candidates.filter((c) => c.status === 'finished' && c.type !== 'ensemble');
+    if (done.length === 0) return 'Train some models first.';
+    if (done[0].result?.split?.kind !== 'kfold') return 'An ensemble is weighed on out-of-fold predictions: train with k-fold cross-validation.';
+    if (done.length < 2) return 'An ensemble blends two or more finished models.';
+    if (this.candidates.some((c) => c.type === 'ensemble' && c.status !== 'failed' && c.status !== 'cancelled')) return 'This run already has its ensemble.';
+    return null;
+  });
+
+  /**
+   * Blends the last k-fold run's finished models into an "Ensemble" candidate (greedy ensemble
+   * selection on their out-of-fold predictions), trained in one worker and recorded like the
+   * others. Its members are trained again there with the params (and seeds) they had.
+   */
+  buildEnsemble(): void {
+    if (this.ensembleBlocker) return;
+    const cur = this.#library.current;
+    const first = this.candidates.find((c) => c.status === 'finished')?.result;
+    if (!cur || !first?.split || !this.#job) return;
+    const members = this.candidates
+      .filter((c) => c.status === 'finished' && c.type !== 'ensemble')
+      .map((c) => ({ type: c.type, name: c.name, params: { ...c.result!.params } }));
+    const gen = this.#generation;
+    const rec: Rec = {
+      view: { id: `${gen}-ensemble`, name: modelLabel('ensemble'), type: 'ensemble', status: 'queued', fraction: 0, elapsedMs: 0, etaMs: null, losses: [] },
+      out: null,
+      dirty: true,
+      startedAt: null,
+      endedAt: null,
+    };
+    this.#recs = [...this.#recs, rec];
+    this.runEndedAt = null;
+    // Published now, not at the next tick: the run counts as running at once (no second ensemble).
+    this.#dirty = true;
+    this.#publish();
+    this.#startTicker();
+    void this.#runJob(rec, this.#job, $state.snapshot(this.paramCheck.ensemble.params) as Record<string, unknown>, members).then(() => {
       if (gen === this.#generation) this.#finishRun();
     });
   }
@@ -309,10 +320,70 @@ export class TrainingSession {
 
   #dependenceAsk = 0;
 
+  /** The last run's job context (dataset, recipe, split), for an ensemble built after it. */
+  #job: JobContext | null = null;
+
+  /** Runs one candidate's job in the pool and records it as a run; a superseded run's answers are dropped. */
+  async #runJob(rec: Rec, ctx: JobContext, params: Record<string, unknown>, members?: (CandidateSpec & { name: string })[]): Promise<void> {
+    this.#job = ctx;
+    const { gen, pool, dataset: cur, recipe, split } = ctx;
+    const v = rec.view;
+    let runId: Promise<string | null> = Promise.resolve(null);
+    const result = await pool.run(
+      {
+        jobId: v.id,
+        tableKey: cur.meta.id,
+        dataset: { id: cur.meta.id, name: cur.meta.name, rows: cur.table.rowCount },
+        recipe,
+        candidate: { type: v.type, name: v.name, params },
+        split,
+        ...(members ? { members } : {}),
+      },
+      {
+        onStart: () => {
+          if (gen !== this.#generation) return;
+          rec.startedAt = performance.now();
+          v.status = 'running';
+          rec.dirty = true;
+          this.#dirty = true;
+          runId = this.#recorder.start({
+            datasetId: cur.meta.id,
+            datasetName: cur.meta.name,
+            recipe,
+            name: v.name,
+            modelType: v.type,
+            params,
+            seed: ctx.seed,
+            backend: this.backend?.backend,
+          });
+        },
+        onProgress: (p) => gen === this.#generation && this.#onProgress(rec, p),
+      },
+    );
+    const id = await runId;
+    await this.#recorder.end(id, result, (runId) => pool.finishRun(v.id, runId));
+    if (gen !== this.#generation) return; // a newer run superseded this one
+    rec.endedAt = performance.now();
+    v.result = result;
+    v.runId = id;
+    v.status = result.status;
+    v.fraction = result.status === 'finished' ? 1 : v.fraction;
+    if (result.history.train.length > 0 && v.losses.length < result.history.train.length)
+      v.losses = result.history.train.map((t, i) => ({ step: i + 1, train: t, validation: result.history.validation[i] }));
+    rec.dirty = true;
+    this.#dirty = true;
+    this.#publish();
+  }
+
   dispose(): void {
     this.#stopTicker();
     this.#recorder.dispose();
     this.#pool?.dispose();
+  }
+
+  /** The training pool (created on first use), shared with the Search mode (ModelSearch). */
+  workerPool(): TrainWorkerPool {
+    return this.#ensurePool();
   }
 
   #ensurePool(): TrainWorkerPool {

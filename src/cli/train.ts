@@ -10,9 +10,11 @@ import { intervalSummary, percent, type IntervalSummary } from '../core/conforma
 import type { IntervalRequest } from '../core/conformal/training';
 import { parseCsv, type ParsedDataset } from '../core/data/index';
 import { InvalidParamsError } from '../core/errors';
-import { createModel, isModelType, MODEL_TYPES, modelInfo, modelLabel, modelTypesFor } from '../core/models/registry';
+import { CANDIDATE_TYPES, candidateTypesFor } from '../core/models/catalog';
+import { createModel, isModelType, modelInfo, modelLabel } from '../core/models/registry';
 import type { ModelType } from '../core/models/types';
 import { formatLogLine } from '../core/pipeline/log';
+import type { EnsembleRequest } from '../core/pipeline/ensemble';
 import { runTraining, type CandidateResult, type SplitSpec, type TrainingResult } from '../core/pipeline/train';
 import { defaultRecipe, parseRecipe, type Recipe } from '../core/recipe';
 import { initTf, tfBackendInfo } from '../core/tf';
@@ -32,8 +34,11 @@ Trains the chosen models, prints a leaderboard sorted by R² and picks the best.
   --test-size <f>      share of rows held out for testing (default 0.2)
   --folds <k>          k-fold cross-validation instead of a hold-out split
   --seed <n>           seed for the split and the models (default 42)
-  --models <list>      comma-separated: ${MODEL_TYPES.join(',')} (default: every regression model)
+  --models <list>      comma-separated: ${CANDIDATE_TYPES.join(',')} (default: every regression model)
   --params <json>      hyperparameters per model, e.g. '{"gbdt":{"learningRate":0.05}}'
+  --ensemble           with --folds: add an "Ensemble" of the trained models, weighed on
+                       their out-of-fold predictions (greedy selection; for ridge stacking
+                       --params '{"ensemble":{"method":"stacking"}}')
   --recipe <file>      a Recipe JSON (default: inferred from the schema; id columns dropped)
   --interval <c>       coverage of the prediction intervals calibrated for each model and
                        stored in its bundle (default 0.9)
@@ -68,6 +73,8 @@ export interface TrainReport {
     params: Record<string, unknown>;
     iterations?: number;
     error?: string;
+    /** An ensemble (--ensemble): the models it blends and their weights. */
+    members?: Array<{ name: string; weight: number }>;
     /** Its conformal prediction intervals: coverage asked, and how they did on the test part (k-fold: out of fold). */
     intervals?: IntervalSummary;
   }>;
@@ -91,10 +98,13 @@ export interface ReportWarning {
 
 /** --models: a comma-separated list of model types (every regression model when absent). */
 export function parseModels(s: string | undefined): ModelType[] {
-  if (s === undefined) return modelTypesFor('regression');
+  if (s === undefined) return candidateTypesFor('regression');
   const list = s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean);
   if (list.length === 0) throw new UsageError('--models needs at least one model');
-  for (const m of list) if (!isModelType(m)) throw new UsageError(`unknown model "${m}" in --models; choose from ${MODEL_TYPES.join(',')}`);
+  for (const m of list) {
+    if (m === 'ensemble') throw new UsageError('"ensemble" blends the other models: add --ensemble (with --folds k) instead of listing it in --models');
+    if (!isModelType(m)) throw new UsageError(`unknown model "${m}" in --models; choose from ${CANDIDATE_TYPES.join(',')}`);
+  }
   return [...new Set(list)] as ModelType[];
 }
 
@@ -183,7 +193,7 @@ export const trainCommand: Command = {
   usage: USAGE,
   async run(argv, io) {
     const args = parseArgs(argv, VALUE_OPTIONS);
-    rejectUnknown(args, [...VALUE_OPTIONS, 'json', 'verbose', 'no-intervals', 'help']);
+    rejectUnknown(args, [...VALUE_OPTIONS, 'json', 'verbose', 'no-intervals', 'ensemble', 'help']);
     if (args.positionals.length !== 1) throw new UsageError('train takes exactly one CSV file');
     const file = args.positionals[0];
     const seed = numberOption(args, 'seed') ?? 42;
@@ -192,6 +202,10 @@ export const trainCommand: Command = {
     if (!Number.isInteger(referenceRows) || referenceRows < 0) throw new UsageError('--reference-rows must be a whole number of at least 0');
     const models = parseModels(stringOption(args, 'models'));
     const params = parseParams(stringOption(args, 'params'));
+    const ensemble = args.options.get('ensemble');
+    if (ensemble !== undefined && ensemble !== true) throw new UsageError('--ensemble takes no value; choose its method with --params \'{"ensemble":{"method":"stacking"}}\'');
+    if (ensemble && numberOption(args, 'folds') === undefined) throw new UsageError('--ensemble needs --folds k: an ensemble is weighed on its members’ out-of-fold predictions');
+    if (params.ensemble && !ensemble) throw new UsageError('--params sets "ensemble" but --ensemble is not given');
     const json = args.options.get('json') === true;
     const verbose = args.options.get('verbose') === true;
 
@@ -208,6 +222,7 @@ export const trainCommand: Command = {
       bundles: out !== undefined ? 'best' : 'none',
       referenceSampleRows: referenceRows,
       candidates: models.map((type) => ({ name: type, type, params: params[type] ?? {} })),
+      ...(ensemble ? { ensemble: (params.ensemble ?? {}) as EnsembleRequest } : {}),
       onLog: verbose ? (l) => io.err(formatLogLine(l)) : undefined,
       onCandidateDone: json
         ? undefined
@@ -241,6 +256,9 @@ export const trainCommand: Command = {
       io.out(
         `best${result.rankedBy === 'rmse' ? ' by RMSE (R² is undefined on the test part)' : ''}: ${best.name} (${modelLabel(best.type)}), R² ${fmt(best.metrics?.r2, 5)}, RMSE ${fmt(best.metrics?.rmse, 2)}`,
       );
+      const blend = result.leaderboard.find((r) => r.type === 'ensemble' && r.status === 'finished');
+      if (blend?.members)
+        io.out(`${blend.name.toLowerCase()}: ${blend.members.map((m) => `${m.name} ${m.weight.toFixed(3)}`).join(', ')} (its score: each fold predicted with weights chosen on the other folds)`);
       const iv = best.intervals?.evaluation;
       if (iv)
         io.out(
@@ -303,6 +321,7 @@ export function trainReport(r: {
       params: r.params,
       ...(r.history.train.length || r.history.validation.length ? { iterations: Math.max(r.history.train.length, r.history.validation.length) } : {}),
       ...(r.error ? { error: r.error.message } : {}),
+      ...(r.members ? { members: r.members.map((m) => ({ name: m.name, weight: m.weight })) } : {}),
       ...(r.intervals ? { intervals: intervalSummary(r.intervals) } : {}),
     })),
     best: best.name,

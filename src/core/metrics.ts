@@ -98,3 +98,11 @@ export function regressionMetrics(y: Vec, yhat: Vec): RegressionMetrics {
     maxError: maxError(y, yhat),
   };
 }
+
+/** Each metric's mean over folds (k-fold cross-validation's score). */
+export function meanMetrics(ms: readonly RegressionMetrics[]): RegressionMetrics {
+  const keys = Object.keys(ms[0]) as (keyof RegressionMetrics)[];
+  const out = {} as RegressionMetrics;
+  for (const k of keys) out[k] = ms.reduce((s, m) => s + m[k], 0) / ms.length;
+  return out;
+}

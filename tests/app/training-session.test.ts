@@ -21,6 +21,9 @@ import { Deferred, FakeWorkers } from './fake-worker';
 /** How each model type's job ends in the fake worker: finished with this R², failed, or held until cancelled. */
 type Outcome = number | 'fail' | 'hold';
 
+/** Every job the fake workers were given, in order. */
+const jobsSeen: TrainJob[] = [];
+
 function makeApi(outcomes: Partial<Record<ModelType, Outcome>>) {
   return () => {
     const held = new Map<string, Deferred<TrainJobResult>>();
@@ -28,6 +31,7 @@ function makeApi(outcomes: Partial<Record<ModelType, Outcome>>) {
       init: () => ({ backend: 'wasm', simd: true, multithread: false }),
       setTable() {},
       async train(job: TrainJob, onProgress?: (p: TrainJobProgress) => void): Promise<TrainJobResult> {
+        jobsSeen.push(job);
         onProgress?.({ jobId: job.jobId, fraction: 0.5, losses: [{ step: 1, train: 1 }] });
         const outcome = outcomes[job.candidate.type] ?? 0.5;
         const base = {
@@ -41,6 +45,8 @@ function makeApi(outcomes: Partial<Record<ModelType, Outcome>>) {
           featureNames: [],
           warnings: [],
           logs: [],
+          split: { kind: job.split.kind, seed: job.split.seed, trainRows: 100, testRows: 100, removedByCleaning: 0 },
+          ...(job.members ? { members: job.members.map((m, i) => ({ name: m.name, type: m.type, weight: i === 0 ? 1 : 0 })) } : {}),
         };
         if (outcome === 'hold') {
           const d = new Deferred<TrainJobResult>();
@@ -79,7 +85,8 @@ let workers: FakeWorkers<ReturnType<ReturnType<typeof makeApi>>>;
 let session: TrainingSession;
 let shelf: ModelShelf;
 
-async function setup(outcomes: Partial<Record<ModelType, Outcome>>, chosen: ModelType[]): Promise<void> {
+async function setup(outcomes: Partial<Record<ModelType, Outcome>>, chosen: ModelType[], split: 'holdout' | 'kfold' = 'holdout'): Promise<void> {
+  jobsSeen.length = 0;
   workers = new FakeWorkers(makeApi(outcomes));
   const current: OpenDataset = await sampleDataset('v1');
   const library = { current } as unknown as DatasetLibrary;
@@ -88,6 +95,7 @@ async function setup(outcomes: Partial<Record<ModelType, Outcome>>, chosen: Mode
   const pool = new TrainWorkerPool({ size: 2, wasmPaths: 'tfjs/', createWorker: workers.spawn, terminateAfterMs: 50 });
   session = new TrainingSession(library, recipe, shelf, pool);
   session.selected = Object.fromEntries(MODEL_TYPES.map((t) => [t, chosen.includes(t)])) as Record<ModelType, boolean>;
+  session.split = { ...session.split, kind: split };
   expect(session.blocker).toBeNull();
   session.start();
 }
@@ -131,5 +139,30 @@ describe('TrainingSession', () => {
     expect(shelf.models.map((m) => m.bundle.model.type)).toEqual(['linear']);
     // The worker honoured the cancel: none was terminated.
     expect(workers.alive).toHaveLength(workers.started.length);
+  });
+
+  it('builds an ensemble of a k-fold run’s finished models as one more candidate, its members trained with their params', async () => {
+    await setup({ linear: 0.91, gbdt: 0.98, lasso: 'fail' }, ['linear', 'lasso', 'gbdt'], 'kfold');
+    await expect.poll(() => session.runEndedAt, { timeout: 10_000 }).not.toBeNull();
+    expect(session.ensembleBlocker).toBeNull();
+    session.buildEnsemble();
+    expect(session.ensembleBlocker).toBe('The run is still going.');
+    const ensemble = () => session.candidates.find((c) => c.type === 'ensemble');
+    await expect.poll(() => ensemble()?.status, { timeout: 10_000 }).toBe('finished');
+    const job = jobsSeen.find((j) => j.candidate.type === 'ensemble')!;
+    expect(job.candidate).toMatchObject({ name: 'Ensemble', params: { method: 'greedy', size: 50 } });
+    // The finished models only (not the failed lasso), with the params they were trained with.
+    expect(job.members!.map((m) => m.type).sort()).toEqual(['gbdt', 'linear']);
+    for (const m of job.members!) expect(m.params).toEqual(jobsSeen.find((j) => j.candidate.type === m.type)!.candidate.params);
+    expect(job.split.kind).toBe('kfold');
+    await expect.poll(() => session.runEndedAt, { timeout: 10_000 }).not.toBeNull();
+    expect(session.ensembleBlocker).toBe('This run already has its ensemble.');
+    expect(shelf.models.map((m) => m.bundle.model.type)).toContain('ensemble');
+  });
+
+  it('offers no ensemble after a hold-out run', async () => {
+    await setup({ linear: 0.91, gbdt: 0.98 }, ['linear', 'gbdt']);
+    await expect.poll(() => session.runEndedAt, { timeout: 10_000 }).not.toBeNull();
+    expect(session.ensembleBlocker).toMatch(/k-fold cross-validation/);
   });
 });

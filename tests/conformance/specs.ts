@@ -36,6 +36,9 @@ export const CONFORMANCE: Partial<Record<ModelType, ConformanceSpec>> & Record<s
   },
   // Small batches so that 400 rows give enough Adam steps.
   mlp: { params: { hiddenLayers: [32, 32], batchSize: 32, maxEpochs: 40, learningRate: 1e-2 }, slowParams: { maxEpochs: 1000, batchSize: 256 } },
+  // Its own fit cross-validates ridge, a forest and boosted trees (STANDALONE_MEMBERS); a
+  // different seed gives other folds and other forest and boosting draws.
+  ensemble: { params: { folds: 3 }, slowParams: { folds: 10 } },
   // Newton reports progress after each step and checks the signal right after; without a penalty
   // and at tol 1e-300 it never stops early.
   logistic: { params: {}, slowParams: { penalty: 'none', tol: 1e-300, maxIter: 1000 } },

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import type { AxeResults, ImpactValue } from 'axe-core';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { inject } from 'vitest';
-import { MODEL_CATALOG, MODEL_LABELS, modelTypesFor } from '../../src/core/models/catalog';
+import { candidateTypesFor, MODEL_CATALOG, MODEL_LABELS } from '../../src/core/models/catalog';
 import type { ModelType } from '../../src/core/models/types';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -92,8 +92,8 @@ export async function exportVersion(page: Page, version: number, path: string): 
 
 /** Ticks exactly the models `types` in the Train screen's list. */
 export async function chooseModels(page: Page, types: readonly ModelType[]): Promise<void> {
-  // The screen lists one task's models (the regressor and the classifier of a family share a label).
-  for (const t of modelTypesFor(MODEL_CATALOG[types[0]].tasks[0])) {
+  // The screen lists one task's candidates (the regressor and the classifier of a family share a label).
+  for (const t of candidateTypesFor(MODEL_CATALOG[types[0]].tasks[0])) {
     const box = page.getByRole('checkbox', { name: MODEL_LABELS[t], exact: true });
     if ((await box.isChecked()) !== types.includes(t)) await box.click();
   }

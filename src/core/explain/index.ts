@@ -8,7 +8,7 @@
  * `partialDependence` varies one input column over a grid (PD and ICE curves). exact.ts holds
  * the brute-force references the tests and the bench compare with.
  */
-export { Explainer, type Explanation, type ExplainOptions } from './explain';
+export { Explainer, explanationKindOf, type Explanation, type ExplainOptions } from './explain';
 export { playersFromSources, featurePlayers, foldToColumns, type Players } from './players';
 export { exactShapley, pathExpectation, backgroundExpectation } from './exact';
 export { shapSummary, type ShapSummary } from './summary';

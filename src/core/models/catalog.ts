@@ -15,6 +15,7 @@ import { TREE_CLASSIFIER_PARAMS, TREE_PARAMS } from './tree/params';
 import { FOREST_CLASSIFIER_PARAMS, FOREST_PARAMS } from './forest/params';
 import { GBDT_CLASSIFIER_PARAMS, GBDT_PARAMS } from './gbdt/params';
 import { MLP_PARAMS } from './mlp/params';
+import { ENSEMBLE_PARAMS } from './ensemble/params';
 import type { AnyParamTable } from './params';
 import type { ModelType, Task } from './types';
 
@@ -26,9 +27,11 @@ export type ExportFormat = 'bundle' | 'onnx';
 /**
  * How its predictions are explained (src/core/explain), per input column in the target's units:
  * 'tree-shap' exact path-dependent TreeSHAP over its trees, 'linear' exact coef × (x − training
- * mean), 'sampling' Shapley values estimated from seeded antithetic permutations.
+ * mean), 'sampling' Shapley values estimated from seeded antithetic permutations, 'ensemble'
+ * the weighted sum of its members' exact values (TreeSHAP, linear) — exact too, since Shapley
+ * values add up; an ensemble with a member explained by sampling is explained by sampling.
  */
-export type ExplanationKind = 'tree-shap' | 'linear' | 'sampling';
+export type ExplanationKind = 'tree-shap' | 'linear' | 'sampling' | 'ensemble';
 
 export interface ModelInfo {
   type: ModelType;
@@ -55,6 +58,11 @@ export interface ModelInfo {
   note?: string;
   /** Ticked on the Train screen before the person chooses. */
   selectedByDefault: boolean;
+  /**
+   * Made from a run's other candidates (a k-fold run's ensemble, a search's), so not offered as
+   * a candidate of its own: the Train picker and the CLI's default `--models` leave it out.
+   */
+  combinesCandidates?: true;
 }
 
 /** Why the classifiers do not leave Loupe as ONNX yet (their exporters are not written). */
@@ -217,14 +225,41 @@ export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
     note: 'slow with many deep trees',
     selectedByDefault: true,
   },
+  ensemble: {
+    type: 'ensemble',
+    label: 'Ensemble',
+    family: 'ensemble',
+    params: ENSEMBLE_PARAMS,
+    tasks: ['regression'],
+    seeded: true,
+    // Its members may run on tfjs (k-NN, MLP): the backend is readied before it predicts.
+    tfjs: true,
+    steps: null,
+    lossCurve: false,
+    importance: null,
+    explanation: 'ensemble',
+    // As ONNX when every member can be (not with a k-NN member: the export says so).
+    exports: ['bundle', 'onnx'],
+    note: 'weighted blend of a k-fold run’s models',
+    selectedByDefault: false,
+    combinesCandidates: true,
+  },
 };
 
 /** Every model type, in the order the CLI and the UI list them. */
 export const MODEL_TYPES: readonly ModelType[] = Object.keys(MODEL_CATALOG) as ModelType[];
 
+/** The types a person picks as candidates (every one but those made from other candidates). */
+export const CANDIDATE_TYPES: readonly ModelType[] = MODEL_TYPES.filter((t) => !MODEL_CATALOG[t].combinesCandidates);
+
 /** The model types that can learn `task`, in MODEL_TYPES order. */
 export function modelTypesFor(task: Task): ModelType[] {
   return MODEL_TYPES.filter((t) => MODEL_CATALOG[t].tasks.includes(task));
+}
+
+/** The candidates a person picks for `task` (the Train picker, the CLI's default `--models`): not the ensemble. */
+export function candidateTypesFor(task: Task): ModelType[] {
+  return modelTypesFor(task).filter((t) => !MODEL_CATALOG[t].combinesCandidates);
 }
 
 /** Human label per type, as leaderboards and pickers show it. */

@@ -5,6 +5,7 @@
  */
 import { BundleError, InvalidParamsError } from '../errors';
 import type { Estimator } from './estimator';
+import { EnsembleRegressor } from './ensemble/ensemble';
 import { RandomForestClassifier, RandomForestRegressor } from './forest';
 import { GradientBoostingClassifier, GradientBoostingRegressor } from './gbdt';
 import { KNeighborsRegressor } from './knn';
@@ -19,21 +20,33 @@ export { isModelType, MODEL_CATALOG, MODEL_LABELS, MODEL_TYPES, modelInfo, model
 
 type AnyEstimator = Estimator<object, unknown>;
 
-const CLASSES: Record<ModelType, new (params: Record<string, unknown>) => AnyEstimator> = {
-  linear: LinearRegression,
-  ridge: Ridge,
-  lasso: Lasso,
-  elasticnet: ElasticNet,
-  knn: KNeighborsRegressor,
-  tree: DecisionTreeRegressor,
-  forest: RandomForestRegressor,
-  gbdt: GradientBoostingRegressor,
-  mlp: MlpRegressor,
-  logistic: LogisticRegression,
-  'gbdt-classifier': GradientBoostingClassifier,
-  'tree-classifier': DecisionTreeClassifier,
-  'forest-classifier': RandomForestClassifier,
-} as unknown as Record<ModelType, new (params: Record<string, unknown>) => AnyEstimator>;
+type ModelClass = new (params: Record<string, unknown>) => AnyEstimator;
+
+/**
+ * Built on first use, not when this module loads: the ensemble's code imports this registry
+ * (to rebuild its members), so whichever of the two loads first, neither may touch the other's
+ * exports until both have loaded.
+ */
+let classes: Record<ModelType, ModelClass> | undefined;
+function classOf(type: ModelType): ModelClass {
+  classes ??= {
+    linear: LinearRegression,
+    ridge: Ridge,
+    lasso: Lasso,
+    elasticnet: ElasticNet,
+    knn: KNeighborsRegressor,
+    tree: DecisionTreeRegressor,
+    forest: RandomForestRegressor,
+    gbdt: GradientBoostingRegressor,
+    mlp: MlpRegressor,
+    logistic: LogisticRegression,
+    'gbdt-classifier': GradientBoostingClassifier,
+    'tree-classifier': DecisionTreeClassifier,
+    'forest-classifier': RandomForestClassifier,
+    ensemble: EnsembleRegressor,
+  } as unknown as Record<ModelType, ModelClass>;
+  return classes[type];
+}
 
 function unknownType(type: unknown): string {
   return `Unknown model type ${JSON.stringify(type)}; choose one of ${MODEL_TYPES.join(', ')}.`;
@@ -42,7 +55,7 @@ function unknownType(type: unknown): string {
 /** A new, unfitted model; params are validated against its table (InvalidParamsError naming the field). */
 export function createModel(type: string, params: Record<string, unknown> = {}): Regressor {
   if (!isModelType(type)) throw new InvalidParamsError('unknown-model-type', unknownType(type), { field: 'type' });
-  return new CLASSES[type](params);
+  return new (classOf(type))(params);
 }
 
 /**
@@ -56,7 +69,7 @@ export function modelFromJSON(s: SerializedModel): Regressor {
   const params: unknown = Object.hasOwn(s, 'params') ? s.params : undefined;
   let model: AnyEstimator;
   try {
-    model = new CLASSES[type](params as Record<string, unknown>);
+    model = new (classOf(type))(params as Record<string, unknown>);
   } catch (e) {
     if (!(e instanceof InvalidParamsError)) throw e;
     const field = e.where.field && e.where.field !== 'params' ? `params.${e.where.field}` : 'params';

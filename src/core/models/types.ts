@@ -88,7 +88,8 @@ export type ModelType =
   | 'logistic'
   | 'gbdt-classifier'
   | 'tree-classifier'
-  | 'forest-classifier';
+  | 'forest-classifier'
+  | 'ensemble';
 
 export interface Regressor<P extends object = object> {
   readonly type: ModelType;

@@ -36,7 +36,8 @@ export function exportOnnx(loaded: LoadedBundle): Uint8Array {
 
   const g = new GraphBuilder([...inputNames, ONNX_OUTPUT]);
   const features = buildRecipeGraph(g, recipe);
-  let y = writer(g, model.toJSON().state, features.features, features.width);
+  const serialized = model.toJSON();
+  let y = writer(g, serialized.state, features.features, features.width, serialized.params);
   if (recipe.recipe.targetTransform === 'log1p') y = expm1(g, y);
   if (features.invalid) y = g.op('Where', [features.invalid, g.scalar('nan', NaN), y]);
   g.op('Identity', [y], {}, { output: ONNX_OUTPUT });

@@ -1,10 +1,12 @@
 /**
- * Each exportable model as ONNX nodes over the feature matrix X (double [N, p]) → its raw
+ * Each exportable model as ONNX nodes over the feature matrix X (double [N, p]) → its
  * prediction, double [N, 1], in the units the model learned (before the target's inverse
- * transform). Writers read the model's serialized state (`toJSON().state`), which bundle loading
- * has already validated. Which models export is the catalog's word (`exports`); this file only
- * knows how.
+ * transform; after a model's own link, as `predict` gives it). Writers read the model's
+ * serialized form (`toJSON()`: params and state), which bundle loading has already validated.
+ * Which models export is the catalog's word (`exports`); this file only knows how.
  */
+import { ExportError } from '../errors';
+import { exportRefusal, modelLabel } from '../models/catalog';
 import { CAT_WORDS } from '../models/gbdt/ensemble';
 import type { ModelType, SerializedModel } from '../models/types';
 import type { GraphBuilder } from './graph-builder';
@@ -12,7 +14,7 @@ import { DataType } from './onnx-proto';
 import { treeSum, type ExportTree } from './tree-ensemble';
 
 type State = SerializedModel['state'];
-type Writer = (g: GraphBuilder, state: State, X: string, width: number) => string;
+type Writer = (g: GraphBuilder, state: State, X: string, width: number, params: SerializedModel['params']) => string;
 
 function linear(g: GraphBuilder, s: State, X: string): string {
   const coef = s.coef as Float64Array;
@@ -47,7 +49,14 @@ function columnOf(g: GraphBuilder, X: string, j: number): string {
  * an extra 0/1 column (0: goes left), looked up from the code with Gather, and its node a
  * `≤ 0.5` split on that column.
  */
-function gbdt(g: GraphBuilder, s: State, X: string, width: number): string {
+function gbdt(g: GraphBuilder, s: State, X: string, width: number, params: SerializedModel['params']): string {
+  const raw = gbdtRaw(g, s, X, width);
+  // The log-link loss predicts exp of the trees' sum, as the booster's inverseLink does.
+  return params.loss === 'squared_error_log_link' ? g.op('Exp', [raw]) : raw;
+}
+
+/** The booster's raw output: baseline plus the trees' leaf values. */
+function gbdtRaw(g: GraphBuilder, s: State, X: string, width: number): string {
   const f = s.forest as { [k: string]: Int32Array | Float64Array | Uint8Array | Uint32Array };
   const offsets = f.treeOffsets as Int32Array;
   const feature = Int32Array.from(f.feature as Int32Array);
@@ -143,6 +152,27 @@ function mlp(g: GraphBuilder, s: State, X: string): string {
   return g.op('Add', [g.op('Mul', [h, g.scalar('y_std', s.yStd as number)]), g.scalar('y_mean', s.yMean as number)]);
 }
 
+/**
+ * An ensemble: intercept + Σ weight × each member's graph, added in the members' order as its
+ * `predict` does. A member that cannot leave Loupe as ONNX (k-NN) makes the whole refuse, saying
+ * which and why.
+ */
+function ensemble(g: GraphBuilder, s: State, X: string, width: number): string {
+  const members = s.members as { type: ModelType; params: SerializedModel['params']; state: State }[];
+  const weights = s.weights as Float64Array;
+  members.forEach((m, i) => {
+    const refusal = exportRefusal(m.type, 'onnx');
+    if (refusal !== null || !MODEL_WRITERS[m.type])
+      throw new ExportError('not-exportable', `This ensemble cannot be exported as ONNX: its member ${i + 1} (${modelLabel(m.type)}) cannot. ${refusal ?? ''}`.trim(), { field: `model.state.members[${i}].type` });
+  });
+  let y = g.scalar('ensemble_intercept', s.intercept as number);
+  members.forEach((m, i) => {
+    const member = MODEL_WRITERS[m.type]!(g, m.state, X, width, m.params);
+    y = g.op('Add', [y, g.op('Mul', [member, g.scalar(`weight_${i}`, weights[i])])]);
+  });
+  return y;
+}
+
 /** The writer of each model type that has one; the catalog decides which are offered. */
 export const MODEL_WRITERS: Readonly<Partial<Record<ModelType, Writer>>> = {
   linear,
@@ -153,4 +183,5 @@ export const MODEL_WRITERS: Readonly<Partial<Record<ModelType, Writer>>> = {
   forest,
   gbdt,
   mlp,
+  ensemble,
 };

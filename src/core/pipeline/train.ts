@@ -12,14 +12,17 @@
  *      metrics, per-row test predictions (k-fold: out of fold), the calibration of its prediction
  *      intervals (conformal/training.ts: a refit without a held-out part of the training rows,
  *      or k-fold's out-of-fold errors) with their coverage on the test part, the bundle;
- *   6. a leaderboard ranked by R² — by RMSE, said so, where R² is undefined (a constant test
+ *   6. with `ensemble`: one more candidate, the ensemble of the finished ones, weighed on their
+ *      out-of-fold predictions (k-fold: the run's own; otherwise `ensembleOutOfFold`, a search's)
+ *      and scored as every candidate is (pipeline/ensemble.ts);
+ *   7. a leaderboard ranked by R² — by RMSE, said so, where R² is undefined (a constant test
  *      target) — and the best model.
  * Stages log structured lines and fail with a PipelineError naming the stage; one candidate
  * failing does not stop the others; cancellation stops everything.
  */
 import { checkpoint, throwIfAborted } from '../abort';
 import { createBundle, type ModelBundle } from '../bundle/bundle';
-import type { ConformalCalibration } from '../conformal/calibration';
+import { predictIntervals, scoreIntervals, type ConformalCalibration } from '../conformal/calibration';
 import { calibrationPart, crossCalibration, intervalPlan, splitCalibration, tooFewForCrossCalibration, type IntervalRequest } from '../conformal/training';
 import { referenceProfile, type ReferenceProfile } from '../bundle/reference-profile';
 import { encodeReferenceSample, REFERENCE_SAMPLE_ROWS, sampleRowIndices } from '../bundle/reference-sample';
@@ -28,13 +31,14 @@ import { takeRows } from '../data';
 import type { Table } from '../data/types';
 import { evaluationDiagnostics } from '../report/diagnostics';
 import { CancelledError, LoupeError, PipelineError, isCancelled, type PipelineStage } from '../errors';
-import { regressionMetrics, type RegressionMetrics } from '../metrics';
+import { meanMetrics, regressionMetrics, type RegressionMetrics } from '../metrics';
 import { emptyHistory, type FitHistory } from '../models/history';
 import type { TreeSharing } from '../models/forest/tree-share';
 import { createModel, modelInfo, modelLabel } from '../models/registry';
 import type { Matrix, ModelType, Regressor } from '../models/types';
 import { permutation, Rng } from '../random';
 import { applyCleaning, fitRecipe, type FittedRecipe, type Recipe } from '../recipe';
+import { ensembleCandidate, ENSEMBLE_NAME, type EnsembleMemberInfo, type EnsembleRequest, type OutOfFoldCandidate } from './ensemble';
 import { Logger, type LogSink } from './log';
 import { rankingScore, type RankedBy } from './ranking';
 
@@ -119,6 +123,27 @@ export interface TrainingRequest {
   onCandidateDone?: (r: CandidateResult) => void;
   /** Random forests grow their trees in other workers too (the app's pool); the result is the same. */
   shareTrees?: TreeSharing;
+  /**
+   * Add the ensemble of the finished candidates (named "Ensemble") as one more candidate,
+   * weighed on their out-of-fold predictions (pipeline/ensemble.ts): a k-fold run's own, or
+   * `ensembleOutOfFold` with any split.
+   */
+  ensemble?: EnsembleRequest;
+  /**
+   * Out-of-fold predictions made elsewhere (a search's cross-validation of the same training
+   * rows), one per candidate in order (null: that candidate takes no part), for the ensemble.
+   */
+  ensembleOutOfFold?: SuppliedOutOfFold;
+}
+
+/** Candidates' out-of-fold predictions of the run's training rows, made by a cross-validation outside the run. */
+export interface SuppliedOutOfFold {
+  /** The training rows' targets, in the target's units, in the run's training-row order. */
+  actual: Float64Array;
+  /** The fold (0..k−1) that held each row out. */
+  foldOf: Uint32Array;
+  /** Per candidate (the request's order): its out-of-fold predictions in the target's units, or null. */
+  byCandidate: (Float64Array | null)[];
 }
 
 export type CandidateStatus = 'finished' | 'failed' | 'cancelled';
@@ -156,6 +181,13 @@ export interface CandidateResult {
   intervals?: ConformalCalibration;
   /** Built for finished candidates as `TrainingRequest.bundles` asks. */
   bundle?: ModelBundle;
+  /** An ensemble: the candidates it blends and their weights. */
+  members?: EnsembleMemberInfo[];
+  /**
+   * An ensemble of a run with a test part: its cross-validated metrics too (each fold predicted
+   * with weights chosen on the other folds), for choosing it without looking at the test rows.
+   */
+  outOfFoldMetrics?: RegressionMetrics;
   error?: { code: string; message: string; stage: PipelineStage };
 }
 
@@ -243,6 +275,11 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
   throwIfAborted(signal);
   if (req.candidates.length === 0) throw new PipelineError('no-candidates', 'Choose at least one model to train.', { stage: 'training' });
   const names = candidateNames(req.candidates);
+  if (req.ensemble && req.split.kind !== 'kfold' && !req.ensembleOutOfFold)
+    throw new PipelineError('ensemble-needs-folds', 'An ensemble is weighed on its members’ out-of-fold predictions: choose k-fold cross-validation to build one.', { field: 'ensemble', stage: 'training' });
+  const supplied = req.ensembleOutOfFold;
+  if (supplied && supplied.byCandidate.length !== req.candidates.length)
+    throw new PipelineError('bad-ensemble', `Out-of-fold predictions were given for ${supplied.byCandidate.length} candidates; there are ${req.candidates.length}.`, { field: 'ensembleOutOfFold', stage: 'training' });
   const sampleRows = req.referenceSampleRows ?? REFERENCE_SAMPLE_ROWS;
   if (!(Number.isInteger(sampleRows) && sampleRows >= 0))
     throw new PipelineError('bad-reference-rows', `The reference sample size must be a whole number of at least 0; got ${sampleRows}.`, { field: 'referenceSampleRows', stage: 'transformation' });
@@ -276,6 +313,8 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
   const keptRows = (n: number): Uint32Array | null => (n > maxRows ? permutation(n, new Rng(split.seed)).slice(0, maxRows).sort() : null);
 
   const results: CandidateResult[] = [];
+  /** k-fold with an ensemble: every finished candidate's out-of-fold predictions of every row (evaluations may keep a sample). */
+  const outOfFold = new Map<string, { oof: Float64Array; actual: Float64Array }>();
   const n = req.candidates.length;
   for (let ci = 0; ci < n; ci++) {
     const spec = req.candidates[ci];
@@ -333,6 +372,7 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
         metrics = meanMetrics(foldMetrics);
         model = (await fit(train.X, train.y, foldData.length)).model;
         evaluation = evaluationOf('out-of-fold', oofActual, oofPred, keptRows(oofActual.length));
+        if (req.ensemble && !supplied) outOfFold.set(name, { oof: oofPred, actual: oofActual });
         if (plan && foldOf) intervals = await crossCalibration({ plan, X: train.X, actual: oofActual, predicted: oofPred, foldOf, seed: split.seed, signal });
       } else {
         const f = await fit(train.X, train.y, 0);
@@ -395,8 +435,17 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
       log.error('training', `${name} failed: ${msg}`, { candidate: name });
       result = failed(name, spec, params, 'failed', e);
     }
+    const suppliedOof = supplied?.byCandidate[ci];
+    if (req.ensemble && suppliedOof && result.status === 'finished') outOfFold.set(name, { oof: suppliedOof, actual: supplied!.actual });
     results.push(result);
     req.onCandidateDone?.(result);
+  }
+
+  if (req.ensemble) {
+    const foldOf = supplied?.foldOf ?? foldIndex(folds, cleaned.rowCount);
+    const r = await ensembleResult(req.ensemble, results, outOfFold, { recipe, foldOf, plan, X: train.X, test, seed: split.seed, signal, log, keptRows });
+    results.push(r);
+    req.onCandidateDone?.(r);
   }
 
   const leaderboard = rankCandidates(results, rankedBy);
@@ -414,6 +463,77 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
 
   const evaluationRows = test ? { X: test.X, y: test.yRaw, inSample: false } : { X: train.X, y: train.yRaw, inSample: true };
   return { split: splitInfo, recipe, leaderboard, best: best.name, rankedBy, warnings, evaluationRows, logs: log.lines };
+}
+
+/** The fold that holds each row out, from k folds' test rows. */
+function foldIndex(folds: { test: Uint32Array }[], n: number): Uint32Array {
+  const foldOf = new Uint32Array(n);
+  folds.forEach((f, k) => f.test.forEach((r) => (foldOf[r] = k)));
+  return foldOf;
+}
+
+/**
+ * The ensemble of the finished candidates, as a candidate (failed, with the reason, when it
+ * cannot be built). k-fold: scored out of fold; with a test part: on it, like the others, and
+ * its out-of-fold metrics kept beside.
+ */
+async function ensembleResult(
+  request: EnsembleRequest,
+  results: CandidateResult[],
+  outOfFold: Map<string, { oof: Float64Array; actual: Float64Array }>,
+  run: {
+    recipe: FittedRecipe;
+    foldOf: Uint32Array;
+    plan: ReturnType<typeof intervalPlan>;
+    X: Matrix;
+    test: Prepared | undefined;
+    seed: number;
+    signal: AbortSignalLike | undefined;
+    log: Logger;
+    keptRows: (n: number) => Uint32Array | null;
+  },
+): Promise<CandidateResult> {
+  const { log, test, recipe } = run;
+  const members: OutOfFoldCandidate[] = results
+    .filter((r) => r.status === 'finished' && r.model && outOfFold.has(r.name))
+    .map((r) => ({ name: r.name, type: r.type, oof: outOfFold.get(r.name)!.oof, model: r.model!, fitSeconds: r.fitSeconds, predictSeconds: r.predictSeconds }));
+  const spec: CandidateSpec = { type: 'ensemble', params: { ...request } };
+  try {
+    log.info('training', `Building ${ENSEMBLE_NAME} of ${members.length} candidates`, { candidate: ENSEMBLE_NAME });
+    const actual = members.length ? outOfFold.get(members[0].name)!.actual : new Float64Array(0);
+    const { foldOf } = run;
+    let k = 0;
+    for (const f of foldOf) k = Math.max(k, f + 1);
+    const e = ensembleCandidate({ candidates: members, actual, recipe, foldOf, k, request });
+    const cv = e.result.metrics!;
+    const cal = run.plan ? await crossCalibration({ plan: run.plan, X: run.X, actual, predicted: e.oofPredicted, foldOf, seed: run.seed, signal: run.signal }) : undefined;
+    log.info('evaluation', `${ENSEMBLE_NAME}: ${e.result.members!.map((x) => `${x.name} ${x.weight.toFixed(2)}`).join(', ')}; out of fold R² ${cv.r2.toFixed(4)}, RMSE ${cv.rmse.toFixed(2)} (weights chosen without each scored fold)`, {
+      candidate: ENSEMBLE_NAME,
+      data: { r2: cv.r2, rmse: cv.rmse, members: e.result.members!.length },
+    });
+    if (!test) return { ...e.result, evaluation: evaluationOf('out-of-fold', actual, e.oofPredicted, run.keptRows(actual.length)), ...(cal ? { intervals: cal } : {}) };
+    // A test part: scored on it as every candidate is; intervals calibrated out of fold, judged on it.
+    const t0 = now();
+    const pred = recipe.decodeTarget(e.result.model!.predict(test.X));
+    const predictSeconds = (now() - t0) / 1000;
+    const metrics = regressionMetrics(test.yRaw, pred);
+    const intervals = cal ? { ...cal, evaluation: scoreIntervals('test', test.yRaw, predictIntervals(cal, test.X, pred)) } : undefined;
+    log.info('evaluation', `${ENSEMBLE_NAME}: test R² ${metrics.r2.toFixed(4)}, RMSE ${metrics.rmse.toFixed(2)}`, { candidate: ENSEMBLE_NAME, data: { r2: metrics.r2, rmse: metrics.rmse } });
+    return {
+      ...e.result,
+      metrics,
+      folds: undefined,
+      outOfFoldMetrics: cv,
+      predictSeconds,
+      evaluation: evaluationOf('test', test.yRaw, pred, run.keptRows(pred.length)),
+      ...(intervals ? { intervals } : {}),
+    };
+  } catch (e) {
+    if (isCancelled(e)) throw e;
+    const msg = e instanceof Error ? e.message : String(e);
+    log.error('training', `${ENSEMBLE_NAME} failed: ${msg}`, { candidate: ENSEMBLE_NAME });
+    return failed(ENSEMBLE_NAME, spec, spec.params!, 'failed', e);
+  }
 }
 
 /** A fold of the training rows: its own recipe fitted on its training part, both parts transformed. */
@@ -604,13 +724,6 @@ export function rankCandidates(results: CandidateResult[], by: RankedBy = 'r2'):
     .map((r, i) => ({ r, i }))
     .sort((a, b) => score(b.r) - score(a.r) || a.i - b.i)
     .map((x) => x.r);
-}
-
-function meanMetrics(ms: RegressionMetrics[]): RegressionMetrics {
-  const keys = Object.keys(ms[0]) as (keyof RegressionMetrics)[];
-  const out = {} as RegressionMetrics;
-  for (const k of keys) out[k] = ms.reduce((s, m) => s + m[k], 0) / ms.length;
-  return out;
 }
 
 function isConstant(y: Float64Array): boolean {

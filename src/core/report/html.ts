@@ -189,6 +189,7 @@ const SHAP_METHOD: Record<ReportShap['kind'], string> = {
   'tree-shap': 'exact path-dependent TreeSHAP',
   linear: 'exact (coefficient × (value − mean))',
   sampling: 'sampling Shapley (seeded permutations)',
+  ensemble: 'exact (weighted sum of its members’ TreeSHAP and linear values)',
 };
 
 function shapSection(shap: ReportShap | { reason: string }, target: string): string {

@@ -9,7 +9,8 @@ import { Rng } from '../../../src/core/random';
 import { runSearch, type SearchRequest, type Trial } from '../../../src/core/pipeline/search';
 import { defaultRecipe } from '../../../src/core/recipe';
 import { generateSampleGemstones } from '../../../src/core/sample';
-import { MODEL_TYPES } from '../../../src/core/models/catalog';
+// The ensemble is not searched: it is made from a search's trials (pipeline/search-ensemble.ts).
+import { CANDIDATE_TYPES as SEARCHED_TYPES } from '../../../src/core/models/catalog';
 
 const DATASET = { hash: 'c'.repeat(64), name: 'sample.csv' };
 
@@ -36,12 +37,12 @@ const shape = (ts: Trial[]) => ts.map((t) => ({ id: t.id, model: t.model, params
 describe('search spaces', () => {
   it('every model with a hyperparameter worth tuning declares where a search draws it', () => {
     // Plain least squares has nothing to tune; every other model must be searchable.
-    for (const type of MODEL_TYPES.filter((t) => t !== 'linear')) expect(searchSpaceOf(MODEL_CATALOG[type].params).length, type).toBeGreaterThan(0);
-    for (const type of MODEL_TYPES.filter((t) => MODEL_CATALOG[t].seeded)) expect(searchSpaceOf(MODEL_CATALOG[type].params).map(([k]) => k), type).not.toContain('seed');
+    for (const type of SEARCHED_TYPES.filter((t) => t !== 'linear')) expect(searchSpaceOf(MODEL_CATALOG[type].params).length, type).toBeGreaterThan(0);
+    for (const type of SEARCHED_TYPES.filter((t) => MODEL_CATALOG[t].seeded)) expect(searchSpaceOf(MODEL_CATALOG[type].params).map(([k]) => k), type).not.toContain('seed');
   });
 
   it('draws valid, seeded configurations that vary', () => {
-    for (const type of MODEL_TYPES) {
+    for (const type of SEARCHED_TYPES) {
       const table = MODEL_CATALOG[type].params;
       const a = new Rng(11);
       const b = new Rng(11);
