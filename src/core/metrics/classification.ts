@@ -41,15 +41,23 @@ export interface ClassificationMetrics {
 
 type Codes = ArrayLike<number>;
 
-function checkCodes(y: Codes, k: number, field: string): void {
+/**
+ * Checks k ≥ 2 (InvalidParamsError, field classCount) and that every code is a whole number in
+ * 0..k−1 (InvalidInputError naming the first bad row and `field`).
+ */
+export function checkClassCodes(y: Codes, k: number, field = 'y'): void {
   if (!(Number.isInteger(k) && k >= 2))
     throw new InvalidParamsError('bad-class-count', `The number of classes must be a whole number of at least 2; got ${k}.`, { field: 'classCount' });
-  if (y.length === 0) throw new InvalidInputError('empty-input', 'Cannot score zero rows.');
   for (let i = 0; i < y.length; i++) {
     const c = y[i];
     if (!(Number.isInteger(c) && c >= 0 && c < k))
       throw new InvalidInputError('bad-class-code', `Row ${i + 1} has class code ${c}; classes must be coded 0..${k - 1}.`, { row: i + 1, field });
   }
+}
+
+function checkCodes(y: Codes, k: number, field: string): void {
+  if (y.length === 0) throw new InvalidInputError('empty-input', 'Cannot score zero rows.');
+  checkClassCodes(y, k, field);
 }
 
 function checkSameLength(a: Codes, b: Codes, what: string): void {

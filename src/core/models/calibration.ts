@@ -13,6 +13,7 @@
  * Calibration state is plain numbers and Float64Arrays, to be stored in a bundle as it is.
  */
 import { InvalidInputError, InvalidParamsError } from '../errors';
+import { checkClassCodes } from '../metrics/classification';
 import { expit } from './linear/logistic-loss';
 
 export type CalibrationMethod = 'sigmoid' | 'isotonic';
@@ -178,13 +179,10 @@ export function applyCalibrator(c: Calibrator, s: number): number {
 }
 
 function checkCalibrationInput(proba: ArrayLike<number>, y: ArrayLike<number>, k: number): void {
-  if (!(Number.isInteger(k) && k >= 2)) throw new InvalidParamsError('bad-class-count', `The number of classes must be a whole number of at least 2; got ${k}.`, { field: 'classCount' });
+  checkClassCodes(y, k);
   if (proba.length !== y.length * k)
     throw new InvalidInputError('shape', `${y.length} rows of ${k} classes need ${y.length * k} probabilities; got ${proba.length}.`);
   if (y.length === 0) throw new InvalidInputError('empty-input', 'Calibration needs held-out rows; there are none.');
-  for (let i = 0; i < y.length; i++)
-    if (!(Number.isInteger(y[i]) && y[i] >= 0 && y[i] < k))
-      throw new InvalidInputError('bad-class-code', `Row ${i + 1} has class code ${y[i]}; classes must be coded 0..${k - 1}.`, { row: i + 1, field: 'y' });
 }
 
 /**

@@ -172,8 +172,12 @@ export function hessianMatrix(pr: LogisticProblem, curvature: Float64Array): Flo
   const xt = new Float64Array(d);
   if (pr.fitIntercept) xt[p] = 1;
   const w = new Float64Array(m * m);
+  // One-hot rows are mostly zeros: visit only the nonzero entries (ascending), nz of them.
+  const idx = new Int32Array(d);
   for (let i = 0; i < n; i++) {
     xt.set(pr.X.data.subarray(i * p, i * p + p));
+    let nz = 0;
+    for (let j = 0; j < d; j++) if (xt[j] !== 0) idx[nz++] = j;
     const s = pr.weight[i];
     if (m === 1) w[0] = s * curvature[i];
     else
@@ -187,11 +191,11 @@ export function hessianMatrix(pr: LogisticProblem, curvature: Float64Array): Flo
       for (let b = a; b < m; b++) {
         const wab = w[a * m + b];
         if (wab === 0) continue;
-        for (let j = 0; j < d; j++) {
+        for (let u = 0; u < nz; u++) {
+          const j = idx[u];
           const v = wab * xt[j];
-          if (v === 0) continue;
           const row = (a * d + j) * q + b * d;
-          for (let k = a === b ? j : 0; k < d; k++) H[row + k] += v * xt[k];
+          for (let t = a === b ? u : 0; t < nz; t++) H[row + idx[t]] += v * xt[idx[t]];
         }
       }
   }

@@ -1,8 +1,9 @@
 /**
- * Parameter tables of the linear family (scikit-learn's LinearRegression, Ridge, Lasso and
- * ElasticNet, same names in camelCase, same defaults).
+ * Parameter tables of the linear family (scikit-learn’s LinearRegression, Ridge, Lasso,
+ * ElasticNet and LogisticRegression, same names in camelCase, same defaults where the solver allows).
  */
-import { defineParams, type NumberSpec } from '../params';
+import type { ClassWeight } from '../class-weight';
+import { classWeightParam, defineParams, type NumberSpec } from '../params';
 
 export interface LinearRegressionOptions {
   /** Fit an intercept b (on centered data) rather than forcing the fit through the origin. */
@@ -42,7 +43,7 @@ export interface LogisticOptions {
   l1Ratio: number;
   fitIntercept: boolean;
   /** 'balanced' weighs each row by n / (classes · rows of its class), as sklearn's class_weight. */
-  classWeight: 'none' | 'balanced';
+  classWeight: ClassWeight;
   /** Most solver iterations: Newton steps for l2/none, proximal-gradient steps for l1/elasticnet. */
   maxIter: number;
   /** Stop when the largest (sub)gradient component of the mean objective is at most tol. */
@@ -115,14 +116,7 @@ export const LOGISTIC_PARAMS = defineParams<LogisticOptions>({
   },
   l1Ratio: { kind: 'number', min: 0, max: 1, default: 0.5, help: 'mix of L1 (1) and L2 (0) for the elasticnet penalty', search: { type: 'uniform', low: 0.05, high: 1 } },
   fitIntercept,
-  classWeight: {
-    kind: 'choice',
-    choices: ['none', 'balanced'],
-    default: 'none',
-    help: 'balanced: weigh rare classes up so that every class counts as much in the fit',
-    basic: true,
-    search: { type: 'choice', values: ['none', 'balanced'] },
-  },
+  classWeight: classWeightParam(),
   // Newton converges in a few dozen steps; 1000 leaves room for the proximal solver of l1/elasticnet.
   maxIter: { kind: 'integer', min: 1, default: 1000, help: 'most solver iterations', search: null },
   tol: { kind: 'number', min: 0, minExclusive: true, default: 1e-4, help: 'convergence tolerance (largest gradient component of the mean loss)', search: null },
