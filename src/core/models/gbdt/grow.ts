@@ -55,6 +55,7 @@ export class LeafWiseGrower {
   /** Trees since the carried root histogram was last built from rows. */
   private rootAge = 0;
   private readonly nodeFeatures: FeatureSet;
+  private readonly pick: Int32Array;
   private treeFeatures: FeatureSet | null = null;
 
   /** The features a node's split may use: the tree's, or a seeded sample of them. */
@@ -64,14 +65,23 @@ export class LeafWiseGrower {
     if (frac >= 1) return fs;
     const k = Math.max(1, Math.round(fs.count * frac));
     if (k >= fs.count) return fs;
-    const pick = Array.from(fs.columns.subarray(0, fs.count));
+    // A partial Fisher–Yates on a reused buffer (this runs at every node).
+    const pick = this.pick;
+    pick.set(fs.columns.subarray(0, fs.count));
     for (let i = 0; i < k; i++) {
-      const j = i + this.rng.nextInt(pick.length - i);
+      const j = i + this.rng.nextInt(fs.count - i);
       const t = pick[i];
       pick[i] = pick[j];
       pick[j] = t;
     }
-    this.nodeFeatures.set(pick.slice(0, k).sort((a, b) => a - b), this.binning);
+    // Insertion sort of the k picked columns: a handful, where TypedArray#sort's set-up dominates.
+    for (let i = 1; i < k; i++) {
+      const v = pick[i];
+      let j = i - 1;
+      for (; j >= 0 && pick[j] > v; j--) pick[j + 1] = pick[j];
+      pick[j + 1] = v;
+    }
+    this.nodeFeatures.set(pick.subarray(0, k), this.binning);
     return this.nodeFeatures;
   }
 
@@ -84,6 +94,7 @@ export class LeafWiseGrower {
     kernels: 'auto' | 'js' = 'auto',
   ) {
     this.nodeFeatures = new FeatureSet(binning.nFeatures);
+    this.pick = new Int32Array(binning.nFeatures);
     const n = input.nRows;
     this.tree = new GrownTree(2 * p.numLeaves - 1);
     this.histSize = binning.offsets[binning.nFeatures] * 3;
