@@ -152,7 +152,7 @@ export class GradientBoostingRegressor extends Estimator<GbdtParams, FittedState
         tree = grower.grow(nRowSample, false, fs);
         tree.addPredictionsBinned(bins, nTrain, p, raw);
       } else {
-        fillIdentity(idx, nTrain);
+        grower.useAllRows();
         tree = grower.grow(nTrain, true, fs);
         addLeafValues(tree, grower, raw);
       }
@@ -262,10 +262,6 @@ function sampleRows(perm: Int32Array, count: number, rng: Rng, idx: Int32Array):
   }
   idx.set(perm.subarray(0, count));
   idx.subarray(0, count).sort();
-}
-
-function fillIdentity(idx: Int32Array, n: number): void {
-  for (let i = 0; i < n; i++) idx[i] = i;
 }
 
 /** Adds each leaf's value to the training rows it holds (no traversal needed). */
