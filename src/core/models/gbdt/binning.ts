@@ -11,7 +11,6 @@
 import type { Matrix } from '../types';
 import { Rng } from '../../random';
 import { lowerBound } from '../../stats/search';
-import { sortInPlace } from '../../stats/sort';
 
 export interface Binning {
   readonly nFeatures: number;
@@ -76,7 +75,9 @@ export function fitBinning(X: Matrix, rows: Uint32Array | null, opts: BinningOpt
         continue;
       }
     }
-    const e = numericEdges(sortInPlace(col.slice()), opts.maxBins);
+    // Float64Array#sort, not stats/sort's radix sort (twice as fast here): that module stays out
+    // of the page, which loads this file with the model registry (tests/e2e/browser.ts).
+    const e = numericEdges(col.slice().sort(), opts.maxBins);
     edges.push(e);
     nBins[j] = e.length + 1;
   }

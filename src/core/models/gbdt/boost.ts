@@ -141,7 +141,7 @@ export async function boost(X: Matrix, y: Float64Array, weights: Float64Array | 
         tree = grower.grow(nRowSample, false, fs);
         tree.addPredictionsBinned(bins, nTrain, p, raw[k]);
       } else {
-        fillIdentity(idx, nTrain);
+        grower.useAllRows();
         tree = grower.grow(nTrain, true, fs);
         addLeafValues(tree, grower, raw[k]);
       }
@@ -216,10 +216,6 @@ function sampleRows(perm: Int32Array, count: number, rng: Rng, idx: Int32Array):
   }
   idx.set(perm.subarray(0, count));
   idx.subarray(0, count).sort();
-}
-
-function fillIdentity(idx: Int32Array, n: number): void {
-  for (let i = 0; i < n; i++) idx[i] = i;
 }
 
 /** Adds each leaf's value to the training rows it holds (no traversal needed). */

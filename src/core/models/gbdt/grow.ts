@@ -55,6 +55,9 @@ export class LeafWiseGrower {
   /** Trees since the carried root histogram was last built from rows. */
   private rootAge = 0;
   private readonly nodeFeatures: FeatureSet;
+  private readonly pick: Int32Array;
+  /** 0, 1, …, n − 1, copied into idx before a tree on every row. */
+  private readonly identity: Int32Array;
   private treeFeatures: FeatureSet | null = null;
 
   /** The features a node's split may use: the tree's, or a seeded sample of them. */
@@ -64,14 +67,23 @@ export class LeafWiseGrower {
     if (frac >= 1) return fs;
     const k = Math.max(1, Math.round(fs.count * frac));
     if (k >= fs.count) return fs;
-    const pick = Array.from(fs.columns.subarray(0, fs.count));
+    // A partial Fisher–Yates on a reused buffer (this runs at every node).
+    const pick = this.pick;
+    pick.set(fs.columns.subarray(0, fs.count));
     for (let i = 0; i < k; i++) {
-      const j = i + this.rng.nextInt(pick.length - i);
+      const j = i + this.rng.nextInt(fs.count - i);
       const t = pick[i];
       pick[i] = pick[j];
       pick[j] = t;
     }
-    this.nodeFeatures.set(pick.slice(0, k).sort((a, b) => a - b), this.binning);
+    // Insertion sort of the k picked columns: a handful, where TypedArray#sort's set-up dominates.
+    for (let i = 1; i < k; i++) {
+      const v = pick[i];
+      let j = i - 1;
+      for (; j >= 0 && pick[j] > v; j--) pick[j + 1] = pick[j];
+      pick[j + 1] = v;
+    }
+    this.nodeFeatures.set(pick.subarray(0, k), this.binning);
     return this.nodeFeatures;
   }
 
@@ -84,12 +96,19 @@ export class LeafWiseGrower {
     kernels: 'auto' | 'js' = 'auto',
   ) {
     this.nodeFeatures = new FeatureSet(binning.nFeatures);
+    this.pick = new Int32Array(binning.nFeatures);
     const n = input.nRows;
     this.tree = new GrownTree(2 * p.numLeaves - 1);
     this.histSize = binning.offsets[binning.nFeatures] * 3;
     this.rows = new GrowerKernels(input, Int32Array.from(binning.offsets.subarray(0, binning.nFeatures), (o) => o * 3), this.histSize, p.numLeaves + 1, kernels === 'auto');
     this.freeHists.push(...this.rows.histograms);
     this.idx = this.rows.idx;
+    this.identity = Int32Array.from({ length: n }, (_, i) => i);
+  }
+
+  /** Sets idx to every row in order (0, 1, …, n − 1), as `grow` with allRows wants: one block copy. */
+  useAllRows(): void {
+    this.idx.set(this.identity);
   }
 
   /** Leaves of the last grown tree: node, row range. */
@@ -216,27 +235,31 @@ export class LeafWiseGrower {
       const lOk = room && this.splittable(left);
       const rOk = room && this.splittable(right);
       if (lOk || rOk || carrying) {
-        const [small, large] = left.C <= right.C ? [left, right] : [right, left];
+        const leftSmaller = left.C <= right.C;
+        const small = leftSmaller ? left : right;
+        const large = leftSmaller ? right : left;
         small.hist = this.takeHist();
         if (!this.rows.histogram(small.hist, fs.count, small.start, small.end)) buildHistogram(small.hist, input, binning, fs, idx, small.start, small.end);
         if (!this.rows.subtract(parentHist, small.hist, fs.count)) subtractInto(parentHist, small.hist, binning, fs);
         large.hist = parentHist;
         if (carrying) this.carryLeaves(parent, left, right);
-        for (const c of [left, right]) {
-          if (c === left ? lOk : rOk) {
-            findBestSplit(c.hist as Float64Array, binning, this.featuresForNode(), c.G, c.H, c.C, p, c.split, this.scratch);
-          }
-          if ((c.split.gain === -Infinity || !(c === left ? lOk : rOk)) && c.hist) {
-            this.freeHists.push(c.hist);
-            c.hist = null;
-          }
-        }
+        this.searchChild(left, lOk);
+        this.searchChild(right, rOk);
       } else {
         this.freeHists.push(parentHist);
       }
     }
     for (const l of leaves) tree.value[l.node] = this.leafValue(l);
     return tree;
+  }
+
+  /** Finds a new child's best split when it may split; gives its histogram back when it will not. */
+  private searchChild(c: Leaf, ok: boolean): void {
+    if (ok) findBestSplit(c.hist as Float64Array, this.binning, this.featuresForNode(), c.G, c.H, c.C, this.p, c.split, this.scratch);
+    if ((c.split.gain === -Infinity || !ok) && c.hist) {
+      this.freeHists.push(c.hist);
+      c.hist = null;
+    }
   }
 
   /** A leaf's value as `grow` sets it (learning rate applied). */
