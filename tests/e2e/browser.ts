@@ -251,8 +251,8 @@ export async function pageModules(page: Page): Promise<string[]> {
 
 /**
  * Code that runs in workers and never on the page (architecture rule 2): CSV parsing and
- * profiling, EDA aggregates and the sorting behind them, cleaning counts, the training, prediction
- * and retraining pipelines, the ONNX exporter, and the drift statistics of monitoring (the page
+ * profiling, EDA aggregates and the sorting behind them, cleaning counts, the training, search
+ * (its trials; the page runs only search-schedule), prediction and retraining pipelines, the ONNX exporter, and the drift statistics of monitoring (the page
  * only re-judges stored reports: pipeline/monitor-settings).
  */
 const WORKER_ONLY = [
@@ -263,6 +263,7 @@ const WORKER_ONLY = [
   'src/core/stats/sort',
   'src/core/recipe/cleaning',
   'src/core/pipeline/train',
+  'src/core/pipeline/search.ts',
   'src/core/pipeline/predict',
   'src/core/pipeline/importance',
   'src/core/onnx/',
