@@ -88,20 +88,17 @@ async function papaAlone(page: Page, path: string): Promise<number> {
     document.body.append(input);
   });
   await page.setInputFiles('#bench-file', path);
-  const { seconds, rows } = await page.evaluate(
-    () =>
-      new Promise<{ seconds: number; rows: number }>((ok, fail) => {
-        const file = (document.getElementById('bench-file') as HTMLInputElement).files![0];
-        const Papa = (window as unknown as { Papa: { parse(f: File, o: object): void } }).Papa;
-        let rows = 0;
-        const t0 = performance.now();
-        Papa.parse(file, {
-          chunk: (r: { data: unknown[] }) => void (rows += r.data.length),
-          complete: () => ok({ seconds: (performance.now() - t0) / 1000, rows }),
-          error: (e: Error) => fail(e),
-        });
-      }),
-  );
+  // A string, not a function: tsx would wrap the callbacks' names in a __name() the page does not have.
+  const { seconds, rows } = (await page.evaluate(`new Promise((ok, fail) => {
+    const file = document.getElementById('bench-file').files[0];
+    let rows = 0;
+    const t0 = performance.now();
+    Papa.parse(file, {
+      chunk: (r) => { rows += r.data.length; },
+      complete: () => ok({ seconds: (performance.now() - t0) / 1000, rows }),
+      error: (e) => fail(e),
+    });
+  })`)) as { seconds: number; rows: number };
   if (rows < 1) throw new Error('papaparse read no rows');
   return seconds;
 }
@@ -119,20 +116,29 @@ async function loupe(page: Page, path: string, rows: number): Promise<{ seconds:
   return { seconds, workerSeconds: Number(/in ([\d.]+) s/.exec((await result.textContent()) ?? '')?.[1]), output: await result.getAttribute('data-output') };
 }
 
+/** What Runtime.getHeapUsage answers (backingStorageSize: ArrayBuffer stores, outside the JS heap; newer Chromium only). */
+interface HeapUsage {
+  usedSize: number;
+  backingStorageSize?: number;
+}
+
 /**
- * JS heap in use (MB) of the page and of each dedicated worker, sampled: workers are reached
- * through the page's DevTools session (Target.attachToTarget, messages relayed).
+ * JS heap in use (MB) of the page and of each dedicated worker, sampled, with the ArrayBuffer
+ * stores beside it (typed arrays live there): workers are reached through the page's DevTools
+ * session (Target.attachToTarget, messages relayed).
  */
 class HeapSampler {
   readonly peaks = new Map<string, number>();
+  /** The same with ArrayBuffer stores added. */
+  readonly peaksWithBuffers = new Map<string, number>();
   #timer: ReturnType<typeof setInterval> | null = null;
   #sessions = new Map<string, string>();
   #next = 1;
-  #waiting = new Map<number, (usedSize: number) => void>();
+  #waiting = new Map<number, (usage: HeapUsage) => void>();
   constructor(private readonly cdp: CDPSession) {
     cdp.on('Target.receivedMessageFromTarget', (e: { message: string }) => {
-      const m = JSON.parse(e.message) as { id?: number; result?: { usedSize: number } };
-      if (m.id !== undefined && m.result) this.#waiting.get(m.id)?.(m.result.usedSize);
+      const m = JSON.parse(e.message) as { id?: number; result?: HeapUsage };
+      if (m.id !== undefined && m.result) this.#waiting.get(m.id)?.(m.result);
     });
   }
   start(ms = 500): void {
@@ -142,12 +148,13 @@ class HeapSampler {
     if (this.#timer) clearInterval(this.#timer);
     await this.#sample().catch(() => {});
   }
-  #note(name: string, bytes: number): void {
-    this.peaks.set(name, Math.max(this.peaks.get(name) ?? 0, round(bytes / 2 ** 20, 1)));
+  #note(name: string, u: HeapUsage): void {
+    const mb = (b: number) => round(b / 2 ** 20, 1);
+    this.peaks.set(name, Math.max(this.peaks.get(name) ?? 0, mb(u.usedSize)));
+    this.peaksWithBuffers.set(name, Math.max(this.peaksWithBuffers.get(name) ?? 0, mb(u.usedSize + (u.backingStorageSize ?? 0))));
   }
   async #sample(): Promise<void> {
-    const page = (await this.cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
-    this.#note('page', page.usedSize);
+    this.#note('page', (await this.cdp.send('Runtime.getHeapUsage')) as HeapUsage);
     const { targetInfos } = (await this.cdp.send('Target.getTargets')) as { targetInfos: { targetId: string; type: string; title: string; url: string }[] };
     for (const t of targetInfos) {
       if (t.type !== 'worker') continue;
@@ -157,11 +164,11 @@ class HeapSampler {
         this.#sessions.set(t.targetId, sessionId);
       }
       const id = this.#next++;
-      const used = new Promise<number>((ok) => this.#waiting.set(id, ok));
+      const used = new Promise<HeapUsage>((ok) => this.#waiting.set(id, ok));
       await this.cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method: 'Runtime.getHeapUsage' }) });
-      const bytes = await Promise.race([used, new Promise<number>((ok) => setTimeout(() => ok(-1), 2000))]);
+      const usage = await Promise.race([used, new Promise<null>((ok) => setTimeout(() => ok(null), 2000))]);
       this.#waiting.delete(id);
-      if (bytes >= 0) this.#note(`worker ${t.title || t.url.split('/').pop()}`, bytes);
+      if (usage) this.#note(`worker ${t.title || t.url.split('/').pop()}`, usage);
     }
   }
 }
@@ -193,6 +200,7 @@ async function main(): Promise<void> {
       ours.push(await loupe(page, file, rows));
       process.stderr.write(`run ${r + 1}: papaparse ${round(papa[r], 2)} s, Loupe ${round(ours[r].seconds, 2)} s (worker ${ours[r].workerSeconds} s, output ${ours[r].output})\n`);
     }
+    const inputMB = round(statSync(file).size / 2 ** 20, 1);
     const papaMedian = median(papa);
     const loupeMedian = median(ours.map((o) => o.seconds));
     let bigFigures: Record<string, unknown> | undefined;
@@ -201,6 +209,8 @@ async function main(): Promise<void> {
       await generate(bigFile, m.header, m.lines, big);
       rmSync(file);
       const cdp = await s.context.newCDPSession(page);
+      // The page starts clean: papaparse's garbage from the runs above is not the prediction's.
+      await cdp.send('HeapProfiler.collectGarbage');
       const heap = new HeapSampler(cdp);
       heap.start();
       let run: Awaited<ReturnType<typeof loupe>>;
@@ -209,7 +219,8 @@ async function main(): Promise<void> {
       } finally {
         await heap.stop();
       }
-      bigFigures = { rows: big, inputMB: Math.round(statSync(bigFile).size / 2 ** 20), seconds: round(run.seconds, 2), workerSeconds: run.workerSeconds, output: run.output, heapPeakMB: Object.fromEntries(heap.peaks), target: { tabHeapMB: 100, workerHeapMB: 300 } };
+      bigFigures = { rows: big, inputMB: Math.round(statSync(bigFile).size / 2 ** 20), seconds: round(run.seconds, 2), workerSeconds: run.workerSeconds, output: run.output, heapPeakMB: Object.fromEntries(heap.peaks), withArrayBuffersPeakMB: Object.fromEntries(heap.peaksWithBuffers), target: { tabHeapMB: 100, workerHeapMB: 300 } };
+      process.stderr.write(`big: ${JSON.stringify(bigFigures)}\n`);
       await cdp.detach();
     }
     if (s.pageErrors.length) throw new Error(`the page threw: ${s.pageErrors.join('; ')}`);
@@ -218,7 +229,7 @@ async function main(): Promise<void> {
       dataset: m.dataset,
       model: 'gbdt, default parameters',
       rows,
-      inputMB: round(statSync(file).size / 2 ** 20, 1),
+      inputMB,
       runs,
       chromium: spawnSync(chromiumPath(), ['--version'], { encoding: 'utf8' }).stdout.trim(),
       machine: { cpus: cpus().length, loadavg1: round(loadavg()[0], 2) },

@@ -12,12 +12,14 @@ import { loadavg } from 'node:os';
 import { GradientBoostingRegressor } from '../src/core/models/gbdt/index';
 import type { GbdtParams } from '../src/core/models/gbdt/index';
 import { haveGemstone, loadGemstoneSplit, rmse, SKIP_MESSAGE } from '../tests/helpers/gemstone';
-import { median, printJson, round } from './lib/measure';
+import { cpuSeconds, median, printJson, round } from './lib/measure';
 import { option, pythonPeer } from './lib/python-peer';
 
 interface HgbReport {
   tool: string;
   fitSecondsRuns: number[];
+  /** CPU seconds of the same fits (user + system): steadier than wall time on a shared machine. */
+  fitCpuSecondsRuns: number[];
   bySeed: { seed: number; rmse: number; iterations: number }[];
   meanRmse: number;
 }
@@ -35,17 +37,22 @@ async function main(): Promise<void> {
   const repeats = Number(option('--repeats', '3'));
   const s = loadGemstoneSplit();
   const peerRuns: number[] = [];
+  const peerCpu: number[] = [];
   const loupeRuns: number[] = [];
+  const loupeCpu: number[] = [];
   let peer: HgbReport | undefined;
   for (let r = 0; r < rounds; r++) {
     // The peer's seeds are scored in the last round only.
     const rep = pythonPeer<HgbReport>(['hgb', String(repeats), ...(r === rounds - 1 ? [SEEDS.join(',')] : [])]);
     peerRuns.push(...rep.fitSecondsRuns);
+    peerCpu.push(...rep.fitCpuSecondsRuns);
     if (r === rounds - 1) peer = rep;
     for (let i = 0; i < repeats; i++) {
       const t0 = performance.now();
+      const c0 = cpuSeconds();
       await new GradientBoostingRegressor(params).fit(s.trainRaw, s.yTrain);
       loupeRuns.push((performance.now() - t0) / 1000);
+      loupeCpu.push(cpuSeconds() - c0);
     }
   }
   const bySeed = [];
@@ -59,15 +66,17 @@ async function main(): Promise<void> {
   printJson({
     data: { trainRows: s.trainRaw.rows, testRows: s.testRaw.rows },
     loadAverage1m: loadavg()[0],
-    loupe: { model: 'gbdt', params, fitSeconds: round(loupeFit), fitSecondsRuns: loupeRuns.map((x) => round(x)), bySeed, meanRmse: round(loupeMean, 2) },
+    loupe: { model: 'gbdt', params, fitSeconds: round(loupeFit), fitSecondsRuns: loupeRuns.map((x) => round(x)), fitCpuSeconds: round(median(loupeCpu)), bySeed, meanRmse: round(loupeMean, 2) },
     peer: peer && {
       tool: `${peer.tool} HistGradientBoostingRegressor defaults, 1 thread`,
       fitSeconds: round(peerFit),
       fitSecondsRuns: peerRuns.map((x) => round(x)),
+      fitCpuSeconds: round(median(peerCpu)),
       bySeed: peer.bySeed.map((b) => ({ ...b, rmse: round(b.rmse, 2) })),
       meanRmse: round(peer.meanRmse, 2),
     },
     fitRatio: round(loupeFit / peerFit, 2),
+    fitCpuRatio: round(median(loupeCpu) / median(peerCpu), 2),
     target: 'fitRatio ≤ 1.5',
   });
 }

@@ -70,7 +70,7 @@ async function oursOnce(file: string): Promise<Record<string, unknown>> {
   }
 }
 
-function papaOnce(file: string): Promise<Record<string, unknown>> {
+export function papaOnce(file: string): Promise<Record<string, unknown>> {
   return new Promise((resolveRun, reject) => {
     let rows = 0;
     Papa.parse<string[]>(createReadStream(file), {

@@ -8,12 +8,13 @@ import { Explainer } from '../src/core/explain';
 import { modelInfo } from '../src/core/models/catalog';
 import { exportOnnx } from '../src/core/onnx';
 import { modelReport } from '../src/core/report';
+import { throwIfAborted } from '../src/core/abort';
 import { LoupeError } from '../src/core/errors';
 import { bundleReference, monitorBatch, referenceFromCsv, type MonitorReference } from '../src/core/pipeline/monitor';
-import { predictCsv, predictionChunkToCsv, predictionColumnName, predictRecords } from '../src/core/pipeline/predict';
+import { predictRecords } from '../src/core/pipeline/predict';
+import { streamPredict, type PredictedColumns, type PredictionSink } from '../src/core/pipeline/stream-predict';
 import { PredictedBatchCollector } from '../src/core/pipeline/predicted-batch';
 import { DatasetStore, MonitorStore, openLoupeDb, type LoupeDb, type ReferenceChoice } from '../src/storage';
-import type { RowProblem } from '../src/core/recipe/types';
 import { initTf } from '../src/core/tf';
 import { installErrorTransfer } from './error-transfer';
 import { openOutput } from './prediction-output';
@@ -25,6 +26,12 @@ installErrorTransfer();
 const CHUNK_ROWS = 10_000;
 /** Problems kept for the page, per severity (all are counted in the summary). */
 const MAX_PROBLEMS = 100;
+/**
+ * Rows of a predicted file kept for its drift report: beyond this, a uniform seeded sample of
+ * this many (about 90 MB for the gemstone model's inputs), so the worker's memory stays bounded
+ * whatever the file's size (the stored batch still counts every row; the report says how many it compared).
+ */
+const MONITOR_MAX_ROWS = 1_000_000;
 /** Loaded bundles kept per worker (the most recently used). */
 const MAX_LOADED = 4;
 /**
@@ -123,14 +130,17 @@ async function recordBatch(model: LoadedBundle, monitor: BatchMonitoring, collec
     const reference = await referenceFor(model, monitor.modelKey, await store.getReference(monitor.modelKey), signal);
     if (typeof reference === 'string') return { status: 'no-reference', message: reference };
     const settings = await store.getSettings(monitor.modelKey);
-    const report = monitorBatch(model, reference, collector.finish(), settings);
+    const batch = collector.finish();
+    const report = monitorBatch(model, reference, batch, settings);
+    // A larger file is compared on its sample (report.rows); the batch is as many rows as were predicted.
+    const rows = batch.sampledFrom ?? report.rows;
     const p = report.performance;
-    const batch = await store.add({
+    const stored = await store.add({
       modelKey: monitor.modelKey,
       modelName: monitor.modelName,
       ...(monitor.registered ? { registered: monitor.registered } : {}),
       fileName: monitor.fileName,
-      rows: report.rows,
+      rows,
       referenceRows: report.referenceRows,
       referenceSource: reference.source,
       driftShare: report.driftShare,
@@ -141,8 +151,8 @@ async function recordBatch(model: LoadedBundle, monitor: BatchMonitoring, collec
     });
     return {
       status: 'recorded',
-      batchId: batch.id,
-      rows: report.rows,
+      batchId: stored.id,
+      rows,
       driftShare: report.driftShare,
       datasetDrift: report.datasetDrift,
       drifting: report.columns.filter((c) => c.drift).map((c) => c.name),
@@ -155,13 +165,6 @@ async function recordBatch(model: LoadedBundle, monitor: BatchMonitoring, collec
     if (signal.aborted) throw e;
     return { status: 'failed', message: `No drift report: ${e instanceof LoupeError || e instanceof Error ? e.message : String(e)}` };
   }
-}
-
-/** Rows per second so far, and the seconds left at that pace (from the bytes still to read). */
-function pace(started: number, p: { bytesRead: number; totalBytes: number; predicted: number }): { rowsPerSecond: number; etaSeconds?: number } {
-  const seconds = (performance.now() - started) / 1000;
-  if (seconds <= 0 || p.bytesRead <= 0) return { rowsPerSecond: 0 };
-  return { rowsPerSecond: p.predicted / seconds, etaSeconds: (seconds * Math.max(0, p.totalBytes - p.bytesRead)) / p.bytesRead };
 }
 
 function fileSource(file: Blob): ByteSource {
@@ -206,57 +209,43 @@ const api: PredictApi = {
     current?.abort();
     const controller = new AbortController();
     current = controller;
-    const started = performance.now();
-    const errors: RowProblem[] = [];
-    const warnings: RowProblem[] = [];
-    let sentErrors = 0;
-    let sentWarnings = 0;
-    let header: string[] = [];
-    let chunks = 0;
+    const collector = options?.monitor ? new PredictedBatchCollector(model.bundle.target, { maxRows: MONITOR_MAX_ROWS }) : null;
+    const output = await openOutput(options?.output);
     let written = 0;
-    const encoder = new TextEncoder();
-    const collector = options?.monitor ? new PredictedBatchCollector(model.bundle.target) : null;
-    const sink = await openOutput(options?.output);
     try {
-      const summary = await predictCsv(model, fileSource(file), {
+      // The engine aborts the output on a failure; it is closed here, after monitoring, so that
+      // a cancel until the very end still leaves no output claimed complete.
+      const sink: PredictionSink = {
+        write: (bytes) => ((written += bytes.length), output.write(bytes)),
+        abort: () => output.abort(),
+      };
+      const summary = await streamPredict(model, fileSource(file), sink, {
         chunkRows: CHUNK_ROWS,
         clip: options?.clip === true,
         explainer: options?.explain ? explainerFor(key) : undefined,
         interval: options?.interval !== undefined ? intervalCoverage(model.intervals, options.interval) : undefined,
         signal: controller.signal,
-        onChunk: async (chunk) => {
-          const bytes = encoder.encode(predictionChunkToCsv(chunk, chunks++ === 0));
-          await sink.write(bytes);
-          written += bytes.length;
-          header = chunk.header;
-          collector?.add(chunk);
-          for (const p of chunk.problems) {
-            const list = p.severity === 'error' ? errors : warnings;
-            if (list.length < MAX_PROBLEMS) list.push(p);
-          }
-        },
-        onProgress: (p) => {
-          const newProblems = [...errors.slice(sentErrors), ...warnings.slice(sentWarnings)];
-          sentErrors = errors.length;
-          sentWarnings = warnings.length;
-          onProgress?.({ ...p, newProblems, ...pace(started, p), bytesWritten: written });
-        },
+        maxListed: MAX_PROBLEMS,
+        ...(collector ? { onPredicted: (chunk: PredictedColumns) => collector.addPredicted(chunk) } : {}),
+        onProgress: (p) =>
+          onProgress?.({
+            bytesRead: p.bytes,
+            totalBytes: p.totalBytes ?? file.size,
+            rows: p.rows,
+            predicted: p.rows,
+            newProblems: p.newProblems,
+            rowsPerSecond: p.rowsPerSecond,
+            ...(p.etaSeconds !== undefined ? { etaSeconds: p.etaSeconds } : {}),
+            bytesWritten: written,
+          }),
       });
-      const problems = [...errors, ...warnings].sort((a, b) => a.row - b.row);
       const monitoring = collector && options?.monitor ? await recordBatch(model, options.monitor, collector, controller.signal) : undefined;
-      // Closed last: a cancel during monitoring still abandons the output.
-      const output = await sink.close();
-      return {
-        summary,
-        output,
-        header,
-        predictionColumn: predictionColumnName(header),
-        problems,
-        seconds: (performance.now() - started) / 1000,
-        ...(monitoring ? { monitoring } : {}),
-      };
+      throwIfAborted(controller.signal);
+      // The summary proper; the listed problems travel once.
+      const { header, predictionColumn, problems, seconds, columns: _columns, bytesRead: _read, bytesWritten: _written, permutations: _permutations, ...counts } = summary;
+      return { summary: counts, output: await output.close(), header, predictionColumn, problems, seconds, ...(monitoring ? { monitoring } : {}) };
     } catch (e) {
-      await sink.abort();
+      await output.abort();
       throw e;
     } finally {
       if (current === controller) current = null;

@@ -13,6 +13,7 @@ import type { FlatTree } from '../src/core/models/tree/flat-tree';
 import type { Matrix, ModelType } from '../src/core/models/types';
 import type { LogLine } from '../src/core/pipeline/log';
 import type { CandidateResult, CandidateSpec, RunWarning, SplitInfo } from '../src/core/pipeline/train';
+import type { TrialOutcome, TrialSpec } from '../src/core/pipeline/search-schedule';
 import type { RetrainMode, RetrainResult } from '../src/core/pipeline/retrain';
 import type { PipelineStage } from '../src/core/errors';
 import type { IntervalSummary } from '../src/core/conformal/calibration';
@@ -21,6 +22,7 @@ import type { TfBackendInfo } from '../src/core/tf';
 import type { PredictionSummary } from '../src/core/pipeline/predict';
 import type { InputColumn, RowProblem } from '../src/core/recipe/types';
 import type { PutResult } from '../src/storage/dataset-store';
+import type { RunSearch } from '../src/storage/records';
 
 /** What the ingest worker hands back: the parsed dataset (column buffers transferred) and its version id. */
 export interface IngestResult {
@@ -220,6 +222,24 @@ export interface TrainJob {
   members?: (CandidateSpec & { name: string })[];
 }
 
+/**
+ * One trial of a model search (core pipeline/search.ts): the worker prepares the search's folds
+ * once per `searchKey` (the run's preparation, then k folds of the training rows, each with its
+ * own recipe) and scores the trial's configuration on them.
+ */
+export interface SearchTrialJob {
+  jobId: string;
+  tableKey: string;
+  /** Same key, same folds: the worker keeps the last search's prepared folds. */
+  searchKey: string;
+  recipe: Recipe;
+  split: TrainSplit;
+  /** Folds of the search's cross-validation (a k-fold split's k wins). */
+  folds: number;
+  seed: number;
+  trial: TrialSpec;
+}
+
 /** One tree of a shared forest fit, grown in a helper worker. */
 export interface SharedTree {
   index: number;
@@ -323,13 +343,19 @@ export interface TrainApi {
    * Marks the run `runId` (started by the page) finished with a finished job's outcome and
    * bundle, written to IndexedDB from the worker so the page never clones the bundle.
    */
-  finishRun(jobId: string, runId: string): Promise<void>;
+  finishRun(jobId: string, runId: string, search?: RunSearch): Promise<void>;
   /**
    * Retrains a champion on new labelled rows and scores both on the same held-out rows. Never
    * rejects for a failure or cancellation (`cancel(jobId)`): the status says so. `onProgress`
    * must be a comlink `proxy`.
    */
   retrain(job: RetrainJob, onProgress?: (p: RetrainJobProgress) => void): Promise<RetrainJobResult>;
+  /**
+   * Scores one search trial by cross-validation (`cancel(jobId)` stops it). Never rejects for
+   * the model's failure or a cancel: the outcome's status says so; its out-of-fold predictions
+   * come back transferred.
+   */
+  searchTrial(job: SearchTrialJob): Promise<TrialOutcome>;
 }
 
 // ---- Retraining (in the training pool) ----

@@ -17,6 +17,7 @@ import type { LogLine } from '../src/core/pipeline/log';
 import { runTraining, type CandidateResult, type TrainingResult } from '../src/core/pipeline/train';
 import { loadBundle } from '../src/core/bundle/bundle';
 import { runRetrain } from '../src/core/pipeline/retrain';
+import { evaluateTrial, searchData, type SearchData } from '../src/core/pipeline/search';
 import { initTf } from '../src/core/tf';
 import { openLoupeDb, RunStore } from '../src/storage';
 import { installErrorTransfer } from './error-transfer';
@@ -32,6 +33,8 @@ const running = new Map<string, AbortController>();
 /** Finished jobs' candidates and runs, for permutation importance and saving the run. */
 const kept = new Map<string, { candidate: CandidateResult; run: TrainingResult }>();
 let runStore: Promise<RunStore> | null = null;
+/** The last search's prepared folds (one search at a time per page). */
+let search: { key: string; data: Promise<SearchData> } | null = null;
 
 const api: TrainApi = {
   init: (opts) => initTf({ wasmPaths: opts.wasmPaths, threads: opts.threads }),
@@ -137,7 +140,21 @@ const api: TrainApi = {
     return transfer(pd, [pd.pd.buffer, pd.ice.buffer] as ArrayBuffer[]);
   },
 
-  async finishRun(jobId, runId) {
+  async searchTrial(job) {
+    if (!table || table.key !== job.tableKey) throw new Error(`The dataset ${job.tableKey} was not sent to this worker.`);
+    const controller = new AbortController();
+    running.set(job.jobId, controller);
+    try {
+      if (!search || search.key !== job.searchKey)
+        search = { key: job.searchKey, data: searchData({ table: table.table, recipe: job.recipe, split: job.split, folds: job.folds, seed: job.seed }) };
+      const outcome = await evaluateTrial(await search.data, job.trial, { signal: controller.signal });
+      return outcome.oof ? transfer(outcome, [outcome.oof.buffer as ArrayBuffer]) : outcome;
+    } finally {
+      running.delete(job.jobId);
+    }
+  },
+
+  async finishRun(jobId, runId, searchSummary) {
     const k = kept.get(jobId);
     if (!k) throw new Error('This model is no longer kept in its worker; its run could not be saved.');
     const c = k.candidate;
@@ -155,6 +172,7 @@ const api: TrainApi = {
       split: k.run.split,
       evaluation: c.evaluation,
       bundle: { ...bundle, lineage: { ...bundle.lineage, runId } },
+      ...(searchSummary ? { search: searchSummary } : {}),
     });
   },
 
@@ -193,8 +211,10 @@ const api: TrainApi = {
   },
 
   release(jobIds) {
-    if (!jobIds) kept.clear();
-    else for (const id of jobIds) kept.delete(id);
+    if (!jobIds) {
+      kept.clear();
+      search = null;
+    } else for (const id of jobIds) kept.delete(id);
   },
 };
 

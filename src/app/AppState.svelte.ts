@@ -11,6 +11,7 @@ import { Registry } from './Registry.svelte';
 import { Retraining } from './Retraining.svelte';
 import { RunsView } from './RunsView.svelte';
 import { TrainingSession } from './TrainingSession.svelte';
+import { ModelSearch } from './ModelSearch.svelte';
 
 export class AppState {
   readonly nav = new Navigation();
@@ -25,6 +26,8 @@ export class AppState {
   readonly shelf = new ModelShelf();
   /** The Train screen: candidate models, split, the run in the worker pool, leaderboard. */
   readonly training = new TrainingSession(this.library, this.recipe, this.shelf);
+  /** The Train screen's Search mode: a time-budgeted model search in the same pool, with the same split settings. */
+  readonly search = new ModelSearch(this.library, this.recipe, this.shelf, () => this.training.workerPool(), () => this.training.split);
   /** The Predict screen: one-row form and whole-file prediction with a shelf model. */
   readonly predictor = new Predictor(this.shelf);
   /** The Runs screen: recorded runs, comparison, tags and notes, deletion, export. */
@@ -46,6 +49,7 @@ export class AppState {
     this.recipe.dispose();
     this.prepare.dispose();
     this.explore.dispose();
+    this.search.dispose();
     this.training.dispose();
     this.predictor.dispose();
     this.runs.dispose();

@@ -11,6 +11,8 @@ import { LOUPE_VERSION } from '../core/version';
 import type { RunStore, RunEnvironment } from '../storage';
 import { sharedRunStore } from './tracking-db';
 import type { TrainJobResult } from '../../workers/protocol';
+import type { Trial } from '../core/pipeline/search-schedule';
+import { modelLabel } from '../core/models/catalog';
 
 const HEARTBEAT_MS = 5000;
 
@@ -45,12 +47,7 @@ export class RunRecorder {
   /** Records a running run; resolves to its id, or null when it could not be stored. */
   async start(s: RunStart): Promise<string | null> {
     try {
-      const env: RunEnvironment = {
-        loupeVersion: LOUPE_VERSION,
-        backend: s.backend,
-        userAgent: typeof navigator !== 'undefined' ? navigator.userAgent : undefined,
-        hardwareThreads: typeof navigator !== 'undefined' ? navigator.hardwareConcurrency : undefined,
-      };
+      const env = this.#environment(s.backend);
       const run = await (await this.#storeP()).start({
         datasetId: s.datasetId,
         datasetName: s.datasetName,
@@ -101,6 +98,44 @@ export class RunRecorder {
     } catch (e) {
       this.#onProblem(e);
     }
+  }
+
+  /**
+   * Records a search's trials as ended child runs of `parentId` (each a run: its model, params,
+   * cross-validated metrics and time). Storage failures are reported, never thrown.
+   */
+  async trials(parentId: string, base: Omit<RunStart, 'name' | 'modelType' | 'params'>, trials: readonly Trial[]): Promise<void> {
+    try {
+      const store = await this.#storeP();
+      for (const t of trials)
+        await store.recordTrial({
+          datasetId: base.datasetId,
+          datasetName: base.datasetName,
+          recipe: base.recipe,
+          seed: base.seed,
+          environment: this.#environment(base.backend),
+          name: `Trial ${t.id} — ${modelLabel(t.model)}`,
+          modelType: t.model,
+          params: t.params,
+          parentRunId: parentId,
+          status: t.status,
+          trial: { id: t.id, resource: t.resource, bracket: t.bracket, rung: t.rung, ...(t.status === 'finished' ? { cvScore: t.cvScore } : {}) },
+          ...(t.metrics ? { metrics: t.metrics } : {}),
+          seconds: t.seconds,
+          ...(t.error ? { error: { ...t.error, stage: 'training' as const } } : {}),
+        });
+    } catch (e) {
+      this.#onProblem(e);
+    }
+  }
+
+  #environment(backend: string | undefined): RunEnvironment {
+    return {
+      loupeVersion: LOUPE_VERSION,
+      backend,
+      userAgent: typeof navigator !== 'undefined' ? navigator.userAgent : undefined,
+      hardwareThreads: typeof navigator !== 'undefined' ? navigator.hardwareConcurrency : undefined,
+    };
   }
 
   dispose(): void {

@@ -1,10 +1,12 @@
 /**
  * The "Stored data" panel: everything Loupe keeps in this browser (datasets, runs and model
  * versions in IndexedDB; the app's own files in the service worker's cache) and "delete
- * everything" — the database, those caches and the service worker's registration.
+ * everything" — the database, those caches, predictions kept for download (OPFS) and the service
+ * worker's registration.
  */
 import { deleteStoredData, openLoupeDb, storageEstimate, storedSummary, type StorageEstimate, type StoredSummary } from '../storage';
 import type { Installation } from './Installation.svelte';
+import { removeAllOutputs } from './prediction-files';
 import { describeProblem, type Problem } from './problems';
 
 export interface CachedFiles {
@@ -80,7 +82,7 @@ export class SiteData {
     this.phase = 'idle';
   }
 
-  /** Deletes the database, this copy's caches and the service worker registration, then reloads. */
+  /** Deletes the database, this copy's caches, predictions kept for download and the service worker registration, then reloads. */
   async deleteEverything(): Promise<void> {
     if (this.phase !== 'confirming') return;
     this.phase = 'deleting';
@@ -90,6 +92,7 @@ export class SiteData {
       await this.#installation.registration?.unregister();
       for (const name of await ownCaches(scope)) await caches.delete(name);
       await deleteStoredData();
+      await removeAllOutputs();
       this.phase = 'deleted';
       this.#reload();
     } catch (e) {

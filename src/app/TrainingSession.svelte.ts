@@ -381,6 +381,11 @@ export class TrainingSession {
     this.#pool?.dispose();
   }
 
+  /** The training pool (created on first use), shared with the Search mode (ModelSearch). */
+  workerPool(): TrainWorkerPool {
+    return this.#ensurePool();
+  }
+
   #ensurePool(): TrainWorkerPool {
     if (!this.#pool) {
       const wasmPaths = new URL('tfjs/', typeof document !== 'undefined' ? document.baseURI : location.href).href;

@@ -33,9 +33,12 @@ import {
   type TrainJob,
   type TrainJobProgress,
   type TrainJobResult,
+  type SearchTrialJob,
   type SharedTree,
   type TreeShareLink,
 } from '../../workers/protocol';
+import type { TrialOutcome } from '../core/pipeline/search-schedule';
+import type { RunSearch } from '../storage/records';
 import { transferTrees } from '../../workers/tree-share-link';
 
 const TERMINATE_AFTER_MS = 3000;
@@ -166,6 +169,17 @@ export class TrainWorkerPool {
     }, (status, message) => unfinishedRetrain(job.jobId, status, poolFailure(status, message)));
   }
 
+  /** Queues a search trial on the pool's table. Never rejects: a failure or a cancel is the outcome's status. */
+  searchTrial(job: SearchTrialJob, handlers: JobHandlers<never> = {}): Promise<TrialOutcome> {
+    return this.#enqueue<TrialOutcome>(
+      job.jobId,
+      job.tableKey,
+      handlers.onStart,
+      (slot) => slot.worker.api.searchTrial(job),
+      (status, message) => ({ status, cvScore: NaN, seconds: 0, ...(status === 'failed' ? { error: { code: 'worker-error', message } } : {}) }),
+    );
+  }
+
   #enqueue<R>(jobId: string, tableKey: string | null, onStart: (() => void) | undefined, exec: (slot: Slot, live: () => boolean, q: Queued) => Promise<R>, unfinished: (status: 'failed' | 'cancelled', message: string) => R): Promise<R> {
     let resolve: (r: unknown) => void = () => {};
     const done = new Promise<unknown>((ok) => (resolve = ok));
@@ -227,10 +241,10 @@ export class TrainWorkerPool {
   }
 
   /** Saves a finished job's run (outcome and bundle) from the worker that trained it. */
-  async finishRun(jobId: string, runId: string): Promise<void> {
+  async finishRun(jobId: string, runId: string, search?: RunSearch): Promise<void> {
     const slot = this.#owner.get(jobId);
     if (!slot || !slot.alive) throw new Error('The worker that trained this model has been stopped; its run could not be saved.');
-    await slot.worker.api.finishRun(jobId, runId);
+    await slot.worker.api.finishRun(jobId, runId, search);
   }
 
   /** Forgets the models the workers keep for finished jobs. */

@@ -12,6 +12,7 @@ export { PredictForm, checkField, defaultValue, defaultValues, FORM_DEBOUNCE_MS,
 export { FilePrediction, outputFileName, type FileResult, type RunningFile } from './FilePrediction.svelte';
 export { PredictClient } from './PredictClient';
 export { TrainingSession, type CandidateView, type CandidateStatus, type LossPoint, type SplitSettings, type ImportanceState } from './TrainingSession.svelte';
+export { ModelSearch, type TrialView, type SearchPhase, type SearchSettings } from './ModelSearch.svelte';
 export { TrainWorkerPool, defaultPoolSize, type JobHandlers, type PoolOptions } from './WorkerPool';
 export { RunRecorder, type RunStart } from './RunRecorder';
 export { paramFields, DEFAULT_SELECTION, defaultDraft, readParams, type ParamField, type ParamDraft, type ReadParams } from './train-params';

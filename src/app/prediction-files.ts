@@ -102,3 +102,11 @@ export async function sweepOutputs(): Promise<void> {
   // A file still open in a worker refuses removal (NoModificationAllowedError): it is in use.
   for (const name of names) if (!held.has(LOCK_PREFIX + name)) await dir.removeEntry(name).catch(() => {});
 }
+
+/** Removes every prediction output in the browser's storage (Stored data → Delete everything: predictions are the person's data too). */
+export async function removeAllOutputs(): Promise<void> {
+  if (typeof navigator === 'undefined' || typeof navigator.storage?.getDirectory !== 'function') return;
+  const root = await navigator.storage.getDirectory().catch(() => null);
+  // NotFoundError: nothing was ever written; a file still being written stays until its worker lets go.
+  await root?.removeEntry(OUTPUT_DIR, { recursive: true }).catch(() => {});
+}

@@ -5,7 +5,7 @@ export { DatasetStore, storageEstimate, requestPersistence } from './dataset-sto
 export type { PutOptions, PutResult, StorageEstimate } from './dataset-store';
 export { StorageError, isQuotaError, toStorageError } from './errors';
 export { RunStore, normalizeTags, sortRuns } from './runs-store';
-export type { RunInit, RunOutcome, RunFilter, RunSort, MetricName, ExperimentSummary, RunStoreOptions } from './runs-store';
+export type { RunInit, RunOutcome, RunFilter, RunSort, MetricName, ExperimentSummary, RunStoreOptions, TrialRecord } from './runs-store';
 export { RegistryStore, describeChange } from './registry-store';
 export { LineageStore } from './lineage-store';
 export { PolicyStore, checkPolicy, MANUAL_POLICY } from './policy-store';
@@ -28,6 +28,8 @@ export type {
   DatasetLineageRecord,
   RetrainPolicy,
   RunRetrain,
+  RunTrial,
+  RunSearch,
   RetrainParent,
   StoredBundle,
   StoredItem,

@@ -73,6 +73,40 @@ export interface Run {
   modelBytes?: number;
   /** A retrain: what it retrained, from which rows, and how the two models compared. */
   retrain?: RunRetrain;
+  /**
+   * A model search's trial: the search's run (MLflow's parent run), which holds the refitted
+   * best and the `search` summary. Optional: runs stored before searches existed have none, and
+   * no index is needed (children are found by filtering; a search has at most a few hundred).
+   */
+  parentRunId?: string;
+  /** A search trial: how it was scored. Trials keep no model (their fold models are not refitted). */
+  trial?: RunTrial;
+  /** A search's own run: its course; its model and metrics are the refitted best's. */
+  search?: RunSearch;
+}
+
+/** A search trial's place in the search and its cross-validated score. */
+export interface RunTrial {
+  /** Its number in the search (0, 1, …). */
+  id: number;
+  /** Share of each fold's training rows its fits saw (1 = all). */
+  resource: number;
+  bracket: number;
+  rung: number;
+  /** Cross-validated RMSE on the training rows (its `metrics` are the same predictions' metrics). */
+  cvScore?: number;
+}
+
+/** A search's summary, on its own (parent) run. */
+export interface RunSearch {
+  models: ModelType[];
+  budgetSeconds: number;
+  folds: number;
+  trials: number;
+  stoppedBy: 'budget' | 'max-trials' | 'cancelled';
+  bestTrial: number;
+  cvScore: number;
+  curve: { seconds: number; trials: number; trialId: number; cvScore: number }[];
 }
 
 /** The lineage of a retrain run: the champion, the dataset versions its rows came from, the comparison. */

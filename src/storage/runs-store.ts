@@ -17,7 +17,7 @@ import { postStorageChange } from './broadcast';
 import { runsToCsv, runsToJson } from './export';
 import type { LoupeDb, StoreName } from './db';
 import { StorageError } from './errors';
-import type { Run, RunError, RunEvaluation, RunModel, RunStatus } from './records';
+import type { Run, RunError, RunEvaluation, RunModel, RunSearch, RunStatus, RunTrial } from './records';
 import { sessionLockName, type TabSession } from './session';
 import { estimateBytes } from './space';
 import { writeTransaction, type WriteTx } from './transact';
@@ -25,7 +25,7 @@ import { writeTransaction, type WriteTx } from './transact';
 /** What the caller knows when a candidate starts training: those fields of the Run. */
 export interface RunInit
   extends Pick<Run, 'datasetId' | 'datasetName' | 'recipe' | 'modelType' | 'params' | 'seed' | 'split' | 'environment'>,
-    Partial<Pick<Run, 'tags' | 'note' | 'retrain'>> {
+    Partial<Pick<Run, 'tags' | 'note' | 'retrain' | 'parentRunId'>> {
   /** Defaults to `datasetName`. */
   experiment?: string;
   /** Candidate display name; defaults to the model type. */
@@ -48,6 +48,21 @@ export interface RunOutcome {
   bundle?: ModelBundle;
   /** Per-row test predictions (stored as float32 in 'run-evaluations'). */
   evaluation?: Evaluation;
+  /** A search's run: how the search went (its model is the refitted best). */
+  search?: RunSearch;
+}
+
+/** A search trial as it ended: recorded closed, in one write, under its search's run. */
+export interface TrialRecord extends Omit<RunInit, 'parentRunId'> {
+  parentRunId: string;
+  status: 'finished' | 'failed' | 'cancelled';
+  trial: RunTrial;
+  /** Its cross-validated metrics (out-of-fold predictions of the training rows). */
+  metrics?: RegressionMetrics;
+  /** Seconds of the whole trial (its k fits and predictions). */
+  seconds: number;
+  error?: RunError;
+  logs?: LogLine[];
 }
 
 export type MetricName = keyof RegressionMetrics;
@@ -61,6 +76,8 @@ export interface RunFilter {
   /** Runs whose test metric lies in [min, max] (runs without metrics are left out). */
   metric?: { name: MetricName; min?: number; max?: number };
   datasetId?: string;
+  /** The trials of one search (runs whose parent is this run). */
+  parentRunId?: string;
 }
 
 export interface RunSort {
@@ -145,8 +162,48 @@ export class RunStore {
       note: init.note ?? '',
       sessionId: this.#session.id,
       ...(init.retrain ? { retrain: init.retrain } : {}),
+      ...(init.parentRunId ? { parentRunId: init.parentRunId } : {}),
     };
     await this.#write(['runs'], `record the run "${run.name}"`, [run.id], async (tx) => {
+      await tx.objectStore('runs').add(run);
+    });
+    return run;
+  }
+
+  /**
+   * Records a search trial that has ended, as a child of its search's run. A trial is scored
+   * by cross-validation and keeps no model, so unlike `finish` a finished trial has none.
+   */
+  async recordTrial(t: TrialRecord): Promise<Run> {
+    const end = this.#now();
+    const start = end - Math.max(0, t.seconds) * 1000;
+    const run: Run = {
+      id: crypto.randomUUID(),
+      experiment: (t.experiment ?? t.datasetName).trim() || t.datasetName,
+      name: t.name ?? t.modelType,
+      startedAt: start,
+      endedAt: end,
+      heartbeatAt: end,
+      status: t.status,
+      datasetId: t.datasetId,
+      datasetName: t.datasetName,
+      recipe: t.recipe,
+      modelType: t.modelType,
+      params: t.params,
+      seed: t.seed,
+      ...(t.split ? { split: t.split } : {}),
+      ...(t.metrics ? { metrics: t.metrics } : {}),
+      fitSeconds: t.seconds,
+      environment: t.environment,
+      logs: t.logs ?? [],
+      ...(t.error ? { error: t.error } : {}),
+      tags: normalizeTags(t.tags ?? []),
+      note: t.note ?? '',
+      sessionId: this.#session.id,
+      parentRunId: t.parentRunId,
+      trial: t.trial,
+    };
+    await this.#write(['runs'], `record the trial "${run.name}"`, [run.id], async (tx) => {
       await tx.objectStore('runs').add(run);
     });
     return run;
@@ -206,6 +263,7 @@ export class RunStore {
         ...(outcome.fitSeconds !== undefined ? { fitSeconds: outcome.fitSeconds } : {}),
         ...(outcome.predictSeconds !== undefined ? { predictSeconds: outcome.predictSeconds } : {}),
         ...(outcome.split ? { split: outcome.split } : {}),
+        ...(outcome.search ? { search: outcome.search } : {}),
       };
       // Model first, then the status: either both commit or neither does.
       await tx.objectStore('run-models').put(record);
@@ -240,6 +298,7 @@ export class RunStore {
         (filter.experiment === undefined || r.experiment === filter.experiment) &&
         (filter.status === undefined || r.status === filter.status) &&
         (filter.datasetId === undefined || r.datasetId === filter.datasetId) &&
+        (filter.parentRunId === undefined || r.parentRunId === filter.parentRunId) &&
         (filter.modelType === undefined || r.modelType === filter.modelType) &&
         (filter.tag === undefined || r.tags.includes(filter.tag)) &&
         (m === undefined ||

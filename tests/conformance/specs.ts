@@ -48,4 +48,6 @@ export const CONFORMANCE: Partial<Record<ModelType, ConformanceSpec>> & Record<s
     slowParams: { maxIterations: 5000, learningRate: 0.01, numLeaves: 127, earlyStopping: false },
     handlesMissing: true,
   },
+  'tree-classifier': { params: { maxFeatures: 0.6 }, slowParams: { maxDepth: null } },
+  'forest-classifier': { params: { nEstimators: 10 }, slowParams: { nEstimators: 300 } },
 };

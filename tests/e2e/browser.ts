@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import type { AxeResults, ImpactValue } from 'axe-core';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { inject } from 'vitest';
-import { candidateTypesFor, MODEL_LABELS } from '../../src/core/models/catalog';
+import { candidateTypesFor, MODEL_CATALOG, MODEL_LABELS } from '../../src/core/models/catalog';
 import type { ModelType } from '../../src/core/models/types';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -92,8 +92,8 @@ export async function exportVersion(page: Page, version: number, path: string): 
 
 /** Ticks exactly the models `types` in the Train screen's list. */
 export async function chooseModels(page: Page, types: readonly ModelType[]): Promise<void> {
-  // The boxes the picker shows: regression candidates (classifiers share labels, e.g. gradient-boosted trees).
-  for (const t of candidateTypesFor('regression')) {
+  // The screen lists one task's candidates (the regressor and the classifier of a family share a label).
+  for (const t of candidateTypesFor(MODEL_CATALOG[types[0]].tasks[0])) {
     const box = page.getByRole('checkbox', { name: MODEL_LABELS[t], exact: true });
     if ((await box.isChecked()) !== types.includes(t)) await box.click();
   }

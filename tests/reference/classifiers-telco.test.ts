@@ -8,17 +8,20 @@
  * bench/cls-telco.ts.
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createModel } from '../../src/core/models/registry';
 import { isClassifier, type ModelType } from '../../src/core/models/types';
-import { logLoss, rocAuc } from '../helpers/cls-metrics';
+import { logLoss, rocAuc } from '../../src/core/metrics/classification';
 import { haveTelco, loadTelcoSplit, SKLEARN_LOGISTIC_TELCO, TELCO_SKIP_MESSAGE } from '../helpers/telco';
 
 interface Target {
   /** Mean test ROC AUC at least this. */
-  rocAuc: number;
+  rocAuc?: number;
   /** Mean test log loss at most this. */
-  logLoss: number;
+  logLoss?: number;
+  /** Mean test ROC AUC within this of scikit-learn's (tests/reference/sklearn-telco-classifiers.json, mean over its seeds 0–4). */
+  sklearnWithin?: number;
   seeds: number[];
   /** Where the target comes from. */
   why: string;
@@ -26,7 +29,11 @@ interface Target {
 
 const TARGETS: Partial<Record<ModelType, Target>> = {
   'gbdt-classifier': { rocAuc: 0.84, logLoss: 0.425, seeds: [0], why: 'issue 11: ≥ 0.840 (HistGradientBoosting 0.8345, log loss 0.4352); deterministic with defaults (no sampling, no early stopping under 10,000 rows)' },
+  'forest-classifier': { rocAuc: 0.825, seeds: [0, 1], why: 'issue 11: ≥ 0.825 (scikit-learn RandomForest 0.8197, log loss 0.5621)' },
+  'tree-classifier': { sklearnWithin: 0.01, seeds: [0, 1, 2, 3, 4], why: "issue 11: as scikit-learn's DecisionTreeClassifier within 0.01 (its seed picks among tied splits, so both are means over seeds)" },
 };
+
+const SKLEARN = JSON.parse(readFileSync(resolve(import.meta.dirname, 'sklearn-telco-classifiers.json'), 'utf8')) as { models: Record<string, { rocAuc: number; logLoss: number }> };
 
 describe.skipIf(!haveTelco)(`classifiers on telco-churn ${haveTelco ? '' : TELCO_SKIP_MESSAGE}`, () => {
   it("builds the oracle's features: names, medians, means and scales of sklearn-logistic-telco.json", () => {
@@ -57,8 +64,10 @@ describe.skipIf(!haveTelco)(`classifiers on telco-churn ${haveTelco ? '' : TELCO
     }
     const auc = aucs.reduce((a, b) => a + b) / aucs.length;
     const ll = losses.reduce((a, b) => a + b) / losses.length;
-    console.log(`telco ${type}: ROC AUC ${auc.toFixed(4)} (target ≥ ${t.rocAuc}), log loss ${ll.toFixed(4)} (≤ ${t.logLoss}) over seeds ${t.seeds.join(', ')}`);
-    expect(auc, t.why).toBeGreaterThanOrEqual(t.rocAuc);
-    expect(ll, t.why).toBeLessThanOrEqual(t.logLoss);
+    const sk = SKLEARN.models[type];
+    console.log(`telco ${type}: ROC AUC ${auc.toFixed(4)}, log loss ${ll.toFixed(4)} over seeds ${t.seeds.join(', ')}; scikit-learn ${sk.rocAuc.toFixed(4)}, ${sk.logLoss.toFixed(4)}`);
+    if (t.rocAuc !== undefined) expect(auc, t.why).toBeGreaterThanOrEqual(t.rocAuc);
+    if (t.logLoss !== undefined) expect(ll, t.why).toBeLessThanOrEqual(t.logLoss);
+    if (t.sklearnWithin !== undefined) expect(Math.abs(auc - sk.rocAuc), t.why).toBeLessThanOrEqual(t.sklearnWithin);
   });
 });

@@ -87,7 +87,8 @@ describe.skipIf(!haveGemstone)(`ONNX export on the gemstone reference split ${ha
       { name: 'log_carat', op: 'log', columns: ['carat'] },
     ];
     logged = await trainAll(split, recipe, ['ridge', 'gbdt', 'forest', 'mlp']);
-  });
+    // Twelve fits on 180k rows: a few seconds alone, minutes on a machine shared by other jobs.
+  }, 600_000);
 
   it.each(EXPORTABLE)('%s (default recipe): all 13,107 test rows within 1e-6 relative', async (type) => {
     const { loupe, onnx } = await bothPredictions(split, defaults.get(type)!, `default-${type}`);

@@ -380,3 +380,40 @@ describe('change notices', () => {
     }
   });
 });
+
+describe('search runs (parent and trials)', () => {
+  it('records trials closed under their search run, finds them by parent, and keeps the search summary on the parent', async () => {
+    const db = await openLoupeDb({ name: freshName() });
+    const store = new RunStore(db);
+    const parent = await store.start(init({ name: 'Search', modelType: 'gbdt' }));
+    const trial = await store.recordTrial({
+      ...init({ name: 'Trial 0 — Ridge' }),
+      parentRunId: parent.id,
+      status: 'finished',
+      trial: { id: 0, resource: 1, bracket: -1, rung: 0, cvScore: 812.5 },
+      metrics: metrics(0.9, 812.5),
+      seconds: 1.5,
+    });
+    const failed = await store.recordTrial({
+      ...init({ name: 'Trial 1 — Ridge' }),
+      parentRunId: parent.id,
+      status: 'failed',
+      trial: { id: 1, resource: 1 / 3, bracket: 1, rung: 0 },
+      seconds: 0.2,
+      error: { code: 'not-finite', message: 'Some predictions were not finite numbers (the fit diverged).', stage: 'training' },
+    });
+    await store.start(init({ name: 'unrelated' }));
+    expect(trial).toMatchObject({ status: 'finished', parentRunId: parent.id, trial: { id: 0, cvScore: 812.5 }, fitSeconds: 1.5 });
+    expect(trial.endedAt! - trial.startedAt).toBeCloseTo(1500, 0);
+    // A trial keeps no model: it was scored by cross-validation.
+    expect(await store.getModel(trial.id)).toBeUndefined();
+    const children = await store.list({ parentRunId: parent.id }, { by: 'startedAt', direction: 'asc' });
+    expect(children.map((r) => r.id).sort()).toEqual([trial.id, failed.id].sort());
+    expect(children.find((r) => r.id === failed.id)).toMatchObject({ status: 'failed', error: { code: 'not-finite' } });
+    const search = { models: ['ridge' as const], budgetSeconds: 60, folds: 5, trials: 2, stoppedBy: 'budget' as const, bestTrial: 0, cvScore: 812.5, curve: [{ seconds: 1.5, trials: 1, trialId: 0, cvScore: 812.5 }] };
+    const done = await store.finish(parent.id, { ...outcome(metrics(0.91, 790)), search });
+    expect(done.search).toEqual(search);
+    expect((await store.get(parent.id))!.parentRunId).toBeUndefined();
+    db.close();
+  });
+});

@@ -11,8 +11,8 @@
  */
 import { ELASTIC_NET_PARAMS, LASSO_PARAMS, LINEAR_REGRESSION_PARAMS, LOGISTIC_PARAMS, RIDGE_PARAMS } from './linear/params';
 import { K_NEIGHBORS_PARAMS } from './knn/params';
-import { TREE_PARAMS } from './tree/params';
-import { FOREST_PARAMS } from './forest/params';
+import { TREE_CLASSIFIER_PARAMS, TREE_PARAMS } from './tree/params';
+import { FOREST_CLASSIFIER_PARAMS, FOREST_PARAMS } from './forest/params';
 import { GBDT_CLASSIFIER_PARAMS, GBDT_PARAMS } from './gbdt/params';
 import { MLP_PARAMS } from './mlp/params';
 import { ENSEMBLE_PARAMS } from './ensemble/params';
@@ -190,6 +190,39 @@ export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
     explanation: 'sampling',
     exports: ['bundle'],
     cannotExport: { onnx: CLASSIFIER_NO_ONNX },
+    selectedByDefault: true,
+  },
+  'tree-classifier': {
+    type: 'tree-classifier',
+    label: 'Decision tree',
+    family: 'tree',
+    params: TREE_CLASSIFIER_PARAMS,
+    tasks: ['classification'],
+    seeded: true,
+    tfjs: false,
+    steps: null,
+    lossCurve: false,
+    importance: 'impurity',
+    explanation: 'sampling',
+    exports: ['bundle'],
+    cannotExport: { onnx: CLASSIFIER_NO_ONNX },
+    selectedByDefault: true,
+  },
+  'forest-classifier': {
+    type: 'forest-classifier',
+    label: 'Random forest',
+    family: 'ensemble',
+    params: FOREST_CLASSIFIER_PARAMS,
+    tasks: ['classification'],
+    seeded: true,
+    tfjs: false,
+    steps: 'tree',
+    lossCurve: false,
+    importance: 'impurity',
+    explanation: 'sampling',
+    exports: ['bundle'],
+    cannotExport: { onnx: CLASSIFIER_NO_ONNX },
+    note: 'slow with many deep trees',
     selectedByDefault: true,
   },
   ensemble: {

@@ -6,12 +6,12 @@
 import { BundleError, InvalidParamsError } from '../errors';
 import type { Estimator } from './estimator';
 import { EnsembleRegressor } from './ensemble/ensemble';
-import { RandomForestRegressor } from './forest';
+import { RandomForestClassifier, RandomForestRegressor } from './forest';
 import { GradientBoostingClassifier, GradientBoostingRegressor } from './gbdt';
 import { KNeighborsRegressor } from './knn';
 import { ElasticNet, Lasso, LinearRegression, LogisticRegression, Ridge } from './linear';
 import { MlpRegressor } from './mlp';
-import { DecisionTreeRegressor } from './tree';
+import { DecisionTreeClassifier, DecisionTreeRegressor } from './tree';
 import { isModelType, MODEL_TYPES } from './catalog';
 import { StateReader } from './state';
 import type { ModelType, Regressor, SerializedModel } from './types';
@@ -41,6 +41,8 @@ function classOf(type: ModelType): ModelClass {
     mlp: MlpRegressor,
     logistic: LogisticRegression,
     'gbdt-classifier': GradientBoostingClassifier,
+    'tree-classifier': DecisionTreeClassifier,
+    'forest-classifier': RandomForestClassifier,
     ensemble: EnsembleRegressor,
   } as unknown as Record<ModelType, ModelClass>;
   return classes[type];

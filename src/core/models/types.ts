@@ -87,6 +87,8 @@ export type ModelType =
   | 'mlp'
   | 'logistic'
   | 'gbdt-classifier'
+  | 'tree-classifier'
+  | 'forest-classifier'
   | 'ensemble';
 
 export interface Regressor<P extends object = object> {

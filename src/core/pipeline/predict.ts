@@ -79,14 +79,26 @@ export function predictRecords(loaded: LoadedBundle, records: Array<Record<strin
 }
 
 /**
+ * The model's raw outputs on the rows of `transformed` that can be predicted (NaN elsewhere), the
+ * model applied by `run` — which may run it elsewhere, such as a worker holding the same bundle,
+ * and must give exactly `model.predict(m)` without detaching m's buffer: predictTransformed's
+ * `modelOutput`.
+ */
+export async function modelOutputs(loaded: LoadedBundle, transformed: RecordsTransform, run: (m: Matrix) => Promise<Float64Array>): Promise<Float64Array> {
+  const { X, valid } = transformed;
+  const part = validPart({ data: X.data, rows: X.rows, cols: X.cols, features: loaded.recipe.features }, valid);
+  return part.m ? spread(await run(part.m), part.idx, X.rows) : new Float64Array(X.rows).fill(NaN);
+}
+
+/**
  * Predicts rows the recipe has already encoded (transformRecords, or transformRead for streamed
  * CSV chunks): one path for a form, a file chunk and the streamed engine, so their predictions,
  * intervals, explanations and problems are the same.
  */
-export function predictTransformed(loaded: LoadedBundle, transformed: RecordsTransform, firstRow: number, options: PredictOptions = {}): RecordsPrediction {
+export function predictTransformed(loaded: LoadedBundle, transformed: RecordsTransform, firstRow: number, options: PredictOptions = {}, modelOutput?: Float64Array): RecordsPrediction {
   const { X, problems, valid, inputs } = transformed;
   const matrix: Matrix = { data: X.data, rows: X.rows, cols: X.cols, features: loaded.recipe.features };
-  const raw = loaded.recipe.decodeTarget(onValidRows(matrix, valid, (m) => loaded.model.predict(m)));
+  const raw = loaded.recipe.decodeTarget(modelOutput ?? onValidRows(matrix, valid, (m) => loaded.model.predict(m)));
   for (let i = 0; i < raw.length; i++) if (!valid[i]) raw[i] = NaN;
   const explanation = options.explainer ? explainValid(options.explainer, X, valid) : undefined;
   const bounds = options.interval !== undefined && loaded.intervals ? intervalBounds(loaded, matrix, valid, raw, options.interval) : undefined;
@@ -123,7 +135,11 @@ function explainValid(explainer: Explainer, X: Matrix, valid: Uint8Array): RowEx
 function validRows(data: Float64Array, rows: number, cols: number, valid: Uint8Array): { sub: Float64Array; idx: Int32Array } {
   let nValid = 0;
   for (let i = 0; i < rows; i++) nValid += valid[i];
-  if (nValid === rows) return { sub: data, idx: Int32Array.from({ length: rows }, (_, i) => i) };
+  if (nValid === rows) {
+    const idx = new Int32Array(rows);
+    for (let i = 0; i < rows; i++) idx[i] = i;
+    return { sub: data, idx };
+  }
   const sub = new Float64Array(nValid * cols);
   const idx = new Int32Array(nValid);
   for (let i = 0, k = 0; i < rows; i++) {
@@ -171,13 +187,22 @@ function mergeByRow(a: RowProblem[], b: RowProblem[]): RowProblem[] {
 
 /** Applies a model to the valid rows only (invalid ones may hold NaN the model would reject); NaN elsewhere. */
 function onValidRows(X: Matrix, valid: Uint8Array, apply: (m: Matrix) => Float64Array): Float64Array {
+  const part = validPart(X, valid);
+  return part.m ? spread(apply(part.m), part.idx, X.rows) : new Float64Array(X.rows).fill(NaN);
+}
+
+/** The valid rows of X as a matrix (X itself when all are valid: idx null), or null when none is. */
+function validPart(X: Matrix, valid: Uint8Array): { m: Matrix | null; idx: Int32Array | null } {
+  if (X.rows > 0 && valid.indexOf(0) === -1) return { m: X, idx: null };
   const { sub, idx } = validRows(X.data, X.rows, X.cols, valid);
-  const nValid = idx.length;
-  const out = new Float64Array(X.rows).fill(NaN);
-  if (nValid === 0) return out;
-  if (nValid === X.rows) return apply(X);
-  const p = apply({ data: sub, rows: nValid, cols: X.cols, features: X.features });
-  for (let k = 0; k < nValid; k++) out[idx[k]] = p[k];
+  return { m: idx.length ? { data: sub, rows: idx.length, cols: X.cols, features: X.features } : null, idx };
+}
+
+/** Outputs for the valid rows `idx` spread over all `rows` (NaN elsewhere); as they are when idx is null. */
+function spread(p: Float64Array, idx: Int32Array | null, rows: number): Float64Array {
+  if (!idx) return p;
+  const out = new Float64Array(rows).fill(NaN);
+  for (let k = 0; k < idx.length; k++) out[idx[k]] = p[k];
   return out;
 }
 

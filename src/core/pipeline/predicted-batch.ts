@@ -3,10 +3,12 @@
  * `onPredicted`, or predictCsv), the model's input columns as read (before imputation), its
  * predictions and, when the file holds the target column, the actual values are gathered chunk by
  * chunk into columns — never rows.
- * Memory is about 8 bytes per number cell and 4 per label cell of the model's inputs.
+ * Memory is about 8 bytes per number cell and 4 per label cell of the model's inputs, per row
+ * kept: every row, or with `maxRows` a uniform seeded sample of that many (the app's bound).
  */
 import type { LoadedBundle } from '../bundle/bundle';
 import type { Column, CsvInput, Table } from '../data/types';
+import { Rng } from '../random';
 import { readNumber } from '../recipe/values';
 import { predictCsv, type PredictCsvOptions, type PredictionChunk, type PredictionSummary } from './predict';
 import type { PredictedColumns } from './stream-predict';
@@ -17,28 +19,32 @@ export interface PredictedBatch {
   predictions: Float64Array;
   /** The target column of the batch (NaN where missing), when the file has one. */
   actual?: Float64Array;
+  /** When the batch is a sample (PredictedBatchOptions.maxRows): how many rows were predicted. */
+  sampledFrom?: number;
 }
 
-function concat<A extends Float64Array | Int32Array>(parts: A[], make: (n: number) => A): A {
-  const out = make(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+type Cells = Float64Array | Int32Array;
 
-/** Grows a Float64Array by appending parts. */
-class Numbers {
-  private parts: Float64Array[] = [];
-  push(part: Float64Array): void {
+/** One column's values: parts appended as chunks arrive, joined into one array once. */
+class ColumnParts {
+  private parts: Cells[] = [];
+  private joined: Cells | null = null;
+  constructor(private readonly make: (n: number) => Cells) {}
+  push(part: Cells): void {
     this.parts.push(part);
   }
-  finish(): Float64Array {
-    const out = concat(this.parts, (n) => new Float64Array(n));
-    this.parts = [];
-    return out;
+  join(): Cells {
+    if (!this.joined) {
+      const out = this.make(this.parts.reduce((n, p) => n + p.length, 0));
+      let at = 0;
+      for (const p of this.parts) {
+        out.set(p, at);
+        at += p.length;
+      }
+      this.joined = out;
+      this.parts = [];
+    }
+    return this.joined;
   }
 }
 
@@ -46,8 +52,7 @@ class Numbers {
 class Labels {
   readonly levels: string[] = [];
   private readonly index = new Map<string, number>();
-  private parts: Int32Array[] = [];
-  push(levels: readonly string[], codes: Int32Array): void {
+  codes(levels: readonly string[], codes: Int32Array): Int32Array {
     const map = levels.map((l) => {
       let k = this.index.get(l);
       if (k === undefined) {
@@ -56,24 +61,38 @@ class Labels {
       }
       return k;
     });
-    this.parts.push(Int32Array.from(codes, (c) => (c >= 0 && c < map.length ? map[c] : -1)));
+    return Int32Array.from(codes, (c) => (c >= 0 && c < map.length ? map[c] : -1));
   }
-  finish(): Int32Array {
-    const out = concat(this.parts, (n) => new Int32Array(n));
-    this.parts = [];
-    return out;
-  }
+}
+
+export interface PredictedBatchOptions {
+  /**
+   * Keep at most this many rows: past it, a uniform sample of the rows (reservoir sampling,
+   * seeded), so a file of any size is monitored in bounded memory. Default: every row.
+   */
+  maxRows?: number;
+  /** Seed of the sample (default 42). */
+  seed?: number;
 }
 
 /** Gathers a PredictedBatch from prediction chunks (pass each chunk to `add`, in order). */
 export class PredictedBatchCollector {
-  private columns: { name: string; store: Numbers | Labels }[] | null = null;
-  private readonly predictions = new Numbers();
-  private readonly actual = new Numbers();
+  private columns: { name: string; labels: Labels | null }[] | null = null;
+  /** The input columns, then the predictions, then (with the target) the actual values. */
+  private stores: ColumnParts[] = [];
   private targetAt = -1;
-  private rows = 0;
+  /** Rows added so far. */
+  private seen = 0;
+  private readonly maxRows: number;
+  private readonly rng: Rng;
 
-  constructor(private readonly target: string) {}
+  constructor(
+    private readonly target: string,
+    options: PredictedBatchOptions = {},
+  ) {
+    this.maxRows = options.maxRows ?? Infinity;
+    this.rng = new Rng(options.seed ?? 42);
+  }
 
   add(chunk: PredictionChunk): void {
     const targetAt = chunk.header.indexOf(this.target);
@@ -90,27 +109,45 @@ export class PredictedBatchCollector {
   addPredicted(chunk: PredictedColumns): void {
     const inputs = chunk.inputs.columns;
     if (!this.columns) {
-      this.columns = inputs.map((c) => ({ name: c.name, store: c.type === 'numeric' ? new Numbers() : new Labels() }));
+      this.columns = inputs.map((c) => ({ name: c.name, labels: c.type === 'numeric' ? null : new Labels() }));
       this.targetAt = chunk.header.indexOf(this.target);
+      const f64 = (n: number) => new Float64Array(n);
+      this.stores = [...inputs.map((c) => new ColumnParts(c.type === 'numeric' ? f64 : (n) => new Int32Array(n))), new ColumnParts(f64)];
+      if (this.targetAt >= 0) this.stores.push(new ColumnParts(f64));
     }
-    inputs.forEach((c, j) => {
-      const store = this.columns![j].store;
-      if (c.type === 'numeric') (store as Numbers).push(c.values);
-      else (store as Labels).push(c.levels, c.codes);
-    });
     const p = Float64Array.from(chunk.predictions);
     for (let i = 0; i < p.length; i++) if (!chunk.valid[i]) p[i] = NaN;
-    this.predictions.push(p);
-    if (this.targetAt >= 0) this.actual.push(chunk.actual ?? new Float64Array(p.length).fill(NaN));
-    this.rows += p.length;
+    const values: Cells[] = inputs.map((c, j) => (c.type === 'numeric' ? c.values : this.columns![j].labels!.codes(c.levels, c.codes)));
+    values.push(p);
+    if (this.targetAt >= 0) values.push(chunk.actual ?? new Float64Array(p.length).fill(NaN));
+    const n = p.length;
+    const room = Math.max(0, this.maxRows - this.seen);
+    if (n <= room) {
+      this.stores.forEach((s, k) => s.push(values[k]));
+      this.seen += n;
+      return;
+    }
+    // Past maxRows: Algorithm R — row t (0-based) replaces a random kept row with probability maxRows / (t + 1).
+    if (room > 0) this.stores.forEach((s, k) => s.push(values[k].slice(0, room)));
+    const kept = this.stores.map((s) => s.join());
+    for (let i = room; i < n; i++) {
+      const j = this.rng.nextInt(this.seen + i + 1);
+      if (j < this.maxRows) for (let k = 0; k < kept.length; k++) kept[k][j] = values[k][i];
+    }
+    this.seen += n;
   }
 
   finish(): PredictedBatch {
-    const columns: Column[] = (this.columns ?? []).map(({ name, store }) =>
-      store instanceof Labels ? { type: 'categorical', name, codes: store.finish(), levels: store.levels } : { type: 'numeric', name, values: store.finish() },
+    const cols = this.columns ?? [];
+    const columns: Column[] = cols.map(({ name, labels }, j) =>
+      labels ? { type: 'categorical', name, codes: this.stores[j].join() as Int32Array, levels: labels.levels } : { type: 'numeric', name, values: this.stores[j].join() as Float64Array },
     );
-    const batch: PredictedBatch = { table: { rowCount: this.rows, columns }, predictions: this.predictions.finish() };
-    if (this.targetAt >= 0) batch.actual = this.actual.finish();
+    const rowCount = Math.min(this.seen, this.maxRows);
+    // No chunk at all (cannot happen after a header): an empty batch.
+    const predictions = this.stores.length ? (this.stores[cols.length].join() as Float64Array) : new Float64Array(0);
+    const batch: PredictedBatch = { table: { rowCount, columns }, predictions };
+    if (this.targetAt >= 0) batch.actual = this.stores[cols.length + 1].join() as Float64Array;
+    if (this.seen > rowCount) batch.sampledFrom = this.seen;
     return batch;
   }
 }

@@ -76,8 +76,8 @@ export const op = {
   /** `if` without a result; close with `end`. */
   if: [0x04, 0x40],
   end: 0x0b,
-  /** `for (; a < b (signed);) { body }`: block + loop, leaving when a ≥ b. */
-  forLessThan: (a: number, b: number, body: number[]) => [0x02, 0x40, 0x03, 0x40, 0x20, ...uleb(a), 0x20, ...uleb(b), 0x4e, 0x0d, 1, ...body, 0x0c, 0, 0x0b, 0x0b],
+  /** `for (; a < b (unsigned);) { body }`: block + loop, leaving when a ≥ b. */
+  forLessThan: (a: number, b: number, body: number[]) => [0x02, 0x40, 0x03, 0x40, 0x20, ...uleb(a), 0x20, ...uleb(b), 0x4f, 0x0d, 1, ...body, 0x0c, 0, 0x0b, 0x0b],
 };
 
 /** The module's bytes: its functions, and one exported memory of at least `pages` pages. */

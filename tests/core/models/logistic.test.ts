@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LogisticRegression } from '../../../src/core/models/linear';
-import { rowLength, smoothObjective, type LogisticProblem } from '../../../src/core/models/linear/logistic-loss';
+import { hessianMatrix, hessianTimes, rowLength, smoothObjective, type LogisticProblem } from '../../../src/core/models/linear/logistic-loss';
 import { newtonCg } from '../../../src/core/models/linear/newton-cg';
 import { proximalGradient } from '../../../src/core/models/linear/proximal-gradient';
 import { proximalNewton } from '../../../src/core/models/linear/proximal-newton';
@@ -9,6 +9,17 @@ import { syntheticClasses } from '../../conformance/suite';
 function problem(k: 2 | 3, l2: number): LogisticProblem {
   const { X, y } = syntheticClasses(300, 5, k, 9);
   return { X, y: Int32Array.from(y), weight: new Float64Array(300).fill(1 / 300), m: k === 2 ? 1 : 3, fitIntercept: true, l2 };
+}
+
+/** The multinomial intercepts are unpenalised and only defined up to a common constant: centre them. */
+function centred(pr: LogisticProblem, W: Float64Array): Float64Array {
+  const d = rowLength(pr);
+  const out = W.slice();
+  if (pr.m === 1) return out;
+  let mean = 0;
+  for (let c = 0; c < pr.m; c++) mean += W[c * d + d - 1] / pr.m;
+  for (let c = 0; c < pr.m; c++) out[c * d + d - 1] -= mean;
+  return out;
 }
 
 describe('logistic regression solvers', () => {
@@ -23,34 +34,48 @@ describe('logistic regression solvers', () => {
         const a = await proximalNewton(pr, l1, W0, { maxIter: 100, tol: 1e-10 });
         const b = await proximalGradient(pr, l1, W0, { maxIter: 200_000, tol: 1e-9 });
         expect(a.converged && b.converged).toBe(true);
-        // The multinomial intercepts are unpenalised and only defined up to a common constant: centre them.
-        const centred = (W: Float64Array): Float64Array => {
-          const d = rowLength(pr);
-          const out = W.slice();
-          if (pr.m === 1) return out;
-          let mean = 0;
-          for (let c = 0; c < pr.m; c++) mean += W[c * d + d - 1] / pr.m;
-          for (let c = 0; c < pr.m; c++) out[c * d + d - 1] -= mean;
-          return out;
-        };
-        const wa = centred(a.W);
-        const wb = centred(b.W);
+        const wa = centred(pr, a.W);
+        const wb = centred(pr, b.W);
         for (let j = 0; j < wa.length; j++) expect(Math.abs(wa[j] - wb[j]), `parameter ${j}`).toBeLessThan(1e-6);
       }
     });
   }
 
-  it('Newton–CG stops at a zero gradient: no direction lowers the objective', async () => {
-    const pr = problem(3, 0.01);
-    const { W, converged } = await newtonCg(pr, new Float64Array(pr.m * rowLength(pr)), { maxIter: 100, tol: 1e-12 });
-    expect(converged).toBe(true);
-    const f = smoothObjective(pr, W);
-    for (let j = 0; j < W.length; j++)
-      for (const h of [1e-4, -1e-4]) {
-        const moved = W.slice();
-        moved[j] += h;
-        expect(smoothObjective(pr, moved)).toBeGreaterThan(f);
+  for (const k of [2, 3] as const)
+    it(`${k} classes: Newton (Cholesky and conjugate gradients alike) stops at a zero gradient: no direction lowers the objective`, async () => {
+      const pr = problem(k, 0.01);
+      const exact = await newtonCg(pr, new Float64Array(pr.m * rowLength(pr)), { maxIter: 100, tol: 1e-12, explicitHessian: true });
+      const cg = await newtonCg(pr, new Float64Array(pr.m * rowLength(pr)), { maxIter: 100, tol: 1e-12, explicitHessian: false });
+      expect(exact.converged && cg.converged).toBe(true);
+      const W = exact.W;
+      const [a, b] = [centred(pr, W), centred(pr, cg.W)];
+      for (let j = 0; j < W.length; j++) expect(Math.abs(a[j] - b[j]), `parameter ${j}`).toBeLessThan(1e-9);
+      const f = smoothObjective(pr, W);
+      for (let j = 0; j < W.length; j++)
+        for (const h of [1e-4, -1e-4]) {
+          const moved = W.slice();
+          moved[j] += h;
+          expect(smoothObjective(pr, moved)).toBeGreaterThan(f);
+        }
+    });
+
+  it('the explicit Hessian equals Hessian-vector products with unit vectors', async () => {
+    for (const k of [2, 3] as const) {
+      const pr = problem(k, 0.02);
+      const q = pr.m * rowLength(pr);
+      const W = Float64Array.from({ length: q }, (_, j) => Math.sin(j));
+      const curvature = new Float64Array(pr.X.rows * pr.m);
+      smoothObjective(pr, W, new Float64Array(q), curvature);
+      const H = hessianMatrix(pr, curvature);
+      const e = new Float64Array(q);
+      const col = new Float64Array(q);
+      for (let j = 0; j < q; j++) {
+        e.fill(0);
+        e[j] = 1;
+        hessianTimes(pr, curvature, e, col);
+        for (let i = 0; i < q; i++) expect(Math.abs(H[i * q + j] - col[i])).toBeLessThan(1e-14);
       }
+    }
   });
 });
 

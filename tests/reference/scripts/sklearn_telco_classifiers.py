@@ -15,6 +15,7 @@ import time
 
 import sklearn
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, log_loss, roc_auc_score
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.neural_network import MLPClassifier
@@ -25,6 +26,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from telco_split import load_telco_split  # noqa: E402
 
 MODELS = {
+    'logistic': ('LogisticRegression()', lambda s: LogisticRegression(), False),
     'tree-classifier': ('DecisionTreeClassifier()', lambda s: DecisionTreeClassifier(random_state=s), True),
     'forest-classifier': ('RandomForestClassifier(100)', lambda s: RandomForestClassifier(random_state=s, n_jobs=1), True),
     'gbdt-classifier': ('HistGradientBoostingClassifier()', lambda s: HistGradientBoostingClassifier(random_state=s), True),

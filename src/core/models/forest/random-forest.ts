@@ -95,15 +95,7 @@ export class RandomForestRegressor extends Estimator<ForestParams, ForestState> 
 
   /** Mean over trees of each tree's normalized squared-error decrease, summing to 1 (scikit-learn's). */
   override featureImportance(): Float64Array {
-    const trees = this.fitted.trees;
-    const p = trees[0].nFeatures;
-    const acc = new Float64Array(p);
-    for (const t of trees) {
-      if (t.feature.length <= 1) continue;
-      const imp = normalizedImportance(t.importance);
-      for (let j = 0; j < p; j++) acc[j] += imp[j];
-    }
-    return normalizedImportance(acc);
+    return forestImportance(this.fitted.trees);
   }
 
   /** Out-of-bag R² of the last fit (params.oobScore), else null. */
@@ -125,6 +117,18 @@ export class RandomForestRegressor extends Estimator<ForestParams, ForestState> 
     const trees = r.objects('trees', this.params.nEstimators).map((t) => flatTreeFromState(t, nFeatures));
     return { trees, oob: r.nullableNumber('oobScore') };
   }
+}
+
+/** Mean over trees of each tree's normalized impurity decrease, normalized to sum 1 (scikit-learn's; single-leaf trees skipped). */
+export function forestImportance(trees: readonly FlatTree[]): Float64Array {
+  const p = trees[0].nFeatures;
+  const acc = new Float64Array(p);
+  for (const t of trees) {
+    if (t.feature.length <= 1) continue;
+    const imp = normalizedImportance(t.importance);
+    for (let j = 0; j < p; j++) acc[j] += imp[j];
+  }
+  return normalizedImportance(acc);
 }
 
 /** Grows the indices the share hands this fit, then the ones helpers lost, and assembles all in index order. */

@@ -15,7 +15,7 @@ import { TreeWorkspace } from '../tree/workspace';
 import { growthSettings, type GrowthSettings } from '../tree/params';
 import { MODEL_CATALOG } from '../catalog';
 import { resolveParams } from '../params';
-import { FOREST_PARAMS, resolveMaxSamples, type ForestParams } from './params';
+import { FOREST_CLASSIFIER_PARAMS, FOREST_PARAMS, resolveMaxSamples, type ForestClassifierParams, type ForestParams } from './params';
 import type { SharedTrees } from './tree-share';
 
 /** The Rng of tree `treeIndex`: the (treeIndex+1)-th fork of Rng(seed). */
@@ -25,22 +25,39 @@ export function treeRng(seed: number, treeIndex: number): Rng {
   return master.fork();
 }
 
+/** Classification forests: the number of classes (y holds codes 0..K−1) and the class weight of each row, or null. */
+export interface ForestClasses {
+  count: number;
+  rowWeights: Float64Array | null;
+}
+
 export class ForestTreeTrainer {
-  readonly params: Readonly<ForestParams>;
+  /** The regressor's params, or the classifier's (which add criterion and classWeight and have no oobScore). */
+  readonly params: Readonly<ForestParams> | Readonly<ForestClassifierParams>;
   private readonly data: TreeData;
   private readonly ws: TreeWorkspace;
   private readonly settings: GrowthSettings;
   private readonly nDraws: number;
   private readonly counts: Int32Array;
 
-  /** Validates input and params and sorts every feature once (O(p·n log n)); reuse it for many trees. */
-  constructor(X: Matrix, y: Float64Array, params: Partial<ForestParams> = {}) {
-    this.params = resolveParams(FOREST_PARAMS, params, MODEL_CATALOG.forest.label);
+  /**
+   * Validates input and params and sorts every feature once (O(p·n log n)); reuse it for many
+   * trees. With `classes`, the trees are classification trees and `params` the classifier's.
+   */
+  constructor(
+    X: Matrix,
+    y: Float64Array,
+    params: Partial<ForestParams> | Partial<ForestClassifierParams> = {},
+    private readonly classes?: ForestClasses,
+  ) {
+    this.params = classes
+      ? resolveParams(FOREST_CLASSIFIER_PARAMS, params, MODEL_CATALOG['forest-classifier'].label)
+      : resolveParams(FOREST_PARAMS, params, MODEL_CATALOG.forest.label);
     checkFitInput(X, y);
     this.settings = growthSettings(this.params, X.cols);
     this.nDraws = resolveMaxSamples(this.params.maxSamples, X.rows);
     this.data = prepareTreeData(X, y);
-    this.ws = new TreeWorkspace(this.data);
+    this.ws = new TreeWorkspace(this.data, classes?.count ?? 0);
     this.counts = new Int32Array(X.rows);
   }
 
@@ -65,7 +82,7 @@ export class ForestTreeTrainer {
     if (!(Number.isInteger(treeIndex) && treeIndex >= 0)) throw new RangeError(`treeIndex must be an integer ≥ 0, got ${treeIndex}`);
     const rng = treeRng(this.params.seed, treeIndex);
     const counts = this.sampleCounts(treeIndex, rng);
-    return new CartGrower(this.ws, counts, this.settings, rng);
+    return new CartGrower(this.ws, counts, this.settings, rng, this.classes?.rowWeights ?? null);
   }
 
   /** Grows tree `treeIndex` synchronously (for a worker that trains a share of the trees). */

@@ -123,8 +123,9 @@ export async function boost(X: Matrix, y: Float64Array, weights: Float64Array | 
   const valStop: number[] = [];
   let best = 0;
   const idx = grower.idx;
+  // Each iteration's gradients come from the previous one's pass that also scores it.
+  objective.gradients(yTrain, wTrain, raw, g, h);
   for (let it = 0; it < P.maxIterations; it++) {
-    objective.gradients(yTrain, wTrain, raw, g, h);
     if (nColSample < p) {
       const perm = permutation(p, sampleRng);
       fs.set(Array.from(perm.subarray(0, nColSample)).sort((a, b) => a - b), binning);
@@ -147,7 +148,12 @@ export async function boost(X: Matrix, y: Float64Array, weights: Float64Array | 
       builders[k].add(tree);
       if (valBins) tree.addPredictionsBinned(valBins, nVal, p, rawVal[k]);
     }
-    const trainLoss = objective.evaluate(yTrain, wTrain, raw);
+    let trainLoss: number;
+    if (objective.gradientsAndEvaluate) trainLoss = objective.gradientsAndEvaluate(yTrain, wTrain, raw, g, h);
+    else {
+      trainLoss = objective.evaluate(yTrain, wTrain, raw);
+      objective.gradients(yTrain, wTrain, raw, g, h);
+    }
     history.train.push(trainLoss);
     let valLoss: number | undefined;
     if (valBins && yVal) {

@@ -87,7 +87,8 @@ export class LeafWiseGrower {
     const n = input.nRows;
     this.tree = new GrownTree(2 * p.numLeaves - 1);
     this.histSize = binning.offsets[binning.nFeatures] * 3;
-    this.rows = new GrowerKernels(input, Int32Array.from(binning.offsets.subarray(0, binning.nFeatures), (o) => o * 3), this.histSize, kernels === 'auto');
+    this.rows = new GrowerKernels(input, Int32Array.from(binning.offsets.subarray(0, binning.nFeatures), (o) => o * 3), this.histSize, p.numLeaves + 1, kernels === 'auto');
+    this.freeHists.push(...this.rows.histograms);
     this.idx = this.rows.idx;
   }
 
@@ -177,6 +178,7 @@ export class LeafWiseGrower {
       tree.missingLeft[node] = s.missingLeft ? 1 : 0;
       tree.gain[node] = s.gain;
       tree.goesLeft.set(s.goesLeft, node * 256);
+      // The children are added one after the other: right = left + 1 (GrownTree's descent relies on it).
       const left: Leaf = {
         node: tree.addLeaf(),
         start: parent.start,
@@ -217,7 +219,7 @@ export class LeafWiseGrower {
         const [small, large] = left.C <= right.C ? [left, right] : [right, left];
         small.hist = this.takeHist();
         if (!this.rows.histogram(small.hist, fs.count, small.start, small.end)) buildHistogram(small.hist, input, binning, fs, idx, small.start, small.end);
-        subtractInto(parentHist, small.hist, binning, fs);
+        if (!this.rows.subtract(parentHist, small.hist, fs.count)) subtractInto(parentHist, small.hist, binning, fs);
         large.hist = parentHist;
         if (carrying) this.carryLeaves(parent, left, right);
         for (const c of [left, right]) {

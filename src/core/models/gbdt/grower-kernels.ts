@@ -9,7 +9,8 @@
  *
  * Memory layout (bytes): column-major bins (p·n), row-major bins (p·n), idx (n × i32), scratch
  * (n × i32), gradients (n × f64, copied in once per tree), the features' histogram offsets × 3
- * (p × i32), the split's goesLeft table (256) and one histogram (histSize × f64, copied out).
+ * (p × i32), the split's goesLeft table (256), then the grower's pool of histograms (histSize
+ * doubles each, 16-byte aligned), which `subtract` takes two doubles at a time.
  *
  * WAT of `partition(idx, tmp, col, goesLeft, start, end) → mid`:
  *   l = k = idx + 4·start; kend = idx + 4·end; r = tmp
@@ -18,6 +19,8 @@
  *     store32(l, i); store32(r, i)          ; written to both sides, one of them advances
  *     l += 4·g; r += 4 − 4·g; k += 4
  *   memory.copy(l, tmp, r − tmp); return (l − idx) / 4
+ *
+ * WAT of `subtract(parent, child, bytes)`: for (o = 0; o < bytes; o += 16) parent[o] = f64x2.sub(parent[o], child[o])
  *
  * WAT of `histogram(hist, g, bins, p, off3, idx, start, end)` (hist zeroed by the caller):
  *   for (k = idx + 4·start; k < idx + 4·end; k += 4)
@@ -77,7 +80,20 @@ function moduleBytes(): Uint8Array {
     ];
     return { name: 'histogram', params: Array.from({ length: 8 }, () => 'i32' as const), locals: { i32: 7, f64: 1 }, body };
   })();
-  return assemble([partition, histogram]);
+  const subtract = (() => {
+    const [PARENT, CHILD, BYTES, END] = [0, 1, 2, 3];
+    const vload = [...op.simd(0x00), 3, 0];
+    const body = [
+      ...get(PARENT), ...get(BYTES), add, ...set(END),
+      ...forLessThan(PARENT, END, [
+        ...get(PARENT), ...get(PARENT), ...vload, ...get(CHILD), ...vload, ...op.simd(0xf1), ...op.simd(0x0b), 3, 0,
+        ...get(PARENT), ...i32(16), add, ...set(PARENT),
+        ...get(CHILD), ...i32(16), add, ...set(CHILD),
+      ]),
+    ];
+    return { name: 'subtract', params: ['i32', 'i32', 'i32'] as 'i32'[], locals: { i32: 1 }, body };
+  })();
+  return assemble([partition, histogram, subtract]);
 }
 
 const instance = wasmFactory(moduleBytes);
@@ -96,15 +112,19 @@ function growTo(memory: WasmMemory, bytes: number): boolean {
 
 type PartitionFn = (idx: number, tmp: number, col: number, goesLeft: number, start: number, end: number) => number;
 type HistogramFn = (hist: number, g: number, bins: number, p: number, off3: number, idx: number, start: number, end: number) => void;
+type SubtractFn = (parent: number, child: number, bytes: number) => void;
 
 interface Wasm {
   partition: PartitionFn;
   histogram: HistogramFn;
+  subtract: SubtractFn;
+  buffer: ArrayBuffer;
+  /** Bytes per histogram slot (histSize doubles rounded up to 16 bytes, for the SIMD subtraction). */
+  stride: number;
   /** Byte addresses of the regions. */
   at: { columns: number; bins: number; idx: number; scratch: number; g: number; off3: number; goesLeft: number; hist: number };
   gradients: Float64Array;
   goesLeft: Uint8Array;
-  hist: Float64Array;
 }
 
 const align8 = (n: number): number => Math.ceil(n / 8) * 8;
@@ -116,19 +136,27 @@ export class GrowerKernels {
   private readonly wasm: Wasm | null = null;
   private readonly p: number;
 
+  /** Histogram buffers in WebAssembly memory, for the grower's pool (empty without WebAssembly). */
+  readonly histograms: Float64Array[] = [];
+
   /**
    * `offsets3`: every feature's histogram offset × 3, in feature order; `histSize`: doubles per
-   * histogram; `useWasm` false keeps both loops in JavaScript.
+   * histogram; `histSlots`: histograms to place in WebAssembly memory (as many as a tree holds
+   * at once: its leaf count + 1; fewer when they would take over 64 MB, the pool then makes
+   * JavaScript ones); `useWasm` false keeps every loop in JavaScript.
    */
   constructor(
     private readonly input: HistogramInput,
     offsets3: Int32Array,
-    histSize: number,
+    private readonly histSize: number,
+    histSlots: number,
     useWasm = true,
   ) {
     const n = input.nRows;
     const p = (this.p = offsets3.length);
     const k = useWasm ? instance() : undefined;
+    const stride = Math.ceil((histSize * 8) / 16) * 16;
+    const slots = Math.max(1, Math.min(histSlots, Math.floor((64 << 20) / stride)));
     const at = { columns: 0, bins: 0, idx: 0, scratch: 0, g: 0, off3: 0, goesLeft: 0, hist: 0 };
     at.bins = align8(input.binsByColumn.length);
     at.idx = align8(at.bins + input.bins.length);
@@ -136,8 +164,8 @@ export class GrowerKernels {
     at.g = align8(at.scratch + 4 * n);
     at.off3 = at.g + 8 * n;
     at.goesLeft = align8(at.off3 + 4 * p);
-    at.hist = at.goesLeft + 256;
-    if (!k || !growTo(k.memory, at.hist + 8 * histSize)) {
+    at.hist = Math.ceil((at.goesLeft + 256) / 16) * 16;
+    if (!k || !growTo(k.memory, at.hist + slots * stride)) {
       this.idx = new Int32Array(n);
       this.scratch = new Int32Array(n);
       return;
@@ -148,13 +176,16 @@ export class GrowerKernels {
     new Int32Array(buffer, at.off3, p).set(offsets3);
     this.idx = new Int32Array(buffer, at.idx, n);
     this.scratch = new Int32Array(buffer, at.scratch, n);
+    for (let s = 0; s < slots; s++) this.histograms.push(new Float64Array(buffer, at.hist + s * stride, histSize));
     this.wasm = {
       partition: k.exports.partition as PartitionFn,
       histogram: k.exports.histogram as HistogramFn,
+      subtract: k.exports.subtract as SubtractFn,
+      buffer,
+      stride,
       at,
       gradients: new Float64Array(buffer, at.g, n),
       goesLeft: new Uint8Array(buffer, at.goesLeft, 256),
-      hist: new Float64Array(buffer, at.hist, histSize),
     };
   }
 
@@ -165,15 +196,26 @@ export class GrowerKernels {
 
   /**
    * Fills `hist` (every feature) from the rows idx[start..end) in WebAssembly and returns true,
-   * or returns false (nothing done) when this path does not apply: no WebAssembly, a per-row
-   * hessian, or a tree on fewer than all features.
+   * or returns false (nothing done) when this path does not apply: no WebAssembly, a histogram
+   * outside its memory, a per-row hessian, or a tree on fewer than all features.
    */
   histogram(hist: Float64Array, featureCount: number, start: number, end: number): boolean {
     const w = this.wasm;
-    if (!w || featureCount !== this.p || this.input.constantHessian !== this.input.constantHessian) return false;
-    w.hist.fill(0);
-    w.histogram(w.at.hist, w.at.g, w.at.bins, this.p, w.at.off3, w.at.idx, start, end);
-    hist.set(w.hist);
+    if (!w || hist.buffer !== w.buffer || featureCount !== this.p || this.input.constantHessian !== this.input.constantHessian) return false;
+    hist.fill(0);
+    w.histogram(hist.byteOffset, w.at.g, w.at.bins, this.p, w.at.off3, w.at.idx, start, end);
+    return true;
+  }
+
+  /**
+   * parent −= child over every feature (two doubles at a time) and returns true, or returns false
+   * (nothing done) when either histogram is outside WebAssembly memory or the tree uses fewer
+   * than all features (the others hold stale sums).
+   */
+  subtract(parent: Float64Array, child: Float64Array, featureCount: number): boolean {
+    const w = this.wasm;
+    if (!w || featureCount !== this.p || parent.buffer !== w.buffer || child.buffer !== w.buffer) return false;
+    w.subtract(parent.byteOffset, child.byteOffset, w.stride);
     return true;
   }
 

@@ -50,14 +50,16 @@ export class GrownTree {
   addPredictionsBinned(bins: Uint8Array, nRows: number, p: number, out: Float64Array): void {
     const F = this.feature;
     const L = this.left;
-    const R = this.right;
     const GL = this.goesLeft;
     const V = this.value;
+    // A split's children are added together (right = left + 1, see LeafWiseGrower.grow), so
+    // the step needs no branch on the direction: left + 1 − goesLeft.
     for (let k = 0; k < nRows; k++) {
       let n = 0;
       let l = L[0];
+      const row = k * p;
       while (l >= 0) {
-        n = GL[(n << 8) | bins[k * p + F[n]]] === 1 ? l : R[n];
+        n = l + 1 - GL[(n << 8) | bins[row + F[n]]];
         l = L[n];
       }
       out[k] += V[n];

@@ -16,6 +16,8 @@ export interface BoostingLoss {
   gradients(y: Float64Array, raw: Float64Array, g: Float64Array, h: Float64Array): void;
   /** The recorded metric (lower is better). */
   evaluate(y: Float64Array, raw: Float64Array): number;
+  /** `gradients` and `evaluate` in one pass over the rows (the booster's per-iteration step): the same numbers. */
+  gradientsAndEvaluate(y: Float64Array, raw: Float64Array, g: Float64Array, h: Float64Array): number;
   /** Maps raw scores to predictions in place (identity for squared error). */
   inverseLink(raw: Float64Array): void;
   /** Throws a message when the targets are outside the loss's domain, else returns undefined. */
@@ -39,6 +41,15 @@ export const squaredError: BoostingLoss = {
     let s = 0;
     for (let i = 0; i < y.length; i++) {
       const e = raw[i] - y[i];
+      s += e * e;
+    }
+    return Math.sqrt(s / y.length);
+  },
+  gradientsAndEvaluate(y, raw, g) {
+    let s = 0;
+    for (let i = 0; i < y.length; i++) {
+      const e = raw[i] - y[i];
+      g[i] = e;
       s += e * e;
     }
     return Math.sqrt(s / y.length);
@@ -71,6 +82,17 @@ export const squaredErrorLogLink: BoostingLoss = {
     let s = 0;
     for (let i = 0; i < y.length; i++) {
       const e = Math.exp(raw[i]) - y[i];
+      s += e * e;
+    }
+    return Math.sqrt(s / y.length);
+  },
+  gradientsAndEvaluate(y, raw, g, h) {
+    let s = 0;
+    for (let i = 0; i < y.length; i++) {
+      const mu = Math.exp(raw[i]);
+      const e = mu - y[i];
+      g[i] = e * mu;
+      h[i] = mu * mu;
       s += e * e;
     }
     return Math.sqrt(s / y.length);

@@ -19,6 +19,8 @@ export interface BoostObjective {
   gradients(y: Float64Array, w: Float64Array | null, raw: Float64Array[], g: Float64Array[], h: Float64Array[]): void;
   /** The recorded metric (lower is better). */
   evaluate(y: Float64Array, w: Float64Array | null, raw: Float64Array[]): number;
+  /** `evaluate`, then `gradients` at the same raw scores, in one pass where the objective can (the same numbers). */
+  gradientsAndEvaluate?(y: Float64Array, w: Float64Array | null, raw: Float64Array[], g: Float64Array[], h: Float64Array[]): number;
   /** What early stopping compares (its `tol` is absolute on this): the metric itself, or MSE for RMSE. */
   stoppingLoss(metric: number): number;
   /** Classes for a stratified early-stopping hold-out, or 0 to draw it at random. */
@@ -35,6 +37,7 @@ export function singleOutput(loss: BoostingLoss): BoostObjective {
     baseline: (y) => Float64Array.of(loss.baseline(y)),
     gradients: (y, _w, raw, g, h) => loss.gradients(y, raw[0], g[0], h[0]),
     evaluate: (y, _w, raw) => loss.evaluate(y, raw[0]),
+    gradientsAndEvaluate: (y, _w, raw, g, h) => loss.gradientsAndEvaluate(y, raw[0], g[0], h[0]),
     stoppingLoss: (m) => (loss.metric === 'rmse' ? m * m : m),
   };
 }

@@ -158,6 +158,48 @@ export function hessianTimes(pr: LogisticProblem, curvature: Float64Array, v: Fl
   if (pr.l2 !== 0) for (let k = 0; k < m; k++) for (let j = 0; j < p; j++) out[k * d + j] += pr.l2 * v[k * d + j];
 }
 
+/**
+ * The Hessian of the smooth objective as a q × q matrix (q = m·d, symmetric, row-major): Σᵢ sᵢ ·
+ * (curvature block) ⊗ x̃ᵢx̃ᵢᵀ + λ₂ on the feature diagonal. n·q²/2 multiply-adds.
+ */
+export function hessianMatrix(pr: LogisticProblem, curvature: Float64Array): Float64Array {
+  const { m } = pr;
+  const n = pr.X.rows;
+  const p = pr.X.cols;
+  const d = rowLength(pr);
+  const q = m * d;
+  const H = new Float64Array(q * q);
+  const xt = new Float64Array(d);
+  if (pr.fitIntercept) xt[p] = 1;
+  const w = new Float64Array(m * m);
+  for (let i = 0; i < n; i++) {
+    xt.set(pr.X.data.subarray(i * p, i * p + p));
+    const s = pr.weight[i];
+    if (m === 1) w[0] = s * curvature[i];
+    else
+      for (let a = 0; a < m; a++)
+        for (let b = 0; b < m; b++) {
+          const pa = curvature[i * m + a];
+          w[a * m + b] = s * ((a === b ? pa : 0) - pa * curvature[i * m + b]);
+        }
+    // Upper triangle only (block row a ≤ block column b; within a diagonal block j ≤ k); mirrored below.
+    for (let a = 0; a < m; a++)
+      for (let b = a; b < m; b++) {
+        const wab = w[a * m + b];
+        if (wab === 0) continue;
+        for (let j = 0; j < d; j++) {
+          const v = wab * xt[j];
+          if (v === 0) continue;
+          const row = (a * d + j) * q + b * d;
+          for (let k = a === b ? j : 0; k < d; k++) H[row + k] += v * xt[k];
+        }
+      }
+  }
+  for (let r = 0; r < q; r++) for (let c = 0; c < r; c++) H[r * q + c] = H[c * q + r];
+  if (pr.l2 !== 0) for (let a = 0; a < m; a++) for (let j = 0; j < p; j++) H[(a * d + j) * q + a * d + j] += pr.l2;
+  return H;
+}
+
 /** 1 for each parameter the L1 term applies to, 0 for the intercepts (never penalised). */
 export function penalisedMask(pr: LogisticProblem): Uint8Array {
   const d = rowLength(pr);

@@ -1,9 +1,10 @@
 /**
  * Logistic regression (scikit-learn's LogisticRegression): for two classes one coefficient vector
  * giving the log-odds of class 1; for more, the multinomial (softmax) model with one vector per
- * class. It minimises C·Σ sᵢ·log loss + penalty (logistic-loss.ts) — by Newton–CG for l2 and no
- * penalty (newton-cg.ts); for l1 and elasticnet by proximal Newton (proximal-newton.ts) while its
- * explicit Hessian is affordable, else by accelerated proximal gradient (proximal-gradient.ts) —
+ * class. It minimises C·Σ sᵢ·log loss + penalty (logistic-loss.ts) — by Newton's method for l2
+ * and no penalty (newton-cg.ts); for l1 and elasticnet by proximal Newton (proximal-newton.ts)
+ * while the explicit Hessian is affordable, else by accelerated proximal gradient
+ * (proximal-gradient.ts) —
  * so its coefficients are sklearn's minimiser's (lbfgs for l2, saga for l1/elasticnet) up to the
  * tolerance.
  *
@@ -24,8 +25,9 @@ import { proximalGradient } from './proximal-gradient';
 import { proximalNewton } from './proximal-newton';
 
 /**
- * Most multiply-adds (n · q², q parameters) to form the Hessian once per proximal-Newton step; a
- * few steps of it fit in about a second. Larger problems take the proximal-gradient solver.
+ * Most multiply-adds (n · q², q parameters) to form the Hessian once per Newton step; a few steps
+ * of it fit in about a second. Larger problems take conjugate gradients (l2, none) or the
+ * proximal-gradient solver (l1, elasticnet).
  */
 const EXPLICIT_HESSIAN_BUDGET = 2e8;
 
@@ -83,10 +85,11 @@ export class LogisticRegression extends ClassifierEstimator<LogisticOptions, Log
       onIteration: (it: number) => options.onProgress?.({ fraction: Math.min(0.99, it / maxIter) }),
     };
     const W0 = new Float64Array(m * d);
+    const explicitHessian = W0.length ** 2 * n <= EXPLICIT_HESSIAN_BUDGET;
     const r =
       rho === 0
-        ? await newtonCg(pr, W0, solverOptions)
-        : W0.length ** 2 * n <= EXPLICIT_HESSIAN_BUDGET
+        ? await newtonCg(pr, W0, { ...solverOptions, explicitHessian })
+        : explicitHessian
           ? await proximalNewton(pr, rho * strength, W0, solverOptions)
           : await proximalGradient(pr, rho * strength, W0, solverOptions);
     throwIfAborted(options.signal);

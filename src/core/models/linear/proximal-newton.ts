@@ -11,7 +11,7 @@
  * Stops when the largest component of the minimum-norm subgradient of the mean objective is ≤ tol.
  */
 import { Checkpointer } from '../../abort';
-import { hessianTimes, penalisedMask, smoothObjective, type LogisticProblem, type SolverOptions, type SolverResult } from './logistic-loss';
+import { hessianMatrix, penalisedMask, smoothObjective, type LogisticProblem, type SolverOptions, type SolverResult } from './logistic-loss';
 
 /** The largest component of the minimum-norm subgradient of f + λ₁‖·‖₁ at W (0 exactly at the minimiser). */
 function optimality(W: Float64Array, g: Float64Array, penalised: Uint8Array, l1: number): number {
@@ -30,20 +30,6 @@ function l1Norm(W: Float64Array, penalised: Uint8Array): number {
   let s = 0;
   for (let j = 0; j < W.length; j++) if (penalised[j]) s += Math.abs(W[j]);
   return s;
-}
-
-/** The Hessian of the smooth part at the point `curvature` was taken at, column by column (q Hessian-vector products). */
-function hessian(pr: LogisticProblem, curvature: Float64Array, q: number): Float64Array {
-  const H = new Float64Array(q * q);
-  const e = new Float64Array(q);
-  const col = new Float64Array(q);
-  for (let j = 0; j < q; j++) {
-    e[j] = 1;
-    hessianTimes(pr, curvature, e, col);
-    e[j] = 0;
-    H.set(col, j * q); // symmetric: column j is row j
-  }
-  return H;
 }
 
 /**
@@ -91,7 +77,7 @@ export async function proximalNewton(
   let nIter = 0;
   while (measure > opts.tol && nIter < opts.maxIter) {
     nIter++;
-    const H = hessian(pr, curvature, q);
+    const H = hessianMatrix(pr, curvature);
     // Solve the model more exactly as the outer iterations close in.
     const delta = solveModel(W, g, H, penalised, l1, Math.min(1e-3, 0.1 * measure));
     // Predicted decrease of the model's linear part plus the L1 change (negative for a descent step).

@@ -45,14 +45,17 @@ export class CartGrower {
   private fx: number;
 
   /**
-   * @param weights per-row integer weights (bootstrap counts; 0 = out of bag) or null for all 1.
-   * @param rng     seeds the feature order drawn at every node; owned by this tree.
+   * @param weights    per-row integer weights (bootstrap counts; 0 = out of bag) or null for all 1.
+   * @param rng        seeds the feature order drawn at every node; owned by this tree.
+   * @param rowWeights classification trees: a weight per row (class weights) multiplying the
+   *                   bootstrap count in every impurity and class share, or null.
    */
   constructor(
     private readonly ws: TreeWorkspace,
     weights: Int32Array | null,
     private readonly s: GrowthSettings,
     rng: Rng,
+    rowWeights: Float64Array | null = null,
   ) {
     const { data, yC, compact, feats } = ws;
     const { wwy } = ws;
@@ -66,9 +69,16 @@ export class CartGrower {
       if (wi > 0) {
         compact[i] = nIn;
         yC[nIn] = y[i];
-        wwy[2 * nIn] = wi;
-        wwy[2 * nIn + 1] = wi * y[i];
-        wTotal += wi;
+        if (ws.classes > 0) {
+          const w = rowWeights ? wi * rowWeights[i] : wi;
+          wwy[2 * nIn] = w;
+          wwy[2 * nIn + 1] = wi;
+          wTotal += w;
+        } else {
+          wwy[2 * nIn] = wi;
+          wwy[2 * nIn + 1] = wi * y[i];
+          wTotal += wi;
+        }
         nIn++;
       } else compact[i] = -1;
     }
@@ -119,6 +129,8 @@ export class CartGrower {
     const { maxDepth, minSamplesSplit, minSamplesLeaf, maxFeatures, minImpurityDecrease } = this.s;
     const minSplitRows = Math.max(minSamplesSplit, 2 * minSamplesLeaf);
     const importance = this.importance;
+    const K = ws.classes;
+    const classLeft = ws.classLeft;
     const wTotal = this.wTotal;
     let fx = this.fx;
     let tick = 0;
@@ -163,12 +175,18 @@ export class CartGrower {
       nodeValue[id] = S / W;
       nodeSamples[id] = m;
       nodeCover[id] = W;
+      let parentProxy = 0;
+      if (K > 0) {
+        // S summed the bootstrap counts (the cover); the class weights give the class shares.
+        nodeCover[id] = S;
+        parentProxy = this.classStats(src, sb + start, sb + end, id, W);
+      }
       if (pure || depth >= maxDepth || m < minSplitRows) {
         if (slot >= 0) this.freeSlots.push(slot);
         continue;
       }
       if (statF < 0 && m > largeNode) {
-        fx = this.splitLarge(id, start, end, depth, W, S, fx, slot);
+        fx = this.splitLarge(id, start, end, depth, W, S, K > 0 ? parentProxy : (S * S) / W, fx, slot);
         continue;
       }
       if (statF < 0) {
@@ -199,15 +217,18 @@ export class CartGrower {
         // The left side holds positions start..k; a cut is allowed between distinct consecutive ranks.
         const kLo = base + start + minSamplesLeaf - 1;
         const kHi = base + end - 1 - minSamplesLeaf;
+        if (K > 0) classLeft.fill(0);
         for (let k = base + start; k < kEnd; k++) {
           const i = I[k];
           wl += wwy[2 * i];
-          sl += wwy[2 * i + 1];
+          // Classification keeps the left side's weight per class instead of its weight·target.
+          if (K > 0) classLeft[yC[i]] += wwy[2 * i];
+          else sl += wwy[2 * i + 1];
           const xj = C[k + 1];
           if (xj !== xi && k >= kLo && k <= kHi) {
             const wr = W - wl;
             const sr = S - sl;
-            const proxy = (sl * sl) / wl + (sr * sr) / wr;
+            const proxy = K > 0 ? this.cutProxy(wl, W) : (sl * sl) / wl + (sr * sr) / wr;
             if (proxy > bestProxy) {
               bestProxy = proxy;
               bestF = f;
@@ -220,7 +241,7 @@ export class CartGrower {
         }
       }
       if (bestF < 0) continue;
-      const decrease = bestProxy - (S * S) / W;
+      const decrease = bestProxy - (K > 0 ? parentProxy : (S * S) / W);
       if (decrease / wTotal + EPSILON < minImpurityDecrease) continue;
 
       nodeFeature[id] = bestF;
@@ -282,7 +303,8 @@ export class CartGrower {
     const free = this.freeSlots.pop();
     if (free !== undefined) return free;
     const bins = this.ws.data.valueOffset[this.ws.data.cols];
-    pool.push({ n: new Int32Array(bins), w: new Float64Array(bins), s: new Float64Array(bins) });
+    const K = this.ws.classes;
+    pool.push({ n: new Int32Array(bins), w: new Float64Array(bins), s: new Float64Array(bins), c: K > 0 ? new Float64Array(bins * K) : null });
     return pool.length - 1;
   }
 
@@ -292,7 +314,7 @@ export class CartGrower {
     const { rowsList, codeR, wwy } = ws;
     const { valueOffset } = ws.data;
     const p = ws.data.cols;
-    const { n: histN, w: histW, s: histS } = ws.histPool[slot];
+    const { n: histN, w: histW, s: histS, c: histC } = ws.histPool[slot];
     histN.fill(0);
     histW.fill(0);
     histS.fill(0);
@@ -307,6 +329,41 @@ export class CartGrower {
         histS[b] += sy;
       }
     }
+    if (histC) {
+      const K = ws.classes;
+      const yC = ws.yC;
+      histC.fill(0);
+      for (let k = start; k < end; k++) {
+        const c = rowsList[k];
+        const w = wwy[2 * c];
+        const cls = yC[c];
+        for (let f = 0, o = c * p; f < p; f++) histC[(valueOffset[f] + codeR[o + f]) * K + cls] += w;
+      }
+    }
+  }
+
+  /**
+   * Classification: the class shares of node `id` (into nodeProba) and its impurity proxy,
+   * from the rows src[from..to) (classTotal keeps the node's weight per class for its cuts).
+   */
+  private classStats(src: Int32Array, from: number, to: number, id: number, W: number): number {
+    const { classTotal, wwy, yC, nodeProba } = this.ws;
+    const K = this.ws.classes;
+    classTotal.fill(0);
+    for (let k = from; k < to; k++) classTotal[yC[src[k]]] += wwy[2 * src[k]];
+    for (let c = 0; c < K; c++) nodeProba[id * K + c] = classTotal[c] / W;
+    return this.s.criterion === 'entropy' ? entropyProxy(classTotal, null, W) : giniProxy(classTotal, null, W);
+  }
+
+  /**
+   * Classification: the proxy of a cut whose left side weighs `wl` with classLeft per class, in
+   * a node of weight W (classTotal). Larger is better; minus the node's own proxy it is the
+   * weighted impurity decrease (the squared-error proxy's counterpart).
+   */
+  private cutProxy(wl: number, W: number): number {
+    const { classTotal, classLeft } = this.ws;
+    if (this.s.criterion === 'entropy') return entropyProxy(classLeft, null, wl) + entropyProxy(classTotal, classLeft, W - wl);
+    return giniProxy(classLeft, null, wl) + giniProxy(classTotal, classLeft, W - wl);
   }
 
   /**
@@ -315,7 +372,7 @@ export class CartGrower {
    * phases grow the same tree. The two scans are written apart because their inner loops read
    * different layouts (a rank histogram here, a sorted row list there).
    */
-  private splitLarge(id: number, start: number, end: number, depth: number, W: number, S: number, fxIn: number, slotIn: number): number {
+  private splitLarge(id: number, start: number, end: number, depth: number, W: number, S: number, parentProxy: number, fxIn: number, slotIn: number): number {
     const ws = this.ws;
     const { rowsList, rowsTmp, codeR, feats, nodeFeature, nodeThreshold } = ws;
     const { values, valueOffset } = ws.data;
@@ -327,7 +384,9 @@ export class CartGrower {
       slot = this.allocSlot();
       this.buildHist(slot, start, end);
     }
-    const { n: histN, w: histW, s: histS } = ws.histPool[slot];
+    const { n: histN, w: histW, s: histS, c: histC } = ws.histPool[slot];
+    const K = ws.classes;
+    const classLeft = ws.classLeft;
     let fx = fxIn;
     let bestProxy = -Infinity;
     let bestF = -1;
@@ -345,6 +404,7 @@ export class CartGrower {
       let sl = 0;
       let prev = -1;
       let present = 0;
+      if (K > 0) classLeft.fill(0);
       for (let b = vo; b < ve; b++) {
         const cnt = histN[b];
         if (cnt === 0) continue;
@@ -352,7 +412,7 @@ export class CartGrower {
         if (prev >= 0 && nl >= minSamplesLeaf && m - nl >= minSamplesLeaf) {
           const wr = W - wl;
           const sr = S - sl;
-          const proxy = (sl * sl) / wl + (sr * sr) / wr;
+          const proxy = K > 0 ? this.cutProxy(wl, W) : (sl * sl) / wl + (sr * sr) / wr;
           if (proxy > bestProxy) {
             bestProxy = proxy;
             bestF = f;
@@ -364,11 +424,12 @@ export class CartGrower {
         nl += cnt;
         wl += histW[b];
         sl += histS[b];
+        if (histC) for (let k = 0, o = b * K; k < K; k++) classLeft[k] += histC[o + k];
         prev = b;
       }
       if (present > 1) visited++; // a constant feature does not count
     }
-    const decrease = bestProxy - (S * S) / W;
+    const decrease = bestProxy - parentProxy;
     if (bestF < 0 || decrease / this.wTotal + EPSILON < minImpurityDecrease) {
       this.freeSlots.push(slot);
       return fx;
@@ -409,6 +470,7 @@ export class CartGrower {
         histW[b] -= h.w[b];
         histS[b] -= h.s[b];
       }
+      if (histC && h.c) for (let b = 0; b < histC.length; b++) histC[b] -= h.c[b];
       const smallBig = leftSmaller ? bigL : bigR;
       const largeBig = leftSmaller ? bigR : bigL;
       const sSmall = smallBig ? small : -1;
@@ -480,6 +542,7 @@ export class CartGrower {
       nSamples: ws.nodeSamples.slice(0, k),
       cover: ws.nodeCover.slice(0, k),
       importance: this.importance.slice(),
+      ...(ws.classes > 0 ? { classes: ws.classes, proba: ws.nodeProba.slice(0, k * ws.classes) } : {}),
     };
   }
 }
@@ -510,6 +573,30 @@ function threshold(values: Float64Array, offset: number, lo: number, hi: number)
   const b = values[offset + hi];
   const t = a / 2 + b / 2;
   return t === b || !Number.isFinite(t) ? a : t;
+}
+
+/**
+ * −(weight · Gini impurity) + weight of a side whose class weights are c (minus `sub` when
+ * given: the right side as node − left) and whose weight is w: Σ c_k² / w. Gini impurity is
+ * 1 − Σ (c_k / w)², so this is w − w · impurity.
+ */
+function giniProxy(c: Float64Array, sub: Float64Array | null, w: number): number {
+  let s = 0;
+  for (let k = 0; k < c.length; k++) {
+    const v = sub ? c[k] - sub[k] : c[k];
+    s += v * v;
+  }
+  return s / w;
+}
+
+/** −(weight · entropy in bits) of a side (as giniProxy): Σ c_k log2(c_k / w), 0 log 0 = 0. */
+function entropyProxy(c: Float64Array, sub: Float64Array | null, w: number): number {
+  let s = 0;
+  for (let k = 0; k < c.length; k++) {
+    const v = sub ? c[k] - sub[k] : c[k];
+    if (v > 0) s += v * Math.log2(v / w);
+  }
+  return s;
 }
 
 /** scikit-learn's EPSILON (double machine epsilon) in the min_impurity_decrease test. */

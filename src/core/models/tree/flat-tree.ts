@@ -27,22 +27,43 @@ export interface FlatTree {
    * before it was kept lack it; explanations then use nSamples.
    */
   cover?: Int32Array;
-  /** Unnormalized weighted squared-error decrease per feature (scikit-learn's, before normalizing). */
+  /** Unnormalized weighted impurity decrease per feature (scikit-learn's, before normalizing). */
   importance: Float64Array;
+  /** Classification trees: the number of classes K. */
+  classes?: number;
+  /** Classification trees: class shares of each node's (weighted) training rows, node i's class k at i·K + k. */
+  proba?: Float64Array;
+}
+
+/**
+ * Classification trees: adds `scale` × the class shares of the leaf each row reaches into `out`
+ * (rows × K, row-major).
+ */
+export function accumulateProba(t: FlatTree, data: Float64Array, rows: number, cols: number, out: Float64Array, scale: number): void {
+  const proba = t.proba as Float64Array;
+  const K = t.classes as number;
+  for (let r = 0, o = 0; r < rows; r++, o += cols) {
+    const node = leafOf(t, data, o);
+    for (let k = 0, a = node * K, b = r * K; k < K; k++) out[b + k] += scale * proba[a + k];
+  }
+}
+
+/** The leaf the row starting at data[o] reaches. */
+function leafOf(t: FlatTree, data: Float64Array, o: number): number {
+  const { feature, threshold, left, right } = t;
+  let node = 0;
+  let f = feature[0];
+  while (f >= 0) {
+    node = data[o + f] <= threshold[node] ? left[node] : right[node];
+    f = feature[node];
+  }
+  return node;
 }
 
 /** Adds this tree's prediction for every row of a row-major matrix into `out` (scaled by `scale`). */
 export function accumulatePredictions(t: FlatTree, data: Float64Array, rows: number, cols: number, out: Float64Array, scale: number): void {
-  const { feature, threshold, left, right, value } = t;
-  for (let r = 0, o = 0; r < rows; r++, o += cols) {
-    let node = 0;
-    let f = feature[0];
-    while (f >= 0) {
-      node = data[o + f] <= threshold[node] ? left[node] : right[node];
-      f = feature[node];
-    }
-    out[r] += scale * value[node];
-  }
+  const value = t.value;
+  for (let r = 0, o = 0; r < rows; r++, o += cols) out[r] += scale * value[leafOf(t, data, o)];
 }
 
 /** Importance normalized to sum 1 (all zeros for a single-leaf tree), as scikit-learn does. */
@@ -65,6 +86,7 @@ export function flatTreeToState(t: FlatTree): StateRecord {
     nSamples: t.nSamples,
     importance: t.importance,
     ...(t.cover ? { cover: t.cover } : {}),
+    ...(t.proba ? { classes: t.classes as number, proba: t.proba } : {}),
   };
 }
 
@@ -73,7 +95,7 @@ export function flatTreeToState(t: FlatTree): StateRecord {
  * lengths, children after their parent and each node reached exactly once, features in range,
  * finite thresholds and values. Throws BundleError with `where.field` set to the offending path.
  */
-export function flatTreeFromState(r: StateReader, nFeaturesExpected?: number): FlatTree {
+export function flatTreeFromState(r: StateReader, nFeaturesExpected?: number, classesExpected?: number): FlatTree {
   const nFeatures = r.number('nFeatures', { integer: true, min: 1 });
   if (nFeaturesExpected !== undefined && nFeatures !== nFeaturesExpected) r.fail('nFeatures', `is ${nFeatures} but the model has ${nFeaturesExpected} features.`);
   const feature = r.typed('feature', Int32Array);
@@ -107,6 +129,13 @@ export function flatTreeFromState(r: StateReader, nFeaturesExpected?: number): F
     const cover = r.typed('cover', Int32Array, { length: n });
     for (let i = 0; i < n; i++) if (!(cover[i] > 0)) r.fail(`cover[${i}]`, 'must be > 0 (training rows that reached the node).');
     tree.cover = cover;
+  }
+  if (classesExpected !== undefined) {
+    const classes = r.number('classes', { integer: true, min: classesExpected, max: classesExpected });
+    const proba = r.typed('proba', Float64Array, { length: n * classes });
+    for (let i = 0; i < proba.length; i++) if (!(proba[i] >= 0 && proba[i] <= 1)) r.fail(`proba[${i}]`, `must be a class share in [0, 1]; got ${proba[i]}.`);
+    tree.classes = classes;
+    tree.proba = proba;
   }
   return tree;
 }

@@ -4,3 +4,6 @@ export { accumulatePredictions, flatTreeFromState, flatTreeToState, normalizedIm
 export { prepareTreeData, type TreeData } from './tree-data';
 export { TreeWorkspace } from './workspace';
 export { CartGrower } from './cart-grower';
+export { DecisionTreeClassifier } from './decision-tree-classifier';
+export { TREE_CLASSIFIER_PARAMS, type TreeClassifierParams } from './params';
+export { accumulateProba } from './flat-tree';

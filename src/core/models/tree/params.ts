@@ -4,7 +4,8 @@
  * random forest.
  */
 import { InvalidParamsError } from '../../errors';
-import { defineParams, seedParam, type ParamSpec } from '../params';
+import type { ClassWeight } from '../class-weight';
+import { classWeightParam, defineParams, seedParam, type ParamSpec } from '../params';
 
 /** How many features a split may look at: null = all, a fraction of them, a count, or a rule. */
 export type MaxFeatures = null | number | 'sqrt' | 'log2';
@@ -82,13 +83,19 @@ export interface GrowthSettings {
   /** Features to try per split, 1..nFeatures. */
   maxFeatures: number;
   minImpurityDecrease: number;
+  /** Classification trees: the impurity a split lowers (regression trees: squared error). */
+  criterion?: ClassCriterion;
 }
 
+/** scikit-learn's classification criteria: Gini impurity, or entropy in bits ('log_loss' there too). */
+export type ClassCriterion = 'gini' | 'entropy';
+
 export function growthSettings(
-  p: Pick<TreeParams, 'maxDepth' | 'minSamplesSplit' | 'minSamplesLeaf' | 'maxFeatures' | 'minImpurityDecrease'>,
+  p: Pick<TreeParams, 'maxDepth' | 'minSamplesSplit' | 'minSamplesLeaf' | 'maxFeatures' | 'minImpurityDecrease'> & { criterion?: ClassCriterion },
   nFeatures: number,
 ): GrowthSettings {
   return {
+    ...(p.criterion ? { criterion: p.criterion } : {}),
     maxDepth: p.maxDepth ?? 0x3fffffff,
     minSamplesSplit: p.minSamplesSplit,
     minSamplesLeaf: p.minSamplesLeaf,
@@ -96,3 +103,32 @@ export function growthSettings(
     minImpurityDecrease: p.minImpurityDecrease,
   };
 }
+
+export interface TreeClassifierParams extends TreeParams {
+  /** The impurity a split lowers: 'gini' (scikit-learn's default) or 'entropy' (its 'entropy' / 'log_loss'). */
+  criterion: ClassCriterion;
+  /** 'balanced' weighs rows by n / (K · class count) in impurities and leaf shares (scikit-learn's class_weight). */
+  classWeight: ClassWeight;
+}
+
+/** The criterion parameter the tree and forest classifiers share. */
+export const CRITERION_PARAM = {
+  kind: 'choice',
+  choices: ['gini', 'entropy'],
+  default: 'gini',
+  help: 'impurity a split lowers: Gini or entropy',
+  basic: true,
+  search: { type: 'choice', values: ['gini', 'entropy'] },
+} as const satisfies ParamSpec<ClassCriterion>;
+
+/** min_impurity_decrease in the classifiers' words (the impurity is the criterion's, not squared error). */
+export const CLASS_MIN_IMPURITY_DECREASE = { ...GROWTH_PARAMS.minImpurityDecrease, help: 'a split must lower the weighted impurity (Gini or entropy) by at least this' } as const;
+
+export const TREE_CLASSIFIER_PARAMS = defineParams<TreeClassifierParams>({
+  ...GROWTH_PARAMS,
+  maxDepth: { ...GROWTH_PARAMS.maxDepth, search: { type: 'int-uniform', low: 3, high: 30 } },
+  minImpurityDecrease: CLASS_MIN_IMPURITY_DECREASE,
+  criterion: CRITERION_PARAM,
+  classWeight: classWeightParam(),
+  seed: seedParam('seed of the feature order at each node (it breaks ties between equally good splits)'),
+});

@@ -25,7 +25,11 @@ export class TreeWorkspace {
   /** Copies A and B of the per-feature lists: compact row ids, and their ranks alongside. */
   readonly idx: [Int32Array, Int32Array];
   readonly code: [Int32Array, Int32Array];
-  /** Interleaved by compact id: weight at 2c, weight·target at 2c+1 (one cache line per row). */
+  /**
+   * Interleaved by compact id: weight at 2c, weight·target at 2c+1 (one cache line per row).
+   * Classification trees keep the row's bootstrap count at 2c+1 instead (the weight may carry a
+   * class weight; the count is TreeSHAP's cover).
+   */
   readonly wwy: Float64Array;
   /** Target by compact id (for the pure-node test). */
   readonly yC: Float64Array;
@@ -41,9 +45,10 @@ export class TreeWorkspace {
   readonly histN: Int32Array;
   /**
    * Per-rank histograms (rows, weight, weight·target; feature f at data.valueOffset[f]) of the
-   * large nodes waiting on the stack, grown on demand and reused across trees.
+   * large nodes waiting on the stack, grown on demand and reused across trees. Classification
+   * trees add `c`: the weight of each class per rank (rank b, class k at b·classes + k).
    */
-  readonly histPool: { n: Int32Array; w: Float64Array; s: Float64Array }[] = [];
+  readonly histPool: { n: Int32Array; w: Float64Array; s: Float64Array; c: Float64Array | null }[] = [];
   /** Sort keys for turning a node's rows into per-feature sorted lists. */
   readonly keys: Float64Array;
   readonly feats: Int32Array;
@@ -58,7 +63,19 @@ export class TreeWorkspace {
   readonly nodeCover: Int32Array;
   /** Nodes with more rows than this are split with histograms; smaller ones with sorted lists. */
   readonly largeNode: number;
-  constructor(readonly data: TreeData) {
+  /** Classification trees: class shares per node (node i, class k at i·classes + k); else empty. */
+  readonly nodeProba: Float64Array;
+  /** Classification trees: class weights of a node, and of the left side of a candidate cut. */
+  readonly classTotal: Float64Array;
+  readonly classLeft: Float64Array;
+  /**
+   * `classes`: 0 for regression trees (data.y is the target); K ≥ 2 for classification trees
+   * (data.y holds class codes 0..K−1).
+   */
+  constructor(
+    readonly data: TreeData,
+    readonly classes = 0,
+  ) {
     const n = data.rows;
     const np = n * data.cols;
     this.idx = [new Int32Array(np), new Int32Array(np)];
@@ -84,5 +101,8 @@ export class TreeWorkspace {
     this.nodeValue = new Float64Array(cap);
     this.nodeSamples = new Int32Array(cap);
     this.nodeCover = new Int32Array(cap);
+    this.nodeProba = new Float64Array(classes > 0 ? cap * classes : 0);
+    this.classTotal = new Float64Array(classes);
+    this.classLeft = new Float64Array(classes);
   }
 }

@@ -1,0 +1,209 @@
+/**
+ * The Train screen's Search mode: a time-budgeted model search (core pipeline/search.ts) whose
+ * scheduler runs here — it holds no data, only draws configurations and ranks scores — while
+ * every trial is scored in the training pool (hardwareConcurrency − 1 workers, several trials
+ * at once). When the search stops (budget, or Cancel: the best so far is kept) the best is
+ * refitted on every training row as an ordinary training job, goes onto the model shelf, and
+ * is recorded as the search's run with every trial as its child run.
+ */
+import { DEFAULT_SEARCH_BUDGET, DEFAULT_SEARCH_FOLDS, DEFAULT_SEARCH_MODELS, searchTrials, type BestPoint, type SearchStop, type Trial, type TrialRunner, type TrialSpec } from '../core/pipeline/search-schedule';
+import { StopSwitch } from '../core/abort';
+import { MODEL_TYPES, modelLabel } from '../core/models/catalog';
+import type { ModelType } from '../core/models/types';
+import type { TrainJobResult, TrainSplit } from '../../workers/protocol';
+import type { DatasetLibrary } from './DatasetLibrary.svelte';
+import type { ModelShelf } from './ModelShelf.svelte';
+import { describeProblem, type Problem } from './problems';
+import type { RecipeState } from './RecipeState.svelte';
+import { RunRecorder } from './RunRecorder';
+import type { SplitSettings } from './TrainingSession.svelte';
+import type { TrainWorkerPool } from './WorkerPool';
+
+const PUBLISH_MS = 250;
+
+/** A trial as the screen shows it: running ones too; no out-of-fold predictions (they stay in the workers' answers). */
+export type TrialView = TrialSpec & { status: Trial['status'] | 'running'; cvScore: number; seconds: number; error?: string };
+
+export type SearchPhase = 'idle' | 'searching' | 'refitting' | 'done' | 'failed';
+
+export interface SearchSettings {
+  budgetSeconds: number;
+  models: Record<ModelType, boolean>;
+}
+
+export class ModelSearch {
+  settings = $state<SearchSettings>({
+    budgetSeconds: DEFAULT_SEARCH_BUDGET,
+    models: Object.fromEntries(MODEL_TYPES.map((t) => [t, DEFAULT_SEARCH_MODELS.includes(t)])) as Record<ModelType, boolean>,
+  });
+  /** The Train screen shows Search mode (rather than training the ticked models). */
+  active = $state(false);
+  phase = $state<SearchPhase>('idle');
+  trials = $state.raw<TrialView[]>([]);
+  curve = $state.raw<BestPoint[]>([]);
+  stoppedBy = $state<SearchStop | null>(null);
+  /** The refitted best (test metrics, bundle), once refitted. */
+  refit = $state.raw<TrainJobResult | null>(null);
+  problem = $state.raw<Problem | null>(null);
+  /** Seconds since the search started (frozen when it stops). */
+  elapsed = $state(0);
+
+  readonly #library: DatasetLibrary;
+  readonly #recipe: RecipeState;
+  readonly #shelf: ModelShelf;
+  readonly #pool: () => TrainWorkerPool;
+  readonly #split: () => SplitSettings;
+  readonly #recorder: RunRecorder;
+  #stop: StopSwitch | null = null;
+  #generation = 0;
+
+  constructor(library: DatasetLibrary, recipe: RecipeState, shelf: ModelShelf, pool: () => TrainWorkerPool, split: () => SplitSettings) {
+    this.#library = library;
+    this.#recipe = recipe;
+    this.#shelf = shelf;
+    this.#pool = pool;
+    this.#split = split;
+    this.#recorder = new RunRecorder((e) => (this.problem = describeProblem(e, 'Could not record the search')));
+  }
+
+  readonly running: boolean = $derived(this.phase === 'searching' || this.phase === 'refitting');
+  readonly chosen: ModelType[] = $derived(MODEL_TYPES.filter((t) => this.settings.models[t]));
+  readonly best: TrialView | null = $derived(this.curve.length ? (this.trials.find((t) => t.id === this.curve.at(-1)!.trialId) ?? null) : null);
+
+  /** Why the search cannot start, or null. */
+  readonly blocker: string | null = $derived.by(() => {
+    if (!this.#library.current) return 'Open a dataset on the Data screen first.';
+    if (!this.#recipe.recipe) return 'The dataset has no numeric column to predict.';
+    const issue = this.#recipe.issues.find((i) => i.severity === 'error');
+    if (issue) return `Fix the recipe on the Prepare screen first: ${issue.message}`;
+    if (this.chosen.length === 0) return 'Choose at least one model family to search.';
+    const b = this.settings.budgetSeconds;
+    if (!(typeof b === 'number' && b >= 1 && b <= 3600)) return 'The budget must be from 1 to 3,600 seconds.';
+    const s = this.#split();
+    if (!Number.isInteger(s.seed)) return 'The seed must be a whole number.';
+    return null;
+  });
+
+  async start(): Promise<void> {
+    if (this.blocker || this.running) return;
+    const cur = this.#library.current!;
+    const recipe = $state.snapshot(this.#recipe.recipe!);
+    const s = this.#split();
+    const split: TrainSplit = s.kind === 'holdout' ? { kind: 'holdout', testSize: s.testSize, seed: s.seed } : { kind: 'kfold', k: s.k, seed: s.seed };
+    const folds = s.kind === 'kfold' ? s.k : DEFAULT_SEARCH_FOLDS;
+    const models = this.chosen;
+    const budgetSeconds = this.settings.budgetSeconds;
+    const pool = this.#pool();
+    pool.setTable(cur.meta.id, cur.table);
+    const gen = ++this.#generation;
+    const searchKey = `${cur.meta.id}:${gen}:${Date.now()}`;
+    const stop = new StopSwitch();
+    this.#stop = stop;
+    this.problem = null;
+    this.refit = null;
+    this.trials = [];
+    this.curve = [];
+    this.stoppedBy = null;
+    this.phase = 'searching';
+    this.elapsed = 0;
+    const t0 = performance.now();
+    const views = new Map<number, TrialView>();
+    let dirty = false;
+    const publish = (): void => {
+      if (gen !== this.#generation) return;
+      this.elapsed = (performance.now() - t0) / 1000;
+      if (!dirty) return;
+      dirty = false;
+      this.trials = [...views.values()];
+    };
+    const timer = setInterval(publish, PUBLISH_MS);
+    const runner: TrialRunner = {
+      parallel: pool.size,
+      run: async (spec, signal) => {
+        const jobId = `search-${gen}-${spec.id}`;
+        const cancel = (): void => pool.cancel(jobId);
+        signal.addEventListener('abort', cancel);
+        try {
+          return await pool.searchTrial({ jobId, tableKey: cur.meta.id, searchKey, recipe, split, folds, seed: s.seed, trial: spec });
+        } finally {
+          signal.removeEventListener('abort', cancel);
+        }
+      },
+    };
+    const rows = cur.table.rowCount * (s.kind === 'holdout' ? 1 - s.testSize : 1);
+    try {
+      const found = await searchTrials({
+        models,
+        seed: s.seed,
+        budgetSeconds,
+        foldTrainRows: Math.floor((rows * (folds - 1)) / folds),
+        runner,
+        signal: stop,
+        onTrialStart: (spec) => {
+          views.set(spec.id, { ...spec, status: 'running', cvScore: NaN, seconds: 0 });
+          dirty = true;
+        },
+        onTrial: (t) => {
+          const { oof: _oof, error, ...rest } = t;
+          views.set(t.id, { ...rest, ...(error ? { error: error.message } : {}) });
+          dirty = true;
+        },
+        onProgress: (p) => {
+          if (gen === this.#generation && p.best && p.best !== this.curve.at(-1)) this.curve = [...this.curve, p.best];
+        },
+      });
+      dirty = true;
+      publish();
+      if (gen !== this.#generation) return;
+      this.stoppedBy = found.stoppedBy;
+      const best = found.best;
+      if (!best) {
+        this.phase = 'failed';
+        this.problem = describeProblem(
+          new Error(found.stoppedBy === 'cancelled' ? 'The search was cancelled before any model was scored on every row.' : 'No model could be scored within the budget; give the search more time.'),
+          'The search found no model',
+        );
+        return;
+      }
+      // The best, refitted on every training row and scored on the test part, as Train does.
+      this.phase = 'refitting';
+      const base = { datasetId: cur.meta.id, datasetName: cur.meta.name, recipe, seed: s.seed };
+      const name = `Search best — ${modelLabel(best.model)}`;
+      const parentId = await this.#recorder.start({ ...base, name, modelType: best.model, params: best.params });
+      if (parentId) await this.#recorder.trials(parentId, base, found.trials);
+      const jobId = `search-${gen}-best`;
+      const result = await pool.run({ jobId, tableKey: cur.meta.id, dataset: { id: cur.meta.id, name: cur.meta.name, rows: cur.table.rowCount }, recipe, candidate: { type: best.model, name, params: best.params }, split });
+      const summary = { models, budgetSeconds, folds, trials: found.trials.length, stoppedBy: found.stoppedBy, bestTrial: best.id, cvScore: best.cvScore, curve: found.curve };
+      await this.#recorder.end(parentId, result, (runId) => pool.finishRun(jobId, runId, summary));
+      if (gen !== this.#generation) return;
+      this.refit = result;
+      if (result.status !== 'finished' || !result.bundle) {
+        this.phase = 'failed';
+        this.problem = describeProblem(new Error(result.error?.message ?? 'Refitting the best model did not finish.'), 'Could not refit the best model');
+        return;
+      }
+      this.phase = 'done';
+      const bundle = parentId ? { ...result.bundle, lineage: { ...result.bundle.lineage, runId: parentId } } : result.bundle;
+      this.#shelf.add([{ id: parentId ?? `session:${jobId}`, name: `${name} — R² ${result.metrics!.r2.toFixed(3)}`, bundle, source: 'session', addedAt: Date.now() }], true);
+    } catch (e) {
+      if (gen === this.#generation) {
+        this.phase = 'failed';
+        this.problem = describeProblem(e, 'The search failed');
+      }
+    } finally {
+      clearInterval(timer);
+      publish();
+      if (this.#stop === stop) this.#stop = null;
+    }
+  }
+
+  /** Stops the search; the best so far is still refitted and kept. */
+  cancel(): void {
+    this.#stop?.abort();
+  }
+
+  dispose(): void {
+    this.#stop?.abort();
+    this.#recorder.dispose();
+  }
+}
