@@ -7,9 +7,10 @@
 import { writeFile } from 'node:fs/promises';
 import { serializeBundle } from '../core/bundle/bundle';
 import { REFERENCE_SAMPLE_ROWS } from '../core/bundle/reference-sample';
-import { MODEL_TYPES, modelLabel } from '../core/models/catalog';
+import { candidateTypesFor, modelLabel } from '../core/models/catalog';
 import { formatLogLine } from '../core/pipeline/log';
 import { DEFAULT_SEARCH_BUDGET, DEFAULT_SEARCH_FOLDS, DEFAULT_SEARCH_MODELS, runSearch, type BestPoint, type SearchStop } from '../core/pipeline/search';
+import { ensembleOfTrials, trialName } from '../core/pipeline/search-ensemble';
 import { numberOption, parseArgs, rejectUnknown, stringOption, UsageError } from './args';
 import type { Command } from './command';
 import { fmt, intervalOptions, parseModels, trainingInputs, trainReport, type TrainReport } from './train';
@@ -26,9 +27,14 @@ best on every training row and scores it on the test part.
   --cv-folds <k>       folds of the search's cross-validation on the training rows (default ${DEFAULT_SEARCH_FOLDS})
   --budget <seconds>   wall-clock budget of the search (default ${DEFAULT_SEARCH_BUDGET}); the refit comes after it
   --max-trials <n>     stop after n trials, whatever the time (results then do not depend on speed)
-  --models <list>      families searched, comma-separated: ${MODEL_TYPES.join(',')}
+  --models <list>      families searched, comma-separated: ${candidateTypesFor('regression').join(',')}
                        (default: ${DEFAULT_SEARCH_MODELS.join(',')})
   --seed <n>           seed of the split, the folds, the draws and the models (default 42)
+  --ensemble           then blend the trials: greedy ensemble selection on their out-of-fold
+                       predictions, the members refitted; the ensemble is the final model when
+                       its cross-validated RMSE beats the best trial's (ridge stacking:
+                       --ensemble-method stacking)
+  --ensemble-method <m> greedy (default) or stacking
   --recipe <file>      a Recipe JSON (default: inferred from the schema; id columns dropped)
   --interval <c>       coverage of the best model's prediction intervals (default 0.9)
   --no-intervals       calibrate no prediction intervals
@@ -38,7 +44,7 @@ best on every training row and scores it on the test part.
   --json               print the JSON report on stdout instead of the summary
   --verbose            print the pipeline's log lines on stderr`;
 
-const VALUE_OPTIONS = ['target', 'test', 'test-size', 'folds', 'cv-folds', 'budget', 'max-trials', 'seed', 'models', 'recipe', 'out', 'report', 'reference-rows', 'interval'];
+const VALUE_OPTIONS = ['target', 'test', 'test-size', 'folds', 'cv-folds', 'budget', 'max-trials', 'seed', 'models', 'recipe', 'out', 'report', 'reference-rows', 'interval', 'ensemble-method'];
 
 /** The search report: train's report of the refitted best, plus the search (public interface). */
 export interface SearchReport extends TrainReport {
@@ -69,6 +75,19 @@ export interface SearchReport extends TrainReport {
     /** The best full-resource CV RMSE each time it improved. */
     curve: BestPoint[];
   };
+  /**
+   * --ensemble: the blend of the trials. `models` then holds its members (refitted) and the
+   * Ensemble, and `best` the final model: the ensemble when `cvScore` beats `search.cvScore`.
+   */
+  ensemble?: {
+    method: 'greedy' | 'stacking';
+    status: 'finished' | 'failed' | 'cancelled';
+    /** Cross-validated RMSE: each fold predicted with weights chosen on the other folds; null if it failed. */
+    cvScore: number | null;
+    chosen: boolean;
+    members: Array<{ trial: number; name: string; weight: number }>;
+    error?: string;
+  };
 }
 
 export const searchCommand: Command = {
@@ -77,7 +96,7 @@ export const searchCommand: Command = {
   usage: USAGE,
   async run(argv, io) {
     const args = parseArgs(argv, VALUE_OPTIONS);
-    rejectUnknown(args, [...VALUE_OPTIONS, 'json', 'verbose', 'no-intervals', 'help']);
+    rejectUnknown(args, [...VALUE_OPTIONS, 'json', 'verbose', 'no-intervals', 'ensemble', 'help']);
     if (args.positionals.length !== 1) throw new UsageError('search takes exactly one CSV file');
     const file = args.positionals[0];
     const seed = numberOption(args, 'seed') ?? 42;
@@ -92,6 +111,11 @@ export const searchCommand: Command = {
     const referenceRows = numberOption(args, 'reference-rows') ?? REFERENCE_SAMPLE_ROWS;
     if (!Number.isInteger(referenceRows) || referenceRows < 0) throw new UsageError('--reference-rows must be a whole number of at least 0');
     const models = args.options.has('models') ? parseModels(stringOption(args, 'models')) : [...DEFAULT_SEARCH_MODELS];
+    const blend = args.options.get('ensemble');
+    if (blend !== undefined && blend !== true) throw new UsageError('--ensemble takes no value; choose its method with --ensemble-method greedy|stacking');
+    const method = stringOption(args, 'ensemble-method');
+    if (method !== undefined && method !== 'greedy' && method !== 'stacking') throw new UsageError(`--ensemble-method must be greedy or stacking; got "${method}"`);
+    if (method !== undefined && !blend) throw new UsageError('--ensemble-method needs --ensemble');
     const json = args.options.get('json') === true;
     const verbose = args.options.get('verbose') === true;
     const intervals = intervalOptions(args);
@@ -121,13 +145,32 @@ export const searchCommand: Command = {
             ),
     });
     if (!verbose) for (const w of res.warnings) io.err(`warning: ${w.message}`);
+    // --ensemble: the trials blended; the final model is chosen by cross-validation.
+    const blended = blend
+      ? await ensembleOfTrials({
+          table: ds.table,
+          recipe,
+          split,
+          dataset: { hash, name: file.split(/[\\/]/).pop(), rows: ds.table.rowCount },
+          trials: res.trials,
+          actual: res.actual,
+          foldOf: res.foldOf,
+          ensemble: { method: method ?? 'greedy' },
+          intervals,
+          referenceSampleRows: out !== undefined ? referenceRows : 0,
+          onLog: verbose ? (l) => io.err(formatLogLine(l)) : undefined,
+        })
+      : undefined;
+    const final = blended ? blended.chosen : res.candidate;
+    const finalRun = blended ? blended.run : res.run;
     let bundlePath: string | undefined;
     if (out !== undefined) {
-      await writeFile(out, serializeBundle(res.candidate.bundle!));
+      await writeFile(out, serializeBundle(final.bundle!));
       bundlePath = out;
     }
+    const trialOf = new Map(res.trials.map((t) => [trialName(t), t.id]));
     const report: SearchReport = {
-      ...trainReport({ file, rows: ds.table.rowCount, hash, target, result: res.run, best: res.candidate, dataWarnings, bundlePath }),
+      ...trainReport({ file, rows: ds.table.rowCount, hash, target, result: finalRun, best: final, dataWarnings, bundlePath }),
       trials: res.trials.map((t) => ({
         id: t.id,
         model: t.model,
@@ -141,20 +184,40 @@ export const searchCommand: Command = {
         ...(t.error ? { error: t.error.message } : {}),
       })),
       search: { budgetSeconds: res.budgetSeconds, seconds: res.seconds, stoppedBy: res.stoppedBy, folds: res.folds, models, seed, bestTrial: res.best.id, cvScore: res.best.cvScore, curve: res.curve },
+      ...(blended
+        ? {
+            ensemble: {
+              method: method ?? 'greedy',
+              status: blended.ensemble.status,
+              cvScore: Number.isFinite(blended.cvRmse.ensemble) ? blended.cvRmse.ensemble : null,
+              chosen: blended.chosen === blended.ensemble,
+              members: (blended.ensemble.members ?? []).map((m) => ({ trial: trialOf.get(m.name) ?? -1, name: m.name, weight: m.weight })),
+              ...(blended.ensemble.error ? { error: blended.ensemble.error.message } : {}),
+            },
+          }
+        : {}),
     };
     const reportPath = stringOption(args, 'report');
     if (reportPath !== undefined) await writeFile(reportPath, JSON.stringify(report, null, 2) + '\n');
 
     if (json) io.out(JSON.stringify(report, null, 2));
     else {
-      const s = res.run.split;
-      const m = res.candidate.metrics!;
+      const s = finalRun.split;
+      const m = final.metrics!;
       const why = { budget: 'the budget was spent', 'max-trials': 'it reached --max-trials', cancelled: 'it was cancelled' }[res.stoppedBy];
       io.out(`${file}: ${ds.table.rowCount.toLocaleString('en-US')} rows; target "${target}"; searched ${models.join(', ')} with ${res.folds}-fold CV (seed ${seed})`);
       io.out(`${res.trials.length} trials in ${res.seconds.toFixed(1)} s; stopped because ${why}`);
       io.out(`best: trial ${res.best.id}, ${modelLabel(res.best.model)}, CV RMSE ${fmt(res.best.cvScore, 2)}; params ${JSON.stringify(res.best.params)}`);
+      if (blended) {
+        const e = blended.ensemble;
+        io.out(
+          e.status === 'finished'
+            ? `ensemble (${method ?? 'greedy'}): ${e.members!.map((x) => `${x.name} ${x.weight.toFixed(3)}`).join(', ')}; CV RMSE ${fmt(blended.cvRmse.ensemble, 2)} — ${blended.chosen === e ? 'better than the best trial: the final model' : 'not better than the best trial, which stays the final model'}`
+            : `ensemble: ${e.status}: ${e.error?.message ?? ''}`,
+        );
+      }
       io.out(
-        `${s.kind === 'kfold' ? `${s.k}-fold cross-validation` : `test part (${s.testRows.toLocaleString('en-US')} rows)`}: R² ${fmt(m.r2, 5)}, RMSE ${fmt(m.rmse, 2)}, MAE ${fmt(m.mae, 2)}`,
+        `${blended ? `${final.name}, ` : ''}${s.kind === 'kfold' ? `${s.k}-fold cross-validation` : `test part (${s.testRows.toLocaleString('en-US')} rows)`}: R² ${fmt(m.r2, 5)}, RMSE ${fmt(m.rmse, 2)}, MAE ${fmt(m.mae, 2)}`,
       );
       if (bundlePath) io.out(`model bundle: ${bundlePath}`);
       if (reportPath) io.out(`report: ${reportPath}`);
