@@ -220,8 +220,8 @@ describe.skipIf(!haveGemstone)('Prepare page on a 1,000,000-row file', () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'loupe-prepare-'));
-    // (a, b, label, y) repeats every lcm(1000, 13, 5, 10) = 13,000 rows: 987,000 duplicates.
-    const lines = ['a,b,label,y'];
+    // (a, b, group, y) repeats every lcm(1000, 13, 5, 10) = 13,000 rows: 987,000 duplicates.
+    const lines = ['a,b,group,y'];
     for (let i = 0; i < 1_000_000; i++) lines.push(`${i % 1000},${(i * 7) % 13},L${i % 5},${(i % 10) + 0.5}`);
     writeFileSync(join(dir, 'million.csv'), lines.join('\n') + '\n');
   });
