@@ -74,6 +74,10 @@ describe.skipIf(!haveTelco)(`cli train and predict on telco churn${haveTelco ? '
     const explain = await runCli(['predict', model, toPredict, '--explain']);
     expect(explain.code).toBe(2);
     expect(explain.err).toMatch(/--explain is for regression models; churn\.json predicts the classes of "Churn"/);
+    // Retraining compares by R² or RMSE: a classifier is refused in words, not crashed on.
+    const retrain = await runCli(['retrain', model, TELCO_CSV]);
+    expect(retrain.code).not.toBe(0);
+    expect(retrain.err).toMatch(/\[not-supported\].*is a classifier, which Loupe cannot retrain yet/);
     const ridge = await runCli(['train', TELCO_CSV, '--target', 'Churn', '--models', 'ridge']);
     expect(ridge.code).toBe(2);
     expect(ridge.err).toMatch(/"ridge" in --models is not a classification model; choose from logistic/);
