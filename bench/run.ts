@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 
-const ALL = ['ingest', 'train', 'gbdt', 'gbdt-peer', 'knn', 'trees', 'tfjs-models', 'eda', 'drift', 'monitor', 'linear-wide', 'browser', 'bundle', 'onnx', 'shap', 'intervals'];
+const ALL = ['ingest', 'train', 'gbdt', 'gbdt-peer', 'knn', 'trees', 'tfjs-models', 'mlp-predict', 'eda', 'drift', 'monitor', 'linear-wide', 'browser', 'browser-predict', 'bundle', 'onnx', 'shap', 'intervals', 'search', 'cls-telco'];
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const names = chosen.length ? chosen : ALL;
 let failed = 0;

@@ -16,6 +16,7 @@ import { DatasetStore, MonitorStore, openLoupeDb, type LoupeDb, type ReferenceCh
 import type { RowProblem } from '../src/core/recipe/types';
 import { initTf } from '../src/core/tf';
 import { installErrorTransfer } from './error-transfer';
+import { openOutput } from './prediction-output';
 import type { BatchMonitoring, BatchMonitoringResult, FilePredictionResult, LoadedModelInfo, PredictApi, RowPredictionResult } from './protocol';
 
 installErrorTransfer();
@@ -156,6 +157,13 @@ async function recordBatch(model: LoadedBundle, monitor: BatchMonitoring, collec
   }
 }
 
+/** Rows per second so far, and the seconds left at that pace (from the bytes still to read). */
+function pace(started: number, p: { bytesRead: number; totalBytes: number; predicted: number }): { rowsPerSecond: number; etaSeconds?: number } {
+  const seconds = (performance.now() - started) / 1000;
+  if (seconds <= 0 || p.bytesRead <= 0) return { rowsPerSecond: 0 };
+  return { rowsPerSecond: p.predicted / seconds, etaSeconds: (seconds * Math.max(0, p.totalBytes - p.bytesRead)) / p.bytesRead };
+}
+
 function fileSource(file: Blob): ByteSource {
   return {
     size: file.size,
@@ -199,15 +207,16 @@ const api: PredictApi = {
     const controller = new AbortController();
     current = controller;
     const started = performance.now();
-    // Each chunk's CSV text becomes a small Blob at once, so the text can be collected and the
-    // browser may keep the parts out of the JS heap; the result is one Blob over all parts.
-    const parts: Blob[] = [];
     const errors: RowProblem[] = [];
     const warnings: RowProblem[] = [];
     let sentErrors = 0;
     let sentWarnings = 0;
     let header: string[] = [];
+    let chunks = 0;
+    let written = 0;
+    const encoder = new TextEncoder();
     const collector = options?.monitor ? new PredictedBatchCollector(model.bundle.target) : null;
+    const sink = await openOutput(options?.output);
     try {
       const summary = await predictCsv(model, fileSource(file), {
         chunkRows: CHUNK_ROWS,
@@ -215,8 +224,10 @@ const api: PredictApi = {
         explainer: options?.explain ? explainerFor(key) : undefined,
         interval: options?.interval !== undefined ? intervalCoverage(model.intervals, options.interval) : undefined,
         signal: controller.signal,
-        onChunk: (chunk) => {
-          parts.push(new Blob([predictionChunkToCsv(chunk, parts.length === 0)], { type: 'text/csv' }));
+        onChunk: async (chunk) => {
+          const bytes = encoder.encode(predictionChunkToCsv(chunk, chunks++ === 0));
+          await sink.write(bytes);
+          written += bytes.length;
           header = chunk.header;
           collector?.add(chunk);
           for (const p of chunk.problems) {
@@ -228,20 +239,25 @@ const api: PredictApi = {
           const newProblems = [...errors.slice(sentErrors), ...warnings.slice(sentWarnings)];
           sentErrors = errors.length;
           sentWarnings = warnings.length;
-          onProgress?.({ bytesRead: p.bytesRead, totalBytes: p.totalBytes, rows: p.rows, predicted: p.predicted, newProblems });
+          onProgress?.({ ...p, newProblems, ...pace(started, p), bytesWritten: written });
         },
       });
       const problems = [...errors, ...warnings].sort((a, b) => a.row - b.row);
       const monitoring = collector && options?.monitor ? await recordBatch(model, options.monitor, collector, controller.signal) : undefined;
+      // Closed last: a cancel during monitoring still abandons the output.
+      const output = await sink.close();
       return {
         summary,
-        output: new Blob(parts, { type: 'text/csv' }),
+        output,
         header,
         predictionColumn: predictionColumnName(header),
         problems,
         seconds: (performance.now() - started) / 1000,
         ...(monitoring ? { monitoring } : {}),
       };
+    } catch (e) {
+      await sink.abort();
+      throw e;
     } finally {
       if (current === controller) current = null;
     }

@@ -77,7 +77,32 @@ export interface FilePredictionProgress extends ParseProgress {
   predicted: number;
   /** Problems found since the previous report (only while fewer than the kept maximum were sent). */
   newProblems: RowProblem[];
+  /** Rows per second since the file started. */
+  rowsPerSecond: number;
+  /** Seconds left at the pace so far (from the bytes still to read); absent until there is a pace. */
+  etaSeconds?: number;
+  /** Bytes of output written so far. */
+  bytesWritten: number;
 }
+
+/** The OPFS folder where the worker writes a file's predictions before they are downloaded. */
+export const OUTPUT_DIR = 'loupe-predictions';
+
+/**
+ * Where a file prediction's output CSV goes (the page chooses; the worker writes it chunk by chunk):
+ * - `picked`: a file the person chose with showSaveFilePicker (the handle is sent to the worker,
+ *   which writes through createWritable(): the file only changes when the whole output is in);
+ * - `opfs`: a file `name` in OUTPUT_DIR of the origin's private file system, downloaded when done
+ *   (a sync access handle in the worker; nothing of it in either thread's heap);
+ * - `memory`: a Blob, for small outputs and browsers without OPFS.
+ */
+export type PredictionOutput = { kind: 'picked'; handle: FileSystemFileHandle } | { kind: 'opfs'; name: string } | { kind: 'memory' };
+
+/** The finished output, as written. Only a complete output is ever described here. */
+export type WrittenOutput =
+  | { kind: 'picked'; /** The chosen file's name. */ name: string; bytes: number }
+  | { kind: 'opfs'; name: string; /** The OPFS file (read from disk when downloaded). */ file: File; bytes: number }
+  | { kind: 'memory'; blob: Blob; bytes: number };
 
 /** Choices for one file prediction. */
 export interface FilePredictionOptions {
@@ -89,6 +114,8 @@ export interface FilePredictionOptions {
   explain?: boolean;
   /** Add `prediction_lower` and `prediction_upper` at this coverage (the model must have intervals). */
   interval?: number;
+  /** Where the output goes; default `memory`. */
+  output?: PredictionOutput;
 }
 
 /** The model a predicted file is monitored for (the settings are read from storage). */
@@ -107,8 +134,8 @@ export type BatchMonitoringResult =
 
 export interface FilePredictionResult {
   summary: PredictionSummary;
-  /** The output CSV (input columns, prediction, error), built from per-chunk parts. */
-  output: Blob;
+  /** The output CSV (input columns, prediction, error), written chunk by chunk where it was asked to go. */
+  output: WrittenOutput;
   /** The input file's header. */
   header: string[];
   /** Name of the prediction column in the output. */
@@ -134,8 +161,11 @@ export interface PredictApi {
   /** Predicts one record (form values as typed), with its explanation when `explain`. */
   predictRow(key: string, record: Record<string, string>, options?: { explain?: boolean }): Promise<RowPredictionResult>;
   /**
-   * Streams a CSV file through the model chunk by chunk. Rejects with RowError 'missing-column',
-   * CsvError, or CancelledError after `cancel()`. `onProgress` must be a comlink `proxy`.
+   * Streams a CSV file through the model chunk by chunk, writing the output where `options.output`
+   * says. Rejects with RowError 'missing-column', CsvError, LoupeError 'output-failed' (the output
+   * could not be written: storage full, file gone), or CancelledError after `cancel()`; then the
+   * output is abandoned: an OPFS file removed, a picked file's writable aborted (the file stays as
+   * the picker left it). `onProgress` must be a comlink `proxy`.
    */
   predictFile(key: string, file: Blob, onProgress?: (p: FilePredictionProgress) => void, options?: FilePredictionOptions): Promise<FilePredictionResult>;
   /** Stops the file prediction in progress. */

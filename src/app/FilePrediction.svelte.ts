@@ -1,12 +1,17 @@
 /**
- * Predicting a whole CSV file: the worker streams it through the model chunk by chunk and hands
- * back the output as one Blob (built from per-chunk parts, never one big string). The page keeps
- * only progress, the first problems, the summary and an object URL for the download.
- * One file at a time: a new file supersedes the running one; Cancel stops it at once for the page.
+ * Predicting a whole CSV file: the worker streams it through the model chunk by chunk and writes
+ * the output as it goes — to a file the person picked (Save straight to a file), to a file in the
+ * browser's private storage (OPFS) for large inputs, downloaded from there, or to a Blob for small
+ * ones (prediction-files.ts chooses). The page keeps only progress, the first problems, the
+ * summary and an object URL for the download; a result exists only for a complete output.
+ * One file at a time: a new file supersedes the running one; Cancel stops it at once for the page,
+ * and its output is abandoned once the worker has stopped (an OPFS file removed, a picked file's
+ * writable aborted).
  */
 import type { PredictionSummary } from '../core/pipeline/predict';
 import type { RowProblem } from '../core/recipe/types';
-import type { BatchMonitoring, BatchMonitoringResult, FilePredictionProgress } from '../../workers/protocol';
+import type { BatchMonitoring, BatchMonitoringResult, FilePredictionProgress, PredictionOutput, WrittenOutput } from '../../workers/protocol';
+import { canPickSaveFile, chooseOutput, pickSaveFile, type HeldOutput } from './prediction-files';
 import type { PredictClient } from './PredictClient';
 import type { ShelfModel } from './ModelShelf.svelte';
 import { describeProblem, isCancelled, type Problem } from './problems';
@@ -21,6 +26,8 @@ export interface RunningFile {
   progress: FilePredictionProgress | null;
   /** Problems found so far (first ones only). */
   problems: RowProblem[];
+  /** Where the output is being written. */
+  output: PredictionOutput['kind'];
 }
 
 export interface FileResult {
@@ -32,9 +39,11 @@ export interface FileResult {
   problems: RowProblem[];
   header: string[];
   predictionColumn: string;
-  /** Object URL of the output CSV; revoked when replaced or cleared. */
-  url: string;
-  /** Download name: `<input>-predictions.csv`. */
+  /** Where the complete output is: a picked file (saved already), or OPFS/memory (downloaded from `url`). */
+  output: WrittenOutput['kind'];
+  /** Object URL of the output CSV (not for a picked file); revoked when replaced or cleared. */
+  url: string | null;
+  /** Download name `<input>-predictions.csv`, or the picked file's name. */
   fileName: string;
   bytes: number;
   seconds: number;
@@ -65,21 +74,63 @@ export class FilePrediction {
   explain = $state(false);
   /** Add `prediction_lower` and `prediction_upper` at the model's coverage, when it has intervals (off by default: the output keeps its columns unless asked, as the CLI's --interval). */
   intervals = $state(false);
+  /** Save the output straight to a file the person picks (where the browser can): a chosen CSV then waits for `saveAndStart`. */
+  saveToFile = $state(false);
+  /** The CSV chosen while `saveToFile` is on, waiting for the person to pick where to save. */
+  pending = $state.raw<File | null>(null);
+  /** The browser can save to a picked file (showSaveFilePicker). */
+  readonly canSaveToFile = canPickSaveFile();
 
   readonly #client: PredictClient;
   #run = 0;
+  /** The OPFS output of the running file or of the result shown (removed when they go). */
+  #held: HeldOutput | null = null;
 
   constructor(client: PredictClient) {
     this.#client = client;
   }
 
-  /** Predicts every row of `file` with `model`. */
-  async start(file: File, model: ShelfModel): Promise<void> {
-    const run = ++this.#run;
-    if (this.running) this.#client.cancel();
-    this.clear();
-    this.running = { name: file.name, size: file.size, modelName: model.name, progress: null, problems: [] };
+  /** A CSV was chosen: predicts it now, or (saving to a file) waits for `saveAndStart`. */
+  choose(file: File, model: ShelfModel): Promise<void> {
+    if (this.saveToFile && this.canSaveToFile) {
+      this.clear();
+      this.pending = file;
+      return Promise.resolve();
+    }
+    return this.start(file, model);
+  }
+
+  /** Asks where to save the pending file's predictions (call from a click) and starts; nothing happens if the dialog is dismissed. */
+  async saveAndStart(model: ShelfModel): Promise<void> {
+    const file = this.pending;
+    if (!file) return;
+    let handle: FileSystemFileHandle | null;
     try {
+      handle = await pickSaveFile(outputFileName(file.name));
+    } catch (e) {
+      this.problem = describeProblem(e, `Could not save the predictions of “${file.name}”`);
+      return;
+    }
+    if (!handle) return;
+    this.pending = null;
+    await this.start(file, model, handle);
+  }
+
+  /** Predicts every row of `file` with `model`, into `saveTo` when given. */
+  async start(file: File, model: ShelfModel, saveTo?: FileSystemFileHandle): Promise<void> {
+    const run = ++this.#run;
+    if (this.running) this.#stop();
+    this.clear();
+    this.pending = null;
+    this.running = { name: file.name, size: file.size, modelName: model.name, progress: null, problems: [], output: saveTo ? 'picked' : 'memory' };
+    try {
+      const chosen: { output: PredictionOutput; held?: HeldOutput } = saveTo ? { output: { kind: 'picked', handle: saveTo } } : await chooseOutput(file.size);
+      if (run !== this.#run) {
+        void chosen.held?.release();
+        return;
+      }
+      this.#held = chosen.held ?? null;
+      this.running = { ...this.running, output: chosen.output.kind };
       const r = await this.#client.predictFile(
         model.id,
         model.bundle,
@@ -90,9 +141,16 @@ export class FilePrediction {
           const problems = p.newProblems.length && cur.problems.length < MAX_LIVE_PROBLEMS ? [...cur.problems, ...p.newProblems].slice(0, MAX_LIVE_PROBLEMS) : cur.problems;
           this.running = { ...cur, progress: p, problems };
         },
-        { clip: this.clip, monitor: batchMonitoring(model, file.name), explain: this.explain, ...(this.intervals && model.bundle.intervals ? { interval: model.bundle.intervals.coverage } : {}) },
+        {
+          clip: this.clip,
+          monitor: batchMonitoring(model, file.name),
+          explain: this.explain,
+          ...(this.intervals && model.bundle.intervals ? { interval: model.bundle.intervals.coverage } : {}),
+          output: chosen.output,
+        },
       );
       if (run !== this.#run) return; // cancelled or superseded
+      const o = r.output;
       this.result = {
         name: file.name,
         modelName: model.name,
@@ -100,14 +158,16 @@ export class FilePrediction {
         problems: r.problems,
         header: r.header,
         predictionColumn: r.predictionColumn,
-        url: URL.createObjectURL(r.output),
-        fileName: outputFileName(file.name),
-        bytes: r.output.size,
+        output: o.kind,
+        url: o.kind === 'picked' ? null : URL.createObjectURL(o.kind === 'opfs' ? o.file : o.blob),
+        fileName: o.kind === 'picked' ? o.name : outputFileName(file.name),
+        bytes: o.bytes,
         seconds: r.seconds,
         ...(r.monitoring ? { monitoring: r.monitoring } : {}),
       };
     } catch (e) {
       if (run !== this.#run) return;
+      this.#releaseHeld();
       if (isCancelled(e)) this.notice = `Predicting “${file.name}” was cancelled.`;
       else this.problem = describeProblem(e, `Could not predict “${file.name}”`);
     } finally {
@@ -120,14 +180,27 @@ export class FilePrediction {
     const cur = this.running;
     if (!cur) return;
     this.#run++;
-    this.#client.cancel();
+    this.#stop();
     this.running = null;
     this.notice = `Predicting “${cur.name}” was cancelled.`;
   }
 
-  /** Forgets the result (and frees its download). */
+  /** Stops the worker's file; its OPFS output is removed once the worker has let go of it. */
+  #stop(): void {
+    const held = this.#held;
+    this.#held = null;
+    void this.#client.cancel().then(() => held?.release());
+  }
+
+  #releaseHeld(): void {
+    void this.#held?.release();
+    this.#held = null;
+  }
+
+  /** Forgets the result (and frees its download, and its file in the browser's storage). */
   clear(): void {
-    if (this.result) URL.revokeObjectURL(this.result.url);
+    if (this.result?.url) URL.revokeObjectURL(this.result.url);
+    if (this.result) this.#releaseHeld();
     this.result = null;
     this.problem = null;
     this.notice = null;
@@ -135,6 +208,9 @@ export class FilePrediction {
 
   dispose(): void {
     this.#run++;
+    if (this.running) this.#stop();
+    this.running = null;
     this.clear();
+    this.pending = null;
   }
 }

@@ -82,13 +82,15 @@ export class PredictClient {
     return this.#worker.api.modelReport(bundle, extra);
   }
 
-  /** Asks the file prediction to stop; terminates the worker if it has not stopped soon. */
-  cancel(): void {
+  /**
+   * Asks the file prediction to stop; terminates the worker if it has not stopped soon. Resolves
+   * once it has stopped either way (its output abandoned by the worker, or by the termination).
+   */
+  async cancel(): Promise<void> {
     const running = this.#running;
     if (!running) return;
-    void this.#worker.stop(running.answer, (api) => api.cancel(), this.#terminateAfterMs).then((terminated) => {
-      if (terminated && this.#running === running) this.#running = null;
-    });
+    const terminated = await this.#worker.stop(running.answer, (api) => api.cancel(), this.#terminateAfterMs);
+    if (terminated && this.#running === running) this.#running = null;
   }
 
   dispose(): void {

@@ -82,7 +82,13 @@ export class Predictor {
   /** Predicts a whole CSV file with the chosen model. */
   async predictFile(file: File): Promise<void> {
     const m = this.model;
-    if (m) await this.file.start(file, m);
+    if (m) await this.file.choose(file, m);
+  }
+
+  /** Asks where to save the chosen file's predictions, then predicts it (from a click: the browser's dialog needs one). */
+  async saveAndPredict(): Promise<void> {
+    const m = this.model;
+    if (m) await this.file.saveAndStart(m);
   }
 
   dispose(): void {

@@ -13,6 +13,7 @@ import { monitorCommand } from './monitor';
 import { predictCommand } from './predict';
 import { profileCommand } from './profile';
 import { retrainCommand } from './retrain';
+import { searchCommand } from './search';
 import { reportCommand } from './report';
 import { terminalText } from './terminal-text';
 import { trainCommand } from './train';
@@ -20,6 +21,7 @@ import { trainCommand } from './train';
 const COMMANDS: Command[] = [
   profileCommand,
   trainCommand,
+  searchCommand,
   predictCommand,
   exportOnnxCommand,
   retrainCommand,

@@ -1,12 +1,14 @@
 /**
  * `loupe predict <model.json> <file.csv> [--out predictions.csv] [--explain]`: streams the CSV
- * through a model bundle chunk by chunk and writes the input columns plus `prediction` and
- * `error` columns (and with --explain, `shap_base` and `shap_<column>`). Rows with problems are
- * kept (error column filled) and summarised on stderr. A classifier's bundle writes the class
- * label as `prediction` and one `proba_<class>` column per class.
+ * through a model bundle chunk by chunk (streamPredict) and writes the input columns plus
+ * `prediction` and `error` columns (and with --explain, `shap_base` and `shap_<column>`). Rows
+ * with problems are kept (error column filled) and summarised on stderr. `--out` is written as
+ * `<out>.partial` and renamed when every row is written, so a failed or interrupted run never
+ * leaves a file that looks complete. A classifier's bundle writes the class label as
+ * `prediction` and one `proba_<class>` column per class.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { openBundle } from '../core/bundle/bundle';
 import { Explainer } from '../core/explain';
@@ -15,8 +17,8 @@ import type { ExplanationKind } from '../core/models/catalog';
 import { intervalCoverage, percent } from '../core/conformal/calibration';
 import { checkBundleSize } from '../core/bundle/limits';
 import { bundleReference, monitorBatch } from '../core/pipeline/monitor';
-import { predictCsv, predictionChunkToCsv, type PredictionChunk } from '../core/pipeline/predict';
-import { predictBatch } from '../core/pipeline/predicted-batch';
+import { PredictedBatchCollector } from '../core/pipeline/predicted-batch';
+import { streamPredict, type PredictionSink } from '../core/pipeline/stream-predict';
 import { monitorJson } from './monitor';
 import { numberOption, parseArgs, rejectUnknown, stringOption, UsageError } from './args';
 import type { Command } from './command';
@@ -47,14 +49,54 @@ decision threshold stored in the bundle) and one "proba_<class>" column per clas
                      --clip). Exact for trees and linear models; sampled for k-NN and MLP
   --permutations <n> permutations per row for sampled explanations (default 128)`;
 
-function write(stream: WriteStream | NodeJS.WriteStream, text: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (stream.write(text)) resolve();
-    else {
-      stream.once('drain', resolve);
-      stream.once('error', reject);
-    }
-  });
+/** Writes to a Node stream, waiting for 'drain' when its buffer is full (backpressure); a stream error rejects. */
+function streamWriter(stream: WriteStream | NodeJS.WriteStream): (chunk: Uint8Array | string) => Promise<void> {
+  let failed: Error | null = null;
+  stream.on('error', (e: Error) => (failed ??= e));
+  return (chunk) =>
+    new Promise((resolve, reject) => {
+      if (failed) return reject(failed);
+      if (stream.write(chunk)) return resolve();
+      const done = (e?: Error): void => {
+        stream.off('drain', done);
+        stream.off('error', done);
+        if (e) reject(e);
+        else resolve();
+      };
+      stream.once('drain', done);
+      stream.once('error', done);
+    });
+}
+
+/** The predictions file: written as `<path>.partial`, renamed to `path` on close, removed on abort. */
+export function fileSink(path: string): PredictionSink {
+  const partial = `${path}.partial`;
+  const stream = createWriteStream(partial);
+  const write = streamWriter(stream);
+  return {
+    write,
+    close: async () => {
+      await new Promise<void>((resolve, reject) => {
+        stream.once('error', reject);
+        stream.end(() => resolve());
+      });
+      await rename(partial, path);
+    },
+    abort: async () => {
+      await new Promise<void>((resolve) => {
+        if (stream.closed) resolve();
+        else stream.destroy().once('close', () => resolve());
+      });
+      await rm(partial, { force: true });
+    },
+  };
+}
+
+/** Standard output (control characters escaped on a terminal); never ended. */
+function stdoutSink(): PredictionSink {
+  const write = streamWriter(process.stdout);
+  const decoder = new TextDecoder();
+  return { write: (bytes) => write(process.stdout.isTTY ? terminalText(decoder.decode(bytes, { stream: true })) : bytes) };
 }
 
 export const predictCommand: Command = {
@@ -98,30 +140,18 @@ export const predictCommand: Command = {
     // Before predicting: a bundle without a sample cannot give the report asked for.
     const reference = driftPath !== undefined ? bundleReference(loaded) : undefined;
     const source = await openFileSource(csvPath);
-    const out = outPath !== undefined ? createWriteStream(outPath) : process.stdout;
-    let first = true;
-    let permutationsUsed = 0;
-    const listed: string[] = [];
-    const warned: string[] = [];
+    const collector = reference ? new PredictedBatchCollector(loaded.bundle.target) : null;
     try {
-      const predict = reference ? predictBatch : predictCsv;
-      const predicted = await predict(loaded, source, {
+      const summary = await streamPredict(loaded, source, outPath !== undefined ? fileSink(outPath) : stdoutSink(), {
         chunkRows,
         clip,
         explainer,
         interval,
-        onChunk: async (chunk: PredictionChunk) => {
-          const csv = predictionChunkToCsv(chunk, first);
-          await write(out, out === process.stdout && process.stdout.isTTY ? terminalText(csv) : csv);
-          first = false;
-          if (chunk.explanation?.permutations) permutationsUsed = chunk.explanation.permutations;
-          for (const p of chunk.problems) {
-            if (p.severity === 'error' && listed.length < 20) listed.push(`  row ${p.row}: ${p.message}`);
-            else if (p.severity === 'warning' && warned.length < 10) warned.push(`  row ${p.row}: ${p.message}`);
-          }
-        },
+        ...(collector ? { onPredicted: (c) => collector.addPredicted(c) } : {}),
       });
-      const summary = 'summary' in predicted ? predicted.summary : predicted;
+      const permutationsUsed = summary.permutations ?? 0;
+      const listed = summary.problems.filter((p) => p.severity === 'error').slice(0, 20).map((p) => `  row ${p.row}: ${p.message}`);
+      const warned = summary.problems.filter((p) => p.severity === 'warning').slice(0, 10).map((p) => `  row ${p.row}: ${p.message}`);
       io.err(
         `${summary.rows.toLocaleString('en-US')} rows: ${summary.predicted.toLocaleString('en-US')} predicted, ${summary.failed.toLocaleString('en-US')} could not be predicted` +
           (summary.raggedRows ? `, ${summary.raggedRows} with a different number of fields than the header` : ''),
@@ -151,15 +181,14 @@ export const predictCommand: Command = {
       if (explainer) io.err(explanationNote(explainer.kind, permutationsUsed, clip));
       if (listed.length) io.err(['rows that could not be predicted:', ...listed, summary.failed > listed.length ? `  … and ${summary.failed - listed.length} more` : ''].filter(Boolean).join('\n'));
       if (outPath !== undefined) io.err(`wrote ${outPath}`);
-      if (reference && driftPath !== undefined && 'batch' in predicted) {
-        const report = monitorBatch(loaded, reference, predicted.batch);
+      if (reference && driftPath !== undefined && collector) {
+        const report = monitorBatch(loaded, reference, collector.finish());
         await writeFile(driftPath, JSON.stringify(monitorJson(report), null, 2) + '\n');
         io.err(`${report.datasetDrift ? 'dataset drift' : 'no dataset drift'}: ${report.columns.filter((c) => c.drift).length} of ${report.columns.length} columns drift; wrote ${driftPath}`);
       }
       return args.options.get('strict') === true && summary.failed > 0 ? 1 : 0;
     } finally {
       await source.close();
-      if (out !== process.stdout) await new Promise<void>((resolve) => (out as WriteStream).end(resolve));
     }
   },
 };

@@ -283,26 +283,11 @@ export const trainCommand: Command = {
     const json = args.options.get('json') === true;
     const verbose = args.options.get('verbose') === true;
 
-    const ds = await readDataset(file);
-    const testPath = stringOption(args, 'test');
-    const testDs = testPath !== undefined ? await readDataset(testPath) : undefined;
-    const target = chooseTarget(ds, stringOption(args, 'target'), io);
-    const recipePath = stringOption(args, 'recipe');
-    const given: Recipe = recipePath !== undefined ? parseRecipe(await readJsonFile(recipePath, 'recipe')) : defaultRecipe(ds.schema, target, ds.table);
-    if (given.target !== target) throw new UsageError(`the recipe predicts "${given.target}" but --target is "${target}"`);
-    const recipe: Recipe = taskOption !== undefined ? { ...given, task: taskOption } : given;
-    const task = taskOf(recipe, ds, target);
-    if (!json) io.err(`task: ${task.task} (${task.reason})`);
-    if (task.task === 'regression' && (metric !== undefined || threshold !== undefined))
+    const inputs = await trainingInputs(args, file, seed, (task) => parseModels(modelsOption, task), io, { task: taskOption, quiet: json });
+    const { ds, target, recipe, split, dataWarnings, hash, task, models } = inputs;
+    if (task === 'regression' && (metric !== undefined || threshold !== undefined))
       throw new UsageError(`--${metric !== undefined ? 'metric' : 'threshold'} is for classification; "${target}" is a regression target (--task classification to treat it as classes)`);
-    const models = parseModels(modelsOption, task.task);
-    const params = parseParams(paramsOption, task.task);
-    const split = splitFrom(args, seed, testDs);
-    if (models.some((m) => modelInfo(m).tfjs)) await initTf();
-    const dataWarnings = [...ds.warnings, ...(testDs ? testDs.warnings.map((w) => ({ ...w, message: `${testPath}: ${w.message}` })) : [])];
-    for (const w of dataWarnings) io.err(`warning: ${w.message}`);
-
-    const hash = await fileSha256(file);
+    const params = parseParams(paramsOption, task);
     const out = stringOption(args, 'out');
     const intervals = intervalOptions(args);
     const result = await runTraining({
@@ -329,6 +314,7 @@ export const trainCommand: Command = {
                   : `  ${r.name.padEnd(10)} R² ${fmt(r.metrics?.r2, 5)}  RMSE ${fmt(r.metrics?.rmse, 2)}  (${r.fitSeconds.toFixed(2)} s)`,
             ),
     });
+
     if (!verbose) for (const w of result.warnings) io.err(`warning: ${w.message}`);
     const best = result.leaderboard.find((r) => r.name === result.best)!;
 
@@ -338,47 +324,7 @@ export const trainCommand: Command = {
       bundlePath = out;
     }
 
-    const report: TrainReport = {
-      loupeVersion: LOUPE_VERSION,
-      dataset: { path: file, rows: ds.table.rowCount, hash },
-      target,
-      split: result.split,
-      models: result.leaderboard.map((r) => ({
-        name: r.name,
-        label: modelLabel(r.type),
-        status: r.status,
-        r2: r.metrics?.r2 ?? null,
-        rmse: r.metrics?.rmse ?? null,
-        mae: r.metrics?.mae ?? null,
-        mape: r.metrics?.mape ?? null,
-        medianAe: r.metrics?.medianAe ?? null,
-        maxError: r.metrics?.maxError ?? null,
-        fitSeconds: r.fitSeconds,
-        predictSeconds: r.predictSeconds,
-        params: r.params,
-        ...(r.history.train.length || r.history.validation.length ? { iterations: Math.max(r.history.train.length, r.history.validation.length) } : {}),
-        ...(r.error ? { error: r.error.message } : {}),
-        ...(r.intervals ? { intervals: intervalSummary(r.intervals) } : {}),
-        ...(result.task === 'classification'
-          ? {
-              accuracy: finiteOrNull(r.classification?.accuracy),
-              balancedAccuracy: finiteOrNull(r.classification?.balancedAccuracy),
-              f1: finiteOrNull(r.classification?.f1),
-              rocAuc: finiteOrNull(r.classification?.rocAuc),
-              logLoss: finiteOrNull(r.classification?.logLoss),
-            }
-          : {}),
-      })),
-      best: best.name,
-      rankedBy: result.rankedBy,
-      ...(result.task === 'classification' ? { task: result.task, classes: result.classes, ...(result.threshold !== undefined ? { threshold: result.threshold } : {}) } : {}),
-      warnings: [
-        ...dataWarnings.map((w): ReportWarning => ({ source: 'data', code: w.kind, message: w.message, ...(w.column ? { column: w.column } : {}), ...(w.count !== undefined ? { count: w.count } : {}) })),
-        ...result.warnings.map((w): ReportWarning => ({ source: 'training', code: w.code, message: w.message, ...(w.column ? { column: w.column } : {}), ...(w.rows !== undefined ? { count: w.rows } : {}) })),
-      ],
-      ...(bundlePath ? { bundle: bundlePath } : {}),
-      ...(tfBackendInfo() ? { tfBackend: tfBackendInfo()!.backend } : {}),
-    };
+    const report = trainReport({ file, rows: ds.table.rowCount, hash, target, result, best, dataWarnings, bundlePath });
     const reportPath = stringOption(args, 'report');
     if (reportPath !== undefined) await writeFile(reportPath, JSON.stringify(report, null, 2) + '\n');
 
@@ -401,6 +347,7 @@ export const trainCommand: Command = {
           `best${result.rankedBy === 'rmse' ? ' by RMSE (R² is undefined on the test part)' : ''}: ${best.name} (${modelLabel(best.type)}), R² ${fmt(best.metrics?.r2, 5)}, RMSE ${fmt(best.metrics?.rmse, 2)}`,
         );
       }
+
       const iv = best.intervals?.evaluation;
       if (iv)
         io.out(
@@ -412,6 +359,95 @@ export const trainCommand: Command = {
     return 0;
   },
 };
+
+/**
+ * The inputs `train` and `search` share: the dataset (and test file), the target, the recipe
+ * (with `options.task` applied), the task it resolves to (said on stderr unless `quiet`), the
+ * models (a list, or chosen for the task), the split.
+ */
+export async function trainingInputs(
+  args: ParsedArgs,
+  file: string,
+  seed: number,
+  modelsFor: ModelType[] | ((task: Task) => ModelType[]),
+  io: CommandIo,
+  options: { task?: TaskChoice; quiet?: boolean } = {},
+) {
+  const ds = await readDataset(file);
+  const testPath = stringOption(args, 'test');
+  const testDs = testPath !== undefined ? await readDataset(testPath) : undefined;
+  const target = chooseTarget(ds, stringOption(args, 'target'), io);
+  const recipePath = stringOption(args, 'recipe');
+  const given: Recipe = recipePath !== undefined ? parseRecipe(await readJsonFile(recipePath, 'recipe')) : defaultRecipe(ds.schema, target, ds.table);
+  if (given.target !== target) throw new UsageError(`the recipe predicts "${given.target}" but --target is "${target}"`);
+  const recipe: Recipe = options.task !== undefined ? { ...given, task: options.task } : given;
+  const resolved = taskOf(recipe, ds, target);
+  if (!options.quiet) io.err(`task: ${resolved.task} (${resolved.reason})`);
+  const task = resolved.task;
+  const models = typeof modelsFor === 'function' ? modelsFor(task) : modelsFor;
+  const split = splitFrom(args, seed, testDs);
+  if (models.some((m) => modelInfo(m).tfjs)) await initTf();
+  const dataWarnings = [...ds.warnings, ...(testDs ? testDs.warnings.map((w) => ({ ...w, message: `${testPath}: ${w.message}` })) : [])];
+  for (const w of dataWarnings) io.err(`warning: ${w.message}`);
+
+  const hash = await fileSha256(file);
+  return { ds, testDs, target, recipe, split, dataWarnings, hash, task, models };
+}
+
+/** Train's JSON report of a run (public interface); `search` extends it. */
+export function trainReport(r: {
+  file: string;
+  rows: number;
+  hash: string;
+  target: string;
+  result: TrainingResult;
+  best: CandidateResult;
+  dataWarnings: ParsedDataset['warnings'];
+  bundlePath?: string;
+}): TrainReport {
+  const { file, rows, hash, target, result, best, dataWarnings, bundlePath } = r;
+  return {
+    loupeVersion: LOUPE_VERSION,
+    dataset: { path: file, rows, hash },
+    target,
+    split: result.split,
+    models: result.leaderboard.map((r) => ({
+      name: r.name,
+      label: modelLabel(r.type),
+      status: r.status,
+      r2: r.metrics?.r2 ?? null,
+      rmse: r.metrics?.rmse ?? null,
+      mae: r.metrics?.mae ?? null,
+      mape: r.metrics?.mape ?? null,
+      medianAe: r.metrics?.medianAe ?? null,
+      maxError: r.metrics?.maxError ?? null,
+      fitSeconds: r.fitSeconds,
+      predictSeconds: r.predictSeconds,
+      params: r.params,
+      ...(r.history.train.length || r.history.validation.length ? { iterations: Math.max(r.history.train.length, r.history.validation.length) } : {}),
+      ...(r.error ? { error: r.error.message } : {}),
+      ...(r.intervals ? { intervals: intervalSummary(r.intervals) } : {}),
+      ...(result.task === 'classification'
+        ? {
+            accuracy: finiteOrNull(r.classification?.accuracy),
+            balancedAccuracy: finiteOrNull(r.classification?.balancedAccuracy),
+            f1: finiteOrNull(r.classification?.f1),
+            rocAuc: finiteOrNull(r.classification?.rocAuc),
+            logLoss: finiteOrNull(r.classification?.logLoss),
+          }
+        : {}),
+    })),
+    best: best.name,
+    rankedBy: result.rankedBy,
+    ...(result.task === 'classification' ? { task: result.task, classes: result.classes, ...(result.threshold !== undefined ? { threshold: result.threshold } : {}) } : {}),
+    warnings: [
+      ...dataWarnings.map((w): ReportWarning => ({ source: 'data', code: w.kind, message: w.message, ...(w.column ? { column: w.column } : {}), ...(w.count !== undefined ? { count: w.count } : {}) })),
+      ...result.warnings.map((w): ReportWarning => ({ source: 'training', code: w.code, message: w.message, ...(w.column ? { column: w.column } : {}), ...(w.rows !== undefined ? { count: w.rows } : {}) })),
+    ],
+    ...(bundlePath ? { bundle: bundlePath } : {}),
+    ...(tfBackendInfo() ? { tfBackend: tfBackendInfo()!.backend } : {}),
+  };
+}
 
 /** A metric for the JSON report: null where undefined (JSON has no NaN). */
 function finiteOrNull(v: number | undefined): number | null {
@@ -455,8 +491,8 @@ function formatTable(head: string[], body: string[][]): string {
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
-/** `--interval <c>` (coverage of the intervals to calibrate) or `--no-intervals`. */
-function intervalOptions(args: ParsedArgs): IntervalRequest | false {
+
+export function intervalOptions(args: ParsedArgs): IntervalRequest | false {
   const off = args.options.get('no-intervals');
   if (off !== undefined && off !== true) throw new UsageError('--no-intervals takes no value');
   const coverage = numberOption(args, 'interval');

@@ -32,3 +32,27 @@ export class Checkpointer {
     this.last = performance.now();
   }
 }
+
+/**
+ * An AbortSignalLike that core code fires itself (a deadline, a search stopping its trials);
+ * core compiles without the DOM lib, so AbortController is not assumed.
+ */
+export class StopSwitch implements AbortSignalLike {
+  #aborted = false;
+  #listeners = new Set<() => void>();
+  get aborted(): boolean {
+    return this.#aborted;
+  }
+  addEventListener(_type: 'abort', listener: () => void): void {
+    this.#listeners.add(listener);
+  }
+  removeEventListener(_type: 'abort', listener: () => void): void {
+    this.#listeners.delete(listener);
+  }
+  abort(): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    for (const l of [...this.#listeners]) l();
+    this.#listeners.clear();
+  }
+}

@@ -39,4 +39,10 @@ export const CONFORMANCE: Partial<Record<ModelType, ConformanceSpec>> & Record<s
   // Newton reports progress after each step and checks the signal right after; without a penalty
   // and at tol 1e-300 it never stops early.
   logistic: { params: {}, slowParams: { penalty: 'none', tol: 1e-300, maxIter: 1000 } },
+  // Classifiers. Row and column sampling on, so that the seed matters for the fit.
+  'gbdt-classifier': {
+    params: { maxIterations: 60, rowSubsample: 0.8, colSubsample: 0.8 },
+    slowParams: { maxIterations: 5000, learningRate: 0.01, numLeaves: 127, earlyStopping: false },
+    handlesMissing: true,
+  },
 };

@@ -184,10 +184,14 @@ export async function openBrowser(testName: string, options: BrowserOptions = {}
   };
 }
 
-/** A browser session on the app, showing `screen` (default: the first screen, Data). */
-export async function openApp(testName: string, options: BrowserOptions & { screen?: string } = {}): Promise<BrowserSession> {
+/**
+ * A browser session on the app, showing `screen` (default: the first screen, Data); `initScript`
+ * runs in every document before the app's own scripts (to stub a browser API).
+ */
+export async function openApp(testName: string, options: BrowserOptions & { screen?: string; initScript?: () => void } = {}): Promise<BrowserSession> {
   const s = await openBrowser(testName, options);
   try {
+    if (options.initScript) await s.context.addInitScript(options.initScript);
     await s.page.goto(options.screen ? `${s.baseUrl}#/${options.screen.toLowerCase()}` : s.baseUrl);
     await s.page.getByRole('heading', { name: options.screen ?? 'Data', level: 1 }).waitFor();
     return s;

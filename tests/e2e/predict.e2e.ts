@@ -1,11 +1,15 @@
 /**
  * The Predict screen in a real browser, independent of the Train screen: a gbdt bundle is trained
  * here in Node with the real core, imported through the page, then used for the one-row form and
- * for whole files (10,000 rows compared with Node's predictions; 1,000,000 rows to completion).
+ * for whole files (10,000 rows compared with Node's predictions; 2,000,000 rows written chunk by
+ * chunk into the browser's storage and downloaded, and saved straight to a picked file — the
+ * picker stubbed with an OPFS file, as headless Chromium has no dialog — each checked row for row
+ * in count and on a sample of predictions against Node's; Cancel leaves no output claimed complete).
  */
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createReadStream } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createInterface } from 'node:readline';
 import { join, resolve } from 'node:path';
 import Papa from 'papaparse';
 import type { Page } from 'playwright-core';
@@ -17,11 +21,12 @@ import { predictCsv, predictRecords } from '../../src/core/pipeline/predict';
 import { runTraining } from '../../src/core/pipeline/train';
 import { defaultRecipe } from '../../src/core/recipe';
 import { generateSampleGemstones } from '../../src/core/sample';
+import { OUTPUT_DIR } from '../../workers/protocol';
 import { openApp, ROOT, type BrowserSession } from './browser';
 
 const GEMSTONE = resolve(ROOT, '../shared/data/gemstone.csv');
 const haveGemstone = existsSync(GEMSTONE);
-const BIG_ROWS = 1_000_000;
+const BIG_ROWS = 2_000_000;
 const BIG_TIMEOUT = 600_000;
 
 let s: BrowserSession;
@@ -79,7 +84,7 @@ beforeAll(async () => {
   header = fullHeader.filter((_, i) => i !== priceAt);
   lines = all.slice(1).map((l) => withoutPrice(l, priceAt));
 
-  s = await openApp('predict', { screen: 'Predict' });
+  s = await openApp('predict', { screen: 'Predict', initScript: stubSaveFilePicker });
   page = s.page;
 }, 300_000);
 
@@ -110,6 +115,91 @@ async function formValues(): Promise<Record<string, string>> {
 async function download(dest: string): Promise<void> {
   const [d] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId('download-predictions').click()]);
   await d.saveAs(dest);
+}
+
+/** The names in an OPFS folder of the page's origin (none when it does not exist). */
+function opfsNames(dir: string): Promise<string[]> {
+  return page.evaluate(async (d) => {
+    const root = await navigator.storage.getDirectory();
+    const names: string[] = [];
+    try {
+      const h = (await root.getDirectoryHandle(d)) as FileSystemDirectoryHandle & { keys(): AsyncIterable<string> };
+      for await (const n of h.keys()) names.push(n);
+    } catch {
+      // no such folder
+    }
+    return names;
+  }, dir);
+}
+
+/** Size of a file the stubbed picker handed out. */
+function pickedSize(name: string): Promise<number> {
+  return page.evaluate(async (n) => (await (await (await navigator.storage.getDirectory()).getDirectoryHandle('picked')).getFileHandle(n)).getFile().then((f) => f.size), name);
+}
+
+/** As Chromium's picker does: the chosen file exists, empty, once picked; here in OPFS `picked/`. */
+function stubSaveFilePicker(): void {
+  (window as unknown as { showSaveFilePicker: unknown }).showSaveFilePicker = async (options?: { suggestedName?: string }) => {
+    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('picked', { create: true });
+    const handle = await dir.getFileHandle(options?.suggestedName ?? 'predictions.csv', { create: true });
+    const w = await handle.createWritable();
+    await w.close();
+    return handle;
+  };
+}
+
+let bigInput: string | undefined;
+/** The big input file (made once): the source rows repeated to BIG_ROWS rows. */
+async function bigFile(): Promise<string> {
+  if (bigInput) return bigInput;
+  const input = join(tmp, 'gems-big.csv');
+  await new Promise<void>((ok, fail) => {
+    const w = createWriteStream(input);
+    w.on('error', fail);
+    w.write(header.join(',') + '\n');
+    let i = 0;
+    const pump = (): void => {
+      while (i < BIG_ROWS) {
+        const block: string[] = [];
+        for (let k = 0; k < 5000 && i < BIG_ROWS; k++, i++) block.push(lines[i % lines.length]);
+        if (!w.write(block.join('\n') + '\n')) return void w.once('drain', pump);
+      }
+      w.end(ok);
+    };
+    pump();
+  });
+  return (bigInput = input);
+}
+
+/**
+ * The big output: its header, one line per input row, and at ~200 rows spread over the file
+ * (first and last included) the same prediction, to the bit, as Node's for that row.
+ */
+async function expectBigOutput(path: string): Promise<void> {
+  const step = 9973;
+  const sample = new Map<number, number>();
+  for (let i = 0; i < BIG_ROWS; i += step) sample.set(i, 0);
+  sample.set(BIG_ROWS - 1, 0);
+  const at = [...sample.keys()];
+  const records = at.map((i) => Object.fromEntries(lines[i % lines.length].split(',').map((v, j) => [header[j], v])));
+  const node = predictRecords(loaded, records, 1);
+  at.forEach((i, k) => sample.set(i, node.predictions[k]));
+  let n = -1;
+  let checked = 0;
+  for await (const line of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) {
+    if (n === -1) expect(line).toBe([...header, 'prediction', 'error'].join(','));
+    else if (sample.has(n)) {
+      const cells = Papa.parse<string[]>(line).data[0];
+      expect(cells.slice(0, header.length).join(','), `row ${n + 1}`).toBe(lines[n % lines.length]);
+      const expected = sample.get(n)!;
+      if (Number.isNaN(expected)) expect(cells[header.length]).toBe('');
+      else expect(Number(cells[header.length]), `row ${n + 1}`).toBe(expected);
+      checked++;
+    }
+    n++;
+  }
+  expect(n).toBe(BIG_ROWS);
+  expect(checked).toBe(sample.size);
 }
 
 describe('Predict page', () => {
@@ -234,32 +324,19 @@ describe('Predict page', () => {
     expect(s.pageErrors).toEqual([]);
   });
 
-  it(`predicts a ${BIG_ROWS.toLocaleString('en-US')}-row file to completion in the tab`, async () => {
-    const input = join(tmp, 'gems-big.csv');
-    await new Promise<void>((ok, fail) => {
-      const w = createWriteStream(input);
-      w.on('error', fail);
-      w.write(header.join(',') + '\n');
-      let i = 0;
-      const pump = (): void => {
-        while (i < BIG_ROWS) {
-          const block: string[] = [];
-          for (let k = 0; k < 5000 && i < BIG_ROWS; k++, i++) block.push(lines[i % lines.length]);
-          if (!w.write(block.join('\n') + '\n')) return void w.once('drain', pump);
-        }
-        w.end(ok);
-      };
-      pump();
-    });
-
-    // Cancel stops a running file at once and leaves no result.
+  it(`predicts a ${BIG_ROWS.toLocaleString('en-US')}-row file into the browser's storage, then downloads it; Cancel leaves no file`, async () => {
+    const input = await bigFile();
+    // Cancel stops a running file at once, leaves no result, and its partial output is removed.
     await page.getByLabel('CSV file to predict').setInputFiles(input);
-    await page.getByTestId('predict-progress').getByText(/rows predicted/).waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="predict-progress"][data-output="opfs"]').getByText(/rows predicted/).waitFor({ timeout: 60_000 });
+    expect(await opfsNames(OUTPUT_DIR)).toHaveLength(1);
+    await page.getByTestId('predict-progress').getByText(/\d rows\/s/).waitFor();
     await page.getByTestId('predict-progress').getByRole('button', { name: 'Cancel' }).click();
     await page.getByTestId('predict-notice').filter({ hasText: 'was cancelled' }).waitFor();
     expect(await page.getByTestId('predict-progress').count()).toBe(0);
     expect(await page.getByTestId('predict-result').count()).toBe(0);
-    await s.shot('file-1m-cancelled');
+    await expect.poll(() => opfsNames(OUTPUT_DIR), { timeout: 10_000 }).toEqual([]);
+    await s.shot('file-big-cancelled');
 
     // Long tasks on the page's main thread while the worker streams the file.
     const since = await s.clock();
@@ -282,14 +359,16 @@ describe('Predict page', () => {
       rss.stop();
     }
     const wall = (Date.now() - started) / 1000;
+    expect(await page.getByTestId('predict-result').getAttribute('data-output')).toBe('opfs');
     expect(await page.getByTestId('summary-rows').textContent()).toBe(BIG_ROWS.toLocaleString('en-US'));
-    await s.shot('file-1m-predicted');
+    await s.shot('file-big-predicted');
     const longTasks = (await s.longTasks(since)).map((t) => t.duration);
     const workerSeconds = Number(/in ([\d.]+) s/.exec((await page.getByTestId('predict-result').textContent()) ?? '')?.[1]);
     console.log(
       JSON.stringify({
-        bench: 'predict-e2e-1m',
+        bench: 'predict-e2e-big',
         rows: BIG_ROWS,
+        output: 'opfs',
         wallSeconds: wall,
         workerSeconds,
         mainThreadLongTasks: longTasks.length,
@@ -301,11 +380,53 @@ describe('Predict page', () => {
 
     const out = join(tmp, 'gems-big-predictions.csv');
     await download(out);
-    let newlines = 0;
-    for await (const chunk of createReadStream(out)) for (const b of chunk as Buffer) if (b === 10) newlines++;
-    expect(newlines).toBe(BIG_ROWS + 1); // header + rows, each line ends with \n
-    rmSync(input);
+    await expectBigOutput(out);
     rmSync(out);
+    // The output stays in the browser's storage while it can be downloaded, and goes with the result.
+    expect(await opfsNames(OUTPUT_DIR)).toHaveLength(1);
+    await page.getByLabel('CSV file to predict').setInputFiles({ name: 'tiny.csv', mimeType: 'text/csv', buffer: Buffer.from([header.join(','), lines[0]].join('\n')) });
+    await page.getByTestId('predict-result').filter({ hasText: 'tiny.csv' }).waitFor();
+    expect(await page.getByTestId('predict-result').getAttribute('data-output')).toBe('memory');
+    await expect.poll(() => opfsNames(OUTPUT_DIR), { timeout: 10_000 }).toEqual([]);
+  });
+
+  it(`saves a ${BIG_ROWS.toLocaleString('en-US')}-row file's predictions straight to a picked file; Cancel leaves it empty`, async () => {
+    // showSaveFilePicker is stubbed (initScript below) with a handle on an OPFS file in `picked/`.
+    const input = await bigFile();
+    await page.getByTestId('save-to-file').check();
+    await page.getByLabel('CSV file to predict').setInputFiles(input);
+    await page.getByTestId('save-and-predict').click();
+    await page.locator('[data-testid="predict-progress"][data-output="picked"]').getByText(/rows predicted/).waitFor({ timeout: 60_000 });
+    await page.getByTestId('predict-progress').getByRole('button', { name: 'Cancel' }).click();
+    await page.getByTestId('predict-notice').filter({ hasText: 'was cancelled' }).waitFor();
+    // The writable was aborted: the file stays as the picker left it, empty, never a part of the output.
+    await expect.poll(() => pickedSize('gems-big-predictions.csv'), { timeout: 10_000 }).toBe(0);
+    expect(await page.getByTestId('predict-result').count()).toBe(0);
+
+    await page.getByLabel('CSV file to predict').setInputFiles(input);
+    await page.getByTestId('save-and-predict').click();
+    await page.getByTestId('predict-result').filter({ hasText: 'gems-big.csv' }).waitFor({ timeout: BIG_TIMEOUT });
+    expect(await page.getByTestId('predict-result').getAttribute('data-output')).toBe('picked');
+    expect(await page.getByTestId('saved-predictions').textContent()).toMatch(/Saved to gems-big-predictions\.csv/);
+    expect(await page.getByTestId('download-predictions').count()).toBe(0);
+    await s.shot('file-big-saved-to-picked-file');
+    // Read the picked file back out of the browser (as the person would open it).
+    const out = join(tmp, 'picked-predictions.csv');
+    const [d] = await Promise.all([
+      page.waitForEvent('download', { timeout: 60_000 }),
+      page.evaluate(async () => {
+        const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('picked');
+        const a = document.createElement('a');
+        a.href = URL.createObjectURL(await (await dir.getFileHandle('gems-big-predictions.csv')).getFile());
+        a.download = 'picked.csv';
+        a.click();
+      }),
+    ]);
+    await d.saveAs(out);
+    await expectBigOutput(out);
+    rmSync(out);
+    await page.getByTestId('save-to-file').uncheck();
+    expect(s.pageErrors).toEqual([]);
   });
 
   it('shows the row’s prediction interval, and adds interval columns to a file when asked', async () => {

@@ -3,8 +3,7 @@
  * categories): predicting MonthlyCharges from the rest with the default recipe (one-hot columns,
  * TotalCharges with its 11 blank cells imputed). Every row of the file is predicted, after
  * blanking one cell in 20 and giving one row in 15 a label never seen in training; every
- * exportable model's ONNX predictions, run by onnxruntime-node, equal Loupe's within 1e-6 relative
- * (the MLP, float32 on both sides, within 2e-5).
+ * exportable model's ONNX predictions, run by onnxruntime-node, equal Loupe's within 1e-6 relative.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -59,7 +58,7 @@ describe.skipIf(!haveTelco)(`ONNX export on telco-churn ${haveTelco ? '' : SKIP}
     }
   });
 
-  it.each(EXPORTABLE)('%s: every row within 1e-6 relative (MLP 2e-5)', async (type) => {
+  it.each(EXPORTABLE)('%s: every row within 1e-6 relative', async (type) => {
     const loaded = bundles.get(type)!;
     const schema = loaded.recipe.inputSchema();
     expect(schema.find((c) => c.name === 'PaymentMethod')?.kind).toBe('categorical');
@@ -68,7 +67,7 @@ describe.skipIf(!haveTelco)(`ONNX export on telco-churn ${haveTelco ? '' : SKIP}
     const c = compare(prediction, loupe);
     console.log(`onnx telco ${type}: worst relative difference ${c.worstRelative.toExponential(2)} over ${loupe.length} rows`);
     expect(c.nanMismatches + c.nanRows).toBe(0);
-    expect(c.worstRelative, `row ${c.worstRow}: onnx ${prediction[c.worstRow]} vs loupe ${loupe[c.worstRow]}`).toBeLessThanOrEqual(type === 'mlp' ? 2e-5 : 1e-6);
+    expect(c.worstRelative, `row ${c.worstRow}: onnx ${prediction[c.worstRow]} vs loupe ${loupe[c.worstRow]}`).toBeLessThanOrEqual(1e-6);
   });
 });
 if (!haveTelco) console.warn(SKIP);

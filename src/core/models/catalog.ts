@@ -13,7 +13,7 @@ import { ELASTIC_NET_PARAMS, LASSO_PARAMS, LINEAR_REGRESSION_PARAMS, LOGISTIC_PA
 import { K_NEIGHBORS_PARAMS } from './knn/params';
 import { TREE_PARAMS } from './tree/params';
 import { FOREST_PARAMS } from './forest/params';
-import { GBDT_PARAMS } from './gbdt/params';
+import { GBDT_CLASSIFIER_PARAMS, GBDT_PARAMS } from './gbdt/params';
 import { MLP_PARAMS } from './mlp/params';
 import type { AnyParamTable } from './params';
 import type { ModelType, Task } from './types';
@@ -56,6 +56,10 @@ export interface ModelInfo {
   /** Ticked on the Train screen before the person chooses. */
   selectedByDefault: boolean;
 }
+
+/** Why the classifiers do not leave Loupe as ONNX yet (their exporters are not written). */
+const CLASSIFIER_NO_ONNX =
+  'Loupe does not write classifiers as ONNX yet (their probability outputs need exporters of their own). Keep it as a Loupe bundle, or export a regression model.';
 
 const linear = { family: 'linear', tasks: ['regression'], seeded: false, tfjs: false, lossCurve: false, importance: 'coefficients', explanation: 'linear', exports: ['bundle', 'onnx'] } as const;
 
@@ -162,6 +166,22 @@ export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
     cannotExport: {
       onnx: 'Logistic regression has no ONNX writer in Loupe yet (its probabilities need a softmax or sigmoid node after the linear one). Keep it as a Loupe bundle, or export a regression model instead.',
     },
+    selectedByDefault: true,
+  },
+  'gbdt-classifier': {
+    type: 'gbdt-classifier',
+    label: 'Gradient-boosted trees',
+    family: 'ensemble',
+    params: GBDT_CLASSIFIER_PARAMS,
+    tasks: ['classification'],
+    seeded: true,
+    tfjs: false,
+    steps: 'iteration',
+    lossCurve: true,
+    importance: 'gain',
+    explanation: 'sampling',
+    exports: ['bundle'],
+    cannotExport: { onnx: CLASSIFIER_NO_ONNX },
     selectedByDefault: true,
   },
 };

@@ -238,3 +238,11 @@ export function parseParamText(spec: ParamSpec, text: string): { value: ParamVal
     }
   }
 }
+
+/**
+ * The class-weight parameter classifiers share where scikit-learn offers `class_weight`: 'balanced'
+ * weighs each row by n / (K · count of its class), so every class counts as much in the fit.
+ */
+export function classWeightParam(): ChoiceSpec<'none' | 'balanced'> {
+  return { kind: 'choice', choices: ['none', 'balanced'], default: 'none', help: 'balanced: weigh rows so that every class counts as much, however rare', basic: true, search: { type: 'choice', values: ['none', 'balanced'] } };
+}

@@ -6,7 +6,7 @@
 import { BundleError, InvalidParamsError } from '../errors';
 import type { Estimator } from './estimator';
 import { RandomForestRegressor } from './forest';
-import { GradientBoostingRegressor } from './gbdt';
+import { GradientBoostingClassifier, GradientBoostingRegressor } from './gbdt';
 import { KNeighborsRegressor } from './knn';
 import { ElasticNet, Lasso, LinearRegression, LogisticRegression, Ridge } from './linear';
 import { MlpRegressor } from './mlp';
@@ -30,6 +30,7 @@ const CLASSES: Record<ModelType, new (params: Record<string, unknown>) => AnyEst
   gbdt: GradientBoostingRegressor,
   mlp: MlpRegressor,
   logistic: LogisticRegression,
+  'gbdt-classifier': GradientBoostingClassifier,
 } as unknown as Record<ModelType, new (params: Record<string, unknown>) => AnyEstimator>;
 
 function unknownType(type: unknown): string {

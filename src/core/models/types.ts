@@ -85,7 +85,8 @@ export type ModelType =
   | 'forest'
   | 'gbdt'
   | 'mlp'
-  | 'logistic';
+  | 'logistic'
+  | 'gbdt-classifier';
 
 export interface Regressor<P extends object = object> {
   readonly type: ModelType;

@@ -124,23 +124,23 @@ function gbdt(g: GraphBuilder, s: State, X: string, width: number): string {
 }
 
 /**
- * The MLP's forward pass in float32, as Loupe runs it on tfjs: X rounded to float32, Gemm + Relu
- * per hidden layer, a linear output layer, then back to double and out of the standardized
- * target (× yStd + yMean) as Loupe does in double.
+ * The MLP's forward pass in double, as Loupe predicts it (models/mlp/forward.ts): Gemm + Relu per
+ * hidden layer and a linear output layer over the stored float32 weights widened to doubles
+ * (exactly), then out of the standardized target (× yStd + yMean). Both sides compute the same
+ * double arithmetic and differ only in summation order.
  */
 function mlp(g: GraphBuilder, s: State, X: string): string {
   const sizes = s.sizes as number[];
   const weights = s.weights as Float32Array[];
   const biases = s.biases as Float32Array[];
-  let h = g.op('Cast', [X], { to: DataType.float });
+  let h = X;
   for (let l = 0; l < weights.length; l++) {
-    const W = g.constant(`W${l}`, [sizes[l], sizes[l + 1]], { type: 'float', values: weights[l] });
-    const b = g.constant(`b${l}`, [sizes[l + 1]], { type: 'float', values: biases[l] });
+    const W = g.constant(`W${l}`, [sizes[l], sizes[l + 1]], { type: 'double', values: Float64Array.from(weights[l]) });
+    const b = g.constant(`b${l}`, [sizes[l + 1]], { type: 'double', values: Float64Array.from(biases[l]) });
     h = g.op('Gemm', [h, W, b]);
     if (l < weights.length - 1) h = g.op('Relu', [h]);
   }
-  const d = g.op('Cast', [h], { to: DataType.double });
-  return g.op('Add', [g.op('Mul', [d, g.scalar('y_std', s.yStd as number)]), g.scalar('y_mean', s.yMean as number)]);
+  return g.op('Add', [g.op('Mul', [h, g.scalar('y_std', s.yStd as number)]), g.scalar('y_mean', s.yMean as number)]);
 }
 
 /** The writer of each model type that has one; the catalog decides which are offered. */

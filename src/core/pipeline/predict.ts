@@ -27,7 +27,7 @@ import type { ExplanationKind } from '../models/catalog';
 import { isClassifier, type Classifier, type Matrix } from '../models/types';
 import { decide } from '../metrics/classification';
 import { PipelineError, RowError } from '../errors';
-import type { RecordValue, RowProblem } from '../recipe';
+import type { RecordsTransform, RecordValue, RowProblem } from '../recipe';
 
 export interface RecordsPrediction {
   /** One per record; NaN where the row has an error problem. A classifier's: class codes (`classes` names them). */
@@ -91,6 +91,11 @@ export function decisionThreshold(loaded: LoadedBundle): number | undefined {
   return loaded.recipe.classes.length === 2 ? (loaded.bundle.decision?.threshold ?? 0.5) : undefined;
 }
 
+/** The class labels of a classifier's bundle; undefined for a regressor. */
+export function bundleClasses(loaded: LoadedBundle): readonly string[] | undefined {
+  return loaded.recipe.task === 'classification' ? loaded.recipe.classes : undefined;
+}
+
 /** A classifier's probabilities and decided classes on the valid rows (NaN elsewhere). */
 function classifyRecords(loaded: LoadedBundle, model: Classifier, matrix: Matrix, valid: Uint8Array, inputs: Table, problems: RowProblem[]): RecordsPrediction {
   const k = loaded.recipe.classes.length;
@@ -110,7 +115,16 @@ function classifyRecords(loaded: LoadedBundle, model: Classifier, matrix: Matrix
 
 /** Predicts typed records (a form, JSON rows). `firstRow` numbers the first record in problems. */
 export function predictRecords(loaded: LoadedBundle, records: Array<Record<string, RecordValue>>, firstRow = 1, options: PredictOptions = {}): RecordsPrediction {
-  const { X, problems, valid, inputs } = loaded.recipe.transformRecords(records, firstRow);
+  return predictTransformed(loaded, loaded.recipe.transformRecords(records, firstRow), firstRow, options);
+}
+
+/**
+ * Predicts rows the recipe has already encoded (transformRecords, or transformRead for streamed
+ * CSV chunks): one path for a form, a file chunk and the streamed engine, so their predictions,
+ * intervals, explanations and problems are the same.
+ */
+export function predictTransformed(loaded: LoadedBundle, transformed: RecordsTransform, firstRow: number, options: PredictOptions = {}): RecordsPrediction {
+  const { X, problems, valid, inputs } = transformed;
   const matrix: Matrix = { data: X.data, rows: X.rows, cols: X.cols, features: loaded.recipe.features };
   if (loaded.recipe.task === 'classification') {
     if (!isClassifier(loaded.model)) throw new PipelineError('bad-model', `The bundle's recipe predicts classes of "${loaded.bundle.target}" but its model is a regressor.`, { stage: 'prediction' });
@@ -283,15 +297,7 @@ export interface PredictCsvOptions extends PredictOptions {
 export async function predictCsv(loaded: LoadedBundle, input: CsvInput, options: PredictCsvOptions): Promise<PredictionSummary> {
   const chunkRows = options.chunkRows ?? 10_000;
   const withIntervals = options.interval !== undefined && loaded.intervals !== undefined;
-  const needed = loaded.recipe.inputSchema().map((c) => c.name);
-  const stats = new RunningStats();
-  const classes = loaded.recipe.task === 'classification' ? loaded.recipe.classes : undefined;
-  const perClass = classes ? new Array<number>(classes.length).fill(0) : undefined;
-  const problemCounts: Record<string, number> = {};
-  let rowsSeen = 0;
-  let predicted = 0;
-  let ragged = 0;
-  let outOfRange = 0;
+  const tally = new PredictionTally();
   let header: string[] = [];
   let pending: string[][] = [];
   let pendingFirst = 1;
@@ -308,31 +314,12 @@ export async function predictCsv(loaded: LoadedBundle, input: CsvInput, options:
       const o: Record<string, RecordValue> = {};
       const n = Math.min(r.length, header.length);
       for (let j = 0; j < n; j++) o[header[j]] = r[j];
-      if (r.length !== header.length) ragged++;
+      if (r.length !== header.length) tally.ragged++;
       return o;
     });
     const res = predictRecords(loaded, records, first, { clip: options.clip, explainer: options.explainer, interval: options.interval });
-    outOfRange += res.outOfRange;
-    for (const p of res.problems) {
-      const key = `${p.reason}:${p.severity}`;
-      problemCounts[key] = (problemCounts[key] ?? 0) + 1;
-    }
-    for (let i = 0; i < res.predictions.length; i++) {
-      if (res.valid[i]) {
-        predicted++;
-        stats.push(res.predictions[i]);
-        if (perClass) perClass[res.predictions[i]]++;
-      }
-    }
-    rowsSeen += rows.length;
-    const errors = new Array<string>(rows.length).fill('');
-    for (const p of res.problems) {
-      const i = p.row - first;
-      // Every problem of the row, errors first: a value read as missing and the prediction it led to can both be off.
-      const text = p.severity === 'error' ? p.message : `warning: ${p.message}`;
-      errors[i] = !errors[i] ? text : p.severity === 'error' ? `${text}; ${errors[i]}` : `${errors[i]}; ${text}`;
-    }
-    for (let i = 0; i < rows.length; i++) if (!res.valid[i] && !errors[i]) errors[i] = 'could not be predicted';
+    tally.add(res);
+    const errors = errorCells(res.problems, res.valid, first);
     await options.onChunk({
       firstRow: first,
       header,
@@ -346,7 +333,7 @@ export async function predictCsv(loaded: LoadedBundle, input: CsvInput, options:
       inputs: res.inputs,
       ...(res.explanation ? { explanation: res.explanation } : {}),
     });
-    options.onProgress?.({ ...lastProgress, predicted: rowsSeen });
+    options.onProgress?.({ ...lastProgress, predicted: tally.rows });
     await checkpoint(options.signal);
   };
 
@@ -355,13 +342,7 @@ export async function predictCsv(loaded: LoadedBundle, input: CsvInput, options:
     {
       header: (names) => {
         header = names;
-        const missing = needed.filter((n) => !names.includes(n));
-        if (missing.length > 0)
-          throw new RowError(
-            'missing-column',
-            `The file lacks ${missing.length === 1 ? 'a column' : 'columns'} the model needs: ${missing.map((m) => `"${m}"`).join(', ')}.`,
-            { column: missing[0], stage: 'prediction' },
-          );
+        checkColumns(loaded, names);
       },
       rows: async (rows) => {
         for (const r of rows) {
@@ -377,35 +358,100 @@ export async function predictCsv(loaded: LoadedBundle, input: CsvInput, options:
   );
   await flush();
   // A header without rows still yields one (empty) chunk, so writers emit the header line.
-  if (rowsSeen === 0 && header.length > 0)
+  if (tally.rows === 0 && header.length > 0)
     await options.onChunk({
       firstRow: 1,
       header,
       rows: [],
       predictions: new Float64Array(0),
-      ...(classes ? { probabilities: new Float64Array(0), classes } : {}),
-      ...(withIntervals && !classes ? { lower: new Float64Array(0), upper: new Float64Array(0) } : {}),
+      ...(bundleClasses(loaded) ? { probabilities: new Float64Array(0), classes: bundleClasses(loaded) } : {}),
+      ...(withIntervals ? { lower: new Float64Array(0), upper: new Float64Array(0) } : {}),
       valid: new Uint8Array(0),
       errors: [],
       problems: [],
       inputs: loaded.recipe.transformRecords([]).inputs,
     });
-  const range = classes ? undefined : trainingTargetRange(loaded);
-  const threshold = classes ? decisionThreshold(loaded) : undefined;
-  return {
-    ...(withIntervals && !classes ? { interval: { coverage: options.interval! } } : {}),
-    rows: rowsSeen,
-    predicted,
-    failed: rowsSeen - predicted,
-    problemCounts,
-    raggedRows: ragged,
-    outOfRange,
-    clipped: options.clip ? outOfRange : 0,
-    ...(range ? { targetRange: range } : {}),
-    distribution: stats.summary(),
-    ...(classes && perClass ? { classCounts: Object.fromEntries(classes.map((c, k) => [c, perClass[k]])) } : {}),
-    ...(threshold !== undefined ? { threshold } : {}),
-  };
+  return tally.summary(loaded, options);
+}
+
+/** Throws RowError 'missing-column' when a file's header lacks a column the model needs. */
+export function checkColumns(loaded: LoadedBundle, header: readonly string[]): void {
+  const missing = loaded.recipe
+    .inputSchema()
+    .map((c) => c.name)
+    .filter((n) => !header.includes(n));
+  if (missing.length > 0)
+    throw new RowError('missing-column', `The file lacks ${missing.length === 1 ? 'a column' : 'columns'} the model needs: ${missing.map((m) => `"${m}"`).join(', ')}.`, {
+      column: missing[0],
+      stage: 'prediction',
+    });
+}
+
+/** A file's predicted chunks, counted into its PredictionSummary. */
+export class PredictionTally {
+  rows = 0;
+  predicted = 0;
+  /** Rows whose field count differs from the header's (the reader counts them). */
+  ragged = 0;
+  outOfRange = 0;
+  readonly problemCounts: Record<string, number> = {};
+  private readonly stats = new RunningStats();
+  /** A classifier's predicted rows per class code. */
+  private perClass: number[] | null = null;
+
+  add(res: RecordsPrediction): void {
+    if (res.classes) this.perClass ??= new Array<number>(res.classes.length).fill(0);
+    this.outOfRange += res.outOfRange;
+    for (const p of res.problems) {
+      const key = `${p.reason}:${p.severity}`;
+      this.problemCounts[key] = (this.problemCounts[key] ?? 0) + 1;
+    }
+    for (let i = 0; i < res.predictions.length; i++) {
+      if (res.valid[i]) {
+        this.predicted++;
+        this.stats.push(res.predictions[i]);
+        if (this.perClass) this.perClass[res.predictions[i]]++;
+      }
+    }
+    this.rows += res.predictions.length;
+  }
+
+  summary(loaded: LoadedBundle, options: PredictOptions): PredictionSummary {
+    const classes = bundleClasses(loaded);
+    const range = classes ? undefined : trainingTargetRange(loaded);
+    const threshold = classes ? decisionThreshold(loaded) : undefined;
+    const perClass = this.perClass ?? [];
+    return {
+      ...(options.interval !== undefined && loaded.intervals !== undefined ? { interval: { coverage: options.interval } } : {}),
+      rows: this.rows,
+      predicted: this.predicted,
+      failed: this.rows - this.predicted,
+      problemCounts: this.problemCounts,
+      raggedRows: this.ragged,
+      outOfRange: this.outOfRange,
+      clipped: options.clip ? this.outOfRange : 0,
+      ...(range ? { targetRange: range } : {}),
+      distribution: this.stats.summary(),
+      ...(classes ? { classCounts: Object.fromEntries(classes.map((c, k) => [c, perClass[k] ?? 0])) } : {}),
+      ...(threshold !== undefined ? { threshold } : {}),
+    };
+  }
+}
+
+/**
+ * The error column of a chunk: per row every problem of the row, errors first ("warning: " before
+ * each warning), or 'could not be predicted' for an invalid row without one; '' otherwise.
+ */
+export function errorCells(problems: readonly RowProblem[], valid: Uint8Array, firstRow: number): string[] {
+  const errors = new Array<string>(valid.length).fill('');
+  for (const p of problems) {
+    const i = p.row - firstRow;
+    // Every problem of the row, errors first: a value read as missing and the prediction it led to can both be off.
+    const text = p.severity === 'error' ? p.message : `warning: ${p.message}`;
+    errors[i] = !errors[i] ? text : p.severity === 'error' ? `${text}; ${errors[i]}` : `${errors[i]}; ${text}`;
+  }
+  for (let i = 0; i < valid.length; i++) if (!valid[i] && !errors[i]) errors[i] = 'could not be predicted';
+  return errors;
 }
 
 /** Streaming min/max/mean/std and a histogram over a reservoir of predictions (bounded memory). */
@@ -463,6 +509,53 @@ export function predictionColumnName(header: string[], base = 'prediction'): str
   return name;
 }
 
+/** A number as prediction CSVs write it: as JavaScript prints it, empty when not finite. */
+export const numberCell = (v: number): string => (Number.isFinite(v) ? String(v) : '');
+
+/**
+ * The columns of a predictions CSV: the input columns, the prediction, a classifier's
+ * `proba_<class>` per class, with intervals `prediction_lower` and `prediction_upper`, the error
+ * column, and with explanations `shap_base` and `shap_<column>` per explained column (each
+ * renamed `…_2`, … when the input has the name).
+ */
+export function predictionColumns(header: readonly string[], intervals: boolean, explained?: readonly string[], classes?: readonly string[]): string[] {
+  const names = [...header];
+  names.push(predictionColumnName(names));
+  if (classes) for (const c of classes) names.push(predictionColumnName(names, `proba_${c}`));
+  if (intervals) for (const base of ['prediction_lower', 'prediction_upper']) names.push(predictionColumnName(names, base));
+  names.push(predictionColumnName(names, 'error'));
+  if (explained) for (const base of ['shap_base', ...explained.map((c) => `shap_${c}`)]) names.push(predictionColumnName(names, base));
+  return names;
+}
+
+/** The predicted cells of a chunk's rows. */
+export type PredictedCells = Pick<PredictionChunk, 'predictions' | 'probabilities' | 'classes' | 'lower' | 'upper' | 'valid' | 'errors' | 'explanation'>;
+
+/**
+ * Row i of a predictions CSV as text cells (not yet neutralised or quoted): its `width` input
+ * fields (padded with '' or cut to the header's width), the prediction, the interval bounds,
+ * the error text and the explanation. With width 0, only the cells after the input columns.
+ */
+export function outputCells(chunk: PredictedCells, i: number, input: readonly string[], width: number): string[] {
+  const cells = input.length === width ? input.slice() : Array.from({ length: width }, (_, j) => input[j] ?? '');
+  const classes = chunk.probabilities ? chunk.classes : undefined;
+  if (classes) {
+    // A classifier's: the class label, then each class's probability.
+    const code = chunk.predictions[i];
+    cells.push(Number.isFinite(code) ? classes[code] : '');
+    for (let c = 0; c < classes.length; c++) cells.push(numberCell(chunk.probabilities![i * classes.length + c]));
+  } else cells.push(numberCell(chunk.predictions[i]));
+  if (chunk.lower) cells.push(numberCell(chunk.lower[i]), numberCell(chunk.upper![i]));
+  cells.push(chunk.errors[i]);
+  const e = chunk.explanation;
+  if (e) {
+    const c = e.columns.length;
+    cells.push(chunk.valid[i] ? numberCell(e.base) : '');
+    for (let j = 0; j < c; j++) cells.push(numberCell(e.values[i * c + j]));
+  }
+  return cells;
+}
+
 /**
  * CSV text for a chunk: the input columns, the prediction (a classifier's: the class label, then
  * one `proba_<class>` column per class in class order; a regressor's: the number, then
@@ -474,31 +567,8 @@ export function predictionColumnName(header: string[], base = 'prediction'): str
  * The header line is written when `withHeader` is true (the first chunk).
  */
 export function predictionChunkToCsv(chunk: PredictionChunk, withHeader: boolean): string {
-  const names = [...chunk.header, predictionColumnName(chunk.header)];
-  const classes = chunk.probabilities ? chunk.classes : undefined;
-  if (classes) for (const c of classes) names.push(predictionColumnName(names, `proba_${c}`));
-  if (chunk.lower) for (const base of ['prediction_lower', 'prediction_upper']) names.push(predictionColumnName(names, base));
-  names.push(predictionColumnName(names, 'error'));
-  const e = chunk.explanation;
-  if (e) for (const base of ['shap_base', ...e.columns.map((c) => `shap_${c}`)]) names.push(predictionColumnName(names, base));
-  const width = chunk.header.length;
-  const cell = (v: number): string => (Number.isFinite(v) ? String(v) : '');
-  const out = chunk.rows.map((r, i) => {
-    const cells = r.length === width ? r.slice() : Array.from({ length: width }, (_, j) => r[j] ?? '');
-    if (classes) {
-      const code = chunk.predictions[i];
-      cells.push(Number.isFinite(code) ? classes[code] : '');
-      for (let c = 0; c < classes.length; c++) cells.push(cell(chunk.probabilities![i * classes.length + c]));
-    } else cells.push(cell(chunk.predictions[i]));
-    if (chunk.lower) cells.push(cell(chunk.lower[i]), cell(chunk.upper![i]));
-    cells.push(chunk.errors[i]);
-    if (e) {
-      const c = e.columns.length;
-      cells.push(chunk.valid[i] ? cell(e.base) : '');
-      for (let j = 0; j < c; j++) cells.push(cell(e.values[i * c + j]));
-    }
-    return cells;
-  });
+  const names = predictionColumns(chunk.header, chunk.lower !== undefined, chunk.explanation?.columns, chunk.probabilities ? chunk.classes : undefined);
+  const out = chunk.rows.map((r, i) => outputCells(chunk, i, r, chunk.header.length));
   const text = Papa.unparse(neutraliseRows(withHeader ? [names, ...out] : out), { newline: '\n' });
   return text + '\n';
 }

@@ -1,13 +1,15 @@
 /**
- * A predicted batch kept for monitoring: while a CSV streams through the model (predictCsv), the
- * model's input columns as read (before imputation), its predictions and, when the file holds
- * the target column, the actual values are gathered chunk by chunk into columns — never rows.
+ * A predicted batch kept for monitoring: while a CSV streams through the model (streamPredict's
+ * `onPredicted`, or predictCsv), the model's input columns as read (before imputation), its
+ * predictions and, when the file holds the target column, the actual values are gathered chunk by
+ * chunk into columns — never rows.
  * Memory is about 8 bytes per number cell and 4 per label cell of the model's inputs.
  */
 import type { LoadedBundle } from '../bundle/bundle';
 import type { Column, CsvInput, Table } from '../data/types';
 import { readNumber } from '../recipe/values';
 import { predictCsv, type PredictCsvOptions, type PredictionChunk, type PredictionSummary } from './predict';
+import type { PredictedColumns } from './stream-predict';
 
 /** A batch as monitoring compares it: input columns, predictions (NaN where a row could not be predicted), actual values when known. */
 export interface PredictedBatch {
@@ -74,6 +76,18 @@ export class PredictedBatchCollector {
   constructor(private readonly target: string) {}
 
   add(chunk: PredictionChunk): void {
+    const targetAt = chunk.header.indexOf(this.target);
+    this.addPredicted({
+      header: chunk.header,
+      inputs: chunk.inputs,
+      predictions: chunk.predictions,
+      valid: chunk.valid,
+      ...(targetAt >= 0 ? { actual: Float64Array.from(chunk.rows, (r) => readNumber(r[targetAt]) ?? NaN) } : {}),
+    });
+  }
+
+  /** Adds a chunk as streamPredict hands it over (`onPredicted`). */
+  addPredicted(chunk: PredictedColumns): void {
     const inputs = chunk.inputs.columns;
     if (!this.columns) {
       this.columns = inputs.map((c) => ({ name: c.name, store: c.type === 'numeric' ? new Numbers() : new Labels() }));
@@ -87,8 +101,8 @@ export class PredictedBatchCollector {
     const p = Float64Array.from(chunk.predictions);
     for (let i = 0; i < p.length; i++) if (!chunk.valid[i]) p[i] = NaN;
     this.predictions.push(p);
-    if (this.targetAt >= 0) this.actual.push(Float64Array.from(chunk.rows, (r) => readNumber(r[this.targetAt]) ?? NaN));
-    this.rows += chunk.rows.length;
+    if (this.targetAt >= 0) this.actual.push(chunk.actual ?? new Float64Array(p.length).fill(NaN));
+    this.rows += p.length;
   }
 
   finish(): PredictedBatch {

@@ -28,7 +28,7 @@ import type { ConformalCalibration } from '../conformal/calibration';
 import { calibrationPart, crossCalibration, intervalPlan, splitCalibration, tooFewForCrossCalibration, type IntervalRequest } from '../conformal/training';
 import { referenceProfile, type ReferenceProfile } from '../bundle/reference-profile';
 import { encodeReferenceSample, REFERENCE_SAMPLE_ROWS, sampleRowIndices } from '../bundle/reference-sample';
-import { kFold, stratifiedKFold, stratifiedTrainTestSplit, trainTestSplit } from '../data/split';
+import { kFold, stratifiedKFold, stratifiedTrainTestSplit, trainTestSplit, type SplitIndices } from '../data/split';
 import { checkClasses, classCodes, classLabels, resolveTask } from '../data/task';
 import { classificationMetrics, decide, type ClassificationMetrics } from '../metrics/classification';
 import { classificationMetric, classificationRankingScore, DEFAULT_CLASSIFICATION_METRIC, type ClassificationMetricName } from '../metrics/classification-ranking';
@@ -42,7 +42,7 @@ import type { TreeSharing } from '../models/forest/tree-share';
 import { createModel, MODEL_TYPES, modelInfo, modelLabel } from '../models/registry';
 import { isClassifier, type Matrix, type ModelType, type Regressor, type Task } from '../models/types';
 import { permutation, Rng } from '../random';
-import { applyCleaning, fitRecipe, type FittedRecipe, type Recipe } from '../recipe';
+import { applyCleaning, fitRecipe, type FitRecipeOptions, type FittedRecipe, type Recipe } from '../recipe';
 import { Logger, type LogSink } from './log';
 import { rankingScore, type RankedBy } from './ranking';
 
@@ -235,7 +235,7 @@ function capitalize(s: string): string {
   return s[0].toUpperCase() + s.slice(1);
 }
 
-interface Prepared {
+export interface Prepared {
   X: Matrix;
   y: Float64Array;
   yRaw: Float64Array;
@@ -279,123 +279,15 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
   throwIfAborted(signal);
   if (req.candidates.length === 0) throw new PipelineError('no-candidates', 'Choose at least one model to train.', { stage: 'training' });
   const names = candidateNames(req.candidates);
-  const target = req.recipe.target;
   const sampleRows = req.referenceSampleRows ?? REFERENCE_SAMPLE_ROWS;
   if (!(Number.isInteger(sampleRows) && sampleRows >= 0))
     throw new PipelineError('bad-reference-rows', `The reference sample size must be a whole number of at least 0; got ${sampleRows}.`, { field: 'referenceSampleRows', stage: 'transformation' });
 
-  // ---- transformation: cleaning, split, recipe fitted on training rows only ----
-  const { cleaned, removed } = await stage('transformation', log, () => {
-    const c = applyCleaning(req.table, req.recipe);
-    for (const s of c.steps) log.info('transformation', `${s.description}: removed ${s.removed} rows`, { data: { removed: s.removed } });
-    const t = dropMissingTarget(c.table, target, warn);
-    return { cleaned: t, removed: req.table.rowCount - t.rowCount };
-  });
-  log.info('ingestion', `Dataset: ${req.table.rowCount} rows, ${req.table.columns.length} columns`, { data: { rows: req.table.rowCount } });
-
-  // ---- the task, and for classification the classes of every row (so folds keep their codes) ----
-  const { task, reason: taskReason } = await stage('transformation', log, () => resolveTask(req.recipe.task, targetColumn(cleaned, target)));
-  log.info('transformation', `Task: ${task} (${taskReason})`, { data: { task } });
-  await stage('training', log, () => refuseWrongTask(req.candidates, names, task, target));
-  let classes: string[] = [];
-  let codes: Float64Array | undefined;
-  let metric: ClassificationMetricName = DEFAULT_CLASSIFICATION_METRIC;
-  let threshold: number | undefined;
-  if (task === 'classification') {
-    await stage('transformation', log, () => {
-      const col = targetColumn(cleaned, target);
-      classes = classLabels(col);
-      checkClasses(classes, target);
-      codes = classCodes(col, classes);
-      metric = classificationMetric(req.metric ?? DEFAULT_CLASSIFICATION_METRIC).name;
-      const t = req.threshold ?? 0.5;
-      if (!(t >= 0 && t <= 1)) throw new PipelineError('bad-threshold', `The decision threshold must lie between 0 and 1; got ${t}.`, { field: 'threshold', stage: 'transformation' });
-      if (classes.length === 2) threshold = t;
-    });
-    log.info('transformation', `Classes: ${classes.map((c) => JSON.stringify(c)).join(', ')}`, { data: { classes: classes.length } });
-  } else await stage('transformation', log, () => refuseConstantTarget(cleaned, target, 'the data'));
-
-  const split = req.split;
-  let splitInfo!: SplitInfo;
-  let folds: { train: Uint32Array; test: Uint32Array }[] = [];
-  let holdout: { train: Table; test: Table } | undefined;
-  await stage('transformation', log, () => {
-    if (split.kind === 'holdout') {
-      if (!(split.testSize > 0 && split.testSize < 1)) throw new PipelineError('bad-split', `Test share must be between 0 and 1; got ${split.testSize}.`, { field: 'testSize', stage: 'transformation' });
-      const s = codes ? stratifiedTrainTestSplit(codes, { testSize: split.testSize, seed: split.seed }) : trainTestSplit(cleaned.rowCount, { testSize: split.testSize, seed: split.seed });
-      holdout = { train: takeRows(cleaned, s.train), test: takeRows(cleaned, s.test) };
-      splitInfo = { kind: 'holdout', seed: split.seed, testSize: split.testSize, trainRows: s.train.length, testRows: s.test.length, removedByCleaning: removed };
-    } else if (split.kind === 'test-table') {
-      // A label the training rows never show cannot be scored: named by its row in the test file.
-      if (task === 'classification') classCodes(targetColumn(split.table, target), classes);
-      const t = dropMissingTarget(applyCleaning(split.table, req.recipe).table, target, warn);
-      holdout = { train: cleaned, test: t };
-      splitInfo = { kind: 'test-table', seed: split.seed, trainRows: cleaned.rowCount, testRows: t.rowCount, removedByCleaning: removed };
-    } else {
-      if (!(Number.isInteger(split.k) && split.k >= 2))
-        throw new PipelineError('bad-split', `k must be a whole number of at least 2; got ${split.k}.`, { field: 'k', stage: 'transformation' });
-      if (cleaned.rowCount < 2 * split.k)
-        throw new PipelineError(
-          'test-too-small',
-          `${split.k}-fold cross-validation of ${cleaned.rowCount} rows leaves folds of fewer than 2 rows, too few to score a model; choose k ≤ ${Math.floor(cleaned.rowCount / 2)}.`,
-          { field: 'k', stage: 'transformation' },
-        );
-      folds = codes ? stratifiedKFold(codes, split.k, split.seed) : kFold(cleaned.rowCount, split.k, split.seed);
-      splitInfo = { kind: 'kfold', seed: split.seed, k: split.k, trainRows: cleaned.rowCount, testRows: cleaned.rowCount, removedByCleaning: removed };
-    }
-    if (holdout) {
-      if (holdout.train.rowCount < 2)
-        throw new PipelineError('train-too-small', `The split leaves ${holdout.train.rowCount} training rows; a model needs at least 2.`, { stage: 'transformation' });
-      if (holdout.test.rowCount < 2)
-        throw new PipelineError(
-          'test-too-small',
-          `The test part has ${holdout.test.rowCount} row${holdout.test.rowCount === 1 ? '' : 's'}; scoring a model needs at least 2 (R² is undefined on one row). ${
-            split.kind === 'holdout' ? 'Use a larger test share or k-fold cross-validation.' : 'Use a larger test file.'
-          }`,
-          { field: split.kind === 'holdout' ? 'testSize' : 'test', stage: 'transformation' },
-        );
-      if (task === 'regression') refuseConstantTarget(holdout.train, target, 'the training rows');
-    }
-    if (codes) warnRareClasses(codes, classes, target, split.kind === 'kfold' ? split.k : 2, split.kind, warn);
-  });
-  log.info('transformation', `Split: ${splitInfo.kind}, ${splitInfo.trainRows} training rows, ${splitInfo.testRows} test rows`, {
-    data: { trainRows: splitInfo.trainRows, testRows: splitInfo.testRows, seed: split.seed },
-  });
-
-  // The recipe fitted on all training rows (the one that ships in a bundle).
-  const fullTrain = holdout ? holdout.train : cleaned;
-  const classOrder = task === 'classification' ? { classes } : {};
-  const recipe = await stage('transformation', log, () => fitRecipe(req.recipe, fullTrain, classOrder));
-  const train = await stage('transformation', log, () => prepare(recipe, fullTrain));
-  const test = holdout ? await stage('transformation', log, () => prepare(recipe, holdout!.test)) : undefined;
-  log.info('transformation', `Features: ${recipe.featureNames.join(', ')}`, { data: { features: recipe.featureNames.length } });
-  if (recipe.featureNames.length > train.X.rows)
-    warn({
-      code: 'wide-data',
-      message: `There are more features (${recipe.featureNames.length}) than training rows (${train.X.rows}): models can fit the training rows exactly and generalise poorly. Penalised models (ridge, lasso) or fewer features are safer.`,
-      rows: train.X.rows,
-    });
-
-  // k-fold: each fold fits its own recipe on its training rows.
-  const foldData = await stage('transformation', log, () =>
-    folds.map((f) => {
-      const trT = takeRows(cleaned, f.train);
-      const teT = takeRows(cleaned, f.test);
-      const r = fitRecipe(req.recipe, trT, classOrder);
-      return { recipe: r, rows: f.test, train: prepare(r, trT), test: prepare(r, teT) };
-    }),
+  const { cleaned, splitInfo, folds, fullTrain, recipe, train, test, foldData, rankedBy, task, classes, threshold } = await prepareRun(req, log, warn, (t) =>
+    refuseWrongTask(req.candidates, names, t, req.recipe.target),
   );
-
-  // R² is undefined where the test target does not vary (scikit-learn reports 0 or 1 by convention).
-  const testTargets = test ? [test.yRaw] : foldData.map((f) => f.test.yRaw);
-  const constantPart = task === 'regression' ? testTargets.findIndex(isConstant) : -1;
-  const rankedBy: RankedBy | ClassificationMetricName = task === 'classification' ? metric : constantPart >= 0 ? 'rmse' : 'r2';
-  if (constantPart >= 0)
-    warn({
-      code: 'r2-undefined',
-      column: target,
-      message: `The target "${target}" has the same value in every row of ${test ? 'the test part' : `fold ${constantPart + 1}`}, so R² is undefined there: models are ranked by RMSE instead.`,
-    });
+  const split = req.split;
+  const target = req.recipe.target;
 
   // Prediction intervals: the calibration part of the training rows (hold-out), or k-fold's folds.
   let plan = intervalPlan(req.intervals);
@@ -602,7 +494,7 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
   const leaderboard = rankCandidates(results, rankedBy);
   const best = leaderboard.find((r) => r.status === 'finished');
   if (!best) throw new PipelineError('all-failed', 'Every candidate model failed; see the log for each.', { stage: 'training' });
-  if (best.classification) log.info('evaluation', `Best model by ${classificationMetric(metric).label}: ${best.name} (${classificationLine(best.classification)})`, { candidate: best.name });
+  if (best.classification) log.info('evaluation', `Best model by ${classificationMetric(rankedBy).label}: ${best.name} (${classificationLine(best.classification)})`, { candidate: best.name });
   else log.info('evaluation', `Best model by ${rankedBy === 'r2' ? 'R²' : 'RMSE'}: ${best.name} (R² ${best.metrics!.r2.toFixed(4)}, RMSE ${best.metrics!.rmse.toFixed(2)})`, { candidate: best.name });
 
   const bundles = req.bundles ?? 'each';
@@ -628,7 +520,6 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
     logs: log.lines,
   };
 }
-
 /** A finished candidate: its model, timings and evaluation, with the scores of its task. */
 function finishedResult(
   who: Pick<CandidateResult, 'name' | 'type' | 'params'>,
@@ -694,6 +585,174 @@ function warnRareClasses(codes: Float64Array, classes: string[], target: string,
           : `The class ${JSON.stringify(label)} of "${target}" has ${counts[k]} row: it cannot be both learned and tested.`,
     });
   });
+}
+
+
+
+/** A fold of the training rows: its own recipe fitted on its training part, both parts transformed. */
+export interface FoldData {
+  recipe: FittedRecipe;
+  /** Positions (in the rows the folds were cut from) of the rows it tests. */
+  rows: Uint32Array;
+  train: Prepared;
+  test: Prepared;
+}
+
+/** What the split and the recipe give a run, before any model is fitted. */
+export interface PreparedRun {
+  /** The rows after cleaning and dropping rows without a target. */
+  cleaned: Table;
+  splitInfo: SplitInfo;
+  /** k-fold: the folds over `cleaned`; otherwise empty. */
+  folds: SplitIndices[];
+  /** The training rows: the recipe that ships is fitted on them (k-fold: every cleaned row). */
+  fullTrain: Table;
+  recipe: FittedRecipe;
+  train: Prepared;
+  test?: Prepared;
+  foldData: FoldData[];
+  /** Regression: r2 or rmse; classification: the request's metric. */
+  rankedBy: RankedBy | ClassificationMetricName;
+  task: Task;
+  /** Classification: the class labels, code 0 first (from every cleaned row); empty for regression. */
+  classes: string[];
+  /** Binary classification: the decision threshold. */
+  threshold?: number;
+}
+
+/**
+ * Each fold fits its own recipe on its training rows (nothing of the rows it tests leaks into
+ * their features). Used by k-fold runs and by the model search's cross-validation (search.ts).
+ */
+export function foldParts(rows: Table, recipe: Recipe, folds: readonly SplitIndices[], options: FitRecipeOptions = {}): FoldData[] {
+  return folds.map((f) => {
+    const trT = takeRows(rows, f.train);
+    const teT = takeRows(rows, f.test);
+    const r = fitRecipe(recipe, trT, options);
+    return { recipe: r, rows: f.test, train: prepare(r, trT), test: prepare(r, teT) };
+  });
+}
+
+/**
+ * Stages 1–4 of a run: cleaning, dropping rows without a target, refusing degenerate data, the
+ * split, the recipe fitted on the training rows (k-fold: per fold too) and how to rank. Shared by
+ * runTraining and the model search, so both see the same rows and features for the same request.
+ */
+export async function prepareRun(
+  req: Pick<TrainingRequest, 'table' | 'recipe' | 'split' | 'metric' | 'threshold'>,
+  log: Logger,
+  warn: (w: RunWarning) => void,
+  /** Checks the candidates against the resolved task (runTraining refuses a model of the other task). */
+  checkTask?: (task: Task) => void,
+): Promise<PreparedRun> {
+  const target = req.recipe.target;
+  const split = req.split;
+  // ---- transformation: cleaning, split, recipe fitted on training rows only ----
+  const { cleaned, removed } = await stage('transformation', log, () => {
+    const c = applyCleaning(req.table, req.recipe);
+    for (const s of c.steps) log.info('transformation', `${s.description}: removed ${s.removed} rows`, { data: { removed: s.removed } });
+    const t = dropMissingTarget(c.table, target, warn);
+    return { cleaned: t, removed: req.table.rowCount - t.rowCount };
+  });
+  log.info('ingestion', `Dataset: ${req.table.rowCount} rows, ${req.table.columns.length} columns`, { data: { rows: req.table.rowCount } });
+
+  // ---- the task, and for classification the classes of every row (so folds keep their codes) ----
+  const { task, reason: taskReason } = await stage('transformation', log, () => resolveTask(req.recipe.task, targetColumn(cleaned, target)));
+  log.info('transformation', `Task: ${task} (${taskReason})`, { data: { task } });
+  if (checkTask) await stage('training', log, () => checkTask(task));
+  let classes: string[] = [];
+  let codes: Float64Array | undefined;
+  let metric: ClassificationMetricName = DEFAULT_CLASSIFICATION_METRIC;
+  let threshold: number | undefined;
+  if (task === 'classification') {
+    await stage('transformation', log, () => {
+      const col = targetColumn(cleaned, target);
+      classes = classLabels(col);
+      checkClasses(classes, target);
+      codes = classCodes(col, classes);
+      metric = classificationMetric(req.metric ?? DEFAULT_CLASSIFICATION_METRIC).name;
+      const t = req.threshold ?? 0.5;
+      if (!(t >= 0 && t <= 1)) throw new PipelineError('bad-threshold', `The decision threshold must lie between 0 and 1; got ${t}.`, { field: 'threshold', stage: 'transformation' });
+      if (classes.length === 2) threshold = t;
+    });
+    log.info('transformation', `Classes: ${classes.map((c) => JSON.stringify(c)).join(', ')}`, { data: { classes: classes.length } });
+  } else await stage('transformation', log, () => refuseConstantTarget(cleaned, target, 'the data'));
+
+  let splitInfo!: SplitInfo;
+  let folds: SplitIndices[] = [];
+  let holdout: { train: Table; test: Table } | undefined;
+  await stage('transformation', log, () => {
+    if (split.kind === 'holdout') {
+      if (!(split.testSize > 0 && split.testSize < 1)) throw new PipelineError('bad-split', `Test share must be between 0 and 1; got ${split.testSize}.`, { field: 'testSize', stage: 'transformation' });
+      const s = codes ? stratifiedTrainTestSplit(codes, { testSize: split.testSize, seed: split.seed }) : trainTestSplit(cleaned.rowCount, { testSize: split.testSize, seed: split.seed });
+      holdout = { train: takeRows(cleaned, s.train), test: takeRows(cleaned, s.test) };
+      splitInfo = { kind: 'holdout', seed: split.seed, testSize: split.testSize, trainRows: s.train.length, testRows: s.test.length, removedByCleaning: removed };
+    } else if (split.kind === 'test-table') {
+      // A label the training rows never show cannot be scored: named by its row in the test file.
+      if (task === 'classification') classCodes(targetColumn(split.table, target), classes);
+      const t = dropMissingTarget(applyCleaning(split.table, req.recipe).table, target, warn);
+      holdout = { train: cleaned, test: t };
+      splitInfo = { kind: 'test-table', seed: split.seed, trainRows: cleaned.rowCount, testRows: t.rowCount, removedByCleaning: removed };
+    } else {
+      if (!(Number.isInteger(split.k) && split.k >= 2))
+        throw new PipelineError('bad-split', `k must be a whole number of at least 2; got ${split.k}.`, { field: 'k', stage: 'transformation' });
+      if (cleaned.rowCount < 2 * split.k)
+        throw new PipelineError(
+          'test-too-small',
+          `${split.k}-fold cross-validation of ${cleaned.rowCount} rows leaves folds of fewer than 2 rows, too few to score a model; choose k ≤ ${Math.floor(cleaned.rowCount / 2)}.`,
+          { field: 'k', stage: 'transformation' },
+        );
+      folds = codes ? stratifiedKFold(codes, split.k, split.seed) : kFold(cleaned.rowCount, split.k, split.seed);
+      splitInfo = { kind: 'kfold', seed: split.seed, k: split.k, trainRows: cleaned.rowCount, testRows: cleaned.rowCount, removedByCleaning: removed };
+    }
+    if (holdout) {
+      if (holdout.train.rowCount < 2)
+        throw new PipelineError('train-too-small', `The split leaves ${holdout.train.rowCount} training rows; a model needs at least 2.`, { stage: 'transformation' });
+      if (holdout.test.rowCount < 2)
+        throw new PipelineError(
+          'test-too-small',
+          `The test part has ${holdout.test.rowCount} row${holdout.test.rowCount === 1 ? '' : 's'}; scoring a model needs at least 2 (R² is undefined on one row). ${
+            split.kind === 'holdout' ? 'Use a larger test share or k-fold cross-validation.' : 'Use a larger test file.'
+          }`,
+          { field: split.kind === 'holdout' ? 'testSize' : 'test', stage: 'transformation' },
+        );
+      if (task === 'regression') refuseConstantTarget(holdout.train, target, 'the training rows');
+    }
+    if (codes) warnRareClasses(codes, classes, target, split.kind === 'kfold' ? split.k : 2, split.kind, warn);
+  });
+  log.info('transformation', `Split: ${splitInfo.kind}, ${splitInfo.trainRows} training rows, ${splitInfo.testRows} test rows`, {
+    data: { trainRows: splitInfo.trainRows, testRows: splitInfo.testRows, seed: split.seed },
+  });
+
+  // The recipe fitted on all training rows (the one that ships in a bundle).
+  const fullTrain = holdout ? holdout.train : cleaned;
+  const classOrder: FitRecipeOptions = task === 'classification' ? { classes } : {};
+  const recipe = await stage('transformation', log, () => fitRecipe(req.recipe, fullTrain, classOrder));
+  const train = await stage('transformation', log, () => prepare(recipe, fullTrain));
+  const test = holdout ? await stage('transformation', log, () => prepare(recipe, holdout!.test)) : undefined;
+  log.info('transformation', `Features: ${recipe.featureNames.join(', ')}`, { data: { features: recipe.featureNames.length } });
+  if (recipe.featureNames.length > train.X.rows)
+    warn({
+      code: 'wide-data',
+      message: `There are more features (${recipe.featureNames.length}) than training rows (${train.X.rows}): models can fit the training rows exactly and generalise poorly. Penalised models (ridge, lasso) or fewer features are safer.`,
+      rows: train.X.rows,
+    });
+
+  // k-fold: each fold fits its own recipe on its training rows.
+  const foldData = await stage('transformation', log, () => foldParts(cleaned, req.recipe, folds, classOrder));
+
+  // R² is undefined where the test target does not vary (scikit-learn reports 0 or 1 by convention).
+  const testTargets = test ? [test.yRaw] : foldData.map((f) => f.test.yRaw);
+  const constantPart = task === 'regression' ? testTargets.findIndex(isConstant) : -1;
+  const rankedBy: RankedBy | ClassificationMetricName = task === 'classification' ? metric : constantPart >= 0 ? 'rmse' : 'r2';
+  if (constantPart >= 0)
+    warn({
+      code: 'r2-undefined',
+      column: target,
+      message: `The target "${target}" has the same value in every row of ${test ? 'the test part' : `fold ${constantPart + 1}`}, so R² is undefined there: models are ranked by RMSE instead.`,
+    });
+
+  return { cleaned, splitInfo, folds, fullTrain, recipe, train, test, foldData, rankedBy, task, classes, ...(threshold !== undefined ? { threshold } : {}) };
 }
 
 /** The training rows a bundle's reference sample holds: their input columns and their feature rows. */

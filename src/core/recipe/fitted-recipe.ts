@@ -82,6 +82,21 @@ export interface RecordsTransform {
   inputs: Table;
 }
 
+/**
+ * The model's input columns of a batch of CSV rows, already read cell by cell by the rules of
+ * transformRecords (readNumber / readLabel): what the streamed prediction engine hands over
+ * instead of one object per row.
+ */
+export interface ReadInputs {
+  rows: number;
+  /** Every input column by name: numbers (NaN where missing or unreadable) for number inputs, labels (−1 missing) otherwise. */
+  columns: ReadonlyMap<string, Column>;
+  /** Cells of number inputs that are not numbers (read as missing): row index and the cell's text, by column, rows ascending. */
+  unreadable: ReadonlyMap<string, readonly { row: number; text: string }[]>;
+  /** Rows (indices, ascending) whose line ends before the column, by column: the cell is absent, as a record without the key. */
+  absent: ReadonlyMap<string, readonly number[]>;
+}
+
 /** Statistics learned for one feature column. */
 export interface LearnedColumn {
   column: string;
@@ -318,6 +333,25 @@ export class FittedRecipe {
     const resolved = this.resolveRecords(records, log);
     const X = this.encode(resolved, records.length, log);
     const inputs: Table = { rowCount: records.length, columns: this.inputs.map((s) => resolved.get(s.name)!) };
+    return { X, problems: this.sortProblems(log.list), problemCount: log.count, valid: log.valid, inputs };
+  }
+
+  /**
+   * Encodes input columns read from CSV cells (ReadInputs): the same matrix, problems and
+   * validity as transformRecords gives for those rows as records, without the records.
+   */
+  transformRead(read: ReadInputs, firstRowNumber = 1): RecordsTransform {
+    const log = new ProblemLog(read.rows, firstRowNumber, Infinity);
+    const resolved = new Map<string, Column>();
+    for (const s of this.inputs) {
+      const c = read.columns.get(s.name);
+      if (!c) throw new RecipeError('missing-column', `Column "${s.name}" is missing from the table; the model needs it.`, { column: s.name, stage: 'prediction' });
+      resolved.set(s.name, c);
+      for (const u of read.unreadable.get(s.name) ?? []) this.reportUnreadable(log, s, u.row, u.text);
+      for (const i of read.absent.get(s.name) ?? []) this.reportAbsent(log, s, i);
+    }
+    const X = this.encode(resolved, read.rows, log);
+    const inputs: Table = { rowCount: read.rows, columns: this.inputs.map((s) => resolved.get(s.name)!) };
     return { X, problems: this.sortProblems(log.list), problemCount: log.count, valid: log.valid, inputs };
   }
 

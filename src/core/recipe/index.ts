@@ -34,7 +34,7 @@ export { parseRecipe, recipeToJSON, validateRecipe } from './schema';
 export { defaultRecipe, ONEHOT_MAX_LEVELS, ONEHOT_CAP } from './default-recipe';
 export { checkRecipe } from './check';
 export { applyCleaning, type CleaningResult, type CleaningReport } from './cleaning';
-export { FittedRecipe, fitRecipe, type FitRecipeOptions, type FittedRecipeJSON, type LearnedColumn, type TableTransform, type RecordsTransform, type TransformOptions } from './fitted-recipe';
+export { FittedRecipe, fitRecipe, type FitRecipeOptions, type FittedRecipeJSON, type LearnedColumn, type TableTransform, type RecordsTransform, type ReadInputs, type TransformOptions } from './fitted-recipe';
 export { KNOWN_SCALES, matchKnownScale } from './known-scales';
 export { readNumber, readLabel } from './values';
 export { computeDerived, describeDerived } from './derived';

@@ -4,31 +4,19 @@
  */
 import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseBundle, serializeBundle, type LoadedBundle } from '../../../src/core/bundle/bundle';
-import { parseCsv } from '../../../src/core/data';
+import type { LoadedBundle } from '../../../src/core/bundle/bundle';
 import { Explainer } from '../../../src/core/explain';
 import { predictCsv, predictionChunkToCsv, type PredictionChunk } from '../../../src/core/pipeline/predict';
-import { runTraining } from '../../../src/core/pipeline/train';
-import { defaultRecipe } from '../../../src/core/recipe';
 import { generateSampleGemstones } from '../../../src/core/sample';
+import { trainStrictCutBundle } from '../../helpers/strict-cut-bundle';
 
 let loaded: LoadedBundle;
 let rowsCsv: string;
 const UNSEEN_ROW = 4;
 
 beforeAll(async () => {
-  const ds = await parseCsv(generateSampleGemstones(800, 3));
-  const recipe = defaultRecipe(ds.schema, 'price', ds.table);
   // An unseen cut makes the row fail instead of being imputed.
-  recipe.columns = recipe.columns.map((c) => (c.name === 'cut' ? { ...c, unknown: 'error' } : c));
-  const result = await runTraining({
-    table: ds.table,
-    recipe,
-    dataset: { hash: 'c'.repeat(64) },
-    candidates: [{ type: 'gbdt', params: { maxIterations: 30, seed: 2 } }],
-    split: { kind: 'holdout', testSize: 0.2, seed: 1 },
-  });
-  loaded = parseBundle(serializeBundle(result.leaderboard[0].bundle!));
+  loaded = await trainStrictCutBundle(generateSampleGemstones(800, 3), 'gbdt', { maxIterations: 30, seed: 2 }, 1);
   const lines = generateSampleGemstones(12, 9).trimEnd().split('\n');
   const header = lines[0].split(',');
   const cutAt = header.indexOf('cut');

@@ -13,6 +13,13 @@ export interface CsvRowHandlers {
    * fewer fields than the header (ragged): the caller decides. Blank lines are not rows.
    */
   rows(rows: string[][]): void | Promise<void>;
+  /**
+   * When given, a piece of whole records without any quote character (after the header) comes
+   * here as text[start..end) instead of split into `rows`: LF line breaks, no trailing one, blank
+   * lines included (they are not rows); its fields are exactly the text between `delimiter`s.
+   * Returns the number of rows it held (blank lines not counted), for positions in errors.
+   */
+  text?(text: string, start: number, end: number, delimiter: string): number | Promise<number>;
   progress?(p: ParseProgress): void;
 }
 
@@ -35,6 +42,30 @@ export async function streamCsvRows(
     { ...options, ...(handlers.progress ? { onProgress: handlers.progress } : {}) },
     {
       piece: async (text, start, end) => {
+        if (handlers.text) {
+          const q = text.indexOf('"', start);
+          if (q === -1 || q >= end) {
+            let from = start;
+            if (!header) {
+              // The header is the first line that is not blank: read it (and the blank lines before it) as records.
+              let e = from;
+              for (;;) {
+                e = text.indexOf('\n', from);
+                if (e === -1 || e > end) e = end;
+                const line = text.slice(from, e);
+                if (line.trim() !== '' || line.includes(delimiter) || e >= end) break;
+                from = e + 1;
+              }
+              const h = takeHeader(papaRecords(text.slice(start, e), delimiter, 0, false), 0, confident);
+              if (!h) return;
+              header = h.names;
+              await handlers.header(header);
+              from = e + 1;
+            }
+            if (from < end) rows += await handlers.text(text, from, end, delimiter);
+            return;
+          }
+        }
         const data = papaRecords(text.slice(start, end), delimiter, rows, header !== null);
         let i = 0;
         if (!header) {

@@ -8,6 +8,7 @@ import type { Binning } from './binning';
 import { buildHistogram, FeatureSet, subtractInto, type HistogramInput } from './histogram';
 import { findBestSplit, SplitCandidate, SplitScratch, type SplitParams } from './split';
 import { GrownTree } from './grown-tree';
+import { GrowerKernels } from './grower-kernels';
 import { Rng } from '../../random';
 
 /** Trees between rebuilds of the carried root histogram from rows (see `LeafWiseGrower.grow`). */
@@ -39,7 +40,7 @@ export class LeafWiseGrower {
   readonly tree: GrownTree;
   /** Row indices; after growth, leaf i's rows are idx[leafStart[i]..leafEnd[i]). */
   readonly idx: Int32Array;
-  private readonly scratchIdx: Int32Array;
+  private readonly rows: GrowerKernels;
   private readonly histSize: number;
   private readonly freeHists: Float64Array[] = [];
   private readonly freeSplits: SplitCandidate[] = [];
@@ -79,13 +80,15 @@ export class LeafWiseGrower {
     private readonly binning: Binning,
     private readonly p: GrowParams,
     private readonly rng: Rng = new Rng(0),
+    /** 'js' keeps the partition and histogram loops in JavaScript (tests compare the two). */
+    kernels: 'auto' | 'js' = 'auto',
   ) {
     this.nodeFeatures = new FeatureSet(binning.nFeatures);
     const n = input.nRows;
     this.tree = new GrownTree(2 * p.numLeaves - 1);
-    this.idx = new Int32Array(n);
-    this.scratchIdx = new Int32Array(n);
     this.histSize = binning.offsets[binning.nFeatures] * 3;
+    this.rows = new GrowerKernels(input, Int32Array.from(binning.offsets.subarray(0, binning.nFeatures), (o) => o * 3), this.histSize, kernels === 'auto');
+    this.idx = this.rows.idx;
   }
 
   /** Leaves of the last grown tree: node, row range. */
@@ -132,6 +135,7 @@ export class LeafWiseGrower {
     if (constH) H = nRows * input.constantHessian;
     else for (let k = 0; k < nRows; k++) H += h[idx[k]];
 
+    this.rows.loadGradients();
     const root: Leaf = { node: tree.addLeaf(), start: 0, end: nRows, depth: 0, G, H, C: nRows, hist: null, split: this.takeSplit() };
     root.split.reset();
     if (this.splittable(root)) {
@@ -165,7 +169,7 @@ export class LeafWiseGrower {
       if (bi < 0) break;
       const parent = leaves[bi];
       const s = parent.split;
-      const mid = this.partition(parent.start, parent.end, s.feature, s.goesLeft);
+      const mid = this.rows.partition(parent.start, parent.end, s.feature, s.goesLeft);
       const node = parent.node;
       tree.feature[node] = s.feature;
       tree.bin[node] = s.bin;
@@ -212,7 +216,7 @@ export class LeafWiseGrower {
       if (lOk || rOk || carrying) {
         const [small, large] = left.C <= right.C ? [left, right] : [right, left];
         small.hist = this.takeHist();
-        buildHistogram(small.hist, input, binning, fs, idx, small.start, small.end);
+        if (!this.rows.histogram(small.hist, fs.count, small.start, small.end)) buildHistogram(small.hist, input, binning, fs, idx, small.start, small.end);
         subtractInto(parentHist, small.hist, binning, fs);
         large.hist = parentHist;
         if (carrying) this.carryLeaves(parent, left, right);
@@ -264,25 +268,4 @@ export class LeafWiseGrower {
     return l.depth < this.p.maxDepth && l.C >= 2 * this.p.minSamplesLeaf && l.H >= 2 * this.p.minHessianLeaf;
   }
 
-  /** Stable in-place partition of idx[start..end) by goesLeft[bin]; returns the first right position. */
-  private partition(start: number, end: number, feature: number, goesLeft: Uint8Array): number {
-    const idx = this.idx;
-    const tmp = this.scratchIdx;
-    const col = this.input.binsByColumn;
-    const base = feature * this.input.nRows;
-    let l = start;
-    let r = 0;
-    // Branch-free: write the index to both sides and advance one of them (a data-dependent
-    // branch here would mispredict about half the time).
-    for (let k = start; k < end; k++) {
-      const i = idx[k];
-      const gl = goesLeft[col[base + i]];
-      idx[l] = i;
-      tmp[r] = i;
-      l += gl;
-      r += 1 - gl;
-    }
-    idx.set(tmp.subarray(0, r), l);
-    return l;
-  }
 }

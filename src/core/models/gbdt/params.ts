@@ -2,7 +2,8 @@
  * Hyperparameters of the histogram gradient-boosted tree regressor: the documented options
  * interface and its parameter table (defaults, ranges, help, search space — one place).
  */
-import { defineParams, seedParam } from '../params';
+import type { ClassWeight } from '../class-weight';
+import { classWeightParam, defineParams, seedParam } from '../params';
 
 export interface GbdtParams {
   /** Shrinkage applied to every tree's leaf values (0 < learningRate ≤ 1). */
@@ -92,7 +93,9 @@ export const GBDT_PARAMS = defineParams<GbdtParams>({
     default: 'auto',
     help: 'stop when a held-out loss stops improving (auto: over 10,000 rows or with a validation set)',
     basic: true,
-    search: null,
+    // A search fits on row subsets (successive halving), where 'auto' would turn early stopping
+    // off below 10,000 rows and run every iteration; on more rows true is what 'auto' does.
+    search: { type: 'choice', values: [true] },
   },
   validationFraction: { kind: 'number', min: 0, minExclusive: true, max: 1, maxExclusive: true, default: 0.1, help: 'share of training rows held out for early stopping', search: null },
   nIterNoChange: { kind: 'integer', min: 1, max: 1e6, default: 10, help: 'stop after this many iterations without improvement', search: null },
@@ -107,3 +110,31 @@ export const GBDT_PARAMS = defineParams<GbdtParams>({
 });
 
 export const GBDT_DEFAULTS = GBDT_PARAMS.defaults;
+
+export interface GbdtClassifierParams extends Omit<GbdtParams, 'loss'> {
+  /** 'balanced' weighs rows by n / (K · class count) (HistGradientBoostingClassifier's class_weight). */
+  classWeight: ClassWeight;
+}
+
+const { loss: _regressionLoss, ...SHARED_FIELDS } = GBDT_PARAMS.fields;
+
+/**
+ * The classifier's table: the regressor's fields (binary log loss or softmax take the place of
+ * `loss`) plus classWeight, with defaults of its own. scikit-learn's shape otherwise (100
+ * iterations, 20 rows per leaf, 255 bins, early stopping over 10,000 rows), chosen by 5-fold
+ * CV on the 5,634 telco-churn training rows only (bench/cls-telco.ts --cv): smaller trees
+ * and a smaller rate, 8 leaves and 0.05, score CV ROC AUC 0.849 against 0.834 for scikit-learn's
+ * 31 leaves and 0.1, 0.847 for 15 leaves, 0.842 for early stopping on the 10% hold-out (it stops
+ * at about 30 noisy iterations) and 0.840 with 70% of the features per node, the regressor's default.
+ */
+export const GBDT_CLASSIFIER_PARAMS = defineParams<GbdtClassifierParams>({
+  ...SHARED_FIELDS,
+  learningRate: { ...SHARED_FIELDS.learningRate, default: 0.05 },
+  maxIterations: { ...SHARED_FIELDS.maxIterations, default: 100 },
+  numLeaves: { ...SHARED_FIELDS.numLeaves, default: 8, search: { type: 'int-log-uniform', low: 4, high: 64 } },
+  colSubsampleByNode: { ...SHARED_FIELDS.colSubsampleByNode, default: 1 },
+  tol: { ...SHARED_FIELDS.tol, help: 'least improvement of the validation log loss that counts' },
+  classWeight: classWeightParam(),
+});
+
+export const GBDT_CLASSIFIER_DEFAULTS = GBDT_CLASSIFIER_PARAMS.defaults;

@@ -1,0 +1,164 @@
+/**
+ * `loupe search <file.csv> --target <col> ...`: a time-budgeted model search (core
+ * pipeline/search.ts) in this process, then the best refitted on the training rows and scored on
+ * the test part. The report is train's report of that refit plus the trials and the search's
+ * course; like train's, its shape is a public interface (extend, never rename).
+ */
+import { writeFile } from 'node:fs/promises';
+import { serializeBundle } from '../core/bundle/bundle';
+import { REFERENCE_SAMPLE_ROWS } from '../core/bundle/reference-sample';
+import { MODEL_TYPES, modelLabel } from '../core/models/catalog';
+import { formatLogLine } from '../core/pipeline/log';
+import { DEFAULT_SEARCH_BUDGET, DEFAULT_SEARCH_FOLDS, DEFAULT_SEARCH_MODELS, runSearch, type BestPoint, type SearchStop } from '../core/pipeline/search';
+import { numberOption, parseArgs, rejectUnknown, stringOption, UsageError } from './args';
+import type { Command } from './command';
+import { fmt, intervalOptions, parseModels, trainingInputs, trainReport, type TrainReport } from './train';
+
+const USAGE = `loupe search <file.csv> --target <col> [options]
+
+Searches model families and their hyperparameters within a time budget (Hyperband: successive
+halving on shares of the rows, k-fold cross-validation on the training rows), then refits the
+best on every training row and scores it on the test part.
+  --target <col>       the numeric column to predict (default: one named like a target)
+  --test <file.csv>    score the best on this file instead of a random split
+  --test-size <f>      share of rows held out for testing the best (default 0.2)
+  --folds <k>          no test part: k-fold cross-validation scores the search and the best
+  --cv-folds <k>       folds of the search's cross-validation on the training rows (default ${DEFAULT_SEARCH_FOLDS})
+  --budget <seconds>   wall-clock budget of the search (default ${DEFAULT_SEARCH_BUDGET}); the refit comes after it
+  --max-trials <n>     stop after n trials, whatever the time (results then do not depend on speed)
+  --models <list>      families searched, comma-separated: ${MODEL_TYPES.join(',')}
+                       (default: ${DEFAULT_SEARCH_MODELS.join(',')})
+  --seed <n>           seed of the split, the folds, the draws and the models (default 42)
+  --recipe <file>      a Recipe JSON (default: inferred from the schema; id columns dropped)
+  --interval <c>       coverage of the best model's prediction intervals (default 0.9)
+  --no-intervals       calibrate no prediction intervals
+  --reference-rows <n> training rows the bundle keeps as its drift reference (default 10000)
+  --out <model.json>   write the best model's bundle here
+  --report <file>      write the JSON report here (train's report plus "trials" and "search")
+  --json               print the JSON report on stdout instead of the summary
+  --verbose            print the pipeline's log lines on stderr`;
+
+const VALUE_OPTIONS = ['target', 'test', 'test-size', 'folds', 'cv-folds', 'budget', 'max-trials', 'seed', 'models', 'recipe', 'out', 'report', 'reference-rows', 'interval'];
+
+/** The search report: train's report of the refitted best, plus the search (public interface). */
+export interface SearchReport extends TrainReport {
+  trials: Array<{
+    id: number;
+    model: string;
+    params: Record<string, unknown>;
+    /** Cross-validated RMSE on the training rows (target units); null unless finished. */
+    cvScore: number | null;
+    seconds: number;
+    status: 'finished' | 'failed' | 'cancelled';
+    /** Share of each fold's training rows the trial's fits saw (1 = all). */
+    resource: number;
+    bracket: number;
+    rung: number;
+    error?: string;
+  }>;
+  search: {
+    budgetSeconds: number;
+    seconds: number;
+    stoppedBy: SearchStop;
+    folds: number;
+    models: string[];
+    seed: number;
+    /** The trial refitted: its id and cross-validated RMSE; its test metrics are `models[0]`'s. */
+    bestTrial: number;
+    cvScore: number;
+    /** The best full-resource CV RMSE each time it improved. */
+    curve: BestPoint[];
+  };
+}
+
+export const searchCommand: Command = {
+  name: 'search',
+  summary: 'search models and hyperparameters within a time budget, refit the best, write its report',
+  usage: USAGE,
+  async run(argv, io) {
+    const args = parseArgs(argv, VALUE_OPTIONS);
+    rejectUnknown(args, [...VALUE_OPTIONS, 'json', 'verbose', 'no-intervals', 'help']);
+    if (args.positionals.length !== 1) throw new UsageError('search takes exactly one CSV file');
+    const file = args.positionals[0];
+    const seed = numberOption(args, 'seed') ?? 42;
+    if (!Number.isInteger(seed) || seed < 0) throw new UsageError('--seed must be a non-negative integer');
+    const budget = numberOption(args, 'budget') ?? DEFAULT_SEARCH_BUDGET;
+    if (!(budget > 0)) throw new UsageError('--budget must be a positive number of seconds');
+    const maxTrials = numberOption(args, 'max-trials');
+    if (maxTrials !== undefined && !(Number.isInteger(maxTrials) && maxTrials >= 1)) throw new UsageError('--max-trials must be a whole number of at least 1');
+    const cvFolds = numberOption(args, 'cv-folds');
+    if (cvFolds !== undefined && !(Number.isInteger(cvFolds) && cvFolds >= 2)) throw new UsageError('--cv-folds must be an integer ≥ 2');
+    if (cvFolds !== undefined && args.options.has('folds')) throw new UsageError('--folds already sets the search’s folds; drop --cv-folds');
+    const referenceRows = numberOption(args, 'reference-rows') ?? REFERENCE_SAMPLE_ROWS;
+    if (!Number.isInteger(referenceRows) || referenceRows < 0) throw new UsageError('--reference-rows must be a whole number of at least 0');
+    const models = args.options.has('models') ? parseModels(stringOption(args, 'models')) : [...DEFAULT_SEARCH_MODELS];
+    const json = args.options.get('json') === true;
+    const verbose = args.options.get('verbose') === true;
+    const intervals = intervalOptions(args);
+
+    const { ds, target, recipe, split, dataWarnings, hash } = await trainingInputs(args, file, seed, models, io);
+    const out = stringOption(args, 'out');
+    const res = await runSearch({
+      table: ds.table,
+      recipe,
+      split,
+      dataset: { hash, name: file.split(/[\\/]/).pop(), rows: ds.table.rowCount },
+      models,
+      seed,
+      folds: cvFolds,
+      budgetSeconds: budget,
+      maxTrials,
+      intervals,
+      referenceSampleRows: out !== undefined ? referenceRows : 0,
+      onLog: verbose ? (l) => io.err(formatLogLine(l)) : undefined,
+      onTrial: json
+        ? undefined
+        : (t) =>
+            io.err(
+              `  trial ${String(t.id).padStart(3)} ${t.model.padEnd(10)} ${t.resource === 1 ? 'all rows' : `1/${Math.round(1 / t.resource)} rows`.padEnd(8)} ${
+                t.status === 'finished' ? `CV RMSE ${fmt(t.cvScore, 2)}` : t.status === 'failed' ? `failed: ${t.error?.message ?? ''}` : 'stopped by the budget'
+              }  (${t.seconds.toFixed(2)} s)`,
+            ),
+    });
+    if (!verbose) for (const w of res.warnings) io.err(`warning: ${w.message}`);
+    let bundlePath: string | undefined;
+    if (out !== undefined) {
+      await writeFile(out, serializeBundle(res.candidate.bundle!));
+      bundlePath = out;
+    }
+    const report: SearchReport = {
+      ...trainReport({ file, rows: ds.table.rowCount, hash, target, result: res.run, best: res.candidate, dataWarnings, bundlePath }),
+      trials: res.trials.map((t) => ({
+        id: t.id,
+        model: t.model,
+        params: t.params,
+        cvScore: t.status === 'finished' ? t.cvScore : null,
+        seconds: t.seconds,
+        status: t.status,
+        resource: t.resource,
+        bracket: t.bracket,
+        rung: t.rung,
+        ...(t.error ? { error: t.error.message } : {}),
+      })),
+      search: { budgetSeconds: res.budgetSeconds, seconds: res.seconds, stoppedBy: res.stoppedBy, folds: res.folds, models, seed, bestTrial: res.best.id, cvScore: res.best.cvScore, curve: res.curve },
+    };
+    const reportPath = stringOption(args, 'report');
+    if (reportPath !== undefined) await writeFile(reportPath, JSON.stringify(report, null, 2) + '\n');
+
+    if (json) io.out(JSON.stringify(report, null, 2));
+    else {
+      const s = res.run.split;
+      const m = res.candidate.metrics!;
+      const why = { budget: 'the budget was spent', 'max-trials': 'it reached --max-trials', cancelled: 'it was cancelled' }[res.stoppedBy];
+      io.out(`${file}: ${ds.table.rowCount.toLocaleString('en-US')} rows; target "${target}"; searched ${models.join(', ')} with ${res.folds}-fold CV (seed ${seed})`);
+      io.out(`${res.trials.length} trials in ${res.seconds.toFixed(1)} s; stopped because ${why}`);
+      io.out(`best: trial ${res.best.id}, ${modelLabel(res.best.model)}, CV RMSE ${fmt(res.best.cvScore, 2)}; params ${JSON.stringify(res.best.params)}`);
+      io.out(
+        `${s.kind === 'kfold' ? `${s.k}-fold cross-validation` : `test part (${s.testRows.toLocaleString('en-US')} rows)`}: R² ${fmt(m.r2, 5)}, RMSE ${fmt(m.rmse, 2)}, MAE ${fmt(m.mae, 2)}`,
+      );
+      if (bundlePath) io.out(`model bundle: ${bundlePath}`);
+      if (reportPath) io.out(`report: ${reportPath}`);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,275 @@
+/**
+ * Streamed bulk prediction: a CSV of any size → the predictions CSV, written chunk by chunk to a
+ * sink (a file, a stream, OPFS), with memory bounded by the chunk size.
+ *
+ * Flow per chunk of `chunkRows` rows: the decoded text is cut into records (data/csv
+ * streamCsvRows; pieces without quotes come as text) → each line's cells go straight into the
+ * model's input columns (stream-chunk.ts; no row objects) → FittedRecipe.transformRead encodes
+ * them → predictTransformed (predict.ts: the same code as a form and predictCsv, so predictions,
+ * intervals, explanations and problems are identical, bit for bit) → the output text: a line
+ * the writer would not change (comma-separated, no field to quote or neutralise, as many fields
+ * as the header) is reused as read and the new cells appended; any other row is written from its
+ * fields exactly as predictionChunkToCsv writes it → UTF-8 bytes → `sink.write`, awaited (so a
+ * slow sink holds the reader back).
+ *
+ * Problems are counted per kind; the first `maxListed` errors and warnings are kept with row and
+ * column; every one is in the row's `error` cell. Cancel (signal) or a failure calls
+ * `sink.abort`, success `sink.close`: a sink that writes to a temporary name and renames on close
+ * never leaves a file claimed complete.
+ */
+import Papa from 'papaparse';
+import { checkpoint, throwIfAborted } from '../abort';
+import type { LoadedBundle } from '../bundle/bundle';
+import { streamCsvRows } from '../data/csv';
+import { neutraliseRows } from '../data/csv-cells';
+import type { CsvInput, Table } from '../data/types';
+import type { RowProblem } from '../recipe';
+import {
+  bundleClasses,
+  checkColumns,
+  errorCells,
+  numberCell,
+  outputCells,
+  predictionColumnName,
+  predictionColumns,
+  PredictionTally,
+  predictTransformed,
+  type PredictedCells,
+  type PredictionSummary,
+  type PredictOptions,
+} from './predict';
+import { ChunkRows } from './stream-chunk';
+
+/** Where the predictions CSV goes, as UTF-8 bytes in order. */
+export interface PredictionSink {
+  /** Takes the next bytes; a returned promise is awaited before more is read (backpressure). */
+  write(bytes: Uint8Array): Promise<void> | void;
+  /** Called once after the last write, when every row was predicted and written. */
+  close?(): Promise<void> | void;
+  /** Called instead of close when the run is cancelled or fails: discard what was written. */
+  abort?(reason: unknown): Promise<void> | void;
+}
+
+export interface StreamProgress {
+  /** Data rows predicted and written. */
+  rows: number;
+  /** Bytes of the input read. */
+  bytes: number;
+  totalBytes?: number;
+  rowsPerSecond: number;
+  /** From the bytes left at the rate so far (unknown before the first chunk). */
+  etaSeconds?: number;
+  /** Problems listed since the last report (within the `maxListed` kept per severity). */
+  newProblems: RowProblem[];
+}
+
+/** A chunk's predictions beside the model's inputs as read: what monitoring collects. */
+export interface PredictedColumns {
+  header: readonly string[];
+  /** The model's input columns as read, before imputation. */
+  inputs: Table;
+  /** NaN where the row could not be predicted. */
+  predictions: Float64Array;
+  valid: Uint8Array;
+  /** The file's target column (NaN where missing), when it has one. */
+  actual?: Float64Array;
+}
+
+export interface StreamPredictOptions extends PredictOptions {
+  /** Rows per chunk handed to the model (default 10,000): memory and the time between cancel checks. */
+  chunkRows?: number;
+  signal?: AbortSignalLike;
+  onProgress?: (p: StreamProgress) => void;
+  /** Receives every chunk's predictions and inputs, in order (for drift monitoring). */
+  onPredicted?: (chunk: PredictedColumns) => void | Promise<void>;
+  /** Bytes read from the input at a time (default data/csv's 4 MB; tests read in tiny chunks). */
+  chunkBytes?: number;
+  /** Errors and warnings listed in the summary, each (all are counted). Default 100. */
+  maxListed?: number;
+  /** Clock in milliseconds (tests). */
+  now?: () => number;
+}
+
+export interface StreamSummary extends PredictionSummary {
+  /** The input's header and the columns written. */
+  header: string[];
+  columns: string[];
+  predictionColumn: string;
+  /** Bytes read and written. */
+  bytesRead: number;
+  bytesWritten: number;
+  seconds: number;
+  /** The first errors and the first warnings (`maxListed` of each), by row. */
+  problems: RowProblem[];
+  /** Sampled explanations: permutations per row. */
+  permutations?: number;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Predicts every row of `input` with `loaded` and writes the predictions CSV to `sink` (the same
+ * bytes predictCsv + predictionChunkToCsv give). Throws RowError 'missing-column' when the file
+ * lacks a column the model needs (before anything is written), CsvError for unreadable input,
+ * CancelledError when `signal` fires.
+ */
+export async function streamPredict(loaded: LoadedBundle, input: CsvInput, sink: PredictionSink, options: StreamPredictOptions = {}): Promise<StreamSummary> {
+  const now = options.now ?? (() => performance.now());
+  const started = now();
+  const chunkRows = Math.max(1, Math.floor(options.chunkRows ?? 10_000));
+  const maxListed = options.maxListed ?? 100;
+  const schema = loaded.recipe.inputSchema();
+  const target = loaded.bundle.target;
+  const withIntervals = options.interval !== undefined && loaded.intervals !== undefined;
+  const predictOptions: PredictOptions = { clip: options.clip, explainer: options.explainer, interval: options.interval };
+  const tally = new PredictionTally();
+  const errorsListed: RowProblem[] = [];
+  const warningsListed: RowProblem[] = [];
+  let newProblems: RowProblem[] = [];
+  let header: string[] = [];
+  let columns: string[] = [];
+  let chunk: ChunkRows | null = null;
+  let firstRow = 1;
+  let bytesRead = 0;
+  let totalBytes: number | undefined;
+  let bytesWritten = 0;
+  let permutations: number | undefined;
+  let wroteHeader = false;
+
+  const write = async (text: string): Promise<void> => {
+    const bytes = encoder.encode(text);
+    bytesWritten += bytes.length;
+    await sink.write(bytes);
+  };
+  const headerLine = (explained: readonly string[] | undefined): string => {
+    columns = predictionColumns(header, withIntervals, explained, bundleClasses(loaded));
+    wroteHeader = true;
+    return Papa.unparse(neutraliseRows([columns]), { newline: '\n' }) + '\n';
+  };
+  const newChunk = (): ChunkRows =>
+    new ChunkRows({ header, inputs: schema, ...(options.onPredicted && header.includes(target) ? { extra: target } : {}) }, chunkRows);
+
+  const flush = async (): Promise<void> => {
+    const c = chunk;
+    if (!c || c.n === 0) return;
+    throwIfAborted(options.signal);
+    chunk = newChunk();
+    const first = firstRow;
+    firstRow += c.n;
+    const { read, extra } = c.finish();
+    const res = predictTransformed(loaded, loaded.recipe.transformRead(read, first), first, predictOptions);
+    tally.ragged += c.ragged;
+    tally.add(res);
+    for (const p of res.problems) {
+      const list = p.severity === 'error' ? errorsListed : warningsListed;
+      if (list.length < maxListed) {
+        list.push(p);
+        newProblems.push(p);
+      }
+    }
+    if (res.explanation?.permutations) permutations = res.explanation.permutations;
+    const text = (wroteHeader ? '' : headerLine(res.explanation?.columns)) + chunkText(c, { ...res, errors: errorCells(res.problems, res.valid, first) }, header.length);
+    await write(text);
+    if (options.onPredicted) {
+      const p = Float64Array.from(res.predictions);
+      for (let i = 0; i < p.length; i++) if (!res.valid[i]) p[i] = NaN;
+      await options.onPredicted({ header, inputs: res.inputs, predictions: p, valid: res.valid, ...(extra ? { actual: Float64Array.from(extra) } : {}) });
+    }
+    if (options.onProgress) {
+      const seconds = (now() - started) / 1000;
+      const rate = bytesRead / Math.max(seconds, 1e-9);
+      options.onProgress({
+        rows: tally.rows,
+        bytes: bytesRead,
+        ...(totalBytes !== undefined ? { totalBytes } : {}),
+        rowsPerSecond: tally.rows / Math.max(seconds, 1e-9),
+        ...(totalBytes !== undefined && bytesRead > 0 ? { etaSeconds: Math.max(0, (totalBytes - bytesRead) / rate) } : {}),
+        newProblems,
+      });
+      newProblems = [];
+    }
+    await checkpoint(options.signal);
+  };
+
+  try {
+    await streamCsvRows(
+      input,
+      {
+        header: (names) => {
+          checkColumns(loaded, names);
+          header = names;
+        },
+        rows: async (batch) => {
+          chunk ??= newChunk();
+          for (const r of batch) {
+            chunk.addFields(r);
+            if (chunk.full) await flush();
+          }
+        },
+        text: async (text, start, end, delimiter) => {
+          chunk ??= newChunk();
+          const d = delimiter.charCodeAt(0);
+          // U+FEFF in a field makes the writer quote it: such pieces are written from fields.
+          const bom = text.indexOf('\uFEFF', start);
+          const plain = bom === -1 || bom >= end;
+          let n = 0;
+          for (let a = start; a < end; ) {
+            let b = text.indexOf('\n', a);
+            if (b === -1 || b > end) b = end;
+            if (b > a) {
+              chunk.addLine(text, a, b, d, plain);
+              n++;
+              if (chunk.full) await flush();
+            }
+            a = b + 1;
+          }
+          return n;
+        },
+        progress: (p) => {
+          bytesRead = p.bytesRead;
+          totalBytes = p.totalBytes;
+        },
+      },
+      { signal: options.signal, ...(options.chunkBytes !== undefined ? { chunkBytes: options.chunkBytes } : {}) },
+    );
+    await flush();
+    // A header without rows still gets its header line.
+    if (!wroteHeader) await write(headerLine(undefined));
+    await sink.close?.();
+  } catch (e) {
+    await sink.abort?.(e);
+    throw e;
+  }
+  return {
+    ...tally.summary(loaded, options),
+    header,
+    columns,
+    predictionColumn: predictionColumnName(header),
+    bytesRead,
+    bytesWritten,
+    seconds: (now() - started) / 1000,
+    problems: [...errorsListed, ...warningsListed].sort((a, b) => a.row - b.row),
+    ...(permutations !== undefined ? { permutations } : {}),
+  };
+}
+
+/**
+ * The chunk's output lines, as predictionChunkToCsv writes its rows. The common row — its line
+ * reusable, no interval, no explanation, no problem — is its line plus the prediction (a number
+ * is never quoted or neutralised) and an empty error cell; any other row's new cells (and its
+ * input fields, when its line cannot be reused) go through the same cells and papaparse.
+ */
+function chunkText(c: ChunkRows, cells: PredictedCells, width: number): string {
+  const parts: string[] = [];
+  const simple = !cells.lower && !cells.explanation && !cells.probabilities;
+  for (let i = 0; i < c.n; i++) {
+    const line = c.lines[i];
+    if (line !== null && simple && cells.errors[i] === '') {
+      parts.push(line, ',', numberCell(cells.predictions[i]), ',\n');
+      continue;
+    }
+    const row = line === null ? outputCells(cells, i, c.cells[i]!, width) : outputCells(cells, i, [], 0);
+    parts.push(line === null ? '' : line + ',', Papa.unparse(neutraliseRows([row]), { newline: '\n' }), '\n');
+  }
+  return parts.join('');
+}

@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { parseCsv } from '../../../src/core/data';
+import { CancelledError } from '../../../src/core/errors';
+import { rmse } from '../../../src/core/metrics';
+import { MODEL_CATALOG } from '../../../src/core/models/catalog';
+import { drawParams, searchSpaceOf } from '../../../src/core/models/search-space';
+import { resolveParams } from '../../../src/core/models/params';
+import { Rng } from '../../../src/core/random';
+import { runSearch, type SearchRequest, type Trial } from '../../../src/core/pipeline/search';
+import { defaultRecipe } from '../../../src/core/recipe';
+import { generateSampleGemstones } from '../../../src/core/sample';
+import { MODEL_TYPES } from '../../../src/core/models/catalog';
+
+const DATASET = { hash: 'c'.repeat(64), name: 'sample.csv' };
+
+async function request(rows: number, rest: Partial<SearchRequest>): Promise<SearchRequest> {
+  const ds = await parseCsv(generateSampleGemstones(rows, 5));
+  return {
+    table: ds.table,
+    recipe: defaultRecipe(ds.schema, 'price', ds.table),
+    dataset: DATASET,
+    split: { kind: 'holdout', testSize: 0.2, seed: 7 },
+    models: ['ridge', 'tree', 'knn'],
+    seed: 3,
+    folds: 3,
+    budgetSeconds: 600,
+    intervals: false,
+    referenceSampleRows: 0,
+    ...rest,
+  };
+}
+
+/** What makes two searches the same: which configurations ran on which rows, and how they scored. */
+const shape = (ts: Trial[]) => ts.map((t) => ({ id: t.id, model: t.model, params: t.params, resource: t.resource, bracket: t.bracket, rung: t.rung, status: t.status, cvScore: t.cvScore }));
+
+describe('search spaces', () => {
+  it('every model with a hyperparameter worth tuning declares where a search draws it', () => {
+    // Plain least squares has nothing to tune; every other model must be searchable.
+    for (const type of MODEL_TYPES.filter((t) => t !== 'linear')) expect(searchSpaceOf(MODEL_CATALOG[type].params).length, type).toBeGreaterThan(0);
+    for (const type of MODEL_TYPES.filter((t) => MODEL_CATALOG[t].seeded)) expect(searchSpaceOf(MODEL_CATALOG[type].params).map(([k]) => k), type).not.toContain('seed');
+  });
+
+  it('draws valid, seeded configurations that vary', () => {
+    for (const type of MODEL_TYPES) {
+      const table = MODEL_CATALOG[type].params;
+      const a = new Rng(11);
+      const b = new Rng(11);
+      const draws = Array.from({ length: 30 }, () => drawParams(table, a, type));
+      expect(Array.from({ length: 30 }, () => drawParams(table, b, type))).toEqual(draws);
+      for (const d of draws) expect(() => resolveParams(table, d, type)).not.toThrow();
+      if (type !== 'linear') expect(new Set(draws.map((d) => JSON.stringify(d))).size, type).toBeGreaterThan(1);
+    }
+  });
+});
+
+describe('the model search', () => {
+  it('is determined by its seed when bounded in trials, and keeps every trial’s out-of-fold predictions', async () => {
+    const req = await request(1200, { maxTrials: 14 });
+    const a = await runSearch(req);
+    const b = await runSearch(await request(1200, { maxTrials: 14 }));
+    expect(a.stoppedBy).toBe('max-trials');
+    expect(a.trials).toHaveLength(14);
+    expect(shape(b.trials)).toEqual(shape(a.trials));
+    expect(b.best.id).toBe(a.best.id);
+    // Defaults first, on every row; then successive halving from a fraction of the rows.
+    expect(a.trials.slice(0, 3).map((t) => [t.model, t.resource, t.bracket])).toEqual([['ridge', 1, -1], ['tree', 1, -1], ['knn', 1, -1]]);
+    expect(a.trials[3].resource).toBeLessThan(1);
+    expect(new Set(a.trials.map((t) => t.model))).toEqual(new Set(['ridge', 'tree', 'knn']));
+    // The best is the lowest CV RMSE among full-resource trials, and the curve only improves.
+    const full = a.trials.filter((t) => t.status === 'finished' && t.resource === 1);
+    expect(a.best.cvScore).toBe(Math.min(...full.map((t) => t.cvScore)));
+    expect(a.curve.at(-1)!.cvScore).toBe(a.best.cvScore);
+    for (let i = 1; i < a.curve.length; i++) expect(a.curve[i].cvScore).toBeLessThan(a.curve[i - 1].cvScore);
+    // Each trial's out-of-fold predictions are aligned to the training rows and give its score.
+    expect(a.actual).toHaveLength(960);
+    for (const t of a.trials.filter((x) => x.status === 'finished')) {
+      expect(t.oof).toHaveLength(960);
+      expect(rmse(a.actual, t.oof!)).toBeCloseTo(t.cvScore, 9);
+    }
+    expect(new Set(a.foldOf)).toEqual(new Set([0, 1, 2]));
+    // The best, refitted on every training row and scored on the test part, with its bundle.
+    expect(a.candidate).toMatchObject({ type: a.best.model, status: 'finished' });
+    expect(a.candidate.params).toEqual(a.best.params);
+    expect(a.run.split).toMatchObject({ kind: 'holdout', trainRows: 960, testRows: 240 });
+    expect(a.candidate.metrics!.rmse).toBeGreaterThan(0);
+    expect(a.candidate.bundle).toBeDefined();
+  });
+
+  it('promotes only the best third of a rung, on three times the rows', async () => {
+    // 2,000 training rows per fold: rungs of 1/9, 1/3 and all of them.
+    const res = await runSearch(await request(3750, { maxTrials: 17, models: ['tree'], split: { kind: 'holdout', testSize: 0.2, seed: 7 } }));
+    const first = res.trials.slice(1); // after the defaults: the first bracket, run to its end
+    expect(first.map((t) => [t.bracket, t.rung])).toEqual([...Array(9).fill([2, 0]), ...Array(3).fill([2, 1]), [2, 2], ...Array(3).fill([1, 0])].slice(0, 16));
+    const rung = (r: number) => first.filter((t) => t.bracket === 2 && t.rung === r);
+    expect(rung(0)[0].resource).toBeCloseTo(1 / 9, 12);
+    expect(rung(1)[0].resource).toBeCloseTo(1 / 3, 12);
+    expect(rung(2)[0].resource).toBe(1);
+    for (const r of [1, 2]) {
+      const before = [...rung(r - 1)].sort((x, y) => x.cvScore - y.cvScore || x.id - y.id).slice(0, rung(r).length);
+      expect(rung(r).map((t) => t.params)).toEqual(before.map((t) => t.params));
+    }
+  });
+
+  it('stops when a small budget is spent and keeps the best so far', async () => {
+    const res = await runSearch(await request(1500, { budgetSeconds: 0.5, models: ['tree', 'knn'] }));
+    expect(res.stoppedBy).toBe('budget');
+    expect(res.best.status).toBe('finished');
+    expect(res.candidate.status).toBe('finished');
+    expect(res.trials.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('cancelling keeps the best so far and refits it', async () => {
+    const controller = new AbortController();
+    let finished = 0;
+    const res = await runSearch(
+      await request(1200, {
+        signal: controller.signal,
+        onTrial: (t) => {
+          if (t.status === 'finished' && ++finished === 5) controller.abort();
+        },
+      }),
+    );
+    expect(res.stoppedBy).toBe('cancelled');
+    expect(res.trials.filter((t) => t.status === 'finished')).toHaveLength(5);
+    expect(res.trials).toHaveLength(5);
+    expect(res.best.status).toBe('finished');
+    expect(res.candidate.bundle).toBeDefined();
+  });
+
+  it('says so when cancelled before anything was scored', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(runSearch(await request(300, { signal: controller.signal }))).rejects.toBeInstanceOf(CancelledError);
+  });
+});
