@@ -13,6 +13,7 @@ import type { FlatTree } from '../src/core/models/tree/flat-tree';
 import type { Matrix, ModelType } from '../src/core/models/types';
 import type { LogLine } from '../src/core/pipeline/log';
 import type { CandidateResult, CandidateSpec, RunWarning, SplitInfo } from '../src/core/pipeline/train';
+import type { ClassificationMetricName } from '../src/core/metrics/classification-ranking';
 import type { RetrainMode, RetrainResult } from '../src/core/pipeline/retrain';
 import type { PipelineStage } from '../src/core/errors';
 import type { IntervalSummary } from '../src/core/conformal/calibration';
@@ -212,6 +213,10 @@ export interface TrainJob {
   recipe: Recipe;
   candidate: CandidateSpec & { name: string };
   split: TrainSplit;
+  /** Classification: the metric candidates are ranked and reported by (default roc_auc). */
+  metric?: ClassificationMetricName;
+  /** Binary classification: the decision threshold (default 0.5). */
+  threshold?: number;
 }
 
 /** One tree of a shared forest fit, grown in a helper worker. */

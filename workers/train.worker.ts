@@ -60,6 +60,8 @@ const api: TrainApi = {
         recipe: job.recipe,
         candidates: [job.candidate],
         split: job.split,
+        ...(job.metric !== undefined ? { metric: job.metric } : {}),
+        ...(job.threshold !== undefined ? { threshold: job.threshold } : {}),
         dataset: { hash: job.dataset.id, name: job.dataset.name, rows: job.dataset.rows },
         signal: controller.signal,
         onLog: (l) => logs.push(l),
