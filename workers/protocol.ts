@@ -14,6 +14,7 @@ import type { Matrix, ModelType } from '../src/core/models/types';
 import type { LogLine } from '../src/core/pipeline/log';
 import type { CandidateResult, CandidateSpec, RunWarning, SplitInfo } from '../src/core/pipeline/train';
 import type { TrialOutcome, TrialSpec } from '../src/core/pipeline/search-schedule';
+import type { ClassificationMetricName } from '../src/core/metrics/classification-ranking';
 import type { RetrainMode, RetrainResult } from '../src/core/pipeline/retrain';
 import type { PipelineStage } from '../src/core/errors';
 import type { IntervalSummary } from '../src/core/conformal/calibration';
@@ -220,6 +221,10 @@ export interface TrainJob {
    * models side by side; their params carry their seeds, so they are the same models.
    */
   members?: (CandidateSpec & { name: string })[];
+  /** Classification: the metric candidates are ranked and reported by (default roc_auc). */
+  metric?: ClassificationMetricName;
+  /** Binary classification: the decision threshold (default 0.5). */
+  threshold?: number;
 }
 
 /**

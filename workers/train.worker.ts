@@ -65,6 +65,8 @@ const api: TrainApi = {
         candidates: ensemble ? (job.members ?? []) : [job.candidate],
         ...(ensemble ? { ensemble: job.candidate.params ?? {} } : {}),
         split: job.split,
+        ...(job.metric !== undefined ? { metric: job.metric } : {}),
+        ...(job.threshold !== undefined ? { threshold: job.threshold } : {}),
         dataset: { hash: job.dataset.id, name: job.dataset.name, rows: job.dataset.rows },
         signal: controller.signal,
         onLog: (l) => logs.push(l),

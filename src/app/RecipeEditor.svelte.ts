@@ -26,6 +26,8 @@ import {
   type RecipeIssue,
 } from '../core/recipe';
 import { levelCounts } from '../core/data/table';
+import { isClassColumn } from '../core/data/target';
+import type { TaskChoice, TaskProposal } from '../core/data/task';
 import type { CleaningCounts, DerivedPreview } from '../../workers/protocol';
 import type { DatasetLibrary, OpenDataset } from './DatasetLibrary.svelte';
 import { PrepareClient, STALE } from './PrepareClient';
@@ -123,8 +125,13 @@ export class RecipeEditor {
   /** The target alone, so that the defaults (a pass over the table) are recomputed only when it changes. */
   readonly #target: string | null;
 
-  /** Columns that can be the target: numbers. */
-  readonly targetChoices: string[] = $derived(this.schema.filter((s) => s.storage === 'numeric').map((s) => s.name));
+  /** Columns that can be the target: numbers (regression, or a few whole numbers as classes) and labels (classification). */
+  readonly targetChoices: string[] = $derived(this.schema.filter((s) => s.storage === 'numeric' || isClassColumn(s)).map((s) => s.name));
+
+  /** The task the recipe trains for, with the reason in words (null when it cannot be resolved: see the target issues). */
+  get task(): TaskProposal | null {
+    return this.#state.task;
+  }
 
   /** The recipe inferred for the current target: what "default" means beside each choice. */
   readonly defaults: Recipe | null = $derived.by(() => {
@@ -227,6 +234,14 @@ export class RecipeEditor {
     const cleaning = r.cleaning.filter((s) => !(s.op === 'drop-missing' && s.column === r.target));
     for (const s of fresh.cleaning) if (!cleaning.some((x) => JSON.stringify(x) === JSON.stringify(s))) cleaning.push(s);
     this.#commit({ ...r, target: name, columns, cleaning });
+  }
+
+  /** The task: inferred from the target ('auto'), or regression / classification as chosen. */
+  setTask(task: TaskChoice): void {
+    const r = this.recipe;
+    if (!r) return;
+    // Classes take no log transform: choosing classification drops it.
+    this.#commit({ ...r, task, ...(task === 'classification' ? { targetTransform: 'none' as const } : {}) });
   }
 
   setTargetLog(log: boolean): void {

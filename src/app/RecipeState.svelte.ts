@@ -10,6 +10,7 @@
  */
 import { untrack } from 'svelte';
 import { proposeTarget } from '../core/data/target';
+import { resolveTask, type TaskProposal } from '../core/data/task';
 import type { Table, ColumnSchema } from '../core/data/types';
 import { checkRecipe, defaultRecipe, parseRecipe, recipeToJSON, type Recipe, type RecipeIssue } from '../core/recipe';
 import { openLoupeDb, type LoupeDb } from '../storage';
@@ -102,6 +103,23 @@ export class RecipeState {
     const cur = this.#library.current;
     if (!cur) return null;
     return this.#edited[cur.meta.id] ?? initialRecipe(cur.meta.schema, cur.table);
+  });
+
+  /**
+   * The task the recipe trains for on the open dataset (its `task`, resolved on the target column,
+   * with the reason in words), or null when it cannot be resolved (no recipe; regression asked of
+   * a label column, which `checked` reports).
+   */
+  readonly task: TaskProposal | null = $derived.by(() => {
+    const cur = this.#library.current;
+    const r = this.recipe;
+    const y = cur && r ? cur.table.columns.find((c) => c.name === r.target) : undefined;
+    if (!y || !r) return null;
+    try {
+      return resolveTask(r.task, y);
+    } catch {
+      return null;
+    }
   });
 
   /** Whether the person changed the recipe from the inferred default. */

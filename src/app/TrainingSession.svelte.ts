@@ -6,11 +6,12 @@
  * run (RunRecorder). Views are published at most every PUBLISH_MS so the page stays responsive.
  */
 import type { PartialDependence, ShapSummary } from '../core/explain';
-import { MODEL_TYPES, modelLabel } from '../core/models/catalog';
+import { candidateTypesFor, MODEL_TYPES, modelLabel } from '../core/models/catalog';
+import { classificationMetric, DEFAULT_CLASSIFICATION_METRIC, type ClassificationMetricName } from '../core/metrics/classification-ranking';
 import { rankingScore, type RankedBy } from '../core/pipeline/ranking';
 import type { CandidateSpec, RunWarning } from '../core/pipeline/train';
 import type { Recipe } from '../core/recipe';
-import type { ModelType } from '../core/models/types';
+import type { ModelType, Task } from '../core/models/types';
 import type { TfBackendInfo } from '../core/tf';
 import type { PermutationImportanceResult, TrainJobProgress, TrainJobResult, TrainSplit } from '../../workers/protocol';
 import type { DatasetLibrary } from './DatasetLibrary.svelte';
@@ -71,6 +72,8 @@ interface JobContext {
   recipe: Recipe;
   split: TrainSplit;
   seed: number;
+  /** Classification: the metric the candidates are ranked and reported by. */
+  metric?: ClassificationMetricName;
 }
 
 interface Rec {
@@ -91,12 +94,23 @@ function tfLabel(b: TfBackendInfo): string {
   return `tfjs: wasm (${build}, ${threads})`;
 }
 
+/** A finished candidate's score as the shelf names it: R², or the classification metric ranked by. */
+function shelfScore(r: TrainJobResult, by: RankedBy | ClassificationMetricName): string {
+  if (r.classification) {
+    const info = classificationMetric(by === 'r2' || by === 'rmse' ? DEFAULT_CLASSIFICATION_METRIC : by);
+    return `${info.label} ${r.classification[info.field].toFixed(3)}`;
+  }
+  return `R² ${r.metrics!.r2.toFixed(3)}`;
+}
+
 export class TrainingSession {
   /** Models ticked for the next run. */
   selected = $state<Record<ModelType, boolean>>(Object.fromEntries(MODEL_TYPES.map((t) => [t, DEFAULT_SELECTION.includes(t)])) as Record<ModelType, boolean>);
   /** Hyperparameters as edited (text per field). */
   drafts = $state<Record<ModelType, ParamDraft>>(defaultDrafts());
   split = $state<SplitSettings>({ kind: 'holdout', testSize: 0.2, k: 5, seed: 42 });
+  /** Classification: the metric the leaderboard ranks by. */
+  metric = $state<ClassificationMetricName>(DEFAULT_CLASSIFICATION_METRIC);
 
   /** The current (or last) run's candidates, in the order they were queued. */
   candidates = $state.raw<CandidateView[]>([]);
@@ -149,16 +163,22 @@ export class TrainingSession {
     return Number.isInteger(s.k) && s.k >= 2 && s.k <= 20 ? null : 'k must be a whole number from 2 to 20.';
   });
 
+  /** The recipe's task on the open dataset (regression until it is known): which models the run trains. */
+  readonly task: Task = $derived.by(() => this.#recipe.task?.task ?? 'regression');
+
+  /** The ticked models of the task, in catalog order. */
+  readonly chosen: ModelType[] = $derived(candidateTypesFor(this.task).filter((t) => this.selected[t]));
+
   readonly running: boolean = $derived(this.candidates.some((c) => c.status === 'queued' || c.status === 'running'));
 
   /** Why the run cannot start, or null. */
   readonly blocker: string | null = $derived.by(() => {
     if (!this.#library.current) return 'Open a dataset on the Data screen first.';
-    if (!this.#recipe.recipe) return 'The dataset has no numeric column to predict.';
+    if (!this.#recipe.recipe) return 'The dataset has no column to predict.';
     const issue = this.#recipe.issues.find((i) => i.severity === 'error');
     if (issue) return `Fix the recipe on the Prepare screen first: ${issue.message}`;
-    const chosen = MODEL_TYPES.filter((t) => this.selected[t]);
-    if (chosen.length === 0) return 'Choose at least one model.';
+    const chosen = this.chosen;
+    if (chosen.length === 0) return `Choose at least one ${this.task} model.`;
     const bad = chosen.find((t) => Object.keys(this.paramCheck[t].errors).length > 0);
     if (bad) return `Fix the hyperparameters of ${modelLabel(bad)}.`;
     return this.splitError;
@@ -171,8 +191,10 @@ export class TrainingSession {
     return [...seen.values()];
   });
 
-  /** R², or RMSE where R² is undefined on the test part (the training run says so). */
-  readonly rankedBy: RankedBy = $derived(this.warnings.some((w) => w.code === 'r2-undefined') ? 'rmse' : 'r2');
+  /** R², or RMSE where R² is undefined on the test part (the training run says so); classification: the chosen metric. */
+  readonly rankedBy: RankedBy | ClassificationMetricName = $derived(
+    this.candidates.some((c) => c.result?.classification) ? this.metric : this.warnings.some((w) => w.code === 'r2-undefined') ? 'rmse' : 'r2',
+  );
 
   /** Finished candidates best first (by `rankedBy`), then the others. */
   readonly leaderboard: CandidateView[] = $derived(
@@ -214,7 +236,9 @@ export class TrainingSession {
     const gen = ++this.#generation;
     const s = this.split;
     const split: TrainSplit = s.kind === 'holdout' ? { kind: 'holdout', testSize: s.testSize, seed: s.seed } : { kind: 'kfold', k: s.k, seed: s.seed };
-    const types = MODEL_TYPES.filter((t) => this.selected[t]);
+    const types = this.chosen;
+    const classification = this.task === 'classification';
+    const metric = this.metric;
     this.problem = null;
     this.focusId = null;
     this.importance = {};
@@ -232,7 +256,7 @@ export class TrainingSession {
     this.#publish();
     this.#startTicker();
     void this.probeBackend();
-    const ctx: JobContext = { gen, pool, dataset: cur, recipe, split, seed: s.seed };
+    const ctx: JobContext = { gen, pool, dataset: cur, recipe, split, seed: s.seed, ...(classification ? { metric } : {}) };
     const jobs = this.#recs.map((rec) => this.#runJob(rec, ctx, $state.snapshot(this.paramCheck[rec.view.type].params) as Record<string, unknown>));
     void Promise.all(jobs).then(() => {
       if (gen === this.#generation) this.#finishRun();
@@ -245,6 +269,7 @@ export class TrainingSession {
    */
   readonly ensembleBlocker: string | null = $derived.by(() => {
     if (this.running) return 'The run is still going.';
+    if (this.task === 'classification') return 'Ensembles blend regression models; Loupe does not blend classifiers yet.';
     const done = this.candidates.filter((c) => c.status === 'finished' && c.type !== 'ensemble');
     if (done.length === 0) return 'Train some models first.';
     if (done[0].result?.split?.kind !== 'kfold') return 'An ensemble is weighed on out-of-fold predictions: train with k-fold cross-validation.';
@@ -338,6 +363,7 @@ export class TrainingSession {
         candidate: { type: v.type, name: v.name, params },
         split,
         ...(members ? { members } : {}),
+        ...(ctx.metric !== undefined ? { metric: ctx.metric } : {}),
       },
       {
         onStart: () => {
@@ -413,7 +439,7 @@ export class TrainingSession {
     const now = Date.now();
     const models: ShelfModel[] = finished.map((c) => ({
       id: c.runId ?? `session:${c.id}`,
-      name: `${c.name} — R² ${c.result!.metrics!.r2.toFixed(3)}`,
+      name: `${c.name} — ${shelfScore(c.result!, this.rankedBy)}`,
       bundle: c.runId ? { ...c.result!.bundle!, lineage: { ...c.result!.bundle!.lineage, runId: c.runId } } : c.result!.bundle!,
       source: 'session',
       addedAt: now,

@@ -5,7 +5,7 @@
  * are edited as text and read back with `readParams` (the same validator as the CLI's --params
  * and bundles). Only tables are imported, never model code.
  */
-import { MODEL_CATALOG, MODEL_TYPES, modelTypesFor } from '../core/models/catalog';
+import { MODEL_CATALOG, MODEL_TYPES } from '../core/models/catalog';
 import { describeAllowed, paramText, parseParamText, resolveParams, type ParamSpec } from '../core/models/params';
 import type { ModelType } from '../core/models/types';
 import { InvalidParamsError } from '../core/errors';
@@ -24,8 +24,8 @@ export function paramFields(type: ModelType): ParamField[] {
   return Object.entries(MODEL_CATALOG[type].params.fields).map(([name, spec]) => ({ name, spec, allowed: describeAllowed(spec), basic: spec.basic === true }));
 }
 
-// Regression only until the Train screen knows the task (issue 11).
-export const DEFAULT_SELECTION: readonly ModelType[] = modelTypesFor('regression').filter((t) => MODEL_CATALOG[t].selectedByDefault);
+/** Ticked at first, of both tasks: a run trains the ticked models of its recipe's task only. */
+export const DEFAULT_SELECTION: readonly ModelType[] = MODEL_TYPES.filter((t) => MODEL_CATALOG[t].selectedByDefault);
 
 /** Editable values as text, per field. */
 export type ParamDraft = Record<string, string>;

@@ -4,7 +4,8 @@
  * `prediction` and `error` columns (and with --explain, `shap_base` and `shap_<column>`). Rows
  * with problems are kept (error column filled) and summarised on stderr. `--out` is written as
  * `<out>.partial` and renamed when every row is written, so a failed or interrupted run never
- * leaves a file that looks complete.
+ * leaves a file that looks complete. A classifier's bundle writes the class label as
+ * `prediction` and one `proba_<class>` column per class.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -31,7 +32,9 @@ Predicts every row of the CSV with the model bundle and writes CSV: the input co
 "prediction" column and an "error" column (why a row could not be predicted, or a warning that
 its prediction lies outside the range of the target in the training data). Without --out the
 CSV goes to stdout. A summary (rows, predicted, problems) goes to stderr. Bundles over 512 MB
-are refused.
+are refused. A classifier writes the predicted class as "prediction" (two classes: by the
+decision threshold stored in the bundle) and one "proba_<class>" column per class; --clip,
+--interval and --explain are for regression models.
   --out <file>       write the predictions CSV here
   --chunk-rows <n>   rows per chunk (default 10000)
   --clip             clip predictions to the training range of the target
@@ -120,6 +123,11 @@ export const predictCommand: Command = {
     if (permutations !== undefined && !explain) throw new UsageError('--permutations goes with --explain');
     checkBundleSize((await stat(modelPath)).size, basename(modelPath));
     const loaded = await openBundle(await readFile(modelPath, 'utf8'));
+    const classes = loaded.recipe.task === 'classification' ? loaded.recipe.classes : undefined;
+    if (classes) {
+      const regressionOnly = ['clip', 'interval', 'explain'].find((o) => args.options.has(o));
+      if (regressionOnly) throw new UsageError(`--${regressionOnly} is for regression models; ${basename(modelPath)} predicts the classes of "${loaded.bundle.target}"`);
+    }
     const intervalArg = args.options.get('interval');
     let interval: number | undefined;
     if (intervalArg !== undefined) {
@@ -138,7 +146,7 @@ export const predictCommand: Command = {
     const source = await openFileSource(csvPath);
     const collector = reference ? new PredictedBatchCollector(loaded.bundle.target) : null;
     // A second core predicts while this one reads and writes: for files worth starting a thread for, and models off tfjs.
-    const thread = source.size >= MODEL_THREAD_BYTES && !modelInfo(loaded.bundle.model.type).tfjs ? startModelThread(modelPath) : null;
+    const thread = source.size >= MODEL_THREAD_BYTES && !modelInfo(loaded.bundle.model.type).tfjs && loaded.recipe.task !== 'classification' ? startModelThread(modelPath) : null;
     try {
       const summary = await streamPredict(loaded, source, outPath !== undefined ? fileSink(outPath) : stdoutSink(), {
         chunkRows,
@@ -155,6 +163,10 @@ export const predictCommand: Command = {
         `${summary.rows.toLocaleString('en-US')} rows: ${summary.predicted.toLocaleString('en-US')} predicted, ${summary.failed.toLocaleString('en-US')} could not be predicted` +
           (summary.raggedRows ? `, ${summary.raggedRows} with a different number of fields than the header` : ''),
       );
+      if (summary.classCounts) {
+        const counts = Object.entries(summary.classCounts).map(([c, n]) => `${JSON.stringify(c)} ${n.toLocaleString('en-US')}`);
+        io.err(`predicted classes: ${counts.join(', ')}${summary.threshold !== undefined ? ` (${JSON.stringify(classes![1])} where its probability ≥ ${summary.threshold})` : ''}; probabilities in ${classes!.map((c) => `proba_${c}`).join(', ')}`);
+      }
       if (summary.interval && loaded.intervals) {
         const e = loaded.intervals.evaluation;
         io.err(

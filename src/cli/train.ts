@@ -2,6 +2,11 @@
  * `loupe train <file.csv> --target <col> ...`: trains candidate models with the training
  * pipeline, prints the leaderboard, and writes the JSON report and the best model's bundle.
  * The report's shape is a public interface: extend it compatibly, never rename fields.
+ *
+ * Classification (`--task`, or inferred from the target): classifiers only (`--models` takes
+ * the regression names too: gbdt → gbdt-classifier), ranked by `--metric` (default roc_auc),
+ * each model's report entry adding accuracy, balancedAccuracy, f1, rocAuc and logLoss (its
+ * regression fields null), and the report adding task, classes and the binary threshold.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { serializeBundle } from '../core/bundle/bundle';
@@ -12,7 +17,9 @@ import { parseCsv, type ParsedDataset } from '../core/data/index';
 import { InvalidParamsError } from '../core/errors';
 import { CANDIDATE_TYPES, candidateTypesFor } from '../core/models/catalog';
 import { createModel, isModelType, modelInfo, modelLabel } from '../core/models/registry';
-import type { ModelType } from '../core/models/types';
+import type { ModelType, Task } from '../core/models/types';
+import { CLASSIFICATION_METRICS, classificationMetric, type ClassificationMetricName } from '../core/metrics/classification-ranking';
+import { resolveTask, type TaskChoice } from '../core/data/task';
 import { formatLogLine } from '../core/pipeline/log';
 import type { EnsembleRequest } from '../core/pipeline/ensemble';
 import { runTraining, type CandidateResult, type SplitSpec, type TrainingResult } from '../core/pipeline/train';
@@ -27,14 +34,24 @@ import { fileSha256, openFileSource } from './node-source';
 
 const USAGE = `loupe train <file.csv> --target <col> [options]
 
-Trains the chosen models, prints a leaderboard sorted by R² and picks the best.
-  --target <col>       the numeric column to predict (default: one named like a target,
-                       such as price or *_price, else the last numeric column)
+Trains the chosen models, prints a leaderboard sorted by R² (classification: by --metric) and
+picks the best.
+  --target <col>       the column to predict (default: one named like a target, such as
+                       price, *_price or Churn, else the last numeric column)
+  --task <t>           auto (default: labels, or a few whole numbers each common, are classes;
+                       other numbers regression), regression or classification
+  --metric <m>         classification: rank by ${CLASSIFICATION_METRICS.map((m) => m.name).join(', ')}
+                       (default roc_auc)
+  --threshold <p>      binary classification: predict the positive class (the second in
+                       sorted order, e.g. "Yes") where its probability ≥ p (default 0.5); used
+                       by accuracy, F1, … and stored in the bundle
   --test <file.csv>    score on this file instead of a random split
   --test-size <f>      share of rows held out for testing (default 0.2)
   --folds <k>          k-fold cross-validation instead of a hold-out split
   --seed <n>           seed for the split and the models (default 42)
-  --models <list>      comma-separated: ${CANDIDATE_TYPES.join(',')} (default: every regression model)
+  --models <list>      comma-separated: ${CANDIDATE_TYPES.join(',')} (default: every model of the
+                       task; for classification linear, knn, tree, forest, gbdt, mlp name
+                       their classifiers)
   --params <json>      hyperparameters per model, e.g. '{"gbdt":{"learningRate":0.05}}'
   --ensemble           with --folds: add an "Ensemble" of the trained models, weighed on
                        their out-of-fold predictions (greedy selection; for ridge stacking
@@ -50,7 +67,7 @@ Trains the chosen models, prints a leaderboard sorted by R² and picks the best.
   --json               print the JSON report on stdout instead of the table
   --verbose            print the pipeline's log lines on stderr`;
 
-const VALUE_OPTIONS = ['target', 'test', 'test-size', 'folds', 'seed', 'models', 'params', 'recipe', 'out', 'report', 'reference-rows', 'interval'];
+const VALUE_OPTIONS = ['target', 'test', 'test-size', 'folds', 'seed', 'models', 'params', 'recipe', 'out', 'report', 'reference-rows', 'interval', 'task', 'metric', 'threshold'];
 
 /** The JSON report (public interface). */
 export interface TrainReport {
@@ -77,10 +94,27 @@ export interface TrainReport {
     members?: Array<{ name: string; weight: number }>;
     /** Its conformal prediction intervals: coverage asked, and how they did on the test part (k-fold: out of fold). */
     intervals?: IntervalSummary;
+    /** Classification (null for a model that did not finish): test metrics, k-fold the mean over folds. */
+    accuracy?: number | null;
+    balancedAccuracy?: number | null;
+    /** Binary: of the positive class; multiclass: macro. */
+    f1?: number | null;
+    /** Binary, or one-vs-rest macro; null where undefined (a class absent from the test part). */
+    rocAuc?: number | null;
+    logLoss?: number | null;
   }>;
   best: string;
-  /** The metric `best` and the order of `models` follow: 'r2', or 'rmse' where R² is undefined on the test part. */
+  /**
+   * The metric `best` and the order of `models` follow: 'r2', or 'rmse' where R² is undefined on
+   * the test part; classification: the --metric name (default 'roc_auc').
+   */
   rankedBy: TrainingResult['rankedBy'];
+  /** 'regression' or 'classification' (added with classification; absent in older reports = regression). */
+  task?: Task;
+  /** Classification: the class labels, code 0 first (binary: the second is the positive class). */
+  classes?: string[];
+  /** Binary classification: the decision threshold on the positive class's probability. */
+  threshold?: number;
   /** What ingestion ('data': ragged rows padded, duplicates, …) and the run ('training') warned about. */
   warnings: ReportWarning[];
   bundle?: string;
@@ -96,20 +130,48 @@ export interface ReportWarning {
   count?: number;
 }
 
-/** --models: a comma-separated list of model types (every regression model when absent). */
-export function parseModels(s: string | undefined): ModelType[] {
-  if (s === undefined) return candidateTypesFor('regression');
-  const list = s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean);
-  if (list.length === 0) throw new UsageError('--models needs at least one model');
-  for (const m of list) {
-    if (m === 'ensemble') throw new UsageError('"ensemble" blends the other models: add --ensemble (with --folds k) instead of listing it in --models');
-    if (!isModelType(m)) throw new UsageError(`unknown model "${m}" in --models; choose from ${CANDIDATE_TYPES.join(',')}`);
-  }
-  return [...new Set(list)] as ModelType[];
+/** The regression models' names that name a classifier of the same kind for a classification task. */
+const CLASSIFIER_OF: Readonly<Record<string, string>> = {
+  linear: 'logistic',
+  knn: 'knn-classifier',
+  tree: 'tree-classifier',
+  forest: 'forest-classifier',
+  gbdt: 'gbdt-classifier',
+  mlp: 'mlp-classifier',
+};
+
+/**
+ * A name given in --models or --params as the model type of `task`: the type itself, or for a
+ * classification task the classifier a regression name stands for (gbdt → gbdt-classifier);
+ * undefined when there is none.
+ */
+export function modelFor(name: string, task: Task): ModelType | undefined {
+  if (isModelType(name) && modelInfo(name).tasks.includes(task)) return name;
+  const mapped = task === 'classification' ? CLASSIFIER_OF[name] : Object.keys(CLASSIFIER_OF).find((k) => CLASSIFIER_OF[k] === name);
+  return mapped !== undefined && isModelType(mapped) && modelInfo(mapped).tasks.includes(task) ? mapped : undefined;
 }
 
-/** --params, checked against each model's parameter table before anything is read or trained. */
-export function parseParams(s: string | undefined): Record<string, Record<string, unknown>> {
+/** --models: a comma-separated list of models of `task` (every one of the task when absent). */
+export function parseModels(s: string | undefined, task: Task = 'regression'): ModelType[] {
+  if (s === undefined) return candidateTypesFor(task);
+  const list = s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean);
+  if (list.length === 0) throw new UsageError('--models needs at least one model');
+  const out = list.map((m) => {
+    if (m === 'ensemble') throw new UsageError('"ensemble" blends the other models: add --ensemble (with --folds k) instead of listing it in --models');
+    const t = modelFor(m, task);
+    if (t) return t;
+    if (isModelType(m) || CLASSIFIER_OF[m] !== undefined)
+      throw new UsageError(`"${m}" in --models is not a ${task} model; choose from ${candidateTypesFor(task).join(',')}`);
+    throw new UsageError(`unknown model "${m}" in --models; choose from ${CANDIDATE_TYPES.join(',')}`);
+  });
+  return [...new Set(out)];
+}
+
+/**
+ * --params, checked against each model's parameter table before anything is trained: keys are
+ * the names --models takes (a regression name stands for its classifier in a classification task).
+ */
+export function parseParams(s: string | undefined, task: Task = 'regression'): Record<string, Record<string, unknown>> {
   if (s === undefined) return {};
   let v: unknown;
   try {
@@ -118,17 +180,29 @@ export function parseParams(s: string | undefined): Record<string, Record<string
     throw new UsageError('--params must be JSON, e.g. \'{"gbdt":{"learningRate":0.05}}\'');
   }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new UsageError('--params must be a JSON object keyed by model');
+  const out: Record<string, Record<string, unknown>> = {};
   for (const [k, p] of Object.entries(v)) {
-    if (!isModelType(k)) throw new UsageError(`--params: unknown model "${k}"`);
+    if (!isModelType(k) && CLASSIFIER_OF[k] === undefined) throw new UsageError(`--params: unknown model "${k}"`);
     if (typeof p !== 'object' || p === null || Array.isArray(p)) throw new UsageError(`--params: "${k}" must map to an object of hyperparameters`);
+    // A model of the other task is checked against its own table (it will not be trained).
+    const type = modelFor(k, task) ?? (isModelType(k) ? k : undefined);
+    if (type === undefined) throw new UsageError(`--params: "${k}" names no ${task} model`);
     try {
-      createModel(k, p as Record<string, unknown>);
+      createModel(type, p as Record<string, unknown>);
     } catch (e) {
       if (e instanceof InvalidParamsError) throw new UsageError(`--params: ${k}: ${e.message}`);
       throw e;
     }
+    out[type] = p as Record<string, unknown>;
   }
-  return v as Record<string, Record<string, unknown>>;
+  return out;
+}
+
+/** --task: auto (default), regression or classification. */
+function parseTask(s: string | undefined): TaskChoice | undefined {
+  if (s === undefined) return undefined;
+  if (s !== 'auto' && s !== 'regression' && s !== 'classification') throw new UsageError(`--task takes auto, regression or classification, got "${s}"`);
+  return s;
 }
 
 /** A CSV file read, typed and profiled. */
@@ -148,7 +222,7 @@ function chooseTarget(ds: ParsedDataset, given: string | undefined, io: CommandI
     return given;
   }
   const proposal = proposeTarget(ds.schema);
-  if (!proposal) throw new UsageError('no numeric column to predict; pass --target');
+  if (!proposal) throw new UsageError('no column to predict (none named like a target, and no numeric column); pass --target');
   io.err(`note: no --target given; predicting "${proposal.column}" (${proposal.reason})`);
   return proposal.column;
 }
@@ -182,9 +256,7 @@ export function leaderboardTable(rows: CandidateResult[], best: string | undefin
     r.status === 'finished' ? r.fitSeconds.toFixed(3) : '—',
     r.status === 'finished' ? r.predictSeconds.toFixed(4) : '—',
   ]);
-  const widths = head.map((h, j) => Math.max(h.length, ...body.map((b) => b[j].length)));
-  const line = (cells: string[]): string => cells.map((c, j) => (j === 1 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ');
-  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+  return formatTable(head, body);
 }
 
 export const trainCommand: Command = {
@@ -200,16 +272,35 @@ export const trainCommand: Command = {
     if (!Number.isInteger(seed) || seed < 0) throw new UsageError('--seed must be a non-negative integer');
     const referenceRows = numberOption(args, 'reference-rows') ?? REFERENCE_SAMPLE_ROWS;
     if (!Number.isInteger(referenceRows) || referenceRows < 0) throw new UsageError('--reference-rows must be a whole number of at least 0');
-    const models = parseModels(stringOption(args, 'models'));
-    const params = parseParams(stringOption(args, 'params'));
+    const taskOption = parseTask(stringOption(args, 'task'));
+    const metricOption = stringOption(args, 'metric');
+    let metric: ClassificationMetricName | undefined;
+    try {
+      if (metricOption !== undefined) metric = classificationMetric(metricOption).name;
+    } catch (e) {
+      if (e instanceof InvalidParamsError) throw new UsageError(`--metric: ${e.message}`);
+      throw e;
+    }
+    const threshold = numberOption(args, 'threshold');
+    if (threshold !== undefined && !(threshold >= 0 && threshold <= 1)) throw new UsageError(`--threshold takes a probability between 0 and 1, got ${threshold}`);
+    // Names checked now; which task they stand for is known once the target is read.
+    const modelsOption = stringOption(args, 'models');
+    for (const m of (modelsOption ?? '').split(',').map((x) => x.trim().toLowerCase()).filter(Boolean))
+      if (!isModelType(m) && CLASSIFIER_OF[m] === undefined) throw new UsageError(`unknown model "${m}" in --models; choose from ${CANDIDATE_TYPES.join(',')}`);
+    const paramsOption = stringOption(args, 'params');
     const ensemble = args.options.get('ensemble');
     if (ensemble !== undefined && ensemble !== true) throw new UsageError('--ensemble takes no value; choose its method with --params \'{"ensemble":{"method":"stacking"}}\'');
     if (ensemble && numberOption(args, 'folds') === undefined) throw new UsageError('--ensemble needs --folds k: an ensemble is weighed on its members’ out-of-fold predictions');
-    if (params.ensemble && !ensemble) throw new UsageError('--params sets "ensemble" but --ensemble is not given');
     const json = args.options.get('json') === true;
     const verbose = args.options.get('verbose') === true;
 
-    const { ds, target, recipe, split, dataWarnings, hash } = await trainingInputs(args, file, seed, models, io);
+    const inputs = await trainingInputs(args, file, seed, (task) => parseModels(modelsOption, task), io, { task: taskOption, quiet: json });
+    const { ds, target, recipe, split, dataWarnings, hash, task, models } = inputs;
+    if (task === 'regression' && (metric !== undefined || threshold !== undefined))
+      throw new UsageError(`--${metric !== undefined ? 'metric' : 'threshold'} is for classification; "${target}" is a regression target (--task classification to treat it as classes)`);
+    const params = parseParams(paramsOption, task);
+    if (params.ensemble && !ensemble) throw new UsageError('--params sets "ensemble" but --ensemble is not given');
+    if (ensemble && task === 'classification') throw new UsageError(`--ensemble blends regression models; "${target}" is a classification target`);
     const out = stringOption(args, 'out');
     const intervals = intervalOptions(args);
     const result = await runTraining({
@@ -223,16 +314,21 @@ export const trainCommand: Command = {
       referenceSampleRows: referenceRows,
       candidates: models.map((type) => ({ name: type, type, params: params[type] ?? {} })),
       ...(ensemble ? { ensemble: (params.ensemble ?? {}) as EnsembleRequest } : {}),
+      ...(metric !== undefined ? { metric } : {}),
+      ...(threshold !== undefined ? { threshold } : {}),
       onLog: verbose ? (l) => io.err(formatLogLine(l)) : undefined,
       onCandidateDone: json
         ? undefined
         : (r) =>
             io.err(
-              r.status === 'finished'
-                ? `  ${r.name.padEnd(10)} R² ${fmt(r.metrics?.r2, 5)}  RMSE ${fmt(r.metrics?.rmse, 2)}  (${r.fitSeconds.toFixed(2)} s)`
-                : `  ${r.name.padEnd(10)} ${r.status}: ${r.error?.message ?? ''}`,
+              r.status !== 'finished'
+                ? `  ${r.name.padEnd(10)} ${r.status}: ${r.error?.message ?? ''}`
+                : r.classification
+                  ? `  ${r.name.padEnd(16)} ROC AUC ${fmt(r.classification.rocAuc, 4)}  log loss ${fmt(r.classification.logLoss, 4)}  accuracy ${fmt(r.classification.accuracy, 4)}  (${r.fitSeconds.toFixed(2)} s)`
+                  : `  ${r.name.padEnd(10)} R² ${fmt(r.metrics?.r2, 5)}  RMSE ${fmt(r.metrics?.rmse, 2)}  (${r.fitSeconds.toFixed(2)} s)`,
             ),
     });
+
     if (!verbose) for (const w of result.warnings) io.err(`warning: ${w.message}`);
     const best = result.leaderboard.find((r) => r.name === result.best)!;
 
@@ -252,10 +348,19 @@ export const trainCommand: Command = {
       io.out(
         `${file}: ${ds.table.rowCount.toLocaleString('en-US')} rows → ${s.kind === 'kfold' ? `${s.k}-fold cross-validation` : `${s.trainRows.toLocaleString('en-US')} train / ${s.testRows.toLocaleString('en-US')} test`} (seed ${seed}); target "${target}"`,
       );
-      io.out(leaderboardTable(result.leaderboard, result.best));
-      io.out(
-        `best${result.rankedBy === 'rmse' ? ' by RMSE (R² is undefined on the test part)' : ''}: ${best.name} (${modelLabel(best.type)}), R² ${fmt(best.metrics?.r2, 5)}, RMSE ${fmt(best.metrics?.rmse, 2)}`,
-      );
+      if (best.classification) {
+        const by = classificationMetric(result.rankedBy).label;
+        io.out(classificationTable(result.leaderboard, result.best));
+        io.out(
+          `best by ${by}: ${best.name} (${modelLabel(best.type)}), ROC AUC ${fmt(best.classification.rocAuc, 4)}, log loss ${fmt(best.classification.logLoss, 4)}, accuracy ${fmt(best.classification.accuracy, 4)}` +
+            (result.threshold !== undefined ? ` at threshold ${result.threshold} for ${JSON.stringify(result.classes![1])}` : ''),
+        );
+      } else {
+        io.out(leaderboardTable(result.leaderboard, result.best));
+        io.out(
+          `best${result.rankedBy === 'rmse' ? ' by RMSE (R² is undefined on the test part)' : ''}: ${best.name} (${modelLabel(best.type)}), R² ${fmt(best.metrics?.r2, 5)}, RMSE ${fmt(best.metrics?.rmse, 2)}`,
+        );
+      }
       const blend = result.leaderboard.find((r) => r.type === 'ensemble' && r.status === 'finished');
       if (blend?.members)
         io.out(`${blend.name.toLowerCase()}: ${blend.members.map((m) => `${m.name} ${m.weight.toFixed(3)}`).join(', ')} (its score: each fold predicted with weights chosen on the other folds)`);
@@ -271,22 +376,38 @@ export const trainCommand: Command = {
   },
 };
 
-/** The inputs `train` and `search` share: the dataset (and test file), the target, the recipe, the split. */
-export async function trainingInputs(args: ParsedArgs, file: string, seed: number, models: ModelType[], io: CommandIo) {
+/**
+ * The inputs `train` and `search` share: the dataset (and test file), the target, the recipe
+ * (with `options.task` applied), the task it resolves to (said on stderr unless `quiet`), the
+ * models (a list, or chosen for the task), the split.
+ */
+export async function trainingInputs(
+  args: ParsedArgs,
+  file: string,
+  seed: number,
+  modelsFor: ModelType[] | ((task: Task) => ModelType[]),
+  io: CommandIo,
+  options: { task?: TaskChoice; quiet?: boolean } = {},
+) {
   const ds = await readDataset(file);
   const testPath = stringOption(args, 'test');
   const testDs = testPath !== undefined ? await readDataset(testPath) : undefined;
   const target = chooseTarget(ds, stringOption(args, 'target'), io);
   const recipePath = stringOption(args, 'recipe');
-  const recipe: Recipe = recipePath !== undefined ? parseRecipe(await readJsonFile(recipePath, 'recipe')) : defaultRecipe(ds.schema, target, ds.table);
-  if (recipe.target !== target) throw new UsageError(`the recipe predicts "${recipe.target}" but --target is "${target}"`);
+  const given: Recipe = recipePath !== undefined ? parseRecipe(await readJsonFile(recipePath, 'recipe')) : defaultRecipe(ds.schema, target, ds.table);
+  if (given.target !== target) throw new UsageError(`the recipe predicts "${given.target}" but --target is "${target}"`);
+  const recipe: Recipe = options.task !== undefined ? { ...given, task: options.task } : given;
+  const resolved = taskOf(recipe, ds, target);
+  if (!options.quiet) io.err(`task: ${resolved.task} (${resolved.reason})`);
+  const task = resolved.task;
+  const models = typeof modelsFor === 'function' ? modelsFor(task) : modelsFor;
   const split = splitFrom(args, seed, testDs);
   if (models.some((m) => modelInfo(m).tfjs)) await initTf();
   const dataWarnings = [...ds.warnings, ...(testDs ? testDs.warnings.map((w) => ({ ...w, message: `${testPath}: ${w.message}` })) : [])];
   for (const w of dataWarnings) io.err(`warning: ${w.message}`);
 
   const hash = await fileSha256(file);
-  return { ds, testDs, target, recipe, split, dataWarnings, hash };
+  return { ds, testDs, target, recipe, split, dataWarnings, hash, task, models };
 }
 
 /** Train's JSON report of a run (public interface); `search` extends it. */
@@ -323,9 +444,19 @@ export function trainReport(r: {
       ...(r.error ? { error: r.error.message } : {}),
       ...(r.members ? { members: r.members.map((m) => ({ name: m.name, weight: m.weight })) } : {}),
       ...(r.intervals ? { intervals: intervalSummary(r.intervals) } : {}),
+      ...(result.task === 'classification'
+        ? {
+            accuracy: finiteOrNull(r.classification?.accuracy),
+            balancedAccuracy: finiteOrNull(r.classification?.balancedAccuracy),
+            f1: finiteOrNull(r.classification?.f1),
+            rocAuc: finiteOrNull(r.classification?.rocAuc),
+            logLoss: finiteOrNull(r.classification?.logLoss),
+          }
+        : {}),
     })),
     best: best.name,
     rankedBy: result.rankedBy,
+    ...(result.task === 'classification' ? { task: result.task, classes: result.classes, ...(result.threshold !== undefined ? { threshold: result.threshold } : {}) } : {}),
     warnings: [
       ...dataWarnings.map((w): ReportWarning => ({ source: 'data', code: w.kind, message: w.message, ...(w.column ? { column: w.column } : {}), ...(w.count !== undefined ? { count: w.count } : {}) })),
       ...result.warnings.map((w): ReportWarning => ({ source: 'training', code: w.code, message: w.message, ...(w.column ? { column: w.column } : {}), ...(w.rows !== undefined ? { count: w.rows } : {}) })),
@@ -335,7 +466,49 @@ export function trainReport(r: {
   };
 }
 
-/** `--interval <c>` (coverage of the intervals to calibrate) or `--no-intervals`. */
+/** A metric for the JSON report: null where undefined (JSON has no NaN). */
+function finiteOrNull(v: number | undefined): number | null {
+  return v !== undefined && Number.isFinite(v) ? v : null;
+}
+
+/** The task the run will train for: the recipe's, resolved on the target column (a typed error becomes a usage error naming it). */
+function taskOf(recipe: Recipe, ds: ParsedDataset, target: string): { task: Task; reason: string } {
+  const col = ds.table.columns.find((c) => c.name === target)!;
+  try {
+    return resolveTask(recipe.task, col);
+  } catch (e) {
+    if (e instanceof Error && 'code' in e) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** The leaderboard of a classification run. */
+export function classificationTable(rows: CandidateResult[], best: string | undefined): string {
+  const head = ['#', 'model', 'ROC AUC', 'log loss', 'accuracy', 'bal. acc.', 'F1', 'fit s', 'predict s'];
+  const body = rows.map((r, i) => {
+    const m = r.classification;
+    return [
+      r.status === 'finished' ? String(i + 1) : '-',
+      `${r.name}${r.name === best ? ' *' : ''}${r.status !== 'finished' ? ` (${r.status})` : ''}`,
+      fmt(m?.rocAuc, 4),
+      fmt(m?.logLoss, 4),
+      fmt(m?.accuracy, 4),
+      fmt(m?.balancedAccuracy, 4),
+      fmt(m?.f1, 4),
+      r.status === 'finished' ? r.fitSeconds.toFixed(3) : '—',
+      r.status === 'finished' ? r.predictSeconds.toFixed(4) : '—',
+    ];
+  });
+  return formatTable(head, body);
+}
+
+function formatTable(head: string[], body: string[][]): string {
+  const widths = head.map((h, j) => Math.max(h.length, ...body.map((b) => b[j].length)));
+  const line = (cells: string[]): string => cells.map((c, j) => (j === 1 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+
 export function intervalOptions(args: ParsedArgs): IntervalRequest | false {
   const off = args.options.get('no-intervals');
   if (off !== undefined && off !== true) throw new UsageError('--no-intervals takes no value');

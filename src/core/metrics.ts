@@ -99,10 +99,13 @@ export function regressionMetrics(y: Vec, yhat: Vec): RegressionMetrics {
   };
 }
 
-/** Each metric's mean over folds (k-fold cross-validation's score). */
-export function meanMetrics(ms: readonly RegressionMetrics[]): RegressionMetrics {
-  const keys = Object.keys(ms[0]) as (keyof RegressionMetrics)[];
-  const out = {} as RegressionMetrics;
-  for (const k of keys) out[k] = ms.reduce((s, m) => s + m[k], 0) / ms.length;
+/**
+ * Each metric's mean over folds (k-fold cross-validation's score), field by field: regression or
+ * classification metrics alike (NaN where a fold's metric is undefined).
+ */
+export function meanMetrics<M extends { [K in keyof M]: number }>(ms: readonly M[]): M {
+  const keys = Object.keys(ms[0]) as (keyof M)[];
+  const out = {} as M;
+  for (const k of keys) out[k] = (ms.reduce((s, m) => s + m[k], 0) / ms.length) as M[typeof k];
   return out;
 }

@@ -4,7 +4,9 @@
  * training data's reference profile and, optionally, the calibration of its prediction intervals
  * and binned evaluation diagnostics for its report (bundles written before these existed have
  * neither and still load). Typed arrays are base64
- * (see codec.ts).
+ * (see codec.ts). A classifier's bundle adds its task and classes (read from its fitted recipe,
+ * which holds them), classification test metrics, and for two classes the decision threshold it
+ * predicts with; bundles without them are regression bundles, as every bundle before was.
  *
  * Loading validates strictly, outside in: the envelope (format, version, required fields and
  * their types) with valibot, then the recipe and the model state with their own validators
@@ -16,8 +18,9 @@ import type { ConformalCalibration } from '../conformal/calibration';
 import { BundleError, LoupeError } from '../errors';
 import { decodeDiagnostics, encodeDiagnostics, type EncodedDiagnostics, type EvaluationDiagnostics } from '../report/diagnostics';
 import type { RegressionMetrics } from '../metrics';
+import type { ClassificationMetrics } from '../metrics/classification';
 import { isModelType, modelFromJSON, modelInfo, MODEL_TYPES } from '../models/registry';
-import type { ModelType, Regressor, SerializedModel, StateValue } from '../models/types';
+import { isClassifier, type ModelType, type Regressor, type SerializedModel, type StateValue, type Task } from '../models/types';
 import { FittedRecipe } from '../recipe';
 import { ensureTf } from '../tf';
 import { LOUPE_VERSION } from '../version';
@@ -65,7 +68,23 @@ export interface ModelBundle {
   inputSchema: BundleInputColumn[];
   recipe: unknown;
   model: { type: ModelType; params: Record<string, unknown>; state: EncodedValue };
-  metrics: { test?: RegressionMetrics; folds?: RegressionMetrics[]; fitSeconds?: number; predictSeconds?: number };
+  /** A classifier's: 'classification' (absent: regression). */
+  task?: Task;
+  /** A classifier's class labels, code 0 first (its fitted recipe's). */
+  classes?: string[];
+  /** A binary classifier's decision: the positive class (code 1) is predicted where its probability ≥ threshold. */
+  decision?: { threshold: number };
+  /**
+   * Test metrics (k-fold: mean over folds): a regressor's in `test`/`folds`, a classifier's in
+   * `classification` (NaN, as ROC AUC where the test part lacks a class, written as null).
+   */
+  metrics: {
+    test?: RegressionMetrics;
+    folds?: RegressionMetrics[];
+    classification?: { test: ClassificationMetrics; folds?: ClassificationMetrics[] };
+    fitSeconds?: number;
+    predictSeconds?: number;
+  };
   lineage: BundleLineage;
   referenceProfile: ReferenceProfile;
   /** A sample of the training inputs and the model's predictions on it, for drift (reference-sample.ts). Absent in older or stripped bundles. */
@@ -98,6 +117,24 @@ const metricsSchema = v.object({
   medianAe: v.number(),
   maxError: v.number(),
 });
+// JSON writes NaN (ROC AUC where the test part lacks a class) as null; read back as NaN.
+const metricValue = v.pipe(
+  v.nullable(v.number()),
+  v.transform((x) => x ?? NaN),
+);
+const classificationMetricsSchema = v.object({
+  accuracy: metricValue,
+  balancedAccuracy: metricValue,
+  precision: metricValue,
+  recall: metricValue,
+  f1: metricValue,
+  f1Macro: metricValue,
+  f1Weighted: metricValue,
+  rocAuc: metricValue,
+  logLoss: metricValue,
+  brier: metricValue,
+});
+
 const refColumn = v.variant('kind', [
   v.object({
     name: v.string(),
@@ -142,9 +179,14 @@ const envelope = v.object({
     params: v.record(v.string(), v.unknown()),
     state: v.unknown(),
   }),
+  // task and classes are read from the recipe (which holds them) and written back from it.
+  task: v.optional(v.picklist(['regression', 'classification'])),
+  classes: v.optional(v.array(v.string())),
+  decision: v.optional(v.object({ threshold: v.pipe(v.number(), v.minValue(0), v.maxValue(1)) })),
   metrics: v.object({
     test: v.optional(metricsSchema),
     folds: v.optional(v.array(metricsSchema)),
+    classification: v.optional(v.object({ test: classificationMetricsSchema, folds: v.optional(v.array(classificationMetricsSchema)) })),
     fitSeconds: v.optional(v.number()),
     predictSeconds: v.optional(v.number()),
   }),
@@ -194,10 +236,13 @@ export interface CreateBundleInput {
   referenceSample?: EncodedReferenceSample;
   intervals?: ConformalCalibration;
   diagnostics?: EvaluationDiagnostics;
+  /** A binary classifier's decision threshold (default 0.5). */
+  threshold?: number;
 }
 
 export function createBundle(input: CreateBundleInput): ModelBundle {
   const s = input.model.toJSON();
+  const classes = input.recipe.task === 'classification' ? [...input.recipe.classes] : undefined;
   return {
     format: BUNDLE_FORMAT,
     formatVersion: BUNDLE_VERSION,
@@ -206,6 +251,8 @@ export function createBundle(input: CreateBundleInput): ModelBundle {
     inputSchema: input.recipe.inputSchema(),
     recipe: input.recipe.toJSON(),
     model: { type: s.type, params: s.params, state: encodeState(s.state) },
+    ...(classes ? { task: 'classification' as const, classes } : {}),
+    ...(classes?.length === 2 ? { decision: { threshold: input.threshold ?? 0.5 } } : {}),
     metrics: input.metrics,
     lineage: { ...input.lineage, createdAt: input.lineage.createdAt ?? new Date().toISOString(), loupeVersion: LOUPE_VERSION },
     referenceProfile: input.referenceProfile,
@@ -271,6 +318,7 @@ export function loadBundle(json: unknown): LoadedBundle {
   } catch (e) {
     throw rethrow(e, 'model');
   }
+  checkTask(recipe, model, b);
   let intervals: ConformalCalibration | undefined;
   if (b.intervals !== undefined) {
     intervals = decodeCalibration(b.intervals);
@@ -292,6 +340,30 @@ export function loadBundle(json: unknown): LoadedBundle {
   b.recipe = recipe.toJSON();
   b.model = { ...b.model, params: model.toJSON().params };
   return { bundle: b, recipe, model, ...(referenceSample ? { referenceSample } : {}), ...(intervals ? { intervals } : {}), ...(diagnostics ? { diagnostics } : {}) };
+}
+
+/**
+ * The recipe's task decides: a classification recipe needs a classifier of as many classes, a
+ * regression one a regressor; a decision threshold belongs to two classes only. The task and
+ * classes of the envelope are written back from the recipe.
+ */
+function checkTask(recipe: FittedRecipe, model: Regressor, b: ModelBundle): void {
+  if (recipe.task === 'classification') {
+    if (!isClassifier(model))
+      throw new BundleError('bad-model', `model.type: "${b.model.type}" predicts numbers, but the recipe predicts the classes of "${recipe.target}".`, { field: 'model.type' });
+    if (model.classCount !== recipe.classes.length)
+      throw new BundleError('bad-state', `model.state: the model has ${model.classCount} classes, the recipe ${recipe.classes.length}.`, { field: 'model.state.classCount' });
+    b.task = 'classification';
+    b.classes = [...recipe.classes];
+    if (recipe.classes.length !== 2) {
+      if (b.decision) throw new BundleError('invalid-bundle', `decision: a decision threshold applies to two classes, not ${recipe.classes.length}.`, { field: 'decision' });
+    } else b.decision = { threshold: b.decision?.threshold ?? 0.5 };
+  } else {
+    if (isClassifier(model)) throw new BundleError('bad-model', `model.type: "${b.model.type}" predicts classes, but the recipe predicts the number "${recipe.target}".`, { field: 'model.type' });
+    if (b.decision) throw new BundleError('invalid-bundle', 'decision: a decision threshold belongs to a classifier.', { field: 'decision' });
+    delete b.task;
+    delete b.classes;
+  }
 }
 
 function rethrow(e: unknown, prefix: 'recipe' | 'model'): BundleError {

@@ -7,10 +7,12 @@
  *   1. a drift report of the model's input columns, as read before imputation (src/core/drift:
  *      Evidently's tests and defaults, every test and threshold settable);
  *   2. drift of the predictions (the model's output on the batch against its output on the
- *      reference), one more column with its own settable test and threshold;
+ *      reference), one more column with its own settable test and threshold; a classifier's
+ *      predicted class is a categorical column (its levels the classes), tested as one;
  *   3. with the target: the model's metrics on the batch's labelled rows, compared with its test
  *      metrics; degraded when RMSE (or MAE) is more than `threshold` (default 0.1: 10 %) above
- *      the test figure, or R² more than `threshold` below it.
+ *      the test figure, or R² more than `threshold` below it. (Regression only, so far: a
+ *      classifier's batch gets drift but no performance judgement.)
  */
 import type { LoadedBundle } from '../bundle/bundle';
 import { computeDrift } from '../drift/report';
@@ -51,8 +53,11 @@ export async function referenceFromCsv(loaded: LoadedBundle, input: CsvInput, so
   return { table: batch.table, predictions: batch.predictions, source };
 }
 
-function predictionTable(values: Float64Array): PredictedBatch['table'] {
-  return { rowCount: values.length, columns: [{ type: 'numeric', name: 'prediction', values }] };
+/** The predictions as one column: numbers, or a classifier's class codes as a categorical column of its classes. */
+function predictionTable(values: Float64Array, classes: readonly string[]): PredictedBatch['table'] {
+  if (classes.length === 0) return { rowCount: values.length, columns: [{ type: 'numeric', name: 'prediction', values }] };
+  const codes = Int32Array.from(values, (c) => (Number.isInteger(c) && c >= 0 && c < classes.length ? c : -1));
+  return { rowCount: values.length, columns: [{ type: 'categorical', name: 'prediction', codes, levels: [...classes] }] };
 }
 
 /** Compares a predicted batch with the reference: input drift, prediction drift and, with the target, performance. */
@@ -61,12 +66,13 @@ export function monitorBatch(loaded: LoadedBundle, reference: MonitorReference, 
   const inputs = loaded.recipe.inputSchema().map((c) => c.name);
   const drift = computeDrift(reference.table, batch.table, { ...options.drift, columns: options.drift?.columns ?? inputs });
   const rule = options.prediction ?? {};
-  const prediction = computeDrift(predictionTable(reference.predictions), predictionTable(batch.predictions), {
+  const classes = loaded.recipe.task === 'classification' ? loaded.recipe.classes : [];
+  const prediction = computeDrift(predictionTable(reference.predictions, classes), predictionTable(batch.predictions, classes), {
     ...(rule.test ? { test: rule.test } : {}),
     ...(rule.threshold !== undefined ? { threshold: rule.threshold } : {}),
   }).columns[0];
   const report: MonitorReport = { ...drift, prediction };
-  if (batch.actual) {
+  if (batch.actual && loaded.recipe.task === 'regression') {
     const performance = batchPerformance(loaded, batch.predictions, batch.actual, options.degradation ?? {});
     if (performance) report.performance = performance;
   }

@@ -8,6 +8,11 @@
  * conformal prediction interval from the bundle's calibration (conformal/), at that coverage. With
  * an Explainer, each predicted row also gets its explanation (base + one value per input column,
  * adding up to the prediction before any clipping), written as `shap_base` and `shap_<column>`.
+ *
+ * A classifier's bundle predicts classes: `predictions` holds class codes (the bundle's decision
+ * threshold on the positive class for two classes, else the most probable class), `probabilities`
+ * rows × K in the recipe's class order, and the CSV writes `prediction` as the class label plus
+ * one `proba_<class>` column per class. Range flags, clipping and intervals are regression's.
  */
 import Papa from 'papaparse';
 import { checkpoint, throwIfAborted } from '../abort';
@@ -19,13 +24,18 @@ import { neutraliseRows } from '../data/csv-cells';
 import type { CsvInput, ParseProgress, Table } from '../data/types';
 import type { Explainer } from '../explain';
 import type { ExplanationKind } from '../models/catalog';
-import type { Matrix } from '../models/types';
-import { RowError } from '../errors';
+import { isClassifier, type Classifier, type Matrix } from '../models/types';
+import { decide } from '../metrics/classification';
+import { PipelineError, RowError } from '../errors';
 import type { RecordsTransform, RecordValue, RowProblem } from '../recipe';
 
 export interface RecordsPrediction {
-  /** One per record; NaN where the row has an error problem. */
+  /** One per record; NaN where the row has an error problem. A classifier's: class codes (`classes` names them). */
   predictions: Float64Array;
+  /** A classifier's: rows × K class probabilities, row-major, in `classes` order (NaN where the row has an error). */
+  probabilities?: Float64Array;
+  /** A classifier's class labels, code 0 first. */
+  classes?: readonly string[];
   valid: Uint8Array;
   problems: RowProblem[];
   /** Rows predicted outside the training target's range (flagged with 'out-of-range-prediction'). */
@@ -73,6 +83,36 @@ export interface PredictOptions {
 /** The target's range in the training rows, from the bundle's reference profile (older bundles may lack it). */
 const trainingTargetRange = (loaded: LoadedBundle) => profiledRange(loaded.bundle.referenceProfile, loaded.bundle.target);
 
+/**
+ * The decision threshold a bundle's binary classifier predicts with (on the positive class's
+ * probability; 0.5 unless the bundle stores another); undefined for more than two classes.
+ */
+export function decisionThreshold(loaded: LoadedBundle): number | undefined {
+  return loaded.recipe.classes.length === 2 ? (loaded.bundle.decision?.threshold ?? 0.5) : undefined;
+}
+
+/** The class labels of a classifier's bundle; undefined for a regressor. */
+export function bundleClasses(loaded: LoadedBundle): readonly string[] | undefined {
+  return loaded.recipe.task === 'classification' ? loaded.recipe.classes : undefined;
+}
+
+/** A classifier's probabilities and decided classes on the valid rows (NaN elsewhere). */
+function classifyRecords(loaded: LoadedBundle, model: Classifier, matrix: Matrix, valid: Uint8Array, inputs: Table, problems: RowProblem[]): RecordsPrediction {
+  const k = loaded.recipe.classes.length;
+  const { sub, idx } = validRows(matrix.data, matrix.rows, matrix.cols, valid);
+  const probabilities = new Float64Array(matrix.rows * k).fill(NaN);
+  const predictions = new Float64Array(matrix.rows).fill(NaN);
+  if (idx.length > 0) {
+    const p = model.predictProba({ data: sub, rows: idx.length, cols: matrix.cols, features: matrix.features });
+    const decided = decide(p, k, decisionThreshold(loaded));
+    for (let r = 0; r < idx.length; r++) {
+      probabilities.set(p.subarray(r * k, r * k + k), idx[r] * k);
+      predictions[idx[r]] = decided[r];
+    }
+  }
+  return { predictions, probabilities, classes: loaded.recipe.classes, valid, problems, outOfRange: 0, inputs };
+}
+
 /** Predicts typed records (a form, JSON rows). `firstRow` numbers the first record in problems. */
 export function predictRecords(loaded: LoadedBundle, records: Array<Record<string, RecordValue>>, firstRow = 1, options: PredictOptions = {}): RecordsPrediction {
   return predictTransformed(loaded, loaded.recipe.transformRecords(records, firstRow), firstRow, options);
@@ -98,6 +138,11 @@ export async function modelOutputs(loaded: LoadedBundle, transformed: RecordsTra
 export function predictTransformed(loaded: LoadedBundle, transformed: RecordsTransform, firstRow: number, options: PredictOptions = {}, modelOutput?: Float64Array): RecordsPrediction {
   const { X, problems, valid, inputs } = transformed;
   const matrix: Matrix = { data: X.data, rows: X.rows, cols: X.cols, features: loaded.recipe.features };
+  if (loaded.recipe.task === 'classification') {
+    if (!isClassifier(loaded.model)) throw new PipelineError('bad-model', `The bundle's recipe predicts classes of "${loaded.bundle.target}" but its model is a regressor.`, { stage: 'prediction' });
+    if (options.explainer) throw new PipelineError('not-supported', 'Explanations of predicted rows are for regression models; this model predicts classes.', { stage: 'prediction', field: 'explain' });
+    return classifyRecords(loaded, loaded.model, matrix, valid, inputs, problems);
+  }
   const raw = loaded.recipe.decodeTarget(modelOutput ?? onValidRows(matrix, valid, (m) => loaded.model.predict(m)));
   for (let i = 0; i < raw.length; i++) if (!valid[i]) raw[i] = NaN;
   const explanation = options.explainer ? explainValid(options.explainer, X, valid) : undefined;
@@ -212,7 +257,12 @@ export interface PredictionChunk {
   header: string[];
   /** The input rows as read (strings), for writing them back out. */
   rows: string[][];
+  /** Predictions; a classifier's are class codes (see `classes`). */
   predictions: Float64Array;
+  /** A classifier's: rows × K class probabilities (written as proba_<class>). */
+  probabilities?: Float64Array;
+  /** A classifier's class labels, code 0 first. */
+  classes?: readonly string[];
   /** With `interval`: each row's interval bounds (NaN where it could not be predicted). */
   lower?: Float64Array;
   upper?: Float64Array;
@@ -247,6 +297,10 @@ export interface PredictionSummary {
   distribution: { min: number; max: number; mean: number; std: number; histogram: { edges: number[]; counts: number[] } };
   /** With `interval`: the coverage of the intervals written. */
   interval?: { coverage: number };
+  /** A classifier's: predicted rows per class label, in class order (the distribution above is of class codes). */
+  classCounts?: Record<string, number>;
+  /** A binary classifier's decision threshold on the positive class's probability. */
+  threshold?: number;
 }
 
 export interface PredictCsvOptions extends PredictOptions {
@@ -296,6 +350,7 @@ export async function predictCsv(loaded: LoadedBundle, input: CsvInput, options:
       header,
       rows,
       predictions: res.predictions,
+      ...(res.probabilities ? { probabilities: res.probabilities, classes: res.classes } : {}),
       ...(res.lower ? { lower: res.lower, upper: res.upper } : {}),
       valid: res.valid,
       errors,
@@ -334,6 +389,7 @@ export async function predictCsv(loaded: LoadedBundle, input: CsvInput, options:
       header,
       rows: [],
       predictions: new Float64Array(0),
+      ...(bundleClasses(loaded) ? { probabilities: new Float64Array(0), classes: bundleClasses(loaded) } : {}),
       ...(withIntervals ? { lower: new Float64Array(0), upper: new Float64Array(0) } : {}),
       valid: new Uint8Array(0),
       errors: [],
@@ -365,8 +421,11 @@ export class PredictionTally {
   outOfRange = 0;
   readonly problemCounts: Record<string, number> = {};
   private readonly stats = new RunningStats();
+  /** A classifier's predicted rows per class code. */
+  private perClass: number[] | null = null;
 
   add(res: RecordsPrediction): void {
+    if (res.classes) this.perClass ??= new Array<number>(res.classes.length).fill(0);
     this.outOfRange += res.outOfRange;
     for (const p of res.problems) {
       const key = `${p.reason}:${p.severity}`;
@@ -376,13 +435,17 @@ export class PredictionTally {
       if (res.valid[i]) {
         this.predicted++;
         this.stats.push(res.predictions[i]);
+        if (this.perClass) this.perClass[res.predictions[i]]++;
       }
     }
     this.rows += res.predictions.length;
   }
 
   summary(loaded: LoadedBundle, options: PredictOptions): PredictionSummary {
-    const range = trainingTargetRange(loaded);
+    const classes = bundleClasses(loaded);
+    const range = classes ? undefined : trainingTargetRange(loaded);
+    const threshold = classes ? decisionThreshold(loaded) : undefined;
+    const perClass = this.perClass ?? [];
     return {
       ...(options.interval !== undefined && loaded.intervals !== undefined ? { interval: { coverage: options.interval } } : {}),
       rows: this.rows,
@@ -394,6 +457,8 @@ export class PredictionTally {
       clipped: options.clip ? this.outOfRange : 0,
       ...(range ? { targetRange: range } : {}),
       distribution: this.stats.summary(),
+      ...(classes ? { classCounts: Object.fromEntries(classes.map((c, k) => [c, perClass[k] ?? 0])) } : {}),
+      ...(threshold !== undefined ? { threshold } : {}),
     };
   }
 }
@@ -473,13 +538,15 @@ export function predictionColumnName(header: string[], base = 'prediction'): str
 export const numberCell = (v: number): string => (Number.isFinite(v) ? String(v) : '');
 
 /**
- * The columns of a predictions CSV: the input columns, the prediction, with intervals
- * `prediction_lower` and `prediction_upper`, the error column, and with explanations `shap_base`
- * and `shap_<column>` per explained column (each renamed `…_2`, … when the input has the name).
+ * The columns of a predictions CSV: the input columns, the prediction, a classifier's
+ * `proba_<class>` per class, with intervals `prediction_lower` and `prediction_upper`, the error
+ * column, and with explanations `shap_base` and `shap_<column>` per explained column (each
+ * renamed `…_2`, … when the input has the name).
  */
-export function predictionColumns(header: readonly string[], intervals: boolean, explained?: readonly string[]): string[] {
+export function predictionColumns(header: readonly string[], intervals: boolean, explained?: readonly string[], classes?: readonly string[]): string[] {
   const names = [...header];
   names.push(predictionColumnName(names));
+  if (classes) for (const c of classes) names.push(predictionColumnName(names, `proba_${c}`));
   if (intervals) for (const base of ['prediction_lower', 'prediction_upper']) names.push(predictionColumnName(names, base));
   names.push(predictionColumnName(names, 'error'));
   if (explained) for (const base of ['shap_base', ...explained.map((c) => `shap_${c}`)]) names.push(predictionColumnName(names, base));
@@ -487,7 +554,7 @@ export function predictionColumns(header: readonly string[], intervals: boolean,
 }
 
 /** The predicted cells of a chunk's rows. */
-export type PredictedCells = Pick<PredictionChunk, 'predictions' | 'lower' | 'upper' | 'valid' | 'errors' | 'explanation'>;
+export type PredictedCells = Pick<PredictionChunk, 'predictions' | 'probabilities' | 'classes' | 'lower' | 'upper' | 'valid' | 'errors' | 'explanation'>;
 
 /**
  * Row i of a predictions CSV as text cells (not yet neutralised or quoted): its `width` input
@@ -496,7 +563,13 @@ export type PredictedCells = Pick<PredictionChunk, 'predictions' | 'lower' | 'up
  */
 export function outputCells(chunk: PredictedCells, i: number, input: readonly string[], width: number): string[] {
   const cells = input.length === width ? input.slice() : Array.from({ length: width }, (_, j) => input[j] ?? '');
-  cells.push(numberCell(chunk.predictions[i]));
+  const classes = chunk.probabilities ? chunk.classes : undefined;
+  if (classes) {
+    // A classifier's: the class label, then each class's probability.
+    const code = chunk.predictions[i];
+    cells.push(Number.isFinite(code) ? classes[code] : '');
+    for (let c = 0; c < classes.length; c++) cells.push(numberCell(chunk.probabilities![i * classes.length + c]));
+  } else cells.push(numberCell(chunk.predictions[i]));
   if (chunk.lower) cells.push(numberCell(chunk.lower[i]), numberCell(chunk.upper![i]));
   cells.push(chunk.errors[i]);
   const e = chunk.explanation;
@@ -509,8 +582,9 @@ export function outputCells(chunk: PredictedCells, i: number, input: readonly st
 }
 
 /**
- * CSV text for a chunk: the input columns, the prediction (then `prediction_lower` and
- * `prediction_upper` when the chunk has intervals), and an error column holding the
+ * CSV text for a chunk: the input columns, the prediction (a classifier's: the class label, then
+ * one `proba_<class>` column per class in class order; a regressor's: the number, then
+ * `prediction_lower` and `prediction_upper` when the chunk has intervals), and an error column holding the
  * reasons a row could not be predicted, or the warning that its prediction lies outside the
  * training target's range (other warnings, such as an imputed value, are not listed).
  * With explanations, `shap_base` and one `shap_<column>` per input column follow (empty where
@@ -518,7 +592,7 @@ export function outputCells(chunk: PredictedCells, i: number, input: readonly st
  * The header line is written when `withHeader` is true (the first chunk).
  */
 export function predictionChunkToCsv(chunk: PredictionChunk, withHeader: boolean): string {
-  const names = predictionColumns(chunk.header, chunk.lower !== undefined, chunk.explanation?.columns);
+  const names = predictionColumns(chunk.header, chunk.lower !== undefined, chunk.explanation?.columns, chunk.probabilities ? chunk.classes : undefined);
   const out = chunk.rows.map((r, i) => outputCells(chunk, i, r, chunk.header.length));
   const text = Papa.unparse(neutraliseRows(withHeader ? [names, ...out] : out), { newline: '\n' });
   return text + '\n';

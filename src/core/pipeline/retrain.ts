@@ -126,6 +126,12 @@ export async function derivedDatasetHash(definition: { parents: ParentRef[]; mod
 }
 
 export async function runRetrain(req: RetrainRequest): Promise<RetrainResult> {
+  // Champion and challenger are compared by R² or RMSE on held-out rows: regression models only, so far.
+  if (req.champion.recipe.task === 'classification')
+    throw new PipelineError('not-supported', `Retraining compares models by R² or RMSE; "${req.champion.bundle.name}" is a classifier, which Loupe cannot retrain yet. Train a new model on the labelled rows instead.`, {
+      stage: 'training',
+      field: 'champion',
+    });
   const champion = await readyToPredict(req.champion);
   const recipe = champion.recipe.recipe;
   const target = recipe.target;

@@ -26,6 +26,7 @@ import type { CsvInput, Table } from '../data/types';
 import type { Matrix } from '../models/types';
 import type { RecordsTransform, RowProblem } from '../recipe';
 import {
+  bundleClasses,
   checkColumns,
   errorCells,
   modelOutputs,
@@ -150,7 +151,7 @@ export async function streamPredict(loaded: LoadedBundle, input: CsvInput, sink:
     await sink.write(bytes);
   };
   const headerLine = (explained: readonly string[] | undefined): string => {
-    columns = predictionColumns(header, withIntervals, explained);
+    columns = predictionColumns(header, withIntervals, explained, bundleClasses(loaded));
     wroteHeader = true;
     return Papa.unparse(neutraliseRows([columns]), { newline: '\n' }) + '\n';
   };
@@ -289,7 +290,7 @@ export async function streamPredict(loaded: LoadedBundle, input: CsvInput, sink:
  */
 function chunkText(c: ChunkRows, cells: PredictedCells, width: number): string {
   const parts: string[] = [];
-  const simple = !cells.lower && !cells.explanation;
+  const simple = !cells.lower && !cells.explanation && !cells.probabilities;
   for (let i = 0; i < c.n; i++) {
     const line = c.lines[i];
     if (line !== null && simple && cells.errors[i] === '') {

@@ -17,6 +17,11 @@
  *      and scored as every candidate is (pipeline/ensemble.ts);
  *   7. a leaderboard ranked by R² — by RMSE, said so, where R² is undefined (a constant test
  *      target) — and the best model.
+ * A classification target (the recipe's task, data/task.ts) takes the same path with: classes
+ * from every row after cleaning (LabelEncoder order, so folds keep their codes), stratified
+ * hold-out and k-fold, `classCount` passed to every fit, classification metrics with the binary
+ * decision threshold, per-row probabilities kept, ranking by `metric` (default ROC AUC), only
+ * classifiers as candidates, and no prediction intervals (a 'no-intervals' warning says so).
  * Stages log structured lines and fail with a PipelineError naming the stage; one candidate
  * failing does not stop the others; cancellation stops everything.
  */
@@ -26,23 +31,26 @@ import { predictIntervals, scoreIntervals, type ConformalCalibration } from '../
 import { calibrationPart, crossCalibration, intervalPlan, splitCalibration, tooFewForCrossCalibration, type IntervalRequest } from '../conformal/training';
 import { referenceProfile, type ReferenceProfile } from '../bundle/reference-profile';
 import { encodeReferenceSample, REFERENCE_SAMPLE_ROWS, sampleRowIndices } from '../bundle/reference-sample';
-import { kFold, trainTestSplit, type SplitIndices } from '../data/split';
+import { kFold, stratifiedKFold, stratifiedTrainTestSplit, trainTestSplit, type SplitIndices } from '../data/split';
+import { checkClasses, classCodes, classLabels, resolveTask } from '../data/task';
+import { classificationMetrics, decide, type ClassificationMetrics } from '../metrics/classification';
+import { classificationMetric, classificationRankingScore, DEFAULT_CLASSIFICATION_METRIC, type ClassificationMetricName } from '../metrics/classification-ranking';
 import { takeRows } from '../data';
-import type { Table } from '../data/types';
+import type { Column, Table } from '../data/types';
 import { evaluationDiagnostics } from '../report/diagnostics';
 import { CancelledError, LoupeError, PipelineError, isCancelled, type PipelineStage } from '../errors';
 import { meanMetrics, regressionMetrics, type RegressionMetrics } from '../metrics';
 import { emptyHistory, type FitHistory } from '../models/history';
 import type { TreeSharing } from '../models/forest/tree-share';
-import { createModel, modelInfo, modelLabel } from '../models/registry';
-import type { Matrix, ModelType, Regressor } from '../models/types';
+import { createModel, MODEL_TYPES, modelInfo, modelLabel } from '../models/registry';
+import { isClassifier, type Matrix, type ModelType, type Regressor, type Task } from '../models/types';
 import { permutation, Rng } from '../random';
-import { applyCleaning, fitRecipe, type FittedRecipe, type Recipe } from '../recipe';
+import { applyCleaning, fitRecipe, type FitRecipeOptions, type FittedRecipe, type Recipe } from '../recipe';
 import { ensembleCandidate, ENSEMBLE_NAME, type EnsembleMemberInfo, type EnsembleRequest, type OutOfFoldCandidate } from './ensemble';
 import { Logger, type LogSink } from './log';
 import { rankingScore, type RankedBy } from './ranking';
 
-export { rankingScore, type RankedBy } from './ranking';
+export { rankingScore, isClassificationRanking, type RankedBy } from './ranking';
 
 export interface CandidateSpec {
   /** Display name, unique within a run (defaults to the model's label). */
@@ -123,6 +131,13 @@ export interface TrainingRequest {
   onCandidateDone?: (r: CandidateResult) => void;
   /** Random forests grow their trees in other workers too (the app's pool); the result is the same. */
   shareTrees?: TreeSharing;
+  /** Classification: the metric the leaderboard ranks by (default roc_auc). Ignored for regression. */
+  metric?: ClassificationMetricName;
+  /**
+   * Binary classification: the decision threshold on the positive class's probability (code 1)
+   * that metrics such as accuracy and F1 are computed with and the bundle predicts with (default 0.5).
+   */
+  threshold?: number;
   /**
    * Add the ensemble of the finished candidates (named "Ensemble") as one more candidate,
    * weighed on their out-of-fold predictions (pipeline/ensemble.ts): a k-fold run's own, or
@@ -154,8 +169,12 @@ export type CandidateStatus = 'finished' | 'failed' | 'cancelled';
  */
 export interface Evaluation {
   kind: 'test' | 'out-of-fold';
+  /** Classification: class codes. */
   actual: Float64Array;
+  /** Classification: the decided class codes (binary: by the run's threshold). */
   predicted: Float64Array;
+  /** Classification: the rows' class probabilities, rows × K row-major (for ROC, PR, reliability and threshold screens). */
+  probabilities?: Float64Array;
   /** Rows scored; when more than were kept, `actual`/`predicted` are a seeded sample of them. */
   totalRows: number;
 }
@@ -166,10 +185,14 @@ export interface CandidateResult {
   /** Hyperparameters with defaults filled in. */
   params: Record<string, unknown>;
   status: CandidateStatus;
-  /** Test metrics (k-fold: mean over folds). */
+  /** Test metrics (k-fold: mean over folds); regression. */
   metrics?: RegressionMetrics;
-  /** Per-fold test metrics for k-fold. */
+  /** Per-fold test metrics for k-fold; regression. */
   folds?: RegressionMetrics[];
+  /** A classifier's test metrics (k-fold: mean over folds). */
+  classification?: ClassificationMetrics;
+  /** A classifier's per-fold test metrics for k-fold. */
+  classificationFolds?: ClassificationMetrics[];
   fitSeconds: number;
   predictSeconds: number;
   history: FitHistory;
@@ -193,7 +216,7 @@ export interface CandidateResult {
 
 /** Something about the data or the split a person should know; the run went on. */
 export interface RunWarning {
-  code: 'missing-target' | 'wide-data' | 'r2-undefined' | 'no-intervals';
+  code: 'missing-target' | 'wide-data' | 'r2-undefined' | 'no-intervals' | 'rare-class';
   message: string;
   column?: string;
   rows?: number;
@@ -205,8 +228,17 @@ export interface TrainingResult {
   /** Best first by `rankedBy`; failed and cancelled candidates last. */
   leaderboard: CandidateResult[];
   best?: string;
-  /** R² unless it is undefined on the test part (a constant test target): then RMSE. */
-  rankedBy: RankedBy;
+  /**
+   * Regression: R² unless it is undefined on the test part (a constant test target): then RMSE.
+   * Classification: the request's metric (default roc_auc).
+   */
+  rankedBy: RankedBy | ClassificationMetricName;
+  /** What the run predicted: regression, or classification (the recipe's task, resolved on the target). */
+  task: Task;
+  /** Classification: the class labels, code 0 first. */
+  classes?: string[];
+  /** Binary classification: the decision threshold the metrics and bundles use. */
+  threshold?: number;
   warnings: RunWarning[];
   /**
    * The transformed rows a fitted model can be examined on (permutation importance): the test
@@ -244,6 +276,10 @@ export interface Prepared {
 function prepare(recipe: FittedRecipe, table: Table): Prepared {
   const { X, y } = recipe.transformTable(table);
   if (!y) throw new PipelineError('missing-target', `The target column "${recipe.recipe.target}" is missing.`, { column: recipe.recipe.target, stage: 'transformation' });
+  if (recipe.task === 'classification') {
+    const codes = recipe.targetCodes(table);
+    return { X, y: codes, yRaw: codes };
+  }
   return { X, y: recipe.encodeTarget(y), yRaw: y };
 }
 
@@ -284,12 +320,18 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
   if (!(Number.isInteger(sampleRows) && sampleRows >= 0))
     throw new PipelineError('bad-reference-rows', `The reference sample size must be a whole number of at least 0; got ${sampleRows}.`, { field: 'referenceSampleRows', stage: 'transformation' });
 
-  const { cleaned, splitInfo, folds, fullTrain, recipe, train, test, foldData, rankedBy } = await prepareRun(req, log, warn);
+  const { cleaned, splitInfo, folds, fullTrain, recipe, train, test, foldData, rankedBy, task, classes, threshold } = await prepareRun(req, log, warn, (t) =>
+    refuseWrongTask(req.candidates, names, t, req.recipe.target),
+  );
   const split = req.split;
   const target = req.recipe.target;
 
   // Prediction intervals: the calibration part of the training rows (hold-out), or k-fold's folds.
   let plan = intervalPlan(req.intervals);
+  if (plan && task === 'classification') {
+    warn({ code: 'no-intervals', message: 'Prediction intervals are for numbers; a classifier gives class probabilities instead, so no intervals were calibrated.' });
+    plan = null;
+  }
   let calPart: { proper: Uint32Array; calibration: Uint32Array } | undefined;
   let foldOf: Uint32Array | undefined;
   if (plan && test) {
@@ -335,10 +377,70 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
         await model.fit(X, y, {
           signal,
           shareTrees: req.shareTrees,
+          ...(task === 'classification' ? { classCount: classes.length } : {}),
           onProgress: (p) => report((part + p.fraction) / parts, { step: p.step, totalSteps: p.totalSteps, loss: p.loss }),
         });
         return { model, seconds: (now() - t0) / 1000 };
       };
+      if (task === 'classification') {
+        const k = classes.length;
+        const score = (m: Regressor, X: Matrix, y: Float64Array) => scoreClassifier(m, X, y, k, threshold);
+        let cls: ClassificationMetrics;
+        let clsFolds: ClassificationMetrics[] | undefined;
+        let fitSeconds = 0;
+        let predictSeconds = 0;
+        let evaluation: Evaluation;
+        let model: Regressor;
+        if (foldData.length > 0) {
+          clsFolds = [];
+          const oofActual = new Float64Array(cleaned.rowCount);
+          const oofPred = new Float64Array(cleaned.rowCount);
+          const oofProba = new Float64Array(cleaned.rowCount * k);
+          for (let f = 0; f < foldData.length; f++) {
+            const fd = foldData[f];
+            const fitted = await fit(fd.train.X, fd.train.y, f);
+            fitSeconds += fitted.seconds;
+            const t1 = now();
+            const sc = score(fitted.model, fd.test.X, fd.test.yRaw);
+            predictSeconds += (now() - t1) / 1000;
+            clsFolds.push(sc.metrics);
+            for (let i = 0; i < fd.rows.length; i++) {
+              const r = fd.rows[i];
+              oofActual[r] = fd.test.yRaw[i];
+              oofPred[r] = sc.predicted[i];
+              oofProba.set(sc.proba.subarray(i * k, i * k + k), r * k);
+            }
+            log.info('evaluation', `Fold ${f + 1}/${foldData.length}: ${classificationLine(sc.metrics)}`, { candidate: name });
+            await checkpoint(signal);
+          }
+          fitSeconds /= foldData.length;
+          predictSeconds /= foldData.length;
+          cls = meanMetrics(clsFolds);
+          model = (await fit(train.X, train.y, foldData.length)).model;
+          evaluation = evaluationOf('out-of-fold', oofActual, oofPred, keptRows(oofActual.length), oofProba, k);
+        } else {
+          const f = await fit(train.X, train.y, 0);
+          model = f.model;
+          fitSeconds = f.seconds;
+          const t1 = now();
+          const sc = score(model, test!.X, test!.yRaw);
+          predictSeconds = (now() - t1) / 1000;
+          cls = sc.metrics;
+          evaluation = evaluationOf('test', test!.yRaw, sc.predicted, keptRows(sc.predicted.length), sc.proba, k);
+        }
+        result = finishedResult({ name, type: spec.type, params }, model, { fitSeconds, predictSeconds }, evaluation, {
+          classification: cls,
+          ...(clsFolds ? { classificationFolds: clsFolds } : {}),
+        });
+        log.info('evaluation', `${name}: ${classificationLine(cls)}, fit ${fitSeconds.toFixed(2)} s`, {
+          candidate: name,
+          data: { rocAuc: cls.rocAuc, logLoss: cls.logLoss, accuracy: cls.accuracy, f1: cls.f1, fitSeconds },
+        });
+        report(1);
+        results.push(result);
+        req.onCandidateDone?.(result);
+        continue;
+      }
       let metrics: RegressionMetrics;
       let foldMetrics: RegressionMetrics[] | undefined;
       let fitSeconds: number;
@@ -404,21 +506,11 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
           data: { coverage: e.coverage, empiricalCoverage: e.empiricalCoverage, meanWidth: e.meanWidth },
         });
       }
-      result = {
-        name,
-        type: spec.type,
-        params,
-        status: 'finished',
+      result = finishedResult({ name, type: spec.type, params }, model, { fitSeconds, predictSeconds }, evaluation, {
         metrics,
         folds: foldMetrics,
-        fitSeconds,
-        predictSeconds,
-        history: model.history(),
-        model,
-        evaluation,
-        featureImportance: model.featureImportance(),
         ...(intervals ? { intervals } : {}),
-      };
+      });
       log.info('evaluation', `${name}: R² ${metrics.r2.toFixed(4)}, RMSE ${metrics.rmse.toFixed(2)}, fit ${fitSeconds.toFixed(2)} s`, {
         candidate: name,
         data: { r2: metrics.r2, rmse: metrics.rmse, mae: metrics.mae, fitSeconds },
@@ -451,19 +543,100 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
   const leaderboard = rankCandidates(results, rankedBy);
   const best = leaderboard.find((r) => r.status === 'finished');
   if (!best) throw new PipelineError('all-failed', 'Every candidate model failed; see the log for each.', { stage: 'training' });
-  log.info('evaluation', `Best model by ${rankedBy === 'r2' ? 'R²' : 'RMSE'}: ${best.name} (R² ${best.metrics!.r2.toFixed(4)}, RMSE ${best.metrics!.rmse.toFixed(2)})`, { candidate: best.name });
+  if (best.classification) log.info('evaluation', `Best model by ${classificationMetric(rankedBy).label}: ${best.name} (${classificationLine(best.classification)})`, { candidate: best.name });
+  else log.info('evaluation', `Best model by ${rankedBy === 'r2' ? 'R²' : 'RMSE'}: ${best.name} (R² ${best.metrics!.r2.toFixed(4)}, RMSE ${best.metrics!.rmse.toFixed(2)})`, { candidate: best.name });
 
   const bundles = req.bundles ?? 'each';
   if (bundles !== 'none') {
     const reference = referenceProfile(fullTrain, [...recipe.inputSchema().map((c) => c.name), target]);
     const sample = await stage('evaluation', log, () => sampleRowsOf(fullTrain, train.X, recipe, sampleRows, split.seed));
     for (const r of bundles === 'each' ? leaderboard.filter((c) => c.status === 'finished') : [best])
-      r.bundle = candidateBundle(r, { recipe, split: splitInfo, seed: split.seed, dataset: req.dataset, datasetRows: req.dataset.rows ?? req.table.rowCount, reference, sample });
+      r.bundle = candidateBundle(r, { recipe, split: splitInfo, seed: split.seed, dataset: req.dataset, datasetRows: req.dataset.rows ?? req.table.rowCount, reference, sample, threshold });
   }
 
   const evaluationRows = test ? { X: test.X, y: test.yRaw, inSample: false } : { X: train.X, y: train.yRaw, inSample: true };
-  return { split: splitInfo, recipe, leaderboard, best: best.name, rankedBy, warnings, evaluationRows, logs: log.lines };
+  return {
+    split: splitInfo,
+    recipe,
+    leaderboard,
+    best: best.name,
+    rankedBy,
+    task,
+    ...(task === 'classification' ? { classes } : {}),
+    ...(threshold !== undefined ? { threshold } : {}),
+    warnings,
+    evaluationRows,
+    logs: log.lines,
+  };
 }
+/** A finished candidate: its model, timings and evaluation, with the scores of its task. */
+function finishedResult(
+  who: Pick<CandidateResult, 'name' | 'type' | 'params'>,
+  model: Regressor,
+  timing: Pick<CandidateResult, 'fitSeconds' | 'predictSeconds'>,
+  evaluation: Evaluation,
+  scores: Pick<CandidateResult, 'metrics' | 'folds' | 'classification' | 'classificationFolds' | 'intervals'>,
+): CandidateResult {
+  return { ...who, status: 'finished', ...scores, ...timing, history: model.history(), model, evaluation, featureImportance: model.featureImportance() };
+}
+
+/** A classifier's probabilities, decided classes (binary: by the threshold) and metrics on rows with class codes `y`. */
+function scoreClassifier(model: Regressor, X: Matrix, y: Float64Array, k: number, threshold: number | undefined): { proba: Float64Array; predicted: Float64Array; metrics: ClassificationMetrics } {
+  if (!isClassifier(model)) throw new PipelineError('wrong-task', `${modelLabel(model.type)} predicts numbers, not classes.`, { stage: 'evaluation' });
+  const proba = model.predictProba(X);
+  return { proba, predicted: decide(proba, k, threshold), metrics: classificationMetrics(y, proba, k, { threshold }) };
+}
+
+/** A log line of a classifier's scores. */
+function classificationLine(m: ClassificationMetrics): string {
+  return `ROC AUC ${m.rocAuc.toFixed(4)}, log loss ${m.logLoss.toFixed(4)}, accuracy ${m.accuracy.toFixed(4)}, F1 ${m.f1.toFixed(4)}`;
+}
+
+/** The target column of a table (PipelineError naming it when absent). */
+function targetColumn(table: Table, target: string): Column {
+  const col = table.columns.find((c) => c.name === target);
+  if (!col) throw new PipelineError('missing-target', `The target column "${target}" is not in the dataset.`, { column: target, stage: 'transformation' });
+  return col;
+}
+
+/** Every candidate must learn the run's task: a regressor for a classification target (or the reverse) is refused, naming it. */
+function refuseWrongTask(candidates: CandidateSpec[], names: string[], task: Task, target: string): void {
+  candidates.forEach((c, i) => {
+    if (modelInfo(c.type).tasks.includes(task)) return;
+    const fitting = MODEL_TYPES.filter((t) => modelInfo(t).tasks.includes(task));
+    throw new PipelineError(
+      'wrong-task',
+      `${names[i]} (${c.type}) is a ${task === 'classification' ? 'regression' : 'classification'} model, but "${target}" is a ${task} target. Choose ${
+        fitting.length ? `among ${fitting.join(', ')}` : `a ${task} model`
+      }.`,
+      { field: `candidates[${i}]`, stage: 'training' },
+    );
+  });
+}
+
+/**
+ * Classes too rare for the split: fewer rows than folds (some folds test none of them), or for a
+ * hold-out fewer than 2 (on one side only). Warned, never silent; the run goes on.
+ */
+function warnRareClasses(codes: Float64Array, classes: string[], target: string, need: number, kind: SplitSpec['kind'], warn: (w: RunWarning) => void): void {
+  if (kind === 'test-table') return;
+  const counts = new Array<number>(classes.length).fill(0);
+  for (const c of codes) counts[c]++;
+  classes.forEach((label, k) => {
+    if (counts[k] >= need) return;
+    warn({
+      code: 'rare-class',
+      column: target,
+      rows: counts[k],
+      message:
+        kind === 'kfold'
+          ? `The class ${JSON.stringify(label)} of "${target}" has ${counts[k]} row${counts[k] === 1 ? '' : 's'}, fewer than the ${need} folds: some folds test none of it, and its scores there are undefined.`
+          : `The class ${JSON.stringify(label)} of "${target}" has ${counts[k]} row: it cannot be both learned and tested.`,
+    });
+  });
+}
+
+
 
 /** The fold that holds each row out, from k folds' test rows. */
 function foldIndex(folds: { test: Uint32Array }[], n: number): Uint32Array {
@@ -558,18 +731,24 @@ export interface PreparedRun {
   train: Prepared;
   test?: Prepared;
   foldData: FoldData[];
-  rankedBy: RankedBy;
+  /** Regression: r2 or rmse; classification: the request's metric. */
+  rankedBy: RankedBy | ClassificationMetricName;
+  task: Task;
+  /** Classification: the class labels, code 0 first (from every cleaned row); empty for regression. */
+  classes: string[];
+  /** Binary classification: the decision threshold. */
+  threshold?: number;
 }
 
 /**
  * Each fold fits its own recipe on its training rows (nothing of the rows it tests leaks into
  * their features). Used by k-fold runs and by the model search's cross-validation (search.ts).
  */
-export function foldParts(rows: Table, recipe: Recipe, folds: readonly SplitIndices[]): FoldData[] {
+export function foldParts(rows: Table, recipe: Recipe, folds: readonly SplitIndices[], options: FitRecipeOptions = {}): FoldData[] {
   return folds.map((f) => {
     const trT = takeRows(rows, f.train);
     const teT = takeRows(rows, f.test);
-    const r = fitRecipe(recipe, trT);
+    const r = fitRecipe(recipe, trT, options);
     return { recipe: r, rows: f.test, train: prepare(r, trT), test: prepare(r, teT) };
   });
 }
@@ -580,9 +759,11 @@ export function foldParts(rows: Table, recipe: Recipe, folds: readonly SplitIndi
  * runTraining and the model search, so both see the same rows and features for the same request.
  */
 export async function prepareRun(
-  req: Pick<TrainingRequest, 'table' | 'recipe' | 'split'>,
+  req: Pick<TrainingRequest, 'table' | 'recipe' | 'split' | 'metric' | 'threshold'>,
   log: Logger,
   warn: (w: RunWarning) => void,
+  /** Checks the candidates against the resolved task (runTraining refuses a model of the other task). */
+  checkTask?: (task: Task) => void,
 ): Promise<PreparedRun> {
   const target = req.recipe.target;
   const split = req.split;
@@ -594,7 +775,28 @@ export async function prepareRun(
     return { cleaned: t, removed: req.table.rowCount - t.rowCount };
   });
   log.info('ingestion', `Dataset: ${req.table.rowCount} rows, ${req.table.columns.length} columns`, { data: { rows: req.table.rowCount } });
-  await stage('transformation', log, () => refuseConstantTarget(cleaned, target, 'the data'));
+
+  // ---- the task, and for classification the classes of every row (so folds keep their codes) ----
+  const { task, reason: taskReason } = await stage('transformation', log, () => resolveTask(req.recipe.task, targetColumn(cleaned, target)));
+  log.info('transformation', `Task: ${task} (${taskReason})`, { data: { task } });
+  if (checkTask) await stage('training', log, () => checkTask(task));
+  let classes: string[] = [];
+  let codes: Float64Array | undefined;
+  let metric: ClassificationMetricName = DEFAULT_CLASSIFICATION_METRIC;
+  let threshold: number | undefined;
+  if (task === 'classification') {
+    await stage('transformation', log, () => {
+      const col = targetColumn(cleaned, target);
+      classes = classLabels(col);
+      checkClasses(classes, target);
+      codes = classCodes(col, classes);
+      metric = classificationMetric(req.metric ?? DEFAULT_CLASSIFICATION_METRIC).name;
+      const t = req.threshold ?? 0.5;
+      if (!(t >= 0 && t <= 1)) throw new PipelineError('bad-threshold', `The decision threshold must lie between 0 and 1; got ${t}.`, { field: 'threshold', stage: 'transformation' });
+      if (classes.length === 2) threshold = t;
+    });
+    log.info('transformation', `Classes: ${classes.map((c) => JSON.stringify(c)).join(', ')}`, { data: { classes: classes.length } });
+  } else await stage('transformation', log, () => refuseConstantTarget(cleaned, target, 'the data'));
 
   let splitInfo!: SplitInfo;
   let folds: SplitIndices[] = [];
@@ -602,10 +804,12 @@ export async function prepareRun(
   await stage('transformation', log, () => {
     if (split.kind === 'holdout') {
       if (!(split.testSize > 0 && split.testSize < 1)) throw new PipelineError('bad-split', `Test share must be between 0 and 1; got ${split.testSize}.`, { field: 'testSize', stage: 'transformation' });
-      const s = trainTestSplit(cleaned.rowCount, { testSize: split.testSize, seed: split.seed });
+      const s = codes ? stratifiedTrainTestSplit(codes, { testSize: split.testSize, seed: split.seed }) : trainTestSplit(cleaned.rowCount, { testSize: split.testSize, seed: split.seed });
       holdout = { train: takeRows(cleaned, s.train), test: takeRows(cleaned, s.test) };
       splitInfo = { kind: 'holdout', seed: split.seed, testSize: split.testSize, trainRows: s.train.length, testRows: s.test.length, removedByCleaning: removed };
     } else if (split.kind === 'test-table') {
+      // A label the training rows never show cannot be scored: named by its row in the test file.
+      if (task === 'classification') classCodes(targetColumn(split.table, target), classes);
       const t = dropMissingTarget(applyCleaning(split.table, req.recipe).table, target, warn);
       holdout = { train: cleaned, test: t };
       splitInfo = { kind: 'test-table', seed: split.seed, trainRows: cleaned.rowCount, testRows: t.rowCount, removedByCleaning: removed };
@@ -618,7 +822,7 @@ export async function prepareRun(
           `${split.k}-fold cross-validation of ${cleaned.rowCount} rows leaves folds of fewer than 2 rows, too few to score a model; choose k ≤ ${Math.floor(cleaned.rowCount / 2)}.`,
           { field: 'k', stage: 'transformation' },
         );
-      folds = kFold(cleaned.rowCount, split.k, split.seed);
+      folds = codes ? stratifiedKFold(codes, split.k, split.seed) : kFold(cleaned.rowCount, split.k, split.seed);
       splitInfo = { kind: 'kfold', seed: split.seed, k: split.k, trainRows: cleaned.rowCount, testRows: cleaned.rowCount, removedByCleaning: removed };
     }
     if (holdout) {
@@ -632,8 +836,9 @@ export async function prepareRun(
           }`,
           { field: split.kind === 'holdout' ? 'testSize' : 'test', stage: 'transformation' },
         );
-      refuseConstantTarget(holdout.train, target, 'the training rows');
+      if (task === 'regression') refuseConstantTarget(holdout.train, target, 'the training rows');
     }
+    if (codes) warnRareClasses(codes, classes, target, split.kind === 'kfold' ? split.k : 2, split.kind, warn);
   });
   log.info('transformation', `Split: ${splitInfo.kind}, ${splitInfo.trainRows} training rows, ${splitInfo.testRows} test rows`, {
     data: { trainRows: splitInfo.trainRows, testRows: splitInfo.testRows, seed: split.seed },
@@ -641,7 +846,8 @@ export async function prepareRun(
 
   // The recipe fitted on all training rows (the one that ships in a bundle).
   const fullTrain = holdout ? holdout.train : cleaned;
-  const recipe = await stage('transformation', log, () => fitRecipe(req.recipe, fullTrain));
+  const classOrder: FitRecipeOptions = task === 'classification' ? { classes } : {};
+  const recipe = await stage('transformation', log, () => fitRecipe(req.recipe, fullTrain, classOrder));
   const train = await stage('transformation', log, () => prepare(recipe, fullTrain));
   const test = holdout ? await stage('transformation', log, () => prepare(recipe, holdout!.test)) : undefined;
   log.info('transformation', `Features: ${recipe.featureNames.join(', ')}`, { data: { features: recipe.featureNames.length } });
@@ -653,12 +859,12 @@ export async function prepareRun(
     });
 
   // k-fold: each fold fits its own recipe on its training rows.
-  const foldData = await stage('transformation', log, () => foldParts(cleaned, req.recipe, folds));
+  const foldData = await stage('transformation', log, () => foldParts(cleaned, req.recipe, folds, classOrder));
 
   // R² is undefined where the test target does not vary (scikit-learn reports 0 or 1 by convention).
   const testTargets = test ? [test.yRaw] : foldData.map((f) => f.test.yRaw);
-  const constantPart = testTargets.findIndex(isConstant);
-  const rankedBy: RankedBy = constantPart >= 0 ? 'rmse' : 'r2';
+  const constantPart = task === 'regression' ? testTargets.findIndex(isConstant) : -1;
+  const rankedBy: RankedBy | ClassificationMetricName = task === 'classification' ? metric : constantPart >= 0 ? 'rmse' : 'r2';
   if (constantPart >= 0)
     warn({
       code: 'r2-undefined',
@@ -666,7 +872,7 @@ export async function prepareRun(
       message: `The target "${target}" has the same value in every row of ${test ? 'the test part' : `fold ${constantPart + 1}`}, so R² is undefined there: models are ranked by RMSE instead.`,
     });
 
-  return { cleaned, splitInfo, folds, fullTrain, recipe, train, test, foldData, rankedBy };
+  return { cleaned, splitInfo, folds, fullTrain, recipe, train, test, foldData, rankedBy, task, classes, ...(threshold !== undefined ? { threshold } : {}) };
 }
 
 /** The training rows a bundle's reference sample holds: their input columns and their feature rows. */
@@ -688,27 +894,40 @@ function sampleRowsOf(rows: Table, X: Matrix, recipe: FittedRecipe, max: number,
 /** The bundle of a finished candidate: built here and nowhere else. */
 function candidateBundle(
   r: CandidateResult,
-  run: { recipe: FittedRecipe; split: SplitInfo; seed: number; dataset: DatasetRef; datasetRows: number; reference: ReferenceProfile; sample?: SampledRows },
+  run: { recipe: FittedRecipe; split: SplitInfo; seed: number; dataset: DatasetRef; datasetRows: number; reference: ReferenceProfile; sample?: SampledRows; threshold?: number },
 ): ModelBundle {
   const sample = run.sample;
+  const model = r.model!;
+  const classifier = isClassifier(model) ? model : undefined;
+  // The reference sample's predictions are what the bundle predicts: a classifier's decided class codes.
+  const predictOn = (X: Matrix): Float64Array => (classifier ? decide(classifier.predictProba(X), classifier.classCount, run.threshold) : run.recipe.decodeTarget(model.predict(X)));
   return createBundle({
     name: `${run.recipe.recipe.target} — ${r.name}`,
     recipe: run.recipe,
-    model: r.model!,
-    metrics: { test: r.metrics, folds: r.folds, fitSeconds: r.fitSeconds, predictSeconds: r.predictSeconds },
+    model,
+    metrics: r.classification
+      ? { classification: { test: r.classification, ...(r.classificationFolds ? { folds: r.classificationFolds } : {}) }, fitSeconds: r.fitSeconds, predictSeconds: r.predictSeconds }
+      : { test: r.metrics, folds: r.folds, fitSeconds: r.fitSeconds, predictSeconds: r.predictSeconds },
+    ...(run.threshold !== undefined ? { threshold: run.threshold } : {}),
     lineage: { datasetHash: run.dataset.hash, datasetName: run.dataset.name, datasetRows: run.datasetRows, split: run.split, seed: run.seed },
     referenceProfile: run.reference,
     referenceSample: sample
-      ? encodeReferenceSample({ table: sample.inputs, predictions: run.recipe.decodeTarget(r.model!.predict(sample.X)), sourceRows: sample.sourceRows, seed: sample.seed })
+      ? encodeReferenceSample({ table: sample.inputs, predictions: predictOn(sample.X), sourceRows: sample.sourceRows, seed: sample.seed })
       : undefined,
     intervals: r.intervals,
-    diagnostics: r.evaluation ? evaluationDiagnostics(r.evaluation.kind, r.evaluation.actual, r.evaluation.predicted, r.evaluation.totalRows) : undefined,
+    diagnostics: r.evaluation && !classifier ? evaluationDiagnostics(r.evaluation.kind, r.evaluation.actual, r.evaluation.predicted, r.evaluation.totalRows) : undefined,
   });
 }
 
-function evaluationOf(kind: Evaluation['kind'], actual: Float64Array, predicted: Float64Array, keep: Uint32Array | null): Evaluation {
-  if (!keep) return { kind, actual, predicted, totalRows: actual.length };
-  return { kind, actual: Float64Array.from(keep, (i) => actual[i]), predicted: Float64Array.from(keep, (i) => predicted[i]), totalRows: actual.length };
+function evaluationOf(kind: Evaluation['kind'], actual: Float64Array, predicted: Float64Array, keep: Uint32Array | null, probabilities?: Float64Array, k = 0): Evaluation {
+  if (!keep) return { kind, actual, predicted, ...(probabilities ? { probabilities } : {}), totalRows: actual.length };
+  const out: Evaluation = { kind, actual: Float64Array.from(keep, (i) => actual[i]), predicted: Float64Array.from(keep, (i) => predicted[i]), totalRows: actual.length };
+  if (probabilities) {
+    const kept = new Float64Array(keep.length * k);
+    keep.forEach((row, j) => kept.set(probabilities.subarray(row * k, row * k + k), j * k));
+    out.probabilities = kept;
+  }
+  return out;
 }
 
 function failed(name: string, spec: CandidateSpec, params: Record<string, unknown>, status: CandidateStatus, e: unknown): CandidateResult {
@@ -717,8 +936,8 @@ function failed(name: string, spec: CandidateSpec, params: Record<string, unknow
   return { name, type: spec.type, params, status, fitSeconds: 0, predictSeconds: 0, history: emptyHistory(), error: { code, message, stage: 'training' } };
 }
 
-/** Best first: by R² descending or RMSE ascending; unfinished candidates last, in their order. */
-export function rankCandidates(results: CandidateResult[], by: RankedBy = 'r2'): CandidateResult[] {
+/** Best first: by R² descending, RMSE ascending, or a classification metric; unfinished candidates last, in their order. */
+export function rankCandidates(results: CandidateResult[], by: RankedBy | ClassificationMetricName = 'r2'): CandidateResult[] {
   const score = (r: CandidateResult): number => rankingScore(r, by);
   return results
     .map((r, i) => ({ r, i }))
@@ -732,10 +951,12 @@ function isConstant(y: Float64Array): boolean {
 }
 
 function targetValues(table: Table, target: string): Float64Array {
-  const col = table.columns.find((c) => c.name === target);
-  if (!col) throw new PipelineError('missing-target', `The target column "${target}" is not in the dataset.`, { column: target, stage: 'transformation' });
+  const col = targetColumn(table, target);
   if (col.type !== 'numeric')
-    throw new PipelineError('target-not-numeric', `The target column "${target}" is not numeric; Loupe predicts a number.`, { column: target, stage: 'transformation' });
+    throw new PipelineError('target-not-numeric', `The target column "${target}" holds labels, not numbers: regression predicts a number. Train for classification.`, {
+      column: target,
+      stage: 'transformation',
+    });
   return col.values;
 }
 
@@ -755,12 +976,14 @@ function refuseConstantTarget(table: Table, target: string, where: string): void
  * number is an error naming it.
  */
 function dropMissingTarget(table: Table, target: string, warn: (w: RunWarning) => void): Table {
-  const values = targetValues(table, target);
+  const col = targetColumn(table, target);
   const keep: number[] = [];
-  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) keep.push(i);
+  if (col.type === 'numeric') {
+    for (let i = 0; i < col.values.length; i++) if (Number.isFinite(col.values[i])) keep.push(i);
+  } else for (let i = 0; i < col.codes.length; i++) if (col.codes[i] >= 0) keep.push(i);
   if (keep.length === table.rowCount) return table;
-  if (keep.length === 0) throw new PipelineError('no-target-values', `The target column "${target}" has no numeric values.`, { column: target, stage: 'transformation' });
+  if (keep.length === 0) throw new PipelineError('no-target-values', `The target column "${target}" has no values.`, { column: target, stage: 'transformation' });
   const removed = table.rowCount - keep.length;
-  warn({ code: 'missing-target', column: target, rows: removed, message: `Removed ${removed} row${removed === 1 ? '' : 's'} whose target "${target}" is missing or not a finite number.` });
+  warn({ code: 'missing-target', column: target, rows: removed, message: `Removed ${removed} row${removed === 1 ? '' : 's'} whose target "${target}" is missing${col.type === 'numeric' ? ' or not a finite number' : ''}.` });
   return takeRows(table, Uint32Array.from(keep));
 }

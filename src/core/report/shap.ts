@@ -7,6 +7,7 @@ import type { LoadedBundle } from '../bundle/bundle';
 import { Explainer, shapSummary } from '../explain';
 import type { ExplanationKind } from '../models/catalog';
 import { modelInfo } from '../models/catalog';
+import { isClassifier } from '../models/types';
 
 /** Rows explained: exact methods are cheap; sampling Shapley asks the model many times per row. */
 const EXACT_ROWS = 1000;
@@ -27,6 +28,7 @@ export interface ReportShap {
  * the caller has not readied it (`tfReady`: the CLI opens bundles with the backend ready).
  */
 export function reportShap(loaded: LoadedBundle, options: { tfReady: boolean }): ReportShap | { reason: string } {
+  if (isClassifier(loaded.model)) return { reason: 'SHAP summaries are computed for models that predict a number; this model predicts classes.' };
   if (!loaded.referenceSample) return { reason: 'This bundle carries no sample of its training rows (made before Loupe kept one, or exported without it), so there is nothing to explain.' };
   if (modelInfo(loaded.model.type).tfjs && !options.tfReady)
     return { reason: 'This model runs on TensorFlow.js, which the page does not load for a report; the CLI’s report (npm run cli -- report) includes its SHAP summary.' };
