@@ -7,6 +7,7 @@
  */
 import { lowerBound } from '../../stats/search';
 import type { EnsembleState } from './ensemble';
+import { codeColumn, thresholdCuts } from './threshold-codes';
 
 /** Code of a missing value: above every threshold rank, so it goes right unless told otherwise. */
 const MISSING_CODE = 0x3ffffffe;
@@ -50,24 +51,9 @@ export class CodedEnsemble {
     const nNodes = s.feature.length;
     const nTrees = s.treeOffsets.length - 1;
     const nFeatures = s.categoryCount.length;
-    const byFeature: number[][] = Array.from({ length: nFeatures }, () => []);
-    for (let t = 0; t < nTrees; t++) {
-      if (raw[t] === 1) continue;
-      for (let n = s.treeOffsets[t]; n < s.treeOffsets[t + 1]; n++) if (s.left[n] >= 0) byFeature[s.feature[n]].push(s.threshold[n]);
-    }
-    let maxCuts = 0;
-    this.cuts = byFeature.map((ts) => {
-      if (ts.length === 0) return null;
-      ts.sort((a, b) => a - b);
-      const distinct: number[] = [];
-      for (const t of ts) if (distinct.length === 0 || distinct[distinct.length - 1] !== t) distinct.push(t);
-      maxCuts = Math.max(maxCuts, distinct.length);
-      let size = 1;
-      while (size < distinct.length) size *= 2;
-      const a = new Float64Array(size).fill(Infinity);
-      a.set(distinct);
-      return a;
-    });
+    const { cuts, counts } = thresholdCuts(s, raw);
+    this.cuts = cuts;
+    const maxCuts = counts.reduce((m, c) => Math.max(m, c), 0);
     this.nodes = new Int32Array(4 * nNodes);
     this.depth = new Int32Array(nTrees);
     const nodeDepth = new Int32Array(nNodes);
@@ -125,20 +111,7 @@ export class CodedEnsemble {
     let missing = false;
     for (let j = 0; j < p; j++) {
       const cuts = this.cuts[j];
-      if (cuts === null) continue;
-      const size = cuts.length;
-      for (let i = b0, q = j; i < b1; i++, q += p) {
-        const v = d[i * p + j];
-        if (v !== v) {
-          codes[q] = MISSING_CODE;
-          missing = true;
-          continue;
-        }
-        // Lower bound over a power-of-two array (+∞ padding is never below v): cuts below v.
-        let pos = 0;
-        for (let step = size >> 1; step > 0; step >>= 1) if (cuts[pos + step - 1] < v) pos += step;
-        codes[q] = cuts[pos] < v ? pos + 1 : pos;
-      }
+      if (cuts !== null && codeColumn(cuts, d, p, j, b0, b1, codes, j, p, MISSING_CODE)) missing = true;
     }
     return missing;
   }
