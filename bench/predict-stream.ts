@@ -1,9 +1,9 @@
 /**
  * Bulk prediction benchmark: `loupe predict` (streamPredict) on a generated gemstone-shaped file
  * with the default gradient-boosted model trained on ../shared/data/gemstone.csv, beside
- * papaparse alone parsing the same file and today's chunked path (predictCsv + predictionChunkToCsv
- * into a write stream, what the CLI ran before) and streamPredict on one thread — in the same
- * run, rounds interleaved so that the machine's load falls on all alike. Each measurement runs in its own child process (its
+ * papaparse alone parsing the same file and the chunked path (predictCsv + predictionChunkToCsv
+ * into a write stream, what the CLI ran before streamPredict) — in the same run, rounds
+ * interleaved so that the machine's load falls on all alike. Each measurement runs in its own child process (its
  * own peak RSS); figures are medians of `--repeats` (3) runs.
  *
  *   node --import tsx bench/predict-stream.ts [--rows 1000000] [--repeats 3] [--old auto|yes|no]
@@ -33,7 +33,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const GEMSTONE = resolve(ROOT, '../shared/data/gemstone.csv');
 const MODEL = resolve(tmpdir(), 'loupe-bench-predict-gbdt.json');
 
-type Tool = 'papaparse' | 'stream' | 'single' | 'chunked';
+type Tool = 'papaparse' | 'stream' | 'chunked';
 
 /** Today's path before streamPredict: predictCsv, each chunk's text written to a file stream. */
 async function chunkedOnce(file: string, out: string): Promise<Record<string, unknown>> {
@@ -64,26 +64,9 @@ async function streamOnce(file: string, out: string): Promise<Record<string, unk
   return { rows: Number(/^([\d,]+) rows:/.exec(err)?.[1].replace(/,/g, '') ?? NaN) };
 }
 
-/** streamPredict on one thread (no runModel), to a file stream: what the CLI's second thread adds. */
-async function singleOnce(file: string, out: string): Promise<Record<string, unknown>> {
-  const loaded = await openBundle(await readFile(MODEL, 'utf8'));
-  const source = await openFileSource(file);
-  const stream = createWriteStream(out);
-  try {
-    const summary = await streamPredict(loaded, source, {
-      write: (bytes) => (stream.write(bytes) ? undefined : new Promise<void>((r) => stream.once('drain', () => r()))),
-    });
-    return { rows: summary.rows };
-  } finally {
-    await source.close();
-    await new Promise<void>((r) => stream.end(r));
-  }
-}
-
 const WORK: Record<Tool, (file: string, out: string) => Promise<Record<string, unknown>>> = {
   papaparse: (file) => papaOnce(file),
   stream: streamOnce,
-  single: singleOnce,
   chunked: chunkedOnce,
 };
 
@@ -126,11 +109,10 @@ async function main(): Promise<void> {
   const outs: Record<Tool, string> = {
     papaparse: '',
     stream: resolve(tmpdir(), `loupe-bench-predictions-stream-${rows}.csv`),
-    single: resolve(tmpdir(), `loupe-bench-predictions-single-${rows}.csv`),
     chunked: resolve(tmpdir(), `loupe-bench-predictions-chunked-${rows}.csv`),
   };
-  const tools: Tool[] = withOld ? ['papaparse', 'stream', 'single', 'chunked'] : ['papaparse', 'stream', 'single'];
-  const runs: Record<Tool, ChildReport[]> = { papaparse: [], stream: [], single: [], chunked: [] };
+  const tools: Tool[] = withOld ? ['papaparse', 'stream', 'chunked'] : ['papaparse', 'stream'];
+  const runs: Record<Tool, ChildReport[]> = { papaparse: [], stream: [], chunked: [] };
   for (let r = 0; r < repeats; r++) for (const t of tools) runs[t].push(await runChild(SCRIPT, ['--child', t, file, outs[t]]));
   const figures = (rs: ChildReport[]) => ({
     seconds: round(median(rs.map((x) => x.seconds))),
@@ -141,12 +123,11 @@ async function main(): Promise<void> {
   });
   const papa = figures(runs.papaparse);
   const stream = figures(runs.stream);
-  const single = figures(runs.single);
   const chunked = withOld ? figures(runs.chunked) : undefined;
   const streamHash = await sha256(outs.stream);
-  const sameBytes = (await sha256(outs.single)) === streamHash && (!withOld || (await sha256(outs.chunked)) === streamHash);
+  const sameBytes = withOld ? (await sha256(outs.chunked)) === streamHash : undefined;
   const outputMB = round(statSync(outs.stream).size / 1048576, 1);
-  for (const t of ['stream', 'single', 'chunked'] as const) rmSync(outs[t], { force: true });
+  for (const t of ['stream', 'chunked'] as const) rmSync(outs[t], { force: true });
   printJson({
     benchmark: 'predict-stream',
     node: process.version,
@@ -156,16 +137,14 @@ async function main(): Promise<void> {
     repeats,
     model: 'gbdt, default parameters, trained on gemstone.csv (65,535 rows; the CLI train default split)',
     papaparse: { what: 'papaparse alone: header:false, no typing, streaming the file', ...papa },
-    stream: { what: 'loupe predict --out (streamPredict, the model in a second thread): read, transform, predict, write', ...stream },
-    single: { what: 'streamPredict on one thread to a write stream (no second thread)', ...single },
+    stream: { what: 'loupe predict --out (streamPredict): read, transform, predict, write', ...stream },
     ...(chunked ? { chunked: { what: 'the path before streamPredict: predictCsv + predictionChunkToCsv to a write stream', ...chunked } } : {}),
     ratio: {
       streamOverPapaparse: round(stream.seconds / papa.seconds, 2),
       streamOverPapaparseCpu: round(stream.cpuSeconds / papa.cpuSeconds, 2),
-      singleOverStream: round(single.seconds / stream.seconds, 2),
       ...(chunked ? { chunkedOverStream: round(chunked.seconds / stream.seconds, 2) } : {}),
     },
-    sameBytes,
+    ...(sameBytes !== undefined ? { sameBytes } : {}),
     targets:
       rows <= 2_000_000
         ? { cliWithin4sPerMillionRows: stream.seconds <= 4 * (rows / 1e6), within2_5xPapaparse: stream.seconds / papa.seconds <= 2.5 }

@@ -13,7 +13,7 @@ import { basename } from 'node:path';
 import { openBundle } from '../core/bundle/bundle';
 import { Explainer } from '../core/explain';
 import { explanationMethod } from '../core/explain/method';
-import { modelInfo, type ExplanationKind } from '../core/models/catalog';
+import type { ExplanationKind } from '../core/models/catalog';
 import { intervalCoverage, percent } from '../core/conformal/calibration';
 import { checkBundleSize } from '../core/bundle/limits';
 import { bundleReference, monitorBatch } from '../core/pipeline/monitor';
@@ -22,7 +22,6 @@ import { streamPredict, type PredictionSink } from '../core/pipeline/stream-pred
 import { monitorJson } from './monitor';
 import { numberOption, parseArgs, rejectUnknown, stringOption, UsageError } from './args';
 import type { Command } from './command';
-import { startModelThread } from './model-thread';
 import { openFileSource } from './node-source';
 import { terminalText } from './terminal-text';
 
@@ -50,8 +49,6 @@ decision threshold stored in the bundle) and one "proba_<class>" column per clas
                      --clip). Exact for trees and linear models; sampled for k-NN and MLP
   --permutations <n> permutations per row for sampled explanations (default 128)`;
 
-/** Files from this size on are predicted with a second thread (smaller ones finish before it would start). */
-const MODEL_THREAD_BYTES = 8 << 20;
 
 /** Writes to a Node stream, waiting for 'drain' when its buffer is full (backpressure); a stream error rejects. */
 function streamWriter(stream: WriteStream | NodeJS.WriteStream): (chunk: Uint8Array | string) => Promise<void> {
@@ -145,8 +142,6 @@ export const predictCommand: Command = {
     const reference = driftPath !== undefined ? bundleReference(loaded) : undefined;
     const source = await openFileSource(csvPath);
     const collector = reference ? new PredictedBatchCollector(loaded.bundle.target) : null;
-    // A second core predicts while this one reads and writes: for files worth starting a thread for, and models off tfjs.
-    const thread = source.size >= MODEL_THREAD_BYTES && !modelInfo(loaded.bundle.model.type).tfjs && loaded.recipe.task !== 'classification' ? startModelThread(modelPath) : null;
     try {
       const summary = await streamPredict(loaded, source, outPath !== undefined ? fileSink(outPath) : stdoutSink(), {
         chunkRows,
@@ -154,7 +149,6 @@ export const predictCommand: Command = {
         explainer,
         interval,
         ...(collector ? { onPredicted: (c) => collector.addPredicted(c) } : {}),
-        ...(thread ? { runModel: (m) => thread.run(m) } : {}),
       });
       const permutationsUsed = summary.permutations ?? 0;
       const listed = summary.problems.filter((p) => p.severity === 'error').slice(0, 20).map((p) => `  row ${p.row}: ${p.message}`);
@@ -195,7 +189,7 @@ export const predictCommand: Command = {
       }
       return args.options.get('strict') === true && summary.failed > 0 ? 1 : 0;
     } finally {
-      await Promise.all([source.close(), thread?.close()]);
+      await source.close();
     }
   },
 };

@@ -119,23 +119,11 @@ export function predictRecords(loaded: LoadedBundle, records: Array<Record<strin
 }
 
 /**
- * The model's raw outputs on the rows of `transformed` that can be predicted (NaN elsewhere), the
- * model applied by `run` — which may run it elsewhere, such as a worker holding the same bundle,
- * and must give exactly `model.predict(m)` without detaching m's buffer: predictTransformed's
- * `modelOutput`.
- */
-export async function modelOutputs(loaded: LoadedBundle, transformed: RecordsTransform, run: (m: Matrix) => Promise<Float64Array>): Promise<Float64Array> {
-  const { X, valid } = transformed;
-  const part = validPart({ data: X.data, rows: X.rows, cols: X.cols, features: loaded.recipe.features }, valid);
-  return part.m ? spread(await run(part.m), part.idx, X.rows) : new Float64Array(X.rows).fill(NaN);
-}
-
-/**
  * Predicts rows the recipe has already encoded (transformRecords, or transformRead for streamed
  * CSV chunks): one path for a form, a file chunk and the streamed engine, so their predictions,
  * intervals, explanations and problems are the same.
  */
-export function predictTransformed(loaded: LoadedBundle, transformed: RecordsTransform, firstRow: number, options: PredictOptions = {}, modelOutput?: Float64Array): RecordsPrediction {
+export function predictTransformed(loaded: LoadedBundle, transformed: RecordsTransform, firstRow: number, options: PredictOptions = {}): RecordsPrediction {
   const { X, problems, valid, inputs } = transformed;
   const matrix: Matrix = { data: X.data, rows: X.rows, cols: X.cols, features: loaded.recipe.features };
   if (loaded.recipe.task === 'classification') {
@@ -143,7 +131,7 @@ export function predictTransformed(loaded: LoadedBundle, transformed: RecordsTra
     if (options.explainer) throw new PipelineError('not-supported', 'Explanations of predicted rows are for regression models; this model predicts classes.', { stage: 'prediction', field: 'explain' });
     return classifyRecords(loaded, loaded.model, matrix, valid, inputs, problems);
   }
-  const raw = loaded.recipe.decodeTarget(modelOutput ?? onValidRows(matrix, valid, (m) => loaded.model.predict(m)));
+  const raw = loaded.recipe.decodeTarget(onValidRows(matrix, valid, (m) => loaded.model.predict(m)));
   for (let i = 0; i < raw.length; i++) if (!valid[i]) raw[i] = NaN;
   const explanation = options.explainer ? explainValid(options.explainer, X, valid) : undefined;
   const bounds = options.interval !== undefined && loaded.intervals ? intervalBounds(loaded, matrix, valid, raw, options.interval) : undefined;

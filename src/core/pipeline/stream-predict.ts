@@ -23,13 +23,11 @@ import type { LoadedBundle } from '../bundle/bundle';
 import { streamCsvRows } from '../data/csv';
 import { neutraliseRows } from '../data/csv-cells';
 import type { CsvInput, Table } from '../data/types';
-import type { Matrix } from '../models/types';
 import type { RecordsTransform, RowProblem } from '../recipe';
 import {
   bundleClasses,
   checkColumns,
   errorCells,
-  modelOutputs,
   numberCell,
   outputCells,
   predictionColumnName,
@@ -88,13 +86,6 @@ export interface StreamPredictOptions extends PredictOptions {
   chunkBytes?: number;
   /** Errors and warnings listed in the summary, each (all are counted). Default 100. */
   maxListed?: number;
-  /**
-   * Applies the model elsewhere — a worker thread holding the same bundle — so that the next
-   * chunk is read and encoded while this one is predicted (two cores at work). It must give
-   * exactly `loaded.model.predict(m)` and leave m's buffer attached (copy, do not transfer).
-   * One chunk at a time is in flight; without it the model runs here.
-   */
-  runModel?: (m: Matrix) => Promise<Float64Array>;
   /** Clock in milliseconds (tests). */
   now?: () => number;
 }
@@ -158,17 +149,6 @@ export async function streamPredict(loaded: LoadedBundle, input: CsvInput, sink:
   const newChunk = (): ChunkRows =>
     new ChunkRows({ header, inputs: schema, ...(options.onPredicted && header.includes(target) ? { extra: target } : {}) }, chunkRows);
 
-  /** A chunk read and encoded, its model outputs coming from `runModel` (null: computed when finished). */
-  interface Encoded {
-    c: ChunkRows;
-    first: number;
-    transformed: RecordsTransform;
-    extra?: Float64Array;
-    output: Promise<Float64Array> | null;
-  }
-  const inFlight: Encoded[] = [];
-  const runModel = options.runModel;
-
   const flush = async (): Promise<void> => {
     const c = chunk;
     if (!c || c.n === 0) return;
@@ -178,14 +158,7 @@ export async function streamPredict(loaded: LoadedBundle, input: CsvInput, sink:
     firstRow += c.n;
     const { read, extra } = c.finish();
     const transformed = loaded.recipe.transformRead(read, first);
-    const output = runModel ? modelOutputs(loaded, transformed, runModel) : null;
-    output?.catch(() => undefined); // awaited in finish; a run that fails first must not leave it unhandled
-    inFlight.push({ c, first, transformed, output, ...(extra ? { extra } : {}) });
-    if (inFlight.length > (runModel ? 1 : 0)) await finish(inFlight.shift()!);
-  };
-
-  const finish = async ({ c, first, transformed, extra, output }: Encoded): Promise<void> => {
-    const res = predictTransformed(loaded, transformed, first, predictOptions, output ? await output : undefined);
+    const res = predictTransformed(loaded, transformed, first, predictOptions);
     tally.ragged += c.ragged;
     tally.add(res);
     for (const p of res.problems) {
@@ -261,7 +234,6 @@ export async function streamPredict(loaded: LoadedBundle, input: CsvInput, sink:
       { signal: options.signal, ...(options.chunkBytes !== undefined ? { chunkBytes: options.chunkBytes } : {}) },
     );
     await flush();
-    while (inFlight.length) await finish(inFlight.shift()!);
     // A header without rows still gets its header line.
     if (!wroteHeader) await write(headerLine(undefined));
     await sink.close?.();

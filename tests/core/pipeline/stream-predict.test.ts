@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedBundle } from '../../../src/core/bundle/bundle';
 import { CancelledError, RowError } from '../../../src/core/errors';
 import { Explainer } from '../../../src/core/explain';
-import type { Matrix, ModelType } from '../../../src/core/models/types';
+import type { ModelType } from '../../../src/core/models/types';
 import { predictCsv, predictionChunkToCsv, type PredictCsvOptions, type PredictionSummary } from '../../../src/core/pipeline/predict';
 import { streamPredict, type PredictedColumns, type StreamPredictOptions, type StreamSummary } from '../../../src/core/pipeline/stream-predict';
 import { PredictedBatchCollector } from '../../../src/core/pipeline/predicted-batch';
@@ -145,26 +145,6 @@ describe('streamPredict writes exactly what predictCsv + predictionChunkToCsv wr
         expect(now.closed).toBe(true);
       }
     });
-
-  it('with the model run elsewhere (runModel: a worker in the CLI), chunks overlapping: the same bytes', async () => {
-    for (const type of ['gbdt', 'knn', 'linear'] as const) {
-      const loaded = bundles.get(type)!;
-      const copy = (m: Matrix): Matrix => ({ ...m, data: m.data.slice() });
-      const runs: number[] = [];
-      // Answers arrive a macrotask later, as from a thread; the copy checks nothing depends on the matrix being the same object.
-      const runModel = (m: Matrix) => new Promise<Float64Array>((r) => setTimeout(() => (runs.push(m.rows), r(loaded.model.predict(copy(m)))), 1));
-      for (const [file, options] of [
-        [plain, { chunkRows: 100 }],
-        [csv, { chunkRows: 64, interval: 0.8 }],
-      ] as const) {
-        const old = await chunked(loaded, file, options);
-        const now = await streamed(loaded, file, { ...options, runModel });
-        expect(now.text, type).toBe(old.text);
-        expect(summaryFields(now.summary)).toEqual(summaryFields(old.summary));
-      }
-      expect(runs.length).toBeGreaterThan(10);
-    }
-  });
 
   it('with intervals and explanations (exact for trees and linear models, sampled for k-NN and MLP)', async () => {
     for (const type of ['gbdt', 'ridge', 'knn', 'mlp'] as const) {
