@@ -30,8 +30,9 @@ import { numberOption, option } from './lib/options';
 
 const SCRIPT = fileURLToPath(import.meta.url);
 const ROOT = resolve(import.meta.dirname, '..');
-const GEMSTONE = resolve(ROOT, '../shared/data/gemstone.csv');
-const MODEL = resolve(tmpdir(), 'loupe-bench-predict-gbdt.json');
+export const GEMSTONE = resolve(ROOT, '../shared/data/gemstone.csv');
+/** The default gbdt trained on gemstone.csv (trainModel), kept in tmp between runs; bench/gbdt-predict uses it too. */
+export const MODEL = resolve(tmpdir(), 'loupe-bench-predict-gbdt.json');
 
 type Tool = 'papaparse' | 'stream' | 'chunked';
 
@@ -85,7 +86,7 @@ function sha256(file: string): Promise<string> {
 }
 
 /** The default model (gbdt, default params) trained on gemstone.csv with the CLI, kept in tmp between runs. */
-function trainModel(): void {
+export function trainModel(): void {
   if (existsSync(MODEL)) return;
   process.stderr.write(`training the default gbdt on ${GEMSTONE} → ${MODEL}\n`);
   const r = spawnSync(process.execPath, ['--import', 'tsx', resolve(ROOT, 'src/cli/main.ts'), 'train', GEMSTONE, '--target', 'price', '--models', 'gbdt', '--out', MODEL], { stdio: 'inherit' });

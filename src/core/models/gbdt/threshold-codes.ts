@@ -52,9 +52,10 @@ export function codeColumn(cuts: Float64Array, d: Float64Array, p: number, j: nu
       continue;
     }
     // Lower bound over a power-of-two array (+∞ padding is never below v): cuts below v.
+    // Branch-free steps (the comparison's outcome is data-dependent, a branch mispredicts often).
     let pos = 0;
-    for (let step = size >> 1; step > 0; step >>= 1) if (cuts[pos + step - 1] < v) pos += step;
-    codes[q] = cuts[pos] < v ? pos + 1 : pos;
+    for (let step = size >> 1; step > 0; step >>= 1) pos += step & -(cuts[pos + step - 1] < v);
+    codes[q] = pos + +(cuts[pos] < v);
   }
   return missing;
 }
