@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { GradientBoostingRegressor } from '../../../src/core/models/gbdt/index';
 import { CAT_WORDS, TreeEnsemble, type EnsembleState } from '../../../src/core/models/gbdt/ensemble';
+import { MAX_MASK_FEATURES } from '../../../src/core/models/gbdt/leaf-masks';
 import { StateReader } from '../../../src/core/models/state';
 import type { Matrix } from '../../../src/core/models/types';
 import { Rng } from '../../../src/core/random';
@@ -195,7 +196,7 @@ describe('GBDT leaf-mask prediction (WebAssembly)', () => {
     expectSamePaths(f, probeWithCategories(f, p, 1, 12, 3000, rng), m.baseline);
   });
 
-  it('leaves trees of more than 32 leaves, and features split both ways, to the coded descent', () => {
+  it('leaves trees of more than 32 leaves, features split both ways, and wide forests to the coded descent', () => {
     const rng = new Rng(8);
     const big = randomEnsemble(rng, { trees: 6, maxLeaves: 64, p: 5, nCat: 0, categories: 0 });
     const f = TreeEnsemble.read(StateReader.of(big, 'forest'), 5);
@@ -211,6 +212,15 @@ describe('GBDT leaf-mask prediction (WebAssembly)', () => {
     const g = TreeEnsemble.read(StateReader.of(mixed, 'forest'), 1);
     expect(g.predictionKernel()).toBe('coded');
     expectSamePaths(g, probeWithCategories(g, 1, 1, 4, 500, rng));
+    // More features split on than the masks repay; one fewer still takes them.
+    for (const width of [MAX_MASK_FEATURES + 1, MAX_MASK_FEATURES]) {
+      let wide: EnsembleState;
+      do wide = randomEnsemble(rng, { trees: 40, maxLeaves: 32, p: width, nCat: 0, categories: 0 });
+      while (new Set(wide.feature.filter((f) => f >= 0)).size !== width);
+      const w = TreeEnsemble.read(StateReader.of(wide, 'forest'), width);
+      expect(w.predictionKernel()).toBe(width > MAX_MASK_FEATURES ? 'coded' : 'leaf-masks');
+      expectSamePaths(w, probeRows(w, width, 300, rng, 0.1));
+    }
   });
 });
 
