@@ -189,10 +189,10 @@ export class TreeEnsemble {
    * Rows are coded block by block: a value becomes the number of the forest's thresholds on
    * its feature that lie below it, and a node's threshold becomes its rank among them, so
    * "value ≤ threshold" is exactly "code ≤ rank" (NaN gets a code of its own). With leaf masks
-   * (trees of up to 32 leaves, at most 64 features split on, WebAssembly SIMD available; 6.3× less CPU on gemstone) each row's leaves come
-   * from one table row per feature; else every tree descends the block on the codes, its
-   * nodes in L1 while the block's codes stream past. Both add the raw descent's leaf values in
-   * its order: the same sums, bit for bit.
+   * (trees of up to 32 leaves, at most 64 features split on, WebAssembly SIMD available; 6.3×
+   * less CPU on gemstone) each row's leaves come from one table row per feature; else every
+   * tree descends the block on the codes, its nodes in L1 while the block's codes stream past.
+   * Both add the raw descent's leaf values in its order: the same sums, bit for bit.
    */
   addPredictions(X: Matrix, out: Float64Array): void {
     const k = (this.kernel ??= this.buildKernel());
