@@ -1,5 +1,5 @@
-/** Parameter table of the multilayer perceptron regressor. */
-import { defineParams, seedParam } from '../params';
+/** Parameter tables of the multilayer perceptron regressor and classifier. */
+import { classWeightParam, defineParams, seedParam } from '../params';
 
 export interface MlpOptions {
   /** Units per hidden layer, input side first. */
@@ -62,3 +62,23 @@ export const MLP_PARAMS = defineParams<MlpOptions>({
 });
 
 export const MLP_DEFAULTS = MLP_PARAMS.defaults;
+
+export interface MlpClassifierOptions extends MlpOptions {
+  /** 'balanced' weighs each row n / (K · count of its class) in the loss. */
+  classWeight: 'none' | 'balanced';
+}
+
+/**
+ * The classifier's table: the regressor's fields, with early stopping on (a stratified 10%
+ * hold-out, scored by its log loss), and scikit-learn's class weights. Defaults chosen by 5-fold
+ * CV on telco-churn's training rows only (`bench/cls-telco.ts --cv --model mlp-classifier`).
+ */
+export const MLP_CLASSIFIER_PARAMS = defineParams<MlpClassifierOptions>({
+  ...MLP_PARAMS.fields,
+  earlyStopping: { ...MLP_PARAMS.fields.earlyStopping, default: true, help: 'keep the best epoch on a held-out share of every class and stop when its log loss stops improving' },
+  validationFraction: { ...MLP_PARAMS.fields.validationFraction, help: 'share of training rows held out (of every class) for early stopping' },
+  tol: { ...MLP_PARAMS.fields.tol, help: 'relative improvement of the validation log loss that counts' },
+  classWeight: classWeightParam(),
+});
+
+export const MLP_CLASSIFIER_DEFAULTS = MLP_CLASSIFIER_PARAMS.defaults;
