@@ -171,12 +171,12 @@ export class LeafMaskEnsemble {
     }
     const rowBytes = align16(4 * nTrees);
     if (tableRows === 0 || used > MAX_MASK_FEATURES || tableRows * rowBytes > MAX_TABLE_BYTES) return null;
-    const k = useWasm ? instance(used) : undefined;
-    if (!k) return null;
+    if (!useWasm) return null;
     try {
-      return new LeafMaskEnsemble(s, coding, count, rowBytes, k.exports.predict as PredictFn, k.memory);
+      const k = instance(used);
+      return k ? new LeafMaskEnsemble(s, coding, count, rowBytes, k.exports.predict as PredictFn, k.memory) : null;
     } catch {
-      return null; // memory could not grow: the coded descent serves
+      return null; // no instance or memory to be had (address space, out of memory): the coded descent serves
     }
   }
 
