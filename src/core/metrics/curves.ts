@@ -65,7 +65,11 @@ export interface RocCurve {
 
 /** sklearn's roc_curve (drop_intermediate=True: points collinear with their neighbours are left out). */
 export function rocCurve(positive: ArrayLike<number>, score: ArrayLike<number>): RocCurve {
-  let { tps, fps, thresholds } = countsAtThresholds(positive, score);
+  return rocFromCounts(countsAtThresholds(positive, score));
+}
+
+function rocFromCounts(counts: ThresholdCounts): RocCurve {
+  let { tps, fps, thresholds } = counts;
   if (fps.length > 2) {
     const keep: number[] = [0];
     for (let i = 1; i < fps.length - 1; i++) {
@@ -103,7 +107,11 @@ export function trapezoidArea(x: ArrayLike<number>, y: ArrayLike<number>): numbe
 
 /** The area under the ROC curve; NaN when every row is of one kind (sklearn warns and gives NaN). */
 export function binaryRocAuc(positive: ArrayLike<number>, score: ArrayLike<number>): number {
-  const { fpr, tpr } = rocCurve(positive, score);
+  return rocArea(rocCurve(positive, score));
+}
+
+/** The area under a ROC curve; NaN when its rates are undefined (every row of one kind). */
+export function rocArea({ fpr, tpr }: RocCurve): number {
   if (Number.isNaN(fpr[0]) || Number.isNaN(tpr[0])) return NaN;
   return trapezoidArea(fpr, tpr);
 }
@@ -118,7 +126,10 @@ export interface PrecisionRecallCurve {
 
 /** sklearn's precision_recall_curve (drop_intermediate=False). */
 export function precisionRecallCurve(positive: ArrayLike<number>, score: ArrayLike<number>): PrecisionRecallCurve {
-  const { tps, fps, thresholds } = countsAtThresholds(positive, score);
+  return prFromCounts(countsAtThresholds(positive, score));
+}
+
+function prFromCounts({ tps, fps, thresholds }: ThresholdCounts): PrecisionRecallCurve {
   const m = tps.length;
   const positives = tps[m - 1];
   const precision = new Float64Array(m + 1);
@@ -139,10 +150,45 @@ export function precisionRecallCurve(positive: ArrayLike<number>, score: ArrayLi
 
 /** sklearn's average_precision_score: Σ (R_n − R_{n−1}) P_n over the precision–recall curve. */
 export function averagePrecision(positive: ArrayLike<number>, score: ArrayLike<number>): number {
-  const { precision, recall } = precisionRecallCurve(positive, score);
+  return averagePrecisionOf(precisionRecallCurve(positive, score));
+}
+
+/** Average precision read off a precision–recall curve (recall decreasing, as precisionRecallCurve gives it). */
+export function averagePrecisionOf({ precision, recall }: PrecisionRecallCurve): number {
   let s = 0;
   for (let i = 0; i < recall.length - 1; i++) s -= (recall[i + 1] - recall[i]) * precision[i];
   return s;
+}
+
+/** One class's curves against the rest, for the Train screen's ROC and precision–recall charts. */
+export interface ClassCurves {
+  /** The class code (binary: 1, the positive class). */
+  classCode: number;
+  /** Rows of this class. */
+  positives: number;
+  roc: RocCurve;
+  /** ROC AUC; NaN when every row is of one kind. */
+  auc: number;
+  pr: PrecisionRecallCurve;
+  averagePrecision: number;
+}
+
+/**
+ * ROC and precision–recall curves of each class against the rest (sklearn's one-vs-rest, as
+ * roc_auc_score(multi_class='ovr') scores them) from rows × K probabilities; a binary task has
+ * one entry, of the positive class (code 1). Each class's scores are sorted once for both curves.
+ */
+export function oneVsRestCurves(y: ArrayLike<number>, proba: ArrayLike<number>, k: number): ClassCurves[] {
+  if (!(Number.isInteger(k) && k >= 2)) throw new InvalidParamsError('bad-class-count', `The number of classes must be a whole number of at least 2; got ${k}.`, { field: 'classCount' });
+  if (proba.length !== y.length * k) throw new InvalidInputError('shape', `${y.length} rows of ${k} classes need ${y.length * k} probabilities; got ${proba.length}.`);
+  const codes = k === 2 ? [1] : Array.from({ length: k }, (_, c) => c);
+  return codes.map((c) => {
+    const positive = oneVsRest(y, c);
+    const counts = countsAtThresholds(positive, columnOf(proba, k, c));
+    const roc = rocFromCounts(counts);
+    const pr = prFromCounts(counts);
+    return { classCode: c, positives: counts.tps[counts.tps.length - 1], roc, auc: rocArea(roc), pr, averagePrecision: averagePrecisionOf(pr) };
+  });
 }
 
 export interface ReliabilityBin {
