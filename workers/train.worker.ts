@@ -16,6 +16,7 @@ import { permutationImportance } from '../src/core/pipeline/importance';
 import type { LogLine } from '../src/core/pipeline/log';
 import { runTraining, type CandidateResult, type TrainingResult } from '../src/core/pipeline/train';
 import { loadBundle } from '../src/core/bundle/bundle';
+import { withDecisionThreshold } from '../src/core/pipeline/decision-threshold';
 import { runRetrain } from '../src/core/pipeline/retrain';
 import { evaluateTrial, searchData, type SearchData } from '../src/core/pipeline/search';
 import { initTf } from '../src/core/tf';
@@ -176,6 +177,18 @@ const api: TrainApi = {
       bundle: { ...bundle, lineage: { ...bundle.lineage, runId } },
       ...(searchSummary ? { search: searchSummary } : {}),
     });
+  },
+
+  async setDecisionThreshold(jobId, threshold, runId) {
+    const k = kept.get(jobId);
+    if (!k?.candidate.bundle) throw new Error('This model is no longer kept in its worker; train it again to change its decision threshold.');
+    const out = withDecisionThreshold(k.candidate.bundle, threshold, k.candidate.evaluation);
+    k.candidate.bundle = out.bundle;
+    if (runId) {
+      runStore ??= openLoupeDb().then((db) => new RunStore(db));
+      await (await runStore).replaceBundle(runId, { ...out.bundle, lineage: { ...out.bundle.lineage, runId } });
+    }
+    return out;
   },
 
   async retrain(job, onProgress) {
