@@ -1,0 +1,157 @@
+/**
+ * The Train screen of a classifier in a real browser: a small generated binary CSV (made here)
+ * → two classifiers trained → the best one's confusion matrix, ROC, precision–recall and
+ * reliability charts, each named for assistive technology, axe clean → the decision threshold
+ * moved: the matrix and the scores change live, the ROC point moves → saved with the model →
+ * registered from the run, and the registered bundle decides with the saved threshold (checked
+ * by predicting the test rows with it in Node).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { parseBundle } from '../../src/core/bundle/bundle';
+import { predictRecords } from '../../src/core/pipeline/predict';
+import { axeViolations, chooseModels, exportVersion, goTo, openApp, registerModel, type BrowserSession } from './browser';
+
+const TIMEOUT = 120_000;
+
+/** 600 rows: two numeric inputs and a colour; `churn` is "Yes" more often as x1 grows (overlapping classes, so thresholds matter). Deterministic. */
+function churnCsv(): string {
+  const lines = ['tenure,charges,colour,churn'];
+  let s = 20261205;
+  const rand = (): number => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  for (let i = 0; i < 600; i++) {
+    const yes = rand() < 0.35;
+    const tenure = (yes ? 8 : 20) + 14 * (rand() - 0.5) * 2;
+    const charges = (yes ? 75 : 60) + 30 * (rand() - 0.5) * 2;
+    lines.push(`${tenure.toFixed(1)},${charges.toFixed(2)},${rand() < 0.5 ? 'red' : 'blue'},${yes ? 'Yes' : 'No'}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+let s: BrowserSession;
+let page: Page;
+let tmp: string;
+
+const detail = () => page.getByTestId('model-detail');
+
+/** The confusion matrix's counts, row by row (actual No, actual Yes). */
+async function matrix(): Promise<number[][]> {
+  return detail()
+    .getByTestId('confusion-matrix')
+    .locator('tbody tr')
+    .evaluateAll((rows) => rows.map((r) => Array.from(r.querySelectorAll('td'), (td) => Number(td.dataset.count))));
+}
+
+/** The operating point drawn on the ROC chart (the red dot), in the chart's pixels. */
+async function rocPoint(): Promise<string | null> {
+  // Plot puts a constant fill on the mark's group, not on each circle.
+  const dot = detail().getByTestId('roc-curve').locator('svg [fill="#b42318"] circle, svg circle[fill="#b42318"]').first();
+  await dot.waitFor();
+  return dot.evaluate((c) => `${c.getAttribute('cx')},${c.getAttribute('cy')}`);
+}
+
+describe('Train screen: a binary classifier', () => {
+  beforeAll(async () => {
+    tmp = mkdtempSync(join(tmpdir(), 'loupe-cls-train-'));
+    s = await openApp('classification-train');
+    page = s.page;
+  });
+
+  afterAll(async () => {
+    await s?.close();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('trains logistic regression and a decision tree on a generated churn file', async () => {
+    await page.getByLabel('CSV file', { exact: true }).setInputFiles({ name: 'churn.csv', mimeType: 'text/csv', buffer: Buffer.from(churnCsv()) });
+    await page.getByTestId('row-count').filter({ hasText: /^600$/ }).waitFor({ timeout: TIMEOUT });
+    await goTo(page, 'Train');
+    await chooseModels(page, ['logistic', 'tree-classifier']);
+    await page.getByRole('button', { name: 'Train 2 models' }).click();
+    for (const t of ['logistic', 'tree-classifier'])
+      await page.locator(`[data-testid="candidate-${t}"][data-status="finished"]`).waitFor({ timeout: TIMEOUT });
+    await page.getByTestId('leaderboard').waitFor();
+    expect(await page.getByTestId('leaderboard-row').count()).toBe(2);
+  });
+
+  it('shows the confusion matrix, ROC, precision–recall and reliability of the best model, each named, axe clean', async () => {
+    await detail().getByRole('heading', { name: /\(best\)/ }).waitFor();
+    const m = await matrix();
+    expect(m).toHaveLength(2);
+    // A stratified 20 % test part of 600 rows.
+    expect(m.flat().reduce((a, b) => a + b, 0)).toBe(120);
+    expect(await detail().getByTestId('confusion-matrix').locator('thead th').allTextContents()).toEqual(['Actual ↓ / predicted →', 'No', 'Yes']);
+    for (const id of ['roc-curve', 'pr-curve', 'reliability']) await detail().getByTestId(id).locator('svg').first().waitFor();
+    expect(await detail().getByTestId('roc-curve').getAttribute('aria-label')).toMatch(/^ROC curve of Yes: Yes \(AUC 0\.\d{3}\); at threshold 0\.5: false-positive rate/);
+    expect(await detail().getByTestId('pr-curve').getAttribute('aria-label')).toMatch(/average precision 0\.\d{3}/);
+    expect(await detail().getByTestId('reliability').getAttribute('aria-label')).toMatch(/^Reliability diagram of Yes, \d+ bins: \d+ rows predicted/);
+    expect(await detail().getByTestId('brier').textContent()).toMatch(/Brier score 0\.\d{3}/);
+    await expect.poll(() => detail().getByTestId('saved-threshold').getAttribute('data-threshold')).toBe('0.5');
+    await s.shot('classifier-detail');
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('moving the threshold changes the matrix and the scores live; saving it shows the saved threshold', async () => {
+    const before = await matrix();
+    const recallBefore = Number(await detail().getByTestId('threshold-recall').textContent());
+    const pointBefore = await rocPoint();
+    await detail().getByTestId('threshold-number').fill('0.2');
+    await expect.poll(matrix).not.toEqual(before);
+    const after = await matrix();
+    // A lower threshold calls more rows Yes: the predicted-Yes column grows, row totals stay.
+    expect(after[0][1] + after[1][1]).toBeGreaterThan(before[0][1] + before[1][1]);
+    expect(after.map((r) => r[0] + r[1])).toEqual(before.map((r) => r[0] + r[1]));
+    expect(Number(await detail().getByTestId('threshold-recall').textContent())).toBeGreaterThan(recallBefore);
+    await expect.poll(rocPoint).not.toBe(pointBefore);
+    expect(await detail().getByTestId('saved-threshold').getAttribute('data-threshold')).toBe('0.5');
+
+    // The slider moves the same threshold.
+    const range = detail().getByTestId('threshold-range');
+    expect(await range.inputValue()).toBe('0.2');
+    await range.fill('0.3');
+    expect(await detail().getByTestId('threshold-number').inputValue()).toBe('0.3');
+    await detail().getByTestId('threshold-number').fill('1.5');
+    await detail().getByRole('alert').filter({ hasText: 'a number from 0 to 1' }).waitFor();
+    await detail().getByTestId('threshold-number').fill('0.25');
+
+    await detail().getByTestId('save-threshold').click();
+    await detail().getByRole('status').filter({ hasText: /Saved: Predict and a version registered from this run decide at 0\.25/ }).waitFor({ timeout: 30_000 });
+    expect(await detail().getByTestId('saved-threshold').getAttribute('data-threshold')).toBe('0.25');
+    expect(await detail().getByTestId('save-threshold').isDisabled()).toBe(true);
+    await s.shot('threshold-saved');
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('the version registered from the run decides with the saved threshold', async () => {
+    const best = page.getByTestId('leaderboard-row').first();
+    const name = (await best.getAttribute('data-type')) === 'logistic' ? 'Logistic regression' : 'Decision tree';
+    await best.getByRole('link', { name: `Register ${name}` }).click();
+    await registerModel(page, { name: 'churn' });
+    await goTo(page, 'Models');
+    const text = await exportVersion(page, 1, join(tmp, 'churn-v1.json'));
+    const loaded = parseBundle(text);
+    expect(loaded.bundle.decision).toEqual({ threshold: 0.25 });
+    // Predicting with it: "Yes" exactly where P(Yes) ≥ 0.25.
+    const rows = churnCsv()
+      .trim()
+      .split('\n')
+      .slice(1, 201)
+      .map((l) => {
+        const [tenure, charges, colour] = l.split(',');
+        return { tenure, charges, colour };
+      });
+    const p = predictRecords(loaded, rows);
+    let between = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const yes = p.probabilities![i * 2 + 1];
+      expect(p.predictions[i]).toBe(yes >= 0.25 ? 1 : 0);
+      if (yes >= 0.25 && yes < 0.5) between++;
+    }
+    // Rows the default 0.5 would have called No: the saved threshold is what made them Yes.
+    expect(between).toBeGreaterThan(0);
+    expect(s.pageErrors).toEqual([]);
+  });
+});
