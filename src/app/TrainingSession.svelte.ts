@@ -61,6 +61,11 @@ export interface SplitSettings {
 }
 
 export type ImportanceState = { status: 'running' } | { status: 'done'; result: PermutationImportanceResult } | { status: 'failed'; message: string };
+/** A decision threshold saved into a model, and whether the bundle's test metrics were taken again at it (not when the evaluation is a sample). */
+export interface SavedThreshold {
+  threshold: number;
+  metricsUpdated: boolean;
+}
 /** A computation asked of the worker that trained a candidate: running, its result, or why it failed. */
 export type WorkerAnswer<T> = { status: 'running' } | { status: 'done'; result: T } | { status: 'failed'; message: string };
 
@@ -132,8 +137,8 @@ export class TrainingSession {
   dependence = $state.raw<Record<string, WorkerAnswer<PartialDependence>>>({});
   /** Binary classifiers: the decision threshold on each candidate's slider (absent: the one its bundle decides with). */
   thresholds = $state.raw<Record<string, number>>({});
-  /** Saving a slider's threshold into a candidate's bundle: running, done (the threshold saved) or failed. */
-  thresholdSaves = $state.raw<Record<string, WorkerAnswer<number>>>({});
+  /** Saving a slider's threshold into a candidate's bundle: running, done (the threshold saved, and whether its test metrics were taken again) or failed. */
+  thresholdSaves = $state.raw<Record<string, WorkerAnswer<SavedThreshold>>>({});
   /** Epoch ms of the run's start and end. */
   runStartedAt = $state<number | null>(null);
   runEndedAt = $state<number | null>(null);
@@ -387,7 +392,7 @@ export class TrainingSession {
         this.#shelf.replaceBundle(shelfIdOf(c), bundle);
       }
     }
-    this.thresholdSaves = { ...this.thresholdSaves, [id]: next.status === 'done' ? { status: 'done', result: threshold } : next };
+    this.thresholdSaves = { ...this.thresholdSaves, [id]: next.status === 'done' ? { status: 'done', result: { threshold, metricsUpdated: next.result.metricsUpdated } } : next };
   }
 
   #thresholdAsks: Record<string, number> = {};

@@ -187,7 +187,7 @@ describe('TrainingSession', () => {
     await session.saveThreshold(ridge.id);
     slowSave.resolve();
     await first;
-    expect(session.thresholdSaves[ridge.id]).toEqual({ status: 'done', result: 0.7 });
+    expect(session.thresholdSaves[ridge.id]).toEqual({ status: 'done', result: { threshold: 0.7, metricsUpdated: true } });
     expect(shelf.models.map((m) => m.id)).toEqual(order);
     expect(shelf.models.find((m) => m.id === `session:${ridge.id}`)?.bundle.decision).toEqual({ threshold: 0.7 });
     expect(session.candidates.find((c) => c.id === ridge.id)?.result?.bundle?.decision).toEqual({ threshold: 0.7 });

@@ -31,6 +31,20 @@ function churnCsv(): string {
   return lines.join('\n') + '\n';
 }
 
+/** 450 rows of three classes of `label` (a, b, c) around three centres, overlapping. Deterministic. */
+function threeClassCsv(): string {
+  const lines = ['u,v,label'];
+  let s = 7;
+  const rand = (): number => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const centres: Record<string, [number, number]> = { a: [0, 0], b: [2, 0], c: [1, 2] };
+  for (let i = 0; i < 450; i++) {
+    const label = 'abc'[i % 3];
+    const [cu, cv] = centres[label];
+    lines.push(`${(cu + 3 * (rand() - 0.5)).toFixed(3)},${(cv + 3 * (rand() - 0.5)).toFixed(3)},${label}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
 let s: BrowserSession;
 let page: Page;
 let tmp: string;
@@ -152,6 +166,29 @@ describe('Train screen: a binary classifier', () => {
     }
     // Rows the default 0.5 would have called No: the saved threshold is what made them Yes.
     expect(between).toBeGreaterThan(0);
+    expect(s.pageErrors).toEqual([]);
+  });
+
+  it('three classes: a 3 × 3 matrix, one ROC and PR line per class against the rest, reliability per chosen class, no threshold', async () => {
+    await goTo(page, 'Data');
+    await page.getByLabel('CSV file', { exact: true }).setInputFiles({ name: 'three.csv', mimeType: 'text/csv', buffer: Buffer.from(threeClassCsv()) });
+    await page.getByTestId('row-count').filter({ hasText: /^450$/ }).waitFor({ timeout: TIMEOUT });
+    await goTo(page, 'Train');
+    await chooseModels(page, ['logistic']);
+    await page.getByRole('button', { name: 'Train 1 models' }).click();
+    await page.locator('[data-testid="candidate-logistic"][data-status="finished"]').waitFor({ timeout: TIMEOUT });
+    await detail().getByTestId('roc-curve').locator('svg').first().waitFor();
+    const m = await matrix();
+    expect(m.map((r) => r.length)).toEqual([3, 3, 3]);
+    expect(m.flat().reduce((a, b) => a + b, 0)).toBe(90);
+    expect(await detail().getByTestId('roc-curve').getAttribute('aria-label')).toMatch(/^ROC curves, each class against the rest: a \(AUC 0\.\d{3}\), b \(AUC 0\.\d{3}\), c \(AUC 0\.\d{3}\)\.$/);
+    expect(await detail().getByTestId('pr-curve').getAttribute('aria-label')).toMatch(/c \(average precision 0\.\d{3}\)\.$/);
+    expect(await detail().getByTestId('threshold-control').count()).toBe(0);
+    expect(await detail().getByTestId('reliability').getAttribute('aria-label')).toMatch(/^Reliability diagram of a,/);
+    await detail().getByTestId('reliability-class').selectOption('c');
+    await expect.poll(() => detail().getByTestId('reliability').getAttribute('aria-label')).toMatch(/^Reliability diagram of c,/);
+    await s.shot('three-classes');
+    expect(await axeViolations(page)).toEqual([]);
     expect(s.pageErrors).toEqual([]);
   });
 });
