@@ -48,6 +48,17 @@ function threeClassCsv(): string {
 let s: BrowserSession;
 let page: Page;
 let tmp: string;
+/** The registered version's bundle, exported. */
+let registered: ReturnType<typeof parseBundle>;
+/** The generated file's first 200 rows as records (inputs only). */
+const RECORDS = churnCsv()
+  .trim()
+  .split('\n')
+  .slice(1, 201)
+  .map((l) => {
+    const [tenure, charges, colour] = l.split(',');
+    return { tenure, charges, colour };
+  });
 
 const detail = () => page.getByTestId('model-detail');
 
@@ -146,17 +157,10 @@ describe('Train screen: a binary classifier', () => {
     await registerModel(page, { name: 'churn' });
     await goTo(page, 'Models');
     const text = await exportVersion(page, 1, join(tmp, 'churn-v1.json'));
-    const loaded = parseBundle(text);
+    const loaded = (registered = parseBundle(text));
     expect(loaded.bundle.decision).toEqual({ threshold: 0.25 });
     // Predicting with it: "Yes" exactly where P(Yes) ≥ 0.25.
-    const rows = churnCsv()
-      .trim()
-      .split('\n')
-      .slice(1, 201)
-      .map((l) => {
-        const [tenure, charges, colour] = l.split(',');
-        return { tenure, charges, colour };
-      });
+    const rows = RECORDS;
     const p = predictRecords(loaded, rows);
     let between = 0;
     for (let i = 0; i < rows.length; i++) {
@@ -169,6 +173,28 @@ describe('Train screen: a binary classifier', () => {
     expect(s.pageErrors).toEqual([]);
   });
 
+  it('Predict decides one row with the saved threshold: P(Yes) between 0.25 and 0.5 is called Yes', async () => {
+    const p = predictRecords(registered, RECORDS).probabilities!;
+    const i = RECORDS.findIndex((_, r) => p[r * 2 + 1] >= 0.3 && p[r * 2 + 1] < 0.45);
+    const j = RECORDS.findIndex((_, r) => p[r * 2 + 1] < 0.2);
+    expect(i).toBeGreaterThanOrEqual(0);
+    expect(j).toBeGreaterThanOrEqual(0);
+    await goTo(page, 'Predict');
+    // The class Predict shows for a record: its code (0 = No, 1 = Yes), or the label itself.
+    const decided = async (r: { tenure: string; charges: string; colour: string }): Promise<string> => {
+      await page.locator('#in-tenure').fill(r.tenure);
+      await page.locator('#in-charges').fill(r.charges);
+      await page.locator('#in-colour').selectOption(r.colour);
+      const out = page.getByTestId('row-prediction');
+      await expect.poll(() => out.getAttribute('data-pending')).toBe('false');
+      const value = (await out.getAttribute('data-value')) ?? '';
+      return value === '1' || value === 'Yes' ? 'Yes' : value === '0' || value === 'No' ? 'No' : `unexpected ${value}`;
+    };
+    await expect.poll(() => decided(RECORDS[i])).toBe('Yes');
+    await expect.poll(() => decided(RECORDS[j])).toBe('No');
+    expect(s.pageErrors).toEqual([]);
+  });
+
   it('three classes: a 3 × 3 matrix, one ROC and PR line per class against the rest, reliability per chosen class, no threshold', async () => {
     await goTo(page, 'Data');
     await page.getByLabel('CSV file', { exact: true }).setInputFiles({ name: 'three.csv', mimeType: 'text/csv', buffer: Buffer.from(threeClassCsv()) });
@@ -176,10 +202,11 @@ describe('Train screen: a binary classifier', () => {
     await goTo(page, 'Train');
     await chooseModels(page, ['logistic']);
     await page.getByRole('button', { name: 'Train 1 models' }).click();
+    // The last run's finished logistic regression stays on screen until this one's replaces it.
+    await expect.poll(async () => (await matrix()).map((r) => r.length), { timeout: TIMEOUT }).toEqual([3, 3, 3]);
     await page.locator('[data-testid="candidate-logistic"][data-status="finished"]').waitFor({ timeout: TIMEOUT });
     await detail().getByTestId('roc-curve').locator('svg').first().waitFor();
     const m = await matrix();
-    expect(m.map((r) => r.length)).toEqual([3, 3, 3]);
     expect(m.flat().reduce((a, b) => a + b, 0)).toBe(90);
     expect(await detail().getByTestId('roc-curve').getAttribute('aria-label')).toMatch(/^ROC curves, each class against the rest: a \(AUC 0\.\d{3}\), b \(AUC 0\.\d{3}\), c \(AUC 0\.\d{3}\)\.$/);
     expect(await detail().getByTestId('pr-curve').getAttribute('aria-label')).toMatch(/c \(average precision 0\.\d{3}\)\.$/);
