@@ -17,6 +17,8 @@ import type { LogLine } from '../src/core/pipeline/log';
 import { runTraining, type CandidateResult, type TrainingResult } from '../src/core/pipeline/train';
 import { loadBundle } from '../src/core/bundle/bundle';
 import { withDecisionThreshold } from '../src/core/pipeline/decision-threshold';
+import { accuracy, decide } from '../src/core/metrics/classification';
+import { isClassifier, type Classifier } from '../src/core/models/types';
 import { runRetrain } from '../src/core/pipeline/retrain';
 import { evaluateTrial, searchData, type SearchData } from '../src/core/pipeline/search';
 import { initTf } from '../src/core/tf';
@@ -116,8 +118,13 @@ const api: TrainApi = {
     const k = kept.get(jobId);
     if (!k) throw new Error('This model is no longer kept in its worker; train it again to compute permutation importance.');
     const { model } = k.candidate;
-    const { recipe, evaluationRows: rows } = k.run;
-    const res = await permutationImportance((m) => recipe.decodeTarget(model!.predict(m)), rows.X, rows.y, { repeats: opts.repeats ?? 3, seed: opts.seed ?? 0, maxRows: opts.maxRows ?? 5000 });
+    const { recipe, evaluationRows: rows, threshold } = k.run;
+    const settings = { repeats: opts.repeats ?? 3, seed: opts.seed ?? 0, maxRows: opts.maxRows ?? 5000 };
+    // A classifier: the drop in accuracy (sklearn's default scorer for one) of the classes it decides, at its saved threshold for two.
+    const decisionAt = k.candidate.bundle?.decision?.threshold ?? threshold;
+    const res = isClassifier(model!)
+      ? await permutationImportance((m) => decide((model as Classifier).predictProba(m), recipe.classes.length, decisionAt), rows.X, rows.y, { ...settings, score: accuracy })
+      : await permutationImportance((m) => recipe.decodeTarget(model!.predict(m)), rows.X, rows.y, settings);
     return transfer({ ...res, featureNames: recipe.featureNames }, [res.mean.buffer, res.std.buffer] as ArrayBuffer[]);
   },
 

@@ -150,6 +150,13 @@ describe('Train screen: a binary classifier', () => {
     expect(await axeViolations(page)).toEqual([]);
   });
 
+  it('permutation importance of a classifier is the drop in accuracy', async () => {
+    await detail().getByRole('button', { name: 'Compute permutation importance' }).click();
+    await detail().getByTestId('perm-importance').locator('svg').waitFor({ timeout: TIMEOUT });
+    expect(await detail().getByText(/^Drop in accuracy when a feature's column is shuffled/).count()).toBe(1);
+    expect(await detail().getByText(/baseline accuracy 0\.\d{4}/).count()).toBe(1);
+  });
+
   it('the version registered from the run decides with the saved threshold', async () => {
     const best = page.getByTestId('leaderboard-row').first();
     const name = (await best.getAttribute('data-type')) === 'logistic' ? 'Logistic regression' : 'Decision tree';
