@@ -5,19 +5,20 @@
  * threshold (runTraining's `threshold`):
  *   - `decision.threshold`, which Predict and every registered version predict with;
  *   - the reference sample's predictions (the decided classes drift compares later batches
- *     with), decided again from the model's probabilities on the sample's rows;
+ *     with), decided again on the sample's rows by the prediction pipeline, as Predict decides;
  *   - the threshold-dependent test metrics (accuracy, balanced accuracy, precision, recall, F1),
  *     from the rows the model was scored on — when the evaluation still holds every one of them
  *     (not a sample): hold-out test rows, or k-fold's out-of-fold rows fold by fold. ROC AUC,
  *     log loss and Brier score do not depend on the threshold and stay as they are.
  * Nothing is refitted; the model and its probabilities are unchanged.
  */
-import { loadBundle, type ModelBundle } from '../bundle/bundle';
+import { loadBundle, type LoadedBundle, type ModelBundle } from '../bundle/bundle';
 import { encodeReferenceSample } from '../bundle/reference-sample';
 import { BundleError, InvalidParamsError } from '../errors';
 import { meanMetrics } from '../metrics';
-import { classificationMetrics, decide, type ClassificationMetrics } from '../metrics/classification';
+import { classificationMetrics, type ClassificationMetrics } from '../metrics/classification';
 import { isClassifier } from '../models/types';
+import { predictTransformed } from './predict';
 import type { Evaluation } from './train';
 
 export interface ThresholdedBundle {
@@ -35,14 +36,14 @@ export function withDecisionThreshold(bundle: ModelBundle, threshold: number, ev
     throw new InvalidParamsError('invalid-param', `The decision threshold must lie in [0, 1]; got ${threshold}.`, { field: 'threshold' });
   if (bundle.task !== 'classification' || bundle.classes?.length !== 2)
     throw new BundleError('invalid-bundle', `A decision threshold belongs to a classifier of two classes; "${bundle.name}" is not one.`, { field: 'decision' });
-  const loaded = loadBundle(bundle);
-  const model = loaded.model;
-  if (!isClassifier(model)) throw new BundleError('invalid-bundle', `"${bundle.name}" holds no classifier.`, { field: 'model' });
   const out: ModelBundle = { ...bundle, decision: { threshold } };
+  const loaded: LoadedBundle = { ...loadBundle(bundle), bundle: out };
+  if (!isClassifier(loaded.model)) throw new BundleError('invalid-bundle', `"${bundle.name}" holds no classifier.`, { field: 'model' });
   const sample = loaded.referenceSample;
   if (sample && bundle.referenceSample) {
-    const { X } = loaded.recipe.transformTable(sample.table);
-    const predictions = decide(model.predictProba({ data: X.data, rows: X.rows, cols: X.cols, features: loaded.recipe.features }), 2, threshold);
+    // Decided as Predict decides (the prediction pipeline, with the new threshold), so drift compares like with like.
+    const transformed = loaded.recipe.transformTable(sample.table);
+    const { predictions } = predictTransformed(loaded, { ...transformed, inputs: sample.table }, 1);
     out.referenceSample = encodeReferenceSample({ table: sample.table, predictions, sourceRows: sample.sourceRows, seed: sample.seed });
   }
   const rescored = evaluation && bundle.metrics.classification ? metricsAt(evaluation, threshold, bundle.metrics.classification) : undefined;
