@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { parseBundle } from '../../src/core/bundle/bundle';
 import { predictRecords } from '../../src/core/pipeline/predict';
-import { axeViolations, chooseModels, exportVersion, goTo, openApp, registerModel, type BrowserSession } from './browser';
+import { ARTIFACTS, axeViolations, chooseModels, exportVersion, goTo, openApp, registerModel, type BrowserSession } from './browser';
 
 const TIMEOUT = 120_000;
 
@@ -147,6 +147,8 @@ describe('Train screen: a binary classifier', () => {
     expect(await detail().getByTestId('saved-threshold').getAttribute('data-threshold')).toBe('0.25');
     expect(await detail().getByTestId('save-threshold').isDisabled()).toBe(true);
     await s.shot('threshold-saved');
+    // The README's picture (docs/screenshots/train-classifier.png is copied from it).
+    await detail().screenshot({ path: join(ARTIFACTS, 'classification-train', 'detail-only.png') });
     expect(await axeViolations(page)).toEqual([]);
   });
 
