@@ -13,6 +13,7 @@ import type { FlatTree } from '../src/core/models/tree/flat-tree';
 import type { Matrix, ModelType } from '../src/core/models/types';
 import type { LogLine } from '../src/core/pipeline/log';
 import type { CandidateResult, CandidateSpec, RunWarning, SplitInfo } from '../src/core/pipeline/train';
+import type { ThresholdedBundle } from '../src/core/pipeline/decision-threshold';
 import type { TrialOutcome, TrialSpec } from '../src/core/pipeline/search-schedule';
 import type { ClassificationMetricName } from '../src/core/metrics/classification-ranking';
 import type { RetrainMode, RetrainResult } from '../src/core/pipeline/retrain';
@@ -349,6 +350,12 @@ export interface TrainApi {
    * bundle, written to IndexedDB from the worker so the page never clones the bundle.
    */
   finishRun(jobId: string, runId: string, search?: RunSearch): Promise<void>;
+  /**
+   * A finished binary classifier's bundle deciding at `threshold` (core withDecisionThreshold):
+   * kept here in place of the old one, written over the run's stored bundle when `runId` is given
+   * (so registering the run registers it), and handed back for the model shelf.
+   */
+  setDecisionThreshold(jobId: string, threshold: number, runId?: string): Promise<ThresholdedBundle>;
   /**
    * Retrains a champion on new labelled rows and scores both on the same held-out rows. Never
    * rejects for a failure or cancellation (`cancel(jobId)`): the status says so. `onProgress`

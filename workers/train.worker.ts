@@ -16,6 +16,9 @@ import { permutationImportance } from '../src/core/pipeline/importance';
 import type { LogLine } from '../src/core/pipeline/log';
 import { runTraining, type CandidateResult, type TrainingResult } from '../src/core/pipeline/train';
 import { loadBundle } from '../src/core/bundle/bundle';
+import { withDecisionThreshold } from '../src/core/pipeline/decision-threshold';
+import { accuracy, decide } from '../src/core/metrics/classification';
+import { isClassifier, type Classifier } from '../src/core/models/types';
 import { runRetrain } from '../src/core/pipeline/retrain';
 import { evaluateTrial, searchData, type SearchData } from '../src/core/pipeline/search';
 import { initTf } from '../src/core/tf';
@@ -115,8 +118,13 @@ const api: TrainApi = {
     const k = kept.get(jobId);
     if (!k) throw new Error('This model is no longer kept in its worker; train it again to compute permutation importance.');
     const { model } = k.candidate;
-    const { recipe, evaluationRows: rows } = k.run;
-    const res = await permutationImportance((m) => recipe.decodeTarget(model!.predict(m)), rows.X, rows.y, { repeats: opts.repeats ?? 3, seed: opts.seed ?? 0, maxRows: opts.maxRows ?? 5000 });
+    const { recipe, evaluationRows: rows, threshold } = k.run;
+    const settings = { repeats: opts.repeats ?? 3, seed: opts.seed ?? 0, maxRows: opts.maxRows ?? 5000 };
+    // A classifier: the drop in accuracy (sklearn's default scorer for one) of the classes it decides, at its saved threshold for two.
+    const decisionAt = k.candidate.bundle?.decision?.threshold ?? threshold;
+    const res = isClassifier(model!)
+      ? await permutationImportance((m) => decide((model as Classifier).predictProba(m), recipe.classes.length, decisionAt), rows.X, rows.y, { ...settings, score: accuracy })
+      : await permutationImportance((m) => recipe.decodeTarget(model!.predict(m)), rows.X, rows.y, settings);
     return transfer({ ...res, featureNames: recipe.featureNames }, [res.mean.buffer, res.std.buffer] as ArrayBuffer[]);
   },
 
@@ -176,6 +184,18 @@ const api: TrainApi = {
       bundle: { ...bundle, lineage: { ...bundle.lineage, runId } },
       ...(searchSummary ? { search: searchSummary } : {}),
     });
+  },
+
+  async setDecisionThreshold(jobId, threshold, runId) {
+    const k = kept.get(jobId);
+    if (!k?.candidate.bundle) throw new Error('This model is no longer kept in its worker; train it again to change its decision threshold.');
+    const out = withDecisionThreshold(k.candidate.bundle, threshold, k.candidate.evaluation);
+    k.candidate.bundle = out.bundle;
+    if (runId) {
+      runStore ??= openLoupeDb().then((db) => new RunStore(db));
+      await (await runStore).replaceBundle(runId, { ...out.bundle, lineage: { ...out.bundle.lineage, runId } });
+    }
+    return out;
   },
 
   async retrain(job, onProgress) {

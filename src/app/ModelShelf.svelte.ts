@@ -30,6 +30,11 @@ export class ModelShelf {
     if (select && models.length) this.selectedId = models[0].id;
   }
 
+  /** Puts a changed bundle (e.g. a new decision threshold) in place of a model's, keeping its place and the selection. */
+  replaceBundle(id: string, bundle: ModelBundle): void {
+    this.models = this.models.map((m) => (m.id === id ? { ...m, bundle } : m));
+  }
+
   remove(id: string): void {
     this.models = this.models.filter((m) => m.id !== id);
     if (this.selectedId === id) this.selectedId = null;

@@ -23,6 +23,8 @@ export class PredictClient {
   readonly #terminateAfterMs: number;
   /** Keys loaded in the current worker (promises, so concurrent callers share one load). */
   #loads = new Map<string, Promise<LoadedModelInfo>>();
+  /** The bundle each key was loaded from by `use`: a different one under the same key is loaded again. */
+  #bundles = new Map<string, ModelBundle>();
   /** The file prediction running, so cancel() knows what to wait for. */
   #running: { answer: Promise<unknown> } | null = null;
 
@@ -43,13 +45,18 @@ export class PredictClient {
     return p;
   }
 
-  /** Loads the bundle under `key` unless this worker already has it. */
+  /**
+   * Loads the bundle under `key` unless this worker already has it; a different bundle under the
+   * same key (a shelf model saved with a new decision threshold) is loaded again.
+   */
   use(key: string, bundle: ModelBundle): Promise<LoadedModelInfo> {
     const api = this.#worker.api;
     let p = this.#loads.get(key);
-    if (!p) {
+    const known = this.#bundles.get(key);
+    if (!p || (known !== undefined && known !== bundle)) {
       p = api.load(key, bundle);
       this.#loads.set(key, p);
+      this.#bundles.set(key, bundle);
       p.catch(() => this.#loads.delete(key));
     }
     return p;

@@ -61,6 +61,11 @@ export interface SplitSettings {
 }
 
 export type ImportanceState = { status: 'running' } | { status: 'done'; result: PermutationImportanceResult } | { status: 'failed'; message: string };
+/** A decision threshold saved into a model, and whether the bundle's test metrics were taken again at it (not when the evaluation is a sample). */
+export interface SavedThreshold {
+  threshold: number;
+  metricsUpdated: boolean;
+}
 /** A computation asked of the worker that trained a candidate: running, its result, or why it failed. */
 export type WorkerAnswer<T> = { status: 'running' } | { status: 'done'; result: T } | { status: 'failed'; message: string };
 
@@ -103,6 +108,11 @@ function shelfScore(r: TrainJobResult, by: RankedBy | ClassificationMetricName):
   return `R² ${r.metrics!.r2.toFixed(3)}`;
 }
 
+/** A finished candidate's id on the model shelf: its run's, or the session's when it was not recorded. */
+function shelfIdOf(c: CandidateView): string {
+  return c.runId ?? `session:${c.id}`;
+}
+
 export class TrainingSession {
   /** Models ticked for the next run. */
   selected = $state<Record<ModelType, boolean>>(Object.fromEntries(MODEL_TYPES.map((t) => [t, DEFAULT_SELECTION.includes(t)])) as Record<ModelType, boolean>);
@@ -125,6 +135,10 @@ export class TrainingSession {
   explanations = $state.raw<Record<string, WorkerAnswer<ShapSummary>>>({});
   /** Partial dependence per candidate, for the column last asked. */
   dependence = $state.raw<Record<string, WorkerAnswer<PartialDependence>>>({});
+  /** Binary classifiers: the decision threshold on each candidate's slider (absent: the one its bundle decides with). */
+  thresholds = $state.raw<Record<string, number>>({});
+  /** Saving a slider's threshold into a candidate's bundle: running, done (the threshold saved, and whether its test metrics were taken again) or failed. */
+  thresholdSaves = $state.raw<Record<string, WorkerAnswer<SavedThreshold>>>({});
   /** Epoch ms of the run's start and end. */
   runStartedAt = $state<number | null>(null);
   runEndedAt = $state<number | null>(null);
@@ -244,6 +258,8 @@ export class TrainingSession {
     this.importance = {};
     this.explanations = {};
     this.dependence = {};
+    this.thresholds = {};
+    this.thresholdSaves = {};
     this.runStartedAt = Date.now();
     this.runEndedAt = null;
     this.#recs = types.map((type, i) => ({
@@ -345,6 +361,42 @@ export class TrainingSession {
 
   #dependenceAsk = 0;
 
+  /** Moves a binary classifier's slider (the screen rescores live; nothing is saved yet). */
+  setThreshold(id: string, threshold: number): void {
+    this.thresholds = { ...this.thresholds, [id]: threshold };
+  }
+
+  /**
+   * Saves the slider's threshold into the candidate's bundle, in the worker that trained it
+   * (core withDecisionThreshold) and over its stored run's bundle, then on the model shelf, so
+   * Predict and a version registered from the run decide with it. A newer save's answer wins.
+   */
+  async saveThreshold(id: string): Promise<void> {
+    const c = this.candidates.find((x) => x.id === id);
+    const threshold = this.thresholds[id];
+    if (!c?.result?.bundle || threshold === undefined) return;
+    const gen = this.#generation;
+    const ask = (this.#thresholdAsks[id] = (this.#thresholdAsks[id] ?? 0) + 1);
+    this.thresholdSaves = { ...this.thresholdSaves, [id]: { status: 'running' } };
+    const next = await answer(() => this.#ensurePool().setDecisionThreshold(id, threshold, c.runId ?? undefined));
+    if (gen !== this.#generation || ask !== this.#thresholdAsks[id]) return;
+    if (next.status === 'done') {
+      const rec = this.#recs.find((r) => r.view.id === id);
+      if (rec?.view.result) {
+        const b = next.result.bundle;
+        const bundle = c.runId ? { ...b, lineage: { ...b.lineage, runId: c.runId } } : b;
+        rec.view.result = { ...rec.view.result, bundle };
+        rec.dirty = true;
+        this.#dirty = true;
+        this.#publish();
+        this.#shelf.replaceBundle(shelfIdOf(c), bundle);
+      }
+    }
+    this.thresholdSaves = { ...this.thresholdSaves, [id]: next.status === 'done' ? { status: 'done', result: { threshold, metricsUpdated: next.result.metricsUpdated } } : next };
+  }
+
+  #thresholdAsks: Record<string, number> = {};
+
   /** The last run's job context (dataset, recipe, split), for an ensemble built after it. */
   #job: JobContext | null = null;
 
@@ -438,7 +490,7 @@ export class TrainingSession {
     const finished = this.leaderboard.filter((c) => c.status === 'finished' && c.result?.bundle);
     const now = Date.now();
     const models: ShelfModel[] = finished.map((c) => ({
-      id: c.runId ?? `session:${c.id}`,
+      id: shelfIdOf(c),
       name: `${c.name} — ${shelfScore(c.result!, this.rankedBy)}`,
       bundle: c.runId ? { ...c.result!.bundle!, lineage: { ...c.result!.bundle!.lineage, runId: c.runId } } : c.result!.bundle!,
       source: 'session',

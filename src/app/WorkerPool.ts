@@ -20,6 +20,7 @@ import type { TfBackendInfo } from '../core/tf';
 import { TreeShareHost } from '../core/models/forest/tree-share';
 import type { ForestParams } from '../core/models/forest/params';
 import type { Matrix } from '../core/models/types';
+import type { ThresholdedBundle } from '../core/pipeline/decision-threshold';
 import { transferableTable } from './column-transfer';
 import { OwnedWorker, type WorkerEndpoint } from './owned-worker';
 import {
@@ -245,6 +246,11 @@ export class TrainWorkerPool {
     const slot = this.#owner.get(jobId);
     if (!slot || !slot.alive) throw new Error('The worker that trained this model has been stopped; its run could not be saved.');
     await slot.worker.api.finishRun(jobId, runId, search);
+  }
+
+  /** Saves another decision threshold into a finished binary classifier's bundle, in the worker that trained it (and over its stored run's bundle). */
+  async setDecisionThreshold(jobId: string, threshold: number, runId?: string): Promise<ThresholdedBundle> {
+    return (await this.#keeper(jobId, 'change its decision threshold')).setDecisionThreshold(jobId, threshold, runId);
   }
 
   /** Forgets the models the workers keep for finished jobs. */

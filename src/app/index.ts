@@ -11,7 +11,7 @@ export { Predictor, modelInputs, shelfName } from './Predictor.svelte';
 export { PredictForm, checkField, defaultValue, defaultValues, FORM_DEBOUNCE_MS, type FieldCheck, type RowPrediction } from './PredictForm.svelte';
 export { FilePrediction, outputFileName, type FileResult, type RunningFile } from './FilePrediction.svelte';
 export { PredictClient } from './PredictClient';
-export { TrainingSession, type CandidateView, type CandidateStatus, type LossPoint, type SplitSettings, type ImportanceState } from './TrainingSession.svelte';
+export { TrainingSession, type CandidateView, type CandidateStatus, type LossPoint, type SplitSettings, type ImportanceState, type WorkerAnswer, type SavedThreshold } from './TrainingSession.svelte';
 export { ModelSearch, type TrialView, type SearchPhase, type SearchSettings } from './ModelSearch.svelte';
 export { TrainWorkerPool, defaultPoolSize, type JobHandlers, type PoolOptions } from './WorkerPool';
 export { RunRecorder, type RunStart } from './RunRecorder';

@@ -320,6 +320,23 @@ export class RunStore {
     return this.#db.get('run-evaluations', id);
   }
 
+  /**
+   * Replaces a finished run's stored bundle with the same model deciding otherwise (a decision
+   * threshold saved on the Train screen), so that registering the run registers what the person
+   * chose. Versions registered before keep their own bundles.
+   */
+  async replaceBundle(id: string, bundle: ModelBundle): Promise<void> {
+    await this.#write(['run-models'], 'save the model with its decision threshold', [id], async (tx) => {
+      const models = tx.objectStore('run-models');
+      const rec = await models.get(id);
+      if (!rec?.bundle)
+        throw new StorageError('run-bundle-missing', `The run ${id.slice(0, 8)}… has no stored model bundle in this browser (it may have been deleted in another tab).`);
+      const next: RunModel = { ...rec, bundle };
+      next.bytes = estimateBytes(next);
+      await models.put(next);
+    });
+  }
+
   /** Changes what a person may edit: tags, note, experiment. */
   async update(id: string, patch: { tags?: string[]; note?: string; experiment?: string }): Promise<Run> {
     let experiment: string | undefined;

@@ -64,4 +64,15 @@ describe('PredictClient', () => {
     expect(workers.started).toHaveLength(2);
     expect(workers.started[1].api.loads).toEqual(['m1']);
   });
+
+  it('a different bundle under the same key (a shelf model saved with a new decision threshold) is loaded again; the same one is not', async () => {
+    workers = new FakeWorkers(makeApi);
+    client = new PredictClient('predict-test', { spawn: workers.spawn });
+    await client.predictRow('m1', bundle, { x: '1' });
+    await client.predictRow('m1', bundle, { x: '1' });
+    const rethresholded = { ...bundle, decision: { threshold: 0.3 } } as ModelBundle;
+    await client.predictRow('m1', rethresholded, { x: '1' });
+    await client.predictRow('m1', rethresholded, { x: '1' });
+    expect(workers.started[0].api.loads).toEqual(['m1', 'm1']);
+  });
 });

@@ -21,6 +21,9 @@ import { Deferred, FakeWorkers } from './fake-worker';
 /** How each model type's job ends in the fake worker: finished with this R², failed, or held until cancelled. */
 type Outcome = number | 'fail' | 'hold';
 
+/** Holds the fake worker's answer to saving the decision threshold 0.2. */
+let slowSave = new Deferred<void>();
+
 /** Every job the fake workers were given, in order. */
 const jobsSeen: TrainJob[] = [];
 
@@ -75,6 +78,11 @@ function makeApi(outcomes: Partial<Record<ModelType, Outcome>>) {
         });
       },
       permutationImportance() {},
+      /** A save of threshold 0.2 answers only when `slowSave` is resolved; others at once. */
+      async setDecisionThreshold(jobId: string, threshold: number) {
+        if (threshold === 0.2) await slowSave.promise;
+        return { bundle: { model: { type: 'ridge' }, lineage: {}, decision: { threshold } }, metricsUpdated: true };
+      },
       release() {},
       finishRun() {},
     };
@@ -164,5 +172,24 @@ describe('TrainingSession', () => {
     await setup({ linear: 0.91, gbdt: 0.98 }, ['linear', 'gbdt']);
     await expect.poll(() => session.runEndedAt, { timeout: 10_000 }).not.toBeNull();
     expect(session.ensembleBlocker).toMatch(/k-fold cross-validation/);
+  });
+
+  it('saving a decision threshold puts the bundle from the worker on the shelf in its place; a newer save’s answer wins', async () => {
+    slowSave = new Deferred<void>();
+    await setup({ linear: 0.91, ridge: 0.95 }, ['linear', 'ridge']);
+    await expect.poll(() => session.runEndedAt, { timeout: 10_000 }).not.toBeNull();
+    const ridge = session.candidates.find((c) => c.type === 'ridge')!;
+    const order = shelf.models.map((m) => m.id);
+    session.setThreshold(ridge.id, 0.2);
+    const first = session.saveThreshold(ridge.id);
+    expect(session.thresholdSaves[ridge.id]).toEqual({ status: 'running' });
+    session.setThreshold(ridge.id, 0.7);
+    await session.saveThreshold(ridge.id);
+    slowSave.resolve();
+    await first;
+    expect(session.thresholdSaves[ridge.id]).toEqual({ status: 'done', result: { threshold: 0.7, metricsUpdated: true } });
+    expect(shelf.models.map((m) => m.id)).toEqual(order);
+    expect(shelf.models.find((m) => m.id === `session:${ridge.id}`)?.bundle.decision).toEqual({ threshold: 0.7 });
+    expect(session.candidates.find((c) => c.id === ridge.id)?.result?.bundle?.decision).toEqual({ threshold: 0.7 });
   });
 });

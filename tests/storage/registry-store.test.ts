@@ -90,6 +90,24 @@ describe('RegistryStore versions', () => {
     db.close();
   });
 
+  it('a run whose bundle was replaced (a decision threshold saved on Train) registers the new bundle; earlier versions keep theirs', async () => {
+    const db = await open();
+    const runs = new RunStore(db);
+    const reg = new RegistryStore(db);
+    const c = result.leaderboard[0];
+    const run = await runs.start({ datasetId: datasetHash, datasetName: 'gems.csv', recipe: result.recipe.recipe, modelType: c.type, params: c.params, seed: 7, environment: { loupeVersion: '0.1.0' } });
+    await runs.finish(run.id, { metrics: c.metrics!, history: c.history, logs: [], bundle });
+    await reg.register({ runId: run.id }, { name: 'Gem price' });
+    const changed: ModelBundle = { ...bundle, name: 'Gem price, decided otherwise' };
+    await runs.replaceBundle(run.id, changed);
+    expect((await runs.getModel(run.id))?.bundle?.name).toBe('Gem price, decided otherwise');
+    await reg.register({ runId: run.id }, { name: 'Gem price' });
+    expect((await reg.getVersion('Gem price', 1))?.bundle.name).toBe('Gem price');
+    expect((await reg.getVersion('Gem price', 2))?.bundle.name).toBe('Gem price, decided otherwise');
+    await expect(runs.replaceBundle('0'.repeat(36), changed)).rejects.toMatchObject({ code: 'run-bundle-missing' });
+    db.close();
+  });
+
   it('two tabs registering at once get distinct, consecutive version numbers', async () => {
     const name = freshName();
     const tab1 = await open(name);

@@ -35,23 +35,39 @@ function countsAtThresholds(positive: ArrayLike<number>, score: ArrayLike<number
   const n = positive.length;
   if (score.length !== n) throw new InvalidInputError('shape', `The targets have ${n} values but the scores ${score.length}.`);
   if (n === 0) throw new InvalidInputError('empty-input', 'Cannot draw a curve from zero rows.');
-  for (let i = 0; i < n; i++)
+  let np = 0;
+  for (let i = 0; i < n; i++) {
     if (!Number.isFinite(score[i])) throw new InvalidInputError('bad-score', `Row ${i + 1} has score ${score[i]}; scores must be finite numbers.`, { row: i + 1 });
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => score[b] - score[a]);
-  const tps: number[] = [];
-  const fps: number[] = [];
-  const thresholds: number[] = [];
-  let tp = 0;
-  for (let r = 0; r < n; r++) {
-    tp += positive[order[r]] ? 1 : 0;
-    // The last row of each run of equal scores closes that threshold.
-    if (r === n - 1 || score[order[r + 1]] !== score[order[r]]) {
-      tps.push(tp);
-      fps.push(r + 1 - tp);
-      thresholds.push(score[order[r]]);
-    }
+    if (positive[i]) np++;
   }
-  return { tps: Float64Array.from(tps), fps: Float64Array.from(fps), thresholds: Float64Array.from(thresholds) };
+  // The positives' and the negatives' scores sorted apart (the typed arrays' native numeric sort,
+  // several times faster than ordering row indices with a comparator), then walked together from
+  // the highest score down: each distinct score closes one threshold with every row that has it.
+  const pos = new Float64Array(np);
+  const neg = new Float64Array(n - np);
+  for (let i = 0, a = 0, b = 0; i < n; i++) {
+    if (positive[i]) pos[a++] = score[i];
+    else neg[b++] = score[i];
+  }
+  pos.sort();
+  neg.sort();
+  const tps = new Float64Array(n);
+  const fps = new Float64Array(n);
+  const thresholds = new Float64Array(n);
+  let i = np - 1;
+  let j = n - np - 1;
+  let tp = 0;
+  let fp = 0;
+  let m = 0;
+  while (i >= 0 || j >= 0) {
+    const s = i < 0 ? neg[j] : j < 0 ? pos[i] : Math.max(pos[i], neg[j]);
+    while (i >= 0 && pos[i] === s) (tp++, i--);
+    while (j >= 0 && neg[j] === s) (fp++, j--);
+    tps[m] = tp;
+    fps[m] = fp;
+    thresholds[m++] = s;
+  }
+  return { tps: tps.slice(0, m), fps: fps.slice(0, m), thresholds: thresholds.slice(0, m) };
 }
 
 export interface RocCurve {
@@ -65,31 +81,32 @@ export interface RocCurve {
 
 /** sklearn's roc_curve (drop_intermediate=True: points collinear with their neighbours are left out). */
 export function rocCurve(positive: ArrayLike<number>, score: ArrayLike<number>): RocCurve {
-  let { tps, fps, thresholds } = countsAtThresholds(positive, score);
-  if (fps.length > 2) {
-    const keep: number[] = [0];
-    for (let i = 1; i < fps.length - 1; i++) {
-      const corner = fps[i + 1] - 2 * fps[i] + fps[i - 1] !== 0 || tps[i + 1] - 2 * tps[i] + tps[i - 1] !== 0;
-      if (corner) keep.push(i);
-    }
-    keep.push(fps.length - 1);
-    tps = Float64Array.from(keep, (i) => tps[i]);
-    fps = Float64Array.from(keep, (i) => fps[i]);
-    thresholds = Float64Array.from(keep, (i) => thresholds[i]);
+  return rocFromCounts(countsAtThresholds(positive, score));
+}
+
+function rocFromCounts({ tps, fps, thresholds }: ThresholdCounts): RocCurve {
+  const n = tps.length;
+  // Positions kept (drop_intermediate): the ends and every corner, where the slope changes.
+  const keep = new Uint32Array(n);
+  let kept = 0;
+  for (let i = 0; i < n; i++) {
+    const end = i === 0 || i === n - 1 || n <= 2;
+    if (end || fps[i + 1] - 2 * fps[i] + fps[i - 1] !== 0 || tps[i + 1] - 2 * tps[i] + tps[i - 1] !== 0) keep[kept++] = i;
   }
-  const m = tps.length + 1;
+  const m = kept + 1;
   const fpr = new Float64Array(m);
   const tpr = new Float64Array(m);
   const thr = new Float64Array(m);
-  const negatives = fps[fps.length - 1];
-  const positives = tps[tps.length - 1];
+  const negatives = fps[n - 1];
+  const positives = tps[n - 1];
   thr[0] = Infinity;
   fpr[0] = negatives > 0 ? 0 : NaN;
   tpr[0] = positives > 0 ? 0 : NaN;
-  for (let i = 1; i < m; i++) {
-    fpr[i] = negatives > 0 ? fps[i - 1] / negatives : NaN;
-    tpr[i] = positives > 0 ? tps[i - 1] / positives : NaN;
-    thr[i] = thresholds[i - 1];
+  for (let r = 1; r < m; r++) {
+    const i = keep[r - 1];
+    fpr[r] = negatives > 0 ? fps[i] / negatives : NaN;
+    tpr[r] = positives > 0 ? tps[i] / positives : NaN;
+    thr[r] = thresholds[i];
   }
   return { fpr, tpr, thresholds: thr };
 }
@@ -103,7 +120,11 @@ export function trapezoidArea(x: ArrayLike<number>, y: ArrayLike<number>): numbe
 
 /** The area under the ROC curve; NaN when every row is of one kind (sklearn warns and gives NaN). */
 export function binaryRocAuc(positive: ArrayLike<number>, score: ArrayLike<number>): number {
-  const { fpr, tpr } = rocCurve(positive, score);
+  return rocArea(rocCurve(positive, score));
+}
+
+/** The area under a ROC curve; NaN when its rates are undefined (every row of one kind). */
+export function rocArea({ fpr, tpr }: RocCurve): number {
   if (Number.isNaN(fpr[0]) || Number.isNaN(tpr[0])) return NaN;
   return trapezoidArea(fpr, tpr);
 }
@@ -118,7 +139,10 @@ export interface PrecisionRecallCurve {
 
 /** sklearn's precision_recall_curve (drop_intermediate=False). */
 export function precisionRecallCurve(positive: ArrayLike<number>, score: ArrayLike<number>): PrecisionRecallCurve {
-  const { tps, fps, thresholds } = countsAtThresholds(positive, score);
+  return prFromCounts(countsAtThresholds(positive, score));
+}
+
+function prFromCounts({ tps, fps, thresholds }: ThresholdCounts): PrecisionRecallCurve {
   const m = tps.length;
   const positives = tps[m - 1];
   const precision = new Float64Array(m + 1);
@@ -139,10 +163,45 @@ export function precisionRecallCurve(positive: ArrayLike<number>, score: ArrayLi
 
 /** sklearn's average_precision_score: Σ (R_n − R_{n−1}) P_n over the precision–recall curve. */
 export function averagePrecision(positive: ArrayLike<number>, score: ArrayLike<number>): number {
-  const { precision, recall } = precisionRecallCurve(positive, score);
+  return averagePrecisionOf(precisionRecallCurve(positive, score));
+}
+
+/** Average precision read off a precision–recall curve (recall decreasing, as precisionRecallCurve gives it). */
+export function averagePrecisionOf({ precision, recall }: PrecisionRecallCurve): number {
   let s = 0;
   for (let i = 0; i < recall.length - 1; i++) s -= (recall[i + 1] - recall[i]) * precision[i];
   return s;
+}
+
+/** One class's curves against the rest, for the Train screen's ROC and precision–recall charts. */
+export interface ClassCurves {
+  /** The class code (binary: 1, the positive class). */
+  classCode: number;
+  /** Rows of this class. */
+  positives: number;
+  roc: RocCurve;
+  /** ROC AUC; NaN when every row is of one kind. */
+  auc: number;
+  pr: PrecisionRecallCurve;
+  averagePrecision: number;
+}
+
+/**
+ * ROC and precision–recall curves of each class against the rest (sklearn's one-vs-rest, as
+ * roc_auc_score(multi_class='ovr') scores them) from rows × K probabilities; a binary task has
+ * one entry, of the positive class (code 1). Each class's scores are sorted once for both curves.
+ */
+export function oneVsRestCurves(y: ArrayLike<number>, proba: ArrayLike<number>, k: number): ClassCurves[] {
+  if (!(Number.isInteger(k) && k >= 2)) throw new InvalidParamsError('bad-class-count', `The number of classes must be a whole number of at least 2; got ${k}.`, { field: 'classCount' });
+  if (proba.length !== y.length * k) throw new InvalidInputError('shape', `${y.length} rows of ${k} classes need ${y.length * k} probabilities; got ${proba.length}.`);
+  const codes = k === 2 ? [1] : Array.from({ length: k }, (_, c) => c);
+  return codes.map((c) => {
+    const positive = oneVsRest(y, c);
+    const counts = countsAtThresholds(positive, columnOf(proba, k, c));
+    const roc = rocFromCounts(counts);
+    const pr = prFromCounts(counts);
+    return { classCode: c, positives: counts.tps[counts.tps.length - 1], roc, auc: rocArea(roc), pr, averagePrecision: averagePrecisionOf(pr) };
+  });
 }
 
 export interface ReliabilityBin {

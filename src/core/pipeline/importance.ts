@@ -1,8 +1,9 @@
 /**
- * Permutation importance (Breiman; scikit-learn's `permutation_importance` with the R² scorer):
+ * Permutation importance (Breiman; scikit-learn's `permutation_importance` with the R² scorer,
+ * or with a classifier's accuracy — sklearn's default scorer for one — given as `score`):
  * for each feature, shuffle its column of the evaluation matrix with a seeded generator, score
- * the model again and report the drop in R² from the unshuffled baseline, averaged over a few
- * repeats. Works for any model, since it only needs predictions.
+ * the model again and report the drop in the score from the unshuffled baseline, averaged over a
+ * few repeats. Works for any model, since it only needs predictions.
  */
 import { checkpoint, throwIfAborted } from '../abort';
 import { InvalidParamsError } from '../errors';
@@ -20,12 +21,14 @@ export interface PermutationImportanceOptions {
   signal?: AbortSignalLike;
   /** Called after each feature with the fraction done (0..1). */
   onProgress?: (fraction: number) => void;
+  /** The score whose drop is reported, higher better, from targets and predictions (default R²). */
+  score?: (y: Float64Array, predicted: Float64Array) => number;
 }
 
 export interface PermutationImportance {
-  /** R² of the unshuffled predictions. */
+  /** The score (R² unless told otherwise) of the unshuffled predictions. */
   baseline: number;
-  /** Per feature: mean drop in R² (baseline − shuffled) over the repeats. */
+  /** Per feature: mean drop in the score (baseline − shuffled) over the repeats. */
   mean: Float64Array;
   /** Per feature: standard deviation of the drop over the repeats (population). */
   std: Float64Array;
@@ -52,7 +55,8 @@ export async function permutationImportance(
   throwIfAborted(options.signal);
   if (options.maxRows !== undefined && X.rows > options.maxRows) ({ X, y } = sampleRows(X, y, options.maxRows, seed));
   const { rows, cols } = X;
-  const baseline = r2(y, await predict(X));
+  const score = options.score ?? r2;
+  const baseline = score(y, await predict(X));
   const data = Float64Array.from(X.data);
   const work: Matrix = { data, rows, cols, features: X.features };
   const column = new Float64Array(rows);
@@ -67,7 +71,7 @@ export async function permutationImportance(
       shuffled.set(column);
       shuffleInPlace(shuffled, rng);
       for (let i = 0; i < rows; i++) data[i * cols + j] = shuffled[i];
-      drops[r] = baseline - r2(y, await predict(work));
+      drops[r] = baseline - score(y, await predict(work));
       await checkpoint(options.signal);
     }
     for (let i = 0; i < rows; i++) data[i * cols + j] = column[i];

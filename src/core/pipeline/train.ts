@@ -175,6 +175,8 @@ export interface Evaluation {
   predicted: Float64Array;
   /** Classification: the rows' class probabilities, rows × K row-major (for ROC, PR, reliability and threshold screens). */
   probabilities?: Float64Array;
+  /** Classification, k-fold: the fold (0..k−1) that held each row out, so scores at another decision threshold can be taken per fold. */
+  foldOf?: Uint32Array;
   /** Rows scored; when more than were kept, `actual`/`predicted` are a seeded sample of them. */
   totalRows: number;
 }
@@ -396,6 +398,7 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
           const oofActual = new Float64Array(cleaned.rowCount);
           const oofPred = new Float64Array(cleaned.rowCount);
           const oofProba = new Float64Array(cleaned.rowCount * k);
+          const oofFold = new Uint32Array(cleaned.rowCount);
           for (let f = 0; f < foldData.length; f++) {
             const fd = foldData[f];
             const fitted = await fit(fd.train.X, fd.train.y, f);
@@ -409,6 +412,7 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
               oofActual[r] = fd.test.yRaw[i];
               oofPred[r] = sc.predicted[i];
               oofProba.set(sc.proba.subarray(i * k, i * k + k), r * k);
+              oofFold[r] = f;
             }
             log.info('evaluation', `Fold ${f + 1}/${foldData.length}: ${classificationLine(sc.metrics)}`, { candidate: name });
             await checkpoint(signal);
@@ -417,7 +421,8 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
           predictSeconds /= foldData.length;
           cls = meanMetrics(clsFolds);
           model = (await fit(train.X, train.y, foldData.length)).model;
-          evaluation = evaluationOf('out-of-fold', oofActual, oofPred, keptRows(oofActual.length), oofProba, k);
+          const keep = keptRows(oofActual.length);
+          evaluation = { ...evaluationOf('out-of-fold', oofActual, oofPred, keep, oofProba, k), ...foldsOf(oofFold, keep) };
         } else {
           const f = await fit(train.X, train.y, 0);
           model = f.model;
@@ -928,6 +933,11 @@ function evaluationOf(kind: Evaluation['kind'], actual: Float64Array, predicted:
     out.probabilities = kept;
   }
   return out;
+}
+
+/** The fold of each kept row (all rows when `keep` is null). */
+function foldsOf(foldOf: Uint32Array, keep: Uint32Array | null): { foldOf: Uint32Array } {
+  return { foldOf: keep ? Uint32Array.from(keep, (i) => foldOf[i]) : foldOf };
 }
 
 function failed(name: string, spec: CandidateSpec, params: Record<string, unknown>, status: CandidateStatus, e: unknown): CandidateResult {

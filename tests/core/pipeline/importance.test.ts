@@ -39,6 +39,21 @@ describe('permutationImportance', () => {
     expect(X.data).toEqual(before);
   });
 
+  it('reports the drop of another score when given one (a classifier’s accuracy)', async () => {
+    const { X, y } = data(2000);
+    // Classes: whether the formula is positive; the "classifier" decides by the formula.
+    const classes = y.map((v) => (v > 0 ? 1 : 0));
+    const decide = (m: Matrix): Float64Array => truth(m).map((v) => (v > 0 ? 1 : 0));
+    const accuracy = (t: Float64Array, p: Float64Array): number => t.reduce((s, v, i) => s + (v === p[i] ? 1 : 0), 0) / t.length;
+    const res = await permutationImportance(decide, X, classes, { repeats: 2, seed: 5, score: accuracy });
+    expect(res.baseline).toBe(1);
+    // Shuffling x0 makes the decision nearly a coin toss on most rows; x2 is never read.
+    expect(res.mean[0]).toBeGreaterThan(0.3);
+    expect(res.mean[1]).toBeGreaterThan(0);
+    expect(res.mean[1]).toBeLessThan(res.mean[0]);
+    expect(res.mean[2]).toBe(0);
+  });
+
   it('is deterministic for a seed and differs across seeds', async () => {
     const { X, y } = data(500);
     const a = await permutationImportance(truth, X, y, { repeats: 2, seed: 3 });
