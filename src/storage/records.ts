@@ -217,6 +217,12 @@ export interface ModelVersionRecord {
   sourceRunId?: string;
   modelType: ModelType;
   target: string;
+  /** A classifier's (copied from its bundle): 'classification'; absent for a regressor and on versions registered before. */
+  task?: Task;
+  /** A classifier's class labels, code 0 first. */
+  classes?: string[];
+  /** A binary classifier's decision threshold. */
+  threshold?: number;
   metrics: ModelBundle['metrics'];
   /** run → dataset version → split/seed, copied from the bundle. */
   lineage: BundleLineage;
