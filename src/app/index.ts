@@ -19,6 +19,6 @@ export { paramFields, DEFAULT_SELECTION, defaultDraft, readParams, type ParamFie
 export { Exploration, type Slot, MAX_HEATMAP_COLUMNS, RELATION_GRID, RELATION_MAX_POINTS, RELATION_MAX_LEVELS } from './Exploration.svelte';
 export { RunsView, RUN_COLUMNS, METRICS, compareParams, compareMetrics, bestMetric, metricLabel, shownColumns, matchesFilter, paramText, type MetricComparison, type RunColumn, type RunFilterDraft, type ParamRow, type SpaceReport } from './RunsView.svelte';
 export { Registry, ALIAS_SUGGESTIONS, bundleRecipe, recipeSummary, sameMetrics, shelfId, versionMetrics, versionMetricNames, versionScore, type MetricFigure, type PendingImport, type ReproduceState, type Lineage } from './Registry.svelte';
-export { Retraining, comparisonText, type RetrainChoice, type RetrainState } from './Retraining.svelte';
+export { Retraining, comparisonText, comparisonFigures, comparisonRows, rankedByLabel, type ComparisonRow, type RetrainChoice, type RetrainState } from './Retraining.svelte';
 export { describeChange } from '../storage';
 export { MonitorView, type MonitoredModel, type JudgedBatch } from './MonitorView.svelte';

@@ -70,14 +70,18 @@ describe.skipIf(!haveTelco)(`cli train and predict on telco churn${haveTelco ? '
     expect(new Set(rows.map((x) => x.prediction))).toEqual(new Set(['No', 'Yes']));
   });
 
-  it('refuses the options that are regression-only, and regression models for a classification target', async () => {
+  it('refuses the options that are regression-only and regression models for a classification target; retrains a classifier', async () => {
     const explain = await runCli(['predict', model, toPredict, '--explain']);
     expect(explain.code).toBe(2);
     expect(explain.err).toMatch(/--explain is for regression models; churn\.json predicts the classes of "Churn"/);
-    // Retraining compares by R² or RMSE: a classifier is refused in words, not crashed on.
-    const retrain = await runCli(['retrain', model, TELCO_CSV]);
-    expect(retrain.code).not.toBe(0);
-    expect(retrain.err).toMatch(/\[not-supported\].*is a classifier, which Loupe cannot retrain yet/);
+    // A classifier retrains: champion and challenger compared by ROC AUC, with a classifier's figures.
+    const retrain = await runCli(['retrain', model, TELCO_CSV, '--json']);
+    expect(retrain.code, retrain.err).toBe(0);
+    const rr = JSON.parse(retrain.out);
+    expect(rr.rankedBy).toBe('roc_auc');
+    expect(rr.champion.rocAuc).toBeGreaterThan(0.8);
+    expect(Object.keys(rr.challenger)).toEqual(expect.arrayContaining(['rocAuc', 'logLoss', 'accuracy', 'balancedAccuracy', 'f1', 'brier']));
+    expect(rr.better).toBe(rr.challenger.rocAuc > rr.champion.rocAuc ? 'challenger' : 'champion');
     const ridge = await runCli(['train', TELCO_CSV, '--target', 'Churn', '--models', 'ridge']);
     expect(ridge.code).toBe(2);
     expect(ridge.err).toMatch(/"ridge" in --models is not a classification model; choose from logistic/);

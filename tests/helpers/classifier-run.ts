@@ -11,21 +11,33 @@ import { defaultRecipe } from '../../src/core/recipe';
 
 export const CLASSIFIER_DATASET = { hash: 'c'.repeat(64), name: 'clouds.csv', rows: 0 };
 
-/** `n` rows of x1, x2, colour, label; `shift` moves both clouds (drift) and `seed` changes the noise. */
-export function cloudsCsv(n: number, options: { third?: boolean; shift?: number; seed?: number } = {}): string {
+/** Options of `cloudsCsv`. */
+export interface CloudOptions {
+  /** A third class, "maybe", every fifth row around (−1.5, 1.5). */
+  third?: boolean;
+  /** Moves every cloud by this much on both axes (drift of the inputs). */
+  shift?: number;
+  /** Where the "yes" cloud sits (default (1.5, 1.5)): moving it changes what the inputs say about the label. */
+  yesAt?: [number, number];
+  /** The noise's seed (default 12345). */
+  seed?: number;
+}
+
+/** `n` rows of x1, x2, colour, label. */
+export function cloudsCsv(n: number, options: CloudOptions = {}): string {
   const lines = ['x1,x2,colour,label'];
   let s = options.seed ?? 12345;
   const rand = (): number => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32) - 0.5;
   const shift = options.shift ?? 0;
   for (let i = 0; i < n; i++) {
     const label = options.third && i % 5 === 0 ? 'maybe' : i % 3 === 0 ? 'yes' : 'no';
-    const [cx, cy] = label === 'yes' ? [1.5, 1.5] : label === 'maybe' ? [-1.5, 1.5] : [0, 0];
+    const [cx, cy] = label === 'yes' ? (options.yesAt ?? [1.5, 1.5]) : label === 'maybe' ? [-1.5, 1.5] : [0, 0];
     lines.push(`${(cx + shift + 3 * rand()).toFixed(4)},${(cy + shift + 3 * rand()).toFixed(4)},${i % 2 ? 'red' : 'blue'},${label}`);
   }
   return lines.join('\n') + '\n';
 }
 
-export async function clouds(n: number, options: { third?: boolean; shift?: number; seed?: number } = {}): Promise<ParsedDataset> {
+export async function clouds(n: number, options: CloudOptions = {}): Promise<ParsedDataset> {
   return parseCsv(cloudsCsv(n, options));
 }
 
