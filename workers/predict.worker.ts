@@ -13,7 +13,7 @@ import { LoupeError } from '../src/core/errors';
 import { bundleReference, monitorBatch, referenceFromCsv, type MonitorReference } from '../src/core/pipeline/monitor';
 import { predictRecords } from '../src/core/pipeline/predict';
 import { streamPredict, type PredictedColumns, type PredictionSink } from '../src/core/pipeline/stream-predict';
-import { PredictedBatchCollector } from '../src/core/pipeline/predicted-batch';
+import { batchOptions, PredictedBatchCollector } from '../src/core/pipeline/predicted-batch';
 import { DatasetStore, MonitorStore, openLoupeDb, type LoupeDb, type ReferenceChoice } from '../src/storage';
 import { initTf } from '../src/core/tf';
 import { installErrorTransfer } from './error-transfer';
@@ -209,7 +209,7 @@ const api: PredictApi = {
     current?.abort();
     const controller = new AbortController();
     current = controller;
-    const collector = options?.monitor ? new PredictedBatchCollector(model.bundle.target, { maxRows: MONITOR_MAX_ROWS }) : null;
+    const collector = options?.monitor ? new PredictedBatchCollector(model.bundle.target, batchOptions(model, { maxRows: MONITOR_MAX_ROWS })) : null;
     const output = await openOutput(options?.output);
     let written = 0;
     try {
