@@ -82,6 +82,14 @@ describe.skipIf(!haveTelco)(`cli train and predict on telco churn${haveTelco ? '
     expect(rr.champion.rocAuc).toBeGreaterThan(0.8);
     expect(Object.keys(rr.challenger)).toEqual(expect.arrayContaining(['rocAuc', 'logLoss', 'accuracy', 'balancedAccuracy', 'f1', 'brier']));
     expect(rr.better).toBe(rr.challenger.rocAuc > rr.champion.rocAuc ? 'challenger' : 'champion');
+    // Monitoring a labelled file judges a classifier by its classification metrics beside the test's.
+    const mon = await runCli(['monitor', model, TELCO_CSV, '--report', join(dir, 'monitor.json')]);
+    expect(mon.code, mon.err).toBe(0);
+    expect(mon.out).toMatch(/On 7,043 labelled rows: ROC AUC 0\.\d{3} \(test 0\.\d{3}\), log loss 0\.\d{3} \(test 0\.\d{3}\), accuracy .*: not degraded/);
+    const mj = JSON.parse(readFileSync(join(dir, 'monitor.json'), 'utf8'));
+    expect(mj.performance).toBeUndefined();
+    expect(mj.classificationPerformance).toMatchObject({ rows: 7043, metric: 'roc_auc', degraded: false });
+    expect(mj.classificationPerformance.test.rocAuc).toBe(JSON.parse(readFileSync(model, 'utf8')).metrics.classification.test.rocAuc);
     const ridge = await runCli(['train', TELCO_CSV, '--target', 'Churn', '--models', 'ridge']);
     expect(ridge.code).toBe(2);
     expect(ridge.err).toMatch(/"ridge" in --models is not a classification model; choose from logistic/);
