@@ -135,6 +135,7 @@ async function recordBatch(model: LoadedBundle, monitor: BatchMonitoring, collec
     // A larger file is compared on its sample (report.rows); the batch is as many rows as were predicted.
     const rows = batch.sampledFrom ?? report.rows;
     const p = report.performance;
+    const cp = report.classificationPerformance;
     const stored = await store.add({
       modelKey: monitor.modelKey,
       modelName: monitor.modelName,
@@ -146,6 +147,7 @@ async function recordBatch(model: LoadedBundle, monitor: BatchMonitoring, collec
       driftShare: report.driftShare,
       datasetDrift: report.datasetDrift,
       ...(p ? { metric: { name: p.metric, value: p.metrics[p.metric], degraded: p.degraded } } : {}),
+      ...(cp ? { metric: { name: cp.metric, value: cp.metric === 'roc_auc' ? cp.metrics.rocAuc : cp.metrics.logLoss, degraded: cp.degraded } } : {}),
       report,
       settings,
     });

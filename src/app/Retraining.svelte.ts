@@ -146,7 +146,7 @@ export class Retraining {
     const mine = batches.filter((b) => b.registered?.name === name && (!champion || b.registered.version === champion.version));
     const newest = mine[mine.length - 1];
     const version = versions.find((v) => v.version === newest?.registered?.version) ?? champion;
-    const a = retrainAdvice(policy, newest, version?.metrics.test);
+    const a = retrainAdvice(policy, newest, version?.metrics.classification?.test ?? version?.metrics.test);
     this.advice = { ...this.advice, [name]: a };
     return a;
   }

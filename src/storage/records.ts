@@ -332,7 +332,7 @@ export interface MonitoredBatch {
   driftShare: number;
   datasetDrift: boolean;
   /** When the file held the target: the metric compared with the test metrics. */
-  metric?: { name: DegradationMetric; value: number; degraded: boolean };
+  metric?: { name: DegradationMetric | 'roc_auc' | 'log_loss'; value: number; degraded: boolean };
   report: MonitorReport;
   /** The settings the report was judged with. */
   settings: MonitorOptions;
