@@ -13,7 +13,7 @@ import { LoupeError } from '../src/core/errors';
 import { bundleReference, monitorBatch, referenceFromCsv, type MonitorReference } from '../src/core/pipeline/monitor';
 import { predictRecords } from '../src/core/pipeline/predict';
 import { streamPredict, type PredictedColumns, type PredictionSink } from '../src/core/pipeline/stream-predict';
-import { PredictedBatchCollector } from '../src/core/pipeline/predicted-batch';
+import { batchOptions, PredictedBatchCollector } from '../src/core/pipeline/predicted-batch';
 import { DatasetStore, MonitorStore, openLoupeDb, type LoupeDb, type ReferenceChoice } from '../src/storage';
 import { initTf } from '../src/core/tf';
 import { installErrorTransfer } from './error-transfer';
@@ -135,6 +135,7 @@ async function recordBatch(model: LoadedBundle, monitor: BatchMonitoring, collec
     // A larger file is compared on its sample (report.rows); the batch is as many rows as were predicted.
     const rows = batch.sampledFrom ?? report.rows;
     const p = report.performance;
+    const cp = report.classificationPerformance;
     const stored = await store.add({
       modelKey: monitor.modelKey,
       modelName: monitor.modelName,
@@ -146,6 +147,7 @@ async function recordBatch(model: LoadedBundle, monitor: BatchMonitoring, collec
       driftShare: report.driftShare,
       datasetDrift: report.datasetDrift,
       ...(p ? { metric: { name: p.metric, value: p.metrics[p.metric], degraded: p.degraded } } : {}),
+      ...(cp ? { metric: { name: cp.metric, value: cp.metric === 'roc_auc' ? cp.metrics.rocAuc : cp.metrics.logLoss, degraded: cp.degraded } } : {}),
       report,
       settings,
     });
@@ -209,7 +211,7 @@ const api: PredictApi = {
     current?.abort();
     const controller = new AbortController();
     current = controller;
-    const collector = options?.monitor ? new PredictedBatchCollector(model.bundle.target, { maxRows: MONITOR_MAX_ROWS }) : null;
+    const collector = options?.monitor ? new PredictedBatchCollector(model.bundle.target, batchOptions(model, { maxRows: MONITOR_MAX_ROWS })) : null;
     const output = await openOutput(options?.output);
     let written = 0;
     try {

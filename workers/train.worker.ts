@@ -22,7 +22,7 @@ import { isClassifier, type Classifier } from '../src/core/models/types';
 import { runRetrain } from '../src/core/pipeline/retrain';
 import { evaluateTrial, searchData, type SearchData } from '../src/core/pipeline/search';
 import { initTf } from '../src/core/tf';
-import { openLoupeDb, RunStore } from '../src/storage';
+import { openLoupeDb, outcomeMetrics, RunStore } from '../src/storage';
 import { installErrorTransfer } from './error-transfer';
 import { unfinishedJob, unfinishedRetrain, type RetrainOutcome, type TrainApi, type TrainJob, type TrainJobProgress, type TrainJobResult } from './protocol';
 import { shareThrough, transferTrees } from './tree-share-link';
@@ -173,8 +173,7 @@ const api: TrainApi = {
     await (
       await runStore
     ).finish(runId, {
-      metrics: c.metrics!,
-      folds: c.folds,
+      ...outcomeMetrics(c, k.run),
       fitSeconds: c.fitSeconds,
       predictSeconds: c.predictSeconds,
       history: c.history,

@@ -10,7 +10,6 @@
 import { parseBundle, type BundleLineage, type ModelBundle } from '../core/bundle/bundle';
 import { checkBundleSize } from '../core/bundle/limits';
 import { LoupeError } from '../core/errors';
-import type { RegressionMetrics } from '../core/metrics';
 import type { Recipe } from '../core/recipe';
 import type { FittedRecipeJSON } from '../core/recipe';
 import {
@@ -20,6 +19,9 @@ import {
   type RegisteredModel,
   type RegisterOptions,
   type Run,
+  type RunMetricName,
+  RUN_METRICS,
+  runMetricInfo,
 } from '../storage';
 import type { TrainJobResult, TrainSplit } from '../../workers/protocol';
 import type { ModelShelf, ShelfModel } from './ModelShelf.svelte';
@@ -38,7 +40,8 @@ export interface PendingImport {
 
 export type ReproduceState =
   | { status: 'running'; fraction: number }
-  | { status: 'done'; original?: RegressionMetrics; reproduced: RegressionMetrics; identical: boolean; seconds: number }
+  /** `original`/`reproduced`: the test metrics of the version's task, by name (see `versionMetricNames`). */
+  | { status: 'done'; original?: Record<string, number>; reproduced: Record<string, number>; identical: boolean; seconds: number }
   | { status: 'failed'; message: string };
 
 /** What a version was trained from: run → dataset version → recipe. */
@@ -74,10 +77,37 @@ export function recipeSummary(r: Recipe | undefined): string {
   return parts.join(' · ');
 }
 
-const METRIC_KEYS: (keyof RegressionMetrics)[] = ['r2', 'rmse', 'mae', 'mape', 'medianAe', 'maxError'];
+/** A version's test metric in the user's words. */
+export interface MetricFigure {
+  name: RunMetricName;
+  label: string;
+  /** NaN where undefined (ROC AUC on a test part lacking a class). */
+  value: number;
+}
 
-export function sameMetrics(a: RegressionMetrics | undefined, b: RegressionMetrics): boolean {
-  return !!a && METRIC_KEYS.every((k) => a[k] === b[k] || (Number.isNaN(a[k]) && Number.isNaN(b[k])));
+/** The metric names of a version's task: a classifier's (ROC AUC first), else a regressor's (R² first). */
+export function versionMetricNames(m: ModelBundle['metrics']): RunMetricName[] {
+  const task = m.classification ? 'classification' : 'regression';
+  return RUN_METRICS.filter((x) => x.task === task).map((x) => x.name);
+}
+
+/** A version's test metrics of its task, in order (none when the bundle has no test metrics). */
+export function versionMetrics(m: ModelBundle['metrics']): MetricFigure[] {
+  const values: Partial<Record<string, number>> = { ...m.test, ...m.classification?.test };
+  return versionMetricNames(m).flatMap((name) => {
+    const value = values[name];
+    return value === undefined ? [] : [{ name, label: runMetricInfo(name)?.label ?? name, value }];
+  });
+}
+
+/** "ROC AUC 0.940" or "R² 0.977": the figure a version is listed by. */
+export function versionScore(m: ModelBundle['metrics']): string | undefined {
+  const f = versionMetrics(m)[0];
+  return f && `${f.label} ${Number.isFinite(f.value) ? f.value.toFixed(3) : '—'}`;
+}
+
+export function sameMetrics(a: Partial<Record<string, number>> | undefined, b: Partial<Record<string, number>>, names: readonly string[] = Object.keys(b)): boolean {
+  return !!a && names.every((k) => a[k] === b[k] || (Number.isNaN(a[k]) && Number.isNaN(b[k])));
 }
 
 export class Registry {
@@ -316,12 +346,21 @@ export class Registry {
           recipe,
           candidate: { type: b.model.type, name: `${v.name} v${v.version} (reproduced)`, params: b.model.params },
           split,
+          ...(b.decision ? { threshold: b.decision.threshold } : {}),
         },
         { onProgress: (p) => set({ status: 'running', fraction: p.fraction }) },
       );
-      if (result.status !== 'finished' || !result.metrics) throw new Error(result.error?.message ?? `Training ${result.status}.`);
-      const original = b.metrics.test;
-      set({ status: 'done', original, reproduced: result.metrics, identical: sameMetrics(original, result.metrics), seconds: (performance.now() - t0) / 1000 });
+      const reproduced = b.task === 'classification' ? result.classification : result.metrics;
+      if (result.status !== 'finished' || !reproduced) throw new Error(result.error?.message ?? `Training ${result.status}.`);
+      const original = b.task === 'classification' ? b.metrics.classification?.test : b.metrics.test;
+      const names = versionMetricNames(b.metrics);
+      set({
+        status: 'done',
+        ...(original ? { original: { ...original } } : {}),
+        reproduced: { ...reproduced },
+        identical: sameMetrics({ ...original }, { ...reproduced }, names),
+        seconds: (performance.now() - t0) / 1000,
+      });
     } catch (e) {
       set({ status: 'failed', message: e instanceof Error ? e.message : String(e) });
     }
@@ -394,10 +433,10 @@ export class Registry {
           this.#bundles.set(v.id, b);
         }
         const alias = v.aliases.length ? ` [${v.aliases.join(', ')}]` : '';
-        const r2 = v.metrics.test?.r2;
+        const score = versionScore(v.metrics);
         wanted.push({
           id: shelfId(v.name, v.version),
-          name: `${v.name} v${v.version}${alias}${r2 !== undefined ? ` — R² ${r2.toFixed(3)}` : ''}`,
+          name: `${v.name} v${v.version}${alias}${score !== undefined ? ` — ${score}` : ''}`,
           bundle: b,
           source: 'registry',
           addedAt: now,

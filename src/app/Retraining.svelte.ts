@@ -17,11 +17,13 @@
 import type { ModelBundle } from '../core/bundle/bundle';
 import type { ParseProgress } from '../core/data/types';
 import type { RegressionMetrics } from '../core/metrics';
+import { classificationMetric } from '../core/metrics/classification-ranking';
+import { isClassificationRanking } from '../core/pipeline/ranking';
 import type { CandidateSpec } from '../core/pipeline/train';
 import { DEFAULT_HOLDOUT_SHARE, type RetrainMode } from '../core/pipeline/retrain-modes';
 import { retrainAdvice, type RetrainAdvice } from '../core/pipeline/retrain-policy';
 import { LOUPE_VERSION } from '../core/version';
-import { DatasetStore, LineageStore, MonitorStore, onStorageChange, PolicyStore, type AliasChange, type ModelVersion, type RetrainPolicy } from '../storage';
+import { DatasetStore, LineageStore, MonitorStore, onStorageChange, PolicyStore, runMetricInfo, type AliasChange, type ModelVersion, type RetrainPolicy } from '../storage';
 import type { RetrainJob, RetrainOutcome, RetrainRows } from '../../workers/protocol';
 import { transferableTable } from './column-transfer';
 import { IngestClient } from './IngestClient.svelte';
@@ -53,10 +55,49 @@ export type RetrainState =
     }
   | { status: 'failed'; problem: Problem & { field?: string } };
 
-/** "R² 0.97739 vs 0.48060 on 2,621 held-out rows" — the comparison in words, for alias history. */
-export function comparisonText(o: Pick<RetrainOutcome, 'challenger' | 'champion' | 'rankedBy' | 'evaluatedRows'>): string {
+type Comparison = Pick<RetrainOutcome, 'challenger' | 'champion' | 'rankedBy' | 'evaluatedRows'>;
+
+/** One metric of champion and challenger side by side (their shared held-out rows). */
+export interface ComparisonRow {
+  key: string;
+  label: string;
+  champion: number;
+  challenger: number;
+  higherIsBetter: boolean;
+}
+
+/** A regressor's R², RMSE, MAE, MAPE, max error; a classifier's ROC AUC, log loss, accuracy, balanced accuracy, F1, Brier score. */
+export function comparisonRows(o: Pick<RetrainOutcome, 'challenger' | 'champion'>): ComparisonRow[] {
+  const a = o.champion.classification;
+  const b = o.challenger.classification;
+  if (a && b)
+    return (['rocAuc', 'logLoss', 'accuracy', 'balancedAccuracy', 'f1', 'brier'] as const).map((key) => {
+      const info = runMetricInfo(key)!;
+      return { key, label: info.label, champion: a[key], challenger: b[key], higherIsBetter: info.higherIsBetter };
+    });
+  const ra = o.champion.metrics!;
+  const rb = o.challenger.metrics!;
+  return (['r2', 'rmse', 'mae', 'mape', 'maxError'] as const).map((key) => ({ key, label: runMetricInfo(key)!.label, champion: ra[key], challenger: rb[key], higherIsBetter: key === 'r2' }));
+}
+
+/** The metric `better` was decided by, in words. */
+export function rankedByLabel(o: Pick<RetrainOutcome, 'rankedBy'>): string {
+  return isClassificationRanking(o.rankedBy) ? classificationMetric(o.rankedBy).label : o.rankedBy === 'r2' ? 'R²' : 'RMSE (R² is undefined on the held-out rows)';
+}
+
+/** "R² 0.97739 vs 0.48060" or "ROC AUC 0.8412 vs 0.8377" — challenger first. */
+export function comparisonFigures(o: Pick<RetrainOutcome, 'challenger' | 'champion' | 'rankedBy'>): string {
+  if (isClassificationRanking(o.rankedBy)) {
+    const info = classificationMetric(o.rankedBy);
+    return `${info.label} ${o.challenger.classification![info.field].toFixed(4)} vs ${o.champion.classification![info.field].toFixed(4)}`;
+  }
   const metric = (m: RegressionMetrics): string => (o.rankedBy === 'r2' ? m.r2.toFixed(5) : m.rmse.toFixed(2));
-  return `${o.rankedBy === 'r2' ? 'R²' : 'RMSE'} ${metric(o.challenger.metrics)} vs ${metric(o.champion.metrics)} on ${o.evaluatedRows.toLocaleString('en-US')} held-out rows`;
+  return `${o.rankedBy === 'r2' ? 'R²' : 'RMSE'} ${metric(o.challenger.metrics!)} vs ${metric(o.champion.metrics!)}`;
+}
+
+/** "R² 0.97739 vs 0.48060 on 2,621 held-out rows" — the comparison in words, for alias history. */
+export function comparisonText(o: Comparison): string {
+  return `${comparisonFigures(o)} on ${o.evaluatedRows.toLocaleString('en-US')} held-out rows`;
 }
 
 export class Retraining {
@@ -105,7 +146,7 @@ export class Retraining {
     const mine = batches.filter((b) => b.registered?.name === name && (!champion || b.registered.version === champion.version));
     const newest = mine[mine.length - 1];
     const version = versions.find((v) => v.version === newest?.registered?.version) ?? champion;
-    const a = retrainAdvice(policy, newest, version?.metrics.test);
+    const a = retrainAdvice(policy, newest, version?.metrics.classification?.test ?? version?.metrics.test);
     this.advice = { ...this.advice, [name]: a };
     return a;
   }
@@ -324,13 +365,24 @@ export class Retraining {
         holdoutShare: o.holdoutShare,
         evaluatedRows: o.evaluatedRows,
         rankedBy: o.rankedBy,
-        championMetrics: o.champion.metrics,
+        ...(o.champion.metrics ? { championMetrics: o.champion.metrics } : {}),
+        ...(o.champion.classification ? { championClassification: o.champion.classification } : {}),
         better: o.better,
       },
     });
     await runs.finish(run.id, {
       // The run's metrics are the challenger's on the held-out rows it shared with the champion.
-      metrics: o.challenger.metrics,
+      ...(o.challenger.classification && isClassificationRanking(o.rankedBy)
+        ? {
+            task: 'classification' as const,
+            classification: {
+              classes: [...(o.bundle.classes ?? [])],
+              ...(o.bundle.decision ? { threshold: o.bundle.decision.threshold } : {}),
+              rankedBy: o.rankedBy,
+              metrics: o.challenger.classification,
+            },
+          }
+        : { metrics: o.challenger.metrics }),
       fitSeconds: c.fitSeconds,
       predictSeconds: c.predictSeconds,
       history: c.history,

@@ -8,7 +8,8 @@
  */
 import type { Recipe } from '../core/recipe';
 import { LOUPE_VERSION } from '../core/version';
-import type { RunStore, RunEnvironment } from '../storage';
+import { outcomeMetrics, type RunStore, type RunEnvironment } from '../storage';
+import { DEFAULT_CLASSIFICATION_METRIC, type ClassificationMetricName } from '../core/metrics/classification-ranking';
 import { sharedRunStore } from './tracking-db';
 import type { TrainJobResult } from '../../workers/protocol';
 import type { Trial } from '../core/pipeline/search-schedule';
@@ -69,19 +70,20 @@ export class RunRecorder {
 
   /**
    * Closes the run with the job's outcome. `finishElsewhere`, when given, saves a finished run
-   * (the training worker does it, so the page never clones the bundle into IndexedDB).
+   * (the training worker does it, so the page never clones the bundle into IndexedDB). Otherwise a
+   * classifier's run records `rankedBy` (default ROC AUC) as its ranking metric.
    */
-  async end(runId: string | null, r: TrainJobResult, finishElsewhere?: (runId: string) => Promise<void>): Promise<void> {
+  async end(runId: string | null, r: TrainJobResult, finishElsewhere?: (runId: string) => Promise<void>, rankedBy?: ClassificationMetricName): Promise<void> {
     if (!runId) return;
     this.#running.delete(runId);
     try {
       const store = await this.#storeP();
       if (r.status === 'finished' && finishElsewhere) {
         await finishElsewhere(runId);
-      } else if (r.status === 'finished' && r.metrics && r.bundle) {
+      } else if (r.status === 'finished' && (r.metrics || r.classification) && r.bundle) {
+        const b = r.bundle;
         await store.finish(runId, {
-          metrics: r.metrics,
-          folds: r.folds,
+          ...outcomeMetrics(r, { task: b.task ?? 'regression', classes: b.classes, threshold: b.decision?.threshold, rankedBy: rankedBy ?? DEFAULT_CLASSIFICATION_METRIC }),
           fitSeconds: r.fitSeconds,
           predictSeconds: r.predictSeconds,
           history: r.history,

@@ -5,15 +5,22 @@
  * left 'running' by a tab that died are marked 'interrupted'.
  */
 import type { ModelType } from '../core/models/types';
+import type { Task } from '../core/models/types';
 import {
   largestItems,
   onStorageChange,
+  RUN_METRICS,
+  runMetric,
+  runMetricInfo,
+  runTask,
+  sharedRunMetrics,
   sortRuns,
   storageEstimate,
   type ExperimentSummary,
   type MetricName,
   type Run,
   type RunEvaluation,
+  type RunMetricInfo,
   type RunSort,
   type RunStatus,
   type StorageEstimate,
@@ -22,11 +29,30 @@ import {
 import { describeProblem, type Problem } from './problems';
 import { onVersionChange, sharedRunStore, trackingDb } from './tracking-db';
 
-export type RunColumn = 'experiment' | 'model' | 'status' | 'started' | 'duration' | 'dataset' | 'seed' | 'r2' | 'rmse' | 'mae' | 'mape' | 'params' | 'tags';
+export type RunColumn =
+  | 'experiment'
+  | 'model'
+  | 'task'
+  | 'status'
+  | 'started'
+  | 'duration'
+  | 'dataset'
+  | 'seed'
+  | 'r2'
+  | 'rmse'
+  | 'mae'
+  | 'mape'
+  | 'rocAuc'
+  | 'logLoss'
+  | 'accuracy'
+  | 'f1'
+  | 'params'
+  | 'tags';
 
 export const RUN_COLUMNS: readonly { id: RunColumn; label: string }[] = [
   { id: 'experiment', label: 'Experiment' },
   { id: 'model', label: 'Model' },
+  { id: 'task', label: 'Task' },
   { id: 'status', label: 'Status' },
   { id: 'started', label: 'Started' },
   { id: 'duration', label: 'Duration' },
@@ -36,11 +62,69 @@ export const RUN_COLUMNS: readonly { id: RunColumn; label: string }[] = [
   { id: 'rmse', label: 'RMSE' },
   { id: 'mae', label: 'MAE' },
   { id: 'mape', label: 'MAPE' },
+  { id: 'rocAuc', label: 'ROC AUC' },
+  { id: 'logLoss', label: 'Log loss' },
+  { id: 'accuracy', label: 'Accuracy' },
+  { id: 'f1', label: 'F1' },
   { id: 'params', label: 'Parameters' },
   { id: 'tags', label: 'Tags' },
 ];
 
-export const METRICS: readonly MetricName[] = ['r2', 'rmse', 'mae', 'mape', 'medianAe', 'maxError'];
+/** Every test metric a run can carry, regression's first (see storage's run-metrics.ts). */
+export const METRICS: readonly MetricName[] = RUN_METRICS.map((m) => m.name);
+
+/** A metric's name in the user's words ("ROC AUC"). */
+export function metricLabel(name: MetricName): string {
+  return runMetricInfo(name)?.label ?? name;
+}
+
+/** The metric columns of the table and the task whose runs carry them. */
+const METRIC_COLUMN_TASK: Partial<Record<RunColumn, Task>> = { r2: 'regression', rmse: 'regression', mae: 'regression', mape: 'regression', rocAuc: 'classification', logLoss: 'classification', accuracy: 'classification', f1: 'classification' };
+
+/**
+ * The chosen columns that say something about these runs: a task's metric columns only when
+ * some run has that task, and the task column only when both tasks are present.
+ */
+export function shownColumns(columns: readonly RunColumn[], runs: readonly Run[]): RunColumn[] {
+  const tasks = new Set(runs.map(runTask));
+  return columns.filter((c) => {
+    if (c === 'task') return tasks.size > 1;
+    const t = METRIC_COLUMN_TASK[c];
+    return t === undefined || tasks.has(t);
+  });
+}
+
+/**
+ * What the compared runs can be compared by: the metrics of their task. Runs of both tasks share
+ * no test metric (only times), and the note says so plainly; so do runs of different targets.
+ */
+export interface MetricComparison {
+  metrics: RunMetricInfo[];
+  note: string | null;
+}
+
+export function compareMetrics(runs: readonly Run[]): MetricComparison {
+  const { tasks, metrics } = sharedRunMetrics(runs);
+  if (tasks.length > 1) {
+    const count = (t: Task): number => runs.filter((r) => runTask(r) === t).length;
+    return {
+      metrics,
+      note: `These runs predict different kinds of target (${count('regression')} regression, ${count('classification')} classification): they share no test metric, so only their times are compared.`,
+    };
+  }
+  const targets = [...new Set(runs.map((r) => r.recipe.target))];
+  const classSets = [...new Set(runs.flatMap((r) => (r.classification ? [r.classification.classes.join('\u0000')] : [])))];
+  if (targets.length > 1) return { metrics, note: `These runs predict different columns (${targets.join(', ')}): their metrics are not measured on the same thing.` };
+  if (classSets.length > 1) return { metrics, note: 'These runs predict different sets of classes: their metrics are not measured on the same thing.' };
+  return { metrics, note: null };
+}
+
+/** The best value of a metric among runs (undefined below two values): highest or lowest as the metric goes. */
+export function bestMetric(runs: readonly Run[], m: RunMetricInfo): number | undefined {
+  const vals = runs.map((r) => runMetric(r, m.name)).filter((v): v is number => v !== undefined);
+  if (vals.length < 2) return undefined;
+  return m.higherIsBetter ? Math.max(...vals) : Math.min(...vals);
+}
 
 /** Filter fields as typed in the form ('' = any). */
 export interface RunFilterDraft {
@@ -71,7 +155,7 @@ export interface SpaceReport {
   reclaimedEstimate: number;
 }
 
-const DEFAULT_COLUMNS: RunColumn[] = ['experiment', 'model', 'status', 'started', 'duration', 'r2', 'rmse', 'mae', 'params', 'tags'];
+const DEFAULT_COLUMNS: RunColumn[] = ['experiment', 'model', 'task', 'status', 'started', 'duration', 'r2', 'rmse', 'mae', 'rocAuc', 'logLoss', 'accuracy', 'params', 'tags'];
 
 export function paramText(v: unknown): string {
   if (v === undefined) return '';
@@ -86,6 +170,12 @@ export function compareParams(runs: readonly Run[]): ParamRow[] {
   const rows: ParamRow[] = [
     { name: 'model', values: runs.map((r) => r.modelType), differs: false },
     { name: 'split seed', values: runs.map((r) => String(r.seed)), differs: false },
+    ...(runs.some((r) => r.classification)
+      ? [
+          { name: 'task', values: runs.map((r) => runTask(r)), differs: false },
+          { name: 'decision threshold', values: runs.map((r) => paramText(r.classification?.threshold)), differs: false },
+        ]
+      : []),
     ...names.map((name) => ({ name, values: runs.map((r) => paramText(r.params[name])), differs: false })),
   ];
   for (const row of rows) row.differs = row.values.some((v) => v !== row.values[0]);
@@ -100,8 +190,8 @@ export function matchesFilter(r: Run, f: RunFilterDraft): boolean {
   const min = f.min.trim() === '' ? undefined : Number(f.min);
   const max = f.max.trim() === '' ? undefined : Number(f.max);
   if ((min !== undefined && Number.isFinite(min)) || (max !== undefined && Number.isFinite(max))) {
-    const v = r.metrics?.[f.metric];
-    if (v === undefined || !Number.isFinite(v)) return false;
+    const v = runMetric(r, f.metric);
+    if (v === undefined) return false;
     if (min !== undefined && Number.isFinite(min) && v < min) return false;
     if (max !== undefined && Number.isFinite(max) && v > max) return false;
   }
@@ -158,6 +248,10 @@ export class RunsView {
   );
   readonly selected: Run[] = $derived(this.selectedIds.map((id) => this.runs.find((r) => r.id === id)).filter((r): r is Run => r !== undefined));
   readonly params: ParamRow[] = $derived(compareParams(this.selected));
+  /** The compared runs' metrics (of their task), and a plain note when they cannot be compared by one. */
+  readonly comparison: MetricComparison = $derived(compareMetrics(this.selected));
+  /** The table's chosen columns that apply to the stored runs. */
+  readonly shownColumns: RunColumn[] = $derived(shownColumns(this.columns, this.runs));
   readonly tags: string[] = $derived([...new Set(this.runs.flatMap((r) => r.tags))].sort());
   readonly modelTypes: ModelType[] = $derived([...new Set(this.runs.map((r) => r.modelType))].sort());
   /** Numeric hyperparameters found on the runs (for the scatter chart). */

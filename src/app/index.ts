@@ -17,8 +17,8 @@ export { TrainWorkerPool, defaultPoolSize, type JobHandlers, type PoolOptions } 
 export { RunRecorder, type RunStart } from './RunRecorder';
 export { paramFields, DEFAULT_SELECTION, defaultDraft, readParams, type ParamField, type ParamDraft, type ReadParams } from './train-params';
 export { Exploration, type Slot, MAX_HEATMAP_COLUMNS, RELATION_GRID, RELATION_MAX_POINTS, RELATION_MAX_LEVELS } from './Exploration.svelte';
-export { RunsView, RUN_COLUMNS, METRICS, compareParams, matchesFilter, paramText, type RunColumn, type RunFilterDraft, type ParamRow, type SpaceReport } from './RunsView.svelte';
-export { Registry, ALIAS_SUGGESTIONS, bundleRecipe, recipeSummary, sameMetrics, shelfId, type PendingImport, type ReproduceState, type Lineage } from './Registry.svelte';
-export { Retraining, comparisonText, type RetrainChoice, type RetrainState } from './Retraining.svelte';
+export { RunsView, RUN_COLUMNS, METRICS, compareParams, compareMetrics, bestMetric, metricLabel, shownColumns, matchesFilter, paramText, type MetricComparison, type RunColumn, type RunFilterDraft, type ParamRow, type SpaceReport } from './RunsView.svelte';
+export { Registry, ALIAS_SUGGESTIONS, bundleRecipe, recipeSummary, sameMetrics, shelfId, versionMetrics, versionMetricNames, versionScore, type MetricFigure, type PendingImport, type ReproduceState, type Lineage } from './Registry.svelte';
+export { Retraining, comparisonText, comparisonFigures, comparisonRows, rankedByLabel, type ComparisonRow, type RetrainChoice, type RetrainState } from './Retraining.svelte';
 export { describeChange } from '../storage';
 export { MonitorView, type MonitoredModel, type JudgedBatch } from './MonitorView.svelte';

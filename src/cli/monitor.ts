@@ -15,6 +15,8 @@ import { formatPercent, formatValue, plural } from '../core/format';
 import {
   bundleReference,
   describePerformance,
+  describeClassificationPerformance,
+  type ClassificationBatchPerformance,
   monitorBatch,
   parseMonitorOptions,
   referenceFromCsv,
@@ -63,6 +65,8 @@ export interface MonitorJsonReport {
   datasetDrift: boolean;
   prediction: { test: DriftTestName; value: number; drift: boolean };
   performance?: BatchPerformance;
+  /** A classifier's, when the batch holds labels of its classes (field added). */
+  classificationPerformance?: ClassificationBatchPerformance;
 }
 
 export function monitorJson(r: MonitorReport): MonitorJsonReport {
@@ -74,6 +78,7 @@ export function monitorJson(r: MonitorReport): MonitorJsonReport {
     datasetDrift: r.datasetDrift,
     prediction: { test: r.prediction.test, value: r.prediction.value, drift: r.prediction.drift },
     ...(r.performance ? { performance: r.performance } : {}),
+    ...(r.classificationPerformance ? { classificationPerformance: r.classificationPerformance } : {}),
   };
 }
 
@@ -116,6 +121,7 @@ function printSummary(io: CommandIo, r: MonitorReport, batchPath: string, refere
   const p = r.prediction;
   io.out(`Predictions: ${p.test} ${formatValue(p.value)}: ${p.drift ? 'drift' : 'no drift'}`);
   if (r.performance) io.out(describePerformance(r.performance));
+  if (r.classificationPerformance) io.out(describeClassificationPerformance(r.classificationPerformance));
 }
 
 export const monitorCommand: Command = {

@@ -17,7 +17,7 @@ import type { ExplanationKind } from '../core/models/catalog';
 import { intervalCoverage, percent } from '../core/conformal/calibration';
 import { checkBundleSize } from '../core/bundle/limits';
 import { bundleReference, monitorBatch } from '../core/pipeline/monitor';
-import { PredictedBatchCollector } from '../core/pipeline/predicted-batch';
+import { batchOptions, PredictedBatchCollector } from '../core/pipeline/predicted-batch';
 import { streamPredict, type PredictionSink } from '../core/pipeline/stream-predict';
 import { monitorJson } from './monitor';
 import { numberOption, parseArgs, rejectUnknown, stringOption, UsageError } from './args';
@@ -141,7 +141,7 @@ export const predictCommand: Command = {
     // Before predicting: a bundle without a sample cannot give the report asked for.
     const reference = driftPath !== undefined ? bundleReference(loaded) : undefined;
     const source = await openFileSource(csvPath);
-    const collector = reference ? new PredictedBatchCollector(loaded.bundle.target) : null;
+    const collector = reference ? new PredictedBatchCollector(loaded.bundle.target, batchOptions(loaded)) : null;
     try {
       const summary = await streamPredict(loaded, source, outPath !== undefined ? fileSink(outPath) : stdoutSink(), {
         chunkRows,

@@ -9,9 +9,12 @@ import { basename } from 'node:path';
 import { parseBundle, serializeBundle } from '../core/bundle/bundle';
 import { checkBundleSize } from '../core/bundle/limits';
 import type { RegressionMetrics } from '../core/metrics';
+import type { ClassificationMetrics } from '../core/metrics/classification';
+import { classificationMetric } from '../core/metrics/classification-ranking';
+import { isClassificationRanking } from '../core/pipeline/ranking';
 import { modelInfo } from '../core/models/registry';
 import { formatLogLine } from '../core/pipeline/log';
-import { DEFAULT_HOLDOUT_SHARE, RETRAIN_MODES, runRetrain, type RetrainMode, type RetrainResult } from '../core/pipeline/retrain';
+import { DEFAULT_HOLDOUT_SHARE, RETRAIN_MODES, runRetrain, type ContenderScore, type RetrainMode, type RetrainResult } from '../core/pipeline/retrain';
 import { initTf } from '../core/tf';
 import { LOUPE_VERSION } from '../core/version';
 import { numberOption, parseArgs, rejectUnknown, stringOption, UsageError } from './args';
@@ -39,6 +42,8 @@ held-out part of the new rows, and says which is better (by R², or RMSE where R
 const VALUE_OPTIONS = ['base', 'window', 'mode', 'test-size', 'seed', 'models', 'params', 'out', 'report'];
 
 type MetricsReport = { [K in keyof RegressionMetrics]: number };
+/** A classifier's side: the fields `train`'s report gives its models, and the Brier score. */
+type ClassificationReport = Pick<ClassificationMetrics, 'accuracy' | 'balancedAccuracy' | 'f1' | 'rocAuc' | 'logLoss' | 'brier'>;
 
 /** The JSON report (public interface). */
 export interface RetrainReport {
@@ -52,8 +57,9 @@ export interface RetrainReport {
   seed: number;
   /** The rows the challenger learned from: a derived dataset version naming its parents. */
   training: { rows: number; baseRows: number; newRows: number; datasetHash: string; parents: RetrainResult['training']['parents'] };
-  champion: MetricsReport & { name: string; type: string };
-  challenger: MetricsReport & { name: string; type: string; params: Record<string, unknown> };
+  /** A regressor's metrics; a classifier's (ROC AUC, log loss, …) instead when the champion is one. */
+  champion: (MetricsReport | ClassificationReport) & { name: string; type: string };
+  challenger: (MetricsReport | ClassificationReport) & { name: string; type: string; params: Record<string, unknown> };
   /** Held-out new rows both models were scored on. */
   evaluatedRows: number;
   skippedRows: RetrainResult['skippedRows'];
@@ -63,8 +69,19 @@ export interface RetrainReport {
   bundle?: string;
 }
 
-function metricsOf(m: RegressionMetrics): MetricsReport {
+function metricsOf(s: ContenderScore): MetricsReport | ClassificationReport {
+  const c = s.classification;
+  if (c) return { accuracy: c.accuracy, balancedAccuracy: c.balancedAccuracy, f1: c.f1, rocAuc: c.rocAuc, logLoss: c.logLoss, brier: c.brier };
+  const m = s.metrics!;
   return { r2: m.r2, rmse: m.rmse, mae: m.mae, mape: m.mape, medianAe: m.medianAe, maxError: m.maxError };
+}
+
+/** The text table's header and one contender's row: R², RMSE, MAE, MAPE %; or ROC AUC, log loss, accuracy, F1. */
+function tableRow(s: ContenderScore): string[] {
+  const c = s.classification;
+  if (c) return [fmt(c.rocAuc, 4), fmt(c.logLoss, 4), fmt(c.accuracy, 4), fmt(c.f1, 4)];
+  const m = s.metrics!;
+  return [fmt(m.r2, 5), fmt(m.rmse, 2), fmt(m.mae, 2), fmt(m.mape * 100, 2)];
 }
 
 function chooseMode(given: string | undefined, base: boolean, window: number | undefined): RetrainMode {
@@ -136,8 +153,8 @@ export const retrainCommand: Command = {
       holdoutShare: r.holdoutShare,
       seed: r.seed,
       training: { rows: r.training.dataset.rows, baseRows: r.training.baseRows, newRows: r.training.newRows, datasetHash: r.training.dataset.hash, parents: r.training.parents },
-      champion: { name: r.champion.name, type: r.champion.type, ...metricsOf(r.champion.metrics) },
-      challenger: { name: r.challenger.name, type: r.challenger.type, params: best.params, ...metricsOf(r.challenger.metrics) },
+      champion: { name: r.champion.name, type: r.champion.type, ...metricsOf(r.champion) },
+      challenger: { name: r.challenger.name, type: r.challenger.type, params: best.params, ...metricsOf(r.challenger) },
       evaluatedRows: r.evaluatedRows,
       skippedRows: r.skippedRows,
       rankedBy: r.rankedBy,
@@ -156,13 +173,14 @@ export const retrainCommand: Command = {
           `scored on ${r.evaluatedRows.toLocaleString('en-US')} held-out new rows (${Math.round(r.holdoutShare * 100)} %, seed ${r.seed})`,
       );
       const rows = [
-        ['', 'R²', 'RMSE', 'MAE', 'MAPE %'],
-        ['champion', fmt(r.champion.metrics.r2, 5), fmt(r.champion.metrics.rmse, 2), fmt(r.champion.metrics.mae, 2), fmt(r.champion.metrics.mape * 100, 2)],
-        ['challenger', fmt(r.challenger.metrics.r2, 5), fmt(r.challenger.metrics.rmse, 2), fmt(r.challenger.metrics.mae, 2), fmt(r.challenger.metrics.mape * 100, 2)],
+        ['', ...(r.champion.classification ? ['ROC AUC', 'log loss', 'accuracy', 'F1'] : ['R²', 'RMSE', 'MAE', 'MAPE %'])],
+        ['champion', ...tableRow(r.champion)],
+        ['challenger', ...tableRow(r.challenger)],
       ];
       const widths = rows[0].map((_, j) => Math.max(...rows.map((row) => row[j].length)));
       for (const row of rows) io.out(row.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  '));
-      io.out(`better by ${r.rankedBy === 'r2' ? 'R²' : 'RMSE (R² is undefined on the held-out rows)'}: ${r.better}${r.better === 'champion' ? ' (keep the current model)' : ''}`);
+      const by = isClassificationRanking(r.rankedBy) ? classificationMetric(r.rankedBy).label : r.rankedBy === 'r2' ? 'R²' : 'RMSE (R² is undefined on the held-out rows)';
+      io.out(`better by ${by}: ${r.better}${r.better === 'champion' ? ' (keep the current model)' : ''}`);
       if (out !== undefined) io.out(`challenger bundle: ${out}`);
       if (reportPath !== undefined) io.out(`report: ${reportPath}`);
     }

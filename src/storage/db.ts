@@ -140,6 +140,19 @@ export const MIGRATIONS: readonly Migration[] = [
     db.createObjectStore('dataset-lineage', { keyPath: 'id' });
     db.createObjectStore('retrain-policies', { keyPath: 'name' });
   },
+  // 5 → 6: runs say what they predict (`task`); a classifier run keeps its classes, threshold and
+  // classification metrics in `classification`. Every run stored before is a regression run.
+  // The walk only awaits requests of the upgrade transaction, which stays open until it ends.
+  (_db, tx) => {
+    void (async () => {
+      let cursor = await tx.objectStore('runs').openCursor();
+      while (cursor) {
+        const run = cursor.value as { task?: string };
+        if (run.task === undefined) await cursor.update({ ...run, task: 'regression' });
+        cursor = await cursor.continue();
+      }
+    })();
+  },
 ];
 
 export interface OpenOptions {

@@ -7,7 +7,13 @@ import type { Run } from './records';
 
 export const RUNS_JSON_FORMAT = 'loupe-runs';
 
-const METRIC_ORDER = ['r2', 'rmse', 'mae', 'mape', 'medianAe', 'maxError'];
+// Regression's first, then a classifier's (a run has one task's metrics; the other's cells stay empty).
+const METRIC_ORDER = ['r2', 'rmse', 'mae', 'mape', 'medianAe', 'maxError', 'rocAuc', 'logLoss', 'accuracy', 'balancedAccuracy', 'f1', 'f1Macro', 'f1Weighted', 'precision', 'recall', 'brier'];
+
+/** A run's test metrics of either task, by name. */
+function metricsOf(r: Run): Record<string, number> {
+  return { ...r.metrics, ...r.classification?.metrics };
+}
 
 function splitText(r: Run): string {
   const s = r.split;
@@ -17,17 +23,21 @@ function splitText(r: Run): string {
   return 'test-table';
 }
 
-/** Columns: id, experiment, name, model, status, start, end, duration_s, seed, split, dataset, param.*, metric.*, tags. */
+/**
+ * Columns: id, experiment, name, model, status, start, end, duration_s, seed, split, dataset,
+ * param.*, metric.*, then for classifier runs task, classes (';'-joined) and threshold, and tags.
+ */
 export function runsToCsv(runs: readonly Run[]): string {
   const params = new Set<string>();
   const metrics = new Set<string>();
   for (const r of runs) {
     for (const k of Object.keys(r.params)) params.add(k);
-    if (r.metrics) for (const k of Object.keys(r.metrics)) metrics.add(k);
+    for (const k of Object.keys(metricsOf(r))) metrics.add(k);
   }
+  const classifiers = runs.some((r) => r.classification);
   const paramCols = [...params].sort();
   const metricCols = [...metrics].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
-  const header = ['id', 'experiment', 'name', 'model', 'status', 'start', 'end', 'duration_s', 'seed', 'split', 'dataset', ...paramCols.map((p) => `param.${p}`), ...metricCols.map((m) => `metric.${m}`), 'tags'];
+  const header = ['id', 'experiment', 'name', 'model', 'status', 'start', 'end', 'duration_s', 'seed', 'split', 'dataset', ...paramCols.map((p) => `param.${p}`), ...metricCols.map((m) => `metric.${m}`), ...(classifiers ? ['task', 'classes', 'threshold'] : []), 'tags'];
   const lines = [header.map(csvCell).join(',')];
   for (const r of runs) {
     const row: unknown[] = [
@@ -43,7 +53,8 @@ export function runsToCsv(runs: readonly Run[]): string {
       splitText(r),
       r.datasetName,
       ...paramCols.map((p) => r.params[p]),
-      ...metricCols.map((m) => (r.metrics as Record<string, number> | undefined)?.[m]),
+      ...metricCols.map((m) => metricsOf(r)[m]),
+      ...(classifiers ? [r.task ?? 'regression', r.classification?.classes.join(';') ?? '', r.classification?.threshold] : []),
       r.tags.join(';'),
     ];
     lines.push(row.map(csvCell).join(','));

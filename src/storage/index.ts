@@ -4,8 +4,10 @@ export type { DatasetMeta, LoupeDb, LoupeSchema, Migration, OpenOptions, StoredC
 export { DatasetStore, storageEstimate, requestPersistence } from './dataset-store';
 export type { PutOptions, PutResult, StorageEstimate } from './dataset-store';
 export { StorageError, isQuotaError, toStorageError } from './errors';
-export { RunStore, normalizeTags, sortRuns } from './runs-store';
+export { RunStore, normalizeTags, sortRuns, outcomeMetrics } from './runs-store';
 export type { RunInit, RunOutcome, RunFilter, RunSort, MetricName, ExperimentSummary, RunStoreOptions, TrialRecord } from './runs-store';
+export { RUN_METRICS, runMetric, runMetricInfo, runTask, sharedRunMetrics } from './run-metrics';
+export type { RunMetricName, RunMetricInfo, RegressionMetricName, ClassificationMetricField } from './run-metrics';
 export { RegistryStore, describeChange } from './registry-store';
 export { LineageStore } from './lineage-store';
 export { PolicyStore, checkPolicy, MANUAL_POLICY } from './policy-store';
@@ -28,6 +30,7 @@ export type {
   DatasetLineageRecord,
   RetrainPolicy,
   RunRetrain,
+  RunClassification,
   RunTrial,
   RunSearch,
   RetrainParent,

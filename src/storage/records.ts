@@ -7,8 +7,10 @@ import type { ModelBundle, BundleLineage } from '../core/bundle/bundle';
 import type { RetrainPolicySettings } from '../core/pipeline/retrain-policy';
 import type { PipelineStage } from '../core/errors';
 import type { RegressionMetrics } from '../core/metrics';
+import type { ClassificationMetrics } from '../core/metrics/classification';
+import type { ClassificationMetricName } from '../core/metrics/classification-ranking';
 import type { FitHistory } from '../core/models/history';
-import type { ModelType, SerializedModel } from '../core/models/types';
+import type { ModelType, SerializedModel, Task } from '../core/models/types';
 import type { LogLine } from '../core/pipeline/log';
 import type { SplitInfo } from '../core/pipeline/train';
 import type { FittedRecipeJSON, Recipe } from '../core/recipe';
@@ -56,9 +58,16 @@ export interface Run {
   seed: number;
   /** Known once the data is split; may be given at start or at finish. */
   split?: SplitInfo;
-  /** Test metrics (k-fold: mean over folds). */
+  /**
+   * What the run predicts, once known (the recipe may say 'auto'): set at finish. Runs stored
+   * before classification existed have none and are regression (read it with `runTask`).
+   */
+  task?: Task;
+  /** A regressor's test metrics (k-fold: mean over folds). */
   metrics?: RegressionMetrics;
   folds?: RegressionMetrics[];
+  /** A classifier's classes, decision threshold, ranking metric and test metrics. */
+  classification?: RunClassification;
   fitSeconds?: number;
   predictSeconds?: number;
   history?: FitHistory;
@@ -83,6 +92,19 @@ export interface Run {
   trial?: RunTrial;
   /** A search's own run: its course; its model and metrics are the refitted best's. */
   search?: RunSearch;
+}
+
+/** What a classifier run predicted and how it scored. */
+export interface RunClassification {
+  /** Class labels, code 0 first (code 1 is the positive class of a binary task). */
+  classes: string[];
+  /** Binary: the positive class is predicted where its probability ≥ threshold. */
+  threshold?: number;
+  /** The metric the run's candidates were ranked by. */
+  rankedBy: ClassificationMetricName;
+  /** Test metrics (k-fold: mean over folds); ROC AUC is NaN when the test part lacks a class. */
+  metrics: ClassificationMetrics;
+  folds?: ClassificationMetrics[];
 }
 
 /** A search trial's place in the search and its cross-validated score. */
@@ -117,8 +139,11 @@ export interface RunRetrain {
   window?: number;
   holdoutShare: number;
   evaluatedRows: number;
-  rankedBy: 'r2' | 'rmse';
-  championMetrics: RegressionMetrics;
+  rankedBy: 'r2' | 'rmse' | ClassificationMetricName;
+  /** A regressor champion's metrics on the evaluation rows. */
+  championMetrics?: RegressionMetrics;
+  /** A classifier champion's metrics on the evaluation rows. */
+  championClassification?: ClassificationMetrics;
   better: 'champion' | 'challenger';
 }
 
@@ -151,6 +176,8 @@ export interface RunEvaluation {
   totalRows: number;
   actual: Float32Array;
   predicted: Float32Array;
+  /** A classifier's: class probabilities of the same rows, rows × K row-major. */
+  probabilities?: Float32Array;
 }
 
 export interface RegisteredModelRecord {
@@ -190,6 +217,12 @@ export interface ModelVersionRecord {
   sourceRunId?: string;
   modelType: ModelType;
   target: string;
+  /** A classifier's (copied from its bundle): 'classification'; absent for a regressor and on versions registered before. */
+  task?: Task;
+  /** A classifier's class labels, code 0 first. */
+  classes?: string[];
+  /** A binary classifier's decision threshold. */
+  threshold?: number;
   metrics: ModelBundle['metrics'];
   /** run → dataset version → split/seed, copied from the bundle. */
   lineage: BundleLineage;
@@ -299,7 +332,7 @@ export interface MonitoredBatch {
   driftShare: number;
   datasetDrift: boolean;
   /** When the file held the target: the metric compared with the test metrics. */
-  metric?: { name: DegradationMetric; value: number; degraded: boolean };
+  metric?: { name: DegradationMetric | 'roc_auc' | 'log_loss'; value: number; degraded: boolean };
   report: MonitorReport;
   /** The settings the report was judged with. */
   settings: MonitorOptions;

@@ -270,6 +270,8 @@ export class RegistryStore {
       ...(sourceRunId !== undefined ? { sourceRunId } : {}),
       modelType: bundle.model.type,
       target: bundle.target,
+      ...(bundle.task === 'classification' ? { task: bundle.task, classes: [...(bundle.classes ?? [])] } : {}),
+      ...(bundle.decision ? { threshold: bundle.decision.threshold } : {}),
       metrics: bundle.metrics,
       lineage: bundle.lineage,
       bytes: estimateBytes(bundle),

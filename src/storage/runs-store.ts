@@ -9,15 +9,18 @@
 import type { ModelBundle } from '../core/bundle/bundle';
 import type { RegressionMetrics } from '../core/metrics';
 import type { FitHistory } from '../core/models/history';
-import type { ModelType, SerializedModel } from '../core/models/types';
+import type { ModelType, SerializedModel, Task } from '../core/models/types';
 import type { LogLine } from '../core/pipeline/log';
-import type { Evaluation, SplitInfo } from '../core/pipeline/train';
+import type { CandidateResult, Evaluation, SplitInfo, TrainingResult } from '../core/pipeline/train';
+import { isClassificationRanking } from '../core/pipeline/ranking';
+import { DEFAULT_CLASSIFICATION_METRIC } from '../core/metrics/classification-ranking';
 import type { FittedRecipeJSON } from '../core/recipe';
 import { postStorageChange } from './broadcast';
 import { runsToCsv, runsToJson } from './export';
 import type { LoupeDb, StoreName } from './db';
 import { StorageError } from './errors';
-import type { Run, RunError, RunEvaluation, RunModel, RunSearch, RunStatus, RunTrial } from './records';
+import type { Run, RunClassification, RunError, RunEvaluation, RunModel, RunSearch, RunStatus, RunTrial } from './records';
+import { runMetric, type RunMetricName } from './run-metrics';
 import { sessionLockName, type TabSession } from './session';
 import { estimateBytes } from './space';
 import { writeTransaction, type WriteTx } from './transact';
@@ -32,10 +35,16 @@ export interface RunInit
   name?: string;
 }
 
-/** What a finished candidate hands over; `model` and/or `bundle` is required. */
+/**
+ * What a finished candidate hands over; `model` and/or `bundle` is required. A regressor hands
+ * `metrics`, a classifier `classification` (and `task: 'classification'`).
+ */
 export interface RunOutcome {
-  metrics: RegressionMetrics;
+  /** What the run predicted (default: regression). */
+  task?: Task;
+  metrics?: RegressionMetrics;
   folds?: RegressionMetrics[];
+  classification?: RunClassification;
   fitSeconds?: number;
   predictSeconds?: number;
   history: FitHistory;
@@ -52,6 +61,27 @@ export interface RunOutcome {
   search?: RunSearch;
 }
 
+/**
+ * A finished candidate's task and test metrics as a run keeps them, from the training run's
+ * facts (its task, classes, threshold and ranking metric).
+ */
+export function outcomeMetrics(
+  c: Pick<CandidateResult, 'metrics' | 'folds' | 'classification' | 'classificationFolds'>,
+  run: Pick<TrainingResult, 'task' | 'classes' | 'threshold' | 'rankedBy'>,
+): Pick<RunOutcome, 'task' | 'metrics' | 'folds' | 'classification'> {
+  if (run.task !== 'classification' || !c.classification) return { task: 'regression', ...(c.metrics ? { metrics: c.metrics } : {}), ...(c.folds ? { folds: c.folds } : {}) };
+  return {
+    task: 'classification',
+    classification: {
+      classes: [...(run.classes ?? [])],
+      ...(run.threshold !== undefined ? { threshold: run.threshold } : {}),
+      rankedBy: isClassificationRanking(run.rankedBy) ? run.rankedBy : DEFAULT_CLASSIFICATION_METRIC,
+      metrics: c.classification,
+      ...(c.classificationFolds ? { folds: c.classificationFolds } : {}),
+    },
+  };
+}
+
 /** A search trial as it ended: recorded closed, in one write, under its search's run. */
 export interface TrialRecord extends Omit<RunInit, 'parentRunId'> {
   parentRunId: string;
@@ -65,7 +95,8 @@ export interface TrialRecord extends Omit<RunInit, 'parentRunId'> {
   logs?: LogLine[];
 }
 
-export type MetricName = keyof RegressionMetrics;
+/** A test metric of either task (see run-metrics.ts). */
+export type MetricName = RunMetricName;
 
 export interface RunFilter {
   experiment?: string;
@@ -94,8 +125,10 @@ export interface ExperimentSummary {
   statuses: Partial<Record<RunStatus, number>>;
   /** Epoch milliseconds of the newest run. */
   lastStartedAt: number;
-  /** Highest test R² among finished runs. */
+  /** Highest test R² among finished regression runs. */
   bestR2?: number;
+  /** Highest test ROC AUC among finished classification runs. */
+  bestRocAuc?: number;
 }
 
 export interface RunStoreOptions {
@@ -243,6 +276,7 @@ export class RunStore {
       totalRows: outcome.evaluation.totalRows,
       actual: Float32Array.from(outcome.evaluation.actual),
       predicted: Float32Array.from(outcome.evaluation.predicted),
+      ...(outcome.evaluation.probabilities ? { probabilities: Float32Array.from(outcome.evaluation.probabilities) } : {}),
     };
     return this.#write(['runs', 'run-models', 'run-evaluations'], 'save the finished run and its model', [id], async (tx) => {
       const runs = tx.objectStore('runs');
@@ -255,7 +289,9 @@ export class RunStore {
         status: 'finished',
         endedAt: t,
         heartbeatAt: t,
-        metrics: outcome.metrics,
+        task: outcome.task ?? (outcome.classification ? 'classification' : 'regression'),
+        ...(outcome.metrics ? { metrics: outcome.metrics } : {}),
+        ...(outcome.classification ? { classification: outcome.classification } : {}),
         history: outcome.history,
         logs: outcome.logs,
         modelBytes: record.bytes,
@@ -301,11 +337,7 @@ export class RunStore {
         (filter.parentRunId === undefined || r.parentRunId === filter.parentRunId) &&
         (filter.modelType === undefined || r.modelType === filter.modelType) &&
         (filter.tag === undefined || r.tags.includes(filter.tag)) &&
-        (m === undefined ||
-          (r.metrics !== undefined &&
-            Number.isFinite(r.metrics[m.name]) &&
-            (m.min === undefined || r.metrics[m.name] >= m.min) &&
-            (m.max === undefined || r.metrics[m.name] <= m.max))),
+        (m === undefined || inRange(runMetric(r, m.name), m.min, m.max)),
     );
     return sortRuns(kept, sort);
   }
@@ -375,7 +407,7 @@ export class RunStore {
         const model = await models.get(id);
         if (model) bytes += model.bytes;
         const ev = await evaluations.get(id);
-        if (ev) bytes += ev.actual.byteLength + ev.predicted.byteLength;
+        if (ev) bytes += ev.actual.byteLength + ev.predicted.byteLength + (ev.probabilities?.byteLength ?? 0);
         await runs.delete(id);
         await models.delete(id);
         await evaluations.delete(id);
@@ -431,8 +463,11 @@ export class RunStore {
       e.runCount++;
       e.statuses[r.status] = (e.statuses[r.status] ?? 0) + 1;
       e.lastStartedAt = Math.max(e.lastStartedAt, r.startedAt);
-      if (r.status === 'finished' && r.metrics && Number.isFinite(r.metrics.r2) && (e.bestR2 === undefined || r.metrics.r2 > e.bestR2))
-        e.bestR2 = r.metrics.r2;
+      if (r.status !== 'finished') continue;
+      const r2 = runMetric(r, 'r2');
+      if (r2 !== undefined && (e.bestR2 === undefined || r2 > e.bestR2)) e.bestR2 = r2;
+      const auc = runMetric(r, 'rocAuc');
+      if (auc !== undefined && (e.bestRocAuc === undefined || auc > e.bestRocAuc)) e.bestRocAuc = auc;
     }
     return [...byName.values()].sort((a, b) => b.lastStartedAt - a.lastStartedAt || a.name.localeCompare(b.name));
   }
@@ -477,11 +512,13 @@ function sortValue(r: Run, by: NonNullable<RunSort['by']>): number | undefined {
       return r.endedAt;
     case 'duration':
       return r.endedAt !== undefined ? r.endedAt - r.startedAt : undefined;
-    default: {
-      const v = r.metrics?.[by];
-      return v !== undefined && Number.isFinite(v) ? v : undefined;
-    }
+    default:
+      return runMetric(r, by);
   }
+}
+
+function inRange(v: number | undefined, min: number | undefined, max: number | undefined): boolean {
+  return v !== undefined && (min === undefined || v >= min) && (max === undefined || v <= max);
 }
 
 export function sortRuns(runs: Run[], sort: RunSort = {}): Run[] {

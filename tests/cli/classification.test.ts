@@ -70,14 +70,26 @@ describe.skipIf(!haveTelco)(`cli train and predict on telco churn${haveTelco ? '
     expect(new Set(rows.map((x) => x.prediction))).toEqual(new Set(['No', 'Yes']));
   });
 
-  it('refuses the options that are regression-only, and regression models for a classification target', async () => {
+  it('refuses the options that are regression-only and regression models for a classification target; retrains a classifier', async () => {
     const explain = await runCli(['predict', model, toPredict, '--explain']);
     expect(explain.code).toBe(2);
     expect(explain.err).toMatch(/--explain is for regression models; churn\.json predicts the classes of "Churn"/);
-    // Retraining compares by R² or RMSE: a classifier is refused in words, not crashed on.
-    const retrain = await runCli(['retrain', model, TELCO_CSV]);
-    expect(retrain.code).not.toBe(0);
-    expect(retrain.err).toMatch(/\[not-supported\].*is a classifier, which Loupe cannot retrain yet/);
+    // A classifier retrains: champion and challenger compared by ROC AUC, with a classifier's figures.
+    const retrain = await runCli(['retrain', model, TELCO_CSV, '--json']);
+    expect(retrain.code, retrain.err).toBe(0);
+    const rr = JSON.parse(retrain.out);
+    expect(rr.rankedBy).toBe('roc_auc');
+    expect(rr.champion.rocAuc).toBeGreaterThan(0.8);
+    expect(Object.keys(rr.challenger)).toEqual(expect.arrayContaining(['rocAuc', 'logLoss', 'accuracy', 'balancedAccuracy', 'f1', 'brier']));
+    expect(rr.better).toBe(rr.challenger.rocAuc > rr.champion.rocAuc ? 'challenger' : 'champion');
+    // Monitoring a labelled file judges a classifier by its classification metrics beside the test's.
+    const mon = await runCli(['monitor', model, TELCO_CSV, '--report', join(dir, 'monitor.json')]);
+    expect(mon.code, mon.err).toBe(0);
+    expect(mon.out).toMatch(/On 7,043 labelled rows: ROC AUC 0\.\d{3} \(test 0\.\d{3}\), log loss 0\.\d{3} \(test 0\.\d{3}\), accuracy .*: not degraded/);
+    const mj = JSON.parse(readFileSync(join(dir, 'monitor.json'), 'utf8'));
+    expect(mj.performance).toBeUndefined();
+    expect(mj.classificationPerformance).toMatchObject({ rows: 7043, metric: 'roc_auc', degraded: false });
+    expect(mj.classificationPerformance.test.rocAuc).toBe(JSON.parse(readFileSync(model, 'utf8')).metrics.classification.test.rocAuc);
     const ridge = await runCli(['train', TELCO_CSV, '--target', 'Churn', '--models', 'ridge']);
     expect(ridge.code).toBe(2);
     expect(ridge.err).toMatch(/"ridge" in --models is not a classification model; choose from logistic/);

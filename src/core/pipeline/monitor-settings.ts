@@ -9,6 +9,7 @@ import { defaultThreshold, DRIFT_DEFAULTS, isPValueTest, type DriftColumnResult,
 import { InvalidParamsError } from '../errors';
 import { formatCount, formatPercent, formatValue, plural } from '../format';
 import type { RegressionMetrics } from '../metrics';
+import type { ClassificationMetrics } from '../metrics/classification';
 
 export type DegradationMetric = 'rmse' | 'mae' | 'r2';
 
@@ -36,11 +37,31 @@ export interface BatchPerformance {
   degraded: boolean;
 }
 
+/**
+ * A classifier's performance on a labelled batch: every classification metric on the rows with a
+ * known class and a prediction, beside the test figures. Degraded when ROC AUC falls more than
+ * the degradation threshold below the test's (an absolute drop, as R²'s); where ROC AUC is
+ * undefined (the batch lacks a class), by log loss more than the threshold worse, relatively.
+ */
+export interface ClassificationBatchPerformance {
+  rows: number;
+  metrics: ClassificationMetrics;
+  test?: ClassificationMetrics;
+  /** What the verdict was judged by. */
+  metric: 'roc_auc' | 'log_loss';
+  /** ROC AUC: test − batch; log loss: batch ÷ test − 1. Absent without test metrics. */
+  change?: number;
+  threshold: number;
+  degraded: boolean;
+}
+
 export interface MonitorReport extends DriftReport {
   /** Drift of the model's predictions (its column is named "prediction"). */
   prediction: DriftColumnResult;
-  /** Present when the batch holds the target column with at least one value. */
+  /** Present when the batch holds the target column with at least one value (a regressor's). */
   performance?: BatchPerformance;
+  /** A classifier's, when the batch holds labels of its classes. */
+  classificationPerformance?: ClassificationBatchPerformance;
 }
 
 /** The metric and threshold with defaults filled in; InvalidParamsError naming the field. */
@@ -151,7 +172,34 @@ export function rejudgeReport(report: MonitorReport, options: MonitorOptions): M
     prediction: judge(report.prediction, parsed.prediction?.threshold),
   };
   if (report.performance) out.performance = judgePerformance(report.performance.metrics, report.performance.test, report.performance.rows, parsed.degradation ?? {});
+  const cp = report.classificationPerformance;
+  if (cp) out.classificationPerformance = judgeClassification(cp.metrics, cp.test, cp.rows, parsed.degradation ?? {});
   return out;
+}
+
+/** A classifier's verdict: ROC AUC's drop against the threshold, or log loss's relative rise where ROC AUC is undefined. */
+export function judgeClassification(
+  metrics: ClassificationMetrics,
+  test: ClassificationMetrics | undefined,
+  rows: number,
+  setting: NonNullable<MonitorOptions['degradation']>,
+): ClassificationBatchPerformance {
+  const { threshold } = degradationSetting(setting);
+  const byAuc = Number.isFinite(metrics.rocAuc) && (!test || Number.isFinite(test.rocAuc));
+  const metric = byAuc ? 'roc_auc' : 'log_loss';
+  if (!test) return { rows, metrics, metric, threshold, degraded: false };
+  const change = byAuc ? test.rocAuc - metrics.rocAuc : metrics.logLoss / test.logLoss - 1;
+  return { rows, metrics, test, metric, change, threshold, degraded: change > threshold };
+}
+
+/** A classifier's performance in one sentence: ROC AUC, log loss and accuracy beside the test's, then the verdict. */
+export function describeClassificationPerformance(p: ClassificationBatchPerformance): string {
+  const fig = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : 'undefined');
+  const pair = (label: string, k: 'rocAuc' | 'logLoss' | 'accuracy'): string => `${label} ${fig(p.metrics[k])}${p.test ? ` (test ${fig(p.test[k])})` : ''}`;
+  const head = `On ${plural(p.rows, 'labelled row')}: ${[pair('ROC AUC', 'rocAuc'), pair('log loss', 'logLoss'), pair('accuracy', 'accuracy')].join(', ')}`;
+  if (p.test === undefined || p.change === undefined) return `${head} (the model records no test metrics to compare with).`;
+  const limit = p.metric === 'roc_auc' ? `a drop in ROC AUC of ${formatValue(p.threshold)}` : `log loss ${formatPercent(p.threshold)} worse (ROC AUC is undefined here)`;
+  return `${head}: ${p.degraded ? 'degraded' : 'not degraded'} (the limit is ${limit}).`;
 }
 
 /** The performance verdict from the batch's and the test's metrics. */

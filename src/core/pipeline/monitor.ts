@@ -11,15 +11,26 @@
  *      predicted class is a categorical column (its levels the classes), tested as one;
  *   3. with the target: the model's metrics on the batch's labelled rows, compared with its test
  *      metrics; degraded when RMSE (or MAE) is more than `threshold` (default 0.1: 10 %) above
- *      the test figure, or R² more than `threshold` below it. (Regression only, so far: a
- *      classifier's batch gets drift but no performance judgement.)
+ *      the test figure, or R² more than `threshold` below it. A classifier's: its class
+ *      probabilities on the rows whose label is one of its classes, scored with every
+ *      classification metric at its decision threshold beside the test figures; degraded when ROC
+ *      AUC drops more than `threshold` (see judgeClassification).
  */
 import type { LoadedBundle } from '../bundle/bundle';
 import { computeDrift } from '../drift/report';
 import type { CsvInput } from '../data/types';
 import { InvalidInputError } from '../errors';
 import { regressionMetrics } from '../metrics';
-import { degradationSetting, judgePerformance, type BatchPerformance, type MonitorOptions, type MonitorReport } from './monitor-settings';
+import { classificationMetrics } from '../metrics/classification';
+import {
+  degradationSetting,
+  judgeClassification,
+  judgePerformance,
+  type BatchPerformance,
+  type ClassificationBatchPerformance,
+  type MonitorOptions,
+  type MonitorReport,
+} from './monitor-settings';
 import type { PredictCsvOptions } from './predict';
 import { predictBatch, type PredictedBatch } from './predicted-batch';
 
@@ -76,7 +87,24 @@ export function monitorBatch(loaded: LoadedBundle, reference: MonitorReference, 
     const performance = batchPerformance(loaded, batch.predictions, batch.actual, options.degradation ?? {});
     if (performance) report.performance = performance;
   }
+  if (batch.actual && batch.probabilities && classes.length > 0) {
+    const performance = classifierPerformance(loaded, batch.probabilities, batch.actual, options.degradation ?? {});
+    if (performance) report.classificationPerformance = performance;
+  }
   return report;
+}
+
+/** A classifier on the rows with a known class (codes in `actual`) and probabilities (not NaN). */
+function classifierPerformance(loaded: LoadedBundle, probabilities: Float64Array, actual: Float64Array, setting: NonNullable<MonitorOptions['degradation']>): ClassificationBatchPerformance | undefined {
+  const k = loaded.recipe.classes.length;
+  const rows: number[] = [];
+  for (let i = 0; i < actual.length; i++) if (Number.isInteger(actual[i]) && actual[i] >= 0 && actual[i] < k && Number.isFinite(probabilities[i * k])) rows.push(i);
+  if (rows.length === 0) return undefined;
+  const y = Float64Array.from(rows, (i) => actual[i]);
+  const p = new Float64Array(rows.length * k);
+  rows.forEach((i, r) => p.set(probabilities.subarray(i * k, i * k + k), r * k));
+  const metrics = classificationMetrics(y, p, k, { threshold: loaded.bundle.decision?.threshold });
+  return judgeClassification(metrics, loaded.bundle.metrics.classification?.test, rows.length, setting);
 }
 
 function batchPerformance(loaded: LoadedBundle, predicted: Float64Array, actual: Float64Array, setting: NonNullable<MonitorOptions['degradation']>): BatchPerformance | undefined {

@@ -2,7 +2,9 @@
  * A predicted batch kept for monitoring: while a CSV streams through the model (streamPredict's
  * `onPredicted`, or predictCsv), the model's input columns as read (before imputation), its
  * predictions and, when the file holds the target column, the actual values are gathered chunk by
- * chunk into columns — never rows.
+ * chunk into columns — never rows. For a classifier (`classes` given) the actual values are class
+ * codes (NaN where missing or not one of its classes) and its class probabilities are kept too,
+ * one column per class.
  * Memory is about 8 bytes per number cell and 4 per label cell of the model's inputs, per row
  * kept: every row, or with `maxRows` a uniform seeded sample of that many (the app's bound).
  */
@@ -17,8 +19,10 @@ import type { PredictedColumns } from './stream-predict';
 export interface PredictedBatch {
   table: Table;
   predictions: Float64Array;
-  /** The target column of the batch (NaN where missing), when the file has one. */
+  /** The target column of the batch (NaN where missing), when the file has one; a classifier's: class codes. */
   actual?: Float64Array;
+  /** A classifier's class probabilities, rows × K row-major (NaN where a row could not be predicted). */
+  probabilities?: Float64Array;
   /** When the batch is a sample (PredictedBatchOptions.maxRows): how many rows were predicted. */
   sampledFrom?: number;
 }
@@ -73,6 +77,8 @@ export interface PredictedBatchOptions {
   maxRows?: number;
   /** Seed of the sample (default 42). */
   seed?: number;
+  /** A classifier's classes, code 0 first: read the target as their codes and keep the probabilities. */
+  classes?: readonly string[];
 }
 
 /** Gathers a PredictedBatch from prediction chunks (pass each chunk to `add`, in order). */
@@ -85,6 +91,8 @@ export class PredictedBatchCollector {
   private seen = 0;
   private readonly maxRows: number;
   private readonly rng: Rng;
+  private readonly classes: readonly string[];
+  private readonly classCode: Map<string, number>;
 
   constructor(
     private readonly target: string,
@@ -92,6 +100,14 @@ export class PredictedBatchCollector {
   ) {
     this.maxRows = options.maxRows ?? Infinity;
     this.rng = new Rng(options.seed ?? 42);
+    this.classes = options.classes ?? [];
+    this.classCode = new Map(this.classes.map((c, k) => [c, k]));
+  }
+
+  /** A target cell as the batch keeps it: a number, or a classifier's class code (NaN where not one of its classes). */
+  private actualOf(cell: string | undefined): number {
+    if (this.classes.length === 0) return readNumber(cell) ?? NaN;
+    return this.classCode.get((cell ?? '').trim()) ?? NaN;
   }
 
   add(chunk: PredictionChunk): void {
@@ -101,7 +117,8 @@ export class PredictedBatchCollector {
       inputs: chunk.inputs,
       predictions: chunk.predictions,
       valid: chunk.valid,
-      ...(targetAt >= 0 ? { actual: Float64Array.from(chunk.rows, (r) => readNumber(r[targetAt]) ?? NaN) } : {}),
+      ...(targetAt >= 0 ? { actual: Float64Array.from(chunk.rows, (r) => this.actualOf(r[targetAt])) } : {}),
+      ...(chunk.probabilities ? { probabilities: chunk.probabilities } : {}),
     });
   }
 
@@ -114,12 +131,15 @@ export class PredictedBatchCollector {
       const f64 = (n: number) => new Float64Array(n);
       this.stores = [...inputs.map((c) => new ColumnParts(c.type === 'numeric' ? f64 : (n) => new Int32Array(n))), new ColumnParts(f64)];
       if (this.targetAt >= 0) this.stores.push(new ColumnParts(f64));
+      for (let c = 0; c < this.classes.length; c++) this.stores.push(new ColumnParts(f64));
     }
     const p = Float64Array.from(chunk.predictions);
     for (let i = 0; i < p.length; i++) if (!chunk.valid[i]) p[i] = NaN;
     const values: Cells[] = inputs.map((c, j) => (c.type === 'numeric' ? c.values : this.columns![j].labels!.codes(c.levels, c.codes)));
     values.push(p);
     if (this.targetAt >= 0) values.push(chunk.actual ?? new Float64Array(p.length).fill(NaN));
+    const k = this.classes.length;
+    for (let c = 0; c < k; c++) values.push(Float64Array.from({ length: p.length }, (_, i) => (chunk.valid[i] && chunk.probabilities ? chunk.probabilities[i * k + c] : NaN)));
     const n = p.length;
     const room = Math.max(0, this.maxRows - this.seen);
     if (n <= room) {
@@ -147,6 +167,14 @@ export class PredictedBatchCollector {
     const predictions = this.stores.length ? (this.stores[cols.length].join() as Float64Array) : new Float64Array(0);
     const batch: PredictedBatch = { table: { rowCount, columns }, predictions };
     if (this.targetAt >= 0) batch.actual = this.stores[cols.length + 1].join() as Float64Array;
+    const k = this.classes.length;
+    if (k > 0 && this.stores.length) {
+      const first = cols.length + (this.targetAt >= 0 ? 2 : 1);
+      const per = Array.from({ length: k }, (_, c) => this.stores[first + c].join());
+      const probabilities = new Float64Array(rowCount * k);
+      for (let i = 0; i < rowCount; i++) for (let c = 0; c < k; c++) probabilities[i * k + c] = per[c][i];
+      batch.probabilities = probabilities;
+    }
     if (this.seen > rowCount) batch.sampledFrom = this.seen;
     return batch;
   }
@@ -161,7 +189,7 @@ export async function predictBatch(
   input: CsvInput,
   options: Omit<PredictCsvOptions, 'onChunk'> & { onChunk?: PredictCsvOptions['onChunk'] } = {},
 ): Promise<{ batch: PredictedBatch; summary: PredictionSummary }> {
-  const collector = new PredictedBatchCollector(loaded.bundle.target);
+  const collector = new PredictedBatchCollector(loaded.bundle.target, batchOptions(loaded));
   const summary = await predictCsv(loaded, input, {
     ...options,
     onChunk: async (chunk) => {
@@ -170,4 +198,9 @@ export async function predictBatch(
     },
   });
   return { batch: collector.finish(), summary };
+}
+
+/** The collector's options for a model: a classifier's classes (to keep labels as codes and its probabilities). */
+export function batchOptions(loaded: LoadedBundle, options: PredictedBatchOptions = {}): PredictedBatchOptions {
+  return loaded.recipe.task === 'classification' ? { ...options, classes: loaded.recipe.classes } : options;
 }

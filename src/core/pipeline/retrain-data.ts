@@ -64,7 +64,10 @@ export function conformToRecipe(table: Table, recipe: Recipe, label: string): Ta
   for (const name of requiredColumns(recipe))
     if (!columnByName(table, name))
       throw new PipelineError('missing-column', `${label} has no column "${name}", which the model ${name === recipe.target ? 'predicts' : 'needs'}.`, { column: name, stage: 'transformation' });
-  const schema: ColumnSchema[] = [{ name: recipe.target, kind: 'numeric', reason: 'the target', storage: 'numeric' }];
+  // A regression target is read as numbers; a classification target's labels stay as they were
+  // read (the training run reads its classes from the column as the loader gave it).
+  const classifying = recipe.task === 'classification';
+  const schema: ColumnSchema[] = classifying ? [] : [{ name: recipe.target, kind: 'numeric', reason: 'the target', storage: 'numeric' }];
   for (const c of recipe.columns) {
     if (!columnByName(table, c.name)) continue;
     const numeric = c.kind === 'numeric' || c.kind === 'unit';
@@ -72,7 +75,8 @@ export function conformToRecipe(table: Table, recipe: Recipe, label: string): Ta
     schema.push({ name: c.name, kind, reason: 'the recipe', storage: numeric ? 'numeric' : 'categorical', ...(c.unit ? { unit: c.unit } : {}) });
   }
   const columns = schema.map((s) => columnByName(table, s.name)!);
-  return applySchema({ rowCount: table.rowCount, columns }, schema);
+  const conformed = applySchema({ rowCount: table.rowCount, columns }, schema);
+  return classifying ? { rowCount: table.rowCount, columns: [columnByName(table, recipe.target)!, ...conformed.columns] } : conformed;
 }
 
 /** Keeps only the columns every table holds, in the first table's order. */
@@ -81,12 +85,13 @@ function commonColumns(tables: Table[]): Table[] {
   return tables.map((t) => ({ rowCount: t.rowCount, columns: names.map((n) => columnByName(t, n)!) }));
 }
 
-/** Counts rows whose target is a finite number. */
+/** Counts rows whose target is a finite number, or (a classification target) any label. */
 function labelledRows(table: Table, target: string): number {
   const y = columnByName(table, target);
-  if (!y || y.type !== 'numeric') return 0;
+  if (!y) return 0;
   let n = 0;
-  for (const v of y.values) if (Number.isFinite(v)) n++;
+  if (y.type === 'numeric') for (const v of y.values) n += Number.isFinite(v) ? 1 : 0;
+  else for (const c of y.codes) n += c >= 0 ? 1 : 0;
   return n;
 }
 

@@ -11,8 +11,13 @@
  *   3. both scored on the SAME rows: the held-out part cleaned by the recipe, rows without a
  *      target dropped, and rows either model cannot predict (an unseen category with unknown
  *      'error') left out of both, counted;
- *   4. `better` by the run's ranking metric — R², or RMSE where the held-out target is constant —
- *      and the champion kept on a tie (a challenger has to earn the alias).
+ *   4. `better` by the run's ranking metric — R², or RMSE where the held-out target is constant;
+ *      for a classifier the request's metric (ROC AUC by default, log loss lower-is-better), both
+ *      models' probabilities scored at the champion's decision threshold — and the champion kept
+ *      on a tie (a challenger has to earn the alias).
+ * A classifier's challenger must learn the champion's classes: new training rows that lack one
+ * of them (or bring another) are refused, naming the classes, since the two models' scores would
+ * not be of the same question.
  * The challenger's bundle names its parents in its lineage: the dataset versions its rows came
  * from and the champion it was retrained from.
  */
@@ -22,7 +27,9 @@ import type { Table } from '../data/types';
 import { PipelineError } from '../errors';
 import { sha256Hex } from '../hash';
 import { regressionMetrics, type RegressionMetrics } from '../metrics';
-import type { Regressor } from '../models/types';
+import { classificationMetrics, type ClassificationMetrics } from '../metrics/classification';
+import { classificationMetric, DEFAULT_CLASSIFICATION_METRIC, type ClassificationMetricName } from '../metrics/classification-ranking';
+import { isClassifier, type Regressor } from '../models/types';
 import { applyCleaning, type FittedRecipe } from '../recipe';
 import type { LogSink } from './log';
 import { rankingScore, type RankedBy } from './ranking';
@@ -52,17 +59,20 @@ export interface RetrainRequest {
   seed?: number;
   /** A fresh model choice; default the champion's model type and hyperparameters. */
   candidates?: CandidateSpec[];
+  /** A classifier's: the metric the challenger is chosen and compared by (default roc_auc). */
+  metric?: ClassificationMetricName;
   signal?: AbortSignalLike;
   onProgress?: (p: TrainingProgress) => void;
   onLog?: LogSink;
   onCandidateDone?: (r: CandidateResult) => void;
 }
 
-/** One model's side of the comparison. */
+/** One model's side of the comparison: a regressor's metrics, or a classifier's. */
 export interface ContenderScore {
   name: string;
   type: string;
-  metrics: RegressionMetrics;
+  metrics?: RegressionMetrics;
+  classification?: ClassificationMetrics;
 }
 
 export interface RetrainComparison {
@@ -72,7 +82,7 @@ export interface RetrainComparison {
   evaluatedRows: number;
   /** Held-out rows left out: cleaned away, without a target, or not predictable by one model. */
   skippedRows: { cleaning: number; missingTarget: number; unpredictable: number };
-  rankedBy: RankedBy;
+  rankedBy: RankedBy | ClassificationMetricName;
   better: 'champion' | 'challenger';
 }
 
@@ -126,14 +136,11 @@ export async function derivedDatasetHash(definition: { parents: ParentRef[]; mod
 }
 
 export async function runRetrain(req: RetrainRequest): Promise<RetrainResult> {
-  // Champion and challenger are compared by R² or RMSE on held-out rows: regression models only, so far.
-  if (req.champion.recipe.task === 'classification')
-    throw new PipelineError('not-supported', `Retraining compares models by R² or RMSE; "${req.champion.bundle.name}" is a classifier, which Loupe cannot retrain yet. Train a new model on the labelled rows instead.`, {
-      stage: 'training',
-      field: 'champion',
-    });
   const champion = await readyToPredict(req.champion);
-  const recipe = champion.recipe.recipe;
+  const classifying = champion.recipe.task === 'classification';
+  const metric = classifying ? classificationMetric(req.metric ?? DEFAULT_CLASSIFICATION_METRIC).name : undefined;
+  // A classifier's recipe may say 'auto': the challenger learns what the champion learned.
+  const recipe = classifying ? { ...champion.recipe.recipe, task: 'classification' as const } : champion.recipe.recipe;
   const target = recipe.target;
   const holdoutShare = req.holdoutShare ?? DEFAULT_HOLDOUT_SHARE;
   const seed = req.seed ?? champion.bundle.lineage.seed;
@@ -155,8 +162,7 @@ export async function runRetrain(req: RetrainRequest): Promise<RetrainResult> {
 
   // The held-out rows as both models are scored on them.
   const cleaned = applyCleaning(data.holdout, recipe).table;
-  const y = (columnByName(cleaned, target) as { values: Float64Array }).values;
-  const labelled = Uint32Array.from(y.keys()).filter((i) => Number.isFinite(y[i]));
+  const labelled = labelledRows(cleaned, target);
   const skipped = { cleaning: data.holdout.rowCount - cleaned.rowCount, missingTarget: cleaned.rowCount - labelled.length, unpredictable: 0 };
   const evalTable = labelled.length === cleaned.rowCount ? cleaned : takeRows(cleaned, labelled);
   if (evalTable.rowCount < 2)
@@ -183,19 +189,19 @@ export async function runRetrain(req: RetrainRequest): Promise<RetrainResult> {
     dataset,
     modelSeed: seed,
     bundles: 'best',
+    ...(metric ? { metric } : {}),
+    ...(champion.bundle.decision ? { threshold: champion.bundle.decision.threshold } : {}),
     signal: req.signal,
     onProgress: req.onProgress,
     onLog: req.onLog,
     onCandidateDone: req.onCandidateDone,
   });
   const best = run.leaderboard.find((r) => r.name === run.best)!;
+  if (classifying) sameClasses(champion.recipe.classes, run.recipe.classes, champion.bundle.name, target);
 
-  const comparison = compare(
-    { name: champion.bundle.name, type: champion.bundle.model.type, recipe: champion.recipe, model: champion.model },
-    { name: best.name, type: best.type, recipe: run.recipe, model: best.model! },
-    evalTable,
-    target,
-  );
+  const champ: Contender = { name: champion.bundle.name, type: champion.bundle.model.type, recipe: champion.recipe, model: champion.model };
+  const chall: Contender = { name: best.name, type: best.type, recipe: run.recipe, model: best.model! };
+  const comparison = metric ? compareClassifiers(champ, chall, evalTable, metric, champion.bundle.decision?.threshold) : compare(champ, chall, evalTable, target);
   comparison.skippedRows = { ...skipped, unpredictable: comparison.skippedRows.unpredictable };
 
   const lineage: RetrainLineage = {
@@ -221,6 +227,33 @@ export async function runRetrain(req: RetrainRequest): Promise<RetrainResult> {
     run,
     warnings: [...warnings, ...run.warnings.map((w) => w.message)],
   };
+}
+
+/** Rows with a target: a number, or for a categorical target any level (codes ≥ 0). */
+function labelledRows(table: Table, target: string): Uint32Array {
+  const col = columnByName(table, target);
+  const all = Uint32Array.from({ length: table.rowCount }, (_, i) => i);
+  if (!col) return all;
+  if (col.type === 'numeric') return all.filter((i) => Number.isFinite(col.values[i]));
+  return all.filter((i) => col.codes[i] >= 0);
+}
+
+/** The challenger must have learned the champion's classes, in the same order. */
+function sameClasses(champion: readonly string[], challenger: readonly string[], name: string, target: string): void {
+  if (champion.length === challenger.length && champion.every((c, k) => c === challenger[k])) return;
+  const missing = champion.filter((c) => !challenger.includes(c));
+  const extra = challenger.filter((c) => !champion.includes(c));
+  const said = [
+    missing.length ? `lack ${missing.map((c) => JSON.stringify(c)).join(', ')}` : '',
+    extra.length ? `bring ${extra.map((c) => JSON.stringify(c)).join(', ')}, which the champion never learned` : '',
+  ]
+    .filter(Boolean)
+    .join(' and ');
+  throw new PipelineError(
+    'class-mismatch',
+    `"${name}" predicts the classes ${champion.map((c) => JSON.stringify(c)).join(', ')} of "${target}", but the training rows of the retrain ${said}: the two models would not answer the same question. Retrain with rows of every class (mode 'all' keeps the champion's own rows), or train a new model.`,
+    { column: target, field: 'classes', stage: 'training' },
+  );
 }
 
 interface Contender {
@@ -250,13 +283,48 @@ export function compare(champion: Contender, challenger: Contender, table: Table
   const rankedBy: RankedBy = actual.every((v) => v === actual[0]) ? 'rmse' : 'r2';
   const champ: ContenderScore = { name: champion.name, type: champion.type, metrics: regressionMetrics(actual, pick(a.predicted)) };
   const chall: ContenderScore = { name: challenger.name, type: challenger.type, metrics: regressionMetrics(actual, pick(b.predicted)) };
-  const score = (s: ContenderScore): number => rankingScore({ status: 'finished', metrics: s.metrics }, rankedBy);
+  return verdict(champ, chall, keep.length, table.rowCount, rankedBy);
+}
+
+/** The comparison of two scored models on `evaluated` of `rows` held-out rows; the champion kept on a tie. */
+function verdict(champion: ContenderScore, challenger: ContenderScore, evaluated: number, rows: number, rankedBy: RankedBy | ClassificationMetricName): RetrainComparison {
+  const score = (s: ContenderScore): number => rankingScore({ status: 'finished', metrics: s.metrics, classification: s.classification }, rankedBy);
   return {
-    champion: champ,
-    challenger: chall,
-    evaluatedRows: keep.length,
-    skippedRows: { cleaning: 0, missingTarget: 0, unpredictable: table.rowCount - keep.length },
+    champion,
+    challenger,
+    evaluatedRows: evaluated,
+    skippedRows: { cleaning: 0, missingTarget: 0, unpredictable: rows - evaluated },
     rankedBy,
-    better: score(chall) > score(champ) ? 'challenger' : 'champion',
+    better: score(challenger) > score(champion) ? 'challenger' : 'champion',
   };
+}
+
+/**
+ * Scores two classifiers of the same classes on the rows both can predict: class probabilities,
+ * decided at `threshold` (binary), and `better` by `metric` (NaN, as ROC AUC on rows lacking a
+ * class, never wins: the champion stays).
+ */
+export function compareClassifiers(champion: Contender, challenger: Contender, table: Table, metric: ClassificationMetricName, threshold?: number): RetrainComparison {
+  const k = champion.recipe.classes.length;
+  const y = champion.recipe.targetCodes(table);
+  const proba = (c: Contender): { p: Float64Array; valid: Uint8Array } => {
+    if (!isClassifier(c.model)) throw new PipelineError('wrong-task', `"${c.name}" predicts numbers, not the classes of "${c.recipe.recipe.target}".`, { stage: 'evaluation' });
+    const { X, valid } = c.recipe.transformTable(table);
+    return { p: c.model.predictProba(X), valid };
+  };
+  const a = proba(champion);
+  const b = proba(challenger);
+  const keep: number[] = [];
+  for (let i = 0; i < table.rowCount; i++) if (a.valid[i] && b.valid[i] && Number.isInteger(y[i])) keep.push(i);
+  if (keep.length < 2)
+    throw new PipelineError('test-too-small', `Only ${keep.length} held-out row${keep.length === 1 ? '' : 's'} can be predicted by both models; scoring needs at least 2.`, { stage: 'evaluation' });
+  const rows = (p: Float64Array): Float64Array => {
+    const out = new Float64Array(keep.length * k);
+    keep.forEach((i, r) => out.set(p.subarray(i * k, (i + 1) * k), r * k));
+    return out;
+  };
+  const actual = Float64Array.from(keep, (i) => y[i]);
+  const champ: ContenderScore = { name: champion.name, type: champion.type, classification: classificationMetrics(actual, rows(a.p), k, { threshold }) };
+  const chall: ContenderScore = { name: challenger.name, type: challenger.type, classification: classificationMetrics(actual, rows(b.p), k, { threshold }) };
+  return verdict(champ, chall, keep.length, table.rowCount, metric);
 }

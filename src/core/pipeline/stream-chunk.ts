@@ -36,6 +36,8 @@ export interface ChunkLayout {
   inputs: readonly InputColumn[];
   /** Also read this number column (the target, when the file has it). */
   extra?: string;
+  /** The extra column holds these labels (a classifier's classes): it is read as their codes, NaN for any other. */
+  extraLabels?: readonly string[];
 }
 
 export class ChunkRows {
@@ -65,7 +67,7 @@ export class ChunkRows {
       report: true,
       ...(c.unit ? { unit: c.unit } : {}),
     }));
-    if (layout.extra !== undefined) cols.push({ name: layout.extra, number: true, report: false });
+    if (layout.extra !== undefined) cols.push({ name: layout.extra, number: layout.extraLabels === undefined, report: false });
     this.slots = cols.map((c) => {
       const field = header.indexOf(c.name);
       const slot: Slot = {
@@ -156,7 +158,7 @@ export class ChunkRows {
       if (s.absent.length) absent.set(s.name, s.absent);
     }
     const out: { read: ReadInputs; extra?: Float64Array } = { read: { rows: n, columns, unreadable, absent } };
-    if (this.layout.extra !== undefined) out.extra = this.slots[inputs].values.subarray(0, n);
+    if (this.layout.extra !== undefined) out.extra = this.layout.extraLabels ? labelCodes(this.slots[inputs], this.layout.extraLabels, n) : this.slots[inputs].values.subarray(0, n);
     return out;
   }
 
@@ -236,4 +238,13 @@ function isPlainNumber(text: string, a: number, b: number): boolean {
     if (e === 0) return false;
   }
   return i === b;
+}
+
+/** A label column's cells as codes of `labels` (NaN where missing or another label). */
+function labelCodes(slot: Slot, labels: readonly string[], n: number): Float64Array {
+  const byLevel = slot.levels.map((l) => {
+    const k = labels.indexOf(l);
+    return k >= 0 ? k : NaN;
+  });
+  return Float64Array.from(slot.codes.subarray(0, n), (c) => (c >= 0 ? byLevel[c] : NaN));
 }

@@ -71,8 +71,10 @@ export interface PredictedColumns {
   /** NaN where the row could not be predicted. */
   predictions: Float64Array;
   valid: Uint8Array;
-  /** The file's target column (NaN where missing), when it has one. */
+  /** The file's target column (NaN where missing), when it has one; a classifier's: class codes. */
   actual?: Float64Array;
+  /** A classifier's class probabilities, rows × K. */
+  probabilities?: Float64Array;
 }
 
 export interface StreamPredictOptions extends PredictOptions {
@@ -147,7 +149,14 @@ export async function streamPredict(loaded: LoadedBundle, input: CsvInput, sink:
     return Papa.unparse(neutraliseRows([columns]), { newline: '\n' }) + '\n';
   };
   const newChunk = (): ChunkRows =>
-    new ChunkRows({ header, inputs: schema, ...(options.onPredicted && header.includes(target) ? { extra: target } : {}) }, chunkRows);
+    new ChunkRows(
+      {
+        header,
+        inputs: schema,
+        ...(options.onPredicted && header.includes(target) ? { extra: target, ...(loaded.recipe.task === 'classification' ? { extraLabels: loaded.recipe.classes } : {}) } : {}),
+      },
+      chunkRows,
+    );
 
   const flush = async (): Promise<void> => {
     const c = chunk;
@@ -174,7 +183,14 @@ export async function streamPredict(loaded: LoadedBundle, input: CsvInput, sink:
     if (options.onPredicted) {
       const p = Float64Array.from(res.predictions);
       for (let i = 0; i < p.length; i++) if (!res.valid[i]) p[i] = NaN;
-      await options.onPredicted({ header, inputs: res.inputs, predictions: p, valid: res.valid, ...(extra ? { actual: Float64Array.from(extra) } : {}) });
+      await options.onPredicted({
+        header,
+        inputs: res.inputs,
+        predictions: p,
+        valid: res.valid,
+        ...(extra ? { actual: Float64Array.from(extra) } : {}),
+        ...(res.probabilities ? { probabilities: res.probabilities } : {}),
+      });
     }
     if (options.onProgress) {
       const seconds = (now() - started) / 1000;

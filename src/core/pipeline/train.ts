@@ -37,7 +37,7 @@ import { classificationMetrics, decide, type ClassificationMetrics } from '../me
 import { classificationMetric, classificationRankingScore, DEFAULT_CLASSIFICATION_METRIC, type ClassificationMetricName } from '../metrics/classification-ranking';
 import { takeRows } from '../data';
 import type { Column, Table } from '../data/types';
-import { evaluationDiagnostics } from '../report/diagnostics';
+import { classificationDiagnostics, evaluationDiagnostics } from '../report/diagnostics';
 import { CancelledError, LoupeError, PipelineError, isCancelled, type PipelineStage } from '../errors';
 import { meanMetrics, regressionMetrics, type RegressionMetrics } from '../metrics';
 import { emptyHistory, type FitHistory } from '../models/history';
@@ -920,7 +920,13 @@ function candidateBundle(
       ? encodeReferenceSample({ table: sample.inputs, predictions: predictOn(sample.X), sourceRows: sample.sourceRows, seed: sample.seed })
       : undefined,
     intervals: r.intervals,
-    diagnostics: r.evaluation && !classifier ? evaluationDiagnostics(r.evaluation.kind, r.evaluation.actual, r.evaluation.predicted, r.evaluation.totalRows) : undefined,
+    diagnostics: !r.evaluation
+      ? undefined
+      : classifier && r.evaluation.probabilities
+        ? classificationDiagnostics(r.evaluation.kind, r.evaluation.actual, r.evaluation.probabilities, classifier.classCount, run.threshold)
+        : classifier
+          ? undefined
+          : evaluationDiagnostics(r.evaluation.kind, r.evaluation.actual, r.evaluation.predicted, r.evaluation.totalRows),
   });
 }
 

@@ -3,17 +3,27 @@
  * binned counts, not points. A report made from any bundle (the CLI's, an imported one) can draw
  * both plots, and no row's values travel with the model: axes run between the 0.5th and 99.5th
  * percentiles (the few rows beyond are counted in the edge cells), and a cell is a count.
+ * A classifier's (`task: 'classification'`) are aggregates too: the confusion matrix, ROC curves
+ * at fixed thresholds (0, 0.01, …, 1), and reliability bins (count, mean probability, share
+ * positive) — never a row's probability.
  */
 import * as v from 'valibot';
 import { decodeState, encodeState, type EncodedValue } from '../bundle/codec';
 import { quantileSorted } from '../data/quantile';
 import { BundleError } from '../errors';
+import { bad, decodeClassificationDiagnostics, encodeClassificationDiagnostics, type ClassificationDiagnostics, type EncodedClassificationDiagnostics } from './class-diagnostics';
+
+export { classificationDiagnostics, ROC_THRESHOLDS, RELIABILITY_BINS, type ClassificationDiagnostics } from './class-diagnostics';
 
 /** Cells per axis of the predicted-vs-actual grid, and residual rows of the residual grid. */
 export const GRID_BINS = 40;
 export const RESIDUAL_BINS = 30;
 
-export interface EvaluationDiagnostics {
+/** A regressor's or a classifier's diagnostics (the classifier's say `task: 'classification'`). */
+export type EvaluationDiagnostics = RegressionDiagnostics | ClassificationDiagnostics;
+
+export interface RegressionDiagnostics {
+  task?: undefined;
   /** Rows scored: the test part, or every row out of fold. */
   kind: 'test' | 'out-of-fold';
   rows: number;
@@ -29,7 +39,7 @@ export interface EvaluationDiagnostics {
 
 const bin = (x: number, lo: number, hi: number, n: number): number => Math.min(n - 1, Math.max(0, Math.floor(((x - lo) / (hi - lo)) * n)));
 
-export function evaluationDiagnostics(kind: EvaluationDiagnostics['kind'], actual: Float64Array, predicted: Float64Array, totalRows = actual.length): EvaluationDiagnostics {
+export function evaluationDiagnostics(kind: RegressionDiagnostics['kind'], actual: Float64Array, predicted: Float64Array, totalRows = actual.length): RegressionDiagnostics {
   const both = Float64Array.from([...actual, ...predicted].filter(Number.isFinite)).sort();
   let lo = quantileSorted(both, 0.005);
   let hi = quantileSorted(both, 0.995);
@@ -46,7 +56,10 @@ export function evaluationDiagnostics(kind: EvaluationDiagnostics['kind'], actua
   return { kind, rows: totalRows, range: [lo, hi], residualRange, counts, residualCounts };
 }
 
-export interface EncodedDiagnostics {
+export type EncodedDiagnostics = EncodedRegressionDiagnostics | EncodedClassificationDiagnostics;
+
+interface EncodedRegressionDiagnostics {
+  task?: undefined;
   kind: 'test' | 'out-of-fold';
   rows: number;
   range: [number, number];
@@ -56,6 +69,7 @@ export interface EncodedDiagnostics {
 }
 
 export function encodeDiagnostics(d: EvaluationDiagnostics): EncodedDiagnostics {
+  if (d.task === 'classification') return encodeClassificationDiagnostics(d);
   return { kind: d.kind, rows: d.rows, range: d.range, residualRange: d.residualRange, counts: encodeState(d.counts), residualCounts: encodeState(d.residualCounts) };
 }
 
@@ -71,7 +85,7 @@ const schema = v.object({
 
 /** Validates a bundle's `diagnostics` field; failures are BundleError 'invalid-bundle' naming the path. */
 export function decodeDiagnostics(json: unknown): EvaluationDiagnostics {
-  const bad = (field: string, message: string): BundleError => new BundleError('invalid-bundle', `Invalid bundle: ${field}: ${message}`, { field });
+  if (json && typeof json === 'object' && (json as { task?: unknown }).task === 'classification') return decodeClassificationDiagnostics(json);
   const parsed = v.safeParse(schema, json);
   if (!parsed.success) {
     const path = v.getDotPath(parsed.issues[0]);

@@ -1,7 +1,8 @@
 /**
  * The model report: one self-contained HTML page about a model version, made from its bundle
  * alone — metrics, prediction intervals and their coverage, predicted-vs-actual and residual plots
- * (inline SVG of binned counts), parameters, lineage and the training data's profile. Inline CSS,
+ * (inline SVG of binned counts), or for a classifier its metrics, confusion matrix, ROC curves
+ * and reliability diagram (class-html.ts), then parameters, lineage and the training data's profile. Inline CSS,
  * no script, no external resource: it opens offline, from a file, anywhere. It holds aggregates
  * only — no row of the training or test data: plots are counts per cell, categories seen in fewer
  * than MIN_LEVEL_ROWS rows are not named, and single-row values (a column's min and max) are left
@@ -14,7 +15,9 @@ import type { IntervalSummary } from '../conformal/calibration';
 import { escapeHtml } from '../drift/html';
 import { formatCount } from '../format';
 import { modelLabel } from '../models/catalog';
-import { GRID_BINS, RESIDUAL_BINS, type EvaluationDiagnostics } from './diagnostics';
+import { classificationMetricsSection, classificationPlotsSection } from './class-html';
+import { GRID_BINS, RESIDUAL_BINS, type EvaluationDiagnostics, type RegressionDiagnostics } from './diagnostics';
+import { fmt, fx, num, pct, scoredOn, section, timesNote } from './html-parts';
 import type { ReportShap } from './shap';
 
 /** A category must be seen in at least this many training rows to be named in a report. */
@@ -66,9 +69,9 @@ export function renderModelReportHtml(input: ModelReportInput): string {
     '<main>',
     `<h1>${escapeHtml(title)}</h1>`,
     `<p class="subtitle">${escapeHtml(sub.join(' · '))}</p>`,
-    metricsSection(b),
-    intervalsSection(input.intervals, b.target),
-    plotsSection(input.diagnostics, b.target),
+    ...(b.task === 'classification'
+      ? [classificationMetricsSection(b), classificationPlotsSection(input.diagnostics?.task === 'classification' ? input.diagnostics : undefined, b)]
+      : [metricsSection(b), intervalsSection(input.intervals, b.target), plotsSection(input.diagnostics?.task === 'classification' ? undefined : input.diagnostics, b.target)]),
     ...(input.shap ? [shapSection(input.shap, b.target)] : []),
     paramsSection(b),
     lineageSection(b),
@@ -80,35 +83,15 @@ export function renderModelReportHtml(input: ModelReportInput): string {
   ].join('\n');
 }
 
-function num(x: number, field: string, digits = 4): string {
-  return `<td class="num" data-field="${escapeHtml(field)}" data-value="${x}">${escapeHtml(fmt(x, digits))}</td>`;
-}
-
-/** Up to `digits` significant digits, thousands separated where large. */
-function fmt(x: number, digits = 4): string {
-  if (!Number.isFinite(x)) return String(x);
-  if (Math.abs(x) >= 10 ** digits) return formatCount(Math.round(x));
-  return String(Number(x.toPrecision(digits)));
-}
-
-function pct(share: number): string {
-  return `${Number((share * 100).toPrecision(3))} %`;
-}
-
 function metricsSection(b: ModelBundle): string {
   const m = b.metrics.test;
   if (!m) return section('Metrics', '<p class="note">This bundle records no test metrics.</p>');
-  const k = b.lineage.split.kind === 'kfold';
   const rows = METRICS.map(([key, name]) => `<tr><th scope="row">${name}</th>${num(m[key], `metrics.${key}`)}${b.metrics.folds ? `<td class="folds">${b.metrics.folds.map((f) => escapeHtml(fmt(f[key], 3))).join(' · ')}</td>` : ''}</tr>`);
-  const times = [
-    b.metrics.fitSeconds !== undefined ? `fitted in ${fmt(b.metrics.fitSeconds, 3)} s` : '',
-    b.metrics.predictSeconds !== undefined ? `predicted the ${k ? 'folds' : 'test rows'} in ${fmt(b.metrics.predictSeconds, 3)} s` : '',
-  ].filter(Boolean);
   return section(
     'Metrics',
-    `<p>On ${k ? `${b.lineage.split.k}-fold cross-validation (mean over folds; each fold on the right)` : `the test part (${formatCount(b.lineage.split.testRows)} rows)`}, in the units of “${escapeHtml(b.target)}”.</p>` +
+    `<p>On ${scoredOn(b)}, in the units of “${escapeHtml(b.target)}”.</p>` +
       `<table><thead><tr><th>Metric</th><th class="num">Value</th>${b.metrics.folds ? '<th>Per fold</th>' : ''}</tr></thead><tbody>${rows.join('')}</tbody></table>` +
-      (times.length ? `<p class="note">${escapeHtml(times.join('; '))}.</p>` : ''),
+      timesNote(b),
   );
 }
 
@@ -135,7 +118,7 @@ function intervalsSection(iv: IntervalSummary | undefined, target: string): stri
   );
 }
 
-function plotsSection(d: EvaluationDiagnostics | undefined, target: string): string {
+function plotsSection(d: RegressionDiagnostics | undefined, target: string): string {
   if (!d) return section('Predicted vs actual', '<p class="note">This bundle holds no evaluation diagnostics (made before Loupe kept them), so the plots cannot be drawn.</p>');
   const on = d.kind === 'test' ? `the ${formatCount(d.rows)} test rows` : `${formatCount(d.rows)} rows, each predicted by the fold that left it out`;
   return section(
@@ -263,14 +246,6 @@ function columnSummary(c: ColumnReference): string {
     return `<div class="bar"><span class="lv">${escapeHtml(l.level)}</span><span class="fill" style="width:${fx(share * 100)}%"></span><span class="share">${pct(share)}</span></div>`;
   });
   return bars.join('') + (rest > 0 ? `<p class="note">${formatCount(rest)} other level${rest === 1 ? '' : 's'} not named (rarer, or seen in fewer than ${MIN_LEVEL_ROWS} rows).</p>` : '');
-}
-
-function section(title: string, body: string): string {
-  return `<section><h2>${escapeHtml(title)}</h2>${body}</section>`;
-}
-
-function fx(x: number, scale = 10): string {
-  return (Math.round(x * scale) / scale).toString();
 }
 
 const CSS = `

@@ -8,7 +8,7 @@ import { intervalSummary } from '../conformal/calibration';
 import { renderModelReportHtml, type ModelReportInput } from './html';
 import { reportShap } from './shap';
 
-export { evaluationDiagnostics, GRID_BINS, RESIDUAL_BINS, type EvaluationDiagnostics } from './diagnostics';
+export { evaluationDiagnostics, classificationDiagnostics, GRID_BINS, RESIDUAL_BINS, ROC_THRESHOLDS, RELIABILITY_BINS, type EvaluationDiagnostics, type RegressionDiagnostics, type ClassificationDiagnostics } from './diagnostics';
 export { MIN_LEVEL_ROWS, renderModelReportHtml, type ModelReportInput } from './html';
 export { reportShap, type ReportShap } from './shap';
 

@@ -1,10 +1,11 @@
 /**
  * The Runs screen's charts (Observable Plot): learning curves of compared runs overlaid, and one
- * hyperparameter against one metric across runs. Curves are thinned to 400 evenly spaced points
+ * hyperparameter against one metric across runs, and binary classifiers' ROC curves overlaid. Curves are thinned to 400 evenly spaced points
  * per series, and the last.
  */
 import * as Plot from '@observablehq/plot';
-import type { Run } from '../../storage';
+import { columnOf, oneVsRest, rocCurve } from '../../core/metrics/curves';
+import type { Run, RunEvaluation } from '../../storage';
 import { lossAxes, plottableLoss, thin } from '../loss-axes';
 
 const MAX_POINTS = 400;
@@ -47,6 +48,32 @@ export function paramScatter(points: { x: number; y: number; label: string; mode
     color: { legend: true, label: 'model' },
     marks: [
       Plot.dot(points, { x: 'x', y: 'y', stroke: 'model', fill: 'model', r: 4, tip: true, title: 'label' }),
+    ],
+  });
+}
+
+/**
+ * ROC curves of binary classifier runs on their kept test rows (positive class = code 1), one
+ * colour per run, with the chance diagonal.
+ */
+export function rocCurves(scored: readonly { run: Run; ev: RunEvaluation }[], width = 480): SVGSVGElement | HTMLElement {
+  const rows: { fpr: number; tpr: number; run: string }[] = [];
+  for (const { run, ev } of scored) {
+    if (!ev.probabilities) continue;
+    const roc = rocCurve(oneVsRest(ev.actual, 1), columnOf(ev.probabilities, 2, 1));
+    for (let i = 0; i < roc.fpr.length; i++) if (Number.isFinite(roc.fpr[i]) && Number.isFinite(roc.tpr[i])) rows.push({ fpr: roc.fpr[i], tpr: roc.tpr[i], run: runLabel(run) });
+  }
+  return Plot.plot({
+    width,
+    height: width * 0.75,
+    marginLeft: 50,
+    x: { label: 'false-positive rate', domain: [0, 1], grid: true },
+    y: { label: 'true-positive rate', domain: [0, 1], grid: true },
+    color: { legend: true, label: 'run' },
+    marks: [
+      Plot.line([[0, 0], [1, 1]], { stroke: '#999', strokeDasharray: '4,3' }),
+      // Straight between the curve's corners, as the area (ROC AUC) is measured.
+      Plot.line(rows, { x: 'fpr', y: 'tpr', stroke: 'run', z: 'run' }),
     ],
   });
 }

@@ -32,3 +32,21 @@ describe('retraining policy', () => {
     expect(retrainAdvice(p, batch({ metric: { name: 'rmse', value: 5000 } }), undefined).recommended).toBe(false);
   });
 });
+
+describe('retrainAdvice for a classifier', () => {
+  const test = { accuracy: 0.8, balancedAccuracy: 0.72, precision: 0.65, recall: 0.55, f1: 0.59, f1Macro: 0.73, f1Weighted: 0.79, rocAuc: 0.84, logLoss: 0.43, brier: 0.14 };
+  const policy = { trigger: 'degradation' as const, threshold: 0.1, mode: 'all' as const };
+  const batch = (name: 'roc_auc' | 'log_loss', value: number) => ({ fileName: 'march.csv', createdAt: 0, driftShare: 0, datasetDrift: false, metric: { name, value } });
+
+  it('recommends retraining when ROC AUC drops more than the threshold of the test figure', () => {
+    expect(retrainAdvice(policy, batch('roc_auc', 0.8), test)).toMatchObject({ recommended: false, reason: expect.stringMatching(/^ROC AUC on march\.csv is 0\.8 against 0\.84 in testing: within the limit/) });
+    const low = retrainAdvice(policy, batch('roc_auc', 0.7), test);
+    expect(low.recommended).toBe(true);
+    expect(low.reason).toMatch(/16\.7 % worse, past the limit of 10 %/);
+  });
+
+  it('judges by log loss, lower is better, where the batch was judged by it', () => {
+    expect(retrainAdvice(policy, batch('log_loss', 0.45), test).recommended).toBe(false);
+    expect(retrainAdvice(policy, batch('log_loss', 0.5), test)).toMatchObject({ recommended: true, reason: expect.stringMatching(/^Log loss on march\.csv is 0\.5 against 0\.43/) });
+  });
+});

@@ -83,8 +83,8 @@ describe.skipIf(!haveGemstone)(`retraining on gemstone subsets (reference split)
     expect(r.challenger.metrics).toEqual(regressionMetrics(y, challenger.recipe.decodeTarget(challenger.model.predict(challenger.recipe.transformTable(held).X))));
     expect(r.rankedBy).toBe('r2');
     expect(r.better).toBe('challenger');
-    expect(r.challenger.metrics.r2).toBeGreaterThan(0.95);
-    expect(r.champion.metrics.r2).toBeLessThan(r.challenger.metrics.r2 - 0.1);
+    expect(r.challenger.metrics!.r2).toBeGreaterThan(0.95);
+    expect(r.champion.metrics!.r2).toBeLessThan(r.challenger.metrics!.r2 - 0.1);
   });
 
   it('keeps the champion’s recipe and hyperparameters, and its lineage names the parents and the champion', async () => {
@@ -123,7 +123,7 @@ describe.skipIf(!haveGemstone)(`retraining on gemstone subsets (reference split)
     const r = await runRetrain(request({ champion: strong, mode: 'window', window: 40 }));
     expect(r.run.split.trainRows).toBe(40);
     expect(r.better).toBe('champion');
-    expect(r.champion.metrics.rmse).toBeLessThan(r.challenger.metrics.rmse);
+    expect(r.champion.metrics!.rmse).toBeLessThan(r.challenger.metrics!.rmse);
   });
 
   it('a fresh model choice: the best of the given candidates is the challenger', async () => {

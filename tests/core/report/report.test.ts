@@ -8,7 +8,7 @@ import { parseCsv } from '../../../src/core/data';
 import { BundleError } from '../../../src/core/errors';
 import { runTraining } from '../../../src/core/pipeline/train';
 import { defaultRecipe } from '../../../src/core/recipe';
-import { GRID_BINS, modelReport } from '../../../src/core/report';
+import { GRID_BINS, modelReport, type RegressionDiagnostics } from '../../../src/core/report';
 import { Rng } from '../../../src/core/random';
 import { Explainer, shapSummary } from '../../../src/core/explain';
 
@@ -89,7 +89,8 @@ describe('the model report', () => {
   });
 
   it('draws predicted-vs-actual and residuals from counts of every test row', () => {
-    const d = loaded.diagnostics!;
+    const d = loaded.diagnostics as RegressionDiagnostics;
+    expect(d.task).toBeUndefined();
     expect(d).toMatchObject({ kind: 'test', rows: 150 });
     expect(d.counts.reduce((a, b) => a + b, 0)).toBe(150);
     expect(d.residualCounts.reduce((a, b) => a + b, 0)).toBe(150);
