@@ -20,13 +20,23 @@ import { GradientBoostingClassifier } from '../models/gbdt';
 import { LogisticRegression } from '../models/linear';
 import { DecisionTreeClassifier } from '../models/tree';
 import type { Classifier, Matrix } from '../models/types';
-import type { ExplainOptions, MethodResult } from './explain';
+import type { Explanation, ExplainOptions, MethodResult } from './explain';
+import type { ExplanationUnit } from './method';
 import type { Players } from './players';
 import { samplingShapley } from './sampling';
 import { ensembleForShap, flatTreeForShap, treeModelBase, treeModelShap, type TreeModel } from './tree-models';
 
-/** What an explanation's numbers are measured in. */
-export type ExplanationUnit = 'target' | 'log-odds' | 'probability';
+export type { ExplanationUnit };
+
+/**
+ * A classifier explained through one class: the other class, whose values are that one's negated
+ * (its probability is 1 − p, its log-odds −z); undefined when every class has an output.
+ */
+export function complementClass(model: Classifier, classes: number[]): number | undefined {
+  if (classes.length !== 1) return undefined;
+  if (model instanceof LogisticRegression) return model.fittedClasses[0];
+  return classes[0] === 1 ? 0 : undefined;
+}
 
 /** The class codes explained, one output each. */
 export function explainedClasses(model: Classifier): number[] {
@@ -48,13 +58,6 @@ export function classifierKindOf(model: Classifier): ExplanationKind {
 
 export function classifierUnit(model: Classifier, kind: ExplanationKind): ExplanationUnit {
   return kind === 'linear' || (kind === 'tree-shap' && model instanceof GradientBoostingClassifier) ? 'log-odds' : 'probability';
-}
-
-/** The unit in words, for captions and the CLI. */
-export function unitWords(unit: ExplanationUnit, target: string): string {
-  if (unit === 'log-odds') return 'log-odds (the model’s raw score: +1 multiplies the odds by e ≈ 2.72)';
-  if (unit === 'probability') return 'probability';
-  return target;
 }
 
 export function classifierMethod(model: Classifier, kind: ExplanationKind, classes: number[], players: Players, options: ExplainOptions): (X: Matrix) => MethodResult {
@@ -142,4 +145,40 @@ function classifierBackground(model: Classifier, seed: number): Float64Array {
       { field: 'model.state.background' },
     );
   return bg;
+}
+
+/** One explained class per row: its base and values (rows × columns). */
+export interface ClassPick {
+  /** Per row: the class code explained (NaN where none was asked or it has no explanation). */
+  classes: Float64Array;
+  /** Per row: the class's expected value, in the explanation's unit. */
+  bases: Float64Array;
+  values: Float64Array;
+}
+
+/**
+ * Row r's explanation of class `classOf[r]` (NaN: none). Two classes explained through the
+ * positive one: the other class gets the complement (base 1 − p or −z, values negated). A class
+ * without an explanation (one the model was never fitted on) gets NaN.
+ */
+export function pickClass(e: Explanation, classOf: ArrayLike<number>): ClassPick {
+  const classes = e.classes ?? [];
+  const O = classes.length;
+  const c = e.columns.length;
+  const out: ClassPick = { classes: new Float64Array(e.rows).fill(NaN), bases: new Float64Array(e.rows).fill(NaN), values: new Float64Array(e.rows * c).fill(NaN) };
+  for (let r = 0; r < e.rows; r++) {
+    const k = classOf[r];
+    let o = classes.indexOf(k);
+    let sign = 1;
+    if (o < 0 && k === e.complement) {
+      o = 0;
+      sign = -1;
+    }
+    if (o < 0) continue;
+    out.classes[r] = k;
+    const base = e.bases[o];
+    out.bases[r] = sign > 0 ? base : e.unit === 'probability' ? 1 - base : -base;
+    for (let j = 0; j < c; j++) out.values[r * c + j] = sign * e.values[(r * O + o) * c + j];
+  }
+  return out;
 }

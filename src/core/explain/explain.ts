@@ -37,7 +37,7 @@ import { FittedRecipe } from '../recipe';
 import { featurePlayers, foldToColumns, playersFromSources, type Players } from './players';
 import { samplingShapley, type SamplingOptions } from './sampling';
 import { ensembleForShap, flatTreeForShap, treeModelBase, treeModelShap, type TreeModel } from './tree-models';
-import { classifierKindOf, classifierMethod, classifierUnit, explainedClasses, type ExplanationUnit } from './classifier';
+import { classifierKindOf, classifierMethod, classifierUnit, complementClass, explainedClasses, type ExplanationUnit } from './classifier';
 
 export interface Explanation {
   kind: ExplanationKind;
@@ -48,6 +48,8 @@ export interface Explanation {
    * classes, every class for more. Absent for a regressor (one output).
    */
   classes?: number[];
+  /** One class explained for two: the other class, whose values are the explained one's negated (pickClass). */
+  complement?: number;
   /** Input columns, in the recipe's input order. */
   columns: string[];
   rows: number;
@@ -85,6 +87,8 @@ export class Explainer {
   readonly unit: ExplanationUnit;
   /** A classifier's explained classes (see Explanation.classes); undefined for a regressor. */
   readonly classes: number[] | undefined;
+  /** See Explanation.complement. */
+  readonly complement: number | undefined;
   readonly columns: string[];
   private readonly players: Players;
   private readonly curve: Curve | null;
@@ -107,12 +111,14 @@ export class Explainer {
     if (isClassifier(model)) {
       // A classifier is explained in its method's own unit: no link, no target decoding.
       this.classes = explainedClasses(model);
+      this.complement = complementClass(model, this.classes);
       this.unit = classifierUnit(model, this.kind);
       this.curve = null;
       this.method = classifierMethod(model, this.kind, this.classes, this.players, options);
       return;
     }
     this.classes = undefined;
+    this.complement = undefined;
     this.unit = 'target';
     const link = linkOf(model);
     const decode = recipe && recipe.recipe.targetTransform !== 'none' ? recipe : null;
@@ -146,6 +152,7 @@ export class Explainer {
     }
     const out: Explanation = { kind: this.kind, unit: this.unit, columns: this.columns, rows: X.rows, base: bases[0], bases, values: folded, predictions, scaled };
     if (this.classes) out.classes = this.classes;
+    if (this.complement !== undefined) out.complement = this.complement;
     if (permutations !== undefined) out.permutations = permutations;
     return out;
   }
