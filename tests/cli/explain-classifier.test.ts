@@ -2,7 +2,8 @@
  * `predict --explain` with a classifier on telco-churn.csv (skipped, saying so, when ../shared is
  * absent): gradient-boosted trees explained exactly in log-odds — shap_class names the class,
  * shap_base + the shap_ columns = the log-odds of that class's probability — the positive class
- * ("Yes") by default, another with --explain-class, and an unknown class refused.
+ * ("Yes") by default, another with --explain-class, and an unknown class refused; the model
+ * report's SHAP section of the same bundle.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,5 +69,15 @@ describe.skipIf(!haveTelco)(`cli predict --explain with a classifier${haveTelco 
     const alone = await runCli(['predict', model, toPredict, '--explain-class', 'No']);
     expect(alone.code).toBe(2);
     expect(alone.err).toMatch(/--explain-class goes with --explain/);
+  });
+
+  it('the model report summarises SHAP of the positive class in log-odds', async () => {
+    const html = join(dir, 'report.html');
+    const r = await runCli(['report', model, html]);
+    expect(r.code, r.err).toBe(0);
+    const text = readFileSync(html, 'utf8');
+    expect(text).toContain('What drives the predictions (SHAP)');
+    expect(text).toMatch(/in log-odds of “Yes”: how far, on average, each column moves that log-odds from the model’s expected -?\d/);
+    expect(text).toContain('<span class="lv">tenure</span>');
   });
 });

@@ -20,7 +20,7 @@ import { GradientBoostingClassifier } from '../models/gbdt';
 import { LogisticRegression } from '../models/linear';
 import { DecisionTreeClassifier } from '../models/tree';
 import type { Classifier, Matrix } from '../models/types';
-import type { Explanation, ExplainOptions, MethodResult } from './explain';
+import type { ExplainOptions, MethodResult } from './explain';
 import type { ExplanationUnit } from './method';
 import type { Players } from './players';
 import { samplingShapley } from './sampling';
@@ -145,40 +145,4 @@ function classifierBackground(model: Classifier, seed: number): Float64Array {
       { field: 'model.state.background' },
     );
   return bg;
-}
-
-/** One explained class per row: its base and values (rows × columns). */
-export interface ClassPick {
-  /** Per row: the class code explained (NaN where none was asked or it has no explanation). */
-  classes: Float64Array;
-  /** Per row: the class's expected value, in the explanation's unit. */
-  bases: Float64Array;
-  values: Float64Array;
-}
-
-/**
- * Row r's explanation of class `classOf[r]` (NaN: none). Two classes explained through the
- * positive one: the other class gets the complement (base 1 − p or −z, values negated). A class
- * without an explanation (one the model was never fitted on) gets NaN.
- */
-export function pickClass(e: Explanation, classOf: ArrayLike<number>): ClassPick {
-  const classes = e.classes ?? [];
-  const O = classes.length;
-  const c = e.columns.length;
-  const out: ClassPick = { classes: new Float64Array(e.rows).fill(NaN), bases: new Float64Array(e.rows).fill(NaN), values: new Float64Array(e.rows * c).fill(NaN) };
-  for (let r = 0; r < e.rows; r++) {
-    const k = classOf[r];
-    let o = classes.indexOf(k);
-    let sign = 1;
-    if (o < 0 && k === e.complement) {
-      o = 0;
-      sign = -1;
-    }
-    if (o < 0) continue;
-    out.classes[r] = k;
-    const base = e.bases[o];
-    out.bases[r] = sign > 0 ? base : e.unit === 'probability' ? 1 - base : -base;
-    for (let j = 0; j < c; j++) out.values[r * c + j] = sign * e.values[(r * O + o) * c + j];
-  }
-  return out;
 }

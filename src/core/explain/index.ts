@@ -10,9 +10,9 @@
  * the brute-force references the tests and the bench compare with.
  */
 export { Explainer, explanationKindOf, type Explanation, type ExplainOptions, type ExplanationUnit } from './explain';
-export { pickClass, type ClassPick } from './classifier';
+export { pickClass, summaryForClass, type ClassPick } from './class-pick';
 export { unitWords } from './method';
 export { playersFromSources, featurePlayers, foldToColumns, type Players } from './players';
 export { exactShapley, pathExpectation, backgroundExpectation } from './exact';
 export { shapSummary, type ShapSummary } from './summary';
-export { partialDependence, type PartialDependence, type PartialDependenceOptions } from './partial-dependence';
+export { classProbability, partialDependence, type PartialDependence, type PartialDependenceOptions } from './partial-dependence';

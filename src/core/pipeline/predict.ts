@@ -25,7 +25,8 @@ import { intervalHalfWidths } from '../conformal/calibration';
 import { streamCsvRows } from '../data/csv';
 import { neutraliseRows } from '../data/csv-cells';
 import type { CsvInput, ParseProgress, Table } from '../data/types';
-import { pickClass, type Explainer, type ExplanationUnit } from '../explain';
+import type { Explainer, ExplanationUnit } from '../explain';
+import { pickClass } from '../explain/class-pick';
 import type { ExplanationKind } from '../models/catalog';
 import { isClassifier, type Classifier, type Matrix } from '../models/types';
 import { decide } from '../metrics/classification';
@@ -68,7 +69,7 @@ export interface RowExplanations {
    * A classifier's, asked with `explainAllClasses`: every explained class's values (rows ×
    * classes × columns, explain/ Explanation layout) and bases, for a view that switches class.
    */
-  byClass?: { classes: number[]; complement?: number; bases: Float64Array; values: Float64Array };
+  byClass?: { classes: number[]; complement?: number; bases: Float64Array; values: Float64Array; /** Class labels by code. */ labels: readonly string[] };
   /** rows × columns; NaN on rows that could not be predicted. */
   values: Float64Array;
   /** Sampling explanations: permutations per row. */
@@ -158,7 +159,7 @@ export function predictTransformed(loaded: LoadedBundle, transformed: RecordsTra
   if (loaded.recipe.task === 'classification') {
     if (!isClassifier(loaded.model)) throw new PipelineError('bad-model', `The bundle's recipe predicts classes of "${loaded.bundle.target}" but its model is a regressor.`, { stage: 'prediction' });
     const res = classifyRecords(loaded, loaded.model, matrix, valid, inputs, problems);
-    if (options.explainer) res.explanation = explainClassified(options.explainer, matrix, valid, res.predictions, options);
+    if (options.explainer) res.explanation = explainClassified(options.explainer, matrix, valid, res.predictions, loaded.recipe.classes, options);
     return res;
   }
   const raw = loaded.recipe.decodeTarget(modelOutput ?? onValidRows(matrix, valid, (m) => loaded.model.predict(m)));
@@ -198,7 +199,7 @@ function explainValid(explainer: Explainer, X: Matrix, valid: Uint8Array): RowEx
  * A classifier's explanations of the valid rows: each row's class (`explainClass`, else the
  * positive class for two classes, else its predicted class `decided`), NaN on the others.
  */
-function explainClassified(explainer: Explainer, X: Matrix, valid: Uint8Array, decided: Float64Array, options: PredictOptions): RowExplanations {
+function explainClassified(explainer: Explainer, X: Matrix, valid: Uint8Array, decided: Float64Array, labels: readonly string[], options: PredictOptions): RowExplanations {
   const { sub, idx } = validRows(X.data, X.rows, X.cols, valid);
   const c = explainer.columns.length;
   const values = new Float64Array(X.rows * c).fill(NaN);
@@ -217,7 +218,8 @@ function explainClassified(explainer: Explainer, X: Matrix, valid: Uint8Array, d
   }
   // One class for every row: its base is the batch's.
   if (fixed !== undefined) out.base = pick.bases[0];
-  if (options.explainAllClasses) out.byClass = { classes, ...(e.complement !== undefined ? { complement: e.complement } : {}), bases: e.bases, values: spreadRows(e.values, idx, X.rows, e.values.length / idx.length) };
+  if (options.explainAllClasses)
+    out.byClass = { classes, ...(e.complement !== undefined ? { complement: e.complement } : {}), bases: e.bases, values: spreadRows(e.values, idx, X.rows, e.values.length / idx.length), labels };
   if (e.permutations !== undefined) out.permutations = e.permutations;
   return out;
 }
