@@ -15,6 +15,8 @@ import { ensembleForShap, flatTreeForShap, type RoutedTree } from '../../../src/
 import { RandomForestClassifier } from '../../../src/core/models/forest';
 import { GradientBoostingClassifier } from '../../../src/core/models/gbdt';
 import { KNeighborsClassifier } from '../../../src/core/models/knn/k-neighbors-classifier';
+import { MlpClassifier } from '../../../src/core/models/mlp';
+import { initTf } from '../../../src/core/tf';
 import { LogisticRegression } from '../../../src/core/models/linear';
 import { modelFromJSON } from '../../../src/core/models/registry';
 import { DecisionTreeClassifier } from '../../../src/core/models/tree';
@@ -191,5 +193,20 @@ describe('explanations of classifiers', () => {
       expect(err(many.values)).toBeLessThan(0.02);
       expect(err(many.values)).toBeLessThan(err(few.values));
     }
+  });
+
+  it('the MLP classifier (sampling on the probability against the rows it keeps): every class adds up exactly', async () => {
+    await initTf();
+    const m = await new MlpClassifier({ hiddenLayers: [16], batchSize: 32, maxEpochs: 8, seed: 1 }).fit(three.X, three.y);
+    const X = { data: threeTest.X.data.slice(0, 15), rows: 3, cols: 5 };
+    const e = new Explainer(m, { features: names(5) }, { permutations: 32 }).explain(X);
+    expect(e).toMatchObject({ kind: 'sampling', unit: 'probability', classes: [0, 1, 2] });
+    const p = m.predictProba(X);
+    for (let r = 0; r < 3; r++)
+      for (let k = 0; k < 3; k++) {
+        let sum = e.bases[k];
+        for (let j = 0; j < 5; j++) sum += e.values[(r * 3 + k) * 5 + j];
+        expect(Math.abs(sum - p[r * 3 + k])).toBeLessThan(1e-9);
+      }
   });
 });
