@@ -199,7 +199,8 @@ const api: PredictApi = {
       }
     }
     const coverage = model.intervals?.coverage;
-    const res = predictRecords(model, [record], 1, { explainer, interval: coverage });
+    // A classifier's row carries every class's values: the waterfall switches class without asking again.
+    const res = predictRecords(model, [record], 1, { explainer, interval: coverage, explainAllClasses: true });
     const out: RowPredictionResult = { prediction: res.valid[0] ? res.predictions[0] : null, problems: res.problems };
     if (res.valid[0] && res.lower && coverage !== undefined) out.interval = { lower: res.lower[0], upper: res.upper![0], coverage };
     if (res.explanation) out.explanation = res.explanation;

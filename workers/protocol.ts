@@ -341,8 +341,12 @@ export interface TrainApi {
   permutationImportance(jobId: string, opts?: { repeats?: number; seed?: number; maxRows?: number }): Promise<PermutationImportanceResult>;
   /** SHAP summary of a finished job's model on a seeded sample of its evaluation rows. */
   explainSummary(jobId: string, opts?: { maxRows?: number; seed?: number }): Promise<ShapSummary>;
-  /** Partial dependence and ICE curves of one input column, on a seeded sample of the dataset's rows. */
-  partialDependence(jobId: string, column: string, opts?: PartialDependenceOptions): Promise<PartialDependence>;
+  /**
+   * Partial dependence and ICE curves of one input column, on a seeded sample of the dataset's
+   * rows; a classifier's as the probability of class `classCode` (default: the positive class of
+   * two, else class 0).
+   */
+  partialDependence(jobId: string, column: string, opts?: PartialDependenceOptions & { classCode?: number }): Promise<PartialDependence>;
   /** Forgets finished jobs' models (all when no ids are given). */
   release(jobIds?: string[]): void;
   /**

@@ -9,7 +9,8 @@ import { expose, transfer } from 'comlink';
 import type { Table } from '../src/core/data/types';
 import { intervalSummary } from '../src/core/conformal/calibration';
 import { isCancelled } from '../src/core/errors';
-import { Explainer, explanationKindOf, partialDependence, shapSummary } from '../src/core/explain';
+import { classProbability, Explainer, explanationKindOf, partialDependence, shapSummary } from '../src/core/explain';
+import { isClassifier } from '../src/core/models/types';
 import { Checkpointer } from '../src/core/abort';
 import { trainSharedTrees } from '../src/core/models/forest/trainer';
 import { permutationImportance } from '../src/core/pipeline/importance';
@@ -138,7 +139,7 @@ const api: TrainApi = {
     const seed = opts.seed ?? 0;
     const explainer = new Explainer(model, recipe, sampled ? { permutations: 64, seed } : { seed });
     const s = shapSummary(explainer, recipe, rows.X, { maxRows: opts.maxRows ?? (sampled ? 100 : 2000), seed });
-    return transfer(s, [s.values.buffer, s.meanAbs.buffer, s.valueRank.buffer] as ArrayBuffer[]);
+    return transfer(s, [s.values.buffer, s.meanAbs.buffer, s.valueRank.buffer, ...(s.predictedClass ? [s.predictedClass.buffer] : [])] as ArrayBuffer[]);
   },
 
   async partialDependence(jobId, column, opts = {}) {
@@ -146,6 +147,11 @@ const api: TrainApi = {
     if (!k || !table) throw new Error('This model is no longer kept in its worker; train it again to explore it.');
     const { recipe } = k.run;
     const model = k.candidate.model!;
+    if (isClassifier(model)) {
+      const classCode = opts.classCode ?? (model.classCount === 2 ? 1 : 0);
+      const pd = partialDependence(classProbability(model, classCode), recipe, table.table, column, opts);
+      return transfer({ ...pd, classCode }, [pd.pd.buffer, pd.ice.buffer] as ArrayBuffer[]);
+    }
     const pd = partialDependence((X) => recipe.decodeTarget(model.predict(X)), recipe, table.table, column, opts);
     return transfer(pd, [pd.pd.buffer, pd.ice.buffer] as ArrayBuffer[]);
   },

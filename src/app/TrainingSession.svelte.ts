@@ -350,12 +350,15 @@ export class TrainingSession {
     if (gen === this.#generation) this.explanations = { ...this.explanations, [id]: next };
   }
 
-  /** Partial dependence and ICE curves of one input column for a finished candidate; a newer ask replaces an older one. */
-  async computeDependence(id: string, column: string): Promise<void> {
+  /**
+   * Partial dependence and ICE curves of one input column for a finished candidate (a
+   * classifier's: of the probability of `classCode`); a newer ask replaces an older one.
+   */
+  async computeDependence(id: string, column: string, classCode?: number): Promise<void> {
     const gen = this.#generation;
     const ask = ++this.#dependenceAsk;
     this.dependence = { ...this.dependence, [id]: { status: 'running' } };
-    const next = await answer(() => this.#ensurePool().partialDependence(id, column, { seed: this.split.seed }));
+    const next = await answer(() => this.#ensurePool().partialDependence(id, column, { seed: this.split.seed, ...(classCode !== undefined ? { classCode } : {}) }));
     if (gen === this.#generation && ask === this.#dependenceAsk) this.dependence = { ...this.dependence, [id]: next };
   }
 

@@ -231,7 +231,7 @@ export class TrainWorkerPool {
   }
 
   /** Partial dependence and ICE curves of one input column, from the worker that trained the job. */
-  async partialDependence(jobId: string, column: string, opts?: PartialDependenceOptions): Promise<PartialDependence> {
+  async partialDependence(jobId: string, column: string, opts?: PartialDependenceOptions & { classCode?: number }): Promise<PartialDependence> {
     return (await this.#keeper(jobId, 'explore it')).partialDependence(jobId, column, opts);
   }
 

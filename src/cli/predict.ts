@@ -1,7 +1,8 @@
 /**
  * `loupe predict <model.json> <file.csv> [--out predictions.csv] [--explain]`: streams the CSV
  * through a model bundle chunk by chunk (streamPredict) and writes the input columns plus
- * `prediction` and `error` columns (and with --explain, `shap_base` and `shap_<column>`). Rows
+ * `prediction` and `error` columns (and with --explain, `shap_base` and `shap_<column>`; a
+ * classifier's after `shap_class`, the class explained). Rows
  * with problems are kept (error column filled) and summarised on stderr. `--out` is written as
  * `<out>.partial` and renamed when every row is written, so a failed or interrupted run never
  * leaves a file that looks complete. A classifier's bundle writes the class label as
@@ -12,8 +13,8 @@ import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { openBundle } from '../core/bundle/bundle';
 import { Explainer } from '../core/explain';
-import { explanationMethod } from '../core/explain/method';
-import type { ExplanationKind } from '../core/models/catalog';
+import { explanationMethod, unitWords } from '../core/explain/method';
+import { modelInfo, type ExplanationKind } from '../core/models/catalog';
 import { intervalCoverage, percent } from '../core/conformal/calibration';
 import { checkBundleSize } from '../core/bundle/limits';
 import { bundleReference, monitorBatch } from '../core/pipeline/monitor';
@@ -25,15 +26,15 @@ import type { Command } from './command';
 import { openFileSource } from './node-source';
 import { terminalText } from './terminal-text';
 
-const USAGE = `loupe predict <model.json> <file.csv> [--out predictions.csv] [--chunk-rows n] [--clip] [--interval [coverage]] [--explain] [--drift drift.json]
+const USAGE = `loupe predict <model.json> <file.csv> [--out predictions.csv] [--chunk-rows n] [--clip] [--interval [coverage]] [--explain [--explain-class label]] [--drift drift.json]
 
 Predicts every row of the CSV with the model bundle and writes CSV: the input columns, a
 "prediction" column and an "error" column (why a row could not be predicted, or a warning that
 its prediction lies outside the range of the target in the training data). Without --out the
 CSV goes to stdout. A summary (rows, predicted, problems) goes to stderr. Bundles over 512 MB
 are refused. A classifier writes the predicted class as "prediction" (two classes: by the
-decision threshold stored in the bundle) and one "proba_<class>" column per class; --clip,
---interval and --explain are for regression models.
+decision threshold stored in the bundle) and one "proba_<class>" column per class; --clip
+and --interval are for regression models.
   --out <file>       write the predictions CSV here
   --chunk-rows <n>   rows per chunk (default 10000)
   --clip             clip predictions to the training range of the target
@@ -46,7 +47,12 @@ decision threshold stored in the bundle) and one "proba_<class>" column per clas
   --explain          add "shap_base" and a "shap_<column>" per input column: how much each
                      column moved the prediction away from the model's expected one, in the
                      target's units (shap_base + all shap_ columns = the prediction before
-                     --clip). Exact for trees and linear models; sampled for k-NN and MLP
+                     --clip). Exact for trees and linear models; sampled for k-NN and MLP.
+                     A classifier's explain one class per row, named in "shap_class": the
+                     positive class for two classes, else the row's predicted class; in
+                     log-odds (gradient-boosted trees, logistic regression) or probability
+                     (tree, forest, k-NN, MLP), adding up to that class's log-odds/probability
+  --explain-class <label>  explain this class on every row instead (classifiers)
   --permutations <n> permutations per row for sampled explanations (default 128)`;
 
 
@@ -105,8 +111,8 @@ export const predictCommand: Command = {
   summary: 'predict a CSV with a model bundle; writes input columns + prediction',
   usage: USAGE,
   async run(argv, io) {
-    const args = parseArgs(intervalValue(argv), ['out', 'chunk-rows', 'drift', 'permutations']);
-    rejectUnknown(args, ['out', 'chunk-rows', 'clip', 'strict', 'interval', 'drift', 'explain', 'permutations', 'help']);
+    const args = parseArgs(intervalValue(argv), ['out', 'chunk-rows', 'drift', 'permutations', 'explain-class']);
+    rejectUnknown(args, ['out', 'chunk-rows', 'clip', 'strict', 'interval', 'drift', 'explain', 'explain-class', 'permutations', 'help']);
     if (args.positionals.length !== 2) throw new UsageError('predict takes a model bundle and a CSV file');
     const [modelPath, csvPath] = args.positionals;
     const chunkRows = numberOption(args, 'chunk-rows') ?? 10_000;
@@ -118,13 +124,17 @@ export const predictCommand: Command = {
     const permutations = numberOption(args, 'permutations');
     if (permutations !== undefined && (!Number.isInteger(permutations) || permutations < 2)) throw new UsageError('--permutations must be an integer of at least 2');
     if (permutations !== undefined && !explain) throw new UsageError('--permutations goes with --explain');
+    const explainLabel = stringOption(args, 'explain-class');
+    if (explainLabel !== undefined && !explain) throw new UsageError('--explain-class goes with --explain');
     checkBundleSize((await stat(modelPath)).size, basename(modelPath));
     const loaded = await openBundle(await readFile(modelPath, 'utf8'));
     const classes = loaded.recipe.task === 'classification' ? loaded.recipe.classes : undefined;
     if (classes) {
-      const regressionOnly = ['clip', 'interval', 'explain'].find((o) => args.options.has(o));
+      const regressionOnly = ['clip', 'interval'].find((o) => args.options.has(o));
       if (regressionOnly) throw new UsageError(`--${regressionOnly} is for regression models; ${basename(modelPath)} predicts the classes of "${loaded.bundle.target}"`);
-    }
+    } else if (explainLabel !== undefined) throw new UsageError(`--explain-class is for classifiers; ${basename(modelPath)} predicts a number`);
+    const explainClass = explainLabel !== undefined ? classes!.indexOf(explainLabel) : undefined;
+    if (explainClass === -1) throw new UsageError(`--explain-class: "${explainLabel}" is not a class of this model (its classes: ${classes!.map((c) => JSON.stringify(c)).join(', ')})`);
     const intervalArg = args.options.get('interval');
     let interval: number | undefined;
     if (intervalArg !== undefined) {
@@ -148,6 +158,7 @@ export const predictCommand: Command = {
         clip,
         explainer,
         interval,
+        ...(explainClass !== undefined ? { explainClass } : {}),
         ...(collector ? { onPredicted: (c) => collector.addPredicted(c) } : {}),
       });
       const permutationsUsed = summary.permutations ?? 0;
@@ -179,7 +190,7 @@ export const predictCommand: Command = {
         io.err(`warnings: ${warnings.map(([k, n]) => `${n} ${k.replace(':warning', '')}`).join(', ')}`);
         io.err(['first warnings:', ...warned, total > warned.length ? `  … and ${total - warned.length} more (all in the error column)` : ''].filter(Boolean).join('\n'));
       }
-      if (explainer) io.err(explanationNote(explainer.kind, permutationsUsed, clip));
+      if (explainer) io.err(explanationNote(explainer, permutationsUsed, clip, classes && (explainClass !== undefined ? classes[explainClass] : explainer.classes!.length === 1 ? classes[explainer.classes![0]] : undefined)));
       if (listed.length) io.err(['rows that could not be predicted:', ...listed, summary.failed > listed.length ? `  … and ${summary.failed - listed.length} more` : ''].filter(Boolean).join('\n'));
       if (outPath !== undefined) io.err(`wrote ${outPath}`);
       if (reference && driftPath !== undefined && collector) {
@@ -194,9 +205,15 @@ export const predictCommand: Command = {
   },
 };
 
-/** How the shap_ columns were computed, in a line. */
-function explanationNote(kind: ExplanationKind, permutations: number, clip: boolean): string {
-  return `explanations: ${explanationMethod(kind, permutations || undefined)}; shap_base + the shap_ columns = the prediction${clip ? ' before clipping' : ''}`;
+/**
+ * How the shap_ columns were computed, in a line. A classifier's (`explained`: the one class
+ * every row explains, undefined for each row's predicted class) say of which class, in what unit.
+ */
+function explanationNote(explainer: Explainer, permutations: number, clip: boolean, explained?: string): string {
+  const how = `explanations: ${explanationMethod(explainer.kind, permutations || undefined)}`;
+  if (!explainer.classes) return `${how}; shap_base + the shap_ columns = the prediction${clip ? ' before clipping' : ''}`;
+  const which = explained !== undefined ? `class ${JSON.stringify(explained)}` : "each row's predicted class";
+  return `${how}, of ${which} (shap_class) in ${unitWords(explainer.unit, '')}; shap_base + the shap_ columns = that class's ${explainer.unit === 'log-odds' ? 'log-odds' : 'probability'}`;
 }
 
 /** `--interval` may stand alone (the model's own coverage) or take a number: `--interval 0.8`. */

@@ -71,9 +71,9 @@ describe.skipIf(!haveTelco)(`cli train and predict on telco churn${haveTelco ? '
   });
 
   it('refuses the options that are regression-only and regression models for a classification target; retrains a classifier', async () => {
-    const explain = await runCli(['predict', model, toPredict, '--explain']);
-    expect(explain.code).toBe(2);
-    expect(explain.err).toMatch(/--explain is for regression models; churn\.json predicts the classes of "Churn"/);
+    const clip = await runCli(['predict', model, toPredict, '--clip']);
+    expect(clip.code).toBe(2);
+    expect(clip.err).toMatch(/--clip is for regression models; churn\.json predicts the classes of "Churn"/);
     // A classifier retrains: champion and challenger compared by ROC AUC, with a classifier's figures.
     const retrain = await runCli(['retrain', model, TELCO_CSV, '--json']);
     expect(retrain.code, retrain.err).toBe(0);

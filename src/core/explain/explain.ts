@@ -15,6 +15,12 @@
  * each is scaled by (prediction − base) / (raw prediction − raw base) so that they add up in
  * the target's units — exact in raw units, proportional in the target's. Sampling estimates the
  * target-unit prediction directly and needs no scaling.
+ *
+ * Classifiers (classifier.ts) are explained per class, with no curve, in the unit their method is
+ * exact in: the raw margin ('log-odds') for gradient-boosted trees and logistic regression, the
+ * class probability for trees and forests (TreeSHAP over leaf class shares) and for sampling
+ * (k-NN, the MLP, any other Classifier keeping background rows). Two classes: the positive class
+ * (code 1) alone; more: every class, one output each.
  */
 import { ExplainError } from '../errors';
 import { modelInfo, type ExplanationKind } from '../models/catalog';
@@ -26,22 +32,34 @@ import { LinearBase } from '../models/linear/linear-base';
 import { MlpRegressor } from '../models/mlp';
 import { DecisionTreeRegressor } from '../models/tree';
 import { EnsembleRegressor } from '../models/ensemble/ensemble';
-import type { Matrix, Regressor } from '../models/types';
+import { isClassifier, type Matrix, type Regressor } from '../models/types';
 import { FittedRecipe } from '../recipe';
 import { featurePlayers, foldToColumns, playersFromSources, type Players } from './players';
 import { samplingShapley, type SamplingOptions } from './sampling';
 import { ensembleForShap, flatTreeForShap, treeModelBase, treeModelShap, type TreeModel } from './tree-models';
+import { classifierKindOf, classifierMethod, classifierUnit, complementClass, explainedClasses, type ExplanationUnit } from './classifier';
 
 export interface Explanation {
   kind: ExplanationKind;
+  /** What base, values and predictions are measured in: the target's units, or a classifier's log-odds or probability. */
+  unit: ExplanationUnit;
+  /**
+   * A classifier's explained classes (codes), one output each: [1] (the positive class) for two
+   * classes, every class for more. Absent for a regressor (one output).
+   */
+  classes?: number[];
+  /** One class explained for two: the other class, whose values are the explained one's negated (pickClass). */
+  complement?: number;
   /** Input columns, in the recipe's input order. */
   columns: string[];
   rows: number;
-  /** The model's expected prediction with nothing known about the row, in the target's units. */
+  /** The model's expected output with nothing known about the row (a classifier's: its first explained class's). */
   base: number;
-  /** rows × columns, in the target's units. */
+  /** Per output: its expected value (one for a regressor). */
+  bases: Float64Array;
+  /** rows × outputs × columns (row r, output o, column j at (r · outputs + o) · columns + j), in `unit`. */
   values: Float64Array;
-  /** base + Σ values of each row: the model's prediction (before any clipping). */
+  /** rows × outputs: base + Σ values of each row, the model's output (before any clipping). */
   predictions: Float64Array;
   /** Sampling: permutations used per row. */
   permutations?: number;
@@ -50,17 +68,31 @@ export interface Explanation {
 }
 
 export type ExplainOptions = SamplingOptions;
+export type { ExplanationUnit };
 
 /** Turns raw model outputs into the target's units. */
 type Curve = (raw: Float64Array) => Float64Array;
 
+/** An explanation method's answer: values rows × outputs × players, in raw units when `raw`. */
+export interface MethodResult {
+  bases: Float64Array;
+  values: Float64Array;
+  permutations?: number;
+  raw: boolean;
+}
+
 /** Explains one model, prepared once (trees routed, players built) for many calls. */
 export class Explainer {
   readonly kind: ExplanationKind;
+  readonly unit: ExplanationUnit;
+  /** A classifier's explained classes (see Explanation.classes); undefined for a regressor. */
+  readonly classes: number[] | undefined;
+  /** See Explanation.complement. */
+  readonly complement: number | undefined;
   readonly columns: string[];
   private readonly players: Players;
   private readonly curve: Curve | null;
-  private readonly method: (X: Matrix) => { base: number; values: Float64Array; permutations?: number; raw: boolean };
+  private readonly method: (X: Matrix) => MethodResult;
 
   /**
    * `source`: the fitted recipe the model's matrix comes from (values per input column, in the
@@ -76,6 +108,18 @@ export class Explainer {
     this.kind = explanationKindOf(model);
     this.players = recipe ? playersFromSources(recipe.featureSources(), recipe.inputSchema().map((c) => c.name)) : featurePlayers((source as { features: string[] }).features);
     this.columns = this.players.columns;
+    if (isClassifier(model)) {
+      // A classifier is explained in its method's own unit: no link, no target decoding.
+      this.classes = explainedClasses(model);
+      this.complement = complementClass(model, this.classes);
+      this.unit = classifierUnit(model, this.kind);
+      this.curve = null;
+      this.method = classifierMethod(model, this.kind, this.classes, this.players, options);
+      return;
+    }
+    this.classes = undefined;
+    this.complement = undefined;
+    this.unit = 'target';
     const link = linkOf(model);
     const decode = recipe && recipe.recipe.targetTransform !== 'none' ? recipe : null;
     this.curve =
@@ -91,18 +135,24 @@ export class Explainer {
   /** Explains every row of X (the recipe's output for them). */
   explain(X: Matrix): Explanation {
     const m = this.players.count;
-    const { base: rawBase, values: raw, permutations, raw: isRaw } = this.method(X);
+    const { bases: rawBases, values: raw, permutations, raw: isRaw } = this.method(X);
     const scaled = isRaw && this.curve !== null;
-    const { base, values } = scaled ? throughCurve(rawBase, raw, X.rows, m, this.curve!) : { base: rawBase, values: raw };
-    const folded = foldToColumns(this.players, values, X.rows);
+    // A curve is a regressor's: one output.
+    const bases = scaled ? Float64Array.of(0) : rawBases;
+    let values = raw;
+    if (scaled) ({ base: bases[0], values } = throughCurve(rawBases[0], raw, X.rows, m, this.curve!));
+    const outputs = bases.length;
+    const folded = foldToColumns(this.players, values, X.rows * outputs);
     const c = this.columns.length;
-    const predictions = new Float64Array(X.rows);
-    for (let r = 0; r < X.rows; r++) {
-      let s = base;
-      for (let j = 0; j < c; j++) s += folded[r * c + j];
-      predictions[r] = s;
+    const predictions = new Float64Array(X.rows * outputs);
+    for (let ro = 0; ro < X.rows * outputs; ro++) {
+      let s = bases[ro % outputs];
+      for (let j = 0; j < c; j++) s += folded[ro * c + j];
+      predictions[ro] = s;
     }
-    const out: Explanation = { kind: this.kind, columns: this.columns, rows: X.rows, base, values: folded, predictions, scaled };
+    const out: Explanation = { kind: this.kind, unit: this.unit, columns: this.columns, rows: X.rows, base: bases[0], bases, values: folded, predictions, scaled };
+    if (this.classes) out.classes = this.classes;
+    if (this.complement !== undefined) out.complement = this.complement;
     if (permutations !== undefined) out.permutations = permutations;
     return out;
   }
@@ -112,7 +162,10 @@ export class Explainer {
     const players = this.players;
     if (this.kind !== 'sampling') {
       const exact = exactMethod(model, players);
-      return (X) => ({ ...exact(X), raw: true });
+      return (X) => {
+        const r = exact(X);
+        return { bases: Float64Array.of(r.base), values: r.values, raw: true };
+      };
     }
     const background = backgroundOf(model, this.options.seed ?? 0);
     const cols = players.playerOf.length;
@@ -122,13 +175,14 @@ export class Explainer {
     };
     return (X) => {
       const s = samplingShapley(predict, X, background, players, this.options);
-      return { base: s.base, values: s.values, permutations: s.permutations, raw: false };
+      return { bases: s.bases, values: s.values, permutations: s.permutations, raw: false };
     };
   }
 }
 
-/** How `model` is explained: its catalog's kind, or for an ensemble, exact when every member is. */
+/** How `model` is explained: its catalog's kind, or for an ensemble, exact when every member is (classifiers: classifier.ts). */
 export function explanationKindOf(model: Regressor): ExplanationKind {
+  if (isClassifier(model)) return classifierKindOf(model);
   if (!(model instanceof EnsembleRegressor)) return modelInfo(model.type).explanation;
   return model.members.every((m) => explanationKindOf(m.model) !== 'sampling') ? 'ensemble' : 'sampling';
 }
@@ -196,7 +250,7 @@ function exactMethod(model: Regressor, players: Players): ExactMethod {
   const kind = modelInfo(model.type).explanation;
   if (kind === 'tree-shap') {
     const tm = treeModelOf(model, players.playerOf);
-    const base = treeModelBase(tm);
+    const base = treeModelBase(tm)[0];
     return (X) => ({ base, values: treeModelShap(tm, X, players.count) });
   }
   if (!(model instanceof LinearBase)) throw new Error(`${model.type} is not explained exactly.`);
@@ -219,12 +273,13 @@ function exactMethod(model: Regressor, players: Players): ExactMethod {
 }
 
 function treeModelOf(model: Regressor, playerOf: Int32Array): TreeModel {
-  if (model instanceof DecisionTreeRegressor) return { trees: [flatTreeForShap(model.flatTree(), playerOf)], scale: 1, offset: 0 };
+  const none = Float64Array.of(0);
+  if (model instanceof DecisionTreeRegressor) return { trees: [flatTreeForShap(model.flatTree(), playerOf)], scale: 1, offset: none };
   if (model instanceof RandomForestRegressor) {
     const trees = model.estimators();
-    return { trees: trees.map((t) => flatTreeForShap(t, playerOf)), scale: 1 / trees.length, offset: 0 };
+    return { trees: trees.map((t) => flatTreeForShap(t, playerOf)), scale: 1 / trees.length, offset: none };
   }
-  if (model instanceof GradientBoostingRegressor) return { trees: ensembleForShap(model.ensemble(), playerOf), scale: 1, offset: model.baseline };
+  if (model instanceof GradientBoostingRegressor) return { trees: ensembleForShap(model.ensemble(), playerOf), scale: 1, offset: Float64Array.of(model.baseline) };
   throw new Error(`${model.type} has no trees to explain.`);
 }
 

@@ -2,12 +2,13 @@
  * Partial dependence and ICE curves (Friedman 2001; Goldstein et al. 2015) for one input
  * column: a seeded sample of rows is predicted again with that column set to each value of a
  * grid, through the fitted recipe (so derived features follow). Each row's curve is an ICE
- * curve; their mean is the partial dependence. Values are in the target's units.
+ * curve; their mean is the partial dependence. Values are in the target's units (a classifier's:
+ * the probability of one class, `classProbability`).
  */
 import { RecipeError } from '../errors';
 import { takeRows } from '../data/table';
 import type { Column, Table } from '../data/types';
-import type { Matrix } from '../models/types';
+import type { Classifier, Matrix } from '../models/types';
 import { permutation, Rng } from '../random';
 import type { FittedRecipe } from '../recipe';
 
@@ -21,6 +22,8 @@ export interface PartialDependence {
   /** curves × grid values: each sampled row's prediction at each grid value (NaN where it could not be predicted). */
   ice: Float64Array;
   curves: number;
+  /** A classifier's: the class code whose probability the curves show. */
+  classCode?: number;
 }
 
 export interface PartialDependenceOptions {
@@ -76,4 +79,13 @@ function numberGrid(recipe: FittedRecipe, table: Table, column: string, points: 
   }
   if (!(hi > lo)) return [lo];
   return Array.from({ length: points }, (_, k) => lo + ((hi - lo) * k) / (points - 1));
+}
+
+/** A classifier's predictions as the probability of class `k`: what its partial dependence shows. */
+export function classProbability(model: Classifier, k: number): (X: Matrix) => Float64Array {
+  return (X) => {
+    const p = model.predictProba(X);
+    const K = model.classCount;
+    return Float64Array.from({ length: X.rows }, (_, r) => p[r * K + k]);
+  };
 }

@@ -21,9 +21,11 @@ export interface SamplingOptions {
 }
 
 export interface SamplingResult {
-  /** Mean prediction over the background rows. */
+  /** Mean prediction over the background rows (the first output's). */
   base: number;
-  /** rows × players. */
+  /** Per output: its mean prediction over the background rows. */
+  bases: Float64Array;
+  /** rows × outputs × players. */
   values: Float64Array;
   /** Permutations actually used per row. */
   permutations: number;
@@ -32,24 +34,29 @@ export interface SamplingResult {
 /** Prediction rows sent to the model at once (bounds memory while keeping calls few). */
 const BATCH_ROWS = 16_384;
 
-/** Predicts `rows` rows of row-major `data` (the model's own columns), in the units to explain. */
+/**
+ * Predicts `rows` rows of row-major `data` (the model's own columns), in the units to explain:
+ * rows × outputs, row-major (a classifier's explained class probabilities; one output for a regressor).
+ */
 export type PredictRows = (data: Float64Array, rows: number) => Float64Array;
 
-export function samplingShapley(predict: PredictRows, X: Matrix, background: Float64Array, players: Players, options: SamplingOptions = {}): SamplingResult {
+/** `outputs`: values `predict` gives per row; each is explained along the same permutations. */
+export function samplingShapley(predict: PredictRows, X: Matrix, background: Float64Array, players: Players, options: SamplingOptions = {}, outputs = 1): SamplingResult {
   const p = X.cols;
   const nb = background.length / p;
   const m = players.count;
+  const O = outputs;
   const pairsPerRow = Math.max(1, Math.ceil((options.permutations ?? 128) / (2 * nb)));
   const chains = 2 * pairsPerRow * nb;
   const fb = predict(background, nb);
-  let base = 0;
-  for (const v of fb) base += v;
-  base /= nb;
-  const values = new Float64Array(X.rows * m);
+  const bases = new Float64Array(O);
+  for (let b = 0; b < nb; b++) for (let o = 0; o < O; o++) bases[o] += fb[b * O + o];
+  for (let o = 0; o < O; o++) bases[o] /= nb;
+  const values = new Float64Array(X.rows * O * m);
   const fx = predict(X.data, X.rows);
   if (m === 1) {
-    for (let r = 0; r < X.rows; r++) values[r] = fx[r] - base;
-    return { base, values, permutations: chains };
+    for (let r = 0; r < X.rows; r++) for (let o = 0; o < O; o++) values[r * O + o] = fx[r * O + o] - bases[o];
+    return { base: bases[0], bases, values, permutations: chains };
   }
   const interior = m - 1;
   const perRow = chains * interior;
@@ -92,21 +99,23 @@ export function samplingShapley(predict: PredictRows, X: Matrix, background: Flo
     }
     const y = predict(data, (r1 - r0) * perRow);
     for (let r = r0; r < r1; r++) {
-      const phi = values.subarray(r * m, r * m + m);
       const ord = orders[r - r0];
-      for (let c = 0; c < chains; c++) {
-        let prev = fb[Math.floor(c / (2 * pairsPerRow))];
-        const yo = (r - r0) * perRow + c * interior;
-        for (let s = 0; s < m; s++) {
-          const cur = s < interior ? y[yo + s] : fx[r];
-          phi[ord[c * m + s]] += cur - prev;
-          prev = cur;
+      for (let o = 0; o < O; o++) {
+        const phi = values.subarray((r * O + o) * m, (r * O + o + 1) * m);
+        for (let c = 0; c < chains; c++) {
+          let prev = fb[Math.floor(c / (2 * pairsPerRow)) * O + o];
+          const yo = (r - r0) * perRow + c * interior;
+          for (let s = 0; s < m; s++) {
+            const cur = s < interior ? y[(yo + s) * O + o] : fx[r * O + o];
+            phi[ord[c * m + s]] += cur - prev;
+            prev = cur;
+          }
         }
+        for (let i = 0; i < m; i++) phi[i] /= chains;
       }
-      for (let i = 0; i < m; i++) phi[i] /= chains;
     }
   }
-  return { base, values, permutations: chains };
+  return { base: bases[0], bases, values, permutations: chains };
 }
 
 /** FNV-1a over the row's bytes: the same values give the same seed. */

@@ -2,25 +2,38 @@
  * The global view of a model's explanations: per input column, the mean |value| over a sample
  * of rows (the bars) and every sampled row's value with the column's own value as a rank
  * (the beeswarm, coloured low → high). Rows are a seeded sample of at most `maxRows`.
+ * A classifier's summary holds every explained class (one output each) and each row's predicted
+ * class; summaryForClass (class-pick.ts) gives the view of one class, or of the predicted ones.
  */
 import { permutation, Rng } from '../random';
 import type { Matrix } from '../models/types';
 import type { FittedRecipe } from '../recipe';
 import type { ExplanationKind } from '../models/catalog';
 import type { Explainer } from './explain';
+import type { ExplanationUnit } from './method';
 
 export interface ShapSummary {
   kind: ExplanationKind;
+  /** What base and values are measured in (see Explanation.unit). */
+  unit: ExplanationUnit;
+  /** A classifier's explained classes and complement (see Explanation); absent for a regressor. */
+  classes?: number[];
+  complement?: number;
+  /** A classifier's: each explained row's predicted class (code), and the class labels by code. */
+  predictedClass?: Float64Array;
+  labels?: string[];
   columns: string[];
-  /** The model's expected prediction, in the target's units. */
+  /** The model's expected prediction, in `unit` (a classifier's: its first explained class's). */
   base: number;
+  /** Per output (see Explanation.bases). */
+  bases: Float64Array;
   /** Rows explained (after sampling down to maxRows). */
   rows: number;
   /** Rows there were to sample from. */
   totalRows: number;
-  /** rows × columns, in the target's units. */
+  /** rows × outputs × columns, in `unit`. */
   values: Float64Array;
-  /** Per column: mean |value|. */
+  /** outputs × columns: mean |value|. */
   meanAbs: Float64Array;
   /**
    * rows × columns: the row's own value of the column as its rank among the sampled rows, 0..1
@@ -44,8 +57,9 @@ export function shapSummary(explainer: Explainer, recipe: FittedRecipe, X: Matri
   const e = explainer.explain(rows);
   const c = e.columns.length;
   const n = rows.rows;
-  const meanAbs = new Float64Array(c);
-  for (let r = 0; r < n; r++) for (let j = 0; j < c; j++) meanAbs[j] += Math.abs(e.values[r * c + j]) / n;
+  const O = e.bases.length;
+  const meanAbs = new Float64Array(O * c);
+  for (let r = 0; r < n; r++) for (let k = 0; k < O * c; k++) meanAbs[k] += Math.abs(e.values[r * O * c + k]) / n;
   // A column's own ordered value: its single feature that is neither one-hot nor shared with another column.
   const sources = recipe.featureSources();
   const names = recipe.featureNames;
@@ -64,7 +78,13 @@ export function shapSummary(explainer: Explainer, recipe: FittedRecipe, X: Matri
       k = m + 1;
     }
   });
-  const out: ShapSummary = { kind: e.kind, columns: e.columns, base: e.base, rows: n, totalRows: X.rows, values: e.values, meanAbs, valueRank };
+  const out: ShapSummary = { kind: e.kind, unit: e.unit, columns: e.columns, base: e.base, bases: e.bases, rows: n, totalRows: X.rows, values: e.values, meanAbs, valueRank };
   if (e.permutations !== undefined) out.permutations = e.permutations;
+  if (e.classes) {
+    out.classes = e.classes;
+    if (e.complement !== undefined) out.complement = e.complement;
+    out.predictedClass = explainer.model.predict(rows);
+    out.labels = [...recipe.classes];
+  }
   return out;
 }

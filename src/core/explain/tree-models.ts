@@ -1,5 +1,6 @@
 /**
- * The decision tree, the random forest and the gradient-boosted trees as TreeSHAP sees them:
+ * The decision trees, random forests and gradient-boosted trees (regressors and classifiers) as
+ * TreeSHAP sees them:
  * one ShapTree per tree with its cover, and a router that says, for one row, which child the
  * row goes to at every internal node (the model's own rule, NaN and categories included).
  *
@@ -13,34 +14,43 @@ import { ExplainError } from '../errors';
 import { goesLeftRaw, type TreeEnsemble } from '../models/gbdt/ensemble';
 import type { FlatTree } from '../models/tree/flat-tree';
 import type { Matrix } from '../models/types';
-import { expectedValue, TreeShap, treeDepth, type ShapTree } from './tree-shap';
+import { expectedValues, TreeShap, treeDepth, type ShapTree } from './tree-shap';
 
 /** A tree plus its routing rule: `route(data, o, hot)` fills hot[n] for the row at data[o..]. */
 export interface RoutedTree extends ShapTree {
   route(data: Float64Array, o: number, hot: Int32Array): void;
 }
 
-/** Trees whose outputs, times `scale`, plus `offset`, make the model's raw output (before any link). */
+/**
+ * Trees whose values, times `scale`, plus `offset`, make the model's raw outputs (before any
+ * link): one for a regressor, one per explained class for a classifier (each tree adds into the
+ * outputs its `output` and `width` say).
+ */
 export interface TreeModel {
   trees: RoutedTree[];
   scale: number;
-  offset: number;
+  /** Per output. */
+  offset: Float64Array;
 }
 
 function players(feature: Int32Array, playerOf: Int32Array): Int32Array {
   return feature.map((f) => (f < 0 ? -1 : playerOf[f]));
 }
 
-/** A CART tree (decision tree, forest member). */
-export function flatTreeForShap(t: FlatTree, playerOf: Int32Array): RoutedTree {
+/**
+ * A CART tree (decision tree, forest member). A classification tree's leaves give the
+ * probabilities of `classes` (class codes; one output each, in that order) instead of a value.
+ */
+export function flatTreeForShap(t: FlatTree, playerOf: Int32Array, classes?: readonly number[]): RoutedTree {
   const { feature, threshold, left, right } = t;
   return {
     left,
     right,
     player: players(feature, playerOf),
     cover: t.cover ?? t.nSamples,
-    value: t.value,
+    value: classes ? classShares(t, classes) : t.value,
     depth: treeDepth(left, right),
+    ...(classes && classes.length > 1 ? { width: classes.length } : {}),
     route(data, o, hot) {
       for (let n = 0; n < feature.length; n++) {
         const f = feature[n];
@@ -51,8 +61,21 @@ export function flatTreeForShap(t: FlatTree, playerOf: Int32Array): RoutedTree {
   };
 }
 
-/** Every tree of a boosted ensemble (ExplainError 'no-cover' for a bundle written before cover was kept). */
-export function ensembleForShap(e: TreeEnsemble, playerOf: Int32Array): RoutedTree[] {
+/** Node n's share of class classes[k] at n · classes.length + k. */
+function classShares(t: FlatTree, classes: readonly number[]): Float64Array {
+  const K = t.classes as number;
+  const proba = t.proba as Float64Array;
+  const w = classes.length;
+  const out = new Float64Array(t.left.length * w);
+  for (let n = 0; n < t.left.length; n++) for (let k = 0; k < w; k++) out[n * w + k] = proba[n * K + classes[k]];
+  return out;
+}
+
+/**
+ * Every tree of a boosted ensemble, adding into model output `output` (a multiclass booster's
+ * class). ExplainError 'no-cover' for a bundle written before cover was kept.
+ */
+export function ensembleForShap(e: TreeEnsemble, playerOf: Int32Array, output = 0): RoutedTree[] {
   const s = e.state;
   const cover = e.cover;
   if (!cover)
@@ -75,6 +98,7 @@ export function ensembleForShap(e: TreeEnsemble, playerOf: Int32Array): RoutedTr
       cover: cover.subarray(a, b),
       value: s.value.subarray(a, b),
       depth: treeDepth(left, right),
+      ...(output ? { output } : {}),
       route(data, o, hot) {
         for (let n = 0; n < feature.length; n++) {
           const f = feature[n];
@@ -86,25 +110,29 @@ export function ensembleForShap(e: TreeEnsemble, playerOf: Int32Array): RoutedTr
   return out;
 }
 
-/** The model's raw output with no player known: offset + scale × Σ expected tree values. */
-export function treeModelBase(m: TreeModel): number {
-  let s = 0;
-  for (const t of m.trees) s += expectedValue(t);
-  return m.offset + m.scale * s;
+/** The model's raw outputs with no player known: offset + scale × Σ expected tree values, per output. */
+export function treeModelBase(m: TreeModel): Float64Array {
+  const s = new Float64Array(m.offset.length);
+  for (const t of m.trees) {
+    const e = expectedValues(t);
+    for (let k = 0; k < e.length; k++) s[(t.output ?? 0) + k] += e[k];
+  }
+  return s.map((v, o) => m.offset[o] + m.scale * v);
 }
 
-/** SHAP values (rows × players, raw output units) of every row of X. */
+/** SHAP values (rows × outputs × players, raw output units) of every row of X. */
 export function treeModelShap(m: TreeModel, X: Matrix, nPlayers: number): Float64Array {
-  const out = new Float64Array(X.rows * nPlayers);
+  const block = m.offset.length * nPlayers;
+  const out = new Float64Array(X.rows * block);
   const shap = new TreeShap();
   let maxNodes = 0;
   for (const t of m.trees) maxNodes = Math.max(maxNodes, t.left.length);
   const hot = new Int32Array(maxNodes);
   for (let r = 0; r < X.rows; r++) {
-    const phi = out.subarray(r * nPlayers, (r + 1) * nPlayers);
+    const phi = out.subarray(r * block, (r + 1) * block);
     for (const t of m.trees) {
       t.route(X.data, r * X.cols, hot);
-      shap.add(t, hot, phi, m.scale);
+      shap.add(t, hot, phi, m.scale, nPlayers);
     }
   }
   return out;

@@ -23,10 +23,14 @@ export interface ShapTree {
   player: Int32Array;
   /** Training rows that reached each node (> 0). */
   cover: ArrayLike<number>;
-  /** Leaf values (internal nodes are not read). */
+  /** Leaf values (internal nodes are not read): node n's k-th at value[n · width + k]. */
   value: Float64Array;
   /** Deepest node's depth (the root has depth 0). */
   depth: number;
+  /** Values per leaf (a classification tree's class probabilities); default 1. */
+  width?: number;
+  /** The model output its first value adds into (a boosted classifier's class); default 0. */
+  output?: number;
 }
 
 /** Depth of the deepest node of a tree whose children come after their parent. */
@@ -42,18 +46,26 @@ export function treeDepth(left: Int32Array, right: Int32Array): number {
 
 /** The tree's prediction with every player unknown: leaf values weighted by the cover shares along their paths. */
 export function expectedValue(t: ShapTree): number {
-  const e = new Float64Array(t.left.length);
+  return expectedValues(t)[0];
+}
+
+/** expectedValue for each of a tree's `width` values per leaf. */
+export function expectedValues(t: ShapTree): Float64Array {
+  const w = t.width ?? 1;
+  const e = new Float64Array(t.left.length * w);
   for (let i = t.left.length - 1; i >= 0; i--) {
     const l = t.left[i];
-    e[i] = l < 0 ? t.value[i] : (t.cover[l] * e[l] + t.cover[t.right[i]] * e[t.right[i]]) / t.cover[i];
+    const r = t.right[i];
+    for (let k = 0; k < w; k++) e[i * w + k] = l < 0 ? t.value[i * w + k] : (t.cover[l] * e[l * w + k] + t.cover[r] * e[r * w + k]) / t.cover[i];
   }
-  return e[0];
+  return e.slice(0, w);
 }
 
 /**
- * Adds `scale` × one tree's SHAP values for one row into `phi` (one slot per player). `hot[n]`
- * is the child the row goes to at internal node n. Reusable across trees and rows; grows its
- * path buffers to the deepest tree it meets.
+ * Adds `scale` × one tree's SHAP values for one row into `phi`: player p's value for model
+ * output o at phi[o · stride + p] (one output: phi[p]). `hot[n]` is the child the row goes to at
+ * internal node n. Reusable across trees and rows; grows its path buffers to the deepest tree it
+ * meets.
  */
 export class TreeShap {
   private pf = new Int32Array(0);
@@ -64,8 +76,11 @@ export class TreeShap {
   private hot!: Int32Array;
   private phi!: Float64Array;
   private scale = 1;
+  private width = 1;
+  private stride = 0;
+  private out0 = 0;
 
-  add(t: ShapTree, hot: Int32Array, phi: Float64Array, scale: number): void {
+  add(t: ShapTree, hot: Int32Array, phi: Float64Array, scale: number, stride = 0): void {
     const need = ((t.depth + 2) * (t.depth + 3)) / 2 + t.depth + 3;
     if (this.pf.length < need) {
       this.pf = new Int32Array(need);
@@ -78,6 +93,9 @@ export class TreeShap {
     this.hot = hot;
     this.phi = phi;
     this.scale = scale;
+    this.width = t.width ?? 1;
+    this.stride = stride;
+    this.out0 = (t.output ?? 0) * stride;
     this.recurse(0, 0, 0, 1, 1, -1);
   }
 
@@ -94,10 +112,21 @@ export class TreeShap {
     this.extend(off, ud, zero, one, player);
     const left = t.left[node];
     if (left < 0) {
-      const v = t.value[node] * this.scale;
+      const width = this.width;
+      if (width === 1) {
+        const v = t.value[node] * this.scale;
+        const o = this.out0;
+        for (let i = 1; i <= ud; i++) {
+          const w = this.unwoundSum(off, ud, i);
+          this.phi[o + pf[off + i]] += w * (po[off + i] - pz[off + i]) * v;
+        }
+        return;
+      }
+      // Several values per leaf (class probabilities): one path weight serves them all.
+      const { stride, scale } = this;
       for (let i = 1; i <= ud; i++) {
-        const w = this.unwoundSum(off, ud, i);
-        this.phi[pf[off + i]] += w * (po[off + i] - pz[off + i]) * v;
+        const d = this.unwoundSum(off, ud, i) * (po[off + i] - pz[off + i]);
+        for (let k = 0, o = this.out0 + pf[off + i]; k < width; k++, o += stride) this.phi[o] += d * (t.value[node * width + k] * scale);
       }
       return;
     }

@@ -25,7 +25,8 @@ export type { Task } from './types';
 export type ExportFormat = 'bundle' | 'onnx';
 
 /**
- * How its predictions are explained (src/core/explain), per input column in the target's units:
+ * How its predictions are explained (src/core/explain), per input column in the target's units
+ * (a classifier's: log-odds for boosted trees and logistic, probability otherwise):
  * 'tree-shap' exact path-dependent TreeSHAP over its trees, 'linear' exact coef × (x − training
  * mean), 'sampling' Shapley values estimated from seeded antithetic permutations, 'ensemble'
  * the weighted sum of its members' exact values (TreeSHAP, linear) — exact too, since Shapley
@@ -174,7 +175,7 @@ export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
     steps: null,
     lossCurve: false,
     importance: 'coefficients',
-    explanation: 'sampling',
+    explanation: 'linear',
     exports: ['bundle'],
     cannotExport: {
       onnx: 'Logistic regression has no ONNX writer in Loupe yet (its probabilities need a softmax or sigmoid node after the linear one). Keep it as a Loupe bundle, or export a regression model instead.',
@@ -192,7 +193,7 @@ export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
     steps: 'iteration',
     lossCurve: true,
     importance: 'gain',
-    explanation: 'sampling',
+    explanation: 'tree-shap',
     exports: ['bundle'],
     cannotExport: { onnx: CLASSIFIER_NO_ONNX },
     selectedByDefault: true,
@@ -208,7 +209,7 @@ export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
     steps: null,
     lossCurve: false,
     importance: 'impurity',
-    explanation: 'sampling',
+    explanation: 'tree-shap',
     exports: ['bundle'],
     cannotExport: { onnx: CLASSIFIER_NO_ONNX },
     selectedByDefault: true,
@@ -224,7 +225,7 @@ export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
     steps: 'tree',
     lossCurve: false,
     importance: 'impurity',
-    explanation: 'sampling',
+    explanation: 'tree-shap',
     exports: ['bundle'],
     cannotExport: { onnx: CLASSIFIER_NO_ONNX },
     note: 'slow with many deep trees',

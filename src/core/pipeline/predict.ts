@@ -13,6 +13,9 @@
  * threshold on the positive class for two classes, else the most probable class), `probabilities`
  * rows × K in the recipe's class order, and the CSV writes `prediction` as the class label plus
  * one `proba_<class>` column per class. Range flags, clipping and intervals are regression's.
+ * Its explanations are of one class per row (explain/classifier.ts): the positive class for two
+ * classes, else the row's predicted class (or `explainClass`), written as `shap_class` (the label),
+ * `shap_base` and `shap_<column>` in the explanation's unit (log-odds or probability).
  */
 import Papa from 'papaparse';
 import { checkpoint, throwIfAborted } from '../abort';
@@ -22,7 +25,8 @@ import { intervalHalfWidths } from '../conformal/calibration';
 import { streamCsvRows } from '../data/csv';
 import { neutraliseRows } from '../data/csv-cells';
 import type { CsvInput, ParseProgress, Table } from '../data/types';
-import type { Explainer } from '../explain';
+import type { Explainer, ExplanationUnit } from '../explain';
+import { pickClass } from '../explain/class-pick';
 import type { ExplanationKind } from '../models/catalog';
 import { isClassifier, type Classifier, type Matrix } from '../models/types';
 import { decide } from '../metrics/classification';
@@ -49,13 +53,23 @@ export interface RecordsPrediction {
   explanation?: RowExplanations;
 }
 
-/** Explanations of a batch of predicted rows, in the target's units. */
+/** Explanations of a batch of predicted rows, in the target's units (a classifier's: its explanation's unit). */
 export interface RowExplanations {
   kind: ExplanationKind;
+  /** What base and values are measured in: 'target' for a regressor; a classifier's 'log-odds' or 'probability'. */
+  unit: ExplanationUnit;
   /** Input columns, in the recipe's input order. */
   columns: string[];
-  /** The model's expected prediction. */
+  /** The model's expected prediction (a classifier's: of the class explained, NaN when rows explain different classes: see `bases`). */
   base: number;
+  /** A classifier's: per row, the class code explained and that class's expected value (NaN on rows that could not be predicted). */
+  explainedClass?: Float64Array;
+  bases?: Float64Array;
+  /**
+   * A classifier's, asked with `explainAllClasses`: every explained class's values (rows ×
+   * classes × columns, explain/ Explanation layout) and bases, for a view that switches class.
+   */
+  byClass?: { classes: number[]; complement?: number; bases: Float64Array; values: Float64Array; /** Class labels by code. */ labels: readonly string[] };
   /** rows × columns; NaN on rows that could not be predicted. */
   values: Float64Array;
   /** Sampling explanations: permutations per row. */
@@ -72,6 +86,10 @@ export interface PredictOptions {
   clip?: boolean;
   /** Explain every predicted row with it (build it once per bundle: `new Explainer(loaded.model, loaded.recipe)`). */
   explainer?: Explainer;
+  /** A classifier's: the class code every row's explanation is of (default: the positive class for two classes, else the row's predicted class). */
+  explainClass?: number;
+  /** A classifier's: keep every explained class's values too (RowExplanations.byClass; for one row or a few). */
+  explainAllClasses?: boolean;
   /**
    * Coverage of the prediction intervals to add (0 < c < 1), checked beforehand with
    * `intervalCoverage` (conformal/calibration.ts) against the bundle's calibration. With `clip`,
@@ -128,8 +146,9 @@ export function predictTransformed(loaded: LoadedBundle, transformed: RecordsTra
   const matrix: Matrix = { data: X.data, rows: X.rows, cols: X.cols, features: loaded.recipe.features };
   if (loaded.recipe.task === 'classification') {
     if (!isClassifier(loaded.model)) throw new PipelineError('bad-model', `The bundle's recipe predicts classes of "${loaded.bundle.target}" but its model is a regressor.`, { stage: 'prediction' });
-    if (options.explainer) throw new PipelineError('not-supported', 'Explanations of predicted rows are for regression models; this model predicts classes.', { stage: 'prediction', field: 'explain' });
-    return classifyRecords(loaded, loaded.model, matrix, valid, inputs, problems);
+    const res = classifyRecords(loaded, loaded.model, matrix, valid, inputs, problems);
+    if (options.explainer) res.explanation = explainClassified(options.explainer, matrix, valid, res.predictions, loaded.recipe.classes, options);
+    return res;
   }
   const raw = loaded.recipe.decodeTarget(onValidRows(matrix, valid, (m) => loaded.model.predict(m)));
   for (let i = 0; i < raw.length; i++) if (!valid[i]) raw[i] = NaN;
@@ -154,13 +173,50 @@ function explainValid(explainer: Explainer, X: Matrix, valid: Uint8Array): RowEx
   const { sub, idx } = validRows(X.data, X.rows, X.cols, valid);
   const c = explainer.columns.length;
   const values = new Float64Array(X.rows * c).fill(NaN);
-  const out: RowExplanations = { kind: explainer.kind, columns: explainer.columns, base: NaN, values, scaled: false };
+  const out: RowExplanations = { kind: explainer.kind, unit: explainer.unit, columns: explainer.columns, base: NaN, values, scaled: false };
   if (idx.length === 0) return out;
   const e = explainer.explain({ data: sub, rows: idx.length, cols: X.cols, features: X.features });
   for (let k = 0; k < idx.length; k++) values.set(e.values.subarray(k * c, k * c + c), idx[k] * c);
   out.base = e.base;
   out.scaled = e.scaled;
   if (e.permutations !== undefined) out.permutations = e.permutations;
+  return out;
+}
+
+/**
+ * A classifier's explanations of the valid rows: each row's class (`explainClass`, else the
+ * positive class for two classes, else its predicted class `decided`), NaN on the others.
+ */
+function explainClassified(explainer: Explainer, X: Matrix, valid: Uint8Array, decided: Float64Array, labels: readonly string[], options: PredictOptions): RowExplanations {
+  const { sub, idx } = validRows(X.data, X.rows, X.cols, valid);
+  const c = explainer.columns.length;
+  const values = new Float64Array(X.rows * c).fill(NaN);
+  const explainedClass = new Float64Array(X.rows).fill(NaN);
+  const bases = new Float64Array(X.rows).fill(NaN);
+  const out: RowExplanations = { kind: explainer.kind, unit: explainer.unit, columns: explainer.columns, base: NaN, explainedClass, bases, values, scaled: false };
+  if (idx.length === 0) return out;
+  const e = explainer.explain({ data: sub, rows: idx.length, cols: X.cols, features: X.features });
+  const classes = explainer.classes!;
+  const fixed = options.explainClass ?? (classes.length === 1 ? classes[0] : undefined);
+  const pick = pickClass(e, Float64Array.from(idx, (i) => fixed ?? decided[i]));
+  for (let k = 0; k < idx.length; k++) {
+    values.set(pick.values.subarray(k * c, k * c + c), idx[k] * c);
+    explainedClass[idx[k]] = pick.classes[k];
+    bases[idx[k]] = pick.bases[k];
+  }
+  // One class for every row: its base is the batch's.
+  if (fixed !== undefined) out.base = pick.bases[0];
+  if (options.explainAllClasses)
+    out.byClass = { classes, ...(e.complement !== undefined ? { complement: e.complement } : {}), bases: e.bases, values: spreadRows(e.values, idx, X.rows, e.values.length / idx.length), labels };
+  if (e.permutations !== undefined) out.permutations = e.permutations;
+  return out;
+}
+
+/** Blocks of `width` values per valid row spread over all `rows` (NaN elsewhere). */
+function spreadRows(v: Float64Array, idx: Int32Array, rows: number, width: number): Float64Array {
+  if (idx.length === rows) return v;
+  const out = new Float64Array(rows * width).fill(NaN);
+  for (let k = 0; k < idx.length; k++) out.set(v.subarray(k * width, (k + 1) * width), idx[k] * width);
   return out;
 }
 
@@ -330,7 +386,7 @@ export async function predictCsv(loaded: LoadedBundle, input: CsvInput, options:
       if (r.length !== header.length) tally.ragged++;
       return o;
     });
-    const res = predictRecords(loaded, records, first, { clip: options.clip, explainer: options.explainer, interval: options.interval });
+    const res = predictRecords(loaded, records, first, { clip: options.clip, explainer: options.explainer, interval: options.interval, explainClass: options.explainClass });
     tally.add(res);
     const errors = errorCells(res.problems, res.valid, first);
     await options.onChunk({
@@ -528,8 +584,9 @@ export const numberCell = (v: number): string => (Number.isFinite(v) ? String(v)
 /**
  * The columns of a predictions CSV: the input columns, the prediction, a classifier's
  * `proba_<class>` per class, with intervals `prediction_lower` and `prediction_upper`, the error
- * column, and with explanations `shap_base` and `shap_<column>` per explained column (each
- * renamed `…_2`, … when the input has the name).
+ * column, and with explanations (a classifier's `shap_class`, the class explained, then)
+ * `shap_base` and `shap_<column>` per explained column (each renamed `…_2`, … when the input has
+ * the name).
  */
 export function predictionColumns(header: readonly string[], intervals: boolean, explained?: readonly string[], classes?: readonly string[]): string[] {
   const names = [...header];
@@ -537,7 +594,7 @@ export function predictionColumns(header: readonly string[], intervals: boolean,
   if (classes) for (const c of classes) names.push(predictionColumnName(names, `proba_${c}`));
   if (intervals) for (const base of ['prediction_lower', 'prediction_upper']) names.push(predictionColumnName(names, base));
   names.push(predictionColumnName(names, 'error'));
-  if (explained) for (const base of ['shap_base', ...explained.map((c) => `shap_${c}`)]) names.push(predictionColumnName(names, base));
+  if (explained) for (const base of [...(classes ? ['shap_class'] : []), 'shap_base', ...explained.map((c) => `shap_${c}`)]) names.push(predictionColumnName(names, base));
   return names;
 }
 
@@ -563,7 +620,11 @@ export function outputCells(chunk: PredictedCells, i: number, input: readonly st
   const e = chunk.explanation;
   if (e) {
     const c = e.columns.length;
-    cells.push(chunk.valid[i] ? numberCell(e.base) : '');
+    if (classes) {
+      const k = e.explainedClass ? e.explainedClass[i] : NaN;
+      cells.push(Number.isFinite(k) ? classes[k] : '');
+    }
+    cells.push(chunk.valid[i] ? numberCell(e.bases ? e.bases[i] : e.base) : '');
     for (let j = 0; j < c; j++) cells.push(numberCell(e.values[i * c + j]));
   }
   return cells;
@@ -576,7 +637,8 @@ export function outputCells(chunk: PredictedCells, i: number, input: readonly st
  * reasons a row could not be predicted, or the warning that its prediction lies outside the
  * training target's range (other warnings, such as an imputed value, are not listed).
  * With explanations, `shap_base` and one `shap_<column>` per input column follow (empty where
- * the row could not be predicted; shap_base + Σ shap_* = the prediction before any clipping).
+ * the row could not be predicted; shap_base + Σ shap_* = the prediction before any clipping; a
+ * classifier's, after `shap_class`: = the explained class's probability or log-odds).
  * The header line is written when `withHeader` is true (the first chunk).
  */
 export function predictionChunkToCsv(chunk: PredictionChunk, withHeader: boolean): string {

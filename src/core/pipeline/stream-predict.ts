@@ -123,7 +123,7 @@ export async function streamPredict(loaded: LoadedBundle, input: CsvInput, sink:
   const schema = loaded.recipe.inputSchema();
   const target = loaded.bundle.target;
   const withIntervals = options.interval !== undefined && loaded.intervals !== undefined;
-  const predictOptions: PredictOptions = { clip: options.clip, explainer: options.explainer, interval: options.interval };
+  const predictOptions: PredictOptions = { clip: options.clip, explainer: options.explainer, interval: options.interval, explainClass: options.explainClass };
   const tally = new PredictionTally();
   const errorsListed: RowProblem[] = [];
   const warningsListed: RowProblem[] = [];

@@ -175,6 +175,14 @@ const SHAP_METHOD: Record<ReportShap['kind'], string> = {
   ensemble: 'exact (weighted sum of its members’ TreeSHAP and linear values)',
 };
 
+/** What the SHAP values measure, in words: the target's units, or a classifier's class and unit. */
+function shapUnit(shap: ReportShap, target: string): string {
+  if (shap.explainedClass === undefined) return `in the units of “${escapeHtml(target)}”: how far, on average, each column moves a prediction from the model’s expected ${escapeHtml(fmt(shap.base))}`;
+  const which = shap.explainedClass === null ? 'each row’s predicted class' : `“${escapeHtml(shap.explainedClass)}”`;
+  const from = Number.isFinite(shap.base) ? ` from the model’s expected ${escapeHtml(fmt(shap.base))}` : '';
+  return `in ${shap.unit} of ${which}: how far, on average, each column moves that ${shap.unit}${from}`;
+}
+
 function shapSection(shap: ReportShap | { reason: string }, target: string): string {
   if ('reason' in shap) return section('What drives the predictions (SHAP)', `<p class="note">${escapeHtml(shap.reason)}</p>`);
   const order = shap.columns.map((c, j) => ({ c, v: shap.meanAbs[j], j })).sort((a, b) => b.v - a.v);
@@ -185,7 +193,7 @@ function shapSection(shap: ReportShap | { reason: string }, target: string): str
   );
   return section(
     'What drives the predictions (SHAP)',
-    `<p>Mean |SHAP value| per input column over ${formatCount(shap.rows)} of the bundle’s sampled training rows, in the units of “${escapeHtml(target)}”: how far, on average, each column moves a prediction from the model’s expected ${escapeHtml(fmt(shap.base))}. Method: ${SHAP_METHOD[shap.kind]}${shap.permutations ? `, ${shap.permutations} permutations a row` : ''}.</p>` +
+    `<p>Mean |SHAP value| per input column over ${formatCount(shap.rows)} of the bundle’s sampled training rows, ${shapUnit(shap, target)}. Method: ${SHAP_METHOD[shap.kind]}${shap.permutations ? `, ${shap.permutations} permutations a row` : ''}.</p>` +
       bars.join(''),
   );
 }

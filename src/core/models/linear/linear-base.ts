@@ -107,8 +107,8 @@ export abstract class LinearBase<P extends { fitIntercept: boolean }> extends Es
   }
 }
 
-/** Mean of each column of X (the normal equations skip it without an intercept). */
-function columnMeans(X: Matrix): Float64Array {
+/** Mean of each column of X (the normal equations skip it without an intercept; logistic keeps it for explanations). */
+export function columnMeans(X: Matrix): Float64Array {
   const m = new Float64Array(X.cols);
   for (let i = 0, o = 0; i < X.rows; i++, o += X.cols) for (let j = 0; j < X.cols; j++) m[j] += X.data[o + j];
   for (let j = 0; j < X.cols; j++) m[j] /= X.rows;

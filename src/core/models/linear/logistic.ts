@@ -19,6 +19,7 @@ import { classCountOf, classCounts, ClassifierEstimator, type ClassifierState } 
 import type { StateReader, StateRecord } from '../state';
 import type { FitOptions, Matrix } from '../types';
 import { checkFitInput, checkPredictInput } from '../validate';
+import { columnMeans } from './linear-base';
 import { expit, rowLength, type LogisticProblem } from './logistic-loss';
 import { newtonCg } from './newton-cg';
 import type { LogisticOptions } from './params';
@@ -58,6 +59,11 @@ export interface LogisticState extends ClassifierState {
   intercept: Float64Array;
   nIter: number;
   converged: boolean;
+  /**
+   * Training mean of each feature: explanations measure each coefficient's contribution from it
+   * (coef × (x − mean)). Bundles written before it was kept lack it and cannot be explained.
+   */
+  xMean?: Float64Array;
 }
 
 export class LogisticRegression extends ClassifierEstimator<LogisticOptions, LogisticState> {
@@ -122,7 +128,7 @@ export class LogisticRegression extends ClassifierEstimator<LogisticOptions, Log
       const mean = intercept.reduce((a, b) => a + b, 0) / m;
       for (let c = 0; c < m; c++) intercept[c] -= mean;
     }
-    this.setFitted({ classCount: k, classes, coef, intercept, nIter: r.nIter, converged: r.converged });
+    this.setFitted({ classCount: k, classes, coef, intercept, nIter: r.nIter, converged: r.converged, xMean: columnMeans(X) });
     options.onProgress?.({ fraction: 1 });
     return this;
   }
@@ -167,6 +173,16 @@ export class LogisticRegression extends ClassifierEstimator<LogisticOptions, Log
     return this.fitted.intercept.slice();
   }
 
+  /** The class codes the model was fitted on, ascending (a copy): coef's rows are theirs (for two, the second's log-odds). */
+  get fittedClasses(): Int32Array {
+    return this.fitted.classes.slice();
+  }
+
+  /** Training mean of each feature (a copy), or undefined for a model restored from an older bundle. */
+  get trainingMean(): Float64Array | undefined {
+    return this.fitted.xMean?.slice();
+  }
+
   /** Solver iterations of the last fit, and whether it met the tolerance within maxIter. */
   get nIter(): number {
     return this.fitted.nIter;
@@ -187,7 +203,7 @@ export class LogisticRegression extends ClassifierEstimator<LogisticOptions, Log
   }
 
   protected writeState(s: LogisticState): StateRecord {
-    return {
+    const out: StateRecord = {
       classCount: s.classCount,
       classes: s.classes.slice(),
       coef: s.coef.slice(),
@@ -195,6 +211,8 @@ export class LogisticRegression extends ClassifierEstimator<LogisticOptions, Log
       nIter: s.nIter,
       converged: s.converged,
     };
+    if (s.xMean) out.xMean = s.xMean.slice();
+    return out;
   }
 
   protected readState(r: StateReader): LogisticState {
@@ -208,6 +226,8 @@ export class LogisticRegression extends ClassifierEstimator<LogisticOptions, Log
     const intercept = r.typed('intercept', Float64Array, { length: m }).slice();
     const coef = r.typed('coef', Float64Array).slice();
     if (coef.length === 0 || coef.length % m !== 0) r.fail('coef', `must hold ${m} rows of coefficients; got ${coef.length} values.`);
-    return { classCount, classes, coef, intercept, nIter: r.number('nIter', { integer: true, min: 0 }), converged: r.boolean('converged') };
+    const s: LogisticState = { classCount, classes, coef, intercept, nIter: r.number('nIter', { integer: true, min: 0 }), converged: r.boolean('converged') };
+    if (r.has('xMean')) s.xMean = r.typed('xMean', Float64Array, { length: coef.length / m }).slice();
+    return s;
   }
 }
