@@ -20,6 +20,8 @@ import { decodeDiagnostics, encodeDiagnostics, type EncodedDiagnostics, type Eva
 import type { RegressionMetrics } from '../metrics';
 import type { ClassificationMetrics } from '../metrics/classification';
 import { isModelType, modelFromJSON, modelInfo, MODEL_TYPES } from '../models/registry';
+import { CalibratedClassifier, probabilityCalibrationOf } from '../models/calibration-model';
+import { decodeProbabilityCalibration, encodeProbabilityCalibration, type EncodedProbabilityCalibration } from '../models/calibration-bundle';
 import { isClassifier, type ModelType, type Regressor, type SerializedModel, type StateValue, type Task } from '../models/types';
 import { FittedRecipe } from '../recipe';
 import { ensureTf } from '../tf';
@@ -91,6 +93,11 @@ export interface ModelBundle {
   referenceSample?: EncodedReferenceSample;
   /** Conformal calibration of prediction intervals (absent in bundles made before they existed). */
   intervals?: EncodedCalibration;
+  /**
+   * A calibrated classifier's probability calibration (Platt or isotonic), applied to the
+   * probabilities of `model`: the two together are the model that predicts (absent: uncalibrated).
+   */
+  probabilityCalibration?: EncodedProbabilityCalibration;
   /** Predicted-vs-actual and residuals on the test part as binned counts, for the model report. */
   diagnostics?: EncodedDiagnostics;
 }
@@ -224,6 +231,8 @@ const envelope = v.object({
   // Checked field by field by decodeCalibration (conformal/bundle-form.ts) and decodeDiagnostics (report/diagnostics.ts).
   intervals: v.optional(v.unknown()),
   diagnostics: v.optional(v.unknown()),
+  // Checked by decodeProbabilityCalibration (models/calibration-bundle.ts) against the model.
+  probabilityCalibration: v.optional(v.unknown()),
 });
 
 export interface CreateBundleInput {
@@ -242,6 +251,7 @@ export interface CreateBundleInput {
 
 export function createBundle(input: CreateBundleInput): ModelBundle {
   const s = input.model.toJSON();
+  const calibrated = probabilityCalibrationOf(input.model);
   const classes = input.recipe.task === 'classification' ? [...input.recipe.classes] : undefined;
   return {
     format: BUNDLE_FORMAT,
@@ -259,6 +269,7 @@ export function createBundle(input: CreateBundleInput): ModelBundle {
     ...(input.referenceSample ? { referenceSample: input.referenceSample } : {}),
     ...(input.intervals ? { intervals: encodeCalibration(input.intervals) } : {}),
     ...(input.diagnostics ? { diagnostics: encodeDiagnostics(input.diagnostics) } : {}),
+    ...(calibrated ? { probabilityCalibration: encodeProbabilityCalibration(calibrated.calibration, calibrated.rows) } : {}),
   };
 }
 
@@ -319,6 +330,12 @@ export function loadBundle(json: unknown): LoadedBundle {
     throw rethrow(e, 'model');
   }
   checkTask(recipe, model, b);
+  if (b.probabilityCalibration !== undefined) {
+    if (!isClassifier(model)) throw new BundleError('bad-calibration', 'Invalid bundle: probabilityCalibration: calibrates class probabilities, but the model predicts numbers.', { field: 'probabilityCalibration' });
+    const { calibration, rows } = decodeProbabilityCalibration(b.probabilityCalibration, model.classCount);
+    b.probabilityCalibration = encodeProbabilityCalibration(calibration, rows);
+    model = CalibratedClassifier.restore(model, calibration, rows);
+  } else delete b.probabilityCalibration;
   let intervals: ConformalCalibration | undefined;
   if (b.intervals !== undefined) {
     intervals = decodeCalibration(b.intervals);
