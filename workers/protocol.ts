@@ -15,6 +15,7 @@ import type { LogLine } from '../src/core/pipeline/log';
 import type { CandidateResult, CandidateSpec, RunWarning, SplitInfo } from '../src/core/pipeline/train';
 import type { TrialOutcome, TrialSpec } from '../src/core/pipeline/search-schedule';
 import type { ClassificationMetricName } from '../src/core/metrics/classification-ranking';
+import type { CalibrationChoice } from '../src/core/models/calibration-model';
 import type { RetrainMode, RetrainResult } from '../src/core/pipeline/retrain';
 import type { PipelineStage } from '../src/core/errors';
 import type { IntervalSummary } from '../src/core/conformal/calibration';
@@ -225,6 +226,8 @@ export interface TrainJob {
   metric?: ClassificationMetricName;
   /** Binary classification: the decision threshold (default 0.5). */
   threshold?: number;
+  /** Classification: calibrate the candidate's probabilities on a held-out 20 % (default none). */
+  calibration?: CalibrationChoice;
 }
 
 /**

@@ -67,6 +67,7 @@ const api: TrainApi = {
         split: job.split,
         ...(job.metric !== undefined ? { metric: job.metric } : {}),
         ...(job.threshold !== undefined ? { threshold: job.threshold } : {}),
+        ...(job.calibration !== undefined ? { calibration: job.calibration } : {}),
         dataset: { hash: job.dataset.id, name: job.dataset.name, rows: job.dataset.rows },
         signal: controller.signal,
         onLog: (l) => logs.push(l),

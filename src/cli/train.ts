@@ -18,6 +18,7 @@ import { InvalidParamsError } from '../core/errors';
 import { CANDIDATE_TYPES, candidateTypesFor } from '../core/models/catalog';
 import { createModel, isModelType, modelInfo, modelLabel } from '../core/models/registry';
 import type { ModelType, Task } from '../core/models/types';
+import { CALIBRATION_CHOICES, type CalibrationChoice } from '../core/models/calibration-model';
 import { CLASSIFICATION_METRICS, classificationMetric, type ClassificationMetricName } from '../core/metrics/classification-ranking';
 import { resolveTask, type TaskChoice } from '../core/data/task';
 import { formatLogLine } from '../core/pipeline/log';
@@ -45,6 +46,10 @@ picks the best.
   --threshold <p>      binary classification: predict the positive class (the second in
                        sorted order, e.g. "Yes") where its probability ≥ p (default 0.5); used
                        by accuracy, F1, … and stored in the bundle
+  --calibration <m>    classification: calibrate each model's probabilities, none (default),
+                       platt (a sigmoid) or isotonic, fitted on a stratified 20 % of its
+                       training rows held out of the model's fit; metrics are then of the
+                       calibrated probabilities, and the bundle predicts with them
   --test <file.csv>    score on this file instead of a random split
   --test-size <f>      share of rows held out for testing (default 0.2)
   --folds <k>          k-fold cross-validation instead of a hold-out split
@@ -67,7 +72,7 @@ picks the best.
   --json               print the JSON report on stdout instead of the table
   --verbose            print the pipeline's log lines on stderr`;
 
-const VALUE_OPTIONS = ['target', 'test', 'test-size', 'folds', 'seed', 'models', 'params', 'recipe', 'out', 'report', 'reference-rows', 'interval', 'task', 'metric', 'threshold'];
+const VALUE_OPTIONS = ['target', 'test', 'test-size', 'folds', 'seed', 'models', 'params', 'recipe', 'out', 'report', 'reference-rows', 'interval', 'task', 'metric', 'threshold', 'calibration'];
 
 /** The JSON report (public interface). */
 export interface TrainReport {
@@ -102,6 +107,8 @@ export interface TrainReport {
     /** Binary, or one-vs-rest macro; null where undefined (a class absent from the test part). */
     rocAuc?: number | null;
     logLoss?: number | null;
+    /** Classification: the Brier score (the mean over rows of Σ_k (1[y = k] − p_k)²). */
+    brier?: number | null;
   }>;
   best: string;
   /**
@@ -115,6 +122,8 @@ export interface TrainReport {
   classes?: string[];
   /** Binary classification: the decision threshold on the positive class's probability. */
   threshold?: number;
+  /** Classification: the probability calibration of every model: 'none', 'platt' or 'isotonic'. */
+  calibration?: CalibrationChoice;
   /** What ingestion ('data': ragged rows padded, duplicates, …) and the run ('training') warned about. */
   warnings: ReportWarning[];
   bundle?: string;
@@ -283,6 +292,9 @@ export const trainCommand: Command = {
     }
     const threshold = numberOption(args, 'threshold');
     if (threshold !== undefined && !(threshold >= 0 && threshold <= 1)) throw new UsageError(`--threshold takes a probability between 0 and 1, got ${threshold}`);
+    const calibration = stringOption(args, 'calibration');
+    if (calibration !== undefined && !(CALIBRATION_CHOICES as readonly string[]).includes(calibration))
+      throw new UsageError(`--calibration takes ${CALIBRATION_CHOICES.join(', ')}, got "${calibration}"`);
     // Names checked now; which task they stand for is known once the target is read.
     const modelsOption = stringOption(args, 'models');
     for (const m of (modelsOption ?? '').split(',').map((x) => x.trim().toLowerCase()).filter(Boolean))
@@ -296,8 +308,8 @@ export const trainCommand: Command = {
 
     const inputs = await trainingInputs(args, file, seed, (task) => parseModels(modelsOption, task), io, { task: taskOption, quiet: json });
     const { ds, target, recipe, split, dataWarnings, hash, task, models } = inputs;
-    if (task === 'regression' && (metric !== undefined || threshold !== undefined))
-      throw new UsageError(`--${metric !== undefined ? 'metric' : 'threshold'} is for classification; "${target}" is a regression target (--task classification to treat it as classes)`);
+    if (task === 'regression' && (metric !== undefined || threshold !== undefined || calibration !== undefined))
+      throw new UsageError(`--${metric !== undefined ? 'metric' : threshold !== undefined ? 'threshold' : 'calibration'} is for classification; "${target}" is a regression target (--task classification to treat it as classes)`);
     const params = parseParams(paramsOption, task);
     if (params.ensemble && !ensemble) throw new UsageError('--params sets "ensemble" but --ensemble is not given');
     if (ensemble && task === 'classification') throw new UsageError(`--ensemble blends regression models; "${target}" is a classification target`);
@@ -316,6 +328,7 @@ export const trainCommand: Command = {
       ...(ensemble ? { ensemble: (params.ensemble ?? {}) as EnsembleRequest } : {}),
       ...(metric !== undefined ? { metric } : {}),
       ...(threshold !== undefined ? { threshold } : {}),
+      ...(calibration !== undefined ? { calibration: calibration as CalibrationChoice } : {}),
       onLog: verbose ? (l) => io.err(formatLogLine(l)) : undefined,
       onCandidateDone: json
         ? undefined
@@ -355,6 +368,8 @@ export const trainCommand: Command = {
           `best by ${by}: ${best.name} (${modelLabel(best.type)}), ROC AUC ${fmt(best.classification.rocAuc, 4)}, log loss ${fmt(best.classification.logLoss, 4)}, accuracy ${fmt(best.classification.accuracy, 4)}` +
             (result.threshold !== undefined ? ` at threshold ${result.threshold} for ${JSON.stringify(result.classes![1])}` : ''),
         );
+        if (result.calibration && result.calibration !== 'none')
+          io.out(`probabilities calibrated (${result.calibration === 'platt' ? 'Platt' : 'isotonic'}) on a stratified 20 % of each model's training rows; Brier score ${fmt(best.classification.brier, 4)}`);
       } else {
         io.out(leaderboardTable(result.leaderboard, result.best));
         io.out(
@@ -451,12 +466,15 @@ export function trainReport(r: {
             f1: finiteOrNull(r.classification?.f1),
             rocAuc: finiteOrNull(r.classification?.rocAuc),
             logLoss: finiteOrNull(r.classification?.logLoss),
+            brier: finiteOrNull(r.classification?.brier),
           }
         : {}),
     })),
     best: best.name,
     rankedBy: result.rankedBy,
-    ...(result.task === 'classification' ? { task: result.task, classes: result.classes, ...(result.threshold !== undefined ? { threshold: result.threshold } : {}) } : {}),
+    ...(result.task === 'classification'
+      ? { task: result.task, classes: result.classes, ...(result.threshold !== undefined ? { threshold: result.threshold } : {}), calibration: result.calibration ?? 'none' }
+      : {}),
     warnings: [
       ...dataWarnings.map((w): ReportWarning => ({ source: 'data', code: w.kind, message: w.message, ...(w.column ? { column: w.column } : {}), ...(w.count !== undefined ? { count: w.count } : {}) })),
       ...result.warnings.map((w): ReportWarning => ({ source: 'training', code: w.code, message: w.message, ...(w.column ? { column: w.column } : {}), ...(w.rows !== undefined ? { count: w.rows } : {}) })),
