@@ -16,6 +16,7 @@ import type { CandidateResult, CandidateSpec, RunWarning, SplitInfo } from '../s
 import type { TrialOutcome, TrialSpec } from '../src/core/pipeline/search-schedule';
 import type { ClassificationMetricName } from '../src/core/metrics/classification-ranking';
 import type { CalibrationChoice } from '../src/core/models/calibration-model';
+import type { SetSummary } from '../src/core/conformal/sets';
 import type { RetrainMode, RetrainResult } from '../src/core/pipeline/retrain';
 import type { PipelineStage } from '../src/core/errors';
 import type { IntervalSummary } from '../src/core/conformal/calibration';
@@ -280,10 +281,12 @@ export interface TrainJobProgress {
  * What a finished, failed or cancelled job hands back: the training run's CandidateResult (its
  * bundle, per-row test predictions, metrics) without the live model, which stays in the worker.
  */
-export interface TrainJobResult extends Omit<CandidateResult, 'model' | 'intervals'> {
+export interface TrainJobResult extends Omit<CandidateResult, 'model' | 'intervals' | 'predictionSets'> {
   jobId: string;
   /** The candidate's prediction intervals, summarised (their calibration stays in the bundle). */
   intervals?: IntervalSummary;
+  /** A classifier's prediction sets, summarised: coverage, and how they did on the test part (their scores stay in the bundle). */
+  predictionSets?: SetSummary;
   split?: SplitInfo;
   featureNames: string[];
   /** What the run said about the data or the split (wide data, missing targets, R² undefined). */

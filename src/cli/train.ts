@@ -12,6 +12,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { serializeBundle } from '../core/bundle/bundle';
 import { REFERENCE_SAMPLE_ROWS } from '../core/bundle/reference-sample';
 import { intervalSummary, percent, type IntervalSummary } from '../core/conformal/calibration';
+import { setSummary, type SetSummary } from '../core/conformal/sets';
 import type { IntervalRequest } from '../core/conformal/training';
 import { parseCsv, type ParsedDataset } from '../core/data/index';
 import { InvalidParamsError } from '../core/errors';
@@ -63,7 +64,8 @@ picks the best.
                        --params '{"ensemble":{"method":"stacking"}}')
   --recipe <file>      a Recipe JSON (default: inferred from the schema; id columns dropped)
   --interval <c>       coverage of the prediction intervals calibrated for each model and
-                       stored in its bundle (default 0.9)
+                       stored in its bundle (default 0.9); a classifier's: of its conformal
+                       prediction sets (classes whose probability is high enough)
   --no-intervals       calibrate no prediction intervals (hold-out: saves a second fit)
   --out <model.json>   write the best model's bundle here
   --reference-rows <n> training rows the bundle keeps as its drift reference (a seeded
@@ -99,6 +101,8 @@ export interface TrainReport {
     members?: Array<{ name: string; weight: number }>;
     /** Its conformal prediction intervals: coverage asked, and how they did on the test part (k-fold: out of fold). */
     intervals?: IntervalSummary;
+    /** A classifier's conformal prediction sets: coverage asked, and their coverage and mean size on the test part (k-fold: out of fold). */
+    predictionSets?: SetSummary;
     /** Classification (null for a model that did not finish): test metrics, k-fold the mean over folds. */
     accuracy?: number | null;
     balancedAccuracy?: number | null;
@@ -384,6 +388,11 @@ export const trainCommand: Command = {
         io.out(
           `intervals: ${percent(iv.coverage)} conformal${best.intervals!.scale ? ', normalised' : ''}; on the ${iv.kind === 'test' ? 'test rows' : 'rows out of fold'} they covered ${percent(iv.empiricalCoverage)}, mean width ${fmt(iv.meanWidth, 2)}`,
         );
+      const ps = best.predictionSets?.evaluation;
+      if (ps)
+        io.out(
+          `prediction sets: ${percent(ps.coverage)} conformal (${best.predictionSets!.score.toUpperCase()}); on the ${ps.kind === 'test' ? 'test rows' : 'rows out of fold'} they held the true class for ${percent(ps.empiricalCoverage)}, mean size ${fmt(ps.meanSetSize, 3)}`,
+        );
       if (bundlePath) io.out(`model bundle: ${bundlePath}`);
       if (reportPath) io.out(`report: ${reportPath}`);
     }
@@ -459,6 +468,7 @@ export function trainReport(r: {
       ...(r.error ? { error: r.error.message } : {}),
       ...(r.members ? { members: r.members.map((m) => ({ name: m.name, weight: m.weight })) } : {}),
       ...(r.intervals ? { intervals: intervalSummary(r.intervals) } : {}),
+      ...(r.predictionSets ? { predictionSets: setSummary(r.predictionSets) } : {}),
       ...(result.task === 'classification'
         ? {
             accuracy: finiteOrNull(r.classification?.accuracy),

@@ -130,6 +130,7 @@ export async function streamPredict(loaded: LoadedBundle, input: CsvInput, sink:
   const schema = loaded.recipe.inputSchema();
   const target = loaded.bundle.target;
   const withIntervals = options.interval !== undefined && loaded.intervals !== undefined;
+  const withSets = options.interval !== undefined && loaded.predictionSets !== undefined;
   const predictOptions: PredictOptions = { clip: options.clip, explainer: options.explainer, interval: options.interval };
   const tally = new PredictionTally();
   const errorsListed: RowProblem[] = [];
@@ -151,7 +152,7 @@ export async function streamPredict(loaded: LoadedBundle, input: CsvInput, sink:
     await sink.write(bytes);
   };
   const headerLine = (explained: readonly string[] | undefined): string => {
-    columns = predictionColumns(header, withIntervals, explained, bundleClasses(loaded));
+    columns = predictionColumns(header, withIntervals, explained, bundleClasses(loaded), withSets);
     wroteHeader = true;
     return Papa.unparse(neutraliseRows([columns]), { newline: '\n' }) + '\n';
   };

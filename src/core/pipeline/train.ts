@@ -21,7 +21,8 @@
  * from every row after cleaning (LabelEncoder order, so folds keep their codes), stratified
  * hold-out and k-fold, `classCount` passed to every fit, classification metrics with the binary
  * decision threshold, per-row probabilities kept, ranking by `metric` (default ROC AUC), only
- * classifiers as candidates, and no prediction intervals (a 'no-intervals' warning says so).
+ * classifiers as candidates, optional probability calibration (`calibration`), and conformal
+ * prediction sets (conformal/sets.ts) where a regressor gets intervals, calibrated the same way.
  * Stages log structured lines and fail with a PipelineError naming the stage; one candidate
  * failing does not stop the others; cancellation stops everything.
  */
@@ -29,6 +30,8 @@ import { checkpoint, throwIfAborted } from '../abort';
 import { createBundle, type ModelBundle } from '../bundle/bundle';
 import { predictIntervals, scoreIntervals, type ConformalCalibration } from '../conformal/calibration';
 import { calibrationPart, crossCalibration, intervalPlan, splitCalibration, tooFewForCrossCalibration, type IntervalRequest } from '../conformal/training';
+import { crossSets, splitSets, type ConformalSets } from '../conformal/sets';
+import { takeMatrixRows, takeValues } from '../conformal/rows';
 import { referenceProfile, type ReferenceProfile } from '../bundle/reference-profile';
 import { encodeReferenceSample, REFERENCE_SAMPLE_ROWS, sampleRowIndices } from '../bundle/reference-sample';
 import { kFold, stratifiedKFold, stratifiedTrainTestSplit, trainTestSplit, type SplitIndices } from '../data/split';
@@ -209,6 +212,8 @@ export interface CandidateResult {
   featureImportance?: Float64Array;
   /** Conformal calibration of its prediction intervals, with their coverage on the test part (k-fold: out of fold). */
   intervals?: ConformalCalibration;
+  /** A classifier's conformal prediction sets, with their coverage and mean size on the test part (k-fold: out of fold). */
+  predictionSets?: ConformalSets;
   /** Built for finished candidates as `TrainingRequest.bundles` asks. */
   bundle?: ModelBundle;
   /** An ensemble: the candidates it blends and their weights. */
@@ -343,21 +348,19 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
   if (calMethod) log.info('training', `Probabilities calibrated (${calibrationChoice(calMethod)}) on a stratified ${20} % of each fit's training rows`, { data: { calibration: calibrationChoice(calMethod) } });
 
   // Prediction intervals: the calibration part of the training rows (hold-out), or k-fold's folds.
+  // A classifier gets prediction sets instead, from the same calibration rows.
   let plan = intervalPlan(req.intervals);
-  if (plan && task === 'classification') {
-    warn({ code: 'no-intervals', message: 'Prediction intervals are for numbers; a classifier gives class probabilities instead, so no intervals were calibrated.' });
-    plan = null;
-  }
+  const kind = task === 'classification' ? 'sets' : 'intervals';
   let calPart: { proper: Uint32Array; calibration: Uint32Array } | undefined;
   let foldOf: Uint32Array | undefined;
   if (plan && test) {
-    const p = calibrationPart(train.X.rows, split.seed, plan.coverage);
+    const p = calibrationPart(train.X.rows, split.seed, plan.coverage, kind);
     if ('reason' in p) {
       warn({ code: 'no-intervals', message: p.reason, rows: train.X.rows });
       plan = null;
     } else calPart = p;
   } else if (plan) {
-    const reason = tooFewForCrossCalibration(cleaned.rowCount, plan.coverage);
+    const reason = tooFewForCrossCalibration(cleaned.rowCount, plan.coverage, kind);
     if (reason) {
       warn({ code: 'no-intervals', message: reason, rows: cleaned.rowCount });
       plan = null;
@@ -409,6 +412,7 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
         let predictSeconds = 0;
         let evaluation: Evaluation;
         let model: Regressor;
+        let sets: ConformalSets | undefined;
         if (foldData.length > 0) {
           clsFolds = [];
           const oofActual = new Float64Array(cleaned.rowCount);
@@ -436,6 +440,7 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
           cls = meanMetrics(clsFolds);
           model = (await fit(train.X, train.y, foldData.length)).model;
           evaluation = evaluationOf('out-of-fold', oofActual, oofPred, keptRows(oofActual.length), oofProba, k);
+          if (plan && foldOf) sets = crossSets({ score: plan.setScore, coverage: plan.coverage, proba: oofProba, y: oofActual, k, foldOf, seed: split.seed });
         } else {
           const f = await fit(train.X, train.y, 0);
           model = f.model;
@@ -445,10 +450,24 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
           predictSeconds = (now() - t1) / 1000;
           cls = sc.metrics;
           evaluation = evaluationOf('test', test!.yRaw, sc.predicted, keptRows(sc.predicted.length), sc.proba, k);
+          if (plan && calPart) {
+            // As for intervals: the same candidate (calibrated too, if asked) refitted without the calibration part.
+            const refit = (await fit(takeMatrixRows(train.X, calPart.proper), takeValues(train.y, calPart.proper), 1)).model;
+            const proba = scoreClassifier(refit, takeMatrixRows(train.X, calPart.calibration), takeValues(train.y, calPart.calibration), k, threshold).proba;
+            sets = splitSets({ score: plan.setScore, coverage: plan.coverage, proba, y: takeValues(train.y, calPart.calibration), k, test: { y: test!.yRaw, proba: sc.proba } });
+          }
+        }
+        if (sets?.evaluation) {
+          const e = sets.evaluation;
+          log.info('evaluation', `${name}: ${(e.coverage * 100).toFixed(0)} % prediction sets (${sets.score.toUpperCase()}) cover ${(e.empiricalCoverage * 100).toFixed(1)} % of ${e.kind === 'test' ? 'the test rows' : 'rows out of fold'}, mean size ${e.meanSetSize.toFixed(3)}`, {
+            candidate: name,
+            data: { coverage: e.coverage, empiricalCoverage: e.empiricalCoverage, meanSetSize: e.meanSetSize },
+          });
         }
         result = finishedResult({ name, type: spec.type, params }, model, { fitSeconds, predictSeconds }, evaluation, {
           classification: cls,
           ...(clsFolds ? { classificationFolds: clsFolds } : {}),
+          ...(sets ? { predictionSets: sets } : {}),
         });
         log.info('evaluation', `${name}: ${classificationLine(cls)}, fit ${fitSeconds.toFixed(2)} s`, {
           candidate: name,
@@ -594,7 +613,7 @@ function finishedResult(
   model: Regressor,
   timing: Pick<CandidateResult, 'fitSeconds' | 'predictSeconds'>,
   evaluation: Evaluation,
-  scores: Pick<CandidateResult, 'metrics' | 'folds' | 'classification' | 'classificationFolds' | 'intervals'>,
+  scores: Pick<CandidateResult, 'metrics' | 'folds' | 'classification' | 'classificationFolds' | 'intervals' | 'predictionSets'>,
 ): CandidateResult {
   return { ...who, status: 'finished', ...scores, ...timing, history: model.history(), model, evaluation, featureImportance: model.featureImportance() };
 }
@@ -934,6 +953,7 @@ function candidateBundle(
       ? encodeReferenceSample({ table: sample.inputs, predictions: predictOn(sample.X), sourceRows: sample.sourceRows, seed: sample.seed })
       : undefined,
     intervals: r.intervals,
+    predictionSets: r.predictionSets,
     diagnostics: r.evaluation && !classifier ? evaluationDiagnostics(r.evaluation.kind, r.evaluation.actual, r.evaluation.predicted, r.evaluation.totalRows) : undefined,
   });
 }
