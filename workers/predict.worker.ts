@@ -3,6 +3,7 @@ import { expose, transfer } from 'comlink';
 import { loadBundle, parseBundle, type LoadedBundle, type ModelBundle } from '../src/core/bundle/bundle';
 import { checkBundleSize } from '../src/core/bundle/limits';
 import { intervalCoverage } from '../src/core/conformal/calibration';
+import { setCoverage } from '../src/core/conformal/sets';
 import type { ByteSource } from '../src/core/data/types';
 import { Explainer } from '../src/core/explain';
 import { modelInfo } from '../src/core/models/catalog';
@@ -196,10 +197,12 @@ const api: PredictApi = {
         unavailable = e instanceof Error ? e.message : String(e);
       }
     }
-    const coverage = model.intervals?.coverage;
+    // A regressor's interval, or a classifier's prediction set, at the model's own coverage.
+    const coverage = model.intervals?.coverage ?? model.predictionSets?.coverage;
     const res = predictRecords(model, [record], 1, { explainer, interval: coverage });
     const out: RowPredictionResult = { prediction: res.valid[0] ? res.predictions[0] : null, problems: res.problems };
     if (res.valid[0] && res.lower && coverage !== undefined) out.interval = { lower: res.lower[0], upper: res.upper![0], coverage };
+    if (res.valid[0] && res.sets && res.classes && coverage !== undefined) out.predictionSet = { labels: res.classes.filter((_, c) => res.sets![c] === 1), coverage };
     if (res.explanation) out.explanation = res.explanation;
     else if (unavailable) out.explanation = { unavailable };
     return out;
@@ -223,7 +226,7 @@ const api: PredictApi = {
         chunkRows: CHUNK_ROWS,
         clip: options?.clip === true,
         explainer: options?.explain ? explainerFor(key) : undefined,
-        interval: options?.interval !== undefined ? intervalCoverage(model.intervals, options.interval) : undefined,
+        interval: options?.interval === undefined ? undefined : model.predictionSets ? setCoverage(model.predictionSets, options.interval) : intervalCoverage(model.intervals, options.interval),
         signal: controller.signal,
         maxListed: MAX_PROBLEMS,
         ...(collector ? { onPredicted: (chunk: PredictedColumns) => collector.addPredicted(chunk) } : {}),

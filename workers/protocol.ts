@@ -75,6 +75,8 @@ export interface RowPredictionResult {
   explanation?: RowExplanations | { unavailable: string };
   /** The conformal prediction interval at the model's coverage; absent when the model has none or the row failed. */
   interval?: { lower: number; upper: number; coverage: number };
+  /** A classifier's conformal prediction set at the model's coverage (its class labels, in class order); absent when it has none or the row failed. */
+  predictionSet?: { labels: string[]; coverage: number };
 }
 
 export interface FilePredictionProgress extends ParseProgress {
