@@ -91,8 +91,9 @@ describe('prediction-set scores', () => {
       const e = scoreSets('test', test.y, predictSets(c, test.proba, 4), 4, 0.9);
       covered += e.empiricalCoverage * e.rows;
       total += e.rows;
-      // The model's own "90 % of its probability" sets (classes by probability until 0.9) undercover: it is overconfident.
-      const own = predictSets({ score: 'aps', scores: Float64Array.of(0.9), coverage: 0.5 }, test.proba, 4);
+      // The model's own "90 % of its probability" sets (the most probable classes until their mass reaches 0.9) undercover: it is overconfident.
+      const aps = classScores('aps', test.proba, 4);
+      const own = Uint8Array.from(aps, (m, j) => (m - test.proba[j] < 0.9 ? 1 : 0));
       naive += scoreSets('test', test.y, own, 4, 0.9).empiricalCoverage;
     }
     const mean = covered / total;
