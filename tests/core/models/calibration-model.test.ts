@@ -12,6 +12,7 @@ import { createModel } from '../../../src/core/models/registry';
 import { isClassifier, type Classifier } from '../../../src/core/models/types';
 import { classificationMetrics } from '../../../src/core/metrics/classification';
 import { runTraining, type TrainingRequest } from '../../../src/core/pipeline/train';
+import { exportOnnx } from '../../../src/core/onnx/export';
 import { defaultRecipe } from '../../../src/core/recipe';
 import { expectProbabilities, syntheticClasses } from '../../helpers/classification';
 
@@ -130,5 +131,7 @@ describe('a bundle’s probabilityCalibration', () => {
     const { probabilityCalibration: _c, ...rest } = JSON.parse(serializeBundle(b)) as Record<string, unknown>;
     expect(parseBundle(JSON.stringify(rest)).model).not.toBeInstanceOf(CalibratedClassifier);
     expect(parseBundle(serializeBundle(b)).model).toBeInstanceOf(CalibratedClassifier);
+    // ONNX would carry the model without its calibration: refused, saying why.
+    expect(() => exportOnnx(parseBundle(serializeBundle(b)))).toThrow(/calibrated \(Platt or isotonic\)/);
   });
 });
