@@ -46,7 +46,7 @@ import { meanMetrics, regressionMetrics, type RegressionMetrics } from '../metri
 import { emptyHistory, type FitHistory } from '../models/history';
 import type { TreeSharing } from '../models/forest/tree-share';
 import { createModel, MODEL_TYPES, modelInfo, modelLabel } from '../models/registry';
-import { CalibratedClassifier, calibrationChoice, calibrationMethod, type CalibrationChoice } from '../models/calibration-model';
+import { CALIBRATION_HOLDOUT, CalibratedClassifier, calibrationChoice, calibrationMethod, type CalibrationChoice } from '../models/calibration-model';
 import { isClassifier, type Matrix, type ModelType, type Regressor, type Task } from '../models/types';
 import { permutation, Rng } from '../random';
 import { applyCleaning, fitRecipe, type FitRecipeOptions, type FittedRecipe, type Recipe } from '../recipe';
@@ -345,7 +345,7 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
       throw new PipelineError('bad-calibration', `Probability calibration is for classifiers; "${target}" is a regression target.`, { field: 'calibration', stage: 'training' });
     return m;
   });
-  if (calMethod) log.info('training', `Probabilities calibrated (${calibrationChoice(calMethod)}) on a stratified ${20} % of each fit's training rows`, { data: { calibration: calibrationChoice(calMethod) } });
+  if (calMethod) log.info('training', `Probabilities calibrated (${calibrationChoice(calMethod)}) on a stratified ${CALIBRATION_HOLDOUT * 100} % of each fit's training rows`, { data: { calibration: calibrationChoice(calMethod) } });
 
   // Prediction intervals: the calibration part of the training rows (hold-out), or k-fold's folds.
   // A classifier gets prediction sets instead, from the same calibration rows.
@@ -453,7 +453,8 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
           if (plan && calPart) {
             // As for intervals: the same candidate (calibrated too, if asked) refitted without the calibration part.
             const refit = (await fit(takeMatrixRows(train.X, calPart.proper), takeValues(train.y, calPart.proper), 1)).model;
-            const proba = scoreClassifier(refit, takeMatrixRows(train.X, calPart.calibration), takeValues(train.y, calPart.calibration), k, threshold).proba;
+            if (!isClassifier(refit)) throw new PipelineError('wrong-task', `${modelLabel(refit.type)} predicts numbers, not classes.`, { stage: 'evaluation' });
+            const proba = refit.predictProba(takeMatrixRows(train.X, calPart.calibration));
             sets = splitSets({ score: plan.setScore, coverage: plan.coverage, proba, y: takeValues(train.y, calPart.calibration), k, test: { y: test!.yRaw, proba: sc.proba } });
           }
         }
