@@ -12,7 +12,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { serializeBundle } from '../core/bundle/bundle';
 import { REFERENCE_SAMPLE_ROWS } from '../core/bundle/reference-sample';
 import { intervalSummary, percent, type IntervalSummary } from '../core/conformal/calibration';
-import { setSummary, type SetSummary } from '../core/conformal/sets';
+import { SET_SCORES, setSummary, type SetScore, type SetSummary } from '../core/conformal/sets';
 import type { IntervalRequest } from '../core/conformal/training';
 import { parseCsv, type ParsedDataset } from '../core/data/index';
 import { InvalidParamsError } from '../core/errors';
@@ -66,6 +66,9 @@ picks the best.
   --interval <c>       coverage of the prediction intervals calibrated for each model and
                        stored in its bundle (default 0.9); a classifier's: of its conformal
                        prediction sets (classes whose probability is high enough)
+  --set-score <s>      classification: the prediction sets' score, lac (default: 1 − p of
+                       the class; the smallest sets, empty where no class is probable
+                       enough) or aps (the probability mass down to the class; never empty)
   --no-intervals       calibrate no prediction intervals (hold-out: saves a second fit)
   --out <model.json>   write the best model's bundle here
   --reference-rows <n> training rows the bundle keeps as its drift reference (a seeded
@@ -74,7 +77,7 @@ picks the best.
   --json               print the JSON report on stdout instead of the table
   --verbose            print the pipeline's log lines on stderr`;
 
-const VALUE_OPTIONS = ['target', 'test', 'test-size', 'folds', 'seed', 'models', 'params', 'recipe', 'out', 'report', 'reference-rows', 'interval', 'task', 'metric', 'threshold', 'calibration'];
+const VALUE_OPTIONS = ['target', 'test', 'test-size', 'folds', 'seed', 'models', 'params', 'recipe', 'out', 'report', 'reference-rows', 'interval', 'task', 'metric', 'threshold', 'calibration', 'set-score'];
 
 /** The JSON report (public interface). */
 export interface TrainReport {
@@ -296,6 +299,8 @@ export const trainCommand: Command = {
     }
     const threshold = numberOption(args, 'threshold');
     if (threshold !== undefined && !(threshold >= 0 && threshold <= 1)) throw new UsageError(`--threshold takes a probability between 0 and 1, got ${threshold}`);
+    const setScore = stringOption(args, 'set-score');
+    if (setScore !== undefined && !(SET_SCORES as readonly string[]).includes(setScore)) throw new UsageError(`--set-score takes ${SET_SCORES.join(' or ')}, got "${setScore}"`);
     const calibration = stringOption(args, 'calibration');
     if (calibration !== undefined && !(CALIBRATION_CHOICES as readonly string[]).includes(calibration))
       throw new UsageError(`--calibration takes ${CALIBRATION_CHOICES.join(', ')}, got "${calibration}"`);
@@ -312,13 +317,15 @@ export const trainCommand: Command = {
 
     const inputs = await trainingInputs(args, file, seed, (task) => parseModels(modelsOption, task), io, { task: taskOption, quiet: json });
     const { ds, target, recipe, split, dataWarnings, hash, task, models } = inputs;
-    if (task === 'regression' && (metric !== undefined || threshold !== undefined || calibration !== undefined))
-      throw new UsageError(`--${metric !== undefined ? 'metric' : threshold !== undefined ? 'threshold' : 'calibration'} is for classification; "${target}" is a regression target (--task classification to treat it as classes)`);
+    if (task === 'regression' && (metric !== undefined || threshold !== undefined || calibration !== undefined || setScore !== undefined))
+      throw new UsageError(`--${metric !== undefined ? 'metric' : threshold !== undefined ? 'threshold' : calibration !== undefined ? 'calibration' : 'set-score'} is for classification; "${target}" is a regression target (--task classification to treat it as classes)`);
     const params = parseParams(paramsOption, task);
     if (params.ensemble && !ensemble) throw new UsageError('--params sets "ensemble" but --ensemble is not given');
     if (ensemble && task === 'classification') throw new UsageError(`--ensemble blends regression models; "${target}" is a classification target`);
     const out = stringOption(args, 'out');
-    const intervals = intervalOptions(args);
+    const asked = intervalOptions(args);
+    if (setScore !== undefined && asked === false) throw new UsageError('--set-score and --no-intervals contradict each other');
+    const intervals = asked && setScore !== undefined ? { ...asked, setScore: setScore as SetScore } : asked;
     const result = await runTraining({
       table: ds.table,
       recipe,

@@ -65,6 +65,15 @@ describe.skipIf(!haveTelco)(`cli calibration and prediction sets on telco churn$
     expect(new Set(rows.map((x) => x.prediction_set))).toEqual(new Set(['No', 'Yes', 'No|Yes']));
   });
 
+  it('train --set-score aps: never-empty sets covering at least the coverage asked', async () => {
+    const r = await runCli(['train', TELCO_CSV, '--target', 'Churn', '--models', 'linear', '--set-score', 'aps', '--interval', '0.8', '--reference-rows', '0', '--json']);
+    expect(r.code, r.err).toBe(0);
+    const [m] = JSON.parse(r.out).models;
+    expect(m.predictionSets).toMatchObject({ score: 'aps', coverage: 0.8 });
+    expect(m.predictionSets.evaluation.empiricalCoverage).toBeGreaterThan(0.78);
+    expect(m.predictionSets.evaluation.meanSetSize).toBeGreaterThanOrEqual(1);
+  });
+
   it('refuses what does not apply, saying why', async () => {
     const reg = await runCli(['train', TELCO_CSV, '--target', 'MonthlyCharges', '--models', 'linear', '--calibration', 'isotonic']);
     expect(reg.code).toBe(2);
@@ -72,6 +81,9 @@ describe.skipIf(!haveTelco)(`cli calibration and prediction sets on telco churn$
     const bad = await runCli(['train', TELCO_CSV, '--target', 'Churn', '--calibration', 'beta']);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/--calibration takes none, platt, isotonic, got "beta"/);
+    const aps = await runCli(['train', TELCO_CSV, '--target', 'Churn', '--set-score', 'aps', '--no-intervals']);
+    expect(aps.code).toBe(2);
+    expect(aps.err).toMatch(/--set-score and --no-intervals contradict each other/);
     const clip = await runCli(['predict', model, toPredict, '--clip']);
     expect(clip.code).toBe(2);
     const far = await runCli(['predict', model, toPredict, '--interval', '0.9999']);
