@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 
-const ALL = ['ingest', 'train', 'gbdt', 'gbdt-peer', 'knn', 'trees', 'tfjs-models', 'mlp-predict', 'eda', 'drift', 'monitor', 'linear-wide', 'browser', 'browser-predict', 'predict-stream', 'bundle', 'onnx', 'shap', 'intervals', 'search', 'cls-telco', 'ensemble', 'cls-calibration'];
+const ALL = ['ingest', 'train', 'gbdt', 'gbdt-peer', 'knn', 'trees', 'tfjs-models', 'mlp-predict', 'eda', 'drift', 'monitor', 'linear-wide', 'browser', 'browser-predict', 'predict-stream', 'bundle', 'onnx', 'shap', 'intervals', 'search', 'cls-telco', 'ensemble'];
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const names = chosen.length ? chosen : ALL;
 let failed = 0;

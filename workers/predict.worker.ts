@@ -202,9 +202,9 @@ const api: PredictApi = {
     const res = predictRecords(model, [record], 1, { explainer, interval: coverage });
     const out: RowPredictionResult = { prediction: res.valid[0] ? res.predictions[0] : null, problems: res.problems };
     if (res.valid[0] && res.lower && coverage !== undefined) out.interval = { lower: res.lower[0], upper: res.upper![0], coverage };
-    if (res.valid[0] && res.sets && res.classes && coverage !== undefined) out.predictionSet = { labels: res.classes.filter((_, c) => res.sets![c] === 1), coverage };
     if (res.explanation) out.explanation = res.explanation;
     else if (unavailable) out.explanation = { unavailable };
+    if (res.valid[0] && res.sets && res.classes && coverage !== undefined) out.predictionSet = { labels: res.classes.filter((_, c) => res.sets![c] === 1), coverage };
     return out;
   },
   async predictFile(key, file, onProgress, options): Promise<FilePredictionResult> {

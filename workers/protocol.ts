@@ -73,10 +73,10 @@ export interface RowPredictionResult {
   problems: RowProblem[];
   /** Asked with `explain`: the row's explanation (values for one row), or why the model cannot be explained. */
   explanation?: RowExplanations | { unavailable: string };
-  /** The conformal prediction interval at the model's coverage; absent when the model has none or the row failed. */
-  interval?: { lower: number; upper: number; coverage: number };
   /** A classifier's conformal prediction set at the model's coverage (its class labels, in class order); absent when it has none or the row failed. */
   predictionSet?: { labels: string[]; coverage: number };
+  /** The conformal prediction interval at the model's coverage; absent when the model has none or the row failed. */
+  interval?: { lower: number; upper: number; coverage: number };
 }
 
 export interface FilePredictionProgress extends ParseProgress {

@@ -21,10 +21,10 @@ export interface RowPrediction {
   problems: RowProblem[];
   /** Why the model predicts that: base + one value per input column, or why it cannot be explained. */
   explanation?: RowPredictionResult['explanation'];
-  /** The prediction interval, when the model has them. */
-  interval?: { lower: number; upper: number; coverage: number };
   /** A classifier's prediction set, when the model has them. */
   predictionSet?: { labels: string[]; coverage: number };
+  /** The prediction interval, when the model has them. */
+  interval?: { lower: number; upper: number; coverage: number };
 }
 
 /** A field's own check, made on the page as the person types (no worker round trip). */

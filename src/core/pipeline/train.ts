@@ -438,9 +438,9 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
           fitSeconds /= foldData.length;
           predictSeconds /= foldData.length;
           cls = meanMetrics(clsFolds);
+          if (plan && foldOf) sets = crossSets({ score: plan.setScore, coverage: plan.coverage, proba: oofProba, y: oofActual, k, foldOf, seed: split.seed });
           model = (await fit(train.X, train.y, foldData.length)).model;
           evaluation = evaluationOf('out-of-fold', oofActual, oofPred, keptRows(oofActual.length), oofProba, k);
-          if (plan && foldOf) sets = crossSets({ score: plan.setScore, coverage: plan.coverage, proba: oofProba, y: oofActual, k, foldOf, seed: split.seed });
         } else {
           const f = await fit(train.X, train.y, 0);
           model = f.model;
@@ -953,8 +953,8 @@ function candidateBundle(
     referenceSample: sample
       ? encodeReferenceSample({ table: sample.inputs, predictions: predictOn(sample.X), sourceRows: sample.sourceRows, seed: sample.seed })
       : undefined,
-    intervals: r.intervals,
     predictionSets: r.predictionSets,
+    intervals: r.intervals,
     diagnostics: r.evaluation && !classifier ? evaluationDiagnostics(r.evaluation.kind, r.evaluation.actual, r.evaluation.predicted, r.evaluation.totalRows) : undefined,
   });
 }
