@@ -3,7 +3,7 @@ import { expose, transfer } from 'comlink';
 import { loadBundle, parseBundle, type LoadedBundle, type ModelBundle } from '../src/core/bundle/bundle';
 import { checkBundleSize } from '../src/core/bundle/limits';
 import { intervalCoverage } from '../src/core/conformal/calibration';
-import { setCoverage } from '../src/core/conformal/sets';
+import { predictSets, setCoverage } from '../src/core/conformal/sets';
 import type { ByteSource } from '../src/core/data/types';
 import { Explainer } from '../src/core/explain';
 import { modelInfo } from '../src/core/models/catalog';
@@ -197,14 +197,19 @@ const api: PredictApi = {
         unavailable = e instanceof Error ? e.message : String(e);
       }
     }
-    // A regressor's interval, or a classifier's prediction set, at the model's own coverage.
-    const coverage = model.intervals?.coverage ?? model.predictionSets?.coverage;
+    const coverage = model.intervals?.coverage;
     const res = predictRecords(model, [record], 1, { explainer, interval: coverage });
     const out: RowPredictionResult = { prediction: res.valid[0] ? res.predictions[0] : null, problems: res.problems };
     if (res.valid[0] && res.lower && coverage !== undefined) out.interval = { lower: res.lower[0], upper: res.upper![0], coverage };
     if (res.explanation) out.explanation = res.explanation;
     else if (unavailable) out.explanation = { unavailable };
-    if (res.valid[0] && res.sets && res.classes && coverage !== undefined) out.predictionSet = { labels: res.classes.filter((_, c) => res.sets![c] === 1), coverage };
+    // A classifier's prediction set at the model's own coverage, from the row's probabilities.
+    const sets = model.predictionSets;
+    if (sets && res.valid[0] && res.probabilities && res.classes) {
+      const k = res.classes.length;
+      const members = predictSets(sets, res.probabilities.subarray(0, k), k);
+      out.predictionSet = { labels: res.classes.filter((_, c) => members[c] === 1), coverage: sets.coverage };
+    }
     return out;
   },
   async predictFile(key, file, onProgress, options): Promise<FilePredictionResult> {

@@ -129,8 +129,8 @@ export async function streamPredict(loaded: LoadedBundle, input: CsvInput, sink:
   const maxListed = options.maxListed ?? 100;
   const schema = loaded.recipe.inputSchema();
   const target = loaded.bundle.target;
-  const withIntervals = options.interval !== undefined && loaded.intervals !== undefined;
   const withSets = options.interval !== undefined && loaded.predictionSets !== undefined;
+  const withIntervals = options.interval !== undefined && loaded.intervals !== undefined;
   const predictOptions: PredictOptions = { clip: options.clip, explainer: options.explainer, interval: options.interval };
   const tally = new PredictionTally();
   const errorsListed: RowProblem[] = [];
