@@ -3,6 +3,7 @@ import { expose, transfer } from 'comlink';
 import { loadBundle, parseBundle, type LoadedBundle, type ModelBundle } from '../src/core/bundle/bundle';
 import { checkBundleSize } from '../src/core/bundle/limits';
 import { intervalCoverage } from '../src/core/conformal/calibration';
+import { predictSets, setCoverage } from '../src/core/conformal/sets';
 import type { ByteSource } from '../src/core/data/types';
 import { Explainer } from '../src/core/explain';
 import { modelInfo } from '../src/core/models/catalog';
@@ -205,6 +206,13 @@ const api: PredictApi = {
     if (res.valid[0] && res.lower && coverage !== undefined) out.interval = { lower: res.lower[0], upper: res.upper![0], coverage };
     if (res.explanation) out.explanation = res.explanation;
     else if (unavailable) out.explanation = { unavailable };
+    // A classifier's prediction set at the model's own coverage, from the row's probabilities.
+    const sets = model.predictionSets;
+    if (sets && res.valid[0] && res.probabilities && res.classes) {
+      const k = res.classes.length;
+      const members = predictSets(sets, res.probabilities.subarray(0, k), k);
+      out.predictionSet = { labels: res.classes.filter((_, c) => members[c] === 1), coverage: sets.coverage };
+    }
     return out;
   },
   async predictFile(key, file, onProgress, options): Promise<FilePredictionResult> {
@@ -226,7 +234,7 @@ const api: PredictApi = {
         chunkRows: CHUNK_ROWS,
         clip: options?.clip === true,
         explainer: options?.explain ? explainerFor(key) : undefined,
-        interval: options?.interval !== undefined ? intervalCoverage(model.intervals, options.interval) : undefined,
+        interval: options?.interval === undefined ? undefined : model.predictionSets ? setCoverage(model.predictionSets, options.interval) : intervalCoverage(model.intervals, options.interval),
         signal: controller.signal,
         maxListed: MAX_PROBLEMS,
         ...(collector ? { onPredicted: (chunk: PredictedColumns) => collector.addPredicted(chunk) } : {}),

@@ -16,6 +16,8 @@ import type { CandidateResult, CandidateSpec, RunWarning, SplitInfo } from '../s
 import type { ThresholdedBundle } from '../src/core/pipeline/decision-threshold';
 import type { TrialOutcome, TrialSpec } from '../src/core/pipeline/search-schedule';
 import type { ClassificationMetricName } from '../src/core/metrics/classification-ranking';
+import type { CalibrationChoice } from '../src/core/models/calibration-model';
+import type { SetSummary } from '../src/core/conformal/sets';
 import type { RetrainMode, RetrainResult } from '../src/core/pipeline/retrain';
 import type { PipelineStage } from '../src/core/errors';
 import type { IntervalSummary } from '../src/core/conformal/calibration';
@@ -72,6 +74,8 @@ export interface RowPredictionResult {
   problems: RowProblem[];
   /** Asked with `explain`: the row's explanation (values for one row), or why the model cannot be explained. */
   explanation?: RowExplanations | { unavailable: string };
+  /** A classifier's conformal prediction set at the model's coverage (its class labels, in class order); absent when it has none or the row failed. */
+  predictionSet?: { labels: string[]; coverage: number };
   /** The conformal prediction interval at the model's coverage; absent when the model has none or the row failed. */
   interval?: { lower: number; upper: number; coverage: number };
 }
@@ -226,6 +230,8 @@ export interface TrainJob {
   metric?: ClassificationMetricName;
   /** Binary classification: the decision threshold (default 0.5). */
   threshold?: number;
+  /** Classification: calibrate the candidate's probabilities on a held-out 20 % (default none). */
+  calibration?: CalibrationChoice;
 }
 
 /**
@@ -278,10 +284,12 @@ export interface TrainJobProgress {
  * What a finished, failed or cancelled job hands back: the training run's CandidateResult (its
  * bundle, per-row test predictions, metrics) without the live model, which stays in the worker.
  */
-export interface TrainJobResult extends Omit<CandidateResult, 'model' | 'intervals'> {
+export interface TrainJobResult extends Omit<CandidateResult, 'model' | 'intervals' | 'predictionSets'> {
   jobId: string;
   /** The candidate's prediction intervals, summarised (their calibration stays in the bundle). */
   intervals?: IntervalSummary;
+  /** A classifier's prediction sets, summarised: coverage, and how they did on the test part (their scores stay in the bundle). */
+  predictionSets?: SetSummary;
   split?: SplitInfo;
   featureNames: string[];
   /** What the run said about the data or the split (wide data, missing targets, R² undefined). */

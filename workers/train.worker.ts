@@ -8,6 +8,7 @@
 import { expose, transfer } from 'comlink';
 import type { Table } from '../src/core/data/types';
 import { intervalSummary } from '../src/core/conformal/calibration';
+import { setSummary } from '../src/core/conformal/sets';
 import { isCancelled } from '../src/core/errors';
 import { classProbability, Explainer, explanationKindOf, partialDependence, shapSummary } from '../src/core/explain';
 import { isClassifier } from '../src/core/models/types';
@@ -71,6 +72,7 @@ const api: TrainApi = {
         split: job.split,
         ...(job.metric !== undefined ? { metric: job.metric } : {}),
         ...(job.threshold !== undefined ? { threshold: job.threshold } : {}),
+        ...(job.calibration !== undefined ? { calibration: job.calibration } : {}),
         dataset: { hash: job.dataset.id, name: job.dataset.name, rows: job.dataset.rows },
         signal: controller.signal,
         onLog: (l) => logs.push(l),
@@ -92,11 +94,22 @@ const api: TrainApi = {
       pending.fraction = 1;
       flush();
       // The page gets copies of the arrays, transferred; the originals stay for finishRun.
-      const { model: _model, intervals, ...result } = c;
+      const { model: _model, intervals, predictionSets, ...result } = c;
       const ev = c.evaluation!;
       const evaluation = { ...ev, actual: ev.actual.slice(), predicted: ev.predicted.slice() };
       const featureImportance = c.featureImportance?.slice();
-      const out: TrainJobResult = { ...result, ...(intervals ? { intervals: intervalSummary(intervals) } : {}), evaluation, featureImportance, jobId: job.jobId, split: run.split, featureNames: run.recipe.featureNames, warnings: run.warnings, logs: run.logs };
+      const out: TrainJobResult = {
+        ...result,
+        ...(intervals ? { intervals: intervalSummary(intervals) } : {}),
+        ...(predictionSets ? { predictionSets: setSummary(predictionSets) } : {}),
+        evaluation,
+        featureImportance,
+        jobId: job.jobId,
+        split: run.split,
+        featureNames: run.recipe.featureNames,
+        warnings: run.warnings,
+        logs: run.logs,
+      };
       return transfer(out, [evaluation.actual.buffer, evaluation.predicted.buffer, ...(featureImportance ? [featureImportance.buffer] : [])] as ArrayBuffer[]);
     } catch (e) {
       return unfinishedJob(job, controller.signal.aborted || isCancelled(e) ? 'cancelled' : 'failed', e, done, logs);

@@ -145,7 +145,7 @@ export class FilePrediction {
           clip: this.clip,
           monitor: batchMonitoring(model, file.name),
           explain: this.explain,
-          ...(this.intervals && model.bundle.intervals ? { interval: model.bundle.intervals.coverage } : {}),
+          ...(this.intervals && (model.bundle.intervals ?? model.bundle.predictionSets) ? { interval: (model.bundle.intervals ?? model.bundle.predictionSets)!.coverage } : {}),
           output: chosen.output,
         },
       );

@@ -21,6 +21,8 @@ export interface RowPrediction {
   problems: RowProblem[];
   /** Why the model predicts that: base + one value per input column, or why it cannot be explained. */
   explanation?: RowPredictionResult['explanation'];
+  /** A classifier's prediction set, when the model has them. */
+  predictionSet?: { labels: string[]; coverage: number };
   /** The prediction interval, when the model has them. */
   interval?: { lower: number; upper: number; coverage: number };
 }
@@ -150,7 +152,7 @@ export class PredictForm {
     try {
       const r = await this.#client.predictRow(m.id, m.bundle, values, { explain: true });
       if (seq !== this.#seq) return; // a newer request was made: its answer wins
-      this.result = { modelId: m.id, prediction: r.prediction, problems: r.problems, ...(r.explanation ? { explanation: r.explanation } : {}), ...(r.interval ? { interval: r.interval } : {}) };
+      this.result = { modelId: m.id, prediction: r.prediction, problems: r.problems, ...(r.explanation ? { explanation: r.explanation } : {}), ...(r.interval ? { interval: r.interval } : {}), ...(r.predictionSet ? { predictionSet: r.predictionSet } : {}) };
       this.problem = null;
     } catch (e) {
       if (seq !== this.#seq) return;

@@ -8,6 +8,7 @@
 import type { PartialDependence, ShapSummary } from '../core/explain';
 import { candidateTypesFor, MODEL_TYPES, modelLabel } from '../core/models/catalog';
 import { classificationMetric, DEFAULT_CLASSIFICATION_METRIC, type ClassificationMetricName } from '../core/metrics/classification-ranking';
+import type { CalibrationChoice } from '../core/models/calibration-model';
 import { rankingScore, type RankedBy } from '../core/pipeline/ranking';
 import type { CandidateSpec, RunWarning } from '../core/pipeline/train';
 import type { Recipe } from '../core/recipe';
@@ -79,6 +80,8 @@ interface JobContext {
   seed: number;
   /** Classification: the metric the candidates are ranked and reported by. */
   metric?: ClassificationMetricName;
+  /** Classification: the candidates' probability calibration. */
+  calibration?: CalibrationChoice;
 }
 
 interface Rec {
@@ -121,6 +124,8 @@ export class TrainingSession {
   split = $state<SplitSettings>({ kind: 'holdout', testSize: 0.2, k: 5, seed: 42 });
   /** Classification: the metric the leaderboard ranks by. */
   metric = $state<ClassificationMetricName>(DEFAULT_CLASSIFICATION_METRIC);
+  /** Classification: calibrate the candidates' probabilities (Platt or isotonic, on a held-out 20 %), or not. */
+  calibration = $state<CalibrationChoice>('none');
 
   /** The current (or last) run's candidates, in the order they were queued. */
   candidates = $state.raw<CandidateView[]>([]);
@@ -253,6 +258,7 @@ export class TrainingSession {
     const types = this.chosen;
     const classification = this.task === 'classification';
     const metric = this.metric;
+    const calibration = this.calibration;
     this.problem = null;
     this.focusId = null;
     this.importance = {};
@@ -272,7 +278,7 @@ export class TrainingSession {
     this.#publish();
     this.#startTicker();
     void this.probeBackend();
-    const ctx: JobContext = { gen, pool, dataset: cur, recipe, split, seed: s.seed, ...(classification ? { metric } : {}) };
+    const ctx: JobContext = { gen, pool, dataset: cur, recipe, split, seed: s.seed, ...(classification ? { metric, calibration } : {}) };
     const jobs = this.#recs.map((rec) => this.#runJob(rec, ctx, $state.snapshot(this.paramCheck[rec.view.type].params) as Record<string, unknown>));
     void Promise.all(jobs).then(() => {
       if (gen === this.#generation) this.#finishRun();
@@ -419,6 +425,7 @@ export class TrainingSession {
         split,
         ...(members ? { members } : {}),
         ...(ctx.metric !== undefined ? { metric: ctx.metric } : {}),
+        ...(ctx.calibration !== undefined && ctx.calibration !== 'none' ? { calibration: ctx.calibration } : {}),
       },
       {
         onStart: () => {

@@ -6,7 +6,8 @@
  * with problems are kept (error column filled) and summarised on stderr. `--out` is written as
  * `<out>.partial` and renamed when every row is written, so a failed or interrupted run never
  * leaves a file that looks complete. A classifier's bundle writes the class label as
- * `prediction` and one `proba_<class>` column per class.
+ * `prediction` and one `proba_<class>` column per class, and with --interval its conformal
+ * prediction set as `prediction_set` (the labels joined by '|').
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -16,6 +17,7 @@ import { Explainer } from '../core/explain';
 import { explanationMethod, unitWords } from '../core/explain/method';
 import { modelInfo, type ExplanationKind } from '../core/models/catalog';
 import { intervalCoverage, percent } from '../core/conformal/calibration';
+import { setCoverage } from '../core/conformal/sets';
 import { checkBundleSize } from '../core/bundle/limits';
 import { bundleReference, monitorBatch } from '../core/pipeline/monitor';
 import { batchOptions, PredictedBatchCollector } from '../core/pipeline/predicted-batch';
@@ -33,8 +35,10 @@ Predicts every row of the CSV with the model bundle and writes CSV: the input co
 its prediction lies outside the range of the target in the training data). Without --out the
 CSV goes to stdout. A summary (rows, predicted, problems) goes to stderr. Bundles over 512 MB
 are refused. A classifier writes the predicted class as "prediction" (two classes: by the
-decision threshold stored in the bundle) and one "proba_<class>" column per class; --clip
-and --interval are for regression models.
+decision threshold stored in the bundle) and one "proba_<class>" column per class; with
+--interval, a "prediction_set" column: the classes of its conformal prediction set at that
+coverage, joined by "|" (it holds the true class with that probability); with --explain,
+"shap_class", "shap_base" and "shap_<column>" (see --explain-class). --clip is for regression models.
   --out <file>       write the predictions CSV here
   --chunk-rows <n>   rows per chunk (default 10000)
   --clip             clip predictions to the training range of the target
@@ -130,7 +134,7 @@ export const predictCommand: Command = {
     const loaded = await openBundle(await readFile(modelPath, 'utf8'));
     const classes = loaded.recipe.task === 'classification' ? loaded.recipe.classes : undefined;
     if (classes) {
-      const regressionOnly = ['clip', 'interval'].find((o) => args.options.has(o));
+      const regressionOnly = ['clip'].find((o) => args.options.has(o));
       if (regressionOnly) throw new UsageError(`--${regressionOnly} is for regression models; ${basename(modelPath)} predicts the classes of "${loaded.bundle.target}"`);
     } else if (explainLabel !== undefined) throw new UsageError(`--explain-class is for classifiers; ${basename(modelPath)} predicts a number`);
     const explainClass = explainLabel !== undefined ? classes!.indexOf(explainLabel) : undefined;
@@ -141,7 +145,10 @@ export const predictCommand: Command = {
       const requested = intervalArg === true ? undefined : Number(intervalArg);
       if (intervalArg !== true && (intervalArg.trim() === '' || !(requested! > 0 && requested! < 1)))
         throw new UsageError(`--interval takes a coverage between 0 and 1 (0.9 for 90 %), got "${intervalArg}"`);
-      if (!loaded.intervals) io.err(`${basename(modelPath)} has no prediction intervals (made before Loupe computed them, or trained on too few rows): prediction_lower and prediction_upper are left out. Train the model again to get them.`);
+      if (classes) {
+        if (!loaded.predictionSets) io.err(`${basename(modelPath)} has no prediction sets (made before Loupe computed them, or trained on too few rows): prediction_set is left out. Train the model again to get them.`);
+        else interval = setCoverage(loaded.predictionSets, requested, 'interval');
+      } else if (!loaded.intervals) io.err(`${basename(modelPath)} has no prediction intervals (made before Loupe computed them, or trained on too few rows): prediction_lower and prediction_upper are left out. Train the model again to get them.`);
       else interval = intervalCoverage(loaded.intervals, requested, 'interval');
     }
     // Built before the output opens: a model that cannot be explained fails with nothing written.
@@ -171,6 +178,13 @@ export const predictCommand: Command = {
       if (summary.classCounts) {
         const counts = Object.entries(summary.classCounts).map(([c, n]) => `${JSON.stringify(c)} ${n.toLocaleString('en-US')}`);
         io.err(`predicted classes: ${counts.join(', ')}${summary.threshold !== undefined ? ` (${JSON.stringify(classes![1])} where its probability ≥ ${summary.threshold})` : ''}; probabilities in ${classes!.map((c) => `proba_${c}`).join(', ')}`);
+      }
+      if (summary.interval && loaded.predictionSets) {
+        const e = loaded.predictionSets.evaluation;
+        io.err(
+          `prediction_set: ${percent(summary.interval.coverage)} conformal prediction sets, mean size ${(summary.meanSetSize ?? NaN).toFixed(3)}` +
+            (e ? ` (at ${percent(e.coverage)} they covered ${percent(e.empiricalCoverage)} of the ${e.kind === 'test' ? 'test rows' : 'rows out of fold'} in training, mean size ${e.meanSetSize.toFixed(3)})` : ''),
+        );
       }
       if (summary.interval && loaded.intervals) {
         const e = loaded.intervals.evaluation;

@@ -12,12 +12,14 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { serializeBundle } from '../core/bundle/bundle';
 import { REFERENCE_SAMPLE_ROWS } from '../core/bundle/reference-sample';
 import { intervalSummary, percent, type IntervalSummary } from '../core/conformal/calibration';
+import { SET_SCORES, setSummary, type SetScore, type SetSummary } from '../core/conformal/sets';
 import type { IntervalRequest } from '../core/conformal/training';
 import { parseCsv, type ParsedDataset } from '../core/data/index';
 import { InvalidParamsError } from '../core/errors';
 import { CANDIDATE_TYPES, candidateTypesFor } from '../core/models/catalog';
 import { createModel, isModelType, modelInfo, modelLabel } from '../core/models/registry';
 import type { ModelType, Task } from '../core/models/types';
+import { CALIBRATION_CHOICES, type CalibrationChoice } from '../core/models/calibration-model';
 import { CLASSIFICATION_METRICS, classificationMetric, type ClassificationMetricName } from '../core/metrics/classification-ranking';
 import { resolveTask, type TaskChoice } from '../core/data/task';
 import { formatLogLine } from '../core/pipeline/log';
@@ -45,6 +47,10 @@ picks the best.
   --threshold <p>      binary classification: predict the positive class (the second in
                        sorted order, e.g. "Yes") where its probability ≥ p (default 0.5); used
                        by accuracy, F1, … and stored in the bundle
+  --calibration <m>    classification: calibrate each model's probabilities, none (default),
+                       platt (a sigmoid) or isotonic, fitted on a stratified 20 % of its
+                       training rows held out of the model's fit; metrics are then of the
+                       calibrated probabilities, and the bundle predicts with them
   --test <file.csv>    score on this file instead of a random split
   --test-size <f>      share of rows held out for testing (default 0.2)
   --folds <k>          k-fold cross-validation instead of a hold-out split
@@ -58,7 +64,11 @@ picks the best.
                        --params '{"ensemble":{"method":"stacking"}}')
   --recipe <file>      a Recipe JSON (default: inferred from the schema; id columns dropped)
   --interval <c>       coverage of the prediction intervals calibrated for each model and
-                       stored in its bundle (default 0.9)
+                       stored in its bundle (default 0.9); a classifier's: of its conformal
+                       prediction sets (classes whose probability is high enough)
+  --set-score <s>      classification: the prediction sets' score, lac (default: 1 − p of
+                       the class; the smallest sets, empty where no class is probable
+                       enough) or aps (the probability mass down to the class; never empty)
   --no-intervals       calibrate no prediction intervals (hold-out: saves a second fit)
   --out <model.json>   write the best model's bundle here
   --reference-rows <n> training rows the bundle keeps as its drift reference (a seeded
@@ -67,7 +77,7 @@ picks the best.
   --json               print the JSON report on stdout instead of the table
   --verbose            print the pipeline's log lines on stderr`;
 
-const VALUE_OPTIONS = ['target', 'test', 'test-size', 'folds', 'seed', 'models', 'params', 'recipe', 'out', 'report', 'reference-rows', 'interval', 'task', 'metric', 'threshold'];
+const VALUE_OPTIONS = ['target', 'test', 'test-size', 'folds', 'seed', 'models', 'params', 'recipe', 'out', 'report', 'reference-rows', 'interval', 'task', 'metric', 'threshold', 'calibration', 'set-score'];
 
 /** The JSON report (public interface). */
 export interface TrainReport {
@@ -94,6 +104,8 @@ export interface TrainReport {
     members?: Array<{ name: string; weight: number }>;
     /** Its conformal prediction intervals: coverage asked, and how they did on the test part (k-fold: out of fold). */
     intervals?: IntervalSummary;
+    /** A classifier's conformal prediction sets: coverage asked, and their coverage and mean size on the test part (k-fold: out of fold). */
+    predictionSets?: SetSummary;
     /** Classification (null for a model that did not finish): test metrics, k-fold the mean over folds. */
     accuracy?: number | null;
     balancedAccuracy?: number | null;
@@ -102,6 +114,8 @@ export interface TrainReport {
     /** Binary, or one-vs-rest macro; null where undefined (a class absent from the test part). */
     rocAuc?: number | null;
     logLoss?: number | null;
+    /** Classification: the Brier score (the mean over rows of Σ_k (1[y = k] − p_k)²). */
+    brier?: number | null;
   }>;
   best: string;
   /**
@@ -115,6 +129,8 @@ export interface TrainReport {
   classes?: string[];
   /** Binary classification: the decision threshold on the positive class's probability. */
   threshold?: number;
+  /** Classification: the probability calibration of every model: 'none', 'platt' or 'isotonic'. */
+  calibration?: CalibrationChoice;
   /** What ingestion ('data': ragged rows padded, duplicates, …) and the run ('training') warned about. */
   warnings: ReportWarning[];
   bundle?: string;
@@ -283,6 +299,11 @@ export const trainCommand: Command = {
     }
     const threshold = numberOption(args, 'threshold');
     if (threshold !== undefined && !(threshold >= 0 && threshold <= 1)) throw new UsageError(`--threshold takes a probability between 0 and 1, got ${threshold}`);
+    const setScore = stringOption(args, 'set-score');
+    if (setScore !== undefined && !(SET_SCORES as readonly string[]).includes(setScore)) throw new UsageError(`--set-score takes ${SET_SCORES.join(' or ')}, got "${setScore}"`);
+    const calibration = stringOption(args, 'calibration');
+    if (calibration !== undefined && !(CALIBRATION_CHOICES as readonly string[]).includes(calibration))
+      throw new UsageError(`--calibration takes ${CALIBRATION_CHOICES.join(', ')}, got "${calibration}"`);
     // Names checked now; which task they stand for is known once the target is read.
     const modelsOption = stringOption(args, 'models');
     for (const m of (modelsOption ?? '').split(',').map((x) => x.trim().toLowerCase()).filter(Boolean))
@@ -296,13 +317,15 @@ export const trainCommand: Command = {
 
     const inputs = await trainingInputs(args, file, seed, (task) => parseModels(modelsOption, task), io, { task: taskOption, quiet: json });
     const { ds, target, recipe, split, dataWarnings, hash, task, models } = inputs;
-    if (task === 'regression' && (metric !== undefined || threshold !== undefined))
-      throw new UsageError(`--${metric !== undefined ? 'metric' : 'threshold'} is for classification; "${target}" is a regression target (--task classification to treat it as classes)`);
+    if (task === 'regression' && (metric !== undefined || threshold !== undefined || calibration !== undefined || setScore !== undefined))
+      throw new UsageError(`--${metric !== undefined ? 'metric' : threshold !== undefined ? 'threshold' : calibration !== undefined ? 'calibration' : 'set-score'} is for classification; "${target}" is a regression target (--task classification to treat it as classes)`);
     const params = parseParams(paramsOption, task);
     if (params.ensemble && !ensemble) throw new UsageError('--params sets "ensemble" but --ensemble is not given');
     if (ensemble && task === 'classification') throw new UsageError(`--ensemble blends regression models; "${target}" is a classification target`);
     const out = stringOption(args, 'out');
-    const intervals = intervalOptions(args);
+    const asked = intervalOptions(args);
+    if (setScore !== undefined && asked === false) throw new UsageError('--set-score and --no-intervals contradict each other');
+    const intervals = asked && setScore !== undefined ? { ...asked, setScore: setScore as SetScore } : asked;
     const result = await runTraining({
       table: ds.table,
       recipe,
@@ -316,6 +339,7 @@ export const trainCommand: Command = {
       ...(ensemble ? { ensemble: (params.ensemble ?? {}) as EnsembleRequest } : {}),
       ...(metric !== undefined ? { metric } : {}),
       ...(threshold !== undefined ? { threshold } : {}),
+      ...(calibration !== undefined ? { calibration: calibration as CalibrationChoice } : {}),
       onLog: verbose ? (l) => io.err(formatLogLine(l)) : undefined,
       onCandidateDone: json
         ? undefined
@@ -355,6 +379,8 @@ export const trainCommand: Command = {
           `best by ${by}: ${best.name} (${modelLabel(best.type)}), ROC AUC ${fmt(best.classification.rocAuc, 4)}, log loss ${fmt(best.classification.logLoss, 4)}, accuracy ${fmt(best.classification.accuracy, 4)}` +
             (result.threshold !== undefined ? ` at threshold ${result.threshold} for ${JSON.stringify(result.classes![1])}` : ''),
         );
+        if (result.calibration && result.calibration !== 'none')
+          io.out(`probabilities calibrated (${result.calibration === 'platt' ? 'Platt' : 'isotonic'}) on a stratified 20 % of each model's training rows; Brier score ${fmt(best.classification.brier, 4)}`);
       } else {
         io.out(leaderboardTable(result.leaderboard, result.best));
         io.out(
@@ -368,6 +394,11 @@ export const trainCommand: Command = {
       if (iv)
         io.out(
           `intervals: ${percent(iv.coverage)} conformal${best.intervals!.scale ? ', normalised' : ''}; on the ${iv.kind === 'test' ? 'test rows' : 'rows out of fold'} they covered ${percent(iv.empiricalCoverage)}, mean width ${fmt(iv.meanWidth, 2)}`,
+        );
+      const ps = best.predictionSets?.evaluation;
+      if (ps)
+        io.out(
+          `prediction sets: ${percent(ps.coverage)} conformal (${best.predictionSets!.score.toUpperCase()}); on the ${ps.kind === 'test' ? 'test rows' : 'rows out of fold'} they held the true class for ${percent(ps.empiricalCoverage)}, mean size ${fmt(ps.meanSetSize, 3)}`,
         );
       if (bundlePath) io.out(`model bundle: ${bundlePath}`);
       if (reportPath) io.out(`report: ${reportPath}`);
@@ -444,6 +475,7 @@ export function trainReport(r: {
       ...(r.error ? { error: r.error.message } : {}),
       ...(r.members ? { members: r.members.map((m) => ({ name: m.name, weight: m.weight })) } : {}),
       ...(r.intervals ? { intervals: intervalSummary(r.intervals) } : {}),
+      ...(r.predictionSets ? { predictionSets: setSummary(r.predictionSets) } : {}),
       ...(result.task === 'classification'
         ? {
             accuracy: finiteOrNull(r.classification?.accuracy),
@@ -451,12 +483,15 @@ export function trainReport(r: {
             f1: finiteOrNull(r.classification?.f1),
             rocAuc: finiteOrNull(r.classification?.rocAuc),
             logLoss: finiteOrNull(r.classification?.logLoss),
+            brier: finiteOrNull(r.classification?.brier),
           }
         : {}),
     })),
     best: best.name,
     rankedBy: result.rankedBy,
-    ...(result.task === 'classification' ? { task: result.task, classes: result.classes, ...(result.threshold !== undefined ? { threshold: result.threshold } : {}) } : {}),
+    ...(result.task === 'classification'
+      ? { task: result.task, classes: result.classes, ...(result.threshold !== undefined ? { threshold: result.threshold } : {}), calibration: result.calibration ?? 'none' }
+      : {}),
     warnings: [
       ...dataWarnings.map((w): ReportWarning => ({ source: 'data', code: w.kind, message: w.message, ...(w.column ? { column: w.column } : {}), ...(w.count !== undefined ? { count: w.count } : {}) })),
       ...result.warnings.map((w): ReportWarning => ({ source: 'training', code: w.code, message: w.message, ...(w.column ? { column: w.column } : {}), ...(w.rows !== undefined ? { count: w.rows } : {}) })),

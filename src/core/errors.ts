@@ -80,7 +80,9 @@ export type BundleErrorCode =
   | 'bad-state'
   | 'truncated-array'
   | 'bad-recipe'
-  | 'bad-intervals';
+  | 'bad-intervals'
+  | 'bad-calibration'
+  | 'bad-sets';
 
 /** A model bundle that fails validation; `where.field` names the offending path. */
 export class BundleError extends LoupeError {

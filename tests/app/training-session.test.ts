@@ -93,17 +93,25 @@ let workers: FakeWorkers<ReturnType<ReturnType<typeof makeApi>>>;
 let session: TrainingSession;
 let shelf: ModelShelf;
 
-async function setup(outcomes: Partial<Record<ModelType, Outcome>>, chosen: ModelType[], split: 'holdout' | 'kfold' = 'holdout'): Promise<void> {
+async function setup(
+  outcomes: Partial<Record<ModelType, Outcome>>,
+  chosen: ModelType[],
+  split: 'holdout' | 'kfold' = 'holdout',
+  /** A classification run (the sample's `cut`), with these settings made before it starts. */
+  classification?: (s: TrainingSession) => void,
+): Promise<void> {
   jobsSeen.length = 0;
   workers = new FakeWorkers(makeApi(outcomes));
   const current: OpenDataset = await sampleDataset('v1');
   const library = { current } as unknown as DatasetLibrary;
-  const recipe = { recipe: defaultRecipe(current.meta.schema, 'price', current.table), issues: [] } as unknown as RecipeState;
+  const target = classification ? 'cut' : 'price';
+  const recipe = { recipe: defaultRecipe(current.meta.schema, target, current.table), issues: [], ...(classification ? { task: { task: 'classification' } } : {}) } as unknown as RecipeState;
   shelf = new ModelShelf();
   const pool = new TrainWorkerPool({ size: 2, wasmPaths: 'tfjs/', createWorker: workers.spawn, terminateAfterMs: 50 });
   session = new TrainingSession(library, recipe, shelf, pool);
   session.selected = Object.fromEntries(MODEL_TYPES.map((t) => [t, chosen.includes(t)])) as Record<ModelType, boolean>;
   session.split = { ...session.split, kind: split };
+  classification?.(session);
   expect(session.blocker).toBeNull();
   session.start();
 }
@@ -166,6 +174,20 @@ describe('TrainingSession', () => {
     await expect.poll(() => session.runEndedAt, { timeout: 10_000 }).not.toBeNull();
     expect(session.ensembleBlocker).toBe('This run already has its ensemble.');
     expect(shelf.models.map((m) => m.bundle.model.type)).toContain('ensemble');
+  });
+
+  it("passes a classification run's calibration choice to every job (and none when it is 'none')", async () => {
+    await setup({ logistic: 0.8, 'gbdt-classifier': 0.9 }, ['logistic', 'gbdt-classifier'], 'holdout', (s) => (s.calibration = 'isotonic'));
+    await expect.poll(() => session.runEndedAt, { timeout: 10_000 }).not.toBeNull();
+    expect(jobsSeen.map((j) => [j.candidate.type, j.calibration])).toEqual([
+      ['logistic', 'isotonic'],
+      ['gbdt-classifier', 'isotonic'],
+    ]);
+    session.dispose();
+    workers.closeAll();
+    await setup({ logistic: 0.8 }, ['logistic'], 'holdout', () => undefined);
+    await expect.poll(() => session.runEndedAt, { timeout: 10_000 }).not.toBeNull();
+    expect(jobsSeen.map((j) => j.calibration)).toEqual([undefined]);
   });
 
   it('offers no ensemble after a hold-out run', async () => {

@@ -45,7 +45,8 @@ describe.skipIf(!haveTelco)(`cli train and predict on telco churn${haveTelco ? '
     expect(m.rocAuc).toBeGreaterThan(0.82);
     expect(m.logLoss).toBeLessThan(0.45);
     expect(m.accuracy).toBeGreaterThan(0.78);
-    expect(rep.warnings.map((w: { code: string }) => w.code)).toContain('no-intervals');
+    // Prediction sets where a regressor gets intervals: 90 % by default, judged on the test rows.
+    expect(m.predictionSets).toMatchObject({ score: 'lac', method: 'split', coverage: 0.9, evaluation: { kind: 'test', rows: 1409 } });
     const loaded = await openBundle(readFileSync(model, 'utf8'));
     expect(loaded.bundle).toMatchObject({ task: 'classification', classes: ['No', 'Yes'], decision: { threshold: 0.5 } });
     expect(loaded.bundle.metrics.classification!.test.rocAuc).toBeCloseTo(m.rocAuc, 12);

@@ -13,13 +13,16 @@
  * (model `fromJSON` checks array lengths and tree indices). Nothing in a bundle is executed.
  */
 import * as v from 'valibot';
-import { decodeCalibration, encodeCalibration, type EncodedCalibration } from '../conformal/bundle-form';
+import { decodeCalibration, decodeSets, encodeCalibration, encodeSets, type EncodedCalibration, type EncodedSets } from '../conformal/bundle-form';
+import type { ConformalSets } from '../conformal/sets';
 import type { ConformalCalibration } from '../conformal/calibration';
 import { BundleError, LoupeError } from '../errors';
 import { decodeDiagnostics, encodeDiagnostics, type EncodedDiagnostics, type EvaluationDiagnostics } from '../report/diagnostics';
 import type { RegressionMetrics } from '../metrics';
 import type { ClassificationMetrics } from '../metrics/classification';
 import { isModelType, modelFromJSON, modelInfo, MODEL_TYPES } from '../models/registry';
+import { CalibratedClassifier, probabilityCalibrationOf } from '../models/calibration-model';
+import { decodeProbabilityCalibration, encodeProbabilityCalibration, type EncodedProbabilityCalibration } from '../models/calibration-bundle';
 import { isClassifier, type ModelType, type Regressor, type SerializedModel, type StateValue, type Task } from '../models/types';
 import { FittedRecipe } from '../recipe';
 import { ensureTf } from '../tf';
@@ -91,6 +94,13 @@ export interface ModelBundle {
   referenceSample?: EncodedReferenceSample;
   /** Conformal calibration of prediction intervals (absent in bundles made before they existed). */
   intervals?: EncodedCalibration;
+  /**
+   * A calibrated classifier's probability calibration (Platt or isotonic), applied to the
+   * probabilities of `model`: the two together are the model that predicts (absent: uncalibrated).
+   */
+  probabilityCalibration?: EncodedProbabilityCalibration;
+  /** A classifier's conformal prediction sets: the calibration scores and their coverage on the test part. */
+  predictionSets?: EncodedSets;
   /** Predicted-vs-actual and residuals on the test part as binned counts, for the model report. */
   diagnostics?: EncodedDiagnostics;
 }
@@ -104,6 +114,8 @@ export interface LoadedBundle {
   referenceSample?: ReferenceSample;
   /** Present when the bundle carries a calibration: prediction intervals at any coverage. */
   intervals?: ConformalCalibration;
+  /** A classifier's: present when the bundle carries them, prediction sets at any coverage. */
+  predictionSets?: ConformalSets;
   diagnostics?: EvaluationDiagnostics;
 }
 
@@ -224,6 +236,10 @@ const envelope = v.object({
   // Checked field by field by decodeCalibration (conformal/bundle-form.ts) and decodeDiagnostics (report/diagnostics.ts).
   intervals: v.optional(v.unknown()),
   diagnostics: v.optional(v.unknown()),
+  // Checked by decodeProbabilityCalibration (models/calibration-bundle.ts) against the model.
+  probabilityCalibration: v.optional(v.unknown()),
+  // Checked by decodeSets (conformal/bundle-form.ts).
+  predictionSets: v.optional(v.unknown()),
 });
 
 export interface CreateBundleInput {
@@ -235,6 +251,8 @@ export interface CreateBundleInput {
   referenceProfile: ReferenceProfile;
   referenceSample?: EncodedReferenceSample;
   intervals?: ConformalCalibration;
+  /** A classifier's conformal prediction sets. */
+  predictionSets?: ConformalSets;
   diagnostics?: EvaluationDiagnostics;
   /** A binary classifier's decision threshold (default 0.5). */
   threshold?: number;
@@ -242,6 +260,7 @@ export interface CreateBundleInput {
 
 export function createBundle(input: CreateBundleInput): ModelBundle {
   const s = input.model.toJSON();
+  const calibrated = probabilityCalibrationOf(input.model);
   const classes = input.recipe.task === 'classification' ? [...input.recipe.classes] : undefined;
   return {
     format: BUNDLE_FORMAT,
@@ -259,6 +278,8 @@ export function createBundle(input: CreateBundleInput): ModelBundle {
     ...(input.referenceSample ? { referenceSample: input.referenceSample } : {}),
     ...(input.intervals ? { intervals: encodeCalibration(input.intervals) } : {}),
     ...(input.diagnostics ? { diagnostics: encodeDiagnostics(input.diagnostics) } : {}),
+    ...(input.predictionSets ? { predictionSets: encodeSets(input.predictionSets) } : {}),
+    ...(calibrated ? { probabilityCalibration: encodeProbabilityCalibration(calibrated.calibration, calibrated.rows) } : {}),
   };
 }
 
@@ -319,6 +340,18 @@ export function loadBundle(json: unknown): LoadedBundle {
     throw rethrow(e, 'model');
   }
   checkTask(recipe, model, b);
+  if (b.probabilityCalibration !== undefined) {
+    if (!isClassifier(model)) throw new BundleError('bad-calibration', 'Invalid bundle: probabilityCalibration: calibrates class probabilities, but the model predicts numbers.', { field: 'probabilityCalibration' });
+    const { calibration, rows } = decodeProbabilityCalibration(b.probabilityCalibration, model.classCount);
+    b.probabilityCalibration = encodeProbabilityCalibration(calibration, rows);
+    model = CalibratedClassifier.restore(model, calibration, rows);
+  } else delete b.probabilityCalibration;
+  let predictionSets: ConformalSets | undefined;
+  if (b.predictionSets !== undefined) {
+    if (!isClassifier(model)) throw new BundleError('bad-sets', 'Invalid bundle: predictionSets: prediction sets are of classes, but the model predicts numbers.', { field: 'predictionSets' });
+    predictionSets = decodeSets(b.predictionSets);
+    b.predictionSets = encodeSets(predictionSets);
+  } else delete b.predictionSets;
   let intervals: ConformalCalibration | undefined;
   if (b.intervals !== undefined) {
     intervals = decodeCalibration(b.intervals);
@@ -339,7 +372,7 @@ export function loadBundle(json: unknown): LoadedBundle {
     : undefined;
   b.recipe = recipe.toJSON();
   b.model = { ...b.model, params: model.toJSON().params };
-  return { bundle: b, recipe, model, ...(referenceSample ? { referenceSample } : {}), ...(intervals ? { intervals } : {}), ...(diagnostics ? { diagnostics } : {}) };
+  return { bundle: b, recipe, model, ...(referenceSample ? { referenceSample } : {}), ...(intervals ? { intervals } : {}), ...(predictionSets ? { predictionSets } : {}), ...(diagnostics ? { diagnostics } : {}) };
 }
 
 /**

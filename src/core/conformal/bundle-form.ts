@@ -10,6 +10,7 @@ import { BundleError } from '../errors';
 import { modelFromJSON } from '../models/registry';
 import type { Regressor, SerializedModel, StateValue } from '../models/types';
 import type { ConformalCalibration } from './calibration';
+import type { ConformalSets, SetEvaluation, SetScore } from './sets';
 
 export interface EncodedCalibration {
   method: 'split' | 'cv';
@@ -46,26 +47,37 @@ const schema = v.object({
 const bad = (field: string, message: string, cause?: unknown): BundleError =>
   new BundleError('bad-intervals', `Invalid bundle: ${field}: ${message}`, { field }, cause === undefined ? undefined : { cause });
 
-/** Validates a bundle's `intervals` field; every failure names its path under `intervals`. */
-export function decodeCalibration(json: unknown): ConformalCalibration {
-  const parsed = v.safeParse(schema, json);
-  if (!parsed.success) {
-    const issue = parsed.issues[0];
-    const path = v.getDotPath(issue);
-    throw bad(path ? `intervals.${path}` : 'intervals', `${issue.message}.`);
-  }
-  const e = parsed.output;
+type Bad = (field: string, message: string, cause?: unknown) => BundleError;
+
+/** The field `root` checked against `s`; the first failure named by its path under `root`. */
+function parsed<S extends v.GenericSchema>(s: S, json: unknown, root: string, fail: Bad): v.InferOutput<S> {
+  const r = v.safeParse(s, json);
+  if (r.success) return r.output;
+  const path = v.getDotPath(r.issues[0]);
+  throw fail(path ? `${root}.${path}` : root, `${r.issues[0].message}.`);
+}
+
+/** `<root>.scores`: a non-empty ascending Float64Array of at most calibrationRows scores, each in [0, max]. */
+function decodedScores(e: { scores: unknown; calibrationRows: number }, root: string, max: number, fail: Bad): Float64Array {
   let scores: StateValue;
   try {
-    scores = decodeState(e.scores, 'intervals.scores');
+    scores = decodeState(e.scores as EncodedValue, `${root}.scores`);
   } catch (err) {
-    if (err instanceof BundleError) throw bad('intervals.scores', err.message, err);
+    if (err instanceof BundleError) throw fail(`${root}.scores`, err.message, err);
     throw err;
   }
-  if (!(scores instanceof Float64Array) || scores.length === 0) throw bad('intervals.scores', 'must be a non-empty Float64Array.');
+  if (!(scores instanceof Float64Array) || scores.length === 0) throw fail(`${root}.scores`, 'must be a non-empty Float64Array.');
   for (let i = 0; i < scores.length; i++)
-    if (!(scores[i] >= 0 && Number.isFinite(scores[i])) || (i > 0 && scores[i] < scores[i - 1])) throw bad(`intervals.scores[${i}]`, 'scores must be finite, non-negative and ascending.');
-  if (scores.length > e.calibrationRows) throw bad('intervals.calibrationRows', `is ${e.calibrationRows}, fewer than the ${scores.length} scores.`);
+    if (!(scores[i] >= 0 && scores[i] <= max && Number.isFinite(scores[i])) || (i > 0 && scores[i] < scores[i - 1]))
+      throw fail(`${root}.scores[${i}]`, max === Infinity ? 'scores must be finite, non-negative and ascending.' : `scores must lie in [0, ${max}], ascending.`);
+  if (scores.length > e.calibrationRows) throw fail(`${root}.calibrationRows`, `is ${e.calibrationRows}, fewer than the ${scores.length} scores.`);
+  return scores;
+}
+
+/** Validates a bundle's `intervals` field; every failure names its path under `intervals`. */
+export function decodeCalibration(json: unknown): ConformalCalibration {
+  const e = parsed(schema, json, 'intervals', bad);
+  const scores = decodedScores(e, 'intervals', Infinity, bad);
   const out: ConformalCalibration = { method: e.method, coverage: e.coverage, calibrationRows: e.calibrationRows, scores };
   if (e.scale) {
     if (e.scale.model.type !== 'gbdt') throw bad('intervals.scale.model.type', `the residual model must be "gbdt"; got ${JSON.stringify(e.scale.model.type)}.`);
@@ -84,4 +96,46 @@ export function decodeCalibration(json: unknown): ConformalCalibration {
   }
   if (e.evaluation) out.evaluation = { ...e.evaluation };
   return out;
+}
+
+/** A classifier's prediction-set calibration as it travels in a bundle's optional `predictionSets` field. */
+export interface EncodedSets {
+  score: SetScore;
+  method: 'split' | 'cv';
+  coverage: number;
+  calibrationRows: number;
+  scores: EncodedValue;
+  evaluation?: SetEvaluation;
+}
+
+export function encodeSets(c: ConformalSets): EncodedSets {
+  return { score: c.score, method: c.method, coverage: c.coverage, calibrationRows: c.calibrationRows, scores: encodeState(c.scores), ...(c.evaluation ? { evaluation: { ...c.evaluation } } : {}) };
+}
+
+const setsSchema = v.object({
+  score: v.picklist(['lac', 'aps']),
+  method: v.picklist(['split', 'cv']),
+  coverage: share,
+  calibrationRows: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  scores: v.unknown(),
+  evaluation: v.optional(
+    v.object({
+      kind: v.picklist(['test', 'out-of-fold']),
+      coverage: share,
+      empiricalCoverage: v.pipe(finite, v.minValue(0), v.maxValue(1)),
+      meanSetSize: v.pipe(finite, v.minValue(0)),
+      rows: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    }),
+  ),
+});
+
+const badSets = (field: string, message: string, cause?: unknown): BundleError =>
+  new BundleError('bad-sets', `Invalid bundle: ${field}: ${message}`, { field }, cause === undefined ? undefined : { cause });
+
+/** Validates a bundle's `predictionSets` field; every failure names its path under `predictionSets`. */
+export function decodeSets(json: unknown): ConformalSets {
+  const e = parsed(setsSchema, json, 'predictionSets', badSets);
+  // Both scores are probabilities or sums of them: in [0, 1].
+  const scores = decodedScores(e, 'predictionSets', 1, badSets);
+  return { score: e.score, method: e.method, coverage: e.coverage, calibrationRows: e.calibrationRows, scores, ...(e.evaluation ? { evaluation: { ...e.evaluation } } : {}) };
 }

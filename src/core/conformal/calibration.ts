@@ -119,13 +119,22 @@ export function intervalCoverage(c: ConformalCalibration | undefined, requested?
       'This model has no prediction intervals: its bundle was made before Loupe computed them, or its training data was too small to calibrate them. Train it again to get intervals.',
       { field },
     );
-  if (requested === undefined) return c.coverage;
+  return reachableCoverage(c.scores.length, c.coverage, requested, 'intervals', field);
+}
+
+/**
+ * `requested` (or, when none is asked, the stored coverage) checked against the n calibration
+ * scores a model keeps: refused, in words, when n is too few for a finite quantile. `what` names
+ * what is asked for ('intervals', 'prediction sets').
+ */
+export function reachableCoverage(n: number, stored: number, requested: number | undefined, what: string, field: string): number {
+  if (requested === undefined) return stored;
   checkCoverage(requested, field);
-  if (conformalRank(c.scores.length, requested) > c.scores.length) {
-    const most = c.scores.length / (c.scores.length + 1);
+  if (conformalRank(n, requested) > n) {
+    const most = n / (n + 1);
     throw new InvalidParamsError(
       'coverage-unreachable',
-      `${percent(requested)} intervals need at least ${minimumScores(requested)} calibration scores; this model has ${c.scores.length}, enough for at most ${percent(Math.floor(most * 1000) / 1000)}.`,
+      `${percent(requested)} ${what} need at least ${minimumScores(requested)} calibration scores; this model has ${n}, enough for at most ${percent(Math.floor(most * 1000) / 1000)}.`,
       { field },
     );
   }

@@ -16,6 +16,7 @@ import { permutation, Rng } from '../random';
 import { calibrate, outOfFoldEvaluation, percent, predictIntervals, scoreIntervals, type ConformalCalibration } from './calibration';
 import { checkCoverage, minimumScores } from './quantile';
 import { takeMatrixRows, takeValues } from './rows';
+import type { SetScore } from './sets';
 
 export const DEFAULT_COVERAGE = 0.9;
 /** Share of the training rows held out for calibration (hold-out and test-file splits). */
@@ -29,11 +30,14 @@ export interface IntervalRequest {
   coverage?: number;
   /** Normalise by a residual model so intervals widen where the model is less sure (default true). */
   normalized?: boolean;
+  /** Classifiers' prediction sets: the nonconformity score, 'lac' (1 − p of the class; default) or 'aps' (sets.ts). */
+  setScore?: SetScore;
 }
 
 export interface IntervalPlan {
   coverage: number;
   normalized: boolean;
+  setScore: SetScore;
 }
 
 export function intervalPlan(req: IntervalRequest | false | undefined): IntervalPlan | null {
@@ -41,19 +45,22 @@ export function intervalPlan(req: IntervalRequest | false | undefined): Interval
   const coverage = checkCoverage(req?.coverage ?? DEFAULT_COVERAGE, 'intervals.coverage');
   if (req?.normalized !== undefined && typeof req.normalized !== 'boolean')
     throw new InvalidParamsError('bad-intervals', 'intervals.normalized must be true or false.', { field: 'intervals.normalized' });
-  return { coverage, normalized: req?.normalized ?? true };
+  const setScore = req?.setScore ?? 'lac';
+  if (setScore !== 'lac' && setScore !== 'aps')
+    throw new InvalidParamsError('bad-intervals', `intervals.setScore is 'lac' or 'aps'; got ${JSON.stringify(setScore)}.`, { field: 'intervals.setScore' });
+  return { coverage, normalized: req?.normalized ?? true, setScore };
 }
 
 /**
  * The calibration part of `n` training rows (seeded): 20 % of them (at most 20,000), or on small
  * data the fewest the coverage needs, but never more than half; else why there is none.
  */
-export function calibrationPart(n: number, seed: number, coverage: number): { proper: Uint32Array; calibration: Uint32Array } | { reason: string } {
+export function calibrationPart(n: number, seed: number, coverage: number, kind: 'intervals' | 'sets' = 'intervals'): { proper: Uint32Array; calibration: Uint32Array } | { reason: string } {
   const need = minimumScores(coverage);
   const m = Math.min(MAX_CALIBRATION_ROWS, Math.max(need, Math.round(CALIBRATION_SHARE * n)));
   if (n - m < m)
     return {
-      reason: `No prediction intervals: ${percent(coverage)} intervals need at least ${need} calibration rows set apart from at least as many training rows, and there are ${n} training rows.`,
+      reason: `No prediction ${kind}: ${percent(coverage)} ${kind === 'sets' ? 'prediction sets' : 'intervals'} need at least ${need} calibration rows set apart from at least as many training rows, and there are ${n} training rows.`,
     };
   const order = permutation(n, new Rng(seed ^ 0xca1b));
   return { calibration: order.slice(0, m).sort(), proper: order.slice(m).sort() };
@@ -92,9 +99,9 @@ export async function splitCalibration(input: SplitCalibrationInput): Promise<Co
 }
 
 /** Why k-fold out-of-fold errors of `n` rows cannot calibrate intervals at `coverage`, or null when they can. */
-export function tooFewForCrossCalibration(n: number, coverage: number): string | null {
+export function tooFewForCrossCalibration(n: number, coverage: number, kind: 'intervals' | 'sets' = 'intervals'): string | null {
   const need = minimumScores(coverage);
-  return n < need ? `No prediction intervals: ${percent(coverage)} intervals need the errors of at least ${need} rows; there are ${n}.` : null;
+  return n < need ? `No prediction ${kind}: ${percent(coverage)} ${kind === 'sets' ? 'prediction sets' : 'intervals'} need the ${kind === 'sets' ? 'scores' : 'errors'} of at least ${need} rows; there are ${n}.` : null;
 }
 
 export interface CrossCalibrationInput {

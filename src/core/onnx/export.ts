@@ -24,6 +24,11 @@ export const ONNX_OPSETS = { '': 17, 'ai.onnx.ml': 3 } as const;
 export function exportOnnx(loaded: LoadedBundle): Uint8Array {
   const { bundle, recipe, model } = loaded;
   const type = bundle.model.type;
+  // `model` would export without its calibration (models/calibration-model.ts): refused rather than exported uncalibrated.
+  if (bundle.probabilityCalibration)
+    throw new ExportError('not-exportable', 'This classifier’s probabilities are calibrated (Platt or isotonic), which the ONNX export does not write: it would give the uncalibrated probabilities.', {
+      field: 'probabilityCalibration',
+    });
   const refusal = exportRefusal(type, 'onnx');
   if (refusal !== null) throw new ExportError('not-exportable', refusal, { field: 'model.type' });
   const writer = MODEL_WRITERS[type];

@@ -12,7 +12,9 @@
  * A classifier's bundle predicts classes: `predictions` holds class codes (the bundle's decision
  * threshold on the positive class for two classes, else the most probable class), `probabilities`
  * rows × K in the recipe's class order, and the CSV writes `prediction` as the class label plus
- * one `proba_<class>` column per class. Range flags, clipping and intervals are regression's.
+ * one `proba_<class>` column per class. Range flags, clipping and intervals are regression's; with
+ * `interval`, a classifier's rows get their conformal prediction sets instead (conformal/sets.ts),
+ * written as `prediction_set`: the labels joined by '|'.
  * Its explanations are of one class per row (explain/classifier.ts): the positive class for two
  * classes, else the row's predicted class (or `explainClass`), written as `shap_class` (the label),
  * `shap_base` and `shap_<column>` in the explanation's unit (log-odds or probability).
@@ -22,6 +24,7 @@ import { checkpoint, throwIfAborted } from '../abort';
 import type { LoadedBundle } from '../bundle/bundle';
 import { profiledRange } from '../bundle/reference-profile';
 import { intervalHalfWidths } from '../conformal/calibration';
+import { predictSets, setLabels } from '../conformal/sets';
 import { streamCsvRows } from '../data/csv';
 import { neutraliseRows } from '../data/csv-cells';
 import type { CsvInput, ParseProgress, Table } from '../data/types';
@@ -47,6 +50,8 @@ export interface RecordsPrediction {
   /** With `interval`: each row's prediction interval (NaN where the row has an error). */
   lower?: Float64Array;
   upper?: Float64Array;
+  /** A classifier's, with `interval`: set membership, rows × K (1 = the class is in the row's set; none where the row has an error). */
+  sets?: Uint8Array;
   /** The input columns as read, before imputation (FittedRecipe.inputTable): what drift is measured on. */
   inputs: Table;
   /** With `explainer`: every row's explanation. */
@@ -93,7 +98,8 @@ export interface PredictOptions {
   /**
    * Coverage of the prediction intervals to add (0 < c < 1), checked beforehand with
    * `intervalCoverage` (conformal/calibration.ts) against the bundle's calibration. With `clip`,
-   * the bounds are clipped to the training range too.
+   * the bounds are clipped to the training range too. A classifier's: the coverage of its
+   * prediction sets, checked with `setCoverage` (conformal/sets.ts).
    */
   interval?: number;
 }
@@ -115,20 +121,24 @@ export function bundleClasses(loaded: LoadedBundle): readonly string[] | undefin
 }
 
 /** A classifier's probabilities and decided classes on the valid rows (NaN elsewhere). */
-function classifyRecords(loaded: LoadedBundle, model: Classifier, matrix: Matrix, valid: Uint8Array, inputs: Table, problems: RowProblem[]): RecordsPrediction {
+function classifyRecords(loaded: LoadedBundle, model: Classifier, matrix: Matrix, valid: Uint8Array, inputs: Table, problems: RowProblem[], setCoverage?: number): RecordsPrediction {
   const k = loaded.recipe.classes.length;
   const { sub, idx } = validRows(matrix.data, matrix.rows, matrix.cols, valid);
   const probabilities = new Float64Array(matrix.rows * k).fill(NaN);
   const predictions = new Float64Array(matrix.rows).fill(NaN);
+  const calibration = setCoverage !== undefined ? loaded.predictionSets : undefined;
+  const sets = calibration ? new Uint8Array(matrix.rows * k) : undefined;
   if (idx.length > 0) {
     const p = model.predictProba({ data: sub, rows: idx.length, cols: matrix.cols, features: matrix.features });
     const decided = decide(p, k, decisionThreshold(loaded));
+    const members = calibration ? predictSets(calibration, p, k, setCoverage) : undefined;
     for (let r = 0; r < idx.length; r++) {
       probabilities.set(p.subarray(r * k, r * k + k), idx[r] * k);
       predictions[idx[r]] = decided[r];
+      if (members) sets!.set(members.subarray(r * k, r * k + k), idx[r] * k);
     }
   }
-  return { predictions, probabilities, classes: loaded.recipe.classes, valid, problems, outOfRange: 0, inputs };
+  return { predictions, probabilities, classes: loaded.recipe.classes, valid, problems, outOfRange: 0, inputs, ...(sets ? { sets } : {}) };
 }
 
 /** Predicts typed records (a form, JSON rows). `firstRow` numbers the first record in problems. */
@@ -146,7 +156,7 @@ export function predictTransformed(loaded: LoadedBundle, transformed: RecordsTra
   const matrix: Matrix = { data: X.data, rows: X.rows, cols: X.cols, features: loaded.recipe.features };
   if (loaded.recipe.task === 'classification') {
     if (!isClassifier(loaded.model)) throw new PipelineError('bad-model', `The bundle's recipe predicts classes of "${loaded.bundle.target}" but its model is a regressor.`, { stage: 'prediction' });
-    const res = classifyRecords(loaded, loaded.model, matrix, valid, inputs, problems);
+    const res = classifyRecords(loaded, loaded.model, matrix, valid, inputs, problems, options.interval);
     if (options.explainer) res.explanation = explainClassified(options.explainer, matrix, valid, res.predictions, loaded.recipe.classes, options);
     return res;
   }
@@ -310,6 +320,8 @@ export interface PredictionChunk {
   /** With `interval`: each row's interval bounds (NaN where it could not be predicted). */
   lower?: Float64Array;
   upper?: Float64Array;
+  /** A classifier's, with `interval`: set membership rows × K (written as prediction_set). */
+  sets?: Uint8Array;
   valid: Uint8Array;
   /**
    * Per row: why it could not be predicted; for a row predicted outside the training target's
@@ -339,8 +351,10 @@ export interface PredictionSummary {
   /** The target's range in the training data, when the bundle records it. */
   targetRange?: { min: number; max: number };
   distribution: { min: number; max: number; mean: number; std: number; histogram: { edges: number[]; counts: number[] } };
-  /** With `interval`: the coverage of the intervals written. */
+  /** With `interval`: the coverage of the intervals written (a classifier's: of its prediction sets). */
   interval?: { coverage: number };
+  /** A classifier's, with `interval`: the mean number of classes in the sets of the predicted rows. */
+  meanSetSize?: number;
   /** A classifier's: predicted rows per class label, in class order (the distribution above is of class codes). */
   classCounts?: Record<string, number>;
   /** A binary classifier's decision threshold on the positive class's probability. */
@@ -366,6 +380,7 @@ export interface PredictCsvOptions extends PredictOptions {
 export async function predictCsv(loaded: LoadedBundle, input: CsvInput, options: PredictCsvOptions): Promise<PredictionSummary> {
   const chunkRows = options.chunkRows ?? 10_000;
   const withIntervals = options.interval !== undefined && loaded.intervals !== undefined;
+  const withSets = options.interval !== undefined && loaded.predictionSets !== undefined;
   const tally = new PredictionTally();
   let header: string[] = [];
   let pending: string[][] = [];
@@ -396,6 +411,7 @@ export async function predictCsv(loaded: LoadedBundle, input: CsvInput, options:
       predictions: res.predictions,
       ...(res.probabilities ? { probabilities: res.probabilities, classes: res.classes } : {}),
       ...(res.lower ? { lower: res.lower, upper: res.upper } : {}),
+      ...(res.sets ? { sets: res.sets } : {}),
       valid: res.valid,
       errors,
       problems: res.problems.slice(0, options.maxProblemsPerChunk ?? 1000),
@@ -435,6 +451,7 @@ export async function predictCsv(loaded: LoadedBundle, input: CsvInput, options:
       predictions: new Float64Array(0),
       ...(bundleClasses(loaded) ? { probabilities: new Float64Array(0), classes: bundleClasses(loaded) } : {}),
       ...(withIntervals ? { lower: new Float64Array(0), upper: new Float64Array(0) } : {}),
+      ...(withSets ? { sets: new Uint8Array(0) } : {}),
       valid: new Uint8Array(0),
       errors: [],
       problems: [],
@@ -467,10 +484,17 @@ export class PredictionTally {
   private readonly stats = new RunningStats();
   /** A classifier's predicted rows per class code. */
   private perClass: number[] | null = null;
+  /** A classifier's, with sets: classes in the sets of the predicted rows. */
+  private setMembers = 0;
+  private withSets = false;
 
   add(res: RecordsPrediction): void {
     if (res.classes) this.perClass ??= new Array<number>(res.classes.length).fill(0);
     this.outOfRange += res.outOfRange;
+    if (res.sets) {
+      this.withSets = true;
+      for (const m of res.sets) this.setMembers += m;
+    }
     for (const p of res.problems) {
       const key = `${p.reason}:${p.severity}`;
       this.problemCounts[key] = (this.problemCounts[key] ?? 0) + 1;
@@ -491,7 +515,8 @@ export class PredictionTally {
     const threshold = classes ? decisionThreshold(loaded) : undefined;
     const perClass = this.perClass ?? [];
     return {
-      ...(options.interval !== undefined && loaded.intervals !== undefined ? { interval: { coverage: options.interval } } : {}),
+      ...(options.interval !== undefined && (loaded.intervals !== undefined || loaded.predictionSets !== undefined) ? { interval: { coverage: options.interval } } : {}),
+      ...(this.withSets ? { meanSetSize: this.predicted ? this.setMembers / this.predicted : NaN } : {}),
       rows: this.rows,
       predicted: this.predicted,
       failed: this.rows - this.predicted,
@@ -583,15 +608,16 @@ export const numberCell = (v: number): string => (Number.isFinite(v) ? String(v)
 
 /**
  * The columns of a predictions CSV: the input columns, the prediction, a classifier's
- * `proba_<class>` per class, with intervals `prediction_lower` and `prediction_upper`, the error
- * column, and with explanations (a classifier's `shap_class`, the class explained, then)
- * `shap_base` and `shap_<column>` per explained column (each renamed `…_2`, … when the input has
- * the name).
+ * `proba_<class>` per class and with sets its `prediction_set`, with intervals `prediction_lower`
+ * and `prediction_upper`, the error column, and with explanations (a classifier's `shap_class`,
+ * the class explained, then) `shap_base` and `shap_<column>` per explained column (each renamed
+ * `…_2`, … when the input has the name).
  */
-export function predictionColumns(header: readonly string[], intervals: boolean, explained?: readonly string[], classes?: readonly string[]): string[] {
+export function predictionColumns(header: readonly string[], intervals: boolean, explained?: readonly string[], classes?: readonly string[], sets = false): string[] {
   const names = [...header];
   names.push(predictionColumnName(names));
   if (classes) for (const c of classes) names.push(predictionColumnName(names, `proba_${c}`));
+  if (classes && sets) names.push(predictionColumnName(names, 'prediction_set'));
   if (intervals) for (const base of ['prediction_lower', 'prediction_upper']) names.push(predictionColumnName(names, base));
   names.push(predictionColumnName(names, 'error'));
   if (explained) for (const base of [...(classes ? ['shap_class'] : []), 'shap_base', ...explained.map((c) => `shap_${c}`)]) names.push(predictionColumnName(names, base));
@@ -599,7 +625,7 @@ export function predictionColumns(header: readonly string[], intervals: boolean,
 }
 
 /** The predicted cells of a chunk's rows. */
-export type PredictedCells = Pick<PredictionChunk, 'predictions' | 'probabilities' | 'classes' | 'lower' | 'upper' | 'valid' | 'errors' | 'explanation'>;
+export type PredictedCells = Pick<PredictionChunk, 'predictions' | 'probabilities' | 'classes' | 'lower' | 'upper' | 'sets' | 'valid' | 'errors' | 'explanation'>;
 
 /**
  * Row i of a predictions CSV as text cells (not yet neutralised or quoted): its `width` input
@@ -614,6 +640,8 @@ export function outputCells(chunk: PredictedCells, i: number, input: readonly st
     const code = chunk.predictions[i];
     cells.push(Number.isFinite(code) ? classes[code] : '');
     for (let c = 0; c < classes.length; c++) cells.push(numberCell(chunk.probabilities![i * classes.length + c]));
+    // The set's labels joined by '|' (papaparse quotes the cell where a label needs it); empty where the row could not be predicted.
+    if (chunk.sets) cells.push(chunk.valid[i] ? setLabels(chunk.sets, i, classes) : '');
   } else cells.push(numberCell(chunk.predictions[i]));
   if (chunk.lower) cells.push(numberCell(chunk.lower[i]), numberCell(chunk.upper![i]));
   cells.push(chunk.errors[i]);
@@ -642,7 +670,7 @@ export function outputCells(chunk: PredictedCells, i: number, input: readonly st
  * The header line is written when `withHeader` is true (the first chunk).
  */
 export function predictionChunkToCsv(chunk: PredictionChunk, withHeader: boolean): string {
-  const names = predictionColumns(chunk.header, chunk.lower !== undefined, chunk.explanation?.columns, chunk.probabilities ? chunk.classes : undefined);
+  const names = predictionColumns(chunk.header, chunk.lower !== undefined, chunk.explanation?.columns, chunk.probabilities ? chunk.classes : undefined, chunk.sets !== undefined);
   const out = chunk.rows.map((r, i) => outputCells(chunk, i, r, chunk.header.length));
   const text = Papa.unparse(neutraliseRows(withHeader ? [names, ...out] : out), { newline: '\n' });
   return text + '\n';

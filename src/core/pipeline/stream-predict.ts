@@ -122,6 +122,7 @@ export async function streamPredict(loaded: LoadedBundle, input: CsvInput, sink:
   const maxListed = options.maxListed ?? 100;
   const schema = loaded.recipe.inputSchema();
   const target = loaded.bundle.target;
+  const withSets = options.interval !== undefined && loaded.predictionSets !== undefined;
   const withIntervals = options.interval !== undefined && loaded.intervals !== undefined;
   const predictOptions: PredictOptions = { clip: options.clip, explainer: options.explainer, interval: options.interval, explainClass: options.explainClass };
   const tally = new PredictionTally();
@@ -144,7 +145,7 @@ export async function streamPredict(loaded: LoadedBundle, input: CsvInput, sink:
     await sink.write(bytes);
   };
   const headerLine = (explained: readonly string[] | undefined): string => {
-    columns = predictionColumns(header, withIntervals, explained, bundleClasses(loaded));
+    columns = predictionColumns(header, withIntervals, explained, bundleClasses(loaded), withSets);
     wroteHeader = true;
     return Papa.unparse(neutraliseRows([columns]), { newline: '\n' }) + '\n';
   };

@@ -21,7 +21,8 @@
  * from every row after cleaning (LabelEncoder order, so folds keep their codes), stratified
  * hold-out and k-fold, `classCount` passed to every fit, classification metrics with the binary
  * decision threshold, per-row probabilities kept, ranking by `metric` (default ROC AUC), only
- * classifiers as candidates, and no prediction intervals (a 'no-intervals' warning says so).
+ * classifiers as candidates, optional probability calibration (`calibration`), and conformal
+ * prediction sets (conformal/sets.ts) where a regressor gets intervals, calibrated the same way.
  * Stages log structured lines and fail with a PipelineError naming the stage; one candidate
  * failing does not stop the others; cancellation stops everything.
  */
@@ -29,6 +30,8 @@ import { checkpoint, throwIfAborted } from '../abort';
 import { createBundle, type ModelBundle } from '../bundle/bundle';
 import { predictIntervals, scoreIntervals, type ConformalCalibration } from '../conformal/calibration';
 import { calibrationPart, crossCalibration, intervalPlan, splitCalibration, tooFewForCrossCalibration, type IntervalRequest } from '../conformal/training';
+import { crossSets, splitSets, type ConformalSets } from '../conformal/sets';
+import { takeMatrixRows, takeValues } from '../conformal/rows';
 import { referenceProfile, type ReferenceProfile } from '../bundle/reference-profile';
 import { encodeReferenceSample, REFERENCE_SAMPLE_ROWS, sampleRowIndices } from '../bundle/reference-sample';
 import { kFold, stratifiedKFold, stratifiedTrainTestSplit, trainTestSplit, type SplitIndices } from '../data/split';
@@ -43,6 +46,7 @@ import { meanMetrics, regressionMetrics, type RegressionMetrics } from '../metri
 import { emptyHistory, type FitHistory } from '../models/history';
 import type { TreeSharing } from '../models/forest/tree-share';
 import { createModel, MODEL_TYPES, modelInfo, modelLabel } from '../models/registry';
+import { CALIBRATION_HOLDOUT, CalibratedClassifier, calibrationChoice, calibrationMethod, type CalibrationChoice } from '../models/calibration-model';
 import { isClassifier, type Matrix, type ModelType, type Regressor, type Task } from '../models/types';
 import { permutation, Rng } from '../random';
 import { applyCleaning, fitRecipe, type FitRecipeOptions, type FittedRecipe, type Recipe } from '../recipe';
@@ -139,6 +143,12 @@ export interface TrainingRequest {
    */
   threshold?: number;
   /**
+   * Classification: calibrate each candidate's probabilities — 'platt' (a sigmoid) or 'isotonic',
+   * fitted on a seeded, stratified 20 % of each fit's training rows held out of the model's fit
+   * (models/calibration-model.ts); the calibrated model is the one scored and bundled. Default 'none'.
+   */
+  calibration?: CalibrationChoice;
+  /**
    * Add the ensemble of the finished candidates (named "Ensemble") as one more candidate,
    * weighed on their out-of-fold predictions (pipeline/ensemble.ts): a k-fold run's own, or
    * `ensembleOutOfFold` with any split.
@@ -204,6 +214,8 @@ export interface CandidateResult {
   featureImportance?: Float64Array;
   /** Conformal calibration of its prediction intervals, with their coverage on the test part (k-fold: out of fold). */
   intervals?: ConformalCalibration;
+  /** A classifier's conformal prediction sets, with their coverage and mean size on the test part (k-fold: out of fold). */
+  predictionSets?: ConformalSets;
   /** Built for finished candidates as `TrainingRequest.bundles` asks. */
   bundle?: ModelBundle;
   /** An ensemble: the candidates it blends and their weights. */
@@ -241,6 +253,8 @@ export interface TrainingResult {
   classes?: string[];
   /** Binary classification: the decision threshold the metrics and bundles use. */
   threshold?: number;
+  /** Classification: the probability calibration of every candidate ('none' when uncalibrated). */
+  calibration?: CalibrationChoice;
   warnings: RunWarning[];
   /**
    * The transformed rows a fitted model can be examined on (permutation importance): the test
@@ -327,23 +341,28 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
   );
   const split = req.split;
   const target = req.recipe.target;
+  const calMethod = await stage('training', log, () => {
+    const m = calibrationMethod(req.calibration);
+    if (m && task !== 'classification')
+      throw new PipelineError('bad-calibration', `Probability calibration is for classifiers; "${target}" is a regression target.`, { field: 'calibration', stage: 'training' });
+    return m;
+  });
+  if (calMethod) log.info('training', `Probabilities calibrated (${calibrationChoice(calMethod)}) on a stratified ${CALIBRATION_HOLDOUT * 100} % of each fit's training rows`, { data: { calibration: calibrationChoice(calMethod) } });
 
   // Prediction intervals: the calibration part of the training rows (hold-out), or k-fold's folds.
+  // A classifier gets prediction sets instead, from the same calibration rows.
   let plan = intervalPlan(req.intervals);
-  if (plan && task === 'classification') {
-    warn({ code: 'no-intervals', message: 'Prediction intervals are for numbers; a classifier gives class probabilities instead, so no intervals were calibrated.' });
-    plan = null;
-  }
+  const kind = task === 'classification' ? 'sets' : 'intervals';
   let calPart: { proper: Uint32Array; calibration: Uint32Array } | undefined;
   let foldOf: Uint32Array | undefined;
   if (plan && test) {
-    const p = calibrationPart(train.X.rows, split.seed, plan.coverage);
+    const p = calibrationPart(train.X.rows, split.seed, plan.coverage, kind);
     if ('reason' in p) {
       warn({ code: 'no-intervals', message: p.reason, rows: train.X.rows });
       plan = null;
     } else calPart = p;
   } else if (plan) {
-    const reason = tooFewForCrossCalibration(cleaned.rowCount, plan.coverage);
+    const reason = tooFewForCrossCalibration(cleaned.rowCount, plan.coverage, kind);
     if (reason) {
       warn({ code: 'no-intervals', message: reason, rows: cleaned.rowCount });
       plan = null;
@@ -374,7 +393,9 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
       report(0);
       const parts = foldData.length + 1 + (calPart ? 1 : 0);
       const fit = async (X: Matrix, y: Float64Array, part: number): Promise<{ model: Regressor; seconds: number }> => {
-        const model = createModel(spec.type, given);
+        const base = createModel(spec.type, given);
+        // Calibrated: the base model fits 80 % of these rows, its calibration the other 20 %.
+        const model = calMethod && task === 'classification' ? new CalibratedClassifier(base, calMethod, split.seed ^ 0xca1) : base;
         const t0 = now();
         await model.fit(X, y, {
           signal,
@@ -393,6 +414,7 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
         let predictSeconds = 0;
         let evaluation: Evaluation;
         let model: Regressor;
+        let sets: ConformalSets | undefined;
         if (foldData.length > 0) {
           clsFolds = [];
           const oofActual = new Float64Array(cleaned.rowCount);
@@ -420,6 +442,7 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
           fitSeconds /= foldData.length;
           predictSeconds /= foldData.length;
           cls = meanMetrics(clsFolds);
+          if (plan && foldOf) sets = crossSets({ score: plan.setScore, coverage: plan.coverage, proba: oofProba, y: oofActual, k, foldOf, seed: split.seed });
           model = (await fit(train.X, train.y, foldData.length)).model;
           const keep = keptRows(oofActual.length);
           evaluation = { ...evaluationOf('out-of-fold', oofActual, oofPred, keep, oofProba, k), ...foldsOf(oofFold, keep) };
@@ -432,10 +455,25 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
           predictSeconds = (now() - t1) / 1000;
           cls = sc.metrics;
           evaluation = evaluationOf('test', test!.yRaw, sc.predicted, keptRows(sc.predicted.length), sc.proba, k);
+          if (plan && calPart) {
+            // As for intervals: the same candidate (calibrated too, if asked) refitted without the calibration part.
+            const refit = (await fit(takeMatrixRows(train.X, calPart.proper), takeValues(train.y, calPart.proper), 1)).model;
+            if (!isClassifier(refit)) throw new PipelineError('wrong-task', `${modelLabel(refit.type)} predicts numbers, not classes.`, { stage: 'evaluation' });
+            const proba = refit.predictProba(takeMatrixRows(train.X, calPart.calibration));
+            sets = splitSets({ score: plan.setScore, coverage: plan.coverage, proba, y: takeValues(train.y, calPart.calibration), k, test: { y: test!.yRaw, proba: sc.proba } });
+          }
+        }
+        if (sets?.evaluation) {
+          const e = sets.evaluation;
+          log.info('evaluation', `${name}: ${(e.coverage * 100).toFixed(0)} % prediction sets (${sets.score.toUpperCase()}) cover ${(e.empiricalCoverage * 100).toFixed(1)} % of ${e.kind === 'test' ? 'the test rows' : 'rows out of fold'}, mean size ${e.meanSetSize.toFixed(3)}`, {
+            candidate: name,
+            data: { coverage: e.coverage, empiricalCoverage: e.empiricalCoverage, meanSetSize: e.meanSetSize },
+          });
         }
         result = finishedResult({ name, type: spec.type, params }, model, { fitSeconds, predictSeconds }, evaluation, {
           classification: cls,
           ...(clsFolds ? { classificationFolds: clsFolds } : {}),
+          ...(sets ? { predictionSets: sets } : {}),
         });
         log.info('evaluation', `${name}: ${classificationLine(cls)}, fit ${fitSeconds.toFixed(2)} s`, {
           candidate: name,
@@ -569,6 +607,7 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
     task,
     ...(task === 'classification' ? { classes } : {}),
     ...(threshold !== undefined ? { threshold } : {}),
+    ...(task === 'classification' ? { calibration: calMethod ? calibrationChoice(calMethod) : ('none' as const) } : {}),
     warnings,
     evaluationRows,
     logs: log.lines,
@@ -580,7 +619,7 @@ function finishedResult(
   model: Regressor,
   timing: Pick<CandidateResult, 'fitSeconds' | 'predictSeconds'>,
   evaluation: Evaluation,
-  scores: Pick<CandidateResult, 'metrics' | 'folds' | 'classification' | 'classificationFolds' | 'intervals'>,
+  scores: Pick<CandidateResult, 'metrics' | 'folds' | 'classification' | 'classificationFolds' | 'intervals' | 'predictionSets'>,
 ): CandidateResult {
   return { ...who, status: 'finished', ...scores, ...timing, history: model.history(), model, evaluation, featureImportance: model.featureImportance() };
 }
@@ -919,6 +958,7 @@ function candidateBundle(
     referenceSample: sample
       ? encodeReferenceSample({ table: sample.inputs, predictions: predictOn(sample.X), sourceRows: sample.sourceRows, seed: sample.seed })
       : undefined,
+    predictionSets: r.predictionSets,
     intervals: r.intervals,
     diagnostics: !r.evaluation
       ? undefined

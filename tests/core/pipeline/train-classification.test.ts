@@ -124,8 +124,9 @@ describe('the training run on a classification target', () => {
     expect(res.classes).toEqual(['a', 'b']);
     expect(res.threshold).toBe(0.5);
     expect(res.rankedBy).toBe('roc_auc');
-    // Conformal intervals are regression's: said so, not silently skipped.
-    expect(res.warnings.map((w) => w.code)).toEqual(['no-intervals']);
+    // A classifier gets conformal prediction sets where a regressor gets intervals (conformal/sets.ts).
+    expect(res.warnings.map((w) => w.code)).toEqual([]);
+    expect(res.leaderboard[0].predictionSets).toMatchObject({ score: 'lac', method: 'split', coverage: 0.9 });
     expect(CentroidClassifier.fits.every((f) => f.classCount === 2)).toBe(true);
     const [r] = res.leaderboard;
     expect(r.metrics).toBeUndefined();
