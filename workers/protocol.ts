@@ -73,6 +73,10 @@ export interface RowPredictionResult {
   explanation?: RowExplanations | { unavailable: string };
   /** The conformal prediction interval at the model's coverage; absent when the model has none or the row failed. */
   interval?: { lower: number; upper: number; coverage: number };
+  /** A classifier's: `prediction` is the class code; this is its label. Absent when the row failed. */
+  label?: string;
+  /** A classifier's: each class's probability, in the bundle's `classes` order. Absent when the row failed. */
+  probabilities?: number[];
 }
 
 export interface FilePredictionProgress extends ParseProgress {
@@ -135,6 +139,12 @@ export type BatchMonitoringResult =
   | { status: 'recorded'; batchId: string; rows: number; driftShare: number; datasetDrift: boolean; drifting: string[]; columns: number; predictionDrift: boolean; referenceSource: 'bundle' | 'file' | 'dataset'; degraded?: boolean }
   | { status: 'no-reference' | 'failed'; message: string };
 
+/** The first rows of a predictions CSV, as written. */
+export interface OutputPreview {
+  columns: string[];
+  rows: string[][];
+}
+
 export interface FilePredictionResult {
   summary: PredictionSummary;
   /** The output CSV (input columns, prediction, error), written chunk by chunk where it was asked to go. */
@@ -143,6 +153,10 @@ export interface FilePredictionResult {
   header: string[];
   /** Name of the prediction column in the output. */
   predictionColumn: string;
+  /** The output's header and first rows, as written (cells as text). */
+  preview: OutputPreview;
+  /** Every column of the output, in order (the input's, then the prediction's: `prediction`, a classifier's `proba_<class>`, …, `error`). */
+  columns: string[];
   /** The first problems (rows in order), at most `maxProblems`. */
   problems: RowProblem[];
   /** Seconds spent in the worker. */

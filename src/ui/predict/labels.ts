@@ -34,3 +34,22 @@ export function formatRange(min: number | undefined, max: number | undefined): s
   if (min === undefined || max === undefined) return '';
   return `${small.format(min)} – ${small.format(max)}`;
 }
+
+/** One class of a classifier's answer, with its probability. */
+export interface ClassProbability {
+  label: string;
+  probability: number;
+}
+
+/** A classifier's probabilities by class, most probable first (ties keep the classes' order). */
+export function rankedClasses(classes: readonly string[], probabilities: readonly number[]): ClassProbability[] {
+  return classes.map((label, k) => ({ label, probability: probabilities[k] })).sort((a, b) => b.probability - a.probability);
+}
+
+/** A probability as a percentage: one decimal, "< 0.1 %" rather than a rounded 0. */
+export function formatProbability(p: number): string {
+  if (!Number.isFinite(p)) return '—';
+  if (p > 0 && p < 0.0005) return '< 0.1 %';
+  if (p < 1 && p > 0.9995) return '> 99.9 %';
+  return `${(p * 100).toFixed(1)} %`;
+}
