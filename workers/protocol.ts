@@ -443,9 +443,12 @@ export function unfinishedRetrain(jobId: string, status: 'failed' | 'cancelled',
 // (Imports kept with this section so that edits of the other sections never collide with it.)
 import type { Column as EdaColumn, ColumnProfile as EdaColumnProfile, ColumnSchema as EdaColumnSchema } from '../src/core/data/types';
 import type {
+  ClassBalance,
   ColumnDistribution,
   CorrelationMatrix,
   CorrelationMethod,
+  FeatureVsClass,
+  FeatureVsClassOptions,
   Finding,
   TargetDistribution,
   TargetVsFeature,
@@ -476,8 +479,11 @@ export interface EdaApi {
   open(dataset: string, rowCount: number, columnCount: number, schema: EdaColumnSchema[], profile: EdaColumnProfile[]): void;
   /** One column of the dataset being received, in table order (a copy: the page keeps its own). */
   addColumn(dataset: string, column: EdaColumn): void;
-  /** Data-quality findings in plain words (the target is left out of correlation pairs). */
-  findings(req: EdaRequest, target: string | null): Promise<Finding[]>;
+  /**
+   * Data-quality findings in plain words (the target is left out of correlation pairs); with
+   * `classes`, the target is a class target and its findings follow (imbalance, association).
+   */
+  findings(req: EdaRequest, target: string | null, classes?: boolean): Promise<Finding[]>;
   /** Histogram and summary of the target, binned on log10 when `log`. */
   targetDistribution(req: EdaRequest, target: string, log: boolean): Promise<TargetDistribution>;
   /** Correlation matrix of numeric columns (matrix and n transferred). */
@@ -486,6 +492,10 @@ export interface EdaApi {
   distributions(req: EdaRequest, columns: string[]): Promise<ColumnDistribution[]>;
   /** The target against one feature: density grid + binned mean + points, or box stats per level (typed arrays transferred). */
   targetVsFeature(req: EdaRequest, target: string, feature: string, options: TargetVsFeatureOptions): Promise<TargetVsFeature>;
+  /** A class target's rows per class (labels, or a number with few values, read as training reads classes). */
+  classBalance(req: EdaRequest, target: string): Promise<ClassBalance>;
+  /** One feature against a class target: boxes and histograms per class, or class shares per level. */
+  featureVsClass(req: EdaRequest, target: string, feature: string, options: FeatureVsClassOptions): Promise<FeatureVsClass>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -166,3 +166,10 @@ function associationFinding(target: string, top: ClassAssociation[]): Finding {
     suggestion: `Look at these against ${q(target)} below; a feature that explains almost everything may be a leak (known only after the outcome).`,
   };
 }
+
+const SEVERITY_RANK = { error: 0, warning: 1, info: 2 } as const;
+
+/** The data-quality findings with the class target's among them, most severe first (the target's after the others of its severity). */
+export function withClassFindings(quality: readonly Finding[], table: Table, target: string, schema: readonly ColumnSchema[] = [], opts: ClassFindingsOptions = {}): Finding[] {
+  return [...quality, ...classTargetFindings(table, target, schema, opts)].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
+}

@@ -11,7 +11,9 @@ import {
   classBalance,
   classTargetFindings,
   featureVsClass,
+  withClassFindings,
   type CategoricalByClass,
+  type Finding,
   type NumericByClass,
 } from '../../../src/core/eda';
 import { haveTelco, TELCO_CSV, TELCO_SKIP_MESSAGE } from '../../helpers/telco';
@@ -95,6 +97,14 @@ describe('classTargetFindings', () => {
     const u = classAssociations(t, 'label');
     expect(u.map((a) => a.feature)).toEqual(['amount', 'signal', 'noise']);
     expect(u[2].u).toBe(0);
+  });
+
+  it('sit among the data-quality findings by severity: the imbalance warning before any note', () => {
+    const y = Array.from({ length: 100 }, (_, i) => (i % 10 === 0 ? 'rare' : 'common'));
+    const t = table(cat('x', y.map((c, i) => (c === 'rare' || i % 7 === 0 ? 'p' : 'q'))), cat('label', y));
+    const note: Finding = { kind: 'skewed', severity: 'info', columns: ['x'], count: 1, message: 'm', suggestion: 's' };
+    const error: Finding = { ...note, kind: 'ragged-rows', severity: 'error' };
+    expect(withClassFindings([error, note], t, 'label').map((f) => f.kind)).toEqual(['ragged-rows', 'class-imbalance', 'skewed', 'class-association']);
   });
 
   it('leaves out ids, constants and free text named by the schema', () => {
