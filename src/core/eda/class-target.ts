@@ -13,7 +13,7 @@ import { formatCount } from '../format';
 import { findColumn } from './columns';
 import { histogramSorted, resolveHistogramOptions, type Histogram } from './histogram';
 import { finiteSorted, checkInt, withDefaults } from './stats';
-import { boxStats, type BoxStats } from './target-vs-feature';
+import { boxStats, levelOrder, type BoxStats } from './target-vs-feature';
 
 /** A class target's codes (index into `classes`; NaN where missing). */
 export interface ClassTarget {
@@ -201,15 +201,7 @@ function categoricalByClass(t: ClassTarget, f: CategoricalColumn, o: Required<Fe
     levelCount[l]++;
     n++;
   }
-  const index = new Map(f.levels.map((l, i) => [l, i]));
-  const ordered: number[] = [];
-  const placed = new Uint8Array(m);
-  for (const name of o.order) {
-    const l = index.get(name);
-    if (l !== undefined && !placed[l]) ((placed[l] = 1), ordered.push(l));
-  }
-  for (let l = 0; l < m; l++) if (!placed[l]) ordered.push(l);
-  let shown = ordered.filter((l) => levelCount[l] > 0);
+  let shown = levelOrder(f.levels, o.order).filter((l) => levelCount[l] > 0);
   let rest: number[] = [];
   if (shown.length > o.maxLevels) {
     const keep = new Set([...shown].sort((a, b) => levelCount[b] - levelCount[a] || a - b).slice(0, o.maxLevels));

@@ -11,6 +11,7 @@
  * About a quarter of customers churn, as in the telco data.
  */
 import { Rng } from '../random';
+import { clamp, pick } from './draw';
 
 export const CHURN_SAMPLE_COLUMNS = ['customerId', 'SeniorCitizen', 'tenure', 'Contract', 'InternetService', 'PaymentMethod', 'MonthlyCharges', 'TotalCharges', 'Churn'] as const;
 
@@ -64,17 +65,6 @@ export function churnProbability(c: ChurnSampleCustomer): number {
     e.PaymentMethod[c.payment];
   return 1 / (1 + Math.exp(-logit));
 }
-
-function pick(rng: Rng, weights: readonly number[]): number {
-  let u = rng.next();
-  for (let i = 0; i < weights.length - 1; i++) {
-    u -= weights[i];
-    if (u < 0) return i;
-  }
-  return weights.length - 1;
-}
-
-const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
 
 /** Base monthly charge by internet service (DSL, fibre, none), before add-ons. */
 const BASE_CHARGE = [55, 85, 22];
