@@ -16,7 +16,7 @@ import Papa from 'papaparse';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haveTelco, loadTelcoRecords, TELCO_CSV, TELCO_SKIP_MESSAGE } from '../helpers/telco';
-import { chooseModels, exportVersion, goTo, openApp, registerModel, ROOT, type BrowserSession } from './browser';
+import { chooseModels, exportVersion, goTo, openApp, registerModel, ROOT, stubSaveFilePicker, type BrowserSession } from './browser';
 
 const TIMEOUT = 300_000;
 const MODELS = ['logistic', 'tree-classifier', 'forest-classifier', 'gbdt-classifier'] as const;
@@ -30,17 +30,6 @@ let rowsPath: string;
 let downloaded: Papa.ParseResult<Record<string, string>>;
 
 if (!haveTelco) console.warn(`classification.e2e: ${TELCO_SKIP_MESSAGE}`);
-
-/** As Chromium's picker does: the chosen file exists, empty, once picked; here in OPFS `picked/` (headless Chromium has no dialog). */
-function stubSaveFilePicker(): void {
-  (window as unknown as { showSaveFilePicker: unknown }).showSaveFilePicker = async (options?: { suggestedName?: string }) => {
-    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('picked', { create: true });
-    const handle = await dir.getFileHandle(options?.suggestedName ?? 'predictions.csv', { create: true });
-    const w = await handle.createWritable();
-    await w.close();
-    return handle;
-  };
-}
 
 /** The one-row answer once it has settled: the class shown and each class's probability. */
 async function rowAnswer(): Promise<{ label: string; probabilities: Record<string, number> }> {
@@ -58,6 +47,31 @@ async function rowAnswer(): Promise<{ label: string; probabilities: Record<strin
 function parse(text: string): Papa.ParseResult<Record<string, string>> {
   return Papa.parse<Record<string, string>>(text.trim(), { header: true });
 }
+
+describe('the synthetic classification sample, one click away on Data', () => {
+  let sample: BrowserSession;
+  afterAll(async () => {
+    await sample?.close();
+  });
+
+  it('loads 5,000 synthetic customers, labelled synthetic; Prepare proposes Churn as a classification, Explore shows its classes', async () => {
+    sample = await openApp('classification-sample');
+    const p = sample.page;
+    await p.getByRole('button', { name: 'Load classification sample (synthetic)' }).click();
+    await p.getByTestId('row-count').filter({ hasText: /^5,000$/ }).waitFor({ timeout: TIMEOUT });
+    expect(await p.getByTestId('dataset-name').textContent()).toBe('churn-sample-synthetic.csv');
+    await p.locator('.title-row .badge', { hasText: 'Synthetic' }).waitFor();
+    await goTo(p, 'Prepare');
+    await p.getByTestId('columns-table').waitFor();
+    expect(await p.getByTestId('target-select').inputValue()).toBe('Churn');
+    expect(await p.getByTestId('task-reason').textContent()).toMatch(/Task: classification \("Churn" holds labels: 2 classes \("No", "Yes"\)\)/);
+    await goTo(p, 'Explore');
+    const shares = p.getByTestId('class-balance').getByTestId('class-share');
+    await shares.first().waitFor({ timeout: TIMEOUT });
+    expect(await shares.evaluateAll((es) => es.map((e) => e.getAttribute('data-class')))).toEqual(['No', 'Yes']);
+    expect(sample.pageErrors).toEqual([]);
+  });
+});
 
 describe.skipIf(!haveTelco)('the classification journey on telco-churn.csv', () => {
   beforeAll(async () => {
