@@ -1,6 +1,7 @@
-/** The Predict screen's words for a classifier's answer: classes by probability, probabilities as percentages. */
+/** Words for a classifier's answer: classes by probability (Predict), probabilities and shares as percentages (Predict, Explore). */
 import { describe, expect, it } from 'vitest';
-import { formatProbability, rankedClasses } from '../../src/ui/predict/labels';
+import { formatShare } from '../../src/ui/format';
+import { rankedClasses } from '../../src/ui/predict/labels';
 
 describe('rankedClasses', () => {
   it('lists every class with its probability, most probable first; ties keep the class order', () => {
@@ -12,13 +13,13 @@ describe('rankedClasses', () => {
   });
 });
 
-describe('formatProbability', () => {
+describe('formatShare', () => {
   it('shows one decimal of a percentage, and never rounds a small or large probability to 0 % or 100 %', () => {
-    expect(formatProbability(0.7312)).toBe('73.1 %');
-    expect(formatProbability(0)).toBe('0.0 %');
-    expect(formatProbability(1)).toBe('100.0 %');
-    expect(formatProbability(0.0001)).toBe('< 0.1 %');
-    expect(formatProbability(0.99995)).toBe('> 99.9 %');
-    expect(formatProbability(NaN)).toBe('—');
+    expect(formatShare(0.7312)).toBe('73.1 %');
+    expect(formatShare(0)).toBe('0.0 %');
+    expect(formatShare(1)).toBe('100.0 %');
+    expect(formatShare(0.0001)).toBe('< 0.1 %');
+    expect(formatShare(0.99995)).toBe('> 99.9 %');
+    expect(formatShare(NaN)).toBe('—');
   });
 });

@@ -45,11 +45,3 @@ export interface ClassProbability {
 export function rankedClasses(classes: readonly string[], probabilities: readonly number[]): ClassProbability[] {
   return classes.map((label, k) => ({ label, probability: probabilities[k] })).sort((a, b) => b.probability - a.probability);
 }
-
-/** A probability as a percentage: one decimal, "< 0.1 %" rather than a rounded 0. */
-export function formatProbability(p: number): string {
-  if (!Number.isFinite(p)) return '—';
-  if (p > 0 && p < 0.0005) return '< 0.1 %';
-  if (p < 1 && p > 0.9995) return '> 99.9 %';
-  return `${(p * 100).toFixed(1)} %`;
-}
