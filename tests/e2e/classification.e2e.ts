@@ -16,7 +16,7 @@ import Papa from 'papaparse';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haveTelco, loadTelcoRecords, TELCO_CSV, TELCO_SKIP_MESSAGE } from '../helpers/telco';
-import { chooseModels, exportVersion, goTo, openApp, registerModel, ROOT, stubSaveFilePicker, type BrowserSession } from './browser';
+import { axeViolations, chooseModels, exportVersion, goTo, openApp, pageModules, registerModel, ROOT, stubSaveFilePicker, workerOnlyModules, type BrowserSession } from './browser';
 
 const TIMEOUT = 300_000;
 const MODELS = ['logistic', 'tree-classifier', 'forest-classifier', 'gbdt-classifier'] as const;
@@ -42,6 +42,11 @@ async function rowAnswer(): Promise<{ label: string; probabilities: Record<strin
   const probabilities: Record<string, number> = {};
   for (let i = 0; i < (await items.count()); i++) probabilities[(await items.nth(i).getAttribute('data-class'))!] = Number(await items.nth(i).getAttribute('data-value'));
   return { label, probabilities };
+}
+
+/** axe-core's findings on the page as it is, in words (none expected). */
+async function violations(): Promise<string[]> {
+  return (await axeViolations(page)).map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.join(' | ')}`);
 }
 
 function parse(text: string): Papa.ParseResult<Record<string, string>> {
@@ -123,6 +128,7 @@ describe.skipIf(!haveTelco)('the classification journey on telco-churn.csv', () 
     await page.getByTestId('relation-class-boxplots').locator('svg rect').first().waitFor({ timeout: TIMEOUT });
     await page.getByTestId('relation-class-histograms').locator('svg rect').first().waitFor({ timeout: TIMEOUT });
     await s.shot('explore');
+    expect(await violations()).toEqual([]);
   });
 
   it('trains four classifiers; the leaderboard ranks them by ROC AUC', async () => {
@@ -192,6 +198,7 @@ describe.skipIf(!haveTelco)('the classification journey on telco-churn.csv', () 
     // The preview shows the rows' first column, then what the model wrote.
     expect(await page.getByTestId('preview-column').allTextContents()).toEqual(['customerID', 'prediction', 'proba_No', 'proba_Yes', 'error']);
     await s.shot('predict-file');
+    expect(await violations()).toEqual([]);
     const [d] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId('download-predictions').click()]);
     const path = join(tmp, 'page-predictions.csv');
     await d.saveAs(path);
@@ -261,5 +268,7 @@ describe.skipIf(!haveTelco)('the classification journey on telco-churn.csv', () 
     // Tree models run the same arithmetic in Chromium and Node; the logistic regression's dot products too.
     expect(worst).toBeLessThanOrEqual(1e-12);
     expect(s.pageErrors).toEqual([]);
+    // The class views and the probabilities came from workers: the page loaded no EDA or prediction code.
+    expect(workerOnlyModules(await pageModules(page))).toEqual([]);
   });
 });
