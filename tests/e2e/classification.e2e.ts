@@ -135,7 +135,7 @@ describe.skipIf(!haveTelco)('the classification journey on telco-churn.csv', () 
     await goTo(page, 'Train');
     expect(await page.getByTestId('rank-metric').inputValue()).toBe('roc_auc');
     await chooseModels(page, MODELS);
-    // (The button's count also counts regressors ticked by default, which a classification run does not train.)
+    // Which models train is checked on the leaderboard below (exactly these four), not on the button's count.
     await page.getByRole('button', { name: /^Train \d+ models$/ }).click();
     for (const t of MODELS) await page.locator(`[data-testid="candidate-${t}"][data-status="finished"]`).waitFor({ timeout: TIMEOUT });
     const board = page.getByTestId('leaderboard');
