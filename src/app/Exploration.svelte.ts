@@ -224,12 +224,14 @@ export class Exploration {
     const { schema, profile } = current.meta;
     const choices = schema.filter((s) => isMeasurement(s) || isClassColumn(s)).map((s) => s.name);
     const fallback = defaultTarget(schema);
+    // Without a recipe or a proposed target: the last numeric measurement, else the last column of classes.
+    const last = schema.filter(isMeasurement).pop()?.name ?? choices[choices.length - 1] ?? null;
     this.target =
       recipeTarget !== null && choices.includes(recipeTarget)
         ? recipeTarget
         : fallback !== null && choices.includes(fallback)
           ? fallback
-          : (choices[choices.length - 1] ?? null);
+          : last;
     this.selected = schema.find((s) => s.name !== this.target && s.kind !== 'id' && s.kind !== 'constant')?.name ?? null;
     this.#client.load(current.meta.id, current.table, schema, profile);
     // The worker answers in this order: the target's histogram first, the slower findings last.

@@ -9,6 +9,7 @@ import { Exploration } from '../../src/app/Exploration.svelte';
 import type { RecipeState } from '../../src/app/RecipeState.svelte';
 import type { ClassBalance, FeatureVsClass, TargetDistribution, TargetVsFeature } from '../../src/core/eda';
 import type { EdaRequest } from '../../workers/protocol';
+import { parseCsv } from '../../src/core/data';
 import { sampleDataset } from './datasets';
 import { Deferred, FakeWorkers } from './fake-worker';
 
@@ -179,6 +180,16 @@ describe('Exploration', () => {
     await setup('churn', { ...recipe, task: { task: 'regression', reason: 'chosen in the recipe' } } as unknown as Partial<RecipeState>);
     expect(exploration.targetIsClasses).toBe(false);
     await asked('targetDistribution', 'SeniorCitizen');
+  });
+
+  it('without a proposed target, shows the last numeric measurement as before, not a later column of classes', async () => {
+    await setup();
+    const ds = await parseCsv(['weight,height,colour', ...Array.from({ length: 40 }, (_, i) => `${(i * 3.5) % 20},${(i * 7) % 13},${i % 3 ? 'red' : 'blue'}`)].join('\n') + '\n');
+    library.current = { table: ds.table, meta: { ...(await sampleDataset('v3')).meta, id: 'v3', schema: ds.schema, profile: ds.profile } };
+    exploration.sync();
+    expect(exploration.targetChoices).toEqual(['weight', 'height', 'colour']);
+    expect(exploration.target).toBe('height');
+    expect(exploration.targetIsClasses).toBe(false);
   });
 
   it('drops answers about a dataset that is no longer open', async () => {
