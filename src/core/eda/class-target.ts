@@ -12,7 +12,7 @@ import { InvalidParamsError } from '../errors';
 import { formatCount } from '../format';
 import { findColumn } from './columns';
 import { histogramSorted, resolveHistogramOptions, type Histogram } from './histogram';
-import { finiteSorted, checkInt, withDefaults } from './stats';
+import { checkInt, withDefaults } from './stats';
 import { boxStats, levelOrder, type BoxStats } from './target-vs-feature';
 
 /** A class target's codes (index into `classes`; NaN where missing). */
@@ -148,16 +148,22 @@ export function featureVsClass(table: Table, target: string, feature: string, op
 
 function numericByClass(t: ClassTarget, f: NumericColumn, o: Required<FeatureVsClassOptions>): NumericByClass {
   const k = t.classes.length;
-  const perClass: number[][] = Array.from({ length: k }, () => []);
-  for (let i = 0; i < f.values.length; i++) {
-    const c = t.codes[i];
-    const x = f.values[i];
-    if (c !== c || x - x !== 0) continue;
-    perClass[c].push(x);
-  }
-  const sorted = perClass.map((v) => finiteSorted(Float64Array.from(v)));
-  const n = sorted.reduce((a, s) => a + s.length, 0);
-  const all = finiteSorted(Float64Array.from(perClass.flat()));
+  // Each class's finite values in one typed array apiece (a count pass, then a fill), sorted in place.
+  const size = new Int32Array(k);
+  const keep = (i: number): boolean => t.codes[i] === t.codes[i] && f.values[i] - f.values[i] === 0;
+  for (let i = 0; i < f.values.length; i++) if (keep(i)) size[t.codes[i]]++;
+  const sorted = Array.from(size, (m) => new Float64Array(m));
+  const at = new Int32Array(k);
+  const all = new Float64Array(size.reduce((a, b) => a + b, 0));
+  let n = 0;
+  for (let i = 0; i < f.values.length; i++)
+    if (keep(i)) {
+      const c = t.codes[i];
+      sorted[c][at[c]++] = f.values[i];
+      all[n++] = f.values[i];
+    }
+  for (const s of sorted) s.sort();
+  all.sort();
   // Equal-width bins over the whole range: one set of edges, so the classes' shapes compare bin for bin.
   const shared: Histogram = histogramSorted(all, resolveHistogramOptions({ bins: o.bins }));
   const edges = shared.edges;
