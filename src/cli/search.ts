@@ -120,7 +120,8 @@ export const searchCommand: Command = {
     const verbose = args.options.get('verbose') === true;
     const intervals = intervalOptions(args);
 
-    const { ds, target, recipe, split, dataWarnings, hash } = await trainingInputs(args, file, seed, models, io);
+    const { ds, target, recipe, split, dataWarnings, hash, task } = await trainingInputs(args, file, seed, models, io);
+    if (task === 'classification') throw new UsageError(`search tunes regression models; "${target}" is a classification target (train classifiers with \`train\`)`);
     const out = stringOption(args, 'out');
     const res = await runSearch({
       table: ds.table,

@@ -52,4 +52,6 @@ export const CONFORMANCE: Partial<Record<ModelType, ConformanceSpec>> & Record<s
   // Leaves of 3 rows: the default 20 is too coarse for the suite's few hundred rows of 3 classes.
   'forest-classifier': { params: { nEstimators: 10, minSamplesLeaf: 3 }, slowParams: { nEstimators: 300 } },
   'knn-classifier': { params: { k: 5 }, slowParams: { k: 5, weights: 'distance' } },
+  // As the regressor's: small batches so that 400 rows give enough Adam steps (early stopping on, its default).
+  'mlp-classifier': { params: { hiddenLayers: [32, 32], batchSize: 32, maxEpochs: 40, learningRate: 1e-2 }, slowParams: { maxEpochs: 1000, batchSize: 256 } },
 };

@@ -14,7 +14,7 @@ import { K_NEIGHBORS_PARAMS } from './knn/params';
 import { TREE_CLASSIFIER_PARAMS, TREE_PARAMS } from './tree/params';
 import { FOREST_CLASSIFIER_PARAMS, FOREST_PARAMS } from './forest/params';
 import { GBDT_CLASSIFIER_PARAMS, GBDT_PARAMS } from './gbdt/params';
-import { MLP_PARAMS } from './mlp/params';
+import { MLP_CLASSIFIER_PARAMS, MLP_PARAMS } from './mlp/params';
 import { ENSEMBLE_PARAMS } from './ensemble/params';
 import type { AnyParamTable } from './params';
 import type { ModelType, Task } from './types';
@@ -231,6 +231,23 @@ export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
     selectedByDefault: true,
   },
   'knn-classifier': { ...neighbours, type: 'knn-classifier', tasks: ['classification'], cannotExport: { onnx: CLASSIFIER_NO_ONNX } },
+  'mlp-classifier': {
+    type: 'mlp-classifier',
+    label: 'Neural network (MLP)',
+    family: 'neural',
+    params: MLP_CLASSIFIER_PARAMS,
+    tasks: ['classification'],
+    seeded: true,
+    tfjs: true,
+    steps: 'epoch',
+    lossCurve: true,
+    importance: null,
+    explanation: 'sampling',
+    exports: ['bundle'],
+    cannotExport: { onnx: CLASSIFIER_NO_ONNX },
+    note: 'slower; trains on tfjs',
+    selectedByDefault: true,
+  },
   ensemble: {
     type: 'ensemble',
     label: 'Ensemble',

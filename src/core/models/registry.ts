@@ -10,7 +10,7 @@ import { RandomForestClassifier, RandomForestRegressor } from './forest';
 import { GradientBoostingClassifier, GradientBoostingRegressor } from './gbdt';
 import { KNeighborsClassifier, KNeighborsRegressor } from './knn';
 import { ElasticNet, Lasso, LinearRegression, LogisticRegression, Ridge } from './linear';
-import { MlpRegressor } from './mlp';
+import { MlpClassifier, MlpRegressor } from './mlp';
 import { DecisionTreeClassifier, DecisionTreeRegressor } from './tree';
 import { isModelType, MODEL_TYPES } from './catalog';
 import { StateReader } from './state';
@@ -44,6 +44,7 @@ function classOf(type: ModelType): ModelClass {
     'tree-classifier': DecisionTreeClassifier,
     'forest-classifier': RandomForestClassifier,
     'knn-classifier': KNeighborsClassifier,
+    'mlp-classifier': MlpClassifier,
     ensemble: EnsembleRegressor,
   } as unknown as Record<ModelType, ModelClass>;
   return classes[type];

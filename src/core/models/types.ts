@@ -90,6 +90,7 @@ export type ModelType =
   | 'tree-classifier'
   | 'forest-classifier'
   | 'knn-classifier'
+  | 'mlp-classifier'
   | 'ensemble';
 
 export interface Regressor<P extends object = object> {

@@ -88,15 +88,17 @@ export function denseJs(x: Float64Array, rows: number, layer: DenseLayer, out: F
 export type DenseKernelChoice = 'auto' | 'js';
 
 /**
- * The network's output (one number per row, in the units it was trained on) for `rows` rows of
- * `x` (row-major, layers[0].fanIn columns): ReLU after every layer but the last, whose fanOut is 1.
+ * The network's output for `rows` rows of `x` (row-major, layers[0].fanIn columns): ReLU after
+ * every layer but the last, which is linear. Row-major rows × K for a last layer of K units (the
+ * regressor's one number per row, in the units it was trained on; the classifier's K logits).
  */
 export function forward64(layers: readonly DenseLayer[], x: Float64Array, rows: number, kernel: DenseKernelChoice = 'auto'): Float64Array {
   const L = layers.map((l, i) => padded(l, i === 0));
   const p = L[0].fanIn;
   const widest = Math.max(...L.map((l) => l.fanOut));
   const last = L.length - 1;
-  const out = new Float64Array(rows);
+  const k = layers[last].fanOut;
+  const out = new Float64Array(rows * k);
   // Doubles: each layer's weights and biases, then the input block, two activation blocks and the output block.
   const offsets: { w: number; b: number }[] = [];
   let at = 0;
@@ -139,7 +141,7 @@ export function forward64(layers: readonly DenseLayer[], x: Float64Array, rows: 
       output = output === aAt ? cAt : aAt;
     }
     run(last, input, outAt, n4);
-    for (let i = 0; i < n; i++) out[start + i] = heap[outAt + i * q];
+    for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) out[(start + i) * k + c] = heap[outAt + i * q + c];
   }
   return out;
 }

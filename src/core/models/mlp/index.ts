@@ -1,2 +1,3 @@
 export { MlpRegressor } from './mlp-regressor';
-export { MLP_PARAMS, MLP_DEFAULTS, type MlpOptions } from './params';
+export { MlpClassifier } from './mlp-classifier';
+export { MLP_PARAMS, MLP_DEFAULTS, MLP_CLASSIFIER_PARAMS, MLP_CLASSIFIER_DEFAULTS, type MlpOptions, type MlpClassifierOptions } from './params';

@@ -1,0 +1,74 @@
+/**
+ * The fitted state the MLP regressor and classifier share — the network's layers, the epochs run,
+ * the loss history and the background rows of explanations — written to and read back from a
+ * bundle the same way for both. Each model adds its own fields (the regressor its target scaling,
+ * the classifier its class count) between the two halves.
+ */
+import type { FitHistory } from '../history';
+import type { StateReader, StateRecord } from '../state';
+
+export interface NetworkState {
+  /** Layer sizes: input, hidden…, outputs. */
+  sizes: number[];
+  /** Per layer, row-major [fanIn, fanOut]. */
+  weights: Float32Array[];
+  biases: Float32Array[];
+  epochs: number;
+  history: FitHistory;
+  /**
+   * A seeded sample of training rows (row-major, sizes[0] columns) that sampling explanations
+   * draw replacement values from. Bundles written before it was kept lack it.
+   */
+  background?: Float64Array;
+}
+
+/** A copy of the history (what `history()` hands out). */
+export function copyHistory(h: FitHistory): FitHistory {
+  return { ...h, train: [...h.train], validation: [...h.validation] };
+}
+
+/** sizes, weights and biases, copied. */
+export function networkRecord(s: NetworkState): StateRecord {
+  return { sizes: [...s.sizes], weights: s.weights.map((w) => w.slice()), biases: s.biases.map((b) => b.slice()) };
+}
+
+/** epochs, history and (when kept) background, copied. */
+export function trainingRecord(s: NetworkState): StateRecord {
+  const h = s.history;
+  const history: StateRecord = { unit: h.unit, metric: h.metric, train: Float64Array.from(h.train), validation: Float64Array.from(h.validation) };
+  if (h.bestStep !== undefined) history.bestStep = h.bestStep;
+  return { epochs: s.epochs, history, ...(s.background ? { background: s.background.slice() } : {}) };
+}
+
+/** The layers, checked against the params' hidden layers and the model's output units, naming the field. */
+export function readNetwork(r: StateReader, hiddenLayers: readonly number[], outputs: number): Pick<NetworkState, 'sizes' | 'weights' | 'biases'> {
+  const want = [...hiddenLayers, outputs];
+  const sizes = r.numbers('sizes', { integer: true, min: 1 }, want.length + 1);
+  for (let i = 1; i < sizes.length; i++) if (sizes[i] !== want[i - 1]) r.fail(`sizes[${i}]`, `is ${sizes[i]}; the params say ${want[i - 1]}.`);
+  const layers = sizes.length - 1;
+  const weights = r.typedList('weights', Float32Array, Array.from({ length: layers }, (_, l) => sizes[l] * sizes[l + 1])).map((w) => w.slice());
+  const biases = r.typedList('biases', Float32Array, Array.from({ length: layers }, (_, l) => sizes[l + 1])).map((b) => b.slice());
+  return { sizes, weights, biases };
+}
+
+/** Epochs, history (its metric must be `metric`) and background rows of `inputs` columns. */
+export function readTraining(r: StateReader, inputs: number, metric: string): Pick<NetworkState, 'epochs' | 'history' | 'background'> {
+  const epochs = r.number('epochs', { integer: true, min: 1 });
+  // Bundles written before the history was kept have none.
+  const history: FitHistory = { unit: 'epoch', metric, train: [], validation: [] };
+  if (r.has('history')) {
+    const h = r.object('history');
+    h.string('unit', ['epoch']);
+    h.string('metric', [metric]);
+    history.train = Array.from(h.typed('train', Float64Array, { nonFinite: true }));
+    history.validation = Array.from(h.typed('validation', Float64Array, { nonFinite: true }));
+    if (h.has('bestStep')) history.bestStep = h.number('bestStep', { integer: true, min: 0, max: Math.max(1, history.validation.length) - 1 });
+  }
+  const out: Pick<NetworkState, 'epochs' | 'history' | 'background'> = { epochs, history };
+  if (r.has('background')) {
+    const bg = r.typed('background', Float64Array).slice();
+    if (bg.length === 0 || bg.length % inputs !== 0) r.fail('background', `holds ${bg.length} values; a whole number of rows of ${inputs} is expected.`);
+    out.background = bg;
+  }
+  return out;
+}
