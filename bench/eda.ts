@@ -1,7 +1,8 @@
 /**
  * EDA benchmark: times every aggregate of src/core/eda on a generated 1,000,000-row
  * gemstone-like table (built in memory, seeded) and on ../shared/data/gemstone.csv when present
- * (read with a tiny local reader: that file has no quotes). Prints JSON; times are medians.
+ * (read with a tiny local reader: that file has no quotes), with `cut` as a class target for the
+ * class views. Prints JSON; times are medians.
  *
  *   node --import tsx bench/eda.ts [--rows 1000000] [--repeats 3]
  */
@@ -9,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import type { Column, NumericColumn, Table } from '../src/core/data/types';
-import { columnDistribution, correlationMatrix, dataQualityFindings, targetDistribution, targetVsFeature } from '../src/core/eda/index';
+import { classBalance, classTargetFindings, columnDistribution, correlationMatrix, dataQualityFindings, featureVsClass, targetDistribution, targetVsFeature } from '../src/core/eda/index';
 import { Rng } from '../src/core/random';
 import { median } from './lib/measure';
 import { numberOption } from './lib/options';
@@ -94,6 +95,12 @@ function benchTable(name: string, t: Table, repeats: number): Record<string, unk
   add('targetVsFeature: price ~ clarity (box stats)', time(repeats, () => targetVsFeature(t, 'price', 'clarity', { order: ORDERS.clarity })));
   const dq = time(repeats, () => dataQualityFindings(t, [], undefined, { target: 'price' }));
   add('dataQualityFindings', dq, { findings: dq.out.map((f) => `${f.kind}: ${f.columns.join(',')} (${f.count})`) });
+  // A class target (cut, 5 classes): Explore's class views, beside the number-target ones above (same run).
+  add('classBalance: cut', time(repeats, () => classBalance(t, 'cut')));
+  add('featureVsClass: carat by cut (boxes, 30-bin histograms)', time(repeats, () => featureVsClass(t, 'cut', 'carat')));
+  add('featureVsClass: clarity by cut (class shares)', time(repeats, () => featureVsClass(t, 'cut', 'clarity', { order: ORDERS.clarity })));
+  const cf = time(repeats, () => classTargetFindings(t, 'cut', [{ name: 'id', kind: 'id', storage: 'numeric' } as never]));
+  add('classTargetFindings: cut (balance, mutual information of 9 features)', cf, { findings: cf.out.map((f) => f.message) });
   return { input: name, rows: t.rowCount, columns: t.columns.length, figures };
 }
 

@@ -6,7 +6,7 @@
  */
 import { expose, transfer } from 'comlink';
 import type { ColumnProfile, ColumnSchema, Table } from '../src/core/data/types';
-import { columnDistribution, correlationMatrix, dataQualityFindings, targetDistribution, targetVsFeature } from '../src/core/eda';
+import { classBalance, columnDistribution, correlationMatrix, dataQualityFindings, featureVsClass, targetDistribution, targetVsFeature, withClassFindings } from '../src/core/eda';
 import { findNumeric } from '../src/core/eda/columns';
 import { CancelledError, InvalidInputError } from '../src/core/errors';
 import { installErrorTransfer } from './error-transfer';
@@ -43,9 +43,10 @@ const api: EdaApi = {
   addColumn(dataset, column) {
     if (loaded?.id === dataset) loaded.table.columns.push(column);
   },
-  async findings(req, target) {
+  async findings(req, target, classes) {
     const d = await begin(req);
-    return dataQualityFindings(d.table, d.schema, d.profile, target ? { target } : {});
+    const quality = dataQualityFindings(d.table, d.schema, d.profile, target ? { target } : {});
+    return target && classes ? withClassFindings(quality, d.table, target, d.schema) : quality;
   },
   async targetDistribution(req, target, log) {
     const d = await begin(req);
@@ -70,6 +71,14 @@ const api: EdaApi = {
     if (v.kind === 'categorical') return v;
     const p = v.points;
     return transfer(v, [v.grid.counts.buffer, p.x.buffer, p.y.buffer, p.row.buffer]);
+  },
+  async classBalance(req, target) {
+    const d = await begin(req);
+    return classBalance(d.table, target);
+  },
+  async featureVsClass(req, target, feature, options) {
+    const d = await begin(req);
+    return featureVsClass(d.table, target, feature, options);
   },
 };
 

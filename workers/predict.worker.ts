@@ -12,13 +12,13 @@ import { modelReport } from '../src/core/report';
 import { throwIfAborted } from '../src/core/abort';
 import { LoupeError } from '../src/core/errors';
 import { bundleReference, monitorBatch, referenceFromCsv, type MonitorReference } from '../src/core/pipeline/monitor';
-import { predictRecords } from '../src/core/pipeline/predict';
+import { bundleClasses, predictRecords } from '../src/core/pipeline/predict';
 import { streamPredict, type PredictedColumns, type PredictionSink } from '../src/core/pipeline/stream-predict';
 import { batchOptions, PredictedBatchCollector } from '../src/core/pipeline/predicted-batch';
 import { DatasetStore, MonitorStore, openLoupeDb, type LoupeDb, type ReferenceChoice } from '../src/storage';
 import { initTf } from '../src/core/tf';
 import { installErrorTransfer } from './error-transfer';
-import { openOutput } from './prediction-output';
+import { openOutput, OutputHead } from './prediction-output';
 import type { BatchMonitoring, BatchMonitoringResult, FilePredictionResult, LoadedModelInfo, PredictApi, RowPredictionResult } from './protocol';
 
 installErrorTransfer();
@@ -33,6 +33,8 @@ const MAX_PROBLEMS = 100;
  * whatever the file's size (the stored batch still counts every row; the report says how many it compared).
  */
 const MONITOR_MAX_ROWS = 1_000_000;
+/** Rows of a predicted file's output shown on the page. */
+const PREVIEW_ROWS = 8;
 /** Loaded bundles kept per worker (the most recently used). */
 const MAX_LOADED = 4;
 /**
@@ -192,7 +194,9 @@ const api: PredictApi = {
     const model = get(key);
     let explainer: Explainer | undefined;
     let unavailable: string | undefined;
-    if (options?.explain) {
+    // Explanations of a classifier's rows are not built yet: the row is predicted, and says why.
+    if (options?.explain && bundleClasses(model)) unavailable = 'explanations are for regression models; this model predicts classes.';
+    else if (options?.explain) {
       try {
         explainer = explainerFor(key);
       } catch (e) {
@@ -204,6 +208,10 @@ const api: PredictApi = {
     const res = predictRecords(model, [record], 1, { explainer, interval: coverage, explainAllClasses: true });
     const out: RowPredictionResult = { prediction: res.valid[0] ? res.predictions[0] : null, problems: res.problems };
     if (res.valid[0] && res.lower && coverage !== undefined) out.interval = { lower: res.lower[0], upper: res.upper![0], coverage };
+    if (res.valid[0] && res.probabilities && res.classes) {
+      out.label = res.classes[res.predictions[0]];
+      out.probabilities = Array.from(res.probabilities.subarray(0, res.classes.length));
+    }
     if (res.explanation) out.explanation = res.explanation;
     else if (unavailable) out.explanation = { unavailable };
     // A classifier's prediction set at the model's own coverage, from the row's probabilities.
@@ -223,11 +231,12 @@ const api: PredictApi = {
     const collector = options?.monitor ? new PredictedBatchCollector(model.bundle.target, batchOptions(model, { maxRows: MONITOR_MAX_ROWS })) : null;
     const output = await openOutput(options?.output);
     let written = 0;
+    const head = new OutputHead();
     try {
       // The engine aborts the output on a failure; it is closed here, after monitoring, so that
       // a cancel until the very end still leaves no output claimed complete.
       const sink: PredictionSink = {
-        write: (bytes) => ((written += bytes.length), output.write(bytes)),
+        write: (bytes) => ((written += bytes.length), head.add(bytes), output.write(bytes)),
         abort: () => output.abort(),
       };
       const summary = await streamPredict(model, fileSource(file), sink, {
@@ -253,8 +262,8 @@ const api: PredictApi = {
       const monitoring = collector && options?.monitor ? await recordBatch(model, options.monitor, collector, controller.signal) : undefined;
       throwIfAborted(controller.signal);
       // The summary proper; the listed problems travel once.
-      const { header, predictionColumn, problems, seconds, columns: _columns, bytesRead: _read, bytesWritten: _written, permutations: _permutations, ...counts } = summary;
-      return { summary: counts, output: await output.close(), header, predictionColumn, problems, seconds, ...(monitoring ? { monitoring } : {}) };
+      const { header, predictionColumn, problems, seconds, columns, bytesRead: _read, bytesWritten: _written, permutations: _permutations, ...counts } = summary;
+      return { summary: counts, output: await output.close(), header, predictionColumn, columns, preview: head.preview(PREVIEW_ROWS), problems, seconds, ...(monitoring ? { monitoring } : {}) };
     } catch (e) {
       await output.abort();
       throw e;

@@ -7,8 +7,9 @@
  * path, and nothing held in the worker's heap), or, for small outputs and browsers without OPFS,
  * a Blob. Each sink either closes, describing a complete output, or aborts, leaving none.
  */
+import Papa from 'papaparse';
 import { LoupeError } from '../src/core/errors';
-import { OUTPUT_DIR, type PredictionOutput, type WrittenOutput } from './protocol';
+import { OUTPUT_DIR, type OutputPreview, type PredictionOutput, type WrittenOutput } from './protocol';
 
 /** A destination for output bytes; `write` may keep no reference to `bytes` once it has returned. */
 export interface OutputSink {
@@ -150,4 +151,39 @@ export async function openOutput(output: PredictionOutput | undefined): Promise<
     }
   }
   return memorySink();
+}
+
+/** Bytes of the output kept for its preview: the header and the first rows of any ordinary file. */
+const HEAD_BYTES = 64 * 1024;
+
+/**
+ * The first bytes written to an output, kept so that the page can show the first rows as written
+ * (the page has no CSV parser: it stays in workers). Nothing beyond HEAD_BYTES is copied.
+ */
+export class OutputHead {
+  readonly #parts: Uint8Array[] = [];
+  #bytes = 0;
+
+  add(chunk: Uint8Array): void {
+    if (this.#bytes >= HEAD_BYTES) return;
+    const part = chunk.slice(0, HEAD_BYTES - this.#bytes);
+    this.#parts.push(part);
+    this.#bytes += part.length;
+  }
+
+  /** The header and up to `rows` complete rows of what was written. */
+  preview(rows: number): OutputPreview {
+    const all = new Uint8Array(this.#bytes);
+    let at = 0;
+    for (const p of this.#parts) {
+      all.set(p, at);
+      at += p.length;
+    }
+    const text = new TextDecoder().decode(all);
+    // A row cut by HEAD_BYTES is left out: only lines that end in the kept bytes are read.
+    const complete = this.#bytes >= HEAD_BYTES ? text.slice(0, text.lastIndexOf('\n') + 1) : text;
+    const parsed = Papa.parse<string[]>(complete, { preview: rows + 1, skipEmptyLines: true });
+    const [columns = [], ...data] = parsed.data;
+    return { columns, rows: data };
+  }
 }

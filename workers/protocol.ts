@@ -78,6 +78,10 @@ export interface RowPredictionResult {
   predictionSet?: { labels: string[]; coverage: number };
   /** The conformal prediction interval at the model's coverage; absent when the model has none or the row failed. */
   interval?: { lower: number; upper: number; coverage: number };
+  /** A classifier's: `prediction` is the class code; this is its label. Absent when the row failed. */
+  label?: string;
+  /** A classifier's: each class's probability, in the bundle's `classes` order. Absent when the row failed. */
+  probabilities?: number[];
 }
 
 export interface FilePredictionProgress extends ParseProgress {
@@ -140,6 +144,12 @@ export type BatchMonitoringResult =
   | { status: 'recorded'; batchId: string; rows: number; driftShare: number; datasetDrift: boolean; drifting: string[]; columns: number; predictionDrift: boolean; referenceSource: 'bundle' | 'file' | 'dataset'; degraded?: boolean }
   | { status: 'no-reference' | 'failed'; message: string };
 
+/** The first rows of a predictions CSV, as written. */
+export interface OutputPreview {
+  columns: string[];
+  rows: string[][];
+}
+
 export interface FilePredictionResult {
   summary: PredictionSummary;
   /** The output CSV (input columns, prediction, error), written chunk by chunk where it was asked to go. */
@@ -148,6 +158,10 @@ export interface FilePredictionResult {
   header: string[];
   /** Name of the prediction column in the output. */
   predictionColumn: string;
+  /** The output's header and first rows, as written (cells as text). */
+  preview: OutputPreview;
+  /** Every column of the output, in order (the input's, then the prediction's: `prediction`, a classifier's `proba_<class>`, …, `error`). */
+  columns: string[];
   /** The first problems (rows in order), at most `maxProblems`. */
   problems: RowProblem[];
   /** Seconds spent in the worker. */
@@ -448,9 +462,12 @@ export function unfinishedRetrain(jobId: string, status: 'failed' | 'cancelled',
 // (Imports kept with this section so that edits of the other sections never collide with it.)
 import type { Column as EdaColumn, ColumnProfile as EdaColumnProfile, ColumnSchema as EdaColumnSchema } from '../src/core/data/types';
 import type {
+  ClassBalance,
   ColumnDistribution,
   CorrelationMatrix,
   CorrelationMethod,
+  FeatureVsClass,
+  FeatureVsClassOptions,
   Finding,
   TargetDistribution,
   TargetVsFeature,
@@ -481,8 +498,11 @@ export interface EdaApi {
   open(dataset: string, rowCount: number, columnCount: number, schema: EdaColumnSchema[], profile: EdaColumnProfile[]): void;
   /** One column of the dataset being received, in table order (a copy: the page keeps its own). */
   addColumn(dataset: string, column: EdaColumn): void;
-  /** Data-quality findings in plain words (the target is left out of correlation pairs). */
-  findings(req: EdaRequest, target: string | null): Promise<Finding[]>;
+  /**
+   * Data-quality findings in plain words (the target is left out of correlation pairs); with
+   * `classes`, the target is a class target and its findings follow (imbalance, association).
+   */
+  findings(req: EdaRequest, target: string | null, classes?: boolean): Promise<Finding[]>;
   /** Histogram and summary of the target, binned on log10 when `log`. */
   targetDistribution(req: EdaRequest, target: string, log: boolean): Promise<TargetDistribution>;
   /** Correlation matrix of numeric columns (matrix and n transferred). */
@@ -491,6 +511,10 @@ export interface EdaApi {
   distributions(req: EdaRequest, columns: string[]): Promise<ColumnDistribution[]>;
   /** The target against one feature: density grid + binned mean + points, or box stats per level (typed arrays transferred). */
   targetVsFeature(req: EdaRequest, target: string, feature: string, options: TargetVsFeatureOptions): Promise<TargetVsFeature>;
+  /** A class target's rows per class (labels, or a number with few values, read as training reads classes). */
+  classBalance(req: EdaRequest, target: string): Promise<ClassBalance>;
+  /** One feature against a class target: boxes and histograms per class, or class shares per level. */
+  featureVsClass(req: EdaRequest, target: string, feature: string, options: FeatureVsClassOptions): Promise<FeatureVsClass>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -11,7 +11,6 @@ import { intervalSummary } from '../src/core/conformal/calibration';
 import { setSummary } from '../src/core/conformal/sets';
 import { isCancelled } from '../src/core/errors';
 import { classProbability, Explainer, explanationKindOf, partialDependence, shapSummary } from '../src/core/explain';
-import { isClassifier } from '../src/core/models/types';
 import { Checkpointer } from '../src/core/abort';
 import { trainSharedTrees } from '../src/core/models/forest/trainer';
 import { permutationImportance } from '../src/core/pipeline/importance';

@@ -3,7 +3,7 @@
  * the ingest worker, and storage usage. A failed load never replaces the open dataset.
  */
 import type { ParseProgress, Table } from '../core/data/types';
-import { generateSampleGemstones, SAMPLE_FILE_NAME } from '../core/sample';
+import { CHURN_SAMPLE_FILE_NAME, generateSampleChurn, generateSampleGemstones, SAMPLE_FILE_NAME } from '../core/sample';
 import {
   DatasetStore,
   onStorageChange,
@@ -15,6 +15,9 @@ import {
 } from '../storage';
 import { IngestClient } from './IngestClient.svelte';
 import { describeProblem, isCancelled, type Problem } from './problems';
+
+/** The synthetic samples Data offers: gemstone prices (regression) or customer churn (classification). */
+export type SampleKind = 'gemstones' | 'churn';
 
 export interface OpenDataset {
   meta: DatasetMeta;
@@ -81,10 +84,10 @@ export class DatasetLibrary {
     await this.#ingest(file, file.name, false);
   }
 
-  /** Generates the synthetic sample and loads it like a file. */
-  async loadSample(rows = 5000, seed = 1): Promise<void> {
-    const csv = generateSampleGemstones(rows, seed);
-    await this.#ingest(new Blob([csv], { type: 'text/csv' }), SAMPLE_FILE_NAME, true);
+  /** Generates a synthetic sample (gemstone prices, or customer churn for classification) and loads it like a file. */
+  async loadSample(kind: SampleKind = 'gemstones', rows = 5000, seed = 1): Promise<void> {
+    const csv = kind === 'churn' ? generateSampleChurn(rows, seed) : generateSampleGemstones(rows, seed);
+    await this.#ingest(new Blob([csv], { type: 'text/csv' }), kind === 'churn' ? CHURN_SAMPLE_FILE_NAME : SAMPLE_FILE_NAME, true);
   }
 
   cancelLoad(): void {

@@ -11,11 +11,15 @@
  */
 import { untrack } from 'svelte';
 import { isMeasurement } from '../core/data/schema';
+import { isClassColumn } from '../core/data/target';
 import type { ColumnSchema } from '../core/data/types';
 import type {
+  ClassBalance,
   ColumnDistribution,
   CorrelationMatrix,
   CorrelationMethod,
+  FeatureVsClass,
+  FeatureVsClassOptions,
   Finding,
   TargetDistribution,
   TargetVsFeature,
@@ -36,12 +40,17 @@ export interface Slot<T> {
   problem: Problem | null;
 }
 
+/** A number target's histogram, or a class target's balance. */
+export type TargetSummary = TargetDistribution | ClassBalance;
+/** The target against a feature: for a number target, a density grid or boxes per level; for a class target, per-class views. */
+export type TargetRelation = TargetVsFeature | FeatureVsClass;
+
 interface SlotValues {
   findings: Finding[];
-  target: TargetDistribution;
+  target: TargetSummary;
   correlation: CorrelationMatrix;
   columns: ColumnDistribution[];
-  relation: TargetVsFeature;
+  relation: TargetRelation;
 }
 
 /** At most this many columns in the correlation heatmap (the most complete numeric ones, in table order). */
@@ -51,6 +60,8 @@ export const RELATION_GRID = 40;
 export const RELATION_MAX_POINTS = 5000;
 /** Most boxes in a box-plot chart; rarer levels merge into "other". */
 export const RELATION_MAX_LEVELS = 30;
+/** Bins of the per-class histograms of a numeric feature against a class target. */
+export const CLASS_RELATION_BINS = 30;
 
 const idle = <T>(): Slot<T> => ({ value: null, loading: false, problem: null });
 
@@ -64,12 +75,13 @@ export class Exploration {
   selected = $state<string | null>(null);
 
   findings = $state.raw<Slot<Finding[]>>(idle());
-  targetDistribution = $state.raw<Slot<TargetDistribution>>(idle());
+  /** The target's histogram, or its class balance when the target holds classes (see `targetIsClasses`). */
+  targetDistribution = $state.raw<Slot<TargetSummary>>(idle());
   correlation = $state.raw<Slot<CorrelationMatrix>>(idle());
   /** Distribution of every column, in table order (the column list and the picked column's chart). */
   columns = $state.raw<Slot<ColumnDistribution[]>>(idle());
   /** The target against the selected column. */
-  relation = $state.raw<Slot<TargetVsFeature>>(idle());
+  relation = $state.raw<Slot<TargetRelation>>(idle());
 
   /** The dataset shown (the library's open one once `sync` has run). */
   dataset = $state.raw<OpenDataset | null>(null);
@@ -79,6 +91,8 @@ export class Exploration {
   readonly #client: EdaClient;
   /** The recipe's target when last synced: a change there moves Explore's target too. */
   #recipeTarget: string | null = null;
+  /** Whether the target was read as classes when last synced. */
+  #classes: boolean | null = null;
 
   constructor(library: DatasetLibrary, recipe: RecipeState, client: EdaClient = new EdaClient()) {
     this.#library = library;
@@ -88,17 +102,31 @@ export class Exploration {
 
   readonly schema: ColumnSchema[] = $derived(this.dataset?.meta.schema ?? []);
 
-  /** Columns that can be the target: numeric measurements. */
-  readonly targetChoices: string[] = $derived(this.schema.filter(isMeasurement).map((s) => s.name));
+  /** Columns that can be the target: numeric measurements, and columns of classes (labels, yes/no, 0/1 flags). */
+  readonly targetChoices: string[] = $derived(this.schema.filter((s) => isMeasurement(s) || isClassColumn(s)).map((s) => s.name));
 
   /** Numeric measurement columns in the heatmap (at most MAX_HEATMAP_COLUMNS). */
-  readonly heatmapColumns: string[] = $derived(this.targetChoices.slice(0, MAX_HEATMAP_COLUMNS));
+  readonly heatmapColumns: string[] = $derived(this.schema.filter(isMeasurement).map((s) => s.name).slice(0, MAX_HEATMAP_COLUMNS));
+
+  /**
+   * The target holds classes, so Explore shows its class balance and the features against the
+   * classes (never numeric-only code on labels). Labels always do; for the recipe's own target
+   * once the recipe is edited, the recipe's task decides (a 0/1 or 1–5 column can be either);
+   * otherwise the schema's kind (categorical, yes/no, ordered levels).
+   */
+  readonly targetIsClasses: boolean = $derived.by(() => {
+    const s = this.schema.find((c) => c.name === this.target);
+    if (!s) return false;
+    if (s.storage === 'categorical') return true;
+    if (this.#recipe.edited && this.#recipe.recipe?.target === s.name && this.#recipe.task) return this.#recipe.task.task === 'classification';
+    return isClassColumn(s);
+  });
 
   /** Why there is no target-vs-feature chart for the selected column, or null when there is one. */
   readonly relationNote: string | null = $derived.by(() => {
     const sel = this.selected;
     if (sel === null) return 'Pick a column to see how the target moves with it.';
-    if (this.target === null) return 'There is no numeric column to use as the target.';
+    if (this.target === null) return 'There is no numeric or class column to use as the target.';
     if (sel === this.target) return `“${sel}” is the target; pick another column to see the target against it.`;
     const kind = this.schema.find((s) => s.name === sel)?.kind;
     if (kind === 'id') return `“${sel}” is a row identifier, not a feature: the target against it says nothing about new rows.`;
@@ -126,7 +154,17 @@ export class Exploration {
   sync(): void {
     const current = this.#library.current;
     const recipeTarget = this.recipeTarget;
-    untrack(() => this.#sync(current, recipeTarget));
+    const classes = this.targetIsClasses;
+    untrack(() => {
+      this.#sync(current, recipeTarget);
+      // The recipe's task changed what the target is (numbers or classes): its views follow.
+      if (this.dataset && this.#classes !== null && this.#classes !== classes) {
+        this.#requestTarget();
+        this.#requestRelation();
+        this.#requestFindings();
+      }
+      this.#classes = this.dataset ? this.targetIsClasses : null;
+    });
   }
 
   setTarget(name: string): void {
@@ -184,14 +222,16 @@ export class Exploration {
     this.dataset = current;
     this.#recipeTarget = recipeTarget;
     const { schema, profile } = current.meta;
-    const choices = schema.filter(isMeasurement).map((s) => s.name);
+    const choices = schema.filter((s) => isMeasurement(s) || isClassColumn(s)).map((s) => s.name);
     const fallback = defaultTarget(schema);
+    // Without a recipe or a proposed target: the last numeric measurement, else the last column of classes.
+    const last = schema.filter(isMeasurement).pop()?.name ?? choices[choices.length - 1] ?? null;
     this.target =
       recipeTarget !== null && choices.includes(recipeTarget)
         ? recipeTarget
         : fallback !== null && choices.includes(fallback)
           ? fallback
-          : (choices[choices.length - 1] ?? null);
+          : last;
     this.selected = schema.find((s) => s.name !== this.target && s.kind !== 'id' && s.kind !== 'constant')?.name ?? null;
     this.#client.load(current.meta.id, current.table, schema, profile);
     // The worker answers in this order: the target's histogram first, the slower findings last.
@@ -217,7 +257,8 @@ export class Exploration {
     const target = this.target;
     const log = this.targetLog;
     if (target === null) return this.#drop('target');
-    void this.#fetch('target', keep, (api, req) => api.targetDistribution(req, target, log));
+    if (this.targetIsClasses) void this.#fetch('target', false, (api, req) => api.classBalance(req, target));
+    else void this.#fetch('target', keep, (api, req) => api.targetDistribution(req, target, log));
   }
 
   #requestCorrelation(keep = false): void {
@@ -234,7 +275,8 @@ export class Exploration {
 
   #requestFindings(): void {
     const target = this.target;
-    void this.#fetch('findings', true, (api, req) => api.findings(req, target));
+    const classes = this.targetIsClasses;
+    void this.#fetch('findings', true, (api, req) => api.findings(req, target, classes));
   }
 
   #requestRelation(keep = false): void {
@@ -242,6 +284,11 @@ export class Exploration {
     const feature = this.selected;
     if (target === null || feature === null || this.relationNote !== null) return this.#drop('relation');
     const s = this.schema.find((c) => c.name === feature);
+    if (this.targetIsClasses) {
+      const byClass: FeatureVsClassOptions = { bins: CLASS_RELATION_BINS, maxLevels: RELATION_MAX_LEVELS, order: s?.order ?? [] };
+      void this.#fetch('relation', false, (api, req) => api.featureVsClass(req, target, feature, byClass));
+      return;
+    }
     const options: TargetVsFeatureOptions =
       s?.storage === 'categorical'
         ? { order: s.order ?? [], maxLevels: RELATION_MAX_LEVELS }
@@ -289,9 +336,9 @@ export class Exploration {
   #set<K extends EdaSlot>(slot: K, s: Slot<SlotValues[K]>): void {
     // One assignment per slot: each chart depends on its own slot only.
     if (slot === 'findings') this.findings = s as Slot<Finding[]>;
-    else if (slot === 'target') this.targetDistribution = s as Slot<TargetDistribution>;
+    else if (slot === 'target') this.targetDistribution = s as Slot<TargetSummary>;
     else if (slot === 'correlation') this.correlation = s as Slot<CorrelationMatrix>;
     else if (slot === 'columns') this.columns = s as Slot<ColumnDistribution[]>;
-    else this.relation = s as Slot<TargetVsFeature>;
+    else this.relation = s as Slot<TargetRelation>;
   }
 }

@@ -10,7 +10,7 @@
  */
 import type { PredictionSummary } from '../core/pipeline/predict';
 import type { RowProblem } from '../core/recipe/types';
-import type { BatchMonitoring, BatchMonitoringResult, FilePredictionProgress, PredictionOutput, WrittenOutput } from '../../workers/protocol';
+import type { BatchMonitoring, BatchMonitoringResult, FilePredictionProgress, OutputPreview, PredictionOutput, WrittenOutput } from '../../workers/protocol';
 import { canPickSaveFile, chooseOutput, pickSaveFile, type HeldOutput } from './prediction-files';
 import type { PredictClient } from './PredictClient';
 import type { ShelfModel } from './ModelShelf.svelte';
@@ -39,6 +39,10 @@ export interface FileResult {
   problems: RowProblem[];
   header: string[];
   predictionColumn: string;
+  /** Every column written (a classifier's: `prediction` then `proba_<class>` per class). */
+  columns: string[];
+  /** The output's first rows, as written. */
+  preview: OutputPreview;
   /** Where the complete output is: a picked file (saved already), or OPFS/memory (downloaded from `url`). */
   output: WrittenOutput['kind'];
   /** Object URL of the output CSV (not for a picked file); revoked when replaced or cleared. */
@@ -119,6 +123,7 @@ export class FilePrediction {
   /** Predicts every row of `file` with `model`, into `saveTo` when given. */
   async start(file: File, model: ShelfModel, saveTo?: FileSystemFileHandle): Promise<void> {
     const run = ++this.#run;
+    const classifier = model.bundle.task === 'classification';
     if (this.running) this.#stop();
     this.clear();
     this.pending = null;
@@ -142,7 +147,8 @@ export class FilePrediction {
           this.running = { ...cur, progress: p, problems };
         },
         {
-          clip: this.clip,
+          // Clipping, explanations and intervals are for regression: a classifier's file gets its classes and probabilities.
+          clip: this.clip && !classifier,
           monitor: batchMonitoring(model, file.name),
           explain: this.explain,
           ...(this.intervals && (model.bundle.intervals ?? model.bundle.predictionSets) ? { interval: (model.bundle.intervals ?? model.bundle.predictionSets)!.coverage } : {}),
@@ -158,6 +164,8 @@ export class FilePrediction {
         problems: r.problems,
         header: r.header,
         predictionColumn: r.predictionColumn,
+        columns: r.columns,
+        preview: r.preview,
         output: o.kind,
         url: o.kind === 'picked' ? null : URL.createObjectURL(o.kind === 'opfs' ? o.file : o.blob),
         fileName: o.kind === 'picked' ? o.name : outputFileName(file.name),

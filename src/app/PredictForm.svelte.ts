@@ -25,6 +25,10 @@ export interface RowPrediction {
   predictionSet?: { labels: string[]; coverage: number };
   /** The prediction interval, when the model has them. */
   interval?: { lower: number; upper: number; coverage: number };
+  /** A classifier's: the predicted class's label (`prediction` is its code). */
+  label?: string;
+  /** A classifier's: each class's probability, in the bundle's `classes` order. */
+  probabilities?: number[];
 }
 
 /** A field's own check, made on the page as the person types (no worker round trip). */
@@ -152,7 +156,16 @@ export class PredictForm {
     try {
       const r = await this.#client.predictRow(m.id, m.bundle, values, { explain: true });
       if (seq !== this.#seq) return; // a newer request was made: its answer wins
-      this.result = { modelId: m.id, prediction: r.prediction, problems: r.problems, ...(r.explanation ? { explanation: r.explanation } : {}), ...(r.interval ? { interval: r.interval } : {}), ...(r.predictionSet ? { predictionSet: r.predictionSet } : {}) };
+      this.result = {
+        modelId: m.id,
+        prediction: r.prediction,
+        problems: r.problems,
+        ...(r.explanation ? { explanation: r.explanation } : {}),
+        ...(r.interval ? { interval: r.interval } : {}),
+        ...(r.predictionSet ? { predictionSet: r.predictionSet } : {}),
+        ...(r.label !== undefined ? { label: r.label } : {}),
+        ...(r.probabilities ? { probabilities: r.probabilities } : {}),
+      };
       this.problem = null;
     } catch (e) {
       if (seq !== this.#seq) return;

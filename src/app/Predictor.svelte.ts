@@ -23,8 +23,10 @@ export function modelInputs(bundle: ModelBundle): InputColumn[] {
   }
 }
 
-/** "price — Gradient-boosted trees — R² 0.979" */
+/** "price — Gradient-boosted trees — R² 0.979"; a classifier's "Churn — Logistic regression — ROC AUC 0.842". */
 export function shelfName(bundle: ModelBundle): string {
+  const auc = bundle.metrics.classification?.test.rocAuc;
+  if (auc !== undefined && Number.isFinite(auc)) return `${bundle.name} — ROC AUC ${auc.toFixed(3)}`;
   const r2 = bundle.metrics.test?.r2;
   return r2 === undefined ? bundle.name : `${bundle.name} — R² ${r2.toFixed(3)}`;
 }

@@ -1,5 +1,5 @@
 export { AppState } from './AppState.svelte';
-export { DatasetLibrary, type OpenDataset, type LoadingState, type StorageStatus } from './DatasetLibrary.svelte';
+export { DatasetLibrary, type OpenDataset, type LoadingState, type SampleKind, type StorageStatus } from './DatasetLibrary.svelte';
 export { IngestClient } from './IngestClient.svelte';
 export { Navigation, SCREENS, type Screen, type ScreenId } from './Navigation.svelte';
 export { describeProblem, type Problem } from './problems';
@@ -16,7 +16,7 @@ export { ModelSearch, type TrialView, type SearchPhase, type SearchSettings } fr
 export { TrainWorkerPool, defaultPoolSize, type JobHandlers, type PoolOptions } from './WorkerPool';
 export { RunRecorder, type RunStart } from './RunRecorder';
 export { paramFields, DEFAULT_SELECTION, defaultDraft, readParams, type ParamField, type ParamDraft, type ReadParams } from './train-params';
-export { Exploration, type Slot, MAX_HEATMAP_COLUMNS, RELATION_GRID, RELATION_MAX_POINTS, RELATION_MAX_LEVELS } from './Exploration.svelte';
+export { Exploration, type Slot, type TargetRelation, type TargetSummary, MAX_HEATMAP_COLUMNS, RELATION_GRID, RELATION_MAX_POINTS, RELATION_MAX_LEVELS } from './Exploration.svelte';
 export { RunsView, RUN_COLUMNS, METRICS, compareParams, compareMetrics, bestMetric, metricLabel, shownColumns, matchesFilter, paramText, type MetricComparison, type RunColumn, type RunFilterDraft, type ParamRow, type SpaceReport } from './RunsView.svelte';
 export { Registry, ALIAS_SUGGESTIONS, bundleRecipe, recipeSummary, sameMetrics, shelfId, versionMetrics, versionMetricNames, versionScore, type MetricFigure, type PendingImport, type ReproduceState, type Lineage } from './Registry.svelte';
 export { Retraining, comparisonText, comparisonFigures, comparisonRows, rankedByLabel, type ComparisonRow, type RetrainChoice, type RetrainState } from './Retraining.svelte';

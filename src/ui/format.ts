@@ -15,6 +15,14 @@ export function formatStat(v: number | undefined | null): string {
 
 export { formatBytes, plural } from '../core/format';
 
+/** A probability or a share as a percentage: one decimal, "< 0.1 %" rather than a rounded 0 (and "> 99.9 %" rather than 100). */
+export function formatShare(p: number): string {
+  if (!Number.isFinite(p)) return '—';
+  if (p > 0 && p < 0.0005) return '< 0.1 %';
+  if (p < 1 && p > 0.9995) return '> 99.9 %';
+  return `${(p * 100).toFixed(1)} %`;
+}
+
 export function formatDate(ms: number): string {
   return new Date(ms).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
 }

@@ -7,8 +7,9 @@ import type { DatasetLibrary, OpenDataset } from '../../src/app/DatasetLibrary.s
 import { EdaClient } from '../../src/app/eda-client';
 import { Exploration } from '../../src/app/Exploration.svelte';
 import type { RecipeState } from '../../src/app/RecipeState.svelte';
-import type { TargetDistribution, TargetVsFeature } from '../../src/core/eda';
+import type { ClassBalance, FeatureVsClass, TargetDistribution, TargetVsFeature } from '../../src/core/eda';
 import type { EdaRequest } from '../../workers/protocol';
+import { parseCsv } from '../../src/core/data';
 import { sampleDataset } from './datasets';
 import { Deferred, FakeWorkers } from './fake-worker';
 
@@ -32,11 +33,13 @@ function makeApi() {
     calls,
     open() {},
     addColumn() {},
-    findings: (req: EdaRequest, target: string | null) => call('findings', req, String(target)),
+    findings: (req: EdaRequest, target: string | null, classes?: boolean) => call('findings', req, `${String(target)}${classes ? ' classes' : ''}`),
     targetDistribution: (req: EdaRequest, target: string, log: boolean) => call<TargetDistribution>('targetDistribution', req, `${target}${log ? ' log' : ''}`),
     correlation: (req: EdaRequest, columns: string[], method: string) => call('correlation', req, method),
     distributions: (req: EdaRequest, columns: string[]) => call('distributions', req, columns.join(',')),
     targetVsFeature: (req: EdaRequest, target: string, feature: string) => call<TargetVsFeature>('targetVsFeature', req, `${target}~${feature}`),
+    classBalance: (req: EdaRequest, target: string) => call<ClassBalance>('classBalance', req, target),
+    featureVsClass: (req: EdaRequest, target: string, feature: string) => call<FeatureVsClass>('featureVsClass', req, `${target}~${feature}`),
   };
 }
 
@@ -44,10 +47,10 @@ let workers: FakeWorkers<ReturnType<typeof makeApi>>;
 let exploration: Exploration;
 let library: { current: OpenDataset | null };
 
-async function setup(): Promise<void> {
+async function setup(kind: 'gemstones' | 'churn' = 'gemstones', recipe: Partial<RecipeState> = { edited: false, recipe: null }): Promise<void> {
   workers = new FakeWorkers(makeApi);
-  library = { current: await sampleDataset('v1') };
-  const recipe = { edited: false, recipe: null, reset() {} };
+  library = { current: await sampleDataset('v1', 200, 1, kind) };
+  Object.assign(recipe, { reset() {} });
   exploration = new Exploration(library as unknown as DatasetLibrary, recipe as unknown as RecipeState, new EdaClient(workers.spawn));
   exploration.sync();
 }
@@ -136,6 +139,57 @@ describe('Exploration', () => {
     await answer('targetVsFeature', 'price~x', true);
     await expect.poll(() => exploration.relation.problem?.message ?? '').toMatch(/no price~x/);
     expect(exploration.relation.value).toBeNull();
+  });
+
+  it('a label target gets its class balance, the features against its classes and its class findings; never the number-only charts', async () => {
+    await setup('churn');
+    expect(exploration.target).toBe('Churn');
+    expect(exploration.targetIsClasses).toBe(true);
+    expect(exploration.targetChoices).toEqual(expect.arrayContaining(['Churn', 'Contract', 'tenure', 'MonthlyCharges']));
+    expect(exploration.selected).toBe('SeniorCitizen');
+    await answer('classBalance', 'Churn');
+    await answer('featureVsClass', 'Churn~SeniorCitizen');
+    await answer('findings', 'Churn classes');
+    await expect.poll(() => marker(exploration.relation.value)).toBe('v1 Churn~SeniorCitizen');
+    expect(marker(exploration.targetDistribution.value)).toBe('v1 Churn');
+    exploration.select('Contract');
+    await answer('featureVsClass', 'Churn~Contract');
+    await expect.poll(() => marker(exploration.relation.value)).toBe('v1 Churn~Contract');
+    expect(calls().filter((c) => c.method === 'targetDistribution' || c.method === 'targetVsFeature')).toEqual([]);
+    // A number picked as the target gets the number charts again.
+    exploration.setTarget('MonthlyCharges');
+    expect(exploration.targetIsClasses).toBe(false);
+    await answer('targetDistribution', 'MonthlyCharges');
+    await answer('targetVsFeature', 'MonthlyCharges~Contract');
+    await answer('findings', 'MonthlyCharges');
+    await expect.poll(() => marker(exploration.relation.value)).toBe('v1 MonthlyCharges~Contract');
+  });
+
+  it("an edited recipe's task decides whether a 0/1 column is explored as classes", async () => {
+    const ds = await sampleDataset('v1', 200, 1, 'churn');
+    const recipe = { edited: true, recipe: { target: 'SeniorCitizen' }, task: { task: 'classification', reason: 'chosen in the recipe' } };
+    await setup('churn', recipe as unknown as Partial<RecipeState>);
+    expect(ds.meta.schema.find((c) => c.name === 'SeniorCitizen')?.storage).toBe('numeric');
+    expect(exploration.target).toBe('SeniorCitizen');
+    expect(exploration.targetIsClasses).toBe(true);
+    await asked('classBalance', 'SeniorCitizen');
+    expect(calls().some((c) => c.method === 'targetDistribution')).toBe(false);
+    exploration.dispose();
+    workers.closeAll();
+    // The same column, the recipe training a regression on it: a number.
+    await setup('churn', { ...recipe, task: { task: 'regression', reason: 'chosen in the recipe' } } as unknown as Partial<RecipeState>);
+    expect(exploration.targetIsClasses).toBe(false);
+    await asked('targetDistribution', 'SeniorCitizen');
+  });
+
+  it('without a proposed target, shows the last numeric measurement as before, not a later column of classes', async () => {
+    await setup();
+    const ds = await parseCsv(['weight,height,colour', ...Array.from({ length: 40 }, (_, i) => `${(i * 3.5) % 20},${(i * 7) % 13},${i % 3 ? 'red' : 'blue'}`)].join('\n') + '\n');
+    library.current = { table: ds.table, meta: { ...(await sampleDataset('v3')).meta, id: 'v3', schema: ds.schema, profile: ds.profile } };
+    exploration.sync();
+    expect(exploration.targetChoices).toEqual(['weight', 'height', 'colour']);
+    expect(exploration.target).toBe('height');
+    expect(exploration.targetIsClasses).toBe(false);
   });
 
   it('drops answers about a dataset that is no longer open', async () => {

@@ -3,7 +3,7 @@
  * "save to a file" on, a chosen CSV waits until the person picks where to save (the browser's
  * dialog needs their click); the worker then gets the file's handle as the output; a dismissed
  * dialog starts nothing; a picked file's result offers no download (the file is the output); and
- * a failed prediction leaves no result.
+ * a failed prediction leaves no result. A classifier's file is asked for no regression-only columns.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FilePrediction } from '../../src/app/FilePrediction.svelte';
@@ -75,7 +75,7 @@ describe('FilePrediction saving to a picked file', () => {
     expect(job.pending).toBeNull();
     expect(job.running?.output).toBe('picked');
 
-    api().files[0].answer.resolve({ summary, output: { kind: 'picked', name: 'chosen.csv', bytes: 42 }, header: ['carat'], predictionColumn: 'prediction', problems: [], seconds: 0.1 });
+    api().files[0].answer.resolve({ summary, output: { kind: 'picked', name: 'chosen.csv', bytes: 42 }, header: ['carat'], predictionColumn: 'prediction', columns: ['carat', 'prediction', 'error'], preview: { columns: ['carat', 'prediction', 'error'], rows: [['1', '2.5', '']] }, problems: [], seconds: 0.1 });
     await done;
     expect(job.result).toMatchObject({ output: 'picked', url: null, fileName: 'chosen.csv', bytes: 42 });
     expect(job.running).toBeNull();
@@ -104,5 +104,29 @@ describe('FilePrediction saving to a picked file', () => {
     await done;
     expect(job.result).toBeNull();
     expect(job.problem).toMatchObject({ title: 'Could not predict “gems.csv”', column: 'cut' });
+  });
+});
+
+describe('FilePrediction with a classifier', () => {
+  it('asks for no clipping, explanations or intervals, even when they were ticked for a regression model', async () => {
+    const classifier: ShelfModel = {
+      id: 'run-2',
+      name: 'churn',
+      bundle: { target: 'Churn', task: 'classification', classes: ['No', 'Yes'], intervals: { coverage: 0.9 } } as unknown as ModelBundle,
+      source: 'session',
+      addedAt: 0,
+    };
+    job.clip = true;
+    job.explain = true;
+    job.intervals = true;
+    void job.choose(new File(['tenure\n1\n'], 'customers.csv', { type: 'text/csv' }), classifier);
+    await expect.poll(() => api()?.files.length ?? 0).toBe(1);
+    const options = api().files[0].options!;
+    expect([options.clip, options.explain, options.interval]).toEqual([false, false, undefined]);
+    // The same ticks still apply to a regression model's file.
+    api().files[0].answer.reject(new Error('done'));
+    void job.choose(csv, { ...model, bundle: { target: 'price', intervals: { coverage: 0.9 } } as unknown as ModelBundle });
+    await expect.poll(() => api()?.files.length ?? 0).toBe(2);
+    expect(api().files[1].options).toMatchObject({ clip: true, explain: true, interval: 0.9 });
   });
 });

@@ -72,6 +72,20 @@ export async function loadSample(page: Page, timeout?: number): Promise<void> {
   await page.getByTestId('row-count').filter({ hasText: /^5,000$/ }).waitFor({ timeout });
 }
 
+/**
+ * An init script standing in for showSaveFilePicker (headless Chromium has no dialog): as
+ * Chromium's picker does, the chosen file exists, empty, once picked; here in OPFS `picked/`.
+ */
+export function stubSaveFilePicker(): void {
+  (window as unknown as { showSaveFilePicker: unknown }).showSaveFilePicker = async (options?: { suggestedName?: string }) => {
+    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('picked', { create: true });
+    const handle = await dir.getFileHandle(options?.suggestedName ?? 'predictions.csv', { create: true });
+    const w = await handle.createWritable();
+    await w.close();
+    return handle;
+  };
+}
+
 /** Fills the open register form and registers, until the notice names the model. */
 export async function registerModel(page: Page, fields: { name: string; description?: string; alias?: string }): Promise<void> {
   const form = page.getByTestId('register-form');

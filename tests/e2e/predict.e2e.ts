@@ -22,7 +22,7 @@ import { runTraining } from '../../src/core/pipeline/train';
 import { defaultRecipe } from '../../src/core/recipe';
 import { generateSampleGemstones } from '../../src/core/sample';
 import { OUTPUT_DIR } from '../../workers/protocol';
-import { openApp, ROOT, type BrowserSession } from './browser';
+import { openApp, ROOT, stubSaveFilePicker, type BrowserSession } from './browser';
 
 const GEMSTONE = resolve(ROOT, '../shared/data/gemstone.csv');
 const haveGemstone = existsSync(GEMSTONE);
@@ -135,17 +135,6 @@ function opfsNames(dir: string): Promise<string[]> {
 /** Size of a file the stubbed picker handed out. */
 function pickedSize(name: string): Promise<number> {
   return page.evaluate(async (n) => (await (await (await navigator.storage.getDirectory()).getDirectoryHandle('picked')).getFileHandle(n)).getFile().then((f) => f.size), name);
-}
-
-/** As Chromium's picker does: the chosen file exists, empty, once picked; here in OPFS `picked/`. */
-function stubSaveFilePicker(): void {
-  (window as unknown as { showSaveFilePicker: unknown }).showSaveFilePicker = async (options?: { suggestedName?: string }) => {
-    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('picked', { create: true });
-    const handle = await dir.getFileHandle(options?.suggestedName ?? 'predictions.csv', { create: true });
-    const w = await handle.createWritable();
-    await w.close();
-    return handle;
-  };
 }
 
 let bigInput: string | undefined;

@@ -26,7 +26,10 @@ export type FindingKind =
   | 'high-cardinality'
   | 'skewed'
   | 'missing-values'
-  | 'high-correlation';
+  | 'high-correlation'
+  // A class target's (eda/class-findings.ts): its rarest class is rare; the features most associated with it.
+  | 'class-imbalance'
+  | 'class-association';
 
 export interface Finding {
   kind: FindingKind;

@@ -29,3 +29,7 @@ export { dataQualityFindings, DATA_QUALITY_DEFAULTS } from './quality';
 export type { Finding, FindingKind, Severity, DataQualityOptions } from './quality';
 export { findDuplicateRows } from '../data/duplicates';
 export type { DuplicateRows } from '../data/duplicates';
+export { classBalance, featureVsClass, readClassTarget, CLASS_BALANCE_DEFAULTS, FEATURE_VS_CLASS_DEFAULTS } from './class-target';
+export type { ClassBalance, ClassBalanceOptions, ClassShare, ClassTarget, FeatureVsClass, FeatureVsClassOptions, NumericByClass, CategoricalByClass } from './class-target';
+export { classAssociations, classTargetFindings, withClassFindings, CLASS_FINDINGS_DEFAULTS } from './class-findings';
+export type { ClassAssociation, ClassFindingsOptions } from './class-findings';

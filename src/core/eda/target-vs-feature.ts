@@ -291,19 +291,7 @@ function categoricalView(t: NumericColumn, f: CategoricalColumn, o: Required<Tar
     counts[c]++;
     n++;
   }
-  // Display order: `order` first, then the remaining levels in column order.
-  const index = new Map(f.levels.map((l, i) => [l, i]));
-  const ordered: number[] = [];
-  const placed = new Uint8Array(k);
-  for (const l of o.order) {
-    const c = index.get(l);
-    if (c !== undefined && !placed[c]) {
-      ordered.push(c);
-      placed[c] = 1;
-    }
-  }
-  for (let c = 0; c < k; c++) if (!placed[c]) ordered.push(c);
-  let shown = ordered.filter((c) => counts[c] > 0);
+  let shown = levelOrder(f.levels, o.order).filter((c) => counts[c] > 0);
   let hasOther = false;
   if (shown.length > o.maxLevels) {
     const keep = new Set([...shown].sort((a, b) => counts[b] - counts[a] || a - b).slice(0, o.maxLevels));
@@ -333,6 +321,22 @@ function categoricalView(t: NumericColumn, f: CategoricalColumn, o: Required<Tar
     groups.push(boxStats(other ? 'other' : f.levels[shown[b]], other, seg));
   }
   return { kind: 'categorical', target: t.name, feature: f.name, n, dropped: rows - n, groups };
+}
+
+/** Codes of `levels` in display order: those named in `order` first (as listed), then the rest in column order. */
+export function levelOrder(levels: readonly string[], order: readonly string[]): number[] {
+  const index = new Map(levels.map((l, i) => [l, i]));
+  const ordered: number[] = [];
+  const placed = new Uint8Array(levels.length);
+  for (const l of order) {
+    const c = index.get(l);
+    if (c !== undefined && !placed[c]) {
+      ordered.push(c);
+      placed[c] = 1;
+    }
+  }
+  for (let c = 0; c < levels.length; c++) if (!placed[c]) ordered.push(c);
+  return ordered;
 }
 
 /** Box-plot statistics (Tukey whiskers at 1.5·IQR) of sorted, non-empty values. */

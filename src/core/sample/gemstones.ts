@@ -8,6 +8,7 @@
  * real file has them too), and price ≈ exp(8.4 + 1.7·ln carat + grade effects) with noise.
  */
 import { Rng } from '../random';
+import { clamp, pick } from './draw';
 
 export const SAMPLE_COLUMNS = ['id', 'carat', 'cut', 'color', 'clarity', 'depth', 'table', 'x', 'y', 'z', 'price'] as const;
 
@@ -23,17 +24,6 @@ export const SAMPLE_GRADES = {
 
 /** Suggested file name; says that the data is synthetic. */
 export const SAMPLE_FILE_NAME = 'gemstone-sample-synthetic.csv';
-
-function pick(rng: Rng, weights: readonly number[]): number {
-  let u = rng.next();
-  for (let i = 0; i < weights.length - 1; i++) {
-    u -= weights[i];
-    if (u < 0) return i;
-  }
-  return weights.length - 1;
-}
-
-const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
 
 /** CSV text (header + `rows` lines, '\n' line ends); the same (rows, seed) always gives the same text. */
 export function generateSampleGemstones(rows = 5000, seed = 1): string {

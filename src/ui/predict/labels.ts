@@ -34,3 +34,14 @@ export function formatRange(min: number | undefined, max: number | undefined): s
   if (min === undefined || max === undefined) return '';
   return `${small.format(min)} – ${small.format(max)}`;
 }
+
+/** One class of a classifier's answer, with its probability. */
+export interface ClassProbability {
+  label: string;
+  probability: number;
+}
+
+/** A classifier's probabilities by class, most probable first (ties keep the classes' order). */
+export function rankedClasses(classes: readonly string[], probabilities: readonly number[]): ClassProbability[] {
+  return classes.map((label, k) => ({ label, probability: probabilities[k] })).sort((a, b) => b.probability - a.probability);
+}
