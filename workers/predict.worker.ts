@@ -194,9 +194,7 @@ const api: PredictApi = {
     const model = get(key);
     let explainer: Explainer | undefined;
     let unavailable: string | undefined;
-    // Explanations of a classifier's rows are not built yet: the row is predicted, and says why.
-    if (options?.explain && bundleClasses(model)) unavailable = 'explanations are for regression models; this model predicts classes.';
-    else if (options?.explain) {
+    if (options?.explain) {
       try {
         explainer = explainerFor(key);
       } catch (e) {

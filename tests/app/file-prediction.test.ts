@@ -108,11 +108,11 @@ describe('FilePrediction saving to a picked file', () => {
 });
 
 describe('FilePrediction with a classifier', () => {
-  it('asks for no clipping, explanations or intervals, even when they were ticked for a regression model', async () => {
+  it('asks for no clipping even when it was ticked for a regression model, but for explanations and its prediction sets', async () => {
     const classifier: ShelfModel = {
       id: 'run-2',
       name: 'churn',
-      bundle: { target: 'Churn', task: 'classification', classes: ['No', 'Yes'], intervals: { coverage: 0.9 } } as unknown as ModelBundle,
+      bundle: { target: 'Churn', task: 'classification', classes: ['No', 'Yes'], predictionSets: { coverage: 0.8 } } as unknown as ModelBundle,
       source: 'session',
       addedAt: 0,
     };
@@ -122,7 +122,8 @@ describe('FilePrediction with a classifier', () => {
     void job.choose(new File(['tenure\n1\n'], 'customers.csv', { type: 'text/csv' }), classifier);
     await expect.poll(() => api()?.files.length ?? 0).toBe(1);
     const options = api().files[0].options!;
-    expect([options.clip, options.explain, options.interval]).toEqual([false, false, undefined]);
+    // Clipping is for numbers; a classifier explains its class and writes a set at its own coverage.
+    expect([options.clip, options.explain, options.interval]).toEqual([false, true, 0.8]);
     // The same ticks still apply to a regression model's file.
     api().files[0].answer.reject(new Error('done'));
     void job.choose(csv, { ...model, bundle: { target: 'price', intervals: { coverage: 0.9 } } as unknown as ModelBundle });

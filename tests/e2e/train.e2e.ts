@@ -137,6 +137,7 @@ describe.skipIf(!haveGemstone)('Train screen', () => {
     await detail.getByRole('heading', { name: /Gradient-boosted trees \(best\)/ }).waitFor();
     for (const id of ['pred-vs-actual', 'residuals', 'importance']) {
       const svg = detail.getByTestId(id).locator('svg');
+      await svg.first().waitFor({ timeout: 30_000 }); // PlotBox draws in a task after the heading
       expect(await svg.count()).toBeGreaterThan(0);
       // Binned, not one node per row.
       expect(await detail.getByTestId(id).locator('rect, path, line').count()).toBeLessThan(5000);
@@ -147,6 +148,8 @@ describe.skipIf(!haveGemstone)('Train screen', () => {
     // Another model's plots on click.
     await page.getByTestId('leaderboard').getByRole('button', { name: 'Linear regression' }).click();
     await detail.getByRole('heading', { name: 'Linear regression' }).waitFor();
+    // The plots draw after the heading (a busy machine can take a moment).
+    await detail.getByTestId('importance').locator('svg').first().waitFor({ timeout: 30_000 });
     expect(await detail.getByTestId('importance').locator('svg').count()).toBeGreaterThan(0);
     await s.shot('linear-plots');
   });

@@ -9,7 +9,8 @@
  *   - the threshold-dependent test metrics (accuracy, balanced accuracy, precision, recall, F1),
  *     from the rows the model was scored on — when the evaluation still holds every one of them
  *     (not a sample): hold-out test rows, or k-fold's out-of-fold rows fold by fold. ROC AUC,
- *     log loss and Brier score do not depend on the threshold and stay as they are.
+ *     log loss and Brier score do not depend on the threshold and stay as they are;
+ *   - the report diagnostics' confusion matrix, from the same rows.
  * Nothing is refitted; the model and its probabilities are unchanged.
  */
 import { loadBundle, type LoadedBundle, type ModelBundle } from '../bundle/bundle';
@@ -18,6 +19,7 @@ import { BundleError, InvalidParamsError } from '../errors';
 import { meanMetrics } from '../metrics';
 import { classificationMetrics, type ClassificationMetrics } from '../metrics/classification';
 import { isClassifier } from '../models/types';
+import { classificationDiagnostics, encodeDiagnostics } from '../report/diagnostics';
 import { predictTransformed } from './predict';
 import type { Evaluation } from './train';
 
@@ -48,6 +50,9 @@ export function withDecisionThreshold(bundle: ModelBundle, threshold: number, ev
   }
   const rescored = evaluation && bundle.metrics.classification ? metricsAt(evaluation, threshold, bundle.metrics.classification) : undefined;
   if (rescored) out.metrics = { ...bundle.metrics, classification: rescored };
+  // The report's confusion matrix follows the decision too (its ROC and reliability bins do not depend on it).
+  if (evaluation?.probabilities && bundle.diagnostics?.task === 'classification')
+    out.diagnostics = encodeDiagnostics(classificationDiagnostics(evaluation.kind, evaluation.actual, evaluation.probabilities, 2, threshold, evaluation.totalRows));
   return { bundle: out, metricsUpdated: rescored !== undefined };
 }
 

@@ -963,7 +963,7 @@ function candidateBundle(
     diagnostics: !r.evaluation
       ? undefined
       : classifier && r.evaluation.probabilities
-        ? classificationDiagnostics(r.evaluation.kind, r.evaluation.actual, r.evaluation.probabilities, classifier.classCount, run.threshold)
+        ? classificationDiagnostics(r.evaluation.kind, r.evaluation.actual, r.evaluation.probabilities, classifier.classCount, run.threshold, r.evaluation.totalRows)
         : classifier
           ? undefined
           : evaluationDiagnostics(r.evaluation.kind, r.evaluation.actual, r.evaluation.predicted, r.evaluation.totalRows),
