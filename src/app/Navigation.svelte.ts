@@ -15,7 +15,7 @@ export const SCREENS: readonly Screen[] = [
   { id: 'data', label: 'Data', description: 'Load a CSV, check its schema and profile, and keep it in this browser.' },
   { id: 'explore', label: 'Explore', description: 'Distributions, correlations, the target against each feature, and data-quality findings.' },
   { id: 'prepare', label: 'Prepare', description: 'Choose the target and build the recipe: cleaning, derived features, imputation and encoding.' },
-  { id: 'train', label: 'Train', description: 'Train candidate models side by side in workers and pick the best by R².' },
+  { id: 'train', label: 'Train', description: 'Train candidate models side by side in workers and pick the best by R² (regression) or a chosen classification metric.' },
   { id: 'predict', label: 'Predict', description: 'Predict one row from a form, or a whole CSV file streamed through the model.' },
   { id: 'runs', label: 'Runs', description: 'Every training run recorded: compare parameters, metrics and learning curves.' },
   { id: 'models', label: 'Models', description: 'Registered model versions, aliases such as champion, lineage, export and import.' },
