@@ -81,12 +81,12 @@ describe('LeafWiseGrower root histogram carried between trees', () => {
 });
 
 describe('LeafWiseGrower kernels', () => {
-  it('the WebAssembly partition and histogram grow the same trees as the JavaScript loops, bit for bit', () => {
+  // 5 features: the histogram unrolled over them; 70: past MAX_UNROLLED, its loop.
+  it.each([5, 70])('the WebAssembly partition and histogram grow the same trees as the JavaScript loops, bit for bit (%i features)', (p) => {
     const n = 4000;
-    const p = 5;
     const { y, binning, bins, byColumn } = problem(n, p);
     const fs = new FeatureSet(p);
-    fs.set([0, 1, 2, 3, 4], binning);
+    fs.set(Array.from({ length: p }, (_, j) => j), binning);
     const grown: ReturnType<typeof snapshot>[][] = [];
     for (const kernels of ['auto', 'js'] as const) {
       const raw = new Float64Array(n);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { modelFromJSON } from '../../../src/core/models/registry';
 import { BundleError, InvalidInputError, InvalidParamsError } from '../../../src/core/errors';
 import { GradientBoostingRegressor } from '../../../src/core/models/gbdt/index';
-import { binMatrix, binValue, fitBinning, transposeBins, type Binning } from '../../../src/core/models/gbdt/binning';
+import { binMatrix, binValue, distinctCounts, fitBinning, numericEdges, transposeBins, type Binning } from '../../../src/core/models/gbdt/binning';
 import { buildHistogram, FeatureSet, subtractInto, type HistogramInput } from '../../../src/core/models/gbdt/histogram';
 import { findBestSplit, SplitCandidate, SplitScratch, type SplitParams } from '../../../src/core/models/gbdt/split';
 import type { Matrix, SerializedModel, StateValue } from '../../../src/core/models/types';
@@ -102,6 +102,39 @@ describe('binning', () => {
     expect(Array.from(a.edges[0])).not.toEqual(Array.from(full.edges[0]));
     // Still close to the quartiles of the full data.
     a.edges[0].forEach((e, k) => expect(Math.abs(e - full.edges[0][k])).toBeLessThan(n * 0.03));
+  });
+});
+
+describe('binning by counting distinct values', () => {
+  it('gives the edges sorting the column gives, bit for bit (ties, ±0, few and many distinct, the fallback past the limit)', () => {
+    const rng = new Rng(11);
+    const n = 30_000;
+    const columns: ((i: number) => number)[] = [
+      (i) => (i % 3 === 0 ? -0 : i % 3 === 1 ? 0 : rng.nextInt(50) - 25), // zeros of both signs among ties
+      (i) => (i % 2 ? 0 : rng.nextInt(40)), // +0 only
+      () => rng.nextInt(300) / 7, // more distinct values than bins: the equal-frequency path
+      () => rng.normal(), // all distinct: past the limit, sorted instead
+      () => (rng.next() < 0.1 ? NaN : rng.nextInt(4000) * 0.25), // close to the limit, with NaN
+      () => Number.MIN_VALUE * rng.nextInt(3), // subnormals next to zero
+    ];
+    const X = matrix(Array.from({ length: n }, (_, i) => columns.map((f) => f(i))));
+    for (const maxBins of [255, 16]) {
+      const b = fitBinning(X, null, { maxBins, categorical: columns.map(() => false), subsample: 200_000, seed: 0 });
+      columns.forEach((_, j) => {
+        const finite = Float64Array.from({ length: n }, (_, i) => X.data[i * columns.length + j]).filter((v) => v === v);
+        const sorted = numericEdges(finite.sort(), maxBins);
+        expect(b.edges[j].length).toBe(sorted.length);
+        b.edges[j].forEach((e, k) => expect(Object.is(e, sorted[k])).toBe(true));
+      });
+    }
+  });
+
+  it('counts each distinct value once, ascending, −0 standing for a run of zeros that holds one; null past the limit', () => {
+    const c = distinctCounts(Float64Array.from([3, 0, -1, 3, -0, 0, 3]), 10)!;
+    expect(Array.from(c.values)).toEqual([-1, -0, 3]); // toEqual tells −0 from +0
+    expect(Array.from(c.counts)).toEqual([1, 3, 3]);
+    expect(Object.is(distinctCounts(Float64Array.from([0, 2]), 10)!.values[0], 0)).toBe(true);
+    expect(distinctCounts(Float64Array.from([1, 2, 3]), 2)).toBeNull();
   });
 });
 
@@ -317,6 +350,29 @@ describe('GradientBoostingRegressor', () => {
     expect(h.validation[best]).toBe(Math.min(...h.validation));
     expect(m.iterations).toBe(best + 1);
     expect(h.train[h.train.length - 1]).toBeLessThan(h.train[0]);
+  });
+
+  it('scores the validation rows (four at a time, an odd count) as the fitted model predicts them', async () => {
+    const rng = new Rng(8);
+    const make = (n: number) => {
+      const data = new Float64Array(n * 4);
+      const y = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < 4; j++) data[i * 4 + j] = j === 3 ? rng.nextInt(5) : rng.normal();
+        if (i % 11 === 0) data[i * 4 + 1] = NaN;
+        y[i] = 2 * data[i * 4] + Math.abs(data[i * 4 + 2]) + data[i * 4 + 3];
+      }
+      return { X: { data, rows: n, cols: 4 }, y };
+    };
+    const tr = make(2000);
+    const va = make(503);
+    const m = await new GradientBoostingRegressor({ learningRate: 0.05, maxIterations: 25, nIterNoChange: 100 }).fit(tr.X, tr.y, { validation: va });
+    const h = m.history();
+    expect(m.iterations).toBe(25); // still improving: every tree kept, so the last score is the model's
+    const pred = m.predict(va.X);
+    let se = 0;
+    for (let i = 0; i < va.y.length; i++) se += (va.y[i] - pred[i]) ** 2;
+    expect(h.validation[24]).toBeCloseTo(Math.sqrt(se / va.y.length), 9);
   });
 
   it('with the log-link loss, fits multiplicative positive targets and rejects y ≤ 0', async () => {

@@ -32,7 +32,15 @@
 import { assemble, op, wasmFactory, type WasmMemory } from '../../wasm/assembler';
 import type { HistogramInput } from './histogram';
 
-function moduleBytes(): Uint8Array {
+/** Widest feature count whose histogram loop is unrolled (one local per feature); wider ones loop. */
+const MAX_UNROLLED = 64;
+
+/**
+ * The module; with `q` > 0 its histogram's loop over the q features is unrolled: each feature's
+ * histogram address (hist + 8·off3[j]) is held in a local and its bin read at a constant offset,
+ * ~1.15× faster than the loop. The same additions in the same order either way.
+ */
+function moduleBytes(q: number): Uint8Array {
   const { get, set, tee, i32, i32Add: add, i32Sub: sub, i32Shl: shl, i32Mul: mul, f64Add, forLessThan } = op;
   const partition = (() => {
     const [IDX, TMP, COL, GL, START, END] = [0, 1, 2, 3, 4, 5];
@@ -80,6 +88,30 @@ function moduleBytes(): Uint8Array {
     ];
     return { name: 'histogram', params: Array.from({ length: 8 }, () => 'i32' as const), locals: { i32: 7, f64: 1 }, body };
   })();
+  const unrolled = (() => {
+    const [HIST, GR, BINS, P, OFF3, IDX, START, END] = [0, 1, 2, 3, 4, 5, 6, 7];
+    const [K, KEND, B0, T0] = [8, 9, 10, 11];
+    const HO = 12; // q locals: hist + 8·off3[j]
+    const G0 = HO + q;
+    const bump = (t: number, g: number) => [
+      ...get(t), ...get(t), ...op.f64Load(), ...get(g), f64Add, ...op.f64Store(),
+      ...get(t), ...get(t), ...op.f64Load(16), ...op.f64Const(1), f64Add, ...op.f64Store(16),
+    ];
+    const at = (j: number, b: number, t: number) => [...get(HO + j), ...get(b), ...op.i32Load8U(j), ...i32(24), mul, add, ...set(t)];
+    const single: number[] = [];
+    for (let j = 0; j < q; j++) single.push(...at(j, B0, T0), ...bump(T0, G0));
+    const row = (offset: number, b: number, g: number) => [
+      ...get(GR), ...get(K), ...op.i32Load(offset), ...i32(3), shl, add, ...op.f64Load(), ...set(g),
+      ...get(BINS), ...get(K), ...op.i32Load(offset), ...get(P), mul, add, ...set(b),
+    ];
+    const body = [
+      ...Array.from({ length: q }, (_, j) => [...get(HIST), ...get(OFF3), ...op.i32Load(4 * j), ...i32(3), shl, add, ...set(HO + j)]).flat(),
+      ...get(IDX), ...get(START), ...i32(2), shl, add, ...set(K),
+      ...get(IDX), ...get(END), ...i32(2), shl, add, ...set(KEND),
+      ...forLessThan(K, KEND, [...row(0, B0, G0), ...single, ...get(K), ...i32(4), add, ...set(K)]),
+    ];
+    return { name: 'histogram', params: Array.from({ length: 8 }, () => 'i32' as const), locals: { i32: 4 + q, f64: 1 }, body };
+  })();
   const subtract = (() => {
     const [PARENT, CHILD, BYTES, END] = [0, 1, 2, 3];
     const vload = [...op.simd(0x00), 3, 0];
@@ -93,10 +125,17 @@ function moduleBytes(): Uint8Array {
     ];
     return { name: 'subtract', params: ['i32', 'i32', 'i32'] as 'i32'[], locals: { i32: 1 }, body };
   })();
-  return assemble([partition, histogram, subtract]);
+  return assemble([partition, q > 0 ? unrolled : histogram, subtract]);
 }
 
-const instance = wasmFactory(moduleBytes);
+const factories = new Map<number, ReturnType<typeof wasmFactory>>();
+/** An instance of the module for p features (the histogram unrolled up to MAX_UNROLLED). */
+function instance(p: number): ReturnType<ReturnType<typeof wasmFactory>> {
+  const q = p <= MAX_UNROLLED ? p : 0;
+  let f = factories.get(q);
+  if (!f) factories.set(q, (f = wasmFactory(() => moduleBytes(q))));
+  return f();
+}
 
 /** Grows `memory` to hold `bytes`; false when it cannot (past 4 GiB, or out of memory): JavaScript then serves. */
 function growTo(memory: WasmMemory, bytes: number): boolean {
@@ -154,7 +193,7 @@ export class GrowerKernels {
   ) {
     const n = input.nRows;
     const p = (this.p = offsets3.length);
-    const k = useWasm ? instance() : undefined;
+    const k = useWasm ? instance(p) : undefined;
     const stride = Math.ceil((histSize * 8) / 16) * 16;
     const slots = Math.max(1, Math.min(histSlots, Math.floor((64 << 20) / stride)));
     const at = { columns: 0, bins: 0, idx: 0, scratch: 0, g: 0, off3: 0, goesLeft: 0, hist: 0 };
