@@ -213,6 +213,19 @@ export function safeFileName(s: string): string {
   return s.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'export';
 }
 
+/**
+ * The filter with its metric moved to the stored runs' task when none of them carries the chosen
+ * one (classifier runs only: ROC AUC, not R²) — unless a bound is typed, which stays as asked.
+ */
+export function withMetricOfStoredTask(filter: RunFilterDraft, runs: readonly Run[]): RunFilterDraft {
+  if (filter.min !== '' || filter.max !== '' || runs.length === 0) return filter;
+  const tasks = new Set(runs.map(runTask));
+  const chosen = runMetricInfo(filter.metric)?.task;
+  if (chosen === undefined || tasks.has(chosen)) return filter;
+  const metric: MetricName = tasks.has('classification') ? 'rocAuc' : 'r2';
+  return metric === filter.metric ? filter : { ...filter, metric };
+}
+
 export class RunsView {
   /** Every stored run, newest first. */
   runs = $state.raw<Run[]>([]);
@@ -288,6 +301,7 @@ export class RunsView {
       if (n !== this.#refreshing) return; // a newer refresh is under way
       this.runs = runs;
       this.experiments = experiments;
+      this.filter = withMetricOfStoredTask(this.filter, runs);
       const ids = new Set(runs.map((r) => r.id));
       if (this.selectedIds.some((id) => !ids.has(id))) this.selectedIds = this.selectedIds.filter((id) => ids.has(id));
     } catch (e) {

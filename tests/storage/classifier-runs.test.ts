@@ -13,7 +13,7 @@ import { defaultRecipe } from '../../src/core/recipe';
 import { parseCsv } from '../../src/core/data';
 import { MIGRATIONS, openLoupeDb, outcomeMetrics, runMetric, runTask, RunStore, type RunInit } from '../../src/storage';
 import { generateSampleGemstones } from '../../src/core/sample';
-import { compareMetrics } from '../../src/app/RunsView.svelte';
+import { compareMetrics, withMetricOfStoredTask, type RunFilterDraft } from '../../src/app/RunsView.svelte';
 import { trainClassifier } from '../helpers/classifier-run';
 
 let dbCounter = 0;
@@ -96,6 +96,15 @@ describe('classifier runs', () => {
     const mixed = compareMetrics([a!, r!]);
     expect(mixed.metrics).toEqual([]);
     expect(mixed.note).toMatch(/1 regression, 1 classification.*share no test metric/);
+
+    // The Runs filter's metric follows the stored runs' task: R² while any regression run is
+    // stored, ROC AUC when only classifiers are; a typed bound keeps the metric it was typed for.
+    const draft: RunFilterDraft = { experiment: '', modelType: '', status: '', tag: '', metric: 'r2', min: '', max: '' };
+    expect(withMetricOfStoredTask(draft, [a!, b!]).metric).toBe('rocAuc');
+    expect(withMetricOfStoredTask(draft, [a!, r!])).toBe(draft);
+    expect(withMetricOfStoredTask({ ...draft, metric: 'logLoss' }, [r!]).metric).toBe('r2');
+    expect(withMetricOfStoredTask({ ...draft, min: '0.5' }, [a!, b!]).metric).toBe('r2');
+    expect(withMetricOfStoredTask({ ...draft, metric: 'accuracy' }, [a!]).metric).toBe('accuracy');
 
     // CSV export: the classification metrics, task, classes and threshold as columns.
     const csv = Papa.parse<Record<string, string>>((await store.exportExperiment('E', 'csv')).trim(), { header: true });
