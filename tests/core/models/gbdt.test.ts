@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { modelFromJSON } from '../../../src/core/models/registry';
 import { BundleError, InvalidInputError, InvalidParamsError } from '../../../src/core/errors';
 import { GradientBoostingRegressor } from '../../../src/core/models/gbdt/index';
-import { binMatrix, binValue, distinctCounts, fitBinning, numericEdges, transposeBins, type Binning } from '../../../src/core/models/gbdt/binning';
+import { binMatrix, binValue, distinctCounts, fitAndBin, fitBinning, numericEdges, transposeBins, type Binning } from '../../../src/core/models/gbdt/binning';
 import { buildHistogram, FeatureSet, subtractInto, type HistogramInput } from '../../../src/core/models/gbdt/histogram';
 import { findBestSplit, SplitCandidate, SplitScratch, type SplitParams } from '../../../src/core/models/gbdt/split';
 import type { Matrix, SerializedModel, StateValue } from '../../../src/core/models/types';
@@ -127,6 +127,29 @@ describe('binning by counting distinct values', () => {
         b.edges[j].forEach((e, k) => expect(Object.is(e, sorted[k])).toBe(true));
       });
     }
+  });
+
+  it('fitAndBin gives fitBinning and binMatrix of the same rows (NaN, category codes, few and many distinct, a row subset, a subsample)', () => {
+    const rng = new Rng(12);
+    const n = 6000;
+    const X = matrix(
+      Array.from({ length: n }, (_, i) => [
+        rng.next() < 0.1 ? NaN : rng.nextInt(30) / 4,
+        rng.normal(),
+        rng.next() < 0.05 ? NaN : rng.nextInt(6),
+        i % 7 === 0 ? -0 : rng.nextInt(3),
+      ]),
+    );
+    const rows = Uint32Array.from({ length: 2500 }, (_, k) => (k * 7) % n).sort();
+    for (const subset of [null, rows])
+      for (const subsample of [200_000, 1000])
+        for (const categorical of [[false, false, false, false], [false, false, true, false]]) {
+          const opts = { maxBins: 32, categorical, subsample, seed: 3 };
+          const both = fitAndBin(X, subset, opts);
+          const binning = fitBinning(X, subset, opts);
+          expect(both.binning).toEqual(binning);
+          expect(both.bins).toEqual(binMatrix(X, subset, binning));
+        }
   });
 
   it('counts each distinct value once, ascending, −0 standing for a run of zeros that holds one; null past the limit', () => {

@@ -37,6 +37,25 @@ export interface BinningOptions {
  * Learns the bins from the rows `rows` of X (all rows when null).
  */
 export function fitBinning(X: Matrix, rows: Uint32Array | null, opts: BinningOptions): Binning {
+  return learnBins(X, rows, opts, null);
+}
+
+/**
+ * fitBinning and binMatrix of the same rows in one: when every row places the edges (no more
+ * than `subsample`), a column of few distinct values is binned from the count that placed its
+ * edges — each distinct value searched once, not each row — the same bins as binMatrix.
+ */
+export function fitAndBin(X: Matrix, rows: Uint32Array | null, opts: BinningOptions): { binning: Binning; bins: Uint8Array } {
+  const n = rows ? rows.length : X.rows;
+  if (n > opts.subsample) {
+    const binning = fitBinning(X, rows, opts);
+    return { binning, bins: binMatrix(X, rows, binning) };
+  }
+  const bins = new Uint8Array(n * X.cols);
+  return { binning: learnBins(X, rows, opts, bins), bins };
+}
+
+function learnBins(X: Matrix, rows: Uint32Array | null, opts: BinningOptions, bins: Uint8Array | null): Binning {
   const p = X.cols;
   const n = rows ? rows.length : X.rows;
   let sample: Uint32Array;
@@ -59,6 +78,8 @@ export function fitBinning(X: Matrix, rows: Uint32Array | null, opts: BinningOpt
   const categorical = new Uint8Array(p);
   const edges: Float64Array[] = [];
   const values = new Float64Array(sample.length);
+  const which = bins ? new Int32Array(sample.length) : undefined;
+  const padded = new Float64Array(256);
   for (let j = 0; j < p; j++) {
     let m = 0;
     for (let k = 0; k < sample.length; k++) {
@@ -72,6 +93,7 @@ export function fitBinning(X: Matrix, rows: Uint32Array | null, opts: BinningOpt
         categorical[j] = 1;
         nBins[j] = nb;
         edges.push(new Float64Array(0));
+        if (bins) binColumn(bins, X, rows, j, nb, null, padded);
         continue;
       }
     }
@@ -79,10 +101,23 @@ export function fitBinning(X: Matrix, rows: Uint32Array | null, opts: BinningOpt
     // faster than sorting the column). Otherwise Float64Array#sort, not stats/sort's radix sort
     // (twice as fast here): that module stays out of the page, which loads this file with the
     // model registry (tests/e2e/browser.ts). Both give the same edges.
-    const few = distinctCounts(col, DISTINCT_LIMIT);
+    const few = distinctCounts(col, DISTINCT_LIMIT, which);
     const e = few ? edgesOfCounts(few.values, few.counts, m, opts.maxBins) : numericEdges(col.slice().sort(), opts.maxBins);
     edges.push(e);
-    nBins[j] = e.length + 1;
+    const nb = (nBins[j] = e.length + 1);
+    if (!bins) continue;
+    if (!few || !which) {
+      binColumn(bins, X, rows, j, nb, e, padded);
+      continue;
+    }
+    // Every row placed the edges (sample = rows, in order): each distinct value's bin once, then
+    // each row's by its value's discovery index; NaN rows were left out of col.
+    padded.fill(Infinity).set(e);
+    const binOf = Uint8Array.from(few.found, (v) => searchBin(padded, v));
+    for (let k = 0, c = 0; k < sample.length; k++) {
+      const v = X.data[sample[k] * p + j];
+      bins[k * p + j] = v === v ? binOf[which[c++]] : nb;
+    }
   }
   const offsets = new Int32Array(p + 1);
   for (let j = 0; j < p; j++) offsets[j + 1] = offsets[j] + nBins[j] + 1;
@@ -139,13 +174,19 @@ const scratchBits = new Int32Array(scratch.buffer);
  * are more than `limit`. A run of zeros is represented as the sorted column's would be: by −0
  * when the column holds one (it sorts first), else +0.
  */
-export function distinctCounts(col: Float64Array, limit: number): { values: Float64Array; counts: Int32Array } | null {
+export function distinctCounts(
+  col: Float64Array,
+  limit: number,
+  /** When given: which distinct value (in order of discovery, `found`) each element of col is. */
+  which?: Int32Array,
+): { values: Float64Array; counts: Int32Array; found: Float64Array } | null {
   let size = 16;
   while (size < limit * 4) size <<= 1;
   const mask = size - 1;
   const keys = new Float64Array(size);
   const counts = new Int32Array(size); // 0 = empty slot
   const order = new Int32Array(limit);
+  const slotIndex = new Int32Array(size);
   let nd = 0;
   let negativeZero = false;
   for (let i = 0; i < col.length; i++) {
@@ -161,13 +202,15 @@ export function distinctCounts(col: Float64Array, limit: number): { values: Floa
     if (counts[h] === 0) {
       if (nd === limit) return null;
       keys[h] = v;
+      slotIndex[h] = nd;
       order[nd++] = h;
     }
     counts[h]++;
+    if (which) which[i] = slotIndex[h];
   }
-  const values = new Float64Array(nd);
-  for (let k = 0; k < nd; k++) values[k] = keys[order[k]];
-  values.sort();
+  const found = new Float64Array(nd);
+  for (let k = 0; k < nd; k++) found[k] = keys[order[k]];
+  const values = found.slice().sort();
   const out = new Int32Array(nd);
   for (let k = 0; k < nd; k++) {
     const v = values[k];
@@ -178,7 +221,7 @@ export function distinctCounts(col: Float64Array, limit: number): { values: Floa
     out[k] = counts[h];
     if (v === 0 && negativeZero) values[k] = -0;
   }
-  return { values, counts: out };
+  return { values, counts: out, found };
 }
 
 /** numericEdges from the distinct sorted values and their counts (n values in all). */
@@ -229,39 +272,47 @@ export function binValue(b: Binning, j: number, v: number): number {
  * building and tree traversal).
  */
 export function binMatrix(X: Matrix, rows: Uint32Array | null, b: Binning): Uint8Array {
+  const out = new Uint8Array(X.cols * (rows ? rows.length : X.rows));
+  const padded = new Float64Array(256);
+  for (let j = 0; j < X.cols; j++) binColumn(out, X, rows, j, b.nBins[j], b.categorical[j] ? null : b.edges[j], padded);
+  return out;
+}
+
+/** Bins feature j of the rows into out (row-major): by category code when `edges` is null, else by the edges. */
+function binColumn(out: Uint8Array, X: Matrix, rows: Uint32Array | null, j: number, nb: number, edges: Float64Array | null, padded: Float64Array): void {
   const p = X.cols;
   const m = rows ? rows.length : X.rows;
-  const out = new Uint8Array(p * m);
   const d = X.data;
-  const padded = new Float64Array(256);
-  for (let j = 0; j < p; j++) {
-    const nb = b.nBins[j];
-    if (b.categorical[j]) {
-      for (let k = 0; k < m; k++) {
-        const v = d[(rows ? rows[k] : k) * p + j];
-        out[k * p + j] = v >= 0 && v < nb && v === Math.floor(v) ? v : nb;
-      }
-      continue;
-    }
-    // lowerBound over the edges padded with +∞ to 255, in eight fixed steps without a branch
-    // on the data (a binary search mispredicts about half of its steps): the same bins, 1.8× faster.
-    const e = padded.fill(Infinity);
-    e.set(b.edges[j]);
+  if (edges === null) {
     for (let k = 0; k < m; k++) {
       const v = d[(rows ? rows[k] : k) * p + j];
-      let pos = 0;
-      pos += e[pos + 127] < v ? 128 : 0;
-      pos += e[pos + 63] < v ? 64 : 0;
-      pos += e[pos + 31] < v ? 32 : 0;
-      pos += e[pos + 15] < v ? 16 : 0;
-      pos += e[pos + 7] < v ? 8 : 0;
-      pos += e[pos + 3] < v ? 4 : 0;
-      pos += e[pos + 1] < v ? 2 : 0;
-      pos += e[pos] < v ? 1 : 0;
-      out[k * p + j] = v !== v ? nb : pos;
+      out[k * p + j] = v >= 0 && v < nb && v === Math.floor(v) ? v : nb;
     }
+    return;
   }
-  return out;
+  const e = padded.fill(Infinity);
+  e.set(edges);
+  for (let k = 0; k < m; k++) {
+    const v = d[(rows ? rows[k] : k) * p + j];
+    out[k * p + j] = v !== v ? nb : searchBin(e, v);
+  }
+}
+
+/**
+ * The number of edges below v: lowerBound over edges padded with +∞ to 255, in eight fixed steps
+ * without a branch on the data (a binary search mispredicts about half of its steps; 1.8× faster).
+ */
+function searchBin(e: Float64Array, v: number): number {
+  let pos = 0;
+  pos += e[pos + 127] < v ? 128 : 0;
+  pos += e[pos + 63] < v ? 64 : 0;
+  pos += e[pos + 31] < v ? 32 : 0;
+  pos += e[pos + 15] < v ? 16 : 0;
+  pos += e[pos + 7] < v ? 8 : 0;
+  pos += e[pos + 3] < v ? 4 : 0;
+  pos += e[pos + 1] < v ? 2 : 0;
+  pos += e[pos] < v ? 1 : 0;
+  return pos;
 }
 
 /** Column-major copy of row-major bins (nRows × p): feature j of row i at j·nRows + i. */

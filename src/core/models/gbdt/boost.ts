@@ -12,7 +12,7 @@ import type { FitHistory } from '../history';
 import type { StateReader, StateRecord } from '../state';
 import type { FitOptions, Matrix } from '../types';
 import { checkPredictInput } from '../validate';
-import { binMatrix, fitBinning, transposeBins } from './binning';
+import { binMatrix, fitAndBin, transposeBins } from './binning';
 import { EnsembleBuilder, type TreeEnsemble } from './ensemble';
 import { LeafWiseGrower } from './grow';
 import type { GrownTree } from './grown-tree';
@@ -73,8 +73,7 @@ export async function boost(X: Matrix, y: Float64Array, weights: Float64Array | 
   const wTrain = weights && trainRows ? Float64Array.from(trainRows, (r) => weights[r]) : weights;
 
   const categorical = Array.from({ length: p }, (_, j) => P.categoricalSplit === 'native' && X.features?.[j]?.categorical === true);
-  const binning = fitBinning(X, trainRows, { maxBins: P.maxBins, categorical, subsample: P.binSubsample, seed: P.seed });
-  const bins = binMatrix(X, trainRows, binning);
+  const { binning, bins } = fitAndBin(X, trainRows, { maxBins: P.maxBins, categorical, subsample: P.binSubsample, seed: P.seed });
   const nVal = valX ? (valRows ? valRows.length : valX.rows) : 0;
   const valBins = valX ? binMatrix(valX, valRows, binning) : null;
   throwIfAborted(signal);
