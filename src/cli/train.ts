@@ -429,7 +429,9 @@ export async function trainingInputs(
   if (given.target !== target) throw new UsageError(`the recipe predicts "${given.target}" but --target is "${target}"`);
   const recipe: Recipe = options.task !== undefined ? { ...given, task: options.task } : given;
   const resolved = taskOf(recipe, ds, target);
-  if (!options.quiet) io.err(`task: ${resolved.task} (${resolved.reason})`);
+  // A task given on the command line was chosen by --task, not in a recipe file.
+  const reason = options.task === 'regression' || options.task === 'classification' ? `--task ${options.task}` : resolved.reason;
+  if (!options.quiet) io.err(`task: ${resolved.task} (${reason})`);
   const task = resolved.task;
   const models = typeof modelsFor === 'function' ? modelsFor(task) : modelsFor;
   const split = splitFrom(args, seed, testDs);
