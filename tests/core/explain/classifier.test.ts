@@ -6,12 +6,13 @@
  * and converging to the brute-force values of its game.
  */
 import { describe, expect, it } from 'vitest';
+import { bruteForceTreeShapley } from '../../helpers/tree-shapley';
 import { decodeState, encodeState } from '../../../src/core/bundle/codec';
 import { ExplainError } from '../../../src/core/errors';
 import { Explainer } from '../../../src/core/explain';
-import { backgroundExpectation, exactShapley, pathExpectation } from '../../../src/core/explain/exact';
+import { backgroundExpectation, exactShapley } from '../../../src/core/explain/exact';
 import { featurePlayers } from '../../../src/core/explain/players';
-import { ensembleForShap, flatTreeForShap, type RoutedTree } from '../../../src/core/explain/tree-models';
+import { ensembleForShap, flatTreeForShap } from '../../../src/core/explain/tree-models';
 import { RandomForestClassifier } from '../../../src/core/models/forest';
 import { GradientBoostingClassifier } from '../../../src/core/models/gbdt';
 import { KNeighborsClassifier } from '../../../src/core/models/knn/k-neighbors-classifier';
@@ -58,20 +59,6 @@ function expectLocalAccuracy(model: Classifier, X: Matrix, unit: string, margin?
     }
 }
 
-/** Brute-force Shapley values of one output: trees summed (each as its own scalar tree), times `scale`, plus nothing (the offset cancels). */
-function bruteForce(trees: RoutedTree[], X: Matrix, r: number, players: number, scale: number): Float64Array {
-  const hots = trees.map((t) => {
-    const hot = new Int32Array(t.left.length);
-    t.route(X.data, r * X.cols, hot);
-    return hot;
-  });
-  return exactShapley(players, (mask) => {
-    let s = 0;
-    trees.forEach((t, k) => (s += pathExpectation(t, hots[k], mask)));
-    return s * scale;
-  });
-}
-
 describe('explanations of classifiers', () => {
   const three = syntheticClasses(500, 5, 3, 1);
   const threeTest = syntheticClasses(30, 5, 3, 2);
@@ -87,7 +74,7 @@ describe('explanations of classifiers', () => {
     for (let k = 0; k < 3; k++) {
       const trees = [flatTreeForShap(m.flatTree(), identity(5), [k])];
       for (let r = 0; r < 8; r++) {
-        const bf = bruteForce(trees, threeTest.X, r, 5, 1);
+        const bf = bruteForceTreeShapley(trees, threeTest.X, r, 5, 1);
         for (let j = 0; j < 5; j++) expect(e.values[(r * 3 + k) * 5 + j]).toBeCloseTo(bf[j], 10);
       }
     }
@@ -102,7 +89,7 @@ describe('explanations of classifiers', () => {
     expect(e.classes).toEqual([1]);
     const trees = [flatTreeForShap(m.flatTree(), identity(5), [1])];
     for (let r = 0; r < 5; r++) {
-      const bf = bruteForce(trees, twoTest.X, r, 5, 1);
+      const bf = bruteForceTreeShapley(trees, twoTest.X, r, 5, 1);
       for (let j = 0; j < 5; j++) expect(e.values[r * 5 + j]).toBeCloseTo(bf[j], 10);
     }
   });
@@ -113,7 +100,7 @@ describe('explanations of classifiers', () => {
     const e = new Explainer(m, { features: names(5) }).explain(threeTest.X);
     const trees = m.estimators().map((t) => flatTreeForShap(t, identity(5), [2]));
     for (let r = 0; r < 4; r++) {
-      const bf = bruteForce(trees, threeTest.X, r, 5, 1 / 8);
+      const bf = bruteForceTreeShapley(trees, threeTest.X, r, 5, 1 / 8);
       for (let j = 0; j < 5; j++) expect(e.values[(r * 3 + 2) * 5 + j]).toBeCloseTo(bf[j], 10);
     }
   });
@@ -129,7 +116,7 @@ describe('explanations of classifiers', () => {
     const e = new Explainer(m, { features: names(5) }).explain(threeTest.X);
     const trees = ensembleForShap(m.ensembles()[1], identity(5));
     for (let r = 0; r < 3; r++) {
-      const bf = bruteForce(trees, threeTest.X, r, 5, 1);
+      const bf = bruteForceTreeShapley(trees, threeTest.X, r, 5, 1);
       for (let j = 0; j < 5; j++) expect(e.values[(r * 3 + 1) * 5 + j]).toBeCloseTo(bf[j], 9);
     }
   });

@@ -4,9 +4,9 @@
  * enumerated by brute force over the path-dependent conditional expectation it explains.
  */
 import { describe, expect, it } from 'vitest';
+import { bruteForceTreeShapley } from '../../helpers/tree-shapley';
 import { Explainer } from '../../../src/core/explain';
-import { exactShapley, pathExpectation } from '../../../src/core/explain/exact';
-import { ensembleForShap, flatTreeForShap, type RoutedTree } from '../../../src/core/explain/tree-models';
+import { ensembleForShap, flatTreeForShap } from '../../../src/core/explain/tree-models';
 import { ExplainError } from '../../../src/core/errors';
 import { decodeState, encodeState } from '../../../src/core/bundle/codec';
 import { RandomForestRegressor } from '../../../src/core/models/forest';
@@ -43,20 +43,6 @@ function expectLocalAccuracy(model: Regressor, X: Matrix): void {
   }
 }
 
-/** Brute-force Shapley values of a set of trees (summed, each times `scale`) for row r. */
-function bruteForce(trees: RoutedTree[], X: Matrix, r: number, players: number, scale: number): Float64Array {
-  const hots = trees.map((t) => {
-    const hot = new Int32Array(t.left.length);
-    t.route(X.data, r * X.cols, hot);
-    return hot;
-  });
-  return exactShapley(players, (mask) => {
-    let s = 0;
-    trees.forEach((t, k) => (s += pathExpectation(t, hots[k], mask)));
-    return s * scale;
-  });
-}
-
 const identity = (p: number) => Int32Array.from({ length: p }, (_, j) => j);
 
 describe('TreeSHAP', () => {
@@ -69,7 +55,7 @@ describe('TreeSHAP', () => {
     const e = new Explainer(m, { features: names(6) }).explain(test.X);
     const trees = [flatTreeForShap(m.flatTree(), identity(6))];
     for (let r = 0; r < 10; r++) {
-      const bf = bruteForce(trees, test.X, r, 6, 1);
+      const bf = bruteForceTreeShapley(trees, test.X, r, 6, 1);
       for (let j = 0; j < 6; j++) expect(e.values[r * 6 + j]).toBeCloseTo(bf[j], 10);
     }
     // An interaction the data has: x2·x3 gets credit on rows far from zero.
@@ -86,7 +72,7 @@ describe('TreeSHAP', () => {
     expect(m.estimators()[0].cover![0]).toBe(600);
     expect(m.estimators()[0].nSamples[0]).toBeLessThan(600);
     for (let r = 0; r < 6; r++) {
-      const bf = bruteForce(trees, test.X, r, 6, 1 / 6);
+      const bf = bruteForceTreeShapley(trees, test.X, r, 6, 1 / 6);
       for (let j = 0; j < 6; j++) expect(e.values[r * 6 + j]).toBeCloseTo(bf[j], 10);
     }
   });
@@ -99,7 +85,7 @@ describe('TreeSHAP', () => {
     const e = new Explainer(m, { features: names(6) }).explain(te.X);
     const trees = ensembleForShap(m.ensemble(), identity(6));
     for (let r = 0; r < 5; r++) {
-      const bf = bruteForce(trees, te.X, r, 6, 1);
+      const bf = bruteForceTreeShapley(trees, te.X, r, 6, 1);
       for (let j = 0; j < 6; j++) expect(e.values[r * 6 + j]).toBeCloseTo(bf[j], 9);
     }
   });
@@ -143,7 +129,7 @@ describe('TreeSHAP', () => {
     const { treeModelShap } = await import('../../../src/core/explain/tree-models');
     const grouped = treeModelShap({ trees, scale: 1, offset: Float64Array.of(0) }, test.X, 5);
     for (let r = 0; r < 8; r++) {
-      const bf = bruteForce(trees, test.X, r, 5, 1);
+      const bf = bruteForceTreeShapley(trees, test.X, r, 5, 1);
       for (let j = 0; j < 5; j++) expect(grouped[r * 5 + j]).toBeCloseTo(bf[j], 10);
       let s = 0;
       for (let j = 0; j < 5; j++) s += grouped[r * 5 + j];
