@@ -104,6 +104,16 @@ export async function exportVersion(page: Page, version: number, path: string): 
   return readFileSync(path, 'utf8');
 }
 
+/** The Predict screen's row form as the page holds it: input id (without "in-") → value, inputs and selects. */
+export async function rowFormValues(page: Page): Promise<Record<string, string>> {
+  return page.evaluate(() => {
+    const out: Record<string, string> = {};
+    for (const el of document.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-testid="row-form"] input, [data-testid="row-form"] select'))
+      out[el.id.replace(/^in-/, '')] = el.value;
+    return out;
+  });
+}
+
 /** Ticks exactly the models `types` in the Train screen's list. */
 export async function chooseModels(page: Page, types: readonly ModelType[]): Promise<void> {
   // The screen lists one task's candidates (the regressor and the classifier of a family share a label).

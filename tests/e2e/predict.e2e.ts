@@ -22,7 +22,7 @@ import { runTraining } from '../../src/core/pipeline/train';
 import { defaultRecipe } from '../../src/core/recipe';
 import { generateSampleGemstones } from '../../src/core/sample';
 import { OUTPUT_DIR } from '../../workers/protocol';
-import { openApp, ROOT, stubSaveFilePicker, type BrowserSession } from './browser';
+import { openApp, ROOT, rowFormValues, stubSaveFilePicker, type BrowserSession } from './browser';
 
 const GEMSTONE = resolve(ROOT, '../shared/data/gemstone.csv');
 const haveGemstone = existsSync(GEMSTONE);
@@ -100,16 +100,6 @@ async function rowPrediction(): Promise<number> {
     return e?.getAttribute('data-pending') === 'false' && e.getAttribute('data-value') !== '';
   });
   return Number(await el.getAttribute('data-value'));
-}
-
-/** The form's values as the page holds them (inputs and selects of the row form). */
-async function formValues(): Promise<Record<string, string>> {
-  return page.evaluate(() => {
-    const out: Record<string, string> = {};
-    for (const el of document.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-testid="row-form"] input, [data-testid="row-form"] select'))
-      out[el.id.replace(/^in-/, '')] = el.value;
-    return out;
-  });
 }
 
 async function download(dest: string): Promise<void> {
@@ -220,7 +210,7 @@ describe('Predict page', () => {
     const first = await rowPrediction();
     expect(Number.isFinite(first)).toBe(true);
     // The page's prediction equals Node's for the same values.
-    const v0 = await formValues();
+    const v0 = await rowFormValues(page);
     expect(Object.keys(v0).sort()).toEqual(loaded.recipe.inputSchema().map((c) => c.name).sort());
     expect(first).toBeCloseTo(predictRecords(loaded, [v0]).predictions[0], 9);
     // Categories are offered in the model's order.
@@ -420,7 +410,7 @@ describe('Predict page', () => {
 
   it('shows the row’s prediction interval, and adds interval columns to a file when asked', async () => {
     // The gradient-boosted model is selected; its bundle carries 90 % intervals.
-    const values = await formValues();
+    const values = await rowFormValues(page);
     const p = await rowPrediction();
     const interval = page.getByTestId('row-interval');
     await interval.waitFor();

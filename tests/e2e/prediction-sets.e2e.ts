@@ -16,7 +16,7 @@ import { predictRecords } from '../../src/core/pipeline/predict';
 import { runTraining } from '../../src/core/pipeline/train';
 import { defaultRecipe } from '../../src/core/recipe';
 import { syntheticClasses } from '../helpers/classification';
-import { openApp, type BrowserSession } from './browser';
+import { openApp, rowFormValues, type BrowserSession } from './browser';
 
 let s: BrowserSession;
 let page: Page;
@@ -52,16 +52,6 @@ afterAll(async () => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
-/** The form's values as the page holds them. */
-async function formValues(): Promise<Record<string, string>> {
-  return page.evaluate(() => {
-    const out: Record<string, string> = {};
-    for (const el of document.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-testid="row-form"] input, [data-testid="row-form"] select'))
-      out[el.id.replace(/^in-/, '')] = el.value;
-    return out;
-  });
-}
-
 describe('prediction sets on the Predict screen', () => {
   it("shows a calibrated classifier's 90 % prediction set for one row, as Node predicts it, and offers the set column for a file", async () => {
     expect(loaded.predictionSets?.coverage).toBe(0.9);
@@ -73,7 +63,7 @@ describe('prediction sets on the Predict screen', () => {
     await page.locator('#in-f2').fill('-3');
     await page.waitForFunction(() => document.querySelector('[data-testid="row-prediction"]')?.getAttribute('data-pending') === 'false');
     await page.waitForFunction(() => document.querySelector('[data-testid="row-prediction-set"]') !== null);
-    const values = await formValues();
+    const values = await rowFormValues(page);
     const node = predictRecords(loaded, [values], 1, { interval: 0.9 });
     const want = setLabels(node.sets!, 0, loaded.recipe.classes);
     await page.waitForFunction((w) => document.querySelector('[data-testid="row-prediction-set"]')?.getAttribute('data-labels') === w, want);

@@ -15,7 +15,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODEL_LABELS } from '../../src/core/models/catalog';
 import type { ModelType } from '../../src/core/models/types';
-import { ARTIFACTS, chooseModels, goTo, loadSample, openApp, registerModel, type BrowserSession } from './browser';
+import { ARTIFACTS, chooseModels, goTo, loadSample, openApp, registerModel, rowFormValues, type BrowserSession } from './browser';
 
 const TRAIN_TIMEOUT = 240_000;
 
@@ -51,15 +51,6 @@ async function rowPrediction(p: Page): Promise<number> {
     return e?.getAttribute('data-pending') === 'false' && e.getAttribute('data-value') !== '';
   });
   return Number(await p.getByTestId('row-prediction').getAttribute('data-value'));
-}
-
-async function formValues(p: Page): Promise<Record<string, string>> {
-  return p.evaluate(() => {
-    const out: Record<string, string> = {};
-    for (const el of document.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-testid="row-form"] input, [data-testid="row-form"] select'))
-      out[el.id.replace(/^in-/, '')] = el.value;
-    return out;
-  });
 }
 
 async function setForm(p: Page, values: Record<string, string>): Promise<void> {
@@ -198,7 +189,7 @@ describe('Experiment tracking and model registry', () => {
     await page.getByTestId('row-form').waitFor();
     await setForm(page, { carat: '1.13', cut: 'Premium' });
     predictionA = await rowPrediction(page);
-    formA = await formValues(page);
+    formA = await rowFormValues(page);
     expect(Number.isFinite(predictionA)).toBe(true);
     await a.shot('predict-a');
   });
@@ -246,7 +237,7 @@ describe('Experiment tracking and model registry', () => {
       await p.getByTestId('row-form').waitFor();
       await setForm(p, formA);
       const predictionB = await rowPrediction(p);
-      expect(await formValues(p)).toEqual(formA);
+      expect(await rowFormValues(p)).toEqual(formA);
       console.log(JSON.stringify({ predictionA, predictionB }));
       expect(predictionB).toBe(predictionA);
       await b.shot('predict-b');
