@@ -3,7 +3,7 @@ import { expose, transfer } from 'comlink';
 import { loadBundle, parseBundle, type LoadedBundle, type ModelBundle } from '../src/core/bundle/bundle';
 import { checkBundleSize } from '../src/core/bundle/limits';
 import { intervalCoverage } from '../src/core/conformal/calibration';
-import { predictSets, setCoverage } from '../src/core/conformal/sets';
+import { setCoverage } from '../src/core/conformal/sets';
 import type { ByteSource } from '../src/core/data/types';
 import { Explainer } from '../src/core/explain';
 import { modelInfo } from '../src/core/models/catalog';
@@ -201,7 +201,8 @@ const api: PredictApi = {
         unavailable = e instanceof Error ? e.message : String(e);
       }
     }
-    const coverage = model.intervals?.coverage;
+    // The model's own coverage: a regressor's interval, a classifier's prediction set.
+    const coverage = model.intervals?.coverage ?? model.predictionSets?.coverage;
     // A classifier's row carries every class's values: the waterfall switches class without asking again.
     const res = predictRecords(model, [record], 1, { explainer, interval: coverage, explainAllClasses: true });
     const out: RowPredictionResult = { prediction: res.valid[0] ? res.predictions[0] : null, problems: res.problems };
@@ -209,16 +210,10 @@ const api: PredictApi = {
     if (res.valid[0] && res.probabilities && res.classes) {
       out.label = res.classes[res.predictions[0]];
       out.probabilities = Array.from(res.probabilities.subarray(0, res.classes.length));
+      if (res.sets && coverage !== undefined) out.predictionSet = { labels: res.classes.filter((_, c) => res.sets![c] === 1), coverage };
     }
     if (res.explanation) out.explanation = res.explanation;
     else if (unavailable) out.explanation = { unavailable };
-    // A classifier's prediction set at the model's own coverage, from the row's probabilities.
-    const sets = model.predictionSets;
-    if (sets && res.valid[0] && res.probabilities && res.classes) {
-      const k = res.classes.length;
-      const members = predictSets(sets, res.probabilities.subarray(0, k), k);
-      out.predictionSet = { labels: res.classes.filter((_, c) => members[c] === 1), coverage: sets.coverage };
-    }
     return out;
   },
   async predictFile(key, file, onProgress, options): Promise<FilePredictionResult> {
@@ -260,8 +255,8 @@ const api: PredictApi = {
       const monitoring = collector && options?.monitor ? await recordBatch(model, options.monitor, collector, controller.signal) : undefined;
       throwIfAborted(controller.signal);
       // The summary proper; the listed problems travel once.
-      const { header, predictionColumn, problems, seconds, columns, bytesRead: _read, bytesWritten: _written, permutations: _permutations, ...counts } = summary;
-      return { summary: counts, output: await output.close(), header, predictionColumn, columns, preview: head.preview(PREVIEW_ROWS), problems, seconds, ...(monitoring ? { monitoring } : {}) };
+      const { header, predictionColumn, problems, seconds, columns: _columns, bytesRead: _read, bytesWritten: _written, permutations: _permutations, ...counts } = summary;
+      return { summary: counts, output: await output.close(), header, predictionColumn, preview: head.preview(PREVIEW_ROWS), problems, seconds, ...(monitoring ? { monitoring } : {}) };
     } catch (e) {
       await output.abort();
       throw e;

@@ -160,8 +160,6 @@ export interface FilePredictionResult {
   predictionColumn: string;
   /** The output's header and first rows, as written (cells as text). */
   preview: OutputPreview;
-  /** Every column of the output, in order (the input's, then the prediction's: `prediction`, a classifier's `proba_<class>`, …, `error`). */
-  columns: string[];
   /** The first problems (rows in order), at most `maxProblems`. */
   problems: RowProblem[];
   /** Seconds spent in the worker. */

@@ -39,8 +39,6 @@ export interface FileResult {
   problems: RowProblem[];
   header: string[];
   predictionColumn: string;
-  /** Every column written (a classifier's: `prediction` then `proba_<class>` per class). */
-  columns: string[];
   /** The output's first rows, as written. */
   preview: OutputPreview;
   /** Where the complete output is: a picked file (saved already), or OPFS/memory (downloaded from `url`). */
@@ -124,6 +122,8 @@ export class FilePrediction {
   async start(file: File, model: ShelfModel, saveTo?: FileSystemFileHandle): Promise<void> {
     const run = ++this.#run;
     const classifier = model.bundle.task === 'classification';
+    /** The model's conformal calibration: a regressor's intervals, a classifier's prediction sets. */
+    const calibrated = model.bundle.intervals ?? model.bundle.predictionSets;
     if (this.running) this.#stop();
     this.clear();
     this.pending = null;
@@ -147,11 +147,11 @@ export class FilePrediction {
           this.running = { ...cur, progress: p, problems };
         },
         {
-          // Clipping, explanations and intervals are for regression: a classifier's file gets its classes and probabilities.
+          // Clipping is for numbers; a classifier's file can explain its class and carry its prediction sets.
           clip: this.clip && !classifier,
           monitor: batchMonitoring(model, file.name),
           explain: this.explain,
-          ...(this.intervals && (model.bundle.intervals ?? model.bundle.predictionSets) ? { interval: (model.bundle.intervals ?? model.bundle.predictionSets)!.coverage } : {}),
+          ...(this.intervals && calibrated ? { interval: calibrated.coverage } : {}),
           output: chosen.output,
         },
       );
@@ -164,7 +164,6 @@ export class FilePrediction {
         problems: r.problems,
         header: r.header,
         predictionColumn: r.predictionColumn,
-        columns: r.columns,
         preview: r.preview,
         output: o.kind,
         url: o.kind === 'picked' ? null : URL.createObjectURL(o.kind === 'opfs' ? o.file : o.blob),

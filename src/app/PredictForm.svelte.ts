@@ -5,7 +5,7 @@
  * than the newest request is dropped, so a slow answer never overwrites a newer one.
  */
 import { readNumberCell } from '../core/data/number-cell';
-import type { RowProblem, InputColumn } from '../core/recipe/types';
+import type { InputColumn } from '../core/recipe/types';
 import type { RowPredictionResult } from '../../workers/protocol';
 import type { PredictClient } from './PredictClient';
 import type { ShelfModel } from './ModelShelf.svelte';
@@ -13,23 +13,11 @@ import { describeProblem, type Problem } from './problems';
 
 export const FORM_DEBOUNCE_MS = 100;
 
-export interface RowPrediction {
+/** The worker's answer for the row (prediction, problems, explanation, interval or set, a classifier's label and probabilities) and the model that gave it. */
+export type RowPrediction = RowPredictionResult & {
   /** Id of the model that answered. */
   modelId: string;
-  /** null when the row cannot be predicted (see problems). */
-  prediction: number | null;
-  problems: RowProblem[];
-  /** Why the model predicts that: base + one value per input column, or why it cannot be explained. */
-  explanation?: RowPredictionResult['explanation'];
-  /** A classifier's prediction set, when the model has them. */
-  predictionSet?: { labels: string[]; coverage: number };
-  /** The prediction interval, when the model has them. */
-  interval?: { lower: number; upper: number; coverage: number };
-  /** A classifier's: the predicted class's label (`prediction` is its code). */
-  label?: string;
-  /** A classifier's: each class's probability, in the bundle's `classes` order. */
-  probabilities?: number[];
-}
+};
 
 /** A field's own check, made on the page as the person types (no worker round trip). */
 export interface FieldCheck {
@@ -156,16 +144,7 @@ export class PredictForm {
     try {
       const r = await this.#client.predictRow(m.id, m.bundle, values, { explain: true });
       if (seq !== this.#seq) return; // a newer request was made: its answer wins
-      this.result = {
-        modelId: m.id,
-        prediction: r.prediction,
-        problems: r.problems,
-        ...(r.explanation ? { explanation: r.explanation } : {}),
-        ...(r.interval ? { interval: r.interval } : {}),
-        ...(r.predictionSet ? { predictionSet: r.predictionSet } : {}),
-        ...(r.label !== undefined ? { label: r.label } : {}),
-        ...(r.probabilities ? { probabilities: r.probabilities } : {}),
-      };
+      this.result = { modelId: m.id, ...r };
       this.problem = null;
     } catch (e) {
       if (seq !== this.#seq) return;

@@ -15,7 +15,6 @@ import { basename } from 'node:path';
 import { openBundle } from '../core/bundle/bundle';
 import { Explainer } from '../core/explain';
 import { explanationMethod, unitWords } from '../core/explain/method';
-import { modelInfo, type ExplanationKind } from '../core/models/catalog';
 import { intervalCoverage, percent } from '../core/conformal/calibration';
 import { setCoverage } from '../core/conformal/sets';
 import { checkBundleSize } from '../core/bundle/limits';
@@ -134,8 +133,7 @@ export const predictCommand: Command = {
     const loaded = await openBundle(await readFile(modelPath, 'utf8'));
     const classes = loaded.recipe.task === 'classification' ? loaded.recipe.classes : undefined;
     if (classes) {
-      const regressionOnly = ['clip'].find((o) => args.options.has(o));
-      if (regressionOnly) throw new UsageError(`--${regressionOnly} is for regression models; ${basename(modelPath)} predicts the classes of "${loaded.bundle.target}"`);
+      if (args.options.has('clip')) throw new UsageError(`--clip is for regression models; ${basename(modelPath)} predicts the classes of "${loaded.bundle.target}"`);
     } else if (explainLabel !== undefined) throw new UsageError(`--explain-class is for classifiers; ${basename(modelPath)} predicts a number`);
     const explainClass = explainLabel !== undefined ? classes!.indexOf(explainLabel) : undefined;
     if (explainClass === -1) throw new UsageError(`--explain-class: "${explainLabel}" is not a class of this model (its classes: ${classes!.map((c) => JSON.stringify(c)).join(', ')})`);
