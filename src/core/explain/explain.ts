@@ -32,6 +32,7 @@ import { LinearBase } from '../models/linear/linear-base';
 import { MlpRegressor } from '../models/mlp';
 import { DecisionTreeRegressor } from '../models/tree';
 import { EnsembleRegressor } from '../models/ensemble/ensemble';
+import { CalibratedClassifier } from '../models/calibration-model';
 import { isClassifier, type Matrix, type Regressor } from '../models/types';
 import { FittedRecipe } from '../recipe';
 import { featurePlayers, foldToColumns, playersFromSources, type Players } from './players';
@@ -105,6 +106,12 @@ export class Explainer {
     private readonly options: ExplainOptions = {},
   ) {
     const recipe = source instanceof FittedRecipe ? source : null;
+    if (model instanceof CalibratedClassifier)
+      throw new ExplainError(
+        'calibrated-model',
+        `Explanations of a calibrated classifier are not built yet: its probabilities pass through a ${model.method === 'sigmoid' ? 'Platt' : 'isotonic'} calibration after the ${modelInfo(model.type).label.toLowerCase()} model, which neither TreeSHAP nor the linear method follows. Train it without calibration to explain it.`,
+        { field: 'probabilityCalibration' },
+      );
     this.kind = explanationKindOf(model);
     this.players = recipe ? playersFromSources(recipe.featureSources(), recipe.inputSchema().map((c) => c.name)) : featurePlayers((source as { features: string[] }).features);
     this.columns = this.players.columns;

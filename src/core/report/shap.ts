@@ -6,6 +6,7 @@
  */
 import type { LoadedBundle } from '../bundle/bundle';
 import { Explainer, shapSummary, summaryForClass, type ExplanationUnit } from '../explain';
+import { ExplainError } from '../errors';
 import type { ExplanationKind } from '../models/catalog';
 import { modelInfo } from '../models/catalog';
 
@@ -35,7 +36,14 @@ export function reportShap(loaded: LoadedBundle, options: { tfReady: boolean }):
   if (!loaded.referenceSample) return { reason: 'This bundle carries no sample of its training rows (made before Loupe kept one, or exported without it), so there is nothing to explain.' };
   if (modelInfo(loaded.model.type).tfjs && !options.tfReady)
     return { reason: 'This model runs on TensorFlow.js, which the page does not load for a report; the CLI’s report (npm run cli -- report) includes its SHAP summary.' };
-  const explainer = new Explainer(loaded.model, loaded.recipe);
+  let explainer: Explainer;
+  try {
+    explainer = new Explainer(loaded.model, loaded.recipe);
+  } catch (e) {
+    // A model Loupe cannot explain (a calibrated classifier, an older bundle): the report says why instead.
+    if (e instanceof ExplainError) return { reason: e.message };
+    throw e;
+  }
   const { X } = loaded.recipe.transformTable(loaded.referenceSample.table);
   const full = shapSummary(explainer, loaded.recipe, X, { maxRows: explainer.kind === 'sampling' ? SAMPLING_ROWS : EXACT_ROWS, seed: 0 });
   const one = full.classes?.length === 1 ? full.classes[0] : undefined;

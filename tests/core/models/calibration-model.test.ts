@@ -5,7 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseBundle, serializeBundle } from '../../../src/core/bundle/bundle';
 import { parseCsv } from '../../../src/core/data';
-import { BundleError, PipelineError } from '../../../src/core/errors';
+import { BundleError, ExplainError, PipelineError } from '../../../src/core/errors';
+import { Explainer } from '../../../src/core/explain';
+import { modelReport, reportShap } from '../../../src/core/report';
 import { applyCalibration } from '../../../src/core/models/calibration';
 import { CalibratedClassifier, calibrationMethod } from '../../../src/core/models/calibration-model';
 import { createModel } from '../../../src/core/models/registry';
@@ -15,6 +17,7 @@ import { runTraining, type TrainingRequest } from '../../../src/core/pipeline/tr
 import { exportOnnx } from '../../../src/core/onnx/export';
 import { defaultRecipe } from '../../../src/core/recipe';
 import { expectProbabilities, syntheticClasses } from '../../helpers/classification';
+import { thrown } from '../../helpers/errors';
 
 /** n rows of three numeric features and a 3-class label drawn from noisy linear scores. */
 async function threeClassCsv(n: number, seed = 3) {
@@ -84,6 +87,18 @@ describe('the training run with calibration', () => {
     }
     // Calibrated probabilities differ from the uncalibrated ones.
     expect(Array.from(res.leaderboard[0].evaluation!.probabilities!)).not.toEqual(Array.from(plain.leaderboard.find((r) => r.name === res.leaderboard[0].name)!.evaluation!.probabilities!));
+  });
+
+  it('is not explained, saying why: Explainer refuses it (ExplainError, not a missing sample), the model report says so and is still written', async () => {
+    const res = await runTraining(await request(300, { calibration: 'platt', candidates: [{ type: 'tree-classifier', params: { maxDepth: 3 } }] }));
+    const loaded = parseBundle(serializeBundle(res.leaderboard[0].bundle!));
+    expect(loaded.referenceSample).toBeDefined();
+    const refused = thrown(() => new Explainer(loaded.model, loaded.recipe));
+    expect(refused).toBeInstanceOf(ExplainError);
+    expect(refused).toMatchObject({ code: 'calibrated-model' });
+    expect((refused as Error).message).toMatch(/calibrated classifier.*Platt calibration.*Train it without calibration/);
+    expect(reportShap(loaded, { tfReady: true })).toEqual({ reason: (refused as Error).message });
+    expect(modelReport(loaded, {}, { tfReady: true })).toContain('Train it without calibration to explain it.');
   });
 
   it('calibrates every fold of k-fold (isotonic) and the refit that ships', async () => {
