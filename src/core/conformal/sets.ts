@@ -16,10 +16,9 @@
  * held out of a second fit (hold-out, test file), or k-fold's out-of-fold probabilities.
  */
 import { InvalidParamsError } from '../errors';
-import { permutation, Rng } from '../random';
 import { reachableCoverage } from './calibration';
 import { conformalQuantile } from './quantile';
-import { MAX_CALIBRATION_ROWS } from './training';
+import { crossCalibrationRows } from './training';
 
 export type SetScore = 'lac' | 'aps';
 export const SET_SCORES: readonly SetScore[] = ['lac', 'aps'];
@@ -166,9 +165,8 @@ export interface CrossSetInput {
  * other folds' scores, so no row's own score sets its set.
  */
 export function crossSets(input: CrossSetInput): ConformalSets {
-  const n = input.y.length;
   const { k } = input;
-  const rows = n > MAX_CALIBRATION_ROWS ? permutation(n, new Rng(input.seed ^ 0xca1b)).slice(0, MAX_CALIBRATION_ROWS).sort() : Uint32Array.from({ length: n }, (_, i) => i);
+  const rows = crossCalibrationRows(input.y.length, input.seed);
   const all = classScores(input.score, input.proba, k);
   const own = Float64Array.from(rows, (r) => all[r * k + input.y[r]]);
   const c: ConformalSets = { score: input.score, method: 'cv', coverage: input.coverage, scores: Float64Array.from(own).sort(), calibrationRows: rows.length };

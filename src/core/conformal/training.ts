@@ -117,9 +117,13 @@ export interface CrossCalibrationInput {
   signal?: AbortSignalLike;
 }
 
+/** The rows (ascending) of n out-of-fold rows that calibrate: all, or a seeded sample of MAX_CALIBRATION_ROWS. */
+export function crossCalibrationRows(n: number, seed: number): Uint32Array {
+  return n > MAX_CALIBRATION_ROWS ? permutation(n, new Rng(seed ^ 0xca1b)).slice(0, MAX_CALIBRATION_ROWS).sort() : Uint32Array.from({ length: n }, (_, i) => i);
+}
+
 export async function crossCalibration(input: CrossCalibrationInput): Promise<ConformalCalibration> {
-  const n = input.actual.length;
-  const rows = n > MAX_CALIBRATION_ROWS ? permutation(n, new Rng(input.seed ^ 0xca1b)).slice(0, MAX_CALIBRATION_ROWS).sort() : Uint32Array.from({ length: n }, (_, i) => i);
+  const rows = crossCalibrationRows(input.actual.length, input.seed);
   const X = takeMatrixRows(input.X, rows);
   const cal = await calibrate({
     method: 'cv',

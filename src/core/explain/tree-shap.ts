@@ -44,12 +44,11 @@ export function treeDepth(left: Int32Array, right: Int32Array): number {
   return max;
 }
 
-/** The tree's prediction with every player unknown: leaf values weighted by the cover shares along their paths. */
-export function expectedValue(t: ShapTree): number {
-  return expectedValues(t)[0];
-}
-
-/** expectedValue for each of a tree's `width` values per leaf. */
+/**
+ * The tree's prediction with every player unknown, for each of its `width` values per leaf (at
+ * the root, index 0..width−1; every node's too): leaf values weighted by the cover shares along
+ * their paths.
+ */
 export function expectedValues(t: ShapTree): Float64Array {
   const w = t.width ?? 1;
   const e = new Float64Array(t.left.length * w);

@@ -5,7 +5,6 @@
  * out-of-fold) probabilities, so it is one pass over the rows and allocates little.
  * The definitions are classification.ts's (sklearn's, zero_division=0).
  */
-import { InvalidParamsError } from '../errors';
 import { balancedAccuracy, classScores, confusionMatrix, decide } from './classification';
 
 export interface ThresholdScores {
@@ -25,11 +24,9 @@ export interface ThresholdScores {
 
 /**
  * The confusion matrix and label metrics of a binary task at `threshold`, from class codes `y`
- * and probabilities rows × 2 row-major. InvalidParamsError (field `threshold`) outside [0, 1].
+ * and probabilities rows × 2 row-major. InvalidParamsError (field `threshold`) outside [0, 1], from decide.
  */
 export function thresholdScores(y: ArrayLike<number>, proba: Float64Array, threshold: number): ThresholdScores {
-  if (!(threshold >= 0 && threshold <= 1))
-    throw new InvalidParamsError('invalid-param', `The decision threshold must lie in [0, 1]; got ${threshold}.`, { field: 'threshold' });
   const predicted = decide(proba, 2, threshold);
   const confusion = confusionMatrix(y, predicted, 2);
   const s = classScores(confusion);

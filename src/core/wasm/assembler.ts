@@ -134,3 +134,16 @@ export function wasmFactory(bytes: () => Uint8Array): () => { exports: Record<st
     return { exports, memory: exports.memory as WasmMemory };
   };
 }
+
+/**
+ * wasmFactory for a family of modules assembled per key (a kernel unrolled for a feature count):
+ * `instance(key)` compiles the key's module on first use and instantiates it.
+ */
+export function keyedWasmFactory(bytes: (key: number) => Uint8Array): (key: number) => ReturnType<ReturnType<typeof wasmFactory>> {
+  const factories = new Map<number, ReturnType<typeof wasmFactory>>();
+  return (key) => {
+    let f = factories.get(key);
+    if (!f) factories.set(key, (f = wasmFactory(() => bytes(key))));
+    return f();
+  };
+}

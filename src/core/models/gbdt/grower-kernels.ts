@@ -29,7 +29,7 @@
  *       t = hist + 8·(load32(j) + 3·load8(b))
  *       f64[t] += gi; f64[t + 16] += 1
  */
-import { assemble, op, wasmFactory, type WasmMemory } from '../../wasm/assembler';
+import { assemble, keyedWasmFactory, op, type WasmMemory } from '../../wasm/assembler';
 import type { HistogramInput } from './histogram';
 
 /** Widest feature count whose histogram loop is unrolled (one local per feature); wider ones loop. */
@@ -128,14 +128,9 @@ function moduleBytes(q: number): Uint8Array {
   return assemble([partition, q > 0 ? unrolled : histogram, subtract]);
 }
 
-const factories = new Map<number, ReturnType<typeof wasmFactory>>();
+const moduleFor = keyedWasmFactory(moduleBytes);
 /** An instance of the module for p features (the histogram unrolled up to MAX_UNROLLED). */
-function instance(p: number): ReturnType<ReturnType<typeof wasmFactory>> {
-  const q = p <= MAX_UNROLLED ? p : 0;
-  let f = factories.get(q);
-  if (!f) factories.set(q, (f = wasmFactory(() => moduleBytes(q))));
-  return f();
-}
+const instance = (p: number) => moduleFor(p <= MAX_UNROLLED ? p : 0);
 
 /** Grows `memory` to hold `bytes`; false when it cannot (past 4 GiB, or out of memory): JavaScript then serves. */
 function growTo(memory: WasmMemory, bytes: number): boolean {

@@ -43,7 +43,7 @@
  *     f64.store(op + 8r, s_r)
  */
 import { lowerBound } from '../../stats/search';
-import { assemble, op, wasmFactory, type WasmMemory } from '../../wasm/assembler';
+import { assemble, keyedWasmFactory, op, type WasmMemory } from '../../wasm/assembler';
 import { CAT_WORDS, type EnsembleState } from './ensemble';
 import { codeColumn, thresholdCuts } from './threshold-codes';
 
@@ -109,13 +109,8 @@ function moduleBytes(q: number): Uint8Array {
   return assemble([{ name: 'predict', params: Array.from({ length: 9 }, () => 'i32' as const), locals: { i32: 9 + q, f64: 4, v128: 1 }, body }]);
 }
 
-/** Per feature count, the compiled kernel's factory (compiled on first use). */
-const instances = new Map<number, ReturnType<typeof wasmFactory>>();
-function instance(q: number): ReturnType<ReturnType<typeof wasmFactory>> {
-  let f = instances.get(q);
-  if (!f) instances.set(q, (f = wasmFactory(() => moduleBytes(q))));
-  return f();
-}
+/** An instance of the kernel for q features (each count compiled on first use). */
+const instance = keyedWasmFactory(moduleBytes);
 
 type PredictFn = (rows: number, codes: number, q4: number, bases: number, rowBytes: number, masks: number, leaf: number, treeBytes: number, out: number) => void;
 
@@ -141,10 +136,9 @@ export class LeafMaskEnsemble {
   /**
    * The kernel for `s`, or null when it does not apply: a tree with more than 32 leaves, a
    * feature split both on thresholds and as categories, no split at all, more than
-   * MAX_MASK_FEATURES features split on, tables over 16 MB, or no WebAssembly SIMD here (or
-   * `useWasm` false).
+   * MAX_MASK_FEATURES features split on, tables over 16 MB, or no WebAssembly SIMD here.
    */
-  static build(s: EnsembleState, useWasm = true): LeafMaskEnsemble | null {
+  static build(s: EnsembleState): LeafMaskEnsemble | null {
     const nTrees = s.treeOffsets.length - 1;
     const nFeatures = s.categoryCount.length;
     // Per feature: 1 split on thresholds, 2 as categories, 3 both.
@@ -171,7 +165,6 @@ export class LeafMaskEnsemble {
     }
     const rowBytes = align16(4 * nTrees);
     if (tableRows === 0 || used > MAX_MASK_FEATURES || tableRows * rowBytes > MAX_TABLE_BYTES) return null;
-    if (!useWasm) return null;
     try {
       const k = instance(used);
       return k ? new LeafMaskEnsemble(s, coding, count, rowBytes, k.exports.predict as PredictFn, k.memory) : null;
