@@ -19,6 +19,7 @@ import type { Finding } from '../data/quality';
 import { classBalance, readClassTarget, CLASS_BALANCE_DEFAULTS, type ClassBalance } from './class-target';
 import { finiteSorted, withDefaults } from './stats';
 import { quantileSorted } from '../data/quantile';
+import { upperBound } from '../stats/search';
 
 export interface ClassFindingsOptions {
   /** The rarest class under this share of the rows makes the target imbalanced. Default 0.2. */
@@ -68,8 +69,9 @@ function binCodes(col: Column, bins: number): { codes: Int32Array; count: number
   }
   const sorted = finiteSorted(col.values);
   const distinct = firstDistinct(sorted, bins + 1);
-  const edges =
-    distinct.length <= bins ? distinct.slice(1) : [...new Set(Array.from({ length: bins - 1 }, (_, q) => quantileSorted(sorted, (q + 1) / bins)))];
+  const edges = Float64Array.from(
+    distinct.length <= bins ? distinct.slice(1) : new Set(Array.from({ length: bins - 1 }, (_, q) => quantileSorted(sorted, (q + 1) / bins))),
+  );
   const codes = new Int32Array(col.values.length);
   for (let i = 0; i < codes.length; i++) {
     const x = col.values[i];
@@ -78,14 +80,7 @@ function binCodes(col: Column, bins: number): { codes: Int32Array; count: number
       continue;
     }
     // Bin b holds the values in [edges[b − 1], edges[b]): the number of edges ≤ x.
-    let lo = 0;
-    let hi = edges.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (x >= edges[mid]) lo = mid + 1;
-      else hi = mid;
-    }
-    codes[i] = lo;
+    codes[i] = upperBound(edges, x);
   }
   return { codes, count: edges.length + 2 };
 }

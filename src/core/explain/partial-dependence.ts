@@ -6,6 +6,7 @@
  * the probability of one class, `classProbability`).
  */
 import { RecipeError } from '../errors';
+import { columnOf } from '../metrics/curves';
 import { takeRows } from '../data/table';
 import type { Column, Table } from '../data/types';
 import type { Classifier, Matrix } from '../models/types';
@@ -83,9 +84,5 @@ function numberGrid(recipe: FittedRecipe, table: Table, column: string, points: 
 
 /** A classifier's predictions as the probability of class `k`: what its partial dependence shows. */
 export function classProbability(model: Classifier, k: number): (X: Matrix) => Float64Array {
-  return (X) => {
-    const p = model.predictProba(X);
-    const K = model.classCount;
-    return Float64Array.from({ length: X.rows }, (_, r) => p[r * K + k]);
-  };
+  return (X) => columnOf(model.predictProba(X), model.classCount, k);
 }
