@@ -366,10 +366,7 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
     if (reason) {
       warn({ code: 'no-intervals', message: reason, rows: cleaned.rowCount });
       plan = null;
-    } else {
-      foldOf = new Uint32Array(cleaned.rowCount);
-      folds.forEach((f, k) => f.test.forEach((r) => (foldOf![r] = k)));
-    }
+    } else foldOf = foldIndex(folds, cleaned.rowCount);
   }
 
   const maxRows = req.maxEvaluationRows ?? MAX_EVALUATION_ROWS;
