@@ -6,6 +6,7 @@
  */
 import * as v from 'valibot';
 import { encodeState, decodeState, type EncodedValue } from '../bundle/codec';
+import { decodedField, parsedField, type FieldError } from '../bundle/field-checks';
 import { BundleError } from '../errors';
 import { modelFromJSON } from '../models/registry';
 import type { Regressor, SerializedModel, StateValue } from '../models/types';
@@ -47,25 +48,10 @@ const schema = v.object({
 const bad = (field: string, message: string, cause?: unknown): BundleError =>
   new BundleError('bad-intervals', `Invalid bundle: ${field}: ${message}`, { field }, cause === undefined ? undefined : { cause });
 
-type Bad = (field: string, message: string, cause?: unknown) => BundleError;
-
-/** The field `root` checked against `s`; the first failure named by its path under `root`. */
-function parsed<S extends v.GenericSchema>(s: S, json: unknown, root: string, fail: Bad): v.InferOutput<S> {
-  const r = v.safeParse(s, json);
-  if (r.success) return r.output;
-  const path = v.getDotPath(r.issues[0]);
-  throw fail(path ? `${root}.${path}` : root, `${r.issues[0].message}.`);
-}
 
 /** `<root>.scores`: a non-empty ascending Float64Array of at most calibrationRows scores, each in [0, max]. */
-function decodedScores(e: { scores: unknown; calibrationRows: number }, root: string, max: number, fail: Bad): Float64Array {
-  let scores: StateValue;
-  try {
-    scores = decodeState(e.scores as EncodedValue, `${root}.scores`);
-  } catch (err) {
-    if (err instanceof BundleError) throw fail(`${root}.scores`, err.message, err);
-    throw err;
-  }
+function decodedScores(e: { scores: unknown; calibrationRows: number }, root: string, max: number, fail: FieldError): Float64Array {
+  const scores = decodedField(e.scores, `${root}.scores`, fail);
   if (!(scores instanceof Float64Array) || scores.length === 0) throw fail(`${root}.scores`, 'must be a non-empty Float64Array.');
   for (let i = 0; i < scores.length; i++)
     if (!(scores[i] >= 0 && scores[i] <= max && Number.isFinite(scores[i])) || (i > 0 && scores[i] < scores[i - 1]))
@@ -76,7 +62,7 @@ function decodedScores(e: { scores: unknown; calibrationRows: number }, root: st
 
 /** Validates a bundle's `intervals` field; every failure names its path under `intervals`. */
 export function decodeCalibration(json: unknown): ConformalCalibration {
-  const e = parsed(schema, json, 'intervals', bad);
+  const e = parsedField(schema, json, 'intervals', bad);
   const scores = decodedScores(e, 'intervals', Infinity, bad);
   const out: ConformalCalibration = { method: e.method, coverage: e.coverage, calibrationRows: e.calibrationRows, scores };
   if (e.scale) {
@@ -134,7 +120,7 @@ const badSets = (field: string, message: string, cause?: unknown): BundleError =
 
 /** Validates a bundle's `predictionSets` field; every failure names its path under `predictionSets`. */
 export function decodeSets(json: unknown): ConformalSets {
-  const e = parsed(setsSchema, json, 'predictionSets', badSets);
+  const e = parsedField(setsSchema, json, 'predictionSets', badSets);
   // Both scores are probabilities or sums of them: in [0, 1].
   const scores = decodedScores(e, 'predictionSets', 1, badSets);
   return { score: e.score, method: e.method, coverage: e.coverage, calibrationRows: e.calibrationRows, scores, ...(e.evaluation ? { evaluation: { ...e.evaluation } } : {}) };

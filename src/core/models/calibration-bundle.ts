@@ -5,7 +5,8 @@
  * without the field hold uncalibrated models, as every bundle before calibration existed.
  */
 import * as v from 'valibot';
-import { decodeState, encodeState, type EncodedValue } from '../bundle/codec';
+import { encodeState, type EncodedValue } from '../bundle/codec';
+import { decodedField, parsedField } from '../bundle/field-checks';
 import { BundleError } from '../errors';
 import type { Calibrator, ProbabilityCalibration } from './calibration';
 
@@ -45,13 +46,7 @@ const bad = (field: string, message: string, cause?: unknown): BundleError =>
 
 /** Validates a bundle's `probabilityCalibration` against the model's class count. */
 export function decodeProbabilityCalibration(json: unknown, classCount: number): { calibration: ProbabilityCalibration; rows: number } {
-  const parsed = v.safeParse(schema, json);
-  if (!parsed.success) {
-    const issue = parsed.issues[0];
-    const path = v.getDotPath(issue);
-    throw bad(path ? `${FIELD}.${path}` : FIELD, `${issue.message}.`);
-  }
-  const e = parsed.output;
+  const e = parsedField(schema, json, FIELD, bad);
   if (e.classCount !== classCount) throw bad(`${FIELD}.classCount`, `is ${e.classCount}; the model has ${classCount} classes.`);
   const want = classCount === 2 ? 1 : classCount;
   if (e.calibrators.length !== want) throw bad(`${FIELD}.calibrators`, `${classCount} classes need ${want} calibrator${want === 1 ? '' : 's'}; there are ${e.calibrators.length}.`);
@@ -60,13 +55,7 @@ export function decodeProbabilityCalibration(json: unknown, classCount: number):
     if (cb.method !== e.method) throw bad(`${at}.method`, `is ${cb.method}, the calibration's method is ${e.method}.`);
     if (cb.method === 'sigmoid') return { ...cb };
     const read = (key: 'x' | 'y'): Float64Array => {
-      let a: unknown;
-      try {
-        a = decodeState(cb[key] as EncodedValue, `${at}.${key}`);
-      } catch (err) {
-        if (err instanceof BundleError) throw bad(`${at}.${key}`, err.message, err);
-        throw err;
-      }
+      const a = decodedField(cb[key], `${at}.${key}`, bad);
       if (!(a instanceof Float64Array) || a.length === 0) throw bad(`${at}.${key}`, 'must be a non-empty Float64Array.');
       return a;
     };
