@@ -11,7 +11,7 @@
  */
 import { untrack } from 'svelte';
 import { isMeasurement } from '../core/data/schema';
-import { isClassColumn } from '../core/data/target';
+import { isClassColumn, isTargetCandidate } from '../core/data/target';
 import type { ColumnSchema } from '../core/data/types';
 import type {
   ClassBalance,
@@ -103,7 +103,7 @@ export class Exploration {
   readonly schema: ColumnSchema[] = $derived(this.dataset?.meta.schema ?? []);
 
   /** Columns that can be the target: numeric measurements, and columns of classes (labels, yes/no, 0/1 flags). */
-  readonly targetChoices: string[] = $derived(this.schema.filter((s) => isMeasurement(s) || isClassColumn(s)).map((s) => s.name));
+  readonly targetChoices: string[] = $derived(this.schema.filter(isTargetCandidate).map((s) => s.name));
 
   /** Numeric measurement columns in the heatmap (at most MAX_HEATMAP_COLUMNS). */
   readonly heatmapColumns: string[] = $derived(this.schema.filter(isMeasurement).map((s) => s.name).slice(0, MAX_HEATMAP_COLUMNS));
@@ -222,7 +222,7 @@ export class Exploration {
     this.dataset = current;
     this.#recipeTarget = recipeTarget;
     const { schema, profile } = current.meta;
-    const choices = schema.filter((s) => isMeasurement(s) || isClassColumn(s)).map((s) => s.name);
+    const choices = schema.filter(isTargetCandidate).map((s) => s.name);
     const fallback = defaultTarget(schema);
     // Without a recipe or a proposed target: the last numeric measurement, else the last column of classes.
     const last = schema.filter(isMeasurement).pop()?.name ?? choices[choices.length - 1] ?? null;

@@ -41,10 +41,15 @@ export function isClassColumn(s: ColumnSchema): boolean {
   return s.kind === 'categorical' || s.kind === 'boolean' || s.kind === 'ordinal';
 }
 
+/** A column that can be the target: a numeric measurement, or a column of classes. */
+export function isTargetCandidate(s: ColumnSchema): boolean {
+  return isMeasurement(s) || isClassColumn(s);
+}
+
 /** The proposed target of a table with this schema, or null when no column can be one. */
 export function proposeTarget(schema: readonly ColumnSchema[]): TargetProposal | null {
   const measurements = schema.filter(isMeasurement);
-  const named = schema.filter((s) => isMeasurement(s) || isClassColumn(s));
+  const named = schema.filter(isTargetCandidate);
   const names = new Set(schema.map((s) => words(s.name).join('')));
   let best: { column: string; rank: number } | null = null;
   for (const s of named) {
