@@ -78,10 +78,15 @@ function streamWriter(stream: WriteStream | NodeJS.WriteStream): (chunk: Uint8Ar
     });
 }
 
+/** Output bytes the file sink holds before it waits for the disk: bounded memory, writes beside the work. */
+const SINK_BUFFER_BYTES = 8 << 20;
+
 /** The predictions file: written as `<path>.partial`, renamed to `path` on close, removed on abort. */
 export function fileSink(path: string): PredictionSink {
   const partial = `${path}.partial`;
-  const stream = createWriteStream(partial);
+  // Writes overlap the next chunks' work: the stream asks to wait only past a few chunks of output
+  // (the default 16 KB would wait for every chunk to reach the disk before reading on).
+  const stream = createWriteStream(partial, { highWaterMark: SINK_BUFFER_BYTES });
   const write = streamWriter(stream);
   return {
     write,

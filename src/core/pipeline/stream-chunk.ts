@@ -5,7 +5,7 @@
  * object; and, for writing the chunk back out, each row's line as read when the predictions CSV
  * would write it unchanged, else its fields.
  */
-import { parseDecimalRange } from '../data/column-builder';
+import { parseDecimalRange, POW10 } from '../data/column-builder';
 import type { Column } from '../data/types';
 import type { InputColumn, ReadInputs } from '../recipe';
 import { readLabel, readNumber } from '../recipe/values';
@@ -45,8 +45,15 @@ export class ChunkRows {
   n = 0;
   /** Rows whose number of fields differs from the header's. */
   ragged = 0;
-  /** Per row: the line as read when the output can reuse it, else null (see `cells`). */
-  readonly lines: (string | null)[] = [];
+  /**
+   * Per row: its line as read when the output can reuse it — texts[lineText[i]] from lineStart[i]
+   * to lineEnd[i] — else lineText[i] is −1 and `cells` holds its fields.
+   */
+  readonly lineText: Int32Array;
+  readonly lineStart: Int32Array;
+  readonly lineEnd: Int32Array;
+  /** The decoded pieces the reusable lines lie in (a few per chunk; kept until the chunk is written). */
+  readonly texts: string[] = [];
   /** Per row: its fields, when its line cannot be reused. */
   readonly cells: (string[] | null)[] = [];
   private readonly slots: Slot[];
@@ -61,6 +68,9 @@ export class ChunkRows {
     const { header, inputs } = layout;
     this.width = header.length;
     this.fieldSlot = new Int32Array(this.width).fill(-1);
+    this.lineText = new Int32Array(capacity);
+    this.lineStart = new Int32Array(capacity);
+    this.lineEnd = new Int32Array(capacity);
     const cols: { name: string; number: boolean; report: boolean; unit?: string }[] = inputs.map((c) => ({
       name: c.name,
       number: c.kind === 'numeric' || c.kind === 'unit',
@@ -93,39 +103,99 @@ export class ChunkRows {
   }
 
   /**
-   * Reads the line text[a..b): no quote character, no line break; fields split at the character
-   * code `d`. A line is written back as read only in a comma-separated file, and not when `plain`
-   * is false (the piece holds U+FEFF, which the CSV writer quotes).
+   * Reads the lines of text[from..end) — no quote character; LF line breaks; blank lines are not
+   * rows; fields split at the character code `d` — until the chunk is full. Returns where it
+   * stopped: `end`, or the start of the first line not read. One pass over the characters finds
+   * the lines, the fields and whether each line can be written back as read: only in a
+   * comma-separated file, and not when `plain` is false (the piece holds U+FEFF, which the CSV
+   * writer quotes).
    */
-  addLine(text: string, a: number, b: number, d: number, plain: boolean): void {
+  addLines(text: string, from: number, end: number, d: number, plain: boolean): number {
     const fieldSlot = this.fieldSlot;
+    const slots = this.slots;
     const width = this.width;
-    let clean = plain && d === 44;
+    const comma = plain && d === 44;
+    let t = -1;
+    let clean = comma;
     let j = 0;
-    let fs = a;
-    for (let i = a; ; i++) {
-      if (i < b && text.charCodeAt(i) !== d) continue;
-      if (j < width) {
-        const k = fieldSlot[j];
-        if (k >= 0) this.readCell(this.slots[k], text, fs, i);
+    let a = from;
+    let fs = from;
+    // Field by field: i moves to the end of the field that starts at fs.
+    for (;;) {
+      let i = fs;
+      let c: number;
+      if (i === a && (i >= end || text.charCodeAt(i) === 10)) {
+        // A blank line: not a row.
+        if (i >= end) return end;
+        a = fs = i + 1;
+        continue;
       }
-      // The writer quotes a field with a blank at either end and neutralises one a spreadsheet
-      // would run (csv-cells.ts): such a line is written from its fields instead.
-      if (clean && i > fs) {
-        const c0 = text.charCodeAt(fs);
-        if (c0 === 32 || text.charCodeAt(i - 1) === 32 || ((c0 === 61 || c0 === 43 || c0 === 45 || c0 === 64 || c0 === 9) && !isPlainNumber(text, fs, i))) clean = false;
+      const k = j < width ? fieldSlot[j] : -1;
+      const slot = k >= 0 ? slots[k] : null;
+      if (slot !== null && slot.number) {
+        // A number field: read as a plain short decimal while finding its end (parseDecimalRange's
+        // rules, the same value); anything else is found to its end and read by readCell.
+        c = i < end ? text.charCodeAt(i) : 10;
+        const neg = c === 45;
+        if (neg || c === 43) c = ++i < end ? text.charCodeAt(i) : 10;
+        let m = 0;
+        let digits = 0;
+        let scale = 0;
+        let dot = false;
+        for (;;) {
+          if (c >= 48 && c <= 57) {
+            m = m * 10 + (c - 48);
+            digits++;
+            if (dot) scale++;
+          } else if (c === 46 && !dot) dot = true;
+          else break;
+          c = ++i < end ? text.charCodeAt(i) : 10;
+        }
+        if ((c === d || c === 10) && digits > 0 && digits <= 15) {
+          // A plain number: the writer leaves it as it is.
+          const v = scale === 0 ? m : m / POW10[scale];
+          slot.values[this.n] = neg ? -v : v;
+        } else {
+          while (c !== d && c !== 10) c = ++i < end ? text.charCodeAt(i) : 10;
+          this.readCell(slot, text, fs, i);
+          if (clean) clean = writesAsRead(text, fs, i);
+        }
+      } else {
+        c = i < end ? text.charCodeAt(i) : 10;
+        while (c !== d && c !== 10) c = ++i < end ? text.charCodeAt(i) : 10;
+        if (slot !== null) this.readCell(slot, text, fs, i);
+        if (clean) clean = writesAsRead(text, fs, i);
       }
       j++;
       fs = i + 1;
-      if (i >= b) break;
+      if (c !== 10) continue;
+      if (j !== width) {
+        clean = false;
+        this.short(j);
+      }
+      const r = this.n++;
+      if (clean) {
+        if (t < 0) t = this.texts.push(text) - 1;
+        this.lineText[r] = t;
+        this.lineStart[r] = a;
+        this.lineEnd[r] = i;
+        this.cells.push(null);
+      } else {
+        this.lineText[r] = -1;
+        this.cells.push(text.slice(a, i).split(String.fromCharCode(d)));
+      }
+      if (i >= end) return end;
+      if (this.n >= this.capacity) return i + 1;
+      j = 0;
+      clean = comma;
+      a = i + 1;
     }
-    if (j !== width) {
-      clean = false;
-      this.short(j);
-    }
-    this.lines.push(clean ? text.slice(a, b) : null);
-    this.cells.push(clean ? null : text.slice(a, b).split(String.fromCharCode(d)));
-    this.n++;
+  }
+
+  /** Row i's line as read, when it can be reused (else null: see `cells`). */
+  line(i: number): string | null {
+    const t = this.lineText[i];
+    return t < 0 ? null : this.texts[t].slice(this.lineStart[i], this.lineEnd[i]);
   }
 
   /** Reads a row split by papaparse (a piece with quoted fields, or the first one). */
@@ -136,9 +206,8 @@ export class ChunkRows {
       this.readCell(s, f, 0, f.length);
     }
     if (fields.length !== this.width) this.short(fields.length);
-    this.lines.push(null);
+    this.lineText[this.n++] = -1;
     this.cells.push(fields);
-    this.n++;
   }
 
   /** The columns read, for FittedRecipe.transformRead, and the extra column's numbers. */
@@ -207,6 +276,17 @@ export class ChunkRows {
     }
     s.codes[i] = code;
   }
+}
+
+/**
+ * Whether the CSV writer leaves the field text[a..b) as it is: it quotes a field with a blank at
+ * either end and neutralises one a spreadsheet would run (csv-cells.ts); a line with such a
+ * field is written from its fields instead.
+ */
+function writesAsRead(text: string, a: number, b: number): boolean {
+  if (b <= a) return true;
+  const c0 = text.charCodeAt(a);
+  return !(c0 === 32 || text.charCodeAt(b - 1) === 32 || ((c0 === 61 || c0 === 43 || c0 === 45 || c0 === 64 || c0 === 9) && !isPlainNumber(text, a, b)));
 }
 
 /** Whether text[a..b) is a plain number (csv-cells' PLAIN_NUMBER: /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/). */

@@ -139,8 +139,7 @@ export async function streamPredict(loaded: LoadedBundle, input: CsvInput, sink:
   let permutations: number | undefined;
   let wroteHeader = false;
 
-  const write = async (text: string): Promise<void> => {
-    const bytes = encoder.encode(text);
+  const write = async (bytes: Uint8Array): Promise<void> => {
     bytesWritten += bytes.length;
     await sink.write(bytes);
   };
@@ -179,8 +178,7 @@ export async function streamPredict(loaded: LoadedBundle, input: CsvInput, sink:
       }
     }
     if (res.explanation?.permutations) permutations = res.explanation.permutations;
-    const text = (wroteHeader ? '' : headerLine(res.explanation?.columns)) + chunkText(c, { ...res, errors: errorCells(res.problems, res.valid, first) }, header.length);
-    await write(text);
+    await write(chunkBytes(c, { ...res, errors: errorCells(res.problems, res.valid, first) }, header.length, wroteHeader ? '' : headerLine(res.explanation?.columns)));
     if (options.onPredicted) {
       const p = Float64Array.from(res.predictions);
       for (let i = 0; i < p.length; i++) if (!res.valid[i]) p[i] = NaN;
@@ -231,15 +229,12 @@ export async function streamPredict(loaded: LoadedBundle, input: CsvInput, sink:
           const bom = text.indexOf('\uFEFF', start);
           const plain = bom === -1 || bom >= end;
           let n = 0;
-          for (let a = start; a < end; ) {
-            let b = text.indexOf('\n', a);
-            if (b === -1 || b > end) b = end;
-            if (b > a) {
-              chunk.addLine(text, a, b, d, plain);
-              n++;
-              if (chunk.full) await flush();
-            }
-            a = b + 1;
+          for (let a = start; ; ) {
+            const before = chunk.n;
+            a = chunk.addLines(text, a, end, d, plain);
+            n += chunk.n - before;
+            if (chunk.full) await flush();
+            if (a >= end) break;
           }
           return n;
         },
@@ -252,7 +247,7 @@ export async function streamPredict(loaded: LoadedBundle, input: CsvInput, sink:
     );
     await flush();
     // A header without rows still gets its header line.
-    if (!wroteHeader) await write(headerLine(undefined));
+    if (!wroteHeader) await write(encoder.encode(headerLine(undefined)));
     await sink.close?.();
   } catch (e) {
     await sink.abort?.(e);
@@ -272,22 +267,81 @@ export async function streamPredict(loaded: LoadedBundle, input: CsvInput, sink:
 }
 
 /**
- * The chunk's output lines, as predictionChunkToCsv writes its rows. The common row — its line
- * reusable, no interval, no explanation, no problem — is its line plus the prediction (a number
- * is never quoted or neutralised) and an empty error cell; any other row's new cells (and its
- * input fields, when its line cannot be reused) go through the same cells and papaparse.
+ * The chunk's output lines as UTF-8 bytes, after `head`, as predictionChunkToCsv writes its rows.
+ * The common row — its line reusable, no interval, no explanation, no problem — is its line plus
+ * the prediction (a number is never quoted or neutralised) and an empty error cell, copied
+ * straight into the bytes; any other row's new cells (and its input fields, when its line cannot
+ * be reused) go through the same cells and papaparse.
  */
-function chunkText(c: ChunkRows, cells: PredictedCells, width: number): string {
-  const parts: string[] = [];
+function chunkBytes(c: ChunkRows, cells: PredictedCells, width: number, head: string): Uint8Array {
   const simple = !cells.lower && !cells.explanation && !cells.probabilities;
-  for (let i = 0; i < c.n; i++) {
-    const line = c.lines[i];
-    if (line !== null && simple && cells.errors[i] === '') {
-      parts.push(line, ',', numberCell(cells.predictions[i]), ',\n');
+  const n = c.n;
+  const { lineText, lineStart, lineEnd, texts } = c;
+  const predictions = cells.predictions;
+  const errors = cells.errors;
+  let size = head.length * 3 + n * 32;
+  for (let i = 0; i < n; i++) size += lineEnd[i] - lineStart[i];
+  const out = new Bytes(size);
+  out.put(head);
+  let bytes = out.bytes;
+  let o = out.length;
+  for (let i = 0; i < n; i++) {
+    const t = lineText[i];
+    if (t >= 0 && simple && errors[i] === '') {
+      const text = texts[t];
+      const b = lineEnd[i];
+      let k = lineStart[i];
+      const p = numberCell(predictions[i]);
+      if (o + b - k + p.length + 3 > bytes.length) bytes = out.grow(o, b - k + p.length + 3);
+      for (; k < b; k++) {
+        const ch = text.charCodeAt(k);
+        if (ch >= 128) break;
+        bytes[o++] = ch;
+      }
+      if (k < b) {
+        // Beyond ASCII: the rest of the line as UTF-8.
+        out.length = o;
+        out.put(text.slice(k, b));
+        bytes = out.grow(out.length, p.length + 3);
+        o = out.length;
+      }
+      bytes[o++] = 44;
+      for (let q = 0; q < p.length; q++) bytes[o++] = p.charCodeAt(q);
+      bytes[o++] = 44;
+      bytes[o++] = 10;
       continue;
     }
+    const line = c.line(i);
     const row = line === null ? outputCells(cells, i, c.cells[i]!, width) : outputCells(cells, i, [], 0);
-    parts.push(line === null ? '' : line + ',', Papa.unparse(neutraliseRows([row]), { newline: '\n' }), '\n');
+    out.length = o;
+    out.put((line === null ? '' : line + ',') + Papa.unparse(neutraliseRows([row]), { newline: '\n' }) + '\n');
+    bytes = out.bytes;
+    o = out.length;
   }
-  return parts.join('');
+  return bytes.subarray(0, o);
+}
+
+/** A growable byte buffer: `bytes` holds `length` bytes written. */
+class Bytes {
+  bytes: Uint8Array;
+  length = 0;
+  constructor(size: number) {
+    this.bytes = new Uint8Array(size);
+  }
+
+  /** Room for `more` bytes after the first `used`, which are kept; returns the (new) array. */
+  grow(used: number, more: number): Uint8Array {
+    if (used + more > this.bytes.length) {
+      const bigger = new Uint8Array(Math.max(this.bytes.length * 2, used + more));
+      bigger.set(this.bytes.subarray(0, used));
+      this.bytes = bigger;
+    }
+    return this.bytes;
+  }
+
+  /** Appends `text` as UTF-8. */
+  put(text: string): void {
+    this.grow(this.length, text.length * 3);
+    this.length += encoder.encodeInto(text, this.bytes.subarray(this.length)).written;
+  }
 }

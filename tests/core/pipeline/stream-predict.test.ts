@@ -50,6 +50,14 @@ function messyCsv(rows: number, seed: number, quoted = true): string {
     if (r === 16) f[9] = '1234567890123456789.5';
     if (r === 17 && quoted) f[1] = '"1,5"';
     if (r === 18) f[10] = '';
+    // Number cells read in place while the line is scanned (stream-chunk.ts), and ones that are not.
+    if (r === 24) f[5] = '+61.5';
+    if (r === 25) f[6] = '57.';
+    if (r === 26) f[7] = '.5';
+    if (r === 27) f[8] = '1.2.3';
+    if (r === 28) f[9] = '3 ';
+    if (r === 29) f[1] = '+';
+    if (r === 30) f[5] = '0061.50';
     f.push(notes[rng.nextInt(notes.length)]);
     let line = f.join(',');
     if (r === 20) line = f.slice(0, 5).join(',');
