@@ -40,6 +40,43 @@ export interface ChunkLayout {
   extraLabels?: readonly string[];
 }
 
+/**
+ * A chunk as read, in plain data (typed arrays, strings, Maps) so that a reader in another thread
+ * can hand it over: the model's input columns, the target's when asked, and each row's line for
+ * writing it back.
+ */
+export interface ReadChunk {
+  /** Rows in the chunk. */
+  n: number;
+  /** Rows whose number of fields differs from the header's. */
+  ragged: number;
+  read: ReadInputs;
+  /** The layout's extra column: numbers, or a classifier's class codes. */
+  extra?: Float64Array;
+  /** Per row: its line as read is texts[lineText[i]] from lineStart[i] to lineEnd[i]; −1: see `cells`. */
+  lineText: Int32Array;
+  lineStart: Int32Array;
+  lineEnd: Int32Array;
+  texts: string[];
+  /** Per row: its fields, when its line cannot be written back as read (else null). */
+  cells: (string[] | null)[];
+}
+
+/** Row i's line as read, when the output can reuse it (else null: see `cells`). */
+export function chunkLine(c: ReadChunk, i: number): string | null {
+  const t = c.lineText[i];
+  return t < 0 ? null : c.texts[t].slice(c.lineStart[i], c.lineEnd[i]);
+}
+
+/** The buffers a ReadChunk can hand to another thread without copying them. */
+export function chunkBuffers(c: ReadChunk): ArrayBuffer[] {
+  const buffers = new Set<ArrayBufferLike>([c.lineText.buffer, c.lineStart.buffer, c.lineEnd.buffer]);
+  for (const col of c.read.columns.values()) buffers.add(col.type === 'numeric' ? col.values.buffer : col.codes.buffer);
+  if (c.extra) buffers.add(c.extra.buffer);
+  return [...buffers].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer && b.byteLength > 0);
+}
+
+/** Builds the chunks of a streamed prediction row by row (see the module comment). */
 export class ChunkRows {
   /** Rows read so far. */
   n = 0;
@@ -192,12 +229,6 @@ export class ChunkRows {
     }
   }
 
-  /** Row i's line as read, when it can be reused (else null: see `cells`). */
-  line(i: number): string | null {
-    const t = this.lineText[i];
-    return t < 0 ? null : this.texts[t].slice(this.lineStart[i], this.lineEnd[i]);
-  }
-
   /** Reads a row split by papaparse (a piece with quoted fields, or the first one). */
   addFields(fields: string[]): void {
     for (const s of this.slots) {
@@ -210,8 +241,14 @@ export class ChunkRows {
     this.cells.push(fields);
   }
 
-  /** The columns read, for FittedRecipe.transformRead, and the extra column's numbers. */
-  finish(): { read: ReadInputs; extra?: Float64Array } {
+  /** The chunk as read: its columns for FittedRecipe.transformRead, its lines for the output. */
+  take(): ReadChunk {
+    const { read, extra } = this.columns();
+    return { n: this.n, ragged: this.ragged, read, ...(extra ? { extra } : {}), lineText: this.lineText, lineStart: this.lineStart, lineEnd: this.lineEnd, texts: this.texts, cells: this.cells };
+  }
+
+  /** The columns read, and the extra column's numbers. */
+  private columns(): { read: ReadInputs; extra?: Float64Array } {
     const columns = new Map<string, Column>();
     const unreadable = new Map<string, { row: number; text: string }[]>();
     const absent = new Map<string, number[]>();

@@ -20,7 +20,6 @@
 import Papa from 'papaparse';
 import { checkpoint, throwIfAborted } from '../abort';
 import type { LoadedBundle } from '../bundle/bundle';
-import { streamCsvRows } from '../data/csv';
 import { neutraliseRows } from '../data/csv-cells';
 import type { CsvInput, Table } from '../data/types';
 import type { RecordsTransform, RowProblem } from '../recipe';
@@ -38,7 +37,8 @@ import {
   type PredictionSummary,
   type PredictOptions,
 } from './predict';
-import { ChunkRows } from './stream-chunk';
+import { chunkLine, type ChunkLayout, type ReadChunk } from './stream-chunk';
+import { readChunks, type ChunkReadHandlers, type ChunkReadOptions, type ReadProgress } from './stream-read';
 
 /** Where the predictions CSV goes, as UTF-8 bytes in order. */
 export interface PredictionSink {
@@ -109,13 +109,16 @@ export interface StreamSummary extends PredictionSummary {
 
 const encoder = new TextEncoder();
 
+/** Reads the input as chunks: readChunks on a CsvInput here, or the same in another thread (the CLI's read worker). */
+export type ChunkReader = (handlers: ChunkReadHandlers, options: ChunkReadOptions) => Promise<ReadProgress>;
+
 /**
  * Predicts every row of `input` with `loaded` and writes the predictions CSV to `sink` (the same
  * bytes predictCsv + predictionChunkToCsv give). Throws RowError 'missing-column' when the file
  * lacks a column the model needs (before anything is written), CsvError for unreadable input,
  * CancelledError when `signal` fires.
  */
-export async function streamPredict(loaded: LoadedBundle, input: CsvInput, sink: PredictionSink, options: StreamPredictOptions = {}): Promise<StreamSummary> {
+export async function streamPredict(loaded: LoadedBundle, input: CsvInput | ChunkReader, sink: PredictionSink, options: StreamPredictOptions = {}): Promise<StreamSummary> {
   const now = options.now ?? (() => performance.now());
   const started = now();
   const chunkRows = Math.max(1, Math.floor(options.chunkRows ?? 10_000));
@@ -131,7 +134,6 @@ export async function streamPredict(loaded: LoadedBundle, input: CsvInput, sink:
   let newProblems: RowProblem[] = [];
   let header: string[] = [];
   let columns: string[] = [];
-  let chunk: ChunkRows | null = null;
   let firstRow = 1;
   let bytesRead = 0;
   let totalBytes: number | undefined;
@@ -148,24 +150,23 @@ export async function streamPredict(loaded: LoadedBundle, input: CsvInput, sink:
     wroteHeader = true;
     return Papa.unparse(neutraliseRows([columns]), { newline: '\n' }) + '\n';
   };
-  const newChunk = (): ChunkRows =>
-    new ChunkRows(
-      {
-        header,
-        inputs: schema,
-        ...(options.onPredicted && header.includes(target) ? { extra: target, ...(loaded.recipe.task === 'classification' ? { extraLabels: loaded.recipe.classes } : {}) } : {}),
-      },
-      chunkRows,
-    );
+  const layout = (names: string[]): ChunkLayout => {
+    checkColumns(loaded, names);
+    header = names;
+    return {
+      header,
+      inputs: schema,
+      ...(options.onPredicted && header.includes(target) ? { extra: target, ...(loaded.recipe.task === 'classification' ? { extraLabels: loaded.recipe.classes } : {}) } : {}),
+    };
+  };
 
-  const flush = async (): Promise<void> => {
-    const c = chunk;
-    if (!c || c.n === 0) return;
+  const predictChunk = async (c: ReadChunk, progress: ReadProgress): Promise<void> => {
     throwIfAborted(options.signal);
-    chunk = newChunk();
+    bytesRead = progress.bytesRead;
+    totalBytes = progress.totalBytes;
     const first = firstRow;
     firstRow += c.n;
-    const { read, extra } = c.finish();
+    const { read, extra } = c;
     const transformed = loaded.recipe.transformRead(read, first);
     const res = predictTransformed(loaded, transformed, first, predictOptions);
     tally.ragged += c.ragged;
@@ -208,44 +209,11 @@ export async function streamPredict(loaded: LoadedBundle, input: CsvInput, sink:
   };
 
   try {
-    await streamCsvRows(
-      input,
-      {
-        header: (names) => {
-          checkColumns(loaded, names);
-          header = names;
-        },
-        rows: async (batch) => {
-          chunk ??= newChunk();
-          for (const r of batch) {
-            chunk.addFields(r);
-            if (chunk.full) await flush();
-          }
-        },
-        text: async (text, start, end, delimiter) => {
-          chunk ??= newChunk();
-          const d = delimiter.charCodeAt(0);
-          // U+FEFF in a field makes the writer quote it: such pieces are written from fields.
-          const bom = text.indexOf('\uFEFF', start);
-          const plain = bom === -1 || bom >= end;
-          let n = 0;
-          for (let a = start; ; ) {
-            const before = chunk.n;
-            a = chunk.addLines(text, a, end, d, plain);
-            n += chunk.n - before;
-            if (chunk.full) await flush();
-            if (a >= end) break;
-          }
-          return n;
-        },
-        progress: (p) => {
-          bytesRead = p.bytesRead;
-          totalBytes = p.totalBytes;
-        },
-      },
-      { signal: options.signal, ...(options.chunkBytes !== undefined ? { chunkBytes: options.chunkBytes } : {}) },
-    );
-    await flush();
+    const read: ChunkReader = typeof input === 'function' ? input : (handlers, o) => readChunks(input, handlers, o);
+    ({ bytesRead, totalBytes } = await read(
+      { header: layout, chunk: predictChunk },
+      { chunkRows, ...(options.signal ? { signal: options.signal } : {}), ...(options.chunkBytes !== undefined ? { chunkBytes: options.chunkBytes } : {}) },
+    ));
     // A header without rows still gets its header line.
     if (!wroteHeader) await write(encoder.encode(headerLine(undefined)));
     await sink.close?.();
@@ -273,7 +241,7 @@ export async function streamPredict(loaded: LoadedBundle, input: CsvInput, sink:
  * straight into the bytes; any other row's new cells (and its input fields, when its line cannot
  * be reused) go through the same cells and papaparse.
  */
-function chunkBytes(c: ChunkRows, cells: PredictedCells, width: number, head: string): Uint8Array {
+function chunkBytes(c: ReadChunk, cells: PredictedCells, width: number, head: string): Uint8Array {
   const simple = !cells.lower && !cells.explanation && !cells.probabilities;
   const n = c.n;
   const { lineText, lineStart, lineEnd, texts } = c;
@@ -311,7 +279,7 @@ function chunkBytes(c: ChunkRows, cells: PredictedCells, width: number, head: st
       bytes[o++] = 10;
       continue;
     }
-    const line = c.line(i);
+    const line = chunkLine(c, i);
     const row = line === null ? outputCells(cells, i, c.cells[i]!, width) : outputCells(cells, i, [], 0);
     out.length = o;
     out.put((line === null ? '' : line + ',') + Papa.unparse(neutraliseRows([row]), { newline: '\n' }) + '\n');
