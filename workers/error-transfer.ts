@@ -4,60 +4,8 @@
  * keeps them and rebuilds the right class on the receiving side. Install it on both sides.
  */
 import { transferHandlers, type TransferHandler } from 'comlink';
-import {
-  BundleError,
-  CancelledError,
-  CsvError,
-  ExportError,
-  ExplainError,
-  InvalidInputError,
-  InvalidParamsError,
-  LoupeError,
-  PipelineError,
-  RecipeError,
-  RowError,
-  type ErrorLocation,
-} from '../src/core/errors';
-
-interface SerializedLoupeError {
-  loupe: true;
-  /** Stable class tag. Not `e.name`: a production build minifies class names. */
-  kind: string;
-  name: string;
-  code: string;
-  message: string;
-  where: ErrorLocation;
-  stack?: string;
-}
-
-type LoupeErrorClass = new (code: string, message: string, where?: ErrorLocation) => LoupeError;
-
-/** Most specific first; LoupeError last catches any other subclass. */
-const CLASSES: ReadonlyArray<readonly [string, LoupeErrorClass]> = [
-  ['CsvError', CsvError],
-  ['InvalidInputError', InvalidInputError],
-  ['InvalidParamsError', InvalidParamsError],
-  ['RecipeError', RecipeError],
-  ['BundleError', BundleError],
-  ['ExportError', ExportError],
-  ['RowError', RowError],
-  ['PipelineError', PipelineError],
-  ['ExplainError', ExplainError],
-  ['LoupeError', LoupeError],
-];
-
-function kindOf(e: LoupeError): string {
-  if (e instanceof CancelledError) return 'CancelledError';
-  return CLASSES.find(([, C]) => e instanceof C)?.[0] ?? 'LoupeError';
-}
-
-function revive(s: SerializedLoupeError): LoupeError {
-  if (s.kind === 'CancelledError') return new CancelledError(s.message);
-  const Cls = CLASSES.find(([k]) => k === s.kind)?.[1] ?? LoupeError;
-  const e = new Cls(s.code, s.message, s.where);
-  if (s.stack) e.stack = s.stack;
-  return e;
-}
+import { LoupeError } from '../src/core/errors';
+import { reviveLoupeError, serializeLoupeError, type SerializedLoupeError } from '../src/core/error-wire';
 
 let installed = false;
 
@@ -69,14 +17,11 @@ export function installErrorTransfer(): void {
     canHandle: (v): v is { value: unknown } => base.canHandle(v),
     serialize(thrown) {
       const e = thrown.value;
-      if (e instanceof LoupeError) {
-        const s: SerializedLoupeError = { loupe: true, kind: kindOf(e), name: e.name, code: e.code, message: e.message, where: e.where, stack: e.stack };
-        return [s, []];
-      }
+      if (e instanceof LoupeError) return [serializeLoupeError(e), []];
       return base.serialize(thrown);
     },
     deserialize(s) {
-      if (typeof s === 'object' && s !== null && (s as { loupe?: unknown }).loupe === true) throw revive(s as SerializedLoupeError);
+      if (typeof s === 'object' && s !== null && (s as { loupe?: unknown }).loupe === true) throw reviveLoupeError(s as SerializedLoupeError);
       return base.deserialize(s);
     },
   };

@@ -22,8 +22,9 @@ import { bundleReference, monitorBatch } from '../core/pipeline/monitor';
 import { batchOptions, PredictedBatchCollector } from '../core/pipeline/predicted-batch';
 import { streamPredict, type PredictionSink } from '../core/pipeline/stream-predict';
 import { monitorJson } from './monitor';
-import { numberOption, parseArgs, rejectUnknown, stringOption, UsageError } from './args';
-import type { Command } from './command';
+import { numberOption, parseArgs, rejectUnknown, stringOption, UsageError, type ParsedArgs } from './args';
+import type { Command, CommandIo } from './command';
+import { ReadWorker } from './read-worker-client';
 import { openFileSource } from './node-source';
 import { terminalText } from './terminal-text';
 
@@ -134,93 +135,112 @@ export const predictCommand: Command = {
     if (permutations !== undefined && !explain) throw new UsageError('--permutations goes with --explain');
     const explainLabel = stringOption(args, 'explain-class');
     if (explainLabel !== undefined && !explain) throw new UsageError('--explain-class goes with --explain');
-    checkBundleSize((await stat(modelPath)).size, basename(modelPath));
-    const loaded = await openBundle(await readFile(modelPath, 'utf8'));
-    const classes = loaded.recipe.task === 'classification' ? loaded.recipe.classes : undefined;
-    if (classes) {
-      if (args.options.has('clip')) throw new UsageError(`--clip is for regression models; ${basename(modelPath)} predicts the classes of "${loaded.bundle.target}"`);
-    } else if (explainLabel !== undefined) throw new UsageError(`--explain-class is for classifiers; ${basename(modelPath)} predicts a number`);
-    const explainClass = explainLabel !== undefined ? classes!.indexOf(explainLabel) : undefined;
-    if (explainClass === -1) throw new UsageError(`--explain-class: "${explainLabel}" is not a class of this model (its classes: ${classes!.map((c) => JSON.stringify(c)).join(', ')})`);
-    const intervalArg = args.options.get('interval');
-    let interval: number | undefined;
-    if (intervalArg !== undefined) {
-      const requested = intervalArg === true ? undefined : Number(intervalArg);
-      if (intervalArg !== true && (intervalArg.trim() === '' || !(requested! > 0 && requested! < 1)))
-        throw new UsageError(`--interval takes a coverage between 0 and 1 (0.9 for 90 %), got "${intervalArg}"`);
-      if (classes) {
-        if (!loaded.predictionSets) io.err(`${basename(modelPath)} has no prediction sets (made before Loupe computed them, or trained on too few rows): prediction_set is left out. Train the model again to get them.`);
-        else interval = setCoverage(loaded.predictionSets, requested, 'interval');
-      } else if (!loaded.intervals) io.err(`${basename(modelPath)} has no prediction intervals (made before Loupe computed them, or trained on too few rows): prediction_lower and prediction_upper are left out. Train the model again to get them.`);
-      else interval = intervalCoverage(loaded.intervals, requested, 'interval');
-    }
-    // Built before the output opens: a model that cannot be explained fails with nothing written.
-    const explainer = explain ? new Explainer(loaded.model, loaded.recipe, permutations !== undefined ? { permutations } : {}) : undefined;
-    const outPath = stringOption(args, 'out');
-    const driftPath = stringOption(args, 'drift');
-    // Before predicting: a bundle without a sample cannot give the report asked for.
-    const reference = driftPath !== undefined ? bundleReference(loaded) : undefined;
-    const source = await openFileSource(csvPath);
-    const collector = reference ? new PredictedBatchCollector(loaded.bundle.target, batchOptions(loaded)) : null;
+    // The file is read and parsed in a worker thread, beside the predicting and writing here;
+    // started now, its start-up overlaps loading the model.
+    const reading = new ReadWorker(csvPath, chunkRows);
     try {
-      const summary = await streamPredict(loaded, source, outPath !== undefined ? fileSink(outPath) : stdoutSink(), {
-        chunkRows,
-        clip,
-        explainer,
-        interval,
-        ...(explainClass !== undefined ? { explainClass } : {}),
-        ...(collector ? { onPredicted: (c) => collector.addPredicted(c) } : {}),
-      });
-      const permutationsUsed = summary.permutations ?? 0;
-      const listed = summary.problems.filter((p) => p.severity === 'error').slice(0, 20).map((p) => `  row ${p.row}: ${p.message}`);
-      const warned = summary.problems.filter((p) => p.severity === 'warning').slice(0, 10).map((p) => `  row ${p.row}: ${p.message}`);
-      io.err(
-        `${summary.rows.toLocaleString('en-US')} rows: ${summary.predicted.toLocaleString('en-US')} predicted, ${summary.failed.toLocaleString('en-US')} could not be predicted` +
-          (summary.raggedRows ? `, ${summary.raggedRows} with a different number of fields than the header` : ''),
-      );
-      if (summary.classCounts) {
-        const counts = Object.entries(summary.classCounts).map(([c, n]) => `${JSON.stringify(c)} ${n.toLocaleString('en-US')}`);
-        io.err(`predicted classes: ${counts.join(', ')}${summary.threshold !== undefined ? ` (${JSON.stringify(classes![1])} where its probability ≥ ${summary.threshold})` : ''}; probabilities in ${classes!.map((c) => `proba_${c}`).join(', ')}`);
-      }
-      if (summary.interval && loaded.predictionSets) {
-        const e = loaded.predictionSets.evaluation;
-        io.err(
-          `prediction_set: ${percent(summary.interval.coverage)} conformal prediction sets, mean size ${(summary.meanSetSize ?? NaN).toFixed(3)}` +
-            (e ? ` (at ${percent(e.coverage)} they covered ${percent(e.empiricalCoverage)} of the ${e.kind === 'test' ? 'test rows' : 'rows out of fold'} in training, mean size ${e.meanSetSize.toFixed(3)})` : ''),
-        );
-      }
-      if (summary.interval && loaded.intervals) {
-        const e = loaded.intervals.evaluation;
-        io.err(
-          `prediction_lower/prediction_upper: ${percent(summary.interval.coverage)} conformal intervals` +
-            (e ? ` (at ${percent(e.coverage)} they covered ${percent(e.empiricalCoverage)} of the ${e.kind === 'test' ? 'test rows' : 'rows out of fold'} in training)` : ''),
-        );
-      }
-      if (summary.outOfRange > 0 && summary.targetRange)
-        io.err(
-          `${summary.outOfRange.toLocaleString('en-US')} prediction${summary.outOfRange === 1 ? '' : 's'} outside the training range of ${loaded.bundle.target} (${summary.targetRange.min} to ${summary.targetRange.max}): ` +
-            (summary.clipped > 0 ? 'clipped to it' : 'flagged in the error column (--clip clips them)'),
-        );
-      const warnings = Object.entries(summary.problemCounts).filter(([k]) => k.endsWith(':warning'));
-      if (warnings.length) {
-        const total = warnings.reduce((sum, [, n]) => sum + n, 0);
-        io.err(`warnings: ${warnings.map(([k, n]) => `${n} ${k.replace(':warning', '')}`).join(', ')}`);
-        io.err(['first warnings:', ...warned, total > warned.length ? `  … and ${total - warned.length} more (all in the error column)` : ''].filter(Boolean).join('\n'));
-      }
-      if (explainer) io.err(explanationNote(explainer, permutationsUsed, clip, classes && (explainClass !== undefined ? classes[explainClass] : explainer.classes!.length === 1 ? classes[explainer.classes![0]] : undefined)));
-      if (listed.length) io.err(['rows that could not be predicted:', ...listed, summary.failed > listed.length ? `  … and ${summary.failed - listed.length} more` : ''].filter(Boolean).join('\n'));
-      if (outPath !== undefined) io.err(`wrote ${outPath}`);
-      if (reference && driftPath !== undefined && collector) {
-        const report = monitorBatch(loaded, reference, collector.finish());
-        await writeFile(driftPath, JSON.stringify(monitorJson(report), null, 2) + '\n');
-        io.err(`${report.datasetDrift ? 'dataset drift' : 'no dataset drift'}: ${report.columns.filter((c) => c.drift).length} of ${report.columns.length} columns drift; wrote ${driftPath}`);
-      }
-      return args.options.get('strict') === true && summary.failed > 0 ? 1 : 0;
+      return await predictWith(args, io, modelPath, csvPath, chunkRows, { clip, explain, permutations, explainLabel }, reading);
     } finally {
-      await source.close();
+      reading.stop();
     }
   },
 };
+
+async function predictWith(
+  args: ParsedArgs,
+  io: CommandIo,
+  modelPath: string,
+  csvPath: string,
+  chunkRows: number,
+  { clip, explain, permutations, explainLabel }: { clip: boolean; explain: boolean; permutations: number | undefined; explainLabel: string | undefined },
+  reading: ReadWorker,
+): Promise<number> {
+  checkBundleSize((await stat(modelPath)).size, basename(modelPath));
+  const loaded = await openBundle(await readFile(modelPath, 'utf8'));
+  const classes = loaded.recipe.task === 'classification' ? loaded.recipe.classes : undefined;
+  if (classes) {
+    if (args.options.has('clip')) throw new UsageError(`--clip is for regression models; ${basename(modelPath)} predicts the classes of "${loaded.bundle.target}"`);
+  } else if (explainLabel !== undefined) throw new UsageError(`--explain-class is for classifiers; ${basename(modelPath)} predicts a number`);
+  const explainClass = explainLabel !== undefined ? classes!.indexOf(explainLabel) : undefined;
+  if (explainClass === -1) throw new UsageError(`--explain-class: "${explainLabel}" is not a class of this model (its classes: ${classes!.map((c) => JSON.stringify(c)).join(', ')})`);
+  const intervalArg = args.options.get('interval');
+  let interval: number | undefined;
+  if (intervalArg !== undefined) {
+    const requested = intervalArg === true ? undefined : Number(intervalArg);
+    if (intervalArg !== true && (intervalArg.trim() === '' || !(requested! > 0 && requested! < 1)))
+      throw new UsageError(`--interval takes a coverage between 0 and 1 (0.9 for 90 %), got "${intervalArg}"`);
+    if (classes) {
+      if (!loaded.predictionSets) io.err(`${basename(modelPath)} has no prediction sets (made before Loupe computed them, or trained on too few rows): prediction_set is left out. Train the model again to get them.`);
+      else interval = setCoverage(loaded.predictionSets, requested, 'interval');
+    } else if (!loaded.intervals) io.err(`${basename(modelPath)} has no prediction intervals (made before Loupe computed them, or trained on too few rows): prediction_lower and prediction_upper are left out. Train the model again to get them.`);
+    else interval = intervalCoverage(loaded.intervals, requested, 'interval');
+  }
+  // Built before the output opens: a model that cannot be explained fails with nothing written.
+  const explainer = explain ? new Explainer(loaded.model, loaded.recipe, permutations !== undefined ? { permutations } : {}) : undefined;
+  const outPath = stringOption(args, 'out');
+  const driftPath = stringOption(args, 'drift');
+  // Before predicting: a bundle without a sample cannot give the report asked for.
+  const reference = driftPath !== undefined ? bundleReference(loaded) : undefined;
+  const source = await openFileSource(csvPath);
+  const collector = reference ? new PredictedBatchCollector(loaded.bundle.target, batchOptions(loaded)) : null;
+  try {
+    const summary = await streamPredict(loaded, reading.reader(source), outPath !== undefined ? fileSink(outPath) : stdoutSink(), {
+      chunkRows,
+      clip,
+      explainer,
+      interval,
+      ...(explainClass !== undefined ? { explainClass } : {}),
+      ...(collector ? { onPredicted: (c) => collector.addPredicted(c) } : {}),
+    });
+    const permutationsUsed = summary.permutations ?? 0;
+    const listed = summary.problems.filter((p) => p.severity === 'error').slice(0, 20).map((p) => `  row ${p.row}: ${p.message}`);
+    const warned = summary.problems.filter((p) => p.severity === 'warning').slice(0, 10).map((p) => `  row ${p.row}: ${p.message}`);
+    io.err(
+      `${summary.rows.toLocaleString('en-US')} rows: ${summary.predicted.toLocaleString('en-US')} predicted, ${summary.failed.toLocaleString('en-US')} could not be predicted` +
+        (summary.raggedRows ? `, ${summary.raggedRows} with a different number of fields than the header` : ''),
+    );
+    if (summary.classCounts) {
+      const counts = Object.entries(summary.classCounts).map(([c, n]) => `${JSON.stringify(c)} ${n.toLocaleString('en-US')}`);
+      io.err(`predicted classes: ${counts.join(', ')}${summary.threshold !== undefined ? ` (${JSON.stringify(classes![1])} where its probability ≥ ${summary.threshold})` : ''}; probabilities in ${classes!.map((c) => `proba_${c}`).join(', ')}`);
+    }
+    if (summary.interval && loaded.predictionSets) {
+      const e = loaded.predictionSets.evaluation;
+      io.err(
+        `prediction_set: ${percent(summary.interval.coverage)} conformal prediction sets, mean size ${(summary.meanSetSize ?? NaN).toFixed(3)}` +
+          (e ? ` (at ${percent(e.coverage)} they covered ${percent(e.empiricalCoverage)} of the ${e.kind === 'test' ? 'test rows' : 'rows out of fold'} in training, mean size ${e.meanSetSize.toFixed(3)})` : ''),
+      );
+    }
+    if (summary.interval && loaded.intervals) {
+      const e = loaded.intervals.evaluation;
+      io.err(
+        `prediction_lower/prediction_upper: ${percent(summary.interval.coverage)} conformal intervals` +
+          (e ? ` (at ${percent(e.coverage)} they covered ${percent(e.empiricalCoverage)} of the ${e.kind === 'test' ? 'test rows' : 'rows out of fold'} in training)` : ''),
+      );
+    }
+    if (summary.outOfRange > 0 && summary.targetRange)
+      io.err(
+        `${summary.outOfRange.toLocaleString('en-US')} prediction${summary.outOfRange === 1 ? '' : 's'} outside the training range of ${loaded.bundle.target} (${summary.targetRange.min} to ${summary.targetRange.max}): ` +
+          (summary.clipped > 0 ? 'clipped to it' : 'flagged in the error column (--clip clips them)'),
+      );
+    const warnings = Object.entries(summary.problemCounts).filter(([k]) => k.endsWith(':warning'));
+    if (warnings.length) {
+      const total = warnings.reduce((sum, [, n]) => sum + n, 0);
+      io.err(`warnings: ${warnings.map(([k, n]) => `${n} ${k.replace(':warning', '')}`).join(', ')}`);
+      io.err(['first warnings:', ...warned, total > warned.length ? `  … and ${total - warned.length} more (all in the error column)` : ''].filter(Boolean).join('\n'));
+    }
+    if (explainer) io.err(explanationNote(explainer, permutationsUsed, clip, classes && (explainClass !== undefined ? classes[explainClass] : explainer.classes!.length === 1 ? classes[explainer.classes![0]] : undefined)));
+    if (listed.length) io.err(['rows that could not be predicted:', ...listed, summary.failed > listed.length ? `  … and ${summary.failed - listed.length} more` : ''].filter(Boolean).join('\n'));
+    if (outPath !== undefined) io.err(`wrote ${outPath}`);
+    if (reference && driftPath !== undefined && collector) {
+      const report = monitorBatch(loaded, reference, collector.finish());
+      await writeFile(driftPath, JSON.stringify(monitorJson(report), null, 2) + '\n');
+      io.err(`${report.datasetDrift ? 'dataset drift' : 'no dataset drift'}: ${report.columns.filter((c) => c.drift).length} of ${report.columns.length} columns drift; wrote ${driftPath}`);
+    }
+    return args.options.get('strict') === true && summary.failed > 0 ? 1 : 0;
+  } finally {
+    await source.close();
+  }
+}
 
 /**
  * How the shap_ columns were computed, in a line. A classifier's (`explained`: the one class

@@ -57,20 +57,40 @@ export interface ReadChunk {
   lineText: Int32Array;
   lineStart: Int32Array;
   lineEnd: Int32Array;
-  texts: string[];
+  /** The decoded text the lines lie in; an ASCII one may come as its bytes (asciiBytes), the offsets the same. */
+  texts: (string | Uint8Array)[];
   /** Per row: its fields, when its line cannot be written back as read (else null). */
   cells: (string[] | null)[];
 }
 
+const ascii = new TextDecoder('latin1');
+const utf8 = new TextEncoder();
+
 /** Row i's line as read, when the output can reuse it (else null: see `cells`). */
 export function chunkLine(c: ReadChunk, i: number): string | null {
   const t = c.lineText[i];
-  return t < 0 ? null : c.texts[t].slice(c.lineStart[i], c.lineEnd[i]);
+  if (t < 0) return null;
+  const text = c.texts[t];
+  return typeof text === 'string' ? text.slice(c.lineStart[i], c.lineEnd[i]) : ascii.decode(text.subarray(c.lineStart[i], c.lineEnd[i]));
+}
+
+/**
+ * The chunk with each ASCII text as its bytes, for handing to another thread: the buffers move
+ * instead of the strings being copied, and the writer copies bytes.
+ */
+export function asciiBytes(c: ReadChunk): ReadChunk {
+  const texts = c.texts.map((t) => {
+    if (typeof t !== 'string') return t;
+    const bytes = utf8.encode(t);
+    return bytes.length === t.length ? bytes : t;
+  });
+  return { ...c, texts };
 }
 
 /** The buffers a ReadChunk can hand to another thread without copying them. */
 export function chunkBuffers(c: ReadChunk): ArrayBuffer[] {
   const buffers = new Set<ArrayBufferLike>([c.lineText.buffer, c.lineStart.buffer, c.lineEnd.buffer]);
+  for (const t of c.texts) if (typeof t !== 'string') buffers.add(t.buffer);
   for (const col of c.read.columns.values()) buffers.add(col.type === 'numeric' ? col.values.buffer : col.codes.buffer);
   if (c.extra) buffers.add(c.extra.buffer);
   return [...buffers].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer && b.byteLength > 0);
@@ -90,7 +110,7 @@ export class ChunkRows {
   readonly lineStart: Int32Array;
   readonly lineEnd: Int32Array;
   /** The decoded pieces the reusable lines lie in (a few per chunk; kept until the chunk is written). */
-  readonly texts: string[] = [];
+  readonly texts: (string | Uint8Array)[] = [];
   /** Per row: its fields, when its line cannot be reused. */
   readonly cells: (string[] | null)[] = [];
   private readonly slots: Slot[];

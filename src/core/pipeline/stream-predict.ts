@@ -18,7 +18,7 @@
  * never leaves a file claimed complete.
  */
 import Papa from 'papaparse';
-import { checkpoint, throwIfAborted } from '../abort';
+import { Checkpointer, throwIfAborted } from '../abort';
 import type { LoadedBundle } from '../bundle/bundle';
 import { neutraliseRows } from '../data/csv-cells';
 import type { CsvInput, Table } from '../data/types';
@@ -129,6 +129,7 @@ export async function streamPredict(loaded: LoadedBundle, input: CsvInput | Chun
   const withIntervals = options.interval !== undefined && loaded.intervals !== undefined;
   const predictOptions: PredictOptions = { clip: options.clip, explainer: options.explainer, interval: options.interval, explainClass: options.explainClass };
   const tally = new PredictionTally();
+  const pause = new Checkpointer(options.signal);
   const errorsListed: RowProblem[] = [];
   const warningsListed: RowProblem[] = [];
   let newProblems: RowProblem[] = [];
@@ -205,7 +206,8 @@ export async function streamPredict(loaded: LoadedBundle, input: CsvInput | Chun
       });
       newProblems = [];
     }
-    await checkpoint(options.signal);
+    // Lets a cancel arrive; at most every 50 ms (a timer yield costs a millisecond or more).
+    await pause.maybe();
   };
 
   try {
@@ -261,17 +263,22 @@ function chunkBytes(c: ReadChunk, cells: PredictedCells, width: number, head: st
       let k = lineStart[i];
       const p = numberCell(predictions[i]);
       if (o + b - k + p.length + 3 > bytes.length) bytes = out.grow(o, b - k + p.length + 3);
-      for (; k < b; k++) {
-        const ch = text.charCodeAt(k);
-        if (ch >= 128) break;
-        bytes[o++] = ch;
-      }
-      if (k < b) {
-        // Beyond ASCII: the rest of the line as UTF-8.
-        out.length = o;
-        out.put(text.slice(k, b));
-        bytes = out.grow(out.length, p.length + 3);
-        o = out.length;
+      if (typeof text !== 'string') {
+        // ASCII handed over as bytes (by the CLI's read worker).
+        for (; k < b; k++) bytes[o++] = text[k];
+      } else {
+        for (; k < b; k++) {
+          const ch = text.charCodeAt(k);
+          if (ch >= 128) break;
+          bytes[o++] = ch;
+        }
+        if (k < b) {
+          // Beyond ASCII: the rest of the line as UTF-8.
+          out.length = o;
+          out.put(text.slice(k, b));
+          bytes = out.grow(out.length, p.length + 3);
+          o = out.length;
+        }
       }
       bytes[o++] = 44;
       for (let q = 0; q < p.length; q++) bytes[o++] = p.charCodeAt(q);
