@@ -8,6 +8,7 @@
  *
  *   node --import tsx bench/predict-stream.ts [--rows 1000000] [--repeats 3] [--old auto|yes|no]
  *
+ * The CLI reads the file in a worker thread (src/cli/read-worker*.ts) beside predicting and writing.
  * Targets (issue 14): 1M rows ≤ 4 s in the CLI and ≤ 2.5× papaparse alone; 10M rows with a peak
  * RSS under 400 MB. The chunked path is left out above 2M rows unless `--old yes` (it takes
  * minutes). The streamed and chunked outputs are checked to be the same bytes.
@@ -138,7 +139,7 @@ async function main(): Promise<void> {
     repeats,
     model: 'gbdt, default parameters, trained on gemstone.csv (65,535 rows; the CLI train default split)',
     papaparse: { what: 'papaparse alone: header:false, no typing, streaming the file', ...papa },
-    stream: { what: 'loupe predict --out (streamPredict): read, transform, predict, write', ...stream },
+    stream: { what: 'loupe predict --out (streamPredict; the file read in a worker thread): read, transform, predict, write', ...stream },
     ...(chunked ? { chunked: { what: 'the path before streamPredict: predictCsv + predictionChunkToCsv to a write stream', ...chunked } } : {}),
     ratio: {
       streamOverPapaparse: round(stream.seconds / papa.seconds, 2),
