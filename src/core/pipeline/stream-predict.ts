@@ -38,7 +38,10 @@ import {
   type PredictOptions,
 } from './predict';
 import { chunkLine, type ChunkLayout, type ReadChunk } from './stream-chunk';
-import { readChunks, type ChunkReadHandlers, type ChunkReadOptions, type ReadProgress } from './stream-read';
+import type { ChunkReader } from './read-channel';
+import { readChunks, type ReadProgress } from './stream-read';
+
+export type { ChunkReader } from './read-channel';
 
 /** Where the predictions CSV goes, as UTF-8 bytes in order. */
 export interface PredictionSink {
@@ -109,8 +112,6 @@ export interface StreamSummary extends PredictionSummary {
 
 const encoder = new TextEncoder();
 
-/** Reads the input as chunks: readChunks on a CsvInput here, or the same in another thread (the CLI's read worker). */
-export type ChunkReader = (handlers: ChunkReadHandlers, options: ChunkReadOptions) => Promise<ReadProgress>;
 
 /**
  * Predicts every row of `input` with `loaded` and writes the predictions CSV to `sink` (the same
