@@ -104,7 +104,7 @@ async function papaAlone(page: Page, path: string): Promise<number> {
 }
 
 /** Predicts the file on the Predict screen until its result; wall seconds and the worker's own. */
-async function loupe(page: Page, path: string, rows: number): Promise<{ seconds: number; workerSeconds: number; output: string | null }> {
+async function loupe(page: Page, path: string, rows: number): Promise<{ seconds: number; workerSeconds: number; output: string | null; readIn: string | null }> {
   const name = path.split('/').pop()!;
   const t0 = performance.now();
   await page.getByLabel('CSV file to predict').setInputFiles(path);
@@ -113,7 +113,7 @@ async function loupe(page: Page, path: string, rows: number): Promise<{ seconds:
   const seconds = (performance.now() - t0) / 1000;
   const shown = await page.getByTestId('summary-rows').textContent();
   if (shown !== rows.toLocaleString('en-US')) throw new Error(`the page predicted ${shown} rows, not ${rows}`);
-  return { seconds, workerSeconds: Number(/in ([\d.]+) s/.exec((await result.textContent()) ?? '')?.[1]), output: await result.getAttribute('data-output') };
+  return { seconds, workerSeconds: Number(/in ([\d.]+) s/.exec((await result.textContent()) ?? '')?.[1]), output: await result.getAttribute('data-output'), readIn: await result.getAttribute('data-read-in') };
 }
 
 /** What Runtime.getHeapUsage answers (backingStorageSize: ArrayBuffer stores, outside the JS heap; newer Chromium only). */
@@ -194,11 +194,11 @@ async function main(): Promise<void> {
     await page.getByTestId('model-facts').waitFor({ timeout: TIMEOUT });
 
     const papa: number[] = [];
-    const ours: { seconds: number; workerSeconds: number; output: string | null }[] = [];
+    const ours: { seconds: number; workerSeconds: number; output: string | null; readIn: string | null }[] = [];
     for (let r = 0; r < runs; r++) {
       papa.push(await papaAlone(page, file));
       ours.push(await loupe(page, file, rows));
-      process.stderr.write(`run ${r + 1}: papaparse ${round(papa[r], 2)} s, Loupe ${round(ours[r].seconds, 2)} s (worker ${ours[r].workerSeconds} s, output ${ours[r].output})\n`);
+      process.stderr.write(`run ${r + 1}: papaparse ${round(papa[r], 2)} s, Loupe ${round(ours[r].seconds, 2)} s (worker ${ours[r].workerSeconds} s, output ${ours[r].output}, read in the ${ours[r].readIn})\n`);
     }
     const inputMB = round(statSync(file).size / 2 ** 20, 1);
     const papaMedian = median(papa);
@@ -234,7 +234,7 @@ async function main(): Promise<void> {
       chromium: spawnSync(chromiumPath(), ['--version'], { encoding: 'utf8' }).stdout.trim(),
       machine: { cpus: cpus().length, loadavg1: round(loadavg()[0], 2) },
       papaparseAloneSeconds: { median: round(papaMedian, 2), runs: papa.map((x) => round(x, 2)) },
-      loupeSeconds: { median: round(loupeMedian, 2), runs: ours.map((o) => round(o.seconds, 2)), workerMedian: median(ours.map((o) => o.workerSeconds)), output: ours[0].output },
+      loupeSeconds: { median: round(loupeMedian, 2), runs: ours.map((o) => round(o.seconds, 2)), workerMedian: median(ours.map((o) => o.workerSeconds)), output: ours[0].output, readIn: ours[0].readIn },
       ratioToPapaparse: round(loupeMedian / papaMedian, 2),
       target: { seconds: 5, ratio: 2.5 },
       ...(bigFigures ? { big: bigFigures } : {}),

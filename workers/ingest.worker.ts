@@ -1,11 +1,12 @@
 /// <reference lib="webworker" />
 import { expose, transfer } from 'comlink';
 import { parseCsv } from '../src/core/data';
-import type { ByteSource, ParseProgress } from '../src/core/data/types';
+import type { ParseProgress } from '../src/core/data/types';
 import { sha256Hex } from '../src/core/hash';
 import { throwIfAborted } from '../src/core/abort';
 import { DatasetStore, openLoupeDb } from '../src/storage';
 import { installErrorTransfer } from './error-transfer';
+import { fileSource } from './file-source';
 import type { IngestApi, IngestResult, IngestStoreOptions } from './protocol';
 
 installErrorTransfer();
@@ -15,13 +16,6 @@ const CHUNK_BYTES = 1 << 20;
 
 let current: AbortController | null = null;
 let store: Promise<DatasetStore> | null = null;
-
-function fileSource(file: Blob): ByteSource {
-  return {
-    size: file.size,
-    read: async (offset, length) => new Uint8Array(await file.slice(offset, offset + length).arrayBuffer()),
-  };
-}
 
 const api: IngestApi = {
   async parse(file: Blob, onProgress?: (p: ParseProgress) => void, storeAs?: IngestStoreOptions): Promise<IngestResult> {

@@ -4,7 +4,6 @@ import { loadBundle, parseBundle, type LoadedBundle, type ModelBundle } from '..
 import { checkBundleSize } from '../src/core/bundle/limits';
 import { intervalCoverage } from '../src/core/conformal/calibration';
 import { setCoverage } from '../src/core/conformal/sets';
-import type { ByteSource } from '../src/core/data/types';
 import { Explainer } from '../src/core/explain';
 import { modelInfo } from '../src/core/models/catalog';
 import { exportOnnx } from '../src/core/onnx';
@@ -18,7 +17,9 @@ import { batchOptions, PredictedBatchCollector } from '../src/core/pipeline/pred
 import { DatasetStore, MonitorStore, openLoupeDb, type LoupeDb, type ReferenceChoice } from '../src/storage';
 import { initTf } from '../src/core/tf';
 import { installErrorTransfer } from './error-transfer';
+import { fileSource } from './file-source';
 import { openOutput, OutputHead } from './prediction-output';
+import { startReadWorker } from './read-client';
 import type { BatchMonitoring, BatchMonitoringResult, FilePredictionResult, LoadedModelInfo, PredictApi, RowPredictionResult } from './protocol';
 
 installErrorTransfer();
@@ -172,13 +173,6 @@ async function recordBatch(model: LoadedBundle, monitor: BatchMonitoring, collec
   }
 }
 
-function fileSource(file: Blob): ByteSource {
-  return {
-    size: file.size,
-    read: async (offset, length) => new Uint8Array(await file.slice(offset, offset + length).arrayBuffer()),
-  };
-}
-
 const api: PredictApi = {
   async importBundle(key: string, file: Blob): Promise<LoadedModelInfo> {
     checkBundleSize(file.size, file instanceof File ? file.name : 'The bundle file');
@@ -223,6 +217,8 @@ const api: PredictApi = {
     current = controller;
     const collector = options?.monitor ? new PredictedBatchCollector(model.bundle.target, batchOptions(model, { maxRows: MONITOR_MAX_ROWS })) : null;
     const output = await openOutput(options?.output);
+    // The file is read and parsed in a nested worker, beside predicting and writing here.
+    const reading = startReadWorker(file, CHUNK_ROWS);
     let written = 0;
     const head = new OutputHead();
     try {
@@ -232,7 +228,7 @@ const api: PredictApi = {
         write: (bytes) => ((written += bytes.length), head.add(bytes), output.write(bytes)),
         abort: () => output.abort(),
       };
-      const summary = await streamPredict(model, fileSource(file), sink, {
+      const summary = await streamPredict(model, reading ? reading.reader(fileSource(file)) : fileSource(file), sink, {
         chunkRows: CHUNK_ROWS,
         clip: options?.clip === true,
         explainer: options?.explain ? explainerFor(key) : undefined,
@@ -256,11 +252,13 @@ const api: PredictApi = {
       throwIfAborted(controller.signal);
       // The summary proper; the listed problems travel once.
       const { header, predictionColumn, problems, seconds, columns: _columns, bytesRead: _read, bytesWritten: _written, permutations: _permutations, ...counts } = summary;
-      return { summary: counts, output: await output.close(), header, predictionColumn, preview: head.preview(PREVIEW_ROWS), problems, seconds, ...(monitoring ? { monitoring } : {}) };
+      const readIn = reading?.readIn === 'worker' ? 'read worker' : 'prediction worker';
+      return { summary: counts, output: await output.close(), header, predictionColumn, preview: head.preview(PREVIEW_ROWS), problems, seconds, readIn, ...(monitoring ? { monitoring } : {}) };
     } catch (e) {
       await output.abort();
       throw e;
     } finally {
+      reading?.stop();
       if (current === controller) current = null;
     }
   },

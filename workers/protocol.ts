@@ -164,6 +164,8 @@ export interface FilePredictionResult {
   problems: RowProblem[];
   /** Seconds spent in the worker. */
   seconds: number;
+  /** Where the file was read and parsed: in the read worker beside the predicting, or in the prediction worker itself. */
+  readIn: 'read worker' | 'prediction worker';
   /** Present when monitoring was asked for. */
   monitoring?: BatchMonitoringResult;
 }

@@ -10,7 +10,7 @@
  */
 import type { PredictionSummary } from '../core/pipeline/predict';
 import type { RowProblem } from '../core/recipe/types';
-import type { BatchMonitoring, BatchMonitoringResult, FilePredictionProgress, OutputPreview, PredictionOutput, WrittenOutput } from '../../workers/protocol';
+import type { BatchMonitoring, BatchMonitoringResult, FilePredictionProgress, FilePredictionResult, OutputPreview, PredictionOutput, WrittenOutput } from '../../workers/protocol';
 import { canPickSaveFile, chooseOutput, pickSaveFile, type HeldOutput } from './prediction-files';
 import type { PredictClient } from './PredictClient';
 import type { ShelfModel } from './ModelShelf.svelte';
@@ -49,6 +49,8 @@ export interface FileResult {
   fileName: string;
   bytes: number;
   seconds: number;
+  /** Where the file was read (see FilePredictionResult.readIn). */
+  readIn: FilePredictionResult['readIn'];
   /** The drift report recorded for the file (see Monitor), or why there is none. */
   monitoring?: BatchMonitoringResult;
 }
@@ -170,6 +172,7 @@ export class FilePrediction {
         fileName: o.kind === 'picked' ? o.name : outputFileName(file.name),
         bytes: o.bytes,
         seconds: r.seconds,
+        readIn: r.readIn,
         ...(r.monitoring ? { monitoring: r.monitoring } : {}),
       };
     } catch (e) {

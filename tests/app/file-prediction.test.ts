@@ -75,9 +75,9 @@ describe('FilePrediction saving to a picked file', () => {
     expect(job.pending).toBeNull();
     expect(job.running?.output).toBe('picked');
 
-    api().files[0].answer.resolve({ summary, output: { kind: 'picked', name: 'chosen.csv', bytes: 42 }, header: ['carat'], predictionColumn: 'prediction', preview: { columns: ['carat', 'prediction', 'error'], rows: [['1', '2.5', '']] }, problems: [], seconds: 0.1 });
+    api().files[0].answer.resolve({ summary, output: { kind: 'picked', name: 'chosen.csv', bytes: 42 }, header: ['carat'], predictionColumn: 'prediction', preview: { columns: ['carat', 'prediction', 'error'], rows: [['1', '2.5', '']] }, problems: [], seconds: 0.1, readIn: 'read worker' });
     await done;
-    expect(job.result).toMatchObject({ output: 'picked', url: null, fileName: 'chosen.csv', bytes: 42 });
+    expect(job.result).toMatchObject({ output: 'picked', url: null, fileName: 'chosen.csv', bytes: 42, readIn: 'read worker' });
     expect(job.running).toBeNull();
   });
 

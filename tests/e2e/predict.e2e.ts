@@ -260,6 +260,8 @@ describe('Predict page', () => {
     await page.getByLabel('CSV file to predict').setInputFiles(input);
     await page.getByTestId('predict-result').waitFor({ timeout: 120_000 });
     expect(await page.getByTestId('summary-rows').textContent()).toBe('10,000');
+    // Read and parsed in the read worker nested in the prediction worker, beside the predicting.
+    expect(await page.getByTestId('predict-result').getAttribute('data-read-in')).toBe('read worker');
     const problemRows = await page.getByTestId('problem-row').allTextContents();
     expect(problemRows.some((t) => t.startsWith(String(BAD_CUT_ROW)) && t.includes('cut') && t.includes('Superb'))).toBe(true);
     expect(problemRows.some((t) => t.startsWith(String(BAD_CARAT_ROW)) && t.includes('carat') && t.includes('abc'))).toBe(true);
@@ -339,6 +341,7 @@ describe('Predict page', () => {
     }
     const wall = (Date.now() - started) / 1000;
     expect(await page.getByTestId('predict-result').getAttribute('data-output')).toBe('opfs');
+    expect(await page.getByTestId('predict-result').getAttribute('data-read-in')).toBe('read worker');
     expect(await page.getByTestId('summary-rows').textContent()).toBe(BIG_ROWS.toLocaleString('en-US'));
     await s.shot('file-big-predicted');
     const longTasks = (await s.longTasks(since)).map((t) => t.duration);
