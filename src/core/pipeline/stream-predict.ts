@@ -4,13 +4,15 @@
  *
  * Flow per chunk of `chunkRows` rows: the decoded text is cut into records (data/csv
  * streamCsvRows; pieces without quotes come as text) → each line's cells go straight into the
- * model's input columns (stream-chunk.ts; no row objects) → FittedRecipe.transformRead encodes
+ * model's input columns (stream-chunk.ts; no row objects) — this reading half (stream-read.ts)
+ * runs here or in another thread (read-channel.ts: the CLI's worker thread, the browser's read
+ * worker) → FittedRecipe.transformRead encodes
  * them → predictTransformed (predict.ts: the same code as a form and predictCsv, so predictions,
  * intervals, explanations and problems are identical, bit for bit) → the output text: a line
  * the writer would not change (comma-separated, no field to quote or neutralise, as many fields
  * as the header) is reused as read and the new cells appended; any other row is written from its
- * fields exactly as predictionChunkToCsv writes it → UTF-8 bytes → `sink.write`, awaited (so a
- * slow sink holds the reader back).
+ * fields exactly as predictionChunkToCsv writes it, copied straight into UTF-8 bytes →
+ * `sink.write`, awaited (so a slow sink holds the reader back).
  *
  * Problems are counted per kind; the first `maxListed` errors and warnings are kept with row and
  * column; every one is in the row's `error` cell. Cancel (signal) or a failure calls
