@@ -1,9 +1,10 @@
 /**
  * The model search on the gemstone reference split (issue 13's target: `search --budget 120`
  * reaches test RMSE ≤ 565), beside the default gradient-boosted trees fitted in the same run.
- * The search is the CLI's (runSearch in this process, the test rows as `--test`).
+ * The search is the CLI's (runSearch in this process, its trials in the CLI's worker threads —
+ * one per core unless `--workers` says otherwise, 0 = in this thread — the test rows as `--test`).
  *
- *   node --import tsx bench/search.ts [--budget 120] [--seeds 0,1,2] [--models gbdt,ridge,knn] [--max-trials n] [--ensemble greedy|stacking]
+ *   node --import tsx bench/search.ts [--budget 120] [--seeds 0,1,2] [--models gbdt,ridge,knn] [--max-trials n] [--ensemble greedy|stacking] [--workers n]
  *
  * Prints one JSON object: per seed the trials run, the best trial and its test RMSE, the default
  * gbdt's test RMSE with the same seed, and the means. With `--ensemble` (the CLI's `search
@@ -14,10 +15,11 @@
 import { loadavg } from 'node:os';
 import { DEFAULT_SEARCH_MODELS, runSearch } from '../src/core/pipeline/search';
 import { ensembleOfTrials } from '../src/core/pipeline/search-ensemble';
-import { isModelType } from '../src/core/models/catalog';
+import { isModelType, modelInfo } from '../src/core/models/catalog';
 import { runTraining } from '../src/core/pipeline/train';
 import { defaultRecipe } from '../src/core/recipe';
 import { initTf } from '../src/core/tf';
+import { defaultTrialWorkers, TrialWorkers } from '../src/cli/search-workers';
 import { printJson, round } from './lib/measure';
 import { numberOption, option } from './lib/options';
 import { GEMSTONE_CSV, GEMSTONE_TEST_IDS, haveReferenceSplit, referenceSplitTables } from './lib/reference-split';
@@ -35,6 +37,7 @@ async function main(): Promise<void> {
   const maxTrials = option('max-trials') !== undefined ? numberOption('max-trials', 0) : undefined;
   const blend = option('ensemble') as 'greedy' | 'stacking' | undefined;
   if (blend !== undefined && blend !== 'greedy' && blend !== 'stacking') throw new Error('--ensemble takes greedy or stacking');
+  const workers = option('workers') !== undefined ? numberOption('workers', 0) : defaultTrialWorkers();
   const { ds, train, test } = await referenceSplitTables();
   const recipe = defaultRecipe(ds.schema, 'price', ds.table);
   if (models.includes('knn') || models.includes('mlp')) await initTf();
@@ -42,6 +45,8 @@ async function main(): Promise<void> {
   const runs: Record<string, unknown>[] = [];
   for (const seed of seeds) {
     const load = loadavg()[0];
+    const split = { kind: 'test-table' as const, table: test, seed };
+    const pool = workers > 0 ? new TrialWorkers(workers, { table: train, recipe, split, seed }, { tfjs: models.some((m) => modelInfo(m).tfjs) }) : undefined;
     const res = await runSearch({
       table: train,
       recipe,
@@ -51,9 +56,10 @@ async function main(): Promise<void> {
       seed,
       budgetSeconds: budget,
       maxTrials,
+      runner: pool?.runner,
       intervals: false,
       referenceSampleRows: 0,
-    });
+    }).finally(() => pool?.close());
     const peer = await runTraining({ table: train, recipe, dataset: { hash: 'bench' }, bundles: 'none', intervals: false, candidates: [{ type: 'gbdt' }], split: { kind: 'test-table', table: test, seed }, modelSeed: seed });
     const full = res.trials.filter((t) => t.resource === 1 && t.status === 'finished');
     const t0 = performance.now();
@@ -75,6 +81,7 @@ async function main(): Promise<void> {
     runs.push({
       seed,
       loadAverage: round(load, 1),
+      workers,
       trials: res.trials.length,
       fullResourceTrials: full.length,
       stoppedBy: res.stoppedBy,

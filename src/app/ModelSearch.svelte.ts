@@ -6,8 +6,9 @@
  * refitted on every training row as an ordinary training job, goes onto the model shelf, and
  * is recorded as the search's run with every trial as its child run.
  */
-import { DEFAULT_SEARCH_BUDGET, DEFAULT_SEARCH_FOLDS, DEFAULT_SEARCH_MODELS, searchTrials, type BestPoint, type SearchStop, type Trial, type TrialRunner, type TrialSpec } from '../core/pipeline/search-schedule';
+import { DEFAULT_SEARCH_BUDGET, DEFAULT_SEARCH_FOLDS, DEFAULT_SEARCH_MODELS, refitParams, searchTrials, type BestPoint, type SearchStop, type Trial, type TrialRunner, type TrialSpec } from '../core/pipeline/search-schedule';
 import { StopSwitch } from '../core/abort';
+import { targetIsPositive } from '../core/data/target';
 import { MODEL_TYPES, modelLabel } from '../core/models/catalog';
 import type { ModelType } from '../core/models/types';
 import type { TrainJobResult, TrainSplit } from '../../workers/protocol';
@@ -137,6 +138,7 @@ export class ModelSearch {
         seed: s.seed,
         budgetSeconds,
         foldTrainRows: Math.floor((rows * (folds - 1)) / folds),
+        positiveTarget: targetIsPositive(cur.table, recipe.target),
         runner,
         signal: stop,
         onTrialStart: (spec) => {
@@ -169,10 +171,12 @@ export class ModelSearch {
       this.phase = 'refitting';
       const base = { datasetId: cur.meta.id, datasetName: cur.meta.name, recipe, seed: s.seed };
       const name = `Search best — ${modelLabel(best.model)}`;
-      const parentId = await this.#recorder.start({ ...base, name, modelType: best.model, params: best.params });
+      // A gbdt whose CV fits stopped early is refitted on every row with the steps they ran.
+      const params = refitParams(best);
+      const parentId = await this.#recorder.start({ ...base, name, modelType: best.model, params });
       if (parentId) await this.#recorder.trials(parentId, base, found.trials);
       const jobId = `search-${gen}-best`;
-      const result = await pool.run({ jobId, tableKey: cur.meta.id, dataset: { id: cur.meta.id, name: cur.meta.name, rows: cur.table.rowCount }, recipe, candidate: { type: best.model, name, params: best.params }, split });
+      const result = await pool.run({ jobId, tableKey: cur.meta.id, dataset: { id: cur.meta.id, name: cur.meta.name, rows: cur.table.rowCount }, recipe, candidate: { type: best.model, name, params }, split });
       const summary = { models, budgetSeconds, folds, trials: found.trials.length, stoppedBy: found.stoppedBy, bestTrial: best.id, cvScore: best.cvScore, curve: found.curve };
       await this.#recorder.end(parentId, result, (runId) => pool.finishRun(jobId, runId, summary));
       if (gen !== this.#generation) return;

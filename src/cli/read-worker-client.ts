@@ -1,6 +1,6 @@
 /**
  * The CLI's read worker, predicting side: the CSV file read in a worker thread (read-worker.ts,
- * started through read-worker-boot.mjs) as the chunks streamPredict takes (core
+ * started through worker-boot.mjs) as the chunks streamPredict takes (core
  * pipeline/read-channel.ts), so that on two cores reading and parsing the next rows overlaps
  * predicting and writing the rows read before.
  */
@@ -29,7 +29,7 @@ export class ReadWorker extends ReadClient {
       chunkRows,
       ...(options.chunkBytes !== undefined ? { chunkBytes: options.chunkBytes } : {}),
     };
-    const worker = new Worker(new URL('./read-worker-boot.mjs', import.meta.url), { workerData: data });
+    const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), { workerData: data });
     let exited = false;
     super(
       (m) => worker.postMessage(m),

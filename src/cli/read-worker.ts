@@ -1,6 +1,6 @@
 /**
  * The CLI's read worker (a worker thread, started by read-worker-client.ts through
- * read-worker-boot.mjs): reads the CSV file as chunks and posts them (core
+ * worker-boot.mjs): reads the CSV file as chunks and posts them (core
  * pipeline/read-channel.ts serveChunkReads).
  */
 import { parentPort, workerData } from 'node:worker_threads';

@@ -7,12 +7,13 @@
 import { writeFile } from 'node:fs/promises';
 import { serializeBundle } from '../core/bundle/bundle';
 import { REFERENCE_SAMPLE_ROWS } from '../core/bundle/reference-sample';
-import { candidateTypesFor, modelLabel } from '../core/models/catalog';
+import { candidateTypesFor, modelInfo, modelLabel } from '../core/models/catalog';
 import { formatLogLine } from '../core/pipeline/log';
 import { DEFAULT_SEARCH_BUDGET, DEFAULT_SEARCH_FOLDS, DEFAULT_SEARCH_MODELS, runSearch, type BestPoint, type SearchStop } from '../core/pipeline/search';
 import { ensembleOfTrials, trialName } from '../core/pipeline/search-ensemble';
 import { numberOption, parseArgs, rejectUnknown, stringOption, UsageError } from './args';
 import type { Command } from './command';
+import { defaultTrialWorkers, TrialWorkers } from './search-workers';
 import { fmt, intervalOptions, parseModels, trainingInputs, trainReport, type TrainReport } from './train';
 
 const USAGE = `loupe search <file.csv> --target <col> [options]
@@ -30,6 +31,8 @@ best on every training row and scores it on the test part.
   --models <list>      families searched, comma-separated: ${candidateTypesFor('regression').join(',')}
                        (default: ${DEFAULT_SEARCH_MODELS.join(',')})
   --seed <n>           seed of the split, the folds, the draws and the models (default 42)
+  --workers <n>        trials scored at once, each in its own worker thread (default: one
+                       per core, ${defaultTrialWorkers()} here); 0 scores them one at a time in this thread
   --ensemble           then blend the trials: greedy ensemble selection on their out-of-fold
                        predictions, the members refitted; the ensemble is the final model when
                        its cross-validated RMSE beats the best trial's (ridge stacking:
@@ -44,7 +47,7 @@ best on every training row and scores it on the test part.
   --json               print the JSON report on stdout instead of the summary
   --verbose            print the pipeline's log lines on stderr`;
 
-const VALUE_OPTIONS = ['target', 'test', 'test-size', 'folds', 'cv-folds', 'budget', 'max-trials', 'seed', 'models', 'recipe', 'out', 'report', 'reference-rows', 'interval', 'ensemble-method'];
+const VALUE_OPTIONS = ['target', 'test', 'test-size', 'folds', 'cv-folds', 'budget', 'max-trials', 'seed', 'models', 'recipe', 'out', 'report', 'reference-rows', 'interval', 'ensemble-method', 'workers'];
 
 /** The search report: train's report of the refitted best, plus the search (public interface). */
 export interface SearchReport extends TrainReport {
@@ -116,6 +119,8 @@ export const searchCommand: Command = {
     const method = stringOption(args, 'ensemble-method');
     if (method !== undefined && method !== 'greedy' && method !== 'stacking') throw new UsageError(`--ensemble-method must be greedy or stacking; got "${method}"`);
     if (method !== undefined && !blend) throw new UsageError('--ensemble-method needs --ensemble');
+    const workers = numberOption(args, 'workers') ?? defaultTrialWorkers();
+    if (!(Number.isInteger(workers) && workers >= 0)) throw new UsageError('--workers must be a whole number of at least 0');
     const json = args.options.get('json') === true;
     const verbose = args.options.get('verbose') === true;
     const intervals = intervalOptions(args);
@@ -123,28 +128,36 @@ export const searchCommand: Command = {
     const { ds, target, recipe, split, dataWarnings, hash, task } = await trainingInputs(args, file, seed, models, io);
     if (task === 'classification') throw new UsageError(`search tunes regression models; "${target}" is a classification target (train classifiers with \`train\`)`);
     const out = stringOption(args, 'out');
-    const res = await runSearch({
-      table: ds.table,
-      recipe,
-      split,
-      dataset: { hash, name: file.split(/[\\/]/).pop(), rows: ds.table.rowCount },
-      models,
-      seed,
-      folds: cvFolds,
-      budgetSeconds: budget,
-      maxTrials,
-      intervals,
-      referenceSampleRows: out !== undefined ? referenceRows : 0,
-      onLog: verbose ? (l) => io.err(formatLogLine(l)) : undefined,
-      onTrial: json
-        ? undefined
-        : (t) =>
-            io.err(
-              `  trial ${String(t.id).padStart(3)} ${t.model.padEnd(10)} ${t.resource === 1 ? 'all rows' : `1/${Math.round(1 / t.resource)} rows`.padEnd(8)} ${
-                t.status === 'finished' ? `CV RMSE ${fmt(t.cvScore, 2)}` : t.status === 'failed' ? `failed: ${t.error?.message ?? ''}` : 'stopped by the budget'
-              }  (${t.seconds.toFixed(2)} s)`,
-            ),
-    });
+    // The trial workers start now: their preparation of the folds overlaps this thread's.
+    const pool = workers > 0 ? new TrialWorkers(workers, { table: ds.table, recipe, split, folds: cvFolds, seed }, { tfjs: models.some((m) => modelInfo(m).tfjs) }) : undefined;
+    let res: Awaited<ReturnType<typeof runSearch>>;
+    try {
+      res = await runSearch({
+        table: ds.table,
+        recipe,
+        split,
+        dataset: { hash, name: file.split(/[\\/]/).pop(), rows: ds.table.rowCount },
+        models,
+        seed,
+        folds: cvFolds,
+        runner: pool?.runner,
+        budgetSeconds: budget,
+        maxTrials,
+        intervals,
+        referenceSampleRows: out !== undefined ? referenceRows : 0,
+        onLog: verbose ? (l) => io.err(formatLogLine(l)) : undefined,
+        onTrial: json
+          ? undefined
+          : (t) =>
+              io.err(
+                `  trial ${String(t.id).padStart(3)} ${t.model.padEnd(10)} ${t.resource === 1 ? 'all rows' : `1/${Math.round(1 / t.resource)} rows`.padEnd(8)} ${
+                  t.status === 'finished' ? `CV RMSE ${fmt(t.cvScore, 2)}` : t.status === 'failed' ? `failed: ${t.error?.message ?? ''}` : 'stopped by the budget'
+                }  (${t.seconds.toFixed(2)} s)`,
+              ),
+      });
+    } finally {
+      await pool?.close();
+    }
     if (!verbose) for (const w of res.warnings) io.err(`warning: ${w.message}`);
     // --ensemble: the trials blended; the final model is chosen by cross-validation.
     const blended = blend

@@ -10,10 +10,21 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseBundle } from '../../src/core/bundle/bundle';
 import { generateSampleGemstones } from '../../src/core/sample';
 import type { SearchReport } from '../../src/cli/search';
+import { TrialWorkers } from '../../src/cli/search-workers';
+import { parseCsv } from '../../src/core/data';
+import type { ModelType } from '../../src/core/models/types';
+import { runSearch, type Trial } from '../../src/core/pipeline/search';
+import { defaultRecipe } from '../../src/core/recipe';
 import { runCli } from '../helpers/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'loupe-search-'));
 const path = (name: string): string => join(dir, name);
+
+/** The sample's dataset and default recipe, as the CLI reads them. */
+async function sampleInputs() {
+  const ds = await parseCsv(readFileSync(path('sample.csv'), 'utf8'));
+  return { ds, recipe: defaultRecipe(ds.schema, 'price', ds.table) };
+}
 
 describe('cli search', () => {
   beforeAll(() => writeFileSync(path('sample.csv'), generateSampleGemstones(900, 8)));
@@ -49,15 +60,55 @@ describe('cli search', () => {
     expect(bundle.model.type).toBe(best.model);
     expect(bundle.metrics.test!.rmse).toBeCloseTo(report.models[0].rmse!, 9);
 
-    // The same seed, bounded in trials, runs the same trials and picks the same best.
-    const again = JSON.parse((await runCli([...argv, '--json'])).out) as SearchReport;
-    expect(again.trials.map(({ seconds: _s, ...t }) => t)).toEqual(report.trials.map(({ seconds: _s, ...t }) => t));
-    expect(again.models[0].rmse).toBe(report.models[0].rmse);
+    // The same seed, bounded in trials, runs the same trials and picks the same best — whether
+    // the trials ran in worker threads (the default, two at once here) or one by one in this thread.
+    for (const workers of ['3', '0']) {
+      const again = JSON.parse((await runCli([...argv, '--workers', workers, '--json'])).out) as SearchReport;
+      expect(again.trials.map(({ seconds: _s, ...t }) => t)).toEqual(report.trials.map(({ seconds: _s, ...t }) => t));
+      expect(again.models[0].rmse).toBe(report.models[0].rmse);
+    }
+  });
+
+  it('scores trials in worker threads, two at once, with the outcomes this thread gets', async () => {
+    const { ds, recipe } = await sampleInputs();
+    const req = { table: ds.table, recipe, split: { kind: 'holdout' as const, testSize: 0.2, seed: 5 }, folds: 3, seed: 5 };
+    const base = { ...req, dataset: { hash: 'x' }, models: ['gbdt', 'ridge'] as ModelType[], budgetSeconds: 600, maxTrials: 8, intervals: false as const, referenceSampleRows: 0 };
+    const pool = new TrialWorkers(2, req, { tfjs: false });
+    let running = 0;
+    let most = 0;
+    try {
+      const viaWorkers = await runSearch({ ...base, runner: pool.runner, onTrialStart: () => (most = Math.max(most, ++running)), onTrial: () => running-- });
+      const here = await runSearch(base);
+      const strip = (ts: Trial[]): unknown[] => ts.map(({ seconds: _s, ...t }) => t);
+      expect(strip(viaWorkers.trials)).toEqual(strip(here.trials));
+      expect(pool.scored).toEqual({ workers: 8, thread: 0 });
+      expect(most).toBe(2);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('scores in this thread the trials of a worker that cannot start, with the same outcomes', async () => {
+    const { ds, recipe } = await sampleInputs();
+    const req = { table: ds.table, recipe, split: { kind: 'holdout' as const, testSize: 0.2, seed: 3 }, folds: 3, seed: 3 };
+    const base = { ...req, dataset: { hash: 'x' }, models: ['ridge', 'tree'] as ModelType[], budgetSeconds: 600, maxTrials: 6, intervals: false as const, referenceSampleRows: 0 };
+    const broken = new TrialWorkers(2, req, { tfjs: false, entry: new URL('./no-such-worker.ts', import.meta.url).href });
+    try {
+      const viaBroken = await runSearch({ ...base, runner: broken.runner });
+      const here = await runSearch(base);
+      const strip = (ts: Trial[]): unknown[] => ts.map(({ seconds: _s, ...t }) => t);
+      expect(viaBroken.trials.every((t) => t.status === 'finished')).toBe(true);
+      expect(strip(viaBroken.trials)).toEqual(strip(here.trials));
+      expect(broken.scored).toEqual({ workers: 0, thread: 6 });
+    } finally {
+      await broken.close();
+    }
   });
 
   it('exits 2 on bad arguments, naming the option', async () => {
     const csv = path('sample.csv');
     for (const [argv, message] of [
+      [[csv, '--workers', '-1'], /--workers must be a whole number of at least 0/],
       [[csv, '--budget', '0'], /--budget must be a positive number of seconds/],
       [[csv, '--max-trials', '1.5'], /--max-trials must be a whole number of at least 1/],
       [[csv, '--cv-folds', '1'], /--cv-folds must be an integer ≥ 2/],

@@ -22,7 +22,7 @@ export { findDuplicateRows } from './duplicates';
 export type { DuplicateRows } from './duplicates';
 export { quantileSorted } from './quantile';
 export { takeRows, concatTables, columnByName, requireColumn, levelCounts } from './table';
-export { proposeTarget, isClassColumn } from './target';
+export { proposeTarget, isClassColumn, targetIsPositive } from './target';
 export type { TargetProposal } from './target';
 export { inferTask, resolveTask, classLabels, classCodes, checkClasses, MAX_CLASSES, MAX_INTEGER_CLASSES, MAX_INTEGER_CLASS_SHARE } from './task';
 export type { TaskChoice, TaskProposal } from './task';

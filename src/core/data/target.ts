@@ -11,7 +11,7 @@
  * task.ts's call.
  */
 import { isMeasurement } from './schema';
-import type { ColumnSchema } from './types';
+import type { ColumnSchema, Table } from './types';
 
 export interface TargetProposal {
   column: string;
@@ -67,4 +67,20 @@ export function proposeTarget(schema: readonly ColumnSchema[]): TargetProposal |
   if (best) return { column: best.column, reason: 'named like a target' };
   if (measurements.length === 0) return null;
   return { column: measurements[measurements.length - 1].name, reason: 'the last numeric column' };
+}
+
+/**
+ * Every known value of the numeric column `target` is above 0 (missing values aside): what a
+ * log-link loss needs, so a model search may try one. False for a categorical or absent column.
+ */
+export function targetIsPositive(table: Table, target: string): boolean {
+  const col = table.columns.find((c) => c.name === target);
+  if (!col || col.type !== 'numeric') return false;
+  let seen = false;
+  for (const v of col.values) {
+    if (Number.isNaN(v)) continue;
+    if (!(v > 0)) return false;
+    seen = true;
+  }
+  return seen;
 }

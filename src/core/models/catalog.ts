@@ -64,6 +64,12 @@ export interface ModelInfo {
    * a candidate of its own: the Train picker and the CLI's default `--models` leave it out.
    */
   combinesCandidates?: true;
+  /**
+   * How a search refits it on every training row after a cross-validation whose fits stopped
+   * early: `steps` set to the steps those fits ran (their mean) and `earlyStopping` set to false,
+   * so the refit keeps no rows back for stopping (pipeline/search.ts `refitParams`).
+   */
+  refitSteps?: { steps: string; earlyStopping: string };
 }
 
 /** Why the classifiers do not leave Loupe as ONNX yet (their exporters are not written). */
@@ -147,6 +153,7 @@ export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
     explanation: 'tree-shap',
     exports: ['bundle', 'onnx'],
     selectedByDefault: true,
+    refitSteps: { steps: 'maxIterations', earlyStopping: 'earlyStopping' },
   },
   mlp: {
     type: 'mlp',

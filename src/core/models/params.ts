@@ -32,6 +32,11 @@ interface SpecBase<T> {
   basic?: boolean;
   /** How a model search varies it; absent or null: kept at its value. */
   search?: SearchSpace | null;
+  /**
+   * 'positive-target': searched only when every training target is above 0 (what a log-link
+   * loss needs); otherwise a search keeps it at its value.
+   */
+  searchIf?: 'positive-target';
 }
 
 /** A number (kind 'number') or a whole number ('integer'), with optional named alternatives and null. */

@@ -7,9 +7,20 @@ import { resolveParams, type AnyParamTable, type ParamValue, type SearchSpace } 
 import { InvalidParamsError } from '../errors';
 import type { Rng } from '../random';
 
-/** The fields of a table a search varies, with their spaces, in the table's order. */
-export function searchSpaceOf(table: AnyParamTable): [string, SearchSpace][] {
-  return Object.entries(table.fields).flatMap(([k, s]) => (s.search ? [[k, s.search] as [string, SearchSpace]] : []));
+/** What a search knows of the data when it draws (the fields' `searchIf` conditions). */
+export interface DrawContext {
+  /** Every training target is above 0. */
+  positiveTarget?: boolean;
+}
+
+/**
+ * The fields of a table a search varies, with their spaces, in the table's order; given the
+ * data's context, only the fields whose `searchIf` condition it meets.
+ */
+export function searchSpaceOf(table: AnyParamTable, context?: DrawContext): [string, SearchSpace][] {
+  return Object.entries(table.fields).flatMap(([k, s]) =>
+    s.search && (context === undefined || s.searchIf !== 'positive-target' || context.positiveTarget === true) ? [[k, s.search] as [string, SearchSpace]] : [],
+  );
 }
 
 /** Four significant digits: drawn rates and penalties read plainly in tables and reports. */
@@ -39,12 +50,12 @@ export function drawValue(space: SearchSpace, rng: Rng): ParamValue {
 }
 
 /**
- * A configuration drawn from a table's spaces: only the searched fields (the rest are the
- * defaults). A draw that breaks a cross-field check is drawn again (at most 20 times); `what`
+ * A configuration drawn from a table's spaces: only the searched fields the context allows (the
+ * rest are the defaults). A draw that breaks a cross-field check is drawn again (at most 20 times); `what`
  * names the model in the error when every draw fails.
  */
-export function drawParams(table: AnyParamTable, rng: Rng, what: string): Record<string, ParamValue> {
-  const space = searchSpaceOf(table);
+export function drawParams(table: AnyParamTable, rng: Rng, what: string, context: DrawContext = {}): Record<string, ParamValue> {
+  const space = searchSpaceOf(table, context);
   let last: unknown;
   for (let attempt = 0; attempt < 20; attempt++) {
     const p: Record<string, ParamValue> = {};

@@ -6,7 +6,8 @@
  * trials (full-resource, finished, with out-of-fold predictions) →
  *   1. members: greedy ensemble selection over all of them (in the target's units) picks the few
  *      worth refitting — it starts from the best trial, so that one is always among them;
- *   2. one training run (train.ts) refits those members on every training row, scores them on
+ *   2. one training run (train.ts) refits those members on every training row (with the steps
+ *      their CV fits stopped at: search-schedule.ts `refitParams`), scores them on
  *      the test part, and adds the Ensemble, weighed on the trials' out-of-fold predictions
  *      (`ensembleOutOfFold`; stacking or greedy as asked) — every candidate bundled;
  *   3. the final model is chosen by cross-validation, never by the test rows: the ensemble when
@@ -15,6 +16,7 @@
 import { modelLabel } from '../models/catalog';
 import type { ModelType } from '../models/types';
 import { TARGET_UNITS, selectWeights, type EnsembleRequest } from './ensemble';
+import { refitParams } from './search-schedule';
 import { runTraining, type CandidateResult, type TrainingRequest, type TrainingResult } from './train';
 
 /** A search trial as the ensemble needs it (search.ts's Trial has these fields). */
@@ -29,6 +31,8 @@ export interface ScoredTrial {
   cvScore: number;
   /** Out-of-fold predictions of every training row (target units), aligned to `actual`. */
   oof?: Float64Array;
+  /** Steps its CV fits ran when they stopped early (search-schedule.ts `refitParams`). */
+  stepsRun?: number[];
 }
 
 export interface TrialEnsembleRequest extends Omit<TrainingRequest, 'candidates' | 'ensemble' | 'ensembleOutOfFold' | 'bundles'> {
@@ -73,7 +77,7 @@ export async function ensembleOfTrials(req: TrialEnsembleRequest): Promise<Trial
   const { trials: _t, actual, foldOf, ensemble, ...rest } = req;
   const run = await runTraining({
     ...rest,
-    candidates: members.map((t) => ({ name: trialName(t), type: t.model, params: t.params })),
+    candidates: members.map((t) => ({ name: trialName(t), type: t.model, params: refitParams(t) })),
     ensemble: ensemble ?? {},
     ensembleOutOfFold: { actual, foldOf, byCandidate: members.map((t) => t.oof!) },
     bundles: 'each',

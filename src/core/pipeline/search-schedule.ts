@@ -62,6 +62,12 @@ export interface TrialOutcome {
    * that did not see it (aligned to `SearchResult.actual`). Kept for every finished trial.
    */
   oof?: Float64Array;
+  /**
+   * Steps (boosting iterations) each fold's fit ran, when every fit stopped early on a held-out
+   * share — for models whose catalog entry has `refitSteps`; the refit trains their mean on
+   * every row (`refitParams`).
+   */
+  stepsRun?: number[];
   error?: { code: string; message: string };
 }
 
@@ -104,6 +110,8 @@ export interface TrialSchedule {
   signal?: AbortSignalLike;
   /** Rows a fold trains on with the full resource (sets how many rungs there are). */
   foldTrainRows: number;
+  /** Every training target is above 0: spaces marked `searchIf: 'positive-target'` are searched too. */
+  positiveTarget?: boolean;
   runner: TrialRunner;
   log?: Logger;
   onTrialStart?: (t: TrialSpec) => void;
@@ -174,7 +182,7 @@ export async function searchTrials(req: TrialSchedule): Promise<ScheduledTrials>
   const paramsOf = (type: ModelType, given: Record<string, unknown>): Record<string, unknown> => ({ ...resolveParams(MODEL_CATALOG[type].params, { ...given, ...seedFor(type) }, modelLabel(type)) });
   const nextConfig = (): { model: ModelType; params: Record<string, unknown> } => {
     const model = req.models[drawn++ % req.models.length];
-    return { model, params: paramsOf(model, drawParams(MODEL_CATALOG[model].params, rng, modelLabel(model))) };
+    return { model, params: paramsOf(model, drawParams(MODEL_CATALOG[model].params, rng, modelLabel(model), { positiveTarget: req.positiveTarget === true })) };
   };
   const canStart = (): boolean => {
     if (stop.aborted) return false;
@@ -254,4 +262,20 @@ export async function searchTrials(req: TrialSchedule): Promise<ScheduledTrials>
 
 function fraction(r: number): string {
   return r === 1 ? 'all' : `1/${Math.round(1 / r)}`;
+}
+
+/**
+ * The params a trial is refitted with on every training row: its own, except that a model whose
+ * fits all stopped early (`stepsRun`) trains the mean of their steps with early stopping off,
+ * keeping no rows back. Nested 5-fold CV on the gemstone training rows (each outer fold's
+ * training part refitted after an inner 5-fold CV): the gbdt defaults 600.36 refitted with
+ * early stopping, 597.73 this way; a depth-6 log-link gbdt 599.86 → 597.30. (1.15× the steps:
+ * 597.88 and 597.37; 1.3×: 598.08 and 597.72.)
+ */
+export function refitParams(trial: Pick<Trial, 'model' | 'params' | 'stepsRun'>): Record<string, unknown> {
+  const rule = MODEL_CATALOG[trial.model].refitSteps;
+  const steps = trial.stepsRun;
+  if (!rule || !steps || steps.length === 0) return trial.params;
+  const mean = steps.reduce((a, b) => a + b, 0) / steps.length;
+  return { ...trial.params, [rule.earlyStopping]: false, [rule.steps]: Math.max(1, Math.round(mean)) };
 }

@@ -13,7 +13,8 @@
  *      search spaces, families in turn) and runs successive halving on them — each rung keeps
  *      the best 1/η by cross-validated RMSE and gives them η times the resource;
  *   4. the best trial on the full resource is refitted by `runTraining` (same split, recipe,
- *      intervals and bundle as `train`) and scored on the test part.
+ *      intervals and bundle as `train`) and scored on the test part — a model whose CV fits
+ *      stopped early trains as many steps as they ran, on every row (`refitParams`).
  *
  * The resource is the share of each fold's training rows a fit sees (a seeded subsample, the
  * same for every configuration of a rung, so rungs compare like with like); predictions are
@@ -33,7 +34,7 @@ import { takeMatrixRows, takeValues } from '../conformal/rows';
 import { kFold } from '../data/split';
 import { CancelledError, LoupeError, PipelineError, isCancelled } from '../errors';
 import { regressionMetrics, rmse } from '../metrics';
-import { modelLabel } from '../models/catalog';
+import { MODEL_CATALOG, modelLabel } from '../models/catalog';
 import { createModel } from '../models/registry';
 import type { ModelType } from '../models/types';
 import type { TreeSharing } from '../models/forest/tree-share';
@@ -42,7 +43,7 @@ import type { Recipe } from '../recipe';
 import type { Table } from '../data/types';
 import type { IntervalRequest } from '../conformal/training';
 import { Logger, type LogSink } from './log';
-import { DEFAULT_SEARCH_BUDGET, DEFAULT_SEARCH_FOLDS, searchTrials, type BestPoint, type SearchProgress, type SearchStop, type Trial, type TrialOutcome, type TrialRunner, type TrialSpec } from './search-schedule';
+import { DEFAULT_SEARCH_BUDGET, DEFAULT_SEARCH_FOLDS, refitParams, searchTrials, type BestPoint, type SearchProgress, type SearchStop, type Trial, type TrialOutcome, type TrialRunner, type TrialSpec } from './search-schedule';
 import { foldParts, prepareRun, runTraining, type CandidateResult, type DatasetRef, type FoldData, type PreparedRun, type RunWarning, type SplitSpec, type TrainingResult } from './train';
 
 export * from './search-schedule';
@@ -144,6 +145,8 @@ export async function searchData(
 export async function evaluateTrial(data: SearchData, spec: TrialSpec, opts: { signal?: AbortSignalLike; shareTrees?: TreeSharing } = {}): Promise<TrialOutcome> {
   const t0 = now();
   const oof = new Float64Array(data.actual.length);
+  const stepsRule = MODEL_CATALOG[spec.model].refitSteps;
+  const stepsRun: number[] = [];
   try {
     for (let k = 0; k < data.folds.length; k++) {
       const fd = data.folds[k];
@@ -157,6 +160,11 @@ export async function evaluateTrial(data: SearchData, spec: TrialSpec, opts: { s
       }
       const model = createModel(spec.model, spec.params);
       await model.fit(X, y, { signal: opts.signal, shareTrees: opts.shareTrees });
+      if (stepsRule) {
+        // Validation losses are recorded only when the fit held rows back to stop early.
+        const h = model.history();
+        if (h.validation.length > 0) stepsRun.push(h.train.length);
+      }
       const pred = fd.recipe.decodeTarget(model.predict(fd.test.X));
       for (let i = 0; i < fd.rows.length; i++) oof[fd.rows[i]] = pred[i];
       await checkpoint(opts.signal);
@@ -169,7 +177,7 @@ export async function evaluateTrial(data: SearchData, spec: TrialSpec, opts: { s
   const seconds = (now() - t0) / 1000;
   const score = rmse(data.actual, oof);
   if (!Number.isFinite(score)) return { status: 'failed', cvScore: NaN, seconds, error: { code: 'not-finite', message: 'Some predictions were not finite numbers (the fit diverged).' } };
-  return { status: 'finished', cvScore: score, metrics: regressionMetrics(data.actual, oof), seconds, oof };
+  return { status: 'finished', cvScore: score, metrics: regressionMetrics(data.actual, oof), seconds, oof, ...(stepsRun.length === data.folds.length ? { stepsRun } : {}) };
 }
 
 /** Trials one after another in this thread. */
@@ -198,6 +206,7 @@ export async function runSearch(req: SearchRequest): Promise<SearchResult> {
     ...req,
     budgetSeconds: budget,
     foldTrainRows: data.folds[0].train.X.rows,
+    positiveTarget: data.folds.every((f) => f.train.y.every((y) => y > 0)),
     runner: req.runner ? req.runner(data) : inProcessRunner(data, req.shareTrees),
     log,
   });
@@ -223,7 +232,7 @@ export async function runSearch(req: SearchRequest): Promise<SearchResult> {
     recipe: req.recipe,
     split: req.split,
     dataset: req.dataset,
-    candidates: [{ name: modelLabel(best.model), type: best.model, params: best.params }],
+    candidates: [{ name: modelLabel(best.model), type: best.model, params: refitParams(best) }],
     intervals: req.intervals,
     bundles: 'best',
     referenceSampleRows: req.referenceSampleRows,

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../../../src/core/data';
+import { parseCsv, targetIsPositive } from '../../../src/core/data';
 import { CancelledError } from '../../../src/core/errors';
 import { rmse } from '../../../src/core/metrics';
 import { MODEL_CATALOG } from '../../../src/core/models/catalog';
 import { drawParams, searchSpaceOf } from '../../../src/core/models/search-space';
 import { resolveParams } from '../../../src/core/models/params';
 import { Rng } from '../../../src/core/random';
-import { runSearch, type SearchRequest, type Trial } from '../../../src/core/pipeline/search';
+import { refitParams, runSearch, type SearchRequest, type Trial } from '../../../src/core/pipeline/search';
 import { defaultRecipe } from '../../../src/core/recipe';
 import { generateSampleGemstones } from '../../../src/core/sample';
 // The ensemble is not searched: it is made from a search's trials (pipeline/search-ensemble.ts).
@@ -52,6 +52,28 @@ describe('search spaces', () => {
       if (type !== 'linear') expect(new Set(draws.map((d) => JSON.stringify(d))).size, type).toBeGreaterThan(1);
     }
   });
+
+  it('tries a log-link loss only when every training target is above 0', () => {
+    const table = MODEL_CATALOG.gbdt.params;
+    const losses = (positiveTarget: boolean): Set<unknown> => {
+      const rng = new Rng(5);
+      return new Set(Array.from({ length: 40 }, () => drawParams(table, rng, 'gbdt', { positiveTarget }).loss));
+    };
+    expect(losses(true)).toEqual(new Set(['squared_error', 'squared_error_log_link']));
+    // Not searched: the field is left out of the draw and keeps its default.
+    expect(losses(false)).toEqual(new Set([undefined]));
+    expect(searchSpaceOf(table, { positiveTarget: false }).map(([k]) => k)).not.toContain('loss');
+    expect(searchSpaceOf(table).map(([k]) => k)).toContain('loss');
+  });
+
+  it('knows a positive target from its values, missing ones aside', () => {
+    const table = (values: number[]) => ({ rowCount: values.length, columns: [{ type: 'numeric' as const, name: 'y', values: Float64Array.from(values) }] });
+    expect(targetIsPositive(table([3, NaN, 0.5]), 'y')).toBe(true);
+    expect(targetIsPositive(table([3, 0, 0.5]), 'y')).toBe(false);
+    expect(targetIsPositive(table([3, -1]), 'y')).toBe(false);
+    expect(targetIsPositive(table([NaN]), 'y')).toBe(false);
+    expect(targetIsPositive(table([1]), 'other')).toBe(false);
+  });
 });
 
 describe('the model search', () => {
@@ -85,6 +107,26 @@ describe('the model search', () => {
     expect(a.run.split).toMatchObject({ kind: 'holdout', trainRows: 960, testRows: 240 });
     expect(a.candidate.metrics!.rmse).toBeGreaterThan(0);
     expect(a.candidate.bundle).toBeDefined();
+  });
+
+  it('refits a gbdt whose CV fits stopped early on every row, for as many iterations as they ran', async () => {
+    const res = await runSearch(await request(1200, { maxTrials: 8, models: ['gbdt'] }));
+    // The defaults ('auto': no early stopping under 10,000 rows) ran their iterations to the end…
+    expect(res.trials[0].params.earlyStopping).toBe('auto');
+    expect(res.trials[0].stepsRun).toBeUndefined();
+    expect(refitParams(res.trials[0])).toEqual(res.trials[0].params);
+    // …the drawn configurations stop early (the space holds true): each of the 3 fits' iterations.
+    const stopped = res.trials.filter((t) => t.status === 'finished' && t.params.earlyStopping === true);
+    expect(stopped.length).toBeGreaterThan(0);
+    for (const t of stopped) {
+      expect(t.stepsRun).toHaveLength(3);
+      for (const n of t.stepsRun!) expect(n).toBeGreaterThan(0);
+      const mean = t.stepsRun!.reduce((a, b) => a + b, 0) / 3;
+      expect(refitParams(t)).toEqual({ ...t.params, earlyStopping: false, maxIterations: Math.round(mean) });
+    }
+    // The refit of the best trains with exactly those params, and its model ran that many iterations.
+    expect(res.candidate.params).toEqual(refitParams(res.best));
+    if (res.best.stepsRun) expect(res.candidate.model!.history().train).toHaveLength(res.candidate.params.maxIterations as number);
   });
 
   it('promotes only the best third of a rung, on three times the rows', async () => {
