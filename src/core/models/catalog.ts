@@ -13,10 +13,10 @@ import { ELASTIC_NET_PARAMS, LASSO_PARAMS, LINEAR_REGRESSION_PARAMS, LOGISTIC_PA
 import { K_NEIGHBORS_PARAMS } from './knn/params';
 import { TREE_CLASSIFIER_PARAMS, TREE_PARAMS } from './tree/params';
 import { FOREST_CLASSIFIER_PARAMS, FOREST_PARAMS } from './forest/params';
-import { GBDT_CLASSIFIER_PARAMS, GBDT_PARAMS } from './gbdt/params';
-import { MLP_CLASSIFIER_PARAMS, MLP_PARAMS } from './mlp/params';
+import { GBDT_CLASSIFIER_PARAMS, GBDT_PARAMS, GBDT_SEARCH_STARTS } from './gbdt/params';
+import { MLP_CLASSIFIER_PARAMS, MLP_PARAMS, MLP_SEARCH_STARTS } from './mlp/params';
 import { ENSEMBLE_PARAMS } from './ensemble/params';
-import type { AnyParamTable } from './params';
+import type { AnyParamTable, ParamValue } from './params';
 import type { ModelType, Task } from './types';
 
 export type { Task } from './types';
@@ -70,6 +70,11 @@ export interface ModelInfo {
    * so the refit keeps no rows back for stopping (pipeline/search.ts `refitParams`).
    */
   refitSteps?: { steps: string; earlyStopping: string };
+  /**
+   * Configurations a model search scores on every row right after the defaults: points of its
+   * space that proved strong and unlike the defaults (measured where they are declared).
+   */
+  searchStarts?: readonly Readonly<Record<string, ParamValue>>[];
 }
 
 /** Why the classifiers do not leave Loupe as ONNX yet (their exporters are not written). */
@@ -154,6 +159,7 @@ export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
     exports: ['bundle', 'onnx'],
     selectedByDefault: true,
     refitSteps: { steps: 'maxIterations', earlyStopping: 'earlyStopping' },
+    searchStarts: GBDT_SEARCH_STARTS,
   },
   mlp: {
     type: 'mlp',
@@ -170,6 +176,7 @@ export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
     exports: ['bundle', 'onnx'],
     note: 'slower; trains on tfjs',
     selectedByDefault: true,
+    searchStarts: MLP_SEARCH_STARTS,
   },
   logistic: {
     type: 'logistic',

@@ -23,6 +23,14 @@ export function searchSpaceOf(table: AnyParamTable, context?: DrawContext): [str
   );
 }
 
+/**
+ * A starting point of a search (the catalog's `searchStarts`) as the data allows it: fields whose
+ * `searchIf` condition the context does not meet are left out (they keep their defaults).
+ */
+export function startParams(table: AnyParamTable, start: Readonly<Record<string, ParamValue>>, context: DrawContext): Record<string, ParamValue> {
+  return Object.fromEntries(Object.entries(start).filter(([k]) => table.fields[k]?.searchIf !== 'positive-target' || context.positiveTarget === true));
+}
+
 /** Four significant digits: drawn rates and penalties read plainly in tables and reports. */
 function round4(x: number): number {
   return Number(x.toPrecision(4));

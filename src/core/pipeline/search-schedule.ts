@@ -1,5 +1,5 @@
 /**
- * The model search's scheduler (issue 13 §1): every family's defaults, then Hyperband brackets
+ * The model search's scheduler (issue 13 §1): every family's defaults and starting points, then Hyperband brackets
  * of seeded draws from the parameter tables' search spaces, within a wall-clock budget. It
  * holds no data — trials are scored by a TrialRunner (pipeline/search.ts in this thread, or the
  * app's worker pool) — so the page can run it without loading any model code.
@@ -14,7 +14,7 @@ import { StopSwitch } from '../abort';
 import type { RegressionMetrics } from '../metrics';
 import { MODEL_CATALOG, modelLabel } from '../models/catalog';
 import { resolveParams } from '../models/params';
-import { drawParams } from '../models/search-space';
+import { drawParams, startParams } from '../models/search-space';
 import type { ModelType } from '../models/types';
 import { Rng } from '../random';
 import { Logger } from './log';
@@ -149,7 +149,8 @@ export interface ScheduledTrials {
 }
 
 /**
- * Steps 2–3: the defaults, then Hyperband brackets, each trial run by `runner` (in this thread,
+ * Steps 2–3: the defaults and starting points, then Hyperband brackets (at most `parallel`
+ * trials at once over both), each trial run by `runner` (in this thread,
  * or the app's worker pool — the page runs this scheduler, which holds no data). Resolves when
  * the budget, maxTrials or the signal stops it; never rejects for a trial's failure.
  */
@@ -180,61 +181,94 @@ export async function searchTrials(req: TrialSchedule): Promise<ScheduledTrials>
   let drawn = 0;
   const seedFor = (type: ModelType): Record<string, unknown> => (MODEL_CATALOG[type].seeded ? { seed: req.seed } : {});
   const paramsOf = (type: ModelType, given: Record<string, unknown>): Record<string, unknown> => ({ ...resolveParams(MODEL_CATALOG[type].params, { ...given, ...seedFor(type) }, modelLabel(type)) });
+  const context = { positiveTarget: req.positiveTarget === true };
   const nextConfig = (): { model: ModelType; params: Record<string, unknown> } => {
     const model = req.models[drawn++ % req.models.length];
-    return { model, params: paramsOf(model, drawParams(MODEL_CATALOG[model].params, rng, modelLabel(model), { positiveTarget: req.positiveTarget === true })) };
+    return { model, params: paramsOf(model, drawParams(MODEL_CATALOG[model].params, rng, modelLabel(model), context)) };
   };
   const canStart = (): boolean => {
     if (stop.aborted) return false;
     if (trials.length >= maxTrials) {
-      halt('max-trials');
+      // No more trials start; those running finish (they were started within the bound).
+      stoppedBy ??= 'max-trials';
       return false;
     }
     return true;
   };
 
-  /** Runs the rung's configurations (at most `parallel` at once); returns them as trials, in order. */
-  const runRung = async (configs: { model: ModelType; params: Record<string, unknown> }[], resource: number, bracket: number, rung: number): Promise<Trial[]> => {
+  // At most `parallel` trials at once, over every rung running (the opening and a bracket's).
+  const slots = new Slots(Math.max(1, runner.parallel));
+
+  /**
+   * Runs the rung's configurations in order, each as soon as a slot is free: `started` resolves
+   * once the last has started (or none will), `done` with all of them as trials, in order.
+   */
+  const runRung = (configs: { model: ModelType; params: Record<string, unknown> }[], resource: number, bracket: number, rung: number): { started: Promise<void>; done: Promise<Trial[]> } => {
     const out: Trial[] = [];
     let next = 0;
+    let allStarted = (): void => {};
+    const started = new Promise<void>((resolve) => (allStarted = resolve));
     const lane = async (): Promise<void> => {
-      while (next < configs.length && canStart()) {
-        const c = configs[next++];
-        const spec: TrialSpec = { id: trials.length, model: c.model, params: c.params, resource, bracket, rung };
-        const slot = trials.length;
-        trials.push({ ...spec, status: 'cancelled', cvScore: NaN, seconds: 0 });
-        req.onTrialStart?.(spec);
-        const outcome = await runner.run(spec, stop);
-        const t: Trial = { ...spec, ...outcome };
-        trials[slot] = t;
-        out.push(t);
-        if (t.status === 'failed') log.warn('training', `Trial ${t.id} (${modelLabel(t.model)}) failed: ${t.error?.message ?? ''}`, { candidate: `trial ${t.id}` });
-        if (t.status === 'finished') {
-          log.info('evaluation', `Trial ${t.id} ${t.model} on ${fraction(resource)} of the rows: CV RMSE ${t.cvScore.toFixed(2)} (${t.seconds.toFixed(2)} s)`, {
-            candidate: `trial ${t.id}`,
-            data: { cvScore: t.cvScore, resource, seconds: t.seconds },
-          });
-          if (resource === 1 && (!best || t.cvScore < best.cvScore)) {
-            best = t;
-            curve.push({ seconds: (now() - t0) / 1000, trials: trials.length, trialId: t.id, cvScore: t.cvScore });
-          }
+      for (;;) {
+        await slots.acquire();
+        if (!(next < configs.length && canStart())) {
+          slots.release();
+          return;
         }
-        req.onTrial?.(t);
-        req.onProgress?.({ trials: trials.length, fraction: Math.min(1, Math.max((now() - t0) / 1000 / budget, trials.length / maxTrials)), best: curve.at(-1) });
+        const c = configs[next++];
+        if (next === configs.length) allStarted();
+        try {
+          await runTrial(c, resource, bracket, rung, out);
+        } finally {
+          slots.release();
+        }
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, runner.parallel) }, lane));
-    return out.sort((a, b) => a.id - b.id);
+    const done = Promise.all(Array.from({ length: Math.max(1, runner.parallel) }, lane)).then(() => {
+      allStarted();
+      return out.sort((a, b) => a.id - b.id);
+    });
+    return { started, done };
+  };
+
+  const runTrial = async (c: { model: ModelType; params: Record<string, unknown> }, resource: number, bracket: number, rung: number, out: Trial[]): Promise<void> => {
+    const spec: TrialSpec = { id: trials.length, model: c.model, params: c.params, resource, bracket, rung };
+    const slot = trials.length;
+    trials.push({ ...spec, status: 'cancelled', cvScore: NaN, seconds: 0 });
+    req.onTrialStart?.(spec);
+    const outcome = await runner.run(spec, stop);
+    const t: Trial = { ...spec, ...outcome };
+    trials[slot] = t;
+    out.push(t);
+    if (t.status === 'failed') log.warn('training', `Trial ${t.id} (${modelLabel(t.model)}) failed: ${t.error?.message ?? ''}`, { candidate: `trial ${t.id}` });
+    if (t.status === 'finished') {
+      log.info('evaluation', `Trial ${t.id} ${t.model} on ${fraction(resource)} of the rows: CV RMSE ${t.cvScore.toFixed(2)} (${t.seconds.toFixed(2)} s)`, {
+        candidate: `trial ${t.id}`,
+        data: { cvScore: t.cvScore, resource, seconds: t.seconds },
+      });
+      if (resource === 1 && (!best || t.cvScore < best.cvScore)) {
+        best = t;
+        curve.push({ seconds: (now() - t0) / 1000, trials: trials.length, trialId: t.id, cvScore: t.cvScore });
+      }
+    }
+    req.onTrial?.(t);
+    req.onProgress?.({ trials: trials.length, fraction: Math.min(1, Math.max((now() - t0) / 1000 / budget, trials.length / maxTrials)), best: curve.at(-1) });
   };
 
   try {
-    // 2. Every family's defaults on every row.
-    await runRung(
-      req.models.map((m) => ({ model: m, params: paramsOf(m, {}) })),
+    // 2. Every family's defaults on every row, each followed by its starting points
+    //    (`searchStarts`). The brackets begin once the last of them has started: a long one (a
+    //    larger network) does not hold the other slots idle.
+    const opening = runRung(
+      req.models.flatMap((m) => [
+        { model: m, params: paramsOf(m, {}) },
+        ...(MODEL_CATALOG[m].searchStarts ?? []).map((start) => ({ model: m, params: paramsOf(m, startParams(MODEL_CATALOG[m].params, start, context)) })),
+      ]),
       1,
       -1,
       0,
     );
+    await opening.started;
     // 3. Hyperband brackets, most aggressive first, until the budget is spent.
     while (!stop.aborted && canStart()) {
       for (let s = smax; s >= 0 && canStart(); s--) {
@@ -242,7 +276,7 @@ export async function searchTrials(req: TrialSchedule): Promise<ScheduledTrials>
         let configs = Array.from({ length: n }, nextConfig);
         for (let i = 0; i <= s && configs.length > 0 && canStart(); i++) {
           const resource = i === s ? 1 : SEARCH_ETA ** (i - s);
-          const done = await runRung(configs, resource, s, i);
+          const done = await runRung(configs, resource, s, i).done;
           const keep = Math.floor(configs.length / SEARCH_ETA);
           configs = done
             .filter((t) => t.status === 'finished')
@@ -252,6 +286,7 @@ export async function searchTrials(req: TrialSchedule): Promise<ScheduledTrials>
         }
       }
     }
+    await opening.done;
   } finally {
     clearTimeout(timer);
     req.signal?.removeEventListener('abort', onAbort);
@@ -259,6 +294,30 @@ export async function searchTrials(req: TrialSchedule): Promise<ScheduledTrials>
   return { trials, best, curve, stoppedBy: stoppedBy ?? 'budget', seconds: (now() - t0) / 1000 };
 }
 
+
+/** Slots for trials: `acquire` waits (first come, first served) until one is free. */
+class Slots {
+  #free: number;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(count: number) {
+    this.#free = count;
+  }
+
+  acquire(): Promise<void> {
+    if (this.#free > 0) {
+      this.#free--;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#free++;
+  }
+}
 
 function fraction(r: number): string {
   return r === 1 ? 'all' : `1/${Math.round(1 / r)}`;

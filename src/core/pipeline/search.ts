@@ -7,11 +7,13 @@
  *   1. the run's own preparation (train.ts `prepareRun`: cleaning, split, recipe) and k folds of
  *      the training rows, each with its own recipe (train.ts `foldParts`) — done once;
  *   2. first, every family's defaults on all the rows (a strong baseline, and a best so far
- *      after the first trials even under a tiny budget);
- *   3. then Hyperband brackets, most aggressive first, repeated with fresh configurations until
- *      the budget is spent: a bracket draws n configurations (seeded, from the parameter tables'
- *      search spaces, families in turn) and runs successive halving on them — each rung keeps
- *      the best 1/η by cross-validated RMSE and gives them η times the resource;
+ *      after the first trials even under a tiny budget), then its starting points (the
+ *      catalog's `searchStarts`: strong configurations unlike the defaults);
+ *   3. then, as soon as the last of those has started, Hyperband brackets, most aggressive
+ *      first, repeated with fresh configurations until the budget is spent: a bracket draws n
+ *      configurations (seeded, from the parameter tables' search spaces, families in turn) and
+ *      runs successive halving on them — each rung keeps the best 1/η by cross-validated RMSE
+ *      and gives them η times the resource;
  *   4. the best trial on the full resource is refitted by `runTraining` (same split, recipe,
  *      intervals and bundle as `train`) and scored on the test part — a model whose CV fits
  *      stopped early trains as many steps as they ran, on every row (`refitParams`).

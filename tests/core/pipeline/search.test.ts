@@ -3,10 +3,11 @@ import { parseCsv, targetIsPositive } from '../../../src/core/data';
 import { CancelledError } from '../../../src/core/errors';
 import { rmse } from '../../../src/core/metrics';
 import { MODEL_CATALOG } from '../../../src/core/models/catalog';
-import { drawParams, searchSpaceOf } from '../../../src/core/models/search-space';
+import { drawParams, searchSpaceOf, startParams } from '../../../src/core/models/search-space';
 import { resolveParams } from '../../../src/core/models/params';
 import { Rng } from '../../../src/core/random';
-import { refitParams, runSearch, type SearchRequest, type Trial } from '../../../src/core/pipeline/search';
+import { refitParams, runSearch, searchTrials, type SearchRequest, type Trial, type TrialRunner } from '../../../src/core/pipeline/search';
+import type { ModelType } from '../../../src/core/models/types';
 import { defaultRecipe } from '../../../src/core/recipe';
 import { generateSampleGemstones } from '../../../src/core/sample';
 // The ensemble is not searched: it is made from a search's trials (pipeline/search-ensemble.ts).
@@ -64,6 +65,15 @@ describe('search spaces', () => {
     expect(losses(false)).toEqual(new Set([undefined]));
     expect(searchSpaceOf(table, { positiveTarget: false }).map(([k]) => k)).not.toContain('loss');
     expect(searchSpaceOf(table).map(([k]) => k)).toContain('loss');
+  });
+
+  it('starts a gbdt search from its defaults and a depth-limited log-link configuration, as the target allows', () => {
+    const table = MODEL_CATALOG.gbdt.params;
+    const [start] = MODEL_CATALOG.gbdt.searchStarts!;
+    expect(startParams(table, start, { positiveTarget: true })).toEqual(start);
+    const { loss: _loss, ...rest } = start;
+    expect(startParams(table, start, { positiveTarget: false })).toEqual(rest);
+    for (const type of SEARCHED_TYPES) for (const st of MODEL_CATALOG[type].searchStarts ?? []) expect(() => resolveParams(MODEL_CATALOG[type].params, st, type)).not.toThrow();
   });
 
   it('knows a positive target from its values, missing ones aside', () => {
@@ -127,6 +137,35 @@ describe('the model search', () => {
     // The refit of the best trains with exactly those params, and its model ran that many iterations.
     expect(res.candidate.params).toEqual(refitParams(res.best));
     if (res.best.stepsRun) expect(res.candidate.model!.history().train).toHaveLength(res.candidate.params.maxIterations as number);
+  });
+
+  it('opens with the defaults and starting points, and begins the brackets while a long one runs', async () => {
+    // A fake runner: trial 1 (gbdt's starting point) takes 300 ms, every other trial no time.
+    const events: string[] = [];
+    const runner = (parallel: number): TrialRunner => ({
+      parallel,
+      run: async (spec) => {
+        events.push(`start ${spec.id}`);
+        if (spec.id === 1) await new Promise((r) => setTimeout(r, 300));
+        events.push(`end ${spec.id}`);
+        return { status: 'finished', cvScore: 100 + ((spec.id * 7) % 11), seconds: 0 };
+      },
+    });
+    const schedule = { models: ['gbdt', 'ridge'] as ModelType[], seed: 1, budgetSeconds: 600, maxTrials: 12, foldTrainRows: 5000, positiveTarget: true };
+    const two = await searchTrials({ ...schedule, runner: runner(2) });
+    // gbdt's defaults and starting point, ridge's defaults, all on every row before any bracket.
+    expect(two.trials.slice(0, 3).map((t) => [t.model, t.bracket, t.resource])).toEqual([['gbdt', -1, 1], ['gbdt', -1, 1], ['ridge', -1, 1]]);
+    expect(two.trials[1].params).toMatchObject({ maxDepth: 6, numLeaves: 64, learningRate: 0.03, loss: 'squared_error_log_link' });
+    expect(two.trials[3].bracket).toBeGreaterThanOrEqual(0);
+    // On two slots, brackets ran while the long opening trial did.
+    expect(events.indexOf('start 3')).toBeLessThan(events.indexOf('end 1'));
+    expect(events.indexOf('end 11')).toBeLessThan(events.indexOf('end 1'));
+    // One slot runs the same trials, one after another.
+    events.length = 0;
+    const one = await searchTrials({ ...schedule, runner: runner(1) });
+    expect(one.trials.map(({ seconds: _s, ...t }) => t)).toEqual(two.trials.map(({ seconds: _s, ...t }) => t));
+    expect(events.indexOf('end 2')).toBeLessThan(events.indexOf('start 3'));
+    expect(events.indexOf('end 1')).toBeLessThan(events.indexOf('start 2'));
   });
 
   it('promotes only the best third of a rung, on three times the rows', async () => {
