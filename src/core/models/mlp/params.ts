@@ -66,9 +66,12 @@ export const MLP_DEFAULTS = MLP_PARAMS.defaults;
 /**
  * Where a model search starts besides the defaults (catalog `searchStarts`): the wider network
  * and smaller batches the defaults trade away for speed. On the search's 5-fold CV of the
- * gemstone training rows (one thread): 601.69 in 96 s against the defaults' 628.61 in 16 s
- * (batch 512: 604.23 in 70 s; 128: 602.16 in 130 s; 80 epochs: 606.71; 256 × 128 units:
- * 605.39), the strongest partner of the gradient-boosted trees in a blend.
+ * gemstone training rows: 601.69 in 78 s (one thread, idle machine) against the defaults' 628.61
+ * in 16 s — the strongest partner of the gradient-boosted trees in a blend. Its cost matters: a
+ * 120 s search on two cores must finish it. Measured beside it: alpha 0.01 600.76 but about 1.6×
+ * slower (25 epochs with it took as long as 40 without); alpha 1e-3 602.70; batch 512 604.23
+ * (a blend 0.36 worse); batch 128 602.16, slower; 25 epochs 603.96 (blend 0.31 worse); 80 epochs
+ * 606.71; 256 × 128 units 605.39; rate 3e-3 602.94, 1e-2 602.20.
  */
 export const MLP_SEARCH_STARTS = [{ hiddenLayers: [128, 128], maxEpochs: 40, batchSize: 256 }] as const;
 
