@@ -216,9 +216,16 @@ const api: PredictApi = {
     const controller = new AbortController();
     current = controller;
     const collector = options?.monitor ? new PredictedBatchCollector(model.bundle.target, batchOptions(model, { maxRows: MONITOR_MAX_ROWS })) : null;
-    const output = await openOutput(options?.output);
-    // The file is read and parsed in a nested worker, beside predicting and writing here.
+    // The file is read and parsed in a nested worker, beside predicting and writing here; it
+    // starts first, so that its start-up overlaps opening the output.
     const reading = startReadWorker(file, CHUNK_ROWS);
+    let output: Awaited<ReturnType<typeof openOutput>>;
+    try {
+      output = await openOutput(options?.output);
+    } catch (e) {
+      reading?.stop();
+      throw e;
+    }
     let written = 0;
     const head = new OutputHead();
     try {
