@@ -9,7 +9,7 @@ import type { Rng } from '../random';
 
 /** What a search knows of the data when it draws (the fields' `searchIf` conditions). */
 export interface DrawContext {
-  /** Every training target is above 0. */
+  /** Every known target value is above 0 (data/target.ts `targetIsPositive`). */
   positiveTarget?: boolean;
 }
 
@@ -18,9 +18,12 @@ export interface DrawContext {
  * data's context, only the fields whose `searchIf` condition it meets.
  */
 export function searchSpaceOf(table: AnyParamTable, context?: DrawContext): [string, SearchSpace][] {
-  return Object.entries(table.fields).flatMap(([k, s]) =>
-    s.search && (context === undefined || s.searchIf !== 'positive-target' || context.positiveTarget === true) ? [[k, s.search] as [string, SearchSpace]] : [],
-  );
+  return Object.entries(table.fields).flatMap(([k, s]) => (s.search && (context === undefined || searchable(table, k, context)) ? [[k, s.search] as [string, SearchSpace]] : []));
+}
+
+/** Whether the data meets the field's `searchIf` condition (fields without one always do). */
+function searchable(table: AnyParamTable, field: string, context: DrawContext): boolean {
+  return table.fields[field]?.searchIf !== 'positive-target' || context.positiveTarget === true;
 }
 
 /**
@@ -28,7 +31,7 @@ export function searchSpaceOf(table: AnyParamTable, context?: DrawContext): [str
  * `searchIf` condition the context does not meet are left out (they keep their defaults).
  */
 export function startParams(table: AnyParamTable, start: Readonly<Record<string, ParamValue>>, context: DrawContext): Record<string, ParamValue> {
-  return Object.fromEntries(Object.entries(start).filter(([k]) => table.fields[k]?.searchIf !== 'positive-target' || context.positiveTarget === true));
+  return Object.fromEntries(Object.entries(start).filter(([k]) => searchable(table, k, context)));
 }
 
 /** Four significant digits: drawn rates and penalties read plainly in tables and reports. */

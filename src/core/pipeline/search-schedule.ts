@@ -110,7 +110,7 @@ export interface TrialSchedule {
   signal?: AbortSignalLike;
   /** Rows a fold trains on with the full resource (sets how many rungs there are). */
   foldTrainRows: number;
-  /** Every training target is above 0: spaces marked `searchIf: 'positive-target'` are searched too. */
+  /** Every known target value is above 0 (`targetIsPositive`): fields marked `searchIf: 'positive-target'` are searched too. */
   positiveTarget?: boolean;
   runner: TrialRunner;
   log?: Logger;

@@ -34,6 +34,7 @@
 import { checkpoint, throwIfAborted } from '../abort';
 import { takeMatrixRows, takeValues } from '../conformal/rows';
 import { kFold } from '../data/split';
+import { targetIsPositive } from '../data/target';
 import { CancelledError, LoupeError, PipelineError, isCancelled } from '../errors';
 import { regressionMetrics, rmse } from '../metrics';
 import { MODEL_CATALOG, modelLabel } from '../models/catalog';
@@ -208,7 +209,8 @@ export async function runSearch(req: SearchRequest): Promise<SearchResult> {
     ...req,
     budgetSeconds: budget,
     foldTrainRows: data.folds[0].train.X.rows,
-    positiveTarget: data.folds.every((f) => f.train.y.every((y) => y > 0)),
+    // The same test as the app's search, on the same table: the same draws for the same seed.
+    positiveTarget: targetIsPositive(req.table, req.recipe.target),
     runner: req.runner ? req.runner(data) : inProcessRunner(data, req.shareTrees),
     log,
   });
