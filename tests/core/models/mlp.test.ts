@@ -47,6 +47,16 @@ describe('MlpRegressor', () => {
     expect(h.validation.length - 1 - h.bestStep!).toBeGreaterThanOrEqual(3);
   });
 
+  it('leaves no subnormal weights when weight decay shrinks dead units (WebAssembly cannot flush them, and they are slow)', async () => {
+    // Strong decay on wide layers: units that die decay towards 0 through the subnormal range.
+    const m = await new MlpRegressor({ ...small, hiddenLayers: [64, 64], batchSize: 8, maxEpochs: 30, alpha: 1 }).fit(train.X, train.y);
+    const state = m.toJSON().state as { weights: Float32Array[]; biases: Float32Array[] };
+    const values = [...state.weights, ...state.biases].flatMap((a) => [...a]);
+    const subnormal = values.filter((x) => x !== 0 && Math.abs(x) < 1.1754944e-38);
+    expect(subnormal).toEqual([]);
+    expect(values.filter((x) => x === 0).length).toBeGreaterThan(0); // they were flushed, not avoided
+  });
+
   it('gives different models for different seeds and identical ones for the same seed', async () => {
     const a = (await new MlpRegressor({ ...small, seed: 1 }).fit(train.X, train.y)).predict(val.X);
     const b = (await new MlpRegressor({ ...small, seed: 2 }).fit(train.X, train.y)).predict(val.X);

@@ -119,6 +119,27 @@ function backward(
   return { loss, g: [...gW, ...gb] };
 }
 
+/** Below this magnitude a parameter or Adam moment is set to 0 (see flushTiny). */
+const TINY = 1e-30;
+
+/**
+ * Sets |x| < TINY to 0 in a variable. WebAssembly cannot flush subnormal floats to zero, and
+ * arithmetic on them is many times slower on x86: with weight decay, the weights and first
+ * moments of dead ReLU units shrink into the subnormal range and a 40-epoch fit ran 3× slower.
+ * Values this small change no output by a representable amount.
+ */
+function flushTiny(v: ReturnType<typeof tf.variable>): void {
+  const a = v.dataSync() as Float32Array;
+  let changed = false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== 0 && Math.abs(a[i]) < TINY) {
+      a[i] = 0;
+      changed = true;
+    }
+  }
+  if (changed) tf.tidy(() => v.assign(tf.tensor1d(a)));
+}
+
 /** X's rows (all, or those listed) as row-major float32, what tfjs trains on. */
 export function toF32(X: Matrix, rows?: Uint32Array | Int32Array): Float32Array {
   const p = X.cols;
@@ -253,6 +274,7 @@ export async function trainMlp(P: MlpTraining, input: MlpTrainInput, objective: 
         lossSum.dispose();
       }
       epochsRun = epoch + 1;
+      for (const v of [theta, M, V]) flushTiny(v);
       let valFigure: number | undefined;
       if (val && Xv) {
         const pv = tf.tidy(() => {
