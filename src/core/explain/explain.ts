@@ -196,8 +196,9 @@ export function explanationKindOf(model: Regressor): ExplanationKind {
 
 /** The curve a model's raw output goes through (gradient-boosted trees' log link), or null. */
 function linkOf(model: Regressor): Curve | null {
-  if (!(model instanceof GradientBoostingRegressor) || model.params.loss === 'squared_error') return null;
+  if (!(model instanceof GradientBoostingRegressor)) return null;
   const loss = lossByName(model.params.loss);
+  if (loss.link === 'identity') return null;
   return (raw) => {
     const out = raw.slice();
     loss.inverseLink(out);

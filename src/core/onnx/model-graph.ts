@@ -8,6 +8,7 @@
 import { ExportError } from '../errors';
 import { exportRefusal, modelLabel } from '../models/catalog';
 import { CAT_WORDS } from '../models/gbdt/ensemble';
+import { lossByName, type LossName } from '../models/gbdt/loss';
 import type { ModelType, SerializedModel } from '../models/types';
 import type { GraphBuilder } from './graph-builder';
 import { DataType } from './onnx-proto';
@@ -51,8 +52,8 @@ function columnOf(g: GraphBuilder, X: string, j: number): string {
  */
 function gbdt(g: GraphBuilder, s: State, X: string, width: number, params: SerializedModel['params']): string {
   const raw = gbdtRaw(g, s, X, width);
-  // The log-link loss predicts exp of the trees' sum, as the booster's inverseLink does.
-  return params.loss === 'squared_error_log_link' ? g.op('Exp', [raw]) : raw;
+  // The log-link and log-target losses predict exp of the trees' sum, as the booster's inverseLink does.
+  return lossByName((params.loss ?? 'squared_error') as LossName).link === 'log' ? g.op('Exp', [raw]) : raw;
 }
 
 /** The booster's raw output: baseline plus the trees' leaf values. */

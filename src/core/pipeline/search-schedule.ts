@@ -259,11 +259,13 @@ export async function searchTrials(req: TrialSchedule): Promise<ScheduledTrials>
     // 2. Every family's defaults on every row, each followed by its starting points
     //    (`searchStarts`). The brackets begin once the last of them has started: a long one (a
     //    larger network) does not hold the other slots idle.
+    //    A starting point the data reduces to an earlier configuration (a log-target start
+    //    without its loss on targets ≤ 0 is the defaults) is not run twice.
     const opening = runRung(
-      req.models.flatMap((m) => [
-        { model: m, params: paramsOf(m, {}) },
-        ...(MODEL_CATALOG[m].searchStarts ?? []).map((start) => ({ model: m, params: paramsOf(m, startParams(MODEL_CATALOG[m].params, start, context)) })),
-      ]),
+      req.models.flatMap((m) => {
+        const configs = [{}, ...(MODEL_CATALOG[m].searchStarts ?? []).map((start) => startParams(MODEL_CATALOG[m].params, start, context))].map((given) => ({ model: m, params: paramsOf(m, given) }));
+        return configs.filter((c, i) => configs.findIndex((d) => JSON.stringify(d.params) === JSON.stringify(c.params)) === i);
+      }),
       1,
       -1,
       0,

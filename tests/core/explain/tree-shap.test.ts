@@ -109,9 +109,9 @@ describe('TreeSHAP', () => {
     expectLocalAccuracy(m, T);
   });
 
-  it('gradient-boosted trees with the log-link loss: exact in log units, scaled to add up to the prediction', async () => {
+  it.each(['squared_error_log_link', 'squared_error_log_target'] as const)('gradient-boosted trees with the %s loss: exact in log units, scaled to add up to the prediction', async (loss) => {
     const yPos = train.y.map((v) => Math.exp(v / 8) * 100);
-    const m = await new GradientBoostingRegressor({ maxIterations: 20, seed: 2, earlyStopping: false, loss: 'squared_error_log_link' }).fit(train.X, yPos);
+    const m = await new GradientBoostingRegressor({ maxIterations: 20, seed: 2, earlyStopping: false, loss }).fit(train.X, yPos);
     const e = new Explainer(m, { features: names(6) }).explain(test.X);
     expect(e.scaled).toBe(true);
     const pred = m.predict(test.X);

@@ -398,7 +398,7 @@ describe('GradientBoostingRegressor', () => {
     expect(h.validation[24]).toBeCloseTo(Math.sqrt(se / va.y.length), 9);
   });
 
-  it('with the log-link loss, fits multiplicative positive targets and rejects y ≤ 0', async () => {
+  it.each(['squared_error_log_link', 'squared_error_log_target'] as const)('with the %s loss, fits multiplicative positive targets and rejects y ≤ 0', async (loss) => {
     const rng = new Rng(2);
     const n = 2000;
     const data = new Float64Array(n * 2);
@@ -409,7 +409,7 @@ describe('GradientBoostingRegressor', () => {
       y[i] = Math.exp(data[i * 2]) * (1 + data[i * 2 + 1]);
     }
     const X = { data, rows: n, cols: 2 };
-    const m = await new GradientBoostingRegressor({ loss: 'squared_error_log_link', maxIterations: 200, earlyStopping: false }).fit(X, y);
+    const m = await new GradientBoostingRegressor({ loss, maxIterations: 200, earlyStopping: false }).fit(X, y);
     const p = m.predict(X);
     let sse = 0;
     let sst = 0;
@@ -422,7 +422,36 @@ describe('GradientBoostingRegressor', () => {
     expect(1 - sse / sst).toBeGreaterThan(0.99);
     const bad = y.slice();
     bad[7] = 0;
-    await expect(new GradientBoostingRegressor({ loss: 'squared_error_log_link' }).fit(X, bad)).rejects.toThrow(/row 8/);
+    await expect(new GradientBoostingRegressor({ loss }).fit(X, bad)).rejects.toThrow(/row 8/);
+  });
+
+  it('the log-target loss is squared error on log(y), predicted through exp, with its history as the RMSE of the logs', async () => {
+    const rng = new Rng(5);
+    const n = 1500;
+    const data = new Float64Array(n * 3);
+    const y = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < 3; j++) data[i * 3 + j] = rng.next();
+      y[i] = Math.exp(2 * data[i * 3] + data[i * 3 + 1] * data[i * 3 + 2] + 0.3 * rng.next());
+    }
+    const X = { data, rows: n, cols: 3 };
+    const params = { maxIterations: 60, seed: 3, earlyStopping: false };
+    const logTarget = await new GradientBoostingRegressor({ ...params, loss: 'squared_error_log_target' }).fit(X, y);
+    const onLogs = await new GradientBoostingRegressor(params).fit(X, Float64Array.from(y, Math.log));
+    const a = logTarget.predict(X);
+    const b = onLogs.predict(X);
+    let sse = 0;
+    for (let i = 0; i < n; i++) {
+      expect(a[i]).toBeCloseTo(Math.exp(b[i]), 9);
+      sse += (Math.log(a[i]) - Math.log(y[i])) ** 2;
+    }
+    const h = logTarget.history();
+    expect(h.metric).toBe('rmse_log');
+    expect(h.train.at(-1)).toBeCloseTo(Math.sqrt(sse / n), 9);
+    // The bundle round trip keeps the loss and its history.
+    const back = modelFromJSON(logTarget.toJSON());
+    expect(Array.from(back.predict(X))).toEqual(Array.from(a));
+    expect(back.history().metric).toBe('rmse_log');
   });
 
   it('is deterministic with per-node feature sampling, and the sampling changes the model', async () => {

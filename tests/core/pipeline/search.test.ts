@@ -60,19 +60,21 @@ describe('search spaces', () => {
       const rng = new Rng(5);
       return new Set(Array.from({ length: 40 }, () => drawParams(table, rng, 'gbdt', { positiveTarget }).loss));
     };
-    expect(losses(true)).toEqual(new Set(['squared_error', 'squared_error_log_link']));
+    expect(losses(true)).toEqual(new Set(['squared_error', 'squared_error_log_link', 'squared_error_log_target']));
     // Not searched: the field is left out of the draw and keeps its default.
     expect(losses(false)).toEqual(new Set([undefined]));
     expect(searchSpaceOf(table, { positiveTarget: false }).map(([k]) => k)).not.toContain('loss');
     expect(searchSpaceOf(table).map(([k]) => k)).toContain('loss');
   });
 
-  it('starts a gbdt search from its defaults and a depth-limited log-link configuration, as the target allows', () => {
+  it('starts a gbdt search from its defaults, a depth-limited log-link configuration and a log-target one, as the target allows', () => {
     const table = MODEL_CATALOG.gbdt.params;
-    const [start] = MODEL_CATALOG.gbdt.searchStarts!;
+    const [start, logTarget] = MODEL_CATALOG.gbdt.searchStarts!;
     expect(startParams(table, start, { positiveTarget: true })).toEqual(start);
     const { loss: _loss, ...rest } = start;
     expect(startParams(table, start, { positiveTarget: false })).toEqual(rest);
+    expect(startParams(table, logTarget, { positiveTarget: true })).toEqual({ loss: 'squared_error_log_target' });
+    expect(startParams(table, logTarget, { positiveTarget: false })).toEqual({});
     for (const type of SEARCHED_TYPES) for (const st of MODEL_CATALOG[type].searchStarts ?? []) expect(() => resolveParams(MODEL_CATALOG[type].params, st, type)).not.toThrow();
   });
 
@@ -140,7 +142,7 @@ describe('the model search', () => {
   });
 
   it('opens with the defaults and starting points, and begins the brackets while a long one runs', async () => {
-    // A fake runner: trial 1 (gbdt's starting point) takes 300 ms, every other trial no time.
+    // A fake runner: trial 1 (gbdt's first starting point) takes 300 ms, every other trial no time.
     const events: string[] = [];
     const runner = (parallel: number): TrialRunner => ({
       parallel,
@@ -153,19 +155,25 @@ describe('the model search', () => {
     });
     const schedule = { models: ['gbdt', 'ridge'] as ModelType[], seed: 1, budgetSeconds: 600, maxTrials: 12, foldTrainRows: 5000, positiveTarget: true };
     const two = await searchTrials({ ...schedule, runner: runner(2) });
-    // gbdt's defaults and starting point, ridge's defaults, all on every row before any bracket.
-    expect(two.trials.slice(0, 3).map((t) => [t.model, t.bracket, t.resource])).toEqual([['gbdt', -1, 1], ['gbdt', -1, 1], ['ridge', -1, 1]]);
+    // gbdt's defaults and starting points, ridge's defaults, all on every row before any bracket.
+    expect(two.trials.slice(0, 4).map((t) => [t.model, t.bracket, t.resource])).toEqual([['gbdt', -1, 1], ['gbdt', -1, 1], ['gbdt', -1, 1], ['ridge', -1, 1]]);
     expect(two.trials[1].params).toMatchObject({ maxDepth: 6, numLeaves: 64, learningRate: 0.03, loss: 'squared_error_log_link' });
-    expect(two.trials[3].bracket).toBeGreaterThanOrEqual(0);
+    expect(two.trials[2].params).toMatchObject({ maxDepth: null, numLeaves: 31, learningRate: 0.04, loss: 'squared_error_log_target' });
+    expect(two.trials[4].bracket).toBeGreaterThanOrEqual(0);
     // On two slots, brackets ran while the long opening trial did.
-    expect(events.indexOf('start 3')).toBeLessThan(events.indexOf('end 1'));
+    expect(events.indexOf('start 4')).toBeLessThan(events.indexOf('end 1'));
     expect(events.indexOf('end 11')).toBeLessThan(events.indexOf('end 1'));
     // One slot runs the same trials, one after another.
     events.length = 0;
     const one = await searchTrials({ ...schedule, runner: runner(1) });
     expect(one.trials.map(({ seconds: _s, ...t }) => t)).toEqual(two.trials.map(({ seconds: _s, ...t }) => t));
-    expect(events.indexOf('end 2')).toBeLessThan(events.indexOf('start 3'));
+    expect(events.indexOf('end 3')).toBeLessThan(events.indexOf('start 4'));
     expect(events.indexOf('end 1')).toBeLessThan(events.indexOf('start 2'));
+    // With a target that is not always above 0, the log-target start is gbdt's defaults: run once.
+    const signed = await searchTrials({ ...schedule, positiveTarget: false, runner: runner(1) });
+    expect(signed.trials.slice(0, 3).map((t) => [t.model, t.bracket])).toEqual([['gbdt', -1], ['gbdt', -1], ['ridge', -1]]);
+    expect(signed.trials[1].params).toMatchObject({ maxDepth: 6, numLeaves: 64, loss: 'squared_error' });
+    expect(signed.trials[3].bracket).toBeGreaterThanOrEqual(0);
   });
 
   it('promotes only the best third of a rung, on three times the rows', async () => {

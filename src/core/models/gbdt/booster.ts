@@ -115,7 +115,7 @@ export class GradientBoostingRegressor extends Estimator<GbdtParams, FittedState
     const nFeatures = r.number('nFeatures', { integer: true, min: 1, max: 1e6 });
     const baseline = r.number('baseline');
     const ensemble = TreeEnsemble.read(r.object('forest'), nFeatures);
-    const history = readBoostHistory(r.object('history'), 'rmse');
+    const history = readBoostHistory(r.object('history'), lossByName(this.params.loss).metric);
     return { nFeatures, baseline, ensemble, history };
   }
 }

@@ -38,7 +38,7 @@ export function singleOutput(loss: BoostingLoss): BoostObjective {
     gradients: (y, _w, raw, g, h) => loss.gradients(y, raw[0], g[0], h[0]),
     evaluate: (y, _w, raw) => loss.evaluate(y, raw[0]),
     gradientsAndEvaluate: (y, _w, raw, g, h) => loss.gradientsAndEvaluate(y, raw[0], g[0], h[0]),
-    stoppingLoss: (m) => (loss.metric === 'rmse' ? m * m : m),
+    stoppingLoss: (m) => (loss.metric === 'rmse' || loss.metric === 'rmse_log' ? m * m : m),
   };
 }
 
