@@ -4,6 +4,8 @@ import { modelFromJSON } from '../../../src/core/models/registry';
 import { BundleError, InvalidParamsError } from '../../../src/core/errors';
 import { KNeighborsRegressor } from '../../../src/core/models/knn';
 import { KD_TREE_MAX_FEATURES } from '../../../src/core/models/knn/k-neighbors';
+import { KdTree } from '../../../src/core/models/knn/kd-tree';
+import { bruteRefinedRows, MAX_SCANNED_OVER_REFINED, MAX_SCANNED_SHARE, treePays } from '../../../src/core/models/knn/neighbour-index';
 import { Rng } from '../../../src/core/random';
 import type { Matrix } from '../../../src/core/models/types';
 import { synthetic } from '../../conformance/suite';
@@ -106,6 +108,27 @@ describe('KNeighborsRegressor', () => {
     // Beyond KD_TREE_MAX_FEATURES no tree is tried, and k of half the rows or more is brute force too (as scikit-learn).
     expect((await new KNeighborsRegressor({ k: 1 }).fit(synthetic(100, KD_TREE_MAX_FEATURES + 1, 1).X, new Float64Array(100))).search).toBe('brute');
     expect((await new KNeighborsRegressor({ k: 50 }).fit(synthetic(100, 2, 1).X, new Float64Array(100))).search).toBe('brute');
+  });
+
+  it("'auto' keeps the tree for a large k on few rows, where it scans fewer rows than brute force refines, with the same result", async () => {
+    const d = synthetic(3000, 6, 7);
+    const q = synthetic(200, 6, 8);
+    const k = 25;
+    // The share alone would choose brute force here (a search's k-NN trial on a subsample: the tree was 0.17–0.24× its time).
+    const share = new KdTree(d.X.data, d.X.rows, d.X.cols).scannedShare(d.X.data, d.X.rows, k, 64);
+    expect(share).toBeGreaterThan(MAX_SCANNED_SHARE);
+    expect(share * d.X.rows).toBeLessThanOrEqual(MAX_SCANNED_OVER_REFINED * bruteRefinedRows(d.X.rows, k));
+    const auto = await new KNeighborsRegressor({ k }).fit(d.X, d.y);
+    expect(auto.search).toBe('kd_tree');
+    const brute = await new KNeighborsRegressor({ k, algorithm: 'brute' }).fit(d.X, d.y);
+    expect(Array.from(auto.kneighbors(q.X).rows)).toEqual(Array.from(brute.kneighbors(q.X).rows));
+    expect(Array.from(auto.predict(q.X))).toEqual(Array.from(brute.predict(q.X)));
+    // The rule: brute force refines its k + 6 best groups of 32 rows (31 · 32 = 992 for k = 25).
+    expect(bruteRefinedRows(3000, 25)).toBe(992);
+    expect(treePays(0.49, 3000, 25)).toBe(true); // 1,470 scanned ≤ 1.5 · 992
+    expect(treePays(0.5, 3000, 25)).toBe(false);
+    expect(treePays(0.08, 20000, 5)).toBe(true); // the share rule
+    expect(treePays(0.1, 20000, 5)).toBe(false);
   });
 
   it('keeps using the k-d tree after a bundle round trip', async () => {

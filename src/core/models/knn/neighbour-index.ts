@@ -23,7 +23,7 @@ import type { KNeighborsOptions } from './params';
 /**
  * 'auto' tries the k-d tree up to this many features (scikit-learn's 'auto' stops at 15) and
  * keeps it when a probe of PROBE_QUERIES training rows scans at most MAX_SCANNED_SHARE of the
- * training rows per query: whether a tree pays depends on the data's structure more than on
+ * training rows per query, or few rows against those brute force would refine (`treePays`): whether a tree pays depends on the data's structure more than on
  * its width (gemstone's 9 features: 6× faster than brute force; 9 Gaussian features: even).
  */
 export const KD_TREE_MAX_FEATURES = 32;
@@ -33,6 +33,18 @@ export const KD_TREE_MAX_FEATURES = 32;
  * scanned) and 1.4× at 10 (12%). Gemstone's 9 features scan under 2%.
  */
 export const MAX_SCANNED_SHARE = 0.08;
+/**
+ * Brute force also computes float64 distances, of every row in its best groups
+ * (`bruteRefinedRows`), after its matMul; a tree that scans at most this many times as many rows
+ * per query is faster whatever their share. On few training rows or a large k the share rule
+ * alone chose brute force where the tree was 3–10× faster: 4,660 gemstone rows, k = 25 (a
+ * search's k-NN trial on a ninth of a fold): 11% scanned, 528 rows against 992 refined, the
+ * tree 0.17× brute force's time; Gaussian data, 3,000 rows, 8 features, k = 25: 1,342 against
+ * 992, 0.44–0.59×. bench/knn.ts's sweep (Gaussian data, 2–32 features, k 5/25/50 on 3,000 and
+ * 20,000 rows): every case this rule gives the tree ran in 0.06–0.72× brute force's time; above
+ * 1.5 the tree's time ranged from 0.2× to 13× brute force's, 0.7× and 1.2× near 2 — the break-even.
+ */
+export const MAX_SCANNED_OVER_REFINED = 1.5;
 const PROBE_QUERIES = 64;
 
 /** Brute force: candidates beyond k taken into account for float32 near-ties. */
@@ -43,6 +55,16 @@ const GROUP = 32;
 const GROUP_MARGIN = 2;
 /** Distances held per query block (4 M float32 = 16 MB). */
 const BLOCK_CELLS = 1 << 22;
+
+/** Training rows whose distances brute force recomputes in float64 per query (its best groups' rows). */
+export function bruteRefinedRows(rows: number, k: number): number {
+  return Math.min(rows, Math.min(Math.ceil(rows / GROUP), k + REFINE_EXTRA + GROUP_MARGIN) * GROUP);
+}
+
+/** 'auto''s choice: keep the k-d tree when a probe's queries scanned this share of the training rows. */
+export function treePays(scannedShare: number, rows: number, k: number): boolean {
+  return scannedShare <= MAX_SCANNED_SHARE || scannedShare * rows <= MAX_SCANNED_OVER_REFINED * bruteRefinedRows(rows, k);
+}
 
 /**
  * Receives query i's neighbours: the r-th nearest is training row rows[order[r]] at squared
@@ -74,7 +96,7 @@ export class NeighbourIndex {
     // scikit-learn's 'auto' also falls back to brute force when k reaches half the rows.
     if (cols > KD_TREE_MAX_FEATURES || k >= rows / 2) return null;
     const tree = new KdTree(data, rows, cols);
-    return tree.scannedShare(data, rows, k, PROBE_QUERIES) <= MAX_SCANNED_SHARE ? tree : null;
+    return treePays(tree.scannedShare(data, rows, k, PROBE_QUERIES), rows, k) ? tree : null;
   }
 
   /** The search in use (scikit-learn's `_fit_method`). */
