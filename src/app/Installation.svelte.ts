@@ -101,6 +101,12 @@ export class Installation {
         if (registration) setInterval(() => void registration.update().catch(() => undefined), 60 * 60 * 1000);
       },
       onRegisterError: (e: unknown) => {
+        // A page an installed worker already serves stays served: register() failed on its
+        // update check (host unreachable, or the file gone from it), not offline use.
+        if (sw.controller) {
+          void sw.getRegistration?.().then((r) => (this.registration ??= r ?? null), () => undefined);
+          return;
+        }
         this.worker = 'failed';
         this.workerProblem = e instanceof Error ? e.message : String(e);
       },

@@ -54,8 +54,19 @@ export class SiteData {
     this.#reload = reload;
   }
 
-  #scope(): string | null {
-    return this.#installation.registration?.scope ?? null;
+  /**
+   * The service worker's registration: the one Installation was handed, else the browser's own
+   * record of it (a page loaded offline may not have heard back from `register()` yet, but the
+   * registration that serves it exists).
+   */
+  async #registration(): Promise<ServiceWorkerRegistration | null> {
+    if (this.#installation.registration) return this.#installation.registration;
+    if (typeof navigator === 'undefined' || !navigator.serviceWorker) return null;
+    return (await navigator.serviceWorker.getRegistration().catch(() => undefined)) ?? null;
+  }
+
+  async #scope(): Promise<string | null> {
+    return (await this.#registration())?.scope ?? null;
   }
 
   async refresh(): Promise<void> {
@@ -67,7 +78,7 @@ export class SiteData {
       } finally {
         db.close();
       }
-      this.cached = await cachedFiles(this.#scope());
+      this.cached = await cachedFiles(await this.#scope());
       this.estimate = await storageEstimate();
     } catch (e) {
       this.problem = describeProblem(e, 'Could not list what Loupe stores');
@@ -88,8 +99,9 @@ export class SiteData {
     this.phase = 'deleting';
     this.problem = null;
     try {
-      const scope = this.#scope();
-      await this.#installation.registration?.unregister();
+      const registration = await this.#registration();
+      const scope = registration?.scope ?? null;
+      await registration?.unregister();
       for (const name of await ownCaches(scope)) await caches.delete(name);
       await deleteStoredData();
       await removeAllOutputs();

@@ -10,6 +10,10 @@ import type { RegisterSWOptions } from 'vite-plugin-pwa/types';
 
 class FakeContainer extends EventTarget {
   controller: object | null = null;
+  readonly registration = { scope: 'https://loupe.example/' };
+  getRegistration(): Promise<object> {
+    return Promise.resolve(this.registration);
+  }
   takeControl(): void {
     this.controller = {};
     this.dispatchEvent(new Event('controllerchange'));
@@ -90,5 +94,14 @@ describe('Installation', () => {
     t.options().onRegisterError?.(new Error('Service workers are blocked'));
     expect(t.inst.worker).toBe('failed');
     expect(t.inst.workerProblem).toBe('Service workers are blocked');
+  });
+
+  it('a page the installed worker serves stays "active" when register() fails (offline, or the host emptied), and finds its registration', async () => {
+    const t = setup({ isolated: true, controlled: true });
+    expect(t.inst.worker).toBe('active');
+    t.options().onRegisterError?.(new Error('A bad HTTP response code (404) was received when fetching the script.'));
+    expect(t.inst.worker).toBe('active');
+    expect(t.inst.workerProblem).toBeNull();
+    await expect.poll(() => t.inst.registration).toBe(t.sw.registration);
   });
 });
