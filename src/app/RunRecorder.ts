@@ -109,13 +109,14 @@ export class RunRecorder {
   async trials(parentId: string, base: Omit<RunStart, 'name' | 'modelType' | 'params'>, trials: readonly Trial[]): Promise<void> {
     try {
       const store = await this.#storeP();
-      for (const t of trials)
-        await store.recordTrial({
+      const environment = this.#environment(base.backend);
+      await store.recordTrials(
+        trials.map((t) => ({
           datasetId: base.datasetId,
           datasetName: base.datasetName,
           recipe: base.recipe,
           seed: base.seed,
-          environment: this.#environment(base.backend),
+          environment,
           name: `Trial ${t.id} — ${modelLabel(t.model)}`,
           modelType: t.model,
           params: t.params,
@@ -125,7 +126,8 @@ export class RunRecorder {
           ...(t.metrics ? { metrics: t.metrics } : {}),
           seconds: t.seconds,
           ...(t.error ? { error: { ...t.error, stage: 'training' as const } } : {}),
-        });
+        })),
+      );
     } catch (e) {
       this.#onProblem(e);
     }

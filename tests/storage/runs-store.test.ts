@@ -416,4 +416,32 @@ describe('search runs (parent and trials)', () => {
     expect((await store.get(parent.id))!.parentRunId).toBeUndefined();
     db.close();
   });
+
+  it("records a search's trials in one transaction, with one change notice naming them all", async () => {
+    const db = await openLoupeDb({ name: freshName() });
+    const store = new RunStore(db);
+    const parent = await store.start(init({ name: 'Search', modelType: 'tree' }));
+    const seen: StorageChange[] = [];
+    const stop = onStorageChange((c) => seen.push(c));
+    try {
+      const trials = Array.from({ length: 300 }, (_, i) => ({
+        ...init({ name: `Trial ${i} — Decision tree` }),
+        parentRunId: parent.id,
+        status: 'finished' as const,
+        trial: { id: i, resource: 1, bracket: 0, rung: 0, cvScore: 800 + i },
+        seconds: 0.1,
+      }));
+      const runs = await store.recordTrials(trials);
+      expect(runs.map((r) => r.trial!.id)).toEqual(trials.map((t) => t.trial.id));
+      const children = await store.list({ parentRunId: parent.id });
+      expect(children).toHaveLength(300);
+      expect(new Set(children.map((r) => r.id))).toEqual(new Set(runs.map((r) => r.id)));
+      await new Promise((res) => setTimeout(res, 50));
+      expect(seen).toEqual([{ type: 'runs-changed', ids: runs.map((r) => r.id) }]);
+      expect(await store.recordTrials([])).toEqual([]);
+    } finally {
+      stop();
+      db.close();
+    }
+  });
 });
