@@ -15,6 +15,7 @@ import type { LogLine } from '../src/core/pipeline/log';
 import type { CandidateResult, CandidateSpec, RunWarning, SplitInfo } from '../src/core/pipeline/train';
 import type { ThresholdedBundle } from '../src/core/pipeline/decision-threshold';
 import type { TrialOutcome, TrialSpec } from '../src/core/pipeline/search-schedule';
+import type { ScoredTrial } from '../src/core/pipeline/search-ensemble';
 import type { ClassificationMetricName } from '../src/core/metrics/classification-ranking';
 import type { CalibrationChoice } from '../src/core/models/calibration-model';
 import type { SetSummary } from '../src/core/conformal/sets';
@@ -240,6 +241,15 @@ export interface TrainJob {
    * models side by side; their params carry their seeds, so they are the same models.
    */
   members?: (CandidateSpec & { name: string })[];
+  /**
+   * A model search's ensemble (candidate of type 'ensemble'; pipeline/search-ensemble.ts): greedy
+   * selection (or stacking, as the candidate's params say) over the search's full-resource
+   * trials' out-of-fold predictions, on the search's folds (`searchKey`, `folds`, `seed`: the
+   * same the trials were scored on). Its members are refitted on every training row; the job's
+   * result is the chosen model: the ensemble when its cross-validated RMSE beats the best
+   * trial's, else the best trial (`TrainJobResult.searchEnsemble` says which, and why).
+   */
+  searchEnsemble?: { searchKey: string; folds: number; seed: number; trials: ScoredTrial[] };
   /** Classification: the metric candidates are ranked and reported by (default roc_auc). */
   metric?: ClassificationMetricName;
   /** Binary classification: the decision threshold (default 0.5). */
@@ -309,6 +319,20 @@ export interface TrainJobResult extends Omit<CandidateResult, 'model' | 'interva
   /** What the run said about the data or the split (wide data, missing targets, R² undefined). */
   warnings: RunWarning[];
   logs: LogLine[];
+  /** A search's ensemble job: what was chosen, by the cross-validated RMSE of both. */
+  searchEnsemble?: SearchEnsembleOutcome;
+}
+
+export interface SearchEnsembleOutcome {
+  chosen: 'ensemble' | 'best-trial';
+  /** Cross-validated RMSE: the ensemble's (weights chosen without each scored fold) and the best trial's. */
+  cvRmse: { ensemble: number; bestTrial: number };
+  /** The best trial's id. */
+  bestTrial: number;
+  /** The ensemble's members (trial ids) and weights; empty when it could not be built. */
+  members: { trial: number; name: string; weight: number }[];
+  /** Why the ensemble could not be built, when it could not. */
+  ensembleError?: string;
 }
 
 /**

@@ -15,7 +15,9 @@ import { Checkpointer } from '../src/core/abort';
 import { trainSharedTrees } from '../src/core/models/forest/trainer';
 import { permutationImportance } from '../src/core/pipeline/importance';
 import type { LogLine } from '../src/core/pipeline/log';
-import { runTraining, type CandidateResult, type TrainingResult } from '../src/core/pipeline/train';
+import { runTraining, type CandidateResult, type TrainingProgress, type TrainingResult } from '../src/core/pipeline/train';
+import { ensembleMembers, ensembleOfTrials } from '../src/core/pipeline/search-ensemble';
+import type { Recipe } from '../src/core/recipe';
 import { loadBundle } from '../src/core/bundle/bundle';
 import { withDecisionThreshold } from '../src/core/pipeline/decision-threshold';
 import { accuracy, decide } from '../src/core/metrics/classification';
@@ -25,7 +27,7 @@ import { evaluateTrial, searchData, type SearchData } from '../src/core/pipeline
 import { initTf } from '../src/core/tf';
 import { openLoupeDb, outcomeMetrics, RunStore } from '../src/storage';
 import { installErrorTransfer } from './error-transfer';
-import { unfinishedJob, unfinishedRetrain, type RetrainOutcome, type TrainApi, type TrainJob, type TrainJobProgress, type TrainJobResult } from './protocol';
+import { unfinishedJob, unfinishedRetrain, type RetrainOutcome, type SearchEnsembleOutcome, type TrainApi, type TrainJob, type TrainJobProgress, type TrainJobResult, type TrainSplit } from './protocol';
 import { shareThrough, transferTrees } from './tree-share-link';
 
 installErrorTransfer();
@@ -39,6 +41,12 @@ const kept = new Map<string, { candidate: CandidateResult; run: TrainingResult }
 let runStore: Promise<RunStore> | null = null;
 /** The last search's prepared folds (one search at a time per page). */
 let search: { key: string; data: Promise<SearchData> } | null = null;
+
+/** The search's prepared folds: kept per `key`, so every trial (and its ensemble) of one search sees the same. */
+function searchDataFor(req: { key: string; recipe: Recipe; split: TrainSplit; folds: number; seed: number }): Promise<SearchData> {
+  if (!search || search.key !== req.key) search = { key: req.key, data: searchData({ table: table!.table, recipe: req.recipe, split: req.split, folds: req.folds, seed: req.seed }) };
+  return search.data;
+}
 
 const api: TrainApi = {
   init: (opts) => initTf({ wasmPaths: opts.wasmPaths, threads: opts.threads }),
@@ -60,34 +68,57 @@ const api: TrainApi = {
       onProgress?.(pending);
       pending = { ...pending, losses: [] };
     };
-    // An ensemble job trains its members here and keeps only the ensemble (see TrainJob.members).
+    // An ensemble job trains its members here and keeps only the ensemble (see TrainJob.members);
+    // a search's ensemble job refits the trials it blends and keeps the chosen model (TrainJob.searchEnsemble).
     const ensemble = job.candidate.type === 'ensemble';
     try {
-      const run = await runTraining({
+      const common = {
         table: table.table,
         recipe: job.recipe,
-        candidates: ensemble ? (job.members ?? []) : [job.candidate],
-        ...(ensemble ? { ensemble: job.candidate.params ?? {} } : {}),
         split: job.split,
         ...(job.metric !== undefined ? { metric: job.metric } : {}),
         ...(job.threshold !== undefined ? { threshold: job.threshold } : {}),
         ...(job.calibration !== undefined ? { calibration: job.calibration } : {}),
         dataset: { hash: job.dataset.id, name: job.dataset.name, rows: job.dataset.rows },
         signal: controller.signal,
-        onLog: (l) => logs.push(l),
-        onCandidateDone: (r) => {
-          if (!ensemble || r.type === 'ensemble') done = r;
-        },
+        onLog: (l: LogLine) => logs.push(l),
         shareTrees: trees && shareThrough(trees),
-        onProgress: (p) => {
+        onProgress: (p: TrainingProgress) => {
           pending.fraction = ensemble ? p.overall : p.fraction;
           pending.step = p.step;
           pending.totalSteps = p.totalSteps;
           if (p.loss && p.step !== undefined) pending.losses.push({ step: p.step, train: p.loss.train, validation: p.loss.validation });
           if (performance.now() - last >= PROGRESS_MS) flush();
         },
-      });
-      const c = ensemble ? run.leaderboard.find((r) => r.type === 'ensemble')! : run.leaderboard[0];
+      };
+      let run: TrainingResult;
+      let c: CandidateResult;
+      let searchEnsemble: SearchEnsembleOutcome | undefined;
+      if (job.searchEnsemble) {
+        const se = job.searchEnsemble;
+        const data = await searchDataFor({ key: se.searchKey, recipe: job.recipe, split: job.split, folds: se.folds, seed: se.seed });
+        const e = await ensembleOfTrials({ ...common, trials: se.trials, actual: data.actual, foldOf: data.foldOf, ensemble: job.candidate.params ?? {} });
+        run = e.run;
+        c = e.chosen;
+        done = c;
+        searchEnsemble = {
+          chosen: e.chosen === e.ensemble ? 'ensemble' : 'best-trial',
+          cvRmse: e.cvRmse,
+          bestTrial: e.bestTrialId,
+          members: ensembleMembers(e, se.trials),
+          ...(e.ensemble.status !== 'finished' ? { ensembleError: e.ensemble.error?.message ?? e.ensemble.status } : {}),
+        };
+      } else {
+        run = await runTraining({
+          ...common,
+          candidates: ensemble ? (job.members ?? []) : [job.candidate],
+          ...(ensemble ? { ensemble: job.candidate.params ?? {} } : {}),
+          onCandidateDone: (r) => {
+            if (!ensemble || r.type === 'ensemble') done = r;
+          },
+        });
+        c = ensemble ? run.leaderboard.find((r) => r.type === 'ensemble')! : run.leaderboard[0];
+      }
       if (c.status !== 'finished') return unfinishedJob(job, 'failed', new Error(c.error?.message ?? 'The ensemble could not be built.'), c, logs);
       kept.set(job.jobId, { candidate: c, run });
       pending.fraction = 1;
@@ -108,6 +139,7 @@ const api: TrainApi = {
         featureNames: run.recipe.featureNames,
         warnings: run.warnings,
         logs: run.logs,
+        ...(searchEnsemble ? { searchEnsemble } : {}),
       };
       return transfer(out, [evaluation.actual.buffer, evaluation.predicted.buffer, ...(featureImportance ? [featureImportance.buffer] : [])] as ArrayBuffer[]);
     } catch (e) {
@@ -173,9 +205,8 @@ const api: TrainApi = {
     const controller = new AbortController();
     running.set(job.jobId, controller);
     try {
-      if (!search || search.key !== job.searchKey)
-        search = { key: job.searchKey, data: searchData({ table: table.table, recipe: job.recipe, split: job.split, folds: job.folds, seed: job.seed }) };
-      const outcome = await evaluateTrial(await search.data, job.trial, { signal: controller.signal });
+      const data = await searchDataFor({ key: job.searchKey, recipe: job.recipe, split: job.split, folds: job.folds, seed: job.seed });
+      const outcome = await evaluateTrial(data, job.trial, { signal: controller.signal });
       return outcome.oof ? transfer(outcome, [outcome.oof.buffer as ArrayBuffer]) : outcome;
     } finally {
       running.delete(job.jobId);

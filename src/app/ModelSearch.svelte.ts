@@ -30,12 +30,19 @@ export type SearchPhase = 'idle' | 'searching' | 'refitting' | 'done' | 'failed'
 export interface SearchSettings {
   budgetSeconds: number;
   models: Record<ModelType, boolean>;
+  /**
+   * Blend the trials scored on every row into an ensemble (greedy selection on their out-of-fold
+   * predictions, pipeline/search-ensemble.ts); it replaces the best trial only when its
+   * cross-validated RMSE is lower.
+   */
+  ensemble: boolean;
 }
 
 export class ModelSearch {
   settings = $state<SearchSettings>({
     budgetSeconds: DEFAULT_SEARCH_BUDGET,
     models: Object.fromEntries(MODEL_TYPES.map((t) => [t, DEFAULT_SEARCH_MODELS.includes(t)])) as Record<ModelType, boolean>,
+    ensemble: false,
   });
   /** The Train screen shows Search mode (rather than training the ticked models). */
   active = $state(false);
@@ -48,6 +55,8 @@ export class ModelSearch {
   problem = $state.raw<Problem | null>(null);
   /** Seconds since the search started (frozen when it stops). */
   elapsed = $state(0);
+  /** The running (or last) search blends its trials into an ensemble. */
+  blending = $state(false);
 
   readonly #library: DatasetLibrary;
   readonly #recipe: RecipeState;
@@ -94,6 +103,8 @@ export class ModelSearch {
     const folds = s.kind === 'kfold' ? s.k : DEFAULT_SEARCH_FOLDS;
     const models = this.chosen;
     const budgetSeconds = this.settings.budgetSeconds;
+    const blend = this.settings.ensemble;
+    this.blending = blend;
     const pool = this.#pool();
     pool.setTable(cur.meta.id, cur.table);
     const gen = ++this.#generation;
@@ -110,9 +121,11 @@ export class ModelSearch {
     const t0 = performance.now();
     const views = new Map<number, TrialView>();
     let dirty = false;
+    // The clock shows the search's own time: it stops when the trials do, not after the refit.
+    let searching = true;
     const publish = (): void => {
       if (gen !== this.#generation) return;
-      this.elapsed = (performance.now() - t0) / 1000;
+      if (searching) this.elapsed = (performance.now() - t0) / 1000;
       if (!dirty) return;
       dirty = false;
       this.trials = [...views.values()];
@@ -156,6 +169,7 @@ export class ModelSearch {
       });
       dirty = true;
       publish();
+      searching = false;
       if (gen !== this.#generation) return;
       this.stoppedBy = found.stoppedBy;
       const best = found.best;
@@ -167,23 +181,49 @@ export class ModelSearch {
         );
         return;
       }
-      // The best, refitted on every training row and scored on the test part, as Train does.
+      // The best (or the trials' ensemble), refitted on every training row and scored on the test part, as Train does.
       this.phase = 'refitting';
       const base = { datasetId: cur.meta.id, datasetName: cur.meta.name, recipe, seed: s.seed };
-      const name = `Search best — ${modelLabel(best.model)}`;
-      // A gbdt whose CV fits stopped early is refitted on every row with the steps they ran.
-      const params = refitParams(best);
-      const parentId = await this.#recorder.start({ ...base, name, modelType: best.model, params });
-      if (parentId) await this.#recorder.trials(parentId, base, found.trials);
-      const jobId = `search-${gen}-best`;
-      const result = await pool.run({ jobId, tableKey: cur.meta.id, dataset: { id: cur.meta.id, name: cur.meta.name, rows: cur.table.rowCount }, recipe, candidate: { type: best.model, name, params }, split });
+      const bestName = `Search best — ${modelLabel(best.model)}`;
+      const dataset = { id: cur.meta.id, name: cur.meta.name, rows: cur.table.rowCount };
       const summary = { models, budgetSeconds, folds, trials: found.trials.length, stoppedBy: found.stoppedBy, bestTrial: best.id, cvScore: best.cvScore, curve: found.curve };
+      let jobId: string;
+      let name: string;
+      let parentId: string | null;
+      let result: TrainJobResult;
+      if (blend) {
+        // The ensemble job refits its members and picks between it and the best trial: the run is recorded once that is known.
+        jobId = `search-${gen}-ensemble`;
+        const scored = found.trials.filter((t) => t.status === 'finished' && t.resource === 1 && t.oof);
+        const ensembleParams = { method: 'greedy' };
+        result = await pool.run({
+          jobId,
+          tableKey: cur.meta.id,
+          dataset,
+          recipe,
+          candidate: { type: 'ensemble', name: 'Search ensemble', params: ensembleParams },
+          split,
+          searchEnsemble: { searchKey, folds, seed: s.seed, trials: scored.map(({ id, model, params, resource, status, cvScore, oof, stepsRun }) => ({ id, model, params, resource, status, cvScore, oof, stepsRun })) },
+        });
+        if (gen !== this.#generation) return;
+        name = result.searchEnsemble?.chosen === 'ensemble' ? 'Search ensemble' : bestName;
+        parentId = await this.#recorder.start({ ...base, name, modelType: result.type, params: result.params });
+        if (parentId) await this.#recorder.trials(parentId, base, found.trials);
+      } else {
+        jobId = `search-${gen}-best`;
+        name = bestName;
+        // A gbdt whose CV fits stopped early is refitted on every row with the steps they ran.
+        const params = refitParams(best);
+        parentId = await this.#recorder.start({ ...base, name, modelType: best.model, params });
+        if (parentId) await this.#recorder.trials(parentId, base, found.trials);
+        result = await pool.run({ jobId, tableKey: cur.meta.id, dataset, recipe, candidate: { type: best.model, name, params }, split });
+      }
       await this.#recorder.end(parentId, result, (runId) => pool.finishRun(jobId, runId, summary));
       if (gen !== this.#generation) return;
       this.refit = result;
       if (result.status !== 'finished' || !result.bundle) {
         this.phase = 'failed';
-        this.problem = describeProblem(new Error(result.error?.message ?? 'Refitting the best model did not finish.'), 'Could not refit the best model');
+        this.problem = describeProblem(new Error(result.error?.message ?? 'Refitting did not finish.'), blend ? 'Could not build the ensemble' : 'Could not refit the best model');
         return;
       }
       this.phase = 'done';

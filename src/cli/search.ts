@@ -10,7 +10,7 @@ import { REFERENCE_SAMPLE_ROWS } from '../core/bundle/reference-sample';
 import { candidateTypesFor, modelInfo, modelLabel } from '../core/models/catalog';
 import { formatLogLine } from '../core/pipeline/log';
 import { DEFAULT_SEARCH_BUDGET, DEFAULT_SEARCH_FOLDS, DEFAULT_SEARCH_MODELS, runSearch, type BestPoint, type SearchStop } from '../core/pipeline/search';
-import { ensembleOfTrials, trialName } from '../core/pipeline/search-ensemble';
+import { ensembleMembers, ensembleOfTrials } from '../core/pipeline/search-ensemble';
 import { numberOption, parseArgs, rejectUnknown, stringOption, UsageError } from './args';
 import type { Command } from './command';
 import { defaultTrialWorkers, TrialWorkers } from './search-workers';
@@ -182,7 +182,6 @@ export const searchCommand: Command = {
       await writeFile(out, serializeBundle(final.bundle!));
       bundlePath = out;
     }
-    const trialOf = new Map(res.trials.map((t) => [trialName(t), t.id]));
     const report: SearchReport = {
       ...trainReport({ file, rows: ds.table.rowCount, hash, target, result: finalRun, best: final, dataWarnings, bundlePath }),
       trials: res.trials.map((t) => ({
@@ -205,7 +204,7 @@ export const searchCommand: Command = {
               status: blended.ensemble.status,
               cvScore: Number.isFinite(blended.cvRmse.ensemble) ? blended.cvRmse.ensemble : null,
               chosen: blended.chosen === blended.ensemble,
-              members: (blended.ensemble.members ?? []).map((m) => ({ trial: trialOf.get(m.name) ?? -1, name: m.name, weight: m.weight })),
+              members: ensembleMembers(blended, res.trials),
               ...(blended.ensemble.error ? { error: blended.ensemble.error.message } : {}),
             },
           }

@@ -3,7 +3,8 @@
  * without ../shared/data) with the page reporting four cores (three workers): a small budget
  * over two families runs trials in all three workers, stops by itself, refits the best and puts
  * it in Runs with its trials as child runs; the table, the best-so-far curve and the parallel
- * coordinates show the same trials; Stop keeps the best so far; axe finds no violation. Times
+ * coordinates show the same trials; Stop keeps the best so far; asked to, it blends the trials
+ * into an ensemble and keeps whichever cross-validation prefers; axe finds no violation. Times
  * are never asserted.
  */
 import type { Page } from 'playwright-core';
@@ -104,6 +105,31 @@ describe('Train screen: Search mode', () => {
     expect(await page.getByTestId('search-status').innerText()).toMatch(/stopped because you stopped it/);
     expect(await page.locator('[data-testid="search-trial"].best').count()).toBe(1);
     await s.shot('search-stopped');
+  });
+
+  it('blends the trials into an ensemble when asked, and keeps the model cross-validation prefers', async () => {
+    await chooseFamilies(['ridge', 'tree']);
+    await page.getByTestId('search-budget').fill('8');
+    await page.getByTestId('search-ensemble-option').check();
+    await page.getByTestId('search-start').click();
+    await page.getByTestId('search-refit').waitFor({ timeout: TIMEOUT });
+    const blended = page.getByTestId('search-ensemble');
+    await blended.waitFor();
+    await s.shot('search-ensemble');
+    const chosen = await blended.getAttribute('data-chosen');
+    const text = await blended.innerText();
+    expect(text).toMatch(/^Ensemble of \d+ trials? \(trial \d+ × [\d.]+/);
+    const [ensembleCv, bestCv] = [await blended.getAttribute('data-ensemble-cv'), await blended.getAttribute('data-best-cv')].map(Number);
+    expect(Number.isFinite(ensembleCv) && Number.isFinite(bestCv)).toBe(true);
+    // The ensemble is kept only when its cross-validated RMSE is lower.
+    expect(chosen).toBe(ensembleCv < bestCv ? 'ensemble' : 'best-trial');
+    // Runs: the search's run under the kept model's name, with its trials as children.
+    await goTo(page, 'Runs');
+    const name = chosen === 'ensemble' ? 'Search ensemble' : 'Search best';
+    await expect.poll(async () => page.locator('[data-testid="run-row"]').filter({ hasText: name }).count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(1);
+    if (chosen === 'ensemble') expect(await page.locator('[data-testid="run-row"]').filter({ hasText: 'Search ensemble' }).count()).toBe(1);
+    await goTo(page, 'Train');
+    await page.getByTestId('search-ensemble-option').uncheck();
   });
 
   it('has no accessibility violation', async () => {

@@ -51,6 +51,8 @@ export interface TrialEnsemble {
   ensemble: CandidateResult;
   /** The best trial, refitted. */
   bestTrial: CandidateResult;
+  /** The best trial's id. */
+  bestTrialId: number;
   /** What to ship: the ensemble when cross-validation says it is better, else the best trial. */
   chosen: CandidateResult;
   /** Cross-validated RMSE of the ensemble (weights chosen without each scored fold) and of the best trial. */
@@ -87,5 +89,11 @@ export async function ensembleOfTrials(req: TrialEnsembleRequest): Promise<Trial
   const best = byName(trialName(bestTrial))!;
   const ensembleCv = ens.status === 'finished' ? (ens.outOfFoldMetrics ?? ens.metrics!).rmse : Infinity;
   const chosen = ensembleCv < bestTrial.cvScore ? ens : best;
-  return { run, ensemble: ens, bestTrial: best, chosen, cvRmse: { ensemble: ensembleCv, bestTrial: bestTrial.cvScore } };
+  return { run, ensemble: ens, bestTrial: best, bestTrialId: bestTrial.id, chosen, cvRmse: { ensemble: ensembleCv, bestTrial: bestTrial.cvScore } };
+}
+
+/** The ensemble's members as the search's trials they are (trial id, name, weight). */
+export function ensembleMembers(e: Pick<TrialEnsemble, 'ensemble'>, trials: readonly Pick<ScoredTrial, 'id' | 'model'>[]): { trial: number; name: string; weight: number }[] {
+  const trialOf = new Map(trials.map((t) => [trialName(t), t.id]));
+  return (e.ensemble.members ?? []).map((m) => ({ trial: trialOf.get(m.name) ?? -1, name: m.name, weight: m.weight }));
 }
