@@ -6,7 +6,7 @@
  * refitted on every training row as an ordinary training job, goes onto the model shelf, and
  * is recorded as the search's run with every trial as its child run.
  */
-import { DEFAULT_SEARCH_BUDGET, DEFAULT_SEARCH_FOLDS, DEFAULT_SEARCH_MODELS, refitParams, searchTrials, type BestPoint, type SearchStop, type Trial, type TrialRunner, type TrialSpec } from '../core/pipeline/search-schedule';
+import { DEFAULT_SEARCH_BUDGET, DEFAULT_SEARCH_FOLDS, DEFAULT_SEARCH_MODELS, ensemblePool, refitParams, searchTrials, type BestPoint, type SearchStop, type Trial, type TrialRunner, type TrialSpec } from '../core/pipeline/search-schedule';
 import { StopSwitch } from '../core/abort';
 import { targetIsPositive } from '../core/data/target';
 import { MODEL_TYPES, modelLabel } from '../core/models/catalog';
@@ -194,7 +194,7 @@ export class ModelSearch {
       if (blend) {
         // The ensemble job refits its members and picks between it and the best trial: the run is recorded once that is known.
         jobId = `search-${gen}-ensemble`;
-        const scored = found.trials.filter((t) => t.status === 'finished' && t.resource === 1 && t.oof);
+        const scored = ensemblePool(found.trials);
         const ensembleParams = { method: 'greedy' };
         result = await pool.run({
           jobId,

@@ -16,7 +16,7 @@
 import { modelLabel } from '../models/catalog';
 import type { ModelType } from '../models/types';
 import { TARGET_UNITS, selectWeights, type EnsembleRequest } from './ensemble';
-import { refitParams } from './search-schedule';
+import { ensemblePool, refitParams } from './search-schedule';
 import { runTraining, type CandidateResult, type TrainingRequest, type TrainingResult } from './train';
 
 /** A search trial as the ensemble needs it (search.ts's Trial has these fields). */
@@ -65,12 +65,12 @@ export function trialName(t: Pick<ScoredTrial, 'id' | 'model'>): string {
 }
 
 export async function ensembleOfTrials(req: TrialEnsembleRequest): Promise<TrialEnsemble> {
-  const pool = req.trials.filter((t) => t.status === 'finished' && t.resource === 1 && t.oof);
+  const pool = ensemblePool(req.trials);
   if (pool.length === 0) throw new Error('The search has no finished full-resource trial to build an ensemble from.');
   const bestTrial = pool.reduce((a, b) => (b.cvScore < a.cvScore ? b : a));
   // Pre-selection in the target's units (the run weighs the members again in the model's units).
   const picked = selectWeights(
-    pool.map((t) => t.oof!),
+    pool.map((t) => t.oof),
     req.actual,
     TARGET_UNITS,
     { method: 'greedy', size: req.ensemble?.size },
@@ -81,7 +81,7 @@ export async function ensembleOfTrials(req: TrialEnsembleRequest): Promise<Trial
     ...rest,
     candidates: members.map((t) => ({ name: trialName(t), type: t.model, params: refitParams(t) })),
     ensemble: ensemble ?? {},
-    ensembleOutOfFold: { actual, foldOf, byCandidate: members.map((t) => t.oof!) },
+    ensembleOutOfFold: { actual, foldOf, byCandidate: members.map((t) => t.oof) },
     bundles: 'each',
   });
   const byName = (name: string): CandidateResult | undefined => run.leaderboard.find((c) => c.name === name);

@@ -325,6 +325,11 @@ function fraction(r: number): string {
   return r === 1 ? 'all' : `1/${Math.round(1 / r)}`;
 }
 
+/** The trials an ensemble can blend: finished on every row (resource 1) with their out-of-fold predictions kept. */
+export function ensemblePool<T extends { status: string; resource: number; oof?: Float64Array }>(trials: readonly T[]): (T & { oof: Float64Array })[] {
+  return trials.filter((t): t is T & { oof: Float64Array } => t.status === 'finished' && t.resource === 1 && t.oof !== undefined);
+}
+
 /**
  * The params a trial is refitted with on every training row: its own, except that a model whose
  * fits all stopped early (`stepsRun`) trains the mean of their steps with early stopping off,

@@ -136,32 +136,10 @@ export const squaredErrorLogTarget: BoostingLoss = {
   metric: 'rmse_log',
   link: 'log',
   constantHessian: 1,
-  baseline(y) {
-    const l = logOf(y);
-    let s = 0;
-    for (let i = 0; i < l.length; i++) s += l[i];
-    return s / l.length;
-  },
-  gradients(y, raw, g) {
-    const l = logOf(y);
-    for (let i = 0; i < y.length; i++) g[i] = raw[i] - l[i];
-  },
-  evaluate(y, raw) {
-    const l = logOf(y);
-    let s = 0;
-    for (let i = 0; i < y.length; i++) s += (raw[i] - l[i]) ** 2;
-    return Math.sqrt(s / y.length);
-  },
-  gradientsAndEvaluate(y, raw, g) {
-    const l = logOf(y);
-    let s = 0;
-    for (let i = 0; i < y.length; i++) {
-      const e = raw[i] - l[i];
-      g[i] = e;
-      s += e * e;
-    }
-    return Math.sqrt(s / y.length);
-  },
+  baseline: (y) => squaredError.baseline(logOf(y)),
+  gradients: (y, raw, g, h) => squaredError.gradients(logOf(y), raw, g, h),
+  evaluate: (y, raw) => squaredError.evaluate(logOf(y), raw),
+  gradientsAndEvaluate: (y, raw, g, h) => squaredError.gradientsAndEvaluate(logOf(y), raw, g, h),
   inverseLink: squaredErrorLogLink.inverseLink,
   checkTarget(y) {
     return positiveTargets(y, 'log-target');
