@@ -50,6 +50,9 @@ export class DatasetLibrary {
   #loadingName = $state<string | null>(null);
   readonly #client = new IngestClient();
   #store: DatasetStore | null = null;
+  /** Settles when init() has opened the store (null: it could not): a file picked before then waits for it. */
+  #storeOpened: Promise<DatasetStore | null>;
+  #settleStore: (store: DatasetStore | null) => void = () => {};
   #unsubscribe: (() => void) | null = null;
   /** Increments per open/load so a slower, older request cannot overwrite a newer one. */
   #generation = 0;
@@ -61,19 +64,27 @@ export class DatasetLibrary {
     this.#loadingName === null ? null : { name: this.#loadingName, progress: this.#client.progress },
   );
 
+  constructor() {
+    this.#storeOpened = new Promise((resolve) => (this.#settleStore = resolve));
+  }
+
   async init(): Promise<void> {
+    // What was open last time is reopened, unless a file is picked or a dataset opened meanwhile.
+    const untouched = this.#generation;
     try {
       this.#store = new DatasetStore(await openLoupeDb());
+      this.#settleStore(this.#store);
       // Another tab (or the ingest worker) stored, renamed or deleted a dataset: refresh the list.
       this.#unsubscribe = onStorageChange((c) => {
         if (c.type === 'datasets-changed') void this.#refreshList().catch(() => {});
       });
       this.datasets = await this.#store.list();
       const last = await this.#store.getLastOpened();
-      if (last && this.datasets.some((d) => d.id === last)) await this.open(last);
+      if (last && this.#generation === untouched && this.datasets.some((d) => d.id === last)) await this.open(last);
     } catch (e) {
       this.problem = describeProblem(e, 'Could not open the stored datasets');
     } finally {
+      this.#settleStore(null);
       this.ready = true;
     }
     void this.#refreshStorage(true);
@@ -97,7 +108,7 @@ export class DatasetLibrary {
   async open(id: string): Promise<void> {
     const gen = ++this.#generation;
     try {
-      const store = this.#requireStore();
+      const store = await this.#openedStore();
       const [meta, table] = await Promise.all([store.get(id), store.loadTable(id)]);
       if (gen !== this.#generation) return;
       if (!meta) throw new Error(`Dataset ${id} is not stored.`);
@@ -144,11 +155,11 @@ export class DatasetLibrary {
     this.#loadingName = name;
     this.notice = null;
     try {
-      this.#requireStore();
+      const store = await this.#openedStore();
       // Stored by the worker: writing the columns to IndexedDB here would block the page.
       const { dataset, hash, stored } = await this.#client.parse(file, { name, synthetic });
       if (load !== this.#loads) return; // superseded by a newer file
-      const res = stored ?? (await this.#requireStore().put(dataset, file, name, { id: hash, synthetic }));
+      const res = stored ?? (await store.put(dataset, file, name, { id: hash, synthetic }));
       await this.#refreshList();
       void this.#refreshStorage(false);
       if (gen !== this.#generation) return; // another dataset was opened meanwhile: keep it open
@@ -156,7 +167,7 @@ export class DatasetLibrary {
       this.current = { meta: res.meta, table: dataset.table };
       this.problem = null;
       if (res.reused) this.notice = `This file was already stored as “${res.meta.name}”; that version was opened.`;
-      await this.#requireStore().setLastOpened(res.id);
+      await store.setLastOpened(res.id);
     } catch (e) {
       if (load !== this.#loads) return;
       if (isCancelled(e)) this.notice = `Loading “${name}” was cancelled.`;
@@ -181,7 +192,13 @@ export class DatasetLibrary {
   }
 
   #requireStore(): DatasetStore {
-    if (!this.#store) throw new Error('Storage is not open yet.');
+    if (!this.#store) throw new Error('The browser storage could not be opened.');
     return this.#store;
+  }
+
+  /** The store, once init() has opened it. */
+  async #openedStore(): Promise<DatasetStore> {
+    await this.#storeOpened;
+    return this.#requireStore();
   }
 }

@@ -167,3 +167,53 @@ describe('Data page', () => {
     });
   });
 });
+
+/**
+ * Page script: every IndexedDB open on the page reports success 1.5 s late (a slow disk, a busy
+ * machine). The ingest worker's own opens are not delayed.
+ */
+function slowStorageOpen(): void {
+  const open = IDBFactory.prototype.open;
+  IDBFactory.prototype.open = function (this: IDBFactory, ...args: Parameters<IDBFactory['open']>) {
+    const request = open.apply(this, args);
+    const add = request.addEventListener.bind(request) as (type: string, listener: (e: Event) => void) => void;
+    (request as { addEventListener: unknown }).addEventListener = (type: string, listener: (e: Event) => void) =>
+      add(type, type === 'success' ? (e: Event) => setTimeout(() => listener(e), 1500) : listener);
+    return request;
+  };
+}
+
+describe('a file picked while the browser storage is still opening', () => {
+  let slow: BrowserSession;
+  const rows = (n: number) => ['a,b', ...Array.from({ length: n }, (_, i) => `${i},${i % 3}`)].join('\n') + '\n';
+  const picker = () => slow.page.getByLabel('CSV file', { exact: true });
+  const rowCount = (n: string) => slow.page.getByTestId('row-count').filter({ hasText: new RegExp(`^${n}$`) });
+
+  beforeAll(async () => {
+    slow = await openApp('data-slow-storage', { initScript: slowStorageOpen });
+  });
+  afterAll(async () => {
+    await slow?.close();
+  });
+
+  it('waits for the storage and loads, with no problem shown', async () => {
+    await picker().setInputFiles(csv('early.csv', rows(7)));
+    await rowCount('7').waitFor({ timeout: LOAD_TIMEOUT });
+    expect(await slow.page.getByTestId('dataset-name').textContent()).toBe('early.csv');
+    expect(await slow.page.getByRole('alert').count()).toBe(0);
+  });
+
+  it('after a reload, is what stays open: the last dataset is not reopened over it', async () => {
+    await slow.page.reload();
+    await slow.page.getByRole('heading', { name: 'Data', level: 1 }).waitFor();
+    await picker().setInputFiles(csv('second.csv', rows(11)));
+    await rowCount('11').waitFor({ timeout: LOAD_TIMEOUT });
+    // The stored list has been read by now (both files are in it): the restore, had it run, is over.
+    const list = slow.page.getByTestId('dataset-list');
+    await list.getByRole('button', { name: 'Open early.csv' }).waitFor();
+    await list.getByRole('button', { name: 'Open second.csv' }).waitFor();
+    expect(await slow.page.getByTestId('dataset-name').textContent()).toBe('second.csv');
+    expect(await slow.page.getByRole('alert').count()).toBe(0);
+    expect(slow.pageErrors).toEqual([]);
+  });
+});
