@@ -6,18 +6,34 @@
  * refitted on every training row as an ordinary training job, goes onto the model shelf, and
  * is recorded as the search's run with every trial as its child run.
  */
-import { DEFAULT_SEARCH_BUDGET, DEFAULT_SEARCH_FOLDS, DEFAULT_SEARCH_MODELS, ensemblePool, refitParams, searchTrials, type BestPoint, type SearchStop, type Trial, type TrialRunner, type TrialSpec } from '../core/pipeline/search-schedule';
+import {
+  DEFAULT_CLASSIFICATION_SEARCH_MODELS,
+  DEFAULT_SEARCH_BUDGET,
+  DEFAULT_SEARCH_FOLDS,
+  DEFAULT_SEARCH_MODELS,
+  ensemblePool,
+  refitParams,
+  SEARCH_METRIC_LABELS,
+  searchMetricOf,
+  searchTrials,
+  type BestPoint,
+  type SearchMetric,
+  type SearchStop,
+  type Trial,
+  type TrialRunner,
+  type TrialSpec,
+} from '../core/pipeline/search-schedule';
 import { StopSwitch } from '../core/abort';
 import { targetIsPositive } from '../core/data/target';
-import { MODEL_TYPES, modelLabel } from '../core/models/catalog';
-import type { ModelType } from '../core/models/types';
+import { candidateTypesFor, MODEL_TYPES, modelLabel } from '../core/models/catalog';
+import type { ModelType, Task } from '../core/models/types';
 import type { TrainJobResult, TrainSplit } from '../../workers/protocol';
 import type { DatasetLibrary } from './DatasetLibrary.svelte';
 import type { ModelShelf } from './ModelShelf.svelte';
 import { describeProblem, type Problem } from './problems';
 import type { RecipeState } from './RecipeState.svelte';
 import { RunRecorder } from './RunRecorder';
-import type { SplitSettings } from './TrainingSession.svelte';
+import { shelfScore, type SplitSettings } from './TrainingSession.svelte';
 import type { TrainWorkerPool } from './WorkerPool';
 
 const PUBLISH_MS = 250;
@@ -33,7 +49,7 @@ export interface SearchSettings {
   /**
    * Blend the trials scored on every row into an ensemble (greedy selection on their out-of-fold
    * predictions, pipeline/search-ensemble.ts); it replaces the best trial only when its
-   * cross-validated RMSE is lower.
+   * cross-validated RMSE is lower. Regression only.
    */
   ensemble: boolean;
 }
@@ -41,7 +57,8 @@ export interface SearchSettings {
 export class ModelSearch {
   settings = $state<SearchSettings>({
     budgetSeconds: DEFAULT_SEARCH_BUDGET,
-    models: Object.fromEntries(MODEL_TYPES.map((t) => [t, DEFAULT_SEARCH_MODELS.includes(t)])) as Record<ModelType, boolean>,
+    // Each task's defaults ticked: only the open target's task's families are shown and searched.
+    models: Object.fromEntries(MODEL_TYPES.map((t) => [t, DEFAULT_SEARCH_MODELS.includes(t) || DEFAULT_CLASSIFICATION_SEARCH_MODELS.includes(t)])) as Record<ModelType, boolean>,
     ensemble: false,
   });
   /** The Train screen shows Search mode (rather than training the ticked models). */
@@ -57,6 +74,8 @@ export class ModelSearch {
   elapsed = $state(0);
   /** The running (or last) search blends its trials into an ensemble. */
   blending = $state(false);
+  /** What the running (or last) search's trials are scored by. */
+  scoredBy = $state<SearchMetric>('rmse');
 
   readonly #library: DatasetLibrary;
   readonly #recipe: RecipeState;
@@ -77,13 +96,21 @@ export class ModelSearch {
   }
 
   readonly running: boolean = $derived(this.phase === 'searching' || this.phase === 'refitting');
-  readonly chosen: ModelType[] = $derived(MODEL_TYPES.filter((t) => this.settings.models[t]));
+  /** The task of the open target (regression until one is resolved). */
+  readonly task: Task = $derived.by(() => this.#recipe.task?.task ?? 'regression');
+  /** The families a search of that task can try, as the model picker lists them (not the ensemble, made from trials). */
+  readonly families: ModelType[] = $derived(candidateTypesFor(this.task));
+  readonly chosen: ModelType[] = $derived(this.families.filter((t) => this.settings.models[t]));
+  /** What the running (or last) search's scores measure: RMSE, or a classification's log loss. */
+  readonly scoreLabel: string = $derived.by(() => SEARCH_METRIC_LABELS[this.scoredBy]);
+  /** Ensembles blend regression models. */
+  readonly canBlend: boolean = $derived(this.task === 'regression');
   readonly best: TrialView | null = $derived(this.curve.length ? (this.trials.find((t) => t.id === this.curve.at(-1)!.trialId) ?? null) : null);
 
   /** Why the search cannot start, or null. */
   readonly blocker: string | null = $derived.by(() => {
     if (!this.#library.current) return 'Open a dataset on the Data screen first.';
-    if (!this.#recipe.recipe) return 'The dataset has no numeric column to predict.';
+    if (!this.#recipe.recipe) return 'The dataset has no column to predict.';
     const issue = this.#recipe.issues.find((i) => i.severity === 'error');
     if (issue) return `Fix the recipe on the Prepare screen first: ${issue.message}`;
     if (this.chosen.length === 0) return 'Choose at least one model family to search.';
@@ -103,7 +130,10 @@ export class ModelSearch {
     const folds = s.kind === 'kfold' ? s.k : DEFAULT_SEARCH_FOLDS;
     const models = this.chosen;
     const budgetSeconds = this.settings.budgetSeconds;
-    const blend = this.settings.ensemble;
+    const blend = this.settings.ensemble && this.canBlend;
+    const task = this.task;
+    const metric = searchMetricOf(task);
+    this.scoredBy = metric;
     this.blending = blend;
     const pool = this.#pool();
     pool.setTable(cur.meta.id, cur.table);
@@ -151,7 +181,8 @@ export class ModelSearch {
         seed: s.seed,
         budgetSeconds,
         foldTrainRows: Math.floor((rows * (folds - 1)) / folds),
-        positiveTarget: targetIsPositive(cur.table, recipe.target),
+        positiveTarget: task === 'regression' && targetIsPositive(cur.table, recipe.target),
+        metric,
         runner,
         signal: stop,
         onTrialStart: (spec) => {
@@ -186,7 +217,7 @@ export class ModelSearch {
       const base = { datasetId: cur.meta.id, datasetName: cur.meta.name, recipe, seed: s.seed };
       const bestName = `Search best — ${modelLabel(best.model)}`;
       const dataset = { id: cur.meta.id, name: cur.meta.name, rows: cur.table.rowCount };
-      const summary = { models, budgetSeconds, folds, trials: found.trials.length, stoppedBy: found.stoppedBy, bestTrial: best.id, cvScore: best.cvScore, curve: found.curve };
+      const summary = { models, budgetSeconds, folds, trials: found.trials.length, stoppedBy: found.stoppedBy, bestTrial: best.id, cvScore: best.cvScore, curve: found.curve, metric };
       let jobId: string;
       let name: string;
       let parentId: string | null;
@@ -228,7 +259,7 @@ export class ModelSearch {
       }
       this.phase = 'done';
       const bundle = parentId ? { ...result.bundle, lineage: { ...result.bundle.lineage, runId: parentId } } : result.bundle;
-      this.#shelf.add([{ id: parentId ?? `session:${jobId}`, name: `${name} — R² ${result.metrics!.r2.toFixed(3)}`, bundle, source: 'session', addedAt: Date.now() }], true);
+      this.#shelf.add([{ id: parentId ?? `session:${jobId}`, name: `${name} — ${shelfScore(result, 'r2')}`, bundle, source: 'session', addedAt: Date.now() }], true);
     } catch (e) {
       if (gen === this.#generation) {
         this.phase = 'failed';

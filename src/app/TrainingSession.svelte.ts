@@ -103,7 +103,8 @@ function tfLabel(b: TfBackendInfo): string {
 }
 
 /** A finished candidate's score as the shelf names it: R², or the classification metric ranked by. */
-function shelfScore(r: TrainJobResult, by: RankedBy | ClassificationMetricName): string {
+/** A finished model's headline score on the model shelf: R², or the classification metric it was ranked by. */
+export function shelfScore(r: TrainJobResult, by: RankedBy | ClassificationMetricName): string {
   if (r.classification) {
     const info = classificationMetric(by === 'r2' || by === 'rmse' ? DEFAULT_CLASSIFICATION_METRIC : by);
     return `${info.label} ${r.classification[info.field].toFixed(3)}`;

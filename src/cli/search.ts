@@ -9,19 +9,24 @@ import { serializeBundle } from '../core/bundle/bundle';
 import { REFERENCE_SAMPLE_ROWS } from '../core/bundle/reference-sample';
 import { candidateTypesFor, modelInfo, modelLabel } from '../core/models/catalog';
 import { formatLogLine } from '../core/pipeline/log';
-import { DEFAULT_SEARCH_BUDGET, DEFAULT_SEARCH_FOLDS, DEFAULT_SEARCH_MODELS, runSearch, type BestPoint, type SearchStop } from '../core/pipeline/search';
+import type { ModelType, Task } from '../core/models/types';
+import { DEFAULT_CLASSIFICATION_SEARCH_MODELS, DEFAULT_SEARCH_BUDGET, DEFAULT_SEARCH_FOLDS, DEFAULT_SEARCH_MODELS, defaultSearchModels, runSearch, SEARCH_METRIC_LABELS, searchMetricOf, type BestPoint, type SearchMetric, type SearchStop } from '../core/pipeline/search';
 import { ensembleMembers, ensembleOfTrials } from '../core/pipeline/search-ensemble';
 import { numberOption, parseArgs, rejectUnknown, stringOption, UsageError } from './args';
 import type { Command } from './command';
 import { defaultTrialWorkers, TrialWorkers } from './search-workers';
-import { fmt, intervalOptions, parseModels, trainingInputs, trainReport, type TrainReport } from './train';
+import { checkModelNames, fmt, intervalOptions, parseModels, parseTask, trainingInputs, trainReport, type TrainReport } from './train';
 
 const USAGE = `loupe search <file.csv> --target <col> [options]
 
 Searches model families and their hyperparameters within a time budget (Hyperband: successive
 halving on shares of the rows, k-fold cross-validation on the training rows), then refits the
-best on every training row and scores it on the test part.
-  --target <col>       the numeric column to predict (default: one named like a target)
+best on every training row and scores it on the test part. Regression trials are scored by
+their cross-validated RMSE; classification trials (a target of labels) by their log loss, on
+stratified folds.
+  --target <col>       the column to predict (default: one named like a target)
+  --task <t>           auto (default: labels, or a few whole numbers each common, are classes;
+                       other numbers regression), regression or classification
   --test <file.csv>    score the best on this file instead of a random split
   --test-size <f>      share of rows held out for testing the best (default 0.2)
   --folds <k>          no test part: k-fold cross-validation scores the search and the best
@@ -29,11 +34,13 @@ best on every training row and scores it on the test part.
   --budget <seconds>   wall-clock budget of the search (default ${DEFAULT_SEARCH_BUDGET}); the refit comes after it
   --max-trials <n>     stop after n trials, whatever the time (results then do not depend on speed)
   --models <list>      families searched, comma-separated: ${candidateTypesFor('regression').join(',')}
-                       (default: ${DEFAULT_SEARCH_MODELS.join(',')})
+                       (default: ${DEFAULT_SEARCH_MODELS.join(',')}); classification:
+                       ${candidateTypesFor('classification').join(',')} (default: ${DEFAULT_CLASSIFICATION_SEARCH_MODELS.join(',')};
+                       regression names stand for their classifiers)
   --seed <n>           seed of the split, the folds, the draws and the models (default 42)
   --workers <n>        trials scored at once, each in its own worker thread (default: one
                        per core, ${defaultTrialWorkers()} here); 0 scores them one at a time in this thread
-  --ensemble           then blend the trials: greedy ensemble selection on their out-of-fold
+  --ensemble           regression: then blend the trials: greedy ensemble selection on their out-of-fold
                        predictions, the members refitted; the ensemble is the final model when
                        its cross-validated RMSE beats the best trial's (ridge stacking:
                        --ensemble-method stacking)
@@ -47,7 +54,7 @@ best on every training row and scores it on the test part.
   --json               print the JSON report on stdout instead of the summary
   --verbose            print the pipeline's log lines on stderr`;
 
-const VALUE_OPTIONS = ['target', 'test', 'test-size', 'folds', 'cv-folds', 'budget', 'max-trials', 'seed', 'models', 'recipe', 'out', 'report', 'reference-rows', 'interval', 'ensemble-method', 'workers'];
+const VALUE_OPTIONS = ['target', 'task', 'test', 'test-size', 'folds', 'cv-folds', 'budget', 'max-trials', 'seed', 'models', 'recipe', 'out', 'report', 'reference-rows', 'interval', 'ensemble-method', 'workers'];
 
 /** The search report: train's report of the refitted best, plus the search (public interface). */
 export interface SearchReport extends TrainReport {
@@ -55,7 +62,7 @@ export interface SearchReport extends TrainReport {
     id: number;
     model: string;
     params: Record<string, unknown>;
-    /** Cross-validated RMSE on the training rows (target units); null unless finished. */
+    /** Cross-validated score on the training rows (`search.metric`: RMSE in target units, or log loss); null unless finished. */
     cvScore: number | null;
     seconds: number;
     status: 'finished' | 'failed' | 'cancelled';
@@ -72,11 +79,13 @@ export interface SearchReport extends TrainReport {
     folds: number;
     models: string[];
     seed: number;
-    /** The trial refitted: its id and cross-validated RMSE; its test metrics are `models[0]`'s. */
+    /** The trial refitted: its id and cross-validated score; its test metrics are `models[0]`'s. */
     bestTrial: number;
     cvScore: number;
-    /** The best full-resource CV RMSE each time it improved. */
+    /** The best full-resource CV score each time it improved. */
     curve: BestPoint[];
+    /** What every cvScore measures: "rmse" (regression) or "log_loss" (classification). */
+    metric: SearchMetric;
   };
   /**
    * --ensemble: the blend of the trials. `models` then holds its members (refitted) and the
@@ -113,7 +122,9 @@ export const searchCommand: Command = {
     if (cvFolds !== undefined && args.options.has('folds')) throw new UsageError('--folds already sets the search’s folds; drop --cv-folds');
     const referenceRows = numberOption(args, 'reference-rows') ?? REFERENCE_SAMPLE_ROWS;
     if (!Number.isInteger(referenceRows) || referenceRows < 0) throw new UsageError('--reference-rows must be a whole number of at least 0');
-    const models = args.options.has('models') ? parseModels(stringOption(args, 'models')) : [...DEFAULT_SEARCH_MODELS];
+    const taskOption = parseTask(stringOption(args, 'task'));
+    const modelsOption = checkModelNames(stringOption(args, 'models'));
+    const modelsFor = (task: Task): ModelType[] => (args.options.has('models') ? parseModels(modelsOption, task) : [...defaultSearchModels(task)]);
     const blend = args.options.get('ensemble');
     if (blend !== undefined && blend !== true) throw new UsageError('--ensemble takes no value; choose its method with --ensemble-method greedy|stacking');
     const method = stringOption(args, 'ensemble-method');
@@ -125,8 +136,10 @@ export const searchCommand: Command = {
     const verbose = args.options.get('verbose') === true;
     const intervals = intervalOptions(args);
 
-    const { ds, target, recipe, split, dataWarnings, hash, task } = await trainingInputs(args, file, seed, models, io);
-    if (task === 'classification') throw new UsageError(`search tunes regression models; "${target}" is a classification target (train classifiers with \`train\`)`);
+    const { ds, target, recipe, split, dataWarnings, hash, task, models } = await trainingInputs(args, file, seed, modelsFor, io, { task: taskOption, quiet: json });
+    if (blend && task === 'classification') throw new UsageError(`--ensemble blends regression models; "${target}" is a classification target`);
+    const metricLabel = SEARCH_METRIC_LABELS[searchMetricOf(task)];
+    const digits = task === 'classification' ? 4 : 2;
     const out = stringOption(args, 'out');
     // The trial workers start now: their preparation of the folds overlaps this thread's.
     const pool = workers > 0 ? new TrialWorkers(workers, { table: ds.table, recipe, split, folds: cvFolds, seed }, { tfjs: models.some((m) => modelInfo(m).tfjs) }) : undefined;
@@ -151,7 +164,7 @@ export const searchCommand: Command = {
           : (t) =>
               io.err(
                 `  trial ${String(t.id).padStart(3)} ${t.model.padEnd(10)} ${t.resource === 1 ? 'all rows' : `1/${Math.round(1 / t.resource)} rows`.padEnd(8)} ${
-                  t.status === 'finished' ? `CV RMSE ${fmt(t.cvScore, 2)}` : t.status === 'failed' ? `failed: ${t.error?.message ?? ''}` : 'stopped by the budget'
+                  t.status === 'finished' ? `CV ${metricLabel} ${fmt(t.cvScore, digits)}` : t.status === 'failed' ? `failed: ${t.error?.message ?? ''}` : 'stopped by the budget'
                 }  (${t.seconds.toFixed(2)} s)`,
               ),
       });
@@ -196,7 +209,7 @@ export const searchCommand: Command = {
         rung: t.rung,
         ...(t.error ? { error: t.error.message } : {}),
       })),
-      search: { budgetSeconds: res.budgetSeconds, seconds: res.seconds, stoppedBy: res.stoppedBy, folds: res.folds, models, seed, bestTrial: res.best.id, cvScore: res.best.cvScore, curve: res.curve },
+      search: { budgetSeconds: res.budgetSeconds, seconds: res.seconds, stoppedBy: res.stoppedBy, folds: res.folds, models, seed, bestTrial: res.best.id, cvScore: res.best.cvScore, curve: res.curve, metric: res.metric },
       ...(blended
         ? {
             ensemble: {
@@ -216,11 +229,10 @@ export const searchCommand: Command = {
     if (json) io.out(JSON.stringify(report, null, 2));
     else {
       const s = finalRun.split;
-      const m = final.metrics!;
       const why = { budget: 'the budget was spent', 'max-trials': 'it reached --max-trials', cancelled: 'it was cancelled' }[res.stoppedBy];
       io.out(`${file}: ${ds.table.rowCount.toLocaleString('en-US')} rows; target "${target}"; searched ${models.join(', ')} with ${res.folds}-fold CV (seed ${seed})`);
       io.out(`${res.trials.length} trials in ${res.seconds.toFixed(1)} s; stopped because ${why}`);
-      io.out(`best: trial ${res.best.id}, ${modelLabel(res.best.model)}, CV RMSE ${fmt(res.best.cvScore, 2)}; params ${JSON.stringify(res.best.params)}`);
+      io.out(`best: trial ${res.best.id}, ${modelLabel(res.best.model)}, CV ${metricLabel} ${fmt(res.best.cvScore, digits)}; params ${JSON.stringify(res.best.params)}`);
       if (blended) {
         const e = blended.ensemble;
         io.out(
@@ -229,9 +241,10 @@ export const searchCommand: Command = {
             : `ensemble: ${e.status}: ${e.error?.message ?? ''}`,
         );
       }
-      io.out(
-        `${blended ? `${final.name}, ` : ''}${s.kind === 'kfold' ? `${s.k}-fold cross-validation` : `test part (${s.testRows.toLocaleString('en-US')} rows)`}: R² ${fmt(m.r2, 5)}, RMSE ${fmt(m.rmse, 2)}, MAE ${fmt(m.mae, 2)}`,
-      );
+      const scores = final.classification
+        ? `ROC AUC ${fmt(final.classification.rocAuc, 4)}, log loss ${fmt(final.classification.logLoss, 4)}, accuracy ${fmt(final.classification.accuracy, 4)}`
+        : `R² ${fmt(final.metrics!.r2, 5)}, RMSE ${fmt(final.metrics!.rmse, 2)}, MAE ${fmt(final.metrics!.mae, 2)}`;
+      io.out(`${blended ? `${final.name}, ` : ''}${s.kind === 'kfold' ? `${s.k}-fold cross-validation` : `test part (${s.testRows.toLocaleString('en-US')} rows)`}: ${scores}`);
       if (bundlePath) io.out(`model bundle: ${bundlePath}`);
       if (reportPath) io.out(`report: ${reportPath}`);
     }

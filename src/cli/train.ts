@@ -167,6 +167,13 @@ export function modelFor(name: string, task: Task): ModelType | undefined {
   return mapped !== undefined && isModelType(mapped) && modelInfo(mapped).tasks.includes(task) ? mapped : undefined;
 }
 
+/** --models' names checked before the data is read (which task they stand for is known once the target is); returns the option. */
+export function checkModelNames(s: string | undefined): string | undefined {
+  for (const m of (s ?? '').split(',').map((x) => x.trim().toLowerCase()).filter(Boolean))
+    if (!isModelType(m) && CLASSIFIER_OF[m] === undefined) throw new UsageError(`unknown model "${m}" in --models; choose from ${CANDIDATE_TYPES.join(',')}`);
+  return s;
+}
+
 /** --models: a comma-separated list of models of `task` (every one of the task when absent). */
 export function parseModels(s: string | undefined, task: Task = 'regression'): ModelType[] {
   if (s === undefined) return candidateTypesFor(task);
@@ -215,7 +222,7 @@ export function parseParams(s: string | undefined, task: Task = 'regression'): R
 }
 
 /** --task: auto (default), regression or classification. */
-function parseTask(s: string | undefined): TaskChoice | undefined {
+export function parseTask(s: string | undefined): TaskChoice | undefined {
   if (s === undefined) return undefined;
   if (s !== 'auto' && s !== 'regression' && s !== 'classification') throw new UsageError(`--task takes auto, regression or classification, got "${s}"`);
   return s;
@@ -304,10 +311,7 @@ export const trainCommand: Command = {
     const calibration = stringOption(args, 'calibration');
     if (calibration !== undefined && !(CALIBRATION_CHOICES as readonly string[]).includes(calibration))
       throw new UsageError(`--calibration takes ${CALIBRATION_CHOICES.join(', ')}, got "${calibration}"`);
-    // Names checked now; which task they stand for is known once the target is read.
-    const modelsOption = stringOption(args, 'models');
-    for (const m of (modelsOption ?? '').split(',').map((x) => x.trim().toLowerCase()).filter(Boolean))
-      if (!isModelType(m) && CLASSIFIER_OF[m] === undefined) throw new UsageError(`unknown model "${m}" in --models; choose from ${CANDIDATE_TYPES.join(',')}`);
+    const modelsOption = checkModelNames(stringOption(args, 'models'));
     const paramsOption = stringOption(args, 'params');
     const ensemble = args.options.get('ensemble');
     if (ensemble !== undefined && ensemble !== true) throw new UsageError('--ensemble takes no value; choose its method with --params \'{"ensemble":{"method":"stacking"}}\'');

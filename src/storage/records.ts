@@ -115,7 +115,7 @@ export interface RunTrial {
   resource: number;
   bracket: number;
   rung: number;
-  /** Cross-validated RMSE on the training rows (its `metrics` are the same predictions' metrics). */
+  /** Cross-validated score on the training rows: RMSE, or log loss in a classification search (the parent's `search.metric`). */
   cvScore?: number;
 }
 
@@ -127,8 +127,11 @@ export interface RunSearch {
   trials: number;
   stoppedBy: 'budget' | 'max-trials' | 'cancelled';
   bestTrial: number;
+  /** The best trial's cross-validated score, measured by `metric`. */
   cvScore: number;
   curve: { seconds: number; trials: number; trialId: number; cvScore: number }[];
+  /** What the scores measure: 'rmse' (regression, and searches recorded before classification was searched) or 'log_loss'. */
+  metric?: 'rmse' | 'log_loss';
 }
 
 /** The lineage of a retrain run: the champion, the dataset versions its rows came from, the comparison. */

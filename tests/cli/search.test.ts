@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseBundle } from '../../src/core/bundle/bundle';
-import { generateSampleGemstones } from '../../src/core/sample';
+import { generateSampleChurn, generateSampleGemstones } from '../../src/core/sample';
 import type { SearchReport } from '../../src/cli/search';
 import { TrialWorkers } from '../../src/cli/search-workers';
 import { parseCsv } from '../../src/core/data';
@@ -127,5 +127,47 @@ describe('cli search', () => {
     const r = await runCli(['search', path('sample.csv'), '--target', 'value', '--max-trials', '2']);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--target "value" is not a column/);
+  });
+});
+
+describe('cli search of a classification target', () => {
+  beforeAll(() => writeFileSync(path('churn.csv'), generateSampleChurn(700, 6)));
+
+  it('scores classifiers by cross-validated log loss and reports the refitted best as train does', async () => {
+    const argv = ['search', path('churn.csv'), '--target', 'Churn', '--models', 'logistic,tree', '--max-trials', '7', '--budget', '600', '--seed', '2', '--cv-folds', '3', '--no-intervals'];
+    const r = await runCli([...argv, '--out', path('churn-best.json'), '--report', path('churn-search.json')]);
+    expect(r.err).not.toMatch(/error/);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/task: classification/);
+    expect(r.err).toMatch(/trial +0 logistic +all rows CV log loss 0\.\d{4}/);
+    expect(r.out).toMatch(/best: trial \d+, .*, CV log loss 0\.\d{4}/);
+    expect(r.out).toMatch(/test part \(140 rows\): ROC AUC 0\.\d{4}, log loss 0\.\d{4}, accuracy 0\.\d{4}/);
+    const report = JSON.parse(readFileSync(path('churn-search.json'), 'utf8')) as SearchReport;
+    expect(report).toMatchObject({ target: 'Churn', task: 'classification', classes: ['No', 'Yes'] });
+    expect(report.search).toMatchObject({ metric: 'log_loss', models: ['logistic', 'tree-classifier'], folds: 3 });
+    expect(report.trials).toHaveLength(7);
+    for (const t of report.trials) {
+      expect(['logistic', 'tree-classifier']).toContain(t.model);
+      if (t.cvScore !== null) expect(t.cvScore).toBeGreaterThan(0);
+    }
+    const best = report.trials[report.search.bestTrial];
+    expect(best.cvScore).toBe(Math.min(...report.trials.filter((t) => t.resource === 1 && t.cvScore !== null).map((t) => t.cvScore!)));
+    expect(report.models[0]).toMatchObject({ status: 'finished', params: best.params });
+    expect(report.models[0].rocAuc).toBeGreaterThan(0.6);
+    const bundle = parseBundle(readFileSync(path('churn-best.json'), 'utf8')).bundle;
+    expect(bundle.model.type).toBe(best.model);
+    expect(bundle.task).toBe('classification');
+    // Worker threads (the default) and this thread score the same trials.
+    const here = JSON.parse((await runCli([...argv, '--workers', '0', '--json'])).out) as SearchReport;
+    expect(here.trials.map(({ seconds: _s, ...t }) => t)).toEqual(report.trials.map(({ seconds: _s, ...t }) => t));
+  });
+
+  it('refuses --ensemble and a regression family, exit 2', async () => {
+    const ens = await runCli(['search', path('churn.csv'), '--target', 'Churn', '--ensemble', '--max-trials', '2']);
+    expect(ens.code).toBe(2);
+    expect(ens.err).toMatch(/--ensemble blends regression models; "Churn" is a classification target/);
+    const ridge = await runCli(['search', path('churn.csv'), '--target', 'Churn', '--models', 'ridge', '--max-trials', '2']);
+    expect(ridge.code).toBe(2);
+    expect(ridge.err).toMatch(/"ridge" in --models is not a classification model/);
   });
 });

@@ -132,6 +132,35 @@ describe('Train screen: Search mode', () => {
     await page.getByTestId('search-ensemble-option').uncheck();
   });
 
+  it('searches classifiers on a classification target, scored by log loss, and refits the best as a classifier', async () => {
+    await goTo(page, 'Data');
+    await page.getByRole('button', { name: 'Load classification sample (synthetic)' }).click();
+    await page.getByTestId('dataset-name').filter({ hasText: 'churn-sample-synthetic.csv' }).waitFor({ timeout: TIMEOUT });
+    await goTo(page, 'Train');
+    await page.getByTestId('mode-search').check();
+    // The families offered are classifiers; ensembles (regression only) cannot be asked for.
+    const offered = await page.locator('[data-testid^="search-family-"]').evaluateAll((boxes) => boxes.map((b) => b.getAttribute('data-testid')!.replace('search-family-', '')));
+    expect(offered).toContain('logistic');
+    expect(offered).toContain('gbdt-classifier');
+    expect(offered).not.toContain('ridge');
+    expect(await page.getByTestId('search-ensemble-option').isDisabled()).toBe(true);
+    await chooseFamilies(['logistic', 'tree-classifier']);
+    await page.getByTestId('search-budget').fill('6');
+    await page.getByTestId('search-start').click();
+    await page.getByTestId('search-refit').waitFor({ timeout: TIMEOUT });
+    await s.shot('search-classification');
+    const rows = await trialRows();
+    expect(new Set(rows.map((r) => r.model))).toEqual(new Set(['Logistic regression', 'Decision tree']));
+    expect(await page.getByTestId('search-trials').locator('thead').innerText()).toContain('CV log loss');
+    // The status names the best full-resource trial (the badged row) by its log loss.
+    const bestScore = (await page.locator('[data-testid="search-trial"].best [data-testid="search-trial-score"]').innerText()).trim();
+    expect(await page.getByTestId('search-status').innerText()).toContain(`CV log loss ${bestScore}`);
+    expect(Number(bestScore)).toBeGreaterThan(0);
+    expect(Number(bestScore)).toBeLessThan(0.7);
+    expect(await page.getByTestId('search-refit').innerText()).toMatch(/test ROC AUC 0\.\d{4}, log loss 0\.\d{4}, accuracy 0\.\d{4}/);
+    expect(await page.getByTestId('search-curve').getAttribute('aria-label')).toMatch(/^Best cross-validated log loss over time/);
+  });
+
   it('has no accessibility violation', async () => {
     const found = await axeViolations(page);
     if (found.length) await s.shot('a11y');

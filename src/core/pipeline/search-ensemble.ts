@@ -13,6 +13,7 @@
  *   3. the final model is chosen by cross-validation, never by the test rows: the ensemble when
  *      its out-of-fold RMSE (weights chosen without each scored fold) beats the best trial's.
  */
+import { PipelineError } from '../errors';
 import { modelLabel } from '../models/catalog';
 import type { ModelType } from '../models/types';
 import { TARGET_UNITS, selectWeights, type EnsembleRequest } from './ensemble';
@@ -66,6 +67,8 @@ export function trialName(t: Pick<ScoredTrial, 'id' | 'model'>): string {
 
 export async function ensembleOfTrials(req: TrialEnsembleRequest): Promise<TrialEnsemble> {
   const pool = ensemblePool(req.trials);
+  if (pool.some((t) => t.oof.length !== req.actual.length))
+    throw new PipelineError('bad-ensemble', 'Ensembles blend regression models; this search is a classification (its trials predict class probabilities).', { field: 'ensemble', stage: 'training' });
   if (pool.length === 0) throw new Error('The search has no finished full-resource trial to build an ensemble from.');
   const bestTrial = pool.reduce((a, b) => (b.cvScore < a.cvScore ? b : a));
   // Pre-selection in the target's units (the run weighs the members again in the model's units).

@@ -12,10 +12,11 @@
  */
 import { StopSwitch } from '../abort';
 import type { RegressionMetrics } from '../metrics';
+import type { ClassificationMetrics } from '../metrics/classification';
 import { MODEL_CATALOG, modelLabel } from '../models/catalog';
 import { resolveParams } from '../models/params';
 import { drawParams, startParams } from '../models/search-space';
-import type { ModelType } from '../models/types';
+import type { ModelType, Task } from '../models/types';
 import { Rng } from '../random';
 import { Logger } from './log';
 
@@ -31,6 +32,27 @@ export const SEARCH_ETA = 3;
  * others are searched when asked for.
  */
 export const DEFAULT_SEARCH_MODELS: readonly ModelType[] = ['gbdt', 'ridge', 'knn'];
+/** The same choice for a classification target: boosted trees, logistic regression and k-NN. */
+export const DEFAULT_CLASSIFICATION_SEARCH_MODELS: readonly ModelType[] = ['gbdt-classifier', 'logistic', 'knn-classifier'];
+
+/** The families a search of `task` tries when none are chosen. */
+export function defaultSearchModels(task: Task): readonly ModelType[] {
+  return task === 'classification' ? DEFAULT_CLASSIFICATION_SEARCH_MODELS : DEFAULT_SEARCH_MODELS;
+}
+
+/**
+ * What a trial's `cvScore` measures, lower being better: the RMSE of a regression's out-of-fold
+ * predictions, the log loss of a classification's out-of-fold probabilities (a proper score of
+ * every class's probability, defined for any number of classes, where accuracy or F1 would
+ * only judge the decisions at one threshold).
+ */
+export type SearchMetric = 'rmse' | 'log_loss';
+
+export function searchMetricOf(task: Task): SearchMetric {
+  return task === 'classification' ? 'log_loss' : 'rmse';
+}
+
+export const SEARCH_METRIC_LABELS: Record<SearchMetric, string> = { rmse: 'RMSE', log_loss: 'log loss' };
 /** The smallest rung fits on at least this many rows (fewer rows: fewer rungs). */
 export const MIN_RUNG_ROWS = 200;
 
@@ -51,15 +73,22 @@ export interface TrialSpec {
 /** What scoring a configuration gave. */
 export interface TrialOutcome {
   status: 'finished' | 'failed' | 'cancelled';
-  /** Cross-validated RMSE: out-of-fold predictions of every training row against their targets, in the target's units. NaN unless finished. */
+  /**
+   * Cross-validated score (`SearchMetric`, lower is better): out-of-fold predictions of every
+   * training row against their targets — RMSE in the target's units, or a classification's log
+   * loss. NaN unless finished.
+   */
   cvScore: number;
-  /** Every metric of the same out-of-fold predictions, when finished. */
+  /** Every metric of the same out-of-fold predictions, when finished: a regression's. */
   metrics?: RegressionMetrics;
+  /** A classification's (decided at the run's threshold). */
+  classification?: ClassificationMetrics;
   /** Wall-clock seconds of the trial (its k fits and predictions). */
   seconds: number;
   /**
    * Out-of-fold predictions: element i is the prediction for training row i by the fold model
-   * that did not see it (aligned to `SearchResult.actual`). Kept for every finished trial.
+   * that did not see it (aligned to `SearchResult.actual`); a classification's are its class
+   * probabilities, row-major (k per row). Kept for every finished trial.
    */
   oof?: Float64Array;
   /**
@@ -112,6 +141,8 @@ export interface TrialSchedule {
   foldTrainRows: number;
   /** Every known target value is above 0 (`targetIsPositive`): fields marked `searchIf: 'positive-target'` are searched too. */
   positiveTarget?: boolean;
+  /** What the trials' scores measure (log lines; default RMSE). */
+  metric?: SearchMetric;
   runner: TrialRunner;
   log?: Logger;
   onTrialStart?: (t: TrialSpec) => void;
@@ -159,6 +190,8 @@ export async function searchTrials(req: TrialSchedule): Promise<ScheduledTrials>
   const budget = req.budgetSeconds;
   const maxTrials = req.maxTrials ?? Infinity;
   const runner = req.runner;
+  const metricLabel = SEARCH_METRIC_LABELS[req.metric ?? 'rmse'];
+  const metricDigits = req.metric === 'log_loss' ? 4 : 2;
   const smax = maxBracket(req.foldTrainRows);
   log.info('training', `Search rungs: ${[...Array(smax + 1)].map((_, i) => (i === smax ? 'all rows' : `1/${SEARCH_ETA ** (smax - i)}`)).join(', ')}; up to ${runner.parallel} trials at once`);
   // The deadline fires inside trials; the caller's signal too.
@@ -242,7 +275,7 @@ export async function searchTrials(req: TrialSchedule): Promise<ScheduledTrials>
     out.push(t);
     if (t.status === 'failed') log.warn('training', `Trial ${t.id} (${modelLabel(t.model)}) failed: ${t.error?.message ?? ''}`, { candidate: `trial ${t.id}` });
     if (t.status === 'finished') {
-      log.info('evaluation', `Trial ${t.id} ${t.model} on ${fraction(resource)} of the rows: CV RMSE ${t.cvScore.toFixed(2)} (${t.seconds.toFixed(2)} s)`, {
+      log.info('evaluation', `Trial ${t.id} ${t.model} on ${fraction(resource)} of the rows: CV ${metricLabel} ${t.cvScore.toFixed(metricDigits)} (${t.seconds.toFixed(2)} s)`, {
         candidate: `trial ${t.id}`,
         data: { cvScore: t.cvScore, resource, seconds: t.seconds },
       });

@@ -12,8 +12,8 @@
  *   3. then, as soon as the last of those has started, Hyperband brackets, most aggressive
  *      first, repeated with fresh configurations until the budget is spent: a bracket draws n
  *      configurations (seeded, from the parameter tables' search spaces, families in turn) and
- *      runs successive halving on them — each rung keeps the best 1/η by cross-validated RMSE
- *      and gives them η times the resource;
+ *      runs successive halving on them — each rung keeps the best 1/η by cross-validated score
+ *      (RMSE; a classification's log loss, on stratified folds) and gives them η times the resource;
  *   4. the best trial on the full resource is refitted by `runTraining` (same split, recipe,
  *      intervals and bundle as `train`) and scored on the test part — a model whose CV fits
  *      stopped early trains as many steps as they ran, on every row (`refitParams`).
@@ -33,21 +33,22 @@
  */
 import { checkpoint, throwIfAborted } from '../abort';
 import { takeMatrixRows, takeValues } from '../conformal/rows';
-import { kFold } from '../data/split';
+import { kFold, stratifiedKFold } from '../data/split';
 import { targetIsPositive } from '../data/target';
 import { CancelledError, LoupeError, PipelineError, isCancelled } from '../errors';
 import { regressionMetrics, rmse } from '../metrics';
 import { MODEL_CATALOG, modelLabel } from '../models/catalog';
 import { createModel } from '../models/registry';
-import type { ModelType } from '../models/types';
+import type { Classifier, ModelType } from '../models/types';
+import { classificationMetrics } from '../metrics/classification';
 import type { TreeSharing } from '../models/forest/tree-share';
 import { permutation, Rng } from '../random';
 import type { Recipe } from '../recipe';
 import type { Table } from '../data/types';
 import type { IntervalRequest } from '../conformal/training';
 import { Logger, type LogSink } from './log';
-import { DEFAULT_SEARCH_BUDGET, DEFAULT_SEARCH_FOLDS, refitParams, searchTrials, type BestPoint, type SearchProgress, type SearchStop, type Trial, type TrialOutcome, type TrialRunner, type TrialSpec } from './search-schedule';
-import { foldParts, prepareRun, runTraining, type CandidateResult, type DatasetRef, type FoldData, type PreparedRun, type RunWarning, type SplitSpec, type TrainingResult } from './train';
+import { DEFAULT_SEARCH_BUDGET, DEFAULT_SEARCH_FOLDS, refitParams, SEARCH_METRIC_LABELS, searchMetricOf, searchTrials, type SearchMetric, type BestPoint, type SearchProgress, type SearchStop, type Trial, type TrialOutcome, type TrialRunner, type TrialSpec } from './search-schedule';
+import { foldParts, prepareRun, runTraining, wrongTaskError, type CandidateResult, type DatasetRef, type FoldData, type PreparedRun, type RunWarning, type SplitSpec, type TrainingResult } from './train';
 
 export * from './search-schedule';
 
@@ -88,9 +89,11 @@ export interface SearchResult {
   trials: Trial[];
   /** The best finished trial on the full resource. */
   best: Trial;
-  /** The best full-resource CV RMSE each time it improved. */
+  /** The best full-resource CV score each time it improved. */
   curve: BestPoint[];
-  /** The training rows' targets (target units): what every trial's `oof` predicts. */
+  /** What the trials' `cvScore` measures: RMSE (regression) or log loss (classification). */
+  metric: SearchMetric;
+  /** The training rows' targets (target units; a classification's class codes): what every trial's `oof` predicts. */
   actual: Float64Array;
   /** The fold (0..k−1) that holds each training row out. */
   foldOf: Uint32Array;
@@ -132,7 +135,10 @@ export async function searchData(
       throw new PipelineError('bad-split', `The search's cross-validation needs a whole number of at least 2 folds; got ${k}.`, { field: 'folds', stage: 'transformation' });
     if (n < 2 * k)
       throw new PipelineError('test-too-small', `${k}-fold cross-validation of ${n} training rows leaves folds of fewer than 2 rows; choose fewer folds.`, { field: 'folds', stage: 'transformation' });
-    folds = foldParts(prepared.fullTrain, req.recipe, kFold(n, k, req.seed));
+    // A classification's folds keep each class's share, as its k-fold runs do; every fold's recipe codes the classes alike.
+    const classification = prepared.task === 'classification';
+    const split = classification ? stratifiedKFold(prepared.train.y, k, req.seed) : kFold(n, k, req.seed);
+    folds = foldParts(prepared.fullTrain, req.recipe, split, classification ? { classes: prepared.classes } : {});
   }
   const n = prepared.fullTrain.rowCount;
   const actual = new Float64Array(n);
@@ -147,29 +153,38 @@ export async function searchData(
  */
 export async function evaluateTrial(data: SearchData, spec: TrialSpec, opts: { signal?: AbortSignalLike; shareTrees?: TreeSharing } = {}): Promise<TrialOutcome> {
   const t0 = now();
-  const oof = new Float64Array(data.actual.length);
+  const classification = data.prepared.task === 'classification';
+  // A classification's out-of-fold predictions are its class probabilities, k per row.
+  const k = classification ? data.prepared.classes.length : 1;
+  const oof = new Float64Array(data.actual.length * k);
   const stepsRule = MODEL_CATALOG[spec.model].refitSteps;
   const stepsRun: number[] = [];
   try {
-    for (let k = 0; k < data.folds.length; k++) {
-      const fd = data.folds[k];
+    if (!MODEL_CATALOG[spec.model].tasks.includes(data.prepared.task)) throw wrongTaskError(modelLabel(spec.model), spec.model, data.prepared.task, data.prepared.recipe.recipe.target, 'models');
+    for (let f = 0; f < data.folds.length; f++) {
+      const fd = data.folds[f];
       let X = fd.train.X;
       let y = fd.train.y;
       if (spec.resource < 1) {
         const m = Math.max(2, Math.round(spec.resource * X.rows));
-        const idx = permutation(X.rows, new Rng(data.seed + k)).slice(0, m).sort();
+        const idx = permutation(X.rows, new Rng(data.seed + f)).slice(0, m).sort();
         X = takeMatrixRows(X, idx);
         y = takeValues(y, idx);
       }
       const model = createModel(spec.model, spec.params);
-      await model.fit(X, y, { signal: opts.signal, shareTrees: opts.shareTrees });
+      await model.fit(X, y, { signal: opts.signal, shareTrees: opts.shareTrees, ...(classification ? { classCount: k } : {}) });
       if (stepsRule) {
         // Validation losses are recorded only when the fit held rows back to stop early.
         const h = model.history();
         if (h.validation.length > 0) stepsRun.push(h.train.length);
       }
-      const pred = fd.recipe.decodeTarget(model.predict(fd.test.X));
-      for (let i = 0; i < fd.rows.length; i++) oof[fd.rows[i]] = pred[i];
+      if (classification) {
+        const proba = (model as Classifier).predictProba(fd.test.X);
+        for (let i = 0; i < fd.rows.length; i++) oof.set(proba.subarray(i * k, i * k + k), fd.rows[i] * k);
+      } else {
+        const pred = fd.recipe.decodeTarget(model.predict(fd.test.X));
+        for (let i = 0; i < fd.rows.length; i++) oof[fd.rows[i]] = pred[i];
+      }
       await checkpoint(opts.signal);
     }
   } catch (e) {
@@ -178,9 +193,15 @@ export async function evaluateTrial(data: SearchData, spec: TrialSpec, opts: { s
     return { status: 'failed', cvScore: NaN, seconds, error: { code: e instanceof LoupeError ? e.code : 'error', message: e instanceof Error ? e.message : String(e) } };
   }
   const seconds = (now() - t0) / 1000;
+  const steps = stepsRun.length === data.folds.length ? { stepsRun } : {};
+  if (classification) {
+    const cls = classificationMetrics(data.actual, oof, k, { threshold: data.prepared.threshold });
+    if (!Number.isFinite(cls.logLoss)) return { status: 'failed', cvScore: NaN, seconds, error: { code: 'not-finite', message: 'Some probabilities were not finite numbers (the fit diverged).' } };
+    return { status: 'finished', cvScore: cls.logLoss, classification: cls, seconds, oof, ...steps };
+  }
   const score = rmse(data.actual, oof);
   if (!Number.isFinite(score)) return { status: 'failed', cvScore: NaN, seconds, error: { code: 'not-finite', message: 'Some predictions were not finite numbers (the fit diverged).' } };
-  return { status: 'finished', cvScore: score, metrics: regressionMetrics(data.actual, oof), seconds, oof, ...(stepsRun.length === data.folds.length ? { stepsRun } : {}) };
+  return { status: 'finished', cvScore: score, metrics: regressionMetrics(data.actual, oof), seconds, oof, ...steps };
 }
 
 /** Trials one after another in this thread. */
@@ -203,6 +224,11 @@ export async function runSearch(req: SearchRequest): Promise<SearchResult> {
   if (!(maxTrials >= 1)) throw new PipelineError('bad-budget', `The most trials must be at least 1; got ${maxTrials}.`, { field: 'maxTrials', stage: 'training' });
 
   const data = await searchData(req, log, warn);
+  const task = data.prepared.task;
+  req.models.forEach((m, i) => {
+    if (!MODEL_CATALOG[m].tasks.includes(task)) throw wrongTaskError(modelLabel(m), m, task, req.recipe.target, `models[${i}]`);
+  });
+  const metric = searchMetricOf(task);
   const k = data.folds.length;
   log.info('training', `Search: ${req.models.join(', ')}; ${k}-fold CV of ${data.actual.length} training rows; budget ${budget} s`);
   const { trials, best, curve, stoppedBy, seconds } = await searchTrials({
@@ -210,7 +236,8 @@ export async function runSearch(req: SearchRequest): Promise<SearchResult> {
     budgetSeconds: budget,
     foldTrainRows: data.folds[0].train.X.rows,
     // The same test as the app's search, on the same table: the same draws for the same seed.
-    positiveTarget: targetIsPositive(req.table, req.recipe.target),
+    positiveTarget: task === 'regression' && targetIsPositive(req.table, req.recipe.target),
+    metric,
     runner: req.runner ? req.runner(data) : inProcessRunner(data, req.shareTrees),
     log,
   });
@@ -226,7 +253,7 @@ export async function runSearch(req: SearchRequest): Promise<SearchResult> {
       { field: 'budget', stage: 'training' },
     );
   }
-  log.info('evaluation', `Search stopped (${stoppedBy}) after ${trials.length} trials in ${seconds.toFixed(1)} s; best: trial ${best.id} ${best.model}, CV RMSE ${best.cvScore.toFixed(2)}`, {
+  log.info('evaluation', `Search stopped (${stoppedBy}) after ${trials.length} trials in ${seconds.toFixed(1)} s; best: trial ${best.id} ${best.model}, CV ${SEARCH_METRIC_LABELS[metric]} ${best.cvScore.toFixed(metric === 'log_loss' ? 4 : 2)}`, {
     data: { trials: trials.length, seconds, cvScore: best.cvScore },
   });
 
@@ -246,5 +273,5 @@ export async function runSearch(req: SearchRequest): Promise<SearchResult> {
   });
   const candidate = run.leaderboard[0];
   if (candidate.status !== 'finished') throw new PipelineError('refit-failed', `Refitting the best model failed: ${candidate.error?.message ?? candidate.status}`, { stage: 'training' });
-  return { trials, best, curve, actual: data.actual, foldOf: data.foldOf, folds: k, stoppedBy, seconds, budgetSeconds: budget, run, candidate, warnings: run.warnings };
+  return { trials, best, curve, actual: data.actual, foldOf: data.foldOf, folds: k, metric, stoppedBy, seconds, budgetSeconds: budget, run, candidate, warnings: run.warnings };
 }

@@ -643,16 +643,20 @@ function targetColumn(table: Table, target: string): Column {
 /** Every candidate must learn the run's task: a regressor for a classification target (or the reverse) is refused, naming it. */
 function refuseWrongTask(candidates: CandidateSpec[], names: string[], task: Task, target: string): void {
   candidates.forEach((c, i) => {
-    if (modelInfo(c.type).tasks.includes(task)) return;
-    const fitting = MODEL_TYPES.filter((t) => modelInfo(t).tasks.includes(task));
-    throw new PipelineError(
-      'wrong-task',
-      `${names[i]} (${c.type}) is a ${task === 'classification' ? 'regression' : 'classification'} model, but "${target}" is a ${task} target. Choose ${
-        fitting.length ? `among ${fitting.join(', ')}` : `a ${task} model`
-      }.`,
-      { field: `candidates[${i}]`, stage: 'training' },
-    );
+    if (!modelInfo(c.type).tasks.includes(task)) throw wrongTaskError(names[i], c.type, task, target, `candidates[${i}]`);
   });
+}
+
+/** A model of the other task, refused naming it (`name (type)`), the target, and the models that fit. */
+export function wrongTaskError(name: string, type: ModelType, task: Task, target: string, field: string): PipelineError {
+  const fitting = MODEL_TYPES.filter((t) => modelInfo(t).tasks.includes(task));
+  return new PipelineError(
+    'wrong-task',
+    `${name} (${type}) is a ${task === 'classification' ? 'regression' : 'classification'} model, but "${target}" is a ${task} target. Choose ${
+      fitting.length ? `among ${fitting.join(', ')}` : `a ${task} model`
+    }.`,
+    { field, stage: 'training' },
+  );
 }
 
 /**

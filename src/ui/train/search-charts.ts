@@ -1,7 +1,8 @@
 /**
  * Geometry of the Search mode's two drawings, kept apart from the components so the numbers
- * they plot can be checked: the best-so-far curve (a step line of CV RMSE over seconds) and the
- * parallel-coordinates view (one axis per searched parameter of a family, then the CV RMSE; one
+ * they plot can be checked: the best-so-far curve (a step line of the CV score — RMSE, or a
+ * classification's log loss — over seconds) and the parallel-coordinates view (one axis per
+ * searched parameter of a family, then the CV score; one
  * polyline per scored trial). Log-scaled spaces get log axes; choices are spread evenly.
  */
 import { MODEL_CATALOG } from '../../core/models/catalog';
@@ -63,15 +64,15 @@ function axisOf(name: string, space: SearchSpace): ParallelAxis {
   };
 }
 
-/** A family's axes: its searched parameters, then the CV RMSE (lower is drawn higher: better on top). */
-export function parallelAxes(type: ModelType, trials: readonly TrialView[]): ParallelAxis[] {
+/** A family's axes: its searched parameters, then the CV score named `scoreName` (lower is drawn higher: better on top). */
+export function parallelAxes(type: ModelType, trials: readonly TrialView[], scoreName = 'CV RMSE'): ParallelAxis[] {
   const scored = trials.filter((t) => t.model === type && t.status === 'finished').map((t) => t.cvScore);
   const lo = Math.min(...scored);
   const hi = Math.max(...scored);
   const axes = searchSpaceOf(MODEL_CATALOG[type].params)
     .filter(([, s]) => !(s.type === 'choice' && s.values.length < 2))
     .map(([k, s]) => axisOf(k, s));
-  axes.push({ name: 'CV RMSE', at: (v) => (typeof v === 'number' && Number.isFinite(v) ? (hi > lo ? (hi - v) / (hi - lo) : 0.5) : null), low: short(hi), high: short(lo) });
+  axes.push({ name: scoreName, at: (v) => (typeof v === 'number' && Number.isFinite(v) ? (hi > lo ? (hi - v) / (hi - lo) : 0.5) : null), low: short(hi), high: short(lo) });
   return axes;
 }
 
@@ -82,7 +83,8 @@ export function parallelLines(type: ModelType, trials: readonly TrialView[], axe
   return mine.map((t) => {
     const points: [number, number][] = [];
     axes.forEach((a, i) => {
-      const y = a.at(a.name === 'CV RMSE' ? t.cvScore : t.params[a.name]);
+      // The last axis is the score.
+      const y = a.at(i === axes.length - 1 ? t.cvScore : t.params[a.name]);
       if (y !== null) points.push([axes.length === 1 ? 0.5 : i / (axes.length - 1), 1 - y]);
     });
     return { id: t.id, points, best: t.resource === 1 && t.cvScore === bestScore, resource: t.resource };

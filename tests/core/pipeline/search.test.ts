@@ -6,20 +6,23 @@ import { MODEL_CATALOG } from '../../../src/core/models/catalog';
 import { drawParams, searchSpaceOf, startParams } from '../../../src/core/models/search-space';
 import { resolveParams } from '../../../src/core/models/params';
 import { Rng } from '../../../src/core/random';
-import { refitParams, runSearch, searchTrials, type SearchRequest, type Trial, type TrialRunner } from '../../../src/core/pipeline/search';
+import { DEFAULT_SEARCH_MODELS, defaultSearchModels, refitParams, runSearch, searchTrials, type SearchRequest, type Trial, type TrialRunner } from '../../../src/core/pipeline/search';
 import type { ModelType } from '../../../src/core/models/types';
 import { defaultRecipe } from '../../../src/core/recipe';
-import { generateSampleGemstones } from '../../../src/core/sample';
+import { generateSampleChurn, generateSampleGemstones } from '../../../src/core/sample';
+import { logLoss } from '../../../src/core/metrics/classification';
+import { ensembleOfTrials } from '../../../src/core/pipeline/search-ensemble';
 // The ensemble is not searched: it is made from a search's trials (pipeline/search-ensemble.ts).
 import { CANDIDATE_TYPES as SEARCHED_TYPES } from '../../../src/core/models/catalog';
 
 const DATASET = { hash: 'c'.repeat(64), name: 'sample.csv' };
 
-async function request(rows: number, rest: Partial<SearchRequest>): Promise<SearchRequest> {
-  const ds = await parseCsv(generateSampleGemstones(rows, 5));
+/** A search of the gemstone sample's price, or of the churn sample's Churn (a classification). */
+async function request(rows: number, rest: Partial<SearchRequest>, sample: 'gemstones' | 'churn' = 'gemstones'): Promise<SearchRequest> {
+  const ds = await parseCsv(sample === 'churn' ? generateSampleChurn(rows, 4) : generateSampleGemstones(rows, 5));
   return {
     table: ds.table,
-    recipe: defaultRecipe(ds.schema, 'price', ds.table),
+    recipe: defaultRecipe(ds.schema, sample === 'churn' ? 'Churn' : 'price', ds.table),
     dataset: DATASET,
     split: { kind: 'holdout', testSize: 0.2, seed: 7 },
     models: ['ridge', 'tree', 'knn'],
@@ -221,5 +224,66 @@ describe('the model search', () => {
     const controller = new AbortController();
     controller.abort();
     await expect(runSearch(await request(300, { signal: controller.signal }))).rejects.toBeInstanceOf(CancelledError);
+  });
+});
+
+describe('the model search of a classification target', () => {
+  const churnRequest = (rest: Partial<SearchRequest>): Promise<SearchRequest> =>
+    request(900, { models: ['logistic', 'tree-classifier', 'knn-classifier'], maxTrials: 9, ...rest }, 'churn');
+
+  it('scores classifiers by the log loss of their stratified out-of-fold probabilities, determined by its seed', async () => {
+    const a = await runSearch(await churnRequest({}));
+    const b = await runSearch(await churnRequest({}));
+    expect(a.metric).toBe('log_loss');
+    expect(a.trials).toHaveLength(9);
+    expect(shape(b.trials)).toEqual(shape(a.trials));
+    expect(a.trials.slice(0, 3).map((t) => t.model)).toEqual(['logistic', 'tree-classifier', 'knn-classifier']);
+    const n = a.actual.length;
+    expect(n).toBe(720);
+    // Stratified folds: each holds a third of each class, give or take a row.
+    const yes = Array.from(a.actual).filter((c) => c === 1).length;
+    for (let f = 0; f < 3; f++) {
+      const inFold = Array.from(a.foldOf).map((g, i) => [g, a.actual[i]]).filter(([g]) => g === f);
+      expect(Math.abs(inFold.filter(([, c]) => c === 1).length - yes / 3)).toBeLessThanOrEqual(1);
+    }
+    const finished = a.trials.filter((t) => t.status === 'finished');
+    expect(finished.length).toBeGreaterThan(5);
+    for (const t of finished) {
+      // Two probabilities per row, summing to 1; the score is their log loss.
+      expect(t.oof).toHaveLength(2 * n);
+      for (let i = 0; i < n; i += 97) expect(t.oof![2 * i] + t.oof![2 * i + 1]).toBeCloseTo(1, 9);
+      expect(t.cvScore).toBeCloseTo(logLoss(a.actual, t.oof!, 2), 12);
+      expect(t.classification!.logLoss).toBe(t.cvScore);
+      expect(t.classification!.rocAuc).toBeGreaterThan(0.6);
+      expect(t.metrics).toBeUndefined();
+    }
+    const full = finished.filter((t) => t.resource === 1);
+    expect(a.best.cvScore).toBe(Math.min(...full.map((t) => t.cvScore)));
+    // The best refitted and scored on the test part as a classifier, with its bundle.
+    expect(a.candidate).toMatchObject({ type: a.best.model, status: 'finished' });
+    expect(a.candidate.classification!.rocAuc).toBeGreaterThan(0.6);
+    expect(a.candidate.classification!.logLoss).toBeLessThan(0.69);
+    expect(a.candidate.bundle).toBeDefined();
+  });
+
+  it('refuses a family of the other task, naming it', async () => {
+    await expect(runSearch(await churnRequest({ models: ['logistic', 'ridge'] }))).rejects.toMatchObject({
+      code: 'wrong-task',
+      where: { field: 'models[1]' },
+      message: expect.stringContaining('Ridge (ridge) is a regression model, but "Churn" is a classification target'),
+    });
+    await expect(runSearch(await request(300, { models: ['knn-classifier'] }))).rejects.toMatchObject({ code: 'wrong-task', where: { field: 'models[0]' } });
+  });
+
+  it('cannot be blended: an ensemble of its trials is refused', async () => {
+    const req = await churnRequest({ maxTrials: 3 });
+    const a = await runSearch(req);
+    const { table, recipe, split, dataset } = req;
+    await expect(ensembleOfTrials({ table, recipe, split, dataset, intervals: false, trials: a.trials, actual: a.actual, foldOf: a.foldOf })).rejects.toMatchObject({ code: 'bad-ensemble', message: expect.stringContaining('Ensembles blend regression models') });
+  });
+
+  it('has defaults of its own task', () => {
+    expect(defaultSearchModels('classification').every((m) => MODEL_CATALOG[m].tasks.includes('classification'))).toBe(true);
+    expect(defaultSearchModels('regression')).toEqual(DEFAULT_SEARCH_MODELS);
   });
 });
