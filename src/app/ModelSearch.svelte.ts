@@ -239,15 +239,16 @@ export class ModelSearch {
         if (gen !== this.#generation) return;
         name = result.searchEnsemble?.chosen === 'ensemble' ? 'Search ensemble' : bestName;
         parentId = await this.#recorder.start({ ...base, name, modelType: result.type, params: result.params });
-        if (parentId) await this.#recorder.trials(parentId, base, found.trials);
+        if (parentId) await this.#recorder.trials(parentId, base, found.trials, result.bundle?.classes);
       } else {
         jobId = `search-${gen}-best`;
         name = bestName;
         // A gbdt whose CV fits stopped early is refitted on every row with the steps they ran.
         const params = refitParams(best);
         parentId = await this.#recorder.start({ ...base, name, modelType: best.model, params });
-        if (parentId) await this.#recorder.trials(parentId, base, found.trials);
         result = await pool.run({ jobId, tableKey: cur.meta.id, dataset, recipe, candidate: { type: best.model, name, params }, split });
+        // After the refit: a classification's trials are recorded with its bundle's class labels.
+        if (parentId) await this.#recorder.trials(parentId, base, found.trials, result.bundle?.classes);
       }
       await this.#recorder.end(parentId, result, (runId) => pool.finishRun(jobId, runId, summary));
       if (gen !== this.#generation) return;

@@ -104,9 +104,10 @@ export class RunRecorder {
 
   /**
    * Records a search's trials as ended child runs of `parentId` (each a run: its model, params,
-   * cross-validated metrics and time). Storage failures are reported, never thrown.
+   * cross-validated metrics and time; a classification's with its `classes`). Storage failures
+   * are reported, never thrown.
    */
-  async trials(parentId: string, base: Omit<RunStart, 'name' | 'modelType' | 'params'>, trials: readonly Trial[]): Promise<void> {
+  async trials(parentId: string, base: Omit<RunStart, 'name' | 'modelType' | 'params'>, trials: readonly Trial[], classes?: readonly string[]): Promise<void> {
     try {
       const store = await this.#storeP();
       const environment = this.#environment(base.backend);
@@ -124,6 +125,8 @@ export class RunRecorder {
           status: t.status,
           trial: { id: t.id, resource: t.resource, bracket: t.bracket, rung: t.rung, ...(t.status === 'finished' ? { cvScore: t.cvScore } : {}) },
           ...(t.metrics ? { metrics: t.metrics } : {}),
+          // A classification search ranks its trials by log loss (the labels are the refitted bundle's, code 0 first).
+          ...(t.classification && classes ? { classification: { classes: [...classes], rankedBy: 'log_loss' as const, metrics: t.classification } } : {}),
           seconds: t.seconds,
           ...(t.error ? { error: { ...t.error, stage: 'training' as const } } : {}),
         })),

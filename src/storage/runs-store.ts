@@ -89,6 +89,8 @@ export interface TrialRecord extends Omit<RunInit, 'parentRunId'> {
   trial: RunTrial;
   /** Its cross-validated metrics (out-of-fold predictions of the training rows). */
   metrics?: RegressionMetrics;
+  /** A classification trial's: the same out-of-fold predictions' classification metrics, ranked by log loss. */
+  classification?: RunClassification;
   /** Seconds of the whole trial (its k fits and predictions). */
   seconds: number;
   error?: RunError;
@@ -245,6 +247,7 @@ export class RunStore {
       seed: t.seed,
       ...(t.split ? { split: t.split } : {}),
       ...(t.metrics ? { metrics: t.metrics } : {}),
+      ...(t.classification ? { task: 'classification' as const, classification: t.classification } : {}),
       fitSeconds: t.seconds,
       environment: t.environment,
       logs: t.logs ?? [],

@@ -21,6 +21,7 @@ import {
   type StorageChange,
 } from '../../src/storage';
 import { quotaExceeded, withFailingWrites } from './failing-writes';
+import { classificationMetrics } from '../../src/core/metrics/classification';
 
 let dbCounter = 0;
 const freshName = (): string => `loupe-runs-test-${process.pid}-${++dbCounter}`;
@@ -414,6 +415,28 @@ describe('search runs (parent and trials)', () => {
     const done = await store.finish(parent.id, { ...outcome(metrics(0.91, 790)), search });
     expect(done.search).toEqual(search);
     expect((await store.get(parent.id))!.parentRunId).toBeUndefined();
+    db.close();
+  });
+
+  it("records a classification search's trial with its out-of-fold classification metrics, ranked by log loss", async () => {
+    const db = await openLoupeDb({ name: freshName() });
+    const store = new RunStore(db);
+    const parent = await store.start(init({ name: 'Search', modelType: 'logistic' }));
+    const cls = classificationMetrics(Float64Array.from([0, 1, 1, 0]), Float64Array.from([0.8, 0.2, 0.3, 0.7, 0.4, 0.6, 0.9, 0.1]), 2, { threshold: 0.5 });
+    const [run] = await store.recordTrials([
+      {
+        ...init({ name: 'Trial 0 — Logistic regression', modelType: 'logistic' }),
+        parentRunId: parent.id,
+        status: 'finished',
+        trial: { id: 0, resource: 1, bracket: -1, rung: 0, cvScore: cls.logLoss },
+        classification: { classes: ['No', 'Yes'], rankedBy: 'log_loss', metrics: cls },
+        seconds: 0.2,
+      },
+    ]);
+    const stored = (await store.get(run.id))!;
+    expect(stored).toMatchObject({ task: 'classification', classification: { classes: ['No', 'Yes'], rankedBy: 'log_loss' }, trial: { cvScore: cls.logLoss } });
+    expect(stored.classification!.metrics.logLoss).toBe(cls.logLoss);
+    expect(stored.metrics).toBeUndefined();
     db.close();
   });
 
