@@ -37,6 +37,16 @@ export function curvePath(points: readonly BestPoint[], until: number, box: Box)
   return { d, x: [0, xMax], y: [yMin, yMax] };
 }
 
+/**
+ * Labels of an axis's two ends as `format` writes them, with more significant digits while they
+ * read the same (close log losses: 0.43142 and 0.43136, not 0.4314 twice).
+ */
+export function endLabels(lo: number, hi: number, format: (v: number) => string): [string, string] {
+  let [a, b] = [format(lo), format(hi)];
+  for (let digits = 5; a === b && lo !== hi && digits <= 9; digits++) [a, b] = [String(Number(lo.toPrecision(digits))), String(Number(hi.toPrecision(digits)))];
+  return [a, b];
+}
+
 export interface ParallelAxis {
   name: string;
   /** Position of a value on the axis, 0 (bottom) .. 1 (top); null when the trial has none. */
