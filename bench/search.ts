@@ -59,7 +59,10 @@ async function main(): Promise<void> {
       runner: pool?.runner,
       intervals: false,
       referenceSampleRows: 0,
-    }).finally(() => pool?.close());
+    }).catch(async (e: unknown) => {
+      await pool?.close();
+      throw e;
+    });
     const peer = await runTraining({ table: train, recipe, dataset: { hash: 'bench' }, bundles: 'none', intervals: false, candidates: [{ type: 'gbdt' }], split: { kind: 'test-table', table: test, seed }, modelSeed: seed });
     const full = res.trials.filter((t) => t.resource === 1 && t.status === 'finished');
     const t0 = performance.now();
@@ -75,9 +78,11 @@ async function main(): Promise<void> {
           ensemble: { method: blend },
           intervals: false,
           referenceSampleRows: 0,
+          refit: pool?.fit,
         })
       : undefined;
     const ensembleSeconds = (performance.now() - t0) / 1000;
+    await pool?.close();
     runs.push({
       seed,
       loadAverage: round(load, 1),

@@ -3,9 +3,11 @@
  * worker-boot.mjs): prepares the search's folds once, as the main thread does (core
  * pipeline/search.ts `searchData`: seeded, so every thread holds the same rows), then scores the
  * trials it is sent (`evaluateTrial`) and posts their outcomes back, the out-of-fold
- * predictions transferred.
+ * predictions transferred. It also fits models on every training row of the prepared run (an
+ * ensemble's members, refitted side by side) and posts them back serialized.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { createModel } from '../core/models/registry';
 import { evaluateTrial, searchData, type TrialOutcome } from '../core/pipeline/search';
 import { initTf } from '../core/tf';
 import type { TrialReply, TrialRequest, TrialWorkerData } from './search-workers';
@@ -19,6 +21,21 @@ function serve(port: NonNullable<typeof parentPort>, init: TrialWorkerData): voi
   port.on('message', (m: TrialRequest) => {
     if (m.kind === 'cancel') {
       running.get(m.id)?.abort();
+      return;
+    }
+    if (m.kind === 'fit') {
+      void (async () => {
+        let reply: TrialReply;
+        const t0 = performance.now();
+        try {
+          const d = await data;
+          const model = await createModel(m.model, m.params).fit(d.prepared.train.X, d.prepared.train.y);
+          reply = { kind: 'fitted', id: m.id, model: model.toJSON(), seconds: (performance.now() - t0) / 1000 };
+        } catch (e) {
+          reply = { kind: 'fitted', id: m.id, seconds: (performance.now() - t0) / 1000, error: e instanceof Error ? e.message : String(e) };
+        }
+        port.postMessage(reply);
+      })();
       return;
     }
     const controller = new AbortController();

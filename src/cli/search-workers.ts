@@ -7,7 +7,10 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { modelFromJSON } from '../core/models/registry';
+import type { ModelType, SerializedModel } from '../core/models/types';
 import { evaluateTrial, type SearchData, type SearchRequest, type TrialOutcome, type TrialRunner, type TrialSpec } from '../core/pipeline/search';
+import type { PrefittedModel } from '../core/pipeline/train';
 
 export interface TrialWorkerData {
   /** The trial worker's module (the boot script loads it). */
@@ -18,8 +21,21 @@ export interface TrialWorkerData {
   tfjs: boolean;
 }
 
-export type TrialRequest = { kind: 'run'; id: number; spec: TrialSpec } | { kind: 'cancel'; id: number };
-export type TrialReply = { kind: 'outcome'; id: number; outcome: TrialOutcome };
+export type TrialRequest =
+  | { kind: 'run'; id: number; spec: TrialSpec }
+  | { kind: 'cancel'; id: number }
+  /** Fit a model on every training row of the prepared run (an ensemble member's refit). */
+  | { kind: 'fit'; id: number; model: ModelType; params: Record<string, unknown> };
+export type TrialReply =
+  | { kind: 'outcome'; id: number; outcome: TrialOutcome }
+  | { kind: 'fitted'; id: number; model?: SerializedModel; seconds: number; error?: string };
+
+/** A refit waiting for a worker. */
+interface PendingFit {
+  model: ModelType;
+  params: Record<string, unknown>;
+  resolve: (m: PrefittedModel | undefined) => void;
+}
 
 /** Trial workers the CLI starts by default: one per core. */
 export function defaultTrialWorkers(): number {
@@ -35,26 +51,46 @@ interface Pending {
 class TrialWorker {
   readonly #worker: Worker;
   #pending: Pending | undefined;
+  #fitting: PendingFit | undefined;
   #cancel: () => void = () => {};
   #id = 0;
   alive = true;
-  /** Trials this worker scored. */
+  /** Trials this worker scored, and models it fitted. */
   scored = 0;
+  fitted = 0;
 
-  constructor(data: TrialWorkerData, private readonly onLost: (p: Pending | undefined) => void) {
+  constructor(
+    data: TrialWorkerData,
+    private readonly onLost: (p: Pending | undefined) => void,
+    /** Called when the worker finished a job and can take another. */
+    private readonly onIdle: () => void,
+  ) {
     this.#worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), { workerData: data });
     this.#worker.on('message', (m: TrialReply) => {
-      const p = this.#pending;
-      if (!p || m.id !== this.#id) return;
-      this.#settle();
-      this.scored++;
-      p.resolve(m.outcome);
+      if (m.id !== this.#id) return;
+      if (m.kind === 'fitted') {
+        const f = this.#fitting;
+        if (!f) return;
+        this.#fitting = undefined;
+        this.fitted++;
+        // A fit the worker could not make is left to the main thread (undefined).
+        f.resolve(m.model ? { model: modelFromJSON(m.model), seconds: m.seconds } : undefined);
+      } else {
+        const p = this.#pending;
+        if (!p) return;
+        this.#settle();
+        this.scored++;
+        p.resolve(m.outcome);
+      }
+      this.onIdle();
     });
     const lost = (): void => {
       if (!this.alive) return;
       this.alive = false;
       const p = this.#pending;
       this.#settle();
+      this.#fitting?.resolve(undefined);
+      this.#fitting = undefined;
       this.onLost(p);
     };
     this.#worker.on('error', lost);
@@ -62,7 +98,7 @@ class TrialWorker {
   }
 
   get idle(): boolean {
-    return this.alive && !this.#pending;
+    return this.alive && !this.#pending && !this.#fitting;
   }
 
   run(p: Pending): void {
@@ -74,6 +110,11 @@ class TrialWorker {
     else p.signal.addEventListener('abort', this.#cancel);
   }
 
+  fit(f: PendingFit): void {
+    this.#fitting = f;
+    this.#worker.postMessage({ kind: 'fit', id: ++this.#id, model: f.model, params: f.params } satisfies TrialRequest);
+  }
+
   /** The pending trial is over: no longer cancelled through its signal. */
   #settle(): void {
     this.#pending?.signal.removeEventListener('abort', this.#cancel);
@@ -82,6 +123,8 @@ class TrialWorker {
 
   async stop(): Promise<void> {
     this.alive = false;
+    this.#fitting?.resolve(undefined);
+    this.#fitting = undefined;
     await this.#worker.terminate();
   }
 }
@@ -97,7 +140,41 @@ export class TrialWorkers {
 
   constructor(count: number, request: TrialWorkerData['request'], options: { tfjs: boolean; entry?: string }) {
     const data: TrialWorkerData = { entry: options.entry ?? new URL('./search-worker.ts', import.meta.url).href, request, tfjs: options.tfjs };
-    this.#workers = Array.from({ length: count }, () => new TrialWorker(data, (p) => p && this.#inThread(p)));
+    this.#workers = Array.from({ length: count }, () =>
+      new TrialWorker(
+        data,
+        (p) => {
+          if (p) this.#inThread(p);
+          this.#drainFits();
+        },
+        () => this.#drainFits(),
+      ),
+    );
+  }
+
+  /** Refits waiting for a worker, first come first served. */
+  readonly #fits: PendingFit[] = [];
+
+  #drainFits(): void {
+    for (let w = this.#workers.find((x) => x.idle); w && this.#fits.length; w = this.#workers.find((x) => x.idle)) w.fit(this.#fits.shift()!);
+    // No worker left alive: the main thread fits what is still waiting.
+    if (!this.#workers.some((x) => x.alive)) for (const f of this.#fits.splice(0)) f.resolve(undefined);
+  }
+
+  /**
+   * A model of `type` fitted on every training row of the prepared run (an ensemble member's
+   * refit; search-ensemble.ts `refit`) by the next free worker; undefined when no worker could,
+   * and the caller fits it itself.
+   */
+  fit = (model: ModelType, params: Record<string, unknown>): Promise<PrefittedModel | undefined> =>
+    new Promise((resolve) => {
+      this.#fits.push({ model, params, resolve });
+      this.#drainFits();
+    });
+
+  /** Models the workers fitted for the caller. */
+  get fitted(): number {
+    return this.#workers.reduce((n, w) => n + w.fitted, 0);
   }
 
   /** A trial a worker could not finish, scored in this thread. */
@@ -128,5 +205,6 @@ export class TrialWorkers {
 
   async close(): Promise<void> {
     await Promise.all(this.#workers.map((w) => w.stop()));
+    for (const f of this.#fits.splice(0)) f.resolve(undefined);
   }
 }

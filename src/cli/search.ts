@@ -144,6 +144,7 @@ export const searchCommand: Command = {
     // The trial workers start now: their preparation of the folds overlaps this thread's.
     const pool = workers > 0 ? new TrialWorkers(workers, { table: ds.table, recipe, split, folds: cvFolds, seed }, { tfjs: models.some((m) => modelInfo(m).tfjs) }) : undefined;
     let res: Awaited<ReturnType<typeof runSearch>>;
+    let blended: Awaited<ReturnType<typeof ensembleOfTrials>> | undefined;
     try {
       res = await runSearch({
         table: ds.table,
@@ -168,26 +169,27 @@ export const searchCommand: Command = {
                 }  (${t.seconds.toFixed(2)} s)`,
               ),
       });
+      if (!verbose) for (const w of res.warnings) io.err(`warning: ${w.message}`);
+      // --ensemble: the trials blended (the members refitted side by side in the trial workers); the final model is chosen by cross-validation.
+      blended = blend
+        ? await ensembleOfTrials({
+            table: ds.table,
+            recipe,
+            split,
+            dataset: { hash, name: file.split(/[\\/]/).pop(), rows: ds.table.rowCount },
+            trials: res.trials,
+            actual: res.actual,
+            foldOf: res.foldOf,
+            ensemble: { method: method ?? 'greedy' },
+            intervals,
+            referenceSampleRows: out !== undefined ? referenceRows : 0,
+            onLog: verbose ? (l) => io.err(formatLogLine(l)) : undefined,
+            refit: pool?.fit,
+          })
+        : undefined;
     } finally {
       await pool?.close();
     }
-    if (!verbose) for (const w of res.warnings) io.err(`warning: ${w.message}`);
-    // --ensemble: the trials blended; the final model is chosen by cross-validation.
-    const blended = blend
-      ? await ensembleOfTrials({
-          table: ds.table,
-          recipe,
-          split,
-          dataset: { hash, name: file.split(/[\\/]/).pop(), rows: ds.table.rowCount },
-          trials: res.trials,
-          actual: res.actual,
-          foldOf: res.foldOf,
-          ensemble: { method: method ?? 'greedy' },
-          intervals,
-          referenceSampleRows: out !== undefined ? referenceRows : 0,
-          onLog: verbose ? (l) => io.err(formatLogLine(l)) : undefined,
-        })
-      : undefined;
     const final = blended ? blended.chosen : res.candidate;
     const finalRun = blended ? blended.run : res.run;
     let bundlePath: string | undefined;

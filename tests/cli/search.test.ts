@@ -14,6 +14,7 @@ import { TrialWorkers } from '../../src/cli/search-workers';
 import { parseCsv } from '../../src/core/data';
 import type { ModelType } from '../../src/core/models/types';
 import { runSearch, type Trial } from '../../src/core/pipeline/search';
+import { ensembleOfTrials } from '../../src/core/pipeline/search-ensemble';
 import { defaultRecipe } from '../../src/core/recipe';
 import { runCli } from '../helpers/cli';
 
@@ -85,6 +86,33 @@ describe('cli search', () => {
       expect(most).toBe(2);
     } finally {
       await pool.close();
+    }
+  });
+
+  it('refits an ensemble’s members side by side in the trial workers, to the same ensemble this thread builds', async () => {
+    const { ds, recipe } = await sampleInputs();
+    const req = { table: ds.table, recipe, split: { kind: 'holdout' as const, testSize: 0.2, seed: 6 }, folds: 3, seed: 6 };
+    const base = { ...req, dataset: { hash: 'x' }, models: ['gbdt', 'ridge', 'tree'] as ModelType[], budgetSeconds: 600, maxTrials: 9, intervals: false as const, referenceSampleRows: 0 };
+    const pool = new TrialWorkers(2, req, { tfjs: false });
+    try {
+      const res = await runSearch({ ...base, runner: pool.runner });
+      const blend = { ...req, dataset: base.dataset, intervals: false as const, referenceSampleRows: 0, trials: res.trials, actual: res.actual, foldOf: res.foldOf };
+      const viaWorkers = await ensembleOfTrials({ ...blend, refit: pool.fit });
+      const here = await ensembleOfTrials(blend);
+      // Every member (the best trial among them) was fitted by a worker.
+      expect(pool.fitted).toBe(viaWorkers.run.leaderboard.filter((c) => c.type !== 'ensemble').length);
+      expect(viaWorkers.ensemble.members!.map((m) => [m.name, m.weight])).toEqual(here.ensemble.members!.map((m) => [m.name, m.weight]));
+      for (const c of here.run.leaderboard) expect(viaWorkers.run.leaderboard.find((x) => x.name === c.name)!.metrics).toEqual(c.metrics);
+      expect(viaWorkers.chosen.name).toBe(here.chosen.name);
+    } finally {
+      await pool.close();
+    }
+    // A pool that could not start leaves every refit to the caller: the same ensemble again.
+    const broken = new TrialWorkers(2, req, { tfjs: false, entry: new URL('./no-such-worker.ts', import.meta.url).href });
+    try {
+      await expect.poll(() => broken.fit('ridge', {})).toBeUndefined();
+    } finally {
+      await broken.close();
     }
   });
 

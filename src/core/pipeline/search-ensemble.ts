@@ -18,7 +18,7 @@ import { modelLabel } from '../models/catalog';
 import type { ModelType } from '../models/types';
 import { TARGET_UNITS, selectWeights, type EnsembleRequest } from './ensemble';
 import { ensemblePool, refitParams } from './search-schedule';
-import { runTraining, type CandidateResult, type TrainingRequest, type TrainingResult } from './train';
+import { runTraining, type CandidateResult, type PrefittedModel, type TrainingRequest, type TrainingResult } from './train';
 
 /** A search trial as the ensemble needs it (search.ts's Trial has these fields). */
 export interface ScoredTrial {
@@ -43,6 +43,11 @@ export interface TrialEnsembleRequest extends Omit<TrainingRequest, 'candidates'
   foldOf: Uint32Array;
   /** How to weigh the members (default: greedy selection). */
   ensemble?: EnsembleRequest;
+  /**
+   * Fits a member on every training row elsewhere (the CLI's trial workers), so the members
+   * refit side by side; resolving to undefined leaves that fit to this thread.
+   */
+  refit?: (type: ModelType, params: Record<string, unknown>) => Promise<PrefittedModel | undefined>;
 }
 
 export interface TrialEnsemble {
@@ -79,10 +84,13 @@ export async function ensembleOfTrials(req: TrialEnsembleRequest): Promise<Trial
     { method: 'greedy', size: req.ensemble?.size },
   ).weights;
   const members = pool.filter((t, i) => picked[i] > 0 || t === bestTrial);
-  const { trials: _t, actual, foldOf, ensemble, ...rest } = req;
+  const { trials: _t, actual, foldOf, ensemble, refit, ...rest } = req;
+  const candidates = members.map((t) => ({ name: trialName(t), type: t.model, params: refitParams(t) }));
   const run = await runTraining({
     ...rest,
-    candidates: members.map((t) => ({ name: trialName(t), type: t.model, params: refitParams(t) })),
+    candidates,
+    // Every member's refit starts now, where `refit` sends it; the run takes them in order.
+    ...(refit ? { prefitted: candidates.map((c) => refit(c.type, c.params).catch(() => undefined)) } : {}),
     ensemble: ensemble ?? {},
     ensembleOutOfFold: { actual, foldOf, byCandidate: members.map((t) => t.oof) },
     bundles: 'each',

@@ -159,6 +159,20 @@ export interface TrainingRequest {
    * rows), one per candidate in order (null: that candidate takes no part), for the ensemble.
    */
   ensembleOutOfFold?: SuppliedOutOfFold;
+  /**
+   * Candidates being fitted elsewhere (the CLI search's worker threads), one per candidate in
+   * order, on exactly this run's training rows (the same table, recipe and split give the same
+   * rows): the run takes the model instead of fitting it on them itself. A promise that resolves
+   * to undefined (the worker could not) leaves that fit to the run. Every other fit (folds,
+   * calibration parts) is the run's own.
+   */
+  prefitted?: readonly (Promise<PrefittedModel | undefined> | undefined)[];
+}
+
+/** A model fitted outside the run on its training rows, and how long that fit took. */
+export interface PrefittedModel {
+  model: Regressor;
+  seconds: number;
 }
 
 /** Candidates' out-of-fold predictions of the run's training rows, made by a cross-validation outside the run. */
@@ -330,6 +344,8 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
   if (req.ensemble && req.split.kind !== 'kfold' && !req.ensembleOutOfFold)
     throw new PipelineError('ensemble-needs-folds', 'An ensemble is weighed on its members’ out-of-fold predictions: choose k-fold cross-validation to build one.', { field: 'ensemble', stage: 'training' });
   const supplied = req.ensembleOutOfFold;
+  if (req.prefitted && req.prefitted.length !== req.candidates.length)
+    throw new PipelineError('bad-request', `Models fitted elsewhere were given for ${req.prefitted.length} candidates; there are ${req.candidates.length}.`, { field: 'prefitted', stage: 'training' });
   if (supplied && supplied.byCandidate.length !== req.candidates.length)
     throw new PipelineError('bad-ensemble', `Out-of-fold predictions were given for ${supplied.byCandidate.length} candidates; there are ${req.candidates.length}.`, { field: 'ensembleOutOfFold', stage: 'training' });
   const sampleRows = req.referenceSampleRows ?? REFERENCE_SAMPLE_ROWS;
@@ -389,7 +405,15 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
       log.info('training', `Training ${name}`, { candidate: name });
       report(0);
       const parts = foldData.length + 1 + (calPart ? 1 : 0);
+      const elsewhere = req.prefitted?.[ci];
       const fit = async (X: Matrix, y: Float64Array, part: number): Promise<{ model: Regressor; seconds: number }> => {
+        if (elsewhere && X === train.X && !calMethod) {
+          const done = await elsewhere;
+          if (done && done.model.type === spec.type) {
+            report((part + 1) / parts);
+            return done;
+          }
+        }
         const base = createModel(spec.type, given);
         // Calibrated: the base model fits 80 % of these rows, its calibration the other 20 %.
         const model = calMethod && task === 'classification' ? new CalibratedClassifier(base, calMethod, split.seed ^ 0xca1) : base;
