@@ -10,7 +10,7 @@ import type { RowExplanations } from '../src/core/pipeline/predict';
 import type { ParsedDataset, ParseProgress, Table as TrainTable } from '../src/core/data/types';
 import type { ForestParams } from '../src/core/models/forest/params';
 import type { FlatTree } from '../src/core/models/tree/flat-tree';
-import type { Matrix, ModelType } from '../src/core/models/types';
+import type { Matrix, ModelType, SerializedModel } from '../src/core/models/types';
 import type { LogLine } from '../src/core/pipeline/log';
 import type { CandidateResult, CandidateSpec, RunWarning, SplitInfo } from '../src/core/pipeline/train';
 import type { ThresholdedBundle } from '../src/core/pipeline/decision-threshold';
@@ -276,6 +276,27 @@ export interface SearchTrialJob {
   trial: TrialSpec;
 }
 
+/** A model fitted on every training row of a search's prepared run in a pool worker: an ensemble member's refit. */
+export interface SearchFitJob extends Omit<SearchTrialJob, 'trial'> {
+  model: ModelType;
+  params: Record<string, unknown>;
+}
+
+/** The fitted model, serialized (absent, with the reason, when the fit failed), and the fit's seconds. */
+export interface SearchFitResult {
+  model?: SerializedModel;
+  seconds: number;
+  error?: string;
+}
+
+/**
+ * The page's side of a search ensemble job's refits (through comlink): each member is fitted by
+ * another pool worker and handed back, so the members refit side by side.
+ */
+export interface RefitLink {
+  fit(model: ModelType, params: Record<string, unknown>): Promise<SearchFitResult>;
+}
+
 /** One tree of a shared forest fit, grown in a helper worker. */
 export interface SharedTree {
   index: number;
@@ -333,6 +354,8 @@ export interface SearchEnsembleOutcome {
   members: { trial: number; name: string; weight: number }[];
   /** Why the ensemble could not be built, when it could not. */
   ensembleError?: string;
+  /** Members refitted by other pool workers, side by side (the rest in the job's own worker). */
+  refittedElsewhere?: number;
 }
 
 /**
@@ -375,7 +398,7 @@ export interface TrainApi {
    * `onProgress` must be a comlink `proxy`; so must `trees`, given with a random forest when the
    * pool has other workers to grow its trees (the forest is the same either way).
    */
-  train(job: TrainJob, onProgress?: (p: TrainJobProgress) => void, trees?: TreeShareLink): Promise<TrainJobResult>;
+  train(job: TrainJob, onProgress?: (p: TrainJobProgress) => void, trees?: TreeShareLink, refit?: RefitLink): Promise<TrainJobResult>;
   /**
    * Grows the trees of a forest fit shared by another worker: the indices `take` hands out (a
    * comlink `proxy`), until it gives −1. The trees come back transferred.
@@ -418,6 +441,8 @@ export interface TrainApi {
    * come back transferred.
    */
   searchTrial(job: SearchTrialJob): Promise<TrialOutcome>;
+  /** Fits a model on every training row of the search's prepared run (an ensemble member's refit for another worker's ensemble job). */
+  fitSearchModel(job: SearchFitJob): Promise<SearchFitResult>;
 }
 
 // ---- Retraining (in the training pool) ----

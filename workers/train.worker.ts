@@ -15,13 +15,14 @@ import { Checkpointer } from '../src/core/abort';
 import { trainSharedTrees } from '../src/core/models/forest/trainer';
 import { permutationImportance } from '../src/core/pipeline/importance';
 import type { LogLine } from '../src/core/pipeline/log';
-import { runTraining, type CandidateResult, type TrainingProgress, type TrainingResult } from '../src/core/pipeline/train';
+import { runTraining, type CandidateResult, type PrefittedModel, type TrainingProgress, type TrainingResult } from '../src/core/pipeline/train';
 import { ensembleMembers, ensembleOfTrials } from '../src/core/pipeline/search-ensemble';
 import type { Recipe } from '../src/core/recipe';
 import { loadBundle } from '../src/core/bundle/bundle';
 import { withDecisionThreshold } from '../src/core/pipeline/decision-threshold';
 import { accuracy, decide } from '../src/core/metrics/classification';
-import { isClassifier, type Classifier } from '../src/core/models/types';
+import { isClassifier, type Classifier, type ModelType } from '../src/core/models/types';
+import { createModel, modelFromJSON } from '../src/core/models/registry';
 import { runRetrain } from '../src/core/pipeline/retrain';
 import { evaluateTrial, searchData, type SearchData } from '../src/core/pipeline/search';
 import { initTf } from '../src/core/tf';
@@ -55,7 +56,7 @@ const api: TrainApi = {
     table = { key, table: t };
   },
 
-  async train(job, onProgress, trees) {
+  async train(job, onProgress, trees, refitLink) {
     if (!table || table.key !== job.tableKey) throw new Error(`The dataset ${job.tableKey} was not sent to this worker.`);
     const controller = new AbortController();
     running.set(job.jobId, controller);
@@ -97,7 +98,17 @@ const api: TrainApi = {
       if (job.searchEnsemble) {
         const se = job.searchEnsemble;
         const data = await searchDataFor({ key: se.searchKey, recipe: job.recipe, split: job.split, folds: se.folds, seed: se.seed });
-        const e = await ensembleOfTrials({ ...common, trials: se.trials, actual: data.actual, foldOf: data.foldOf, ensemble: job.candidate.params ?? {} });
+        // The members refit side by side in other pool workers when the page offers them (RefitLink); a fit none could make is made here.
+        let elsewhere = 0;
+        const refit = refitLink
+          ? async (model: ModelType, params: Record<string, unknown>): Promise<PrefittedModel | undefined> => {
+              const r = await refitLink.fit(model, params);
+              if (!r.model) return undefined;
+              elsewhere++;
+              return { model: modelFromJSON(r.model), seconds: r.seconds };
+            }
+          : undefined;
+        const e = await ensembleOfTrials({ ...common, trials: se.trials, actual: data.actual, foldOf: data.foldOf, ensemble: job.candidate.params ?? {}, refit });
         run = e.run;
         c = e.chosen;
         done = c;
@@ -107,6 +118,7 @@ const api: TrainApi = {
           bestTrial: e.bestTrialId,
           members: ensembleMembers(e, se.trials),
           ...(e.ensemble.status !== 'finished' ? { ensembleError: e.ensemble.error?.message ?? e.ensemble.status } : {}),
+          ...(refit ? { refittedElsewhere: elsewhere } : {}),
         };
       } else {
         run = await runTraining({
@@ -208,6 +220,22 @@ const api: TrainApi = {
       const data = await searchDataFor({ key: job.searchKey, recipe: job.recipe, split: job.split, folds: job.folds, seed: job.seed });
       const outcome = await evaluateTrial(data, job.trial, { signal: controller.signal });
       return outcome.oof ? transfer(outcome, [outcome.oof.buffer as ArrayBuffer]) : outcome;
+    } finally {
+      running.delete(job.jobId);
+    }
+  },
+
+  async fitSearchModel(job) {
+    if (!table || table.key !== job.tableKey) throw new Error(`The dataset ${job.tableKey} was not sent to this worker.`);
+    const controller = new AbortController();
+    running.set(job.jobId, controller);
+    const t0 = performance.now();
+    try {
+      const data = await searchDataFor({ key: job.searchKey, recipe: job.recipe, split: job.split, folds: job.folds, seed: job.seed });
+      const model = await createModel(job.model, job.params).fit(data.prepared.train.X, data.prepared.train.y, { signal: controller.signal });
+      return { model: model.toJSON(), seconds: (performance.now() - t0) / 1000 };
+    } catch (e) {
+      return { seconds: (performance.now() - t0) / 1000, error: e instanceof Error ? e.message : String(e) };
     } finally {
       running.delete(job.jobId);
     }

@@ -19,7 +19,7 @@ import { CancelledError } from '../core/errors';
 import type { TfBackendInfo } from '../core/tf';
 import { TreeShareHost } from '../core/models/forest/tree-share';
 import type { ForestParams } from '../core/models/forest/params';
-import type { Matrix } from '../core/models/types';
+import type { Matrix, ModelType } from '../core/models/types';
 import type { ThresholdedBundle } from '../core/pipeline/decision-threshold';
 import { transferableTable } from './column-transfer';
 import { OwnedWorker, type WorkerEndpoint } from './owned-worker';
@@ -34,6 +34,9 @@ import {
   type TrainJob,
   type TrainJobProgress,
   type TrainJobResult,
+  type RefitLink,
+  type SearchFitJob,
+  type SearchFitResult,
   type SearchTrialJob,
   type SharedTree,
   type TreeShareLink,
@@ -151,7 +154,9 @@ export class TrainWorkerPool {
         if (live()) handlers.onProgress?.(p);
       });
       const share = job.candidate.type === 'forest' && this.size > 1 ? this.#shareLink(q) : undefined;
-      const r = await slot.worker.api.train(job, onProgress, share);
+      // A search's ensemble job refits its members in the other workers, side by side (one worker: all in its own).
+      const refit = job.searchEnsemble && this.size > 1 ? this.#refitLink(job) : undefined;
+      const r = await slot.worker.api.train(job, onProgress, share, refit);
       if (r.status === 'finished') this.#owner.set(job.jobId, slot);
       return r;
     }, (status, message) => {
@@ -179,6 +184,21 @@ export class TrainWorkerPool {
       (slot) => slot.worker.api.searchTrial(job),
       (status, message) => ({ status, cvScore: NaN, seconds: 0, ...(status === 'failed' ? { error: { code: 'worker-error', message } } : {}) }),
     );
+  }
+
+  /** Queues a model's fit on every training row of a search's prepared run. Never rejects: a failure or a cancel comes back as `error`. */
+  fitSearchModel(job: SearchFitJob): Promise<SearchFitResult> {
+    return this.#enqueue<SearchFitResult>(job.jobId, job.tableKey, undefined, (slot) => slot.worker.api.fitSearchModel(job), (status, message) => ({ seconds: 0, error: `${status}: ${message}` }));
+  }
+
+  /** The page's side of a search ensemble job's refits: each member a fit job of its own, on whichever worker is free. */
+  #refitLink(job: TrainJob): RefitLink {
+    const se = job.searchEnsemble!;
+    let n = 0;
+    return proxy({
+      fit: (model: ModelType, params: Record<string, unknown>): Promise<SearchFitResult> =>
+        this.fitSearchModel({ jobId: `${job.jobId}-refit-${++n}`, tableKey: job.tableKey, searchKey: se.searchKey, recipe: job.recipe, split: job.split, folds: se.folds, seed: se.seed, model, params }),
+    });
   }
 
   #enqueue<R>(jobId: string, tableKey: string | null, onStart: (() => void) | undefined, exec: (slot: Slot, live: () => boolean, q: Queued) => Promise<R>, unfinished: (status: 'failed' | 'cancelled', message: string) => R): Promise<R> {

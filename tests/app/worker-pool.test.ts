@@ -12,7 +12,7 @@ import type { Matrix } from '../../src/core/models/types';
 import { shareThrough } from '../../workers/tree-share-link';
 import { synthetic } from '../conformance/suite';
 import type { Table } from '../../src/core/data/types';
-import type { RetrainJob, RetrainJobProgress, RetrainJobResult, TrainJob, TrainJobProgress, TrainJobResult, TrainWorkerInit, TreeShareLink } from '../../workers/protocol';
+import type { RefitLink, RetrainJob, RetrainJobProgress, RetrainJobResult, SearchFitJob, SearchFitResult, TrainJob, TrainJobProgress, TrainJobResult, TrainWorkerInit, TreeShareLink } from '../../workers/protocol';
 import { Deferred, FakeWorkers, settle } from './fake-worker';
 
 /** A training worker that holds each job until the test finishes it (or it honours a cancel). */
@@ -32,8 +32,15 @@ function makeApi(honoursCancel: boolean) {
       setTable(key: string, table: Table) {
         api.tables.push(`${key}:${table.rowCount}`);
       },
-      train(job: TrainJob, onProgress?: (p: TrainJobProgress) => void): Promise<TrainJobResult> {
+      links: new Map<string, RefitLink | undefined>(),
+      fits: [] as SearchFitJob[],
+      fitSearchModel(job: SearchFitJob): SearchFitResult {
+        api.fits.push(job);
+        return { model: { type: job.model, params: job.params, state: { worker: n } }, seconds: 0.5 };
+      },
+      train(job: TrainJob, onProgress?: (p: TrainJobProgress) => void, _trees?: TreeShareLink, refit?: RefitLink): Promise<TrainJobResult> {
         api.trained.push(job.jobId);
+        api.links.set(job.jobId, refit);
         const d = new Deferred<TrainJobResult>();
         jobs.set(job.jobId, d);
         onProgress?.({ jobId: job.jobId, fraction: 0.5, losses: [] });
@@ -136,6 +143,37 @@ describe('TrainWorkerPool', () => {
     workers.started[first.a - 1].api.finish('c');
     expect((await Promise.all(runs)).map((r) => r.status)).toEqual(['finished', 'finished', 'finished']);
     await expect.poll(() => progress.sort()).toEqual(['a', 'b', 'c']);
+  });
+
+  it("a search's ensemble job refits its members in the other workers through its refit link; a pool of one offers none", async () => {
+    setup(3);
+    const searchEnsemble = { searchKey: 's1', folds: 3, seed: 4, trials: [] };
+    const ens = pool.run({ ...job('ens'), candidate: { type: 'ensemble', name: 'Search ensemble' }, searchEnsemble });
+    await expect.poll(() => placement().ens).toBeDefined();
+    const host = workers.started[placement().ens - 1].api;
+    const link = host.links.get('ens')!;
+    expect(link).toBeDefined();
+    const fitted = await Promise.all([link.fit('ridge', { alpha: 2 }), link.fit('gbdt', { seed: 4 })]);
+    expect(fitted.map((f) => f.model!.type)).toEqual(['ridge', 'gbdt']);
+    // Fitted by other workers on the search's prepared run (its key, folds and seed), never by the ensemble's own.
+    const fits = workers.started.flatMap((w) => w.api.fits.map((f) => ({ worker: w.api.n, f })));
+    expect(fits).toHaveLength(2);
+    for (const { worker, f } of fits) {
+      expect(worker).not.toBe(host.n);
+      expect(f).toMatchObject({ searchKey: 's1', folds: 3, seed: 4, tableKey: 'v1', split: job('x').split });
+    }
+    expect(fits.map(({ f }) => f.params)).toEqual([{ alpha: 2 }, { seed: 4 }]);
+    host.finish('ens');
+    expect((await ens).status).toBe('finished');
+    pool.dispose();
+    workers.closeAll();
+
+    setup(1);
+    const alone = pool.run({ ...job('ens1'), candidate: { type: 'ensemble', name: 'Search ensemble' }, searchEnsemble });
+    await expect.poll(() => placement().ens1).toBe(1);
+    expect(workers.started[0].api.links.get('ens1')).toBeUndefined();
+    workers.started[0].api.finish('ens1');
+    await alone;
   });
 
   it('cancelling a queued job resolves it at once; it never reaches a worker', async () => {
