@@ -79,6 +79,7 @@ async function main(): Promise<void> {
           intervals: false,
           referenceSampleRows: 0,
           refit: pool?.fit,
+          ...(res.candidate.model ? { refitted: { trialId: res.best.id, model: res.candidate.model, seconds: res.candidate.fitSeconds } } : {}),
         })
       : undefined;
     const ensembleSeconds = (performance.now() - t0) / 1000;

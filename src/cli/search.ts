@@ -185,6 +185,8 @@ export const searchCommand: Command = {
             referenceSampleRows: out !== undefined ? referenceRows : 0,
             onLog: verbose ? (l) => io.err(formatLogLine(l)) : undefined,
             refit: pool?.fit,
+            // The search refitted its best already (for intervals, the same split and rows): not again.
+            ...(res.candidate.model ? { refitted: { trialId: res.best.id, model: res.candidate.model, seconds: res.candidate.fitSeconds } } : {}),
           })
         : undefined;
     } finally {

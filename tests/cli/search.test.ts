@@ -89,7 +89,7 @@ describe('cli search', () => {
     }
   });
 
-  it('refits an ensemble’s members side by side in the trial workers, to the same ensemble this thread builds', async () => {
+  it('refits an ensemble’s members side by side in the trial workers (the search’s best not again), to the same ensemble this thread builds', async () => {
     const { ds, recipe } = await sampleInputs();
     const req = { table: ds.table, recipe, split: { kind: 'holdout' as const, testSize: 0.2, seed: 6 }, folds: 3, seed: 6 };
     const base = { ...req, dataset: { hash: 'x' }, models: ['gbdt', 'ridge', 'tree'] as ModelType[], budgetSeconds: 600, maxTrials: 9, intervals: false as const, referenceSampleRows: 0 };
@@ -97,10 +97,13 @@ describe('cli search', () => {
     try {
       const res = await runSearch({ ...base, runner: pool.runner });
       const blend = { ...req, dataset: base.dataset, intervals: false as const, referenceSampleRows: 0, trials: res.trials, actual: res.actual, foldOf: res.foldOf };
-      const viaWorkers = await ensembleOfTrials({ ...blend, refit: pool.fit });
+      // The search's own refit of its best is taken as that member: the workers fit the others.
+      const refitted = { trialId: res.best.id, model: res.candidate.model!, seconds: res.candidate.fitSeconds };
+      const viaWorkers = await ensembleOfTrials({ ...blend, refit: pool.fit, refitted });
       const here = await ensembleOfTrials(blend);
-      // Every member (the best trial among them) was fitted by a worker.
-      expect(pool.fitted).toBe(viaWorkers.run.leaderboard.filter((c) => c.type !== 'ensemble').length);
+      expect(viaWorkers.bestTrialId).toBe(res.best.id);
+      expect(pool.fitted).toBe(viaWorkers.run.leaderboard.filter((c) => c.type !== 'ensemble').length - 1);
+      expect(viaWorkers.bestTrial.model).toBe(res.candidate.model);
       expect(viaWorkers.ensemble.members!.map((m) => [m.name, m.weight])).toEqual(here.ensemble.members!.map((m) => [m.name, m.weight]));
       for (const c of here.run.leaderboard) expect(viaWorkers.run.leaderboard.find((x) => x.name === c.name)!.metrics).toEqual(c.metrics);
       expect(viaWorkers.chosen.name).toBe(here.chosen.name);

@@ -48,6 +48,11 @@ export interface TrialEnsembleRequest extends Omit<TrainingRequest, 'candidates'
    * refit side by side; resolving to undefined leaves that fit to this thread.
    */
   refit?: (type: ModelType, params: Record<string, unknown>) => Promise<PrefittedModel | undefined>;
+  /**
+   * A trial already refitted on every training row of this run (runSearch's refit of its best,
+   * `SearchResult.candidate.model`): taken as that member instead of fitting it again.
+   */
+  refitted?: PrefittedModel & { trialId: number };
 }
 
 export interface TrialEnsemble {
@@ -84,13 +89,16 @@ export async function ensembleOfTrials(req: TrialEnsembleRequest): Promise<Trial
     { method: 'greedy', size: req.ensemble?.size },
   ).weights;
   const members = pool.filter((t, i) => picked[i] > 0 || t === bestTrial);
-  const { trials: _t, actual, foldOf, ensemble, refit, ...rest } = req;
+  const { trials: _t, actual, foldOf, ensemble, refit, refitted, ...rest } = req;
   const candidates = members.map((t) => ({ name: trialName(t), type: t.model, params: refitParams(t) }));
+  // Every member's refit starts now, where `refit` sends it (one already refitted is taken as it is); the run takes them in order.
+  const elsewhere = (t: ScoredTrial, c: (typeof candidates)[number]): Promise<PrefittedModel | undefined> | undefined =>
+    refitted && refitted.trialId === t.id && refitted.model.type === c.type ? Promise.resolve(refitted) : refit?.(c.type, c.params).catch(() => undefined);
+  const prefitted = members.map((t, i) => elsewhere(t, candidates[i]));
   const run = await runTraining({
     ...rest,
     candidates,
-    // Every member's refit starts now, where `refit` sends it; the run takes them in order.
-    ...(refit ? { prefitted: candidates.map((c) => refit(c.type, c.params).catch(() => undefined)) } : {}),
+    ...(prefitted.some((p) => p !== undefined) ? { prefitted } : {}),
     ensemble: ensemble ?? {},
     ensembleOutOfFold: { actual, foldOf, byCandidate: members.map((t) => t.oof) },
     bundles: 'each',
