@@ -10,12 +10,13 @@ import type { RowExplanations } from '../src/core/pipeline/predict';
 import type { ParsedDataset, ParseProgress, Table as TrainTable } from '../src/core/data/types';
 import type { ForestParams } from '../src/core/models/forest/params';
 import type { FlatTree } from '../src/core/models/tree/flat-tree';
-import type { Matrix, ModelType, SerializedModel } from '../src/core/models/types';
+import type { Matrix, ModelType } from '../src/core/models/types';
 import type { LogLine } from '../src/core/pipeline/log';
 import type { CandidateResult, CandidateSpec, RunWarning, SplitInfo } from '../src/core/pipeline/train';
 import type { ThresholdedBundle } from '../src/core/pipeline/decision-threshold';
 import type { TrialOutcome, TrialSpec } from '../src/core/pipeline/search-schedule';
 import type { ScoredTrial } from '../src/core/pipeline/search-ensemble';
+import type { SerializedFit } from '../src/core/pipeline/search';
 import type { ClassificationMetricName } from '../src/core/metrics/classification-ranking';
 import type { CalibrationChoice } from '../src/core/models/calibration-model';
 import type { SetSummary } from '../src/core/conformal/sets';
@@ -283,11 +284,7 @@ export interface SearchFitJob extends Omit<SearchTrialJob, 'trial'> {
 }
 
 /** The fitted model, serialized (absent, with the reason, when the fit failed), and the fit's seconds. */
-export interface SearchFitResult {
-  model?: SerializedModel;
-  seconds: number;
-  error?: string;
-}
+export type SearchFitResult = SerializedFit;
 
 /**
  * The page's side of a search ensemble job's refits (through comlink): each member is fitted by

@@ -22,9 +22,8 @@ import { loadBundle } from '../src/core/bundle/bundle';
 import { withDecisionThreshold } from '../src/core/pipeline/decision-threshold';
 import { accuracy, decide } from '../src/core/metrics/classification';
 import { isClassifier, type Classifier, type ModelType } from '../src/core/models/types';
-import { createModel, modelFromJSON } from '../src/core/models/registry';
 import { runRetrain } from '../src/core/pipeline/retrain';
-import { evaluateTrial, searchData, type SearchData } from '../src/core/pipeline/search';
+import { evaluateTrial, fitOnTrainingRows, prefittedOf, searchData, type SearchData } from '../src/core/pipeline/search';
 import { initTf } from '../src/core/tf';
 import { openLoupeDb, outcomeMetrics, RunStore } from '../src/storage';
 import { installErrorTransfer } from './error-transfer';
@@ -102,10 +101,9 @@ const api: TrainApi = {
         let elsewhere = 0;
         const refit = refitLink
           ? async (model: ModelType, params: Record<string, unknown>): Promise<PrefittedModel | undefined> => {
-              const r = await refitLink.fit(model, params);
-              if (!r.model) return undefined;
-              elsewhere++;
-              return { model: modelFromJSON(r.model), seconds: r.seconds };
+              const fitted = prefittedOf(await refitLink.fit(model, params));
+              if (fitted) elsewhere++;
+              return fitted;
             }
           : undefined;
         const e = await ensembleOfTrials({ ...common, trials: se.trials, actual: data.actual, foldOf: data.foldOf, ensemble: job.candidate.params ?? {}, refit });
@@ -229,13 +227,8 @@ const api: TrainApi = {
     if (!table || table.key !== job.tableKey) throw new Error(`The dataset ${job.tableKey} was not sent to this worker.`);
     const controller = new AbortController();
     running.set(job.jobId, controller);
-    const t0 = performance.now();
     try {
-      const data = await searchDataFor({ key: job.searchKey, recipe: job.recipe, split: job.split, folds: job.folds, seed: job.seed });
-      const model = await createModel(job.model, job.params).fit(data.prepared.train.X, data.prepared.train.y, { signal: controller.signal });
-      return { model: model.toJSON(), seconds: (performance.now() - t0) / 1000 };
-    } catch (e) {
-      return { seconds: (performance.now() - t0) / 1000, error: e instanceof Error ? e.message : String(e) };
+      return await fitOnTrainingRows(searchDataFor({ key: job.searchKey, recipe: job.recipe, split: job.split, folds: job.folds, seed: job.seed }), job.model, job.params, controller.signal);
     } finally {
       running.delete(job.jobId);
     }

@@ -7,8 +7,7 @@
  * ensemble's members, refitted side by side) and posts them back serialized.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createModel } from '../core/models/registry';
-import { evaluateTrial, searchData, type TrialOutcome } from '../core/pipeline/search';
+import { evaluateTrial, fitOnTrainingRows, searchData, type TrialOutcome } from '../core/pipeline/search';
 import { initTf } from '../core/tf';
 import type { TrialReply, TrialRequest, TrialWorkerData } from './search-workers';
 
@@ -24,18 +23,7 @@ function serve(port: NonNullable<typeof parentPort>, init: TrialWorkerData): voi
       return;
     }
     if (m.kind === 'fit') {
-      void (async () => {
-        let reply: TrialReply;
-        const t0 = performance.now();
-        try {
-          const d = await data;
-          const model = await createModel(m.model, m.params).fit(d.prepared.train.X, d.prepared.train.y);
-          reply = { kind: 'fitted', id: m.id, model: model.toJSON(), seconds: (performance.now() - t0) / 1000 };
-        } catch (e) {
-          reply = { kind: 'fitted', id: m.id, seconds: (performance.now() - t0) / 1000, error: e instanceof Error ? e.message : String(e) };
-        }
-        port.postMessage(reply);
-      })();
+      void fitOnTrainingRows(data, m.model, m.params).then((fit) => port.postMessage({ kind: 'fitted', id: m.id, ...fit } satisfies TrialReply));
       return;
     }
     const controller = new AbortController();

@@ -7,9 +7,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { modelFromJSON } from '../core/models/registry';
-import type { ModelType, SerializedModel } from '../core/models/types';
-import { evaluateTrial, type SearchData, type SearchRequest, type TrialOutcome, type TrialRunner, type TrialSpec } from '../core/pipeline/search';
+import type { ModelType } from '../core/models/types';
+import { evaluateTrial, prefittedOf, type SearchData, type SearchRequest, type SerializedFit, type TrialOutcome, type TrialRunner, type TrialSpec } from '../core/pipeline/search';
 import type { PrefittedModel } from '../core/pipeline/train';
 
 export interface TrialWorkerData {
@@ -28,7 +27,7 @@ export type TrialRequest =
   | { kind: 'fit'; id: number; model: ModelType; params: Record<string, unknown> };
 export type TrialReply =
   | { kind: 'outcome'; id: number; outcome: TrialOutcome }
-  | { kind: 'fitted'; id: number; model?: SerializedModel; seconds: number; error?: string };
+  | ({ kind: 'fitted'; id: number } & SerializedFit);
 
 /** A refit waiting for a worker. */
 interface PendingFit {
@@ -74,7 +73,7 @@ class TrialWorker {
         this.#fitting = undefined;
         this.fitted++;
         // A fit the worker could not make is left to the main thread (undefined).
-        f.resolve(m.model ? { model: modelFromJSON(m.model), seconds: m.seconds } : undefined);
+        f.resolve(prefittedOf(m));
       } else {
         const p = this.#pending;
         if (!p) return;

@@ -93,7 +93,7 @@ export async function ensembleOfTrials(req: TrialEnsembleRequest): Promise<Trial
   const candidates = members.map((t) => ({ name: trialName(t), type: t.model, params: refitParams(t) }));
   // Every member's refit starts now, where `refit` sends it (one already refitted is taken as it is); the run takes them in order.
   const elsewhere = (t: ScoredTrial, c: (typeof candidates)[number]): Promise<PrefittedModel | undefined> | undefined =>
-    refitted && refitted.trialId === t.id && refitted.model.type === c.type ? Promise.resolve(refitted) : refit?.(c.type, c.params).catch(() => undefined);
+    refitted?.trialId === t.id ? Promise.resolve(refitted) : refit?.(c.type, c.params).catch(() => undefined);
   const prefitted = members.map((t, i) => elsewhere(t, candidates[i]));
   const run = await runTraining({
     ...rest,

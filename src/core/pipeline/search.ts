@@ -38,8 +38,8 @@ import { targetIsPositive } from '../data/target';
 import { CancelledError, LoupeError, PipelineError, isCancelled } from '../errors';
 import { regressionMetrics, rmse } from '../metrics';
 import { MODEL_CATALOG, modelLabel } from '../models/catalog';
-import { createModel } from '../models/registry';
-import type { Classifier, ModelType } from '../models/types';
+import { createModel, modelFromJSON } from '../models/registry';
+import type { Classifier, ModelType, SerializedModel } from '../models/types';
 import { classificationMetrics } from '../metrics/classification';
 import type { TreeSharing } from '../models/forest/tree-share';
 import { permutation, Rng } from '../random';
@@ -48,7 +48,7 @@ import type { Table } from '../data/types';
 import type { IntervalRequest } from '../conformal/training';
 import { Logger, type LogSink } from './log';
 import { DEFAULT_SEARCH_BUDGET, DEFAULT_SEARCH_FOLDS, refitParams, SEARCH_METRIC_LABELS, searchMetricOf, searchTrials, type SearchMetric, type BestPoint, type SearchProgress, type SearchStop, type Trial, type TrialOutcome, type TrialRunner, type TrialSpec } from './search-schedule';
-import { foldParts, prepareRun, runTraining, wrongTaskError, type CandidateResult, type DatasetRef, type FoldData, type PreparedRun, type RunWarning, type SplitSpec, type TrainingResult } from './train';
+import { foldParts, prepareRun, runTraining, wrongTaskError, type CandidateResult, type PrefittedModel, type DatasetRef, type FoldData, type PreparedRun, type RunWarning, type SplitSpec, type TrainingResult } from './train';
 
 export * from './search-schedule';
 
@@ -202,6 +202,34 @@ export async function evaluateTrial(data: SearchData, spec: TrialSpec, opts: { s
   const score = rmse(data.actual, oof);
   if (!Number.isFinite(score)) return { status: 'failed', cvScore: NaN, seconds, error: { code: 'not-finite', message: 'Some predictions were not finite numbers (the fit diverged).' } };
   return { status: 'finished', cvScore: score, metrics: regressionMetrics(data.actual, oof), seconds, oof, ...steps };
+}
+
+/** A model fitted on every training row of a search's prepared run, serialized to cross to another thread; without it, the reason the fit failed. */
+export interface SerializedFit {
+  model?: SerializedModel;
+  seconds: number;
+  error?: string;
+}
+
+/**
+ * Fits `type` on every training row of the prepared run (an ensemble member's refit, in a CLI
+ * trial worker or an app pool worker): the model serialized, a failure (the preparation's too)
+ * as `error`, never thrown.
+ */
+export async function fitOnTrainingRows(data: SearchData | PromiseLike<SearchData>, type: ModelType, params: Record<string, unknown>, signal?: AbortSignalLike): Promise<SerializedFit> {
+  const t0 = now();
+  try {
+    const { train } = (await data).prepared;
+    const model = await createModel(type, params).fit(train.X, train.y, { signal });
+    return { model: model.toJSON(), seconds: (now() - t0) / 1000 };
+  } catch (e) {
+    return { seconds: (now() - t0) / 1000, error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** A serialized fit rebuilt where the ensemble is built; undefined when it failed (the run then fits the member itself). */
+export function prefittedOf(f: SerializedFit): PrefittedModel | undefined {
+  return f.model ? { model: modelFromJSON(f.model), seconds: f.seconds } : undefined;
 }
 
 /** Trials one after another in this thread. */
