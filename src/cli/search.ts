@@ -10,7 +10,7 @@ import { REFERENCE_SAMPLE_ROWS } from '../core/bundle/reference-sample';
 import { candidateTypesFor, modelInfo, modelLabel } from '../core/models/catalog';
 import { formatLogLine } from '../core/pipeline/log';
 import type { ModelType, Task } from '../core/models/types';
-import { DEFAULT_CLASSIFICATION_SEARCH_MODELS, DEFAULT_SEARCH_BUDGET, DEFAULT_SEARCH_FOLDS, DEFAULT_SEARCH_MODELS, defaultSearchModels, runSearch, SEARCH_METRIC_LABELS, searchMetricOf, type BestPoint, type SearchMetric, type SearchStop } from '../core/pipeline/search';
+import { DEFAULT_CLASSIFICATION_SEARCH_MODELS, DEFAULT_SEARCH_BUDGET, DEFAULT_SEARCH_FOLDS, DEFAULT_SEARCH_MODELS, defaultSearchModels, formatCvScore, runSearch, searchMetricOf, type BestPoint, type SearchMetric, type SearchStop } from '../core/pipeline/search';
 import { ensembleMembers, ensembleOfTrials } from '../core/pipeline/search-ensemble';
 import { numberOption, parseArgs, rejectUnknown, stringOption, UsageError } from './args';
 import type { Command } from './command';
@@ -138,8 +138,7 @@ export const searchCommand: Command = {
 
     const { ds, target, recipe, split, dataWarnings, hash, task, models } = await trainingInputs(args, file, seed, modelsFor, io, { task: taskOption, quiet: json });
     if (blend && task === 'classification') throw new UsageError(`--ensemble blends regression models; "${target}" is a classification target`);
-    const metricLabel = SEARCH_METRIC_LABELS[searchMetricOf(task)];
-    const digits = task === 'classification' ? 4 : 2;
+    const metric = searchMetricOf(task);
     const out = stringOption(args, 'out');
     // The trial workers start now: their preparation of the folds overlaps this thread's.
     const pool = workers > 0 ? new TrialWorkers(workers, { table: ds.table, recipe, split, folds: cvFolds, seed }, { tfjs: models.some((m) => modelInfo(m).tfjs) }) : undefined;
@@ -165,7 +164,7 @@ export const searchCommand: Command = {
           : (t) =>
               io.err(
                 `  trial ${String(t.id).padStart(3)} ${t.model.padEnd(10)} ${t.resource === 1 ? 'all rows' : `1/${Math.round(1 / t.resource)} rows`.padEnd(8)} ${
-                  t.status === 'finished' ? `CV ${metricLabel} ${fmt(t.cvScore, digits)}` : t.status === 'failed' ? `failed: ${t.error?.message ?? ''}` : 'stopped by the budget'
+                  t.status === 'finished' ? formatCvScore(metric, t.cvScore) : t.status === 'failed' ? `failed: ${t.error?.message ?? ''}` : 'stopped by the budget'
                 }  (${t.seconds.toFixed(2)} s)`,
               ),
       });
@@ -236,7 +235,7 @@ export const searchCommand: Command = {
       const why = { budget: 'the budget was spent', 'max-trials': 'it reached --max-trials', cancelled: 'it was cancelled' }[res.stoppedBy];
       io.out(`${file}: ${ds.table.rowCount.toLocaleString('en-US')} rows; target "${target}"; searched ${models.join(', ')} with ${res.folds}-fold CV (seed ${seed})`);
       io.out(`${res.trials.length} trials in ${res.seconds.toFixed(1)} s; stopped because ${why}`);
-      io.out(`best: trial ${res.best.id}, ${modelLabel(res.best.model)}, CV ${metricLabel} ${fmt(res.best.cvScore, digits)}; params ${JSON.stringify(res.best.params)}`);
+      io.out(`best: trial ${res.best.id}, ${modelLabel(res.best.model)}, ${formatCvScore(metric, res.best.cvScore)}; params ${JSON.stringify(res.best.params)}`);
       if (blended) {
         const e = blended.ensemble;
         io.out(

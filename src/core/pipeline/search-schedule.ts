@@ -53,6 +53,11 @@ export function searchMetricOf(task: Task): SearchMetric {
 }
 
 export const SEARCH_METRIC_LABELS: Record<SearchMetric, string> = { rmse: 'RMSE', log_loss: 'log loss' };
+
+/** A cross-validated score as logs and the CLI write it: "CV RMSE 591.94", "CV log loss 0.4103". */
+export function formatCvScore(metric: SearchMetric, v: number): string {
+  return `CV ${SEARCH_METRIC_LABELS[metric]} ${v.toFixed(metric === 'log_loss' ? 4 : 2)}`;
+}
 /** The smallest rung fits on at least this many rows (fewer rows: fewer rungs). */
 export const MIN_RUNG_ROWS = 200;
 
@@ -190,8 +195,6 @@ export async function searchTrials(req: TrialSchedule): Promise<ScheduledTrials>
   const budget = req.budgetSeconds;
   const maxTrials = req.maxTrials ?? Infinity;
   const runner = req.runner;
-  const metricLabel = SEARCH_METRIC_LABELS[req.metric ?? 'rmse'];
-  const metricDigits = req.metric === 'log_loss' ? 4 : 2;
   const smax = maxBracket(req.foldTrainRows);
   log.info('training', `Search rungs: ${[...Array(smax + 1)].map((_, i) => (i === smax ? 'all rows' : `1/${SEARCH_ETA ** (smax - i)}`)).join(', ')}; up to ${runner.parallel} trials at once`);
   // The deadline fires inside trials; the caller's signal too.
@@ -275,7 +278,7 @@ export async function searchTrials(req: TrialSchedule): Promise<ScheduledTrials>
     out.push(t);
     if (t.status === 'failed') log.warn('training', `Trial ${t.id} (${modelLabel(t.model)}) failed: ${t.error?.message ?? ''}`, { candidate: `trial ${t.id}` });
     if (t.status === 'finished') {
-      log.info('evaluation', `Trial ${t.id} ${t.model} on ${fraction(resource)} of the rows: CV ${metricLabel} ${t.cvScore.toFixed(metricDigits)} (${t.seconds.toFixed(2)} s)`, {
+      log.info('evaluation', `Trial ${t.id} ${t.model} on ${fraction(resource)} of the rows: ${formatCvScore(req.metric ?? 'rmse', t.cvScore)} (${t.seconds.toFixed(2)} s)`, {
         candidate: `trial ${t.id}`,
         data: { cvScore: t.cvScore, resource, seconds: t.seconds },
       });

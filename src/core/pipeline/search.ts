@@ -47,7 +47,7 @@ import type { Recipe } from '../recipe';
 import type { Table } from '../data/types';
 import type { IntervalRequest } from '../conformal/training';
 import { Logger, type LogSink } from './log';
-import { DEFAULT_SEARCH_BUDGET, DEFAULT_SEARCH_FOLDS, refitParams, SEARCH_METRIC_LABELS, searchMetricOf, searchTrials, type SearchMetric, type BestPoint, type SearchProgress, type SearchStop, type Trial, type TrialOutcome, type TrialRunner, type TrialSpec } from './search-schedule';
+import { DEFAULT_SEARCH_BUDGET, DEFAULT_SEARCH_FOLDS, formatCvScore, refitParams, searchMetricOf, searchTrials, type SearchMetric, type BestPoint, type SearchProgress, type SearchStop, type Trial, type TrialOutcome, type TrialRunner, type TrialSpec } from './search-schedule';
 import { foldParts, prepareRun, runTraining, wrongTaskError, type CandidateResult, type PrefittedModel, type DatasetRef, type FoldData, type PreparedRun, type RunWarning, type SplitSpec, type TrainingResult } from './train';
 
 export * from './search-schedule';
@@ -281,7 +281,7 @@ export async function runSearch(req: SearchRequest): Promise<SearchResult> {
       { field: 'budget', stage: 'training' },
     );
   }
-  log.info('evaluation', `Search stopped (${stoppedBy}) after ${trials.length} trials in ${seconds.toFixed(1)} s; best: trial ${best.id} ${best.model}, CV ${SEARCH_METRIC_LABELS[metric]} ${best.cvScore.toFixed(metric === 'log_loss' ? 4 : 2)}`, {
+  log.info('evaluation', `Search stopped (${stoppedBy}) after ${trials.length} trials in ${seconds.toFixed(1)} s; best: trial ${best.id} ${best.model}, ${formatCvScore(metric, best.cvScore)}`, {
     data: { trials: trials.length, seconds, cvScore: best.cvScore },
   });
 
