@@ -126,7 +126,7 @@ export class StateReader {
   }
 
   /** A list of typed arrays, the i-th of `lengths[i]` values when given. */
-  typedList<T extends TypedArray>(key: string, ctor: TypedCtor<T>, lengths: readonly number[]): T[] {
+  typedList<T extends TypedArray>(key: string, ctor: TypedCtor<T>, lengths: readonly (number | undefined)[]): T[] {
     const v = this.list(key, lengths.length);
     return v.map((x, l) => checkTyped(x, ctor, { length: lengths[l] }, (i, m) => this.fail(i === null ? `${key}[${l}]` : `${key}[${l}][${i}]`, m)));
   }

@@ -10,6 +10,7 @@ import { exportRefusal, modelLabel } from '../models/catalog';
 import { CAT_WORDS } from '../models/gbdt/ensemble';
 import { lossByName, type LossName } from '../models/gbdt/loss';
 import type { ModelType, SerializedModel } from '../models/types';
+import { levelTolerance, type Indicators } from '../models/mlp/indicators';
 import type { GraphBuilder } from './graph-builder';
 import { DataType } from './onnx-proto';
 import { treeSum, type ExportTree } from './tree-ensemble';
@@ -134,6 +135,23 @@ function gbdtRaw(g: GraphBuilder, s: State, X: string, width: number): string {
 }
 
 /**
+ * X followed by the MLP's one-hot indicators (models/mlp/indicators.ts): per expanded column,
+ * |x − level| ≤ tolerance against each of its levels, as 0/1 doubles.
+ */
+function withIndicatorColumns(g: GraphBuilder, X: string, ind: Indicators | undefined): string {
+  if (!ind) return X;
+  const blocks = [X];
+  ind.columns.forEach((j, c) => {
+    const lv = ind.levels[c];
+    const levels = g.constant('levels', [1, lv.length], { type: 'double', values: Float64Array.from(lv) });
+    const tolerance = g.constant('tolerance', [1, lv.length], { type: 'double', values: Float64Array.from(lv, levelTolerance) });
+    const near = g.op('LessOrEqual', [g.op('Abs', [g.op('Sub', [columnOf(g, X, j), levels])]), tolerance]);
+    blocks.push(g.op('Cast', [near], { to: DataType.double }));
+  });
+  return g.op('Concat', blocks, { axis: 1 });
+}
+
+/**
  * The MLP's forward pass in double, as Loupe predicts it (models/mlp/forward.ts): Gemm + Relu per
  * hidden layer and a linear output layer over the stored float32 weights widened to doubles
  * (exactly), then out of the standardized target (× yStd + yMean). Both sides compute the same
@@ -143,7 +161,7 @@ function mlp(g: GraphBuilder, s: State, X: string): string {
   const sizes = s.sizes as number[];
   const weights = s.weights as Float32Array[];
   const biases = s.biases as Float32Array[];
-  let h = X;
+  let h = withIndicatorColumns(g, X, s.oneHot as unknown as Indicators | undefined);
   for (let l = 0; l < weights.length; l++) {
     const W = g.constant(`W${l}`, [sizes[l], sizes[l + 1]], { type: 'double', values: Float64Array.from(weights[l]) });
     const b = g.constant(`b${l}`, [sizes[l + 1]], { type: 'double', values: Float64Array.from(biases[l]) });

@@ -28,8 +28,8 @@ import type { FitHistory } from '../history';
 import type { StateReader, StateRecord } from '../state';
 import type { FitOptions, Matrix } from '../types';
 import { checkFitInput, checkPredictInput } from '../validate';
-import { denseLayers, forward64 } from './forward';
-import { copyHistory, networkRecord, readNetwork, readTraining, trainingRecord, type NetworkState } from './network-state';
+import { learnIndicators, withIndicators } from './indicators';
+import { copyHistory, forwardNetwork, inputsOf, networkRecord, readNetwork, readTraining, trainingRecord, type NetworkState } from './network-state';
 import type { MlpClassifierOptions } from './params';
 import { toF32, trainMlp, type MlpObjective, type Tensor2D } from './train';
 
@@ -107,11 +107,11 @@ export class MlpClassifier extends ClassifierEstimator<MlpClassifierOptions, Mlp
    * InvalidInputError for a code that is not a whole number in 0..K−1 (naming the row, in y or
    * in the validation target), non-finite X or empty input.
    */
-  async fit(X: Matrix, y: Float64Array, options: FitOptions = {}): Promise<this> {
-    checkFitInput(X, y);
+  async fit(X0: Matrix, y: Float64Array, options: FitOptions = {}): Promise<this> {
+    checkFitInput(X0, y);
     const k = classCountOf(y, options);
     if (options.validation) {
-      checkPredictInput(options.validation.X, X.cols);
+      checkPredictInput(options.validation.X, X0.cols);
       try {
         classCountOf(options.validation.y, { classCount: k });
       } catch (e) {
@@ -123,6 +123,8 @@ export class MlpClassifier extends ClassifierEstimator<MlpClassifierOptions, Mlp
     await ensureTf();
     const P = this.params;
     const rng = new Rng(P.seed);
+    const oneHot = learnIndicators(X0, P.oneHotLevels);
+    const X = withIndicators(X0, oneHot);
     const p = X.cols;
 
     // Training / validation rows.
@@ -130,7 +132,7 @@ export class MlpClassifier extends ClassifierEstimator<MlpClassifierOptions, Mlp
     let val: { x: Float32Array; y: Float64Array; rows: number } | undefined;
     if (options.validation) {
       const v = options.validation;
-      val = { x: toF32(v.X), y: v.y, rows: v.X.rows };
+      val = { x: toF32(withIndicators(v.X, oneHot)), y: v.y, rows: v.X.rows };
     } else if (P.earlyStopping) {
       const split = stratifiedTrainTestSplit(y, { testSize: P.validationFraction, seed: rng.fork().nextU32() });
       if (split.train.length === 0) throw new InvalidParamsError('bad-param', 'validationFraction leaves no training rows.', { field: 'validationFraction' });
@@ -152,15 +154,14 @@ export class MlpClassifier extends ClassifierEstimator<MlpClassifierOptions, Mlp
       rng,
       options,
     );
-    this.setFitted({ ...net, classCount: k, background: backgroundRows(X, P.seed) });
+    this.setFitted({ ...net, classCount: k, background: backgroundRows(X0, P.seed), ...(oneHot ? { oneHot } : {}) });
     return this;
   }
 
   /** rows × K class probabilities: the softmax of the network's K outputs. */
   predictProba(X: Matrix): Float64Array {
     const s = this.fitted;
-    checkPredictInput(X, s.sizes[0]);
-    const z = forward64(denseLayers(s.sizes, s.weights, s.biases), X.data, X.rows);
+    const z = forwardNetwork(s, X);
     softmaxRows(z, s.classCount);
     return z;
   }
@@ -181,6 +182,6 @@ export class MlpClassifier extends ClassifierEstimator<MlpClassifierOptions, Mlp
   protected readState(r: StateReader): MlpClassifierState {
     const classCount = r.number('classCount', { integer: true, min: 2 });
     const network = readNetwork(r, this.params.hiddenLayers, classCount);
-    return { classCount, ...network, ...readTraining(r, network.sizes[0], 'log_loss') };
+    return { classCount, ...network, ...readTraining(r, inputsOf(network), 'log_loss') };
   }
 }

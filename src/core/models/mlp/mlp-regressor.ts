@@ -20,8 +20,8 @@ import type { FitHistory } from '../history';
 import type { StateReader, StateRecord } from '../state';
 import type { FitOptions, Matrix } from '../types';
 import { checkFitInput, checkPredictInput } from '../validate';
-import { denseLayers, forward64 } from './forward';
-import { copyHistory, networkRecord, readNetwork, readTraining, trainingRecord, type NetworkState } from './network-state';
+import { learnIndicators, withIndicators } from './indicators';
+import { copyHistory, forwardNetwork, inputsOf, networkRecord, readNetwork, readTraining, trainingRecord, type NetworkState } from './network-state';
 import type { MlpOptions } from './params';
 import { toF32, trainMlp, type Tensor2D } from './train';
 
@@ -37,12 +37,14 @@ export class MlpRegressor extends Estimator<MlpOptions, MlpState> {
     super('mlp', options);
   }
 
-  async fit(X: Matrix, y: Float64Array, options: FitOptions = {}): Promise<this> {
-    checkFitInput(X, y);
-    if (options.validation) checkPredictInput(options.validation.X, X.cols);
+  async fit(X0: Matrix, y: Float64Array, options: FitOptions = {}): Promise<this> {
+    checkFitInput(X0, y);
+    if (options.validation) checkPredictInput(options.validation.X, X0.cols);
     throwIfAborted(options.signal);
     await ensureTf();
     const P = this.params;
+    const oneHot = learnIndicators(X0, P.oneHotLevels);
+    const X = withIndicators(X0, oneHot);
     const rng = new Rng(P.seed);
     const p = X.cols;
 
@@ -51,7 +53,7 @@ export class MlpRegressor extends Estimator<MlpOptions, MlpState> {
     let val: { x: Float32Array; y: Float64Array; rows: number } | undefined;
     if (options.validation) {
       const v = options.validation;
-      val = { x: toF32(v.X), y: v.y, rows: v.X.rows };
+      val = { x: toF32(withIndicators(v.X, oneHot)), y: v.y, rows: v.X.rows };
     } else if (P.earlyStopping) {
       const perm = permutation(X.rows, rng.fork());
       const nVal = Math.max(1, Math.round(X.rows * P.validationFraction));
@@ -97,14 +99,13 @@ export class MlpRegressor extends Estimator<MlpOptions, MlpState> {
       rng,
       options,
     );
-    this.setFitted({ ...net, yMean, yStd, background: backgroundRows(X, P.seed) });
+    this.setFitted({ ...net, yMean, yStd, background: backgroundRows(X0, P.seed), ...(oneHot ? { oneHot } : {}) });
     return this;
   }
 
   predict(X: Matrix): Float64Array {
     const s = this.fitted;
-    checkPredictInput(X, s.sizes[0]);
-    const out = forward64(denseLayers(s.sizes, s.weights, s.biases), X.data, X.rows);
+    const out = forwardNetwork(s, X);
     for (let i = 0; i < out.length; i++) out[i] = out[i] * s.yStd + s.yMean;
     return out;
   }
@@ -127,6 +128,6 @@ export class MlpRegressor extends Estimator<MlpOptions, MlpState> {
     const yMean = r.number('yMean');
     const yStd = r.number('yStd');
     if (!(yStd > 0)) r.fail('yStd', 'must be positive.');
-    return { ...network, yMean, yStd, ...readTraining(r, network.sizes[0], 'rmse') };
+    return { ...network, yMean, yStd, ...readTraining(r, inputsOf(network), 'rmse') };
   }
 }

@@ -6,6 +6,10 @@
  */
 import type { FitHistory } from '../history';
 import type { StateReader, StateRecord } from '../state';
+import type { Matrix } from '../types';
+import { checkPredictInput } from '../validate';
+import { denseLayers, forward64 } from './forward';
+import { indicatorCount, indicatorsRecord, readInputs, withIndicators, type Indicators } from './indicators';
 
 export interface NetworkState {
   /** Layer sizes: input, hidden…, outputs. */
@@ -13,6 +17,8 @@ export interface NetworkState {
   /** Per layer, row-major [fanIn, fanOut]. */
   weights: Float32Array[];
   biases: Float32Array[];
+  /** One-hot indicators appended to the inputs before the first layer (absent: none). */
+  oneHot?: Indicators;
   epochs: number;
   history: FitHistory;
   /**
@@ -27,9 +33,20 @@ export function copyHistory(h: FitHistory): FitHistory {
   return { ...h, train: [...h.train], validation: [...h.validation] };
 }
 
-/** sizes, weights and biases, copied. */
+/** How many input columns the network takes (its first layer's width less the indicators). */
+export function inputsOf(s: Pick<NetworkState, 'sizes' | 'oneHot'>): number {
+  return s.sizes[0] - indicatorCount(s.oneHot);
+}
+
+/** The network's outputs for the rows of X (checked against its inputs), rows × outputs. */
+export function forwardNetwork(s: NetworkState, X: Matrix): Float64Array {
+  checkPredictInput(X, inputsOf(s));
+  return forward64(denseLayers(s.sizes, s.weights, s.biases), withIndicators(X, s.oneHot).data, X.rows);
+}
+
+/** sizes, weights, biases and indicators, copied. */
 export function networkRecord(s: NetworkState): StateRecord {
-  return { sizes: [...s.sizes], weights: s.weights.map((w) => w.slice()), biases: s.biases.map((b) => b.slice()) };
+  return { sizes: [...s.sizes], weights: s.weights.map((w) => w.slice()), biases: s.biases.map((b) => b.slice()), ...indicatorsRecord(s.oneHot) };
 }
 
 /** epochs, history and (when kept) background, copied. */
@@ -40,15 +57,16 @@ export function trainingRecord(s: NetworkState): StateRecord {
   return { epochs: s.epochs, history, ...(s.background ? { background: s.background.slice() } : {}) };
 }
 
-/** The layers, checked against the params' hidden layers and the model's output units, naming the field. */
-export function readNetwork(r: StateReader, hiddenLayers: readonly number[], outputs: number): Pick<NetworkState, 'sizes' | 'weights' | 'biases'> {
+/** The layers and indicators, checked against the params' hidden layers and the model's output units, naming the field. */
+export function readNetwork(r: StateReader, hiddenLayers: readonly number[], outputs: number): Pick<NetworkState, 'sizes' | 'weights' | 'biases' | 'oneHot'> {
   const want = [...hiddenLayers, outputs];
   const sizes = r.numbers('sizes', { integer: true, min: 1 }, want.length + 1);
   for (let i = 1; i < sizes.length; i++) if (sizes[i] !== want[i - 1]) r.fail(`sizes[${i}]`, `is ${sizes[i]}; the params say ${want[i - 1]}.`);
   const layers = sizes.length - 1;
   const weights = r.typedList('weights', Float32Array, Array.from({ length: layers }, (_, l) => sizes[l] * sizes[l + 1])).map((w) => w.slice());
   const biases = r.typedList('biases', Float32Array, Array.from({ length: layers }, (_, l) => sizes[l + 1])).map((b) => b.slice());
-  return { sizes, weights, biases };
+  const { oneHot } = readInputs(r, sizes[0]);
+  return { sizes, weights, biases, ...(oneHot ? { oneHot } : {}) };
 }
 
 /** Epochs, history (its metric must be `metric`) and background rows of `inputs` columns. */

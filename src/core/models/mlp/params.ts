@@ -24,6 +24,8 @@ export interface MlpOptions {
   tol: number;
   /** L2 penalty on the weights (scikit-learn's alpha). */
   alpha: number;
+  /** Inputs with 3 to this many distinct training values also enter as one-hot indicators (indicators.ts); 0: none. */
+  oneHotLevels: number;
   /** Seed of the weight init, the validation split and the shuffling. */
   seed: number;
 }
@@ -58,6 +60,14 @@ export const MLP_PARAMS = defineParams<MlpOptions>({
   nIterNoChange: { kind: 'integer', min: 1, default: 10, help: 'patience of early stopping, in epochs', search: null },
   tol: { kind: 'number', min: 0, default: 1e-4, help: 'relative improvement of the validation loss that counts', search: null },
   alpha: { kind: 'number', min: 0, max: 1e3, default: 1e-4, help: 'L2 penalty on the weights', basic: true, search: { type: 'log-uniform', low: 1e-6, high: 1e-1 } },
+  oneHotLevels: {
+    kind: 'integer',
+    min: 0,
+    max: 64,
+    default: 0,
+    help: 'inputs with 3 to this many distinct values (ordinal codes) also enter as one indicator per value; 0: none',
+    search: { type: 'choice', values: [0, 16] },
+  },
   seed: seedParam('seed of the weight init, the validation split and the shuffling; same seed, same model'),
 });
 
@@ -73,9 +83,12 @@ export const MLP_DEFAULTS = MLP_PARAMS.defaults;
  * 601.69, 1e-3 602.70, 0.03 604.62, 0.1 611.55; batch 512 604.23 (a blend 0.36 worse); batch
  * 128 602.16, slower; 25 epochs 603.96 (blend 0.31 worse); 80 epochs 606.71; 256 × 128 units
  * 605.39; rate 3e-3 602.94, 1e-2 602.20 (those at alpha 1e-4). A log-link output (squared error
- * of exp(output)) scored 606.95 and added nothing to the blend.
+ * of exp(output)) scored 606.95 and added nothing to the blend. With one-hot indicators of the
+ * ordinal codes beside them (`oneHotLevels: 16`; cut, colour and clarity): 596.97 alone, and the
+ * blend of the three gbdt starts, the forest and this MLP 591.04 against 591.49 without
+ * (bench/search-blend-cv.ts; the indicators replacing the codes instead: 597.55).
  */
-export const MLP_SEARCH_STARTS = [{ hiddenLayers: [128, 128], maxEpochs: 40, batchSize: 256, alpha: 0.01 }] as const;
+export const MLP_SEARCH_STARTS = [{ hiddenLayers: [128, 128], maxEpochs: 40, batchSize: 256, alpha: 0.01, oneHotLevels: 16 }] as const;
 
 export interface MlpClassifierOptions extends MlpOptions {
   /** 'balanced' weighs each row n / (K · count of its class) in the loss. */
