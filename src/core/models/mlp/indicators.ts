@@ -82,11 +82,11 @@ export function indicatorsRecord(ind: Indicators | undefined): StateRecord {
 }
 
 /**
- * The stored indicators of a network whose first layer takes `width` values, checked and naming
- * the field, and the number of input columns the model takes (width less the indicators).
+ * The stored indicators of a network whose first layer takes `width` values (absent: none),
+ * checked against it and naming the field.
  */
-export function readInputs(r: StateReader, width: number): { oneHot?: Indicators; inputs: number } {
-  if (!r.has('oneHot')) return { inputs: width };
+export function readIndicators(r: StateReader, width: number): Indicators | undefined {
+  if (!r.has('oneHot')) return undefined;
   const o = r.object('oneHot');
   const columns = o.numbers('columns', { integer: true, min: 0 });
   const levels = o.typedList('levels', Float64Array, columns.map(() => undefined));
@@ -101,5 +101,5 @@ export function readInputs(r: StateReader, width: number): { oneHot?: Indicators
     if (j >= inputs) o.fail(`columns[${c}]`, `is ${j}; the model takes ${inputs} input columns.`);
     if (c > 0 && !(j > columns[c - 1])) o.fail('columns', 'must be distinct column indices in ascending order.');
   });
-  return { oneHot, inputs };
+  return oneHot;
 }

@@ -9,7 +9,7 @@ import type { StateReader, StateRecord } from '../state';
 import type { Matrix } from '../types';
 import { checkPredictInput } from '../validate';
 import { denseLayers, forward64 } from './forward';
-import { indicatorCount, indicatorsRecord, readInputs, withIndicators, type Indicators } from './indicators';
+import { indicatorCount, indicatorsRecord, readIndicators, withIndicators, type Indicators } from './indicators';
 
 export interface NetworkState {
   /** Layer sizes: input, hidden…, outputs. */
@@ -65,7 +65,7 @@ export function readNetwork(r: StateReader, hiddenLayers: readonly number[], out
   const layers = sizes.length - 1;
   const weights = r.typedList('weights', Float32Array, Array.from({ length: layers }, (_, l) => sizes[l] * sizes[l + 1])).map((w) => w.slice());
   const biases = r.typedList('biases', Float32Array, Array.from({ length: layers }, (_, l) => sizes[l + 1])).map((b) => b.slice());
-  const { oneHot } = readInputs(r, sizes[0]);
+  const oneHot = readIndicators(r, sizes[0]);
   return { sizes, weights, biases, ...(oneHot ? { oneHot } : {}) };
 }
 
