@@ -71,8 +71,9 @@ async function crossValidate(type: ModelType, grid: Record<string, unknown>[]): 
       const va: number[] = [];
       // A fixed interleaving (row · 7919 mod 5) so that every candidate sees the same folds.
       for (let i = 0; i < n; i++) ((i * 7919) % 5 === f ? va : tr).push(i);
+      // An unseeded model (k-NN) gives the same fit twice; it is scored twice all the same, to keep one loop.
       for (const seed of [0, 1]) {
-        const r = await score(type, { ...params, seed }, rowsOf(s.train, tr), Float64Array.from(tr, (i) => s.yTrain[i]), rowsOf(s.train, va), Float64Array.from(va, (i) => s.yTrain[i]));
+        const r = await score(type, modelInfo(type).seeded ? { ...params, seed } : params, rowsOf(s.train, tr), Float64Array.from(tr, (i) => s.yTrain[i]), rowsOf(s.train, va), Float64Array.from(va, (i) => s.yTrain[i]));
         auc += r.auc / 10;
         ll += r.ll / 10;
       }

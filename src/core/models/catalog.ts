@@ -10,7 +10,7 @@
  * over it (tests/conformance) and fails until it has a spec there.
  */
 import { ELASTIC_NET_PARAMS, LASSO_PARAMS, LINEAR_REGRESSION_PARAMS, LOGISTIC_PARAMS, RIDGE_PARAMS } from './linear/params';
-import { K_NEIGHBORS_PARAMS } from './knn/params';
+import { K_NEIGHBORS_CLASSIFIER_PARAMS, K_NEIGHBORS_PARAMS } from './knn/params';
 import { TREE_CLASSIFIER_PARAMS, TREE_PARAMS } from './tree/params';
 import { FOREST_CLASSIFIER_PARAMS, FOREST_PARAMS } from './forest/params';
 import { GBDT_CLASSIFIER_PARAMS, GBDT_PARAMS, GBDT_SEARCH_STARTS } from './gbdt/params';
@@ -245,7 +245,7 @@ export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
     note: 'slow with many deep trees',
     selectedByDefault: true,
   },
-  'knn-classifier': { ...neighbours, type: 'knn-classifier', tasks: ['classification'], cannotExport: { onnx: CLASSIFIER_NO_ONNX } },
+  'knn-classifier': { ...neighbours, type: 'knn-classifier', params: K_NEIGHBORS_CLASSIFIER_PARAMS, tasks: ['classification'], cannotExport: { onnx: CLASSIFIER_NO_ONNX } },
   'mlp-classifier': {
     type: 'mlp-classifier',
     label: 'Neural network (MLP)',

@@ -81,6 +81,20 @@ describe('search spaces', () => {
     for (const type of SEARCHED_TYPES) for (const st of MODEL_CATALOG[type].searchStarts ?? []) expect(() => resolveParams(MODEL_CATALOG[type].params, st, type)).not.toThrow();
   });
 
+  it('draws a k-NN classifier\'s k from 10 up (log loss punishes the 0/1 probabilities of a few neighbours), a regressor\'s from 1', () => {
+    const ks = (type: 'knn' | 'knn-classifier'): number[] => {
+      const rng = new Rng(2);
+      return Array.from({ length: 200 }, () => drawParams(MODEL_CATALOG[type].params, rng, type).k as number);
+    };
+    const cls = ks('knn-classifier');
+    expect(Math.min(...cls)).toBeGreaterThanOrEqual(10);
+    expect(Math.max(...cls)).toBeLessThanOrEqual(200);
+    expect(Math.max(...cls)).toBeGreaterThan(100);
+    expect(Math.min(...ks('knn'))).toBeLessThan(3);
+    // The defaults are scikit-learn's for both.
+    expect(MODEL_CATALOG['knn-classifier'].params.defaults.k).toBe(5);
+  });
+
   it('knows a positive target from its values, missing ones aside', () => {
     const table = (values: number[]) => ({ rowCount: values.length, columns: [{ type: 'numeric' as const, name: 'y', values: Float64Array.from(values) }] });
     expect(targetIsPositive(table([3, NaN, 0.5]), 'y')).toBe(true);
