@@ -10,6 +10,7 @@ import { exportRefusal, modelLabel } from '../models/catalog';
 import { CAT_WORDS } from '../models/gbdt/ensemble';
 import { lossByName, type LossName } from '../models/gbdt/loss';
 import type { ModelType, SerializedModel } from '../models/types';
+import type { Bins } from '../models/mlp/bins';
 import { levelTolerance, type Indicators } from '../models/mlp/indicators';
 import type { GraphBuilder } from './graph-builder';
 import { DataType } from './onnx-proto';
@@ -152,6 +153,27 @@ function withIndicatorColumns(g: GraphBuilder, X: string, ind: Indicators | unde
 }
 
 /**
+ * H (X and what precedes) followed by the MLP's piecewise-linear encodings (models/mlp/bins.ts):
+ * per encoded column of X, (x − lower edge) / bin width for each bin — the same double Sub and
+ * Div as Loupe's — clipped to [0, 1], and 0 where x is missing.
+ */
+function withBinColumns(g: GraphBuilder, X: string, H: string, b: Bins | undefined): string {
+  if (!b) return H;
+  const blocks = [H];
+  b.columns.forEach((j, c) => {
+    const e = b.edges[c];
+    const T = e.length - 1;
+    const lo = g.constant('bin_lo', [1, T], { type: 'double', values: Float64Array.from({ length: T }, (_, t) => e[t]) });
+    const width = g.constant('bin_width', [1, T], { type: 'double', values: Float64Array.from({ length: T }, (_, t) => e[t + 1] - e[t]) });
+    const x = columnOf(g, X, j);
+    const u = g.op('Div', [g.op('Sub', [x, lo]), width]);
+    const clipped = g.op('Min', [g.op('Max', [u, g.scalar('zero', 0)]), g.scalar('one', 1)]);
+    blocks.push(g.op('Where', [g.op('IsNaN', [u]), g.scalar('zero', 0), clipped]));
+  });
+  return g.op('Concat', blocks, { axis: 1 });
+}
+
+/**
  * The MLP's forward pass in double, as Loupe predicts it (models/mlp/forward.ts): Gemm + Relu per
  * hidden layer and a linear output layer over the stored float32 weights widened to doubles
  * (exactly), then out of the standardized target (× yStd + yMean). Both sides compute the same
@@ -161,7 +183,7 @@ function mlp(g: GraphBuilder, s: State, X: string): string {
   const sizes = s.sizes as number[];
   const weights = s.weights as Float32Array[];
   const biases = s.biases as Float32Array[];
-  let h = withIndicatorColumns(g, X, s.oneHot as unknown as Indicators | undefined);
+  let h = withBinColumns(g, X, withIndicatorColumns(g, X, s.oneHot as unknown as Indicators | undefined), s.bins as unknown as Bins | undefined);
   for (let l = 0; l < weights.length; l++) {
     const W = g.constant(`W${l}`, [sizes[l], sizes[l + 1]], { type: 'double', values: Float64Array.from(weights[l]) });
     const b = g.constant(`b${l}`, [sizes[l + 1]], { type: 'double', values: Float64Array.from(biases[l]) });

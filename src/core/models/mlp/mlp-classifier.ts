@@ -28,8 +28,7 @@ import type { FitHistory } from '../history';
 import type { StateReader, StateRecord } from '../state';
 import type { FitOptions, Matrix } from '../types';
 import { checkFitInput, checkPredictInput } from '../validate';
-import { learnIndicators, withIndicators } from './indicators';
-import { copyHistory, forwardNetwork, inputsOf, networkRecord, readNetwork, readTraining, trainingRecord, type NetworkState } from './network-state';
+import { copyHistory, forwardNetwork, inputsOf, learnAddedInputs, networkRecord, readNetwork, readTraining, trainingRecord, withAddedInputs, type NetworkState } from './network-state';
 import type { MlpClassifierOptions } from './params';
 import { toF32, trainMlp, type MlpObjective, type Tensor2D } from './train';
 
@@ -123,8 +122,8 @@ export class MlpClassifier extends ClassifierEstimator<MlpClassifierOptions, Mlp
     await ensureTf();
     const P = this.params;
     const rng = new Rng(P.seed);
-    const oneHot = learnIndicators(X0, P.oneHotLevels);
-    const X = withIndicators(X0, oneHot);
+    const added = learnAddedInputs(X0, P);
+    const X = withAddedInputs(X0, added);
     const p = X.cols;
 
     // Training / validation rows.
@@ -132,7 +131,7 @@ export class MlpClassifier extends ClassifierEstimator<MlpClassifierOptions, Mlp
     let val: { x: Float32Array; y: Float64Array; rows: number } | undefined;
     if (options.validation) {
       const v = options.validation;
-      val = { x: toF32(withIndicators(v.X, oneHot)), y: v.y, rows: v.X.rows };
+      val = { x: toF32(withAddedInputs(v.X, added)), y: v.y, rows: v.X.rows };
     } else if (P.earlyStopping) {
       const split = stratifiedTrainTestSplit(y, { testSize: P.validationFraction, seed: rng.fork().nextU32() });
       if (split.train.length === 0) throw new InvalidParamsError('bad-param', 'validationFraction leaves no training rows.', { field: 'validationFraction' });
@@ -154,7 +153,7 @@ export class MlpClassifier extends ClassifierEstimator<MlpClassifierOptions, Mlp
       rng,
       options,
     );
-    this.setFitted({ ...net, classCount: k, background: backgroundRows(X0, P.seed), ...(oneHot ? { oneHot } : {}) });
+    this.setFitted({ ...net, classCount: k, background: backgroundRows(X0, P.seed), ...added });
     return this;
   }
 

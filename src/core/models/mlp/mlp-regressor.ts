@@ -20,8 +20,7 @@ import type { FitHistory } from '../history';
 import type { StateReader, StateRecord } from '../state';
 import type { FitOptions, Matrix } from '../types';
 import { checkFitInput, checkPredictInput } from '../validate';
-import { learnIndicators, withIndicators } from './indicators';
-import { copyHistory, forwardNetwork, inputsOf, networkRecord, readNetwork, readTraining, trainingRecord, type NetworkState } from './network-state';
+import { copyHistory, forwardNetwork, inputsOf, learnAddedInputs, networkRecord, readNetwork, readTraining, trainingRecord, withAddedInputs, type NetworkState } from './network-state';
 import type { MlpOptions } from './params';
 import { toF32, trainMlp, type Tensor2D } from './train';
 
@@ -43,8 +42,8 @@ export class MlpRegressor extends Estimator<MlpOptions, MlpState> {
     throwIfAborted(options.signal);
     await ensureTf();
     const P = this.params;
-    const oneHot = learnIndicators(X0, P.oneHotLevels);
-    const X = withIndicators(X0, oneHot);
+    const added = learnAddedInputs(X0, P);
+    const X = withAddedInputs(X0, added);
     const rng = new Rng(P.seed);
     const p = X.cols;
 
@@ -53,7 +52,7 @@ export class MlpRegressor extends Estimator<MlpOptions, MlpState> {
     let val: { x: Float32Array; y: Float64Array; rows: number } | undefined;
     if (options.validation) {
       const v = options.validation;
-      val = { x: toF32(withIndicators(v.X, oneHot)), y: v.y, rows: v.X.rows };
+      val = { x: toF32(withAddedInputs(v.X, added)), y: v.y, rows: v.X.rows };
     } else if (P.earlyStopping) {
       const perm = permutation(X.rows, rng.fork());
       const nVal = Math.max(1, Math.round(X.rows * P.validationFraction));
@@ -99,7 +98,7 @@ export class MlpRegressor extends Estimator<MlpOptions, MlpState> {
       rng,
       options,
     );
-    this.setFitted({ ...net, yMean, yStd, background: backgroundRows(X0, P.seed), ...(oneHot ? { oneHot } : {}) });
+    this.setFitted({ ...net, yMean, yStd, background: backgroundRows(X0, P.seed), ...added });
     return this;
   }
 

@@ -9,7 +9,9 @@ import type { StateReader, StateRecord } from '../state';
 import type { Matrix } from '../types';
 import { checkPredictInput } from '../validate';
 import { denseLayers, forward64 } from './forward';
-import { indicatorCount, indicatorsRecord, readIndicators, withIndicators, type Indicators } from './indicators';
+import { binCount, binsRecord, learnBins, readBins, withBins, type Bins } from './bins';
+import { indicatorCount, indicatorsRecord, learnIndicators, readIndicators, withIndicators, type Indicators } from './indicators';
+import type { MlpOptions } from './params';
 
 export interface NetworkState {
   /** Layer sizes: input, hidden…, outputs. */
@@ -19,6 +21,8 @@ export interface NetworkState {
   biases: Float32Array[];
   /** One-hot indicators appended to the inputs before the first layer (absent: none). */
   oneHot?: Indicators;
+  /** Piecewise-linear encodings appended after the indicators (absent: none). */
+  bins?: Bins;
   epochs: number;
   history: FitHistory;
   /**
@@ -33,20 +37,38 @@ export function copyHistory(h: FitHistory): FitHistory {
   return { ...h, train: [...h.train], validation: [...h.validation] };
 }
 
-/** How many input columns the network takes (its first layer's width less the indicators). */
-export function inputsOf(s: Pick<NetworkState, 'sizes' | 'oneHot'>): number {
-  return s.sizes[0] - indicatorCount(s.oneHot);
+/** What a network adds to its inputs before the first layer. */
+export type AddedInputs = Pick<NetworkState, 'oneHot' | 'bins'>;
+
+/** How many input columns the network takes (its first layer's width less the added inputs). */
+export function inputsOf(s: Pick<NetworkState, 'sizes' | 'oneHot' | 'bins'>): number {
+  return s.sizes[0] - indicatorCount(s.oneHot) - binCount(s.bins);
+}
+
+/** X followed by the one-hot indicators, then the piecewise-linear encodings: what the first layer takes. */
+export function withAddedInputs(X: Matrix, a: AddedInputs): Matrix {
+  return withBins(withIndicators(X, a.oneHot), a.bins);
+}
+
+/** The present ones of `a` (a fitted state holds no undefined fields). */
+function addedInputsOf(a: AddedInputs): AddedInputs {
+  return { ...(a.oneHot ? { oneHot: a.oneHot } : {}), ...(a.bins ? { bins: a.bins } : {}) };
+}
+
+/** The inputs to add, learned from the training rows as the params `oneHotLevels` and `numericBins` ask. */
+export function learnAddedInputs(X: Matrix, p: Pick<MlpOptions, 'oneHotLevels' | 'numericBins'>): AddedInputs {
+  return addedInputsOf({ oneHot: learnIndicators(X, p.oneHotLevels), bins: learnBins(X, p.numericBins) });
 }
 
 /** The network's outputs for the rows of X (checked against its inputs), rows × outputs. */
 export function forwardNetwork(s: NetworkState, X: Matrix): Float64Array {
   checkPredictInput(X, inputsOf(s));
-  return forward64(denseLayers(s.sizes, s.weights, s.biases), withIndicators(X, s.oneHot).data, X.rows);
+  return forward64(denseLayers(s.sizes, s.weights, s.biases), withAddedInputs(X, s).data, X.rows);
 }
 
-/** sizes, weights, biases and indicators, copied. */
+/** sizes, weights, biases and added inputs, copied. */
 export function networkRecord(s: NetworkState): StateRecord {
-  return { sizes: [...s.sizes], weights: s.weights.map((w) => w.slice()), biases: s.biases.map((b) => b.slice()), ...indicatorsRecord(s.oneHot) };
+  return { sizes: [...s.sizes], weights: s.weights.map((w) => w.slice()), biases: s.biases.map((b) => b.slice()), ...indicatorsRecord(s.oneHot), ...binsRecord(s.bins) };
 }
 
 /** epochs, history and (when kept) background, copied. */
@@ -57,16 +79,19 @@ export function trainingRecord(s: NetworkState): StateRecord {
   return { epochs: s.epochs, history, ...(s.background ? { background: s.background.slice() } : {}) };
 }
 
-/** The layers and indicators, checked against the params' hidden layers and the model's output units, naming the field. */
-export function readNetwork(r: StateReader, hiddenLayers: readonly number[], outputs: number): Pick<NetworkState, 'sizes' | 'weights' | 'biases' | 'oneHot'> {
+/** The layers and added inputs, checked against the params' hidden layers and the model's output units, naming the field. */
+export function readNetwork(r: StateReader, hiddenLayers: readonly number[], outputs: number): Pick<NetworkState, 'sizes' | 'weights' | 'biases' | 'oneHot' | 'bins'> {
   const want = [...hiddenLayers, outputs];
   const sizes = r.numbers('sizes', { integer: true, min: 1 }, want.length + 1);
   for (let i = 1; i < sizes.length; i++) if (sizes[i] !== want[i - 1]) r.fail(`sizes[${i}]`, `is ${sizes[i]}; the params say ${want[i - 1]}.`);
   const layers = sizes.length - 1;
   const weights = r.typedList('weights', Float32Array, Array.from({ length: layers }, (_, l) => sizes[l] * sizes[l + 1])).map((w) => w.slice());
   const biases = r.typedList('biases', Float32Array, Array.from({ length: layers }, (_, l) => sizes[l + 1])).map((b) => b.slice());
-  const oneHot = readIndicators(r, sizes[0]);
-  return { sizes, weights, biases, ...(oneHot ? { oneHot } : {}) };
+  const stored = readBins(r);
+  const bins = stored?.bins;
+  const oneHot = readIndicators(r, sizes[0] - binCount(bins));
+  stored?.check(sizes[0] - binCount(bins) - indicatorCount(oneHot));
+  return { sizes, weights, biases, ...addedInputsOf({ oneHot, bins }) };
 }
 
 /** Epochs, history (its metric must be `metric`) and background rows of `inputs` columns. */
