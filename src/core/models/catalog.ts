@@ -14,7 +14,7 @@ import { K_NEIGHBORS_CLASSIFIER_PARAMS, K_NEIGHBORS_PARAMS } from './knn/params'
 import { TREE_CLASSIFIER_PARAMS, TREE_PARAMS } from './tree/params';
 import { FOREST_CLASSIFIER_PARAMS, FOREST_PARAMS } from './forest/params';
 import { GBDT_CLASSIFIER_PARAMS, GBDT_PARAMS, GBDT_SEARCH_STARTS } from './gbdt/params';
-import { MLP_CLASSIFIER_PARAMS, MLP_PARAMS, MLP_SEARCH_STARTS } from './mlp/params';
+import { MLP_CLASSIFIER_PARAMS, MLP_PARAMS, MLP_REFIT_NETWORKS, MLP_SEARCH_STARTS } from './mlp/params';
 import { ENSEMBLE_PARAMS } from './ensemble/params';
 import type { AnyParamTable, ParamValue } from './params';
 import type { ModelType, Task } from './types';
@@ -70,6 +70,12 @@ export interface ModelInfo {
    * so the refit keeps no rows back for stopping (pipeline/search.ts `refitParams`).
    */
   refitSteps?: { steps: string; earlyStopping: string };
+  /**
+   * How a search refits it on every training row: `param` set to `count` (unless the trial chose
+   * more), so the refitted model averages that many seeded fits — the seed-to-seed variance a
+   * single fit carries into new rows, removed for `count`× the refit (pipeline/search.ts `refitParams`).
+   */
+  refitAveraged?: { param: string; count: number };
   /**
    * Configurations a model search scores on every row right after the defaults: points of its
    * space that proved strong and unlike the defaults (measured where they are declared).
@@ -176,6 +182,7 @@ export const MODEL_CATALOG: Readonly<Record<ModelType, ModelInfo>> = {
     exports: ['bundle', 'onnx'],
     note: 'slower; trains on tfjs',
     selectedByDefault: true,
+    refitAveraged: { param: 'networks', count: MLP_REFIT_NETWORKS },
     searchStarts: MLP_SEARCH_STARTS,
   },
   logistic: {

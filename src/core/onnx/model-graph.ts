@@ -176,20 +176,27 @@ function withBinColumns(g: GraphBuilder, X: string, H: string, b: Bins | undefin
 /**
  * The MLP's forward pass in double, as Loupe predicts it (models/mlp/forward.ts): Gemm + Relu per
  * hidden layer and a linear output layer over the stored float32 weights widened to doubles
- * (exactly), then out of the standardized target (× yStd + yMean). Both sides compute the same
- * double arithmetic and differ only in summation order.
+ * (exactly), then out of the standardized target (× yStd + yMean). Several networks (`networks`)
+ * are summed in order and divided by their count before that, as Loupe does. Both sides compute
+ * the same double arithmetic and differ only in summation order.
  */
 function mlp(g: GraphBuilder, s: State, X: string): string {
   const sizes = s.sizes as number[];
-  const weights = s.weights as Float32Array[];
-  const biases = s.biases as Float32Array[];
-  let h = withBinColumns(g, X, withIndicatorColumns(g, X, s.oneHot as unknown as Indicators | undefined), s.bins as unknown as Bins | undefined);
-  for (let l = 0; l < weights.length; l++) {
-    const W = g.constant(`W${l}`, [sizes[l], sizes[l + 1]], { type: 'double', values: Float64Array.from(weights[l]) });
-    const b = g.constant(`b${l}`, [sizes[l + 1]], { type: 'double', values: Float64Array.from(biases[l]) });
-    h = g.op('Gemm', [h, W, b]);
-    if (l < weights.length - 1) h = g.op('Relu', [h]);
-  }
+  const input = withBinColumns(g, X, withIndicatorColumns(g, X, s.oneHot as unknown as Indicators | undefined), s.bins as unknown as Bins | undefined);
+  const network = (weights: Float32Array[], biases: Float32Array[]): string => {
+    let h = input;
+    for (let l = 0; l < weights.length; l++) {
+      const W = g.constant(`W${l}`, [sizes[l], sizes[l + 1]], { type: 'double', values: Float64Array.from(weights[l]) });
+      const b = g.constant(`b${l}`, [sizes[l + 1]], { type: 'double', values: Float64Array.from(biases[l]) });
+      h = g.op('Gemm', [h, W, b]);
+      if (l < weights.length - 1) h = g.op('Relu', [h]);
+    }
+    return h;
+  };
+  let h = network(s.weights as Float32Array[], s.biases as Float32Array[]);
+  const extra = (s.extra ?? []) as unknown as { weights: Float32Array[]; biases: Float32Array[] }[];
+  for (const e of extra) h = g.op('Add', [h, network(e.weights, e.biases)]);
+  if (extra.length > 0) h = g.op('Div', [h, g.scalar('networks', extra.length + 1)]);
   return g.op('Add', [g.op('Mul', [h, g.scalar('y_std', s.yStd as number)]), g.scalar('y_mean', s.yMean as number)]);
 }
 

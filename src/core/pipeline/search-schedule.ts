@@ -372,12 +372,17 @@ export function ensemblePool<T extends { status: string; resource: number; oof?:
  * keeping no rows back. Nested 5-fold CV on the gemstone training rows (each outer fold's
  * training part refitted after an inner 5-fold CV): the gbdt defaults 600.36 refitted with
  * early stopping, 597.73 this way; a depth-6 log-link gbdt 599.86 → 597.30. (1.15× the steps:
- * 597.88 and 597.37; 1.3×: 598.08 and 597.72.)
+ * 597.88 and 597.37; 1.3×: 598.08 and 597.72.) A model with a `refitAveraged` rule (the MLP)
+ * is refitted as the average of that many seeded fits (see MLP_REFIT_NETWORKS).
  */
 export function refitParams(trial: Pick<Trial, 'model' | 'params' | 'stepsRun'>): Record<string, unknown> {
-  const rule = MODEL_CATALOG[trial.model].refitSteps;
+  const { refitSteps: rule, refitAveraged: averaged } = MODEL_CATALOG[trial.model];
+  let params = trial.params;
   const steps = trial.stepsRun;
-  if (!rule || !steps || steps.length === 0) return trial.params;
-  const mean = steps.reduce((a, b) => a + b, 0) / steps.length;
-  return { ...trial.params, [rule.earlyStopping]: false, [rule.steps]: Math.max(1, Math.round(mean)) };
+  if (rule && steps && steps.length > 0) {
+    const mean = steps.reduce((a, b) => a + b, 0) / steps.length;
+    params = { ...params, [rule.earlyStopping]: false, [rule.steps]: Math.max(1, Math.round(mean)) };
+  }
+  if (averaged && !((params[averaged.param] as number) >= averaged.count)) params = { ...params, [averaged.param]: averaged.count };
+  return params;
 }

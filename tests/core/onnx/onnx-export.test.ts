@@ -103,7 +103,7 @@ const EXPORTABLE = MODEL_TYPES.filter((t) => MODEL_CATALOG[t].exports.includes('
 const PARAMS: Partial<Record<ModelType, Record<string, unknown>>> = {
   forest: { nEstimators: 12 },
   gbdt: { categoricalSplit: 'native', maxIterations: 40, earlyStopping: false },
-  mlp: { hiddenLayers: [16, 8], maxEpochs: 15, oneHotLevels: 16, numericBins: 8 },
+  mlp: { hiddenLayers: [16, 8], maxEpochs: 15, oneHotLevels: 16, numericBins: 8, networks: 2 },
 };
 
 describe('ONNX export of a recipe with every step, predicted by onnxruntime', () => {
@@ -144,8 +144,9 @@ describe('ONNX export of a recipe with every step, predicted by onnxruntime', ()
     expect(state.forest.catIndex.some((c) => c >= 0)).toBe(true);
   });
 
-  it('the MLP really has one-hot indicators and piecewise-linear encodings (the LessOrEqual- and Min/Max-coded columns are exercised)', () => {
-    const state = bundles.get('mlp')!.model.toJSON().state as { oneHot?: { columns: number[] }; bins?: { columns: number[] } };
+  it('the MLP really has one-hot indicators, piecewise-linear encodings and two networks (the LessOrEqual- and Min/Max-coded columns and the averaging are exercised)', () => {
+    const state = bundles.get('mlp')!.model.toJSON().state as { oneHot?: { columns: number[] }; bins?: { columns: number[] }; extra?: unknown[] };
+    expect(state.extra).toHaveLength(1);
     expect(state.oneHot?.columns.length).toBeGreaterThan(0);
     expect(state.bins?.columns.length).toBeGreaterThan(0);
   });

@@ -158,6 +158,16 @@ describe('the model search', () => {
     if (res.best.stepsRun) expect(res.candidate.model!.history().train).toHaveLength(res.candidate.params.maxIterations as number);
   });
 
+  it('refits an MLP as the average of several seeded networks, unless the trial chose more', () => {
+    const trial = (networks: number) => ({ model: 'mlp' as const, params: { ...MODEL_CATALOG.mlp.params.defaults, networks } as Record<string, unknown> });
+    expect(MODEL_CATALOG.mlp.refitAveraged).toEqual({ param: 'networks', count: 3 });
+    expect(refitParams(trial(1))).toEqual({ ...trial(1).params, networks: 3 });
+    expect(refitParams(trial(5)).networks).toBe(5);
+    // Other families refit with their own params.
+    const ridge = { model: 'ridge' as const, params: { alpha: 2 } };
+    expect(refitParams(ridge)).toBe(ridge.params);
+  });
+
   it('opens with the defaults and starting points, and begins the brackets while a long one runs', async () => {
     // A fake runner: trial 1 (gbdt's first starting point) takes 300 ms, every other trial no time.
     const events: string[] = [];

@@ -30,7 +30,7 @@ import type { FitOptions, Matrix } from '../types';
 import { checkFitInput, checkPredictInput } from '../validate';
 import { copyHistory, forwardNetwork, inputsOf, learnAddedInputs, networkRecord, readNetwork, readTraining, trainingRecord, withAddedInputs, type NetworkState } from './network-state';
 import type { MlpClassifierOptions } from './params';
-import { toF32, trainMlp, type MlpObjective, type Tensor2D } from './train';
+import { toF32, trainNetworks, type MlpObjective, type Tensor2D } from './train';
 
 interface MlpClassifierState extends NetworkState {
   classCount: number;
@@ -146,7 +146,7 @@ export class MlpClassifier extends ClassifierEstimator<MlpClassifierOptions, Mlp
     for (let i = 0; i < n; i++) onehot[i * k + yTrain[i]] = 1;
     const weights = classWeights(yTrain, k, P.classWeight);
 
-    const net = await trainMlp(
+    const net = await trainNetworks(
       P,
       { x: toF32(X, trainRows), n, p, targets: onehot, rowWeights: weights ? Float32Array.from(weights) : undefined, validation: val },
       softmaxObjective(k, val ? val.y : new Float64Array(0)),
@@ -180,7 +180,7 @@ export class MlpClassifier extends ClassifierEstimator<MlpClassifierOptions, Mlp
 
   protected readState(r: StateReader): MlpClassifierState {
     const classCount = r.number('classCount', { integer: true, min: 2 });
-    const network = readNetwork(r, this.params.hiddenLayers, classCount);
+    const network = readNetwork(r, this.params, classCount);
     return { classCount, ...network, ...readTraining(r, inputsOf(network), 'log_loss') };
   }
 }

@@ -22,7 +22,7 @@ import type { FitOptions, Matrix } from '../types';
 import { checkFitInput, checkPredictInput } from '../validate';
 import { copyHistory, forwardNetwork, inputsOf, learnAddedInputs, networkRecord, readNetwork, readTraining, trainingRecord, withAddedInputs, type NetworkState } from './network-state';
 import type { MlpOptions } from './params';
-import { toF32, trainMlp, type Tensor2D } from './train';
+import { toF32, trainNetworks, type Tensor2D } from './train';
 
 interface MlpState extends NetworkState {
   yMean: number;
@@ -77,7 +77,7 @@ export class MlpRegressor extends Estimator<MlpOptions, MlpState> {
     for (let i = 0; i < n; i++) ys[i] = (yTrain[i] - yMean) / yStd;
 
     const vy = val ? val.y : new Float64Array(0);
-    const net = await trainMlp(
+    const net = await trainNetworks(
       P,
       { x: toF32(X, trainRows), n, p, targets: ys, validation: val && { x: val.x, rows: val.rows } },
       {
@@ -123,7 +123,7 @@ export class MlpRegressor extends Estimator<MlpOptions, MlpState> {
   }
 
   protected readState(r: StateReader): MlpState {
-    const network = readNetwork(r, this.params.hiddenLayers, 1);
+    const network = readNetwork(r, this.params, 1);
     const yMean = r.number('yMean');
     const yStd = r.number('yStd');
     if (!(yStd > 0)) r.fail('yStd', 'must be positive.');

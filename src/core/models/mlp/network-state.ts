@@ -12,6 +12,7 @@ import { denseLayers, forward64 } from './forward';
 import { binCount, binsRecord, learnBins, readBins, withBins, type Bins } from './bins';
 import { indicatorCount, indicatorsRecord, learnIndicators, readIndicators, withIndicators, type Indicators } from './indicators';
 import type { MlpOptions } from './params';
+import type { NetworkWeights } from './train';
 
 export interface NetworkState {
   /** Layer sizes: input, hidden…, outputs. */
@@ -19,6 +20,8 @@ export interface NetworkState {
   /** Per layer, row-major [fanIn, fanOut]. */
   weights: Float32Array[];
   biases: Float32Array[];
+  /** The other networks averaged with this one (MlpOptions `networks`; absent: one network). */
+  extra?: NetworkWeights[];
   /** One-hot indicators appended to the inputs before the first layer (absent: none). */
   oneHot?: Indicators;
   /** Piecewise-linear encodings appended after the indicators (absent: none). */
@@ -60,15 +63,28 @@ export function learnAddedInputs(X: Matrix, p: Pick<MlpOptions, 'oneHotLevels' |
   return addedInputsOf({ oneHot: learnIndicators(X, p.oneHotLevels), bins: learnBins(X, p.numericBins) });
 }
 
-/** The network's outputs for the rows of X (checked against its inputs), rows × outputs. */
+/**
+ * The network's outputs for the rows of X (checked against its inputs), rows × outputs; with
+ * several networks, their outputs summed in order, then divided by their count.
+ */
 export function forwardNetwork(s: NetworkState, X: Matrix): Float64Array {
   checkPredictInput(X, inputsOf(s));
-  return forward64(denseLayers(s.sizes, s.weights, s.biases), withAddedInputs(X, s).data, X.rows);
+  const x = withAddedInputs(X, s).data;
+  const out = forward64(denseLayers(s.sizes, s.weights, s.biases), x, X.rows);
+  if (!s.extra) return out;
+  for (const e of s.extra) {
+    const o = forward64(denseLayers(s.sizes, e.weights, e.biases), x, X.rows);
+    for (let i = 0; i < out.length; i++) out[i] += o[i];
+  }
+  const m = 1 + s.extra.length;
+  for (let i = 0; i < out.length; i++) out[i] /= m;
+  return out;
 }
 
-/** sizes, weights, biases and added inputs, copied. */
+/** sizes, weights, biases, the other networks and added inputs, copied. */
 export function networkRecord(s: NetworkState): StateRecord {
-  return { sizes: [...s.sizes], weights: s.weights.map((w) => w.slice()), biases: s.biases.map((b) => b.slice()), ...indicatorsRecord(s.oneHot), ...binsRecord(s.bins) };
+  const copy = (n: NetworkWeights): StateRecord => ({ weights: n.weights.map((w) => w.slice()), biases: n.biases.map((b) => b.slice()) });
+  return { sizes: [...s.sizes], ...copy(s), ...(s.extra ? { extra: s.extra.map(copy) } : {}), ...indicatorsRecord(s.oneHot), ...binsRecord(s.bins) };
 }
 
 /** epochs, history and (when kept) background, copied. */
@@ -79,19 +95,33 @@ export function trainingRecord(s: NetworkState): StateRecord {
   return { epochs: s.epochs, history, ...(s.background ? { background: s.background.slice() } : {}) };
 }
 
-/** The layers and added inputs, checked against the params' hidden layers and the model's output units, naming the field. */
-export function readNetwork(r: StateReader, hiddenLayers: readonly number[], outputs: number): Pick<NetworkState, 'sizes' | 'weights' | 'biases' | 'oneHot' | 'bins'> {
+/** The layers, the other networks and the added inputs, checked against the params (hidden layers, networks) and the model's output units, naming the field. */
+export function readNetwork(
+  r: StateReader,
+  params: Pick<MlpOptions, 'hiddenLayers' | 'networks'>,
+  outputs: number,
+): Pick<NetworkState, 'sizes' | 'weights' | 'biases' | 'extra' | 'oneHot' | 'bins'> {
+  const { hiddenLayers } = params;
   const want = [...hiddenLayers, outputs];
   const sizes = r.numbers('sizes', { integer: true, min: 1 }, want.length + 1);
   for (let i = 1; i < sizes.length; i++) if (sizes[i] !== want[i - 1]) r.fail(`sizes[${i}]`, `is ${sizes[i]}; the params say ${want[i - 1]}.`);
   const layers = sizes.length - 1;
-  const weights = r.typedList('weights', Float32Array, Array.from({ length: layers }, (_, l) => sizes[l] * sizes[l + 1])).map((w) => w.slice());
-  const biases = r.typedList('biases', Float32Array, Array.from({ length: layers }, (_, l) => sizes[l + 1])).map((b) => b.slice());
+  const layersOf = (o: StateReader): NetworkWeights => ({
+    weights: o.typedList('weights', Float32Array, Array.from({ length: layers }, (_, l) => sizes[l] * sizes[l + 1])).map((w) => w.slice()),
+    biases: o.typedList('biases', Float32Array, Array.from({ length: layers }, (_, l) => sizes[l + 1])).map((b) => b.slice()),
+  });
+  const { weights, biases } = layersOf(r);
+  let extra: NetworkWeights[] | undefined;
+  if (params.networks > 1) {
+    const more = r.objects('extra');
+    if (more.length !== params.networks - 1) r.fail('extra', `holds ${more.length} networks; the params say ${params.networks} in all, so ${params.networks - 1} besides the first.`);
+    extra = more.map(layersOf);
+  }
   const stored = readBins(r);
   const bins = stored?.bins;
   const oneHot = readIndicators(r, sizes[0] - binCount(bins));
   stored?.check(sizes[0] - binCount(bins) - indicatorCount(oneHot));
-  return { sizes, weights, biases, ...addedInputsOf({ oneHot, bins }) };
+  return { sizes, weights, biases, ...(extra ? { extra } : {}), ...addedInputsOf({ oneHot, bins }) };
 }
 
 /** Epochs, history (its metric must be `metric`) and background rows of `inputs` columns. */

@@ -67,6 +67,12 @@ export interface MlpTrained {
   history: FitHistory;
 }
 
+/** The layers of one more network of the same sizes (MlpOptions `networks`). */
+export interface NetworkWeights {
+  weights: Float32Array[];
+  biases: Float32Array[];
+}
+
 function forward(x: Tensor2D, W: Tensor2D[], b: Tensor1D[]): Tensor2D {
   let h = x;
   const last = W.length - 1;
@@ -308,4 +314,33 @@ export async function trainMlp(P: MlpTraining, input: MlpTrainInput, objective: 
   } finally {
     for (const o of owned) o.dispose();
   }
+}
+
+/**
+ * Trains `P.networks` networks on the same rows (MlpOptions `networks`): the first from `rng`
+ * exactly as `trainMlp` alone would, network i > 0 from a generator seeded `P.seed + i` — so one
+ * network is the plain model, and network i of seed s is the first network of seed s + i when no
+ * validation split is drawn. The first network's epochs and history stand for the fit; progress
+ * runs over all of them (the later ones report no loss, so a live curve shows the first).
+ */
+export async function trainNetworks(
+  P: MlpTraining & Pick<MlpOptions, 'networks' | 'seed'>,
+  input: MlpTrainInput,
+  objective: MlpObjective,
+  rng: Rng,
+  options: FitOptions,
+): Promise<MlpTrained & { extra?: NetworkWeights[] }> {
+  const m = P.networks;
+  if (m <= 1) return trainMlp(P, input, objective, rng, options);
+  const part = (i: number): FitOptions => ({
+    ...options,
+    onProgress: options.onProgress && ((p) => options.onProgress!(i === 0 ? { ...p, fraction: p.fraction / m } : { fraction: (i + p.fraction) / m })),
+  });
+  const first = await trainMlp(P, input, objective, rng, part(0));
+  const extra: NetworkWeights[] = [];
+  for (let i = 1; i < m; i++) {
+    const t = await trainMlp(P, input, objective, new Rng(P.seed + i), part(i));
+    extra.push({ weights: t.weights, biases: t.biases });
+  }
+  return { ...first, extra };
 }
