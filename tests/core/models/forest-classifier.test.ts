@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { decodeState, encodeState } from '../../../src/core/bundle/codec';
+import { roundTrip } from '../../helpers/model-json';
 import { RandomForestClassifier } from '../../../src/core/models/forest';
 import { accumulateProba } from '../../../src/core/models/tree';
 import { modelFromJSON } from '../../../src/core/models/registry';
-import type { Classifier, SerializedModel, StateValue } from '../../../src/core/models/types';
+import type { Classifier } from '../../../src/core/models/types';
 import { accuracyOf, expectProbabilities, syntheticClasses } from '../../helpers/classification';
-
-function roundTrip(s: SerializedModel): SerializedModel {
-  const parsed = JSON.parse(JSON.stringify({ ...s, state: encodeState(s.state) })) as SerializedModel;
-  return { ...parsed, state: decodeState(parsed.state) as { [k: string]: StateValue } };
-}
 
 describe('RandomForestClassifier', () => {
   const tr = syntheticClasses(1000, 6, 3, 1);

@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decodeState, encodeState } from '../../../src/core/bundle/codec';
+import { roundTrip } from '../../helpers/model-json';
 import { BundleError, InvalidInputError } from '../../../src/core/errors';
 import { classWeights } from '../../../src/core/models/class-weight';
 import { GradientBoostingClassifier, GradientBoostingRegressor } from '../../../src/core/models/gbdt';
 import { createModel, modelFromJSON } from '../../../src/core/models/registry';
-import type { Classifier, Matrix, SerializedModel, StateValue } from '../../../src/core/models/types';
+import type { Classifier, Matrix, StateValue } from '../../../src/core/models/types';
 import { accuracyOf, expectProbabilities, syntheticClasses } from '../../helpers/classification';
-
-function roundTrip(s: SerializedModel): SerializedModel {
-  const parsed = JSON.parse(JSON.stringify({ ...s, state: encodeState(s.state) })) as SerializedModel;
-  return { ...parsed, state: decodeState(parsed.state) as { [k: string]: StateValue } };
-}
 
 describe('GradientBoostingClassifier', () => {
   const train3 = syntheticClasses(1500, 5, 3, 1);

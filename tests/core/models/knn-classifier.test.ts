@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { decodeState, encodeState } from '../../../src/core/bundle/codec';
+import { roundTrip } from '../../helpers/model-json';
 import { KNeighborsClassifier } from '../../../src/core/models/knn';
 import { modelFromJSON } from '../../../src/core/models/registry';
-import type { Classifier, Matrix, SerializedModel, StateValue } from '../../../src/core/models/types';
+import type { Classifier, Matrix } from '../../../src/core/models/types';
 import { initTf } from '../../../src/core/tf';
 import { expectProbabilities, syntheticClasses } from '../../helpers/classification';
-
-function roundTrip(s: SerializedModel): SerializedModel {
-  const parsed = JSON.parse(JSON.stringify({ ...s, state: encodeState(s.state) })) as SerializedModel;
-  return { ...parsed, state: decodeState(parsed.state) as { [k: string]: StateValue } };
-}
 
 describe('KNeighborsClassifier', () => {
   // One feature: rows at 0, 1, 2, 3, 10 with classes 0, 0, 1, 2, 1.

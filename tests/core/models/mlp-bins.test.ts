@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeState, encodeState } from '../../../src/core/bundle/codec';
+import { roundTrip } from '../../helpers/model-json';
 import { MlpClassifier, MlpRegressor } from '../../../src/core/models/mlp';
 import { binCount, learnBins, withBins } from '../../../src/core/models/mlp/bins';
 import { modelFromJSON } from '../../../src/core/models/registry';
-import type { Matrix, SerializedModel, StateValue } from '../../../src/core/models/types';
+import type { Matrix, StateValue } from '../../../src/core/models/types';
 import { Rng } from '../../../src/core/random';
 import { initTf } from '../../../src/core/tf';
 
@@ -21,11 +21,6 @@ function wavy(n: number, seed: number): { X: Matrix; y: Float64Array } {
     y[i] = Math.sin(3 * x) + 0.1 * rng.normal();
   }
   return { X: { data, rows: n, cols: 3 }, y };
-}
-
-function roundTrip(s: SerializedModel): SerializedModel {
-  const parsed = JSON.parse(JSON.stringify({ ...s, state: encodeState(s.state) })) as SerializedModel;
-  return { ...parsed, state: decodeState(parsed.state) as { [k: string]: StateValue } };
 }
 
 const rmse = (a: Float64Array, b: Float64Array): number => Math.sqrt(a.reduce((s, v, i) => s + (v - b[i]) ** 2, 0) / a.length);

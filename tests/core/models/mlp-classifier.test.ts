@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeState, encodeState } from '../../../src/core/bundle/codec';
+import { roundTrip } from '../../helpers/model-json';
 import { CancelledError, InvalidInputError } from '../../../src/core/errors';
 import { logLoss } from '../../../src/core/metrics/classification';
 import { MlpClassifier, MlpRegressor } from '../../../src/core/models/mlp';
@@ -10,11 +10,6 @@ import { parseModels } from '../../../src/cli/train';
 import { accuracyOf, expectProbabilities, syntheticClasses } from '../../helpers/classification';
 
 const small = { hiddenLayers: [16, 16], batchSize: 32, maxEpochs: 12, learningRate: 1e-2 };
-
-function roundTrip(s: SerializedModel): SerializedModel {
-  const parsed = JSON.parse(JSON.stringify({ ...s, state: encodeState(s.state) })) as SerializedModel;
-  return { ...parsed, state: decodeState(parsed.state) as { [k: string]: StateValue } };
-}
 
 const meanOf = (proba: Float64Array, k: number, c: number): number => {
   let s = 0;

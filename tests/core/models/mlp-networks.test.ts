@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeState, encodeState } from '../../../src/core/bundle/codec';
+import { roundTrip } from '../../helpers/model-json';
 import { MlpClassifier, MlpRegressor } from '../../../src/core/models/mlp';
 import { modelFromJSON } from '../../../src/core/models/registry';
-import type { Matrix, SerializedModel, StateValue } from '../../../src/core/models/types';
+import type { Matrix } from '../../../src/core/models/types';
 import { Rng } from '../../../src/core/random';
 import { initTf } from '../../../src/core/tf';
 
@@ -17,11 +17,6 @@ function noisy(n: number, seed: number): { X: Matrix; y: Float64Array } {
     y[i] = a * b + Math.sin(2 * a) + 0.5 * rng.normal();
   }
   return { X: { data, rows: n, cols: 3 }, y };
-}
-
-function roundTrip(s: SerializedModel): SerializedModel {
-  const parsed = JSON.parse(JSON.stringify({ ...s, state: encodeState(s.state) })) as SerializedModel;
-  return { ...parsed, state: decodeState(parsed.state) as { [k: string]: StateValue } };
 }
 
 describe('MLP averaged over several networks (networks)', () => {

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeState, encodeState } from '../../../src/core/bundle/codec';
+import { roundTrip } from '../../helpers/model-json';
 import { BundleError } from '../../../src/core/errors';
 import { modelFromJSON } from '../../../src/core/models/registry';
 import { DecisionTreeClassifier, type TreeClassifierParams } from '../../../src/core/models/tree';
-import type { Classifier, Matrix, SerializedModel, StateValue } from '../../../src/core/models/types';
+import type { Classifier, Matrix } from '../../../src/core/models/types';
 import { accuracyOf, expectProbabilities, syntheticClasses } from '../../helpers/classification';
 
 interface Fixture {
@@ -17,11 +17,6 @@ interface Fixture {
 
 const fixture = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../fixtures/sklearn-tree-classifier-small.json'), 'utf8')) as Fixture;
 const matrix = (rows: number[][]): Matrix => ({ data: Float64Array.from(rows.flat()), rows: rows.length, cols: rows[0].length });
-
-function roundTrip(s: SerializedModel): SerializedModel {
-  const parsed = JSON.parse(JSON.stringify({ ...s, state: encodeState(s.state) })) as SerializedModel;
-  return { ...parsed, state: decodeState(parsed.state) as { [k: string]: StateValue } };
-}
 
 describe('DecisionTreeClassifier', () => {
   const params = (p: Record<string, unknown>): Partial<TreeClassifierParams> => ({
