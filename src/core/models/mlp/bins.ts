@@ -16,6 +16,7 @@
  */
 import type { StateReader, StateRecord } from '../state';
 import type { Matrix } from '../types';
+import { appendPerColumn, distinctValues } from './added-columns';
 
 /** Per encoded column: its index among the inputs and its bin edges, strictly ascending (bins = edges − 1). */
 export interface Bins {
@@ -33,12 +34,7 @@ export function learnBins(X: Matrix, bins: number): Bins | undefined {
   const columns: number[] = [];
   const edges: Float64Array[] = [];
   for (let j = 0; j < cols; j++) {
-    const seen = new Set<number>();
-    for (let i = 0; i < rows && seen.size <= bins; i++) {
-      const v = data[i * cols + j];
-      if (v === v) seen.add(v === 0 ? 0 : v);
-    }
-    if (seen.size <= bins) continue;
+    if (distinctValues(X, j, bins).size <= bins) continue;
     const values: number[] = [];
     for (let i = 0; i < rows; i++) {
       const v = data[i * cols + j];
@@ -75,24 +71,17 @@ export function binValue(x: number, lo: number, width: number): number {
  */
 export function withBins(X: Matrix, b: Bins | undefined): Matrix {
   if (!b) return X;
-  const { data, rows, cols } = X;
-  const width = cols + binCount(b);
-  const out = new Float64Array(rows * width);
   const widths = b.edges.map((e) => Float64Array.from({ length: e.length - 1 }, (_, t) => e[t + 1] - e[t]));
-  for (let i = 0; i < rows; i++) {
-    const src = i * cols;
-    const dst = i * width;
-    out.set(data.subarray(src, src + cols), dst);
-    let at = dst + cols;
-    for (let c = 0; c < b.columns.length; c++) {
-      const x = data[src + b.columns[c]];
+  return appendPerColumn(
+    X,
+    b.columns,
+    widths.map((w) => w.length),
+    (c, x, out, at) => {
       const e = b.edges[c];
       const w = widths[c];
       for (let t = 0; t < w.length; t++) out[at + t] = binValue(x, e[t], w[t]);
-      at += w.length;
-    }
-  }
-  return { data: out, rows, cols: width };
+    },
+  );
 }
 
 /** The encodings as stored in a bundle (absent when there are none). */
@@ -101,10 +90,10 @@ export function binsRecord(b: Bins | undefined): StateRecord {
 }
 
 /**
- * The stored encodings (absent: none), their edges checked, naming the field; `check` then checks
- * their columns against the `inputs` the network takes (its first layer's width less what is added).
+ * The stored encodings (absent: none), their edges checked, naming the field; their columns are
+ * checked against the network's inputs by its reader (network-state.ts `readNetwork`).
  */
-export function readBins(r: StateReader): { bins: Bins; check: (inputs: number) => void } | undefined {
+export function readBins(r: StateReader): Bins | undefined {
   if (!r.has('bins')) return undefined;
   const o = r.object('bins');
   const columns = o.numbers('columns', { integer: true, min: 0 });
@@ -113,13 +102,5 @@ export function readBins(r: StateReader): { bins: Bins; check: (inputs: number) 
     if (e.length < 2) o.fail(`edges[${c}]`, `holds ${e.length} values; a bin needs two edges.`);
     for (let k = 1; k < e.length; k++) if (!(e[k] > e[k - 1])) o.fail(`edges[${c}]`, 'must be finite numbers in strictly ascending order.');
   });
-  const bins = { columns, edges };
-  const check = (inputs: number): void => {
-    if (inputs < 1) o.fail('edges', `hold ${binCount(bins)} bins; the first layer has no room left for the inputs.`);
-    columns.forEach((j, c) => {
-      if (j >= inputs) o.fail(`columns[${c}]`, `is ${j}; the model takes ${inputs} input columns.`);
-      if (c > 0 && !(j > columns[c - 1])) o.fail('columns', 'must be distinct column indices in ascending order.');
-    });
-  };
-  return { bins, check };
+  return { columns, edges };
 }

@@ -12,6 +12,7 @@
  */
 import type { StateReader, StateRecord } from '../state';
 import type { Matrix } from '../types';
+import { appendPerColumn, distinctValues } from './added-columns';
 
 /** How far a value may lie from a level and still match it: 1e-9 relative (absolute below 1). */
 export function levelTolerance(level: number): number {
@@ -32,15 +33,10 @@ export interface Indicators {
  */
 export function learnIndicators(X: Matrix, maxLevels: number): Indicators | undefined {
   if (maxLevels < 3) return undefined;
-  const { data, rows, cols } = X;
   const columns: number[] = [];
   const levels: Float64Array[] = [];
-  for (let j = 0; j < cols; j++) {
-    const seen = new Set<number>();
-    for (let i = 0; i < rows && seen.size <= maxLevels; i++) {
-      const v = data[i * cols + j];
-      if (v === v) seen.add(v === 0 ? 0 : v); // −0 and 0 are one level
-    }
+  for (let j = 0; j < X.cols; j++) {
+    const seen = distinctValues(X, j, maxLevels);
     if (seen.size < 3 || seen.size > maxLevels) continue;
     const lv = Float64Array.from(seen).sort();
     if (lv.some((v, k) => k > 0 && v - lv[k - 1] <= 2 * levelTolerance(v))) continue;
@@ -58,22 +54,15 @@ export function indicatorCount(ind: Indicators | undefined): number {
 /** X's columns followed by the indicators, column by column and level by level; X itself when there are none. */
 export function withIndicators(X: Matrix, ind: Indicators | undefined): Matrix {
   if (!ind) return X;
-  const { data, rows, cols } = X;
-  const width = cols + indicatorCount(ind);
-  const out = new Float64Array(rows * width);
-  for (let i = 0; i < rows; i++) {
-    const src = i * cols;
-    const dst = i * width;
-    out.set(data.subarray(src, src + cols), dst);
-    let at = dst + cols;
-    for (let c = 0; c < ind.columns.length; c++) {
-      const v = data[src + ind.columns[c]];
+  return appendPerColumn(
+    X,
+    ind.columns,
+    ind.levels.map((l) => l.length),
+    (c, v, out, at) => {
       const lv = ind.levels[c];
       for (let k = 0; k < lv.length; k++) out[at + k] = Math.abs(v - lv[k]) <= levelTolerance(lv[k]) ? 1 : 0;
-      at += lv.length;
-    }
-  }
-  return { data: out, rows, cols: width };
+    },
+  );
 }
 
 /** The indicators as stored in a bundle (absent when there are none). */
@@ -82,10 +71,10 @@ export function indicatorsRecord(ind: Indicators | undefined): StateRecord {
 }
 
 /**
- * The stored indicators of a network whose first layer takes `width` values (absent: none),
- * checked against it and naming the field.
+ * The stored indicators (absent: none), their levels checked, naming the field; their columns
+ * are checked against the network's inputs by its reader (network-state.ts `readNetwork`).
  */
-export function readIndicators(r: StateReader, width: number): Indicators | undefined {
+export function readIndicators(r: StateReader): Indicators | undefined {
   if (!r.has('oneHot')) return undefined;
   const o = r.object('oneHot');
   const columns = o.numbers('columns', { integer: true, min: 0 });
@@ -94,12 +83,5 @@ export function readIndicators(r: StateReader, width: number): Indicators | unde
     if (l.length < 3) o.fail(`levels[${c}]`, `holds ${l.length} values; indicators need at least 3.`);
     for (let k = 1; k < l.length; k++) if (!(l[k] > l[k - 1])) o.fail(`levels[${c}]`, 'must be distinct numbers in ascending order.');
   });
-  const oneHot = { columns, levels: levels.map((l) => l.slice()) };
-  const inputs = width - indicatorCount(oneHot);
-  if (inputs < 1) o.fail('levels', `hold ${indicatorCount(oneHot)} indicators; the first layer takes only ${width} values.`);
-  columns.forEach((j, c) => {
-    if (j >= inputs) o.fail(`columns[${c}]`, `is ${j}; the model takes ${inputs} input columns.`);
-    if (c > 0 && !(j > columns[c - 1])) o.fail('columns', 'must be distinct column indices in ascending order.');
-  });
-  return oneHot;
+  return { columns, levels: levels.map((l) => l.slice()) };
 }

@@ -8,6 +8,7 @@ import type { FitHistory } from '../history';
 import type { StateReader, StateRecord } from '../state';
 import type { Matrix } from '../types';
 import { checkPredictInput } from '../validate';
+import { checkAddedColumns } from './added-columns';
 import { denseLayers, forward64 } from './forward';
 import { binCount, binsRecord, learnBins, readBins, withBins, type Bins } from './bins';
 import { indicatorCount, indicatorsRecord, learnIndicators, readIndicators, withIndicators, type Indicators } from './indicators';
@@ -117,10 +118,12 @@ export function readNetwork(
     if (more.length !== params.networks - 1) r.fail('extra', `holds ${more.length} networks; the params say ${params.networks} in all, so ${params.networks - 1} besides the first.`);
     extra = more.map(layersOf);
   }
-  const stored = readBins(r);
-  const bins = stored?.bins;
-  const oneHot = readIndicators(r, sizes[0] - binCount(bins));
-  stored?.check(sizes[0] - binCount(bins) - indicatorCount(oneHot));
+  const oneHot = readIndicators(r);
+  const bins = readBins(r);
+  const inputs = sizes[0] - indicatorCount(oneHot) - binCount(bins);
+  if (inputs < 1) r.fail(bins ? 'bins.edges' : 'oneHot.levels', `hold ${sizes[0] - inputs} added inputs; the first layer takes only ${sizes[0]} values.`);
+  if (oneHot) checkAddedColumns(r, 'oneHot', oneHot.columns, inputs);
+  if (bins) checkAddedColumns(r, 'bins', bins.columns, inputs);
   return { sizes, weights, biases, ...(extra ? { extra } : {}), ...addedInputsOf({ oneHot, bins }) };
 }
 
