@@ -13,7 +13,7 @@
  * busy machine: the load average is printed with the figures.
  */
 import { loadavg } from 'node:os';
-import { DEFAULT_SEARCH_MODELS, runSearch } from '../src/core/pipeline/search';
+import { DEFAULT_SEARCH_MODELS, refittedBest, runSearch } from '../src/core/pipeline/search';
 import { ensembleOfTrials } from '../src/core/pipeline/search-ensemble';
 import { isModelType, modelInfo } from '../src/core/models/catalog';
 import { runTraining } from '../src/core/pipeline/train';
@@ -57,6 +57,7 @@ async function main(): Promise<void> {
       budgetSeconds: budget,
       maxTrials,
       runner: pool?.runner,
+      refit: pool?.fit,
       intervals: false,
       referenceSampleRows: 0,
     }).catch(async (e: unknown) => {
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
           intervals: false,
           referenceSampleRows: 0,
           refit: pool?.fit,
-          ...(res.candidate.model ? { refitted: { trialId: res.best.id, model: res.candidate.model, seconds: res.candidate.fitSeconds } } : {}),
+          refitted: refittedBest(res),
         })
       : undefined;
     const ensembleSeconds = (performance.now() - t0) / 1000;

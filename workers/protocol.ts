@@ -16,7 +16,7 @@ import type { CandidateResult, CandidateSpec, RunWarning, SplitInfo } from '../s
 import type { ThresholdedBundle } from '../src/core/pipeline/decision-threshold';
 import type { TrialOutcome, TrialSpec } from '../src/core/pipeline/search-schedule';
 import type { ScoredTrial } from '../src/core/pipeline/search-ensemble';
-import type { SerializedFit } from '../src/core/pipeline/search';
+import type { FitRows, SerializedFit } from '../src/core/pipeline/search';
 import type { ClassificationMetricName } from '../src/core/metrics/classification-ranking';
 import type { CalibrationChoice } from '../src/core/models/calibration-model';
 import type { SetSummary } from '../src/core/conformal/sets';
@@ -250,7 +250,13 @@ export interface TrainJob {
    * result is the chosen model: the ensemble when its cross-validated RMSE beats the best
    * trial's, else the best trial (`TrainJobResult.searchEnsemble` says which, and why).
    */
-  searchEnsemble?: { searchKey: string; folds: number; seed: number; trials: ScoredTrial[] };
+  searchEnsemble?: SearchRunRef & { trials: ScoredTrial[] };
+  /**
+   * A model search's refit of its best (an ordinary candidate): while the job fits it on every
+   * training row, its hold-out calibration fit (for the intervals) goes to another pool worker,
+   * on the search's prepared run (the same rows).
+   */
+  searchRefit?: SearchRunRef;
   /** Classification: the metric candidates are ranked and reported by (default roc_auc). */
   metric?: ClassificationMetricName;
   /** Binary classification: the decision threshold (default 0.5). */
@@ -277,21 +283,31 @@ export interface SearchTrialJob {
   trial: TrialSpec;
 }
 
-/** A model fitted on every training row of a search's prepared run in a pool worker: an ensemble member's refit. */
+/** The search whose prepared run (its key, folds and seed: the trials' rows) a job's fits made elsewhere share. */
+export interface SearchRunRef {
+  searchKey: string;
+  folds: number;
+  seed: number;
+}
+
+/** A model fitted on the training rows of a search's prepared run in a pool worker: a refit of the best or of an ensemble member. */
 export interface SearchFitJob extends Omit<SearchTrialJob, 'trial'> {
   model: ModelType;
   params: Record<string, unknown>;
+  /** All the training rows (default), or the proper part of the hold-out calibration split. */
+  rows?: FitRows;
 }
 
 /** The fitted model, serialized (absent, with the reason, when the fit failed), and the fit's seconds. */
 export type SearchFitResult = SerializedFit;
 
 /**
- * The page's side of a search ensemble job's refits (through comlink): each member is fitted by
- * another pool worker and handed back, so the members refit side by side.
+ * The page's side of a search's refit job (through comlink): fits of the job's models (the
+ * ensemble's members, their hold-out calibration fits, the best's calibration fit) made by other
+ * pool workers and handed back, so they go on side by side.
  */
 export interface RefitLink {
-  fit(model: ModelType, params: Record<string, unknown>): Promise<SearchFitResult>;
+  fit(model: ModelType, params: Record<string, unknown>, rows: FitRows): Promise<SearchFitResult>;
 }
 
 /** One tree of a shared forest fit, grown in a helper worker. */
@@ -351,7 +367,7 @@ export interface SearchEnsembleOutcome {
   members: { trial: number; name: string; weight: number }[];
   /** Why the ensemble could not be built, when it could not. */
   ensembleError?: string;
-  /** Members refitted by other pool workers, side by side (the rest in the job's own worker). */
+  /** Fits (members' refits and their hold-out calibration fits) made by other pool workers, side by side (the rest in the job's own worker). */
   refittedElsewhere?: number;
 }
 

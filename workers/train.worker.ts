@@ -15,7 +15,7 @@ import { Checkpointer } from '../src/core/abort';
 import { trainSharedTrees } from '../src/core/models/forest/trainer';
 import { permutationImportance } from '../src/core/pipeline/importance';
 import type { LogLine } from '../src/core/pipeline/log';
-import { runTraining, type CandidateResult, type PrefittedModel, type TrainingProgress, type TrainingResult } from '../src/core/pipeline/train';
+import { holdOutCalibrationCoverage, runTraining, type CandidateResult, type TrainingProgress, type TrainingResult } from '../src/core/pipeline/train';
 import { ensembleMembers, ensembleOfTrials } from '../src/core/pipeline/search-ensemble';
 import type { Recipe } from '../src/core/recipe';
 import { loadBundle } from '../src/core/bundle/bundle';
@@ -23,7 +23,7 @@ import { withDecisionThreshold } from '../src/core/pipeline/decision-threshold';
 import { accuracy, decide } from '../src/core/metrics/classification';
 import { isClassifier, type Classifier, type ModelType } from '../src/core/models/types';
 import { runRetrain } from '../src/core/pipeline/retrain';
-import { evaluateTrial, fitOnTrainingRows, prefittedOf, searchData, type SearchData } from '../src/core/pipeline/search';
+import { evaluateTrial, fitOnTrainingRows, prefittedOf, searchData, type RefitHook, type SearchData } from '../src/core/pipeline/search';
 import { initTf } from '../src/core/tf';
 import { openLoupeDb, outcomeMetrics, RunStore } from '../src/storage';
 import { installErrorTransfer } from './error-transfer';
@@ -94,18 +94,18 @@ const api: TrainApi = {
       let run: TrainingResult;
       let c: CandidateResult;
       let searchEnsemble: SearchEnsembleOutcome | undefined;
+      // A search's refits go on side by side in other pool workers when the page offers them (RefitLink); a fit none could make is made here.
+      let elsewhere = 0;
+      const refit: RefitHook | undefined = refitLink
+        ? async (model, params, rows) => {
+            const fitted = prefittedOf(await refitLink.fit(model, params, rows));
+            if (fitted) elsewhere++;
+            return fitted;
+          }
+        : undefined;
       if (job.searchEnsemble) {
         const se = job.searchEnsemble;
         const data = await searchDataFor({ key: se.searchKey, recipe: job.recipe, split: job.split, folds: se.folds, seed: se.seed });
-        // The members refit side by side in other pool workers when the page offers them (RefitLink); a fit none could make is made here.
-        let elsewhere = 0;
-        const refit = refitLink
-          ? async (model: ModelType, params: Record<string, unknown>): Promise<PrefittedModel | undefined> => {
-              const fitted = prefittedOf(await refitLink.fit(model, params));
-              if (fitted) elsewhere++;
-              return fitted;
-            }
-          : undefined;
         const e = await ensembleOfTrials({ ...common, trials: se.trials, actual: data.actual, foldOf: data.foldOf, ensemble: job.candidate.params ?? {}, refit });
         run = e.run;
         c = e.chosen;
@@ -119,9 +119,12 @@ const api: TrainApi = {
           ...(refit ? { refittedElsewhere: elsewhere } : {}),
         };
       } else {
+        // A search's best: its calibration fit in another worker while this one fits every row.
+        const properAt = job.searchRefit && refit && !ensemble ? holdOutCalibrationCoverage(common) : null;
         run = await runTraining({
           ...common,
           candidates: ensemble ? (job.members ?? []) : [job.candidate],
+          ...(properAt !== null && refit ? { prefitted: [{ proper: refit(job.candidate.type, job.candidate.params ?? {}, { properAt }).catch(() => undefined) }] } : {}),
           ...(ensemble ? { ensemble: job.candidate.params ?? {} } : {}),
           onCandidateDone: (r) => {
             if (!ensemble || r.type === 'ensemble') done = r;
@@ -228,7 +231,7 @@ const api: TrainApi = {
     const controller = new AbortController();
     running.set(job.jobId, controller);
     try {
-      return await fitOnTrainingRows(searchDataFor({ key: job.searchKey, recipe: job.recipe, split: job.split, folds: job.folds, seed: job.seed }), job.model, job.params, controller.signal);
+      return await fitOnTrainingRows(searchDataFor({ key: job.searchKey, recipe: job.recipe, split: job.split, folds: job.folds, seed: job.seed }), job.model, job.params, controller.signal, job.rows ?? 'all');
     } finally {
       running.delete(job.jobId);
     }

@@ -246,7 +246,8 @@ export class ModelSearch {
         // A gbdt whose CV fits stopped early is refitted on every row with the steps they ran.
         const params = refitParams(best);
         parentId = await this.#recorder.start({ ...base, name, modelType: best.model, params });
-        result = await pool.run({ jobId, tableKey: cur.meta.id, dataset, recipe, candidate: { type: best.model, name, params }, split });
+        // Its hold-out calibration fit goes to another worker meanwhile, on the search's rows.
+        result = await pool.run({ jobId, tableKey: cur.meta.id, dataset, recipe, candidate: { type: best.model, name, params }, split, searchRefit: { searchKey, folds, seed: s.seed } });
         // After the refit: a classification's trials are recorded with its bundle's class labels.
         if (parentId) await this.#recorder.trials(parentId, base, found.trials, result.bundle?.classes);
       }

@@ -21,6 +21,7 @@ import { TreeShareHost } from '../core/models/forest/tree-share';
 import type { ForestParams } from '../core/models/forest/params';
 import type { Matrix, ModelType } from '../core/models/types';
 import type { ThresholdedBundle } from '../core/pipeline/decision-threshold';
+import type { FitRows } from '../core/pipeline/search';
 import { transferableTable } from './column-transfer';
 import { OwnedWorker, type WorkerEndpoint } from './owned-worker';
 import {
@@ -37,6 +38,7 @@ import {
   type RefitLink,
   type SearchFitJob,
   type SearchFitResult,
+  type SearchRunRef,
   type SearchTrialJob,
   type SharedTree,
   type TreeShareLink,
@@ -154,8 +156,9 @@ export class TrainWorkerPool {
         if (live()) handlers.onProgress?.(p);
       });
       const share = job.candidate.type === 'forest' && this.size > 1 ? this.#shareLink(q) : undefined;
-      // A search's ensemble job refits its members in the other workers, side by side (one worker: all in its own).
-      const refit = job.searchEnsemble && this.size > 1 ? this.#refitLink(job) : undefined;
+      // A search's refit job (its ensemble, or its best) fits in the other workers too, side by side (one worker: all in its own).
+      const search = job.searchEnsemble ?? job.searchRefit;
+      const refit = search && this.size > 1 ? this.#refitLink(job, search) : undefined;
       const r = await slot.worker.api.train(job, onProgress, share, refit);
       if (r.status === 'finished') this.#owner.set(job.jobId, slot);
       return r;
@@ -191,13 +194,12 @@ export class TrainWorkerPool {
     return this.#enqueue<SearchFitResult>(job.jobId, job.tableKey, undefined, (slot) => slot.worker.api.fitSearchModel(job), (status, message) => ({ seconds: 0, error: `${status}: ${message}` }));
   }
 
-  /** The page's side of a search ensemble job's refits: each member a fit job of its own, on whichever worker is free. */
-  #refitLink(job: TrainJob): RefitLink {
-    const se = job.searchEnsemble!;
+  /** The page's side of a search's refit job: each fit a job of its own, on whichever worker is free. */
+  #refitLink(job: TrainJob, search: SearchRunRef): RefitLink {
     let n = 0;
     return proxy({
-      fit: (model: ModelType, params: Record<string, unknown>): Promise<SearchFitResult> =>
-        this.fitSearchModel({ jobId: `${job.jobId}-refit-${++n}`, tableKey: job.tableKey, searchKey: se.searchKey, recipe: job.recipe, split: job.split, folds: se.folds, seed: se.seed, model, params }),
+      fit: (model: ModelType, params: Record<string, unknown>, rows: FitRows): Promise<SearchFitResult> =>
+        this.fitSearchModel({ jobId: `${job.jobId}-refit-${++n}`, tableKey: job.tableKey, searchKey: search.searchKey, recipe: job.recipe, split: job.split, folds: search.folds, seed: search.seed, model, params, rows }),
     });
   }
 

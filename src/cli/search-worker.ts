@@ -23,7 +23,7 @@ function serve(port: NonNullable<typeof parentPort>, init: TrialWorkerData): voi
       return;
     }
     if (m.kind === 'fit') {
-      void fitOnTrainingRows(data, m.model, m.params).then((fit) => port.postMessage({ kind: 'fitted', id: m.id, ...fit } satisfies TrialReply));
+      void fitOnTrainingRows(data, m.model, m.params, undefined, m.rows).then((fit) => port.postMessage({ kind: 'fitted', id: m.id, ...fit } satisfies TrialReply));
       return;
     }
     const controller = new AbortController();

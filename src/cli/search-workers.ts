@@ -8,7 +8,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ModelType } from '../core/models/types';
-import { evaluateTrial, prefittedOf, type SearchData, type SearchRequest, type SerializedFit, type TrialOutcome, type TrialRunner, type TrialSpec } from '../core/pipeline/search';
+import { evaluateTrial, prefittedOf, type FitRows, type SearchData, type SearchRequest, type SerializedFit, type TrialOutcome, type TrialRunner, type TrialSpec } from '../core/pipeline/search';
 import type { PrefittedModel } from '../core/pipeline/train';
 
 export interface TrialWorkerData {
@@ -23,8 +23,8 @@ export interface TrialWorkerData {
 export type TrialRequest =
   | { kind: 'run'; id: number; spec: TrialSpec }
   | { kind: 'cancel'; id: number }
-  /** Fit a model on every training row of the prepared run (an ensemble member's refit). */
-  | { kind: 'fit'; id: number; model: ModelType; params: Record<string, unknown> };
+  /** Fit a model on the training rows of the prepared run (a refit: the best's, an ensemble member's). */
+  | { kind: 'fit'; id: number; model: ModelType; params: Record<string, unknown>; rows: FitRows };
 export type TrialReply =
   | { kind: 'outcome'; id: number; outcome: TrialOutcome }
   | ({ kind: 'fitted'; id: number } & SerializedFit);
@@ -33,6 +33,7 @@ export type TrialReply =
 interface PendingFit {
   model: ModelType;
   params: Record<string, unknown>;
+  rows: FitRows;
   resolve: (m: PrefittedModel | undefined) => void;
 }
 
@@ -111,7 +112,7 @@ class TrialWorker {
 
   fit(f: PendingFit): void {
     this.#fitting = f;
-    this.#worker.postMessage({ kind: 'fit', id: ++this.#id, model: f.model, params: f.params } satisfies TrialRequest);
+    this.#worker.postMessage({ kind: 'fit', id: ++this.#id, model: f.model, params: f.params, rows: f.rows } satisfies TrialRequest);
   }
 
   /** The pending trial is over: no longer cancelled through its signal. */
@@ -161,13 +162,14 @@ export class TrialWorkers {
   }
 
   /**
-   * A model of `type` fitted on every training row of the prepared run (an ensemble member's
-   * refit; search-ensemble.ts `refit`) by the next free worker; undefined when no worker could,
-   * and the caller fits it itself.
+   * A model of `type` fitted on the prepared run's training rows (`rows`: all, or the proper
+   * part of the hold-out calibration split) by the next free worker — the search's refit of its
+   * best, an ensemble member's (search.ts `RefitHook`); undefined when no worker could, and the
+   * caller fits it itself.
    */
-  fit = (model: ModelType, params: Record<string, unknown>): Promise<PrefittedModel | undefined> =>
+  fit = (model: ModelType, params: Record<string, unknown>, rows: FitRows): Promise<PrefittedModel | undefined> =>
     new Promise((resolve) => {
-      this.#fits.push({ model, params, resolve });
+      this.#fits.push({ model, params, rows, resolve });
       this.#drainFits();
     });
 

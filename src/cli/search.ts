@@ -10,7 +10,7 @@ import { REFERENCE_SAMPLE_ROWS } from '../core/bundle/reference-sample';
 import { candidateTypesFor, modelInfo, modelLabel } from '../core/models/catalog';
 import { formatLogLine } from '../core/pipeline/log';
 import type { ModelType, Task } from '../core/models/types';
-import { DEFAULT_CLASSIFICATION_SEARCH_MODELS, DEFAULT_SEARCH_BUDGET, DEFAULT_SEARCH_FOLDS, DEFAULT_SEARCH_MODELS, defaultSearchModels, formatCvScore, runSearch, searchMetricOf, type BestPoint, type SearchMetric, type SearchStop } from '../core/pipeline/search';
+import { DEFAULT_CLASSIFICATION_SEARCH_MODELS, DEFAULT_SEARCH_BUDGET, DEFAULT_SEARCH_FOLDS, DEFAULT_SEARCH_MODELS, defaultSearchModels, formatCvScore, refittedBest, runSearch, searchMetricOf, type BestPoint, type SearchMetric, type SearchStop } from '../core/pipeline/search';
 import { ensembleMembers, ensembleOfTrials } from '../core/pipeline/search-ensemble';
 import { numberOption, parseArgs, rejectUnknown, stringOption, UsageError } from './args';
 import type { Command } from './command';
@@ -154,6 +154,8 @@ export const searchCommand: Command = {
         seed,
         folds: cvFolds,
         runner: pool?.runner,
+        // The refit of the best (and its hold-out calibration fit) in the workers, which the trials no longer need.
+        refit: pool?.fit,
         budgetSeconds: budget,
         maxTrials,
         intervals,
@@ -185,7 +187,7 @@ export const searchCommand: Command = {
             onLog: verbose ? (l) => io.err(formatLogLine(l)) : undefined,
             refit: pool?.fit,
             // The search refitted its best already (for intervals, the same split and rows): not again.
-            ...(res.candidate.model ? { refitted: { trialId: res.best.id, model: res.candidate.model, seconds: res.candidate.fitSeconds } } : {}),
+            refitted: refittedBest(res),
           })
         : undefined;
     } finally {

@@ -145,7 +145,7 @@ describe('TrainWorkerPool', () => {
     await expect.poll(() => progress.sort()).toEqual(['a', 'b', 'c']);
   });
 
-  it("a search's ensemble job refits its members in the other workers through its refit link; a pool of one offers none", async () => {
+  it("a search's refit job (its ensemble, or its best) fits in the other workers through its refit link; a pool of one offers none", async () => {
     setup(3);
     const searchEnsemble = { searchKey: 's1', folds: 3, seed: 4, trials: [] };
     const ens = pool.run({ ...job('ens'), candidate: { type: 'ensemble', name: 'Search ensemble' }, searchEnsemble });
@@ -153,7 +153,7 @@ describe('TrainWorkerPool', () => {
     const host = workers.started[placement().ens - 1].api;
     const link = host.links.get('ens')!;
     expect(link).toBeDefined();
-    const fitted = await Promise.all([link.fit('ridge', { alpha: 2 }), link.fit('gbdt', { seed: 4 })]);
+    const fitted = await Promise.all([link.fit('ridge', { alpha: 2 }, 'all'), link.fit('gbdt', { seed: 4 }, { properAt: 0.9 })]);
     expect(fitted.map((f) => f.model!.type)).toEqual(['ridge', 'gbdt']);
     // Fitted by other workers on the search's prepared run (its key, folds and seed), never by the ensemble's own.
     const fits = workers.started.flatMap((w) => w.api.fits.map((f) => ({ worker: w.api.n, f })));
@@ -162,9 +162,29 @@ describe('TrainWorkerPool', () => {
       expect(worker).not.toBe(host.n);
       expect(f).toMatchObject({ searchKey: 's1', folds: 3, seed: 4, tableKey: 'v1', split: job('x').split });
     }
-    expect(fits.map(({ f }) => f.params)).toEqual([{ alpha: 2 }, { seed: 4 }]);
+    expect(fits.map(({ f }) => [f.params, f.rows])).toEqual([
+      [{ alpha: 2 }, 'all'],
+      [{ seed: 4 }, { properAt: 0.9 }],
+    ]);
     host.finish('ens');
     expect((await ens).status).toBe('finished');
+
+    // The best's refit job: its link fits on the search's prepared run too.
+    const best = pool.run({ ...job('best'), searchRefit: { searchKey: 's2', folds: 5, seed: 1 } });
+    await expect.poll(() => placement().best).toBeDefined();
+    const bestHost = workers.started[placement().best - 1].api;
+    await bestHost.links.get('best')!.fit('gbdt', { seed: 1 }, { properAt: 0.8 });
+    const bestFit = workers.started.flatMap((w) => w.api.fits.map((f) => ({ worker: w.api.n, f }))).find(({ f }) => f.jobId.startsWith('best-'))!;
+    expect(bestFit.worker).not.toBe(bestHost.n);
+    expect(bestFit.f).toMatchObject({ searchKey: 's2', folds: 5, seed: 1, rows: { properAt: 0.8 } });
+    bestHost.finish('best');
+    await best;
+    // An ordinary job gets no link.
+    const plain = pool.run(job('plain'));
+    await expect.poll(() => placement().plain).toBeDefined();
+    expect(workers.started[placement().plain - 1].api.links.get('plain')).toBeUndefined();
+    workers.started[placement().plain - 1].api.finish('plain');
+    await plain;
     pool.dispose();
     workers.closeAll();
 

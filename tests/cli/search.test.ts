@@ -13,7 +13,7 @@ import type { SearchReport } from '../../src/cli/search';
 import { TrialWorkers } from '../../src/cli/search-workers';
 import { parseCsv } from '../../src/core/data';
 import type { ModelType } from '../../src/core/models/types';
-import { runSearch, type Trial } from '../../src/core/pipeline/search';
+import { refittedBest, runSearch, type Trial } from '../../src/core/pipeline/search';
 import { ensembleOfTrials } from '../../src/core/pipeline/search-ensemble';
 import { defaultRecipe } from '../../src/core/recipe';
 import { runCli } from '../helpers/cli';
@@ -98,8 +98,7 @@ describe('cli search', () => {
       const res = await runSearch({ ...base, runner: pool.runner });
       const blend = { ...req, dataset: base.dataset, intervals: false as const, referenceSampleRows: 0, trials: res.trials, actual: res.actual, foldOf: res.foldOf };
       // The search's own refit of its best is taken as that member: the workers fit the others.
-      const refitted = { trialId: res.best.id, model: res.candidate.model!, seconds: res.candidate.fitSeconds };
-      const viaWorkers = await ensembleOfTrials({ ...blend, refit: pool.fit, refitted });
+      const viaWorkers = await ensembleOfTrials({ ...blend, refit: pool.fit, refitted: refittedBest(res) });
       const here = await ensembleOfTrials(blend);
       expect(viaWorkers.bestTrialId).toBe(res.best.id);
       expect(pool.fitted).toBe(viaWorkers.run.leaderboard.filter((c) => c.type !== 'ensemble').length - 1);
@@ -113,9 +112,44 @@ describe('cli search', () => {
     // A pool that could not start leaves every refit to the caller: the same ensemble again.
     const broken = new TrialWorkers(2, req, { tfjs: false, entry: new URL('./no-such-worker.ts', import.meta.url).href });
     try {
-      await expect.poll(() => broken.fit('ridge', {})).toBeUndefined();
+      await expect.poll(() => broken.fit('ridge', {}, 'all')).toBeUndefined();
     } finally {
       await broken.close();
+    }
+  });
+
+  it('makes the refit and its hold-out calibration fit in the trial workers, side by side, to the same model and intervals as this thread', async () => {
+    const { ds, recipe } = await sampleInputs();
+    const req = { table: ds.table, recipe, split: { kind: 'holdout' as const, testSize: 0.2, seed: 7 }, folds: 3, seed: 7 };
+    const base = { ...req, dataset: { hash: 'x' }, models: ['gbdt', 'ridge', 'tree'] as ModelType[], budgetSeconds: 600, maxTrials: 9, intervals: { coverage: 0.8 }, referenceSampleRows: 0 };
+    const pool = new TrialWorkers(2, req, { tfjs: false });
+    try {
+      const res = await runSearch({ ...base, runner: pool.runner, refit: pool.fit });
+      const here = await runSearch(base);
+      // Two fits in the workers (every training row; the proper part at 80 % coverage), none in this thread.
+      expect(pool.fitted).toBe(2);
+      expect(res.bestFits?.proper).toBeDefined();
+      expect(here.bestFits).toBeUndefined();
+      const a = res.candidate;
+      const b = here.candidate;
+      expect(a.metrics).toEqual(b.metrics);
+      expect(a.intervals!.calibrationRows).toBe(b.intervals!.calibrationRows);
+      expect(a.intervals!.evaluation).toEqual(b.intervals!.evaluation);
+      expect(a.model!.predict(res.run.evaluationRows.X)).toEqual(b.model!.predict(here.run.evaluationRows.X));
+
+      // The ensemble takes both of the best's fits as they are; each other member's two fits are the workers'.
+      const blend = { ...req, dataset: base.dataset, intervals: base.intervals, referenceSampleRows: 0, trials: res.trials, actual: res.actual, foldOf: res.foldOf };
+      const viaWorkers = await ensembleOfTrials({ ...blend, refit: pool.fit, refitted: refittedBest(res) });
+      const inThread = await ensembleOfTrials(blend);
+      const members = viaWorkers.run.leaderboard.filter((c) => c.type !== 'ensemble');
+      expect(pool.fitted).toBe(2 + 2 * (members.length - 1));
+      for (const c of inThread.run.leaderboard) {
+        const w = viaWorkers.run.leaderboard.find((x) => x.name === c.name)!;
+        expect(w.metrics).toEqual(c.metrics);
+        expect(w.intervals?.evaluation).toEqual(c.intervals?.evaluation);
+      }
+    } finally {
+      await pool.close();
     }
   });
 

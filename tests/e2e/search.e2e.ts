@@ -125,10 +125,11 @@ describe('Train screen: Search mode', () => {
     expect(Number.isFinite(ensembleCv) && Number.isFinite(bestCv)).toBe(true);
     // The ensemble is kept only when its cross-validated RMSE is lower.
     expect(chosen).toBe(ensembleCv < bestCv ? 'ensemble' : 'best-trial');
-    // Its refits (the members, the best trial among them) ran in the other workers, side by side.
+    // Its fits (the members, the best trial among them) ran in the other workers, side by side:
     const members = Number((text.match(/^Ensemble of (\d+) trial/) ?? [])[1]);
-    expect(Number(await blended.getAttribute('data-refitted-elsewhere'))).toBeGreaterThanOrEqual(members);
-    expect(text).toMatch(/\d+ of the refits ran side by side in the other workers\./);
+    // Every member on all training rows and on the proper part of the interval calibration split.
+    expect(Number(await blended.getAttribute('data-refitted-elsewhere'))).toBeGreaterThanOrEqual(2 * members);
+    expect(text).toMatch(/\d+ of its fits \(the members’, and their interval calibration fits\) ran side by side in the other workers\./);
     // Runs: the search's run under the kept model's name, with its trials as children.
     await goTo(page, 'Runs');
     const name = chosen === 'ensemble' ? 'Search ensemble' : 'Search best';

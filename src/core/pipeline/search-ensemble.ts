@@ -17,8 +17,9 @@ import { PipelineError } from '../errors';
 import { modelLabel } from '../models/catalog';
 import type { ModelType } from '../models/types';
 import { TARGET_UNITS, selectWeights, type EnsembleRequest } from './ensemble';
+import { fitsElsewhere, type RefitHook } from './search';
 import { ensemblePool, refitParams } from './search-schedule';
-import { runTraining, type CandidateResult, type PrefittedModel, type TrainingRequest, type TrainingResult } from './train';
+import { holdOutCalibrationCoverage, runTraining, type CandidateResult, type FitsElsewhere, type TrainingRequest, type TrainingResult } from './train';
 
 /** A search trial as the ensemble needs it (search.ts's Trial has these fields). */
 export interface ScoredTrial {
@@ -44,15 +45,16 @@ export interface TrialEnsembleRequest extends Omit<TrainingRequest, 'candidates'
   /** How to weigh the members (default: greedy selection). */
   ensemble?: EnsembleRequest;
   /**
-   * Fits a member on every training row elsewhere (the CLI's trial workers), so the members
-   * refit side by side; resolving to undefined leaves that fit to this thread.
+   * Fits a member elsewhere (the CLI's trial workers, the app's other pool workers), on every
+   * training row and, for hold-out intervals, on the proper part, so that the members' fits go on
+   * side by side; resolving to undefined leaves that fit to this thread.
    */
-  refit?: (type: ModelType, params: Record<string, unknown>) => Promise<PrefittedModel | undefined>;
+  refit?: RefitHook;
   /**
-   * A trial already refitted on every training row of this run (runSearch's refit of its best,
-   * `SearchResult.candidate.model`): taken as that member instead of fitting it again.
+   * A trial already refitted for this run (runSearch's refit of its best: `SearchResult.bestFits`,
+   * or its `candidate.model` as `all`): taken as that member instead of fitting it again.
    */
-  refitted?: PrefittedModel & { trialId: number };
+  refitted?: FitsElsewhere & { trialId: number };
 }
 
 export interface TrialEnsemble {
@@ -91,10 +93,9 @@ export async function ensembleOfTrials(req: TrialEnsembleRequest): Promise<Trial
   const members = pool.filter((t, i) => picked[i] > 0 || t === bestTrial);
   const { trials: _t, actual, foldOf, ensemble, refit, refitted, ...rest } = req;
   const candidates = members.map((t) => ({ name: trialName(t), type: t.model, params: refitParams(t) }));
-  // Every member's refit starts now, where `refit` sends it (one already refitted is taken as it is); the run takes them in order.
-  const elsewhere = (t: ScoredTrial, c: (typeof candidates)[number]): Promise<PrefittedModel | undefined> | undefined =>
-    refitted?.trialId === t.id ? Promise.resolve(refitted) : refit?.(c.type, c.params).catch(() => undefined);
-  const prefitted = members.map((t, i) => elsewhere(t, candidates[i]));
+  // Every member's fits start now, where `refit` sends them (one already refitted is taken as it is); the run takes them in order.
+  const properAt = holdOutCalibrationCoverage(req);
+  const prefitted = members.map((t, i) => (refitted?.trialId === t.id ? refitted : refit ? fitsElsewhere(refit, candidates[i].type, candidates[i].params, properAt) : undefined));
   const run = await runTraining({
     ...rest,
     candidates,

@@ -16,7 +16,9 @@
  *      (RMSE; a classification's log loss, on stratified folds) and gives them η times the resource;
  *   4. the best trial on the full resource is refitted by `runTraining` (same split, recipe,
  *      intervals and bundle as `train`) and scored on the test part — a model whose CV fits
- *      stopped early trains as many steps as they ran, on every row (`refitParams`).
+ *      stopped early trains as many steps as they ran, on every row (`refitParams`); with a
+ *      `refit` hook its fits (every row; the proper part for hold-out intervals) are made in
+ *      the trial workers, side by side, as an ensemble's members' are (search-ensemble.ts).
  *
  * The resource is the share of each fold's training rows a fit sees (a seeded subsample, the
  * same for every configuration of a rung, so rungs compare like with like); predictions are
@@ -45,10 +47,10 @@ import type { TreeSharing } from '../models/forest/tree-share';
 import { permutation, Rng } from '../random';
 import type { Recipe } from '../recipe';
 import type { Table } from '../data/types';
-import type { IntervalRequest } from '../conformal/training';
+import { calibrationPart, type IntervalRequest } from '../conformal/training';
 import { Logger, type LogSink } from './log';
 import { DEFAULT_SEARCH_BUDGET, DEFAULT_SEARCH_FOLDS, formatCvScore, refitParams, searchMetricOf, searchTrials, type SearchMetric, type BestPoint, type SearchProgress, type SearchStop, type Trial, type TrialOutcome, type TrialRunner, type TrialSpec } from './search-schedule';
-import { foldParts, prepareRun, runTraining, wrongTaskError, type CandidateResult, type PrefittedModel, type DatasetRef, type FoldData, type PreparedRun, type RunWarning, type SplitSpec, type TrainingResult } from './train';
+import { foldParts, holdOutCalibrationCoverage, prepareRun, runTraining, wrongTaskError, type CandidateResult, type FitsElsewhere, type PrefittedModel, type DatasetRef, type FoldData, type PreparedRun, type RunWarning, type SplitSpec, type TrainingResult } from './train';
 
 export * from './search-schedule';
 
@@ -74,6 +76,12 @@ export interface SearchRequest {
   refitSignal?: AbortSignalLike;
   /** Runs the trials (default: in this thread, one at a time, over `searchData`). */
   runner?: (data: SearchData) => TrialRunner;
+  /**
+   * Makes the refit's fits elsewhere (the trial workers, idle once the trials end): the best on
+   * every training row and, for hold-out intervals, on the proper part, side by side. A fit it
+   * cannot make (undefined) is made in this thread. Without it, both are made here, in turn.
+   */
+  refit?: RefitHook;
   /** Prediction intervals of the refitted best (as `train`; default 90 %). */
   intervals?: IntervalRequest | false;
   referenceSampleRows?: number;
@@ -106,6 +114,8 @@ export interface SearchResult {
   run: TrainingResult;
   /** The refitted best: test metrics and its bundle. */
   candidate: CandidateResult;
+  /** The refit's fits that `refit` made (an ensemble of the trials takes them, not fitting the best again). */
+  bestFits?: FitsElsewhere;
   warnings: RunWarning[];
 }
 
@@ -116,6 +126,8 @@ export interface SearchData {
   actual: Float64Array;
   foldOf: Uint32Array;
   seed: number;
+  /** Seed of the outer split: the hold-out calibration part of the training rows is drawn from it. */
+  splitSeed: number;
 }
 
 const now = (): number => performance.now();
@@ -144,7 +156,7 @@ export async function searchData(
   const actual = new Float64Array(n);
   const foldOf = new Uint32Array(n);
   folds.forEach((f, k) => f.rows.forEach((r, i) => ((actual[r] = f.test.yRaw[i]), (foldOf[r] = k))));
-  return { prepared, folds, actual, foldOf, seed: req.seed };
+  return { prepared, folds, actual, foldOf, seed: req.seed, splitSeed: req.split.seed };
 }
 
 /**
@@ -212,15 +224,42 @@ export interface SerializedFit {
 }
 
 /**
- * Fits `type` on every training row of the prepared run (an ensemble member's refit, in a CLI
- * trial worker or an app pool worker): the model serialized, a failure (the preparation's too)
- * as `error`, never thrown.
+ * Which training rows of a search's prepared run a fit made elsewhere takes: all of them, or the
+ * proper part of the hold-out calibration split at this coverage (conformal/training.ts
+ * `calibrationPart`, as `runTraining` draws it: the same rows).
  */
-export async function fitOnTrainingRows(data: SearchData | PromiseLike<SearchData>, type: ModelType, params: Record<string, unknown>, signal?: AbortSignalLike): Promise<SerializedFit> {
+export type FitRows = 'all' | { properAt: number };
+
+/** Fits a model elsewhere on the prepared run's rows; undefined when it could not (the caller fits it). */
+export type RefitHook = (type: ModelType, params: Record<string, unknown>, rows: FitRows) => Promise<PrefittedModel | undefined>;
+
+/**
+ * A refit's fits started elsewhere at once: on every training row, and on the proper part when
+ * the run makes a hold-out calibration fit at `properAt` (train.ts `holdOutCalibrationCoverage`).
+ * A fit that fails is left to the run.
+ */
+export function fitsElsewhere(refit: RefitHook, type: ModelType, params: Record<string, unknown>, properAt: number | null): FitsElsewhere {
+  const at = (rows: FitRows): Promise<PrefittedModel | undefined> => refit(type, params, rows).catch(() => undefined);
+  return { all: at('all'), ...(properAt !== null ? { proper: at({ properAt }) } : {}) };
+}
+
+/**
+ * Fits `type` on the training rows of the prepared run (`rows`: all, or the proper part of the
+ * hold-out calibration split) — a refit made in a CLI trial worker or an app pool worker: the
+ * model serialized, a failure (the preparation's too) as `error`, never thrown.
+ */
+export async function fitOnTrainingRows(data: SearchData | PromiseLike<SearchData>, type: ModelType, params: Record<string, unknown>, signal?: AbortSignalLike, rows: FitRows = 'all'): Promise<SerializedFit> {
   const t0 = now();
   try {
-    const { train } = (await data).prepared;
-    const model = await createModel(type, params).fit(train.X, train.y, { signal });
+    const d = await data;
+    let { X, y } = d.prepared.train;
+    if (rows !== 'all') {
+      const part = calibrationPart(X.rows, d.splitSeed, rows.properAt);
+      if ('reason' in part) throw new PipelineError('no-intervals', part.reason, { stage: 'training' });
+      X = takeMatrixRows(X, part.proper);
+      y = takeValues(y, part.proper);
+    }
+    const model = await createModel(type, params).fit(X, y, { signal });
     return { model: model.toJSON(), seconds: (now() - t0) / 1000 };
   } catch (e) {
     return { seconds: (now() - t0) / 1000, error: e instanceof Error ? e.message : String(e) };
@@ -230,6 +269,16 @@ export async function fitOnTrainingRows(data: SearchData | PromiseLike<SearchDat
 /** A serialized fit rebuilt where the ensemble is built; undefined when it failed (the run then fits the member itself). */
 export function prefittedOf(f: SerializedFit): PrefittedModel | undefined {
   return f.model ? { model: modelFromJSON(f.model), seconds: f.seconds } : undefined;
+}
+
+/**
+ * The search's refit of its best as an ensemble of its trials takes it (search-ensemble.ts
+ * `refitted`): the fits `refit` made elsewhere, else the model this thread fitted.
+ */
+export function refittedBest(res: Pick<SearchResult, 'best' | 'bestFits' | 'candidate'>): (FitsElsewhere & { trialId: number }) | undefined {
+  if (res.bestFits) return { trialId: res.best.id, ...res.bestFits };
+  const model = res.candidate.model;
+  return model ? { trialId: res.best.id, all: Promise.resolve({ model, seconds: res.candidate.fitSeconds }) } : undefined;
 }
 
 /** Trials one after another in this thread. */
@@ -286,12 +335,15 @@ export async function runSearch(req: SearchRequest): Promise<SearchResult> {
   });
 
   // 4. The best, refitted on every training row and scored on the test part, as `train` does.
+  const params = refitParams(best);
+  const bestFits = req.refit ? fitsElsewhere(req.refit, best.model, params, holdOutCalibrationCoverage(req)) : undefined;
   const run = await runTraining({
     table: req.table,
     recipe: req.recipe,
     split: req.split,
     dataset: req.dataset,
-    candidates: [{ name: modelLabel(best.model), type: best.model, params: refitParams(best) }],
+    candidates: [{ name: modelLabel(best.model), type: best.model, params }],
+    ...(bestFits ? { prefitted: [bestFits] } : {}),
     intervals: req.intervals,
     bundles: 'best',
     referenceSampleRows: req.referenceSampleRows,
@@ -301,5 +353,5 @@ export async function runSearch(req: SearchRequest): Promise<SearchResult> {
   });
   const candidate = run.leaderboard[0];
   if (candidate.status !== 'finished') throw new PipelineError('refit-failed', `Refitting the best model failed: ${candidate.error?.message ?? candidate.status}`, { stage: 'training' });
-  return { trials, best, curve, actual: data.actual, foldOf: data.foldOf, folds: k, metric, stoppedBy, seconds, budgetSeconds: budget, run, candidate, warnings: run.warnings };
+  return { trials, best, curve, actual: data.actual, foldOf: data.foldOf, folds: k, metric, stoppedBy, seconds, budgetSeconds: budget, run, candidate, warnings: run.warnings, ...(bestFits ? { bestFits } : {}) };
 }

@@ -160,19 +160,42 @@ export interface TrainingRequest {
    */
   ensembleOutOfFold?: SuppliedOutOfFold;
   /**
-   * Candidates being fitted elsewhere (the CLI search's worker threads), one per candidate in
-   * order, on exactly this run's training rows (the same table, recipe and split give the same
-   * rows): the run takes the model instead of fitting it on them itself. A promise that resolves
-   * to undefined (the worker could not) leaves that fit to the run. Every other fit (folds,
-   * calibration parts) is the run's own.
+   * Candidates' fits made elsewhere (a search's worker threads or pool workers), one entry per
+   * candidate in order, on exactly this run's rows (the same table, recipe and split give the
+   * same rows): the run takes those models instead of fitting them itself. A promise that
+   * resolves to undefined (the worker could not) leaves that fit to the run. The folds' fits are
+   * always the run's own, and so is every fit of a probability-calibrated classifier.
    */
-  prefitted?: readonly (Promise<PrefittedModel | undefined> | undefined)[];
+  prefitted?: readonly (FitsElsewhere | undefined)[];
 }
 
-/** A model fitted outside the run on its training rows, and how long that fit took. */
+/** A model fitted outside the run, and how long that fit took. */
 export interface PrefittedModel {
   model: Regressor;
   seconds: number;
+}
+
+/** One candidate's fits made outside the run; started before the run asks for them, they go on side by side. */
+export interface FitsElsewhere {
+  /** On every training row: the model the run ships. */
+  all?: Promise<PrefittedModel | undefined>;
+  /**
+   * On the proper part of the hold-out calibration split (conformal/training.ts
+   * `calibrationPart`, at `holdOutCalibrationCoverage`): the second fit whose errors on the
+   * calibration part calibrate the intervals (or a classifier's prediction sets).
+   */
+  proper?: Promise<PrefittedModel | undefined>;
+}
+
+/**
+ * The coverage at which a run of this request makes a second, hold-out calibration fit of each
+ * candidate (conformal/training.ts `calibrationPart`), or null when it makes none: k-fold
+ * calibrates on the folds, no intervals were asked for, or a probability-calibrated classifier
+ * is fitted only by the run.
+ */
+export function holdOutCalibrationCoverage(req: Pick<TrainingRequest, 'split' | 'intervals' | 'calibration'>): number | null {
+  if (req.split.kind === 'kfold' || calibrationMethod(req.calibration)) return null;
+  return intervalPlan(req.intervals)?.coverage ?? null;
 }
 
 /** Candidates' out-of-fold predictions of the run's training rows, made by a cross-validation outside the run. */
@@ -406,9 +429,10 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
       report(0);
       const parts = foldData.length + 1 + (calPart ? 1 : 0);
       const elsewhere = req.prefitted?.[ci];
-      const fit = async (X: Matrix, y: Float64Array, part: number): Promise<{ model: Regressor; seconds: number }> => {
-        if (elsewhere && X === train.X && !calMethod) {
-          const done = await elsewhere;
+      /** Fits the candidate on these rows (part: its share of the progress), or takes the same fit made elsewhere. */
+      const fit = async (X: Matrix, y: Float64Array, part: number, made?: Promise<PrefittedModel | undefined>): Promise<PrefittedModel> => {
+        if (made && !calMethod) {
+          const done = await made;
           if (done && done.model.type === spec.type) {
             report((part + 1) / parts);
             return done;
@@ -464,11 +488,11 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
           predictSeconds /= foldData.length;
           cls = meanMetrics(clsFolds);
           if (plan && foldOf) sets = crossSets({ score: plan.setScore, coverage: plan.coverage, proba: oofProba, y: oofActual, k, foldOf, seed: split.seed });
-          model = (await fit(train.X, train.y, foldData.length)).model;
+          model = (await fit(train.X, train.y, foldData.length, elsewhere?.all)).model;
           const keep = keptRows(oofActual.length);
           evaluation = { ...evaluationOf('out-of-fold', oofActual, oofPred, keep, oofProba, k), ...foldsOf(oofFold, keep) };
         } else {
-          const f = await fit(train.X, train.y, 0);
+          const f = await fit(train.X, train.y, 0, elsewhere?.all);
           model = f.model;
           fitSeconds = f.seconds;
           const t1 = now();
@@ -478,7 +502,7 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
           evaluation = evaluationOf('test', test!.yRaw, sc.predicted, keptRows(sc.predicted.length), sc.proba, k);
           if (plan && calPart) {
             // As for intervals: the same candidate (calibrated too, if asked) refitted without the calibration part.
-            const refit = (await fit(takeMatrixRows(train.X, calPart.proper), takeValues(train.y, calPart.proper), 1)).model;
+            const refit = (await fit(takeMatrixRows(train.X, calPart.proper), takeValues(train.y, calPart.proper), 1, elsewhere?.proper)).model;
             if (!isClassifier(refit)) throw new PipelineError('wrong-task', `${modelLabel(refit.type)} predicts numbers, not classes.`, { stage: 'evaluation' });
             const proba = refit.predictProba(takeMatrixRows(train.X, calPart.calibration));
             sets = splitSets({ score: plan.setScore, coverage: plan.coverage, proba, y: takeValues(train.y, calPart.calibration), k, test: { y: test!.yRaw, proba: sc.proba } });
@@ -536,12 +560,12 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
         fitSeconds /= foldData.length;
         predictSeconds /= foldData.length;
         metrics = meanMetrics(foldMetrics);
-        model = (await fit(train.X, train.y, foldData.length)).model;
+        model = (await fit(train.X, train.y, foldData.length, elsewhere?.all)).model;
         evaluation = evaluationOf('out-of-fold', oofActual, oofPred, keptRows(oofActual.length));
         if (req.ensemble && !supplied) outOfFold.set(name, { oof: oofPred, actual: oofActual });
         if (plan && foldOf) intervals = await crossCalibration({ plan, X: train.X, actual: oofActual, predicted: oofPred, foldOf, seed: split.seed, signal });
       } else {
-        const f = await fit(train.X, train.y, 0);
+        const f = await fit(train.X, train.y, 0, elsewhere?.all);
         model = f.model;
         fitSeconds = f.seconds;
         const t1 = now();
@@ -555,7 +579,7 @@ export async function runTraining(req: TrainingRequest): Promise<TrainingResult>
             plan,
             part: calPart,
             train,
-            fitAndPredict: async (fx, fy, px) => recipe.decodeTarget((await fit(fx, fy, 1)).model.predict(px)),
+            fitAndPredict: async (fx, fy, px) => recipe.decodeTarget((await fit(fx, fy, 1, elsewhere?.proper)).model.predict(px)),
             test: { X: test!.X, yRaw: test!.yRaw, predicted: pred },
             seed: split.seed,
             signal,

@@ -6,7 +6,7 @@ import { MODEL_CATALOG } from '../../../src/core/models/catalog';
 import { drawParams, searchSpaceOf, startParams } from '../../../src/core/models/search-space';
 import { resolveParams } from '../../../src/core/models/params';
 import { Rng } from '../../../src/core/random';
-import { DEFAULT_SEARCH_MODELS, defaultSearchModels, refitParams, runSearch, searchTrials, type SearchRequest, type Trial, type TrialRunner } from '../../../src/core/pipeline/search';
+import { DEFAULT_SEARCH_MODELS, defaultSearchModels, fitOnTrainingRows, prefittedOf, refitParams, runSearch, searchData, searchTrials, type FitRows, type RefitHook, type SearchRequest, type Trial, type TrialRunner } from '../../../src/core/pipeline/search';
 import type { ModelType } from '../../../src/core/models/types';
 import { defaultRecipe } from '../../../src/core/recipe';
 import { generateSampleChurn, generateSampleGemstones } from '../../../src/core/sample';
@@ -248,6 +248,62 @@ describe('the model search', () => {
     const controller = new AbortController();
     controller.abort();
     await expect(runSearch(await request(300, { signal: controller.signal }))).rejects.toBeInstanceOf(CancelledError);
+  });
+});
+
+describe("the search's refit made elsewhere", () => {
+  /** A refit hook that fits on the search's own prepared run, as a worker does, recording which rows it was asked for; `lie` swaps in other params for the proper part. */
+  function hookOn(req: SearchRequest, lie?: Record<string, unknown>): { hook: RefitHook; asked: FitRows[] } {
+    const data = searchData(req);
+    const asked: FitRows[] = [];
+    const hook: RefitHook = async (type, params, rows) => {
+      asked.push(rows);
+      return prefittedOf(await fitOnTrainingRows(data, type, lie && rows !== 'all' ? { ...params, ...lie } : params, undefined, rows));
+    };
+    return { hook, asked };
+  }
+
+  it('takes the best fitted on every row and on the proper part of the calibration split: the same model and intervals', async () => {
+    const req = await request(900, { models: ['ridge', 'tree'], maxTrials: 6, intervals: { coverage: 0.8 } });
+    const { hook, asked } = hookOn(req);
+    const a = await runSearch({ ...req, refit: hook });
+    const b = await runSearch(req);
+    expect(asked).toEqual(['all', { properAt: 0.8 }]);
+    expect(a.candidate.metrics).toEqual(b.candidate.metrics);
+    expect(a.candidate.intervals!.scores).toEqual(b.candidate.intervals!.scores);
+    expect(a.candidate.intervals!.evaluation).toEqual(b.candidate.intervals!.evaluation);
+    expect(a.bestFits).toBeDefined();
+  });
+
+  it('really uses the calibration fit it is given (other params: other intervals), and asks for none without hold-out intervals', async () => {
+    const req = await request(900, { models: ['ridge'], maxTrials: 2, intervals: { coverage: 0.8, normalized: false } });
+    const honest = await runSearch({ ...req, refit: hookOn(req).hook });
+    const lied = await runSearch({ ...req, refit: hookOn(req, { alpha: 1e9 }).hook });
+    expect(lied.candidate.metrics).toEqual(honest.candidate.metrics);
+    expect(lied.candidate.intervals!.evaluation!.meanWidth).toBeGreaterThan(2 * honest.candidate.intervals!.evaluation!.meanWidth);
+    for (const rest of [{ intervals: false as const }, { split: { kind: 'kfold' as const, k: 3, seed: 7 } }]) {
+      const r = { ...req, ...rest };
+      const { hook, asked } = hookOn(r);
+      await runSearch({ ...r, refit: hook });
+      expect(asked).toEqual(['all']);
+    }
+  });
+
+  it("makes a classifier's prediction-set calibration fit elsewhere too, to the same sets", async () => {
+    const req = await request(900, { models: ['logistic', 'tree-classifier'], maxTrials: 4, intervals: { coverage: 0.8 } }, 'churn');
+    const { hook, asked } = hookOn(req);
+    const a = await runSearch({ ...req, refit: hook });
+    const b = await runSearch(req);
+    expect(asked).toEqual(['all', { properAt: 0.8 }]);
+    expect(a.candidate.classification).toEqual(b.candidate.classification);
+    expect(a.candidate.predictionSets!.evaluation).toEqual(b.candidate.predictionSets!.evaluation);
+    expect(a.candidate.predictionSets!.evaluation).toBeDefined();
+    // A calibration fit with other params gives other sets: the one given is the one used.
+    const one = await request(900, { models: ['logistic'], maxTrials: 1, intervals: { coverage: 0.8 } }, 'churn');
+    const honest = await runSearch({ ...one, refit: hookOn(one).hook });
+    const lied = await runSearch({ ...one, refit: hookOn(one, { C: 1e-6 }).hook });
+    expect(lied.candidate.classification).toEqual(honest.candidate.classification);
+    expect(lied.candidate.predictionSets!.evaluation!.meanSetSize).toBeGreaterThan(honest.candidate.predictionSets!.evaluation!.meanSetSize + 0.2);
   });
 });
 
