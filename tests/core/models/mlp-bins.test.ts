@@ -50,6 +50,38 @@ describe('MLP piecewise-linear encodings (numericBins)', () => {
     expect(Array.from(t.edges[0])).toEqual([0, 89, 99]);
   });
 
+  it("cuts a 'tree' column where its target changes, each bin holding at least n / (4B) rows", () => {
+    // x uniform on [0, 1); y steps up at 0.37 and again at 0.93 (the last 7 %: no quantile bin of 4 starts there).
+    const n = 2000;
+    const rng = new Rng(5);
+    const x = Float64Array.from({ length: n }, () => rng.next());
+    const y = Float64Array.from(x, (v) => (v > 0.93 ? 5 : v > 0.37 ? 1 : 0) + 0.05 * rng.normal());
+    const X: Matrix = { data: x, rows: n, cols: 1 };
+    const e = learnBins(X, 4, 'tree', { y, classes: 0 })!.edges[0];
+    const sorted = Float64Array.from(x).sort();
+    expect(e[0]).toBe(sorted[0]);
+    expect(e[e.length - 1]).toBe(sorted[n - 1]);
+    for (let k = 1; k < e.length; k++) expect(e[k]).toBeGreaterThan(e[k - 1]);
+    // Both steps are cut within a few rows of where they are.
+    for (const step of [0.37, 0.93]) expect(Math.min(...Array.from(e, (v) => Math.abs(v - step)))).toBeLessThan(0.005);
+    expect(Array.from(learnBins(X, 4)!.edges[0], (v) => Math.abs(v - 0.93) < 0.02)).not.toContain(true);
+    // No bin holds fewer than n / (4·4) = 125 rows.
+    for (let k = 1; k < e.length; k++) expect(x.filter((v) => v >= e[k - 1] && v < e[k]).length).toBeGreaterThanOrEqual(125 - 1);
+    // A classifier's cuts: the classes change at 0.3 and 0.6.
+    const cls = Float64Array.from(x, (v) => (v > 0.6 ? 2 : v > 0.3 ? 1 : 0));
+    const c = learnBins(X, 3, 'tree', { y: cls, classes: 3 })!.edges[0];
+    expect(c).toHaveLength(4);
+    expect(Math.abs(c[1] - 0.3)).toBeLessThan(0.005);
+    expect(Math.abs(c[2] - 0.6)).toBeLessThan(0.005);
+    // Only the rows given are learned from: the other rows' targets do not move the cuts.
+    const rows = Uint32Array.from({ length: n / 2 }, (_, i) => 2 * i);
+    const scrambled = Float64Array.from(y, (v, i) => (i % 2 ? -v * 100 : v));
+    const half = learnBins(X, 4, 'tree', { y: scrambled, classes: 0, rows })!.edges[0];
+    const evenOnly: Matrix = { data: Float64Array.from(rows, (i) => x[i]), rows: rows.length, cols: 1 };
+    expect(half).toEqual(learnBins(evenOnly, 4, 'tree', { y: Float64Array.from(rows, (i) => y[i]), classes: 0 })!.edges[0]);
+    expect(() => learnBins(X, 4, 'tree')).toThrow(/target/);
+  });
+
   it('gives 0 below a bin, 1 above it, the position inside it and 0 when missing, after what X already holds', () => {
     const b = { columns: [1], edges: [Float64Array.of(0, 1, 3)] };
     expect(binCount(b)).toBe(2);
@@ -71,6 +103,22 @@ describe('MLP piecewise-linear encodings (numericBins)', () => {
     expect(Array.from(back.predict(test.X))).toEqual(Array.from(binned.predict(test.X)));
     expect((back as MlpRegressor).backgroundRows()!.length % 3).toBe(0); // raw input rows
     expect(() => back.predict({ data: new Float64Array(19), rows: 1, cols: 19 })).toThrow(/3/);
+  });
+
+  it("stores tree-cut bins like quantile ones: learned from the training rows' targets, the same predictions after the bundle", async () => {
+    const m = await new MlpRegressor({ ...small, maxEpochs: 3, numericBins: 8, binEdges: 'tree' }).fit(train.X, train.y);
+    const bins = m.toJSON().state.bins as { columns: number[]; edges: Float64Array[] };
+    expect(bins.edges).toEqual(learnBins(train.X, 8, 'tree', { y: train.y, classes: 0 })!.edges);
+    expect(bins.edges).not.toEqual(learnBins(train.X, 8)!.edges);
+    const back = modelFromJSON(roundTrip(m.toJSON()));
+    expect(Array.from(back.predict(test.X))).toEqual(Array.from(m.predict(test.X)));
+    // With early stopping, the held-out rows' targets are left out of the cuts.
+    const es = await new MlpRegressor({ ...small, maxEpochs: 2, numericBins: 8, binEdges: 'tree', earlyStopping: true }).fit(train.X, train.y);
+    const esEdges = (es.toJSON().state.bins as { edges: Float64Array[] }).edges;
+    expect(esEdges).not.toEqual(bins.edges);
+    const y = Float64Array.from(train.y, (v) => (v > 0 ? 1 : 0));
+    const c = await new MlpClassifier({ ...small, maxEpochs: 3, numericBins: 8, binEdges: 'tree', earlyStopping: false }).fit(train.X, y);
+    expect((c.toJSON().state.bins as { edges: Float64Array[] }).edges).toEqual(learnBins(train.X, 8, 'tree', { y, classes: 2 })!.edges);
   });
 
   it('goes after the one-hot indicators, and the classifier adds both the same way', async () => {

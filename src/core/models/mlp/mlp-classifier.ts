@@ -28,7 +28,7 @@ import type { FitHistory } from '../history';
 import type { StateReader, StateRecord } from '../state';
 import type { FitOptions, Matrix } from '../types';
 import { checkFitInput, checkPredictInput } from '../validate';
-import { copyHistory, forwardNetwork, inputsOf, learnAddedInputs, networkRecord, readNetwork, readTraining, trainingRecord, withAddedInputs, type NetworkState } from './network-state';
+import { copyHistory, fitInputs, forwardNetwork, inputsOf, networkRecord, readNetwork, readTraining, trainingRecord, withAddedInputs, type NetworkState } from './network-state';
 import type { MlpClassifierOptions } from './params';
 import { toF32, trainNetworks, type MlpObjective, type Tensor2D } from './train';
 
@@ -122,24 +122,20 @@ export class MlpClassifier extends ClassifierEstimator<MlpClassifierOptions, Mlp
     await ensureTf();
     const P = this.params;
     const rng = new Rng(P.seed);
-    const added = learnAddedInputs(X0, P);
-    const X = withAddedInputs(X0, added);
-    const p = X.cols;
 
     // Training / validation rows.
     let trainRows: Uint32Array | undefined;
-    let val: { x: Float32Array; y: Float64Array; rows: number } | undefined;
-    if (options.validation) {
-      const v = options.validation;
-      val = { x: toF32(withAddedInputs(v.X, added)), y: v.y, rows: v.X.rows };
-    } else if (P.earlyStopping) {
+    let vRows: Uint32Array | undefined;
+    if (!options.validation && P.earlyStopping) {
       const split = stratifiedTrainTestSplit(y, { testSize: P.validationFraction, seed: rng.fork().nextU32() });
       if (split.train.length === 0) throw new InvalidParamsError('bad-param', 'validationFraction leaves no training rows.', { field: 'validationFraction' });
       if (split.test.length > 0) {
         trainRows = split.train;
-        val = { x: toF32(X, split.test), y: Float64Array.from(split.test, (r) => y[r]), rows: split.test.length };
+        vRows = split.test;
       }
     }
+    const { added, X, val } = fitInputs(X0, y, P, k, { trainRows, vRows, validation: options.validation });
+    const p = X.cols;
     const n = trainRows ? trainRows.length : X.rows;
     const yTrain = trainRows ? Float64Array.from(trainRows, (r) => y[r]) : y;
     const onehot = new Float32Array(n * k);

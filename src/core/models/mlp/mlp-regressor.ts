@@ -20,7 +20,7 @@ import type { FitHistory } from '../history';
 import type { StateReader, StateRecord } from '../state';
 import type { FitOptions, Matrix } from '../types';
 import { checkFitInput, checkPredictInput } from '../validate';
-import { copyHistory, forwardNetwork, inputsOf, learnAddedInputs, networkRecord, readNetwork, readTraining, trainingRecord, withAddedInputs, type NetworkState } from './network-state';
+import { copyHistory, fitInputs, forwardNetwork, inputsOf, networkRecord, readNetwork, readTraining, trainingRecord, withAddedInputs, type NetworkState } from './network-state';
 import type { MlpOptions } from './params';
 import { toF32, trainNetworks, type Tensor2D } from './train';
 
@@ -42,27 +42,20 @@ export class MlpRegressor extends Estimator<MlpOptions, MlpState> {
     throwIfAborted(options.signal);
     await ensureTf();
     const P = this.params;
-    const added = learnAddedInputs(X0, P);
-    const X = withAddedInputs(X0, added);
     const rng = new Rng(P.seed);
-    const p = X.cols;
 
     // Training / validation rows.
     let trainRows: Uint32Array | undefined;
-    let val: { x: Float32Array; y: Float64Array; rows: number } | undefined;
-    if (options.validation) {
-      const v = options.validation;
-      val = { x: toF32(withAddedInputs(v.X, added)), y: v.y, rows: v.X.rows };
-    } else if (P.earlyStopping) {
-      const perm = permutation(X.rows, rng.fork());
-      const nVal = Math.max(1, Math.round(X.rows * P.validationFraction));
-      if (X.rows - nVal < 1) throw new InvalidParamsError('bad-param', 'validationFraction leaves no training rows.', { field: 'validationFraction' });
-      const vRows = perm.slice(0, nVal).sort();
+    let vRows: Uint32Array | undefined;
+    if (!options.validation && P.earlyStopping) {
+      const perm = permutation(X0.rows, rng.fork());
+      const nVal = Math.max(1, Math.round(X0.rows * P.validationFraction));
+      if (X0.rows - nVal < 1) throw new InvalidParamsError('bad-param', 'validationFraction leaves no training rows.', { field: 'validationFraction' });
+      vRows = perm.slice(0, nVal).sort();
       trainRows = perm.slice(nVal).sort();
-      const vy = new Float64Array(nVal);
-      for (let i = 0; i < nVal; i++) vy[i] = y[vRows[i]];
-      val = { x: toF32(X, vRows), y: vy, rows: nVal };
     }
+    const { added, X, val } = fitInputs(X0, y, P, 0, { trainRows, vRows, validation: options.validation });
+    const p = X.cols;
     const n = trainRows ? trainRows.length : X.rows;
     const yTrain = trainRows ? Float64Array.from(trainRows, (r) => y[r]) : y;
 

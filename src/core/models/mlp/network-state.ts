@@ -10,10 +10,10 @@ import type { Matrix } from '../types';
 import { checkPredictInput } from '../validate';
 import { checkAddedColumns } from './added-columns';
 import { denseLayers, forward64 } from './forward';
-import { binCount, binsRecord, learnBins, readBins, withBins, type Bins } from './bins';
+import { binCount, binsRecord, learnBins, readBins, withBins, type BinTarget, type Bins } from './bins';
 import { indicatorCount, indicatorsRecord, learnIndicators, readIndicators, withIndicators, type Indicators } from './indicators';
 import type { MlpOptions } from './params';
-import type { NetworkWeights } from './train';
+import { toF32, type NetworkWeights } from './train';
 
 export interface NetworkState {
   /** Layer sizes: input, hidden…, outputs. */
@@ -59,9 +59,29 @@ function addedInputsOf(a: AddedInputs): AddedInputs {
   return { ...(a.oneHot ? { oneHot: a.oneHot } : {}), ...(a.bins ? { bins: a.bins } : {}) };
 }
 
-/** The inputs to add, learned from the training rows as the params `oneHotLevels` and `numericBins` ask. */
-export function learnAddedInputs(X: Matrix, p: Pick<MlpOptions, 'oneHotLevels' | 'numericBins'>): AddedInputs {
-  return addedInputsOf({ oneHot: learnIndicators(X, p.oneHotLevels), bins: learnBins(X, p.numericBins) });
+/** The inputs to add, learned from the training rows as the params `oneHotLevels`, `numericBins` and `binEdges` ask (tree-cut bins from `target`). */
+export function learnAddedInputs(X: Matrix, p: Pick<MlpOptions, 'oneHotLevels' | 'numericBins' | 'binEdges'>, target: BinTarget): AddedInputs {
+  return addedInputsOf({ oneHot: learnIndicators(X, p.oneHotLevels), bins: learnBins(X, p.numericBins, p.binEdges, target) });
+}
+
+/**
+ * What a fit trains on once its rows are split: the added inputs (tree-cut bins from the
+ * training rows' targets only, never the validation rows'), the rows with them, and the
+ * validation set with them — the one given, or the rows `vRows` held out of X.
+ */
+export function fitInputs(
+  X0: Matrix,
+  y: Float64Array,
+  p: Pick<MlpOptions, 'oneHotLevels' | 'numericBins' | 'binEdges'>,
+  classes: number,
+  split: { trainRows?: Uint32Array; vRows?: Uint32Array; validation?: { X: Matrix; y: Float64Array } },
+): { added: AddedInputs; X: Matrix; val?: { x: Float32Array; y: Float64Array; rows: number } } {
+  const added = learnAddedInputs(X0, p, { y, classes, rows: split.trainRows });
+  const X = withAddedInputs(X0, added);
+  const v = split.validation;
+  if (v) return { added, X, val: { x: toF32(withAddedInputs(v.X, added)), y: v.y, rows: v.X.rows } };
+  const r = split.vRows;
+  return { added, X, ...(r ? { val: { x: toF32(X, r), y: Float64Array.from(r, (i) => y[i]), rows: r.length } } : {}) };
 }
 
 /**
