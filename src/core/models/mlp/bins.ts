@@ -64,11 +64,15 @@ export function learnBins(X: Matrix, bins: number, how: BinEdges = 'quantile', t
       const i = from ? from[t] : t;
       if (data[i * cols + j] === data[i * cols + j]) present.push(i);
     }
+    columns.push(j);
+    if (how === 'quantile') {
+      // Quantiles need only the values, sorted natively (no row order to carry).
+      edges.push(quantileEdges(Float64Array.from(present, (i) => data[i * cols + j]).sort(), bins));
+      continue;
+    }
     // The rows with a value, in ascending order of it.
     const order = Uint32Array.from(present).sort((a, b) => data[a * cols + j] - data[b * cols + j]);
-    const sorted = Float64Array.from(order, (i) => data[i * cols + j]);
-    columns.push(j);
-    edges.push(how === 'tree' ? treeEdges(sorted, order, target!, bins) : quantileEdges(sorted, bins));
+    edges.push(treeEdges(Float64Array.from(order, (i) => data[i * cols + j]), order, target!, bins));
   }
   return columns.length > 0 ? { columns, edges } : undefined;
 }
